@@ -1,0 +1,285 @@
+// dossier: ingest documents into a data folder and query it from the command line.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dossier/ingest.h"
+#include "dossier/json.h"
+#include "dossier/paths.h"
+#include "dossier/plugin_host.h"
+#include "dossier/query_service.h"
+#include "dossier/store.h"
+#include "dossier/text.h"
+
+namespace {
+
+using namespace dossier;
+
+// Exit codes (documented in README.md):
+constexpr int kExitOk = 0;
+constexpr int kExitSomeFailed = 1;  // some inputs failed, or the thing asked for does not exist
+constexpr int kExitUsage = 2;       // bad command line or query
+constexpr int kExitEnvironment = 3; // the data folder or plugins are unusable
+
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return kExitOk;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kOutOfRange: return kExitUsage;
+    case StatusCode::kNotFound: return kExitSomeFailed;
+    default: return kExitEnvironment;
+  }
+}
+
+// Prints an error to stderr (or as JSON to stdout with --json) and returns the exit code.
+int Fail(const Status& status, bool json) {
+  if (json) std::cout << ErrorToJson(status).dump(2) << "\n";
+  std::cerr << "dossier: error: " << status.message() << "\n";
+  return ExitCodeFor(status);
+}
+
+// Turns a snippet's HTML into terminal text: matches in bold on a terminal,
+// between ** otherwise.
+std::string SnippetForTerminal(const std::string& html, bool tty) {
+  std::string out;
+  for (size_t i = 0; i < html.size();) {
+    auto starts = [&](std::string_view s) { return html.compare(i, s.size(), s) == 0; };
+    if (starts("<mark>")) { out += tty ? "\033[1m" : "**"; i += 6; }
+    else if (starts("</mark>")) { out += tty ? "\033[0m" : "**"; i += 7; }
+    else if (starts("&amp;")) { out += '&'; i += 5; }
+    else if (starts("&lt;")) { out += '<'; i += 4; }
+    else if (starts("&gt;")) { out += '>'; i += 4; }
+    else if (starts("&quot;")) { out += '"'; i += 6; }
+    else if (starts("&#39;")) { out += '\''; i += 5; }
+    else if (html[i] == '\n' || html[i] == '\f') { out += ' '; ++i; }
+    else out += html[i++];
+  }
+  return out;
+}
+
+struct GlobalOptions {
+  std::string data_dir;
+  std::string plugin_dir;
+};
+
+int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths, bool json, bool quiet) {
+  std::unique_ptr<PluginHost> plugins = PluginHost::LoadDirectory(global.plugin_dir);
+  for (const PluginLoadReport& report : plugins->reports()) {
+    if (!report.loaded) std::cerr << "dossier: warning: plugin " << report.manifest_path << " refused: " << report.error << "\n";
+  }
+  if (plugins->plugins().empty()) {
+    return Fail(Status::FailedPrecondition("no plugins loaded from " + global.plugin_dir +
+                                           " (set --plugin-dir or DOSSIER_PLUGIN_DIR)"), json);
+  }
+  Result<std::unique_ptr<MimeDetector>> mime = MimeDetector::Create();
+  if (!mime.ok()) return Fail(mime.status(), json);
+  Result<std::unique_ptr<LanguageDetector>> languages = LanguageDetector::Create();
+  if (!languages.ok()) return Fail(languages.status(), json);
+  Result<std::unique_ptr<Store>> store = Store::Open(global.data_dir, StoreMode::kReadWrite);
+  if (!store.ok()) return Fail(store.status(), json);
+
+  Ingester ingester(store->get(), plugins.get(), languages->get(), mime->get());
+  IngestOptions options;
+  nlohmann::json files = nlohmann::json::array();
+  options.on_file = [&](const FileResult& r) {
+    if (json) files.push_back(ToJson(r));
+    if (r.outcome == FileOutcome::kFailed) {
+      std::cerr << "dossier: error: " << r.path << ": " << r.message << "\n";
+    } else if (!quiet) {
+      if (r.outcome == FileOutcome::kSkipped) std::cerr << "dossier: skipped: " << r.path << ": " << r.message << "\n";
+      for (const std::string& w : r.warnings) std::cerr << "dossier: warning: " << r.path << ": " << w << "\n";
+    }
+  };
+  Result<IngestSummary> summary = ingester.Ingest(paths, options);
+  if (!summary.ok()) return Fail(summary.status(), json);
+  if (json) {
+    nlohmann::json out = ToJson(*summary);
+    out["data_dir"] = global.data_dir;
+    out["files_report"] = files;
+    std::cout << out.dump(2) << "\n";
+  }
+  if (!quiet || summary->failed > 0) {
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "%llu file(s): %llu ingested (%llu pages), %llu unchanged, %llu skipped, %llu failed in %.2f s\n",
+                  static_cast<unsigned long long>(summary->files), static_cast<unsigned long long>(summary->ingested),
+                  static_cast<unsigned long long>(summary->pages), static_cast<unsigned long long>(summary->unchanged),
+                  static_cast<unsigned long long>(summary->skipped), static_cast<unsigned long long>(summary->failed),
+                  summary->seconds);
+    std::cerr << line;
+  }
+  return summary->failed > 0 ? kExitSomeFailed : kExitOk;
+}
+
+int RunSearch(const GlobalOptions& global, const SearchRequest& request, bool json) {
+  Result<std::unique_ptr<QueryService>> service = QueryService::Open(global.data_dir);
+  if (!service.ok()) return Fail(service.status(), json);
+  Result<SearchResponse> response = (*service)->Search(request);
+  if (!response.ok()) return Fail(response.status(), json);
+  if (json) {
+    std::cout << ToJson(*response).dump(2) << "\n";
+    return kExitOk;
+  }
+  const bool tty = ::isatty(STDOUT_FILENO);
+  if (response->hits.empty()) {
+    std::cout << "No documents match " << request.query << (response->total ? " on this page of results" : "") << ".\n";
+    return kExitOk;
+  }
+  std::cout << (response->total_exact ? "" : "about ") << response->total << " document(s) match; showing "
+            << response->offset + 1 << "–" << response->offset + response->hits.size() << "\n\n";
+  for (const SearchHit& hit : response->hits) {
+    std::cout << hit.rank << ". " << hit.title << "  [" << hit.id.ToHex() << "]\n";
+    std::cout << "   page " << hit.page << " (" << TextSourceName(hit.page_source);
+    if (hit.ocr_confidence >= 0) std::cout << ", OCR confidence " << static_cast<int>(hit.ocr_confidence) << "%";
+    std::cout << "), " << hit.percent << "% match, " << hit.language << "\n";
+    for (const std::string& path : hit.source_paths) std::cout << "   " << path << "\n";
+    std::cout << "   " << SnippetForTerminal(hit.snippet_html, tty) << "\n\n";
+  }
+  return kExitOk;
+}
+
+int RunShow(const GlobalOptions& global, const std::string& which, bool text, bool json) {
+  Result<std::unique_ptr<QueryService>> service = QueryService::Open(global.data_dir);
+  if (!service.ok()) return Fail(service.status(), json);
+  Result<DocumentSummary> doc = (*service)->FindDocument(which);
+  if (!doc.ok()) return Fail(doc.status(), json);
+  std::optional<std::vector<PageText>> pages;
+  if (text || json) {
+    Result<std::vector<PageText>> loaded = (*service)->GetPages(doc->id);
+    if (!loaded.ok()) return Fail(loaded.status(), json);
+    pages = std::move(loaded).value();
+  }
+  if (json) {
+    std::cout << DocumentToJson(*doc, text ? &*pages : nullptr).dump(2) << "\n";
+    return kExitOk;
+  }
+  if (text) {  // as pdftotext prints it: each page followed by a form feed
+    for (const PageText& page : *pages) std::cout << page.text << (page.text.empty() || page.text.back() == '\n' ? "" : "\n") << '\f';
+    return kExitOk;
+  }
+  const DocumentSummary& d = *doc;
+  std::cout << "id:         " << d.id.ToHex() << "\n"
+            << "title:      " << d.title << "\n"
+            << "type:       " << d.mime_type << ", " << d.size_bytes << " bytes\n"
+            << "language:   " << d.language << "\n"
+            << "pages:      " << d.page_count << " (" << d.ocr_page_count << " by OCR)\n";
+  if (!d.metadata.author.empty()) std::cout << "author:     " << d.metadata.author << "\n";
+  if (!d.metadata.created.empty()) std::cout << "created:    " << d.metadata.created << "\n";
+  std::cout << "extracted:  " << d.extracted_by << "\n";
+  for (const SourceFile& source : d.sources) std::cout << "source:     " << source.path << "\n";
+  return kExitOk;
+}
+
+int RunPlugins(const GlobalOptions& global, bool json) {
+  std::unique_ptr<PluginHost> host = PluginHost::LoadDirectory(global.plugin_dir);
+  if (json) {
+    std::cout << PluginsToJson(global.plugin_dir, host->reports()).dump(2) << "\n";
+  } else {
+    std::cout << "plugin directory: " << global.plugin_dir << " (ABI " << DOSSIER_PLUGIN_ABI_VERSION << ")\n";
+    for (const PluginLoadReport& r : host->reports()) {
+      if (r.loaded) {
+        std::cout << "  loaded   " << r.name << " " << r.version << " (" << r.kind << "):";
+        for (const std::string& m : r.mime_types) std::cout << " " << m;
+        std::cout << "\n";
+      } else {
+        std::cout << "  refused  " << r.manifest_path << ": " << r.error << "\n";
+      }
+    }
+    if (host->reports().empty()) std::cout << "  (no plugin manifests found)\n";
+  }
+  bool any_refused = std::any_of(host->reports().begin(), host->reports().end(), [](auto& r) { return !r.loaded; });
+  return any_refused ? kExitSomeFailed : kExitOk;
+}
+
+int RunStats(const GlobalOptions& global, bool json) {
+  Result<std::unique_ptr<QueryService>> service = QueryService::Open(global.data_dir);
+  if (!service.ok()) return Fail(service.status(), json);
+  Result<StoreStats> stats = (*service)->Stats();
+  if (!stats.ok()) return Fail(stats.status(), json);
+  if (json) {
+    std::cout << ToJson(*stats).dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << "data folder:   " << stats->data_dir << "\n"
+            << "documents:     " << stats->documents << " (" << stats->source_paths << " paths)\n"
+            << "pages:         " << stats->pages << " (" << stats->ocr_pages << " by OCR), "
+            << stats->text_bytes << " bytes of text\n"
+            << "index entries: " << stats->index_entries << "\n"
+            << "failed files:  " << stats->failed_files << "\n";
+  if (stats->pending) std::cout << "pending:       " << stats->pending << " (finished by the next ingest)\n";
+  std::cout << "languages:    ";
+  for (const auto& [lang, n] : stats->languages) std::cout << " " << lang << "=" << n;
+  std::cout << "\ntypes:        ";
+  for (const auto& [type, n] : stats->mime_types) std::cout << " " << type << "=" << n;
+  std::cout << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"dossier: ingest evaluation reports and search what they say"};
+  app.require_subcommand(1);
+  GlobalOptions global;
+  global.data_dir = DefaultDataDir();
+  global.plugin_dir = DefaultPluginDir();
+  app.add_option("--data", global.data_dir, "Data folder (default: $DOSSIER_DATA, else $XDG_DATA_HOME/dossier)")
+      ->capture_default_str();
+  app.add_option("--plugin-dir", global.plugin_dir, "Plugin directory (default: $DOSSIER_PLUGIN_DIR, else beside the binary)")
+      ->capture_default_str();
+
+  bool json = false, quiet = false, text = false;
+  std::vector<std::string> paths;
+  auto* ingest = app.add_subcommand("ingest", "Ingest files and folders (recursively)");
+  ingest->add_option("paths", paths, "Files and folders")->required();
+  ingest->add_flag("--json", json, "Print a JSON report of every file at the end");
+  ingest->add_flag("-q,--quiet", quiet, "Print only errors");
+
+  SearchRequest request;
+  std::vector<std::string> words;
+  std::string language, source;
+  auto* search = app.add_subcommand("search", "Full-text search; prints documents with their best page");
+  search->add_option("query", words, "Query: words, \"phrases\", AND/OR/NOT, title:, author:, lang:, source:")->required();
+  search->add_option("--limit", request.limit, "Results per page (1-1000)")->capture_default_str();
+  search->add_option("--offset", request.offset, "Results to skip")->capture_default_str();
+  search->add_option("--lang", language, "Only documents in this language (ISO 639-1)");
+  search->add_option("--source", source, "Only pages whose text came from: text_layer, ocr, plain_text")
+      ->check(CLI::IsMember({"text_layer", "ocr", "plain_text"}));
+  search->add_flag("--json", json, "Print JSON (schemas/search-response.schema.json)");
+
+  std::string which;
+  auto* show = app.add_subcommand("show", "Show a document by id or path");
+  show->add_option("document", which, "Document id (16 hex digits) or source path")->required();
+  show->add_flag("--text", text, "Print the page texts, pages separated by form feeds");
+  show->add_flag("--json", json, "Print JSON (schemas/document.schema.json)");
+
+  auto* plugins = app.add_subcommand("plugins", "List plugins and why any was refused");
+  plugins->add_flag("--json", json, "Print JSON (schemas/plugins.schema.json)");
+  auto* stats = app.add_subcommand("stats", "Counts of documents, pages, languages and types");
+  stats->add_flag("--json", json, "Print JSON (schemas/stats.schema.json)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  global.data_dir = AbsolutePath(global.data_dir);
+
+  if (*ingest) return RunIngest(global, paths, json, quiet);
+  if (*search) {
+    for (const std::string& w : words) request.query += (request.query.empty() ? "" : " ") + w;
+    if (!language.empty()) request.language = language;
+    if (!source.empty()) request.text_source = TextSourceFromName(source);
+    return RunSearch(global, request, json);
+  }
+  if (*show) return RunShow(global, which, text, json);
+  if (*plugins) return RunPlugins(global, json);
+  if (*stats) return RunStats(global, json);
+  return kExitUsage;
+}

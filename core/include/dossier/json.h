@@ -1,0 +1,27 @@
+// JSON forms of Dossier's results: one serialiser shared by the CLI's --json
+// output and the HTTP server, each matching a schema in schemas/.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "dossier/document.h"
+#include "dossier/ingest.h"
+#include "dossier/plugin_host.h"
+#include "dossier/search.h"
+#include "dossier/status.h"
+#include "dossier/store.h"
+
+namespace dossier {
+
+nlohmann::json ToJson(const SearchResponse& response);                 // search-response.schema.json
+nlohmann::json ToJson(const DocumentSummary& summary);                 // document-summary (in document.schema.json)
+// document.schema.json; `pages` may be null to leave texts out.
+nlohmann::json DocumentToJson(const DocumentSummary& summary, const std::vector<PageText>* pages);
+nlohmann::json ToJson(const StoreStats& stats);                        // stats.schema.json
+nlohmann::json PluginsToJson(const std::string& plugin_dir, const std::vector<PluginLoadReport>& reports);  // plugins.schema.json
+nlohmann::json ToJson(const FileResult& result);                       // ingest-report.schema.json items
+nlohmann::json ToJson(const IngestSummary& summary);                   // ingest-report.schema.json
+nlohmann::json ErrorToJson(const Status& status);                      // error.schema.json
+
+}  // namespace dossier

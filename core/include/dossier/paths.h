@@ -1,0 +1,15 @@
+// Where Dossier keeps its data and finds its plugins by default.
+#pragma once
+
+#include <string>
+
+namespace dossier {
+
+// $DOSSIER_DATA, else $XDG_DATA_HOME/dossier, else $HOME/.local/share/dossier.
+std::string DefaultDataDir();
+// $DOSSIER_PLUGIN_DIR, else <directory of the running binary>/../lib/dossier/plugins.
+std::string DefaultPluginDir();
+// `path` made absolute and lexically normal, without resolving symlinks.
+std::string AbsolutePath(const std::string& path);
+
+}  // namespace dossier

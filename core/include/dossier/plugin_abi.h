@@ -1,0 +1,122 @@
+/* The plugin ABI: the only interface between the Dossier host and a plugin
+ * shared library. Plain C: no C++ type and no exception crosses it.
+ *
+ * A plugin library exports one symbol, `dossier_plugin_entry`, returning a
+ * pointer to a static `dossier_plugin` struct. The host checks `abi_version`
+ * (must equal DOSSIER_PLUGIN_ABI_VERSION) and `struct_size` (must be at least
+ * the size the host knows; fields are only ever appended, so a newer plugin
+ * with a larger struct still loads) before touching anything else.
+ *
+ * Ownership: everything the host passes in is owned by the host and valid
+ * only during the call. Everything the plugin returns through the entry
+ * struct (strings, function pointers) must live as long as the library is
+ * loaded. Errors come back as a non-zero dossier_status_code plus a message
+ * written into a host-owned buffer (truncated to its capacity, always NUL
+ * terminated).
+ *
+ * Threading: the host creates one instance per worker thread with
+ * create_instance() and never calls one instance from two threads at once.
+ * Instances must not share mutable state unless the plugin guards it.
+ *
+ * Plugins must catch every exception inside each entry point: one that
+ * escapes is undefined behaviour.
+ */
+#ifndef DOSSIER_PLUGIN_ABI_H_
+#define DOSSIER_PLUGIN_ABI_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bump only when an existing field changes meaning or position. */
+#define DOSSIER_PLUGIN_ABI_VERSION 1u
+#define DOSSIER_PLUGIN_ENTRY_SYMBOL "dossier_plugin_entry"
+
+/* Same numbers as dossier::StatusCode. */
+typedef enum dossier_status_code {
+  DOSSIER_OK = 0,
+  DOSSIER_CANCELLED = 1,
+  DOSSIER_UNKNOWN = 2,
+  DOSSIER_INVALID_ARGUMENT = 3, /* the input is not what it claims (not a PDF, bad encoding) */
+  DOSSIER_DEADLINE_EXCEEDED = 4,
+  DOSSIER_NOT_FOUND = 5,
+  DOSSIER_PERMISSION_DENIED = 7,
+  DOSSIER_RESOURCE_EXHAUSTED = 8, /* a size limit (pages, pixels, bytes) was hit */
+  DOSSIER_FAILED_PRECONDITION = 9, /* e.g. an encrypted PDF that needs a password */
+  DOSSIER_UNIMPLEMENTED = 12,
+  DOSSIER_INTERNAL = 13,
+  DOSSIER_DATA_LOSS = 15 /* the input is truncated or damaged */
+} dossier_status_code;
+
+typedef enum dossier_plugin_kind {
+  DOSSIER_PLUGIN_INGEST = 1,   /* turns a file into pages of text */
+  DOSSIER_PLUGIN_EXTRACTOR = 2 /* finds entities in a document's text */
+} dossier_plugin_kind;
+
+/* Same numbers as dossier::TextSource. */
+typedef enum dossier_text_source {
+  DOSSIER_TEXT_LAYER = 1,
+  DOSSIER_TEXT_OCR = 2,
+  DOSSIER_TEXT_PLAIN = 3
+} dossier_text_source;
+
+/* A host-owned buffer for an error message. */
+typedef struct dossier_error_buffer {
+  char* message;
+  size_t capacity;
+} dossier_error_buffer;
+
+/* The file to extract. `data` holds the whole file. */
+typedef struct dossier_input {
+  const char* display_name; /* the path as the user knows it, for messages */
+  const char* mime_type;    /* as detected by the host from the content */
+  const unsigned char* data;
+  size_t size;
+} dossier_input;
+
+/* Where an ingestion plugin sends what it finds. Every callback returns
+ * DOSSIER_OK, or DOSSIER_CANCELLED when the host wants the plugin to stop
+ * (the plugin should then return DOSSIER_CANCELLED promptly). */
+typedef struct dossier_page_sink {
+  void* host_context;
+  /* Metadata from the file. Keys: title, author, subject, keywords, creator,
+   * producer, created, modified (dates as ISO 8601). Value is UTF-8. */
+  int32_t (*set_metadata)(void* host_context, const char* key, const char* value, size_t value_len);
+  /* The next page, numbers 1..n in order. `text` is UTF-8 (need not be NUL
+   * terminated). `ocr_confidence` is 0..100 for OCR, -1 otherwise. */
+  int32_t (*add_page)(void* host_context, uint32_t page_number, const char* text, size_t text_len,
+                      uint32_t text_source, float ocr_confidence);
+  /* A problem that does not stop the document, e.g. one page that failed. */
+  void (*warn)(void* host_context, uint32_t page_number, const char* message);
+} dossier_page_sink;
+
+typedef struct dossier_plugin {
+  uint32_t abi_version; /* DOSSIER_PLUGIN_ABI_VERSION */
+  uint32_t struct_size; /* sizeof(dossier_plugin) as the plugin was built */
+  const char* name;     /* must equal the manifest's name */
+  const char* version;  /* the plugin's own version, e.g. "0.1.0" */
+  uint32_t kind;        /* dossier_plugin_kind */
+
+  /* Creates an instance (one per worker thread). `options_json` is a JSON
+   * object (may be "{}"). Returns NULL and writes `error` on failure. */
+  void* (*create_instance)(const char* options_json, dossier_error_buffer* error);
+  void (*destroy_instance)(void* instance);
+
+  /* Ingest plugins: extract the pages of `input`. Returns DOSSIER_OK or an
+   * error code with `error` written. On error the host discards whatever was
+   * already sent to `sink` for this input. */
+  int32_t (*extract_pages)(void* instance, const dossier_input* input, const dossier_page_sink* sink,
+                           dossier_error_buffer* error);
+} dossier_plugin;
+
+/* The one exported symbol. */
+typedef const dossier_plugin* (*dossier_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DOSSIER_PLUGIN_ABI_H_ */

@@ -1,0 +1,42 @@
+// The query service: the one place where questions to a data folder are
+// answered. The CLI and the HTTP server both call it and only format results.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dossier/document.h"
+#include "dossier/search.h"
+#include "dossier/status.h"
+#include "dossier/store.h"
+
+namespace dossier {
+
+// Thread-safe: every method may be called from several threads at once.
+class QueryService {
+ public:
+  // Opens `data_dir` read-only (works while an ingest writes to it).
+  static Result<std::unique_ptr<QueryService>> Open(const std::string& data_dir);
+  explicit QueryService(std::shared_ptr<Store> store) : store_(std::move(store)) {}
+
+  // Validates the request (InvalidArgument naming the bad parameter), then
+  // searches and fills each hit's title, language, type and paths.
+  Result<SearchResponse> Search(const SearchRequest& request) const;
+
+  // A document by its 16-hex-digit id or by one of its source paths
+  // (relative paths are taken from the current directory). NotFound otherwise.
+  Result<DocumentSummary> FindDocument(std::string_view id_or_path) const;
+  Result<std::vector<PageText>> GetPages(const DocumentId& id) const;
+  Result<std::vector<DocumentSummary>> ListDocuments(uint32_t limit, uint32_t offset) const;
+  Result<StoreStats> Stats() const;
+
+  // Sees what writers committed since the last call.
+  Status Refresh() const { return store_->Refresh(); }
+
+ private:
+  std::shared_ptr<Store> store_;
+};
+
+}  // namespace dossier

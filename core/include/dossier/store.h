@@ -1,0 +1,115 @@
+// The store: one data folder holding the RocksDB database (the truth) and the
+// Xapian full-text index, kept consistent document by document.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dossier/document.h"
+#include "dossier/search.h"
+#include "dossier/status.h"
+
+namespace dossier {
+
+enum class StoreMode {
+  kReadWrite,  // one writer per data folder; takes the folders' locks
+  kReadOnly,   // any number of readers, also while a writer runs
+};
+
+struct StoreStats {
+  uint64_t documents = 0;
+  uint64_t pages = 0;
+  uint64_t ocr_pages = 0;
+  uint64_t source_paths = 0;
+  uint64_t failed_files = 0;
+  uint64_t pending = 0;         // documents with an unfinished index update
+  uint64_t index_entries = 0;   // Xapian documents (one per page)
+  uint64_t text_bytes = 0;
+  std::map<std::string, uint64_t> languages;   // language -> documents
+  std::map<std::string, uint64_t> mime_types;  // MIME type -> documents
+  std::string data_dir;
+};
+
+// What a source path points at, with the file's size and mtime when seen.
+struct SourceEntry {
+  DocumentId id;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+};
+
+struct RepairReport {
+  uint32_t reindexed = 0;  // documents whose index entries were redone
+  uint32_t removed = 0;    // removals that were finished
+};
+
+// Thread-safety: read methods may be called from several threads at once.
+// Write methods must be called from one thread at a time (the ingester's
+// committer). Every method reports failures as a Status naming the data
+// folder or the document concerned.
+//
+// Consistency: a document is written to RocksDB together with a `pending`
+// marker in one atomic batch, then to Xapian; Flush() commits Xapian and
+// only then clears the markers. A run killed at any point leaves markers that
+// Repair() (run by Open in read-write mode) finishes, so every document ends
+// up fully in both stores or in neither.
+class Store {
+ public:
+  // Opens (read-write: creates when missing) the data folder `data_dir`.
+  // kUnavailable when another process is writing; kNotFound when a
+  // read-only open finds no data folder; kFailedPrecondition on a schema
+  // version this build does not read.
+  static Result<std::unique_ptr<Store>> Open(const std::string& data_dir, StoreMode mode);
+  ~Store();
+
+  const std::string& data_dir() const;
+
+  // ---- write side ----
+
+  // Stores `document` (replacing a previous version with the same id), maps
+  // each of its sources to it, and queues its index entries.
+  Status PutDocument(const Document& document);
+  // Adds `source` to an existing document's paths.
+  Status AddSource(const DocumentId& id, const SourceFile& source);
+  // Drops `path` from whatever document it belongs to; a document left
+  // without paths is removed. OK when the path is unknown.
+  Status DetachSource(std::string_view path);
+  // Removes a document from both stores (at the next Flush).
+  Status RemoveDocument(const DocumentId& id);
+  // Commits the index and clears the pending markers of everything written
+  // since the last Flush.
+  Status Flush();
+  // Remembers that `path` failed, with the reason; ClearFailure forgets it.
+  Status RecordFailure(std::string_view path, uint64_t size, int64_t mtime_ns, std::string_view reason);
+  Status ClearFailure(std::string_view path);
+  // Finishes the pending work of a run that died. Open() calls it.
+  Result<RepairReport> Repair();
+
+  // ---- read side ----
+
+  // A kReadOnly store sees the writer's changes as of its last catch-up;
+  // this catches up again.
+  Status Refresh();
+  Result<std::optional<DocumentSummary>> GetDocument(const DocumentId& id) const;
+  Result<std::optional<SourceEntry>> LookupSource(std::string_view path) const;
+  // Paths under `prefix` (a folder path with trailing '/', or "" for all).
+  Result<std::vector<std::pair<std::string, SourceEntry>>> ListSources(std::string_view prefix) const;
+  Result<PageText> GetPage(const DocumentId& id, uint32_t page) const;
+  Result<std::vector<PageText>> GetPages(const DocumentId& id) const;
+  // Documents in id order.
+  Result<std::vector<DocumentSummary>> ListDocuments(uint32_t limit, uint32_t offset) const;
+  Result<StoreStats> Stats() const;
+  // Full-text search; hits carry id, page and snippet (not the title etc.).
+  Result<SearchResponse> Search(const SearchRequest& request) const;
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dossier

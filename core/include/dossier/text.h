@@ -1,0 +1,51 @@
+// Text utilities backed by ICU, libexttextcat, libmagic and OpenSSL.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "dossier/status.h"
+
+namespace dossier {
+
+// Returns `text` as NFC-normalised UTF-8 with control characters other than
+// \n, \t and \f removed and invalid UTF-8 sequences replaced by U+FFFD.
+std::string NormalizeText(std::string_view text);
+
+// Hex SHA-256 of `bytes`.
+std::string Sha256Hex(std::string_view bytes);
+
+// Detects the language of text with libexttextcat, limited to languages the
+// search index can stem. Thread-safe: guarded internally.
+class LanguageDetector {
+ public:
+  // Uses the exttextcat models in `model_dir` (default: the Debian path).
+  static Result<std::unique_ptr<LanguageDetector>> Create(
+      const std::string& model_dir = "/usr/share/libexttextcat/");
+  ~LanguageDetector();
+  // ISO 639-1 code, or "und" when the text is too short or unclear.
+  std::string Detect(std::string_view text) const;
+
+ private:
+  struct Impl;
+  explicit LanguageDetector(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Detects MIME types from content with libmagic. Thread-safe: guarded internally.
+class MimeDetector {
+ public:
+  static Result<std::unique_ptr<MimeDetector>> Create();
+  ~MimeDetector();
+  // "application/pdf", "text/plain", ...; `file_name` refines what content
+  // alone cannot tell (a plain-text file named .md is text/markdown).
+  std::string Detect(std::string_view content, std::string_view file_name) const;
+
+ private:
+  struct Impl;
+  explicit MimeDetector(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dossier

@@ -1,0 +1,115 @@
+// JSON serialisers shared by the CLI and the server (schemas in schemas/).
+#include "dossier/json.h"
+
+namespace dossier {
+
+using nlohmann::json;
+
+namespace {
+
+json NullIfEmpty(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+json MetadataToJson(const DocumentMetadata& m) {
+  return {{"title", NullIfEmpty(m.title)},       {"author", NullIfEmpty(m.author)},
+          {"subject", NullIfEmpty(m.subject)},   {"keywords", NullIfEmpty(m.keywords)},
+          {"creator", NullIfEmpty(m.creator)},   {"producer", NullIfEmpty(m.producer)},
+          {"created", NullIfEmpty(m.created)},   {"modified", NullIfEmpty(m.modified)}};
+}
+
+json ConfidenceToJson(float confidence) { return confidence < 0 ? json(nullptr) : json(confidence); }
+
+}  // namespace
+
+json ToJson(const SearchResponse& response) {
+  json hits = json::array();
+  for (const SearchHit& hit : response.hits) {
+    hits.push_back({{"rank", hit.rank},
+                    {"percent", hit.percent},
+                    {"id", hit.id.ToHex()},
+                    {"title", hit.title},
+                    {"language", hit.language},
+                    {"mime_type", hit.mime_type},
+                    {"source_paths", hit.source_paths},
+                    {"page", hit.page},
+                    {"page_source", std::string(TextSourceName(hit.page_source))},
+                    {"ocr_confidence", ConfidenceToJson(hit.ocr_confidence)},
+                    {"snippet_html", hit.snippet_html}});
+  }
+  return {{"query", response.query}, {"offset", response.offset}, {"limit", response.limit},
+          {"total", response.total}, {"total_exact", response.total_exact}, {"hits", hits}};
+}
+
+json ToJson(const DocumentSummary& s) {
+  json sources = json::array();
+  for (const SourceFile& f : s.sources) sources.push_back({{"path", f.path}, {"size", f.size}, {"mtime_ns", f.mtime_ns}});
+  return {{"id", s.id.ToHex()},
+          {"title", s.title},
+          {"mime_type", s.mime_type},
+          {"size_bytes", s.size_bytes},
+          {"language", s.language},
+          {"page_count", s.page_count},
+          {"ocr_page_count", s.ocr_page_count},
+          {"sources", sources},
+          {"metadata", MetadataToJson(s.metadata)},
+          {"extracted_by", s.extracted_by},
+          {"ingested_at_ms", s.ingested_at_ms}};
+}
+
+json DocumentToJson(const DocumentSummary& summary, const std::vector<PageText>* pages) {
+  json out = {{"document", ToJson(summary)}};
+  if (pages) {
+    json list = json::array();
+    for (const PageText& p : *pages) {
+      list.push_back({{"number", p.number},
+                      {"source", std::string(TextSourceName(p.source))},
+                      {"ocr_confidence", ConfidenceToJson(p.ocr_confidence)},
+                      {"text", p.text}});
+    }
+    out["pages"] = list;
+  }
+  return out;
+}
+
+json ToJson(const StoreStats& s) {
+  return {{"data_dir", s.data_dir},         {"documents", s.documents},     {"pages", s.pages},
+          {"ocr_pages", s.ocr_pages},       {"source_paths", s.source_paths}, {"failed_files", s.failed_files},
+          {"pending", s.pending},           {"index_entries", s.index_entries}, {"text_bytes", s.text_bytes},
+          {"languages", s.languages},       {"mime_types", s.mime_types}};
+}
+
+json PluginsToJson(const std::string& plugin_dir, const std::vector<PluginLoadReport>& reports) {
+  json plugins = json::array();
+  for (const PluginLoadReport& r : reports) {
+    plugins.push_back({{"name", NullIfEmpty(r.name)},
+                       {"version", NullIfEmpty(r.version)},
+                       {"kind", NullIfEmpty(r.kind)},
+                       {"mime_types", r.mime_types},
+                       {"manifest", r.manifest_path},
+                       {"library", NullIfEmpty(r.library_path)},
+                       {"loaded", r.loaded},
+                       {"error", NullIfEmpty(r.error)}});
+  }
+  return {{"plugin_dir", plugin_dir}, {"abi_version", DOSSIER_PLUGIN_ABI_VERSION}, {"plugins", plugins}};
+}
+
+json ToJson(const FileResult& r) {
+  return {{"path", r.path},
+          {"outcome", std::string(FileOutcomeName(r.outcome))},
+          {"id", r.id ? json(r.id->ToHex()) : json(nullptr)},
+          {"mime_type", NullIfEmpty(r.mime_type)},
+          {"pages", r.pages},
+          {"message", NullIfEmpty(r.message)},
+          {"warnings", r.warnings}};
+}
+
+json ToJson(const IngestSummary& s) {
+  return {{"files", s.files},     {"ingested", s.ingested}, {"unchanged", s.unchanged},
+          {"skipped", s.skipped}, {"failed", s.failed},     {"pages", s.pages},
+          {"seconds", s.seconds}, {"repaired", {{"reindexed", s.repair.reindexed}, {"removed", s.repair.removed}}}};
+}
+
+json ErrorToJson(const Status& status) {
+  return {{"error", {{"code", std::string(StatusCodeName(status.code())) }, {"message", status.message()}}}};
+}
+
+}  // namespace dossier

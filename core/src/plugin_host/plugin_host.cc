@@ -1,0 +1,263 @@
+// The plugin host: loading plugin libraries safely and calling them through the C ABI.
+#include "dossier/plugin_host.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "dossier/text.h"
+
+namespace dossier {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr size_t kErrorCapacity = 2048;
+
+StatusCode CodeFromAbi(int32_t code) {
+  switch (code) {
+    case DOSSIER_CANCELLED: return StatusCode::kCancelled;
+    case DOSSIER_INVALID_ARGUMENT: return StatusCode::kInvalidArgument;
+    case DOSSIER_DEADLINE_EXCEEDED: return StatusCode::kDeadlineExceeded;
+    case DOSSIER_NOT_FOUND: return StatusCode::kNotFound;
+    case DOSSIER_PERMISSION_DENIED: return StatusCode::kPermissionDenied;
+    case DOSSIER_RESOURCE_EXHAUSTED: return StatusCode::kResourceExhausted;
+    case DOSSIER_FAILED_PRECONDITION: return StatusCode::kFailedPrecondition;
+    case DOSSIER_UNIMPLEMENTED: return StatusCode::kUnimplemented;
+    case DOSSIER_INTERNAL: return StatusCode::kInternal;
+    case DOSSIER_DATA_LOSS: return StatusCode::kDataLoss;
+    default: return StatusCode::kUnknown;
+  }
+}
+
+// What the sink callbacks collect for one Extract() call.
+struct SinkState {
+  ExtractedFile file;
+  std::string protocol_error;  // set when the plugin broke the sink's contract
+};
+
+int32_t SinkSetMetadata(void* context, const char* key, const char* value, size_t value_len) {
+  auto* state = static_cast<SinkState*>(context);
+  if (key == nullptr || (value == nullptr && value_len > 0)) return DOSSIER_INVALID_ARGUMENT;
+  std::string text = NormalizeText(std::string_view(value ? value : "", value_len));
+  DocumentMetadata& m = state->file.metadata;
+  std::string_view k(key);
+  if (k == "title") m.title = text;
+  else if (k == "author") m.author = text;
+  else if (k == "subject") m.subject = text;
+  else if (k == "keywords") m.keywords = text;
+  else if (k == "creator") m.creator = text;
+  else if (k == "producer") m.producer = text;
+  else if (k == "created") m.created = text;
+  else if (k == "modified") m.modified = text;
+  return DOSSIER_OK;  // unknown keys are ignored so plugins can send more than this host keeps
+}
+
+int32_t SinkAddPage(void* context, uint32_t page_number, const char* text, size_t text_len, uint32_t source,
+                    float ocr_confidence) {
+  auto* state = static_cast<SinkState*>(context);
+  uint32_t expected = static_cast<uint32_t>(state->file.pages.size()) + 1;
+  if (page_number != expected) {
+    state->protocol_error = "sent page " + std::to_string(page_number) + " where page " +
+                            std::to_string(expected) + " was due";
+    return DOSSIER_INVALID_ARGUMENT;
+  }
+  if (source < DOSSIER_TEXT_LAYER || source > DOSSIER_TEXT_PLAIN) {
+    state->protocol_error = "page " + std::to_string(page_number) + " has unknown text source " + std::to_string(source);
+    return DOSSIER_INVALID_ARGUMENT;
+  }
+  try {
+    PageText page;
+    page.number = page_number;
+    page.text = NormalizeText(std::string_view(text ? text : "", text ? text_len : 0));
+    page.source = static_cast<TextSource>(source);
+    page.ocr_confidence = source == DOSSIER_TEXT_OCR ? std::clamp(ocr_confidence, 0.0f, 100.0f) : -1.0f;
+    state->file.pages.push_back(std::move(page));
+  } catch (const std::bad_alloc&) {
+    return DOSSIER_RESOURCE_EXHAUSTED;
+  }
+  return DOSSIER_OK;
+}
+
+void SinkWarn(void* context, uint32_t page_number, const char* message) {
+  auto* state = static_cast<SinkState*>(context);
+  std::string text = message ? message : "(no message)";
+  state->file.warnings.push_back(page_number ? "page " + std::to_string(page_number) + ": " + text : text);
+}
+
+std::string ReadWholeFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- LoadedPlugin
+
+LoadedPlugin::LoadedPlugin(PluginManifest manifest, std::string library_path, void* dl_handle,
+                           const dossier_plugin* api)
+    : manifest_(std::move(manifest)), library_path_(std::move(library_path)), dl_handle_(dl_handle), api_(api) {}
+
+LoadedPlugin::~LoadedPlugin() {
+  if (dl_handle_) dlclose(dl_handle_);
+}
+
+Result<std::unique_ptr<IngestPluginInstance>> LoadedPlugin::CreateIngestInstance(std::string_view options_json) const {
+  if (api_->kind != DOSSIER_PLUGIN_INGEST || api_->extract_pages == nullptr) {
+    return Status::FailedPrecondition("plugin " + manifest_.name + " is not an ingestion plugin");
+  }
+  std::string options(options_json);
+  char message[kErrorCapacity] = {0};
+  dossier_error_buffer error{message, sizeof message};
+  void* instance = api_->create_instance ? api_->create_instance(options.c_str(), &error) : nullptr;
+  if (instance == nullptr) {
+    message[sizeof message - 1] = 0;
+    return Status::Internal("plugin " + manifest_.name + ": cannot create an instance: " +
+                            (message[0] ? message : "no reason given"));
+  }
+  return std::unique_ptr<IngestPluginInstance>(new IngestPluginInstance(this, instance));
+}
+
+// ---------------------------------------------------------------- IngestPluginInstance
+
+IngestPluginInstance::~IngestPluginInstance() {
+  if (plugin_->api_->destroy_instance) plugin_->api_->destroy_instance(instance_);
+}
+
+Result<ExtractedFile> IngestPluginInstance::Extract(std::string_view display_name, std::string_view mime_type,
+                                                    std::string_view content) {
+  std::string name(display_name), mime(mime_type);
+  SinkState state;
+  dossier_page_sink sink{&state, &SinkSetMetadata, &SinkAddPage, &SinkWarn};
+  dossier_input input{name.c_str(), mime.c_str(), reinterpret_cast<const unsigned char*>(content.data()),
+                      content.size()};
+  char message[kErrorCapacity] = {0};
+  dossier_error_buffer error{message, sizeof message};
+  int32_t code = plugin_->api_->extract_pages(instance_, &input, &sink, &error);
+  message[sizeof message - 1] = 0;
+  if (!state.protocol_error.empty()) {
+    return Status::Internal(name + ": plugin " + plugin_->manifest_.name + " " + state.protocol_error);
+  }
+  if (code != DOSSIER_OK) {
+    return Status(CodeFromAbi(code), name + ": " + (message[0] ? message : "plugin " + plugin_->manifest_.name +
+                                                                            " failed without a reason"));
+  }
+  return std::move(state.file);
+}
+
+// ---------------------------------------------------------------- PluginHost
+
+std::unique_ptr<PluginHost> PluginHost::LoadDirectory(const std::string& plugin_dir) {
+  auto host = std::make_unique<PluginHost>();
+  host->plugin_dir_ = plugin_dir;
+  std::vector<fs::path> manifests;
+  std::error_code ec;
+  for (fs::directory_iterator it(plugin_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() > 12 && name.ends_with(".plugin.json")) manifests.push_back(it->path());
+  }
+  if (ec) {
+    PluginLoadReport report;
+    report.manifest_path = plugin_dir;
+    report.error = "cannot read plugin directory: " + ec.message();
+    host->reports_.push_back(std::move(report));
+    return host;
+  }
+  std::sort(manifests.begin(), manifests.end());
+
+  for (const fs::path& manifest_path : manifests) {
+    PluginLoadReport report;
+    report.manifest_path = manifest_path.string();
+    auto refuse = [&](std::string why) {
+      report.error = std::move(why);
+      host->reports_.push_back(report);
+    };
+    Result<PluginManifest> parsed = ParsePluginManifest(ReadWholeFile(manifest_path), manifest_path.string());
+    if (!parsed.ok()) {
+      refuse(parsed.status().message());
+      continue;
+    }
+    PluginManifest manifest = std::move(parsed).value();
+    report.name = manifest.name;
+    report.version = manifest.version;
+    report.kind = manifest.kind;
+    report.mime_types = manifest.mime_types;
+    report.library_path = (manifest_path.parent_path() / manifest.library).string();
+    if (manifest.abi_version != DOSSIER_PLUGIN_ABI_VERSION) {
+      refuse("manifest declares plugin ABI version " + std::to_string(manifest.abi_version) + ", this host speaks " +
+             std::to_string(DOSSIER_PLUGIN_ABI_VERSION));
+      continue;
+    }
+    auto same_name = std::find_if(host->plugins_.begin(), host->plugins_.end(),
+                                  [&](const auto& p) { return p->manifest().name == manifest.name; });
+    if (same_name != host->plugins_.end()) {
+      refuse("a plugin named '" + manifest.name + "' is already loaded from " + (*same_name)->library_path());
+      continue;
+    }
+    dlerror();
+    void* handle = dlopen(report.library_path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) {
+      const char* why = dlerror();
+      refuse(std::string("cannot load library: ") + (why ? why : "unknown dlopen error"));
+      continue;
+    }
+    auto entry = reinterpret_cast<dossier_plugin_entry_fn>(dlsym(handle, DOSSIER_PLUGIN_ENTRY_SYMBOL));
+    const dossier_plugin* api = entry ? entry() : nullptr;
+    std::string problem;
+    if (entry == nullptr) {
+      problem = std::string("library does not export ") + DOSSIER_PLUGIN_ENTRY_SYMBOL;
+    } else if (api == nullptr) {
+      problem = std::string(DOSSIER_PLUGIN_ENTRY_SYMBOL) + " returned null";
+    } else if (api->abi_version != DOSSIER_PLUGIN_ABI_VERSION) {
+      problem = "library was built for plugin ABI version " + std::to_string(api->abi_version) +
+                ", this host speaks " + std::to_string(DOSSIER_PLUGIN_ABI_VERSION);
+    } else if (api->struct_size < sizeof(dossier_plugin)) {
+      problem = "library's plugin struct is " + std::to_string(api->struct_size) + " bytes, expected at least " +
+                std::to_string(sizeof(dossier_plugin));
+    } else if (api->name == nullptr || manifest.name != api->name) {
+      problem = "library calls itself '" + std::string(api->name ? api->name : "") + "', manifest says '" +
+                manifest.name + "'";
+    } else if (api->version == nullptr || manifest.version != api->version) {
+      problem = "library version '" + std::string(api->version ? api->version : "") + "' differs from manifest's '" +
+                manifest.version + "'";
+    } else if ((manifest.kind == "ingest") != (api->kind == DOSSIER_PLUGIN_INGEST)) {
+      problem = "library kind " + std::to_string(api->kind) + " differs from manifest's '" + manifest.kind + "'";
+    } else if (api->kind == DOSSIER_PLUGIN_INGEST && (api->extract_pages == nullptr || api->create_instance == nullptr)) {
+      problem = "ingestion plugin lacks create_instance or extract_pages";
+    }
+    if (!problem.empty()) {
+      dlclose(handle);
+      refuse(problem);
+      continue;
+    }
+    report.loaded = true;
+    host->reports_.push_back(report);
+    host->plugins_.push_back(std::make_unique<LoadedPlugin>(std::move(manifest), report.library_path, handle, api));
+  }
+  return host;
+}
+
+const LoadedPlugin* PluginHost::FindIngestPlugin(std::string_view mime_type) const {
+  std::string type_wildcard;
+  if (size_t slash = mime_type.find('/'); slash != std::string_view::npos) {
+    type_wildcard = std::string(mime_type.substr(0, slash)) + "/*";
+  }
+  for (const std::string& wanted : {std::string(mime_type), type_wildcard, std::string("*/*")}) {
+    if (wanted.empty()) continue;
+    for (const auto& plugin : plugins_) {
+      if (plugin->manifest().kind != "ingest") continue;
+      const auto& types = plugin->manifest().mime_types;
+      if (std::find(types.begin(), types.end(), wanted) != types.end()) return plugin.get();
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace dossier

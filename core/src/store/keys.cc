@@ -1,0 +1,127 @@
+// Key and value encodings for the RocksDB column families (grammar in keys.h).
+#include "dossier/keys.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace dossier::keys {
+
+void PutFixed16(std::string* dst, uint16_t v) {
+  dst->push_back(static_cast<char>(v >> 8));
+  dst->push_back(static_cast<char>(v));
+}
+void PutFixed32(std::string* dst, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) dst->push_back(static_cast<char>(v >> shift));
+}
+void PutFixed64(std::string* dst, uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) dst->push_back(static_cast<char>(v >> shift));
+}
+
+namespace {
+template <typename T>
+bool GetFixed(std::string_view* input, T* value) {
+  if (input->size() < sizeof(T)) return false;
+  T v = 0;
+  for (size_t i = 0; i < sizeof(T); ++i) v = static_cast<T>((v << 8) | static_cast<uint8_t>((*input)[i]));
+  *value = v;
+  input->remove_prefix(sizeof(T));
+  return true;
+}
+}  // namespace
+
+bool GetFixed16(std::string_view* input, uint16_t* value) { return GetFixed(input, value); }
+bool GetFixed32(std::string_view* input, uint32_t* value) { return GetFixed(input, value); }
+bool GetFixed64(std::string_view* input, uint64_t* value) { return GetFixed(input, value); }
+
+std::string EncodeSchemaVersion(uint32_t version) {
+  std::string out;
+  PutFixed32(&out, version);
+  return out;
+}
+
+std::optional<uint32_t> DecodeSchemaVersion(std::string_view value) {
+  uint32_t v;
+  if (value.size() != 4 || !GetFixed32(&value, &v)) return std::nullopt;
+  return v;
+}
+
+std::string DocumentKey(const DocumentId& id) { return std::string(id.Bytes()); }
+
+std::optional<DocumentId> ParseDocumentKey(std::string_view key) {
+  if (key.size() != DocumentId::kSize) return std::nullopt;
+  return DocumentId::FromBytes(key);
+}
+
+std::string PagePrefix(const DocumentId& id) { return std::string(id.Bytes()); }
+
+std::string PageKey(const DocumentId& id, uint32_t page) {
+  std::string key(id.Bytes());
+  PutFixed32(&key, page);
+  return key;
+}
+
+bool ParsePageKey(std::string_view key, DocumentId* id, uint32_t* page) {
+  if (key.size() != DocumentId::kSize + 4) return false;
+  *id = DocumentId::FromBytes(key);
+  key.remove_prefix(DocumentId::kSize);
+  return GetFixed32(&key, page);
+}
+
+std::string EncodePageValue(const PageText& page) {
+  std::string out;
+  out.reserve(3 + page.text.size());
+  out.push_back(static_cast<char>(page.source));
+  uint16_t confidence = 0xFFFF;
+  if (page.ocr_confidence >= 0) {
+    confidence = static_cast<uint16_t>(std::lround(std::min(page.ocr_confidence, 100.0f) * 100));
+  }
+  PutFixed16(&out, confidence);
+  out.append(page.text);
+  return out;
+}
+
+bool DecodePageValue(std::string_view value, PageText* page) {
+  if (value.size() < 3) return false;
+  uint8_t tag = static_cast<uint8_t>(value[0]);
+  if (tag < 1 || tag > 3) return false;
+  page->source = static_cast<TextSource>(tag);
+  value.remove_prefix(1);
+  uint16_t confidence;
+  GetFixed16(&value, &confidence);
+  page->ocr_confidence = confidence == 0xFFFF ? -1.0f : confidence / 100.0f;
+  page->text.assign(value);
+  return true;
+}
+
+std::string SourceKey(std::string_view path) { return std::string(path); }
+
+std::string EncodeSourceValue(const DocumentId& id, uint64_t size, int64_t mtime_ns) {
+  std::string out(id.Bytes());
+  PutFixed64(&out, size);
+  PutFixed64(&out, static_cast<uint64_t>(mtime_ns));
+  return out;
+}
+
+bool DecodeSourceValue(std::string_view value, DocumentId* id, uint64_t* size, int64_t* mtime_ns) {
+  if (value.size() != DocumentId::kSize + 16) return false;
+  *id = DocumentId::FromBytes(value);
+  value.remove_prefix(DocumentId::kSize);
+  uint64_t mtime;
+  if (!GetFixed64(&value, size) || !GetFixed64(&value, &mtime)) return false;
+  *mtime_ns = static_cast<int64_t>(mtime);
+  return true;
+}
+
+std::string PendingKey(const DocumentId& id) { return std::string(id.Bytes()); }
+
+std::string EncodePendingValue(PendingOp op) { return std::string(1, static_cast<char>(op)); }
+
+std::optional<PendingOp> DecodePendingValue(std::string_view value) {
+  if (value.size() != 1) return std::nullopt;
+  uint8_t v = static_cast<uint8_t>(value[0]);
+  if (v == 1) return PendingOp::kIndex;
+  if (v == 2) return PendingOp::kRemove;
+  return std::nullopt;
+}
+
+}  // namespace dossier::keys

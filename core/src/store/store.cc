@@ -1,0 +1,526 @@
+// Store: RocksDB (the truth) plus the Xapian index, with the pending-marker
+// protocol that keeps them consistent across crashes (see store.h).
+#include "dossier/store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/utilities/options_util.h>
+#include <rocksdb/write_batch.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "dossier/keys.h"
+#include "text_index.h"
+
+namespace dossier {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+Status FromRocks(const std::string& context, const rocksdb::Status& s) {
+  if (s.ok()) return Status::Ok();
+  std::string msg = context + ": " + s.ToString();
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return Status::Unavailable(context + ": in use by another dossier process (" + s.ToString() + ")");
+  }
+  if (s.IsNotFound()) return Status::NotFound(msg);
+  if (s.IsCorruption()) return Status::DataLoss(msg);
+  if (s.IsInvalidArgument()) return Status::InvalidArgument(msg);
+  if (s.IsBusy() || s.IsTryAgain()) return Status::Unavailable(msg);
+  return Status::Internal(msg);
+}
+
+// ---- the document record (value of the documents column family) ----
+// Internal storage format: add fields freely, never change a field's meaning.
+
+json SourcesToJson(const std::vector<SourceFile>& sources) {
+  json out = json::array();
+  for (const SourceFile& s : sources) out.push_back({{"path", s.path}, {"size", s.size}, {"mtime_ns", s.mtime_ns}});
+  return out;
+}
+
+std::string EncodeRecord(const DocumentSummary& s, uint64_t text_bytes) {
+  const DocumentMetadata& m = s.metadata;
+  json j = {{"mime_type", s.mime_type},
+            {"size_bytes", s.size_bytes},
+            {"sources", SourcesToJson(s.sources)},
+            {"metadata",
+             {{"title", m.title},
+              {"author", m.author},
+              {"subject", m.subject},
+              {"keywords", m.keywords},
+              {"creator", m.creator},
+              {"producer", m.producer},
+              {"created", m.created},
+              {"modified", m.modified}}},
+            {"title", s.title},
+            {"language", s.language},
+            {"extracted_by", s.extracted_by},
+            {"ingested_at_ms", s.ingested_at_ms},
+            {"page_count", s.page_count},
+            {"ocr_page_count", s.ocr_page_count},
+            {"text_bytes", text_bytes}};
+  return j.dump();
+}
+
+bool DecodeRecord(const DocumentId& id, std::string_view value, DocumentSummary* s, uint64_t* text_bytes) {
+  json j = json::parse(value, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return false;
+  try {
+    s->id = id;
+    s->mime_type = j.value("mime_type", "");
+    s->size_bytes = j.value("size_bytes", uint64_t{0});
+    s->sources.clear();
+    for (const json& src : j.value("sources", json::array())) {
+      s->sources.push_back({src.value("path", ""), src.value("size", uint64_t{0}), src.value("mtime_ns", int64_t{0})});
+    }
+    const json& m = j.at("metadata");
+    s->metadata = {m.value("title", ""),   m.value("author", ""),   m.value("subject", ""), m.value("keywords", ""),
+                   m.value("creator", ""), m.value("producer", ""), m.value("created", ""), m.value("modified", "")};
+    s->title = j.value("title", "");
+    s->language = j.value("language", "und");
+    s->extracted_by = j.value("extracted_by", "");
+    s->ingested_at_ms = j.value("ingested_at_ms", int64_t{0});
+    s->page_count = j.value("page_count", 0u);
+    s->ocr_page_count = j.value("ocr_page_count", 0u);
+    if (text_bytes) *text_bytes = j.value("text_bytes", uint64_t{0});
+  } catch (const json::exception&) {
+    return false;
+  }
+  return true;
+}
+
+// The smallest key greater than every key starting with `prefix`.
+std::string PrefixEnd(std::string prefix) {
+  while (!prefix.empty()) {
+    unsigned char last = static_cast<unsigned char>(prefix.back());
+    if (last != 0xFF) {
+      prefix.back() = static_cast<char>(last + 1);
+      return prefix;
+    }
+    prefix.pop_back();
+  }
+  return prefix;
+}
+
+}  // namespace
+
+struct Store::Impl {
+  std::string data_dir;
+  StoreMode mode = StoreMode::kReadOnly;
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::ColumnFamilyHandle* documents = nullptr;
+  rocksdb::ColumnFamilyHandle* pages = nullptr;
+  rocksdb::ColumnFamilyHandle* sources = nullptr;
+  rocksdb::ColumnFamilyHandle* pending = nullptr;
+  rocksdb::ColumnFamilyHandle* failed = nullptr;
+  std::unique_ptr<TextIndex> index;
+  std::string secondary_dir;  // read-only instances keep their own info logs here
+  // What the next Flush must finish: id -> the op whose marker it clears.
+  std::map<DocumentId, keys::PendingOp> unflushed;
+
+  ~Impl() {
+    if (db) {
+      for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+      db->Close();
+      db.reset();
+    }
+    if (!secondary_dir.empty()) {
+      std::error_code ec;
+      fs::remove_all(secondary_dir, ec);
+    }
+  }
+
+  Status Get(rocksdb::ColumnFamilyHandle* cf, const std::string& key, std::string* value, bool* found) const {
+    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf, key, value);
+    *found = s.ok();
+    if (s.IsNotFound()) return Status::Ok();
+    return FromRocks(data_dir, s);
+  }
+
+  Result<std::optional<DocumentSummary>> LoadRecord(const DocumentId& id, uint64_t* text_bytes = nullptr) const {
+    std::string value;
+    bool found = false;
+    DOSSIER_RETURN_IF_ERROR(Get(documents, keys::DocumentKey(id), &value, &found));
+    if (!found) return std::optional<DocumentSummary>();
+    DocumentSummary summary;
+    if (!DecodeRecord(id, value, &summary, text_bytes)) {
+      return Status::DataLoss(data_dir + ": document record " + id.ToHex() + " is damaged");
+    }
+    return std::optional<DocumentSummary>(std::move(summary));
+  }
+
+  Status Write(rocksdb::WriteBatch* batch, const std::string& what) {
+    return FromRocks(data_dir + ": " + what, db->Write(rocksdb::WriteOptions(), batch));
+  }
+
+  // Adds to `batch` what takes `path` away from document `owner`: its
+  // record loses the path, and a document left with no paths is marked for
+  // removal (queued for the index).
+  Status DetachPath(rocksdb::WriteBatch* batch, const std::string& path, const DocumentId& owner) {
+    uint64_t text_bytes = 0;
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, LoadRecord(owner, &text_bytes));
+    if (!record) return Status::Ok();
+    std::erase_if(record->sources, [&](const SourceFile& s) { return s.path == path; });
+    if (record->sources.empty()) return MarkRemoval(batch, owner);
+    batch->Put(documents, keys::DocumentKey(owner), EncodeRecord(*record, text_bytes));
+    return Status::Ok();
+  }
+
+  Status MarkRemoval(rocksdb::WriteBatch* batch, const DocumentId& id) {
+    batch->Put(pending, keys::PendingKey(id), keys::EncodePendingValue(keys::PendingOp::kRemove));
+    DOSSIER_RETURN_IF_ERROR(index->DeleteDocument(id));
+    unflushed[id] = keys::PendingOp::kRemove;
+    return Status::Ok();
+  }
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+const std::string& Store::data_dir() const { return impl_->data_dir; }
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMode mode) {
+  auto impl = std::make_unique<Impl>();
+  impl->data_dir = data_dir;
+  impl->mode = mode;
+  const std::string rocks_path = (fs::path(data_dir) / "rocksdb").string();
+  const std::string xapian_path = (fs::path(data_dir) / "xapian").string();
+  std::error_code ec;
+
+  std::vector<std::string> cf_names = {rocksdb::kDefaultColumnFamilyName, std::string(keys::kDocumentsCf),
+                                       std::string(keys::kPagesCf),       std::string(keys::kSourcesCf),
+                                       std::string(keys::kPendingCf),     std::string(keys::kFailedCf)};
+  rocksdb::Options options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.compression = rocksdb::kLZ4Compression;  // page text compresses well
+  for (const auto& name : cf_names) descriptors.emplace_back(name, cf_options);
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+
+  if (mode == StoreMode::kReadWrite) {
+    fs::create_directories(rocks_path, ec);
+    if (ec) return Status::PermissionDenied(data_dir + ": cannot create data folder: " + ec.message());
+    options.create_if_missing = true;
+    options.create_missing_column_families = true;
+    options.keep_log_file_num = 3;
+    options.IncreaseParallelism(2);
+    rocksdb::Status s = rocksdb::DB::Open(options, rocks_path, descriptors, &handles, &raw);
+    if (!s.ok()) return FromRocks(data_dir, s);
+  } else {
+    if (!fs::exists(fs::path(rocks_path) / "CURRENT")) {
+      return Status::NotFound(data_dir + ": no Dossier data here (run `dossier ingest` first, or pass --data DIR)");
+    }
+    char secondary[] = "/tmp/dossier-reader-XXXXXX";
+    if (::mkdtemp(secondary) == nullptr) return Status::Internal("cannot create a temporary folder for the reader");
+    impl->secondary_dir = secondary;
+    options.max_open_files = -1;  // required by secondary instances
+    rocksdb::Status s = rocksdb::DB::OpenAsSecondary(options, rocks_path, impl->secondary_dir, descriptors, &handles, &raw);
+    if (!s.ok()) return FromRocks(data_dir, s);
+  }
+  impl->db.reset(raw);
+  impl->handles = handles;
+  impl->documents = handles[1];
+  impl->pages = handles[2];
+  impl->sources = handles[3];
+  impl->pending = handles[4];
+  impl->failed = handles[5];
+
+  // The schema version makes every future layout change an explicit migration.
+  std::string version_value;
+  bool found = false;
+  DOSSIER_RETURN_IF_ERROR(impl->Get(handles[0], std::string(keys::kSchemaVersionKey), &version_value, &found));
+  if (found) {
+    std::optional<uint32_t> version = keys::DecodeSchemaVersion(version_value);
+    if (!version || *version != keys::kSchemaVersion) {
+      return Status::FailedPrecondition(data_dir + ": data folder has schema version " +
+                                        (version ? std::to_string(*version) : "(damaged)") + ", this build reads " +
+                                        std::to_string(keys::kSchemaVersion));
+    }
+  } else if (mode == StoreMode::kReadWrite) {
+    rocksdb::Status s = impl->db->Put(rocksdb::WriteOptions(), handles[0], std::string(keys::kSchemaVersionKey),
+                                      keys::EncodeSchemaVersion(keys::kSchemaVersion));
+    if (!s.ok()) return FromRocks(data_dir, s);
+  }
+
+  DOSSIER_ASSIGN_OR_RETURN(impl->index, TextIndex::Open(xapian_path, mode == StoreMode::kReadWrite
+                                                                        ? TextIndex::Mode::kWritable
+                                                                        : TextIndex::Mode::kReadOnly));
+  std::unique_ptr<Store> store(new Store(std::move(impl)));
+  if (mode == StoreMode::kReadWrite) {
+    Result<RepairReport> repaired = store->Repair();
+    if (!repaired.ok()) return repaired.status();
+  }
+  return store;
+}
+
+Status Store::PutDocument(const Document& document) {
+  Impl& s = *impl_;
+  rocksdb::WriteBatch batch;
+  DocumentSummary summary = Summarise(document);
+  // A previous version with the same id keeps its other paths.
+  DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> previous, s.LoadRecord(document.id));
+  if (previous) {
+    for (const SourceFile& old : previous->sources) {
+      bool kept = std::any_of(summary.sources.begin(), summary.sources.end(),
+                              [&](const SourceFile& n) { return n.path == old.path; });
+      if (!kept) summary.sources.push_back(old);
+    }
+    std::sort(summary.sources.begin(), summary.sources.end(),
+              [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
+    const std::string prefix = keys::PagePrefix(document.id);
+    batch.DeleteRange(s.pages, prefix, PrefixEnd(prefix));
+  }
+  // Paths that belonged to another document (the file changed) move here.
+  for (const SourceFile& source : document.sources) {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<SourceEntry> owner, LookupSource(source.path));
+    if (owner && owner->id != document.id) DOSSIER_RETURN_IF_ERROR(s.DetachPath(&batch, source.path, owner->id));
+  }
+  uint64_t text_bytes = 0;
+  for (const PageText& page : document.pages) {
+    batch.Put(s.pages, keys::PageKey(document.id, page.number), keys::EncodePageValue(page));
+    text_bytes += page.text.size();
+  }
+  for (const SourceFile& source : summary.sources) {
+    batch.Put(s.sources, keys::SourceKey(source.path), keys::EncodeSourceValue(document.id, source.size, source.mtime_ns));
+  }
+  batch.Put(s.documents, keys::DocumentKey(document.id), EncodeRecord(summary, text_bytes));
+  batch.Put(s.pending, keys::PendingKey(document.id), keys::EncodePendingValue(keys::PendingOp::kIndex));
+  DOSSIER_RETURN_IF_ERROR(s.Write(&batch, "storing " + document.id.ToHex()));
+  s.unflushed[document.id] = keys::PendingOp::kIndex;
+  return s.index->ReplaceDocument(document);
+}
+
+Status Store::AddSource(const DocumentId& id, const SourceFile& source) {
+  Impl& s = *impl_;
+  uint64_t text_bytes = 0;
+  DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, s.LoadRecord(id, &text_bytes));
+  if (!record) return Status::NotFound(s.data_dir + ": no document " + id.ToHex());
+  rocksdb::WriteBatch batch;
+  DOSSIER_ASSIGN_OR_RETURN(std::optional<SourceEntry> owner, LookupSource(source.path));
+  if (owner && owner->id != id) DOSSIER_RETURN_IF_ERROR(s.DetachPath(&batch, source.path, owner->id));
+  std::erase_if(record->sources, [&](const SourceFile& f) { return f.path == source.path; });
+  record->sources.push_back(source);
+  std::sort(record->sources.begin(), record->sources.end(),
+            [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
+  batch.Put(s.documents, keys::DocumentKey(id), EncodeRecord(*record, text_bytes));
+  batch.Put(s.sources, keys::SourceKey(source.path), keys::EncodeSourceValue(id, source.size, source.mtime_ns));
+  return s.Write(&batch, "adding path " + source.path);
+}
+
+Status Store::DetachSource(std::string_view path) {
+  Impl& s = *impl_;
+  DOSSIER_ASSIGN_OR_RETURN(std::optional<SourceEntry> owner, LookupSource(path));
+  if (!owner) return Status::Ok();
+  rocksdb::WriteBatch batch;
+  batch.Delete(s.sources, keys::SourceKey(path));
+  DOSSIER_RETURN_IF_ERROR(s.DetachPath(&batch, std::string(path), owner->id));
+  return s.Write(&batch, "detaching path " + std::string(path));
+}
+
+Status Store::RemoveDocument(const DocumentId& id) {
+  Impl& s = *impl_;
+  DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, s.LoadRecord(id));
+  if (!record) return Status::NotFound(s.data_dir + ": no document " + id.ToHex());
+  rocksdb::WriteBatch batch;
+  DOSSIER_RETURN_IF_ERROR(s.MarkRemoval(&batch, id));
+  return s.Write(&batch, "removing " + id.ToHex());
+}
+
+Status Store::Flush() {
+  Impl& s = *impl_;
+  if (s.unflushed.empty()) return Status::Ok();
+  DOSSIER_RETURN_IF_ERROR(s.index->Commit());
+  // Xapian now holds exactly what RocksDB says: clear the markers, and drop
+  // the RocksDB side of finished removals.
+  rocksdb::WriteBatch batch;
+  for (const auto& [id, op] : s.unflushed) {
+    batch.Delete(s.pending, keys::PendingKey(id));
+    if (op != keys::PendingOp::kRemove) continue;
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, s.LoadRecord(id));
+    if (record) {
+      for (const SourceFile& source : record->sources) {
+        DOSSIER_ASSIGN_OR_RETURN(std::optional<SourceEntry> owner, LookupSource(source.path));
+        if (owner && owner->id == id) batch.Delete(s.sources, keys::SourceKey(source.path));
+      }
+    }
+    batch.Delete(s.documents, keys::DocumentKey(id));
+    const std::string prefix = keys::PagePrefix(id);
+    batch.DeleteRange(s.pages, prefix, PrefixEnd(prefix));
+  }
+  DOSSIER_RETURN_IF_ERROR(s.Write(&batch, "finishing index commit"));
+  s.unflushed.clear();
+  return Status::Ok();
+}
+
+Status Store::RecordFailure(std::string_view path, uint64_t size, int64_t mtime_ns, std::string_view reason) {
+  json j = {{"size", size}, {"mtime_ns", mtime_ns}, {"reason", std::string(reason)},
+            {"at_ms", static_cast<int64_t>(time(nullptr)) * 1000}};
+  return FromRocks(impl_->data_dir, impl_->db->Put(rocksdb::WriteOptions(), impl_->failed, keys::SourceKey(path), j.dump()));
+}
+
+Status Store::ClearFailure(std::string_view path) {
+  return FromRocks(impl_->data_dir, impl_->db->Delete(rocksdb::WriteOptions(), impl_->failed, keys::SourceKey(path)));
+}
+
+Result<RepairReport> Store::Repair() {
+  Impl& s = *impl_;
+  RepairReport report;
+  std::vector<std::pair<DocumentId, keys::PendingOp>> work;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(s.db->NewIterator(rocksdb::ReadOptions(), s.pending));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      std::optional<DocumentId> id = keys::ParseDocumentKey(it->key().ToStringView());
+      std::optional<keys::PendingOp> op = keys::DecodePendingValue(it->value().ToStringView());
+      if (id && op) work.emplace_back(*id, *op);
+    }
+    DOSSIER_RETURN_IF_ERROR(FromRocks(s.data_dir, it->status()));
+  }
+  for (const auto& [id, op] : work) {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, s.LoadRecord(id));
+    if (op == keys::PendingOp::kIndex && record) {
+      Document doc;
+      doc.id = id;
+      doc.mime_type = record->mime_type;
+      doc.title = record->title;
+      doc.language = record->language;
+      doc.metadata = record->metadata;
+      DOSSIER_ASSIGN_OR_RETURN(doc.pages, GetPages(id));
+      DOSSIER_RETURN_IF_ERROR(s.index->ReplaceDocument(doc));
+      s.unflushed[id] = keys::PendingOp::kIndex;
+      ++report.reindexed;
+    } else {
+      DOSSIER_RETURN_IF_ERROR(s.index->DeleteDocument(id));
+      s.unflushed[id] = keys::PendingOp::kRemove;
+      ++report.removed;
+    }
+  }
+  DOSSIER_RETURN_IF_ERROR(Flush());
+  return report;
+}
+
+Status Store::Refresh() {
+  if (impl_->mode == StoreMode::kReadWrite) return Status::Ok();
+  DOSSIER_RETURN_IF_ERROR(FromRocks(impl_->data_dir, impl_->db->TryCatchUpWithPrimary()));
+  return impl_->index->Reopen();
+}
+
+Result<std::optional<DocumentSummary>> Store::GetDocument(const DocumentId& id) const { return impl_->LoadRecord(id); }
+
+Result<std::optional<SourceEntry>> Store::LookupSource(std::string_view path) const {
+  std::string value;
+  bool found = false;
+  DOSSIER_RETURN_IF_ERROR(impl_->Get(impl_->sources, keys::SourceKey(path), &value, &found));
+  if (!found) return std::optional<SourceEntry>();
+  SourceEntry entry;
+  if (!keys::DecodeSourceValue(value, &entry.id, &entry.size, &entry.mtime_ns)) {
+    return Status::DataLoss(impl_->data_dir + ": source entry for " + std::string(path) + " is damaged");
+  }
+  return std::optional<SourceEntry>(entry);
+}
+
+Result<std::vector<std::pair<std::string, SourceEntry>>> Store::ListSources(std::string_view prefix) const {
+  std::vector<std::pair<std::string, SourceEntry>> out;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->sources));
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid() && it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size())); it->Next()) {
+    SourceEntry entry;
+    if (keys::DecodeSourceValue(it->value().ToStringView(), &entry.id, &entry.size, &entry.mtime_ns)) {
+      out.emplace_back(it->key().ToString(), entry);
+    }
+  }
+  DOSSIER_RETURN_IF_ERROR(FromRocks(impl_->data_dir, it->status()));
+  return out;
+}
+
+Result<PageText> Store::GetPage(const DocumentId& id, uint32_t page) const {
+  std::string value;
+  bool found = false;
+  DOSSIER_RETURN_IF_ERROR(impl_->Get(impl_->pages, keys::PageKey(id, page), &value, &found));
+  if (!found) return Status::NotFound(id.ToHex() + ": no page " + std::to_string(page));
+  PageText text;
+  if (!keys::DecodePageValue(value, &text)) {
+    return Status::DataLoss(impl_->data_dir + ": page " + std::to_string(page) + " of " + id.ToHex() + " is damaged");
+  }
+  text.number = page;
+  return text;
+}
+
+Result<std::vector<PageText>> Store::GetPages(const DocumentId& id) const {
+  std::vector<PageText> pages;
+  const std::string prefix = keys::PagePrefix(id);
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->pages));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    DocumentId key_id;
+    PageText page;
+    if (!keys::ParsePageKey(it->key().ToStringView(), &key_id, &page.number) ||
+        !keys::DecodePageValue(it->value().ToStringView(), &page)) {
+      return Status::DataLoss(impl_->data_dir + ": a page of " + id.ToHex() + " is damaged");
+    }
+    pages.push_back(std::move(page));
+  }
+  DOSSIER_RETURN_IF_ERROR(FromRocks(impl_->data_dir, it->status()));
+  return pages;
+}
+
+Result<std::vector<DocumentSummary>> Store::ListDocuments(uint32_t limit, uint32_t offset) const {
+  std::vector<DocumentSummary> out;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->documents));
+  uint32_t skipped = 0;
+  for (it->SeekToFirst(); it->Valid() && out.size() < limit; it->Next()) {
+    if (skipped < offset) {
+      ++skipped;
+      continue;
+    }
+    std::optional<DocumentId> id = keys::ParseDocumentKey(it->key().ToStringView());
+    DocumentSummary summary;
+    if (!id || !DecodeRecord(*id, it->value().ToStringView(), &summary, nullptr)) {
+      return Status::DataLoss(impl_->data_dir + ": a document record is damaged");
+    }
+    out.push_back(std::move(summary));
+  }
+  DOSSIER_RETURN_IF_ERROR(FromRocks(impl_->data_dir, it->status()));
+  return out;
+}
+
+Result<StoreStats> Store::Stats() const {
+  StoreStats stats;
+  stats.data_dir = impl_->data_dir;
+  auto count = [&](rocksdb::ColumnFamilyHandle* cf) {
+    uint64_t n = 0;
+    std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), cf));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
+    return n;
+  };
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->documents));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::optional<DocumentId> id = keys::ParseDocumentKey(it->key().ToStringView());
+    DocumentSummary summary;
+    uint64_t text_bytes = 0;
+    if (!id || !DecodeRecord(*id, it->value().ToStringView(), &summary, &text_bytes)) continue;
+    ++stats.documents;
+    stats.pages += summary.page_count;
+    stats.ocr_pages += summary.ocr_page_count;
+    stats.text_bytes += text_bytes;
+    ++stats.languages[summary.language];
+    ++stats.mime_types[summary.mime_type];
+  }
+  DOSSIER_RETURN_IF_ERROR(FromRocks(impl_->data_dir, it->status()));
+  stats.source_paths = count(impl_->sources);
+  stats.failed_files = count(impl_->failed);
+  stats.pending = count(impl_->pending);
+  stats.index_entries = impl_->index->EntryCount();
+  return stats;
+}
+
+Result<SearchResponse> Store::Search(const SearchRequest& request) const {
+  return impl_->index->Search(request, [this](const DocumentId& id, uint32_t page) { return GetPage(id, page); });
+}
+
+}  // namespace dossier

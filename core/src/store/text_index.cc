@@ -1,0 +1,230 @@
+// TextIndex: Xapian indexing and search of page texts (layout in text_index.h).
+#include "text_index.h"
+
+#include <xapian.h>
+
+#include <filesystem>
+#include <set>
+
+namespace dossier {
+
+namespace {
+
+constexpr Xapian::valueno kValueDocId = 0;
+constexpr Xapian::valueno kValuePage = 1;
+constexpr Xapian::valueno kValueLanguage = 2;
+constexpr Xapian::valueno kValueSource = 3;
+
+std::string PageIdTerm(const std::string& hex_id, uint32_t page) { return "Q" + hex_id + "/" + std::to_string(page); }
+std::string DocTerm(const std::string& hex_id) { return "XD" + hex_id; }
+
+// A stemmer for an ISO 639-1 code; the "none" stemmer for "und" or a
+// language Xapian does not stem.
+Xapian::Stem StemmerFor(const std::string& language) {
+  if (language.empty() || language == "und") return Xapian::Stem();
+  try {
+    return Xapian::Stem(language);
+  } catch (const Xapian::InvalidArgumentError&) {
+    return Xapian::Stem();
+  }
+}
+
+Status FromXapian(const std::string& context, const Xapian::Error& e) {
+  std::string msg = context + ": " + e.get_type() + ": " + e.get_msg();
+  std::string type = e.get_type();
+  if (type == "DatabaseLockError") return Status::Unavailable(msg + " (another dossier process is writing to it)");
+  if (type == "DatabaseOpeningError" || type == "DatabaseNotFoundError") return Status::NotFound(msg);
+  if (type == "DatabaseCorruptError") return Status::DataLoss(msg);
+  if (type == "QueryParserError") return Status::InvalidArgument(msg);
+  return Status::Internal(msg);
+}
+
+}  // namespace
+
+struct TextIndex::Impl {
+  std::string path;
+  Mode mode;
+  std::unique_ptr<Xapian::WritableDatabase> writer;
+  std::unique_ptr<Xapian::Database> reader;
+  mutable std::mutex mutex;  // Xapian handles are not thread-safe
+  Xapian::TermGenerator term_generator;
+
+  Xapian::Database& db() const { return writer ? *writer : *reader; }
+};
+
+TextIndex::TextIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TextIndex::~TextIndex() = default;
+
+Result<std::unique_ptr<TextIndex>> TextIndex::Open(const std::string& path, Mode mode) {
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->mode = mode;
+  try {
+    if (mode == Mode::kWritable) {
+      impl->writer = std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OPEN);
+    } else {
+      if (!std::filesystem::exists(path)) return Status::NotFound(path + ": no search index here");
+      impl->reader = std::make_unique<Xapian::Database>(path);
+    }
+  } catch (const Xapian::Error& e) {
+    return FromXapian(path, e);
+  }
+  return std::unique_ptr<TextIndex>(new TextIndex(std::move(impl)));
+}
+
+Status TextIndex::ReplaceDocument(const Document& document) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  const std::string hex = document.id.ToHex();
+  try {
+    Xapian::WritableDatabase& db = *impl_->writer;
+    db.delete_document(DocTerm(hex));  // drops pages a previous version had beyond the new count
+    Xapian::TermGenerator& tg = impl_->term_generator;
+    tg.set_stemmer(StemmerFor(document.language));
+    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    for (const PageText& page : document.pages) {
+      Xapian::Document entry;
+      tg.set_document(entry);
+      tg.index_text(document.title, 1, "S");
+      tg.index_text(document.metadata.author, 1, "A");
+      tg.index_text(page.text);
+      std::string unique = PageIdTerm(hex, page.number);
+      entry.add_boolean_term(unique);
+      entry.add_boolean_term(DocTerm(hex));
+      entry.add_boolean_term("L" + document.language);
+      entry.add_boolean_term("XS" + std::string(TextSourceName(page.source)));
+      if (!document.mime_type.empty()) entry.add_boolean_term("T" + document.mime_type);
+      entry.add_value(kValueDocId, hex);
+      entry.add_value(kValuePage, Xapian::sortable_serialise(page.number));
+      entry.add_value(kValueLanguage, document.language);
+      entry.add_value(kValueSource, std::string(TextSourceName(page.source)));
+      db.replace_document(unique, entry);
+    }
+  } catch (const Xapian::Error& e) {
+    return FromXapian(impl_->path + ": indexing " + hex, e);
+  }
+  return Status::Ok();
+}
+
+Status TextIndex::DeleteDocument(const DocumentId& id) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  try {
+    impl_->writer->delete_document(DocTerm(id.ToHex()));
+  } catch (const Xapian::Error& e) {
+    return FromXapian(impl_->path + ": deleting " + id.ToHex(), e);
+  }
+  return Status::Ok();
+}
+
+Status TextIndex::Commit() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  try {
+    impl_->writer->commit();
+  } catch (const Xapian::Error& e) {
+    return FromXapian(impl_->path + ": commit", e);
+  }
+  return Status::Ok();
+}
+
+Status TextIndex::Reopen() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  try {
+    impl_->db().reopen();
+  } catch (const Xapian::Error& e) {
+    return FromXapian(impl_->path + ": reopen", e);
+  }
+  return Status::Ok();
+}
+
+uint64_t TextIndex::EntryCount() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  try {
+    return impl_->db().get_doccount();
+  } catch (const Xapian::Error&) {
+    return 0;
+  }
+}
+
+Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const PageFetcher& fetch_page) const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  SearchResponse response;
+  response.query = request.query;
+  response.offset = request.offset;
+  response.limit = request.limit;
+  // A writer may commit twice while we read; Xapian then throws
+  // DatabaseModifiedError and a reopen gives a consistent view again.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      Xapian::Database& db = impl_->db();
+      std::vector<std::string> languages;
+      for (auto it = db.allterms_begin("L"); it != db.allterms_end("L"); ++it) languages.push_back((*it).substr(1));
+      if (languages.empty()) return response;  // empty index
+
+      Xapian::QueryParser parser;
+      parser.set_database(db);
+      parser.set_default_op(Xapian::Query::OP_AND);
+      parser.add_prefix("title", "S");
+      parser.add_prefix("author", "A");
+      parser.add_boolean_prefix("lang", "L");
+      parser.add_boolean_prefix("source", "XS");
+      parser.add_boolean_prefix("doc", "XD");
+      parser.add_boolean_prefix("type", "T");
+      parser.set_max_expansion(1000, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+      parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+      const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
+                             Xapian::QueryParser::FLAG_PURE_NOT;
+      // Each document was stemmed in its own language: parse the query once
+      // per language and match each parse only against that language.
+      std::vector<Xapian::Query> per_language;
+      for (const std::string& language : languages) {
+        parser.set_stemmer(StemmerFor(language));
+        Xapian::Query parsed = parser.parse_query(request.query, flags);
+        per_language.emplace_back(Xapian::Query::OP_FILTER, parsed, Xapian::Query("L" + language));
+      }
+      Xapian::Query query(Xapian::Query::OP_OR, per_language.begin(), per_language.end());
+      if (request.language) query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("L" + *request.language));
+      if (request.text_source) {
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                              Xapian::Query("XS" + std::string(TextSourceName(*request.text_source))));
+      }
+
+      Xapian::Enquire enquire(db);
+      enquire.set_query(query);
+      enquire.set_collapse_key(kValueDocId);
+      Xapian::MSet mset = enquire.get_mset(request.offset, request.limit, request.offset + request.limit + 1000);
+      response.total = mset.get_matches_estimated();
+      response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+      response.hits.clear();
+      uint32_t rank = request.offset;
+      for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+        Xapian::Document entry = it.get_document();
+        SearchHit hit;
+        hit.rank = ++rank;
+        hit.percent = it.get_percent();
+        Result<DocumentId> id = DocumentId::FromHex(entry.get_value(kValueDocId));
+        if (!id.ok()) continue;
+        hit.id = *id;
+        hit.page = static_cast<uint32_t>(Xapian::sortable_unserialise(entry.get_value(kValuePage)));
+        std::string language = entry.get_value(kValueLanguage);
+        if (auto source = TextSourceFromName(entry.get_value(kValueSource))) hit.page_source = *source;
+        Result<PageText> page = fetch_page(hit.id, hit.page);
+        if (page.ok()) {
+          hit.ocr_confidence = page->ocr_confidence;
+          hit.snippet_html = mset.snippet(page->text, 300, StemmerFor(language),
+                                          Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                                          "<mark>", "</mark>", "…");
+        }
+        response.hits.push_back(std::move(hit));
+      }
+      return response;
+    } catch (const Xapian::DatabaseModifiedError& e) {
+      if (attempt >= 2) return FromXapian(impl_->path + ": search", e);
+      impl_->db().reopen();
+    } catch (const Xapian::QueryParserError& e) {
+      return Status::InvalidArgument("query: " + e.get_msg());
+    } catch (const Xapian::Error& e) {
+      return FromXapian(impl_->path + ": search", e);
+    }
+  }
+}
+
+}  // namespace dossier

@@ -1,0 +1,165 @@
+// Text utilities: ICU normalisation, SHA-256, language and MIME detection.
+#include "dossier/text.h"
+
+#include <libexttextcat/textcat.h>
+#include <magic.h>
+#include <openssl/evp.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+
+namespace dossier {
+
+std::string NormalizeText(std::string_view text) {
+  icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  icu::UnicodeString kept;
+  kept.getBuffer(unicode.length());
+  kept.releaseBuffer(0);
+  for (int32_t i = 0; i < unicode.length();) {
+    UChar32 c = unicode.char32At(i);
+    i += U16_LENGTH(c);
+    if (c == '\r') continue;  // CRLF and CR line ends become \n below
+    if (u_iscntrl(c) && c != '\n' && c != '\t' && c != '\f') continue;
+    if (c == 0xFEFF) continue;  // byte-order marks inside text
+    kept.append(c);
+  }
+  UErrorCode error = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(error);
+  std::string out;
+  if (U_SUCCESS(error)) {
+    icu::UnicodeString normal = nfc->normalize(kept, error);
+    if (U_SUCCESS(error)) {
+      normal.toUTF8String(out);
+      return out;
+    }
+  }
+  kept.toUTF8String(out);
+  return out;
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out.push_back(kDigits[digest[i] >> 4]);
+    out.push_back(kDigits[digest[i] & 15]);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- languages
+
+struct LanguageDetector::Impl {
+  void* handle = nullptr;
+  mutable std::mutex mutex;
+  ~Impl() {
+    if (handle) textcat_Done(handle);
+  }
+};
+
+LanguageDetector::LanguageDetector(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LanguageDetector::~LanguageDetector() = default;
+
+Result<std::unique_ptr<LanguageDetector>> LanguageDetector::Create(const std::string& model_dir) {
+  // Only languages Xapian has a stemmer for: detecting others would not
+  // change how a document is indexed, and a smaller candidate set makes
+  // short texts less likely to be misread.
+  static const char* kLanguages[] = {"ar", "hy", "eu", "ca", "da", "nl", "en", "fi", "fr", "de", "hu", "id",
+                                     "ga", "it", "lt", "ne", "nb", "pt", "ro", "ru", "es", "sv", "ta", "tr"};
+  std::string dir = model_dir;
+  if (!dir.empty() && dir.back() != '/') dir.push_back('/');
+  char conf_path[] = "/tmp/dossier-textcat-XXXXXX";
+  int fd = ::mkstemp(conf_path);
+  if (fd < 0) return Status::Internal("language detection: cannot create a temporary configuration file");
+  std::string conf;
+  int models = 0;
+  for (const char* lang : kLanguages) {
+    if (std::filesystem::exists(dir + lang + ".lm")) {
+      conf += std::string(lang) + ".lm " + lang + "\n";
+      ++models;
+    }
+  }
+  bool written = ::write(fd, conf.data(), conf.size()) == static_cast<ssize_t>(conf.size());
+  ::close(fd);
+  auto impl = std::make_unique<Impl>();
+  if (written && models > 0) impl->handle = special_textcat_Init(conf_path, dir.c_str());
+  ::unlink(conf_path);
+  if (models == 0) {
+    return Status::FailedPrecondition("language detection: no language models in " + dir +
+                                      " (install libexttextcat-data)");
+  }
+  if (impl->handle == nullptr) return Status::Internal("language detection: textcat could not load models from " + dir);
+  return std::unique_ptr<LanguageDetector>(new LanguageDetector(std::move(impl)));
+}
+
+std::string LanguageDetector::Detect(std::string_view text) const {
+  constexpr size_t kSample = 16 * 1024;
+  if (text.size() > kSample) {
+    size_t cut = kSample;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
+    text = text.substr(0, cut);
+  }
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  const char* answer = textcat_Classify(impl_->handle, text.data(), text.size());
+  if (answer == nullptr || answer[0] != '[') return "und";  // "SHORT" or "UNKNOWN"
+  std::string_view result(answer);
+  size_t close = result.find(']');
+  if (close == std::string_view::npos) return "und";
+  return std::string(result.substr(1, close - 1));
+}
+
+// ---------------------------------------------------------------- MIME types
+
+struct MimeDetector::Impl {
+  magic_t cookie = nullptr;
+  mutable std::mutex mutex;
+  ~Impl() {
+    if (cookie) magic_close(cookie);
+  }
+};
+
+MimeDetector::MimeDetector(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+MimeDetector::~MimeDetector() = default;
+
+Result<std::unique_ptr<MimeDetector>> MimeDetector::Create() {
+  auto impl = std::make_unique<Impl>();
+  impl->cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS);
+  if (impl->cookie == nullptr) return Status::Internal("libmagic: cannot initialise");
+  if (magic_load(impl->cookie, nullptr) != 0) {
+    return Status::FailedPrecondition(std::string("libmagic: cannot load the magic database: ") +
+                                      magic_error(impl->cookie));
+  }
+  return std::unique_ptr<MimeDetector>(new MimeDetector(std::move(impl)));
+}
+
+std::string MimeDetector::Detect(std::string_view content, std::string_view file_name) const {
+  if (content.empty()) return "application/x-empty";
+  constexpr size_t kSniffBytes = 1 << 20;
+  std::string mime;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    const char* type = magic_buffer(impl_->cookie, content.data(), std::min(content.size(), kSniffBytes));
+    mime = type ? type : "application/octet-stream";
+  }
+  // Content decides; the name only refines plain text into its dialect.
+  auto ends_with = [&](std::string_view suffix) {
+    if (file_name.size() < suffix.size()) return false;
+    std::string tail(file_name.substr(file_name.size() - suffix.size()));
+    for (char& c : tail) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return tail == suffix;
+  };
+  if (mime.rfind("text/", 0) == 0 && (ends_with(".md") || ends_with(".markdown"))) return "text/markdown";
+  return mime;
+}
+
+}  // namespace dossier
