@@ -85,9 +85,12 @@ int32_t ExtractPages(void* raw_instance, const dossier_input* input, const dossi
     std::unique_ptr<poppler::document> doc(poppler::document::load_from_raw_data(
         reinterpret_cast<const char*>(input->data), static_cast<int>(input->size)));
     if (!doc) {
-      std::string why = instance->messages.empty() ? "" : " (" + instance->messages + ")";
-      if (!looks_like_pdf) return Fail(error, DOSSIER_INVALID_ARGUMENT, "not a PDF: no %PDF- header" + why);
-      return Fail(error, DOSSIER_DATA_LOSS, "damaged or truncated PDF: Poppler cannot open it" + why);
+      if (!looks_like_pdf) return Fail(error, DOSSIER_INVALID_ARGUMENT, "not a PDF: no %PDF- header");
+      std::string why = instance->messages.empty() ? "" : " (" + instance->messages.substr(0, 300) + ")";
+      if (LacksEndMarker(input->data, input->size)) {
+        return Fail(error, DOSSIER_DATA_LOSS, "truncated PDF: the file ends before its end-of-file marker" + why);
+      }
+      return Fail(error, DOSSIER_DATA_LOSS, "damaged PDF: Poppler cannot open it" + why);
     }
     if (doc->is_locked()) {
       return Fail(error, DOSSIER_FAILED_PRECONDITION, "encrypted PDF: a password is needed to open it");

@@ -28,7 +28,7 @@ struct StoreStats {
   uint64_t source_paths = 0;
   uint64_t failed_files = 0;
   uint64_t pending = 0;         // documents with an unfinished index update
-  uint64_t index_entries = 0;   // Xapian documents (one per page)
+  uint64_t index_entries = 0;   // Xapian documents (one per stored document)
   uint64_t text_bytes = 0;
   std::map<std::string, uint64_t> languages;   // language -> documents
   std::map<std::string, uint64_t> mime_types;  // MIME type -> documents

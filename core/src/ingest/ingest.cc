@@ -64,6 +64,20 @@ std::string FirstTextLine(const std::vector<PageText>& pages) {
   return "";
 }
 
+// A metadata title worth showing: words, not a file name or a placeholder
+// ("report_v3.docx", "Microsoft Word - x.doc", "untitled").
+bool IsUsefulTitle(const std::string& title) {
+  if (title.find(' ') == std::string::npos) return false;
+  std::string lower;
+  for (char c : title) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (std::string_view junk : {"microsoft word - ", "untitled", ".doc", ".pdf", ".rtf", ".odt"}) {
+    if (lower.find(junk) != std::string::npos) return false;
+  }
+  int letters = 0;
+  for (unsigned char c : title) letters += std::isalpha(c) || c >= 0x80;
+  return letters >= 3;
+}
+
 std::string LowerExtension(const std::string& path) {
   std::string ext = fs::path(path).extension().string();
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -261,7 +275,7 @@ FileResult Ingester::IngestFile(const std::string& path, const FileInfo& info, c
     if (sample.size() < 16 * 1024) sample.append(page.text).push_back('\n');
   }
   doc.language = languages_->Detect(sample);
-  doc.title = !CleanLine(doc.metadata.title).empty() ? CleanLine(doc.metadata.title) : FirstTextLine(doc.pages);
+  doc.title = IsUsefulTitle(doc.metadata.title) ? CleanLine(doc.metadata.title) : FirstTextLine(doc.pages);
   if (doc.title.empty()) doc.title = fs::path(path).filename().string();
   if (text_bytes == 0) {
     result.warnings.push_back("no text found in " + std::to_string(doc.pages.size()) +

@@ -75,6 +75,10 @@ int32_t SinkAddPage(void* context, uint32_t page_number, const char* text, size_
     PageText page;
     page.number = page_number;
     page.text = NormalizeText(std::string_view(text ? text : "", text ? text_len : 0));
+    // Pages are separate records; a form feed inside one (Poppler ends each
+    // page's text with one) would break `show --text`'s page separation.
+    std::replace(page.text.begin(), page.text.end(), '\f', '\n');
+    while (!page.text.empty() && page.text.back() == '\n') page.text.pop_back();
     page.source = static_cast<TextSource>(source);
     page.ocr_confidence = source == DOSSIER_TEXT_OCR ? std::clamp(ocr_confidence, 0.0f, 100.0f) : -1.0f;
     state->file.pages.push_back(std::move(page));

@@ -3,7 +3,10 @@
 
 #include <xapian.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <map>
 #include <set>
 
 namespace dossier {
@@ -11,12 +14,17 @@ namespace dossier {
 namespace {
 
 constexpr Xapian::valueno kValueDocId = 0;
-constexpr Xapian::valueno kValuePage = 1;
 constexpr Xapian::valueno kValueLanguage = 2;
-constexpr Xapian::valueno kValueSource = 3;
 
-std::string PageIdTerm(const std::string& hex_id, uint32_t page) { return "Q" + hex_id + "/" + std::to_string(page); }
-std::string DocTerm(const std::string& hex_id) { return "XD" + hex_id; }
+// Positions reserved for each page: 2^18 words. Xapian positions are 32-bit,
+// so pages past kMaxDistinctPages share the last range (their hits report
+// that page).
+constexpr Xapian::termpos kPageStride = 1u << 18;
+constexpr uint32_t kMaxDistinctPages = (0xFFFFFFFFu / kPageStride) - 1;
+
+std::string IdTerm(const std::string& hex_id) { return "Q" + hex_id; }
+
+uint32_t PageOfPosition(Xapian::termpos position) { return (position - 1) / kPageStride + 1; }
 
 // A stemmer for an ISO 639-1 code; the "none" stemmer for "und" or a
 // language Xapian does not stem.
@@ -37,6 +45,25 @@ Status FromXapian(const std::string& context, const Xapian::Error& e) {
   if (type == "DatabaseCorruptError") return Status::DataLoss(msg);
   if (type == "QueryParserError") return Status::InvalidArgument(msg);
   return Status::Internal(msg);
+}
+
+// The page where the query's words occur most often in the document a hit
+// points at (the first such page on a tie), from the positions of its
+// matching terms; page 1 when only title or boolean terms matched.
+uint32_t BestPage(const Xapian::Database& db, const Xapian::Enquire& enquire, const Xapian::MSetIterator& hit) {
+  std::map<uint32_t, uint32_t> count_by_page;
+  for (auto term = enquire.get_matching_terms_begin(hit); term != enquire.get_matching_terms_end(hit); ++term) {
+    const std::string& name = *term;
+    if (name.empty() || (std::isupper(static_cast<unsigned char>(name[0])) && name[0] != 'Z')) continue;
+    for (auto pos = db.positionlist_begin(*hit, name); pos != db.positionlist_end(*hit, name); ++pos) {
+      ++count_by_page[PageOfPosition(*pos)];
+    }
+  }
+  uint32_t best = 1, best_count = 0;
+  for (const auto& [page, count] : count_by_page) {
+    if (count > best_count) best = page, best_count = count;
+  }
+  return best;
 }
 
 }  // namespace
@@ -76,29 +103,27 @@ Status TextIndex::ReplaceDocument(const Document& document) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   const std::string hex = document.id.ToHex();
   try {
-    Xapian::WritableDatabase& db = *impl_->writer;
-    db.delete_document(DocTerm(hex));  // drops pages a previous version had beyond the new count
+    Xapian::Document entry;
     Xapian::TermGenerator& tg = impl_->term_generator;
     tg.set_stemmer(StemmerFor(document.language));
-    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME_FULL_POS);
+    tg.set_document(entry);
+    std::set<TextSource> sources;
     for (const PageText& page : document.pages) {
-      Xapian::Document entry;
-      tg.set_document(entry);
-      tg.index_text(document.title, 1, "S");
-      tg.index_text(document.metadata.author, 1, "A");
+      tg.set_termpos((std::min(page.number, kMaxDistinctPages) - 1) * kPageStride);
       tg.index_text(page.text);
-      std::string unique = PageIdTerm(hex, page.number);
-      entry.add_boolean_term(unique);
-      entry.add_boolean_term(DocTerm(hex));
-      entry.add_boolean_term("L" + document.language);
-      entry.add_boolean_term("XS" + std::string(TextSourceName(page.source)));
-      if (!document.mime_type.empty()) entry.add_boolean_term("T" + document.mime_type);
-      entry.add_value(kValueDocId, hex);
-      entry.add_value(kValuePage, Xapian::sortable_serialise(page.number));
-      entry.add_value(kValueLanguage, document.language);
-      entry.add_value(kValueSource, std::string(TextSourceName(page.source)));
-      db.replace_document(unique, entry);
+      sources.insert(page.source);
     }
+    tg.set_termpos(0);
+    tg.index_text_without_positions(document.title, 1, "S");
+    tg.index_text_without_positions(document.metadata.author, 1, "A");
+    entry.add_boolean_term(IdTerm(hex));
+    entry.add_boolean_term("L" + document.language);
+    for (TextSource source : sources) entry.add_boolean_term("XS" + std::string(TextSourceName(source)));
+    if (!document.mime_type.empty()) entry.add_boolean_term("T" + document.mime_type);
+    entry.add_value(kValueDocId, hex);
+    entry.add_value(kValueLanguage, document.language);
+    impl_->writer->replace_document(IdTerm(hex), entry);
   } catch (const Xapian::Error& e) {
     return FromXapian(impl_->path + ": indexing " + hex, e);
   }
@@ -108,7 +133,7 @@ Status TextIndex::ReplaceDocument(const Document& document) {
 Status TextIndex::DeleteDocument(const DocumentId& id) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   try {
-    impl_->writer->delete_document(DocTerm(id.ToHex()));
+    impl_->writer->delete_document(IdTerm(id.ToHex()));
   } catch (const Xapian::Error& e) {
     return FromXapian(impl_->path + ": deleting " + id.ToHex(), e);
   }
@@ -166,7 +191,7 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Pag
       parser.add_prefix("author", "A");
       parser.add_boolean_prefix("lang", "L");
       parser.add_boolean_prefix("source", "XS");
-      parser.add_boolean_prefix("doc", "XD");
+      parser.add_boolean_prefix("doc", "Q");
       parser.add_boolean_prefix("type", "T");
       parser.set_max_expansion(1000, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
       parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
@@ -189,7 +214,6 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Pag
 
       Xapian::Enquire enquire(db);
       enquire.set_query(query);
-      enquire.set_collapse_key(kValueDocId);
       Xapian::MSet mset = enquire.get_mset(request.offset, request.limit, request.offset + request.limit + 1000);
       response.total = mset.get_matches_estimated();
       response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
@@ -203,12 +227,12 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Pag
         Result<DocumentId> id = DocumentId::FromHex(entry.get_value(kValueDocId));
         if (!id.ok()) continue;
         hit.id = *id;
-        hit.page = static_cast<uint32_t>(Xapian::sortable_unserialise(entry.get_value(kValuePage)));
+        hit.page = BestPage(db, enquire, it);
         std::string language = entry.get_value(kValueLanguage);
-        if (auto source = TextSourceFromName(entry.get_value(kValueSource))) hit.page_source = *source;
         Result<PageText> page = fetch_page(hit.id, hit.page);
         if (page.ok()) {
           hit.ocr_confidence = page->ocr_confidence;
+          hit.page_source = page->source;
           hit.snippet_html = mset.snippet(page->text, 300, StemmerFor(language),
                                           Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
                                           "<mark>", "</mark>", "…");

@@ -1,15 +1,17 @@
 // TextIndex: the Xapian side of the store (internal to core).
 //
-// One Xapian document per page. Terms and values (see docs/ARCHITECTURE.md):
-//   Q<hexid>/<page>   unique id term of the page entry (replace by term)
-//   XD<hexid>         every page of a document (delete-all, doc: filter)
+// One Xapian document per stored document, so AND, NOT and facets act on
+// whole documents. Terms and values (see docs/ARCHITECTURE.md):
+//   Q<hexid>          unique id term (replace and delete by term)
 //   L<lang>           document language ("en", "es", "und")
-//   XS<source>        page text source: text_layer, ocr, plain_text
+//   XS<source>        a text source some page has: text_layer, ocr, plain_text
 //   T<mime>           document MIME type
 //   S...              title words (title:), A... author words (author:)
-//   unprefixed + Z... page words with positions, stemmed by the document's language
-// Value slots: 0 hex document id (collapse key), 1 page number
-// (sortable_serialise), 2 language, 3 page text source.
+//   unprefixed + Z... page words, stemmed by the document's language, all
+//                     with positions (STEM_SOME_FULL_POS). Page p's words
+//                     start at position (p-1) * kPageStride + 1, so a
+//                     position tells its page and phrases never span pages.
+// Value slots: 0 hex document id, 2 language.
 #pragma once
 
 #include <functional>

@@ -109,6 +109,10 @@ std::string LanguageDetector::Detect(std::string_view text) const {
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
     text = text.substr(0, cut);
   }
+  // Below a few words any guess is noise (textcat calls "ok" Hungarian).
+  int letters = 0;
+  for (unsigned char c : text) letters += std::isalpha(c) || c >= 0xC0;
+  if (letters < 24) return "und";
   std::lock_guard<std::mutex> lock(impl_->mutex);
   const char* answer = textcat_Classify(impl_->handle, text.data(), text.size());
   if (answer == nullptr || answer[0] != '[') return "und";  // "SHORT" or "UNKNOWN"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Dossier needs to build and run; with --test,
+# also what its test suite needs. Run as root. Every package is justified in README.md.
+set -euo pipefail
+
+build_and_run=(
+  build-essential cmake pkg-config
+  libpoppler-cpp-dev      # pdf plugin: page text and metadata
+  libxapian-dev           # full-text index
+  librocksdb-dev          # document store and graph
+  nlohmann-json3-dev      # JSON output, manifests, document records
+  libcli11-dev            # command-line parsing
+  libmagic-dev            # file type detection by content
+  libicu-dev              # Unicode normalisation, charset conversion
+  libexttextcat-dev       # language detection (models in libexttextcat-data)
+  libssl-dev              # SHA-256 content hashes (libcrypto)
+)
+tests=(
+  libgtest-dev libgmock-dev  # GoogleTest under ctest
+  python3                    # scripts/make_pdf.py makes the test PDFs
+  node-ajv                   # checks JSON output against schemas/
+)
+
+packages=("${build_and_run[@]}")
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=("${tests[@]}")
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps.sh: run as root (apt-get install needs it)" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "install-deps.sh: installed ${#packages[@]} packages"

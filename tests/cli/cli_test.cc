@@ -1,0 +1,147 @@
+// End-to-end tests of the dossier command: exit codes, messages, output
+// formats, and JSON checked against the schemas in schemas/.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.h"
+
+namespace dossier {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::MakePdf;
+using testing::ReadFile;
+using testing::RunDossier;
+using testing::SchemaErrors;
+using testing::TempDir;
+using testing::WriteFile;
+
+size_t CountLines(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t pos = 0; (pos = text.find(needle, pos)) != std::string::npos; pos += needle.size()) ++n;
+  return n;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = tmp_ / "data";
+    MakePdf(in_ / "eval.pdf",
+            "Evaluation of the Rural Water Programme\nFindings on wells.\f"
+            "Recommendation 1: the office should pursue decentralization by 31 December 2020.",
+            {.title = "Rural Water Programme Evaluation", .author = "Evaluation Office", .date = "2019-07-16"});
+    WriteFile(in_ / "memo.txt", "Memo on decentralization and staffing.");
+  }
+  // Writes `text` to a file and validates it against `schema`.
+  void ExpectValid(const std::string& schema, const std::string& text) {
+    const std::string file = tmp_ / (schema + ".out.json");
+    WriteFile(file, text);
+    EXPECT_EQ(SchemaErrors(schema, file), "") << text.substr(0, 2000);
+  }
+  TempDir tmp_, in_;
+  std::string data_;
+};
+
+TEST_F(CliTest, IngestSearchShowRoundTrip) {
+  auto ingest = RunDossier(data_, {"ingest", in_.path()});
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  EXPECT_NE(ingest.err.find("2 file(s): 2 ingested (3 pages)"), std::string::npos) << ingest.err;
+
+  auto search = RunDossier(data_, {"search", "decentralization"});
+  ASSERT_EQ(search.exit_code, 0) << search.err;
+  EXPECT_NE(search.out.find("2 document(s) match"), std::string::npos) << search.out;
+  EXPECT_NE(search.out.find("Rural Water Programme Evaluation"), std::string::npos);
+  EXPECT_NE(search.out.find("page 2 (text_layer)"), std::string::npos) << search.out;
+  EXPECT_NE(search.out.find("**decentralization**"), std::string::npos) << search.out;
+
+  auto json = RunDossier(data_, {"search", "--json", "--limit", "1", "decentralization"});
+  ASSERT_EQ(json.exit_code, 0);
+  ExpectValid("search-response.schema.json", json.out);
+  auto parsed = nlohmann::json::parse(json.out);
+  EXPECT_EQ(parsed["total"], 2);
+  EXPECT_EQ(parsed["hits"].size(), 1u);
+  const std::string id = parsed["hits"][0]["id"];
+
+  auto text = RunDossier(data_, {"show", "--text", in_ / "eval.pdf"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(CountLines(text.out, "\f"), 2u);
+  EXPECT_NE(text.out.find("Recommendation 1"), std::string::npos);
+
+  auto show = RunDossier(data_, {"show", "--json", "--text", in_ / "eval.pdf"});
+  ASSERT_EQ(show.exit_code, 0);
+  ExpectValid("document.schema.json", show.out);
+  EXPECT_EQ(nlohmann::json::parse(show.out)["document"]["metadata"]["author"], "Evaluation Office");
+
+  auto human = RunDossier(data_, {"show", nlohmann::json::parse(show.out)["document"]["id"].get<std::string>()});
+  ASSERT_EQ(human.exit_code, 0);
+  EXPECT_NE(human.out.find("title:      Rural Water Programme Evaluation"), std::string::npos) << human.out;
+
+  auto stats = RunDossier(data_, {"stats", "--json"});
+  ASSERT_EQ(stats.exit_code, 0);
+  ExpectValid("stats.schema.json", stats.out);
+  EXPECT_EQ(nlohmann::json::parse(stats.out)["documents"], 2);
+
+  auto plugins = RunDossier(data_, {"plugins", "--json"});
+  ASSERT_EQ(plugins.exit_code, 0);
+  ExpectValid("plugins.schema.json", plugins.out);
+
+  auto again = RunDossier(data_, {"ingest", in_.path()});
+  ASSERT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.err.find("0 ingested (0 pages), 2 unchanged"), std::string::npos) << again.err;
+}
+
+TEST_F(CliTest, BadFilesGetOneErrorLineEachAndExitOne) {
+  std::string whole = ReadFile(in_ / "eval.pdf");
+  WriteFile(in_ / "truncated.pdf", whole.substr(0, whole.size() / 2));
+  WriteFile(in_ / "empty.pdf", "");
+  WriteFile(in_ / "random.pdf", std::string("\x01\x02\x03 random bytes \xFF\xFE", 19));
+  auto ingest = RunDossier(data_, {"ingest", "--json", in_.path()});
+  EXPECT_EQ(ingest.exit_code, 1) << ingest.err;
+  EXPECT_EQ(CountLines(ingest.err, "dossier: error: "), 3u) << ingest.err;
+  EXPECT_NE(ingest.err.find("dossier: error: " + (in_ / "truncated.pdf") + ": truncated PDF"), std::string::npos)
+      << ingest.err;
+  EXPECT_NE(ingest.err.find("dossier: error: " + (in_ / "empty.pdf") + ": empty file (0 bytes)"), std::string::npos);
+  EXPECT_NE(ingest.err.find("dossier: error: " + (in_ / "random.pdf") + ": not a valid pdf file"), std::string::npos);
+  ExpectValid("ingest-report.schema.json", ingest.out);
+  auto report = nlohmann::json::parse(ingest.out);
+  EXPECT_EQ(report["ingested"], 2);
+  EXPECT_EQ(report["failed"], 3);
+
+  auto search = RunDossier(data_, {"search", "--json", "wells"});
+  EXPECT_EQ(nlohmann::json::parse(search.out)["total"], 1);
+}
+
+TEST_F(CliTest, ExitCodesAndErrorsForUsersMistakes) {
+  auto usage = RunDossier(data_, {"frobnicate"});
+  EXPECT_EQ(usage.exit_code, 2);
+  auto no_data = RunDossier(tmp_ / "empty-data", {"search", "anything"});
+  EXPECT_EQ(no_data.exit_code, 1);
+  EXPECT_NE(no_data.err.find("no Dossier data here"), std::string::npos) << no_data.err;
+
+  ASSERT_EQ(RunDossier(data_, {"ingest", in_.path()}).exit_code, 0);
+  auto bad_query = RunDossier(data_, {"search", "--json", "water AND ("});
+  EXPECT_EQ(bad_query.exit_code, 2);
+  ExpectValid("error.schema.json", bad_query.out);
+  EXPECT_EQ(nlohmann::json::parse(bad_query.out)["error"]["code"], "invalid_argument");
+  auto missing = RunDossier(data_, {"show", "--json", "/no/such/file.pdf"});
+  EXPECT_EQ(missing.exit_code, 1);
+  ExpectValid("error.schema.json", missing.out);
+  auto bad_limit = RunDossier(data_, {"search", "--limit", "0", "water"});
+  EXPECT_EQ(bad_limit.exit_code, 2);
+  EXPECT_NE(bad_limit.err.find("limit: must be between 1 and 1000"), std::string::npos) << bad_limit.err;
+}
+
+TEST(SchemaTest, ShippedManifestsMatchTheManifestSchema) {
+  for (const char* name : {"pdf", "text"}) {
+    std::string manifest = std::string(DOSSIER_SOURCE_DIR) + "/plugins/" + name + "/" + name + ".plugin.json";
+    EXPECT_EQ(SchemaErrors("plugin-manifest.schema.json", manifest), "") << manifest;
+  }
+  TempDir tmp;
+  WriteFile(tmp / "bad.json", R"({"name": "x", "version": "1", "abi_version": 0, "kind": "ingest", "library": "x.so"})");
+  EXPECT_NE(SchemaErrors("plugin-manifest.schema.json", tmp / "bad.json"), "");  // the validator can fail
+}
+
+}  // namespace
+}  // namespace dossier

@@ -1,0 +1,98 @@
+// Tests of the RocksDB key and value encodings: round trips, ordering, truncation.
+#include "dossier/keys.h"
+
+#include <gtest/gtest.h>
+
+namespace dossier::keys {
+namespace {
+
+DocumentId Id(uint8_t first) {
+  std::array<uint8_t, DocumentId::kSize> bytes{};
+  bytes[0] = first;
+  bytes[7] = 0xAB;
+  return DocumentId(bytes);
+}
+
+TEST(KeysTest, FixedIntegersRoundTripAtBoundaries) {
+  for (uint64_t v : {0ull, 1ull, 255ull, 256ull, 0xFFFFFFFFull, 0xFFFFFFFFFFFFFFFFull}) {
+    std::string buf;
+    PutFixed64(&buf, v);
+    ASSERT_EQ(buf.size(), 8u);
+    std::string_view in = buf;
+    uint64_t out = 1;
+    ASSERT_TRUE(GetFixed64(&in, &out));
+    EXPECT_EQ(out, v);
+    EXPECT_TRUE(in.empty());
+  }
+  std::string buf;
+  PutFixed32(&buf, 0x01020304);
+  EXPECT_EQ(buf, std::string("\x01\x02\x03\x04", 4));  // big-endian
+  std::string_view short_input = std::string_view(buf).substr(0, 3);
+  uint32_t v;
+  EXPECT_FALSE(GetFixed32(&short_input, &v));
+  EXPECT_EQ(short_input.size(), 3u);  // nothing consumed on failure
+}
+
+TEST(KeysTest, PageKeysSortByDocumentThenPageNumber) {
+  EXPECT_LT(PageKey(Id(1), 2), PageKey(Id(1), 10));
+  EXPECT_LT(PageKey(Id(1), 255), PageKey(Id(1), 256));
+  EXPECT_LT(PageKey(Id(1), 0xFFFFFFFF), PageKey(Id(2), 1));
+  EXPECT_EQ(PageKey(Id(3), 7).substr(0, 8), PagePrefix(Id(3)));
+  DocumentId id;
+  uint32_t page = 0;
+  ASSERT_TRUE(ParsePageKey(PageKey(Id(3), 7), &id, &page));
+  EXPECT_EQ(id, Id(3));
+  EXPECT_EQ(page, 7u);
+  EXPECT_FALSE(ParsePageKey(PageKey(Id(3), 7).substr(0, 11), &id, &page));
+}
+
+TEST(KeysTest, PageValuesRoundTrip) {
+  PageText ocr{4, "Texto reconocido", TextSource::kOcr, 87.25f};
+  PageText decoded;
+  ASSERT_TRUE(DecodePageValue(EncodePageValue(ocr), &decoded));
+  EXPECT_EQ(decoded.text, ocr.text);
+  EXPECT_EQ(decoded.source, TextSource::kOcr);
+  EXPECT_FLOAT_EQ(decoded.ocr_confidence, 87.25f);
+
+  PageText layer{1, "", TextSource::kTextLayer, -1};
+  ASSERT_TRUE(DecodePageValue(EncodePageValue(layer), &decoded));
+  EXPECT_EQ(decoded.text, "");
+  EXPECT_EQ(decoded.ocr_confidence, -1.0f);
+
+  EXPECT_FALSE(DecodePageValue("", &decoded));
+  EXPECT_FALSE(DecodePageValue(std::string("\x01\xFF", 2), &decoded));       // truncated header
+  EXPECT_FALSE(DecodePageValue(std::string("\x09\xFF\xFFtext", 7), &decoded));  // unknown source tag
+}
+
+TEST(KeysTest, SourceAndPendingValuesRoundTrip) {
+  std::string value = EncodeSourceValue(Id(9), 123456789, -5);
+  DocumentId id;
+  uint64_t size;
+  int64_t mtime;
+  ASSERT_TRUE(DecodeSourceValue(value, &id, &size, &mtime));
+  EXPECT_EQ(id, Id(9));
+  EXPECT_EQ(size, 123456789u);
+  EXPECT_EQ(mtime, -5);
+  EXPECT_FALSE(DecodeSourceValue(value.substr(0, value.size() - 1), &id, &size, &mtime));
+
+  EXPECT_EQ(DecodePendingValue(EncodePendingValue(PendingOp::kIndex)), PendingOp::kIndex);
+  EXPECT_EQ(DecodePendingValue(EncodePendingValue(PendingOp::kRemove)), PendingOp::kRemove);
+  EXPECT_FALSE(DecodePendingValue(std::string(1, '\x07')).has_value());
+  EXPECT_FALSE(DecodePendingValue("").has_value());
+  EXPECT_EQ(DecodeSchemaVersion(EncodeSchemaVersion(kSchemaVersion)), kSchemaVersion);
+  EXPECT_FALSE(DecodeSchemaVersion("abc").has_value());
+}
+
+TEST(DocumentIdTest, HexRoundTripAndRejectsBadInput) {
+  Result<DocumentId> id = DocumentId::FromHex("00ab12cd34ef5678");
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(id->ToHex(), "00ab12cd34ef5678");
+  EXPECT_TRUE(DocumentId::FromHex("00AB12CD34EF5678").ok());
+  EXPECT_FALSE(DocumentId::FromHex("00ab12cd34ef567").ok());
+  EXPECT_FALSE(DocumentId::FromHex("00ab12cd34ef567g").ok());
+  EXPECT_EQ(ParseDocumentKey(DocumentKey(*id)), *id);
+  EXPECT_FALSE(ParseDocumentKey("short").has_value());
+}
+
+}  // namespace
+}  // namespace dossier::keys

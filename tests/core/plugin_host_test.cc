@@ -1,0 +1,163 @@
+// Tests of the plugin host: manifests, loading, refusal of broken plugins, MIME lookup.
+#include "dossier/plugin_host.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "support/test_support.h"
+
+namespace dossier {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+using testing::WriteFile;
+
+std::string Manifest(const std::string& name, const std::string& library, const std::string& mime = "text/x-fake",
+                     int abi = 1) {
+  return R"({"name": ")" + name + R"(", "version": "1.0.0", "abi_version": )" + std::to_string(abi) +
+         R"(, "kind": "ingest", "library": ")" + library + R"(", "mime_types": [")" + mime + R"("]})";
+}
+
+// Puts a built test plugin library and a manifest for it into `dir`.
+void Install(const TempDir& dir, const std::string& target, const std::string& manifest_name,
+             const std::string& manifest) {
+  fs::copy_file(std::string(DOSSIER_TEST_PLUGIN_DIR) + "/" + target + ".so", dir / (target + ".so"),
+                fs::copy_options::overwrite_existing);
+  WriteFile(dir / (manifest_name + ".plugin.json"), manifest);
+}
+
+const PluginLoadReport* ReportFor(const PluginHost& host, const std::string& manifest_name) {
+  for (const auto& r : host.reports()) {
+    if (fs::path(r.manifest_path).filename() == manifest_name + ".plugin.json") return &r;
+  }
+  return nullptr;
+}
+
+TEST(ManifestTest, AcceptsAValidManifest) {
+  Result<PluginManifest> m = ParsePluginManifest(
+      R"({"name":"pdf","version":"0.1.0","abi_version":1,"kind":"ingest","library":"dossier_pdf.so",
+          "mime_types":["application/pdf"],"extensions":[".pdf"],"description":"PDF"})",
+      "pdf.plugin.json");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->name, "pdf");
+  EXPECT_EQ(m->abi_version, 1u);
+  EXPECT_EQ(m->mime_types, std::vector<std::string>{"application/pdf"});
+}
+
+TEST(ManifestTest, RejectsEachKindOfMistakeWithTheReason) {
+  struct Case {
+    std::string json, expected;
+  } cases[] = {
+      {"{not json", "not JSON"},
+      {"[]", "top level must be an object"},
+      {R"({"version":"1.0.0","abi_version":1,"kind":"ingest","library":"a.so","mime_types":["a/b"]})", "missing 'name'"},
+      {R"({"name":"Bad Name","version":"1.0.0","abi_version":1,"kind":"ingest","library":"a.so","mime_types":["a/b"]})", "'name' must match"},
+      {R"({"name":"a","version":"one","abi_version":1,"kind":"ingest","library":"a.so","mime_types":["a/b"]})", "'version'"},
+      {R"({"name":"a","version":"1.0.0","abi_version":-1,"kind":"ingest","library":"a.so","mime_types":["a/b"]})", "'abi_version'"},
+      {R"({"name":"a","version":"1.0.0","abi_version":1,"kind":"viewer","library":"a.so","mime_types":["a/b"]})", "'kind'"},
+      {R"({"name":"a","version":"1.0.0","abi_version":1,"kind":"ingest","library":"../evil.so","mime_types":["a/b"]})", "'library'"},
+      {R"({"name":"a","version":"1.0.0","abi_version":1,"kind":"ingest","library":"a.so"})", "at least one entry in 'mime_types'"},
+      {R"({"name":"a","version":"1.0.0","abi_version":1,"kind":"ingest","library":"a.so","mime_types":["PDF"]})", "bad entry"},
+      {R"({"name":"a","version":"1.0.0","abi_version":1,"kind":"extractor","library":"a.so"})", "extractor_kind"},
+      {R"({"name":"a","version":"1.0.0","abi_version":1,"kind":"ingest","library":"a.so","mime_types":["a/b"],"extra":1})", "unknown field 'extra'"},
+  };
+  for (const Case& c : cases) {
+    Result<PluginManifest> m = ParsePluginManifest(c.json, "x.plugin.json");
+    ASSERT_FALSE(m.ok()) << c.json;
+    EXPECT_EQ(m.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(m.status().message().find("x.plugin.json"), std::string::npos) << m.status().message();
+    EXPECT_NE(m.status().message().find(c.expected), std::string::npos) << m.status().message();
+  }
+}
+
+TEST(PluginHostTest, LoadsTheShippedPlugins) {
+  auto host = PluginHost::LoadDirectory(DOSSIER_PLUGIN_DIR);
+  ASSERT_EQ(host->plugins().size(), 2u);
+  for (const auto& r : host->reports()) EXPECT_TRUE(r.loaded) << r.manifest_path << ": " << r.error;
+  ASSERT_NE(host->FindIngestPlugin("application/pdf"), nullptr);
+  EXPECT_EQ(host->FindIngestPlugin("application/pdf")->manifest().name, "pdf");
+  EXPECT_EQ(host->FindIngestPlugin("text/plain")->manifest().name, "text");
+  EXPECT_EQ(host->FindIngestPlugin("image/png"), nullptr);
+}
+
+TEST(PluginHostTest, RefusesBrokenPluginsByNameAndKeepsTheGoodOne) {
+  TempDir dir;
+  Install(dir, "tp_good", "fake", Manifest("fake", "tp_good.so"));
+  Install(dir, "tp_bad_abi", "badabi", Manifest("badabi", "tp_bad_abi.so"));
+  Install(dir, "tp_no_entry", "noentry", Manifest("noentry", "tp_no_entry.so"));
+  WriteFile(dir / "missing.plugin.json", Manifest("missing", "not_there.so"));
+  WriteFile(dir / "garbage.plugin.json", "{\"name\": ");
+  WriteFile(dir / "future.plugin.json", Manifest("future", "tp_good.so", "text/x-fake", 7));
+  WriteFile(dir / "liar.plugin.json", Manifest("liar", "tp_good.so"));
+  WriteFile(dir / "zdup.plugin.json", Manifest("fake", "tp_good.so"));
+  WriteFile(dir / "notes.txt", "not a manifest, ignored");
+
+  auto host = PluginHost::LoadDirectory(dir.path());
+  ASSERT_EQ(host->reports().size(), 8u);
+  ASSERT_EQ(host->plugins().size(), 1u);
+  EXPECT_EQ(host->plugins()[0]->manifest().name, "fake");
+
+  auto refused_because = [&](const std::string& manifest, const std::string& reason) {
+    const PluginLoadReport* r = ReportFor(*host, manifest);
+    ASSERT_NE(r, nullptr) << manifest;
+    EXPECT_FALSE(r->loaded) << manifest;
+    EXPECT_NE(r->error.find(reason), std::string::npos) << manifest << ": " << r->error;
+  };
+  refused_because("badabi", "built for plugin ABI version 99");
+  refused_because("noentry", "does not export dossier_plugin_entry");
+  refused_because("missing", "cannot load library");
+  refused_because("garbage", "not JSON");
+  refused_because("future", "manifest declares plugin ABI version 7");
+  refused_because("liar", "library calls itself 'fake', manifest says 'liar'");
+  refused_because("zdup", "already loaded");
+}
+
+TEST(PluginHostTest, MimeLookupFallsBackFromExactToTypeWildcardToAny) {
+  TempDir dir;
+  Install(dir, "tp_good", "fake", Manifest("fake", "tp_good.so", "*/*"));
+  auto any_only = PluginHost::LoadDirectory(dir.path());
+  ASSERT_NE(any_only->FindIngestPlugin("image/png"), nullptr);
+
+  TempDir two;
+  fs::copy_file(std::string(DOSSIER_TEST_PLUGIN_DIR) + "/tp_good.so", two / "tp_good.so");
+  WriteFile(two / "fake.plugin.json", Manifest("fake", "tp_good.so", "image/*"));
+  auto wildcard = PluginHost::LoadDirectory(two.path());
+  EXPECT_NE(wildcard->FindIngestPlugin("image/tiff"), nullptr);
+  EXPECT_EQ(wildcard->FindIngestPlugin("text/plain"), nullptr);
+  EXPECT_EQ(wildcard->FindIngestPlugin("garbage"), nullptr);
+}
+
+TEST(PluginHostTest, PluginErrorsBecomeStatusesNamingTheFile) {
+  TempDir dir;
+  Install(dir, "tp_good", "fake", Manifest("fake", "tp_good.so"));
+  Install(dir, "tp_fail_create", "failcreate", Manifest("failcreate", "tp_fail_create.so", "text/x-other"));
+  auto host = PluginHost::LoadDirectory(dir.path());
+  ASSERT_EQ(host->plugins().size(), 2u);
+
+  auto bad = host->FindIngestPlugin("text/x-other")->CreateIngestInstance();
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("model files missing"), std::string::npos);
+
+  auto instance = host->FindIngestPlugin("text/x-fake")->CreateIngestInstance();
+  ASSERT_TRUE(instance.ok());
+  Result<ExtractedFile> ok = (*instance)->Extract("/in/a.fake", "text/x-fake", "hello");
+  ASSERT_TRUE(ok.ok());
+  ASSERT_EQ(ok->pages.size(), 1u);
+  EXPECT_EQ(ok->pages[0].text, "fake plugin saw text/x-fake");
+  EXPECT_EQ(ok->metadata.title, "Fake Title");
+
+  Result<ExtractedFile> failed = (*instance)->Extract("/in/b.fake", "text/x-fake", "FAIL please");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(failed.status().message(), "/in/b.fake: asked to fail");
+
+  // A plugin that breaks the sink's contract (page 2 before page 1) is caught.
+  Result<ExtractedFile> misbehaved = (*instance)->Extract("/in/c.fake", "text/x-fake", "SKIP-PAGE");
+  ASSERT_FALSE(misbehaved.ok());
+  EXPECT_NE(misbehaved.status().message().find("sent page 2 where page 1 was due"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dossier

@@ -1,0 +1,143 @@
+// Tests of search through the query service: stemming per language, phrases,
+// operators, prefixes, filters, pagination, snippets and bad queries.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "dossier/ingest.h"
+#include "dossier/query_service.h"
+#include "support/test_support.h"
+
+namespace dossier {
+namespace {
+
+using testing::TempDir;
+using testing::WriteFile;
+
+class SearchTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    const std::string in = *dir_ / "in";
+    WriteFile(in + "/water.txt",
+              "Evaluation of the Rural Water Programme\nThe programme built wells.\f"
+              "Page two says the evaluations recommended decentralization of maintenance.\f"
+              "Page three is about budgets.");
+    WriteFile(in + "/memo.txt",
+              "Memorandum on staffing\nThe office must recruit two engineers. "
+              "Best-practice experience was shared with the regional office.");
+    WriteFile(in + "/escuelas.txt",
+              "Evaluación del Programa de Alimentación Escolar\nLas recomendaciones de la evaluación "
+              "proponen fortalecer la gestión de los comedores escolares en las regiones.");
+    for (int i = 0; i < 12; ++i) {
+      WriteFile(in + "/bulk" + std::to_string(i) + ".txt",
+                "Bulk note number " + std::to_string(i) + " mentions logistics and procurement.");
+    }
+    auto plugins = PluginHost::LoadDirectory(DOSSIER_PLUGIN_DIR);
+    auto languages = std::move(LanguageDetector::Create()).value();
+    auto mime = std::move(MimeDetector::Create()).value();
+    {
+      auto store = std::move(Store::Open(*dir_ / "data", StoreMode::kReadWrite)).value();
+      Ingester ingester(store.get(), plugins.get(), languages.get(), mime.get());
+      ASSERT_TRUE(ingester.Ingest({in}, {}).ok());
+    }
+    service_ = std::move(QueryService::Open(*dir_ / "data")).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete service_;
+    delete dir_;
+  }
+
+  static SearchResponse Search(const std::string& query, uint32_t limit = 10, uint32_t offset = 0) {
+    SearchRequest request;
+    request.query = query;
+    request.limit = limit;
+    request.offset = offset;
+    Result<SearchResponse> response = service_->Search(request);
+    EXPECT_TRUE(response.ok()) << query << ": " << response.status().ToString();
+    return response.ok() ? *response : SearchResponse{};
+  }
+  static std::string FirstTitle(const std::string& query) {
+    SearchResponse r = Search(query);
+    return r.hits.empty() ? "" : r.hits[0].title;
+  }
+
+  static TempDir* dir_;
+  static QueryService* service_;
+};
+TempDir* SearchTest::dir_ = nullptr;
+QueryService* SearchTest::service_ = nullptr;
+
+TEST_F(SearchTest, EnglishStemmingAndTheBestPage) {
+  SearchResponse r = Search("evaluation decentralize");  // stems match "evaluations", "decentralization"
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].title, "Evaluation of the Rural Water Programme");
+  EXPECT_EQ(r.hits[0].page, 2u);
+  EXPECT_EQ(r.hits[0].page_source, TextSource::kPlainText);
+  EXPECT_EQ(r.hits[0].language, "en");
+  ASSERT_EQ(r.hits[0].source_paths.size(), 1u);
+  EXPECT_NE(r.hits[0].snippet_html.find("<mark>decentralization</mark>"), std::string::npos) << r.hits[0].snippet_html;
+}
+
+TEST_F(SearchTest, SpanishDocumentsAreStemmedInSpanish) {
+  EXPECT_EQ(FirstTitle("recomendación"), "Evaluación del Programa de Alimentación Escolar");
+  EXPECT_EQ(FirstTitle("comedor"), "Evaluación del Programa de Alimentación Escolar");
+  EXPECT_EQ(Search("comedor lang:en").hits.size(), 0u);
+}
+
+TEST_F(SearchTest, PhrasesOperatorsAndPrefixes) {
+  EXPECT_EQ(FirstTitle("\"best-practice experience\""), "Memorandum on staffing");
+  EXPECT_EQ(Search("\"experience best-practice\"").hits.size(), 0u);
+  EXPECT_EQ(Search("office OR wells").hits.size(), 2u);
+  EXPECT_EQ(Search("programme NOT budgets").hits.size(), 0u);
+  EXPECT_EQ(FirstTitle("title:memorandum"), "Memorandum on staffing");
+  EXPECT_EQ(Search("title:engineers").hits.size(), 0u);  // in the text, not the title
+  EXPECT_EQ(Search("logist*").total, 12u);
+}
+
+TEST_F(SearchTest, PaginationAndTotals) {
+  SearchResponse first = Search("procurement", 5, 0);
+  EXPECT_EQ(first.total, 12u);
+  EXPECT_TRUE(first.total_exact);
+  ASSERT_EQ(first.hits.size(), 5u);
+  EXPECT_EQ(first.hits[0].rank, 1u);
+  SearchResponse last = Search("procurement", 5, 10);
+  ASSERT_EQ(last.hits.size(), 2u);
+  EXPECT_EQ(last.hits[0].rank, 11u);
+  std::set<std::string> ids;
+  for (uint32_t offset : {0u, 5u, 10u}) {
+    for (const SearchHit& hit : Search("procurement", 5, offset).hits) ids.insert(hit.id.ToHex());
+  }
+  EXPECT_EQ(ids.size(), 12u);  // no document twice across pages
+}
+
+TEST_F(SearchTest, BadRequestsNameTheParameter) {
+  SearchRequest request;
+  request.query = "";
+  EXPECT_EQ(service_->Search(request).status().message(), "q: the query is empty");
+  request.query = "water";
+  request.limit = 0;
+  EXPECT_EQ(service_->Search(request).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(service_->Search(request).status().message().find("limit"), std::string::npos);
+  request.limit = 10;
+  request.query = std::string(5000, 'a');
+  EXPECT_NE(service_->Search(request).status().message().find("q: the query is 5000 bytes"), std::string::npos);
+  request.query = "water AND (";
+  Result<SearchResponse> r = service_->Search(request);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << r.status().ToString();
+}
+
+TEST_F(SearchTest, FindDocumentByIdOrPath) {
+  SearchResponse r = Search("wells");
+  ASSERT_EQ(r.hits.size(), 1u);
+  auto by_id = service_->FindDocument(r.hits[0].id.ToHex());
+  ASSERT_TRUE(by_id.ok());
+  auto by_path = service_->FindDocument(r.hits[0].source_paths[0]);
+  ASSERT_TRUE(by_path.ok());
+  EXPECT_EQ(by_path->id, r.hits[0].id);
+  EXPECT_EQ(by_id->page_count, 3u);
+  EXPECT_EQ(service_->FindDocument("0000000000000000").status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace dossier

@@ -1,0 +1,219 @@
+// Tests of the store: round trips, replacement, locking, readers, and
+// all-or-nothing behaviour when a writer is killed half-way.
+#include "dossier/store.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dossier/text.h"
+#include "support/test_support.h"
+
+namespace dossier {
+namespace {
+
+using testing::TempDir;
+
+Document MakeDocument(const std::string& content_key, const std::string& path, std::vector<std::string> pages,
+                      const std::string& language = "en") {
+  Document doc;
+  doc.id = DocumentId::FromHex(Sha256Hex(content_key).substr(0, 16)).value();
+  doc.mime_type = "application/pdf";
+  doc.size_bytes = 1000;
+  doc.sources = {{path, 1000, 42}};
+  doc.title = "Title of " + content_key;
+  doc.language = language;
+  doc.extracted_by = "test 1.0.0";
+  uint32_t n = 0;
+  for (auto& text : pages) doc.pages.push_back({++n, text, TextSource::kTextLayer, -1});
+  return doc;
+}
+
+std::unique_ptr<Store> OpenWriter(const std::string& dir) {
+  auto store = Store::Open(dir, StoreMode::kReadWrite);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+uint64_t Hits(const Store& store, const std::string& query) {
+  SearchRequest request;
+  request.query = query;
+  Result<SearchResponse> r = store.Search(request);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? r->hits.size() : 0;
+}
+
+// Runs `body` in a child process and waits for it. Bodies end with _exit()
+// while their store is open, so nothing is flushed or destroyed: what kill -9
+// would leave behind.
+template <typename Body>
+void InKilledChild(Body body) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    body();
+    ::_exit(0);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+}
+
+TEST(StoreTest, StoresAndReadsBackADocument) {
+  TempDir dir;
+  auto store = OpenWriter(dir.path());
+  Document doc = MakeDocument("a", "/in/a.pdf", {"first page about sanitation", "second page about water"});
+  ASSERT_TRUE(store->PutDocument(doc).ok());
+  ASSERT_TRUE(store->Flush().ok());
+
+  auto summary = store->GetDocument(doc.id);
+  ASSERT_TRUE(summary.ok() && summary->has_value());
+  EXPECT_EQ((*summary)->title, "Title of a");
+  EXPECT_EQ((*summary)->page_count, 2u);
+  ASSERT_EQ((*summary)->sources.size(), 1u);
+  auto page = store->GetPage(doc.id, 2);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->text, "second page about water");
+  EXPECT_EQ(store->GetPage(doc.id, 3).status().code(), StatusCode::kNotFound);
+  auto source = store->LookupSource("/in/a.pdf");
+  ASSERT_TRUE(source.ok() && source->has_value());
+  EXPECT_EQ((*source)->id, doc.id);
+  EXPECT_EQ(Hits(*store, "water"), 1u);
+  auto stats = store->Stats();
+  EXPECT_EQ(stats->documents, 1u);
+  EXPECT_EQ(stats->pages, 2u);
+  EXPECT_EQ(stats->index_entries, 1u);
+  EXPECT_EQ(stats->pending, 0u);
+}
+
+TEST(StoreTest, ANewVersionAtTheSamePathReplacesTheOldDocument) {
+  TempDir dir;
+  auto store = OpenWriter(dir.path());
+  Document v1 = MakeDocument("v1", "/in/report.pdf", {"old wording zebra"});
+  Document v2 = MakeDocument("v2", "/in/report.pdf", {"new wording giraffe"});
+  ASSERT_TRUE(store->PutDocument(v1).ok());
+  ASSERT_TRUE(store->Flush().ok());
+  ASSERT_TRUE(store->PutDocument(v2).ok());
+  ASSERT_TRUE(store->Flush().ok());
+  EXPECT_FALSE(store->GetDocument(v1.id)->has_value());
+  EXPECT_TRUE(store->GetDocument(v2.id)->has_value());
+  EXPECT_EQ(Hits(*store, "zebra"), 0u);
+  EXPECT_EQ(Hits(*store, "giraffe"), 1u);
+  EXPECT_EQ(store->GetPages(v1.id)->size(), 0u);
+  EXPECT_EQ(store->Stats()->documents, 1u);
+}
+
+TEST(StoreTest, SharedContentSurvivesUntilItsLastPathGoes) {
+  TempDir dir;
+  auto store = OpenWriter(dir.path());
+  Document doc = MakeDocument("same", "/in/a.pdf", {"shared text"});
+  ASSERT_TRUE(store->PutDocument(doc).ok());
+  ASSERT_TRUE(store->AddSource(doc.id, {"/in/copy/a.pdf", 1000, 7}).ok());
+  ASSERT_TRUE(store->Flush().ok());
+  EXPECT_EQ((*store->GetDocument(doc.id))->sources.size(), 2u);
+  ASSERT_TRUE(store->DetachSource("/in/a.pdf").ok());
+  ASSERT_TRUE(store->Flush().ok());
+  EXPECT_EQ((*store->GetDocument(doc.id))->sources.size(), 1u);
+  ASSERT_TRUE(store->DetachSource("/in/copy/a.pdf").ok());
+  ASSERT_TRUE(store->Flush().ok());
+  EXPECT_FALSE(store->GetDocument(doc.id)->has_value());
+  EXPECT_EQ(Hits(*store, "shared"), 0u);
+  EXPECT_EQ(store->Stats()->source_paths, 0u);
+}
+
+TEST(StoreTest, OneWriterAtATimeAndReadersAlongside) {
+  TempDir dir;
+  auto writer = OpenWriter(dir.path());
+  auto second = Store::Open(dir.path(), StoreMode::kReadWrite);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(second.status().message().find("another dossier process"), std::string::npos) << second.status().message();
+
+  auto reader = Store::Open(dir.path(), StoreMode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ(Hits(**reader, "later"), 0u);
+  ASSERT_TRUE(writer->PutDocument(MakeDocument("late", "/in/late.pdf", {"added later"})).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  ASSERT_TRUE((*reader)->Refresh().ok());
+  EXPECT_EQ(Hits(**reader, "later"), 1u);
+  EXPECT_EQ((*reader)->Stats()->documents, 1u);
+}
+
+TEST(StoreTest, ReadOnlyOpenOfAMissingFolderSaysWhatToDo) {
+  TempDir dir;
+  auto reader = Store::Open(dir / "nothing-here", StoreMode::kReadOnly);
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(reader.status().message().find("dossier ingest"), std::string::npos);
+}
+
+TEST(StoreCrashTest, AWriterKilledBeforeTheIndexCommitIsFinishedOnReopen) {
+  TempDir dir;
+  Document doc = MakeDocument("crash", "/in/crash.pdf", {"evidence of resilience", "more pages"});
+  InKilledChild([&] {
+    auto store = Store::Open(dir.path(), StoreMode::kReadWrite);
+    if (!store.ok() || !(*store)->PutDocument(doc).ok()) ::_exit(1);
+    ::_exit(0);  // killed here: RocksDB has the document, Xapian never committed it
+  });
+  {
+    auto reader = Store::Open(dir.path(), StoreMode::kReadOnly);
+    ASSERT_TRUE(reader.ok());
+    EXPECT_EQ((*reader)->Stats()->pending, 1u);
+    EXPECT_EQ(Hits(**reader, "resilience"), 0u);
+  }
+  auto store = OpenWriter(dir.path());  // repairs
+  EXPECT_EQ(Hits(*store, "resilience"), 1u);
+  auto stats = store->Stats();
+  EXPECT_EQ(stats->pending, 0u);
+  EXPECT_EQ(stats->documents, 1u);
+  EXPECT_EQ(stats->index_entries, 1u);
+}
+
+TEST(StoreCrashTest, AWriterKilledMidRemovalFinishesTheRemovalOnReopen) {
+  TempDir dir;
+  Document doc = MakeDocument("gone", "/in/gone.pdf", {"soon removed"});
+  {
+    auto store = OpenWriter(dir.path());
+    ASSERT_TRUE(store->PutDocument(doc).ok());
+    ASSERT_TRUE(store->Flush().ok());
+  }
+  InKilledChild([&] {
+    auto store = Store::Open(dir.path(), StoreMode::kReadWrite);
+    if (!store.ok() || !(*store)->RemoveDocument(doc.id).ok()) ::_exit(1);
+    ::_exit(0);  // before the index commit
+  });
+  auto store = OpenWriter(dir.path());
+  EXPECT_FALSE(store->GetDocument(doc.id)->has_value());
+  EXPECT_EQ(Hits(*store, "removed"), 0u);
+  auto stats = store->Stats();
+  EXPECT_EQ(stats->documents, 0u);
+  EXPECT_EQ(stats->index_entries, 0u);
+  EXPECT_EQ(stats->source_paths, 0u);
+  EXPECT_EQ(stats->pending, 0u);
+}
+
+TEST(StoreCrashTest, KilledAfterPartOfABatchKeepsEveryDocumentWhole) {
+  TempDir dir;
+  std::vector<Document> docs;
+  for (int i = 0; i < 5; ++i) {
+    docs.push_back(MakeDocument("batch" + std::to_string(i), "/in/" + std::to_string(i) + ".pdf",
+                                {"batch document number" + std::to_string(i), "common page"}));
+  }
+  InKilledChild([&] {
+    auto store = Store::Open(dir.path(), StoreMode::kReadWrite);
+    if (!store.ok()) ::_exit(1);
+    for (int i = 0; i < 5; ++i) {
+      if (!(*store)->PutDocument(docs[i]).ok()) ::_exit(1);
+      if (i == 1 && !(*store)->Flush().ok()) ::_exit(1);  // two committed, three not
+    }
+    ::_exit(0);
+  });
+  auto store = OpenWriter(dir.path());
+  auto stats = store->Stats();
+  EXPECT_EQ(stats->documents, 5u);
+  EXPECT_EQ(stats->index_entries, 5u);
+  EXPECT_EQ(stats->pending, 0u);
+  EXPECT_EQ(Hits(*store, "common"), 5u);
+}
+
+}  // namespace
+}  // namespace dossier
