@@ -159,5 +159,35 @@ TEST(PluginHostTest, PluginErrorsBecomeStatusesNamingTheFile) {
   EXPECT_NE(misbehaved.status().message().find("sent page 2 where page 1 was due"), std::string::npos);
 }
 
+TEST(PluginHostTest, ExtractorPluginsSeeEveryPageAndSendFacts) {
+  TempDir dir;
+  Install(dir, "tp_extractor", "counter",
+          R"({"name":"counter","version":"1.0.0","abi_version":1,"kind":"extractor","library":"tp_extractor.so",)"
+          R"("extractor_kind":"page_size"})");
+  auto host = PluginHost::LoadDirectory(dir.path());
+  ASSERT_EQ(host->Extractors().size(), 1u) << host->reports()[0].error;
+  EXPECT_EQ(host->FindIngestPlugin("text/x-fake"), nullptr);  // extractors never ingest
+  EXPECT_FALSE(host->Extractors()[0]->CreateIngestInstance().ok());
+  auto instance = host->Extractors()[0]->CreateExtractorInstance();
+  ASSERT_TRUE(instance.ok()) << instance.status().ToString();
+
+  Document doc;
+  doc.id = DocumentId::FromHex("0123456789abcdef").value();
+  doc.title = "A title";
+  doc.sources = {{"/in/doc.pdf", 10, 0}};
+  doc.pages = {{1, "four", TextSource::kTextLayer, -1}, {2, "sixsix", TextSource::kOcr, 90}};
+  Result<ExtractedFacts> facts = (*instance)->Extract(doc);
+  ASSERT_TRUE(facts.ok()) << facts.status().ToString();
+  ASSERT_EQ(facts->facts.size(), 2u);
+  EXPECT_EQ(facts->facts[1], R"({"kind":"page_size","document":"0123456789abcdef","page":2,"bytes":6})");
+  ASSERT_EQ(facts->warnings.size(), 1u);
+  EXPECT_NE(facts->warnings[0].find("not a JSON object"), std::string::npos);
+
+  doc.title = "FAIL";
+  Result<ExtractedFacts> failed = (*instance)->Extract(doc);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().message(), "/in/doc.pdf: extractor counter: title says fail");
+}
+
 }  // namespace
 }  // namespace dossier

@@ -93,6 +93,36 @@ typedef struct dossier_page_sink {
   void (*warn)(void* host_context, uint32_t page_number, const char* message);
 } dossier_page_sink;
 
+/* One page of a document, as an extractor sees it. */
+typedef struct dossier_page_view {
+  uint32_t number;      /* 1-based */
+  uint32_t text_source; /* dossier_text_source */
+  const char* text;     /* UTF-8, NFC, not NUL terminated */
+  size_t text_len;
+} dossier_page_view;
+
+/* A stored document, as an extractor sees it. Strings are NUL terminated. */
+typedef struct dossier_document_view {
+  const char* id;        /* 16 hex digits */
+  const char* title;
+  const char* language;  /* ISO 639-1 or "und" */
+  const char* mime_type;
+  const char* created;   /* ISO 8601 from the file's metadata, or "" */
+  const char* source_path;
+  const dossier_page_view* pages;
+  size_t page_count;
+} dossier_document_view;
+
+/* Where an extractor sends what it finds: one fact per call, as a JSON
+ * object (entities, mentions, numbered items, dates, relations; the fact
+ * grammar is in docs/ARCHITECTURE.md). Returns DOSSIER_OK, or
+ * DOSSIER_INVALID_ARGUMENT for a malformed fact (the message is kept as a
+ * warning), or DOSSIER_CANCELLED. */
+typedef struct dossier_fact_sink {
+  void* host_context;
+  int32_t (*add_fact)(void* host_context, const char* json, size_t json_len);
+} dossier_fact_sink;
+
 typedef struct dossier_plugin {
   uint32_t abi_version; /* DOSSIER_PLUGIN_ABI_VERSION */
   uint32_t struct_size; /* sizeof(dossier_plugin) as the plugin was built */
@@ -105,10 +135,15 @@ typedef struct dossier_plugin {
   void* (*create_instance)(const char* options_json, dossier_error_buffer* error);
   void (*destroy_instance)(void* instance);
 
-  /* Ingest plugins: extract the pages of `input`. Returns DOSSIER_OK or an
+  /* Ingest plugins: extract the pages of `input` (NULL for extractors). Returns DOSSIER_OK or an
    * error code with `error` written. On error the host discards whatever was
    * already sent to `sink` for this input. */
   int32_t (*extract_pages)(void* instance, const dossier_input* input, const dossier_page_sink* sink,
+                           dossier_error_buffer* error);
+
+  /* Extractor plugins: find facts in a stored document's text. NULL for
+   * ingestion plugins. */
+  int32_t (*extract_facts)(void* instance, const dossier_document_view* document, const dossier_fact_sink* sink,
                            dossier_error_buffer* error);
 } dossier_plugin;
 

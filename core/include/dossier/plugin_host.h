@@ -52,6 +52,12 @@ struct ExtractedFile {
 
 class LoadedPlugin;
 
+// What an extractor plugin found in one document: JSON objects, one per fact.
+struct ExtractedFacts {
+  std::vector<std::string> facts;     // each a JSON object as the plugin sent it
+  std::vector<std::string> warnings;  // facts the host refused, with the reason
+};
+
 // An instance of an ingestion plugin for one thread. Not thread-safe: use one
 // per thread. Destroys the plugin's instance when destroyed.
 class IngestPluginInstance {
@@ -69,7 +75,33 @@ class IngestPluginInstance {
 
  private:
   friend class LoadedPlugin;
+
+// What an extractor plugin found in one document: JSON objects, one per fact.
+struct ExtractedFacts {
+  std::vector<std::string> facts;     // each a JSON object as the plugin sent it
+  std::vector<std::string> warnings;  // facts the host refused, with the reason
+};
   IngestPluginInstance(const LoadedPlugin* plugin, void* instance) : plugin_(plugin), instance_(instance) {}
+  const LoadedPlugin* plugin_;
+  void* instance_;
+};
+
+// An instance of an extractor plugin for one thread. Not thread-safe.
+class ExtractorPluginInstance {
+ public:
+  ~ExtractorPluginInstance();
+  ExtractorPluginInstance(const ExtractorPluginInstance&) = delete;
+  ExtractorPluginInstance& operator=(const ExtractorPluginInstance&) = delete;
+
+  const LoadedPlugin& plugin() const { return *plugin_; }
+
+  // Runs the extractor over a document's pages. On failure the Status
+  // message names the document's first source path and the plugin.
+  Result<ExtractedFacts> Extract(const Document& document);
+
+ private:
+  friend class LoadedPlugin;
+  ExtractorPluginInstance(const LoadedPlugin* plugin, void* instance) : plugin_(plugin), instance_(instance) {}
   const LoadedPlugin* plugin_;
   void* instance_;
 };
@@ -90,13 +122,17 @@ class LoadedPlugin {
 
   // Creates a per-thread instance with plugin options given as a JSON object.
   Result<std::unique_ptr<IngestPluginInstance>> CreateIngestInstance(std::string_view options_json = "{}") const;
+  Result<std::unique_ptr<ExtractorPluginInstance>> CreateExtractorInstance(std::string_view options_json = "{}") const;
 
  private:
+  // Calls create_instance; null with the reason in *error on failure.
+  void* NewInstance(std::string_view options_json, Status* error) const;
   PluginManifest manifest_;
   std::string library_path_;
   void* dl_handle_;
   const dossier_plugin* api_;
   friend class IngestPluginInstance;
+  friend class ExtractorPluginInstance;
 };
 
 // Loads every plugin in a directory. Loading never fails as a whole: each
@@ -116,6 +152,8 @@ class PluginHost {
   // "type/*", then "*/*"; among equals, the first in name order. Null when
   // none handles it.
   const LoadedPlugin* FindIngestPlugin(std::string_view mime_type) const;
+  // Every loaded extractor plugin, in name order.
+  std::vector<const LoadedPlugin*> Extractors() const;
 
  private:
   std::string plugin_dir_;

@@ -113,20 +113,87 @@ LoadedPlugin::~LoadedPlugin() {
   if (dl_handle_) dlclose(dl_handle_);
 }
 
+void* LoadedPlugin::NewInstance(std::string_view options_json, Status* error) const {
+  std::string options(options_json);
+  char message[kErrorCapacity] = {0};
+  dossier_error_buffer buffer{message, sizeof message};
+  void* instance = api_->create_instance ? api_->create_instance(options.c_str(), &buffer) : nullptr;
+  if (instance == nullptr) {
+    message[sizeof message - 1] = 0;
+    *error = Status::Internal("plugin " + manifest_.name + ": cannot create an instance: " +
+                              (message[0] ? message : "no reason given"));
+  }
+  return instance;
+}
+
 Result<std::unique_ptr<IngestPluginInstance>> LoadedPlugin::CreateIngestInstance(std::string_view options_json) const {
   if (api_->kind != DOSSIER_PLUGIN_INGEST || api_->extract_pages == nullptr) {
     return Status::FailedPrecondition("plugin " + manifest_.name + " is not an ingestion plugin");
   }
-  std::string options(options_json);
+  Status error;
+  void* instance = NewInstance(options_json, &error);
+  if (instance == nullptr) return error;
+  return std::unique_ptr<IngestPluginInstance>(new IngestPluginInstance(this, instance));
+}
+
+Result<std::unique_ptr<ExtractorPluginInstance>> LoadedPlugin::CreateExtractorInstance(
+    std::string_view options_json) const {
+  if (api_->kind != DOSSIER_PLUGIN_EXTRACTOR || api_->extract_facts == nullptr) {
+    return Status::FailedPrecondition("plugin " + manifest_.name + " is not an extractor plugin");
+  }
+  Status error;
+  void* instance = NewInstance(options_json, &error);
+  if (instance == nullptr) return error;
+  return std::unique_ptr<ExtractorPluginInstance>(new ExtractorPluginInstance(this, instance));
+}
+
+// ---------------------------------------------------------------- ExtractorPluginInstance
+
+namespace {
+int32_t SinkAddFact(void* context, const char* json, size_t json_len) {
+  auto* facts = static_cast<ExtractedFacts*>(context);
+  std::string_view text(json ? json : "", json ? json_len : 0);
+  // Only the framing is checked here; what a fact means is the consumer's business.
+  if (text.empty() || text.front() != '{' || text.back() != '}') {
+    facts->warnings.push_back("fact is not a JSON object: " + std::string(text.substr(0, 80)));
+    return DOSSIER_INVALID_ARGUMENT;
+  }
+  facts->facts.emplace_back(text);
+  return DOSSIER_OK;
+}
+}  // namespace
+
+ExtractorPluginInstance::~ExtractorPluginInstance() {
+  if (plugin_->api_->destroy_instance) plugin_->api_->destroy_instance(instance_);
+}
+
+Result<ExtractedFacts> ExtractorPluginInstance::Extract(const Document& document) {
+  const std::string id = document.id.ToHex();
+  const std::string source = document.sources.empty() ? id : document.sources.front().path;
+  std::vector<dossier_page_view> pages;
+  pages.reserve(document.pages.size());
+  for (const PageText& page : document.pages) {
+    pages.push_back({page.number, static_cast<uint32_t>(page.source), page.text.data(), page.text.size()});
+  }
+  dossier_document_view view{id.c_str(),
+                             document.title.c_str(),
+                             document.language.c_str(),
+                             document.mime_type.c_str(),
+                             document.metadata.created.c_str(),
+                             source.c_str(),
+                             pages.data(),
+                             pages.size()};
+  ExtractedFacts facts;
+  dossier_fact_sink sink{&facts, &SinkAddFact};
   char message[kErrorCapacity] = {0};
   dossier_error_buffer error{message, sizeof message};
-  void* instance = api_->create_instance ? api_->create_instance(options.c_str(), &error) : nullptr;
-  if (instance == nullptr) {
-    message[sizeof message - 1] = 0;
-    return Status::Internal("plugin " + manifest_.name + ": cannot create an instance: " +
-                            (message[0] ? message : "no reason given"));
+  int32_t code = plugin_->api_->extract_facts(instance_, &view, &sink, &error);
+  message[sizeof message - 1] = 0;
+  if (code != DOSSIER_OK) {
+    return Status(CodeFromAbi(code), source + ": extractor " + plugin_->manifest_.name + ": " +
+                                         (message[0] ? message : "failed without a reason"));
   }
-  return std::unique_ptr<IngestPluginInstance>(new IngestPluginInstance(this, instance));
+  return facts;
 }
 
 // ---------------------------------------------------------------- IngestPluginInstance
@@ -235,6 +302,8 @@ std::unique_ptr<PluginHost> PluginHost::LoadDirectory(const std::string& plugin_
       problem = "library kind " + std::to_string(api->kind) + " differs from manifest's '" + manifest.kind + "'";
     } else if (api->kind == DOSSIER_PLUGIN_INGEST && (api->extract_pages == nullptr || api->create_instance == nullptr)) {
       problem = "ingestion plugin lacks create_instance or extract_pages";
+    } else if (api->kind == DOSSIER_PLUGIN_EXTRACTOR && (api->extract_facts == nullptr || api->create_instance == nullptr)) {
+      problem = "extractor plugin lacks create_instance or extract_facts";
     }
     if (!problem.empty()) {
       dlclose(handle);
@@ -246,6 +315,14 @@ std::unique_ptr<PluginHost> PluginHost::LoadDirectory(const std::string& plugin_
     host->plugins_.push_back(std::make_unique<LoadedPlugin>(std::move(manifest), report.library_path, handle, api));
   }
   return host;
+}
+
+std::vector<const LoadedPlugin*> PluginHost::Extractors() const {
+  std::vector<const LoadedPlugin*> out;
+  for (const auto& plugin : plugins_) {
+    if (plugin->manifest().kind == "extractor") out.push_back(plugin.get());
+  }
+  return out;
 }
 
 const LoadedPlugin* PluginHost::FindIngestPlugin(std::string_view mime_type) const {
