@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -220,6 +221,34 @@ int RunStats(const GlobalOptions& global, bool json) {
   return kExitOk;
 }
 
+int RunExport(const GlobalOptions& global, const std::string& format, const std::string& out_path) {
+  if (format != "jsonl") {
+    return Fail(Status::InvalidArgument("--format: '" + format + "' is not supported yet (jsonl)"), false);
+  }
+  Result<std::unique_ptr<QueryService>> service = QueryService::Open(global.data_dir);
+  if (!service.ok()) return Fail(service.status(), false);
+  std::ofstream file;
+  if (!out_path.empty()) {
+    file.open(out_path);
+    if (!file) return Fail(Status::PermissionDenied(out_path + ": cannot write"), false);
+  }
+  std::ostream& out = out_path.empty() ? std::cout : file;
+  uint64_t written = 0;
+  for (uint32_t offset = 0;; offset += 500) {
+    Result<std::vector<DocumentSummary>> batch = (*service)->ListDocuments(500, offset);
+    if (!batch.ok()) return Fail(batch.status(), false);
+    for (const DocumentSummary& doc : *batch) {
+      Result<nlohmann::json> record = (*service)->ExportRecord(doc);
+      if (!record.ok()) return Fail(record.status(), false);
+      out << record->dump() << "\n";
+      ++written;
+    }
+    if (batch->size() < 500) break;
+  }
+  if (!out_path.empty()) std::cerr << "wrote " << written << " record(s) to " << out_path << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -263,6 +292,12 @@ int main(int argc, char** argv) {
   auto* stats = app.add_subcommand("stats", "Counts of documents, pages, languages and types");
   stats->add_flag("--json", json, "Print JSON (schemas/stats.schema.json)");
 
+  std::string export_format = "jsonl", export_out;
+  auto* exporter = app.add_subcommand("export", "Export every document's extracted facts");
+  exporter->add_option("--format", export_format, "jsonl (one record per document, schemas/export-record.schema.json)")
+      ->capture_default_str();
+  exporter->add_option("-o,--output", export_out, "Write to this file instead of standard output");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -281,5 +316,6 @@ int main(int argc, char** argv) {
   if (*show) return RunShow(global, which, text, json);
   if (*plugins) return RunPlugins(global, json);
   if (*stats) return RunStats(global, json);
+  if (*exporter) return RunExport(global, export_format, export_out);
   return kExitUsage;
 }

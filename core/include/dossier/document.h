@@ -84,6 +84,10 @@ struct Document {
   std::string extracted_by;  // "pdf 0.1.0": plugin name and version
   int64_t ingested_at_ms = 0;  // Unix time in milliseconds
   std::vector<PageText> pages;  // ordered by number, numbers 1..n
+  // What extractor plugins found: JSON objects (fact grammar in
+  // docs/ARCHITECTURE.md), and the extractors that ran ("entities 0.1.0").
+  std::vector<std::string> facts;
+  std::vector<std::string> extractors;
 };
 
 // A document record without its page texts (what listings and search hits need).

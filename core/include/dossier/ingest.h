@@ -79,6 +79,7 @@ class Ingester {
   const MimeDetector* mime_;
   Env* env_;
   std::map<const LoadedPlugin*, std::unique_ptr<IngestPluginInstance>> instances_;
+  std::map<const LoadedPlugin*, std::unique_ptr<ExtractorPluginInstance>> extractor_instances_;
   uint32_t unflushed_ = 0;
   Status store_error_;  // a store failure ends the run
 };

@@ -10,6 +10,8 @@
 //   pending     id                        -> op:u8 (PendingOp) -- documents whose Xapian side
 //                                            is not known to match RocksDB yet
 //   failed      path:bytes                -> JSON {size, mtime_ns, reason, at_ms}
+//   facts       id                        -> JSON {"extractors": [...], "facts": [...]} what
+//                                            extractor plugins found in the document
 //
 // A confidence of 0xFFFF means "not OCR".
 #pragma once
@@ -31,6 +33,7 @@ inline constexpr std::string_view kPagesCf = "pages";
 inline constexpr std::string_view kSourcesCf = "sources";
 inline constexpr std::string_view kPendingCf = "pending";
 inline constexpr std::string_view kFailedCf = "failed";
+inline constexpr std::string_view kFactsCf = "facts";
 
 // What is pending for a document. On disk: never renumber.
 enum class PendingOp : uint8_t {

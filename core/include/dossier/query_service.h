@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "dossier/document.h"
 #include "dossier/search.h"
 #include "dossier/status.h"
@@ -31,6 +33,10 @@ class QueryService {
   Result<std::vector<PageText>> GetPages(const DocumentId& id) const;
   Result<std::vector<DocumentSummary>> ListDocuments(uint32_t limit, uint32_t offset) const;
   Result<StoreStats> Stats() const;
+
+  // A document in the export contract (schemas/export-record.schema.json):
+  // metadata, entities, recommendations, findings, conclusions and dates.
+  Result<nlohmann::json> ExportRecord(const DocumentSummary& document) const;
 
   // Sees what writers committed since the last call.
   Status Refresh() const { return store_->Refresh(); }

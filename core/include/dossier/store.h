@@ -99,6 +99,8 @@ class Store {
   // Paths under `prefix` (a folder path with trailing '/', or "" for all).
   Result<std::vector<std::pair<std::string, SourceEntry>>> ListSources(std::string_view prefix) const;
   Result<PageText> GetPage(const DocumentId& id, uint32_t page) const;
+  // The facts extractors found in a document (empty when none ran).
+  Result<std::vector<std::string>> GetFacts(const DocumentId& id) const;
   Result<std::vector<PageText>> GetPages(const DocumentId& id) const;
   // Documents in id order.
   Result<std::vector<DocumentSummary>> ListDocuments(uint32_t limit, uint32_t offset) const;

@@ -277,6 +277,25 @@ FileResult Ingester::IngestFile(const std::string& path, const FileInfo& info, c
   doc.language = languages_->Detect(sample);
   doc.title = IsUsefulTitle(doc.metadata.title) ? CleanLine(doc.metadata.title) : FirstTextLine(doc.pages);
   if (doc.title.empty()) doc.title = fs::path(path).filename().string();
+  for (const LoadedPlugin* extractor : plugins_->Extractors()) {
+    auto& instance = extractor_instances_[extractor];
+    if (!instance) {
+      Result<std::unique_ptr<ExtractorPluginInstance>> created = extractor->CreateExtractorInstance();
+      if (!created.ok()) {
+        result.warnings.push_back(created.status().message());
+        continue;
+      }
+      instance = std::move(created).value();
+    }
+    Result<ExtractedFacts> facts = instance->Extract(doc);
+    if (!facts.ok()) {
+      result.warnings.push_back(Reason(facts.status(), path));  // the text is still stored and searchable
+      continue;
+    }
+    for (std::string& w : facts->warnings) result.warnings.push_back("extractor " + extractor->manifest().name + ": " + w);
+    for (std::string& fact : facts->facts) doc.facts.push_back(std::move(fact));
+    doc.extractors.push_back(extractor->NameAndVersion());
+  }
   if (text_bytes == 0) {
     result.warnings.push_back("no text found in " + std::to_string(doc.pages.size()) +
                               " page(s): scanned pages need an OCR plugin");

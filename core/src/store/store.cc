@@ -120,6 +120,7 @@ struct Store::Impl {
   rocksdb::ColumnFamilyHandle* sources = nullptr;
   rocksdb::ColumnFamilyHandle* pending = nullptr;
   rocksdb::ColumnFamilyHandle* failed = nullptr;
+  rocksdb::ColumnFamilyHandle* facts = nullptr;
   std::unique_ptr<TextIndex> index;
   std::string secondary_dir;  // read-only instances keep their own info logs here
   // What the next Flush must finish: id -> the op whose marker it clears.
@@ -196,7 +197,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
 
   std::vector<std::string> cf_names = {rocksdb::kDefaultColumnFamilyName, std::string(keys::kDocumentsCf),
                                        std::string(keys::kPagesCf),       std::string(keys::kSourcesCf),
-                                       std::string(keys::kPendingCf),     std::string(keys::kFailedCf)};
+                                       std::string(keys::kPendingCf),     std::string(keys::kFailedCf),
+                                       std::string(keys::kFactsCf)};
   rocksdb::Options options;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   rocksdb::ColumnFamilyOptions cf_options;
@@ -232,6 +234,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
   impl->sources = handles[3];
   impl->pending = handles[4];
   impl->failed = handles[5];
+  impl->facts = handles[6];
 
   // The schema version makes every future layout change an explicit migration.
   std::string version_value;
@@ -292,6 +295,12 @@ Status Store::PutDocument(const Document& document) {
     batch.Put(s.sources, keys::SourceKey(source.path), keys::EncodeSourceValue(document.id, source.size, source.mtime_ns));
   }
   batch.Put(s.documents, keys::DocumentKey(document.id), EncodeRecord(summary, text_bytes));
+  json facts = {{"extractors", document.extractors}, {"facts", json::array()}};
+  for (const std::string& fact : document.facts) {
+    json parsed = json::parse(fact, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_discarded()) facts["facts"].push_back(std::move(parsed));
+  }
+  batch.Put(s.facts, keys::DocumentKey(document.id), facts.dump());
   batch.Put(s.pending, keys::PendingKey(document.id), keys::EncodePendingValue(keys::PendingOp::kIndex));
   DOSSIER_RETURN_IF_ERROR(s.Write(&batch, "storing " + document.id.ToHex()));
   s.unflushed[document.id] = keys::PendingOp::kIndex;
@@ -352,6 +361,7 @@ Status Store::Flush() {
       }
     }
     batch.Delete(s.documents, keys::DocumentKey(id));
+    batch.Delete(s.facts, keys::DocumentKey(id));
     const std::string prefix = keys::PagePrefix(id);
     batch.DeleteRange(s.pages, prefix, PrefixEnd(prefix));
   }
@@ -450,6 +460,20 @@ Result<PageText> Store::GetPage(const DocumentId& id, uint32_t page) const {
   }
   text.number = page;
   return text;
+}
+
+Result<std::vector<std::string>> Store::GetFacts(const DocumentId& id) const {
+  std::string value;
+  bool found = false;
+  DOSSIER_RETURN_IF_ERROR(impl_->Get(impl_->facts, keys::DocumentKey(id), &value, &found));
+  std::vector<std::string> out;
+  if (!found) return out;
+  json record = json::parse(value, nullptr, /*allow_exceptions=*/false);
+  if (record.is_discarded() || !record.contains("facts")) {
+    return Status::DataLoss(impl_->data_dir + ": the facts of " + id.ToHex() + " are damaged");
+  }
+  for (const json& fact : record["facts"]) out.push_back(fact.dump());
+  return out;
 }
 
 Result<std::vector<PageText>> Store::GetPages(const DocumentId& id) const {

@@ -1,0 +1,1160 @@
+// Rule-based extraction: acronym definitions (Schwartz–Hearst), named bodies by
+// their head noun, units of known bodies, numbered items, responsible offices,
+// due dates and dates. Language-independent rules with English, Spanish and
+// French vocabularies; nothing here knows any particular document.
+#include "extract.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "dates.h"
+
+namespace dossier_entities {
+
+using nlohmann::json;
+
+// ---------------------------------------------------------------- names
+
+std::string NameKey(std::string_view name) {
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  if (U_SUCCESS(status)) text = nfd->normalize(text, status);
+  std::string out;
+  bool space = false;
+  for (int32_t i = 0; i < text.length();) {
+    UChar32 c = text.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_getCombiningClass(c) != 0 || u_charType(c) == U_NON_SPACING_MARK) continue;
+    if (u_isalnum(c) || c == '&') {
+      if (space && !out.empty()) out.push_back(' ');
+      space = false;
+      icu::UnicodeString one(u_foldCase(c, U_FOLD_CASE_DEFAULT));
+      one.toUTF8String(out);
+    } else {
+      space = true;  // punctuation, hyphens, apostrophes and spaces all separate words
+    }
+  }
+  for (std::string_view article : {"the ", "la ", "el ", "le ", "les ", "los ", "las ", "l "}) {
+    if (out.rfind(article, 0) == 0) {
+      out.erase(0, article.size());
+      break;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string part;
+  while (std::getline(in, part, sep)) {
+    size_t a = part.find_first_not_of(" \t"), b = part.find_last_not_of(" \t\r");
+    if (a != std::string::npos) out.push_back(part.substr(a, b - a + 1));
+  }
+  return out;
+}
+
+}  // namespace
+
+bool Authority::LoadFile(const std::string& path, std::string* error) {
+  std::ifstream in(path);
+  if (!in) {
+    *error = path + ": cannot open authority file";
+    return false;
+  }
+  std::string line;
+  int line_number = 0;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> fields;
+    std::stringstream row(line);
+    std::string field;
+    while (std::getline(row, field, '\t')) fields.push_back(field);
+    if (fields.size() < 2 || (fields[0] != "organisation" && fields[0] != "programme")) {
+      *error = path + ":" + std::to_string(line_number) +
+               ": expected TYPE<tab>NAMES[<tab>ACRONYMS[<tab>PARENT]] with TYPE organisation or programme";
+      return false;
+    }
+    Entry entry;
+    entry.type = fields[0];
+    entry.names = Split(fields[1], '|');
+    if (fields.size() > 2) entry.acronyms = Split(fields[2], '|');
+    if (fields.size() > 3) entry.parent = fields[3];
+    if (entry.names.empty()) {
+      *error = path + ":" + std::to_string(line_number) + ": no name";
+      return false;
+    }
+    entry.name = entry.names.front();
+    size_t index = entries_.size();
+    for (const std::string& n : entry.names) {
+      by_name_.emplace(NameKey(n), index);
+      max_name_tokens_ = std::max(max_name_tokens_, Split(NameKey(n), ' ').size());
+    }
+    for (const std::string& a : entry.acronyms) by_acronym_.emplace(a, index);
+    entries_.push_back(std::move(entry));
+  }
+  return true;
+}
+
+const Authority::Entry* Authority::FindByName(std::string_view name) const {
+  auto it = by_name_.find(NameKey(name));
+  return it == by_name_.end() ? nullptr : &entries_[it->second];
+}
+
+const Authority::Entry* Authority::FindByAcronym(std::string_view acronym) const {
+  auto it = by_acronym_.find(std::string(acronym));
+  return it == by_acronym_.end() ? nullptr : &entries_[it->second];
+}
+
+namespace {
+
+// ---------------------------------------------------------------- vocabulary
+
+// Head nouns that make a capitalised phrase a body, with the type they give.
+const std::map<std::string, std::string>& HeadNouns() {
+  static const auto* heads = new std::map<std::string, std::string>{
+      // organisations
+      {"organization", "organisation"}, {"organisation", "organisation"}, {"organizacion", "organisation"},
+      {"office", "organisation"}, {"oficina", "organisation"}, {"bureau", "organisation"},
+      {"department", "organisation"}, {"departamento", "organisation"}, {"departement", "organisation"},
+      {"agency", "organisation"}, {"agencia", "organisation"}, {"agence", "organisation"},
+      {"fund", "organisation"}, {"fondo", "organisation"}, {"fonds", "organisation"},
+      {"commission", "organisation"}, {"comision", "organisation"}, {"committee", "organisation"},
+      {"comite", "organisation"}, {"council", "organisation"}, {"consejo", "organisation"},
+      {"conseil", "organisation"}, {"bank", "organisation"}, {"banco", "organisation"},
+      {"banque", "organisation"}, {"ministry", "organisation"}, {"ministerio", "organisation"},
+      {"ministere", "organisation"}, {"government", "organisation"}, {"gobierno", "organisation"},
+      {"gouvernement", "organisation"}, {"coalition", "organisation"}, {"coalicion", "organisation"},
+      {"network", "organisation"}, {"reseau", "organisation"}, {"university", "organisation"},
+      {"universidad", "organisation"}, {"universite", "organisation"}, {"institute", "organisation"},
+      {"instituto", "organisation"}, {"institut", "organisation"}, {"federation", "organisation"},
+      {"federacion", "organisation"}, {"platform", "organisation"}, {"plataforma", "organisation"},
+      {"plateforme", "organisation"}, {"group", "organisation"}, {"grupo", "organisation"},
+      {"groupe", "organisation"}, {"unit", "organisation"}, {"unidad", "organisation"},
+      {"unite", "organisation"}, {"division", "organisation"}, {"directorate", "organisation"},
+      {"direccion", "organisation"}, {"direction", "organisation"}, {"secretariat", "organisation"},
+      {"secretaria", "organisation"}, {"mission", "organisation"}, {"mision", "organisation"},
+      {"headquarters", "organisation"}, {"centre", "organisation"}, {"center", "organisation"},
+      {"centro", "organisation"}, {"association", "organisation"}, {"asociacion", "organisation"},
+      {"foundation", "organisation"}, {"fundacion", "organisation"}, {"fondation", "organisation"},
+      {"services", "organisation"}, {"service", "organisation"}, {"servicio", "organisation"},
+      {"authority", "organisation"}, {"autoridad", "organisation"}, {"board", "organisation"},
+      {"alliance", "organisation"}, {"alianza", "organisation"}, {"partnership", "organisation"},
+      {"forum", "organisation"}, {"foro", "organisation"}, {"court", "organisation"},
+      {"tribunal", "organisation"}, {"observatory", "organisation"}, {"observatorio", "organisation"},
+      {"administration", "organisation"}, {"administracion", "organisation"}, {"corporation", "organisation"},
+      {"society", "organisation"}, {"societies", "organisation"}, {"union", "organisation"},
+      {"inspectorate", "organisation"}, {"parliament", "organisation"}, {"assembly", "organisation"},
+      // programmes
+      {"programme", "programme"}, {"program", "programme"}, {"programa", "programme"},
+      {"project", "programme"}, {"projet", "programme"}, {"proyecto", "programme"},
+      {"plan", "programme"}, {"strategy", "programme"}, {"estrategia", "programme"},
+      {"strategie", "programme"}, {"declaration", "programme"}, {"declaracion", "programme"},
+      {"initiative", "programme"}, {"iniciativa", "programme"}, {"agenda", "programme"},
+      {"framework", "programme"}, {"compact", "programme"}, {"pacto", "programme"},
+      {"pacte", "programme"}, {"convention", "programme"}, {"convencion", "programme"},
+      {"protocol", "programme"}, {"protocolo", "programme"}, {"action plan", "programme"}};
+  return *heads;
+}
+
+// Small words that may sit inside a name between capitalised words.
+bool IsConnector(const std::string& key) {
+  static const std::set<std::string> connectors = {
+      "of", "for", "on", "and", "the", "in", "de", "del", "la", "las", "los", "para", "y", "en",
+      "el", "pour", "des", "du", "et", "sur", "aux", "au", "d", "l", "da", "do", "dos", "from"};
+  return connectors.count(key) > 0;
+}
+
+// Capitalised words that never belong to a body's name: months and table
+// statuses (text layers of tables run cells together), and words that open
+// sentences.
+bool IsNameStopWord(const std::string& key) {
+  static const std::set<std::string> stop = {
+      "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+      "november", "december", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+      "septiembre", "octubre", "noviembre", "diciembre", "janvier", "fevrier", "mars", "avril", "mai", "juin",
+      "juillet", "aout", "septembre", "octobre", "novembre", "decembre", "ongoing", "completed", "initiated",
+      "pending", "accepted", "rejected", "agreed", "closed", "overdue", "status", "from", "in", "at", "by", "with",
+      "to", "as", "this", "these", "that", "those", "its", "their", "our", "both", "each", "all", "under",
+      "since", "during", "through", "after", "before", "while", "although", "however", "moreover", "regarding",
+      "concerning", "according", "establish", "develop", "adopt", "create", "ensure", "strengthen", "support",
+      "if", "when", "where", "whereas", "there", "here", "it", "we", "they", "he", "she", "an", "a", "see",
+      "para", "con", "por", "desde", "durante", "entre", "sobre", "según", "segun", "avec", "dans", "selon"};
+  return stop.count(key) > 0;
+}
+
+bool IsAndConnector(const std::string& key) { return key == "and" || key == "y" || key == "et"; }
+
+// Capitalised phrases that are never a specific body.
+bool IsGenericName(const std::string& key) {
+  static const std::set<std::string> generic = {
+      "member states", "member state", "states", "united states of america", "executive summary",
+      "table of contents", "terms of reference", "annex", "annexes", "key action", "key actions",
+      "management response", "time frame", "status", "responsible unit", "responsible units"};
+  return generic.count(key) > 0;
+}
+
+// ---------------------------------------------------------------- tokens
+
+struct Token {
+  size_t start = 0, end = 0;  // byte offsets in the page text
+  std::string text;
+  std::string key;       // NameKey(text)
+  bool word = false;     // letters or digits (else punctuation)
+  bool capitalised = false;
+  bool acronym_like = false;  // 2-12 characters, at least two capitals, no lower case (but a plural s)
+  bool line_start = false;    // first token on its line
+  bool caps_line = false;     // on a line written in capitals (heading, cover page)
+};
+
+std::vector<Token> Tokenize(std::string_view text) {
+  std::vector<Token> tokens;
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const int32_t length = static_cast<int32_t>(text.size());
+  bool at_line_start = true;
+  for (int32_t i = 0; i < length;) {
+    int32_t start = i;
+    UChar32 c;
+    U8_NEXT(s, i, length, c);
+    if (c == '\n') {
+      at_line_start = true;
+      continue;
+    }
+    if (u_isspace(c) || c < 0) continue;
+    Token token;
+    token.start = static_cast<size_t>(start);
+    token.line_start = at_line_start;
+    at_line_start = false;
+    if (u_isalnum(c)) {
+      int32_t end = i;
+      int upper = u_isupper(c) ? 1 : 0, lower = u_islower(c) ? 1 : 0;
+      token.capitalised = u_isupper(c) || u_isdigit(c);
+      while (end < length) {
+        int32_t next = end;
+        UChar32 d;
+        U8_NEXT(s, next, length, d);
+        if (u_isalnum(d)) {
+          upper += u_isupper(d);
+          lower += u_islower(d);
+          end = next;
+          continue;
+        }
+        // Hyphens and apostrophes inside a word ("Directorate-General", "IBC-HM", "d'Ivoire").
+        if ((d == '-' || d == '\'' || d == 0x2019 || d == 0x2010 || d == 0x2011) && next < length) {
+          int32_t after = next;
+          UChar32 e;
+          U8_NEXT(s, after, length, e);
+          if (u_isalnum(e)) {
+            end = next;
+            continue;
+          }
+        }
+        break;
+      }
+      token.end = static_cast<size_t>(end);
+      token.text = std::string(text.substr(token.start, token.end - token.start));
+      token.word = true;
+      std::string_view t = token.text;
+      bool plural = t.size() > 2 && t.back() == 's' && lower == 1;
+      token.acronym_like = upper >= 2 && (lower == 0 || plural) && t.size() <= 12;
+      i = end;
+    } else {
+      token.end = static_cast<size_t>(i);
+      token.text = std::string(text.substr(token.start, token.end - token.start));
+    }
+    token.key = token.word ? NameKey(token.text) : token.text;
+    tokens.push_back(std::move(token));
+  }
+  // In a line written in capitals (a heading, a cover page), capitalised words
+  // are ordinary words, not acronyms.
+  for (size_t a = 0; a < tokens.size();) {
+    size_t b = a + 1;
+    while (b < tokens.size() && !tokens[b].line_start) ++b;
+    int words = 0, caps = 0;
+    for (size_t t = a; t < b; ++t) {
+      if (!tokens[t].word) continue;
+      ++words;
+      caps += tokens[t].acronym_like || (tokens[t].text.size() == 1 && std::isupper(static_cast<unsigned char>(tokens[t].text[0])));
+    }
+    if (words >= 3 && caps == words) {
+      for (size_t t = a; t < b; ++t) tokens[t].acronym_like = false, tokens[t].caps_line = true;
+    }
+    a = b;
+  }
+  return tokens;
+}
+
+// The head noun a token carries (one part of a hyphenated word counts), or "".
+std::string HeadType(const Token& token) {
+  if (!token.word) return "";
+  const auto& heads = HeadNouns();
+  for (const std::string& part : Split(token.key, ' ')) {
+    auto it = heads.find(part);
+    if (it != heads.end()) return it->second;
+    // plural of a head ("Offices", "Programmes")
+    if (part.size() > 3 && part.back() == 's') {
+      it = heads.find(part.substr(0, part.size() - 1));
+      if (it != heads.end()) return it->second;
+    }
+  }
+  return "";
+}
+
+// ---------------------------------------------------------------- entities
+
+struct Mention {
+  uint32_t page;
+  size_t start, end;
+};
+
+struct Entity {
+  std::string type;
+  std::string name;                 // display form
+  std::set<std::string> aliases;    // other forms as written
+  std::vector<Mention> mentions;
+  std::string parent;               // key of the parent entity, for units
+  bool from_authority = false;
+};
+
+class EntityTable {
+ public:
+  explicit EntityTable(const Authority& authority) : authority_(authority) {}
+
+  // Registers a name (with an optional acronym) and returns its entity key.
+  std::string Add(const std::string& type, const std::string& name, const std::string& acronym = "") {
+    std::string key = NameKey(name);
+    if (key.empty()) return "";
+    // An acronym bound earlier decides which entity a new long form belongs to.
+    if (!acronym.empty()) {
+      auto bound = by_alias_.find(acronym);
+      if (bound != by_alias_.end() && bound->second != key && entities_.count(bound->second)) {
+        Entity& existing = entities_[bound->second];
+        if (NameKey(existing.name) != key) existing.aliases.insert(name);
+        by_alias_[key] = bound->second;
+        return bound->second;
+      }
+    }
+    auto alias = by_alias_.find(key);
+    if (alias != by_alias_.end()) key = alias->second;
+    Entity& e = entities_[key];
+    if (e.name.empty()) {
+      e.name = name;
+      e.type = type;
+      const Authority::Entry* known = authority_.FindByName(name);
+      if (!known && !acronym.empty()) known = authority_.FindByAcronym(acronym);
+      if (known && (!acronym.empty() || NameKey(known->name) == key || authority_.FindByName(name))) {
+        e.from_authority = true;
+        e.type = known->type;
+        if (NameKey(known->name) != key) {
+          e.aliases.insert(e.name);
+          e.name = known->name;
+        }
+        for (const std::string& a : known->acronyms) by_alias_.emplace(a, key);
+      }
+    } else if (IsAllCaps(e.name) && !IsAllCaps(name)) {
+      e.aliases.insert(e.name);  // prefer "Office of the Inspector General" to its all-caps heading
+      e.name = name;
+    } else if (NameKey(e.name) != NameKey(name)) {
+      e.aliases.insert(name);
+    }
+    if (!acronym.empty()) {
+      e.aliases.insert(acronym);
+      by_alias_[acronym] = key;
+      std::string singular = acronym.back() == 's' ? acronym.substr(0, acronym.size() - 1) : acronym + "s";
+      by_alias_.emplace(singular, key);
+    }
+    by_alias_[NameKey(name)] = key;
+    return key;
+  }
+
+  // The entity an acronym (exactly as written) or a name refers to, or "".
+  std::string Resolve(const std::string& surface) const {
+    auto it = by_alias_.find(surface);
+    if (it != by_alias_.end()) return it->second;
+    it = by_alias_.find(NameKey(surface));
+    if (it != by_alias_.end()) return it->second;
+    return "";
+  }
+
+  // An acronym the authority knows but the document never defined: adds it.
+  std::string ResolveOrAddKnownAcronym(const std::string& acronym) {
+    std::string key = Resolve(acronym);
+    if (!key.empty()) return key;
+    std::string singular = acronym.size() > 2 && acronym.back() == 's' ? acronym.substr(0, acronym.size() - 1) : acronym;
+    if (const Authority::Entry* known = authority_.FindByAcronym(singular)) {
+      return Add(known->type, known->name, singular);
+    }
+    return "";
+  }
+
+  void AddMention(const std::string& key, uint32_t page, size_t start, size_t end, const std::string& surface) {
+    auto it = entities_.find(key);
+    if (it == entities_.end()) return;
+    it->second.mentions.push_back({page, start, end});
+    if (NameKey(surface) != NameKey(it->second.name) && surface.size() > 1) it->second.aliases.insert(surface);
+  }
+
+  // Gives an entity a fuller name, keeping the old one as an alias.
+  void Rename(const std::string& key, const std::string& name) {
+    auto it = entities_.find(key);
+    if (it == entities_.end() || NameKey(it->second.name) == NameKey(name)) return;
+    it->second.aliases.insert(it->second.name);
+    it->second.name = name;
+    by_alias_[NameKey(name)] = key;
+  }
+
+  void SetParent(const std::string& key, const std::string& parent_key) {
+    if (key != parent_key && entities_.count(key) && entities_.count(parent_key)) entities_[key].parent = parent_key;
+  }
+
+  bool Has(const std::string& key) const { return entities_.count(key) > 0; }
+  const Entity& Get(const std::string& key) const { return entities_.at(key); }
+  const std::map<std::string, Entity>& all() const { return entities_; }
+  const Authority& authority() const { return authority_; }
+
+  static bool IsAllCaps(const std::string& s) {
+    bool letter = false;
+    for (unsigned char c : s) {
+      if (std::islower(c)) return false;
+      letter |= std::isalpha(c) != 0;
+    }
+    return letter;
+  }
+
+ private:
+  const Authority& authority_;
+  std::map<std::string, Entity> entities_;
+  std::map<std::string, std::string> by_alias_;  // acronym (as written) or name key -> entity key
+};
+
+// Schwartz & Hearst (2003): the shortest span ending at the parenthesis whose
+// letters contain the short form's letters in order, the first one starting
+// a word. Returns the index of the first token of the long form, or -1.
+int LongFormStart(const std::vector<Token>& tokens, int open_paren, const std::string& short_form) {
+  std::string letters;
+  for (char c : short_form) {
+    // Letters only: digits in short forms ("R4V", "G20") rarely appear in the long form.
+    if (std::isalpha(static_cast<unsigned char>(c))) letters.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  if (letters.size() < 2) return -1;
+  // Candidate window: at most min(|A| + 5, 2|A|) words, all on the same side of a sentence break.
+  const int max_words = static_cast<int>(std::min(letters.size() + 5, letters.size() * 2));
+  int first = open_paren;
+  int words = 0;
+  while (first > 0 && words < max_words) {
+    const Token& prev = tokens[first - 1];
+    if (!prev.word && prev.text != "," && prev.text != "'" && prev.text != "’" && prev.text != "-" && prev.text != "–") break;
+    if (prev.word) ++words;
+    --first;
+  }
+  // Concatenate the window, remembering where each token starts.
+  std::string window;
+  std::vector<std::pair<size_t, int>> starts;  // offset in window -> token index
+  for (int t = first; t < open_paren; ++t) {
+    if (!tokens[t].word) continue;
+    if (!window.empty()) window.push_back(' ');
+    starts.emplace_back(window.size(), t);
+    for (char c : tokens[t].text) window.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  int s = static_cast<int>(letters.size()) - 1;
+  int l = static_cast<int>(window.size()) - 1;
+  while (s >= 0) {
+    char c = letters[s];
+    while (l >= 0 && (window[l] != c || (s == 0 && l > 0 && std::isalnum(static_cast<unsigned char>(window[l - 1]))))) --l;
+    if (l < 0) return -1;
+    --l;
+    --s;
+  }
+  size_t begin = static_cast<size_t>(l + 1);
+  for (auto it = starts.rbegin(); it != starts.rend(); ++it) {
+    if (it->first <= begin) return it->second;
+  }
+  return -1;
+}
+
+// The type a name gets from its first head noun, or "".
+std::string TypeOfName(const std::vector<Token>& tokens, int from, int to) {
+  for (int t = from; t < to; ++t) {
+    std::string type = HeadType(tokens[t]);
+    if (!type.empty()) return type;
+  }
+  return "";
+}
+
+std::string Surface(std::string_view text, const std::vector<Token>& tokens, int from, int to) {
+  std::string s(text.substr(tokens[from].start, tokens[to - 1].end - tokens[from].start));
+  // Line breaks inside a name become spaces; runs of spaces collapse.
+  std::string out;
+  for (char c : s) {
+    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+    if (c == ' ' && !out.empty() && out.back() == ' ') continue;
+    if (c == '*') continue;
+    out.push_back(c);
+  }
+  return out;
+}
+
+struct PageTokens {
+  uint32_t number;
+  std::string_view text;
+  std::vector<Token> tokens;
+  std::vector<bool> used;  // tokens already part of an entity mention
+};
+
+// Pass 1: acronym definitions "Long Form (ACR)" and "ACR (Long Form)".
+void FindAcronymDefinitions(PageTokens& page, EntityTable& table) {
+  auto& tokens = page.tokens;
+  for (int i = 1; i + 2 < static_cast<int>(tokens.size()); ++i) {
+    if (tokens[i].text != "(") continue;
+    // The parenthesis holds one to three tokens, the first acronym-like: "(IOM)", "(OCHA ROLAC)", "(R4V Platform)".
+    int close = i + 1;
+    while (close < static_cast<int>(tokens.size()) && close <= i + 4 && tokens[close].text != ")") ++close;
+    if (close >= static_cast<int>(tokens.size()) || tokens[close].text != ")" || close == i + 1) continue;
+    if (tokens[i + 1].acronym_like) {
+      std::string acronym = tokens[i + 1].text;
+      for (int t = i + 2; t < close; ++t) {
+        if (!tokens[t].word || !tokens[t].capitalised) {
+          acronym.clear();
+          break;
+        }
+      }
+      if (acronym.empty()) continue;
+      std::string short_form = Surface(page.text, tokens, i + 1, close);
+      int start = -1;
+      if (close > i + 2) {
+        // "OCHA Regional Office for ... (OCHA ROLAC)": the long form opens with the short form's first word.
+        for (int t = i - 1; t >= 0 && t >= i - 16 && (tokens[t].word || tokens[t].text == ","); --t) {
+          if (tokens[t].text == tokens[i + 1].text) {
+            start = t;
+            break;
+          }
+        }
+      }
+      if (start < 0) start = LongFormStart(tokens, i, short_form);
+      if (start < 0 && close > i + 2) start = LongFormStart(tokens, i, tokens[i + 1].text);
+      if (start < 0) continue;
+      // Extend left over capitalised words joined by "of/for/on" ("Regional Group on Risks ... (REDLAC)").
+      while (start >= 2 && tokens[start - 1].word && IsConnector(tokens[start - 1].key) &&
+             !IsAndConnector(tokens[start - 1].key) && tokens[start - 1].key != "the" && tokens[start - 2].word &&
+             tokens[start - 2].capitalised && !tokens[start - 2].line_start) {
+        start -= 2;
+        while (start >= 1 && tokens[start - 1].word && tokens[start - 1].capitalised && !tokens[start].line_start) --start;
+      }
+      // A long form starts with a capital (or a digit); drop leading articles and small words.
+      while (start < i && tokens[start].word && !tokens[start].capitalised) ++start;
+      while (start < i && tokens[start].word && (tokens[start].key == "the" || tokens[start].key == "la" ||
+                                                 tokens[start].key == "el" || tokens[start].key == "le")) ++start;
+      if (start >= i) continue;
+      std::string long_form = Surface(page.text, tokens, start, i);
+      std::string type = TypeOfName(tokens, start, i);
+      const Authority::Entry* known = table.authority().FindByName(long_form);
+      if (!known) known = table.authority().FindByAcronym(short_form);
+      if (type.empty() && known) type = known->type;
+      if (type.empty()) type = "other";
+      // A long form opening with a known body's acronym is a unit of it ("OCHA Regional Office for ...").
+      std::string parent_key;
+      if (tokens[start].acronym_like) parent_key = table.ResolveOrAddKnownAcronym(tokens[start].text);
+      std::string key = table.Add(type, long_form, short_form);
+      if (!parent_key.empty()) table.SetParent(key, parent_key);
+      table.AddMention(key, page.number, tokens[start].start, tokens[close].end, long_form);
+      for (int t = start; t <= close; ++t) page.used[t] = true;
+    } else if (close - i - 1 >= 2) {
+      // "ACR (Long Form)": the word before the parenthesis is the acronym.
+      const Token& acr = tokens[i - 1];
+      if (!acr.acronym_like) continue;
+      std::vector<Token> inner(tokens.begin() + i + 1, tokens.begin() + close);
+      inner.push_back(tokens[close]);
+      // Reuse the long-form search on the inner tokens, anchored at their end.
+      int start = LongFormStart(inner, static_cast<int>(inner.size()) - 1, acr.text);
+      if (start != 0) continue;  // the whole parenthesis must be the long form
+      std::string long_form = Surface(page.text, tokens, i + 1, close);
+      std::string type = TypeOfName(tokens, i + 1, close);
+      if (type.empty()) type = "other";
+      std::string key = table.Add(type, long_form, acr.text);
+      table.AddMention(key, page.number, acr.start, tokens[close].end, long_form);
+      for (int t = i - 1; t <= close; ++t) page.used[t] = true;
+    }
+  }
+}
+
+// Pass 2: capitalised phrases with a head noun, units of known bodies, names
+// in the authority file, and mentions of known acronyms.
+void FindNamedBodies(PageTokens& page, EntityTable& table) {
+  auto& tokens = page.tokens;
+  const int n = static_cast<int>(tokens.size());
+  for (int i = 0; i < n; ++i) {
+    if (page.used[i] || !tokens[i].word || !tokens[i].capitalised) continue;
+
+    // A known acronym, possibly followed by a unit name ("IOM Buenos Aires", "IOM Headquarters").
+    if (tokens[i].acronym_like) {
+      std::string key = table.Resolve(tokens[i].text);
+      if (key.empty()) key = table.ResolveOrAddKnownAcronym(tokens[i].text);
+      if (!key.empty() && (table.Get(key).type == "organisation" || table.Get(key).type == "programme")) {
+        int end = i + 1;
+        // "OCHA ROLAC": an unknown acronym right after a known body's names a part of it.
+        if (end < n && tokens[end].acronym_like && table.Get(key).type == "organisation" &&
+            table.Resolve(tokens[end].text).empty() && !table.authority().FindByAcronym(tokens[end].text) &&
+            tokens[end].start - tokens[i].end <= 2) {
+          std::string unit = tokens[i].text + " " + tokens[end].text;
+          std::string unit_key = table.Add("organisation", unit);
+          table.SetParent(unit_key, key);
+          table.AddMention(unit_key, page.number, tokens[i].start, tokens[end].end, unit);
+          page.used[i] = page.used[end] = true;
+          i = end;
+          continue;
+        }
+        while (end < n && tokens[end].word && tokens[end].capitalised && !tokens[end].acronym_like &&
+               !page.used[end] && !IsNameStopWord(tokens[end].key) && !IsConnector(tokens[end].key) &&
+               page.text.substr(tokens[end - 1].end, tokens[end].start - tokens[end - 1].end).find("\n\n") ==
+                   std::string_view::npos) {
+          ++end;
+        }
+        // Allow "for/of ... Capitalised" continuations only after a head noun ("Regional Office for Latin America").
+        if (end > i + 1 && !TypeOfName(tokens, i + 1, end).empty()) {
+          auto naming = [](const std::string& k) { return k == "for" || k == "of" || k == "on" || k == "de" ||
+                                                          k == "para" || k == "pour" || k == "del" || k == "du"; };
+          while (end + 1 < n && tokens[end].word && naming(tokens[end].key) && tokens[end + 1].word &&
+                 tokens[end + 1].capitalised && !tokens[end + 1].acronym_like) {
+            int next = end + 1;
+            while (next < n && tokens[next].word &&
+                   (tokens[next].capitalised || (IsConnector(tokens[next].key) && next + 1 < n &&
+                                                 tokens[next + 1].capitalised)) &&
+                   !tokens[next].acronym_like) ++next;
+            end = next;
+          }
+        }
+        const Entity& owner = table.Get(key);
+        if (end > i + 1 && owner.type == "organisation") {
+          std::string unit = Surface(page.text, tokens, i, end);
+          std::string tail_surface = Surface(page.text, tokens, i + 1, end);
+          // The name written out after its acronym is the body itself, not a unit.
+          bool restated = false;
+          for (int t = end; t > i + 1; --t) restated |= table.Resolve(Surface(page.text, tokens, i + 1, t)) == key;
+          std::string tail = NameKey(tail_surface);
+          std::string known_unit = table.Resolve(tail_surface);
+          // "IOM Buenos Aires", "IOM Headquarters"; not "IOM Activities" nor
+          // "IOM International Organization for Migration" (the name itself).
+          bool unit_like = end - i - 1 >= 2 || !TypeOfName(tokens, i + 1, end).empty();
+          if (unit_like && !restated && !IsGenericName(tail)) {
+            // "its Water Division" earlier, "ARD Water Division" now: one unit, under the fuller name.
+            if (!known_unit.empty()) table.Rename(known_unit, unit);
+            std::string unit_key = known_unit.empty() ? table.Add("organisation", unit) : known_unit;
+            table.SetParent(unit_key, key);
+            table.AddMention(unit_key, page.number, tokens[i].start, tokens[end - 1].end, unit);
+            for (int t = i; t < end; ++t) page.used[t] = true;
+            i = end - 1;
+            continue;
+          }
+        }
+        table.AddMention(key, page.number, tokens[i].start, tokens[i].end, tokens[i].text);
+        page.used[i] = true;
+        continue;
+      }
+    }
+
+    // The longest name from the authority file starting here.
+    const size_t max_tokens = table.authority().max_name_tokens() * 2;
+    int best_end = -1;
+    for (int end = i + 1, words = 0; end <= n && words < static_cast<int>(max_tokens); ++end) {
+      if (!tokens[end - 1].word) break;
+      ++words;
+      if (table.authority().FindByName(Surface(page.text, tokens, i, end))) best_end = end;
+    }
+    if (best_end > 0) {
+      const Authority::Entry* known = table.authority().FindByName(Surface(page.text, tokens, i, best_end));
+      std::string key = table.Add(known->type, known->name, known->acronyms.empty() ? "" : known->acronyms.front());
+      table.AddMention(key, page.number, tokens[i].start, tokens[best_end - 1].end, Surface(page.text, tokens, i, best_end));
+      for (int t = i; t < best_end; ++t) page.used[t] = true;
+      i = best_end - 1;
+      continue;
+    }
+
+    // A capitalised phrase: Capitalised (connector* Capitalised)*, on one logical line run.
+    // Acronyms of places and other non-bodies may sit inside a name ("LAC RMD Coalition").
+    auto name_word = [&](int t) {
+      if (!tokens[t].word || !tokens[t].capitalised || page.used[t] || IsNameStopWord(tokens[t].key)) return false;
+      if (tokens[t].acronym_like) {
+        std::string key = table.Resolve(tokens[t].text);
+        if (!key.empty() && table.Get(key).type != "other") return false;
+        if (key.empty() && table.authority().FindByAcronym(tokens[t].text)) return false;
+      }
+      if (tokens[t].line_start && (tokens[t].caps_line || tokens[t - 1].caps_line)) return false;
+      if (tokens[t].acronym_like && IsAndConnector(tokens[t - 1].key)) return false;  // "X Department and MPRP"
+      return page.text.substr(tokens[t - 1].end, tokens[t].start - tokens[t - 1].end).find("\n\n") ==
+             std::string_view::npos;
+    };
+    if (IsNameStopWord(tokens[i].key)) continue;
+    int end = i + 1;
+    while (end < n) {
+      if (name_word(end)) {
+        ++end;
+        continue;
+      }
+      int j = end;
+      while (j < n && tokens[j].word && !tokens[j].capitalised && IsConnector(tokens[j].key) && j - end < 3) ++j;
+      if (j > end && j < n && name_word(j)) {
+        end = j + 1;
+        continue;
+      }
+      break;
+    }
+    // Split at "and" where both sides name a body of their own ("UNHCR and the IOM Office").
+    int from = i;
+    for (int k = i; k <= end; ++k) {
+      bool boundary = k == end || (tokens[k].word && IsAndConnector(tokens[k].key) && !TypeOfName(tokens, from, k).empty() &&
+                                   !TypeOfName(tokens, k + 1, end).empty());
+      if (!boundary) continue;
+      int a = from, b = k;
+      auto is_number = [&](int t) { return std::isdigit(static_cast<unsigned char>(tokens[t].text[0])) != 0; };
+      while (a < b && (!tokens[a].capitalised || tokens[a].key == "the")) ++a;
+      while (b > a && (IsConnector(tokens[b - 1].key) || !tokens[b - 1].capitalised || is_number(b - 1))) --b;
+      // Leading numbers go ("1984 Cartagena Declaration", "4 1 Management"), unless a number
+      // and a head noun are the whole name ("2030 Agenda").
+      while (a < b && is_number(a) && !(b - a == 2 && tokens[a].text.size() == 4 && !HeadType(tokens[a + 1]).empty())) ++a;
+      std::string type = TypeOfName(tokens, a, b);
+      // "Mandate of the Organization", "management of the Programme": a phrase whose only
+      // head noun is its last word after "of the" refers to some body; it is not a name.
+      bool generic_reference = b - a >= 3 && TypeOfName(tokens, a, b - 1).empty() && tokens[b - 2].key == "the";
+      // A lone head noun ("the Programme", "Headquarters") is generic.
+      if (!type.empty() && b - a >= 2 && !generic_reference) {
+        // "Los Angeles and Palenque Declarations": two names sharing a plural head.
+        int and_at = -1;
+        for (int t = a + 1; t < b - 1; ++t) {
+          if (IsAndConnector(tokens[t].key)) and_at = t;
+        }
+        const Token& head = tokens[b - 1];
+        std::string singular_head = head.text.size() > 3 && head.text.back() == 's' ? head.text.substr(0, head.text.size() - 1) : "";
+        if (and_at > a && !singular_head.empty() && !HeadType(head).empty() && TypeOfName(tokens, a, b - 1).empty() &&
+            HeadNouns().count(NameKey(singular_head))) {
+          for (auto [x, y] : {std::pair<int, int>{a, and_at}, std::pair<int, int>{and_at + 1, b - 1}}) {
+            std::string name = Surface(page.text, tokens, x, y) + " " + singular_head;
+            std::string entity = table.Add(type, name);
+            table.AddMention(entity, page.number, tokens[x].start, tokens[b - 1].end, name);
+          }
+          for (int t = a; t < b; ++t) page.used[t] = true;
+        } else {
+          std::string name = Surface(page.text, tokens, a, b);
+          std::string key = NameKey(name);
+          if (!IsGenericName(key)) {
+            std::string entity = table.Add(type, name);
+            table.AddMention(entity, page.number, tokens[a].start, tokens[b - 1].end, name);
+            for (int t = a; t < b; ++t) page.used[t] = true;
+          }
+        }
+      }
+      from = k + 1;
+    }
+    i = std::max(i, end - 1);
+  }
+}
+
+// ---------------------------------------------------------------- items
+
+struct Item {
+  std::string type;    // recommendation | finding | conclusion
+  std::string number;  // "1", "R3", "a"
+  std::string text;
+  uint32_t page = 0;
+  size_t start = 0, end = 0;
+  std::vector<std::string> table_cells;  // other cells of a tab-separated row
+};
+
+const std::vector<std::pair<std::string, std::string>>& SectionWords() {
+  static const auto* words = new std::vector<std::pair<std::string, std::string>>{
+      {"recommendations", "recommendation"}, {"recommendation", "recommendation"},
+      {"recomendaciones", "recommendation"}, {"recomendacion", "recommendation"},
+      {"recommandations", "recommendation"}, {"recommandation", "recommendation"},
+      {"conclusions", "conclusion"},         {"conclusion", "conclusion"},
+      {"conclusiones", "conclusion"},        {"findings", "finding"},
+      {"finding", "finding"},                {"hallazgos", "finding"},
+      {"hallazgo", "finding"},               {"constataciones", "finding"},
+      {"constats", "finding"},               {"constat", "finding"}};
+  return *words;
+}
+
+std::string ItemTypeOfWord(const std::string& key) {
+  for (const auto& [word, type] : SectionWords()) {
+    if (key == word) return type;
+  }
+  return "";
+}
+
+// Strips list bullets and markdown emphasis from the start of a line.
+std::string_view StripLineStart(std::string_view line, size_t* skipped) {
+  size_t i = 0;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '*' || line[i] == '-' ||
+                             line[i] == '#' || line[i] == '>')) {
+    // A hyphen is a bullet only when followed by a space.
+    if (line[i] == '-' && (i + 1 >= line.size() || line[i + 1] != ' ')) break;
+    ++i;
+  }
+  // "•" bullets
+  if (line.substr(i).rfind("\xE2\x80\xA2", 0) == 0) i += 3;
+  while (i < line.size() && line[i] == ' ') ++i;
+  *skipped = i;
+  return line.substr(i);
+}
+
+bool IsHeadingLine(std::string_view line) {
+  int letters = 0, lower = 0;
+  for (unsigned char c : line) {
+    if (std::isalpha(c)) ++letters;
+    if (std::islower(c)) ++lower;
+  }
+  return letters >= 4 && lower == 0 && line.size() < 120;
+}
+
+struct ItemStart {
+  std::string type;    // "" when the section decides
+  std::string number;
+  size_t text_offset;  // where the item's own text starts in the line
+};
+
+// Recognises "Recommendation 3:", "R3", "F12", "C1**", "3.", "3)", "(a)", "a)" at a line start.
+bool ParseItemStart(std::string_view line, ItemStart* out) {
+  size_t skipped = 0;
+  std::string_view rest = StripLineStart(line, &skipped);
+  if (rest.empty()) return false;
+  auto finish_number = [&](size_t pos, std::string type, std::string number) {
+    // After the label: optional '*', then ':', '.', ')', '-' or space.
+    while (pos < rest.size() && rest[pos] == '*') ++pos;
+    if (pos < rest.size() && (rest[pos] == ':' || rest[pos] == '.' || rest[pos] == ')' || rest[pos] == '-' ||
+                              rest[pos] == 0)) ++pos;
+    else if (pos < rest.size() && rest[pos] != ' ' && rest[pos] != '\t') return false;
+    while (pos < rest.size() && (rest[pos] == ' ' || rest[pos] == '*' || rest[pos] == '\t')) ++pos;
+    if (pos >= rest.size()) return false;
+    out->type = std::move(type);
+    out->number = std::move(number);
+    out->text_offset = skipped + pos;
+    return true;
+  };
+  // "Recommendation 3", "Recomendación 2", "Finding 4"
+  size_t word_end = 0;
+  while (word_end < rest.size() && (std::isalpha(static_cast<unsigned char>(rest[word_end])) ||
+                                    static_cast<unsigned char>(rest[word_end]) >= 0x80)) ++word_end;
+  if (word_end > 0 && word_end < rest.size() && rest[word_end] == ' ') {
+    std::string type = ItemTypeOfWord(NameKey(rest.substr(0, word_end)));
+    size_t num = word_end + 1, num_end = num;
+    while (num_end < rest.size() && (std::isdigit(static_cast<unsigned char>(rest[num_end])) ||
+                                     (rest[num_end] == '.' && num_end + 1 < rest.size() &&
+                                      std::isdigit(static_cast<unsigned char>(rest[num_end + 1]))))) ++num_end;
+    if (!type.empty() && num_end > num) return finish_number(num_end, type, std::string(rest.substr(num, num_end - num)));
+  }
+  // "R1", "F12", "C3": one capital letter and a number.
+  if (rest.size() > 2 && (rest[0] == 'R' || rest[0] == 'F' || rest[0] == 'C') &&
+      std::isdigit(static_cast<unsigned char>(rest[1]))) {
+    size_t end = 1;
+    while (end < rest.size() && std::isdigit(static_cast<unsigned char>(rest[end]))) ++end;
+    std::string type = rest[0] == 'R' ? "recommendation" : rest[0] == 'F' ? "finding" : "conclusion";
+    return finish_number(end, type, std::string(rest.substr(0, end)));
+  }
+  // "3." "3)" "12." — but not "3.1" section numbers nor "2001."
+  if (std::isdigit(static_cast<unsigned char>(rest[0]))) {
+    size_t end = 0;
+    while (end < rest.size() && std::isdigit(static_cast<unsigned char>(rest[end]))) ++end;
+    if (end <= 3 && end < rest.size() && (rest[end] == '.' || rest[end] == ')') && end + 1 < rest.size() &&
+        rest[end + 1] == ' ') {
+      return finish_number(end, "", std::string(rest.substr(0, end)));
+    }
+    return false;
+  }
+  // "(a)" or "a)"
+  if (rest.size() > 3 && rest[0] == '(' && std::islower(static_cast<unsigned char>(rest[1])) && rest[2] == ')') {
+    return finish_number(3, "", std::string(1, rest[1]));
+  }
+  if (rest.size() > 2 && std::islower(static_cast<unsigned char>(rest[0])) && rest[1] == ')') {
+    return finish_number(2, "", std::string(1, rest[0]));
+  }
+  return false;
+}
+
+// The item type a heading line announces ("5. SUMMARY OF CONCLUSIONS AND
+// RECOMMENDATIONS" announces both; the last word wins), or "".
+std::string SectionOfHeading(std::string_view line) {
+  std::string key = NameKey(line);
+  std::string found;
+  size_t best = std::string::npos;
+  for (const auto& [word, type] : SectionWords()) {
+    size_t pos = key.rfind(word);
+    if (pos == std::string::npos) continue;
+    bool whole = (pos == 0 || key[pos - 1] == ' ') && (pos + word.size() == key.size() || key[pos + word.size()] == ' ');
+    if (whole && (best == std::string::npos || pos > best)) best = pos, found = type;
+  }
+  return found;
+}
+
+bool EndsItem(std::string_view line) {
+  std::string key = NameKey(line.substr(0, 40));
+  for (std::string_view stop : {"management response", "key action", "respuesta de la administracion",
+                                "respuesta de la gerencia", "reponse de la direction", "linking findings"}) {
+    if (key.rfind(stop, 0) == 0) return true;
+  }
+  return false;
+}
+
+std::vector<Item> FindItems(const std::vector<PageTokens>& pages) {
+  std::vector<Item> items;
+  std::string section;  // item type of the current section
+  Item* open = nullptr;
+  auto close = [&] { open = nullptr; };
+  for (const PageTokens& page : pages) {
+    std::string_view text = page.text;
+    size_t line_start = 0;
+    while (line_start <= text.size()) {
+      size_t line_end = text.find('\n', line_start);
+      if (line_end == std::string_view::npos) line_end = text.size();
+      std::string_view line = text.substr(line_start, line_end - line_start);
+      size_t skipped = 0;
+      std::string_view content = StripLineStart(line, &skipped);
+      ItemStart start;
+      bool heading = IsHeadingLine(content) || (content.size() < 60 && !SectionOfHeading(content).empty() &&
+                                                content.find('.') == std::string_view::npos &&
+                                                !ParseItemStart(line, &start));
+      if (content.empty()) {
+        // blank lines separate paragraphs but do not end an item in a PDF text layer
+      } else if (EndsItem(content)) {
+        close();
+      } else if (auto dates = FindDates(content, NumericOrder::kDayFirst);
+                 dates.size() == 1 && dates[0].start == 0 && dates[0].end >= content.size() - 1) {
+        close();  // a date alone on its line is a table cell, not the item's text
+      } else if (ParseItemStart(line, &start) && (!start.type.empty() || !section.empty()) &&
+                 !IsHeadingLine(line.substr(start.text_offset))) {
+        Item item;
+        item.type = start.type.empty() ? section : start.type;
+        item.number = start.number;
+        item.page = page.number;
+        item.start = line_start + start.text_offset;
+        std::string_view body = line.substr(start.text_offset);
+        // A tab-separated table row: the first cell is the text, the others its columns.
+        size_t tab = body.find('\t');
+        if (tab != std::string_view::npos) {
+          item.text = std::string(body.substr(0, tab));
+          std::string cells(body.substr(tab + 1));
+          item.table_cells = Split(cells, '\t');
+        } else {
+          item.text = std::string(body);
+        }
+        item.end = line_end;
+        items.push_back(std::move(item));
+        open = &items.back();
+        if (!start.type.empty()) section = start.type;
+      } else if (heading) {
+        std::string announced = SectionOfHeading(content);
+        if (!announced.empty()) section = announced;
+        else if (IsHeadingLine(content)) section.clear();
+        close();
+      } else if (open != nullptr && open->table_cells.empty() && open->text.size() < 4000) {
+        open->text.append(" ").append(content);
+        open->end = line_end;
+      }
+      line_start = line_end + 1;
+    }
+  }
+  for (Item& item : items) {
+    // Tidy: markdown emphasis out, white space collapsed.
+    std::string clean;
+    for (char c : item.text) {
+      if (c == '*') continue;
+      if ((c == ' ' || c == '\t') && !clean.empty() && clean.back() == ' ') continue;
+      clean.push_back(c == '\t' ? ' ' : c);
+    }
+    while (!clean.empty() && clean.back() == ' ') clean.pop_back();
+    item.text = clean;
+  }
+  return items;
+}
+
+// The modal verbs that make the words before them the party asked to act.
+size_t ModalPosition(const std::string& sentence) {
+  static const char* modals[] = {" should ", " must ", " is requested to ", " are requested to ", " is invited to ",
+                                 " are invited to ", " shall ", " needs to ", " need to ", " is encouraged to ",
+                                 " are encouraged to ", " debería ", " deberían ", " deberá ", " deberán ", " debe ",
+                                 " deben ", " devrait ", " devraient ", " doit ", " doivent "};
+  size_t best = std::string::npos;
+  for (const char* modal : modals) {
+    size_t pos = sentence.find(modal);
+    if (pos != std::string::npos && pos < best) best = pos;
+  }
+  return best;
+}
+
+// A table read column by column (a common text-layer order) puts its due-date
+// column after the rows: lines holding nothing but a full date. When a page's
+// recommendations without a due date are exactly as many as such lines after
+// the first of them, the dates belong to them in order.
+void AssignColumnDates(const std::vector<PageTokens>& pages, NumericOrder order, std::vector<json>* facts) {
+  for (const PageTokens& page : pages) {
+    std::vector<json*> open;
+    for (json& fact : *facts) {
+      if (fact["kind"] == "item" && fact["item_type"] == "recommendation" && fact["page"] == page.number &&
+          fact["due"].is_null()) {
+        open.push_back(&fact);
+      }
+    }
+    if (open.empty()) continue;
+    const size_t after = (*open.front())["start"].get<size_t>();
+    std::vector<std::string> column;
+    size_t line_start = after;
+    while (line_start < page.text.size()) {
+      size_t line_end = page.text.find('\n', line_start);
+      if (line_end == std::string_view::npos) line_end = page.text.size();
+      std::string_view line = page.text.substr(line_start, line_end - line_start);
+      while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+      while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+      std::vector<DateMention> dates = FindDates(line, order);
+      if (dates.size() == 1 && dates[0].precision == "day" && dates[0].start == 0 && dates[0].end == line.size()) {
+        column.push_back(dates[0].value);
+      }
+      line_start = line_end + 1;
+    }
+    if (column.size() != open.size()) continue;
+    for (size_t k = 0; k < open.size(); ++k) (*open[k])["due"] = column[k];
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- the whole document
+
+std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::string& language,
+                               const Authority& authority) {
+  std::vector<PageTokens> pages;
+  std::string all_text;
+  for (const PageInput& input : inputs) {
+    PageTokens page{input.number, input.text, Tokenize(input.text), {}};
+    page.used.assign(page.tokens.size(), false);
+    pages.push_back(std::move(page));
+    all_text.append(input.text).push_back('\n');
+  }
+  EntityTable table(authority);
+  for (PageTokens& page : pages) FindAcronymDefinitions(page, table);
+  for (PageTokens& page : pages) FindNamedBodies(page, table);
+
+  std::vector<json> facts;
+  for (const auto& [key, entity] : table.all()) {
+    json mentions = json::array();
+    for (const Mention& m : entity.mentions) mentions.push_back({{"page", m.page}, {"start", m.start}, {"end", m.end}});
+    std::vector<std::string> aliases;
+    for (const std::string& alias : entity.aliases) {
+      if (NameKey(alias) != NameKey(entity.name)) aliases.push_back(alias);
+    }
+    json fact = {{"kind", "entity"},      {"key", key},         {"type", entity.type},
+                 {"name", entity.name},   {"aliases", aliases}, {"mentions", mentions},
+                 {"authority", entity.from_authority}};
+    if (!entity.parent.empty() && table.Has(entity.parent)) fact["part_of"] = table.Get(entity.parent).name;
+    else if (entity.from_authority) {
+      const Authority::Entry* known = authority.FindByName(entity.name);
+      if (known && !known->parent.empty()) fact["part_of"] = known->parent;
+    }
+    facts.push_back(std::move(fact));
+  }
+
+  // Dates, in document order; numeric dates follow the document's own convention.
+  const NumericOrder order = GuessNumericOrder(all_text);
+  std::string document_date;
+  for (const PageTokens& page : pages) {
+    for (const DateMention& d : FindDates(page.text, order)) {
+      json fact = {{"kind", "date"},       {"text", d.text},   {"value", d.value}, {"precision", d.precision},
+                   {"page", page.number},  {"start", d.start}, {"end", d.end}};
+      if (!d.end_value.empty()) fact["end_value"] = d.end_value;
+      // The document's own date: a labelled "Date:" line, else the first month-or-day date on page 1.
+      std::string_view before = page.text.substr(d.start >= 24 ? d.start - 24 : 0, d.start >= 24 ? 24 : d.start);
+      std::string label = NameKey(before);
+      bool labelled = label.size() >= 4 && (label.rfind("date") == label.size() - 4 || label.rfind("fecha") == label.size() - 5);
+      if (labelled && d.precision == "day") document_date = d.value;
+      else if (document_date.empty() && page.number == 1 && (d.precision == "day" || d.precision == "month")) {
+        document_date = d.value;
+      }
+      facts.push_back(std::move(fact));
+    }
+  }
+  if (!document_date.empty()) facts.push_back({{"kind", "document_date"}, {"value", document_date}});
+
+  // Numbered items; a repeated section (same text, numbering continued) yields each item once.
+  std::vector<Item> items = FindItems(pages);
+  std::set<std::string> seen;
+  std::vector<Item> unique;
+  for (Item& item : items) {
+    std::string key = item.type + "|" + NameKey(item.text.substr(0, 300));
+    if (item.text.size() < 12 || !seen.insert(key).second) continue;
+    unique.push_back(std::move(item));
+  }
+  for (const Item& item : unique) {
+    json fact = {{"kind", "item"}, {"item_type", item.type}, {"number", item.number}, {"text", item.text},
+                 {"page", item.page}, {"start", item.start}, {"end", item.end}};
+    if (item.type == "recommendation") {
+      std::vector<std::string> responsible;
+      std::string due;
+      auto add_responsible = [&](const std::string& key) {
+        if (key.empty() || !table.Has(key)) return;
+        const std::string& name = table.Get(key).name;
+        if (std::find(responsible.begin(), responsible.end(), name) == responsible.end()) responsible.push_back(name);
+      };
+      auto resolve_names_in = [&](const std::string& cell) {
+        // "MMS/MPRP", "SDD; PCO", "IOM Buenos Aires"
+        std::string whole = table.Resolve(cell);
+        if (!whole.empty()) return add_responsible(whole);
+        std::string normalised = cell;
+        for (char& c : normalised) if (c == '/' || c == ';' || c == ',') c = '|';
+        for (const std::string& part : Split(normalised, '|')) {
+          std::string key = table.Resolve(part);
+          if (key.empty() && !part.empty() && EntityTable::IsAllCaps(part)) key = table.ResolveOrAddKnownAcronym(part);
+          add_responsible(key);
+        }
+      };
+      for (const std::string& cell : item.table_cells) {
+        std::vector<DateMention> dates = FindDates(cell, order);
+        if (!dates.empty()) due = dates.back().end_value.empty() ? dates.back().value : dates.back().end_value;
+        else resolve_names_in(cell);
+      }
+      if (responsible.empty()) {
+        // The party before "should" in the first sentence: every body named there.
+        std::string first = item.text.substr(0, item.text.find(". "));
+        size_t modal = ModalPosition(" " + first + " ");
+        if (modal != std::string::npos) {
+          const PageTokens& page = *std::find_if(pages.begin(), pages.end(), [&](const PageTokens& p) { return p.number == item.page; });
+          size_t limit = item.start + modal + 1;
+          std::vector<std::pair<size_t, std::string>> named;
+          for (const auto& [key, entity] : table.all()) {
+            for (const Mention& m : entity.mentions) {
+              if (m.page == page.number && m.start >= item.start && m.end <= limit) named.emplace_back(m.start, key);
+            }
+          }
+          std::sort(named.begin(), named.end());
+          for (const auto& [pos, key] : named) add_responsible(key);
+        }
+      }
+      if (due.empty()) {
+        // "by 31 December 2020", "before June 2021", "d'ici", "antes del"
+        for (const DateMention& d : FindDates(item.text, order)) {
+          std::string before = NameKey(item.text.substr(d.start >= 16 ? d.start - 16 : 0, d.start >= 16 ? 16 : d.start));
+          for (std::string_view cue : {"by", "before", "no later than", "due", "until", "antes de", "antes del", "para",
+                                       "a mas tardar", "d ici", "avant", "au plus tard", "hasta"}) {
+            if (before.size() >= cue.size() && before.compare(before.size() - cue.size(), cue.size(), cue) == 0) {
+              due = d.end_value.empty() ? d.value : d.end_value;
+            }
+          }
+        }
+      }
+      fact["responsible"] = responsible;
+      fact["due"] = due.empty() ? json(nullptr) : json(due);
+    }
+    facts.push_back(std::move(fact));
+  }
+  AssignColumnDates(pages, order, &facts);
+  (void)language;
+  return facts;
+}
+
+}  // namespace dossier_entities

@@ -1,0 +1,204 @@
+// Tests of the extraction rules (entities plugin) on small texts written for each pattern.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "dates.h"
+#include "extract.h"
+
+namespace dossier_entities {
+namespace {
+
+using nlohmann::json;
+
+class ExtractTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    ASSERT_TRUE(authority_.LoadFile(std::string(DOSSIER_SOURCE_DIR) + "/plugins/entities/data/authority.tsv", &error))
+        << error;
+  }
+  std::vector<json> Run(const std::vector<std::string>& pages) {
+    std::vector<PageInput> inputs;
+    for (size_t i = 0; i < pages.size(); ++i) inputs.push_back({static_cast<uint32_t>(i + 1), pages[i]});
+    return ExtractFacts(inputs, "en", authority_);
+  }
+  static std::vector<json> OfKind(const std::vector<json>& facts, const std::string& kind) {
+    std::vector<json> out;
+    for (const json& f : facts) {
+      if (f["kind"] == kind) out.push_back(f);
+    }
+    return out;
+  }
+  static const json* Entity(const std::vector<json>& facts, const std::string& name) {
+    for (const json& f : facts) {
+      if (f["kind"] == "entity" && f["name"] == name) return &f;
+    }
+    return nullptr;
+  }
+  static std::string Names(const std::vector<json>& facts) {
+    std::string out;
+    for (const json& f : OfKind(facts, "entity")) out += f["name"].get<std::string>() + " | ";
+    return out;
+  }
+  Authority authority_;
+};
+
+TEST_F(ExtractTest, AcronymDefinitionsBothWaysBindBareMentions) {
+  auto facts = Run({"The Agency for Rural Development (ARD) funds wells. Later ARD said so.\n"
+                    "The WRC (Water Resources Council) met. The WRC agreed."});
+  const json* ard = Entity(facts, "Agency for Rural Development");
+  ASSERT_NE(ard, nullptr) << Names(facts);
+  EXPECT_EQ((*ard)["type"], "organisation");
+  EXPECT_EQ((*ard)["aliases"], json::array({"ARD"}));
+  EXPECT_EQ((*ard)["mentions"].size(), 2u);
+  const json* wrc = Entity(facts, "Water Resources Council");
+  ASSERT_NE(wrc, nullptr) << Names(facts);
+  EXPECT_EQ((*wrc)["mentions"].size(), 2u);
+}
+
+TEST_F(ExtractTest, SpanishAndFrenchNamesAndTheAuthorityFile) {
+  auto facts = Run({"La Organización Internacional para las Migraciones (OIM) y el Programa Nacional de "
+                    "Alimentación Escolar (PNAE) trabajan con el ACNUR. Le Bureau régional de l'UNICEF aussi."});
+  const json* iom = Entity(facts, "International Organization for Migration");
+  ASSERT_NE(iom, nullptr) << Names(facts);
+  EXPECT_NE(std::find((*iom)["aliases"].begin(), (*iom)["aliases"].end(), "OIM"), (*iom)["aliases"].end());
+  const json* pnae = Entity(facts, "Programa Nacional de Alimentación Escolar");
+  ASSERT_NE(pnae, nullptr) << Names(facts);
+  EXPECT_EQ((*pnae)["type"], "programme");
+  EXPECT_NE(Entity(facts, "United Nations High Commissioner for Refugees"), nullptr) << Names(facts);
+}
+
+TEST_F(ExtractTest, UnitsOfKnownBodiesArePartOfThem) {
+  auto facts = Run({"The evaluation was led by IOM Headquarters with the IOM Country Office in Lima.\n"
+                    "OCHA\nROLAC chairs the group."});
+  const json* unit = Entity(facts, "IOM Headquarters");
+  ASSERT_NE(unit, nullptr) << Names(facts);
+  EXPECT_EQ((*unit)["part_of"], "International Organization for Migration");
+  ASSERT_NE(Entity(facts, "IOM Country Office"), nullptr) << Names(facts);
+  const json* rolac = Entity(facts, "OCHA ROLAC");
+  ASSERT_NE(rolac, nullptr) << Names(facts);
+  EXPECT_EQ((*rolac)["part_of"], "Office for the Coordination of Humanitarian Affairs");
+}
+
+TEST_F(ExtractTest, ANameWrittenOutAfterItsAcronymIsNotAUnit) {
+  auto facts = Run({"(REPORT 2)\nJuly 2001\nIOM International Organization for Migration\n\nTABLE OF CONTENTS\n"});
+  EXPECT_EQ(Entity(facts, "IOM International Organization for Migration"), nullptr) << Names(facts);
+  EXPECT_NE(Entity(facts, "International Organization for Migration"), nullptr) << Names(facts);
+}
+
+TEST_F(ExtractTest, GenericPhrasesAndSentenceOpenersAreNotEntities) {
+  auto facts = Run({"This is relevant to the Mandate of the Organization. The Programme ended. Member States agreed.\n"
+                    "Establish a Working Group. From the 1984 Cartagena Declaration on Refugees to the Los Angeles "
+                    "and Palenque Declarations, the 2030 Agenda guides the Ministry of Health."});
+  std::string names = Names(facts);
+  EXPECT_EQ(Entity(facts, "Mandate of the Organization"), nullptr) << names;
+  EXPECT_EQ(Entity(facts, "Programme"), nullptr) << names;
+  EXPECT_EQ(Entity(facts, "Member States"), nullptr) << names;
+  EXPECT_NE(Entity(facts, "Working Group"), nullptr) << names;
+  EXPECT_NE(Entity(facts, "Cartagena Declaration on Refugees"), nullptr) << names;
+  EXPECT_NE(Entity(facts, "Los Angeles Declaration"), nullptr) << names;
+  EXPECT_NE(Entity(facts, "Palenque Declaration"), nullptr) << names;
+  EXPECT_NE(Entity(facts, "2030 Agenda for Sustainable Development"), nullptr) << names;
+  EXPECT_NE(Entity(facts, "Ministry of Health"), nullptr) << names;
+}
+
+TEST_F(ExtractTest, ANameBrokenOverLinesIsOneEntity) {
+  auto facts = Run({"support of the Migration\nManagement Services Department at Headquarters and the\n"
+                    "migration management services department again."});
+  const json* dept = Entity(facts, "Migration Management Services Department");
+  ASSERT_NE(dept, nullptr) << Names(facts);
+}
+
+TEST_F(ExtractTest, NumberedRecommendationsWithResponsibleAndDue) {
+  auto facts = Run({"The Agency for Rural Development (ARD) and its Water Division.\n\nRECOMMENDATIONS\n\n"
+                    "1. ARD Water Division should repair all pumps by 31 December 2020. It should report.\n"
+                    "2. The Ministry of Finance is requested to fund maintenance before June 2021.\n"
+                    "3. Training should continue.\n"});
+  auto items = OfKind(facts, "item");
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0]["item_type"], "recommendation");
+  EXPECT_EQ(items[0]["number"], "1");
+  EXPECT_EQ(items[0]["responsible"], json::array({"ARD Water Division"}));
+  EXPECT_EQ(items[0]["due"], "2020-12-31");
+  EXPECT_EQ(items[1]["responsible"], json::array({"Ministry of Finance"}));
+  EXPECT_EQ(items[1]["due"], "2021-06");
+  EXPECT_EQ(items[2]["responsible"], json::array());
+  EXPECT_TRUE(items[2]["due"].is_null());
+  const json* unit = Entity(facts, "ARD Water Division");
+  ASSERT_NE(unit, nullptr) << Names(facts);
+  EXPECT_EQ((*unit)["part_of"], "Agency for Rural Development");
+}
+
+TEST_F(ExtractTest, LabelledItemsAndRepeatedSectionsCountOnce) {
+  auto facts = Run({"Findings\n- F1 Coverage is uneven across districts.\n- F2 Data are not shared.\n"
+                    "- C1** The mechanisms are insufficient.\n- R1** **Adapt the mechanisms** to the new reality.\n",
+                    "CONCLUSIONS:\n1. The programme is relevant to the needs.\n2. It is efficient and well run.\n"
+                    "CONCLUSIONS:\n3. The programme is relevant to the needs.\n4. It is efficient and well run.\n"});
+  auto items = OfKind(facts, "item");
+  std::map<std::string, int> count;
+  for (const json& item : items) ++count[item["item_type"].get<std::string>()];
+  EXPECT_EQ(count["finding"], 2);
+  EXPECT_EQ(count["conclusion"], 3);  // C1, then 1 and 2 (3 and 4 repeat them)
+  EXPECT_EQ(count["recommendation"], 1);
+  auto recommendation = std::find_if(items.begin(), items.end(), [](const json& i) { return i["item_type"] == "recommendation"; });
+  EXPECT_EQ((*recommendation)["text"], "Adapt the mechanisms to the new reality.");
+  EXPECT_EQ((*recommendation)["number"], "R1");
+}
+
+TEST_F(ExtractTest, TableRowsGiveResponsibleAndDueColumns) {
+  auto facts = Run({"The Policy Unit (PU) and the Data Office (DO).\nRECOMMENDATIONS\tResponsible\tDue by\n"
+                    "1. Publish the data regularly.\tPU/DO\t31 August 2021\n"
+                    "2. Train the staff.\tData Office\t15/09/2021\n"});
+  auto items = OfKind(facts, "item");
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0]["responsible"], json::array({"Policy Unit", "Data Office"}));
+  EXPECT_EQ(items[0]["due"], "2021-08-31");
+  EXPECT_EQ(items[1]["responsible"], json::array({"Data Office"}));
+  EXPECT_EQ(items[1]["due"], "2021-09-15");
+}
+
+TEST_F(ExtractTest, ADueDateColumnReadAfterTheRowsIsMatchedInOrder) {
+  auto facts = Run({"RECOMMENDATIONS\n1. The office should hold a meeting of all missions.\n"
+                    "2. The department should study the mechanisms.\nConfirmation due by:\n\n"
+                    "31 August 2001\n\n30 September 2001\n"});
+  auto items = OfKind(facts, "item");
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0]["due"], "2001-08-31");
+  EXPECT_EQ(items[1]["due"], "2001-09-30");
+}
+
+TEST(DatesTest, FormsAndPrecision) {
+  auto one = [](const std::string& text, NumericOrder order = NumericOrder::kDayFirst) {
+    auto dates = FindDates(text, order);
+    return dates.empty() ? std::string("none") : dates[0].value + "/" + dates[0].precision +
+                                                   (dates[0].end_value.empty() ? "" : "-" + dates[0].end_value);
+  };
+  EXPECT_EQ(one("issued 31 August 2001."), "2001-08-31/day");
+  EXPECT_EQ(one("in July 2001"), "2001-07/month");
+  EXPECT_EQ(one("el 15 de marzo de 2021"), "2021-03-15/day");
+  EXPECT_EQ(one("en septiembre de 2020"), "2020-09/month");
+  EXPECT_EQ(one("le 3 décembre 2019"), "2019-12-03/day");
+  EXPECT_EQ(one("on March 5, 2020"), "2020-03-05/day");
+  EXPECT_EQ(one("16/07/2001"), "2001-07-16/day");
+  EXPECT_EQ(one("07/06/2001", NumericOrder::kMonthFirst), "2001-07-06/day");
+  EXPECT_EQ(one("2024-02-29"), "2024-02-29/day");
+  EXPECT_EQ(one("2023-02-29"), "2023/year");  // not a day: falls back to the year
+  EXPECT_EQ(one("Q1 2026"), "2026-01/quarter-2026-03");
+  EXPECT_EQ(one("January–March 2026"), "2026-01/month-2026-03");
+  EXPECT_EQ(one("the 2023-2030 strategy"), "2023/year-2030");
+  EXPECT_EQ(one("between 1996 and 2000"), "1996/year");
+  EXPECT_EQ(one("it may 2001 be"), "2001/year");  // "may" in lower case is a verb
+  EXPECT_EQ(one("USD 12,2000.5"), "none");
+  EXPECT_EQ(GuessNumericOrder("on 12/25/2020 and 01/02/2021"), NumericOrder::kMonthFirst);
+  EXPECT_EQ(GuessNumericOrder("on 25/12/2020"), NumericOrder::kDayFirst);
+}
+
+TEST(NameKeyTest, VariantsMeet) {
+  EXPECT_EQ(NameKey("The Migration  Management-Services\nDepartment"), "migration management services department");
+  EXPECT_EQ(NameKey("Organización Internacional"), "organizacion internacional");
+  EXPECT_EQ(NameKey("OFFICE OF THE INSPECTOR GENERAL"), NameKey("Office of the Inspector General"));
+}
+
+}  // namespace
+}  // namespace dossier_entities
