@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -221,6 +222,72 @@ int RunStats(const GlobalOptions& global, bool json) {
   return kExitOk;
 }
 
+// Opens the query service for a graph command and prints its JSON or text.
+template <typename Query, typename Print>
+int RunGraphQuery(const GlobalOptions& global, bool json, Query query, Print print) {
+  Result<std::unique_ptr<QueryService>> service = QueryService::Open(global.data_dir);
+  if (!service.ok()) return Fail(service.status(), json);
+  Result<nlohmann::json> result = query(**service);
+  if (!result.ok()) return Fail(result.status(), json);
+  if (json) std::cout << result->dump(2) << "\n";
+  else print(*result);
+  return kExitOk;
+}
+
+std::string Joined(const nlohmann::json& list, const char* sep = ", ") {
+  std::string out;
+  for (const auto& x : list) out += (out.empty() ? "" : sep) + (x.is_string() ? x.get<std::string>() : x.dump());
+  return out;
+}
+
+void PrintEntities(const nlohmann::json& result) {
+  for (const auto& e : result["entities"]) {
+    std::cout << e.value("id", "") << "  " << e.value("kind", "") << "  " << e.value("name", "");
+    if (!e["aliases"].empty()) std::cout << "  (" << Joined(e["aliases"]) << ")";
+    std::cout << "  " << e.value("documents", 0) << " document(s)\n";
+  }
+  if (result["entities"].empty()) std::cout << "No entities.\n";
+}
+
+void PrintEntity(const nlohmann::json& e) {
+  std::cout << e.value("name", "") << "  [" << e.value("id", "") << ", " << e.value("kind", "") << "]\n";
+  if (!e["aliases"].empty()) std::cout << "  also:        " << Joined(e["aliases"]) << "\n";
+  for (const auto& p : e["part_of"]) std::cout << "  part of:     " << p.value("name", "") << "\n";
+  for (const auto& u : e["units"]) std::cout << "  unit:        " << u.value("name", "") << "\n";
+  for (const auto& m : e["mentioned_in"]) {
+    std::cout << "  mentioned:   " << m.value("title", m.value("document", "")) << " [" << m.value("document", "")
+              << "] pages " << Joined(m["pages"]) << "\n";
+  }
+  for (const auto& r : e["responsible_for"]) {
+    std::cout << "  must act on: recommendation " << r.value("number", "") << " of " << r.value("document", "")
+              << (r["due"].is_string() ? ", due " + r["due"].get<std::string>() : "") << "\n";
+  }
+}
+
+void PrintRecommendations(const nlohmann::json& result) {
+  for (const auto& r : result["recommendations"]) {
+    std::cout << "Recommendation " << r.value("number", "") << " — " << r.value("title", "") << " [" << r.value("document", "")
+              << "] page " << r.value("page", 0) << "\n";
+    std::cout << "  responsible: " << (r["responsible"].empty() ? "(not stated)" : Joined(r["responsible"])) << "\n";
+    std::cout << "  due:         " << (r["due"].is_string() ? r["due"].get<std::string>() : "(not stated)") << "\n";
+    std::string text = r.value("text", "");
+    std::cout << "  " << (text.size() > 300 ? text.substr(0, 300) + "…" : text) << "\n\n";
+  }
+  if (result["recommendations"].empty()) std::cout << "No recommendations match.\n";
+}
+
+void PrintNeighbors(const nlohmann::json& result) {
+  std::map<std::string, std::string> names;
+  for (const auto& n : result["nodes"]) {
+    std::string label = n.value("name", n.value("title", n.value("value", n.value("number", ""))));
+    names[n.value("id", "")] = n.value("kind", "") + " " + label;
+  }
+  for (const auto& e : result["edges"]) {
+    std::cout << names[e.value("source", "")] << "  -" << e.value("type", "") << "->  " << names[e.value("target", "")]
+              << "   (document " << e.value("document", "") << ")\n";
+  }
+}
+
 int RunExport(const GlobalOptions& global, const std::string& format, const std::string& out_path) {
   if (format != "jsonl") {
     return Fail(Status::InvalidArgument("--format: '" + format + "' is not supported yet (jsonl)"), false);
@@ -298,6 +365,37 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   exporter->add_option("-o,--output", export_out, "Write to this file instead of standard output");
 
+  std::string entity_type, entity_doc, entity_name;
+  uint32_t entity_limit = 100, entity_offset = 0;
+  auto* entities = app.add_subcommand("entities", "List organisations, programmes and other entities");
+  entities->add_option("--type", entity_type, "organisation, programme or entity");
+  entities->add_option("--doc", entity_doc, "Only those a document mentions (id or path)");
+  entities->add_option("--limit", entity_limit, "At most this many")->capture_default_str();
+  entities->add_option("--offset", entity_offset, "Skip this many")->capture_default_str();
+  entities->add_flag("--json", json, "Print JSON (schemas/entities.schema.json)");
+  auto* entity = app.add_subcommand("entity", "Everything known about one entity");
+  entity->add_option("name", entity_name, "Name, alias or node id (O:…)")->required();
+  entity->add_flag("--json", json, "Print JSON (schemas/entity.schema.json)");
+
+  RecommendationFilter rec_filter;
+  std::string responsible, due_before, overdue_as_of, rec_doc;
+  auto* recommendations = app.add_subcommand("recommendations", "Recommendations with who must act and by when");
+  recommendations->add_option("--responsible", responsible, "Name or alias of the body (its units count too)");
+  recommendations->add_option("--due-before", due_before, "Due before this date (YYYY-MM-DD)");
+  recommendations->add_option("--overdue-as-of", overdue_as_of, "Due date passed as of this date (YYYY-MM-DD)");
+  recommendations->add_option("--doc", rec_doc, "Only those of one document (id or path)");
+  recommendations->add_flag("--json", json, "Print JSON (schemas/recommendations.schema.json)");
+
+  std::string node_id, edge_type;
+  uint32_t depth = 1;
+  auto* graph = app.add_subcommand("graph", "Walk the knowledge graph");
+  graph->require_subcommand(1);
+  auto* neighbors = graph->add_subcommand("neighbors", "Nodes and edges around a node");
+  neighbors->add_option("node", node_id, "Node id (D:, O:, P:, X:, R:, F:, C:, T: followed by 16 hex digits)")->required();
+  neighbors->add_option("--depth", depth, "Steps to follow (1-3)")->capture_default_str();
+  neighbors->add_option("--edge", edge_type, "Follow only this edge type (mentions, part_of, contains, responsible, states_date, due, same_as)");
+  neighbors->add_flag("--json", json, "Print JSON (schemas/neighbors.schema.json)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -317,5 +415,26 @@ int main(int argc, char** argv) {
   if (*plugins) return RunPlugins(global, json);
   if (*stats) return RunStats(global, json);
   if (*exporter) return RunExport(global, export_format, export_out);
+  auto optional = [](const std::string& v) { return v.empty() ? std::nullopt : std::optional<std::string>(v); };
+  if (*entities) {
+    return RunGraphQuery(global, json, [&](const QueryService& q) {
+      return q.Entities(optional(entity_type), optional(entity_doc), entity_limit, entity_offset);
+    }, PrintEntities);
+  }
+  if (*entity) {
+    return RunGraphQuery(global, json, [&](const QueryService& q) { return q.Entity(entity_name); }, PrintEntity);
+  }
+  if (*recommendations) {
+    rec_filter.responsible = optional(responsible);
+    rec_filter.due_before = optional(due_before);
+    rec_filter.overdue_as_of = optional(overdue_as_of);
+    rec_filter.document = optional(rec_doc);
+    return RunGraphQuery(global, json, [&](const QueryService& q) { return q.Recommendations(rec_filter); },
+                         PrintRecommendations);
+  }
+  if (*neighbors) {
+    return RunGraphQuery(global, json, [&](const QueryService& q) { return q.Neighbors(node_id, depth, edge_type); },
+                         PrintNeighbors);
+  }
   return kExitUsage;
 }

@@ -74,7 +74,9 @@ TEST(ManifestTest, RejectsEachKindOfMistakeWithTheReason) {
 
 TEST(PluginHostTest, LoadsTheShippedPlugins) {
   auto host = PluginHost::LoadDirectory(DOSSIER_PLUGIN_DIR);
-  ASSERT_EQ(host->plugins().size(), 2u);
+  ASSERT_EQ(host->plugins().size(), 3u);
+  ASSERT_EQ(host->Extractors().size(), 1u);
+  EXPECT_EQ(host->Extractors()[0]->manifest().name, "entities");
   for (const auto& r : host->reports()) EXPECT_TRUE(r.loaded) << r.manifest_path << ": " << r.error;
   ASSERT_NE(host->FindIngestPlugin("application/pdf"), nullptr);
   EXPECT_EQ(host->FindIngestPlugin("application/pdf")->manifest().name, "pdf");

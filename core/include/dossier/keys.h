@@ -13,6 +13,16 @@
 //   facts       id                        -> JSON {"extractors": [...], "facts": [...]} what
 //                                            extractor plugins found in the document
 //
+// The knowledge graph (node = kind:u8 hash:8 bytes, see NodeKind; docs are
+// kind 'D' with the document id as hash):
+//   nodes       node                      -> JSON node record (name, type, aliases / item fields / date)
+//   edges       src edge:u8 dst doc       -> JSON evidence {page, start, end, extractor, ...}
+//   edges_in    dst edge:u8 src doc       -> "" (the same edge, found from its target)
+//   doc_edges   doc src edge:u8 dst       -> "" (every edge a document contributed)
+//   aliases     name_key 0x00 node        -> "" (NameKey of every name and alias of an entity)
+// "All nodes of kind K" is a prefix scan of nodes on K; "neighbours of N" are
+// prefix scans of edges and edges_in on N.
+//
 // A confidence of 0xFFFF means "not OCR".
 #pragma once
 
@@ -34,6 +44,57 @@ inline constexpr std::string_view kSourcesCf = "sources";
 inline constexpr std::string_view kPendingCf = "pending";
 inline constexpr std::string_view kFailedCf = "failed";
 inline constexpr std::string_view kFactsCf = "facts";
+inline constexpr std::string_view kNodesCf = "nodes";
+inline constexpr std::string_view kEdgesCf = "edges";
+inline constexpr std::string_view kEdgesInCf = "edges_in";
+inline constexpr std::string_view kDocEdgesCf = "doc_edges";
+inline constexpr std::string_view kAliasesCf = "aliases";
+
+// Node kinds: the first byte of a node key. On disk: never change a value.
+enum class NodeKind : char {
+  kDocument = 'D',
+  kOrganisation = 'O',
+  kProgramme = 'P',
+  kOtherEntity = 'X',  // people, places, other named things
+  kRecommendation = 'R',
+  kFinding = 'F',
+  kConclusion = 'C',
+  kDate = 'T',
+};
+
+// Edge types. On disk: never renumber.
+enum class EdgeType : uint8_t {
+  kMentions = 1,     // document -> entity
+  kPartOf = 2,       // entity -> entity (unit -> parent)
+  kContains = 3,     // document -> item
+  kResponsible = 4,  // recommendation -> entity
+  kStatesDate = 5,   // document -> date
+  kDue = 6,          // recommendation -> date
+  kSameAs = 7,       // item -> item (the same recommendation in another document)
+};
+std::string_view EdgeTypeName(EdgeType type);
+std::optional<EdgeType> EdgeTypeFromName(std::string_view name);
+
+// A graph node's key: kind + 8 bytes.
+inline constexpr size_t kNodeKeySize = 1 + DocumentId::kSize;
+std::string NodeKey(NodeKind kind, std::string_view hash8);
+std::string DocumentNodeKey(const DocumentId& id);
+// "O:1a2b3c4d5e6f7a8b" <-> node key.
+std::string NodeKeyToText(std::string_view node);
+std::optional<std::string> NodeKeyFromText(std::string_view text);
+
+std::string EdgeKey(std::string_view src, EdgeType type, std::string_view dst, const DocumentId& doc);
+std::string EdgeInKey(std::string_view dst, EdgeType type, std::string_view src, const DocumentId& doc);
+std::string DocEdgeKey(const DocumentId& doc, std::string_view src, EdgeType type, std::string_view dst);
+struct EdgeParts {
+  std::string src, dst;
+  EdgeType type;
+  DocumentId doc;
+};
+bool ParseEdgeKey(std::string_view key, EdgeParts* parts);    // edges
+bool ParseEdgeInKey(std::string_view key, EdgeParts* parts);  // edges_in
+bool ParseDocEdgeKey(std::string_view key, EdgeParts* parts); // doc_edges
+std::string AliasKey(std::string_view name_key, std::string_view node);
 
 // What is pending for a document. On disk: never renumber.
 enum class PendingOp : uint8_t {

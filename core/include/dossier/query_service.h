@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dossier/document.h"
+#include "dossier/graph.h"
 #include "dossier/search.h"
 #include "dossier/status.h"
 #include "dossier/store.h"
@@ -37,6 +38,23 @@ class QueryService {
   // A document in the export contract (schemas/export-record.schema.json):
   // metadata, entities, recommendations, findings, conclusions and dates.
   Result<nlohmann::json> ExportRecord(const DocumentSummary& document) const;
+
+  // ---- the knowledge graph ----
+
+  // Entities, optionally of one type (organisation, programme, entity) or
+  // mentioned by one document; each as {id, kind, name, type, aliases, documents}.
+  Result<nlohmann::json> Entities(const std::optional<std::string>& type, const std::optional<std::string>& document,
+                                  uint32_t limit, uint32_t offset) const;
+  // One entity by node id, name or alias: its record, the documents and pages
+  // that mention it, its parent and units, and recommendations it must act on.
+  // NotFound when nothing has that name.
+  Result<nlohmann::json> Entity(std::string_view name_or_id) const;
+  // Recommendations matching `filter`, each with its document, page,
+  // responsible bodies, due date and linked items.
+  Result<nlohmann::json> Recommendations(const RecommendationFilter& filter) const;
+  // The nodes and edges within `depth` (1..3) steps of a node, optionally
+  // following one edge type only.
+  Result<nlohmann::json> Neighbors(std::string_view node_id, uint32_t depth, const std::string& edge_type) const;
 
   // Sees what writers committed since the last call.
   Status Refresh() const { return store_->Refresh(); }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dossier/document.h"
+#include "dossier/graph.h"
 #include "dossier/search.h"
 #include "dossier/status.h"
 
@@ -105,6 +106,16 @@ class Store {
   // Documents in id order.
   Result<std::vector<DocumentSummary>> ListDocuments(uint32_t limit, uint32_t offset) const;
   Result<StoreStats> Stats() const;
+  // The knowledge graph. Node ids look like "O:1a2b3c4d5e6f7a8b" (kind
+  // letter: D document, O organisation, P programme, X other entity,
+  // R recommendation, F finding, C conclusion, T date).
+  Result<std::optional<GraphNode>> GetGraphNode(std::string_view node_id) const;
+  // Nodes of one kind letter, in id order.
+  Result<std::vector<GraphNode>> ListGraphNodes(char kind, uint32_t limit, uint32_t offset) const;
+  // Entity node ids with this name or alias (compared by NameKey).
+  Result<std::vector<std::string>> FindGraphNodes(std::string_view name) const;
+  // Edges leaving (outgoing) or reaching a node; `edge_type` "" for all.
+  Result<std::vector<GraphEdge>> GraphEdges(std::string_view node_id, bool outgoing, std::string_view edge_type) const;
   // Full-text search; hits carry id, page and snippet (not the title etc.).
   Result<SearchResponse> Search(const SearchRequest& request) const;
 

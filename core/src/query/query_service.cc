@@ -1,6 +1,8 @@
 // The query service: validation, lookups and result assembly for CLI and server.
 #include "dossier/query_service.h"
 
+#include <deque>
+#include <regex>
 #include <set>
 
 #include "dossier/paths.h"
@@ -119,6 +121,231 @@ Result<nlohmann::json> QueryService::ExportRecord(const DocumentSummary& documen
   }
   if (record["date"].is_null() && !document.metadata.created.empty()) record["date"] = document.metadata.created.substr(0, 10);
   return record;
+}
+
+}  // namespace dossier
+
+namespace dossier {
+
+using nlohmann::json;
+
+namespace {
+
+json NodeToJson(const GraphNode& node) {
+  json out = node.record;
+  out["id"] = node.id;
+  out["kind"] = node.kind;
+  return out;
+}
+
+bool IsIsoDate(const std::string& s) {
+  static const std::regex iso("\\d{4}-\\d{2}-\\d{2}");
+  return std::regex_match(s, iso);
+}
+
+// The last day a due value ("2021", "2021-06", "2021-06-30") still covers.
+std::string PeriodEnd(const std::string& due) {
+  if (due.size() == 4) return due + "-12-31";
+  if (due.size() == 7) return due + "-31";
+  return due;
+}
+
+}  // namespace
+
+Result<json> QueryService::Entities(const std::optional<std::string>& type, const std::optional<std::string>& document,
+                                    uint32_t limit, uint32_t offset) const {
+  std::string kinds = "OPX";
+  if (type) {
+    if (*type == "organisation") kinds = "O";
+    else if (*type == "programme") kinds = "P";
+    else if (*type == "entity" || *type == "other") kinds = "X";
+    else return Status::InvalidArgument("type: must be organisation, programme or entity, got '" + *type + "'");
+  }
+  json out = json::array();
+  if (document) {
+    DOSSIER_ASSIGN_OR_RETURN(DocumentSummary doc, FindDocument(*document));
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> edges, store_->GraphEdges("D:" + doc.id.ToHex(), true, "mentions"));
+    uint32_t skipped = 0;
+    for (const GraphEdge& edge : edges) {
+      if (kinds.find(edge.target[0]) == std::string::npos) continue;
+      if (skipped++ < offset) continue;
+      if (out.size() >= limit) break;
+      DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> node, store_->GetGraphNode(edge.target));
+      if (node) {
+        json item = NodeToJson(*node);
+        item["pages"] = edge.evidence.value("pages", json::array());
+        out.push_back(std::move(item));
+      }
+    }
+  } else {
+    for (char kind : kinds) {
+      DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphNode> nodes, store_->ListGraphNodes(kind, limit + offset, 0));
+      for (const GraphNode& node : nodes) out.push_back(NodeToJson(node));
+    }
+    std::sort(out.begin(), out.end(), [](const json& a, const json& b) {
+      return a.value("name", "") < b.value("name", "");
+    });
+    json page = json::array();
+    for (size_t i = offset; i < out.size() && page.size() < limit; ++i) page.push_back(out[i]);
+    out = page;
+  }
+  return json{{"entities", out}};
+}
+
+Result<json> QueryService::Entity(std::string_view name_or_id) const {
+  std::vector<std::string> ids;
+  if (name_or_id.size() == 18 && name_or_id[1] == ':') ids.emplace_back(name_or_id);
+  else {
+    DOSSIER_ASSIGN_OR_RETURN(ids, store_->FindGraphNodes(name_or_id));
+  }
+  std::vector<GraphNode> found;
+  for (const std::string& id : ids) {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> node, store_->GetGraphNode(id));
+    if (node && (node->kind == "organisation" || node->kind == "programme" || node->kind == "entity")) found.push_back(*node);
+  }
+  if (found.empty()) return Status::NotFound("no entity named '" + std::string(name_or_id) + "'");
+  // The most mentioned first when a name is shared.
+  std::sort(found.begin(), found.end(), [](const GraphNode& a, const GraphNode& b) {
+    return a.record.value("documents", 0) > b.record.value("documents", 0);
+  });
+  const GraphNode& node = found.front();
+  json out = NodeToJson(node);
+  json mentions = json::array();
+  DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> incoming, store_->GraphEdges(node.id, false, ""));
+  DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> outgoing, store_->GraphEdges(node.id, true, ""));
+  json units = json::array(), parents = json::array(), responsible_for = json::array();
+  for (const GraphEdge& edge : incoming) {
+    if (edge.type == "mentions") {
+      Result<std::optional<DocumentSummary>> doc = store_->GetDocument(DocumentId::FromHex(edge.document).value());
+      json mention = {{"document", edge.document}, {"pages", edge.evidence.value("pages", json::array())},
+                      {"count", edge.evidence.value("mentions", 0)}, {"as", edge.evidence.value("name", "")}};
+      if (doc.ok() && *doc) {
+        mention["title"] = (*doc)->title;
+        mention["source"] = (*doc)->sources.empty() ? "" : (*doc)->sources.front().path;
+      }
+      mentions.push_back(std::move(mention));
+    } else if (edge.type == "part_of") {
+      DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> unit, store_->GetGraphNode(edge.source));
+      if (unit) units.push_back({{"id", unit->id}, {"name", unit->record.value("name", "")}});
+    } else if (edge.type == "responsible") {
+      DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> item, store_->GetGraphNode(edge.source));
+      if (item) responsible_for.push_back(NodeToJson(*item));
+    }
+  }
+  for (const GraphEdge& edge : outgoing) {
+    if (edge.type != "part_of") continue;
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> parent, store_->GetGraphNode(edge.target));
+    if (parent) parents.push_back({{"id", parent->id}, {"name", parent->record.value("name", "")}});
+  }
+  // One entry per unit or parent even when several documents state the link.
+  auto unique = [](json list) {
+    json out = json::array();
+    std::set<std::string> seen;
+    for (auto& x : list) {
+      if (seen.insert(x.value("id", "")).second) out.push_back(x);
+    }
+    return out;
+  };
+  out["mentioned_in"] = mentions;
+  out["part_of"] = unique(parents);
+  out["units"] = unique(units);
+  out["responsible_for"] = responsible_for;
+  json others = json::array();
+  for (size_t i = 1; i < found.size(); ++i) others.push_back({{"id", found[i].id}, {"name", found[i].record.value("name", "")}});
+  out["other_matches"] = others;
+  return out;
+}
+
+Result<json> QueryService::Recommendations(const RecommendationFilter& filter) const {
+  for (const auto* date : {&filter.due_before, &filter.overdue_as_of}) {
+    if (*date && !IsIsoDate(**date)) {
+      return Status::InvalidArgument(std::string(date == &filter.due_before ? "due-before" : "overdue-as-of") +
+                                     ": expected a date as YYYY-MM-DD, got '" + **date + "'");
+    }
+  }
+  std::optional<std::string> doc_id;
+  if (filter.document) {
+    DOSSIER_ASSIGN_OR_RETURN(DocumentSummary doc, FindDocument(*filter.document));
+    doc_id = doc.id.ToHex();
+  }
+  // Who counts as responsible: every entity with that name, and their units.
+  std::set<std::string> wanted;
+  if (filter.responsible) {
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<std::string> ids, store_->FindGraphNodes(*filter.responsible));
+    std::deque<std::string> queue(ids.begin(), ids.end());
+    while (!queue.empty()) {
+      std::string id = queue.front();
+      queue.pop_front();
+      if (!wanted.insert(id).second) continue;
+      DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> units, store_->GraphEdges(id, false, "part_of"));
+      for (const GraphEdge& unit : units) queue.push_back(unit.source);
+    }
+  }
+  json out = json::array();
+  DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphNode> items, store_->ListGraphNodes('R', 1u << 30, 0));
+  for (const GraphNode& item : items) {
+    const json& r = item.record;
+    if (doc_id && r.value("document", "") != *doc_id) continue;
+    std::string due = r.contains("due") && r["due"].is_string() ? r["due"].get<std::string>() : "";
+    if (filter.due_before && (due.empty() || PeriodEnd(due) >= *filter.due_before)) continue;
+    if (filter.overdue_as_of && (due.empty() || PeriodEnd(due) >= *filter.overdue_as_of)) continue;
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> edges, store_->GraphEdges(item.id, true, ""));
+    json responsible_ids = json::array();
+    bool matches = wanted.empty();
+    for (const GraphEdge& edge : edges) {
+      if (edge.type != "responsible") continue;
+      responsible_ids.push_back(edge.target);
+      matches |= wanted.count(edge.target) > 0;
+    }
+    if (!matches) continue;
+    json rec = NodeToJson(item);
+    rec["responsible_ids"] = responsible_ids;
+    Result<std::optional<DocumentSummary>> doc = store_->GetDocument(DocumentId::FromHex(r.value("document", "")).value());
+    if (doc.ok() && *doc) {
+      rec["title"] = (*doc)->title;
+      rec["source"] = (*doc)->sources.empty() ? "" : (*doc)->sources.front().path;
+    }
+    out.push_back(std::move(rec));
+  }
+  std::sort(out.begin(), out.end(), [](const json& a, const json& b) {
+    return std::make_tuple(a.value("document", ""), a.value("page", 0), a.value("number", "")) <
+           std::make_tuple(b.value("document", ""), b.value("page", 0), b.value("number", ""));
+  });
+  return json{{"recommendations", out}};
+}
+
+Result<json> QueryService::Neighbors(std::string_view node_id, uint32_t depth, const std::string& edge_type) const {
+  if (depth < 1 || depth > 3) return Status::InvalidArgument("depth: must be 1, 2 or 3");
+  DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> start, store_->GetGraphNode(node_id));
+  if (!start) return Status::NotFound("no graph node " + std::string(node_id));
+  json nodes = json::array(), edges = json::array();
+  std::set<std::string> seen = {start->id};
+  std::set<std::string> seen_edges;
+  nodes.push_back(NodeToJson(*start));
+  std::vector<std::string> frontier = {start->id};
+  for (uint32_t level = 0; level < depth && !frontier.empty(); ++level) {
+    std::vector<std::string> next;
+    for (const std::string& id : frontier) {
+      for (bool outgoing : {true, false}) {
+        DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> found, store_->GraphEdges(id, outgoing, edge_type));
+        for (const GraphEdge& e : found) {
+          std::string key = e.source + e.type + e.target + e.document;
+          if (seen_edges.insert(key).second) {
+            edges.push_back({{"source", e.source}, {"type", e.type}, {"target", e.target}, {"document", e.document},
+                             {"evidence", e.evidence}});
+          }
+          const std::string& other = outgoing ? e.target : e.source;
+          if (seen.insert(other).second) {
+            DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> node, store_->GetGraphNode(other));
+            if (node) nodes.push_back(NodeToJson(*node));
+            next.push_back(other);
+          }
+        }
+      }
+    }
+    frontier = std::move(next);
+  }
+  return json{{"node", start->id}, {"depth", depth}, {"nodes", nodes}, {"edges", edges}};
 }
 
 }  // namespace dossier

@@ -124,4 +124,99 @@ std::optional<PendingOp> DecodePendingValue(std::string_view value) {
   return std::nullopt;
 }
 
+std::string_view EdgeTypeName(EdgeType type) {
+  switch (type) {
+    case EdgeType::kMentions: return "mentions";
+    case EdgeType::kPartOf: return "part_of";
+    case EdgeType::kContains: return "contains";
+    case EdgeType::kResponsible: return "responsible";
+    case EdgeType::kStatesDate: return "states_date";
+    case EdgeType::kDue: return "due";
+    case EdgeType::kSameAs: return "same_as";
+  }
+  return "unknown";
+}
+
+std::optional<EdgeType> EdgeTypeFromName(std::string_view name) {
+  for (uint8_t v = 1; v <= 7; ++v) {
+    if (EdgeTypeName(static_cast<EdgeType>(v)) == name) return static_cast<EdgeType>(v);
+  }
+  return std::nullopt;
+}
+
+std::string NodeKey(NodeKind kind, std::string_view hash8) {
+  std::string key(1, static_cast<char>(kind));
+  key.append(hash8.substr(0, DocumentId::kSize));
+  return key;
+}
+
+std::string DocumentNodeKey(const DocumentId& id) { return NodeKey(NodeKind::kDocument, id.Bytes()); }
+
+std::string NodeKeyToText(std::string_view node) {
+  if (node.size() != kNodeKeySize) return "?";
+  return std::string(1, node[0]) + ":" + DocumentId::FromBytes(node.substr(1)).ToHex();
+}
+
+std::optional<std::string> NodeKeyFromText(std::string_view text) {
+  if (text.size() != 2 + DocumentId::kSize * 2 || text[1] != ':') return std::nullopt;
+  static const std::string_view kinds = "DOPXRFCT";
+  if (kinds.find(text[0]) == std::string_view::npos) return std::nullopt;
+  Result<DocumentId> hash = DocumentId::FromHex(text.substr(2));
+  if (!hash.ok()) return std::nullopt;
+  return NodeKey(static_cast<NodeKind>(text[0]), hash->Bytes());
+}
+
+std::string EdgeKey(std::string_view src, EdgeType type, std::string_view dst, const DocumentId& doc) {
+  std::string key(src);
+  key.push_back(static_cast<char>(type));
+  key.append(dst).append(doc.Bytes());
+  return key;
+}
+
+std::string EdgeInKey(std::string_view dst, EdgeType type, std::string_view src, const DocumentId& doc) {
+  return EdgeKey(dst, type, src, doc);
+}
+
+std::string DocEdgeKey(const DocumentId& doc, std::string_view src, EdgeType type, std::string_view dst) {
+  std::string key(doc.Bytes());
+  key.append(src).push_back(static_cast<char>(type));
+  key.append(dst);
+  return key;
+}
+
+namespace {
+bool SplitEdge(std::string_view key, std::string* first, EdgeType* type, std::string* second, DocumentId* doc) {
+  if (key.size() != kNodeKeySize * 2 + 1 + DocumentId::kSize) return false;
+  *first = std::string(key.substr(0, kNodeKeySize));
+  uint8_t t = static_cast<uint8_t>(key[kNodeKeySize]);
+  if (t < 1 || t > 7) return false;
+  *type = static_cast<EdgeType>(t);
+  *second = std::string(key.substr(kNodeKeySize + 1, kNodeKeySize));
+  *doc = DocumentId::FromBytes(key.substr(kNodeKeySize * 2 + 1));
+  return true;
+}
+}  // namespace
+
+bool ParseEdgeKey(std::string_view key, EdgeParts* p) { return SplitEdge(key, &p->src, &p->type, &p->dst, &p->doc); }
+bool ParseEdgeInKey(std::string_view key, EdgeParts* p) { return SplitEdge(key, &p->dst, &p->type, &p->src, &p->doc); }
+
+bool ParseDocEdgeKey(std::string_view key, EdgeParts* p) {
+  if (key.size() != DocumentId::kSize + kNodeKeySize * 2 + 1) return false;
+  p->doc = DocumentId::FromBytes(key);
+  key.remove_prefix(DocumentId::kSize);
+  p->src = std::string(key.substr(0, kNodeKeySize));
+  uint8_t t = static_cast<uint8_t>(key[kNodeKeySize]);
+  if (t < 1 || t > 7) return false;
+  p->type = static_cast<EdgeType>(t);
+  p->dst = std::string(key.substr(kNodeKeySize + 1));
+  return true;
+}
+
+std::string AliasKey(std::string_view name_key, std::string_view node) {
+  std::string key(name_key);
+  key.push_back('\0');
+  key.append(node);
+  return key;
+}
+
 }  // namespace dossier::keys

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dossier/keys.h"
+#include "graph.h"
 #include "text_index.h"
 
 namespace dossier {
@@ -121,6 +122,7 @@ struct Store::Impl {
   rocksdb::ColumnFamilyHandle* pending = nullptr;
   rocksdb::ColumnFamilyHandle* failed = nullptr;
   rocksdb::ColumnFamilyHandle* facts = nullptr;
+  GraphColumns graph;
   std::unique_ptr<TextIndex> index;
   std::string secondary_dir;  // read-only instances keep their own info logs here
   // What the next Flush must finish: id -> the op whose marker it clears.
@@ -198,7 +200,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
   std::vector<std::string> cf_names = {rocksdb::kDefaultColumnFamilyName, std::string(keys::kDocumentsCf),
                                        std::string(keys::kPagesCf),       std::string(keys::kSourcesCf),
                                        std::string(keys::kPendingCf),     std::string(keys::kFailedCf),
-                                       std::string(keys::kFactsCf)};
+                                       std::string(keys::kFactsCf),       std::string(keys::kNodesCf),
+                                       std::string(keys::kEdgesCf),       std::string(keys::kEdgesInCf),
+                                       std::string(keys::kDocEdgesCf),    std::string(keys::kAliasesCf)};
   rocksdb::Options options;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   rocksdb::ColumnFamilyOptions cf_options;
@@ -235,6 +239,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
   impl->pending = handles[4];
   impl->failed = handles[5];
   impl->facts = handles[6];
+  impl->graph = {impl->db.get(), handles[7], handles[8], handles[9], handles[10], handles[11], data_dir};
 
   // The schema version makes every future layout change an explicit migration.
   std::string version_value;
@@ -304,6 +309,11 @@ Status Store::PutDocument(const Document& document) {
   batch.Put(s.pending, keys::PendingKey(document.id), keys::EncodePendingValue(keys::PendingOp::kIndex));
   DOSSIER_RETURN_IF_ERROR(s.Write(&batch, "storing " + document.id.ToHex()));
   s.unflushed[document.id] = keys::PendingOp::kIndex;
+  // The graph and the index are derived from what was just written; the
+  // pending marker makes Repair redo both if the process dies now.
+  std::string extractors;
+  for (const std::string& e : document.extractors) extractors += (extractors.empty() ? "" : ", ") + e;
+  DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(s.graph, document.id, document.title, document.facts, extractors));
   return s.index->ReplaceDocument(document);
 }
 
@@ -353,6 +363,7 @@ Status Store::Flush() {
   for (const auto& [id, op] : s.unflushed) {
     batch.Delete(s.pending, keys::PendingKey(id));
     if (op != keys::PendingOp::kRemove) continue;
+    DOSSIER_RETURN_IF_ERROR(RemoveDocumentGraph(s.graph, id));
     DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, s.LoadRecord(id));
     if (record) {
       for (const SourceFile& source : record->sources) {
@@ -403,6 +414,8 @@ Result<RepairReport> Store::Repair() {
       doc.language = record->language;
       doc.metadata = record->metadata;
       DOSSIER_ASSIGN_OR_RETURN(doc.pages, GetPages(id));
+      DOSSIER_ASSIGN_OR_RETURN(doc.facts, GetFacts(id));
+      DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(s.graph, id, doc.title, doc.facts, "repair"));
       DOSSIER_RETURN_IF_ERROR(s.index->ReplaceDocument(doc));
       s.unflushed[id] = keys::PendingOp::kIndex;
       ++report.reindexed;
@@ -541,6 +554,35 @@ Result<StoreStats> Store::Stats() const {
   stats.pending = count(impl_->pending);
   stats.index_entries = impl_->index->EntryCount();
   return stats;
+}
+
+Result<std::optional<GraphNode>> Store::GetGraphNode(std::string_view node_id) const {
+  std::optional<std::string> key = keys::NodeKeyFromText(node_id);
+  if (!key) return Status::InvalidArgument("node: '" + std::string(node_id) + "' is not a node id like O:1a2b3c4d5e6f7a8b");
+  return ReadNode(impl_->graph, *key);
+}
+
+Result<std::vector<GraphNode>> Store::ListGraphNodes(char kind, uint32_t limit, uint32_t offset) const {
+  return ReadNodesOfKind(impl_->graph, kind, limit, offset);
+}
+
+Result<std::vector<std::string>> Store::FindGraphNodes(std::string_view name) const {
+  DOSSIER_ASSIGN_OR_RETURN(std::vector<std::string> keys_found, FindNodesByName(impl_->graph, name));
+  std::vector<std::string> out;
+  for (const std::string& k : keys_found) out.push_back(keys::NodeKeyToText(k));
+  return out;
+}
+
+Result<std::vector<GraphEdge>> Store::GraphEdges(std::string_view node_id, bool outgoing, std::string_view edge_type) const {
+  std::optional<std::string> key = keys::NodeKeyFromText(node_id);
+  if (!key) return Status::InvalidArgument("node: '" + std::string(node_id) + "' is not a node id like O:1a2b3c4d5e6f7a8b");
+  int type = 0;
+  if (!edge_type.empty()) {
+    std::optional<keys::EdgeType> parsed = keys::EdgeTypeFromName(edge_type);
+    if (!parsed) return Status::InvalidArgument("edge: unknown edge type '" + std::string(edge_type) + "'");
+    type = static_cast<int>(*parsed);
+  }
+  return ReadEdges(impl_->graph, *key, outgoing, type);
 }
 
 Result<SearchResponse> Store::Search(const SearchRequest& request) const {

@@ -1,6 +1,8 @@
 // Text utilities: ICU normalisation, SHA-256, language and MIME detection.
 #include "dossier/text.h"
 
+#include "dossier/graph.h"
+
 #include <libexttextcat/textcat.h>
 #include <magic.h>
 #include <openssl/evp.h>
@@ -41,6 +43,34 @@ std::string NormalizeText(std::string_view text) {
     }
   }
   kept.toUTF8String(out);
+  return out;
+}
+
+std::string NameKey(std::string_view name) {
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  if (U_SUCCESS(status)) text = nfd->normalize(text, status);
+  std::string out;
+  bool space = false;
+  for (int32_t i = 0; i < text.length();) {
+    UChar32 c = text.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_getCombiningClass(c) != 0 || u_charType(c) == U_NON_SPACING_MARK) continue;
+    if (u_isalnum(c) || c == '&') {
+      if (space && !out.empty()) out.push_back(' ');
+      space = false;
+      icu::UnicodeString(u_foldCase(c, U_FOLD_CASE_DEFAULT)).toUTF8String(out);
+    } else {
+      space = true;
+    }
+  }
+  for (std::string_view article : {"the ", "la ", "el ", "le ", "les ", "los ", "las ", "l "}) {
+    if (out.rfind(article, 0) == 0) {
+      out.erase(0, article.size());
+      break;
+    }
+  }
   return out;
 }
 

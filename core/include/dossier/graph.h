@@ -1,0 +1,38 @@
+// The knowledge graph as the query side sees it: nodes (documents, entities,
+// recommendations, findings, conclusions, dates) and typed edges with evidence.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dossier {
+
+struct GraphNode {
+  std::string id;         // "O:1a2b3c4d5e6f7a8b": kind letter and hash (keys.h NodeKind)
+  std::string kind;       // document, organisation, programme, entity, recommendation, finding, conclusion, date
+  nlohmann::json record;  // the node's fields (name, aliases, text, value ...)
+};
+
+struct GraphEdge {
+  std::string source;  // node ids
+  std::string type;    // mentions, part_of, contains, responsible, states_date, due, same_as
+  std::string target;
+  std::string document;    // the document whose text states the edge (its evidence)
+  nlohmann::json evidence; // page(s), character span, extractor
+};
+
+// Options for listing recommendations (all optional).
+struct RecommendationFilter {
+  std::optional<std::string> responsible;  // a name or alias; units of it count too
+  std::optional<std::string> due_before;   // ISO date: due strictly before
+  std::optional<std::string> overdue_as_of;  // ISO date: due before it (and not closed)
+  std::optional<std::string> document;     // document id
+};
+
+// A lower-case, accent-free, punctuation-free form of a name without a leading
+// article; must agree with the entities plugin's NameKey (a test checks).
+std::string NameKey(std::string_view name);
+
+}  // namespace dossier

@@ -1,0 +1,328 @@
+// The knowledge graph in RocksDB: a document's facts become nodes and edges
+// with evidence; entities shared by documents live until their last mention goes.
+#include "graph.h"
+
+#include <rocksdb/write_batch.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "dossier/keys.h"
+#include "dossier/text.h"
+
+namespace dossier {
+
+using nlohmann::json;
+using keys::EdgeType;
+using keys::NodeKind;
+
+namespace {
+
+Status FromRocks(const GraphColumns& graph, const rocksdb::Status& s) {
+  if (s.ok()) return Status::Ok();
+  return s.IsCorruption() ? Status::DataLoss(graph.data_dir + ": graph: " + s.ToString())
+                          : Status::Internal(graph.data_dir + ": graph: " + s.ToString());
+}
+
+// 8 bytes that identify a thing by its name.
+std::string HashBytes(std::string_view text) {
+  return std::string(DocumentId::FromHex(Sha256Hex(text).substr(0, 16)).value().Bytes());
+}
+
+NodeKind KindOfEntityType(const std::string& type) {
+  if (type == "organisation") return NodeKind::kOrganisation;
+  if (type == "programme") return NodeKind::kProgramme;
+  return NodeKind::kOtherEntity;
+}
+
+NodeKind KindOfItemType(const std::string& type) {
+  if (type == "finding") return NodeKind::kFinding;
+  if (type == "conclusion") return NodeKind::kConclusion;
+  return NodeKind::kRecommendation;
+}
+
+std::string KindName(char kind) {
+  switch (static_cast<NodeKind>(kind)) {
+    case NodeKind::kDocument: return "document";
+    case NodeKind::kOrganisation: return "organisation";
+    case NodeKind::kProgramme: return "programme";
+    case NodeKind::kOtherEntity: return "entity";
+    case NodeKind::kRecommendation: return "recommendation";
+    case NodeKind::kFinding: return "finding";
+    case NodeKind::kConclusion: return "conclusion";
+    case NodeKind::kDate: return "date";
+  }
+  return "unknown";
+}
+
+bool IsEntityKind(char kind) { return kind == 'O' || kind == 'P' || kind == 'X'; }
+
+// The prefix scan helper: calls `visit(key, value)` for keys starting with `prefix`.
+template <typename Visit>
+Status Scan(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf, const std::string& prefix, Visit visit) {
+  std::unique_ptr<rocksdb::Iterator> it(graph.db->NewIterator(rocksdb::ReadOptions(), cf));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (!visit(it->key().ToStringView(), it->value().ToStringView())) break;
+  }
+  return FromRocks(graph, it->status());
+}
+
+// Rebuilds an entity node from the evidence of its remaining mentions: the
+// most used name wins (ties: the one seen in the lowest document id), aliases
+// are the union. An entity nobody mentions any more is deleted.
+Status RefreshEntity(const GraphColumns& graph, const std::string& node, rocksdb::WriteBatch* batch) {
+  std::map<std::string, int> name_votes;
+  std::set<std::string> names, aliases;
+  std::string type, parent_hint;
+  bool authority = false;
+  std::string prefix = node + static_cast<char>(EdgeType::kMentions);
+  std::vector<keys::EdgeParts> mentions;
+  DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.edges_in, prefix, [&](std::string_view key, std::string_view) {
+    keys::EdgeParts parts;
+    if (keys::ParseEdgeInKey(key, &parts)) mentions.push_back(parts);
+    return true;
+  }));
+  for (const keys::EdgeParts& m : mentions) {
+    std::string value;
+    rocksdb::Status s = graph.db->Get(rocksdb::ReadOptions(), graph.edges, keys::EdgeKey(m.src, m.type, m.dst, m.doc), &value);
+    if (!s.ok()) continue;
+    json evidence = json::parse(value, nullptr, false);
+    if (evidence.is_discarded()) continue;
+    std::string name = evidence.value("name", "");
+    if (!name.empty() && !name_votes.count(name)) name_votes[name] = 0;
+    name_votes[name] += 1;
+    names.insert(name);
+    for (const auto& alias : evidence.value("aliases", json::array())) aliases.insert(alias.get<std::string>());
+    type = evidence.value("type", type);
+    authority |= evidence.value("authority", false);
+  }
+  // Old alias keys go; new ones are written below.
+  std::string old_value;
+  if (graph.db->Get(rocksdb::ReadOptions(), graph.nodes, node, &old_value).ok()) {
+    json old = json::parse(old_value, nullptr, false);
+    if (!old.is_discarded()) {
+      std::set<std::string> old_keys = {NameKey(old.value("name", ""))};
+      for (const auto& a : old.value("aliases", json::array())) old_keys.insert(NameKey(a.get<std::string>()));
+      for (const std::string& k : old_keys) batch->Delete(graph.aliases, keys::AliasKey(k, node));
+    }
+  }
+  if (mentions.empty()) {
+    batch->Delete(graph.nodes, node);
+    return Status::Ok();
+  }
+  std::string best;
+  int best_votes = -1;
+  for (const auto& [name, votes] : name_votes) {
+    if (votes > best_votes) best = name, best_votes = votes;
+  }
+  for (const std::string& n : names) {
+    if (n != best) aliases.insert(n);
+  }
+  aliases.erase(best);
+  std::set<std::string> alias_keys = {NameKey(best)};
+  json alias_list = json::array();
+  for (const std::string& a : aliases) {
+    if (NameKey(a) == NameKey(best)) continue;
+    alias_list.push_back(a);
+    alias_keys.insert(NameKey(a));
+  }
+  json record = {{"name", best}, {"type", type}, {"aliases", alias_list}, {"documents", mentions.size()},
+                 {"authority", authority}};
+  batch->Put(graph.nodes, node, record.dump());
+  for (const std::string& k : alias_keys) batch->Put(graph.aliases, keys::AliasKey(k, node), "");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
+  rocksdb::WriteBatch batch;
+  std::set<std::string> entities, dates;
+  DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.doc_edges, std::string(id.Bytes()), [&](std::string_view key, std::string_view) {
+    keys::EdgeParts e;
+    if (!keys::ParseDocEdgeKey(key, &e)) return true;
+    batch.Delete(graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc));
+    batch.Delete(graph.edges_in, keys::EdgeInKey(e.dst, e.type, e.src, e.doc));
+    batch.Delete(graph.doc_edges, std::string(key));
+    for (const std::string* node : {&e.src, &e.dst}) {
+      char kind = (*node)[0];
+      if (IsEntityKind(kind)) entities.insert(*node);
+      else if (kind == 'T') dates.insert(*node);
+      else if (kind == 'R' || kind == 'F' || kind == 'C') batch.Delete(graph.nodes, *node);  // items belong to one document
+    }
+    return true;
+  }));
+  batch.Delete(graph.nodes, keys::DocumentNodeKey(id));
+  DOSSIER_RETURN_IF_ERROR(FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &batch)));
+  // Shared nodes are rebuilt from what is left (reads see the batch above).
+  rocksdb::WriteBatch refresh;
+  for (const std::string& node : entities) DOSSIER_RETURN_IF_ERROR(RefreshEntity(graph, node, &refresh));
+  for (const std::string& date : dates) {
+    bool used = false;
+    DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.edges_in, date, [&](std::string_view, std::string_view) {
+      used = true;
+      return false;
+    }));
+    if (!used) refresh.Delete(graph.nodes, date);
+  }
+  return FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &refresh));
+}
+
+Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const std::string& title,
+                          const std::vector<std::string>& facts, const std::string& extractor) {
+  DOSSIER_RETURN_IF_ERROR(RemoveDocumentGraph(graph, id));
+  rocksdb::WriteBatch batch;
+  const std::string doc_node = keys::DocumentNodeKey(id);
+  std::set<std::string> entities;
+  auto add_edge = [&](const std::string& src, EdgeType type, const std::string& dst, const json& evidence) {
+    json full = evidence;
+    full["extractor"] = extractor;
+    batch.Put(graph.edges, keys::EdgeKey(src, type, dst, id), full.dump());
+    batch.Put(graph.edges_in, keys::EdgeInKey(dst, type, src, id), "");
+    batch.Put(graph.doc_edges, keys::DocEdgeKey(id, src, type, dst), "");
+  };
+  batch.Put(graph.nodes, doc_node, json({{"title", title}, {"document", id.ToHex()}}).dump());
+
+  // Entities first: names and aliases of this document resolve to node keys.
+  std::map<std::string, std::string> node_of_name;  // NameKey(name or alias) -> node
+  std::vector<json> parsed;
+  for (const std::string& text : facts) {
+    json fact = json::parse(text, nullptr, false);
+    if (!fact.is_discarded() && fact.is_object()) parsed.push_back(std::move(fact));
+  }
+  for (const json& fact : parsed) {
+    if (fact.value("kind", "") != "entity") continue;
+    const std::string name = fact.value("name", "");
+    if (name.empty()) continue;
+    const std::string node = keys::NodeKey(KindOfEntityType(fact.value("type", "")), HashBytes(NameKey(name)));
+    node_of_name[NameKey(name)] = node;
+    for (const auto& alias : fact.value("aliases", json::array())) node_of_name.emplace(NameKey(alias.get<std::string>()), node);
+    json pages = json::array();
+    std::set<uint32_t> seen;
+    json first_span = nullptr;
+    for (const auto& m : fact.value("mentions", json::array())) {
+      if (first_span.is_null()) first_span = m;
+      if (seen.insert(m.value("page", 0u)).second) pages.push_back(m.value("page", 0u));
+    }
+    add_edge(doc_node, EdgeType::kMentions, node,
+             {{"name", name}, {"type", fact.value("type", "")}, {"aliases", fact.value("aliases", json::array())},
+              {"authority", fact.value("authority", false)}, {"pages", pages},
+              {"mentions", fact.value("mentions", json::array()).size()}, {"first", first_span}});
+    entities.insert(node);
+  }
+  auto entity_node = [&](const std::string& name) -> std::string {
+    auto it = node_of_name.find(NameKey(name));
+    if (it != node_of_name.end()) return it->second;
+    return keys::NodeKey(NodeKind::kOrganisation, HashBytes(NameKey(name)));
+  };
+  for (const json& fact : parsed) {
+    const std::string kind = fact.value("kind", "");
+    if (kind == "entity" && fact.contains("part_of") && fact["part_of"].is_string()) {
+      const std::string child = entity_node(fact.value("name", ""));
+      const std::string parent = entity_node(fact["part_of"].get<std::string>());
+      if (!node_of_name.count(NameKey(fact["part_of"].get<std::string>()))) {
+        // A parent named only by the authority file (e.g. "United Nations"): it is stated here too.
+        add_edge(doc_node, EdgeType::kMentions, parent,
+                 {{"name", fact["part_of"]}, {"type", "organisation"}, {"aliases", json::array()},
+                  {"authority", true}, {"pages", json::array()}, {"mentions", 0}, {"first", nullptr}});
+        node_of_name[NameKey(fact["part_of"].get<std::string>())] = parent;
+        entities.insert(parent);
+      }
+      add_edge(child, EdgeType::kPartOf, parent, {{"stated_by", fact.value("authority", false) ? "authority" : "text"}});
+    } else if (kind == "item") {
+      const std::string item_type = fact.value("item_type", "recommendation");
+      const std::string number = fact.value("number", "");
+      const std::string node = keys::NodeKey(KindOfItemType(item_type), HashBytes(id.ToHex() + "|" + item_type + "|" + number + "|" +
+                                                                                   std::to_string(fact.value("start", 0))));
+      json record = {{"item_type", item_type}, {"number", number}, {"text", fact.value("text", "")},
+                     {"document", id.ToHex()}, {"page", fact.value("page", 0)}};
+      if (item_type == "recommendation") {
+        record["responsible"] = fact.value("responsible", json::array());
+        record["due"] = fact.contains("due") ? fact["due"] : json(nullptr);
+        for (const auto& who : record["responsible"]) {
+          add_edge(node, EdgeType::kResponsible, entity_node(who.get<std::string>()), {{"page", fact.value("page", 0)}});
+        }
+        if (record["due"].is_string()) {
+          const std::string due = record["due"];
+          const std::string date_node = keys::NodeKey(NodeKind::kDate, HashBytes(due));
+          batch.Put(graph.nodes, date_node, json({{"value", due}}).dump());
+          add_edge(node, EdgeType::kDue, date_node, {{"page", fact.value("page", 0)}});
+        }
+      }
+      batch.Put(graph.nodes, node, record.dump());
+      add_edge(doc_node, EdgeType::kContains, node, {{"page", fact.value("page", 0)}, {"start", fact.value("start", 0)},
+                                                     {"end", fact.value("end", 0)}});
+    } else if (kind == "date") {
+      const std::string value = fact.value("value", "");
+      if (value.empty()) continue;
+      const std::string date_node = keys::NodeKey(NodeKind::kDate, HashBytes(value));
+      batch.Put(graph.nodes, date_node, json({{"value", value}, {"precision", fact.value("precision", "")}}).dump());
+      add_edge(doc_node, EdgeType::kStatesDate, date_node, {{"text", fact.value("text", "")}, {"page", fact.value("page", 0)},
+                                                            {"start", fact.value("start", 0)}});
+    }
+  }
+  DOSSIER_RETURN_IF_ERROR(FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &batch)));
+  rocksdb::WriteBatch refresh;
+  for (const std::string& node : entities) DOSSIER_RETURN_IF_ERROR(RefreshEntity(graph, node, &refresh));
+  return FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &refresh));
+}
+
+Result<std::optional<GraphNode>> ReadNode(const GraphColumns& graph, const std::string& node_key) {
+  std::string value;
+  rocksdb::Status s = graph.db->Get(rocksdb::ReadOptions(), graph.nodes, node_key, &value);
+  if (s.IsNotFound()) return std::optional<GraphNode>();
+  DOSSIER_RETURN_IF_ERROR(FromRocks(graph, s));
+  json record = json::parse(value, nullptr, false);
+  if (record.is_discarded()) return Status::DataLoss(graph.data_dir + ": graph node " + keys::NodeKeyToText(node_key) + " is damaged");
+  return std::optional<GraphNode>(GraphNode{keys::NodeKeyToText(node_key), KindName(node_key[0]), std::move(record)});
+}
+
+Result<std::vector<GraphNode>> ReadNodesOfKind(const GraphColumns& graph, char kind, uint32_t limit, uint32_t offset) {
+  std::vector<GraphNode> out;
+  uint32_t skipped = 0;
+  DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.nodes, std::string(1, kind), [&](std::string_view key, std::string_view value) {
+    if (skipped < offset) {
+      ++skipped;
+      return true;
+    }
+    json record = json::parse(value, nullptr, false);
+    if (!record.is_discarded()) out.push_back({keys::NodeKeyToText(key), KindName(kind), std::move(record)});
+    return out.size() < limit;
+  }));
+  return out;
+}
+
+Result<std::vector<std::string>> FindNodesByName(const GraphColumns& graph, std::string_view name) {
+  std::vector<std::string> out;
+  std::string prefix = NameKey(name);
+  if (prefix.empty()) return out;
+  prefix.push_back('\0');
+  DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.aliases, prefix, [&](std::string_view key, std::string_view) {
+    out.emplace_back(key.substr(prefix.size()));
+    return true;
+  }));
+  return out;
+}
+
+Result<std::vector<GraphEdge>> ReadEdges(const GraphColumns& graph, const std::string& node_key, bool outgoing,
+                                         int edge_type) {
+  std::vector<GraphEdge> out;
+  std::string prefix = node_key;
+  if (edge_type > 0) prefix.push_back(static_cast<char>(edge_type));
+  std::vector<keys::EdgeParts> found;
+  DOSSIER_RETURN_IF_ERROR(Scan(graph, outgoing ? graph.edges : graph.edges_in, prefix, [&](std::string_view key, std::string_view) {
+    keys::EdgeParts parts;
+    if (outgoing ? keys::ParseEdgeKey(key, &parts) : keys::ParseEdgeInKey(key, &parts)) found.push_back(parts);
+    return true;
+  }));
+  for (const keys::EdgeParts& e : found) {
+    std::string value;
+    graph.db->Get(rocksdb::ReadOptions(), graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc), &value);
+    json evidence = json::parse(value, nullptr, false);
+    out.push_back({keys::NodeKeyToText(e.src), std::string(keys::EdgeTypeName(e.type)), keys::NodeKeyToText(e.dst),
+                   e.doc.ToHex(), evidence.is_discarded() ? json::object() : evidence});
+  }
+  return out;
+}
+
+}  // namespace dossier

@@ -1,0 +1,45 @@
+// The knowledge graph in RocksDB (internal to core): writing a document's
+// contribution from its facts, removing it exactly, and reading nodes and edges.
+// Key layouts are in keys.h.
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "dossier/document.h"
+#include "dossier/graph.h"
+#include "dossier/status.h"
+
+namespace dossier {
+
+struct GraphColumns {
+  rocksdb::DB* db = nullptr;
+  rocksdb::ColumnFamilyHandle* nodes = nullptr;
+  rocksdb::ColumnFamilyHandle* edges = nullptr;
+  rocksdb::ColumnFamilyHandle* edges_in = nullptr;
+  rocksdb::ColumnFamilyHandle* doc_edges = nullptr;
+  rocksdb::ColumnFamilyHandle* aliases = nullptr;
+  std::string data_dir;  // for messages
+};
+
+// Replaces everything `id` contributed to the graph with what `facts` say.
+// Idempotent: running it again after a crash gives the same graph.
+Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const std::string& title,
+                          const std::vector<std::string>& facts, const std::string& extractor);
+// Removes everything `id` contributed; entities and dates it alone mentioned go too.
+Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id);
+
+// ---- reading ----
+Result<std::optional<GraphNode>> ReadNode(const GraphColumns& graph, const std::string& node_key);
+// Nodes of one kind letter (keys.h NodeKind), in key order.
+Result<std::vector<GraphNode>> ReadNodesOfKind(const GraphColumns& graph, char kind, uint32_t limit, uint32_t offset);
+// Entity node keys whose name or alias has this NameKey.
+Result<std::vector<std::string>> FindNodesByName(const GraphColumns& graph, std::string_view name);
+// Edges leaving (outgoing) or reaching (incoming) a node, optionally of one type.
+Result<std::vector<GraphEdge>> ReadEdges(const GraphColumns& graph, const std::string& node_key, bool outgoing,
+                                         int edge_type /* 0 = any */);
+
+}  // namespace dossier
