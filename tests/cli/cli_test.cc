@@ -133,8 +133,57 @@ TEST_F(CliTest, ExitCodesAndErrorsForUsersMistakes) {
   EXPECT_NE(bad_limit.err.find("limit: must be between 1 and 1000"), std::string::npos) << bad_limit.err;
 }
 
+TEST_F(CliTest, GraphCommandsAnswerWhoMustActAndByWhen) {
+  MakePdf(in_ / "review.pdf",
+          "Review of the School Meals Programme\nThe Agency for Rural Development (ARD) and its Nutrition Unit.\n\n"
+          "RECOMMENDATIONS\n1. The ARD Nutrition Unit should publish menus by 30 June 2021.\n"
+          "2. ARD should audit suppliers before March 2022.\f",
+          {.title = "Review of the School Meals Programme", .date = "2021-01-15"});
+  ASSERT_EQ(RunDossier(data_, {"ingest", in_.path()}).exit_code, 0);
+
+  auto entities = RunDossier(data_, {"entities", "--json", "--type", "organisation"});
+  ASSERT_EQ(entities.exit_code, 0) << entities.err;
+  ExpectValid("entities.schema.json", entities.out);
+  EXPECT_NE(entities.out.find("Agency for Rural Development"), std::string::npos);
+
+  auto entity = RunDossier(data_, {"entity", "--json", "ARD"});
+  ASSERT_EQ(entity.exit_code, 0) << entity.err;
+  ExpectValid("entity.schema.json", entity.out);
+  auto detail = nlohmann::json::parse(entity.out);
+  EXPECT_EQ(detail["name"], "Agency for Rural Development");
+  ASSERT_EQ(detail["units"].size(), 1u);
+  EXPECT_EQ(detail["units"][0]["name"], "ARD Nutrition Unit");
+
+  auto overdue = RunDossier(data_, {"recommendations", "--json", "--responsible", "ARD", "--overdue-as-of", "2021-12-31"});
+  ASSERT_EQ(overdue.exit_code, 0) << overdue.err;
+  ExpectValid("recommendations.schema.json", overdue.out);
+  auto recs = nlohmann::json::parse(overdue.out)["recommendations"];
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0]["number"], "1");
+  EXPECT_EQ(recs[0]["due"], "2021-06-30");
+  EXPECT_EQ(recs[0]["responsible"], nlohmann::json::array({"ARD Nutrition Unit"}));
+
+  auto human = RunDossier(data_, {"recommendations", "--due-before", "2022-12-31"});
+  EXPECT_NE(human.out.find("Recommendation 2"), std::string::npos) << human.out;
+  EXPECT_NE(human.out.find("due:         2022-03"), std::string::npos) << human.out;
+  auto bad = RunDossier(data_, {"recommendations", "--due-before", "June 2021"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("due-before: expected a date as YYYY-MM-DD"), std::string::npos);
+
+  auto neighbors = RunDossier(data_, {"graph", "neighbors", "--json", "--depth", "2", detail["id"].get<std::string>()});
+  ASSERT_EQ(neighbors.exit_code, 0) << neighbors.err;
+  ExpectValid("neighbors.schema.json", neighbors.out);
+
+  auto exported = RunDossier(data_, {"export", "--format", "jsonl"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  ExpectValid("export-record.schema.json", exported.out.substr(0, exported.out.find('\n')));
+  auto unknown = RunDossier(data_, {"entity", "Nobody At All"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("no entity named 'Nobody At All'"), std::string::npos);
+}
+
 TEST(SchemaTest, ShippedManifestsMatchTheManifestSchema) {
-  for (const char* name : {"pdf", "text"}) {
+  for (const char* name : {"pdf", "text", "entities"}) {
     std::string manifest = std::string(DOSSIER_SOURCE_DIR) + "/plugins/" + name + "/" + name + ".plugin.json";
     EXPECT_EQ(SchemaErrors("plugin-manifest.schema.json", manifest), "") << manifest;
   }

@@ -297,9 +297,25 @@ Result<json> QueryService::Recommendations(const RecommendationFilter& filter) c
       responsible_ids.push_back(edge.target);
       matches |= wanted.count(edge.target) > 0;
     }
+    // The same recommendation in other documents, in either direction.
+    json linked = json::array();
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> incoming, store_->GraphEdges(item.id, false, "same_as"));
+    std::set<std::string> linked_ids;
+    for (const GraphEdge& edge : edges) {
+      if (edge.type == "same_as") linked_ids.insert(edge.target);
+    }
+    for (const GraphEdge& edge : incoming) linked_ids.insert(edge.source);
+    for (const std::string& other_id : linked_ids) {
+      DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> other, store_->GetGraphNode(other_id));
+      if (!other) continue;
+      linked.push_back({{"id", other->id}, {"document", other->record.value("document", "")},
+                        {"number", other->record.value("number", "")}, {"due", other->record.value("due", json(nullptr))},
+                        {"responsible", other->record.value("responsible", json::array())}});
+    }
     if (!matches) continue;
     json rec = NodeToJson(item);
     rec["responsible_ids"] = responsible_ids;
+    rec["linked"] = linked;
     Result<std::optional<DocumentSummary>> doc = store_->GetDocument(DocumentId::FromHex(r.value("document", "")).value());
     if (doc.ok() && *doc) {
       rec["title"] = (*doc)->title;

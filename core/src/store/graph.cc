@@ -57,6 +57,12 @@ std::string KindName(char kind) {
 
 bool IsEntityKind(char kind) { return kind == 'O' || kind == 'P' || kind == 'X'; }
 
+// Items whose text opens with the same words are the same item (a memo or a
+// response restating a report's recommendation): they share this alias key.
+std::string ItemTextKey(const std::string& item_type, const std::string& text) {
+  return item_type + "|" + NameKey(text).substr(0, 160);
+}
+
 // The prefix scan helper: calls `visit(key, value)` for keys starting with `prefix`.
 template <typename Visit>
 Status Scan(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf, const std::string& prefix, Visit visit) {
@@ -137,7 +143,7 @@ Status RefreshEntity(const GraphColumns& graph, const std::string& node, rocksdb
 
 Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
   rocksdb::WriteBatch batch;
-  std::set<std::string> entities, dates;
+  std::set<std::string> entities, dates, items;
   DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.doc_edges, std::string(id.Bytes()), [&](std::string_view key, std::string_view) {
     keys::EdgeParts e;
     if (!keys::ParseDocEdgeKey(key, &e)) return true;
@@ -148,10 +154,32 @@ Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
       char kind = (*node)[0];
       if (IsEntityKind(kind)) entities.insert(*node);
       else if (kind == 'T') dates.insert(*node);
-      else if (kind == 'R' || kind == 'F' || kind == 'C') batch.Delete(graph.nodes, *node);  // items belong to one document
+      else if ((kind == 'R' || kind == 'F' || kind == 'C') && e.type == EdgeType::kContains) items.insert(*node);
     }
     return true;
   }));
+  // Items belong to one document: they go with it, with the links other
+  // documents made to them (same_as) and their text alias.
+  for (const std::string& item : items) {
+    batch.Delete(graph.nodes, item);
+    std::string value;
+    if (graph.db->Get(rocksdb::ReadOptions(), graph.nodes, item, &value).ok()) {
+      json record = json::parse(value, nullptr, false);
+      if (!record.is_discarded()) {
+        batch.Delete(graph.aliases, keys::AliasKey(ItemTextKey(record.value("item_type", ""), record.value("text", "")), item));
+      }
+    }
+    for (bool outgoing : {true, false}) {
+      DOSSIER_RETURN_IF_ERROR(Scan(graph, outgoing ? graph.edges : graph.edges_in, item, [&](std::string_view key, std::string_view) {
+        keys::EdgeParts e;
+        if (!(outgoing ? keys::ParseEdgeKey(key, &e) : keys::ParseEdgeInKey(key, &e)) || e.doc == id) return true;
+        batch.Delete(graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc));
+        batch.Delete(graph.edges_in, keys::EdgeInKey(e.dst, e.type, e.src, e.doc));
+        batch.Delete(graph.doc_edges, keys::DocEdgeKey(e.doc, e.src, e.type, e.dst));
+        return true;
+      }));
+    }
+  }
   batch.Delete(graph.nodes, keys::DocumentNodeKey(id));
   DOSSIER_RETURN_IF_ERROR(FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &batch)));
   // Shared nodes are rebuilt from what is left (reads see the batch above).
@@ -250,6 +278,22 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
         }
       }
       batch.Put(graph.nodes, node, record.dump());
+      const std::string text_key = ItemTextKey(item_type, fact.value("text", ""));
+      batch.Put(graph.aliases, keys::AliasKey(text_key, node), "");
+      // The same item stated in another document.
+      std::string prefix = text_key;
+      prefix.push_back('\0');
+      DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.aliases, prefix, [&](std::string_view key, std::string_view) {
+        std::string other(key.substr(prefix.size()));
+        std::string value;
+        if (other != node && graph.db->Get(rocksdb::ReadOptions(), graph.nodes, other, &value).ok()) {
+          json other_record = json::parse(value, nullptr, false);
+          if (!other_record.is_discarded() && other_record.value("document", "") != id.ToHex()) {
+            add_edge(node, EdgeType::kSameAs, other, {{"by", "text"}, {"number", other_record.value("number", "")}});
+          }
+        }
+        return true;
+      }));
       add_edge(doc_node, EdgeType::kContains, node, {{"page", fact.value("page", 0)}, {"start", fact.value("start", 0)},
                                                      {"end", fact.value("end", 0)}});
     } else if (kind == "date") {

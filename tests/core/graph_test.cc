@@ -1,0 +1,204 @@
+// Tests of the knowledge graph: nodes and edges from facts, shared entities,
+// exact replacement and removal, same_as links, and the graph queries.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "dossier/graph.h"
+#include "dossier/query_service.h"
+#include "dossier/store.h"
+#include "dossier/text.h"
+#include "extract.h"
+#include "support/test_support.h"
+
+namespace dossier {
+namespace {
+
+using nlohmann::json;
+using testing::TempDir;
+
+Document DocWithFacts(const std::string& content_key, const std::vector<json>& facts) {
+  Document doc;
+  doc.id = DocumentId::FromHex(Sha256Hex(content_key).substr(0, 16)).value();
+  doc.mime_type = "text/plain";
+  doc.sources = {{"/in/" + content_key + ".txt", 10, 1}};
+  doc.title = "Doc " + content_key;
+  doc.language = "en";
+  doc.pages = {{1, "text of " + content_key, TextSource::kPlainText, -1}};
+  for (const json& f : facts) doc.facts.push_back(f.dump());
+  doc.extractors = {"test 1.0.0"};
+  return doc;
+}
+
+json Entity(const std::string& name, const std::vector<std::string>& aliases = {}, const std::string& part_of = "") {
+  json e = {{"kind", "entity"}, {"type", "organisation"}, {"name", name}, {"aliases", aliases},
+            {"mentions", json::array({{{"page", 1}, {"start", 0}, {"end", 3}}})}};
+  if (!part_of.empty()) e["part_of"] = part_of;
+  return e;
+}
+
+json Recommendation(const std::string& number, const std::string& text, const std::vector<std::string>& who,
+                    const std::string& due) {
+  return {{"kind", "item"}, {"item_type", "recommendation"}, {"number", number}, {"text", text}, {"page", 1},
+          {"start", 0}, {"end", 10}, {"responsible", who}, {"due", due.empty() ? json(nullptr) : json(due)}};
+}
+
+class GraphTest : public ::testing::Test {
+ protected:
+  void SetUp() override { store_ = std::move(Store::Open(dir_ / "data", StoreMode::kReadWrite)).value(); }
+  QueryService Service() { return QueryService(std::shared_ptr<Store>(store_.get(), [](Store*) {})); }
+  size_t Edges(const std::string& node) {
+    size_t n = 0;
+    for (bool out : {true, false}) n += store_->GraphEdges(node, out, "")->size();
+    return n;
+  }
+  std::string EntityId(const std::string& name) {
+    auto ids = store_->FindGraphNodes(name);
+    return ids.ok() && !ids->empty() ? ids->front() : "";
+  }
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(GraphTest, FactsBecomeNodesAndEdgesFoundFromBothEnds) {
+  Document report = DocWithFacts("report", {Entity("Agency for Rural Development", {"ARD"}),
+                                            Entity("ARD Water Division", {}, "Agency for Rural Development"),
+                                            Recommendation("1", "The Water Division should repair the pumps.",
+                                                           {"ARD Water Division"}, "2020-12-31")});
+  ASSERT_TRUE(store_->PutDocument(report).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+
+  std::string agency = EntityId("ARD");
+  ASSERT_FALSE(agency.empty());
+  EXPECT_EQ(agency, EntityId("agency for rural development"));  // names meet by NameKey
+  auto detail = Service().Entity("ARD");
+  ASSERT_TRUE(detail.ok()) << detail.status().ToString();
+  EXPECT_EQ((*detail)["name"], "Agency for Rural Development");
+  ASSERT_EQ((*detail)["units"].size(), 1u);
+  EXPECT_EQ((*detail)["units"][0]["name"], "ARD Water Division");
+  ASSERT_EQ((*detail)["mentioned_in"].size(), 1u);
+  EXPECT_EQ((*detail)["mentioned_in"][0]["document"], report.id.ToHex());
+
+  // The agency's units count as the agency when asking who must act.
+  RecommendationFilter filter;
+  filter.responsible = "Agency for Rural Development";
+  auto recs = Service().Recommendations(filter);
+  ASSERT_TRUE(recs.ok()) << recs.status().ToString();
+  ASSERT_EQ((*recs)["recommendations"].size(), 1u);
+  EXPECT_EQ((*recs)["recommendations"][0]["due"], "2020-12-31");
+  filter.overdue_as_of = "2021-01-01";
+  EXPECT_EQ((*Service().Recommendations(filter))["recommendations"].size(), 1u);
+  filter.overdue_as_of = "2020-12-31";
+  EXPECT_EQ((*Service().Recommendations(filter))["recommendations"].size(), 0u);
+  filter.overdue_as_of = "31/12/2020";
+  EXPECT_EQ(Service().Recommendations(filter).status().code(), StatusCode::kInvalidArgument);
+
+  auto around = Service().Neighbors("D:" + report.id.ToHex(), 2, "");
+  ASSERT_TRUE(around.ok());
+  EXPECT_GE((*around)["edges"].size(), 5u);  // mentions x2, contains, responsible, due, part_of
+  EXPECT_EQ(Service().Neighbors("D:" + report.id.ToHex(), 4, "").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Service().Neighbors("Z:00", 1, "").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(GraphTest, SharedEntitiesLiveUntilTheirLastMentionGoes) {
+  Document a = DocWithFacts("a", {Entity("Ministry of Health", {"MoH"})});
+  Document b = DocWithFacts("b", {Entity("Ministry of Health", {"MINSA"})});
+  ASSERT_TRUE(store_->PutDocument(a).ok());
+  ASSERT_TRUE(store_->PutDocument(b).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  std::string ministry = EntityId("Ministry of Health");
+  ASSERT_FALSE(ministry.empty());
+  EXPECT_EQ(EntityId("MINSA"), ministry);
+  EXPECT_EQ((*store_->GetGraphNode(ministry))->record["documents"], 2);
+
+  ASSERT_TRUE(store_->RemoveDocument(b.id).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  ASSERT_TRUE(store_->GetGraphNode(ministry)->has_value());
+  EXPECT_EQ((*store_->GetGraphNode(ministry))->record["documents"], 1);
+  EXPECT_EQ(EntityId("MINSA"), "");  // b's alias went with b
+  EXPECT_EQ(EntityId("MoH"), ministry);
+
+  ASSERT_TRUE(store_->RemoveDocument(a.id).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  EXPECT_FALSE(store_->GetGraphNode(ministry)->has_value());
+  EXPECT_EQ(EntityId("Ministry of Health"), "");
+  EXPECT_EQ(Edges(ministry), 0u);
+  EXPECT_EQ(Edges("D:" + a.id.ToHex()), 0u);
+}
+
+TEST_F(GraphTest, ReapplyingADocumentReplacesItsContributionExactly) {
+  Document doc = DocWithFacts("v", {Entity("Old Office"), Recommendation("1", "Old text here.", {"Old Office"}, "")});
+  ASSERT_TRUE(store_->PutDocument(doc).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  const std::string node = "D:" + doc.id.ToHex();
+  EXPECT_EQ(Edges(node), 2u);  // mentions, contains
+
+  doc.facts.clear();
+  doc.facts.push_back(Entity("New Office").dump());
+  ASSERT_TRUE(store_->PutDocument(doc).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  EXPECT_EQ(Edges(node), 1u);
+  EXPECT_EQ(EntityId("Old Office"), "");
+  EXPECT_FALSE(EntityId("New Office").empty());
+  EXPECT_EQ((*Service().Recommendations({}))["recommendations"].size(), 0u);
+}
+
+TEST_F(GraphTest, TheSameRecommendationInTwoDocumentsIsLinkedBothWays) {
+  const std::string text = "The regional office should convene a meeting of all missions in the region.";
+  Document report = DocWithFacts("report", {Recommendation("1", text, {}, "")});
+  Document memo = DocWithFacts("memo", {Recommendation("1", text, {"Regional Office"}, "2001-08-31"),
+                                        Entity("Regional Office")});
+  ASSERT_TRUE(store_->PutDocument(report).ok());
+  ASSERT_TRUE(store_->PutDocument(memo).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  RecommendationFilter of_report;
+  of_report.document = report.id.ToHex();
+  auto recs = Service().Recommendations(of_report);
+  ASSERT_TRUE(recs.ok()) << recs.status().ToString();
+  ASSERT_EQ((*recs)["recommendations"].size(), 1u);
+  const json& linked = (*recs)["recommendations"][0]["linked"];
+  ASSERT_EQ(linked.size(), 1u);
+  EXPECT_EQ(linked[0]["due"], "2001-08-31");  // who must act, and by when, from the memo
+  EXPECT_EQ(linked[0]["responsible"], json::array({"Regional Office"}));
+
+  ASSERT_TRUE(store_->RemoveDocument(memo.id).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  recs = Service().Recommendations(of_report);
+  EXPECT_EQ((*recs)["recommendations"][0]["linked"].size(), 0u);
+}
+
+// The reopen repairs the pending document by applying its graph again: that
+// must converge to the same graph, not duplicate it.
+TEST_F(GraphTest, RepairAfterAKillReappliesTheGraphWithoutDuplicates) {
+  Document doc = DocWithFacts("crash", {Entity("Survivor Agency")});
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    auto store = Store::Open(dir_ / "other", StoreMode::kReadWrite);
+    if (!store.ok() || !(*store)->PutDocument(doc).ok()) ::_exit(1);
+    ::_exit(0);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  auto reopened = Store::Open(dir_ / "other", StoreMode::kReadWrite);
+  ASSERT_TRUE(reopened.ok());
+  auto ids = (*reopened)->FindGraphNodes("Survivor Agency");
+  ASSERT_TRUE(ids.ok());
+  ASSERT_EQ(ids->size(), 1u);
+  EXPECT_EQ((*reopened)->GraphEdges(ids->front(), false, "")->size(), 1u);
+  EXPECT_EQ((*(*reopened)->GetGraphNode(ids->front()))->record["documents"], 1);
+  EXPECT_EQ((*reopened)->Stats()->pending, 0u);
+}
+
+TEST(NameKeyAgreementTest, CoreAndPluginFoldNamesAlike) {
+  for (const char* name : {"The Migration  Management-Services\nDepartment", "Organización Internacional",
+                           "OFFICE OF THE INSPECTOR GENERAL", "l'Unité d'évaluation", "Ministère de la Santé",
+                           "UN-Habitat", "Gavi, the Vaccine Alliance", "Straße & Co."}) {
+    EXPECT_EQ(NameKey(name), dossier_entities::NameKey(name)) << name;
+  }
+}
+
+}  // namespace
+}  // namespace dossier
