@@ -100,7 +100,47 @@ NumericOrder GuessNumericOrder(std::string_view text) {
   return month_first > day_first ? NumericOrder::kMonthFirst : NumericOrder::kDayFirst;
 }
 
+namespace {
+std::vector<DateMention> FindDatesIn(std::string_view text, NumericOrder order);
+}  // namespace
+
+// Every date form holds a four-digit year, so the patterns run only on
+// windows around four-digit numbers (most of a report has none).
 std::vector<DateMention> FindDates(std::string_view text, NumericOrder order) {
+  std::vector<DateMention> out;
+  size_t window_start = std::string_view::npos, window_end = 0;
+  auto flush = [&] {
+    if (window_start == std::string_view::npos) return;
+    for (DateMention& d : FindDatesIn(text.substr(window_start, window_end - window_start), order)) {
+      d.start += window_start;
+      d.end += window_start;
+      out.push_back(std::move(d));
+    }
+    window_start = std::string_view::npos;
+  };
+  for (size_t i = 0; i + 4 <= text.size(); ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) continue;
+    size_t j = i;
+    while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
+    if (j - i == 4) {
+      // From the start of the line or 48 bytes back (at a space), to 12 bytes on.
+      size_t from = i > 48 ? i - 48 : 0;
+      while (from > 0 && text[from - 1] != ' ' && text[from - 1] != '\n') --from;
+      size_t to = std::min(text.size(), j + 12);
+      while (to < text.size() && text[to] != ' ' && text[to] != '\n') ++to;
+      if (window_start != std::string_view::npos && from > window_end) flush();
+      if (window_start == std::string_view::npos) window_start = from;
+      window_end = std::max(window_end, to);
+    }
+    i = j;
+  }
+  flush();
+  return out;
+}
+
+namespace {
+
+std::vector<DateMention> FindDatesIn(std::string_view text, NumericOrder order) {
   std::vector<DateMention> found;
   std::vector<std::pair<size_t, size_t>> taken;
   auto overlaps = [&](size_t start, size_t end) {
@@ -202,5 +242,7 @@ std::vector<DateMention> FindDates(std::string_view text, NumericOrder order) {
   std::sort(found.begin(), found.end(), [](const DateMention& a, const DateMention& b) { return a.start < b.start; });
   return found;
 }
+
+}  // namespace
 
 }  // namespace dossier_entities

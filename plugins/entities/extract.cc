@@ -23,6 +23,29 @@ using nlohmann::json;
 // ---------------------------------------------------------------- names
 
 std::string NameKey(std::string_view name) {
+  // ASCII fast path (most names): the same result as the ICU path below.
+  if (std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    std::string out;
+    out.reserve(name.size());
+    bool space = false;
+    for (char c : name) {
+      if (std::isalnum(static_cast<unsigned char>(c)) || c == '&') {
+        if (space && !out.empty()) out.push_back(' ');
+        space = false;
+        out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      } else {
+        space = true;
+      }
+    }
+    for (std::string_view article : {"the ", "la ", "el ", "le ", "les ", "los ", "las ", "l "}) {
+      if (out.rfind(article, 0) == 0) {
+        out.erase(0, article.size());
+        break;
+      }
+    }
+    return out;
+  }
+
   icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
@@ -98,8 +121,15 @@ bool Authority::LoadFile(const std::string& path, std::string* error) {
     entry.name = entry.names.front();
     size_t index = entries_.size();
     for (const std::string& n : entry.names) {
-      by_name_.emplace(NameKey(n), index);
-      max_name_tokens_ = std::max(max_name_tokens_, Split(NameKey(n), ' ').size());
+      const std::string key = NameKey(n);
+      by_name_.emplace(key, index);
+      std::vector<std::string> words = Split(key, ' ');
+      max_name_tokens_ = std::max(max_name_tokens_, words.size());
+      std::string prefix;
+      for (const std::string& w : words) {
+        prefix += (prefix.empty() ? "" : " ") + w;
+        name_prefixes_.insert(prefix);
+      }
     }
     for (const std::string& a : entry.acronyms) by_acronym_.emplace(a, index);
     entries_.push_back(std::move(entry));
@@ -663,13 +693,21 @@ void FindNamedBodies(PageTokens& page, EntityTable& table) {
       }
     }
 
-    // The longest name from the authority file starting here.
-    const size_t max_tokens = table.authority().max_name_tokens() * 2;
+    // The longest name from the authority file starting here, word by word
+    // over token keys while some name still starts with the words so far.
     int best_end = -1;
-    for (int end = i + 1, words = 0; end <= n && words < static_cast<int>(max_tokens); ++end) {
-      if (!tokens[end - 1].word) break;
-      ++words;
-      if (table.authority().FindByName(Surface(page.text, tokens, i, end))) best_end = end;
+    {
+      std::string so_far;
+      for (int end = i + 1; end <= n; ++end) {
+        const Token& t = tokens[end - 1];
+        if (!t.word) {
+          if (t.text == "," || t.text == "'" || t.text == "’" || t.text == "-" || t.text == "&") continue;
+          break;
+        }
+        so_far += (so_far.empty() ? "" : " ") + t.key;
+        if (!table.authority().IsNamePrefix(so_far)) break;
+        if (table.authority().FindByKey(so_far)) best_end = end;
+      }
     }
     if (best_end > 0) {
       const Authority::Entry* known = table.authority().FindByName(Surface(page.text, tokens, i, best_end));
@@ -925,8 +963,11 @@ std::vector<Item> FindItems(const std::vector<PageTokens>& pages) {
         // blank lines separate paragraphs but do not end an item in a PDF text layer
       } else if (EndsItem(content)) {
         close();
-      } else if (auto dates = FindDates(content, NumericOrder::kDayFirst);
-                 dates.size() == 1 && dates[0].start == 0 && dates[0].end >= content.size() - 1) {
+      } else if (content.size() < 40 && std::isdigit(static_cast<unsigned char>(content.back())) &&
+                 [&] {
+                   auto dates = FindDates(content, NumericOrder::kDayFirst);
+                   return dates.size() == 1 && dates[0].start == 0 && dates[0].end >= content.size() - 1;
+                 }()) {
         close();  // a date alone on its line is a table cell, not the item's text
       } else if (ParseItemStart(line, &start) && (!start.type.empty() || !section.empty()) &&
                  !IsHeadingLine(line.substr(start.text_offset))) {

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,8 +29,15 @@ class Authority {
   const Entry* FindByAcronym(std::string_view acronym) const;
   size_t size() const { return entries_.size(); }
   size_t max_name_tokens() const { return max_name_tokens_; }
+  // True when some name's key starts with these whole words.
+  bool IsNamePrefix(const std::string& key_prefix) const { return name_prefixes_.count(key_prefix) > 0; }
+  const Entry* FindByKey(const std::string& key) const {
+    auto it = by_name_.find(key);
+    return it == by_name_.end() ? nullptr : &entries_[it->second];
+  }
 
  private:
+  std::set<std::string> name_prefixes_;
   std::vector<Entry> entries_;
   std::map<std::string, size_t> by_name_;
   std::map<std::string, size_t> by_acronym_;

@@ -11,6 +11,7 @@
 #include <unicode/unistr.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -47,6 +48,29 @@ std::string NormalizeText(std::string_view text) {
 }
 
 std::string NameKey(std::string_view name) {
+  // ASCII fast path (most names): the same result as the ICU path below.
+  if (std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    std::string out;
+    out.reserve(name.size());
+    bool space = false;
+    for (char c : name) {
+      if (std::isalnum(static_cast<unsigned char>(c)) || c == '&') {
+        if (space && !out.empty()) out.push_back(' ');
+        space = false;
+        out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      } else {
+        space = true;
+      }
+    }
+    for (std::string_view article : {"the ", "la ", "el ", "le ", "les ", "los ", "las ", "l "}) {
+      if (out.rfind(article, 0) == 0) {
+        out.erase(0, article.size());
+        break;
+      }
+    }
+    return out;
+  }
+
   icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
