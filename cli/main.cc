@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -134,6 +135,17 @@ int RunSearch(const GlobalOptions& global, const SearchRequest& request, bool js
   }
   std::cout << (response->total_exact ? "" : "about ") << response->total << " document(s) match; showing "
             << response->offset + 1 << "–" << response->offset + response->hits.size() << "\n\n";
+  for (const auto& [facet, counts] : response->facets) {
+    if (counts.empty()) continue;
+    std::cout << (facet == "year" ? "by year:    " : "by entity:  ");
+    int shown = 0;
+    for (const auto& [value, count] : counts) {
+      if (shown++ == 8) break;
+      std::cout << value << " (" << count << ")  ";
+    }
+    std::cout << "\n";
+  }
+  std::cout << "\n";
   for (const SearchHit& hit : response->hits) {
     std::cout << hit.rank << ". " << hit.title << "  [" << hit.id.ToHex() << "]\n";
     std::cout << "   page " << hit.page << " (" << TextSourceName(hit.page_source);
@@ -347,6 +359,9 @@ int main(int argc, char** argv) {
   search->add_option("--source", source, "Only pages whose text came from: text_layer, ocr, plain_text")
       ->check(CLI::IsMember({"text_layer", "ocr", "plain_text"}));
   search->add_flag("--json", json, "Print JSON (schemas/search-response.schema.json)");
+  std::string org_filter, year_filter;
+  search->add_option("--org", org_filter, "Only documents mentioning this organisation or programme (name or alias)");
+  search->add_option("--year", year_filter, "Only documents of this year, or of a range: 2019..2024");
 
   std::string which;
   auto* show = app.add_subcommand("show", "Show a document by id or path");
@@ -409,6 +424,16 @@ int main(int argc, char** argv) {
     for (const std::string& w : words) request.query += (request.query.empty() ? "" : " ") + w;
     if (!language.empty()) request.language = language;
     if (!source.empty()) request.text_source = TextSourceFromName(source);
+    if (!org_filter.empty()) request.entity = org_filter;
+    if (!year_filter.empty()) {
+      static const std::regex year_range("(\\d{4})(?:\\.\\.(\\d{4}))?");
+      std::smatch m;
+      if (!std::regex_match(year_filter, m, year_range)) {
+        return Fail(Status::InvalidArgument("--year: expected YYYY or YYYY..YYYY, got '" + year_filter + "'"), json);
+      }
+      request.year_from = std::stoi(m[1]);
+      request.year_to = m[2].matched ? std::stoi(m[2]) : *request.year_from;
+    }
     return RunSearch(global, request, json);
   }
   if (*show) return RunShow(global, which, text, json);

@@ -586,8 +586,13 @@ void FindAcronymDefinitions(PageTokens& page, EntityTable& table) {
       while (start < i && tokens[start].word && (tokens[start].key == "the" || tokens[start].key == "la" ||
                                                  tokens[start].key == "el" || tokens[start].key == "le")) ++start;
       if (start >= i) continue;
-      std::string long_form = Surface(page.text, tokens, start, i);
-      std::string type = TypeOfName(tokens, start, i);
+      // Quotes and commas around the long form are not part of it ("the 'Programa ...' (P)").
+      int last = i;
+      while (last > start && !tokens[last - 1].word) --last;
+      while (start < last && !tokens[start].word) ++start;
+      if (start >= last) continue;
+      std::string long_form = Surface(page.text, tokens, start, last);
+      std::string type = TypeOfName(tokens, start, last);
       const Authority::Entry* known = table.authority().FindByName(long_form);
       if (!known) known = table.authority().FindByAcronym(short_form);
       if (type.empty() && known) type = known->type;

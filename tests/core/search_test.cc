@@ -111,6 +111,27 @@ TEST_F(SearchTest, PaginationAndTotals) {
   EXPECT_EQ(ids.size(), 12u);  // no document twice across pages
 }
 
+TEST_F(SearchTest, EntityAndYearFiltersWithFacets) {
+  // The extractor finds the programme named in the Spanish document.
+  SearchRequest request;
+  request.query = "evaluación OR evaluation OR memorandum OR logistics";
+  request.limit = 50;
+  Result<SearchResponse> all = service_->Search(request);
+  ASSERT_TRUE(all.ok());
+  ASSERT_TRUE(all->facets.count("entity"));
+  ASSERT_TRUE(all->facets.count("year"));
+  EXPECT_EQ(all->facets.at("entity").count("Evaluación del Programa de Alimentación Escolar"), 1u);
+  request.entity = "EVALUACION del programa de alimentacion escolar";  // case and accents do not matter
+  Result<SearchResponse> filtered = service_->Search(request);
+  ASSERT_TRUE(filtered.ok());
+  ASSERT_EQ(filtered->hits.size(), 1u);
+  EXPECT_EQ(filtered->hits[0].language, "es");
+  EXPECT_EQ(Search("org:\"Evaluación del Programa de Alimentación Escolar\"").hits.size(), 1u);
+  request.entity.reset();
+  request.year_from = request.year_to = 1990;
+  EXPECT_EQ(service_->Search(request)->hits.size(), 0u);
+}
+
 TEST_F(SearchTest, BadRequestsNameTheParameter) {
   SearchRequest request;
   request.query = "";

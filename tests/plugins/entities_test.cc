@@ -69,6 +69,11 @@ TEST_F(ExtractTest, SpanishAndFrenchNamesAndTheAuthorityFile) {
   EXPECT_NE(Entity(facts, "United Nations High Commissioner for Refugees"), nullptr) << Names(facts);
 }
 
+TEST_F(ExtractTest, QuotesAroundALongFormAreLeftOut) {
+  auto facts = Run({"It implemented the 'Programa Regional de Migraciones' (PRM) since 1995."});
+  EXPECT_NE(Entity(facts, "Programa Regional de Migraciones"), nullptr) << Names(facts);
+}
+
 TEST_F(ExtractTest, UnitsOfKnownBodiesArePartOfThem) {
   auto facts = Run({"The evaluation was led by IOM Headquarters with the IOM Country Office in Lima.\n"
                     "OCHA\nROLAC chairs the group."});

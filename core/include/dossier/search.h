@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,12 +16,15 @@ inline constexpr size_t kMaxQueryLength = 4096;
 
 struct SearchRequest {
   // Xapian query syntax: AND OR NOT, "phrases", title:word, author:word,
-  // lang:es, source:ocr|text_layer|plain_text, doc:<id>, wild*cards.
+  // lang:es, source:ocr|text_layer|plain_text, doc:<id>, org:"name or alias",
+  // year:2024, wild*cards.
   std::string query;
   uint32_t limit = 10;   // 1..kMaxSearchLimit
   uint32_t offset = 0;
   std::optional<std::string> language;   // filter, ISO 639-1
-  std::optional<TextSource> text_source; // filter on the matching page's source
+  std::optional<TextSource> text_source; // filter: documents with a page from this source
+  std::optional<std::string> entity;     // filter: documents mentioning this organisation or programme (name or alias)
+  std::optional<int> year_from, year_to; // filter: the document's own year, inclusive
 };
 
 // One document in the results, with its best-matching page.
@@ -46,6 +50,9 @@ struct SearchResponse {
   uint64_t total = 0;        // matching documents (estimate unless total_exact)
   bool total_exact = true;
   std::vector<SearchHit> hits;
+  // Counts over the matching documents (up to the first few thousand):
+  // "year" -> {"2001": 3}, "entity" -> {"International Organization for Migration": 5}.
+  std::map<std::string, std::map<std::string, uint64_t>> facets;
 };
 
 }  // namespace dossier

@@ -35,8 +35,10 @@ json ToJson(const SearchResponse& response) {
                     {"ocr_confidence", ConfidenceToJson(hit.ocr_confidence)},
                     {"snippet_html", hit.snippet_html}});
   }
+  json facets = json::object();
+  for (const auto& [facet, counts] : response.facets) facets[facet] = counts;
   return {{"query", response.query}, {"offset", response.offset}, {"limit", response.limit},
-          {"total", response.total}, {"total_exact", response.total_exact}, {"hits", hits}};
+          {"total", response.total}, {"total_exact", response.total_exact}, {"hits", hits}, {"facets", facets}};
 }
 
 json ToJson(const DocumentSummary& s) {

@@ -7,7 +7,10 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
+
+#include "dossier/graph.h"
 
 namespace dossier {
 
@@ -15,6 +18,42 @@ namespace {
 
 constexpr Xapian::valueno kValueDocId = 0;
 constexpr Xapian::valueno kValueLanguage = 2;
+constexpr Xapian::valueno kValueYear = 4;      // the document's own year, "2001"
+constexpr Xapian::valueno kValueEntities = 5;  // organisation and programme names, joined by \x1f
+
+// Counts the entity names of the matching documents (a value holding several).
+class EntityFacetSpy : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document& doc, double) override {
+    const std::string value = doc.get_value(kValueEntities);
+    size_t start = 0;
+    while (start < value.size()) {
+      size_t end = value.find('\x1f', start);
+      if (end == std::string::npos) end = value.size();
+      if (end > start) ++counts[value.substr(start, end - start)];
+      start = end + 1;
+    }
+  }
+  std::map<std::string, uint64_t> counts;
+};
+
+// org:"name" matches documents mentioning an organisation or programme by any of its names.
+class EntityFieldProcessor : public Xapian::FieldProcessor {
+ public:
+  Xapian::Query operator()(const std::string& text) override { return Xapian::Query("XE" + NameKey(text).substr(0, 200)); }
+};
+
+// The most frequent entries of a facet, at most `limit`.
+std::map<std::string, uint64_t> Top(const std::map<std::string, uint64_t>& counts, size_t limit) {
+  std::vector<std::pair<uint64_t, std::string>> sorted;
+  for (const auto& [name, count] : counts) sorted.emplace_back(count, name);
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  std::map<std::string, uint64_t> out;
+  for (size_t i = 0; i < sorted.size() && i < limit; ++i) out[sorted[i].second] = sorted[i].first;
+  return out;
+}
 
 // Positions reserved for each page: 2^18 words. Xapian positions are 32-bit,
 // so pages past kMaxDistinctPages share the last range (their hits report
@@ -121,6 +160,29 @@ Status TextIndex::ReplaceDocument(const Document& document) {
     entry.add_boolean_term("L" + document.language);
     for (TextSource source : sources) entry.add_boolean_term("XS" + std::string(TextSourceName(source)));
     if (!document.mime_type.empty()) entry.add_boolean_term("T" + document.mime_type);
+    // Entities and the document's own date, from the extractors' facts.
+    std::string entity_names, year;
+    for (const std::string& text : document.facts) {
+      nlohmann::json fact = nlohmann::json::parse(text, nullptr, false);
+      if (fact.is_discarded()) continue;
+      const std::string kind = fact.value("kind", "");
+      if (kind == "entity" && (fact.value("type", "") == "organisation" || fact.value("type", "") == "programme")) {
+        const std::string name = fact.value("name", "");
+        entry.add_boolean_term("XE" + NameKey(name).substr(0, 200));
+        for (const auto& alias : fact.value("aliases", nlohmann::json::array())) {
+          entry.add_boolean_term("XE" + NameKey(alias.get<std::string>()).substr(0, 200));
+        }
+        entity_names += (entity_names.empty() ? "" : "\x1f") + name;
+      } else if (kind == "document_date") {
+        year = fact.value("value", "").substr(0, 4);
+      }
+    }
+    if (year.empty() && document.metadata.created.size() >= 4) year = document.metadata.created.substr(0, 4);
+    if (!year.empty()) {
+      entry.add_boolean_term("Y" + year);
+      entry.add_value(kValueYear, year);
+    }
+    entry.add_value(kValueEntities, entity_names);
     entry.add_value(kValueDocId, hex);
     entry.add_value(kValueLanguage, document.language);
     impl_->writer->replace_document(IdTerm(hex), entry);
@@ -193,6 +255,8 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Pag
       parser.add_boolean_prefix("source", "XS");
       parser.add_boolean_prefix("doc", "Q");
       parser.add_boolean_prefix("type", "T");
+      parser.add_boolean_prefix("year", "Y");
+      parser.add_boolean_prefix("org", new EntityFieldProcessor);
       parser.set_max_expansion(1000, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
       parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
       const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
@@ -212,11 +276,30 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Pag
                               Xapian::Query("XS" + std::string(TextSourceName(*request.text_source))));
       }
 
+      if (request.entity) {
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("XE" + NameKey(*request.entity).substr(0, 200)));
+      }
+      if (request.year_from || request.year_to) {
+        std::vector<Xapian::Query> years;
+        for (int y = request.year_from.value_or(1900); y <= request.year_to.value_or(2100); ++y) {
+          years.emplace_back("Y" + std::to_string(y));
+        }
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_OR, years.begin(), years.end()));
+      }
+
       Xapian::Enquire enquire(db);
       enquire.set_query(query);
+      Xapian::ValueCountMatchSpy year_spy(kValueYear);
+      EntityFacetSpy entity_spy;
+      enquire.add_matchspy(&year_spy);
+      enquire.add_matchspy(&entity_spy);
       Xapian::MSet mset = enquire.get_mset(request.offset, request.limit, request.offset + request.limit + 1000);
       response.total = mset.get_matches_estimated();
       response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+      std::map<std::string, uint64_t> years;
+      for (auto it = year_spy.values_begin(); it != year_spy.values_end(); ++it) years[*it] = it.get_termfreq();
+      response.facets["year"] = years;
+      response.facets["entity"] = Top(entity_spy.counts, 20);
       response.hits.clear();
       uint32_t rank = request.offset;
       for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {

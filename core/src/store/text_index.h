@@ -11,7 +11,11 @@
 //                     with positions (STEM_SOME_FULL_POS). Page p's words
 //                     start at position (p-1) * kPageStride + 1, so a
 //                     position tells its page and phrases never span pages.
-// Value slots: 0 hex document id, 2 language.
+//   XE<name key>      an organisation or programme the document mentions, by
+//                     the NameKey of each of its names and aliases (org:, --org)
+//   Y<yyyy>           the document's own year (year:, --year)
+// Value slots: 0 hex document id, 2 language, 4 year, 5 entity names joined
+// by \x1f (for facet counts).
 #pragma once
 
 #include <functional>
