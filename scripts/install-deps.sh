@@ -14,6 +14,7 @@ build_and_run=(
   libicu-dev              # Unicode normalisation, charset conversion
   libexttextcat-dev       # language detection (models in libexttextcat-data)
   libssl-dev              # SHA-256 content hashes (libcrypto)
+  libre2-dev              # entities extractor: date patterns
 )
 tests=(
   libgtest-dev libgmock-dev  # GoogleTest under ctest
