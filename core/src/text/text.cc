@@ -47,6 +47,14 @@ std::string NormalizeText(std::string_view text) {
   return out;
 }
 
+// A name's leading article ("the", "la", "les" ...) does not tell names apart.
+static std::string WithoutLeadingArticle(std::string key) {
+  for (std::string_view article : {"the ", "la ", "el ", "le ", "les ", "los ", "las ", "l "}) {
+    if (key.rfind(article, 0) == 0) return key.substr(article.size());
+  }
+  return key;
+}
+
 std::string NameKey(std::string_view name) {
   // ASCII fast path (most names): the same result as the ICU path below.
   if (std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
@@ -62,13 +70,7 @@ std::string NameKey(std::string_view name) {
         space = true;
       }
     }
-    for (std::string_view article : {"the ", "la ", "el ", "le ", "les ", "los ", "las ", "l "}) {
-      if (out.rfind(article, 0) == 0) {
-        out.erase(0, article.size());
-        break;
-      }
-    }
-    return out;
+    return WithoutLeadingArticle(std::move(out));
   }
 
   icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
@@ -89,13 +91,7 @@ std::string NameKey(std::string_view name) {
       space = true;
     }
   }
-  for (std::string_view article : {"the ", "la ", "el ", "le ", "les ", "los ", "las ", "l "}) {
-    if (out.rfind(article, 0) == 0) {
-      out.erase(0, article.size());
-      break;
-    }
-  }
-  return out;
+  return WithoutLeadingArticle(std::move(out));
 }
 
 std::string Sha256Hex(std::string_view bytes) {
