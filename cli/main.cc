@@ -70,7 +70,8 @@ struct GlobalOptions {
   std::string plugin_dir;
 };
 
-int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths, bool json, bool quiet) {
+int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths, IngestOptions options, bool json,
+              bool quiet) {
   std::unique_ptr<PluginHost> plugins = PluginHost::LoadDirectory(global.plugin_dir);
   for (const PluginLoadReport& report : plugins->reports()) {
     if (!report.loaded) std::cerr << "dossier: warning: plugin " << report.manifest_path << " refused: " << report.error << "\n";
@@ -87,7 +88,6 @@ int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths
   if (!store.ok()) return Fail(store.status(), json);
 
   Ingester ingester(store->get(), plugins.get(), languages->get(), mime->get());
-  IngestOptions options;
   nlohmann::json files = nlohmann::json::array();
   options.on_file = [&](const FileResult& r) {
     if (json) files.push_back(ToJson(r));
@@ -108,10 +108,11 @@ int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths
   }
   if (!quiet || summary->failed > 0) {
     char line[256];
-    std::snprintf(line, sizeof line,
-                  "%llu file(s): %llu ingested (%llu pages), %llu unchanged, %llu skipped, %llu failed in %.2f s\n",
+    std::string pages = std::to_string(summary->pages) + " pages";
+    if (summary->ocr_pages > 0) pages += ", " + std::to_string(summary->ocr_pages) + " by OCR";
+    std::snprintf(line, sizeof line, "%llu file(s): %llu ingested (%s), %llu unchanged, %llu skipped, %llu failed in %.2f s\n",
                   static_cast<unsigned long long>(summary->files), static_cast<unsigned long long>(summary->ingested),
-                  static_cast<unsigned long long>(summary->pages), static_cast<unsigned long long>(summary->unchanged),
+                  pages.c_str(), static_cast<unsigned long long>(summary->unchanged),
                   static_cast<unsigned long long>(summary->skipped), static_cast<unsigned long long>(summary->failed),
                   summary->seconds);
     std::cerr << line;
@@ -347,6 +348,14 @@ int main(int argc, char** argv) {
   ingest->add_option("paths", paths, "Files and folders")->required();
   ingest->add_flag("--json", json, "Print a JSON report of every file at the end");
   ingest->add_flag("-q,--quiet", quiet, "Print only errors");
+  IngestOptions ingest_options;
+  bool no_ocr = false;
+  ingest->add_option("--ocr-lang", ingest_options.ocr_languages,
+                     "Tesseract language models for scanned pages, joined by '+' (e.g. eng+spa+fra)")
+      ->capture_default_str();
+  ingest->add_option("--ocr-jobs", ingest_options.ocr_workers, "OCR worker threads (default: one per core)")
+      ->check(CLI::Range(1u, 256u));
+  ingest->add_flag("--no-ocr", no_ocr, "Do not OCR scanned pages and images (they are stored without text)");
 
   SearchRequest request;
   std::vector<std::string> words;
@@ -419,7 +428,10 @@ int main(int argc, char** argv) {
   }
   global.data_dir = AbsolutePath(global.data_dir);
 
-  if (*ingest) return RunIngest(global, paths, json, quiet);
+  if (*ingest) {
+    ingest_options.ocr = !no_ocr;
+    return RunIngest(global, paths, ingest_options, json, quiet);
+  }
   if (*search) {
     for (const std::string& w : words) request.query += (request.query.empty() ? "" : " ") + w;
     if (!language.empty()) request.language = language;

@@ -8,6 +8,7 @@ Usage:
     make_pdf.py INPUT.txt OUTPUT.pdf [--title T] [--author A]
                 [--date YYYY-MM-DD] [--lang xx]
                 [--encrypt-user-password PW [--encrypt-owner-password PW]]
+                [--scan PAGE.pgm ... [--scan-dpi N]]
 
 Layout rules:
   * INPUT is UTF-8 text. Pages are separated by form feeds (\\f). A newline
@@ -23,6 +24,12 @@ Layout rules:
     column by column instead of row by row.
   * A4 paper, Helvetica (standard 14 font, not embedded) at 11 pt with
     /WinAnsiEncoding. Characters WinAnsi cannot encode become "?".
+
+Scanned pages (--scan, repeatable):
+  * Each binary PGM (P5, 8-bit grey) becomes one more page after the text
+    pages: an image-only page, as a scanner makes, with no text layer. The
+    page is sized so the image has --scan-dpi (default 300) on it. With an
+    empty INPUT the PDF holds only the scanned pages.
 
 Document information:
   * /Title, /Author, /Producer and /CreationDate (D:YYYYMMDD000000Z when
@@ -434,9 +441,36 @@ class PdfWriter:
         return bytes(out)
 
 
+def read_pgm(path):
+    """(width, height, pixels) of a binary 8-bit PGM (P5)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        if data[pos:pos + 1] == b"#":
+            pos = data.index(b"\n", pos)
+            continue
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    if fields[0] != b"P5" or int(fields[3]) != 255:
+        raise ValueError("%s: not an 8-bit binary PGM (P5)" % path)
+    width, height = int(fields[1]), int(fields[2])
+    pixels = data[pos + 1:pos + 1 + width * height]
+    if len(pixels) != width * height:
+        raise ValueError("%s: PGM data is truncated" % path)
+    return width, height, pixels
+
+
 def build_pdf(pages, title=None, author=None, date=None, lang=None,
-              user_pw=None, owner_pw=None):
-    streams = [content_stream(p) for p in pages] or [content_stream([])]
+              user_pw=None, owner_pw=None, scans=(), scan_dpi=300):
+    streams = [content_stream(p) for p in pages]
+    if not streams and not scans:
+        streams = [content_stream([])]
 
     # A deterministic file identifier derived from everything that goes in.
     h = hashlib.md5()
@@ -444,6 +478,8 @@ def build_pdf(pages, title=None, author=None, date=None, lang=None,
         h.update(repr(part).encode("utf-8") + b"\0")
     for s in streams:
         h.update(s)
+    for width, height, pixels in scans:
+        h.update(b"%d %d " % (width, height) + pixels)
     file_id = h.digest()
 
     enc = None
@@ -485,6 +521,22 @@ def build_pdf(pages, title=None, author=None, date=None, lang=None,
             % (fmt_num(PAGE_WIDTH).encode(), fmt_num(PAGE_HEIGHT).encode(),
                content_num)))
         w.add_stream(content_num, stream)
+    next_num = first + 2 * len(streams)
+    for width, height, pixels in scans:
+        page_num, content_num, image_num = next_num, next_num + 1, next_num + 2
+        next_num += 3
+        kids.append(page_num)
+        page_w, page_h = width * 72.0 / scan_dpi, height * 72.0 / scan_dpi
+        w.add(page_num, (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %s %s]\n"
+            b"   /Resources << /XObject << /Im1 %d 0 R >> >> /Contents %d 0 R >>"
+            % (fmt_num(page_w).encode(), fmt_num(page_h).encode(), image_num,
+               content_num)))
+        w.add_stream(content_num, b"q %s 0 0 %s 0 0 cm /Im1 Do Q\n" % (
+            fmt_num(page_w).encode(), fmt_num(page_h).encode()))
+        w.add_stream(image_num, pixels, (
+            b" /Type /XObject /Subtype /Image /Width %d /Height %d"
+            b" /ColorSpace /DeviceGray /BitsPerComponent 8" % (width, height)))
     w.add(PAGES, b"<< /Type /Pages /Count %d /Kids [%s] >>" % (
         len(kids), b" ".join(b"%d 0 R" % n for n in kids)))
     w.add(FONT, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica"
@@ -543,6 +595,11 @@ def main(argv=None):
     ap.add_argument("--encrypt-owner-password", metavar="PW",
                     help="owner password (default: derived from the user "
                          "password)")
+    ap.add_argument("--scan", action="append", default=[], metavar="PAGE.pgm",
+                    help="append an image-only page from an 8-bit PGM "
+                         "(repeatable)")
+    ap.add_argument("--scan-dpi", type=float, default=300.0, metavar="N",
+                    help="resolution of the --scan images on the page")
     args = ap.parse_args(argv)
 
     if args.encrypt_owner_password is not None and \
@@ -557,10 +614,17 @@ def main(argv=None):
               file=sys.stderr)
         return 1
 
-    pdf = build_pdf(split_pages(text), title=args.title, author=args.author,
+    try:
+        scans = [read_pgm(path) for path in args.scan]
+    except (OSError, ValueError) as e:
+        print("make_pdf.py: %s" % e, file=sys.stderr)
+        return 1
+    pages = split_pages(text) if text.strip() or not scans else []
+    pdf = build_pdf(pages, title=args.title, author=args.author,
                     date=args.date, lang=args.lang,
                     user_pw=args.encrypt_user_password,
-                    owner_pw=args.encrypt_owner_password)
+                    owner_pw=args.encrypt_owner_password,
+                    scans=scans, scan_dpi=args.scan_dpi)
     try:
         with open(args.output, "wb") as f:
             f.write(pdf)

@@ -1,9 +1,17 @@
-// The pdf plugin: turns a PDF's text layer into pages of text, with its metadata.
+// The pdf plugin: turns a PDF's text layer into pages of text, with its
+// metadata. A page without a usable text layer but with a scanned image is
+// rendered and sent to the host as pixels, for OCR (when the host offers it).
+#include <cairo.h>
+#include <poppler.h>
 #include <poppler/cpp/poppler-document.h>
 #include <poppler/cpp/poppler-global.h>
+#include <poppler/cpp/poppler-image.h>
 #include <poppler/cpp/poppler-page.h>
+#include <poppler/cpp/poppler-page-renderer.h>
 
+#include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstring>
 #include <ctime>
 #include <memory>
@@ -53,13 +61,104 @@ bool LacksEndMarker(const unsigned char* data, size_t size) {
 
 struct PdfInstance {
   std::string messages;
+  bool page_images = false;  // the host OCRs pages sent as pixels
 };
 
-void* CreateInstance(const char* /*options_json*/, dossier_error_buffer* error) {
+// A text layer worth keeping: enough characters, mostly letters and digits,
+// few replacement or private-use characters (what broken font encodings and
+// scanner junk layers produce).
+bool TextLayerUsable(const std::string& utf8) {
+  size_t visible = 0, alnum = 0, junk = 0;
+  for (size_t i = 0; i < utf8.size();) {
+    unsigned char c = static_cast<unsigned char>(utf8[i]);
+    uint32_t cp = c;
+    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (len > 1 && i + len <= utf8.size()) {
+      cp = c & (0xFF >> (len + 1));
+      for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
+    }
+    i += len;
+    if (cp <= ' ') continue;
+    ++visible;
+    if (cp == 0xFFFD || (cp >= 0xE000 && cp <= 0xF8FF) || cp < 0x20) ++junk;
+    else if (cp >= 0x80 || std::isalnum(static_cast<int>(cp))) ++alnum;
+  }
+  return visible >= 40 && alnum * 2 >= visible && junk * 10 < visible;
+}
+
+// The scanned image on a page: how much of the page images cover, and the
+// resolution of the largest one (pixels per inch on the page).
+struct PageImages {
+  double coverage = 0;  // 0..1 of the page area
+  double dpi = 0;       // 0 when there is no image
+};
+
+PageImages InspectImages(PopplerDocument* doc, int index) {
+  PageImages out;
+  if (doc == nullptr) return out;
+  PopplerPage* page = poppler_document_get_page(doc, index);
+  if (page == nullptr) return out;
+  double page_w = 0, page_h = 0;
+  poppler_page_get_size(page, &page_w, &page_h);
+  GList* mapping = poppler_page_get_image_mapping(page);
+  double covered = 0, largest = 0;
+  int largest_id = -1;
+  double largest_w_pt = 0;
+  for (GList* it = mapping; it != nullptr; it = it->next) {
+    auto* m = static_cast<PopplerImageMapping*>(it->data);
+    const double w = std::fabs(m->area.x2 - m->area.x1), h = std::fabs(m->area.y2 - m->area.y1);
+    covered += w * h;
+    if (w * h > largest) {
+      largest = w * h;
+      largest_id = m->image_id;
+      largest_w_pt = w;
+    }
+  }
+  poppler_page_free_image_mapping(mapping);
+  if (page_w > 0 && page_h > 0) out.coverage = std::min(1.0, covered / (page_w * page_h));
+  if (largest_id >= 0 && out.coverage >= 0.25 && largest_w_pt > 0) {
+    if (cairo_surface_t* image = poppler_page_get_image(page, largest_id)) {
+      out.dpi = cairo_image_surface_get_width(image) / (largest_w_pt / 72.0);
+      cairo_surface_destroy(image);
+    }
+  }
+  g_object_unref(page);
+  return out;
+}
+
+// Renders a page in grey for OCR at the scan's own resolution (150..400 dpi,
+// less if the page is huge) and sends it to the host.
+int32_t SendPageImage(poppler::page* page, uint32_t number, double scan_dpi, const dossier_page_sink* sink,
+                      std::string* problem) {
+  double dpi = std::clamp(scan_dpi > 0 ? scan_dpi : 300.0, 150.0, 400.0);
+  const poppler::rectf box = page->page_rect(poppler::media_box);
+  const double area_in2 = (box.width() / 72.0) * (box.height() / 72.0);
+  constexpr double kMaxPixels = 120e6;
+  if (area_in2 > 0 && area_in2 * dpi * dpi > kMaxPixels) dpi = std::sqrt(kMaxPixels / area_in2);
+  poppler::page_renderer renderer;
+  renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
+  renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
+  renderer.set_image_format(poppler::image::format_gray8);
+  poppler::image image = renderer.render_page(page, dpi, dpi);
+  if (!image.is_valid() || image.width() <= 0 || image.height() <= 0) {
+    *problem = "cannot render this page for OCR";
+    return DOSSIER_INTERNAL;
+  }
+  dossier_page_image pixels{static_cast<uint32_t>(image.width()), static_cast<uint32_t>(image.height()), 1,
+                            static_cast<uint32_t>(image.bytes_per_row()),
+                            reinterpret_cast<const unsigned char*>(image.const_data()), static_cast<float>(dpi)};
+  return sink->add_page_image(sink->host_context, number, &pixels);
+}
+
+void* CreateInstance(const char* options_json, dossier_error_buffer* error) {
   try {
     static std::once_flag once;
     std::call_once(once, [] { poppler::set_debug_error_function(&CollectPopplerMessage, nullptr); });
-    return new PdfInstance();
+    auto* instance = new PdfInstance();
+    // The options are a flat JSON object from the host; only this flag matters here.
+    std::string_view options(options_json ? options_json : "");
+    instance->page_images = options.find("\"page_images\":true") != std::string_view::npos;
+    return instance;
   } catch (...) {
     plugin_support::WriteError(error, "cannot create pdf plugin instance");
     return nullptr;
@@ -120,6 +219,21 @@ int32_t ExtractPages(void* raw_instance, const dossier_input* input, const dossi
 
     const int page_count = doc->pages();
     if (page_count <= 0) return Fail(error, DOSSIER_DATA_LOSS, "PDF has no pages");
+    // Opened only when a page lacks a usable text layer: it tells where the scanned images are.
+    struct GlibDoc {
+      PopplerDocument* doc = nullptr;
+      ~GlibDoc() {
+        if (doc) g_object_unref(doc);
+      }
+    } glib;
+    GBytes* bytes = nullptr;
+    struct BytesRef {
+      GBytes** bytes;
+      ~BytesRef() {
+        if (*bytes) g_bytes_unref(*bytes);
+      }
+    } bytes_ref{&bytes};
+    bool glib_tried = false;
     for (int i = 0; i < page_count; ++i) {
       const uint32_t number = static_cast<uint32_t>(i + 1);
       std::unique_ptr<poppler::page> page(doc->create_page(i));
@@ -129,6 +243,21 @@ int32_t ExtractPages(void* raw_instance, const dossier_input* input, const dossi
       } else {
         // Reading order, as pdftotext prints it by default.
         text = Utf8(page->text(poppler::rectf(), poppler::page::non_raw_non_physical_layout));
+        if (instance->page_images && !TextLayerUsable(text)) {
+          if (!glib_tried) {
+            glib_tried = true;
+            bytes = g_bytes_new_static(input->data, input->size);
+            glib.doc = poppler_document_new_from_bytes(bytes, nullptr, nullptr);
+          }
+          PageImages images = InspectImages(glib.doc, i);
+          if (images.coverage >= 0.25) {
+            std::string problem;
+            rc = SendPageImage(page.get(), number, images.dpi, sink, &problem);
+            if (rc == DOSSIER_OK) continue;
+            if (problem.empty()) return Fail(error, static_cast<dossier_status_code>(rc), "stopped by host");
+            sink->warn(sink->host_context, number, (problem + "; its text layer is kept").c_str());
+          }
+        }
       }
       rc = sink->add_page(sink->host_context, number, text.data(), text.size(), DOSSIER_TEXT_LAYER, -1.0f);
       if (rc != DOSSIER_OK) return Fail(error, static_cast<dossier_status_code>(rc), "stopped by host");

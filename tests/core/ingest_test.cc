@@ -54,7 +54,7 @@ TEST_F(IngestTest, GoodFilesGoInBadOnesAreReportedWithTheirReason) {
   WriteFile(in_ / "empty.pdf", "");
   WriteFile(in_ / "random.pdf", std::string("\x00\x13\x37\xFF\xFE garbage \x01\x02", 17));
   WriteFile(in_ / "notes.md", "# Field notes\n\nVisited three districts.\n");
-  WriteFile(in_ / "sub/picture.bin", std::string("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 16));
+  WriteFile(in_ / "sub/clip.bin", std::string("\x00\x00\x00\x18" "ftypmp42\x00\x00\x00\x00mp42isom", 24));
 
   IngestSummary summary;
   auto results = Ingest({in_.path()}, Env::Default(), &summary);
@@ -62,8 +62,8 @@ TEST_F(IngestTest, GoodFilesGoInBadOnesAreReportedWithTheirReason) {
   EXPECT_EQ(results["good.pdf"].pages, 2u);
   EXPECT_EQ(results["notes.md"].outcome, FileOutcome::kIngested);
   EXPECT_EQ(results["notes.md"].mime_type, "text/markdown");
-  EXPECT_EQ(results["picture.bin"].outcome, FileOutcome::kSkipped);
-  EXPECT_EQ(results["picture.bin"].message, "no plugin handles image/png");
+  EXPECT_EQ(results["clip.bin"].outcome, FileOutcome::kSkipped);
+  EXPECT_EQ(results["clip.bin"].message, "no plugin handles video/mp4");
 
   auto failed_with = [&](const std::string& name, const std::string& reason) {
     EXPECT_EQ(results[name].outcome, FileOutcome::kFailed) << name;

@@ -74,14 +74,19 @@ TEST(ManifestTest, RejectsEachKindOfMistakeWithTheReason) {
 
 TEST(PluginHostTest, LoadsTheShippedPlugins) {
   auto host = PluginHost::LoadDirectory(DOSSIER_PLUGIN_DIR);
-  ASSERT_EQ(host->plugins().size(), 3u);
+  ASSERT_EQ(host->plugins().size(), 4u);
   ASSERT_EQ(host->Extractors().size(), 1u);
   EXPECT_EQ(host->Extractors()[0]->manifest().name, "entities");
   for (const auto& r : host->reports()) EXPECT_TRUE(r.loaded) << r.manifest_path << ": " << r.error;
   ASSERT_NE(host->FindIngestPlugin("application/pdf"), nullptr);
   EXPECT_EQ(host->FindIngestPlugin("application/pdf")->manifest().name, "pdf");
   EXPECT_EQ(host->FindIngestPlugin("text/plain")->manifest().name, "text");
-  EXPECT_EQ(host->FindIngestPlugin("image/png"), nullptr);
+  EXPECT_EQ(host->FindIngestPlugin("image/png")->manifest().name, "ocr");
+  EXPECT_EQ(host->FindIngestPlugin("video/mp4"), nullptr);
+  // The OCR plugin is found by what it can do (read page images), the others cannot.
+  ASSERT_NE(host->FindOcrPlugin(), nullptr);
+  EXPECT_EQ(host->FindOcrPlugin()->manifest().name, "ocr");
+  EXPECT_FALSE(host->FindIngestPlugin("application/pdf")->CanRecognisePages());
 }
 
 TEST(PluginHostTest, RefusesBrokenPluginsByNameAndKeepsTheGoodOne) {

@@ -26,6 +26,8 @@ struct PdfOptions {
   std::string author;
   std::string date;  // YYYY-MM-DD
   std::string user_password;  // non-empty: encrypt
+  std::vector<std::string> scans;  // 8-bit PGM files appended as image-only pages
+  double scan_dpi = 300;
 };
 // Writes a PDF whose pages are `text` split at form feeds, with
 // scripts/make_pdf.py. Fails the current test when the script fails.

@@ -7,6 +7,12 @@
  * the size the host knows; fields are only ever appended, so a newer plugin
  * with a larger struct still loads) before touching anything else.
  *
+ * Appending: fields added after the first release of ABI 1 (marked "appended")
+ * are read by the host only when the plugin's `struct_size` covers them, so a
+ * plugin built against an older header still loads; a plugin may likewise use
+ * an appended sink callback only when the host offered it (see
+ * `add_page_image`).
+ *
  * Ownership: everything the host passes in is owned by the host and valid
  * only during the call. Everything the plugin returns through the entry
  * struct (strings, function pointers) must live as long as the library is
@@ -63,6 +69,17 @@ typedef enum dossier_text_source {
   DOSSIER_TEXT_PLAIN = 3
 } dossier_text_source;
 
+/* A page as pixels: a scanned PDF page the plugin rendered, or a decoded
+ * image file. Rows are top to bottom, `stride` bytes apart. */
+typedef struct dossier_page_image {
+  uint32_t width;   /* pixels */
+  uint32_t height;  /* pixels */
+  uint32_t channels; /* 1 = 8-bit grey, 3 = 8-bit RGB */
+  uint32_t stride;   /* bytes from one row to the next, >= width * channels */
+  const unsigned char* pixels;
+  float dpi;         /* resolution of the image on the page; 0 when unknown */
+} dossier_page_image;
+
 /* A host-owned buffer for an error message. */
 typedef struct dossier_error_buffer {
   char* message;
@@ -91,7 +108,22 @@ typedef struct dossier_page_sink {
                       uint32_t text_source, float ocr_confidence);
   /* A problem that does not stop the document, e.g. one page that failed. */
   void (*warn)(void* host_context, uint32_t page_number, const char* message);
+  /* Appended. The next page as pixels, for the host to OCR (a page without a
+   * usable text layer, or an image file). Call it only when the instance was
+   * created with "page_images": true in its options: older hosts lack it. The
+   * host copies the pixels before returning; it may block while its OCR
+   * workers are busy. The page then counts as sent, in order, like add_page. */
+  int32_t (*add_page_image)(void* host_context, uint32_t page_number, const dossier_page_image* image);
 } dossier_page_sink;
+
+/* Where an OCR plugin sends what it read on one page image. */
+typedef struct dossier_ocr_sink {
+  void* host_context;
+  /* The page's text (UTF-8) and Tesseract-style mean word confidence 0..100. */
+  void (*set_text)(void* host_context, const char* text, size_t text_len, float mean_confidence);
+  /* What clean-up did ("deskewed by 1.4 degrees", "rotated 180"), for logs. */
+  void (*note)(void* host_context, const char* message);
+} dossier_ocr_sink;
 
 /* One page of a document, as an extractor sees it. */
 typedef struct dossier_page_view {
@@ -145,7 +177,18 @@ typedef struct dossier_plugin {
    * ingestion plugins. */
   int32_t (*extract_facts)(void* instance, const dossier_document_view* document, const dossier_fact_sink* sink,
                            dossier_error_buffer* error);
+
+  /* ---- appended: read only when struct_size covers them ---- */
+
+  /* OCR plugins (ingestion plugins that can read page images): recognise the
+   * text of one page. NULL for every other plugin. The host calls it from its
+   * OCR workers, one instance per worker. */
+  int32_t (*recognise_page)(void* instance, const dossier_page_image* image, const dossier_ocr_sink* sink,
+                            dossier_error_buffer* error);
 } dossier_plugin;
+
+/* The size of dossier_plugin before any field was appended: the least a host accepts. */
+#define DOSSIER_PLUGIN_BASE_SIZE (offsetof(dossier_plugin, extract_facts) + sizeof(void*))
 
 /* The one exported symbol. */
 typedef const dossier_plugin* (*dossier_plugin_entry_fn)(void);

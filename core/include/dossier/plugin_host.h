@@ -2,6 +2,7 @@
 // their ABI, and maps MIME types to ingestion plugins.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -58,6 +59,17 @@ struct ExtractedFacts {
   std::vector<std::string> warnings;  // facts the host refused, with the reason
 };
 
+// Receives a page a plugin sent as pixels (dossier_page_sink.add_page_image).
+// The image is valid only during the call. Returning an error stops the file.
+using PageImageHandler = std::function<Status(uint32_t page_number, const dossier_page_image& image)>;
+
+// What an OCR plugin read on one page image.
+struct RecognisedPage {
+  std::string text;               // UTF-8, NFC
+  float mean_confidence = 0;      // 0..100
+  std::vector<std::string> notes; // what clean-up did
+};
+
 // An instance of an ingestion plugin for one thread. Not thread-safe: use one
 // per thread. Destroys the plugin's instance when destroyed.
 class IngestPluginInstance {
@@ -69,9 +81,12 @@ class IngestPluginInstance {
   const LoadedPlugin& plugin() const { return *plugin_; }
 
   // Extracts the pages of a file held in memory. On failure the Status
-  // message starts with `display_name` and says why.
+  // message starts with `display_name` and says why. Pages the plugin sends
+  // as pixels go to `on_page_image` (the instance must have been created with
+  // "page_images": true) and are left out of the result's `pages`; the
+  // handler's caller fills them in.
   Result<ExtractedFile> Extract(std::string_view display_name, std::string_view mime_type,
-                                std::string_view content);
+                                std::string_view content, const PageImageHandler& on_page_image = nullptr);
 
  private:
   friend class LoadedPlugin;
@@ -80,6 +95,17 @@ class IngestPluginInstance {
 struct ExtractedFacts {
   std::vector<std::string> facts;     // each a JSON object as the plugin sent it
   std::vector<std::string> warnings;  // facts the host refused, with the reason
+};
+
+// Receives a page a plugin sent as pixels (dossier_page_sink.add_page_image).
+// The image is valid only during the call. Returning an error stops the file.
+using PageImageHandler = std::function<Status(uint32_t page_number, const dossier_page_image& image)>;
+
+// What an OCR plugin read on one page image.
+struct RecognisedPage {
+  std::string text;               // UTF-8, NFC
+  float mean_confidence = 0;      // 0..100
+  std::vector<std::string> notes; // what clean-up did
 };
   IngestPluginInstance(const LoadedPlugin* plugin, void* instance) : plugin_(plugin), instance_(instance) {}
   const LoadedPlugin* plugin_;
@@ -106,6 +132,25 @@ class ExtractorPluginInstance {
   void* instance_;
 };
 
+// An instance of an OCR plugin for one worker thread. Not thread-safe.
+class OcrPluginInstance {
+ public:
+  ~OcrPluginInstance();
+  OcrPluginInstance(const OcrPluginInstance&) = delete;
+  OcrPluginInstance& operator=(const OcrPluginInstance&) = delete;
+
+  const LoadedPlugin& plugin() const { return *plugin_; }
+
+  // Reads the text of one page image. Errors name the plugin and the reason.
+  Result<RecognisedPage> Recognise(const dossier_page_image& image);
+
+ private:
+  friend class LoadedPlugin;
+  OcrPluginInstance(const LoadedPlugin* plugin, void* instance) : plugin_(plugin), instance_(instance) {}
+  const LoadedPlugin* plugin_;
+  void* instance_;
+};
+
 // A plugin library that passed every check. Owned by PluginHost; the library
 // stays loaded as long as the host lives. Thread-safe (immutable).
 class LoadedPlugin {
@@ -123,6 +168,10 @@ class LoadedPlugin {
   // Creates a per-thread instance with plugin options given as a JSON object.
   Result<std::unique_ptr<IngestPluginInstance>> CreateIngestInstance(std::string_view options_json = "{}") const;
   Result<std::unique_ptr<ExtractorPluginInstance>> CreateExtractorInstance(std::string_view options_json = "{}") const;
+  Result<std::unique_ptr<OcrPluginInstance>> CreateOcrInstance(std::string_view options_json = "{}") const;
+
+  // True for an ingestion plugin that also reads page images (recognise_page).
+  bool CanRecognisePages() const;
 
  private:
   // Calls create_instance; null with the reason in *error on failure.
@@ -133,6 +182,7 @@ class LoadedPlugin {
   const dossier_plugin* api_;
   friend class IngestPluginInstance;
   friend class ExtractorPluginInstance;
+  friend class OcrPluginInstance;
 };
 
 // Loads every plugin in a directory. Loading never fails as a whole: each
@@ -152,6 +202,8 @@ class PluginHost {
   // "type/*", then "*/*"; among equals, the first in name order. Null when
   // none handles it.
   const LoadedPlugin* FindIngestPlugin(std::string_view mime_type) const;
+  // The first plugin (in name order) that can OCR page images; null if none.
+  const LoadedPlugin* FindOcrPlugin() const;
   // Every loaded extractor plugin, in name order.
   std::vector<const LoadedPlugin*> Extractors() const;
 

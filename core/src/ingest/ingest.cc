@@ -4,8 +4,12 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "dossier/paths.h"
+#include "ocr_pool.h"
 
 namespace dossier {
 
@@ -97,12 +101,52 @@ Ingester::Ingester(Store* store, const PluginHost* plugins, const LanguageDetect
                    const MimeDetector* mime, Env* env)
     : store_(store), plugins_(plugins), languages_(languages), mime_(mime), env_(env) {}
 
+Ingester::~Ingester() = default;
+
+bool Ingester::PendingFile::Ready() const {
+  for (const auto& [number, page] : ocr_pages) {
+    if (page.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+  }
+  return true;
+}
+
+OcrPool* Ingester::Ocr(const IngestOptions& options) {
+  if (ocr_pool_ || !options.ocr) return ocr_pool_.get();
+  const LoadedPlugin* plugin = plugins_->FindOcrPlugin();
+  if (plugin == nullptr) return nullptr;
+  unsigned workers = options.ocr_workers ? options.ocr_workers : std::max(1u, std::thread::hardware_concurrency());
+  nlohmann::json ocr_options = {{"languages", options.ocr_languages}};
+  // Two pages per worker may wait: enough to keep the workers fed while the
+  // next page renders, few enough to bound memory (a 300 dpi page is ~9 MB).
+  ocr_pool_ = std::make_unique<OcrPool>(plugin, ocr_options.dump(), workers, 2 * size_t{workers});
+  return ocr_pool_.get();
+}
+
+Status Ingester::Drain(bool all, const IngestOptions& options, IngestSummary* summary) {
+  // A few files may wait for their OCR pages while the next ones are read,
+  // so the OCR workers are never idle between documents.
+  const size_t max_waiting = ocr_pool_ ? 2 * size_t{ocr_pool_->workers()} : 1;
+  while (!pending_.empty() && (all || pending_.size() > max_waiting || pending_.front().Ready())) {
+    PendingFile file = std::move(pending_.front());
+    pending_.pop_front();
+    FileResult result = FinishFile(std::move(file));
+    if (!store_error_.ok()) return store_error_;
+    if (result.outcome == FileOutcome::kIngested && ++unflushed_ >= options.flush_every_documents) {
+      DOSSIER_RETURN_IF_ERROR(store_->Flush());
+      unflushed_ = 0;
+    }
+    Report(std::move(result), options, summary);
+  }
+  return Status::Ok();
+}
+
 Result<IngestSummary> Ingester::Ingest(const std::vector<std::string>& paths, const IngestOptions& options) {
   auto started = std::chrono::steady_clock::now();
   IngestSummary summary;
   for (const std::string& path : paths) {
     DOSSIER_RETURN_IF_ERROR(Walk(AbsolutePath(path), /*explicitly_named=*/true, options, &summary));
   }
+  DOSSIER_RETURN_IF_ERROR(Drain(/*all=*/true, options, &summary));
   DOSSIER_RETURN_IF_ERROR(store_->Flush());
   unflushed_ = 0;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -115,6 +159,7 @@ void Ingester::Report(FileResult result, const IngestOptions& options, IngestSum
     case FileOutcome::kIngested:
       ++summary->ingested;
       summary->pages += result.pages;
+      summary->ocr_pages += result.ocr_pages;
       break;
     case FileOutcome::kUnchanged: ++summary->unchanged; break;
     case FileOutcome::kSkipped: ++summary->skipped; break;
@@ -162,33 +207,32 @@ Status Ingester::Walk(const std::string& path, bool explicitly_named, const Inge
     if (!explicitly_named) return Status::Ok();  // sockets, fifos, devices in a folder walk
     return fail("not a regular file");
   }
-  FileResult result = IngestFile(path, info, options);
-  if (result.outcome == FileOutcome::kIngested && ++unflushed_ >= options.flush_every_documents) {
-    DOSSIER_RETURN_IF_ERROR(store_->Flush());
-    unflushed_ = 0;
-  }
+  pending_.push_back(PrepareFile(path, info, options, summary));
   if (!store_error_.ok()) return store_error_;
-  Report(std::move(result), options, summary);
-  return Status::Ok();
+  return Drain(/*all=*/false, options, summary);
 }
 
-FileResult Ingester::IngestFile(const std::string& path, const FileInfo& info, const IngestOptions& options) {
-  FileResult result;
+Ingester::PendingFile Ingester::PrepareFile(const std::string& path, const FileInfo& info,
+                                            const IngestOptions& options, IngestSummary* summary) {
+  PendingFile pending;
+  pending.info = info;
+  FileResult& result = pending.result;
   result.path = path;
   result.outcome = FileOutcome::kFailed;
   auto failed = [&](std::string reason) {
     result.outcome = FileOutcome::kFailed;
     result.message = std::move(reason);
     if (Status s = store_->RecordFailure(path, info.size, info.mtime_ns, result.message); !s.ok()) store_error_ = s;
-    return result;
+    return std::move(pending);
   };
+  auto done = [&]() { return std::move(pending); };
   if (info.size == 0) return failed("empty file (0 bytes)");
 
   // Unchanged since last time: same path, size and mtime, document still there.
   Result<std::optional<SourceEntry>> known = store_->LookupSource(path);
   if (!known.ok()) {
     store_error_ = known.status();
-    return result;
+    return done();
   }
   if (*known && (*known)->size == info.size && (*known)->mtime_ns == info.mtime_ns) {
     Result<std::optional<DocumentSummary>> doc = store_->GetDocument((*known)->id);
@@ -197,7 +241,7 @@ FileResult Ingester::IngestFile(const std::string& path, const FileInfo& info, c
       result.id = (*known)->id;
       result.mime_type = (*doc)->mime_type;
       result.pages = (*doc)->page_count;
-      return result;
+      return done();
     }
   }
 
@@ -208,17 +252,27 @@ FileResult Ingester::IngestFile(const std::string& path, const FileInfo& info, c
   result.id = id;
   const SourceFile source{path, content.size(), info.mtime_ns};
 
+  // The same content may be on its way in under another path: store that
+  // first, so this one is recognised as a duplicate.
+  for (const PendingFile& other : pending_) {
+    if (other.needs_store && other.doc.id == id) {
+      if (Status s = Drain(/*all=*/true, options, summary); !s.ok()) store_error_ = s;
+      if (!store_error_.ok()) return done();
+      break;
+    }
+  }
+
   // Same content already stored (this path touched, or another path: a duplicate).
   Result<std::optional<DocumentSummary>> existing = store_->GetDocument(id);
   if (!existing.ok()) {
     store_error_ = existing.status();
-    return result;
+    return done();
   }
   if (*existing) {
     const DocumentSummary& doc = **existing;
     if (Status s = store_->AddSource(id, source); !s.ok()) {
       store_error_ = s;
-      return result;
+      return done();
     }
     result.outcome = FileOutcome::kUnchanged;
     result.mime_type = doc.mime_type;
@@ -230,7 +284,7 @@ FileResult Ingester::IngestFile(const std::string& path, const FileInfo& info, c
       }
     }
     (void)store_->ClearFailure(path);
-    return result;
+    return done();
   }
 
   result.mime_type = mime_->Detect(content, path);
@@ -247,18 +301,37 @@ FileResult Ingester::IngestFile(const std::string& path, const FileInfo& info, c
     }
     result.outcome = FileOutcome::kSkipped;
     result.message = "no plugin handles " + result.mime_type;
-    return result;
+    return done();
   }
+  if (!options.ocr && plugin->CanRecognisePages()) {
+    result.outcome = FileOutcome::kSkipped;
+    result.message = result.mime_type + " needs OCR, which is turned off";
+    return done();
+  }
+  OcrPool* ocr = Ocr(options);
   auto& instance = instances_[plugin];
   if (!instance) {
-    Result<std::unique_ptr<IngestPluginInstance>> created = plugin->CreateIngestInstance();
+    // Plugins may send pages as pixels only when an OCR plugin can read them.
+    nlohmann::json plugin_options = {{"page_images", ocr != nullptr}, {"languages", options.ocr_languages}};
+    Result<std::unique_ptr<IngestPluginInstance>> created = plugin->CreateIngestInstance(plugin_options.dump());
     if (!created.ok()) return failed(created.status().message());
     instance = std::move(created).value();
   }
-  Result<ExtractedFile> extracted = instance->Extract(path, result.mime_type, content);
-  if (!extracted.ok()) return failed(Reason(extracted.status(), path));
+  PageImageHandler on_page_image;
+  if (ocr != nullptr) {
+    on_page_image = [&](uint32_t number, const dossier_page_image& image) -> Status {
+      pending.ocr_pages.emplace_back(number, ocr->Submit(image));
+      return Status::Ok();
+    };
+  }
+  Result<ExtractedFile> extracted = instance->Extract(path, result.mime_type, content, on_page_image);
+  if (!extracted.ok()) {
+    for (auto& [number, page] : pending.ocr_pages) page.wait();  // the workers still hold these pages
+    pending.ocr_pages.clear();
+    return failed(Reason(extracted.status(), path));
+  }
 
-  Document doc;
+  Document& doc = pending.doc;
   doc.id = id;
   doc.mime_type = result.mime_type;
   doc.size_bytes = content.size();
@@ -268,6 +341,50 @@ FileResult Ingester::IngestFile(const std::string& path, const FileInfo& info, c
   doc.extracted_by = plugin->NameAndVersion();
   doc.ingested_at_ms = env_->NowMs();
   result.warnings = std::move(extracted->warnings);
+  if (!pending.ocr_pages.empty()) doc.extracted_by += " + " + plugins_->FindOcrPlugin()->NameAndVersion();
+  pending.needs_store = true;
+  return done();
+}
+
+FileResult Ingester::FinishFile(PendingFile pending) {
+  FileResult& result = pending.result;
+  if (!pending.needs_store) return std::move(result);
+  Document& doc = pending.doc;
+  const std::string& path = result.path;
+  auto failed = [&](std::string reason) {
+    result.outcome = FileOutcome::kFailed;
+    result.message = std::move(reason);
+    if (Status s = store_->RecordFailure(path, pending.info.size, pending.info.mtime_ns, result.message); !s.ok()) {
+      store_error_ = s;
+    }
+    return std::move(result);
+  };
+  // OCR'd pages join the text pages in page order.
+  uint32_t ocr_failures = 0;
+  for (auto& [number, future] : pending.ocr_pages) {
+    Result<RecognisedPage> recognised = future.get();
+    PageText page;
+    page.number = number;
+    page.source = TextSource::kOcr;
+    if (recognised.ok()) {
+      page.text = std::move(recognised->text);
+      page.ocr_confidence = recognised->mean_confidence;
+      ++result.ocr_pages;
+    } else {
+      ++ocr_failures;
+      page.ocr_confidence = 0;
+      result.warnings.push_back("page " + std::to_string(number) + ": " + recognised.status().message() +
+                                "; the page is indexed as empty");
+    }
+    doc.pages.push_back(std::move(page));
+  }
+  if (!pending.ocr_pages.empty()) {
+    std::sort(doc.pages.begin(), doc.pages.end(),
+              [](const PageText& a, const PageText& b) { return a.number < b.number; });
+    if (ocr_failures == pending.ocr_pages.size() && ocr_failures == doc.pages.size()) {
+      return failed("OCR failed on every page: " + result.warnings.back());
+    }
+  }
   std::string sample;
   size_t text_bytes = 0;
   for (const PageText& page : doc.pages) {
@@ -297,17 +414,17 @@ FileResult Ingester::IngestFile(const std::string& path, const FileInfo& info, c
     doc.extractors.push_back(extractor->NameAndVersion());
   }
   if (text_bytes == 0) {
-    result.warnings.push_back("no text found in " + std::to_string(doc.pages.size()) +
-                              " page(s): scanned pages need an OCR plugin");
+    result.warnings.push_back("no text found in " + std::to_string(doc.pages.size()) + " page(s)" +
+                              (ocr_pool_ ? "" : ": scanned pages need the ocr plugin (see `dossier plugins`)"));
   }
   if (Status s = store_->PutDocument(doc); !s.ok()) {
     store_error_ = s;
-    return result;
+    return std::move(result);
   }
   (void)store_->ClearFailure(path);
   result.outcome = FileOutcome::kIngested;
   result.pages = static_cast<uint32_t>(doc.pages.size());
-  return result;
+  return std::move(result);
 }
 
 }  // namespace dossier

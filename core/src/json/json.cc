@@ -100,13 +100,14 @@ json ToJson(const FileResult& r) {
           {"id", r.id ? json(r.id->ToHex()) : json(nullptr)},
           {"mime_type", NullIfEmpty(r.mime_type)},
           {"pages", r.pages},
+          {"ocr_pages", r.ocr_pages},
           {"message", NullIfEmpty(r.message)},
           {"warnings", r.warnings}};
 }
 
 json ToJson(const IngestSummary& s) {
   return {{"files", s.files},     {"ingested", s.ingested}, {"unchanged", s.unchanged},
-          {"skipped", s.skipped}, {"failed", s.failed},     {"pages", s.pages},
+          {"skipped", s.skipped}, {"failed", s.failed},     {"pages", s.pages}, {"ocr_pages", s.ocr_pages},
           {"seconds", s.seconds}, {"repaired", {{"reindexed", s.repair.reindexed}, {"removed", s.repair.removed}}}};
 }
 

@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -38,6 +39,9 @@ StatusCode CodeFromAbi(int32_t code) {
 // What the sink callbacks collect for one Extract() call.
 struct SinkState {
   ExtractedFile file;
+  uint32_t pages_sent = 0;              // text pages plus image pages
+  const PageImageHandler* on_page_image = nullptr;
+  Status image_error;                   // the handler's failure, which stops the file
   std::string protocol_error;  // set when the plugin broke the sink's contract
 };
 
@@ -61,7 +65,7 @@ int32_t SinkSetMetadata(void* context, const char* key, const char* value, size_
 int32_t SinkAddPage(void* context, uint32_t page_number, const char* text, size_t text_len, uint32_t source,
                     float ocr_confidence) {
   auto* state = static_cast<SinkState*>(context);
-  uint32_t expected = static_cast<uint32_t>(state->file.pages.size()) + 1;
+  uint32_t expected = state->pages_sent + 1;
   if (page_number != expected) {
     state->protocol_error = "sent page " + std::to_string(page_number) + " where page " +
                             std::to_string(expected) + " was due";
@@ -82,6 +86,44 @@ int32_t SinkAddPage(void* context, uint32_t page_number, const char* text, size_
     page.source = static_cast<TextSource>(source);
     page.ocr_confidence = source == DOSSIER_TEXT_OCR ? std::clamp(ocr_confidence, 0.0f, 100.0f) : -1.0f;
     state->file.pages.push_back(std::move(page));
+    ++state->pages_sent;
+  } catch (const std::bad_alloc&) {
+    return DOSSIER_RESOURCE_EXHAUSTED;
+  }
+  return DOSSIER_OK;
+}
+
+// The most pixels one page image may have (a 300 dpi A0 sheet is ~140 M).
+constexpr uint64_t kMaxPageImagePixels = 200'000'000;
+
+int32_t SinkAddPageImage(void* context, uint32_t page_number, const dossier_page_image* image) {
+  auto* state = static_cast<SinkState*>(context);
+  const std::string page = "page " + std::to_string(page_number);
+  if (state->on_page_image == nullptr || !*state->on_page_image) {
+    state->protocol_error = "sent " + page + " as an image, which this host did not offer";
+    return DOSSIER_INVALID_ARGUMENT;
+  }
+  if (page_number != state->pages_sent + 1) {
+    state->protocol_error = "sent " + page + " where page " + std::to_string(state->pages_sent + 1) + " was due";
+    return DOSSIER_INVALID_ARGUMENT;
+  }
+  if (image == nullptr || image->pixels == nullptr || image->width == 0 || image->height == 0 ||
+      (image->channels != 1 && image->channels != 3) || image->stride < uint64_t{image->width} * image->channels) {
+    state->protocol_error = "sent " + page + " as an image with bad dimensions or layout";
+    return DOSSIER_INVALID_ARGUMENT;
+  }
+  if (uint64_t{image->width} * image->height > kMaxPageImagePixels) {
+    state->image_error = Status::ResourceExhausted(page + ": image of " + std::to_string(image->width) + "x" +
+                                                   std::to_string(image->height) + " pixels is too large to OCR");
+    return DOSSIER_RESOURCE_EXHAUSTED;
+  }
+  try {
+    Status s = (*state->on_page_image)(page_number, *image);
+    if (!s.ok()) {
+      state->image_error = s;
+      return DOSSIER_CANCELLED;
+    }
+    ++state->pages_sent;
   } catch (const std::bad_alloc&) {
     return DOSSIER_RESOURCE_EXHAUSTED;
   }
@@ -203,10 +245,11 @@ IngestPluginInstance::~IngestPluginInstance() {
 }
 
 Result<ExtractedFile> IngestPluginInstance::Extract(std::string_view display_name, std::string_view mime_type,
-                                                    std::string_view content) {
+                                                    std::string_view content, const PageImageHandler& on_page_image) {
   std::string name(display_name), mime(mime_type);
   SinkState state;
-  dossier_page_sink sink{&state, &SinkSetMetadata, &SinkAddPage, &SinkWarn};
+  state.on_page_image = &on_page_image;
+  dossier_page_sink sink{&state, &SinkSetMetadata, &SinkAddPage, &SinkWarn, &SinkAddPageImage};
   dossier_input input{name.c_str(), mime.c_str(), reinterpret_cast<const unsigned char*>(content.data()),
                       content.size()};
   char message[kErrorCapacity] = {0};
@@ -216,6 +259,7 @@ Result<ExtractedFile> IngestPluginInstance::Extract(std::string_view display_nam
   if (!state.protocol_error.empty()) {
     return Status::Internal(name + ": plugin " + plugin_->manifest_.name + " " + state.protocol_error);
   }
+  if (!state.image_error.ok()) return Status(state.image_error.code(), name + ": " + state.image_error.message());
   if (code != DOSSIER_OK) {
     return Status(CodeFromAbi(code), name + ": " + (message[0] ? message : "plugin " + plugin_->manifest_.name +
                                                                             " failed without a reason"));
@@ -223,9 +267,60 @@ Result<ExtractedFile> IngestPluginInstance::Extract(std::string_view display_nam
   return std::move(state.file);
 }
 
+// ---------------------------------------------------------------- OcrPluginInstance
+
+namespace {
+void OcrSetText(void* context, const char* text, size_t text_len, float confidence) {
+  auto* page = static_cast<RecognisedPage*>(context);
+  page->text = NormalizeText(std::string_view(text ? text : "", text ? text_len : 0));
+  std::replace(page->text.begin(), page->text.end(), '\f', '\n');
+  while (!page->text.empty() && (page->text.back() == '\n' || page->text.back() == ' ')) page->text.pop_back();
+  page->mean_confidence = std::clamp(confidence, 0.0f, 100.0f);
+}
+void OcrNote(void* context, const char* message) {
+  if (message) static_cast<RecognisedPage*>(context)->notes.emplace_back(message);
+}
+}  // namespace
+
+OcrPluginInstance::~OcrPluginInstance() {
+  if (plugin_->api_->destroy_instance) plugin_->api_->destroy_instance(instance_);
+}
+
+Result<RecognisedPage> OcrPluginInstance::Recognise(const dossier_page_image& image) {
+  RecognisedPage page;
+  dossier_ocr_sink sink{&page, &OcrSetText, &OcrNote};
+  char message[kErrorCapacity] = {0};
+  dossier_error_buffer error{message, sizeof message};
+  int32_t code = plugin_->api_->recognise_page(instance_, &image, &sink, &error);
+  message[sizeof message - 1] = 0;
+  if (code != DOSSIER_OK) {
+    return Status(CodeFromAbi(code),
+                  "OCR (" + plugin_->manifest_.name + "): " + (message[0] ? message : "failed without a reason"));
+  }
+  return page;
+}
+
+bool LoadedPlugin::CanRecognisePages() const {
+  return api_->kind == DOSSIER_PLUGIN_INGEST &&
+         api_->struct_size >= offsetof(dossier_plugin, recognise_page) + sizeof(void*) &&
+         api_->recognise_page != nullptr;
+}
+
+Result<std::unique_ptr<OcrPluginInstance>> LoadedPlugin::CreateOcrInstance(std::string_view options_json) const {
+  if (!CanRecognisePages()) return Status::FailedPrecondition("plugin " + manifest_.name + " cannot read page images");
+  Status error;
+  void* instance = NewInstance(options_json, &error);
+  if (instance == nullptr) return error;
+  return std::unique_ptr<OcrPluginInstance>(new OcrPluginInstance(this, instance));
+}
+
 // ---------------------------------------------------------------- PluginHost
 
 std::unique_ptr<PluginHost> PluginHost::LoadDirectory(const std::string& plugin_dir) {
+  // OCR runs one page per worker thread; Tesseract's own OpenMP threads
+  // would oversubscribe the cores (4x slower on two). libgomp reads this when
+  // it is loaded, i.e. at the dlopen below, so it is set first.
+  setenv("OMP_THREAD_LIMIT", "1", /*overwrite=*/0);
   auto host = std::make_unique<PluginHost>();
   host->plugin_dir_ = plugin_dir;
   std::vector<fs::path> manifests;
@@ -289,9 +384,9 @@ std::unique_ptr<PluginHost> PluginHost::LoadDirectory(const std::string& plugin_
     } else if (api->abi_version != DOSSIER_PLUGIN_ABI_VERSION) {
       problem = "library was built for plugin ABI version " + std::to_string(api->abi_version) +
                 ", this host speaks " + std::to_string(DOSSIER_PLUGIN_ABI_VERSION);
-    } else if (api->struct_size < sizeof(dossier_plugin)) {
+    } else if (api->struct_size < DOSSIER_PLUGIN_BASE_SIZE) {
       problem = "library's plugin struct is " + std::to_string(api->struct_size) + " bytes, expected at least " +
-                std::to_string(sizeof(dossier_plugin));
+                std::to_string(DOSSIER_PLUGIN_BASE_SIZE);
     } else if (api->name == nullptr || manifest.name != api->name) {
       problem = "library calls itself '" + std::string(api->name ? api->name : "") + "', manifest says '" +
                 manifest.name + "'";
@@ -315,6 +410,13 @@ std::unique_ptr<PluginHost> PluginHost::LoadDirectory(const std::string& plugin_
     host->plugins_.push_back(std::make_unique<LoadedPlugin>(std::move(manifest), report.library_path, handle, api));
   }
   return host;
+}
+
+const LoadedPlugin* PluginHost::FindOcrPlugin() const {
+  for (const auto& plugin : plugins_) {
+    if (plugin->CanRecognisePages()) return plugin.get();
+  }
+  return nullptr;
 }
 
 std::vector<const LoadedPlugin*> PluginHost::Extractors() const {

@@ -1,0 +1,103 @@
+// dossier_bench_ocr: OCRs the pages of one PDF with chosen clean-up steps and
+// prints the text, so bench/ocr.sh can measure what each step is worth.
+// Usage: dossier_bench_ocr FILE.pdf [--lang eng+spa] [--psm 3] [--threads 2]
+//        [--var NAME=VALUE] [--no-rescale] [--no-orient] [--no-deskew] [--no-normalise] [--binarise]
+// Pages are rendered with Poppler at the resolution of the page's scan
+// (--dpi N, default 300), as the pdf plugin does.
+#include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-image.h>
+#include <poppler/cpp/poppler-page-renderer.h>
+#include <poppler/cpp/poppler-page.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include "ocr_engine.h"
+
+int main(int argc, char** argv) {
+  // Tesseract's OpenMP threads would fight the page workers; libgomp reads the
+  // limit when it loads, before main, hence the re-exec.
+  if (std::getenv("OMP_THREAD_LIMIT") == nullptr) {
+    setenv("OMP_THREAD_LIMIT", "1", 1);
+    execv("/proc/self/exe", argv);
+  }
+  std::string file, lang = "eng+spa";
+  int psm = 3, threads = 2;
+  double dpi = 300;
+  dossier_ocr::CleanOptions clean;
+  std::vector<std::pair<std::string, std::string>> variables;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (a == "--lang") lang = next();
+    else if (a == "--psm") psm = std::atoi(next().c_str());
+    else if (a == "--threads") threads = std::max(1, std::atoi(next().c_str()));
+    else if (a == "--dpi") dpi = std::atof(next().c_str());
+    else if (a == "--no-rescale") clean.rescale = false;
+    else if (a == "--no-orient") clean.orient = false;
+    else if (a == "--no-deskew") clean.deskew = false;
+    else if (a == "--no-normalise") clean.normalise = false;
+    else if (a == "--binarise") clean.binarise = true;
+    else if (a == "--var") {
+      std::string v = next();
+      size_t eq = v.find('=');
+      variables.emplace_back(v.substr(0, eq), eq == std::string::npos ? "" : v.substr(eq + 1));
+    }
+    else if (!a.empty() && a[0] != '-') file = a;
+    else {
+      std::cerr << "dossier_bench_ocr: unknown option " << a << "\n";
+      return 2;
+    }
+  }
+  std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(file));
+  if (!doc) {
+    std::cerr << "dossier_bench_ocr: cannot open " << file << "\n";
+    return 1;
+  }
+  const int pages = doc->pages();
+  std::vector<std::string> texts(pages);
+  std::atomic<int> next_page{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      std::string error;
+      auto engine = dossier_ocr::Engine::Create(lang, &error, psm, variables);
+      if (!engine) {
+        std::cerr << "dossier_bench_ocr: " << error << "\n";
+        std::exit(1);
+      }
+      for (int p; (p = next_page++) < pages;) {
+        poppler::image image;
+        {
+          std::unique_ptr<poppler::page> page(doc->create_page(p));
+          poppler::page_renderer renderer;
+          renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
+          renderer.set_image_format(poppler::image::format_gray8);
+          image = renderer.render_page(page.get(), dpi, dpi);
+        }
+        dossier_page_image pixels{static_cast<uint32_t>(image.width()), static_cast<uint32_t>(image.height()), 1,
+                                  static_cast<uint32_t>(image.bytes_per_row()),
+                                  reinterpret_cast<const unsigned char*>(image.const_data()), static_cast<float>(dpi)};
+        dossier_ocr::PixPtr pix = dossier_ocr::PixFromImage(pixels);
+        std::vector<std::string> notes;
+        float clean_dpi = 0;
+        dossier_ocr::PixPtr cleaned = dossier_ocr::CleanPage(pix.get(), static_cast<float>(dpi), clean, &clean_dpi, &notes);
+        dossier_ocr::Recognition result;
+        if (!engine->Recognise(cleaned.get(), clean_dpi, &result, &error)) std::cerr << "page " << p + 1 << ": " << error << "\n";
+        texts[p] = result.text;
+        for (const std::string& n : notes) std::cerr << "page " << p + 1 << ": " << n << "\n";
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  for (const std::string& t : texts) std::cout << t << "\f";
+  return 0;
+}

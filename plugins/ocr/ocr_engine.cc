@@ -1,0 +1,198 @@
+#include "ocr_engine.h"
+
+#include <leptonica/allheaders.h>
+#include <tesseract/baseapi.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+namespace dossier_ocr {
+
+void PixDeleter::operator()(Pix* pix) const {
+  if (pix) pixDestroy(&pix);
+}
+
+namespace {
+
+PixPtr Own(Pix* pix) { return PixPtr(pix); }
+
+std::string Format(const char* format, double value) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, format, value);
+  return buf;
+}
+
+}  // namespace
+
+PixPtr PixFromImage(const dossier_page_image& image) {
+  if (image.pixels == nullptr || image.width == 0 || image.height == 0) return nullptr;
+  const int depth = image.channels == 1 ? 8 : 32;
+  PixPtr pix = Own(pixCreate(static_cast<l_int32>(image.width), static_cast<l_int32>(image.height), depth));
+  if (!pix) return nullptr;
+  l_uint32* data = pixGetData(pix.get());
+  const l_int32 wpl = pixGetWpl(pix.get());
+  for (uint32_t y = 0; y < image.height; ++y) {
+    const unsigned char* row = image.pixels + size_t{y} * image.stride;
+    l_uint32* line = data + size_t{y} * wpl;
+    if (image.channels == 1) {
+      for (uint32_t x = 0; x < image.width; ++x) SET_DATA_BYTE(line, x, row[x]);
+    } else {
+      for (uint32_t x = 0; x < image.width; ++x) {
+        composeRGBPixel(row[3 * x], row[3 * x + 1], row[3 * x + 2], line + x);
+      }
+    }
+  }
+  if (image.dpi > 0) pixSetResolution(pix.get(), std::lround(image.dpi), std::lround(image.dpi));
+  return pix;
+}
+
+float EffectiveDpi(const Pix* pix, float dpi) {
+  if (dpi > 0) return dpi;
+  const float w = static_cast<float>(pixGetWidth(const_cast<Pix*>(pix)));
+  const float h = static_cast<float>(pixGetHeight(const_cast<Pix*>(pix)));
+  const float aspect = h / std::max(1.0f, w);
+  // A portrait page (A4 1.41, Letter 1.29, Legal 1.65): its width is ~8.5 in.
+  if (aspect > 1.2f && aspect < 1.7f) return w / 8.5f;
+  if (aspect > 1 / 1.7f && aspect < 1 / 1.2f) return h / 8.5f;  // landscape
+  return 300;
+}
+
+PixPtr CleanPage(const Pix* page, float dpi, const CleanOptions& options, float* out_dpi,
+                 std::vector<std::string>* notes) {
+  Pix* source = const_cast<Pix*>(page);
+  PixPtr gray = Own(pixGetDepth(source) == 8 && !pixGetColormap(source) ? pixCopy(nullptr, source)
+                                                                          : pixConvertTo8(source, 0));
+  if (!gray) return nullptr;
+  float resolution = EffectiveDpi(source, dpi);
+
+  if (options.rescale && (resolution < 240 || resolution > 450)) {
+    // Tesseract reads best with a capital letter ~30 px high: 300 dpi for body text.
+    const float factor = 300.0f / resolution;
+    PixPtr scaled = Own(factor > 1 ? pixScaleGrayLI(gray.get(), factor, factor)
+                                   : pixScaleAreaMap(gray.get(), factor, factor));
+    if (scaled) {
+      notes->push_back(Format("rescaled from %.0f to 300 dpi", resolution));
+      gray = std::move(scaled);
+      resolution = 300;
+    }
+  }
+  if (options.normalise) {
+    // Shading and grey paper to white; text keeps its darkness.
+    PixPtr even = Own(pixBackgroundNormSimple(gray.get(), nullptr, nullptr));
+    if (even) gray = std::move(even);
+  }
+  // A quick black-and-white copy to measure orientation and skew on.
+  PixPtr bw = Own(pixConvertTo1(gray.get(), 160));
+  if (bw && options.orient) {
+    l_float32 up = 0, left = 0;
+    l_int32 orient = L_TEXT_ORIENT_UNKNOWN;
+    if (pixOrientDetect(bw.get(), &up, &left, 0, 0) == 0 &&
+        makeOrientDecision(up, left, 0.0f, 0.0f, &orient, 0) == 0) {
+      PixPtr turned;
+      const char* what = nullptr;
+      switch (orient) {
+        case L_TEXT_ORIENT_LEFT: turned = Own(pixRotate90(gray.get(), 1)); what = "turned 90 degrees clockwise"; break;
+        case L_TEXT_ORIENT_DOWN: turned = Own(pixRotate180(nullptr, gray.get())); what = "turned 180 degrees"; break;
+        case L_TEXT_ORIENT_RIGHT: turned = Own(pixRotate90(gray.get(), -1)); what = "turned 90 degrees anticlockwise"; break;
+        default: break;
+      }
+      if (turned) {
+        gray = std::move(turned);
+        notes->push_back(what);
+        bw = Own(pixConvertTo1(gray.get(), 160));
+      }
+    }
+  }
+  if (bw && options.deskew) {
+    l_float32 angle = 0, confidence = 0;
+    if (pixFindSkew(bw.get(), &angle, &confidence) == 0 && confidence >= 2.5f && std::fabs(angle) >= 0.1f) {
+      PixPtr straight = Own(pixRotate(gray.get(), angle * static_cast<float>(M_PI / 180.0), L_ROTATE_AREA_MAP,
+                                      L_BRING_IN_WHITE, 0, 0));
+      if (straight) {
+        gray = std::move(straight);
+        notes->push_back(Format("deskewed by %.2f degrees", angle));
+      }
+    }
+  }
+  if (options.binarise) {
+    Pix* binary = nullptr;
+    // Sauvola with a window of ~1/20 inch copes with uneven, faint photocopies.
+    if (pixSauvolaBinarizeTiled(gray.get(), 15, 0.34f, 1, 1, nullptr, &binary) == 0 && binary) {
+      PixPtr as8 = Own(pixConvert1To8(nullptr, binary, 255, 0));
+      pixDestroy(&binary);
+      if (as8) gray = std::move(as8);
+    }
+  }
+  pixSetResolution(gray.get(), std::lround(resolution), std::lround(resolution));
+  *out_dpi = resolution;
+  return gray;
+}
+
+std::string TessdataDir() {
+  if (const char* prefix = std::getenv("TESSDATA_PREFIX"); prefix && *prefix) return prefix;
+  return "/usr/share/tesseract-ocr/5/tessdata";
+}
+
+std::unique_ptr<Engine> Engine::Create(const std::string& languages, std::string* error, int page_segmentation,
+                                       const std::vector<std::pair<std::string, std::string>>& variables) {
+  if (languages.empty()) {
+    *error = "no OCR language given";
+    return nullptr;
+  }
+  const std::string dir = TessdataDir();
+  std::stringstream list(languages);
+  for (std::string lang; std::getline(list, lang, '+');) {
+    if (lang.empty() || lang.find('/') != std::string::npos) {
+      *error = "bad OCR language list '" + languages + "' (use Tesseract names joined by '+', e.g. eng+spa)";
+      return nullptr;
+    }
+    if (!std::filesystem::exists(dir + "/" + lang + ".traineddata")) {
+      *error = "Tesseract language model '" + lang + "' is not installed in " + dir +
+               " (Debian: apt-get install tesseract-ocr-" + lang + ")";
+      return nullptr;
+    }
+  }
+  std::unique_ptr<Engine> engine(new Engine());
+  engine->api_ = std::make_unique<tesseract::TessBaseAPI>();
+  if (engine->api_->Init(dir.c_str(), languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
+    *error = "Tesseract cannot load the language models '" + languages + "' from " + dir;
+    return nullptr;
+  }
+  engine->api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(page_segmentation));
+  engine->api_->SetVariable("debug_file", "/dev/null");  // no per-page chatter on stderr
+  // Tesseract's table finder joins a cell of several lines ("By 30 June /
+  // 2026") with the next column's line and reads neither; without it, key
+  // action tables read cell by cell (bench/ocr.sh --steps measures this).
+  engine->api_->SetVariable("textord_tabfind_find_tables", "0");
+  for (const auto& [name, value] : variables) {
+    if (!engine->api_->SetVariable(name.c_str(), value.c_str())) {
+      *error = "unknown Tesseract parameter '" + name + "'";
+      return nullptr;
+    }
+  }
+  return engine;
+}
+
+Engine::~Engine() {
+  if (api_) api_->End();
+}
+
+bool Engine::Recognise(const Pix* page, float dpi, Recognition* out, std::string* error) {
+  api_->SetImage(const_cast<Pix*>(page));
+  api_->SetSourceResolution(std::max(70, static_cast<int>(std::lround(dpi))));
+  std::unique_ptr<char[]> text(api_->GetUTF8Text());
+  if (!text) {
+    api_->Clear();
+    *error = "Tesseract could not read the page";
+    return false;
+  }
+  out->text = text.get();
+  out->mean_confidence = static_cast<float>(std::max(0, api_->MeanTextConf()));
+  api_->Clear();
+  return true;
+}
+
+}  // namespace dossier_ocr

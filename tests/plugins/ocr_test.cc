@@ -1,0 +1,309 @@
+// The ocr plugin and its engine: clean-up steps on pages the test renders and
+// distorts itself, recognition, image files, scanned and mixed PDFs, and bad
+// input. Page images are made at test time: text PDFs from make_pdf.py are
+// rendered with Poppler and then skewed, turned or scaled with Leptonica.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <leptonica/allheaders.h>
+#include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-image.h>
+#include <poppler/cpp/poppler-page-renderer.h>
+#include <poppler/cpp/poppler-page.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "ocr_engine.h"
+#include "support/test_support.h"
+
+namespace dossier::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using dossier_ocr::PixPtr;
+
+constexpr char kPageText[] =
+    "EVALUATION OF THE WATER PROGRAMME\n"
+    "\n"
+    "The evaluation found that the regional office managed the programme\n"
+    "well, but the monitoring of wells and latrines was weak in three\n"
+    "districts. Recommendation 1: the country office should hire two\n"
+    "monitoring officers before the end of the year and report on the\n"
+    "findings of every field visit to the steering committee.\n"
+    "Recommendation 2: headquarters should publish the final report.\n";
+
+// The top of page 1 of a PDF holding `text`, rendered in grey at `dpi`.
+PixPtr RenderTextPage(const std::string& text, double dpi) {
+  TempDir tmp;
+  MakePdf(tmp / "page.pdf", text);
+  std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(tmp / "page.pdf"));
+  if (!doc) return nullptr;
+  std::unique_ptr<poppler::page> page(doc->create_page(0));
+  poppler::page_renderer renderer;
+  renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
+  renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
+  renderer.set_image_format(poppler::image::format_gray8);
+  poppler::image image = renderer.render_page(page.get(), dpi, dpi);
+  dossier_page_image pixels{static_cast<uint32_t>(image.width()), static_cast<uint32_t>(image.height()), 1,
+                            static_cast<uint32_t>(image.bytes_per_row()),
+                            reinterpret_cast<const unsigned char*>(image.const_data()), static_cast<float>(dpi)};
+  PixPtr full = dossier_ocr::PixFromImage(pixels);
+  // The text sits in the top quarter; OCR of the blank rest only costs time.
+  BOX* top = boxCreate(0, 0, pixGetWidth(full.get()), pixGetHeight(full.get()) / 4);
+  PixPtr clipped(pixClipRectangle(full.get(), top, nullptr));
+  boxDestroy(&top);
+  pixSetResolution(clipped.get(), static_cast<int>(dpi), static_cast<int>(dpi));
+  return clipped;
+}
+
+std::string Recognise(const Pix* pix, float dpi, const dossier_ocr::CleanOptions& clean,
+                      std::vector<std::string>* notes) {
+  std::string error;
+  auto engine = dossier_ocr::Engine::Create("eng", &error);
+  EXPECT_TRUE(engine) << error;
+  if (!engine) return "";
+  float clean_dpi = 0;
+  PixPtr cleaned = dossier_ocr::CleanPage(pix, dpi, clean, &clean_dpi, notes);
+  dossier_ocr::Recognition result;
+  EXPECT_TRUE(engine->Recognise(cleaned.get(), clean_dpi, &result, &error)) << error;
+  EXPECT_GT(result.mean_confidence, 50);
+  return result.text;
+}
+
+std::string Joined(const std::vector<std::string>& notes) {
+  std::string out;
+  for (const std::string& n : notes) out += n + "; ";
+  return out;
+}
+
+TEST(OcrEngineTest, ReadsARenderedPage) {
+  PixPtr page = RenderTextPage(kPageText, 300);
+  ASSERT_TRUE(page);
+  std::vector<std::string> notes;
+  std::string text = Recognise(page.get(), 300, {}, &notes);
+  EXPECT_THAT(text, HasSubstr("EVALUATION OF THE WATER PROGRAMME"));
+  EXPECT_THAT(text, HasSubstr("monitoring officers"));
+  EXPECT_EQ(Joined(notes), "") << "a clean, straight 300 dpi page needs no turning, deskewing or rescaling";
+}
+
+TEST(OcrCleanTest, DeskewsASkewedPage) {
+  PixPtr page = RenderTextPage(kPageText, 300);
+  ASSERT_TRUE(page);
+  const float degrees = 2.5f;
+  PixPtr skewed(pixRotate(page.get(), degrees * static_cast<float>(M_PI / 180), L_ROTATE_AREA_MAP, L_BRING_IN_WHITE,
+                          0, 0));
+  std::vector<std::string> notes;
+  std::string text = Recognise(skewed.get(), 300, {}, &notes);
+  ASSERT_EQ(notes.size(), 1u) << Joined(notes);
+  float found = 0;
+  ASSERT_EQ(std::sscanf(notes[0].c_str(), "deskewed by %f degrees", &found), 1) << notes[0];
+  EXPECT_NEAR(std::fabs(found), degrees, 0.3) << notes[0];
+  EXPECT_THAT(text, HasSubstr("monitoring officers"));
+  EXPECT_THAT(text, HasSubstr("steering committee"));
+
+  // With deskewing off nothing is reported as done.
+  notes.clear();
+  dossier_ocr::CleanOptions no_deskew;
+  no_deskew.deskew = false;
+  float dpi = 0;
+  PixPtr untouched = dossier_ocr::CleanPage(skewed.get(), 300, no_deskew, &dpi, &notes);
+  EXPECT_EQ(Joined(notes), "");
+}
+
+TEST(OcrCleanTest, TurnsAnUpsideDownPage) {
+  PixPtr page = RenderTextPage(kPageText, 300);
+  ASSERT_TRUE(page);
+  PixPtr upside_down(pixRotate180(nullptr, page.get()));
+  std::vector<std::string> notes;
+  std::string text = Recognise(upside_down.get(), 300, {}, &notes);
+  EXPECT_THAT(Joined(notes), HasSubstr("turned 180 degrees"));
+  EXPECT_THAT(text, HasSubstr("monitoring officers"));
+}
+
+TEST(OcrCleanTest, TurnsASidewaysPage) {
+  PixPtr page = RenderTextPage(kPageText, 300);
+  ASSERT_TRUE(page);
+  PixPtr sideways(pixRotate90(page.get(), 1));
+  std::vector<std::string> notes;
+  std::string text = Recognise(sideways.get(), 300, {}, &notes);
+  EXPECT_THAT(Joined(notes), HasSubstr("turned 90 degrees"));
+  EXPECT_THAT(text, HasSubstr("monitoring officers"));
+}
+
+TEST(OcrCleanTest, RescalesALowResolutionScan) {
+  PixPtr page = RenderTextPage(kPageText, 150);
+  ASSERT_TRUE(page);
+  std::vector<std::string> notes;
+  std::string text = Recognise(page.get(), 150, {}, &notes);
+  EXPECT_THAT(Joined(notes), HasSubstr("rescaled from 150 to 300 dpi"));
+  EXPECT_THAT(text, HasSubstr("monitoring officers"));
+  // Without a stated resolution it is guessed from the width of a page
+  // (A4 at 150 dpi, portrait and landscape), or taken to be 300.
+  PixPtr a4(pixCreate(1240, 1754, 8)), landscape(pixCreate(1754, 1240, 8)), strip(pixCreate(1240, 300, 8));
+  EXPECT_NEAR(dossier_ocr::EffectiveDpi(a4.get(), 0), 1240 / 8.5, 1);
+  EXPECT_NEAR(dossier_ocr::EffectiveDpi(landscape.get(), 0), 1240 / 8.5, 1);
+  EXPECT_EQ(dossier_ocr::EffectiveDpi(strip.get(), 0), 300);
+  EXPECT_EQ(dossier_ocr::EffectiveDpi(strip.get(), 200), 200);
+}
+
+TEST(OcrEngineTest, AMissingLanguageModelNamesThePackage) {
+  std::string error;
+  EXPECT_FALSE(dossier_ocr::Engine::Create("eng+xyz", &error));
+  EXPECT_THAT(error, HasSubstr("'xyz' is not installed"));
+  EXPECT_THAT(error, HasSubstr("tesseract-ocr-xyz"));
+  EXPECT_FALSE(dossier_ocr::Engine::Create("../eng", &error));
+  EXPECT_THAT(error, HasSubstr("bad OCR language list"));
+}
+
+// ---------------------------------------------------------------- through the CLI
+
+void WriteImage(const Pix* pix, const std::string& path, int format) {
+  ASSERT_EQ(pixWrite(path.c_str(), const_cast<Pix*>(pix), format), 0) << path;
+}
+
+// A PNG whose header declares width x height pixels, with no real image data.
+std::string PngDeclaring(uint32_t width, uint32_t height) {
+  auto crc32 = [](const std::string& bytes) {
+    uint32_t crc = 0xFFFFFFFFu;
+    for (unsigned char c : bytes) {
+      crc ^= c;
+      for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
+    return ~crc;
+  };
+  auto be32 = [](uint32_t v) {
+    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+                       static_cast<char>(v)};
+  };
+  std::string ihdr = "IHDR" + be32(width) + be32(height) + std::string("\x08\x00\x00\x00\x00", 5);
+  std::string png = "\x89PNG\r\n\x1a\n";
+  png += be32(13) + ihdr + be32(crc32(ihdr));
+  std::string idat = std::string("IDAT") + std::string("\x78\x9c\x03\x00\x00\x00\x00\x01", 8);
+  png += be32(8) + idat + be32(crc32(idat));
+  png += be32(0) + "IEND" + be32(crc32("IEND"));
+  return png;
+}
+
+nlohmann::json ShowJson(const std::string& data, const std::string& path) {
+  CommandResult r = RunDossier(data, {"show", "--json", "--text", path});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return nlohmann::json::parse(r.out, nullptr, false);
+}
+
+TEST(OcrIngestTest, ImageFilesAreReadAndSearchable) {
+  TempDir tmp;
+  PixPtr page = RenderTextPage(kPageText, 300);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(system(("mkdir -p " + tmp / "images").c_str()), 0);
+  WriteImage(page.get(), tmp / "images/page.png", IFF_PNG);
+  WriteImage(page.get(), tmp / "images/page.jpg", IFF_JFIF_JPEG);
+  // A two-page TIFF: the page, then the page upside down (orientation is fixed).
+  PixPtr bw(pixConvertTo1(page.get(), 128));
+  PixPtr turned(pixRotate180(nullptr, bw.get()));
+  ASSERT_EQ(pixWriteTiff((tmp / "images/pages.tif").c_str(), bw.get(), IFF_TIFF_G4, "w"), 0);
+  ASSERT_EQ(pixWriteTiff((tmp / "images/pages.tif").c_str(), turned.get(), IFF_TIFF_G4, "a"), 0);
+
+  CommandResult r = RunDossier(tmp / "data", {"ingest", "--json", tmp / "images"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  WriteFile(tmp / "report.json", r.out);
+  EXPECT_EQ(SchemaErrors("ingest-report.schema.json", tmp / "report.json"), "");
+  nlohmann::json report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["ingested"], 3);
+  EXPECT_EQ(report["pages"], 4);
+  EXPECT_EQ(report["ocr_pages"], 4);
+
+  for (const char* name : {"images/page.png", "images/page.jpg", "images/pages.tif"}) {
+    nlohmann::json doc = ShowJson(tmp / "data", tmp / name);
+    ASSERT_TRUE(doc.is_object()) << name;
+    ASSERT_EQ(doc["pages"].size(), std::string(name).ends_with(".tif") ? 2u : 1u) << name;
+    for (const auto& p : doc["pages"]) {
+      EXPECT_EQ(p["source"], "ocr") << name;
+      EXPECT_GT(p["ocr_confidence"].get<double>(), 50) << name;
+    }
+  }
+  CommandResult tiff = RunDossier(tmp / "data", {"show", "--text", tmp / "images/pages.tif"});
+  EXPECT_THAT(tiff.out, HasSubstr("steering committee"));
+  EXPECT_EQ(std::count(tiff.out.begin(), tiff.out.end(), '\f'), 2) << "two pages";
+
+  CommandResult search = RunDossier(tmp / "data", {"search", "--json", "--source", "ocr", "latrines"});
+  ASSERT_EQ(search.exit_code, 0) << search.err;
+  nlohmann::json hits = nlohmann::json::parse(search.out);
+  EXPECT_EQ(hits["total"], 3);
+  for (const auto& hit : hits["hits"]) {
+    EXPECT_EQ(hit["page_source"], "ocr");
+    EXPECT_GT(hit["ocr_confidence"].get<double>(), 50);
+  }
+}
+
+TEST(OcrIngestTest, ScannedAndMixedPdfsAreDecidedPageByPage) {
+  TempDir tmp;
+  PixPtr page = RenderTextPage(kPageText, 200);
+  ASSERT_TRUE(page);
+  WriteImage(page.get(), tmp / "scan.pgm", IFF_PNM);
+  PdfOptions mixed;
+  mixed.scans = {tmp / "scan.pgm"};
+  mixed.scan_dpi = 200;
+  MakePdf(tmp / "mixed.pdf", "A born-digital page about budgets.\nIt has a real text layer with enough words to keep.\f"
+                            "A second text page about the annual budget cycle and its audits.\n", mixed);
+  PdfOptions scanned = mixed;
+  MakePdf(tmp / "scanned.pdf", "", scanned);
+
+  CommandResult r = RunDossier(tmp / "data", {"ingest", tmp / "mixed.pdf"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("1 ingested (3 pages, 1 by OCR)"));
+  nlohmann::json doc = ShowJson(tmp / "data", tmp / "mixed.pdf");
+  ASSERT_EQ(doc["pages"].size(), 3u);
+  EXPECT_EQ(doc["pages"][0]["source"], "text_layer");
+  EXPECT_EQ(doc["pages"][1]["source"], "text_layer");
+  EXPECT_EQ(doc["pages"][2]["source"], "ocr");
+
+  CommandResult search = RunDossier(tmp / "data", {"search", "--json", "\"monitoring officers\""});
+  nlohmann::json hits = nlohmann::json::parse(search.out);
+  ASSERT_EQ(hits["total"], 1) << search.out;
+  EXPECT_EQ(hits["hits"][0]["page"], 3);
+  EXPECT_EQ(hits["hits"][0]["page_source"], "ocr");
+  CommandResult text_hit = RunDossier(tmp / "data", {"search", "--json", "budgets"});
+  EXPECT_EQ(nlohmann::json::parse(text_hit.out)["hits"][0]["page_source"], "text_layer");
+
+  // An image-only PDF at 200 dpi: rendered at its own resolution, rescaled, read.
+  r = RunDossier(tmp / "data", {"ingest", tmp / "scanned.pdf"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  CommandResult text = RunDossier(tmp / "data", {"show", "--text", tmp / "scanned.pdf"});
+  EXPECT_THAT(text.out, HasSubstr("EVALUATION OF THE WATER PROGRAMME"));
+
+  // With OCR off the scanned page is kept, empty, and says why.
+  r = RunDossier(tmp / "data2", {"ingest", "--no-ocr", tmp / "scanned.pdf"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("no text found in 1 page(s)"));
+}
+
+TEST(OcrIngestTest, BadImagesFailOneByOneAndTheRestGoesIn) {
+  TempDir tmp;
+  PixPtr page = RenderTextPage(kPageText, 300);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(system(("mkdir -p " + tmp / "in").c_str()), 0);
+  WriteImage(page.get(), tmp / "in/good.png", IFF_PNG);
+  std::string png = ReadFile(tmp / "in/good.png");
+  WriteFile(tmp / "in/truncated.png", png.substr(0, png.size() / 3));
+  WriteFile(tmp / "in/huge.png", PngDeclaring(40000, 40000));
+  WriteFile(tmp / "in/zero.png", PngDeclaring(0, 0));
+  WriteFile(tmp / "in/garbage.jpg", "\xff\xd8\xff\xe0 this is not really a JPEG at all, just its first bytes");
+
+  CommandResult r = RunDossier(tmp / "data", {"ingest", tmp / "in"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("1 ingested"));
+  EXPECT_THAT(r.err, HasSubstr("in/huge.png: PNG declares 40000x40000 pixels, more than the limit"));
+  EXPECT_THAT(r.err, HasSubstr("in/truncated.png: "));
+  EXPECT_THAT(r.err, HasSubstr("in/zero.png: cannot decode image"));
+  EXPECT_THAT(r.err, HasSubstr("in/garbage.jpg: "));
+  CommandResult search = RunDossier(tmp / "data", {"search", "latrines"});
+  EXPECT_THAT(search.out, HasSubstr("good.png"));
+
+  // Without OCR, images are skipped with the reason, not failed.
+  CommandResult off = RunDossier(tmp / "data2", {"ingest", "--no-ocr", tmp / "in/good.png"});
+  EXPECT_EQ(off.exit_code, 0) << off.err;
+  EXPECT_THAT(off.err, HasSubstr("needs OCR, which is turned off"));
+}
+
+}  // namespace
+}  // namespace dossier::testing
