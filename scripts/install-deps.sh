@@ -15,6 +15,10 @@ build_and_run=(
   libexttextcat-dev       # language detection (models in libexttextcat-data)
   libssl-dev              # SHA-256 content hashes (libcrypto)
   libre2-dev              # entities extractor: date patterns
+  libpoppler-glib-dev     # pdf plugin: where a page's scanned images are, and their resolution
+  libtesseract-dev        # ocr plugin: Tesseract's C++ API
+  libleptonica-dev        # ocr plugin: page clean-up (rescale, orientation, deskew, background)
+  tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-fra  # OCR language models (default eng+spa)
 )
 tests=(
   libgtest-dev libgmock-dev  # GoogleTest under ctest
