@@ -56,6 +56,8 @@ Result<DocumentSummary> QueryService::FindDocument(std::string_view id_or_path) 
 
 Result<std::vector<PageText>> QueryService::GetPages(const DocumentId& id) const { return store_->GetPages(id); }
 
+Result<PageText> QueryService::GetPage(const DocumentId& id, uint32_t page) const { return store_->GetPage(id, page); }
+
 Result<std::vector<DocumentSummary>> QueryService::ListDocuments(uint32_t limit, uint32_t offset) const {
   return store_->ListDocuments(limit, offset);
 }

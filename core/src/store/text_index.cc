@@ -276,6 +276,9 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Pag
                               Xapian::Query("XS" + std::string(TextSourceName(*request.text_source))));
       }
 
+      if (request.mime_type) {
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("T" + *request.mime_type));
+      }
       if (request.entity) {
         query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("XE" + NameKey(*request.entity).substr(0, 200)));
       }
