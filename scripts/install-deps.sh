@@ -15,6 +15,7 @@ build_and_run=(
   libexttextcat-dev       # language detection (models in libexttextcat-data)
   libssl-dev              # SHA-256 content hashes (libcrypto)
   libre2-dev              # entities extractor: date patterns
+  libcpp-httplib-dev      # dossierd: HTTP/1.1 server (thread pool, timeouts, size limits); Debian's packaged cpp-httplib
 )
 tests=(
   libgtest-dev libgmock-dev  # GoogleTest under ctest
