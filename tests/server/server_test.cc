@@ -158,6 +158,9 @@ TEST_F(ServerTest, EveryEndpointAnswersJsonMatchingItsSchema) {
   EXPECT_EQ(json::parse(recommendations)["recommendations"].size(), 1u) << recommendations;
   ExpectValid("recommendations.schema.json", "Recommendations",
               Get(*client_, "/v1/recommendations?doc=" + pdf_id + "&due_before=2030-01-01&overdue_as_of=2025-01-01", 200));
+  EXPECT_EQ(json::parse(Get(*client_, "/v1/recommendations?doc=" + pdf_id, 200))["recommendations"].size(), 2u);
+  EXPECT_EQ(json::parse(Get(*client_, "/v1/recommendations?responsible=Nobody%20Known", 200))["recommendations"].size(), 0u);
+  EXPECT_EQ(json::parse(Get(*client_, "/v1/recommendations", 200))["recommendations"].size(), 3u);
 
   const std::string neighbors = Get(*client_, "/v1/graph/neighbors/" + iom_id + "?depth=2", 200);
   ExpectValid("neighbors.schema.json", "Neighbors", neighbors);
