@@ -32,6 +32,10 @@ if ! kill -0 "$pid" 2>/dev/null; then
   echo "FAIL: dossierd is no longer running"; cat "$log"; exit 1
 fi
 kill -TERM "$pid"
+for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$pid" 2>/dev/null; then
+  echo "FAIL: dossierd still running 15 s after SIGTERM"; kill -KILL "$pid"; status=1
+fi
 wait "$pid" && echo "dossierd exited cleanly (0) on SIGTERM" || { echo "FAIL: dossierd exit status $?"; status=1; }
 grep -v "listening on\|ready:\|SIGTERM\|stopped" "$log" | head -20 || true
 exit $status

@@ -36,7 +36,10 @@ struct HttpRequest {
 struct HttpResponse {
   int status = 200;
   std::string body;
-  std::string content_type = "application/json";
+  // With a parameter, so cpp-httplib never compresses bodies: its brotli runs at
+  // quality 11 and would spend seconds of CPU on a large body for any client
+  // sending "Accept-Encoding: br".
+  std::string content_type = "application/json; charset=utf-8";
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
