@@ -17,7 +17,7 @@ fi
 log="$tmp/dossierd.log"
 "$build/bin/dossierd" --data "$data" --listen 127.0.0.1:0 --quiet 2>"$log" &
 pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
+trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
 port=""
 for _ in $(seq 1 200); do
   port="$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$log" | grep -o '[0-9]*$' || true)"

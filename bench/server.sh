@@ -55,7 +55,7 @@ server_args=(--data "$work/data" --listen 127.0.0.1:0 --quiet)
 [[ -n "${SERVER_THREADS:-}" ]] && server_args+=(--threads "$SERVER_THREADS")
 "$dossierd" "${server_args[@]}" 2>"$log" &
 server_pid=$!
-trap 'kill -TERM $server_pid 2>/dev/null; wait $server_pid 2>/dev/null || true' EXIT
+trap 'kill -TERM $server_pid 2>/dev/null || true; wait $server_pid 2>/dev/null || true' EXIT
 port=""
 for _ in $(seq 1 200); do
   port="$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$log" | grep -o '[0-9]*$' || true)"
