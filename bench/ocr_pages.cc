@@ -10,6 +10,7 @@
 #include <poppler/cpp/poppler-page.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -75,6 +76,11 @@ int main(int argc, char** argv) {
         std::exit(1);
       }
       for (int p; (p = next_page++) < pages;) {
+        using Clock = std::chrono::steady_clock;
+        auto ms = [](Clock::time_point a, Clock::time_point b) {
+          return std::chrono::duration<double, std::milli>(b - a).count();
+        };
+        const auto t0 = Clock::now();
         poppler::image image;
         {
           std::unique_ptr<poppler::page> page(doc->create_page(p));
@@ -86,12 +92,17 @@ int main(int argc, char** argv) {
         dossier_page_image pixels{static_cast<uint32_t>(image.width()), static_cast<uint32_t>(image.height()), 1,
                                   static_cast<uint32_t>(image.bytes_per_row()),
                                   reinterpret_cast<const unsigned char*>(image.const_data()), static_cast<float>(dpi)};
+        const auto t1 = Clock::now();
         dossier_ocr::PixPtr pix = dossier_ocr::PixFromImage(pixels);
         std::vector<std::string> notes;
         float clean_dpi = 0;
         dossier_ocr::PixPtr cleaned = dossier_ocr::CleanPage(pix.get(), static_cast<float>(dpi), clean, &clean_dpi, &notes);
+        const auto t2 = Clock::now();
         dossier_ocr::Recognition result;
         if (!engine->Recognise(cleaned.get(), clean_dpi, &result, &error)) std::cerr << "page " << p + 1 << ": " << error << "\n";
+        const auto t3 = Clock::now();
+        std::fprintf(stderr, "page %d: render %.0f ms, clean-up %.0f ms, recognition %.0f ms\n", p + 1, ms(t0, t1),
+                     ms(t1, t2), ms(t2, t3));
         texts[p] = result.text;
         for (const std::string& n : notes) std::cerr << "page " << p + 1 << ": " << n << "\n";
       }

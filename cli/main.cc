@@ -371,6 +371,8 @@ int main(int argc, char** argv) {
   std::string org_filter, year_filter;
   search->add_option("--org", org_filter, "Only documents mentioning this organisation or programme (name or alias)");
   search->add_option("--year", year_filter, "Only documents of this year, or of a range: 2019..2024");
+  std::string type_filter;
+  search->add_option("--type", type_filter, "Only documents of this MIME type (e.g. application/pdf)");
 
   std::string which;
   auto* show = app.add_subcommand("show", "Show a document by id or path");
@@ -437,6 +439,7 @@ int main(int argc, char** argv) {
     if (!language.empty()) request.language = language;
     if (!source.empty()) request.text_source = TextSourceFromName(source);
     if (!org_filter.empty()) request.entity = org_filter;
+    if (!type_filter.empty()) request.mime_type = type_filter;
     if (!year_filter.empty()) {
       static const std::regex year_range("(\\d{4})(?:\\.\\.(\\d{4}))?");
       std::smatch m;

@@ -19,6 +19,7 @@ build_and_run=(
   libtesseract-dev        # ocr plugin: Tesseract's C++ API
   libleptonica-dev        # ocr plugin: page clean-up (rescale, orientation, deskew, background)
   tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-fra  # OCR language models (default eng+spa)
+  libcpp-httplib-dev      # dossierd: HTTP/1.1 server (thread pool, timeouts, size limits); Debian's packaged cpp-httplib
 )
 tests=(
   libgtest-dev libgmock-dev  # GoogleTest under ctest

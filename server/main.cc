@@ -1,9 +1,129 @@
-// dossierd: placeholder that states what the server will do; the HTTP API is not built yet.
-#include <cstdio>
+// dossierd: the HTTP JSON API over a data folder (see README.md, "HTTP API").
+#include <pthread.h>
+#include <signal.h>
 
-int main() {
-  std::fprintf(stderr,
-               "usage: dossierd --data DIR [--listen 127.0.0.1:8080]\n"
-               "dossierd: the HTTP JSON API is not built yet; use the `dossier` command-line tool.\n");
-  return 2;
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "dossier/paths.h"
+#include "src/server.h"
+
+namespace {
+
+using namespace dossier;
+
+constexpr int kExitOk = 0;
+constexpr int kExitUsage = 2;
+constexpr int kExitEnvironment = 3;
+
+int Fail(const Status& status, int code) {
+  std::cerr << "dossierd: error: " << status.message() << "\n";
+  return code;
+}
+
+// "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:0" (any free port).
+Status ParseListen(const std::string& text, std::string* host, int* port) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
+    return Status::InvalidArgument("--listen: expected HOST:PORT, got '" + text + "'");
+  }
+  *host = text.substr(0, colon);
+  if (host->size() >= 2 && host->front() == '[' && host->back() == ']') *host = host->substr(1, host->size() - 2);
+  const std::string digits = text.substr(colon + 1);
+  if (digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos || std::stoi(digits) > 65535) {
+    return Status::InvalidArgument("--listen: port must be 0-65535, got '" + digits + "'");
+  }
+  *port = std::stoi(digits);
+  return Status::Ok();
+}
+
+Result<std::string> ReadToken(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::PermissionDenied("--token-file: cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string token = text.str();
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.front()))) token.erase(0, 1);
+  if (token.empty()) return Status::InvalidArgument("--token-file: " + path + " is empty");
+  if (token.find_first_of(" \t\r\n") != std::string::npos) {
+    return Status::InvalidArgument("--token-file: " + path + ": the token must be one line without spaces");
+  }
+  return token;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"dossierd: the Dossier HTTP JSON API (GET /openapi.json describes it)"};
+  std::string data_dir = DefaultDataDir(), listen = "127.0.0.1:8080", token_file, cors_origin;
+  bool quiet = false;
+  size_t threads = 0;
+  uint32_t refresh_ms = 1000;
+  app.add_option("--data", data_dir, "Data folder (default: $DOSSIER_DATA, else $XDG_DATA_HOME/dossier)")
+      ->capture_default_str();
+  app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
+  app.add_option("--token-file", token_file, "Require 'Authorization: Bearer TOKEN' (TOKEN read from FILE) except on /health");
+  app.add_option("--cors-origin", cors_origin, "Allow browser requests from this origin (e.g. https://app.example.org, or *)");
+  app.add_flag("-q,--quiet", quiet, "No access log on stderr");
+  app.add_option("--threads", threads, "Worker threads (default: max(8, 4 x cores); each open connection holds one)");
+  app.add_option("--refresh-ms", refresh_ms, "How often to look for what an ingest added (milliseconds)")
+      ->check(CLI::Range(100u, 60000u))
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+
+  server::ServerOptions options;
+  options.data_dir = AbsolutePath(data_dir);
+  if (Status s = ParseListen(listen, &options.host, &options.port); !s.ok()) return Fail(s, kExitUsage);
+  if (!token_file.empty()) {
+    Result<std::string> token = ReadToken(token_file);
+    if (!token.ok()) return Fail(token.status(), kExitEnvironment);
+    options.token = *token;
+  }
+  if (!cors_origin.empty()) options.cors_origin = cors_origin;
+  options.access_log = !quiet;
+  options.threads = threads;
+  options.refresh_interval = std::chrono::milliseconds(refresh_ms);
+
+  // SIGINT/SIGTERM are taken by one thread (sigwait), which stops the server;
+  // every other thread inherits the blocked mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  server::Server server(options);
+  if (Status s = server.Bind(); !s.ok()) return Fail(s, kExitEnvironment);
+
+  std::atomic<bool> done{false};
+  std::thread signal_thread([&] {
+    const timespec tick = {0, 200 * 1000 * 1000};
+    while (!done) {
+      siginfo_t info;
+      int sig = sigtimedwait(&stop_signals, &info, &tick);
+      if (sig == SIGINT || sig == SIGTERM) {
+        std::fprintf(stderr, "dossierd: %s: shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        server.Stop();
+        return;
+      }
+    }
+  });
+  Status run = server.Run();
+  done = true;
+  signal_thread.join();
+  if (!run.ok()) return Fail(run, kExitEnvironment);
+  std::fprintf(stderr, "dossierd: stopped\n");
+  return kExitOk;
 }

@@ -18,6 +18,13 @@ nlohmann::json ToJson(const SearchResponse& response);                 // search
 nlohmann::json ToJson(const DocumentSummary& summary);                 // document-summary (in document.schema.json)
 // document.schema.json; `pages` may be null to leave texts out.
 nlohmann::json DocumentToJson(const DocumentSummary& summary, const std::vector<PageText>* pages);
+// documents.schema.json: one page of the document list.
+nlohmann::json DocumentListToJson(const std::vector<DocumentSummary>& documents, uint32_t offset, uint32_t limit);
+// document-detail.schema.json: the record, a summary of each page (no text) and
+// the entities the document mentions (`entities` as QueryService::Entities gives it).
+nlohmann::json DocumentDetailToJson(const DocumentSummary& summary, const std::vector<PageText>& pages,
+                                    const nlohmann::json& entities);
+nlohmann::json PageToJson(const DocumentId& id, const PageText& page);  // page.schema.json
 nlohmann::json ToJson(const StoreStats& stats);                        // stats.schema.json
 nlohmann::json PluginsToJson(const std::string& plugin_dir, const std::vector<PluginLoadReport>& reports);  // plugins.schema.json
 nlohmann::json ToJson(const FileResult& result);                       // ingest-report.schema.json items

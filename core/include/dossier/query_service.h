@@ -32,6 +32,8 @@ class QueryService {
   // (relative paths are taken from the current directory). NotFound otherwise.
   Result<DocumentSummary> FindDocument(std::string_view id_or_path) const;
   Result<std::vector<PageText>> GetPages(const DocumentId& id) const;
+  // One page (1-based); NotFound past the last page.
+  Result<PageText> GetPage(const DocumentId& id, uint32_t page) const;
   Result<std::vector<DocumentSummary>> ListDocuments(uint32_t limit, uint32_t offset) const;
   Result<StoreStats> Stats() const;
 

@@ -25,6 +25,7 @@ struct SearchRequest {
   std::optional<TextSource> text_source; // filter: documents with a page from this source
   std::optional<std::string> entity;     // filter: documents mentioning this organisation or programme (name or alias)
   std::optional<int> year_from, year_to; // filter: the document's own year, inclusive
+  std::optional<std::string> mime_type;  // filter: documents of this MIME type (as type: in queries)
 };
 
 // One document in the results, with its best-matching page.

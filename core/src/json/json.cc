@@ -72,6 +72,31 @@ json DocumentToJson(const DocumentSummary& summary, const std::vector<PageText>*
   return out;
 }
 
+json DocumentListToJson(const std::vector<DocumentSummary>& documents, uint32_t offset, uint32_t limit) {
+  json list = json::array();
+  for (const DocumentSummary& d : documents) list.push_back(ToJson(d));
+  return {{"offset", offset}, {"limit", limit}, {"documents", list}};
+}
+
+json DocumentDetailToJson(const DocumentSummary& summary, const std::vector<PageText>& pages, const json& entities) {
+  json list = json::array();
+  for (const PageText& p : pages) {
+    list.push_back({{"number", p.number},
+                    {"source", std::string(TextSourceName(p.source))},
+                    {"ocr_confidence", ConfidenceToJson(p.ocr_confidence)},
+                    {"text_bytes", p.text.size()}});
+  }
+  return {{"document", ToJson(summary)}, {"pages", list}, {"entities", entities.value("entities", json::array())}};
+}
+
+json PageToJson(const DocumentId& id, const PageText& page) {
+  return {{"document", id.ToHex()},
+          {"number", page.number},
+          {"source", std::string(TextSourceName(page.source))},
+          {"ocr_confidence", ConfidenceToJson(page.ocr_confidence)},
+          {"text", page.text}};
+}
+
 json ToJson(const StoreStats& s) {
   return {{"data_dir", s.data_dir},         {"documents", s.documents},     {"pages", s.pages},
           {"ocr_pages", s.ocr_pages},       {"source_paths", s.source_paths}, {"failed_files", s.failed_files},

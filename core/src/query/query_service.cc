@@ -56,6 +56,8 @@ Result<DocumentSummary> QueryService::FindDocument(std::string_view id_or_path) 
 
 Result<std::vector<PageText>> QueryService::GetPages(const DocumentId& id) const { return store_->GetPages(id); }
 
+Result<PageText> QueryService::GetPage(const DocumentId& id, uint32_t page) const { return store_->GetPage(id, page); }
+
 Result<std::vector<DocumentSummary>> QueryService::ListDocuments(uint32_t limit, uint32_t offset) const {
   return store_->ListDocuments(limit, offset);
 }
@@ -281,8 +283,32 @@ Result<json> QueryService::Recommendations(const RecommendationFilter& filter) c
       for (const GraphEdge& unit : units) queue.push_back(unit.source);
     }
   }
+  // The candidates: a document's recommendations (its `contains` edges), or
+  // those with a responsible edge to a wanted body, or else all of them.
+  std::vector<GraphNode> items;
+  if (doc_id || filter.responsible) {
+    std::set<std::string> ids;
+    if (doc_id) {
+      DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> contains, store_->GraphEdges("D:" + *doc_id, true, "contains"));
+      for (const GraphEdge& edge : contains) {
+        if (edge.target.rfind("R:", 0) == 0) ids.insert(edge.target);
+      }
+    } else {
+      for (const std::string& body : wanted) {
+        DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> responsible, store_->GraphEdges(body, false, "responsible"));
+        for (const GraphEdge& edge : responsible) {
+          if (edge.source.rfind("R:", 0) == 0) ids.insert(edge.source);
+        }
+      }
+    }
+    for (const std::string& id : ids) {  // id order, as ListGraphNodes gives
+      DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> node, store_->GetGraphNode(id));
+      if (node) items.push_back(std::move(*node));
+    }
+  } else {
+    DOSSIER_ASSIGN_OR_RETURN(items, store_->ListGraphNodes('R', 1u << 30, 0));
+  }
   json out = json::array();
-  DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphNode> items, store_->ListGraphNodes('R', 1u << 30, 0));
   for (const GraphNode& item : items) {
     const json& r = item.record;
     if (doc_id && r.value("document", "") != *doc_id) continue;

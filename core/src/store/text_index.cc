@@ -4,11 +4,13 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "dossier/graph.h"
 
@@ -107,15 +109,55 @@ uint32_t BestPage(const Xapian::Database& db, const Xapian::Enquire& enquire, co
 
 }  // namespace
 
+// A read-only handle of the pool: Xapian handles are not thread-safe, so
+// each is used by one search at a time; a search takes a free one.
+struct ReaderSlot {
+  std::mutex mutex;
+  std::unique_ptr<Xapian::Database> db;  // opened on first use
+  uint64_t generation = 0;               // the Reopen() it has caught up with
+};
+
 struct TextIndex::Impl {
   std::string path;
   Mode mode;
   std::unique_ptr<Xapian::WritableDatabase> writer;
-  std::unique_ptr<Xapian::Database> reader;
-  mutable std::mutex mutex;  // Xapian handles are not thread-safe
+  mutable std::mutex mutex;  // guards the writer (Xapian handles are not thread-safe)
   Xapian::TermGenerator term_generator;
 
-  Xapian::Database& db() const { return writer ? *writer : *reader; }
+  // Read-only mode: one handle per concurrent search, reopened lazily after Reopen().
+  std::vector<std::unique_ptr<ReaderSlot>> readers;
+  std::atomic<uint64_t> generation{1};
+  mutable std::atomic<size_t> next_reader{0};
+
+  // A reader slot, locked, its database open and caught up with the last Reopen().
+  Result<std::unique_lock<std::mutex>> AcquireReader(ReaderSlot** slot) const {
+    const size_t n = readers.size();
+    const size_t start = next_reader.fetch_add(1, std::memory_order_relaxed);
+    std::unique_lock<std::mutex> lock;
+    for (size_t i = 0; i < n && !lock.owns_lock(); ++i) {
+      *slot = readers[(start + i) % n].get();
+      lock = std::unique_lock<std::mutex>((*slot)->mutex, std::try_to_lock);
+    }
+    if (!lock.owns_lock()) {  // all busy: wait for one
+      *slot = readers[start % n].get();
+      lock = std::unique_lock<std::mutex>((*slot)->mutex);
+    }
+    ReaderSlot& r = **slot;
+    const uint64_t wanted = generation.load();
+    try {
+      if (!r.db) {
+        r.db = std::make_unique<Xapian::Database>(path);
+        r.generation = wanted;
+      } else if (r.generation != wanted) {
+        r.db->reopen();
+        r.generation = wanted;
+      }
+    } catch (const Xapian::Error& e) {
+      r.db.reset();
+      return FromXapian(path + ": opening a reader", e);
+    }
+    return lock;
+  }
 };
 
 TextIndex::TextIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -130,7 +172,10 @@ Result<std::unique_ptr<TextIndex>> TextIndex::Open(const std::string& path, Mode
       impl->writer = std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OPEN);
     } else {
       if (!std::filesystem::exists(path)) return Status::NotFound(path + ": no search index here");
-      impl->reader = std::make_unique<Xapian::Database>(path);
+      const size_t readers = std::clamp<size_t>(std::thread::hardware_concurrency(), 2, 16);
+      for (size_t i = 0; i < readers; ++i) impl->readers.push_back(std::make_unique<ReaderSlot>());
+      impl->readers[0]->db = std::make_unique<Xapian::Database>(path);  // fails here when it cannot open
+      impl->readers[0]->generation = impl->generation.load();
     }
   } catch (const Xapian::Error& e) {
     return FromXapian(path, e);
@@ -213,26 +258,40 @@ Status TextIndex::Commit() {
 }
 
 Status TextIndex::Reopen() {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  try {
-    impl_->db().reopen();
-  } catch (const Xapian::Error& e) {
-    return FromXapian(impl_->path + ": reopen", e);
-  }
-  return Status::Ok();
+  if (impl_->writer) return Status::Ok();  // a writer always sees its own state
+  // Every reader catches up before its next search.
+  impl_->generation.fetch_add(1);
+  ReaderSlot* slot = nullptr;
+  Result<std::unique_lock<std::mutex>> lock = impl_->AcquireReader(&slot);  // reports a failing reopen now
+  return lock.status();
 }
 
 uint64_t TextIndex::EntryCount() const {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
   try {
-    return impl_->db().get_doccount();
+    if (impl_->writer) {
+      std::lock_guard<std::mutex> lock(impl_->mutex);
+      return impl_->writer->get_doccount();
+    }
+    ReaderSlot* slot = nullptr;
+    Result<std::unique_lock<std::mutex>> lock = impl_->AcquireReader(&slot);
+    return lock.ok() ? slot->db->get_doccount() : 0;
   } catch (const Xapian::Error&) {
     return 0;
   }
 }
 
 Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const PageFetcher& fetch_page) const {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
+  if (impl_->writer) {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    return SearchIn(*impl_->writer, request, fetch_page);
+  }
+  ReaderSlot* slot = nullptr;
+  DOSSIER_ASSIGN_OR_RETURN(std::unique_lock<std::mutex> lock, impl_->AcquireReader(&slot));
+  return SearchIn(*slot->db, request, fetch_page);
+}
+
+Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchRequest& request,
+                                           const PageFetcher& fetch_page) const {
   SearchResponse response;
   response.query = request.query;
   response.offset = request.offset;
@@ -241,7 +300,6 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Pag
   // DatabaseModifiedError and a reopen gives a consistent view again.
   for (int attempt = 0;; ++attempt) {
     try {
-      Xapian::Database& db = impl_->db();
       std::vector<std::string> languages;
       for (auto it = db.allterms_begin("L"); it != db.allterms_end("L"); ++it) languages.push_back((*it).substr(1));
       if (languages.empty()) return response;  // empty index
@@ -276,6 +334,9 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Pag
                               Xapian::Query("XS" + std::string(TextSourceName(*request.text_source))));
       }
 
+      if (request.mime_type) {
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("T" + *request.mime_type));
+      }
       if (request.entity) {
         query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("XE" + NameKey(*request.entity).substr(0, 200)));
       }
@@ -325,7 +386,7 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Pag
       return response;
     } catch (const Xapian::DatabaseModifiedError& e) {
       if (attempt >= 2) return FromXapian(impl_->path + ": search", e);
-      impl_->db().reopen();
+      db.reopen();
     } catch (const Xapian::QueryParserError& e) {
       return Status::InvalidArgument("query: " + e.get_msg());
     } catch (const Xapian::Error& e) {

@@ -16,6 +16,11 @@
 //   Y<yyyy>           the document's own year (year:, --year)
 // Value slots: 0 hex document id, 2 language, 4 year, 5 entity names joined
 // by \x1f (for facet counts).
+//
+// Threads: a read-only index keeps a small pool of Xapian handles (one per
+// core, 2..16), each used by one search at a time, so searches run in
+// parallel; Reopen() makes each handle reopen before its next use. A
+// writable index has one handle behind a mutex.
 #pragma once
 
 #include <functional>
@@ -26,6 +31,10 @@
 #include "dossier/document.h"
 #include "dossier/search.h"
 #include "dossier/status.h"
+
+namespace Xapian {
+class Database;
+}
 
 namespace dossier {
 
@@ -52,6 +61,7 @@ class TextIndex {
  private:
   struct Impl;
   explicit TextIndex(std::unique_ptr<Impl> impl);
+  Result<SearchResponse> SearchIn(Xapian::Database& db, const SearchRequest& request, const PageFetcher& fetch_page) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Server benchmark: generates an archive of COUNT (default 10000) synthetic
+# reports (bench/gen_corpus.py: text files, English/Spanish/French, with
+# organisations and recommendations), ingests it, starts dossierd, and runs
+# wrk (installing Debian's wrk when missing: needs root) twice, rotating
+# through realistic requests:
+#   1. searches (bench/gen_corpus.py's queries: words, AND, OR, phrases,
+#      wildcards, year/org/lang filters);
+#   2. lookups: /v1/entities/{id}, /v1/recommendations?doc=ID,
+#      /v1/documents/{id}, /v1/graph/neighbors/{node}.
+# Prints p50, p99 and requests/s for each, and the targets
+# (p99 < 25 ms for search, < 10 ms for lookups).
+#
+# Usage: bench/server.sh [BUILD_DIR]        (default: build)
+# Environment: BENCH_DIR (default /tmp/dossier-bench; an archive already
+# ingested there is reused), COUNT, DURATION (default 20s), CONNECTIONS
+# (default 32), THREADS (wrk threads, default 2), SERVER_THREADS (dossierd
+# --threads, default its own).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$(cd "${1:-$root/build}" && pwd)"
+work="${BENCH_DIR:-/tmp/dossier-bench}"
+count="${COUNT:-10000}"
+duration="${DURATION:-20s}"
+connections="${CONNECTIONS:-32}"
+wrk_threads="${THREADS:-2}"
+dossier="$build/bin/dossier"
+dossierd="$build/bin/dossierd"
+
+if ! command -v wrk >/dev/null; then
+  echo "== installing wrk (Debian package)"
+  if [[ $(id -u) -ne 0 ]]; then echo "bench/server.sh: wrk is missing; run as root or apt-get install wrk" >&2; exit 2; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null
+fi
+mkdir -p "$work"
+
+documents() { "$dossier" --data "$work/data" stats --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["documents"])' 2>/dev/null || echo 0; }
+have="$(documents)"
+if [[ "$have" -lt "$count" ]]; then
+  echo "== generating $count documents in $work/docs"
+  rm -rf "$work/docs" "$work/data"
+  python3 "$root/bench/gen_corpus.py" "$work/docs" "$count" "$work/queries.txt"
+  echo "== ingesting"
+  start=$(date +%s.%N)
+  "$dossier" --data "$work/data" ingest -q "$work/docs"
+  echo "ingested in $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s"
+else
+  echo "== reusing $have documents in $work/data"
+fi
+[[ -f "$work/queries.txt" ]] || python3 "$root/bench/gen_corpus.py" "$work/docs-unused" 0 "$work/queries.txt"
+
+echo "== starting dossierd"
+log="$work/dossierd.log"
+server_args=(--data "$work/data" --listen 127.0.0.1:0 --quiet)
+[[ -n "${SERVER_THREADS:-}" ]] && server_args+=(--threads "$SERVER_THREADS")
+"$dossierd" "${server_args[@]}" 2>"$log" &
+server_pid=$!
+trap 'kill -TERM $server_pid 2>/dev/null || true; wait $server_pid 2>/dev/null || true' EXIT
+port=""
+for _ in $(seq 1 200); do
+  port="$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$log" | grep -o '[0-9]*$' || true)"
+  [[ -n "$port" ]] && curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break
+  sleep 0.05
+done
+[[ -n "$port" ]] || { echo "dossierd did not start:"; cat "$log"; exit 1; }
+base="http://127.0.0.1:$port"
+head -1 "$log"
+
+echo "== collecting lookup targets"
+python3 - "$base" "$work/lookups.txt" <<'EOF'
+import json, sys, urllib.request, urllib.parse
+base, out = sys.argv[1], sys.argv[2]
+get = lambda path: json.load(urllib.request.urlopen(base + path))
+entities = get("/v1/entities?limit=200")["entities"]
+docs = get("/v1/documents?limit=300&offset=1000")["documents"]
+paths = []
+for i in range(300):
+    e = entities[i % len(entities)]
+    d = docs[i % len(docs)]
+    kind = i % 4
+    if kind == 0: paths.append("/v1/entities/" + e["id"])
+    elif kind == 1: paths.append("/v1/recommendations?doc=" + d["id"])
+    elif kind == 2: paths.append("/v1/documents/" + d["id"])
+    else: paths.append("/v1/graph/neighbors/D:" + d["id"])
+open(out, "w").write("\n".join(paths) + "\n")
+print(f"{len(paths)} lookups over {len(entities)} entities and {len(docs)} documents")
+EOF
+
+cat > "$work/rotate.lua" <<'EOF'
+-- Sends the requests of PATHS_FILE in turn (each wrk thread from its own offset).
+local paths = {}
+for line in io.lines(os.getenv("PATHS_FILE")) do if #line > 0 then paths[#paths + 1] = line end end
+local i = math.random(#paths)
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+EOF
+
+run() {  # NAME PATHS_FILE TARGET_MS
+  local name="$1" file="$2" target="$3" out="$work/wrk-$1.txt"
+  echo "== $name: wrk -t$wrk_threads -c$connections -d$duration --latency ($(wc -l <"$file") distinct requests)"
+  PATHS_FILE="$file" wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency -s "$work/rotate.lua" "$base" >"$out"
+  grep -E "^\s+(50|75|90|99)%|Requests/sec|Non-2xx|Socket errors|requests in" "$out" | sed 's/^/   /'
+  python3 - "$out" "$name" "$target" <<'EOF'
+import re, sys
+text, name, target = open(sys.argv[1]).read(), sys.argv[2], float(sys.argv[3])
+def ms(p):
+    m = re.search(r"^\s+%s%%\s+([\d.]+)(us|ms|s)\s*$" % p, text, re.M)
+    v, u = float(m.group(1)), m.group(2)
+    return v / 1000 if u == "us" else v * 1000 if u == "s" else v
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+p50, p99 = ms(50), ms(99)
+bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+print(f"RESULT {name}: p50 {p50:.2f} ms, p99 {p99:.2f} ms, {rps:.0f} requests/s, non-2xx {bad.group(1) if bad else 0}"
+      f" -> p99 target {target:g} ms {'met' if p99 < target else 'NOT met'}")
+EOF
+}
+
+run search "$work/queries.txt" 25
+run lookups "$work/lookups.txt" 10
+echo "== server after the runs: $(curl -s "$base/health")"

@@ -1,0 +1,99 @@
+// The HTTP JSON API of dossierd, independent of the HTTP library: routing,
+// strict parameter parsing, authentication, CORS and the mapping of a
+// Status to an HTTP status and error body. Every answer comes from
+// QueryService and is serialised by dossier/json.h (or is the QueryService's
+// JSON as is), so HTTP bodies have the same shape as `dossier ... --json`.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dossier/query_service.h"
+#include "dossier/status.h"
+
+namespace dossier::server {
+
+// Largest request body accepted (the API has no request bodies; 413 above).
+inline constexpr size_t kMaxRequestBodyBytes = 64 * 1024;
+// Largest `limit` of the list endpoints (documents, entities).
+inline constexpr uint32_t kMaxListLimit = 1000;
+// Largest `offset` of every paged endpoint.
+inline constexpr uint32_t kMaxOffset = 100000;
+
+struct HttpRequest {
+  std::string method;  // GET, HEAD, OPTIONS, POST ...
+  std::string path;    // percent-decoded, without the query string
+  std::multimap<std::string, std::string> params;  // percent-decoded query parameters
+  std::string authorization;  // the Authorization header ("" when absent)
+  std::string origin;         // the Origin header ("" when absent)
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string body;
+  // With a parameter, so cpp-httplib never compresses bodies: its brotli runs at
+  // quality 11 and would spend seconds of CPU on a large body for any client
+  // sending "Accept-Encoding: br".
+  std::string content_type = "application/json; charset=utf-8";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct ApiOptions {
+  std::optional<std::string> token;        // bearer token required on everything but /health
+  std::optional<std::string> cors_origin;  // allowed Origin ("*" for any); CORS off when unset
+  std::string version = "0.1.0";
+  std::string data_dir;  // shown by /ready
+};
+
+// Returns the query service, or Unavailable (with the reason) while the data
+// folder cannot be opened yet.
+using ServiceSource = std::function<Result<std::shared_ptr<const QueryService>>()>;
+
+class HttpApi {
+ public:
+  // `openapi` is the served OpenAPI document (see BundleOpenApi).
+  HttpApi(ServiceSource service, ApiOptions options, std::string openapi);
+
+  // Answers one request; never throws.
+  HttpResponse Handle(const HttpRequest& request) const;
+
+  // An error body (schemas/error.schema.json) with the HTTP status for `status`'s code.
+  static HttpResponse Error(const Status& status);
+  // An error body with an explicit HTTP status (405, 413, 414 ...).
+  static HttpResponse Error(int http_status, const Status& status);
+  static int HttpStatusFor(StatusCode code);
+  // The error for a status the HTTP library produced itself (bad request line, URI too long ...).
+  static HttpResponse ErrorForLibraryStatus(int http_status);
+
+  // The OpenAPI path template of every route (e.g. "/v1/documents/{id}"); a test
+  // checks each is documented in schemas/openapi.json and nothing else is.
+  static std::vector<std::string> RouteTemplates();
+
+  struct Route;  // defined in http_api.cc
+
+ private:
+  HttpResponse Dispatch(const HttpRequest& request) const;
+  HttpResponse WithCors(const HttpRequest& request, HttpResponse response) const;
+  bool Authorized(const HttpRequest& request) const;
+
+  ServiceSource service_;
+  ApiOptions options_;
+  std::string openapi_;
+  double started_ = 0;
+};
+
+// The served OpenAPI document: schemas/openapi.json with every schema it
+// refers to (`{"$ref": "NAME.schema.json"}` under components.schemas) copied
+// in and every reference rewritten to point inside the one document.
+// `schemas` maps file names ("search-response.schema.json") to their text.
+Result<std::string> BundleOpenApi(const std::string& openapi, const std::map<std::string, std::string>& schemas);
+
+// Serialises a JSON body; invalid UTF-8 (which the API rejects in input) is replaced, never thrown.
+std::string DumpJson(const nlohmann::json& value);
+
+}  // namespace dossier::server

@@ -1,0 +1,305 @@
+// dossierd's server (see server.h).
+#include "server.h"
+
+#include <httplib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "embedded_schemas.h"
+
+namespace dossier::server {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// When the request being handled on this thread started (set before routing).
+thread_local Clock::time_point t_request_start{};
+
+// A path for the access log: printable ASCII kept, the rest escaped, at most 300 bytes.
+std::string LoggablePath(const std::string& path) {
+  std::string out;
+  for (unsigned char c : path) {
+    if (out.size() >= 300) {
+      out += "...";
+      break;
+    }
+    if (c >= 0x21 && c < 0x7F && c != '%') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out.empty() ? "-" : out;
+}
+
+HttpRequest ToApiRequest(const httplib::Request& req) {
+  HttpRequest out;
+  out.method = req.method;
+  out.path = req.path;
+  for (const auto& [name, value] : req.params) out.params.emplace(name, value);
+  out.authorization = req.get_header_value("Authorization");
+  out.origin = req.get_header_value("Origin");
+  return out;
+}
+
+void Apply(const HttpResponse& from, httplib::Response& to) {
+  to.status = from.status;
+  for (const auto& [name, value] : from.headers) to.set_header(name, value);
+  to.set_header("Cache-Control", "no-store");
+  to.set_header("X-Content-Type-Options", "nosniff");
+  if (!from.content_type.empty()) {
+    to.set_content(from.body, from.content_type.c_str());
+  } else {
+    to.body.clear();
+  }
+}
+
+}  // namespace
+
+Result<std::string> ServedOpenApi() {
+  const std::map<std::string, std::string>& files = EmbeddedSchemas();
+  auto openapi = files.find("openapi.json");
+  if (openapi == files.end()) return Status::Internal("openapi.json was not embedded at build time");
+  return BundleOpenApi(openapi->second, files);
+}
+
+struct Server::Impl {
+  ServerOptions options;
+  httplib::Server http;
+  std::unique_ptr<HttpApi> api;
+  int listen_fd = -1;
+  int port = -1;
+
+  // The data folder: null until it opens.
+  mutable std::mutex service_mutex;
+  std::shared_ptr<const QueryService> service;
+  Status open_error = Status::Unavailable("the data folder has not been opened yet");
+
+  std::mutex stop_mutex;
+  std::condition_variable stop_cv;
+  bool stopping = false;
+  std::thread store_thread;
+  std::atomic<bool> listening{false};  // inside listen_after_bind
+  std::mutex log_mutex;
+
+  Result<std::shared_ptr<const QueryService>> CurrentService() const {
+    std::lock_guard<std::mutex> lock(service_mutex);
+    if (service) return service;
+    return open_error;
+  }
+
+  void Log(const std::string& line) {
+    std::lock_guard<std::mutex> lock(log_mutex);
+    std::fprintf(stderr, "dossierd: %s\n", line.c_str());
+    std::fflush(stderr);
+  }
+
+  // Opens the data folder when it can; true when open.
+  bool TryOpen(std::string* last_error) {
+    Result<std::unique_ptr<QueryService>> opened = QueryService::Open(options.data_dir);
+    if (opened.ok()) {
+      std::lock_guard<std::mutex> guard(service_mutex);
+      service = std::shared_ptr<const QueryService>(std::move(opened).value());
+      Log("ready: data folder " + options.data_dir + " is open");
+      last_error->clear();
+      return true;
+    }
+    Status waiting = Status::Unavailable("not ready: cannot open data folder " + options.data_dir + " yet: " +
+                                         opened.status().message());
+    {
+      std::lock_guard<std::mutex> guard(service_mutex);
+      open_error = waiting;
+    }
+    if (waiting.message() != *last_error) Log(waiting.message() + " (retrying)");
+    *last_error = waiting.message();
+    return false;
+  }
+
+  // Opens the data folder until it can, then refreshes it, every refresh_interval.
+  void StoreLoop(std::string last_error) {
+    std::unique_lock<std::mutex> lock(stop_mutex);
+    while (!stopping) {
+      lock.unlock();
+      std::shared_ptr<const QueryService> current;
+      {
+        std::lock_guard<std::mutex> guard(service_mutex);
+        current = service;
+      }
+      if (!current) {
+        TryOpen(&last_error);
+      } else {
+        Status refreshed = current->Refresh();
+        if (!refreshed.ok() && refreshed.message() != last_error) {
+          Log("warning: refreshing " + options.data_dir + ": " + refreshed.message());
+          last_error = refreshed.message();
+        } else if (refreshed.ok()) {
+          last_error.clear();
+        }
+      }
+      lock.lock();
+      stop_cv.wait_for(lock, options.refresh_interval, [this] { return stopping; });
+    }
+    lock.unlock();
+    // httplib's stop() only acts on a running server: wait for listen to have started (or ended).
+    while (listening && !http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (listening) http.stop();
+  }
+};
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
+  Impl& s = *impl_;
+  s.options = std::move(options);
+  if (s.options.threads == 0) {
+    s.options.threads = std::max<size_t>(8, 4 * std::max(1u, std::thread::hardware_concurrency()));
+  }
+  Result<std::string> openapi = ServedOpenApi();
+  ApiOptions api_options;
+  api_options.token = s.options.token;
+  api_options.cors_origin = s.options.cors_origin;
+  api_options.data_dir = s.options.data_dir;
+  s.api = std::make_unique<HttpApi>([impl = impl_.get()] { return impl->CurrentService(); }, api_options,
+                                    openapi.ok() ? *openapi : std::string("{}"));
+  if (!openapi.ok()) s.Log("warning: " + openapi.status().message());
+
+  httplib::Server& http = s.http;
+  const size_t threads = s.options.threads;
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http.set_read_timeout(s.options.read_timeout_seconds, 0);
+  http.set_write_timeout(s.options.write_timeout_seconds, 0);
+  http.set_keep_alive_timeout(s.options.keep_alive_seconds);
+  http.set_keep_alive_max_count(s.options.keep_alive_max_requests);
+  http.set_payload_max_length(kMaxRequestBodyBytes);
+  http.set_tcp_nodelay(true);
+  // SO_REUSEADDR only (httplib's default SO_REUSEPORT would let a second
+  // server share the port silently); remember the socket to raise its backlog.
+  http.set_socket_options([impl = impl_.get()](int fd) {
+    int yes = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    impl->listen_fd = fd;
+  });
+
+  // Requests are answered before httplib's own routing, except those with a
+  // body (POST, PUT ...): httplib reads (or refuses, 413) it first; having no
+  // handlers, they then reach the error handler, which asks the API.
+  http.set_pre_routing_handler([impl = impl_.get()](const httplib::Request& req, httplib::Response& res) {
+    t_request_start = Clock::now();
+    // A body to read first: httplib reads it (413 when too large; a request
+    // without Content-Length or Transfer-Encoding has none, which httplib would
+    // wait for until the read timeout).
+    const bool has_body = req.has_header("Transfer-Encoding") ||
+                          (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
+    const bool no_body_method = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
+    if (has_body && !no_body_method) return httplib::Server::HandlerResponse::Unhandled;
+    Apply(impl->api->Handle(ToApiRequest(req)), res);
+    // httplib does not read the body of a GET; what follows on this connection is not a request.
+    if (has_body) res.set_header("Connection", "close");
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  http.set_error_handler(httplib::Server::HandlerWithResponse([impl = impl_.get()](const httplib::Request& req,
+                                                                                    httplib::Response& res) {
+    if (!res.body.empty() || res.status == 204) return httplib::Server::HandlerResponse::Unhandled;  // ours already
+    if (res.status == 404 && !req.method.empty()) {
+      Apply(impl->api->Handle(ToApiRequest(req)), res);  // 405 for a known route, else 404 (or 401)
+    } else {
+      Apply(HttpApi::ErrorForLibraryStatus(res.status), res);
+    }
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unexpected error";
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what += std::string(": ") + e.what();
+    } catch (...) {
+    }
+    Apply(HttpApi::Error(500, Status::Internal(what)), res);
+  });
+  if (s.options.access_log) {
+    http.set_logger([impl = impl_.get()](const httplib::Request& req, const httplib::Response& res) {
+      double ms = 0;
+      if (t_request_start != Clock::time_point{}) {
+        ms = std::chrono::duration<double, std::milli>(Clock::now() - t_request_start).count();
+      }
+      t_request_start = {};
+      char line[512];
+      std::snprintf(line, sizeof line, "%s %s %s %d %.3f ms", req.remote_addr.empty() ? "-" : req.remote_addr.c_str(),
+                    req.method.empty() ? "-" : LoggablePath(req.method).c_str(), LoggablePath(req.path).c_str(),
+                    res.status, ms);
+      impl->Log(line);
+    });
+  }
+}
+
+Server::~Server() {
+  Stop();
+  if (impl_->store_thread.joinable()) impl_->store_thread.join();
+}
+
+Status Server::Bind() {
+  Impl& s = *impl_;
+  if (s.options.port < 0 || s.options.port > 65535) {
+    return Status::InvalidArgument("--listen: port " + std::to_string(s.options.port) + " is out of range");
+  }
+  if (s.options.port == 0) {
+    s.port = s.http.bind_to_any_port(s.options.host);
+    if (s.port <= 0) return Status::Unavailable("cannot listen on " + s.options.host + " (any port)");
+  } else {
+    if (!s.http.bind_to_port(s.options.host, s.options.port)) {
+      return Status::Unavailable("cannot listen on " + s.options.host + ":" + std::to_string(s.options.port) +
+                                 " (address in use, or not an address of this machine)");
+    }
+    s.port = s.options.port;
+  }
+  // httplib listens with a backlog of 5; a burst of connections needs more.
+  if (s.listen_fd >= 0) ::listen(s.listen_fd, SOMAXCONN);
+  return Status::Ok();
+}
+
+int Server::port() const { return impl_->port; }
+
+bool Server::ready() const { return impl_->CurrentService().ok(); }
+
+Status Server::Run() {
+  Impl& s = *impl_;
+  if (s.port < 0) DOSSIER_RETURN_IF_ERROR(Bind());
+  {
+    std::lock_guard<std::mutex> lock(s.stop_mutex);
+    if (s.stopping) return Status::Ok();
+  }
+  // Ready from the first request when the data folder is there already.
+  std::string last_error;
+  s.TryOpen(&last_error);
+  s.listening = true;  // before the store thread starts, so a Stop() from now on stops the listener
+  s.store_thread = std::thread([&s, last_error] { s.StoreLoop(last_error); });
+  s.Log("listening on http://" + s.options.host + ":" + std::to_string(s.port) + " (data folder " + s.options.data_dir +
+        ", " + std::to_string(s.options.threads) + " threads" + (s.options.token ? ", bearer token required" : "") + ")");
+  const bool listened = s.http.listen_after_bind();
+  s.listening = false;
+  Stop();
+  if (s.store_thread.joinable()) s.store_thread.join();
+  if (!listened) return Status::Internal("the listening socket failed");
+  return Status::Ok();
+}
+
+void Server::Stop() {
+  Impl& s = *impl_;
+  {
+    std::lock_guard<std::mutex> lock(s.stop_mutex);
+    s.stopping = true;
+  }
+  s.stop_cv.notify_all();  // the store thread stops the HTTP server
+}
+
+}  // namespace dossier::server

@@ -1,0 +1,57 @@
+// dossierd's server: cpp-httplib around HttpApi, a thread pool, limits and
+// timeouts, the access log, and a background thread that opens the data
+// folder (retrying until it can) and then refreshes it so documents an
+// ingest adds become visible without a restart.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "dossier/status.h"
+#include "http_api.h"
+
+namespace dossier::server {
+
+struct ServerOptions {
+  std::string data_dir;
+  std::string host = "127.0.0.1";
+  int port = 8080;                          // 0: any free port (see Server::port())
+  std::optional<std::string> token;         // bearer token; none: no authentication
+  std::optional<std::string> cors_origin;   // none: no CORS headers
+  bool access_log = true;                   // one line per request on stderr
+  size_t threads = 0;                       // 0: max(8, 4 x cores)
+  std::chrono::milliseconds refresh_interval{1000};
+  int read_timeout_seconds = 5;             // slow clients: a request must arrive within this
+  int write_timeout_seconds = 5;
+  int keep_alive_seconds = 5;
+  size_t keep_alive_max_requests = 100;
+};
+
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the listening socket; InvalidArgument/Unavailable naming the address when it cannot.
+  Status Bind();
+  int port() const;
+  // Serves until Stop() (also starts the data folder thread); joins everything before returning.
+  Status Run();
+  // Thread-safe; makes Run() return after the requests in progress finish.
+  void Stop();
+  // True once the data folder's stores are open.
+  bool ready() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The bundled OpenAPI document dossierd serves (schemas embedded at build time).
+Result<std::string> ServedOpenApi();
+
+}  // namespace dossier::server

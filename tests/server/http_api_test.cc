@@ -1,0 +1,197 @@
+// In-process tests of the HTTP API (no socket): schemas/openapi.json against
+// the routes, the bundled document, routing, parameters and errors.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "src/embedded_schemas.h"
+#include "src/http_api.h"
+#include "src/server.h"
+#include "support/test_support.h"
+
+namespace dossier::server {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::ReadFile;
+
+const std::string kSchemaDir = std::string(DOSSIER_SOURCE_DIR) + "/schemas";
+
+json Committed() { return json::parse(ReadFile(kSchemaDir + "/openapi.json")); }
+
+// Every "$ref" string under `node`.
+void CollectRefs(const json& node, std::vector<std::string>* out) {
+  if (node.is_object()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (it.key() == "$ref" && it->is_string()) out->push_back(*it);
+      else CollectRefs(*it, out);
+    }
+  } else if (node.is_array()) {
+    for (const json& item : node) CollectRefs(item, out);
+  }
+}
+
+TEST(OpenApiTest, IsOpenApi31AndDocumentsExactlyTheRoutes) {
+  const json doc = Committed();
+  EXPECT_EQ(doc.value("openapi", ""), "3.1.0");
+  ASSERT_TRUE(doc.contains("info") && doc["info"].contains("title") && doc["info"].contains("version"));
+  std::set<std::string> documented;
+  for (auto it = doc["paths"].begin(); it != doc["paths"].end(); ++it) documented.insert(it.key());
+  std::set<std::string> routed;
+  for (const std::string& path : HttpApi::RouteTemplates()) routed.insert(path);
+  EXPECT_EQ(documented, routed);
+  for (auto it = doc["paths"].begin(); it != doc["paths"].end(); ++it) {
+    ASSERT_TRUE(it->contains("get")) << it.key();
+    EXPECT_EQ(it->size(), 1u) << it.key() << ": only GET is served (HEAD and OPTIONS come with it)";
+    const json& get = (*it)["get"];
+    EXPECT_TRUE(get.contains("operationId")) << it.key();
+    EXPECT_TRUE(get["responses"].contains("200")) << it.key();
+    EXPECT_TRUE(get["responses"].contains("default")) << it.key();
+    // Path parameters are declared.
+    const std::string path = it.key();
+    for (size_t open = path.find('{'); open != std::string::npos; open = path.find('{', open + 1)) {
+      const std::string name = path.substr(open + 1, path.find('}', open) - open - 1);
+      bool declared = false;
+      for (const json& p : get.value("parameters", json::array())) {
+        declared |= p.value("name", "") == name && p.value("in", "") == "path" && p.value("required", false);
+      }
+      EXPECT_TRUE(declared) << path << ": path parameter " << name;
+    }
+  }
+}
+
+// Each reference resolves: to a schema file in schemas/ (and a pointer in it),
+// or to a place in the document; every schema file is listed.
+TEST(OpenApiTest, EveryReferenceResolvesAndEverySchemaIsListed) {
+  const json doc = Committed();
+  std::vector<std::string> refs;
+  CollectRefs(doc, &refs);
+  ASSERT_FALSE(refs.empty());
+  for (const std::string& ref : refs) {
+    const size_t hash = ref.find('#');
+    const std::string file = ref.substr(0, hash);
+    const std::string pointer = hash == std::string::npos ? "" : ref.substr(hash + 1);
+    const json target = file.empty() ? doc : json::parse(ReadFile(kSchemaDir + "/" + file), nullptr, false);
+    ASSERT_FALSE(target.is_discarded() || target.is_null()) << ref;
+    EXPECT_TRUE(pointer.empty() || target.contains(json::json_pointer(pointer))) << ref;
+  }
+  std::set<std::string> listed;
+  for (const json& s : doc["components"]["schemas"]) listed.insert(s.value("$ref", ""));
+  for (const auto& entry : fs::directory_iterator(kSchemaDir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.ends_with(".schema.json") && name != "plugin-manifest.schema.json" && name != "plugins.schema.json" &&
+        name != "ingest-report.schema.json" && name != "export-record.schema.json" && name != "document.schema.json") {
+      EXPECT_TRUE(listed.count(name)) << name << " is a response schema but not under components.schemas";
+    }
+  }
+}
+
+// The served document embeds the schemas and resolves inside itself.
+TEST(OpenApiTest, ServedDocumentIsSelfContained) {
+  Result<std::string> served = ServedOpenApi();
+  ASSERT_TRUE(served.ok()) << served.status().ToString();
+  const json doc = json::parse(*served);
+  EXPECT_EQ(doc["openapi"], "3.1.0");
+  EXPECT_EQ(doc["paths"], Committed()["paths"]);
+  std::vector<std::string> refs;
+  CollectRefs(doc, &refs);
+  for (const std::string& ref : refs) {
+    ASSERT_EQ(ref.rfind("#/", 0), 0u) << ref;
+    EXPECT_TRUE(doc.contains(json::json_pointer(ref.substr(1)))) << ref;
+  }
+  EXPECT_EQ(doc["components"]["schemas"]["Error"]["required"], json({"error"}));
+  // The embedded copies are the files of this source tree.
+  EXPECT_EQ(EmbeddedSchemas().at("openapi.json"), ReadFile(kSchemaDir + "/openapi.json"));
+}
+
+TEST(OpenApiTest, BundlingRejectsUnknownSchemaFiles) {
+  EXPECT_FALSE(BundleOpenApi(R"({"components":{"schemas":{"A":{"$ref":"missing.schema.json"}}}})", {}).ok());
+  EXPECT_FALSE(BundleOpenApi("not json", {}).ok());
+  auto bundled = BundleOpenApi(R"({"paths":{"/x":{"$ref":"a.schema.json#/definitions/b"}},
+                                   "components":{"schemas":{"A":{"$ref":"a.schema.json"}}}})",
+                               {{"a.schema.json", R"({"$id":"x","definitions":{"b":{"$ref":"#/definitions/c"},"c":{}}})"}});
+  ASSERT_TRUE(bundled.ok()) << bundled.status().ToString();
+  const json doc = json::parse(*bundled);
+  EXPECT_EQ(doc["paths"]["/x"]["$ref"], "#/components/schemas/A/definitions/b");
+  EXPECT_EQ(doc["components"]["schemas"]["A"]["definitions"]["b"]["$ref"], "#/components/schemas/A/definitions/c");
+  EXPECT_FALSE(doc["components"]["schemas"]["A"].contains("$id"));
+}
+
+// ---- the router without a data folder ----
+
+class HttpApiTest : public ::testing::Test {
+ protected:
+  HttpResponse Call(const std::string& method, const std::string& path,
+                    std::multimap<std::string, std::string> params = {}, const std::string& auth = "") {
+    HttpRequest request{method, path, std::move(params), auth, ""};
+    return api_.Handle(request);
+  }
+  static json Body(const HttpResponse& r) { return json::parse(r.body); }
+
+  ApiOptions options_;
+  HttpApi api_{[] { return Result<std::shared_ptr<const QueryService>>(Status::Unavailable("not open yet")); },
+               options_, "{\"openapi\":\"3.1.0\"}"};
+};
+
+TEST_F(HttpApiTest, RoutesMethodsAndReadiness) {
+  EXPECT_EQ(Call("GET", "/health").status, 200);
+  EXPECT_EQ(Call("HEAD", "/health").status, 200);
+  EXPECT_EQ(Call("GET", "/openapi.json").body, "{\"openapi\":\"3.1.0\"}");
+  HttpResponse ready = Call("GET", "/ready");
+  EXPECT_EQ(ready.status, 503);
+  EXPECT_EQ(Body(ready)["error"]["code"], "unavailable");
+  EXPECT_EQ(Body(ready)["error"]["message"], "not open yet");
+  EXPECT_EQ(Call("GET", "/v1/search", {{"q", "x"}}).status, 503);
+  EXPECT_EQ(Call("GET", "/v1/documents/0123456789abcdef/pages/3").status, 503);
+  EXPECT_EQ(Call("GET", "/v1/entities/a/b/c").status, 503);  // names may hold a slash
+  EXPECT_EQ(Call("GET", "/v1/documents/0123456789abcdef/pages").status, 404);
+  EXPECT_EQ(Call("GET", "/v1/searchx").status, 404);
+  EXPECT_EQ(Call("GET", "/v1//search").status, 404);
+  EXPECT_EQ(Call("GET", "").status, 404);
+  HttpResponse post = Call("POST", "/v1/stats");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(Body(post)["error"]["code"], "unimplemented");
+  EXPECT_EQ(Call("PATCH", "/nowhere").status, 404);
+  HttpResponse options = Call("OPTIONS", "/v1/stats");
+  EXPECT_EQ(options.status, 204);
+  EXPECT_TRUE(options.body.empty());
+  EXPECT_EQ(Call("GET", "/health", {{"x", "1"}}).status, 400);
+}
+
+TEST_F(HttpApiTest, StatusCodesMapToHttp) {
+  EXPECT_EQ(HttpApi::HttpStatusFor(StatusCode::kInvalidArgument), 400);
+  EXPECT_EQ(HttpApi::HttpStatusFor(StatusCode::kNotFound), 404);
+  EXPECT_EQ(HttpApi::HttpStatusFor(StatusCode::kUnauthenticated), 401);
+  EXPECT_EQ(HttpApi::HttpStatusFor(StatusCode::kUnavailable), 503);
+  EXPECT_EQ(HttpApi::HttpStatusFor(StatusCode::kDataLoss), 500);
+  for (int status : {400, 404, 413, 414, 416, 500, 503, 418}) {
+    HttpResponse r = HttpApi::ErrorForLibraryStatus(status);
+    EXPECT_EQ(r.status, status);
+    EXPECT_TRUE(Body(r)["error"].contains("code"));
+    EXPECT_FALSE(Body(r)["error"].value("message", "").empty());
+  }
+  // Invalid UTF-8 never makes serialisation throw.
+  EXPECT_NO_THROW(DumpJson(json{{"q", std::string("\xff\xfe")}}));
+}
+
+TEST(HttpApiAuthTest, TokenComparison) {
+  ApiOptions options;
+  options.token = "abc";
+  HttpApi api([] { return Result<std::shared_ptr<const QueryService>>(Status::Unavailable("no")); }, options, "{}");
+  auto call = [&](const std::string& path, const std::string& auth) {
+    return api.Handle(HttpRequest{"GET", path, {}, auth, ""}).status;
+  };
+  EXPECT_EQ(call("/health", ""), 200);
+  EXPECT_EQ(call("/openapi.json", ""), 401);
+  EXPECT_EQ(call("/openapi.json", "Bearer ab"), 401);
+  EXPECT_EQ(call("/openapi.json", "Bearer abcd"), 401);
+  EXPECT_EQ(call("/openapi.json", "Bearer "), 401);
+  EXPECT_EQ(call("/openapi.json", "Bearer abc"), 200);
+  EXPECT_EQ(call("/openapi.json", "bearer abc"), 200);
+}
+
+}  // namespace
+}  // namespace dossier::server

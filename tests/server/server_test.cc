@@ -1,0 +1,482 @@
+// End-to-end tests of dossierd: the real binary over TCP on a free port,
+// every response validated against its schema in schemas/ (and against the
+// served OpenAPI document), search results compared with the CLI's, errors,
+// limits, auth, CORS, readiness, live ingest and shutdown.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "server/server_process.h"
+#include "support/test_support.h"
+
+namespace dossier {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::CommandResult;
+using testing::MakePdf;
+using testing::ReadFile;
+using testing::RunDossier;
+using testing::SchemaErrors;
+using testing::ServerProcess;
+using testing::TempDir;
+using testing::WriteFile;
+using Clock = std::chrono::steady_clock;
+
+// Three small documents with entities, recommendations, dates, two types and two sources.
+void MakeArchive(const std::string& dir) {
+  fs::create_directories(dir);
+  MakePdf(dir + "/eval.pdf",
+          "Evaluation of the Rural Water Programme\n"
+          "The International Organization for Migration (IOM) supported wells in the northern region.\f"
+          "Recommendations\n"
+          "Recommendation 1: IOM should pursue decentralization of the water committees by 31 December 2020.\n"
+          "Recommendation 2: The Ministry of Water should publish the well inventory by June 2021.",
+          {.title = "Rural Water Programme Evaluation", .author = "Evaluation Office", .date = "2019-07-16"});
+  MakePdf(dir + "/review.pdf",
+          "Review of the Local Services Programme\n"
+          "The United Nations Children's Fund (UNICEF) and IOM coordinated the review of decentralization.\f"
+          "Recommendation 1: UNICEF should strengthen district planning by March 2023.",
+          {.title = "Local Services Review", .author = "Review Team", .date = "2022-05-02"});
+  WriteFile(dir + "/memo.txt", "Memo on decentralization and staffing of the district offices.");
+}
+
+std::string Get(httplib::Client& client, const std::string& target, int expected_status) {
+  auto res = client.Get(target.c_str());
+  EXPECT_TRUE(res) << target << ": no response";
+  if (!res) return "";
+  EXPECT_EQ(res->status, expected_status) << target << ": " << res->body;
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/json; charset=utf-8") << target;
+  return res->body;
+}
+
+// One data folder and one server for the read-only tests of this suite.
+class ServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    tmp_ = new TempDir;
+    data_ = *tmp_ / "data";
+    MakeArchive(*tmp_ / "in");
+    CommandResult ingest = RunDossier(data_, {"ingest", "-q", *tmp_ / "in"});
+    ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+    server_ = new ServerProcess(data_);
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete tmp_;
+  }
+  void SetUp() override {
+    ASSERT_TRUE(server_->started());
+    client_ = server_->Client();
+  }
+  // Validates `body` against schemas/`schema` and against the served OpenAPI
+  // document's component `component`.
+  void ExpectValid(const std::string& schema, const std::string& component, const std::string& body) {
+    static int n = 0;
+    const std::string file = *tmp_ / ("response-" + std::to_string(++n) + ".json");
+    WriteFile(file, body);
+    EXPECT_EQ(SchemaErrors(schema, file), "") << body.substr(0, 2000);
+    if (openapi_file_.empty()) {
+      openapi_file_ = *tmp_ / "openapi.json";
+      WriteFile(openapi_file_, Get(*client_, "/openapi.json", 200));
+    }
+    CommandResult r = testing::Run({DOSSIER_NODE, std::string(DOSSIER_SOURCE_DIR) + "/tests/schema/validate_openapi.js",
+                           openapi_file_, component, file});
+    EXPECT_EQ(r.exit_code, 0) << r.err << r.out << body.substr(0, 2000);
+  }
+  void ExpectError(const std::string& target, int status, const std::string& code, const std::string& message_part) {
+    const std::string body = Get(*client_, target, status);
+    ExpectValid("error.schema.json", "Error", body);
+    json error = json::parse(body, nullptr, false);
+    EXPECT_EQ(error["error"]["code"], code) << target << ": " << body;
+    EXPECT_NE(error["error"].value("message", "").find(message_part), std::string::npos) << target << ": " << body;
+  }
+
+  static TempDir* tmp_;
+  static std::string data_;
+  static ServerProcess* server_;
+  static std::string openapi_file_;
+  std::unique_ptr<httplib::Client> client_;
+};
+TempDir* ServerTest::tmp_ = nullptr;
+std::string ServerTest::data_;
+ServerProcess* ServerTest::server_ = nullptr;
+std::string ServerTest::openapi_file_;
+
+TEST_F(ServerTest, EveryEndpointAnswersJsonMatchingItsSchema) {
+  ExpectValid("health.schema.json", "Health", Get(*client_, "/health", 200));
+  ExpectValid("health.schema.json", "Health", Get(*client_, "/ready", 200));
+  ExpectValid("stats.schema.json", "Stats", Get(*client_, "/v1/stats", 200));
+
+  const std::string search = Get(*client_, "/v1/search?q=decentralization&limit=5", 200);
+  ExpectValid("search-response.schema.json", "SearchResponse", search);
+  const json hits = json::parse(search)["hits"];
+  ASSERT_EQ(hits.size(), 3u) << search;
+  EXPECT_NE(hits[0].value("snippet_html", "").find("<mark>"), std::string::npos) << search;
+  EXPECT_GE(hits[0].value("page", 0), 1);
+  EXPECT_FALSE(json::parse(search)["facets"]["year"].empty()) << search;
+
+  const std::string documents = Get(*client_, "/v1/documents?limit=10", 200);
+  ExpectValid("documents.schema.json", "DocumentList", documents);
+  ASSERT_EQ(json::parse(documents)["documents"].size(), 3u);
+  std::string pdf_id;
+  const json document_list = json::parse(documents);
+  for (const auto& d : document_list["documents"]) {
+    if (d["title"] == "Rural Water Programme Evaluation") pdf_id = d["id"];
+  }
+  ASSERT_FALSE(pdf_id.empty()) << documents;
+
+  const std::string detail = Get(*client_, "/v1/documents/" + pdf_id, 200);
+  ExpectValid("document-detail.schema.json", "DocumentDetail", detail);
+  EXPECT_EQ(json::parse(detail)["pages"].size(), 2u);
+  const std::string page = Get(*client_, "/v1/documents/" + pdf_id + "/pages/2", 200);
+  ExpectValid("page.schema.json", "Page", page);
+  EXPECT_NE(json::parse(page).value("text", "").find("Recommendation 1"), std::string::npos) << page;
+
+  const std::string entities = Get(*client_, "/v1/entities?type=organisation", 200);
+  ExpectValid("entities.schema.json", "Entities", entities);
+  ExpectValid("entities.schema.json", "Entities", Get(*client_, "/v1/entities?doc=" + pdf_id + "&limit=5", 200));
+  std::string iom_id;
+  const json entity_list = json::parse(entities);
+  for (const auto& e : entity_list["entities"]) {
+    if (e["name"] == "International Organization for Migration") iom_id = e["id"];
+  }
+  ASSERT_FALSE(iom_id.empty()) << entities;
+  const std::string entity = Get(*client_, "/v1/entities/" + iom_id, 200);
+  ExpectValid("entity.schema.json", "Entity", entity);
+  // By alias, percent-encoded.
+  EXPECT_EQ(json::parse(Get(*client_, "/v1/entities/IOM", 200))["id"], iom_id);
+  EXPECT_EQ(json::parse(Get(*client_, "/v1/entities/International%20Organization%20for%20Migration", 200))["id"], iom_id);
+
+  const std::string recommendations = Get(*client_, "/v1/recommendations?responsible=IOM", 200);
+  ExpectValid("recommendations.schema.json", "Recommendations", recommendations);
+  EXPECT_EQ(json::parse(recommendations)["recommendations"].size(), 1u) << recommendations;
+  ExpectValid("recommendations.schema.json", "Recommendations",
+              Get(*client_, "/v1/recommendations?doc=" + pdf_id + "&due_before=2030-01-01&overdue_as_of=2025-01-01", 200));
+  EXPECT_EQ(json::parse(Get(*client_, "/v1/recommendations?doc=" + pdf_id, 200))["recommendations"].size(), 2u);
+  EXPECT_EQ(json::parse(Get(*client_, "/v1/recommendations?responsible=Nobody%20Known", 200))["recommendations"].size(), 0u);
+  EXPECT_EQ(json::parse(Get(*client_, "/v1/recommendations", 200))["recommendations"].size(), 3u);
+
+  const std::string neighbors = Get(*client_, "/v1/graph/neighbors/" + iom_id + "?depth=2", 200);
+  ExpectValid("neighbors.schema.json", "Neighbors", neighbors);
+  EXPECT_GT(json::parse(neighbors)["edges"].size(), 0u);
+  ExpectValid("neighbors.schema.json", "Neighbors",
+              Get(*client_, "/v1/graph/neighbors/D:" + pdf_id + "?edge=mentions", 200));
+
+  // Never compressed (a large body would cost seconds of CPU in brotli).
+  auto compressed = client_->Get("/v1/stats", {{"Accept-Encoding", "br, gzip"}});
+  ASSERT_TRUE(compressed);
+  EXPECT_FALSE(compressed->has_header("Content-Encoding"));
+  EXPECT_NO_THROW(json::parse(compressed->body));
+
+  // HEAD: the same status and headers, no body.
+  auto head = client_->Head("/v1/stats");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_TRUE(head->body.empty());
+}
+
+// The CLI's `search --json` and the server's /v1/search give the same JSON
+// for the same query, options and data.
+TEST_F(ServerTest, SearchGivesTheSameResultsAsTheCli) {
+  struct Case {
+    std::vector<std::string> cli;
+    std::string http;
+  };
+  const std::vector<Case> cases = {
+      {{"decentralization"}, "q=decentralization"},
+      {{"wells OR staffing", "--limit", "1", "--offset", "1"}, "q=wells%20OR%20staffing&limit=1&offset=1"},
+      {{"decentralization", "--type", "application/pdf"}, "q=decentralization&type=application%2Fpdf"},
+      {{"decentralization", "--source", "plain_text"}, "q=decentralization&source=plain_text"},
+      {{"decentralization", "--lang", "en"}, "q=decentralization&lang=en"},
+      {{"decentralization", "--year", "2019..2020"}, "q=decentralization&year_from=2019&year_to=2020"},
+      {{"decentralization", "--org", "IOM"}, "q=decentralization&org=IOM"},
+      {{"\"water committees\""}, "q=%22water%20committees%22"},
+      {{"nothingmatchesthis"}, "q=nothingmatchesthis"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"search", "--json"};
+    args.insert(args.end(), c.cli.begin(), c.cli.end());
+    CommandResult cli = RunDossier(data_, args);
+    ASSERT_EQ(cli.exit_code, 0) << cli.err;
+    const json from_cli = json::parse(cli.out);
+    const json from_http = json::parse(Get(*client_, "/v1/search?" + c.http, 200));
+    EXPECT_EQ(from_http, from_cli) << c.http;
+  }
+  // The filters did filter.
+  EXPECT_EQ(json::parse(Get(*client_, "/v1/search?q=decentralization&source=plain_text", 200))["total"], 1);
+  EXPECT_EQ(json::parse(Get(*client_, "/v1/search?q=decentralization&type=application/pdf", 200))["total"], 2);
+  EXPECT_EQ(json::parse(Get(*client_, "/v1/search?q=decentralization&year_from=2022", 200))["total"], 1);
+}
+
+TEST_F(ServerTest, ErrorsAreJsonWithTheRightStatus) {
+  ExpectError("/v1/search?q=water&limit=abc", 400, "invalid_argument", "limit");
+  ExpectError("/v1/search?q=water&limit=0", 400, "invalid_argument", "limit");
+  ExpectError("/v1/search?q=water&limit=1001", 400, "invalid_argument", "limit");
+  ExpectError("/v1/search?q=water&offset=-1", 400, "invalid_argument", "offset");
+  ExpectError("/v1/search", 400, "invalid_argument", "q");
+  ExpectError("/v1/search?q=", 400, "invalid_argument", "q");
+  ExpectError("/v1/search?q=" + std::string(4097, 'a'), 400, "invalid_argument", "q");
+  ExpectError("/v1/search?q=water&q=wells", 400, "invalid_argument", "q");
+  ExpectError("/v1/search?q=water&lmit=5", 400, "invalid_argument", "lmit");
+  ExpectError("/v1/search?q=%FF%FE", 400, "invalid_argument", "UTF-8");
+  ExpectError("/v1/search?q=water&source=scanned", 400, "invalid_argument", "source");
+  ExpectError("/v1/search?q=water&year_from=20x", 400, "invalid_argument", "year_from");
+  ExpectError("/v1/search?q=water&year_from=2022&year_to=2020", 400, "invalid_argument", "year_to");
+  ExpectError("/v1/search?q=water&lang=English", 400, "invalid_argument", "lang");
+  ExpectError("/v1/documents?limit=x", 400, "invalid_argument", "limit");
+  ExpectError("/v1/documents/not-an-id", 400, "invalid_argument", "id");
+  ExpectError("/v1/documents/0123456789abcdef", 404, "not_found", "0123456789abcdef");
+  ExpectError("/v1/documents/0123456789abcdef/pages/1", 404, "not_found", "0123456789abcdef");
+  ExpectError("/v1/documents/0123456789abcdef/pages/x", 404, "not_found", "0123456789abcdef");
+  ExpectError("/v1/entities?type=person", 400, "invalid_argument", "type");
+  ExpectError("/v1/entities/Nobody%20At%20All", 404, "not_found", "Nobody At All");
+  ExpectError("/v1/recommendations?due_before=June", 400, "invalid_argument", "due_before");
+  ExpectError("/v1/recommendations?overdue_as_of=2020-1-1", 400, "invalid_argument", "overdue_as_of");
+  ExpectError("/v1/graph/neighbors/O:0123456789abcdef?depth=0", 400, "invalid_argument", "depth");
+  ExpectError("/v1/graph/neighbors/O:0123456789abcdef?depth=4", 400, "invalid_argument", "depth");
+  ExpectError("/v1/graph/neighbors/O:0123456789abcdef", 404, "not_found", "O:0123456789abcdef");
+  ExpectError("/v1/graph/neighbors/nonsense", 400, "invalid_argument", "node");
+  ExpectError("/v1/stats?verbose=1", 400, "invalid_argument", "verbose");
+  ExpectError("/v1/nothing", 404, "not_found", "/v1/nothing");
+  ExpectError("/v1/search/", 404, "not_found", "/v1/search/");
+  ExpectError("/", 404, "not_found", "no route");
+
+  // A query Xapian cannot parse is not an error (it is taken as words), and never a crash.
+  for (const char* q : {"%22unclosed", "((((", "title%3A", "*", "org%3A%22", "year%3A99999999999"}) {
+    Get(*client_, std::string("/v1/search?q=") + q, 200);
+  }
+  ExpectError("/v1/search?q=AND%20OR%20NOT", 400, "invalid_argument", "query");
+
+  auto post = client_->Post("/v1/search", "q=water", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 405);
+  EXPECT_EQ(post->get_header_value("Allow"), "GET, HEAD, OPTIONS");
+  ExpectValid("error.schema.json", "Error", post->body);
+  auto del = client_->Delete("/v1/documents");
+  ASSERT_TRUE(del);
+  EXPECT_EQ(del->status, 405);
+
+  auto big = client_->Post("/v1/search", std::string(200 * 1024, 'x'), "text/plain");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413);
+  ExpectValid("error.schema.json", "Error", big->body);
+
+  auto long_uri = client_->Get(("/v1/search?q=" + std::string(10000, 'a')).c_str());
+  ASSERT_TRUE(long_uri);
+  EXPECT_EQ(long_uri->status, 414);
+  ExpectValid("error.schema.json", "Error", long_uri->body);
+}
+
+// Garbage on the socket gets a 4xx (or a closed connection), never a crash or a 5xx.
+TEST_F(ServerTest, HostileRequestsDoNotCrashIt) {
+  const int port = server_->port();
+  const std::vector<std::string> requests = {
+      "GARBAGE\r\n\r\n",
+      "GET\r\n\r\n",
+      "GET /v1/search?q=%%%%%%% HTTP/1.1\r\nHost: x\r\n\r\n",
+      "GET /v1/search?q=a%00b HTTP/1.1\r\nHost: x\r\n\r\n",
+      "GET /v1/entities/%2F%2F%2E%2E%2F HTTP/1.1\r\nHost: x\r\n\r\n",
+      "GET /v1/search?q=water HTTP/1.1\r\nRange: bytes=999999-9999999\r\n\r\n",
+      "GET /v1/search?q=water HTTP/1.1\r\nRange: bytes=0-1,3-4,5-6\r\n\r\n",
+      "GET /v1/search?q=water HTTP/1.1\r\nRange: bytes=99999999999999999999999-\r\n\r\n",
+      "GET /v1/stats HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
+      "POST /v1/stats HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n",
+      "POST /v1/stats HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n",
+      "GET /v1/stats HTTP/1.1\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n",
+      "GET /v1/stats HTTP/1.1\r\n" + std::string(5000, '\n'),
+      "GET /v1/stats HTTP/9.9\r\n\r\n",
+      "GET http://evil.example/v1/stats HTTP/1.1\r\n\r\n",
+      "BREW /v1/stats HTTP/1.1\r\n\r\n",
+      "GET /v1/stats HTTP/1.1\r\nAuthorization: Bearer\r\nOrigin: \x01\x02\r\n\r\n",
+      std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11),
+  };
+  for (const std::string& request : requests) {
+    const std::string response = testing::RawExchange(port, request);
+    if (response.size() >= 12) {
+      const int status = std::atoi(response.substr(9, 3).c_str());
+      EXPECT_LT(status, 500) << request.substr(0, 80) << " -> " << response.substr(0, 300);
+    }
+    auto health = client_->Get("/health");
+    ASSERT_TRUE(health) << "no answer after " << request.substr(0, 80);
+    ASSERT_EQ(health->status, 200);
+  }
+}
+
+TEST_F(ServerTest, AccessLogHasMethodPathStatusAndLatency) {
+  Get(*client_, "/v1/stats", 200);
+  Get(*client_, "/v1/nothing-here", 404);
+  // The line is written once the response is sent: wait for it.
+  std::string log;
+  for (int i = 0; i < 200 && (log = server_->Log()).find("GET /v1/nothing-here 404 ") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_NE(log.find("GET /v1/stats 200 "), std::string::npos) << log;
+  EXPECT_NE(log.find("GET /v1/nothing-here 404 "), std::string::npos) << log;
+  EXPECT_NE(log.find(" ms\n"), std::string::npos) << log;
+}
+
+// ---- servers of their own ----
+
+TEST(ServerAuthTest, BearerTokenIsRequiredExceptOnHealth) {
+  TempDir tmp;
+  MakeArchive(tmp / "in");
+  ASSERT_EQ(RunDossier(tmp / "data", {"ingest", "-q", tmp / "in"}).exit_code, 0);
+  WriteFile(tmp / "token", "s3cret-token\n");
+  ServerProcess server(tmp / "data", {"--token-file", tmp / "token"});
+  ASSERT_TRUE(server.started());
+  auto client = server.Client();
+  EXPECT_EQ(client->Get("/health")->status, 200);
+  for (const char* target : {"/v1/stats", "/ready", "/openapi.json", "/v1/nothing"}) {
+    auto res = client->Get(target);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 401) << target;
+    EXPECT_EQ(res->get_header_value("WWW-Authenticate"), "Bearer realm=\"dossier\"");
+    EXPECT_EQ(json::parse(res->body)["error"]["code"], "unauthenticated") << res->body;
+  }
+  EXPECT_EQ(client->Get("/v1/stats", {{"Authorization", "Bearer wrong"}})->status, 401);
+  EXPECT_EQ(client->Get("/v1/stats", {{"Authorization", "Bearer s3cret-token-and-more"}})->status, 401);
+  EXPECT_EQ(client->Get("/v1/stats", {{"Authorization", "Basic s3cret-token"}})->status, 401);
+  EXPECT_EQ(client->Get("/v1/stats", {{"Authorization", "Bearer s3cret-token"}})->status, 200);
+  EXPECT_EQ(client->Get("/v1/nothing", {{"Authorization", "Bearer s3cret-token"}})->status, 404);
+}
+
+TEST(ServerCorsTest, OffByDefaultOnWithAnOrigin) {
+  TempDir tmp;
+  MakeArchive(tmp / "in");
+  ASSERT_EQ(RunDossier(tmp / "data", {"ingest", "-q", tmp / "in"}).exit_code, 0);
+  {
+    ServerProcess server(tmp / "data");
+    ASSERT_TRUE(server.started());
+    auto res = server.Client()->Get("/v1/stats", {{"Origin", "https://app.example.org"}});
+    ASSERT_TRUE(res);
+    EXPECT_FALSE(res->has_header("Access-Control-Allow-Origin"));
+  }
+  ServerProcess server(tmp / "data", {"--cors-origin", "https://app.example.org"});
+  ASSERT_TRUE(server.started());
+  auto client = server.Client();
+  auto res = client->Get("/v1/stats", {{"Origin", "https://app.example.org"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), "https://app.example.org");
+  auto other = client->Get("/v1/stats", {{"Origin", "https://evil.example"}});
+  EXPECT_FALSE(other->has_header("Access-Control-Allow-Origin"));
+  auto preflight = client->Options("/v1/search", {{"Origin", "https://app.example.org"},
+                                                  {"Access-Control-Request-Method", "GET"},
+                                                  {"Access-Control-Request-Headers", "authorization"}});
+  ASSERT_TRUE(preflight);
+  EXPECT_EQ(preflight->status, 204);
+  EXPECT_EQ(preflight->get_header_value("Access-Control-Allow-Origin"), "https://app.example.org");
+  EXPECT_NE(preflight->get_header_value("Access-Control-Allow-Headers").find("Authorization"), std::string::npos);
+}
+
+// Started before the data folder exists: alive, not ready (503), then ready
+// once an ingest created it, without a restart.
+TEST(ServerLifecycleTest, NotReadyUntilTheDataFolderExists) {
+  TempDir tmp;
+  ServerProcess server(tmp / "data");
+  ASSERT_TRUE(server.started());
+  auto client = server.Client();
+  EXPECT_EQ(client->Get("/health")->status, 200);
+  auto ready = client->Get("/ready");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 503);
+  WriteFile(tmp / "error.json", ready->body);
+  EXPECT_EQ(SchemaErrors("error.schema.json", tmp / "error.json"), "") << ready->body;
+  EXPECT_EQ(json::parse(ready->body)["error"]["code"], "unavailable");
+  EXPECT_EQ(client->Get("/v1/search?q=water")->status, 503);
+
+  MakeArchive(tmp / "in");
+  ASSERT_EQ(RunDossier(tmp / "data", {"ingest", "-q", tmp / "in"}).exit_code, 0);
+  // Ready, and (the folder may have been opened mid-ingest) caught up, within 5 s.
+  const auto deadline = Clock::now() + std::chrono::seconds(5);
+  int status = 0;
+  json found;
+  while (Clock::now() < deadline) {
+    status = client->Get("/ready")->status;
+    if (status == 200) {
+      found = json::parse(client->Get("/v1/search?q=decentralization")->body);
+      if (found["total"] == 3) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(status, 200) << server.Log();
+  EXPECT_EQ(found["total"], 3) << found.dump() << server.Log();
+}
+
+// An ingest into the data folder the server reads: the new document is found
+// within 5 s, and searches during the ingest all succeed.
+TEST(ServerLifecycleTest, DocumentsIngestedWhileRunningAppearWithinFiveSeconds) {
+  TempDir tmp;
+  MakeArchive(tmp / "in");
+  ASSERT_EQ(RunDossier(tmp / "data", {"ingest", "-q", tmp / "in"}).exit_code, 0);
+  ServerProcess server(tmp / "data");
+  ASSERT_TRUE(server.started());
+  auto client = server.Client();
+  EXPECT_EQ(json::parse(client->Get("/v1/search?q=aquifer")->body)["total"], 0);
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> failures{0}, requests{0};
+  std::thread searcher([&] {
+    auto c = server.Client();
+    while (!stop) {
+      auto res = c->Get("/v1/search?q=decentralization&limit=3");
+      ++requests;
+      if (!res || res->status != 200) ++failures;
+    }
+  });
+  fs::create_directories(tmp / "more");
+  for (int i = 0; i < 5; ++i) {
+    MakePdf(tmp / ("more/extra" + std::to_string(i) + ".pdf"), "Filler report " + std::to_string(i) + " on staffing.");
+  }
+  MakePdf(tmp / "more/new.pdf", "Hydrogeology note\nThe aquifer beneath the district is recharging slowly.",
+          {.title = "Aquifer Note", .date = "2024-01-10"});
+  CommandResult ingest = RunDossier(tmp / "data", {"ingest", "-q", tmp / "more"});
+  const auto ingested = Clock::now();
+  EXPECT_EQ(ingest.exit_code, 0) << ingest.err;
+  json found;
+  while (ingest.exit_code == 0 && Clock::now() - ingested < std::chrono::seconds(5)) {
+    found = json::parse(client->Get("/v1/search?q=aquifer")->body);
+    if (found["total"] == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  stop = true;
+  searcher.join();
+  EXPECT_EQ(found["total"], 1) << found.dump() << server.Log();
+  if (found["total"] == 1) {
+    EXPECT_EQ(found["hits"][0]["title"], "Aquifer Note");
+    const std::string id = found["hits"][0]["id"];
+    EXPECT_EQ(client->Get(("/v1/documents/" + id).c_str())->status, 200);
+  }
+  EXPECT_EQ(failures, 0) << "of " << requests << " searches during the ingest";
+  EXPECT_EQ(server.Log().find("lock"), std::string::npos) << server.Log();
+}
+
+TEST(ServerLifecycleTest, SigtermStopsItCleanly) {
+  TempDir tmp;
+  ServerProcess server(tmp / "data", {"--quiet"});
+  ASSERT_TRUE(server.started());
+  auto client = server.Client();
+  EXPECT_EQ(client->Get("/health")->status, 200);
+  EXPECT_EQ(server.StopWith(SIGTERM, 10000), 0) << server.Log();
+  const std::string log = server.Log();
+  EXPECT_NE(log.find("stopped"), std::string::npos) << log;
+  EXPECT_EQ(log.find("GET /health"), std::string::npos) << "--quiet still logs requests: " << log;
+}
+
+TEST(ServerLifecycleTest, RefusesAPortInUse) {
+  TempDir tmp;
+  ServerProcess first(tmp / "data");
+  ASSERT_TRUE(first.started());
+  CommandResult second = testing::Run({DOSSIER_SERVER, "--data", tmp / "data", "--listen",
+                              "127.0.0.1:" + std::to_string(first.port())});
+  EXPECT_EQ(second.exit_code, 3) << second.err;
+  EXPECT_NE(second.err.find("cannot listen"), std::string::npos) << second.err;
+}
+
+}  // namespace
+}  // namespace dossier
