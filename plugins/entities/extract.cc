@@ -538,6 +538,13 @@ struct PageTokens {
   std::vector<bool> used;  // tokens already part of an entity mention
 };
 
+// Whether two tokens may belong to one name: no blank line and no table
+// cell boundary (a tab) between them. A single line break may sit inside a name.
+bool SameRun(const PageTokens& page, int a, int b) {
+  std::string_view gap = page.text.substr(page.tokens[a].end, page.tokens[b].start - page.tokens[a].end);
+  return gap.find("\n\n") == std::string_view::npos && gap.find('\t') == std::string_view::npos;
+}
+
 // Pass 1: acronym definitions "Long Form (ACR)" and "ACR (Long Form)".
 void FindAcronymDefinitions(PageTokens& page, EntityTable& table) {
   auto& tokens = page.tokens;
@@ -647,21 +654,25 @@ void FindNamedBodies(PageTokens& page, EntityTable& table) {
         }
         while (end < n && tokens[end].word && tokens[end].capitalised && !tokens[end].acronym_like &&
                !page.used[end] && !IsNameStopWord(tokens[end].key) && !IsConnector(tokens[end].key) &&
-               page.text.substr(tokens[end - 1].end, tokens[end].start - tokens[end - 1].end).find("\n\n") ==
-                   std::string_view::npos) {
+               SameRun(page, end - 1, end)) {
           ++end;
         }
         // Allow "for/of ... Capitalised" continuations only after a head noun ("Regional Office for Latin America").
         if (end > i + 1 && !TypeOfName(tokens, i + 1, end).empty()) {
           auto naming = [](const std::string& k) { return k == "for" || k == "of" || k == "on" || k == "de" ||
                                                           k == "para" || k == "pour" || k == "del" || k == "du"; };
+          // A run of up to two connectors between capitalised words: "Latin America and the Caribbean".
+          auto connects = [&](int t) {
+            int k = t;
+            while (k < n && k - t < 2 && tokens[k].word && IsConnector(tokens[k].key) && SameRun(page, k - 1, k)) ++k;
+            return k > t && k < n && tokens[k].word && tokens[k].capitalised && SameRun(page, k - 1, k);
+          };
           while (end + 1 < n && tokens[end].word && naming(tokens[end].key) && tokens[end + 1].word &&
-                 tokens[end + 1].capitalised && !tokens[end + 1].acronym_like) {
+                 tokens[end + 1].capitalised && !tokens[end + 1].acronym_like && SameRun(page, end, end + 1)) {
             int next = end + 1;
-            while (next < n && tokens[next].word &&
-                   (tokens[next].capitalised || (IsConnector(tokens[next].key) && next + 1 < n &&
-                                                 tokens[next + 1].capitalised)) &&
-                   !tokens[next].acronym_like) ++next;
+            while (next < n && tokens[next].word && !tokens[next].acronym_like &&
+                   ((tokens[next].capitalised && SameRun(page, next - 1, next)) ||
+                    (IsConnector(tokens[next].key) && connects(next)))) ++next;
             end = next;
           }
         }
@@ -730,8 +741,7 @@ void FindNamedBodies(PageTokens& page, EntityTable& table) {
       }
       if (tokens[t].line_start && (tokens[t].caps_line || tokens[t - 1].caps_line)) return false;
       if (tokens[t].acronym_like && IsAndConnector(tokens[t - 1].key)) return false;  // "X Department and MPRP"
-      return page.text.substr(tokens[t - 1].end, tokens[t].start - tokens[t - 1].end).find("\n\n") ==
-             std::string_view::npos;
+      return SameRun(page, t - 1, t);
     };
     if (IsNameStopWord(tokens[i].key)) continue;
     int end = i + 1;

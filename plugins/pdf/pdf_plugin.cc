@@ -19,6 +19,7 @@
 #include <string>
 
 #include "dossier_plugin/support.h"
+#include "table_layout.h"
 
 namespace {
 
@@ -150,6 +151,38 @@ int32_t SendPageImage(poppler::page* page, uint32_t number, double scan_dpi, con
   return sink->add_page_image(sink->host_context, number, &pixels);
 }
 
+// The page's text in reading order, with tables put back into rows: the
+// bands between tables come from Poppler's reading order, each table as
+// tab-separated rows (table_layout.h).
+std::string PageText(poppler::page* page) {
+  std::vector<dossier_pdf::Word> words;
+  for (const poppler::text_box& box : page->text_list()) {
+    if (box.rotation() != 0) continue;
+    const poppler::rectf r = box.bbox();
+    words.push_back({Utf8(box.text()), r.left(), r.top(), r.right(), r.bottom()});
+  }
+  std::vector<dossier_pdf::Table> tables = dossier_pdf::FindTables(words);
+  if (tables.empty()) return Utf8(page->text(poppler::rectf(), poppler::page::non_raw_non_physical_layout));
+  std::sort(tables.begin(), tables.end(), [](const auto& a, const auto& b) { return a.top < b.top; });
+  const poppler::rectf box = page->page_rect(poppler::media_box);
+  const double width = std::max(box.width(), box.height()) * 2;  // generous: rotated pages
+  std::string text;
+  double from = -1;
+  auto band = [&](double y0, double y1) {
+    if (y1 - y0 < 1) return;
+    std::string part = Utf8(page->text(poppler::rectf(-10, y0, width, y1 - y0), poppler::page::non_raw_non_physical_layout));
+    while (!part.empty() && (part.back() == '\n' || part.back() == '\f' || part.back() == ' ')) part.pop_back();
+    if (!part.empty()) text.append(part).push_back('\n');
+  };
+  for (const dossier_pdf::Table& table : tables) {
+    band(from, table.top - 0.5);
+    text += dossier_pdf::TableText(table);
+    from = table.bottom + 0.5;
+  }
+  band(from, width);
+  return text;
+}
+
 void* CreateInstance(const char* options_json, dossier_error_buffer* error) {
   try {
     static std::once_flag once;
@@ -242,7 +275,7 @@ int32_t ExtractPages(void* raw_instance, const dossier_input* input, const dossi
         sink->warn(sink->host_context, number, "cannot read this page; it is indexed as empty");
       } else {
         // Reading order, as pdftotext prints it by default.
-        text = Utf8(page->text(poppler::rectf(), poppler::page::non_raw_non_physical_layout));
+        text = PageText(page.get());
         if (instance->page_images && !TextLayerUsable(text)) {
           if (!glib_tried) {
             glib_tried = true;

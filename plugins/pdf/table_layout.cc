@@ -1,0 +1,259 @@
+#include "table_layout.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <optional>
+
+namespace dossier_pdf {
+
+namespace {
+
+struct Line {
+  std::vector<const Word*> words;  // left to right
+  double y0 = 0, y1 = 0, height = 0;
+  double center() const { return (y0 + y1) / 2; }
+};
+
+struct Gutter {
+  double x0, x1;
+};
+
+std::vector<Line> GroupLines(const std::vector<Word>& words) {
+  std::vector<const Word*> sorted;
+  for (const Word& w : words) {
+    if (w.y1 > w.y0 && w.x1 > w.x0 && !w.text.empty()) sorted.push_back(&w);
+  }
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Word* a, const Word* b) { return (a->y0 + a->y1) < (b->y0 + b->y1); });
+  std::vector<Line> lines;
+  for (const Word* w : sorted) {
+    const double center = (w->y0 + w->y1) / 2, height = w->y1 - w->y0;
+    if (!lines.empty()) {
+      Line& last = lines.back();
+      if (std::fabs(last.center() - center) <= 0.35 * std::min(height, last.height)) {
+        last.words.push_back(w);
+        last.y0 = std::min(last.y0, w->y0);
+        last.y1 = std::max(last.y1, w->y1);
+        continue;
+      }
+    }
+    Line line;
+    line.words = {w};
+    line.y0 = w->y0;
+    line.y1 = w->y1;
+    line.height = height;
+    lines.push_back(line);
+  }
+  for (Line& line : lines) {
+    std::sort(line.words.begin(), line.words.end(), [](const Word* a, const Word* b) { return a->x0 < b->x0; });
+  }
+  std::sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return a.y0 < b.y0; });
+  return lines;
+}
+
+// The gaps between a line's groups of words (a group ends at a gap wider than 0.6 of the line's height).
+std::vector<Gutter> LineGutters(const Line& line) {
+  std::vector<Gutter> gutters;
+  for (size_t i = 1; i < line.words.size(); ++i) {
+    const Word* a = line.words[i - 1];
+    const Word* b = line.words[i];
+    if (b->x0 - a->x1 > 0.6 * line.height) gutters.push_back({a->x1, b->x0});
+  }
+  return gutters;
+}
+
+// Narrows each gutter to the part of it this line leaves free; false when a
+// gutter has no free part wide enough (the line runs across a column
+// boundary, like a paragraph after the table). Of several free parts, the
+// one nearest the gutter's right edge wins: that edge is where the next
+// column starts, which every row shares.
+bool FitLine(const Line& line, std::vector<Gutter>* gutters) {
+  // Wider than a word space (~0.25 em, ~0.2 of a word box's height), narrower than a
+  // column gutter.
+  const double min_width = std::max(1.5, 0.25 * line.height);
+  std::vector<Gutter> free;  // the line's empty x-ranges
+  double x = -1e9;
+  for (const Word* w : line.words) {
+    if (w->x0 > x) free.push_back({x, w->x0});
+    x = std::max(x, w->x1);
+  }
+  free.push_back({x, 1e9});
+  std::vector<Gutter> fitted = *gutters;
+  for (Gutter& g : fitted) {
+    std::optional<Gutter> best;
+    for (const Gutter& f : free) {
+      Gutter part{std::max(g.x0, f.x0), std::min(g.x1, f.x1)};
+      if (part.x1 - part.x0 < min_width) continue;
+      if (!best || part.x1 > best->x1) best = part;
+    }
+    if (!best) return false;
+    g = *best;
+  }
+  *gutters = std::move(fitted);
+  return true;
+}
+
+bool StartsWithItemLabel(const std::string& text) {
+  size_t i = 0;
+  if (i < text.size() && text[i] == '(') ++i;
+  const size_t start = i;
+  if (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) ||
+                               (text[i] == '.' && i + 1 < text.size() &&
+                                std::isalnum(static_cast<unsigned char>(text[i + 1]))))) {
+      ++i;
+    }
+    if (i < text.size() && std::islower(static_cast<unsigned char>(text[i]))) ++i;  // 3.1a
+  } else if (i + 1 < text.size() && std::isupper(static_cast<unsigned char>(text[i])) &&
+             std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
+    i += 2;  // R3, F12
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+  } else if (i < text.size() && std::islower(static_cast<unsigned char>(text[i])) && i + 1 < text.size() &&
+             (text[i + 1] == ')' || text[i + 1] == '.')) {
+    ++i;  // a) a.
+  } else {
+    return false;
+  }
+  if (i == start || i - start > 8) return false;
+  if (i < text.size() && (text[i] == '.' || text[i] == ')' || text[i] == ':')) ++i;
+  return i == text.size() || text[i] == ' ';
+}
+
+}  // namespace
+
+std::vector<Table> FindTables(const std::vector<Word>& words) {
+  std::vector<Line> lines = GroupLines(words);
+  std::vector<Table> tables;
+  std::vector<bool> used(lines.size(), false);
+  for (size_t seed = 0; seed < lines.size(); ++seed) {
+    if (used[seed]) continue;
+    std::vector<Gutter> gutters = LineGutters(lines[seed]);
+    if (gutters.empty()) continue;
+    const double h = lines[seed].height;
+    // Grow the region over the lines below, then above, while they keep to the gutters.
+    size_t first = seed, last = seed;
+    double top = lines[seed].y0, bottom = lines[seed].y1;
+    for (size_t j = seed + 1; j < lines.size() && !used[j]; ++j) {
+      if (lines[j].y0 - bottom > 0.5 * h || !FitLine(lines[j], &gutters)) break;
+      last = j;
+      bottom = std::max(bottom, lines[j].y1);
+    }
+    for (size_t j = seed; j-- > 0 && !used[j];) {
+      if (top - lines[j].y1 > 0.5 * h || !FitLine(lines[j], &gutters)) break;
+      first = j;
+      top = std::min(top, lines[j].y0);
+    }
+    int multi = 0;
+    for (size_t j = first; j <= last; ++j) multi += !LineGutters(lines[j]).empty();
+    if (multi < 2 || last == first) continue;
+
+    // Columns: the x-ranges no word of the region crosses.
+    std::vector<std::pair<double, double>> spans;
+    for (size_t j = first; j <= last; ++j) {
+      for (const Word* w : lines[j].words) spans.emplace_back(w->x0, w->x1);
+    }
+    std::sort(spans.begin(), spans.end());
+    std::vector<double> column_starts = {spans.front().first};
+    double reach = spans.front().second;
+    for (const auto& [x0, x1] : spans) {
+      if (x0 - reach >= std::max(1.5, 0.25 * h)) {
+        // A gutter counts when a word on at least two lines starts just right of it,
+        // or it is wide: word spaces that line up by chance are neither.
+        int aligned = 0;
+        for (size_t j = first; j <= last; ++j) {
+          for (const Word* w : lines[j].words) aligned += w->x0 >= x0 - 0.5 && w->x0 <= x0 + 0.25 * h;
+        }
+        if (aligned >= 2 || x0 - reach >= 0.6 * h) column_starts.push_back(x0);
+      }
+      reach = std::max(reach, x1);
+    }
+    if (column_starts.size() < 3) continue;
+    auto column_of = [&](const Word* w) {
+      size_t c = 0;
+      while (c + 1 < column_starts.size() && w->x0 >= column_starts[c + 1] - 0.5) ++c;
+      return c;
+    };
+
+    // Rows: from item labels in the first column, else from the gaps between lines.
+    std::vector<size_t> label_lines;
+    for (size_t j = first; j <= last; ++j) {
+      const Word* lead = lines[j].words.front();
+      if (column_of(lead) != 0) continue;
+      std::string text;
+      for (const Word* w : lines[j].words) {
+        if (column_of(w) != 0) break;
+        text += (text.empty() ? "" : " ") + w->text;
+      }
+      if (StartsWithItemLabel(text)) label_lines.push_back(j);
+    }
+    std::vector<double> boundaries;  // y where a new row begins
+    if (label_lines.size() >= 2 || (label_lines.size() == 1 && label_lines[0] != first)) {
+      // Each row ends halfway between its first-column text and the next label,
+      // so cells centred in their row (or top-aligned) land in it.
+      for (size_t label : label_lines) {
+        if (label == first) continue;
+        double above = top;
+        for (size_t j = first; j < label; ++j) {
+          for (const Word* w : lines[j].words) {
+            if (column_of(w) == 0) above = std::max(above, w->y1);
+          }
+        }
+        boundaries.push_back((above + lines[label].y0) / 2);
+      }
+    } else {
+      // Gaps between consecutive lines of one column: a cell's own lines sit closest.
+      std::map<size_t, double> column_bottom;
+      double min_gap = 1e9;
+      for (size_t j = first; j <= last; ++j) {
+        for (const Word* w : lines[j].words) {
+          size_t c = column_of(w);
+          if (auto it = column_bottom.find(c); it != column_bottom.end()) min_gap = std::min(min_gap, w->y0 - it->second);
+        }
+        for (const Word* w : lines[j].words) column_bottom[column_of(w)] = std::max(column_bottom[column_of(w)], w->y1);
+      }
+      double running_bottom = lines[first].y1;
+      for (size_t j = first + 1; j <= last; ++j) {
+        const double gap = lines[j].y0 - running_bottom;
+        if (gap > min_gap + std::max(1.5, 0.1 * h) || gap > 0.25 * h) boundaries.push_back((running_bottom + lines[j].y0) / 2);
+        running_bottom = std::max(running_bottom, lines[j].y1);
+      }
+    }
+    Table table;
+    table.top = top;
+    table.bottom = bottom;
+    const size_t row_count = boundaries.size() + 1;
+    std::vector<std::vector<std::string>> cells(row_count, std::vector<std::string>(column_starts.size()));
+    for (size_t j = first; j <= last; ++j) {
+      for (const Word* w : lines[j].words) {
+        const double center = (w->y0 + w->y1) / 2;
+        size_t row = std::upper_bound(boundaries.begin(), boundaries.end(), center) - boundaries.begin();
+        std::string& cell = cells[row][column_of(w)];
+        if (!cell.empty()) cell += ' ';
+        for (char c : w->text) cell += (c == '\t' || c == '\n') ? ' ' : c;
+      }
+    }
+    for (auto& row : cells) {
+      bool any = std::any_of(row.begin(), row.end(), [](const std::string& c) { return !c.empty(); });
+      if (any) table.rows.push_back(std::move(row));
+    }
+    for (size_t j = first; j <= last; ++j) used[j] = true;
+    tables.push_back(std::move(table));
+  }
+  return tables;
+}
+
+std::string TableText(const Table& table) {
+  std::string out;
+  for (const auto& row : table.rows) {
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (c) out += '\t';
+      out += row[c];
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace dossier_pdf

@@ -1,0 +1,37 @@
+// Tables in a PDF text layer, rebuilt from word positions. Poppler's reading
+// order reads a table with wrapped cells as a jumble (a cell's second line
+// after the next row's first); here the words of a table region are put back
+// into rows and columns, one row per line, cells separated by tabs, which is
+// the form the extractors read ("1.1 Convene …\tQ1 2026\tSDD\tCompleted").
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace dossier_pdf {
+
+struct Word {
+  std::string text;       // UTF-8
+  double x0, y0, x1, y1;  // points, y down from the top of the page
+};
+
+struct Table {
+  double top = 0, bottom = 0;  // the region's extent on the page
+  std::vector<std::vector<std::string>> rows;  // each row's cells, left to right
+};
+
+// Finds tables of at least three columns and two rows among a page's words.
+// A region grows from a line whose words fall into two or more groups
+// separated by wide gaps, over the lines above and below that keep within the
+// same column gutters; its columns are the gutters no word crosses (three at
+// least, so two-column page layouts are left alone). Rows
+// begin at an item label in the first column ("1.1", "2.", "(a)", "R3"),
+// else where the vertical gap between lines grows beyond that between a
+// cell's own lines.
+std::vector<Table> FindTables(const std::vector<Word>& words);
+
+// A table as text: one line per row, cells joined by tabs (tabs and line
+// breaks inside a cell become spaces).
+std::string TableText(const Table& table);
+
+}  // namespace dossier_pdf

@@ -1,0 +1,99 @@
+// Table reconstruction from word boxes (plugins/pdf/table_layout.h), on pages
+// laid out here word by word: wrapped cells, cells centred in their row, a
+// row label in the first column, and text around the table.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "table_layout.h"
+
+namespace dossier_pdf {
+namespace {
+
+constexpr double kHeight = 14.3;  // a word box of 11 pt text
+constexpr double kPitch = 12.7;   // line to line inside a cell
+constexpr double kSpace = 2.7;    // a word space
+
+// Lays out `text` from (x, y), word after word, with ~6 pt per character.
+void Put(std::vector<Word>* words, double x, double y, const std::string& text) {
+  std::istringstream in(text);
+  for (std::string w; in >> w;) {
+    const double width = 6.0 * w.size();
+    words->push_back({w, x, y, x + width, y + kHeight});
+    x += width + kSpace;
+  }
+}
+
+TEST(TableLayoutTest, RebuildsRowsWithWrappedAndCentredCells) {
+  std::vector<Word> words;
+  Put(&words, 57, 100, "Management response: Accepted. The steps below follow from it.");
+  double y = 130;
+  Put(&words, 58, y, "Key action");
+  Put(&words, 330, y, "Time frame");
+  Put(&words, 420, y - 6, "Responsible");
+  Put(&words, 420, y + 6, "unit(s)");
+  Put(&words, 510, y, "Status");
+  y += kPitch + 10;  // a row padding below "unit(s)"
+  // Row 1.1: four lines in the first column, the other cells centred on them.
+  Put(&words, 58, y, "1.1 Convene a technical working group with the");
+  Put(&words, 58, y + kPitch, "national statistics offices of the four");
+  Put(&words, 58, y + 2 * kPitch, "countries and the regional commission.");
+  Put(&words, 330, y + kPitch, "Q1 2026");
+  Put(&words, 420, y + kPitch, "SDD");
+  Put(&words, 510, y + kPitch, "Completed");
+  y += 3 * kPitch + 3;
+  // Row 1.2: one line of text, a time frame of two lines around it.
+  Put(&words, 330, y - kPitch / 2, "By 30 June");
+  Put(&words, 58, y, "1.2 Publish a draft module.");
+  Put(&words, 420, y, "SDD; PCO");
+  Put(&words, 510, y, "Initiated");
+  Put(&words, 330, y + kPitch / 2, "2026");
+  y += 2 * kPitch + 3;
+  Put(&words, 57, y, "Recommendation 2. The office should agree protocols with each ministry of labour before");
+
+  std::vector<Table> tables = FindTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(TableText(tables[0]),
+            "Key action\tTime frame\tResponsible unit(s)\tStatus\n"
+            "1.1 Convene a technical working group with the national statistics offices of the four countries and "
+            "the regional commission.\tQ1 2026\tSDD\tCompleted\n"
+            "1.2 Publish a draft module.\tBy 30 June 2026\tSDD; PCO\tInitiated\n");
+  EXPECT_GT(tables[0].top, 110);     // the paragraph above is not in it
+  EXPECT_LT(tables[0].bottom, y);    // nor the one below
+}
+
+TEST(TableLayoutTest, RowsWithoutLabelsSplitAtTheWiderGaps) {
+  std::vector<Word> words;
+  double y = 50;
+  Put(&words, 58, y, "Office");
+  Put(&words, 250, y, "Contact");
+  Put(&words, 420, y, "Due");
+  y += kHeight + 4;
+  for (const char* office : {"Regional Office", "Country Office", "Liaison Office"}) {
+    Put(&words, 58, y, office);
+    Put(&words, 250, y, "Head of office");
+    Put(&words, 420, y, "31 May 2026");
+    y += kHeight + 4;
+  }
+  std::vector<Table> tables = FindTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  ASSERT_EQ(tables[0].rows.size(), 4u);
+  EXPECT_EQ(tables[0].rows[2], (std::vector<std::string>{"Country Office", "Head of office", "31 May 2026"}));
+}
+
+TEST(TableLayoutTest, LeavesProseAndTwoColumnPagesAlone) {
+  std::vector<Word> words;
+  for (int line = 0; line < 20; ++line) {
+    Put(&words, 57, 50 + line * kPitch, "The evaluation found that the programme worked well in most districts");
+  }
+  EXPECT_TRUE(FindTables(words).empty());
+  words.clear();
+  for (int line = 0; line < 30; ++line) {
+    Put(&words, 57, 50 + line * kPitch, "Left column text runs on here");
+    Put(&words, 320, 50 + line * kPitch, "Right column text runs on too");
+  }
+  EXPECT_TRUE(FindTables(words).empty()) << "two columns of prose are not a table";
+}
+
+}  // namespace
+}  // namespace dossier_pdf
