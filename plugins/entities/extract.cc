@@ -817,6 +817,16 @@ struct Item {
   uint32_t page = 0;
   size_t start = 0, end = 0;
   std::vector<std::string> table_cells;  // other cells of a tab-separated row
+  // Follow-up (recommendations): the management response and the key actions.
+  std::string response_status;  // accepted | partially accepted | not accepted | ""
+  std::string response_text;
+  uint32_t response_page = 0;
+  struct Action {
+    std::string number, text, time_frame, start, due, status, status_text;
+    std::vector<std::string> responsible_cells;
+    uint32_t page = 0;
+  };
+  std::vector<Action> actions;
 };
 
 const std::vector<std::pair<std::string, std::string>>& SectionWords() {
@@ -1027,6 +1037,392 @@ std::vector<Item> FindItems(const std::vector<PageTokens>& pages) {
   return items;
 }
 
+// ---------------------------------------------------------------- follow-up: responses and key actions
+
+// Whether `key` (a NameKey) starts with `phrase` as whole words.
+bool StartsWithWords(const std::string& key, std::string_view phrase) {
+  return key.size() >= phrase.size() && key.compare(0, phrase.size(), phrase) == 0 &&
+         (key.size() == phrase.size() || key[phrase.size()] == ' ');
+}
+
+// A management response's status from the words that open `text`
+// ("Accepted.", "Partially agreed: …", "Aceptada parcialmente", "Non acceptée"), or "".
+// `consumed` gets the bytes the status words take (for the response's own text).
+std::string ResponseStatus(std::string_view text, size_t* consumed) {
+  // The first few words only: a reason further on may say "agree" about something else.
+  size_t cut = 0;
+  for (int words = 0; cut < text.size() && words < 5; ++words) {
+    while (cut < text.size() && text[cut] == ' ') ++cut;
+    while (cut < text.size() && text[cut] != ' ') ++cut;
+  }
+  const std::string key = NameKey(text.substr(0, cut));
+  static const std::vector<std::pair<std::string_view, std::string_view>> phrases = {
+      // longest and negative forms first
+      {"not accepted", "not accepted"}, {"not agreed", "not accepted"}, {"not endorsed", "not accepted"},
+      {"rejected", "not accepted"}, {"disagree", "not accepted"}, {"disagreed", "not accepted"},
+      {"no aceptada", "not accepted"}, {"no aceptado", "not accepted"}, {"rechazada", "not accepted"},
+      {"rechazado", "not accepted"}, {"no acepta", "not accepted"}, {"non acceptee", "not accepted"},
+      {"non accepte", "not accepted"}, {"rejetee", "not accepted"}, {"rejete", "not accepted"},
+      {"pas acceptee", "not accepted"},
+      {"partially accepted", "partially accepted"}, {"partially agreed", "partially accepted"},
+      {"partly accepted", "partially accepted"}, {"partly agreed", "partially accepted"},
+      {"accepted in part", "partially accepted"}, {"agreed in part", "partially accepted"},
+      {"partially endorsed", "partially accepted"}, {"parcialmente aceptada", "partially accepted"},
+      {"parcialmente aceptado", "partially accepted"}, {"aceptada parcialmente", "partially accepted"},
+      {"aceptado parcialmente", "partially accepted"}, {"partiellement acceptee", "partially accepted"},
+      {"partiellement accepte", "partially accepted"}, {"acceptee en partie", "partially accepted"},
+      {"acceptee partiellement", "partially accepted"},
+      {"fully accepted", "accepted"}, {"fully agreed", "accepted"}, {"accepted", "accepted"},
+      {"agreed", "accepted"}, {"agree", "accepted"}, {"endorsed", "accepted"}, {"aceptada", "accepted"},
+      {"aceptado", "accepted"}, {"de acuerdo", "accepted"}, {"acceptee", "accepted"}, {"accepte", "accepted"},
+      {"approuvee", "accepted"}};
+  for (const auto& [phrase, status] : phrases) {
+    if (!StartsWithWords(key, phrase)) continue;
+    // Bytes of the surface text the phrase covers: as many words as it has.
+    int words = 1 + static_cast<int>(std::count(phrase.begin(), phrase.end(), ' '));
+    size_t pos = 0;
+    for (int w = 0; w < words && pos < text.size(); ++w) {
+      while (pos < text.size() && text[pos] == ' ') ++pos;
+      while (pos < text.size() && text[pos] != ' ') ++pos;
+    }
+    while (pos < text.size() && (text[pos] == '.' || text[pos] == ':' || text[pos] == ';' || text[pos] == ',' ||
+                                 text[pos] == ' ' || text[pos] == '-')) ++pos;
+    *consumed = pos;
+    return std::string(status);
+  }
+  return "";
+}
+
+// A line that opens a management response: "Management response: …",
+// "Respuesta de la administración:", "Réponse de la direction". Sets the
+// offset just after the label.
+bool ResponseLabel(std::string_view line, size_t* after) {
+  size_t colon = line.find_first_of(":.\t");
+  std::string_view label = line.substr(0, colon == std::string_view::npos ? line.size() : colon);
+  if (label.size() > 60) return false;
+  const std::string key = NameKey(label);
+  for (std::string_view phrase : {"management response", "management s response", "response of management",
+                                  "respuesta de la administracion", "respuesta de la gerencia",
+                                  "respuesta de la direccion", "respuesta de la gestion",
+                                  "reponse de la direction", "reponse de la gestion", "reponse de l administration"}) {
+    if (key == phrase) {
+      *after = colon == std::string_view::npos ? line.size() : colon + 1;
+      while (*after < line.size() && (line[*after] == ' ' || line[*after] == '*')) ++*after;
+      return true;
+    }
+  }
+  return false;
+}
+
+// An action's tracking status, normalised, or "".
+std::string ActionStatus(std::string_view cell) {
+  const std::string key = NameKey(cell.substr(0, 60));
+  if (key.empty()) return "";
+  static const std::vector<std::pair<std::string_view, std::string_view>> phrases = {
+      {"no longer applicable", "no longer applicable"}, {"not applicable", "no longer applicable"},
+      {"n a", "no longer applicable"}, {"cancelled", "no longer applicable"}, {"canceled", "no longer applicable"},
+      {"withdrawn", "no longer applicable"}, {"superseded", "no longer applicable"},
+      {"ya no aplica", "no longer applicable"}, {"no aplica", "no longer applicable"},
+      {"cancelada", "no longer applicable"}, {"cancelado", "no longer applicable"},
+      {"sans objet", "no longer applicable"}, {"annulee", "no longer applicable"}, {"caduque", "no longer applicable"},
+      {"not started", "not started"}, {"not yet started", "not started"}, {"not initiated", "not started"},
+      {"pending", "not started"}, {"planned", "not started"}, {"no iniciada", "not started"},
+      {"no iniciado", "not started"}, {"pendiente", "not started"}, {"sin iniciar", "not started"},
+      {"non commence", "not started"}, {"non commencee", "not started"}, {"pas commence", "not started"},
+      {"non demarre", "not started"}, {"a venir", "not started"},
+      {"overdue", "overdue"}, {"delayed", "overdue"}, {"behind schedule", "overdue"}, {"atrasada", "overdue"},
+      {"atrasado", "overdue"}, {"retrasada", "overdue"}, {"retrasado", "overdue"}, {"vencida", "overdue"},
+      {"vencido", "overdue"}, {"en retard", "overdue"},
+      {"completed", "completed"}, {"complete", "completed"}, {"done", "completed"}, {"implemented", "completed"},
+      {"fully implemented", "completed"}, {"achieved", "completed"}, {"closed", "completed"},
+      {"completada", "completed"}, {"completado", "completed"}, {"cumplida", "completed"}, {"cumplido", "completed"},
+      {"implementada", "completed"}, {"implementado", "completed"}, {"finalizada", "completed"},
+      {"finalizado", "completed"}, {"terminee", "completed"}, {"termine", "completed"}, {"achevee", "completed"},
+      {"acheve", "completed"}, {"realisee", "completed"}, {"realise", "completed"}, {"mise en oeuvre", "completed"},
+      {"initiated", "initiated"}, {"in progress", "initiated"}, {"ongoing", "initiated"}, {"under way", "initiated"},
+      {"underway", "initiated"}, {"started", "initiated"}, {"partially implemented", "initiated"},
+      {"en curso", "initiated"}, {"iniciada", "initiated"}, {"iniciado", "initiated"}, {"en proceso", "initiated"},
+      {"en ejecucion", "initiated"}, {"en cours", "initiated"}, {"initiee", "initiated"}, {"initie", "initiated"},
+      {"commencee", "initiated"}, {"commence", "initiated"}};
+  for (const auto& [phrase, status] : phrases) {
+    // The whole cell, or its first words when a comment follows ("Completed (report issued)").
+    if (key == phrase || (StartsWithWords(key, phrase) && key.size() <= phrase.size() + 40)) return std::string(status);
+  }
+  return "";
+}
+
+// A key action's time frame as start and due at the stated precision.
+// "Q1 2026" -> 2026-01..2026-03; "January–March 2026" -> 2026-01..2026-03;
+// "By 30 June 2026" -> due 2026-06-30; "end of 2026" -> due 2026-12;
+// "Ongoing" -> neither. False when the cell states no time frame.
+bool ParseTimeFrame(std::string_view cell, NumericOrder order, std::string* start, std::string* due) {
+  start->clear();
+  due->clear();
+  const std::string key = NameKey(cell.substr(0, 80));
+  for (std::string_view open : {"ongoing", "continuous", "continuing", "permanent", "on going", "en curso", "continuo",
+                                "continua", "permanente", "en cours", "continu", "permanent"}) {
+    if (key == open || StartsWithWords(key, open)) return true;
+  }
+  std::vector<DateMention> dates = FindDates(cell, order);
+  if (dates.empty()) return false;
+  // "first quarter of 2026", "primer trimestre de 2026", "deuxième trimestre 2026"
+  static const std::vector<std::pair<std::string_view, int>> quarters = {
+      {"first quarter", 1}, {"second quarter", 2}, {"third quarter", 3}, {"fourth quarter", 4},
+      {"primer trimestre", 1}, {"segundo trimestre", 2}, {"tercer trimestre", 3}, {"cuarto trimestre", 4},
+      {"premier trimestre", 1}, {"deuxieme trimestre", 2}, {"troisieme trimestre", 3}, {"quatrieme trimestre", 4},
+      {"first half", 5}, {"second half", 6}, {"primer semestre", 5}, {"segundo semestre", 6},
+      {"premier semestre", 5}, {"second semestre", 6}, {"deuxieme semestre", 6}};
+  const DateMention& last = dates.back();
+  const DateMention& first = dates.front();
+  if (last.precision == "year") {
+    for (const auto& [phrase, q] : quarters) {
+      if (key.find(phrase) == std::string::npos) continue;
+      const int from = q <= 4 ? 3 * q - 2 : (q == 5 ? 1 : 7), to = q <= 4 ? 3 * q : (q == 5 ? 6 : 12);
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%s-%02d", last.value.c_str(), from);
+      *start = buf;
+      std::snprintf(buf, sizeof buf, "%s-%02d", last.value.c_str(), to);
+      *due = buf;
+      return true;
+    }
+    // "end of 2026", "end-2026", "finales de 2026", "fin 2026": the year's last month.
+    for (std::string_view end_cue : {"end of", "end", "by end of", "by the end of", "late", "finales de", "fin de",
+                                     "a finales de", "fin", "d ici fin", "d ici la fin de"}) {
+      const std::string before = NameKey(cell.substr(0, last.start));
+      if (before.size() >= end_cue.size() && before.compare(before.size() - end_cue.size(), end_cue.size(), end_cue) == 0 &&
+          last.end_value.empty()) {
+        *due = last.value + "-12";
+        return true;
+      }
+    }
+  }
+  // A range, or one date with a start and an end (a quarter): both ends.
+  if (dates.size() == 1 && !first.end_value.empty()) {
+    *start = first.value;
+    *due = first.end_value;
+    return true;
+  }
+  if (dates.size() >= 2) {
+    *start = first.value;
+    *due = last.end_value.empty() ? last.value : last.end_value;
+    return true;
+  }
+  *due = first.value;  // "By 30 June 2026", "31/12/2026", "April 2027": a deadline
+  return true;
+}
+
+// What a key-action table's header calls each column, by position.
+std::vector<std::string> ColumnRoles(const std::vector<std::string>& cells) {
+  std::vector<std::string> roles;
+  int known = 0;
+  for (const std::string& cell : cells) {
+    const std::string key = NameKey(cell);
+    auto has = [&](std::initializer_list<std::string_view> words) {
+      for (std::string_view w : words) {
+        if (StartsWithWords(key, w) || key.find(" " + std::string(w)) != std::string::npos) return true;
+      }
+      return false;
+    };
+    std::string role;
+    if (has({"status", "progress", "state", "estado", "situacion", "avance", "etat", "statut", "avancement"})) role = "status";
+    else if (has({"time frame", "timeframe", "timeline", "deadline", "due", "completion date", "target date", "date",
+                  "timing", "plazo", "calendario", "fecha", "cronograma", "echeance", "delai", "calendrier"})) role = "time";
+    else if (has({"responsible", "responsibility", "lead", "unit", "units", "owner", "responsable", "responsables",
+                  "unidad", "unidades", "entite", "entites", "service"})) role = "responsible";
+    else if (has({"key action", "key actions", "action", "actions", "accion", "acciones", "actividad", "actividades",
+                  "medida", "medidas", "mesure", "mesures"})) role = "action";
+    known += !role.empty();
+    roles.push_back(role);
+  }
+  if (known < 2) roles.clear();
+  return roles;
+}
+
+// "1.1", "3.1a", "3.1.b", "2.1." at the start of a cell: a key action's number.
+bool ParseActionNumber(std::string_view cell, std::string* number, size_t* text_at) {
+  size_t i = 0;
+  while (i < cell.size() && std::isdigit(static_cast<unsigned char>(cell[i]))) ++i;
+  if (i == 0 || i > 3 || i >= cell.size() || cell[i] != '.') return false;
+  size_t j = i + 1;
+  size_t parts = 1;
+  for (;;) {
+    size_t k = j;
+    while (k < cell.size() && std::isdigit(static_cast<unsigned char>(cell[k]))) ++k;
+    if (k > j) {
+      ++parts;
+      j = k;
+      if (j < cell.size() && std::islower(static_cast<unsigned char>(cell[j])) &&
+          (j + 1 == cell.size() || !std::isalpha(static_cast<unsigned char>(cell[j + 1])))) {
+        ++j;  // 3.1a
+      }
+    } else if (k < cell.size() && std::islower(static_cast<unsigned char>(cell[k])) &&
+               (k + 1 == cell.size() || !std::isalpha(static_cast<unsigned char>(cell[k + 1])))) {
+      ++parts;
+      j = k + 1;  // 3.1a, 3.1.b
+    }
+    if (j < cell.size() && cell[j] == '.' && j + 1 < cell.size() && std::isalnum(static_cast<unsigned char>(cell[j + 1]))) {
+      ++j;
+      continue;
+    }
+    break;
+  }
+  if (parts < 2) return false;
+  *number = std::string(cell.substr(0, j));
+  while (j < cell.size() && (cell[j] == '.' || cell[j] == ')' || cell[j] == ':')) ++j;
+  if (j < cell.size() && cell[j] != ' ' && cell[j] != '\t') return false;
+  while (j < cell.size() && cell[j] == ' ') ++j;
+  *text_at = j;
+  return true;
+}
+
+// Finds each recommendation's management response and key-action rows:
+// response lines ("Management response: Partially accepted. …") and
+// tab-separated key-action tables (header optional) after it. An action
+// numbered "2.1" belongs to recommendation 2 when the document has one,
+// else to the recommendation it follows.
+void AttachFollowUp(const std::vector<PageTokens>& pages, NumericOrder order, std::vector<Item>* items) {
+  std::vector<Item*> recommendations;
+  for (Item& item : *items) {
+    if (item.type == "recommendation") recommendations.push_back(&item);
+  }
+  if (recommendations.empty()) return;
+  auto by_number = [&](const std::string& number) -> Item* {
+    for (Item* r : recommendations) {
+      if (r->number == number) return r;
+    }
+    return nullptr;
+  };
+  Item* current = nullptr;
+  size_t next_item = 0;
+  Item* responding = nullptr;   // the recommendation whose response text is still running
+  bool status_next_line = false;
+  std::vector<std::string> roles;  // the current key-action table's columns
+  for (const PageTokens& page : pages) {
+    std::string_view text = page.text;
+    size_t line_start = 0;
+    while (line_start <= text.size()) {
+      size_t line_end = text.find('\n', line_start);
+      if (line_end == std::string_view::npos) line_end = text.size();
+      std::string_view line = text.substr(line_start, line_end - line_start);
+      // Move `current` to the last recommendation starting before this line ends.
+      while (next_item < recommendations.size() &&
+             (recommendations[next_item]->page < page.number ||
+              (recommendations[next_item]->page == page.number && recommendations[next_item]->start < line_end))) {
+        current = recommendations[next_item++];
+        responding = nullptr;
+        status_next_line = false;
+        roles.clear();
+      }
+      size_t skipped = 0;
+      std::string_view content = StripLineStart(line, &skipped);
+      size_t after = 0;
+      if (content.empty()) {
+        responding = nullptr;
+      } else if (content.find('\t') != std::string_view::npos) {
+        responding = nullptr;
+        std::vector<std::string> cells = Split(std::string(content), '\t');
+        std::string number;
+        size_t text_at = 0;
+        if (ParseActionNumber(cells[0], &number, &text_at)) {
+          Item::Action action;
+          action.number = number;
+          action.page = page.number;
+          action.text = cells[0].substr(text_at);
+          size_t first_cell = 1;
+          if (action.text.empty() && cells.size() > 1) action.text = cells[first_cell++];
+          // Column roles from the table's header when it has as many cells;
+          // else by what the cells say: the last status-like cell is the
+          // status ("Ongoing" may be a time frame or a status), the first
+          // time frame among the rest the time frame, the others responsible.
+          const bool use_header = roles.size() == cells.size();
+          int status_cell = -1, time_cell = -1;
+          if (!use_header) {
+            for (size_t c = first_cell; c < cells.size(); ++c) {
+              if (!ActionStatus(cells[c]).empty()) status_cell = static_cast<int>(c);
+            }
+            for (size_t c = first_cell; c < cells.size(); ++c) {
+              std::string start, due;
+              if (static_cast<int>(c) != status_cell && ParseTimeFrame(cells[c], order, &start, &due)) {
+                time_cell = static_cast<int>(c);
+                break;
+              }
+            }
+          }
+          for (size_t c = first_cell; c < cells.size(); ++c) {
+            const std::string& cell = cells[c];
+            if (cell.empty()) continue;
+            std::string role = use_header ? roles[c]
+                               : static_cast<int>(c) == status_cell ? "status"
+                               : static_cast<int>(c) == time_cell   ? "time"
+                                                                     : "responsible";
+            if (role == "status") {
+              action.status_text = cell;
+              action.status = ActionStatus(cell);
+            } else if (role == "time") {
+              action.time_frame = cell;
+              ParseTimeFrame(cell, order, &action.start, &action.due);
+            } else if (role == "responsible") {
+              action.responsible_cells.push_back(cell);
+            }
+          }
+          Item* owner = by_number(number.substr(0, number.find('.')));
+          if (owner == nullptr) owner = current;
+          if (owner != nullptr) {
+            bool repeated = false;
+            for (const Item::Action& a : owner->actions) repeated |= a.number == action.number;
+            if (!repeated) owner->actions.push_back(std::move(action));
+          }
+        } else {
+          std::vector<std::string> header = ColumnRoles(cells);
+          if (!header.empty()) roles = header;
+        }
+      } else if (ResponseLabel(content, &after)) {
+        roles.clear();
+        if (current != nullptr) {
+          std::string_view rest = content.substr(after);
+          size_t consumed = 0;
+          std::string status = ResponseStatus(rest, &consumed);
+          current->response_page = page.number;
+          if (!status.empty()) {
+            current->response_status = status;
+            current->response_text = std::string(rest.substr(consumed));
+          } else {
+            current->response_text = std::string(rest);
+            status_next_line = rest.empty();
+          }
+          responding = current;
+        }
+      } else if (status_next_line && current != nullptr) {
+        // "Management response" as a heading, the status on the next line.
+        size_t consumed = 0;
+        std::string status = ResponseStatus(content, &consumed);
+        if (!status.empty()) {
+          current->response_status = status;
+          current->response_text = std::string(content.substr(consumed));
+        }
+        status_next_line = false;
+        responding = current;
+      } else if (responding != nullptr) {
+        ItemStart start;
+        // A short line without punctuation is a heading or a table's first cell ("Key action"), not more of the response.
+        const bool heading_like = content.size() < 50 && content.find_first_of(".,;") == std::string_view::npos;
+        if (ParseItemStart(line, &start) || IsHeadingLine(content) || heading_like || responding->response_text.size() > 4000) {
+          responding = nullptr;
+        } else {
+          if (!responding->response_text.empty()) responding->response_text += ' ';
+          responding->response_text.append(content);
+        }
+      }
+      line_start = line_end + 1;
+    }
+  }
+  for (Item* r : recommendations) {
+    std::string& t = r->response_text;
+    t.erase(std::remove(t.begin(), t.end(), '*'), t.end());
+    while (!t.empty() && t.back() == ' ') t.pop_back();
+  }
+}
+
 // The modal verbs that make the words before them the party asked to act.
 size_t ModalPosition(const std::string& sentence) {
   static const char* modals[] = {" should ", " must ", " is requested to ", " are requested to ", " is invited to ",
@@ -1092,6 +1488,70 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
   EntityTable table(authority);
   for (PageTokens& page : pages) FindAcronymDefinitions(page, table);
   for (PageTokens& page : pages) FindNamedBodies(page, table);
+  const NumericOrder order = GuessNumericOrder(all_text);
+
+  // Numbered items with their follow-up; a repeated section (same text,
+  // numbering continued) yields each item once, keeping any follow-up found
+  // under either copy.
+  std::vector<Item> items = FindItems(pages);
+  AttachFollowUp(pages, order, &items);
+  std::map<std::string, size_t> seen;
+  std::vector<Item> unique;
+  for (Item& item : items) {
+    std::string key = item.type + "|" + NameKey(item.text.substr(0, 300));
+    if (item.text.size() < 12) continue;
+    auto [it, fresh] = seen.emplace(key, unique.size());
+    if (fresh) {
+      unique.push_back(std::move(item));
+      continue;
+    }
+    Item& kept = unique[it->second];
+    if (kept.response_status.empty() && !item.response_status.empty()) {
+      kept.response_status = item.response_status;
+      kept.response_text = item.response_text;
+      kept.response_page = item.response_page;
+    }
+    if (kept.actions.empty()) kept.actions = std::move(item.actions);
+  }
+  // Responsible units of key actions, as entities: "SDD; PCO", "Regional
+  // Office for South America (ROSA)", a unit named for the first time.
+  std::map<const Item::Action*, std::vector<std::string>> action_responsible;
+  for (const Item& item : unique) {
+    for (const Item::Action& action : item.actions) {
+      std::vector<std::string>& names = action_responsible[&action];
+      auto add = [&](const std::string& key) {
+        if (key.empty() || !table.Has(key)) return;
+        const std::string& name = table.Get(key).name;
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+      };
+      for (const std::string& cell : action.responsible_cells) {
+        std::string normalised = cell;
+        for (char& c : normalised) if (c == '/' || c == ';' || c == ',' || c == '&' || c == '\n') c = '|';
+        for (std::string_view joiner : {" and ", " y ", " et "}) {
+          for (size_t at; (at = normalised.find(joiner)) != std::string::npos;) normalised.replace(at, joiner.size(), "|");
+        }
+        for (std::string part : Split(normalised, '|')) {
+          while (!part.empty() && part.front() == ' ') part.erase(0, 1);
+          while (!part.empty() && (part.back() == ' ' || part.back() == '.')) part.pop_back();
+          if (part.empty()) continue;
+          std::string acronym;
+          if (size_t open = part.find(" ("); open != std::string::npos && part.back() == ')') {
+            acronym = part.substr(open + 2, part.size() - open - 3);
+            part = part.substr(0, open);
+          }
+          std::string key = table.Resolve(part);
+          if (key.empty() && !acronym.empty()) key = table.Resolve(acronym);
+          if (key.empty() && EntityTable::IsAllCaps(part)) key = table.ResolveOrAddKnownAcronym(part);
+          // A unit named only here: an organisation of its own (capitalised words, not a sentence).
+          if (key.empty() && !part.empty() && std::isupper(static_cast<unsigned char>(part[0])) && part.size() <= 80 &&
+              std::count(part.begin(), part.end(), ' ') <= 8) {
+            key = table.Add("organisation", part, EntityTable::IsAllCaps(acronym) ? acronym : "");
+          }
+          add(key);
+        }
+      }
+    }
+  }
 
   std::vector<json> facts;
   for (const auto& [key, entity] : table.all()) {
@@ -1113,7 +1573,6 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
   }
 
   // Dates, in document order; numeric dates follow the document's own convention.
-  const NumericOrder order = GuessNumericOrder(all_text);
   std::string document_date;
   for (const PageTokens& page : pages) {
     for (const DateMention& d : FindDates(page.text, order)) {
@@ -1133,15 +1592,6 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
   }
   if (!document_date.empty()) facts.push_back({{"kind", "document_date"}, {"value", document_date}});
 
-  // Numbered items; a repeated section (same text, numbering continued) yields each item once.
-  std::vector<Item> items = FindItems(pages);
-  std::set<std::string> seen;
-  std::vector<Item> unique;
-  for (Item& item : items) {
-    std::string key = item.type + "|" + NameKey(item.text.substr(0, 300));
-    if (item.text.size() < 12 || !seen.insert(key).second) continue;
-    unique.push_back(std::move(item));
-  }
   for (const Item& item : unique) {
     json fact = {{"kind", "item"}, {"item_type", item.type}, {"number", item.number}, {"text", item.text},
                  {"page", item.page}, {"start", item.start}, {"end", item.end}};
@@ -1201,6 +1651,31 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
       }
       fact["responsible"] = responsible;
       fact["due"] = due.empty() ? json(nullptr) : json(due);
+      // The management response stated in a table cell ("Accepted") when no response line gave one.
+      std::string response_status = item.response_status, response_text = item.response_text;
+      for (const std::string& cell : item.table_cells) {
+        size_t consumed = 0;
+        std::string status = response_status.empty() ? ResponseStatus(cell, &consumed) : "";
+        if (!status.empty()) {
+          response_status = status;
+          response_text = cell.substr(consumed);
+        }
+      }
+      if (!response_status.empty()) {
+        fact["management_response"] = {{"status", response_status}, {"text", response_text},
+                                       {"page", item.response_page ? item.response_page : item.page}};
+      }
+      if (!item.actions.empty()) {
+        json actions = json::array();
+        for (const Item::Action& a : item.actions) {
+          auto or_null = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
+          actions.push_back({{"number", a.number}, {"text", a.text}, {"responsible", action_responsible[&a]},
+                             {"time_frame", or_null(a.time_frame)}, {"start", or_null(a.start)},
+                             {"due", or_null(a.due)}, {"status", or_null(a.status)},
+                             {"status_text", or_null(a.status_text)}, {"page", a.page}});
+        }
+        fact["key_actions"] = std::move(actions);
+      }
     }
     facts.push_back(std::move(fact));
   }

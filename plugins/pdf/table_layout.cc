@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace dossier_pdf {
 
@@ -64,35 +65,52 @@ std::vector<Gutter> LineGutters(const Line& line) {
   return gutters;
 }
 
-// Narrows each gutter to the part of it this line leaves free; false when a
-// gutter has no free part wide enough (the line runs across a column
-// boundary, like a paragraph after the table). Of several free parts, the
-// one nearest the gutter's right edge wins: that edge is where the next
-// column starts, which every row shares.
-bool FitLine(const Line& line, std::vector<Gutter>* gutters) {
-  // Wider than a word space (~0.25 em, ~0.2 of a word box's height), narrower than a
-  // column gutter.
+// Narrows a gutter to the part of it `line` leaves free; false when no free
+// part is wide enough (the line runs across a column boundary, like a
+// paragraph after the table). Of several free parts, the one nearest the
+// gutter's right edge wins: that edge is where the next column starts,
+// which every row shares.
+bool FitGutter(const Line& line, Gutter* gutter) {
+  // Wider than a word space (~0.25 em, ~0.2 of a word box's height), narrower than a column gutter.
   const double min_width = std::max(1.5, 0.25 * line.height);
-  std::vector<Gutter> free;  // the line's empty x-ranges
+  std::optional<Gutter> best;
   double x = -1e9;
+  auto consider = [&](double f0, double f1) {
+    Gutter part{std::max(gutter->x0, f0), std::min(gutter->x1, f1)};
+    if (part.x1 - part.x0 >= min_width && (!best || part.x1 > best->x1)) best = part;
+  };
   for (const Word* w : line.words) {
-    if (w->x0 > x) free.push_back({x, w->x0});
+    if (w->x0 > x) consider(x, w->x0);
     x = std::max(x, w->x1);
   }
-  free.push_back({x, 1e9});
+  consider(x, 1e9);
+  if (!best) return false;
+  *gutter = *best;
+  return true;
+}
+
+// Fits every gutter to `line` (all or nothing).
+bool FitLine(const Line& line, std::vector<Gutter>* gutters) {
   std::vector<Gutter> fitted = *gutters;
   for (Gutter& g : fitted) {
-    std::optional<Gutter> best;
-    for (const Gutter& f : free) {
-      Gutter part{std::max(g.x0, f.x0), std::min(g.x1, f.x1)};
-      if (part.x1 - part.x0 < min_width) continue;
-      if (!best || part.x1 > best->x1) best = part;
-    }
-    if (!best) return false;
-    g = *best;
+    if (!FitGutter(line, &g)) return false;
   }
   *gutters = std::move(fitted);
   return true;
+}
+
+// Adds the gutters of a line just taken into the region, where every line
+// already in it leaves them free: a column the seed line did not show.
+void LearnGutters(const Line& line, const std::vector<Line>& lines, size_t first, size_t last,
+                  std::vector<Gutter>* gutters) {
+  for (Gutter g : LineGutters(line)) {
+    bool known = false;
+    for (const Gutter& k : *gutters) known |= g.x0 < k.x1 && k.x0 < g.x1;
+    if (known) continue;
+    bool fits = true;
+    for (size_t j = first; j <= last && fits; ++j) fits = FitGutter(lines[j], &g);
+    if (fits) gutters->push_back(g);
+  }
 }
 
 bool StartsWithItemLabel(const std::string& text) {
@@ -139,11 +157,13 @@ std::vector<Table> FindTables(const std::vector<Word>& words) {
       if (lines[j].y0 - bottom > 0.5 * h || !FitLine(lines[j], &gutters)) break;
       last = j;
       bottom = std::max(bottom, lines[j].y1);
+      LearnGutters(lines[j], lines, first, last, &gutters);
     }
     for (size_t j = seed; j-- > 0 && !used[j];) {
       if (top - lines[j].y1 > 0.5 * h || !FitLine(lines[j], &gutters)) break;
       first = j;
       top = std::min(top, lines[j].y0);
+      LearnGutters(lines[j], lines, first, last, &gutters);
     }
     int multi = 0;
     for (size_t j = first; j <= last; ++j) multi += !LineGutters(lines[j]).empty();
@@ -158,14 +178,23 @@ std::vector<Table> FindTables(const std::vector<Word>& words) {
     std::vector<double> column_starts = {spans.front().first};
     double reach = spans.front().second;
     for (const auto& [x0, x1] : spans) {
-      if (x0 - reach >= std::max(1.5, 0.25 * h)) {
-        // A gutter counts when a word on at least two lines starts just right of it,
-        // or it is wide: word spaces that line up by chance are neither.
+      const double gap = x0 - reach;
+      if (gap >= 1.0) {
+        // A gutter counts when words on at least two lines start just right
+        // of it, or it is wide. Word spaces that line up by chance are narrow
+        // and do not start words at the same x again and again; a narrow
+        // gutter needs that exact alignment (cells left-aligned in a column).
+        // (Repeated identical lines, e.g. the same date in every row, line up
+        // their word spaces too: only different words count as exact.)
         int aligned = 0;
+        std::set<std::string> exact;
         for (size_t j = first; j <= last; ++j) {
-          for (const Word* w : lines[j].words) aligned += w->x0 >= x0 - 0.5 && w->x0 <= x0 + 0.25 * h;
+          for (const Word* w : lines[j].words) {
+            aligned += w->x0 >= x0 - 0.5 && w->x0 <= x0 + 0.25 * h;
+            if (w->x0 >= x0 - 0.5 && w->x0 <= x0 + 0.5) exact.insert(w->text);
+          }
         }
-        if (aligned >= 2 || x0 - reach >= 0.6 * h) column_starts.push_back(x0);
+        if ((gap >= 0.25 * h && aligned >= 2) || exact.size() >= 3 || gap >= 0.6 * h) column_starts.push_back(x0);
       }
       reach = std::max(reach, x1);
     }

@@ -173,6 +173,98 @@ TEST_F(ExtractTest, ADueDateColumnReadAfterTheRowsIsMatchedInOrder) {
   EXPECT_EQ(items[1]["due"], "2001-09-30");
 }
 
+// ---------------------------------------------------------------- follow-up
+
+const json* Recommendation(const std::vector<json>& facts, const std::string& number) {
+  for (const json& f : facts) {
+    if (f["kind"] == "item" && f["item_type"] == "recommendation" && f["number"] == number) return &f;
+  }
+  return nullptr;
+}
+
+TEST_F(ExtractTest, ResponsesUnderEachRecommendationWithTheirStatusAndText) {
+  auto facts = Run({"RECOMMENDATIONS\n"
+                    "Recommendation 1. The Water Agency (WA) should map every well.\n"
+                    "Management response: Agreed. Mapping starts next year.\n"
+                    "Recommendation 2. WA should close the old depots.\n"
+                    "Management response: Partially agreed: only two depots will close,\n"
+                    "the others serve remote districts.\n"
+                    "Recommendation 3. WA should double its budget.\n"
+                    "Management response\n"
+                    "Rejected. The budget is set by the Board.\n"
+                    "Recommendation 4. WA should publish its maps.\n"
+                    "Respuesta de la administración: Aceptada parcialmente. Se publicarán en 2027.\n"
+                    "Recommendation 5. WA should train its staff.\n"
+                    "Réponse de la direction : Non acceptée.\n"});
+  const std::vector<std::pair<std::string, std::string>> want = {
+      {"1", "accepted"}, {"2", "partially accepted"}, {"3", "not accepted"}, {"4", "partially accepted"},
+      {"5", "not accepted"}};
+  for (const auto& [number, status] : want) {
+    const json* r = Recommendation(facts, number);
+    ASSERT_NE(r, nullptr) << number;
+    ASSERT_TRUE(r->contains("management_response")) << number << ": " << r->dump();
+    EXPECT_EQ((*r)["management_response"]["status"], status) << number;
+  }
+  EXPECT_EQ((*Recommendation(facts, "1"))["management_response"]["text"], "Mapping starts next year.");
+  EXPECT_EQ((*Recommendation(facts, "2"))["management_response"]["text"],
+            "only two depots will close, the others serve remote districts.");
+  EXPECT_EQ((*Recommendation(facts, "3"))["management_response"]["text"], "The budget is set by the Board.");
+  // The recommendation's own text stops where the response begins.
+  EXPECT_EQ((*Recommendation(facts, "1"))["text"], "The Water Agency (WA) should map every well.");
+}
+
+TEST_F(ExtractTest, KeyActionTablesWithHeaderWrappedNumbersAndEveryTimeFrameForm) {
+  auto facts = Run({"Recommendation 1. The Water Agency (WA) should map every well, with its Planning Unit (PU).\n"
+                    "Management response: Accepted.\n"
+                    "Key action\tTime frame\tResponsible unit(s)\tStatus\n"
+                    "1.1 Draft the survey.\tQ1 2026\tPU\tCompleted\n"
+                    "1.2 Survey the north.\tJanuary–March 2026\tPU; Field Office North\tIn progress\n"
+                    "1.3 Survey the south.\tBy 30 June 2026\tPU and WA\tNot started\n"
+                    "1.3a Check the data.\t31/12/2026\tPU\tDelayed\n"
+                    "1.3.b Publish the map.\tend of 2026\tWA\tNo longer applicable\n"
+                    "1.4 Keep the map current.\tOngoing\tPU\tOngoing\n"
+                    "Recommendation 2. WA should train its staff.\n"
+                    "Management response: Accepted.\n"
+                    "2.1 Design the course.\tSDG Unit\tfirst quarter of 2027\tCompleted\n"});
+  const json* r1 = Recommendation(facts, "1");
+  ASSERT_NE(r1, nullptr);
+  ASSERT_TRUE(r1->contains("key_actions")) << r1->dump();
+  const json& actions = (*r1)["key_actions"];
+  ASSERT_EQ(actions.size(), 6u) << actions.dump(1);
+  struct Want {
+    const char* number;
+    json start, due;
+    const char* status;
+  };
+  const std::vector<Want> want = {{"1.1", "2026-01", "2026-03", "completed"},
+                                  {"1.2", "2026-01", "2026-03", "initiated"},
+                                  {"1.3", nullptr, "2026-06-30", "not started"},
+                                  {"1.3a", nullptr, "2026-12-31", "overdue"},
+                                  {"1.3.b", nullptr, "2026-12", "no longer applicable"},
+                                  {"1.4", nullptr, nullptr, "initiated"}};
+  for (size_t k = 0; k < want.size(); ++k) {
+    EXPECT_EQ(actions[k]["number"], want[k].number);
+    EXPECT_EQ(actions[k]["start"], want[k].start) << want[k].number;
+    EXPECT_EQ(actions[k]["due"], want[k].due) << want[k].number;
+    EXPECT_EQ(actions[k]["status"], want[k].status) << want[k].number;
+  }
+  EXPECT_EQ(actions[0]["text"], "Draft the survey.");
+  EXPECT_EQ(actions[0]["responsible"], json::array({"Planning Unit"}));
+  // Several units; one named only here becomes an organisation of its own.
+  EXPECT_EQ(actions[1]["responsible"], json::array({"Planning Unit", "Field Office North"}));
+  EXPECT_EQ(actions[2]["responsible"], json::array({"Planning Unit", "Water Agency"}));
+  EXPECT_NE(Entity(facts, "Field Office North"), nullptr) << Names(facts);
+
+  // No header, columns in another order: told apart by what they say.
+  const json* r2 = Recommendation(facts, "2");
+  ASSERT_TRUE(r2 && r2->contains("key_actions"));
+  const json& a21 = (*r2)["key_actions"][0];
+  EXPECT_EQ(a21["start"], "2027-01");
+  EXPECT_EQ(a21["due"], "2027-03");
+  EXPECT_EQ(a21["status"], "completed");
+  EXPECT_EQ(a21["responsible"], json::array({"SDG Unit"}));
+}
+
 TEST(DatesTest, FormsAndPrecision) {
   auto one = [](const std::string& text, NumericOrder order = NumericOrder::kDayFirst) {
     auto dates = FindDates(text, order);

@@ -98,6 +98,8 @@ Result<nlohmann::json> QueryService::ExportRecord(const DocumentSummary& documen
       if (type == "recommendation") {
         item["responsible"] = fact.value("responsible", json::array());
         item["due"] = fact.contains("due") ? fact["due"] : json(nullptr);
+        if (fact.contains("management_response")) item["management_response"] = fact["management_response"];
+        if (fact.contains("key_actions")) item["key_actions"] = fact["key_actions"];
         record["recommendations"].push_back(std::move(item));
       } else if (type == "finding") {
         record["findings"].push_back(std::move(item));
