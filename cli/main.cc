@@ -237,12 +237,14 @@ int RunStats(const GlobalOptions& global, bool json) {
 
 // Opens the query service for a graph command and prints its JSON or text.
 template <typename Query, typename Print>
-int RunGraphQuery(const GlobalOptions& global, bool json, Query query, Print print) {
+int RunGraphQuery(const GlobalOptions& global, bool json, Query query, Print print,
+                  void (*csv)(const nlohmann::json&) = nullptr) {
   Result<std::unique_ptr<QueryService>> service = QueryService::Open(global.data_dir);
   if (!service.ok()) return Fail(service.status(), json);
   Result<nlohmann::json> result = query(**service);
   if (!result.ok()) return Fail(result.status(), json);
   if (json) std::cout << result->dump(2) << "\n";
+  else if (csv) csv(*result);
   else print(*result);
   return kExitOk;
 }
@@ -287,6 +289,119 @@ void PrintRecommendations(const nlohmann::json& result) {
     std::cout << "  " << (text.size() > 300 ? text.substr(0, 300) + "…" : text) << "\n\n";
   }
   if (result["recommendations"].empty()) std::cout << "No recommendations match.\n";
+}
+
+// ---- CSV (RFC 4180), for the spreadsheets staff already keep
+
+std::string CsvField(const nlohmann::json& value) {
+  std::string text = value.is_null() ? "" : value.is_string() ? value.get<std::string>() : value.dump();
+  if (value.is_array()) {
+    text.clear();
+    for (const auto& x : value) text += (text.empty() ? "" : "; ") + (x.is_string() ? x.get<std::string>() : x.dump());
+  }
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+void PrintCsv(const std::vector<std::string>& header, const std::vector<std::vector<nlohmann::json>>& rows) {
+  for (size_t i = 0; i < header.size(); ++i) std::cout << (i ? "," : "") << header[i];
+  std::cout << "\r\n";
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) std::cout << (i ? "," : "") << CsvField(row[i]);
+    std::cout << "\r\n";
+  }
+}
+
+void RecommendationsCsv(const nlohmann::json& result) {
+  std::vector<std::vector<nlohmann::json>> rows;
+  for (const auto& r : result["recommendations"]) {
+    const nlohmann::json response = r.value("management_response", nlohmann::json(nullptr));
+    rows.push_back({r.value("document", ""), r.value("title", ""), r.value("page", 0), r.value("number", ""),
+                    r["responsible"], r.value("due", nlohmann::json(nullptr)),
+                    response.is_object() ? response.value("status", nlohmann::json(nullptr)) : nlohmann::json(nullptr),
+                    response.is_object() ? response.value("text", nlohmann::json(nullptr)) : nlohmann::json(nullptr),
+                    r["action_ids"].size(), r["recurs"].size(), r.value("text", "")});
+  }
+  PrintCsv({"document", "title", "page", "number", "responsible", "due", "response_status", "response_text",
+            "key_actions", "recurs", "text"}, rows);
+}
+
+void PrintActions(const nlohmann::json& result) {
+  for (const auto& a : result["actions"]) {
+    std::cout << "Action " << a.value("number", "") << " (recommendation " << a["recommendation"].value("number", "")
+              << ") — " << a.value("document_title", "") << " [" << a.value("document", "") << "] page " << a.value("page", 0)
+              << "\n";
+    std::cout << "  responsible: " << (a["responsible"].empty() ? "(not stated)" : Joined(a["responsible"])) << "\n";
+    std::cout << "  time frame:  " << (a["time_frame"].is_string() ? a["time_frame"].get<std::string>() : "(not stated)");
+    if (a["due"].is_string()) std::cout << "  (due " << a["due"].get<std::string>() << ")";
+    std::cout << "\n  status:      " << (a["status"].is_string() ? a["status"].get<std::string>() : "(not stated)")
+              << (a["overdue"].get<bool>() ? "  OVERDUE as of " + result.value("as_of", "") : "") << "\n";
+    if (a["history"].size() > 1) {
+      for (const auto& h : a["history"]) {
+        std::cout << "    " << (h["document_date"].is_string() ? h["document_date"].get<std::string>() : "(undated)") << "  "
+                  << (h["status"].is_string() ? h["status"].get<std::string>() : "-") << "  [" << h.value("document", "")
+                  << " p." << h.value("page", 0) << "]\n";
+      }
+    }
+    std::cout << "  " << a.value("text", "") << "\n\n";
+  }
+  if (result["actions"].empty()) std::cout << "No key actions match.\n";
+}
+
+void ActionsCsv(const nlohmann::json& result) {
+  std::vector<std::vector<nlohmann::json>> rows;
+  for (const auto& a : result["actions"]) {
+    rows.push_back({a.value("document", ""), a.value("document_title", ""), a.value("page", 0),
+                    a["recommendation"].value("number", ""), a.value("number", ""), a["responsible"],
+                    a.value("time_frame", nlohmann::json(nullptr)), a.value("start", nlohmann::json(nullptr)),
+                    a.value("due", nlohmann::json(nullptr)), a.value("status", nlohmann::json(nullptr)), a["overdue"],
+                    a.value("text", "")});
+  }
+  PrintCsv({"document", "title", "page", "recommendation", "action", "responsible", "time_frame", "start", "due",
+            "status", "overdue", "text"}, rows);
+}
+
+void PrintFollowUp(const nlohmann::json& result) {
+  std::cout << "Follow-up as of " << result.value("as_of", "") << ": " << result.value("actions", 0) << " key action(s)\n";
+  for (const char* part : {"units", "evaluations"}) {
+    std::cout << "\nBy " << (std::string(part) == "units" ? "responsible unit" : "evaluation") << ":\n";
+    for (const auto& t : result[part]) {
+      std::cout << "  " << t.value(std::string(part) == "units" ? "unit" : "title", "") << ": " << t.value("total", 0)
+                << " action(s), " << t.value("overdue", 0) << " overdue";
+      std::string statuses;
+      for (const auto& [status, n] : t["by_status"].items()) statuses += (statuses.empty() ? "" : ", ") + status + " " + n.dump();
+      std::cout << " (" << statuses << ")";
+      if (t["oldest_overdue"].is_object()) {
+        const auto& o = t["oldest_overdue"];
+        std::cout << "; oldest overdue: " << o.value("number", "") << " due "
+                  << (o["due"].is_string() ? o["due"].get<std::string>() : "?");
+      }
+      std::cout << "\n";
+    }
+  }
+}
+
+void FollowUpCsv(const nlohmann::json& result) {
+  std::vector<std::vector<nlohmann::json>> rows;
+  for (const char* part : {"units", "evaluations"}) {
+    for (const auto& t : result[part]) {
+      const auto& o = t["oldest_overdue"];
+      auto status = [&](const char* s) { return t["by_status"].value(s, 0); };
+      rows.push_back({std::string(part) == "units" ? "unit" : "evaluation",
+                      t.value(std::string(part) == "units" ? "unit" : "title", ""), t.value("total", 0),
+                      status("completed"), status("initiated"), status("not started"), status("overdue"),
+                      status("no longer applicable"), status("unknown"), t.value("overdue", 0),
+                      o.is_object() ? o.value("number", "") : "", o.is_object() ? o.value("due", nlohmann::json(nullptr)) : nullptr,
+                      o.is_object() ? o.value("document", "") : ""});
+    }
+  }
+  PrintCsv({"by", "name", "actions", "completed", "initiated", "not_started", "stated_overdue", "no_longer_applicable",
+            "status_unknown", "overdue", "oldest_overdue_action", "oldest_overdue_due", "oldest_overdue_document"}, rows);
 }
 
 void PrintNeighbors(const nlohmann::json& result) {
@@ -410,7 +525,29 @@ int main(int argc, char** argv) {
   recommendations->add_option("--due-before", due_before, "Due before this date (YYYY-MM-DD)");
   recommendations->add_option("--overdue-as-of", overdue_as_of, "Due date passed as of this date (YYYY-MM-DD)");
   recommendations->add_option("--doc", rec_doc, "Only those of one document (id or path)");
+  recommendations->add_flag("--recurring", rec_filter.recurring,
+                            "Only those made again to the same body in another evaluation (similar text)");
   recommendations->add_flag("--json", json, "Print JSON (schemas/recommendations.schema.json)");
+  std::string format = "text";
+  recommendations->add_option("--format", format, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
+
+  ActionFilter action_filter;
+  std::string action_responsible, action_status, action_due_before, action_overdue, action_evaluation;
+  auto* actions = app.add_subcommand("actions", "Key actions: who must do what by when, status, overdue");
+  actions->add_option("--responsible", action_responsible, "Name or alias of the unit (its sub-units count too)");
+  actions->add_option("--status", action_status, "completed, initiated, not started, overdue, no longer applicable");
+  actions->add_option("--due-before", action_due_before, "Due before this date (YYYY-MM-DD)");
+  actions->add_option("--overdue-as-of", action_overdue, "Only those overdue on this date (YYYY-MM-DD)");
+  actions->add_option("--evaluation", action_evaluation, "Only those of one evaluation or its response (id or path)");
+  actions->add_option("--as-of", action_filter.as_of, "Judge 'overdue' on this date (default: today)");
+  actions->add_flag("--json", json, "Print JSON (schemas/actions.schema.json)");
+  actions->add_option("--format", format, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
+
+  std::string followup_as_of;
+  auto* followup = app.add_subcommand("followup", "Follow-up summary per responsible unit and per evaluation");
+  followup->add_option("--as-of", followup_as_of, "Judge 'overdue' on this date (default: today)");
+  followup->add_flag("--json", json, "Print JSON (schemas/followup.schema.json)");
+  followup->add_option("--format", format, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
 
   std::string node_id, edge_type;
   uint32_t depth = 1;
@@ -469,8 +606,21 @@ int main(int argc, char** argv) {
     rec_filter.due_before = optional(due_before);
     rec_filter.overdue_as_of = optional(overdue_as_of);
     rec_filter.document = optional(rec_doc);
-    return RunGraphQuery(global, json, [&](const QueryService& q) { return q.Recommendations(rec_filter); },
-                         PrintRecommendations);
+    return RunGraphQuery(global, json || format == "json", [&](const QueryService& q) { return q.Recommendations(rec_filter); },
+                         PrintRecommendations, format == "csv" ? &RecommendationsCsv : nullptr);
+  }
+  if (*actions) {
+    action_filter.responsible = optional(action_responsible);
+    action_filter.status = optional(action_status);
+    action_filter.due_before = optional(action_due_before);
+    action_filter.overdue_as_of = optional(action_overdue);
+    action_filter.evaluation = optional(action_evaluation);
+    return RunGraphQuery(global, json || format == "json", [&](const QueryService& q) { return q.Actions(action_filter); },
+                         PrintActions, format == "csv" ? &ActionsCsv : nullptr);
+  }
+  if (*followup) {
+    return RunGraphQuery(global, json || format == "json", [&](const QueryService& q) { return q.FollowUp(followup_as_of); },
+                         PrintFollowUp, format == "csv" ? &FollowUpCsv : nullptr);
   }
   if (*neighbors) {
     return RunGraphQuery(global, json, [&](const QueryService& q) { return q.Neighbors(node_id, depth, edge_type); },

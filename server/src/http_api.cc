@@ -230,8 +230,13 @@ Result<json> GetEntity(const QueryService& q, const Params& p, const PathArgs& a
 }
 
 Result<json> ListRecommendations(const QueryService& q, const Params& p, const PathArgs&) {
-  DOSSIER_RETURN_IF_ERROR(p.Check({"responsible", "due_before", "overdue_as_of", "doc"}));
+  DOSSIER_RETURN_IF_ERROR(p.Check({"responsible", "due_before", "overdue_as_of", "doc", "recurring"}));
   RecommendationFilter filter;
+  std::optional<std::string> recurring = p.Get("recurring");
+  if (recurring && *recurring != "true" && *recurring != "false") {
+    return Status::InvalidArgument("recurring: expected true or false, got '" + recurring->substr(0, 40) + "'");
+  }
+  filter.recurring = recurring && *recurring == "true";
   filter.responsible = p.Get("responsible");
   DOSSIER_RETURN_IF_ERROR(CheckText("responsible", filter.responsible, 500));
   filter.due_before = p.Get("due_before");
@@ -242,6 +247,32 @@ Result<json> ListRecommendations(const QueryService& q, const Params& p, const P
   filter.document = p.Get("doc");
   DOSSIER_RETURN_IF_ERROR(CheckText("doc", filter.document, 4096));
   return q.Recommendations(filter);
+}
+
+Result<json> ListActions(const QueryService& q, const Params& p, const PathArgs&) {
+  DOSSIER_RETURN_IF_ERROR(p.Check({"responsible", "status", "due_before", "overdue_as_of", "evaluation", "as_of"}));
+  ActionFilter filter;
+  filter.responsible = p.Get("responsible");
+  DOSSIER_RETURN_IF_ERROR(CheckText("responsible", filter.responsible, 500));
+  filter.status = p.Get("status");
+  DOSSIER_RETURN_IF_ERROR(CheckText("status", filter.status, 40));
+  for (const char* name : {"due_before", "overdue_as_of", "as_of"}) {
+    std::optional<std::string> date = p.Get(name);
+    DOSSIER_RETURN_IF_ERROR(CheckPattern(name, date, "\\d{4}-\\d{2}-\\d{2}", "a date as YYYY-MM-DD"));
+    if (std::string_view(name) == "due_before") filter.due_before = date;
+    else if (std::string_view(name) == "overdue_as_of") filter.overdue_as_of = date;
+    else filter.as_of = date.value_or("");
+  }
+  filter.evaluation = p.Get("evaluation");
+  DOSSIER_RETURN_IF_ERROR(CheckText("evaluation", filter.evaluation, 4096));
+  return q.Actions(filter);
+}
+
+Result<json> GetFollowUp(const QueryService& q, const Params& p, const PathArgs&) {
+  DOSSIER_RETURN_IF_ERROR(p.Check({"as_of"}));
+  std::optional<std::string> as_of = p.Get("as_of");
+  DOSSIER_RETURN_IF_ERROR(CheckPattern("as_of", as_of, "\\d{4}-\\d{2}-\\d{2}", "a date as YYYY-MM-DD"));
+  return q.FollowUp(as_of.value_or(""));
 }
 
 Result<json> Neighbors(const QueryService& q, const Params& p, const PathArgs& args) {
@@ -309,6 +340,8 @@ const std::vector<HttpApi::Route>& Routes() {
       {"/v1/entities", R::Kind::kQuery, ListEntities},
       {"/v1/entities/{id}", R::Kind::kQuery, GetEntity, /*greedy_last=*/true},
       {"/v1/recommendations", R::Kind::kQuery, ListRecommendations},
+      {"/v1/actions", R::Kind::kQuery, ListActions},
+      {"/v1/followup", R::Kind::kQuery, GetFollowUp},
       {"/v1/graph/neighbors/{node}", R::Kind::kQuery, Neighbors},
       {"/v1/stats", R::Kind::kQuery, GetStats},
   };

@@ -161,6 +161,12 @@ TEST_F(ServerTest, EveryEndpointAnswersJsonMatchingItsSchema) {
   EXPECT_EQ(json::parse(Get(*client_, "/v1/recommendations?doc=" + pdf_id, 200))["recommendations"].size(), 2u);
   EXPECT_EQ(json::parse(Get(*client_, "/v1/recommendations?responsible=Nobody%20Known", 200))["recommendations"].size(), 0u);
   EXPECT_EQ(json::parse(Get(*client_, "/v1/recommendations", 200))["recommendations"].size(), 3u);
+  EXPECT_EQ(json::parse(Get(*client_, "/v1/recommendations?recurring=true", 200))["recommendations"].size(), 0u);
+  // Follow-up (this archive has no management response: empty but well-formed).
+  const std::string actions = Get(*client_, "/v1/actions?as_of=2026-01-01&status=initiated", 200);
+  ExpectValid("actions.schema.json", "Actions", actions);
+  EXPECT_EQ(json::parse(actions)["as_of"], "2026-01-01");
+  ExpectValid("followup.schema.json", "FollowUp", Get(*client_, "/v1/followup?as_of=2026-01-01", 200));
 
   const std::string neighbors = Get(*client_, "/v1/graph/neighbors/" + iom_id + "?depth=2", 200);
   ExpectValid("neighbors.schema.json", "Neighbors", neighbors);
@@ -237,6 +243,8 @@ TEST_F(ServerTest, ErrorsAreJsonWithTheRightStatus) {
   ExpectError("/v1/entities?type=person", 400, "invalid_argument", "type");
   ExpectError("/v1/entities/Nobody%20At%20All", 404, "not_found", "Nobody At All");
   ExpectError("/v1/recommendations?due_before=June", 400, "invalid_argument", "due_before");
+  ExpectError("/v1/actions?status=finished", 400, "invalid_argument", "status");
+  ExpectError("/v1/followup?as_of=tomorrow", 400, "invalid_argument", "as_of");
   ExpectError("/v1/recommendations?overdue_as_of=2020-1-1", 400, "invalid_argument", "overdue_as_of");
   ExpectError("/v1/graph/neighbors/O:0123456789abcdef?depth=0", 400, "invalid_argument", "depth");
   ExpectError("/v1/graph/neighbors/O:0123456789abcdef?depth=4", 400, "invalid_argument", "depth");

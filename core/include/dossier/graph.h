@@ -29,6 +29,17 @@ struct RecommendationFilter {
   std::optional<std::string> due_before;   // ISO date: due strictly before
   std::optional<std::string> overdue_as_of;  // ISO date: due before it (and not closed)
   std::optional<std::string> document;     // document id
+  bool recurring = false;                  // only those made again in another evaluation (recurs)
+};
+
+// Options for listing key actions (all optional).
+struct ActionFilter {
+  std::optional<std::string> responsible;   // a name or alias; units of it count too
+  std::optional<std::string> status;        // completed, initiated, not started, overdue, no longer applicable
+  std::optional<std::string> due_before;    // ISO date: due strictly before
+  std::optional<std::string> overdue_as_of; // ISO date: past due then and not completed
+  std::optional<std::string> evaluation;    // document id or path: actions of it, or answering it
+  std::string as_of;                        // ISO date `overdue` is judged at (default: today)
 };
 
 // A lower-case, accent-free, punctuation-free form of a name without a leading

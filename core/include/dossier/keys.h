@@ -60,6 +60,7 @@ enum class NodeKind : char {
   kFinding = 'F',
   kConclusion = 'C',
   kDate = 'T',
+  kAction = 'A',  // a key action promised under a recommendation
 };
 
 // Edge types. On disk: never renumber.
@@ -71,7 +72,10 @@ enum class EdgeType : uint8_t {
   kStatesDate = 5,   // document -> date
   kDue = 6,          // recommendation -> date
   kSameAs = 7,       // item -> item (the same recommendation in another document)
+  kHasAction = 8,    // recommendation -> key action
+  kRecurs = 9,       // recommendation -> an earlier evaluation's recommendation it repeats (same body, similar text)
 };
+inline constexpr uint8_t kLastEdgeType = 9;
 std::string_view EdgeTypeName(EdgeType type);
 std::optional<EdgeType> EdgeTypeFromName(std::string_view name);
 

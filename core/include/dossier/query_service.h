@@ -54,6 +54,13 @@ class QueryService {
   // Recommendations matching `filter`, each with its document, page,
   // responsible bodies, due date and linked items.
   Result<nlohmann::json> Recommendations(const RecommendationFilter& filter) const;
+  // Key actions matching `filter`, each with its recommendation, document,
+  // page, responsible units, time frame, latest status, status history
+  // (each statement with its document and date) and whether it is overdue.
+  Result<nlohmann::json> Actions(const ActionFilter& filter) const;
+  // Follow-up summary as of a date: per responsible unit and per evaluation,
+  // actions by status, how many are overdue, and the oldest overdue.
+  Result<nlohmann::json> FollowUp(const std::string& as_of) const;
   // The nodes and edges within `depth` (1..3) steps of a node, optionally
   // following one edge type only.
   Result<nlohmann::json> Neighbors(std::string_view node_id, uint32_t depth, const std::string& edge_type) const;

@@ -2,6 +2,8 @@
 #include "dossier/query_service.h"
 
 #include <deque>
+#include <functional>
+#include <ctime>
 #include <regex>
 #include <set>
 
@@ -341,7 +343,23 @@ Result<json> QueryService::Recommendations(const RecommendationFilter& filter) c
                         {"responsible", other->record.value("responsible", json::array())}});
     }
     if (!matches) continue;
+    // Made again in another evaluation (recurs, either direction).
+    json recurs = json::array();
+    for (bool outgoing : {true, false}) {
+      DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> found, store_->GraphEdges(item.id, outgoing, "recurs"));
+      for (const GraphEdge& e : found) {
+        recurs.push_back({{"id", outgoing ? e.target : e.source}, {"document", outgoing ? e.evidence.value("document", "") : e.document},
+                          {"similarity", e.evidence.value("similarity", 0.0)}});
+      }
+    }
+    if (filter.recurring && recurs.empty()) continue;
     json rec = NodeToJson(item);
+    rec["recurs"] = recurs;
+    json action_ids = json::array();
+    for (const GraphEdge& edge : edges) {
+      if (edge.type == "has_action") action_ids.push_back(edge.target);
+    }
+    rec["action_ids"] = action_ids;
     rec["responsible_ids"] = responsible_ids;
     rec["linked"] = linked;
     Result<std::optional<DocumentSummary>> doc = store_->GetDocument(DocumentId::FromHex(r.value("document", "")).value());
@@ -356,6 +374,232 @@ Result<json> QueryService::Recommendations(const RecommendationFilter& filter) c
            std::make_tuple(b.value("document", ""), b.value("page", 0), b.value("number", ""));
   });
   return json{{"recommendations", out}};
+}
+
+// ---------------------------------------------------------------- follow-up
+
+namespace {
+
+std::string TodayIso() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &utc);
+  return buf;
+}
+
+bool IsClosedStatus(const std::string& status) { return status == "completed" || status == "no longer applicable"; }
+
+// Overdue as of `as_of`: stated so, or due before that day and not closed.
+// A due value covers its whole period: "2026-03" is due until 31 March.
+bool IsOverdue(const json& action, const std::string& as_of) {
+  const std::string status = action.value("status", json(nullptr)).is_string() ? action["status"].get<std::string>() : "";
+  if (IsClosedStatus(status)) return false;
+  if (status == "overdue") return true;
+  if (!action.contains("due") || !action["due"].is_string()) return false;
+  return PeriodEnd(action["due"].get<std::string>()) < as_of;
+}
+
+}  // namespace
+
+Result<json> QueryService::Actions(const ActionFilter& filter) const {
+  for (const auto& [name, date] : {std::pair<const char*, const std::optional<std::string>*>{"due-before", &filter.due_before},
+                                   {"overdue-as-of", &filter.overdue_as_of}}) {
+    if (*date && !IsIsoDate(**date)) {
+      return Status::InvalidArgument(std::string(name) + ": expected a date as YYYY-MM-DD, got '" + **date + "'");
+    }
+  }
+  if (!filter.as_of.empty() && !IsIsoDate(filter.as_of)) {
+    return Status::InvalidArgument("as-of: expected a date as YYYY-MM-DD, got '" + filter.as_of + "'");
+  }
+  static const std::set<std::string> kStatuses = {"completed", "initiated", "not started", "overdue", "no longer applicable"};
+  if (filter.status && !kStatuses.count(*filter.status)) {
+    return Status::InvalidArgument("status: expected one of completed, initiated, not started, overdue, no longer applicable; got '" +
+                                   *filter.status + "'");
+  }
+  const std::string as_of = filter.overdue_as_of ? *filter.overdue_as_of : filter.as_of.empty() ? TodayIso() : filter.as_of;
+  std::optional<std::string> evaluation;
+  if (filter.evaluation) {
+    DOSSIER_ASSIGN_OR_RETURN(DocumentSummary doc, FindDocument(*filter.evaluation));
+    evaluation = doc.id.ToHex();
+  }
+  std::set<std::string> wanted;
+  if (filter.responsible) {
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<std::string> ids, store_->FindGraphNodes(*filter.responsible));
+    std::deque<std::string> queue(ids.begin(), ids.end());
+    while (!queue.empty()) {
+      std::string id = queue.front();
+      queue.pop_front();
+      if (!wanted.insert(id).second) continue;
+      DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> units, store_->GraphEdges(id, false, "part_of"));
+      for (const GraphEdge& unit : units) queue.push_back(unit.source);
+    }
+    if (wanted.empty()) return json{{"as_of", as_of}, {"total", 0}, {"actions", json::array()}};
+  }
+  DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphNode> all, store_->ListGraphNodes('A', 1u << 30, 0));
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < all.size(); ++i) index[all[i].id] = i;
+  // Statements of one action in several documents (a response, then progress
+  // updates) form a group, joined by same_as; the latest statement wins.
+  std::vector<size_t> parent(all.size());
+  for (size_t i = 0; i < all.size(); ++i) parent[i] = i;
+  std::function<size_t(size_t)> root = [&](size_t i) { return parent[i] == i ? i : parent[i] = root(parent[i]); };
+  for (size_t i = 0; i < all.size(); ++i) {
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> same, store_->GraphEdges(all[i].id, true, "same_as"));
+    for (const GraphEdge& e : same) {
+      if (auto it = index.find(e.target); it != index.end()) parent[root(i)] = root(it->second);
+    }
+  }
+  std::map<size_t, std::vector<size_t>> groups;
+  for (size_t i = 0; i < all.size(); ++i) groups[root(i)].push_back(i);
+  auto stated_at = [&](size_t i) {
+    const json& r = all[i].record;
+    return std::make_pair(r.value("document_date", json(nullptr)).is_string() ? r["document_date"].get<std::string>() : "",
+                          r.value("document", ""));
+  };
+  std::map<std::string, json> recommendations;  // node id -> record (cache)
+  json out = json::array();
+  for (auto& [group_root, members] : groups) {
+    std::sort(members.begin(), members.end(), [&](size_t a, size_t b) { return stated_at(a) < stated_at(b); });
+    size_t latest = members.back();
+    json history = json::array();
+    std::string latest_status;
+    json latest_status_text = nullptr;
+    for (size_t m : members) {
+      const json& r = all[m].record;
+      if (r.contains("status") && r["status"].is_string()) {
+        latest_status = r["status"];
+        latest_status_text = r.value("status_text", json(nullptr));
+      }
+      history.push_back({{"status", r.value("status", json(nullptr))}, {"status_text", r.value("status_text", json(nullptr))},
+                         {"document", r.value("document", "")}, {"document_date", r.value("document_date", json(nullptr))},
+                         {"page", r.value("page", 0)}, {"id", all[m].id}});
+    }
+    const GraphNode& node = all[latest];
+    // The first statement (the response or report that promised the action)
+    // names its evaluation and recommendation; the latest gives the status.
+    const json& origin = all[members.front()].record;
+    json action = node.record;
+    action["evaluation"] = {{"id", origin.value("document", "")}, {"title", origin.value("document_title", "")},
+                            {"date", origin.value("document_date", json(nullptr))}};
+    action["recommendation"] = origin.value("recommendation", "");
+    action["id"] = node.id;
+    action["status"] = latest_status.empty() ? json(nullptr) : json(latest_status);
+    action["status_text"] = latest_status_text;
+    action["history"] = history;
+    action["overdue"] = IsOverdue(action, as_of);
+    // Responsible: this statement's units (ids for following the graph).
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> edges, store_->GraphEdges(node.id, true, "responsible"));
+    json responsible_ids = json::array();
+    bool matches = wanted.empty();
+    for (size_t m : members) {
+      DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> member_edges, store_->GraphEdges(all[m].id, true, "responsible"));
+      for (const GraphEdge& e : member_edges) matches |= wanted.count(e.target) > 0;
+    }
+    for (const GraphEdge& e : edges) responsible_ids.push_back(e.target);
+    action["responsible_ids"] = responsible_ids;
+    if (!matches) continue;
+    if (filter.status && action["status"] != *filter.status && !(*filter.status == "overdue" && action["overdue"] == true)) continue;
+    const std::string due = action.contains("due") && action["due"].is_string() ? action["due"].get<std::string>() : "";
+    if (filter.due_before && (due.empty() || PeriodEnd(due) >= *filter.due_before)) continue;
+    if (filter.overdue_as_of && !action["overdue"].get<bool>()) continue;
+    // The recommendation it serves, and the evaluations that recommendation belongs to.
+    const std::string rec_id = action.value("recommendation", "");
+    if (!recommendations.count(rec_id)) {
+      DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> rec, store_->GetGraphNode(rec_id));
+      json r = rec ? rec->record : json::object();
+      json documents = json::array({r.value("document", "")});
+      if (rec) {
+        for (bool outgoing : {true, false}) {
+          DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> same, store_->GraphEdges(rec_id, outgoing, "same_as"));
+          for (const GraphEdge& e : same) {
+            DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> other, store_->GetGraphNode(outgoing ? e.target : e.source));
+            if (other) documents.push_back(other->record.value("document", ""));
+          }
+        }
+      }
+      r["documents"] = documents;
+      recommendations[rec_id] = std::move(r);
+    }
+    const json& rec = recommendations[rec_id];
+    if (evaluation) {
+      bool belongs = false;
+      for (const auto& d : rec["documents"]) belongs |= d == *evaluation;
+      for (size_t m : members) belongs |= all[m].record.value("document", "") == *evaluation;
+      if (!belongs) continue;
+    }
+    action["recommendation"] = {{"id", rec_id}, {"number", rec.value("number", "")}, {"text", rec.value("text", "")},
+                                {"management_response", rec.value("management_response", json(nullptr))}};
+    action.erase("recommendation_number");
+    action.erase("item_type");
+    out.push_back(std::move(action));
+  }
+  std::sort(out.begin(), out.end(), [](const json& a, const json& b) {
+    auto due = [](const json& x) { return x.contains("due") && x["due"].is_string() ? PeriodEnd(x["due"]) : "9999"; };
+    return std::make_tuple(due(a), a.value("document", ""), a.value("number", "")) <
+           std::make_tuple(due(b), b.value("document", ""), b.value("number", ""));
+  });
+  return json{{"as_of", as_of}, {"total", out.size()}, {"actions", out}};
+}
+
+Result<json> QueryService::FollowUp(const std::string& as_of_in) const {
+  ActionFilter filter;
+  filter.as_of = as_of_in;
+  DOSSIER_ASSIGN_OR_RETURN(json listed, Actions(filter));
+  const std::string as_of = listed["as_of"];
+  struct Tally {
+    std::string name, id;
+    uint64_t total = 0, overdue = 0;
+    std::map<std::string, uint64_t> by_status;
+    json oldest_overdue = nullptr;
+  };
+  std::map<std::string, Tally> units, evaluations;
+  auto count = [&](Tally& t, const json& action) {
+    ++t.total;
+    const std::string status = action["status"].is_string() ? action["status"].get<std::string>() : "unknown";
+    ++t.by_status[status];
+    if (action["overdue"].get<bool>()) {
+      ++t.overdue;
+      const std::string due = action.contains("due") && action["due"].is_string() ? action["due"].get<std::string>() : "";
+      if (t.oldest_overdue.is_null() || (!due.empty() && PeriodEnd(due) < PeriodEnd(t.oldest_overdue.value("due", "9999")))) {
+        t.oldest_overdue = {{"id", action["id"]}, {"number", action.value("number", "")}, {"text", action.value("text", "")},
+                            {"due", action.value("due", json(nullptr))}, {"document", action.value("document", "")},
+                            {"page", action.value("page", 0)}};
+      }
+    }
+  };
+  for (const json& action : listed["actions"]) {
+    const json& names = action["responsible"];
+    const json& ids = action["responsible_ids"];
+    if (names.empty()) {
+      Tally& t = units["(none stated)"];
+      t.name = "(none stated)";
+      count(t, action);
+    }
+    for (size_t k = 0; k < names.size(); ++k) {
+      Tally& t = units[names[k].get<std::string>()];
+      t.name = names[k];
+      if (k < ids.size()) t.id = ids[k];
+      count(t, action);
+    }
+    const std::string doc = action["evaluation"].value("id", "");
+    Tally& e = evaluations[doc];
+    e.id = doc;
+    e.name = action["evaluation"].value("title", "");
+    count(e, action);
+  }
+  auto to_json = [](const std::map<std::string, Tally>& tallies, const char* key) {
+    json out = json::array();
+    for (const auto& [name, t] : tallies) {
+      out.push_back({{key, t.name}, {"id", t.id.empty() ? json(nullptr) : json(t.id)}, {"total", t.total},
+                     {"by_status", t.by_status}, {"overdue", t.overdue}, {"oldest_overdue", t.oldest_overdue}});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const json& a, const json& b) { return a["overdue"] > b["overdue"]; });
+    return out;
+  };
+  return json{{"as_of", as_of}, {"actions", listed["total"]}, {"units", to_json(units, "unit")},
+              {"evaluations", to_json(evaluations, "title")}};
 }
 
 Result<json> QueryService::Neighbors(std::string_view node_id, uint32_t depth, const std::string& edge_type) const {

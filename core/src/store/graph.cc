@@ -4,7 +4,9 @@
 
 #include <rocksdb/write_batch.h>
 
+#include <cmath>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "dossier/keys.h"
@@ -51,11 +53,34 @@ std::string KindName(char kind) {
     case NodeKind::kFinding: return "finding";
     case NodeKind::kConclusion: return "conclusion";
     case NodeKind::kDate: return "date";
+    case NodeKind::kAction: return "action";
   }
   return "unknown";
 }
 
 bool IsEntityKind(char kind) { return kind == 'O' || kind == 'P' || kind == 'X'; }
+
+// The words of a text that carry meaning (four letters or more), folded.
+std::set<std::string> SignificantWords(const std::string& text) {
+  std::set<std::string> words;
+  std::string key = NameKey(text.substr(0, 2000));
+  size_t start = 0;
+  while (start < key.size()) {
+    size_t end = key.find(' ', start);
+    if (end == std::string::npos) end = key.size();
+    if (end - start >= 4) words.insert(key.substr(start, end - start));
+    start = end + 1;
+  }
+  return words;
+}
+
+// Jaccard similarity of two word sets.
+double Similarity(const std::set<std::string>& a, const std::set<std::string>& b) {
+  if (a.empty() || b.empty()) return 0;
+  size_t common = 0;
+  for (const std::string& w : a) common += b.count(w);
+  return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
+}
 
 // Items whose text opens with the same words are the same item (a memo or a
 // response restating a report's recommendation): they share this alias key.
@@ -154,7 +179,9 @@ Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
       char kind = (*node)[0];
       if (IsEntityKind(kind)) entities.insert(*node);
       else if (kind == 'T') dates.insert(*node);
-      else if ((kind == 'R' || kind == 'F' || kind == 'C') && e.type == EdgeType::kContains) items.insert(*node);
+      else if ((kind == 'R' || kind == 'F' || kind == 'C' || kind == 'A') && e.type == EdgeType::kContains) {
+        items.insert(*node);
+      }
     }
     return true;
   }));
@@ -243,6 +270,109 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
     if (it != node_of_name.end()) return it->second;
     return keys::NodeKey(NodeKind::kOrganisation, HashBytes(NameKey(name)));
   };
+  std::string document_date;
+  for (const json& fact : parsed) {
+    if (fact.value("kind", "") == "document_date") document_date = fact.value("value", "");
+  }
+  // Links `node` (an item or action) to the nodes of other documents that
+  // state the same text (a memo restating a report's recommendation, a
+  // progress update restating an action), and records its text alias.
+  std::set<std::string> restatements;  // nodes of this document that restate another document's item
+  auto link_same_text = [&](const std::string& node, const std::string& item_type, const std::string& text) -> Status {
+    const std::string text_key = ItemTextKey(item_type, text);
+    batch.Put(graph.aliases, keys::AliasKey(text_key, node), "");
+    std::string prefix = text_key;
+    prefix.push_back('\0');
+    return Scan(graph, graph.aliases, prefix, [&](std::string_view key, std::string_view) {
+      std::string other(key.substr(prefix.size()));
+      std::string value;
+      if (other != node && graph.db->Get(rocksdb::ReadOptions(), graph.nodes, other, &value).ok()) {
+        json other_record = json::parse(value, nullptr, false);
+        if (!other_record.is_discarded() && other_record.value("document", "") != id.ToHex()) {
+          add_edge(node, EdgeType::kSameAs, other, {{"by", "text"}, {"number", other_record.value("number", "")}});
+          restatements.insert(node);
+        }
+      }
+      return true;
+    });
+  };
+  // Key actions under a recommendation: nodes of their own, with their
+  // responsible units, due date and the document's date (for status history).
+  auto apply_actions = [&](const json& fact, const std::string& rec_node, const std::string& rec_number) -> Status {
+    int n = 0;
+    for (const json& action : fact.value("key_actions", json::array())) {
+      const std::string number = action.value("number", "");
+      const std::string node = keys::NodeKey(
+          NodeKind::kAction, HashBytes(id.ToHex() + "|action|" + rec_number + "|" + number + "|" + std::to_string(n++)));
+      json record = action;
+      record["item_type"] = "action";
+      record["document"] = id.ToHex();
+      record["document_title"] = title;
+      record["document_date"] = document_date.empty() ? json(nullptr) : json(document_date);
+      record["recommendation"] = keys::NodeKeyToText(rec_node);
+      record["recommendation_number"] = rec_number;
+      batch.Put(graph.nodes, node, record.dump());
+      const json page = {{"page", action.value("page", 0)}};
+      add_edge(rec_node, EdgeType::kHasAction, node, page);
+      add_edge(doc_node, EdgeType::kContains, node, page);
+      for (const auto& who : action.value("responsible", json::array())) {
+        if (who.is_string()) add_edge(node, EdgeType::kResponsible, entity_node(who.get<std::string>()), page);
+      }
+      if (action.contains("due") && action["due"].is_string()) {
+        const std::string due = action["due"];
+        const std::string date_node = keys::NodeKey(NodeKind::kDate, HashBytes(due));
+        batch.Put(graph.nodes, date_node, json({{"value", due}}).dump());
+        add_edge(node, EdgeType::kDue, date_node, page);
+      }
+      DOSSIER_RETURN_IF_ERROR(link_same_text(node, "action", action.value("text", "")));
+    }
+    return Status::Ok();
+  };
+  // The same recommendation made again to the same body in another
+  // evaluation: similar (not identical) text and a shared responsible body.
+  auto link_recurrences = [&](const json& fact, const std::string& rec_node) -> Status {
+    if (restatements.count(rec_node)) return Status::Ok();  // the original carries the recurrence
+    const std::set<std::string> words = SignificantWords(fact.value("text", ""));
+    if (words.size() < 4) return Status::Ok();
+    const std::string own_key = ItemTextKey("recommendation", fact.value("text", ""));
+    std::set<std::string> done;
+    for (const auto& who : fact.value("responsible", json::array())) {
+      if (!who.is_string()) continue;
+      std::string prefix = entity_node(who.get<std::string>());
+      prefix.push_back(static_cast<char>(EdgeType::kResponsible));
+      int looked = 0;
+      std::vector<std::string> candidates;
+      DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.edges_in, prefix, [&](std::string_view key, std::string_view) {
+        keys::EdgeParts e;
+        if (keys::ParseEdgeInKey(key, &e) && e.doc != id && e.src[0] == 'R') candidates.push_back(e.src);
+        return ++looked < 500;  // bounded work per recommendation, however big the body
+      }));
+      for (const std::string& other : candidates) {
+        if (!done.insert(other).second) continue;
+        std::string value;
+        if (!graph.db->Get(rocksdb::ReadOptions(), graph.nodes, other, &value).ok()) continue;
+        json record = json::parse(value, nullptr, false);
+        if (record.is_discarded() || ItemTextKey("recommendation", record.value("text", "")) == own_key) continue;
+        // A restatement (a memo or update repeating a report's item) links to
+        // the original through same_as; the recurrence is with the original.
+        bool restates = false;
+        std::string same_prefix = other;
+        same_prefix.push_back(static_cast<char>(EdgeType::kSameAs));
+        DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.edges, same_prefix, [&](std::string_view, std::string_view) {
+          restates = true;
+          return false;
+        }));
+        if (restates) continue;
+        const double similarity = Similarity(words, SignificantWords(record.value("text", "")));
+        if (similarity >= 0.5) {
+          add_edge(rec_node, EdgeType::kRecurs, other,
+                   {{"similarity", std::round(similarity * 100) / 100}, {"responsible", who},
+                    {"document", record.value("document", "")}, {"number", record.value("number", "")}});
+        }
+      }
+    }
+    return Status::Ok();
+  };
   for (const json& fact : parsed) {
     const std::string kind = fact.value("kind", "");
     if (kind == "entity" && fact.contains("part_of") && fact["part_of"].is_string()) {
@@ -265,6 +395,8 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
       json record = {{"item_type", item_type}, {"number", number}, {"text", fact.value("text", "")},
                      {"document", id.ToHex()}, {"page", fact.value("page", 0)}};
       if (item_type == "recommendation") {
+        if (fact.contains("management_response")) record["management_response"] = fact["management_response"];
+        DOSSIER_RETURN_IF_ERROR(apply_actions(fact, node, number));
         record["responsible"] = fact.value("responsible", json::array());
         record["due"] = fact.contains("due") ? fact["due"] : json(nullptr);
         for (const auto& who : record["responsible"]) {
@@ -278,22 +410,8 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
         }
       }
       batch.Put(graph.nodes, node, record.dump());
-      const std::string text_key = ItemTextKey(item_type, fact.value("text", ""));
-      batch.Put(graph.aliases, keys::AliasKey(text_key, node), "");
-      // The same item stated in another document.
-      std::string prefix = text_key;
-      prefix.push_back('\0');
-      DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.aliases, prefix, [&](std::string_view key, std::string_view) {
-        std::string other(key.substr(prefix.size()));
-        std::string value;
-        if (other != node && graph.db->Get(rocksdb::ReadOptions(), graph.nodes, other, &value).ok()) {
-          json other_record = json::parse(value, nullptr, false);
-          if (!other_record.is_discarded() && other_record.value("document", "") != id.ToHex()) {
-            add_edge(node, EdgeType::kSameAs, other, {{"by", "text"}, {"number", other_record.value("number", "")}});
-          }
-        }
-        return true;
-      }));
+      DOSSIER_RETURN_IF_ERROR(link_same_text(node, item_type, fact.value("text", "")));
+      if (item_type == "recommendation") DOSSIER_RETURN_IF_ERROR(link_recurrences(fact, node));
       add_edge(doc_node, EdgeType::kContains, node, {{"page", fact.value("page", 0)}, {"start", fact.value("start", 0)},
                                                      {"end", fact.value("end", 0)}});
     } else if (kind == "date") {

@@ -133,12 +133,14 @@ std::string_view EdgeTypeName(EdgeType type) {
     case EdgeType::kStatesDate: return "states_date";
     case EdgeType::kDue: return "due";
     case EdgeType::kSameAs: return "same_as";
+    case EdgeType::kHasAction: return "has_action";
+    case EdgeType::kRecurs: return "recurs";
   }
   return "unknown";
 }
 
 std::optional<EdgeType> EdgeTypeFromName(std::string_view name) {
-  for (uint8_t v = 1; v <= 7; ++v) {
+  for (uint8_t v = 1; v <= kLastEdgeType; ++v) {
     if (EdgeTypeName(static_cast<EdgeType>(v)) == name) return static_cast<EdgeType>(v);
   }
   return std::nullopt;
@@ -159,7 +161,7 @@ std::string NodeKeyToText(std::string_view node) {
 
 std::optional<std::string> NodeKeyFromText(std::string_view text) {
   if (text.size() != 2 + DocumentId::kSize * 2 || text[1] != ':') return std::nullopt;
-  static const std::string_view kinds = "DOPXRFCT";
+  static const std::string_view kinds = "DOPXRFCTA";
   if (kinds.find(text[0]) == std::string_view::npos) return std::nullopt;
   Result<DocumentId> hash = DocumentId::FromHex(text.substr(2));
   if (!hash.ok()) return std::nullopt;
@@ -189,7 +191,7 @@ bool SplitEdge(std::string_view key, std::string* first, EdgeType* type, std::st
   if (key.size() != kNodeKeySize * 2 + 1 + DocumentId::kSize) return false;
   *first = std::string(key.substr(0, kNodeKeySize));
   uint8_t t = static_cast<uint8_t>(key[kNodeKeySize]);
-  if (t < 1 || t > 7) return false;
+  if (t < 1 || t > kLastEdgeType) return false;
   *type = static_cast<EdgeType>(t);
   *second = std::string(key.substr(kNodeKeySize + 1, kNodeKeySize));
   *doc = DocumentId::FromBytes(key.substr(kNodeKeySize * 2 + 1));
@@ -206,7 +208,7 @@ bool ParseDocEdgeKey(std::string_view key, EdgeParts* p) {
   key.remove_prefix(DocumentId::kSize);
   p->src = std::string(key.substr(0, kNodeKeySize));
   uint8_t t = static_cast<uint8_t>(key[kNodeKeySize]);
-  if (t < 1 || t > 7) return false;
+  if (t < 1 || t > kLastEdgeType) return false;
   p->type = static_cast<EdgeType>(t);
   p->dst = std::string(key.substr(kNodeKeySize + 1));
   return true;
