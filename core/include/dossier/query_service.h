@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,6 +70,8 @@ class QueryService {
   Status Refresh() const { return store_->Refresh(); }
 
  private:
+  // The graph nodes of every entity with this name or alias, and of their units (part_of), transitively.
+  Result<std::set<std::string>> BodyAndUnits(const std::string& name) const;
   std::shared_ptr<Store> store_;
 };
 

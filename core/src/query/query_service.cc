@@ -262,6 +262,20 @@ Result<json> QueryService::Entity(std::string_view name_or_id) const {
   return out;
 }
 
+Result<std::set<std::string>> QueryService::BodyAndUnits(const std::string& name) const {
+  std::set<std::string> nodes;
+  DOSSIER_ASSIGN_OR_RETURN(std::vector<std::string> ids, store_->FindGraphNodes(name));
+  std::deque<std::string> queue(ids.begin(), ids.end());
+  while (!queue.empty()) {
+    std::string id = queue.front();
+    queue.pop_front();
+    if (!nodes.insert(id).second) continue;
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> units, store_->GraphEdges(id, false, "part_of"));
+    for (const GraphEdge& unit : units) queue.push_back(unit.source);
+  }
+  return nodes;
+}
+
 Result<json> QueryService::Recommendations(const RecommendationFilter& filter) const {
   for (const auto* date : {&filter.due_before, &filter.overdue_as_of}) {
     if (*date && !IsIsoDate(**date)) {
@@ -277,15 +291,7 @@ Result<json> QueryService::Recommendations(const RecommendationFilter& filter) c
   // Who counts as responsible: every entity with that name, and their units.
   std::set<std::string> wanted;
   if (filter.responsible) {
-    DOSSIER_ASSIGN_OR_RETURN(std::vector<std::string> ids, store_->FindGraphNodes(*filter.responsible));
-    std::deque<std::string> queue(ids.begin(), ids.end());
-    while (!queue.empty()) {
-      std::string id = queue.front();
-      queue.pop_front();
-      if (!wanted.insert(id).second) continue;
-      DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> units, store_->GraphEdges(id, false, "part_of"));
-      for (const GraphEdge& unit : units) queue.push_back(unit.source);
-    }
+    DOSSIER_ASSIGN_OR_RETURN(wanted, BodyAndUnits(*filter.responsible));
   }
   // The candidates: a document's recommendations (its `contains` edges), or
   // those with a responsible edge to a wanted body, or else all of them.
@@ -426,15 +432,7 @@ Result<json> QueryService::Actions(const ActionFilter& filter) const {
   }
   std::set<std::string> wanted;
   if (filter.responsible) {
-    DOSSIER_ASSIGN_OR_RETURN(std::vector<std::string> ids, store_->FindGraphNodes(*filter.responsible));
-    std::deque<std::string> queue(ids.begin(), ids.end());
-    while (!queue.empty()) {
-      std::string id = queue.front();
-      queue.pop_front();
-      if (!wanted.insert(id).second) continue;
-      DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> units, store_->GraphEdges(id, false, "part_of"));
-      for (const GraphEdge& unit : units) queue.push_back(unit.source);
-    }
+    DOSSIER_ASSIGN_OR_RETURN(wanted, BodyAndUnits(*filter.responsible));
     if (wanted.empty()) return json{{"as_of", as_of}, {"total", 0}, {"actions", json::array()}};
   }
   DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphNode> all, store_->ListGraphNodes('A', 1u << 30, 0));
