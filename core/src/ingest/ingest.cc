@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dossier/graph.h"
 #include "dossier/paths.h"
 #include "ocr_pool.h"
 
@@ -44,28 +45,40 @@ std::string CleanLine(std::string_view line) {
   return out;
 }
 
-// The first line of text that reads like a title: at least two letters.
+// The first line of text that reads like a title: at least two letters. A
+// bare label in capitals ("MANAGEMENT RESPONSE") takes the line after it as
+// well, unless that one is a field ("To: …", "Date: …") or a sentence.
 std::string FirstTextLine(const std::vector<PageText>& pages) {
+  std::vector<std::string> lines;
   for (const PageText& page : pages) {
     size_t start = 0;
-    while (start < page.text.size()) {
+    while (start < page.text.size() && lines.size() < 2) {
       size_t end = page.text.find('\n', start);
       if (end == std::string::npos) end = page.text.size();
       std::string line = CleanLine(std::string_view(page.text).substr(start, end - start));
       int letters = 0;
       for (unsigned char c : line) letters += std::isalpha(c) || c >= 0x80;
-      if (letters >= 2) {
-        if (line.size() > 200) {
-          size_t cut = 200;
-          while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
-          line = line.substr(0, cut) + "…";
-        }
-        return line;
-      }
+      if (letters >= 2) lines.push_back(line);
       start = end + 1;
     }
+    if (lines.size() >= 2) break;
   }
-  return "";
+  if (lines.empty()) return "";
+  std::string title = lines[0];
+  const size_t words = 1 + std::count(title.begin(), title.end(), ' ');
+  const bool label = words <= 4 && std::none_of(title.begin(), title.end(), [](unsigned char c) { return std::islower(c); });
+  if (label && lines.size() > 1) {
+    const std::string& next = lines[1];
+    const size_t colon = next.find(':');
+    const bool sentence = !next.empty() && next.back() == '.';
+    if ((colon == std::string::npos || colon > 20) && !sentence && next.size() <= 160) title += ": " + next;
+  }
+  if (title.size() > 200) {
+    size_t cut = 200;
+    while (cut > 0 && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) --cut;
+    title = title.substr(0, cut) + "…";
+  }
+  return title;
 }
 
 // A metadata title worth showing: words, not a file name or a placeholder
@@ -393,6 +406,12 @@ FileResult Ingester::FinishFile(PendingFile pending) {
   }
   doc.language = languages_->Detect(sample);
   doc.title = IsUsefulTitle(doc.metadata.title) ? CleanLine(doc.metadata.title) : FirstTextLine(doc.pages);
+  if (IsUsefulTitle(doc.metadata.title) && std::count(doc.title.begin(), doc.title.end(), ' ') < 3) {
+    // A short metadata title ("Management response") that the text's own
+    // heading spells out in full ("MANAGEMENT RESPONSE: Evaluation of …").
+    std::string from_text = FirstTextLine(doc.pages);
+    if (from_text.size() > doc.title.size() && NameKey(from_text).rfind(NameKey(doc.title), 0) == 0) doc.title = from_text;
+  }
   if (doc.title.empty()) doc.title = fs::path(path).filename().string();
   for (const LoadedPlugin* extractor : plugins_->Extractors()) {
     auto& instance = extractor_instances_[extractor];
