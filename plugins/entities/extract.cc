@@ -1423,6 +1423,78 @@ void AttachFollowUp(const std::vector<PageTokens>& pages, NumericOrder order, st
   }
 }
 
+// ---------------------------------------------------------------- which evaluation a document is, or answers
+
+// The first words of an evaluation's title, folded: the key under which a
+// report ("EVALUATION OF THE / 'PROGRAMA …' / (PLACMI 2)") and the memo or
+// response naming it ("Subject: Evaluation of the 'Programa …") meet.
+std::string TitleKey(const std::string& title) {
+  std::string key = NameKey(title);
+  size_t words = 0, pos = 0;
+  while (pos < key.size() && words < 8) {
+    pos = key.find(' ', pos);
+    if (pos == std::string::npos) {
+      pos = key.size();
+    } else {
+      ++pos;
+    }
+    ++words;
+  }
+  key = key.substr(0, pos);
+  while (!key.empty() && key.back() == ' ') key.pop_back();
+  return words >= 4 ? key : "";
+}
+
+// The evaluation named on the first page: a "Subject:/Re:/Asunto:/Objet:"
+// line, or a line opening with "Evaluation of" (Evaluación de, Évaluation de,
+// Review of), joined with the lines after it until eight words are read.
+// `answers` is set when the document names it as something it responds to.
+std::string NamedEvaluation(const PageTokens& page, bool* answers) {
+  std::vector<std::string_view> lines;
+  std::string_view text = page.text;
+  for (size_t start = 0; start < text.size() && lines.size() < 40;) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '*' || line.front() == '#')) line.remove_prefix(1);
+    lines.push_back(line);
+    start = end + 1;
+  }
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string_view line = lines[i];
+    bool labelled = false;
+    const size_t colon = line.find(':');
+    if (colon != std::string_view::npos && colon <= 12) {
+      const std::string label = NameKey(line.substr(0, colon));
+      if (label == "subject" || label == "re" || label == "asunto" || label == "objet" || label == "ref" ||
+          label == "referencia" || label == "sujet") {
+        line.remove_prefix(colon + 1);
+        while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+        labelled = true;
+      }
+    }
+    const std::string key = NameKey(line.substr(0, 40));
+    bool opens = false;
+    for (std::string_view w : {"evaluation of", "evaluation de", "evaluacion de", "evaluacion del", "review of",
+                               "final evaluation of", "mid term evaluation of", "midterm evaluation of",
+                               "examen de", "revision de", "evaluation finale", "evaluacion final"}) {
+      opens |= StartsWithWords(key, w);
+    }
+    if (!opens) continue;
+    std::string title(line);
+    auto words = [](const std::string& t) { return std::count(t.begin(), t.end(), ' ') + 1; };
+    for (size_t j = i + 1; j < lines.size() && words(NameKey(title)) < 8; ++j) {
+      std::string_view next = lines[j];
+      if (next.empty() || next.find(':') != std::string_view::npos || !FindDates(next, NumericOrder::kDayFirst).empty()) break;
+      title += " ";
+      title += next;
+    }
+    *answers = labelled;
+    return title;
+  }
+  return "";
+}
+
 // The modal verbs that make the words before them the party asked to act.
 size_t ModalPosition(const std::string& sentence) {
   static const char* modals[] = {" should ", " must ", " is requested to ", " are requested to ", " is invited to ",
@@ -1680,6 +1752,23 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
     facts.push_back(std::move(fact));
   }
   AssignColumnDates(pages, order, &facts);
+  // The evaluation this document is, or answers: a management response, or
+  // a memo whose subject names the evaluation.
+  if (!pages.empty()) {
+    bool answers = false;
+    const std::string title = NamedEvaluation(pages.front(), &answers);
+    const std::string key = TitleKey(title);
+    bool has_responses = false;
+    for (const Item& item : unique) has_responses |= !item.response_status.empty();
+    const std::string opening = NameKey(pages.front().text.substr(0, 120));
+    for (std::string_view w : {"management response", "respuesta de la administracion", "reponse de la direction",
+                               "memorandum", "memorando", "progress update", "progress report", "tracking report"}) {
+      answers |= opening.find(w) != std::string::npos;
+    }
+    if (!key.empty()) {
+      facts.push_back({{"kind", answers || has_responses ? "responds_to" : "evaluation_title"}, {"title", title}, {"key", key}});
+    }
+  }
   (void)language;
   return facts;
 }

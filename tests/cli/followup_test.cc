@@ -185,5 +185,40 @@ TEST_F(FollowUpTest, AChangedDocumentReplacesItsActionsAndLeavesNoneBehind) {
   EXPECT_EQ((*Action(all, "1.1"))["history"].size(), 2u);
 }
 
+TEST_F(FollowUpTest, AResponseInItsOwnDocumentIsLinkedToTheEvaluationItNames) {
+  // The report first, then a separate management response naming it in its
+  // subject, with its own wording of the recommendation.
+  WriteFile(tmp_ / "in2/report.txt",
+            "EVALUATION OF THE\nNORTHERN IRRIGATION SUPPORT PROGRAMME (NISP)\nMarch 2024\n\n"
+            "RECOMMENDATIONS\nRecommendation 1. The Irrigation Agency (IA) should repair the main canals.\n");
+  WriteFile(tmp_ / "in2/response.txt",
+            "MANAGEMENT RESPONSE\nSubject: Evaluation of the Northern Irrigation Support Programme (NISP)\n"
+            "Date: 3 June 2024\n\n"
+            "Recommendation 1. Repair the canals of the northern scheme.\n"
+            "Management response: Partially accepted. Only the main canals.\n"
+            "Key action\tTime frame\tResponsible\tStatus\n"
+            "1.1 Survey the canals.\tQ3 2024\tIA\tInitiated\n");
+  auto r = RunDossier(data_, {"ingest", tmp_ / "in2/report.txt"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = RunDossier(data_, {"ingest", tmp_ / "in2/response.txt"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json of_report = Json({"actions", "--evaluation", tmp_ / "in2/report.txt"}, "actions.schema.json");
+  ASSERT_EQ(of_report["total"], 1) << of_report.dump(1);
+  EXPECT_EQ(of_report["actions"][0]["number"], "1.1");
+  EXPECT_EQ(of_report["actions"][0]["recommendation"]["management_response"]["status"], "partially accepted");
+  // The link is in the graph, whichever document came first.
+  json shown = Json({"show", tmp_ / "in2/response.txt"}, "document.schema.json");
+  const std::string response_id = shown["document"]["id"];
+  json around = Json({"graph", "neighbors", "D:" + response_id, "--edge", "responds_to"}, "neighbors.schema.json");
+  ASSERT_EQ(around["edges"].size(), 1u) << around.dump(1);
+  EXPECT_EQ(around["edges"][0]["type"], "responds_to");
+  // Removing and re-adding the report keeps the link (made from the other side).
+  WriteFile(tmp_ / "in2/report.txt", testing::ReadFile(tmp_ / "in2/report.txt") + "\nAnnex: list of canals.\n");
+  r = RunDossier(data_, {"ingest", tmp_ / "in2/report.txt"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  around = Json({"graph", "neighbors", "D:" + response_id, "--edge", "responds_to"}, "neighbors.schema.json");
+  EXPECT_EQ(around["edges"].size(), 1u) << around.dump(1);
+}
+
 }  // namespace
 }  // namespace dossier

@@ -74,8 +74,9 @@ enum class EdgeType : uint8_t {
   kSameAs = 7,       // item -> item (the same recommendation in another document)
   kHasAction = 8,    // recommendation -> key action
   kRecurs = 9,       // recommendation -> an earlier evaluation's recommendation it repeats (same body, similar text)
+  kRespondsTo = 10,  // document -> document (a management response or memo -> the evaluation it names)
 };
-inline constexpr uint8_t kLastEdgeType = 9;
+inline constexpr uint8_t kLastEdgeType = 10;
 std::string_view EdgeTypeName(EdgeType type);
 std::optional<EdgeType> EdgeTypeFromName(std::string_view name);
 

@@ -426,9 +426,13 @@ Result<json> QueryService::Actions(const ActionFilter& filter) const {
   }
   const std::string as_of = filter.overdue_as_of ? *filter.overdue_as_of : filter.as_of.empty() ? TodayIso() : filter.as_of;
   std::optional<std::string> evaluation;
+  std::set<std::string> answering;  // documents that respond to the evaluation (responds_to)
   if (filter.evaluation) {
     DOSSIER_ASSIGN_OR_RETURN(DocumentSummary doc, FindDocument(*filter.evaluation));
     evaluation = doc.id.ToHex();
+    answering.insert(*evaluation);
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> responses, store_->GraphEdges("D:" + *evaluation, false, "responds_to"));
+    for (const GraphEdge& e : responses) answering.insert(e.source.substr(2));
   }
   std::set<std::string> wanted;
   if (filter.responsible) {
@@ -524,7 +528,7 @@ Result<json> QueryService::Actions(const ActionFilter& filter) const {
     if (evaluation) {
       bool belongs = false;
       for (const auto& d : rec["documents"]) belongs |= d == *evaluation;
-      for (size_t m : members) belongs |= all[m].record.value("document", "") == *evaluation;
+      for (size_t m : members) belongs |= answering.count(all[m].record.value("document", "")) > 0;
       if (!belongs) continue;
     }
     action["recommendation"] = {{"id", rec_id}, {"number", rec.value("number", "")}, {"text", rec.value("text", "")},

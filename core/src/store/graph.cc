@@ -207,7 +207,30 @@ Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
       }));
     }
   }
-  batch.Delete(graph.nodes, keys::DocumentNodeKey(id));
+  // The document's title keys, and responds_to links another document made to it.
+  const std::string doc_node = keys::DocumentNodeKey(id);
+  std::string doc_value;
+  if (graph.db->Get(rocksdb::ReadOptions(), graph.nodes, doc_node, &doc_value).ok()) {
+    json record = json::parse(doc_value, nullptr, false);
+    if (!record.is_discarded()) {
+      for (const auto& alias : record.value("title_keys", json::array())) {
+        if (alias.is_string()) batch.Delete(graph.aliases, keys::AliasKey(alias.get<std::string>(), doc_node));
+      }
+    }
+  }
+  for (bool outgoing : {true, false}) {
+    std::string prefix = doc_node;
+    prefix.push_back(static_cast<char>(EdgeType::kRespondsTo));
+    DOSSIER_RETURN_IF_ERROR(Scan(graph, outgoing ? graph.edges : graph.edges_in, prefix, [&](std::string_view key, std::string_view) {
+      keys::EdgeParts e;
+      if (!(outgoing ? keys::ParseEdgeKey(key, &e) : keys::ParseEdgeInKey(key, &e)) || e.doc == id) return true;
+      batch.Delete(graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc));
+      batch.Delete(graph.edges_in, keys::EdgeInKey(e.dst, e.type, e.src, e.doc));
+      batch.Delete(graph.doc_edges, keys::DocEdgeKey(e.doc, e.src, e.type, e.dst));
+      return true;
+    }));
+  }
+  batch.Delete(graph.nodes, doc_node);
   DOSSIER_RETURN_IF_ERROR(FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &batch)));
   // Shared nodes are rebuilt from what is left (reads see the batch above).
   rocksdb::WriteBatch refresh;
@@ -236,7 +259,7 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
     batch.Put(graph.edges_in, keys::EdgeInKey(dst, type, src, id), "");
     batch.Put(graph.doc_edges, keys::DocEdgeKey(id, src, type, dst), "");
   };
-  batch.Put(graph.nodes, doc_node, json({{"title", title}, {"document", id.ToHex()}}).dump());
+  json doc_record = {{"title", title}, {"document", id.ToHex()}};
 
   // Entities first: names and aliases of this document resolve to node keys.
   std::map<std::string, std::string> node_of_name;  // NameKey(name or alias) -> node
@@ -373,6 +396,30 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
     }
     return Status::Ok();
   };
+  // The evaluation this document is, or the one it answers: the two meet
+  // under the title's key, whichever was ingested first.
+  for (const json& fact : parsed) {
+    const std::string kind = fact.value("kind", "");
+    if (kind != "evaluation_title" && kind != "responds_to") continue;
+    const std::string key = fact.value("key", "");
+    if (key.empty()) continue;
+    const bool answers = kind == "responds_to";
+    const std::string own = (answers ? "answers|" : "title|") + key;
+    const std::string other = (answers ? "title|" : "answers|") + key;
+    batch.Put(graph.aliases, keys::AliasKey(own, doc_node), "");
+    doc_record["title_keys"].push_back(own);
+    doc_record[answers ? "responds_to_title" : "evaluation_title"] = fact.value("title", "");
+    std::string prefix = other;
+    prefix.push_back('\0');
+    DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.aliases, prefix, [&](std::string_view alias, std::string_view) {
+      std::string found(alias.substr(prefix.size()));
+      if (found == doc_node) return true;
+      if (answers) add_edge(doc_node, EdgeType::kRespondsTo, found, {{"title", fact.value("title", "")}, {"by", "title"}});
+      else add_edge(found, EdgeType::kRespondsTo, doc_node, {{"title", fact.value("title", "")}, {"by", "title"}});
+      return true;
+    }));
+  }
+  batch.Put(graph.nodes, doc_node, doc_record.dump());
   for (const json& fact : parsed) {
     const std::string kind = fact.value("kind", "");
     if (kind == "entity" && fact.contains("part_of") && fact["part_of"].is_string()) {

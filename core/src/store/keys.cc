@@ -135,6 +135,7 @@ std::string_view EdgeTypeName(EdgeType type) {
     case EdgeType::kSameAs: return "same_as";
     case EdgeType::kHasAction: return "has_action";
     case EdgeType::kRecurs: return "recurs";
+    case EdgeType::kRespondsTo: return "responds_to";
   }
   return "unknown";
 }
