@@ -4,6 +4,8 @@
 // French vocabularies; nothing here knows any particular document.
 #include "extract.h"
 
+#include <re2/re2.h>
+
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -1495,6 +1497,31 @@ std::string NamedEvaluation(const PageTokens& page, bool* answers) {
   return "";
 }
 
+// Items an item says it rests on: "(based on Conclusions 2 and 4)", "see
+// Finding 12", "Findings 3, 5 and 7", "véase la conclusión 2", "cf. constat 4".
+// Returns (item type, number) pairs, in text order, without repeats.
+std::vector<std::pair<std::string, std::string>> ItemReferences(const std::string& text) {
+  static const re2::RE2 reference(
+      "(?i)\\b(conclusions?|conclusiones|conclusi[oó]n|findings?|hallazgos?|constataciones|constataci[oó]n|constats?|"
+      "recommendations?|recomendaciones|recomendaci[oó]n|recommandations?)\\s+"
+      "((?:[A-Z]?\\d+(?:\\.\\d+)?)(?:\\s*(?:,|and|y|et|&)\\s*[A-Z]?\\d+(?:\\.\\d+)?)*)");
+  std::vector<std::pair<std::string, std::string>> out;
+  re2::StringPiece input(text);
+  std::string word, numbers;
+  while (re2::RE2::FindAndConsume(&input, reference, &word, &numbers)) {
+    const std::string type = ItemTypeOfWord(NameKey(word));
+    if (type.empty()) continue;
+    static const re2::RE2 number("([A-Z]?\\d+(?:\\.\\d+)?)");
+    re2::StringPiece list(numbers);
+    std::string n;
+    while (re2::RE2::FindAndConsume(&list, number, &n)) {
+      std::pair<std::string, std::string> ref{type, n};
+      if (std::find(out.begin(), out.end(), ref) == out.end()) out.push_back(ref);
+    }
+  }
+  return out;
+}
+
 // The modal verbs that make the words before them the party asked to act.
 size_t ModalPosition(const std::string& sentence) {
   static const char* modals[] = {" should ", " must ", " is requested to ", " are requested to ", " is invited to ",
@@ -1665,8 +1692,13 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
   if (!document_date.empty()) facts.push_back({{"kind", "document_date"}, {"value", document_date}});
 
   for (const Item& item : unique) {
+    json based_on = json::array();
+    for (const auto& [type, number] : ItemReferences(item.text)) {
+      if (!(type == item.type && number == item.number)) based_on.push_back({{"item_type", type}, {"number", number}});
+    }
     json fact = {{"kind", "item"}, {"item_type", item.type}, {"number", item.number}, {"text", item.text},
                  {"page", item.page}, {"start", item.start}, {"end", item.end}};
+    if (!based_on.empty()) fact["based_on"] = based_on;
     if (item.type == "recommendation") {
       std::vector<std::string> responsible;
       std::string due;

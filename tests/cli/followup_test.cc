@@ -220,5 +220,21 @@ TEST_F(FollowUpTest, AResponseInItsOwnDocumentIsLinkedToTheEvaluationItNames) {
   EXPECT_EQ(around["edges"].size(), 1u) << around.dump(1);
 }
 
+TEST_F(FollowUpTest, ChainsLinkRecommendationsToTheirConclusionsAndFindings) {
+  WriteFile(tmp_ / "in3/chain.txt",
+            "FINDINGS\nF1. Wells dry up in the dry season.\n"
+            "CONCLUSIONS\nC1. Water supply is not sustainable (see Finding 1).\n"
+            "RECOMMENDATIONS\nRecommendation 7 (based on Conclusion 1): the ministry should fund repairs of wells.\n");
+  auto r = RunDossier(data_, {"ingest", tmp_ / "in3/chain.txt"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json recs = Json({"recommendations", "--doc", tmp_ / "in3/chain.txt"}, "recommendations.schema.json");
+  ASSERT_EQ(recs["recommendations"].size(), 1u);
+  ASSERT_EQ(recs["recommendations"][0]["based_on"].size(), 1u);
+  const std::string conclusion = recs["recommendations"][0]["based_on"][0];
+  EXPECT_EQ(conclusion.substr(0, 2), "C:");
+  json chain = Json({"graph", "neighbors", conclusion, "--edge", "based_on"}, "neighbors.schema.json");
+  EXPECT_EQ(chain["edges"].size(), 2u) << "recommendation -> conclusion -> finding: " << chain.dump(1);
+}
+
 }  // namespace
 }  // namespace dossier

@@ -265,6 +265,26 @@ TEST_F(ExtractTest, KeyActionTablesWithHeaderWrappedNumbersAndEveryTimeFrameForm
   EXPECT_EQ(a21["responsible"], json::array({"SDG Unit"}));
 }
 
+TEST_F(ExtractTest, ChainsFromRecommendationsToConclusionsAndFindings) {
+  auto facts = Run({"FINDINGS\n"
+                    "F1. Wells dry up in the dry season.\n"
+                    "F2. Committees lack funds for repairs.\n"
+                    "CONCLUSIONS\n"
+                    "C1. Water supply is not sustainable (see Finding 1 and Finding 2).\n"
+                    "RECOMMENDATIONS\n"
+                    "Recommendation 1 (based on Conclusion 1 and Findings 1, 2): the ministry should fund repairs.\n"});
+  const json* r1 = Recommendation(facts, "1");
+  ASSERT_NE(r1, nullptr);
+  ASSERT_TRUE(r1->contains("based_on")) << r1->dump();
+  EXPECT_EQ((*r1)["based_on"], json::parse(R"([{"item_type":"conclusion","number":"1"},
+      {"item_type":"finding","number":"1"},{"item_type":"finding","number":"2"}])"));
+  for (const json& f : facts) {
+    if (f["kind"] == "item" && f["item_type"] == "conclusion") {
+      EXPECT_EQ(f["based_on"].size(), 2u) << f.dump();
+    }
+  }
+}
+
 TEST(DatesTest, FormsAndPrecision) {
   auto one = [](const std::string& text, NumericOrder order = NumericOrder::kDayFirst) {
     auto dates = FindDates(text, order);

@@ -75,8 +75,9 @@ enum class EdgeType : uint8_t {
   kHasAction = 8,    // recommendation -> key action
   kRecurs = 9,       // recommendation -> an earlier evaluation's recommendation it repeats (same body, similar text)
   kRespondsTo = 10,  // document -> document (a management response or memo -> the evaluation it names)
+  kBasedOn = 11,     // item -> item of the same document it rests on (recommendation -> conclusion -> finding)
 };
-inline constexpr uint8_t kLastEdgeType = 10;
+inline constexpr uint8_t kLastEdgeType = 11;
 std::string_view EdgeTypeName(EdgeType type);
 std::optional<EdgeType> EdgeTypeFromName(std::string_view name);
 

@@ -366,6 +366,12 @@ Result<json> QueryService::Recommendations(const RecommendationFilter& filter) c
       if (edge.type == "has_action") action_ids.push_back(edge.target);
     }
     rec["action_ids"] = action_ids;
+    // The chain it rests on: conclusions and findings of its document ("based on Conclusion 2").
+    json based_on = json::array();
+    for (const GraphEdge& edge : edges) {
+      if (edge.type == "based_on") based_on.push_back(edge.target);
+    }
+    rec["based_on"] = based_on;
     rec["responsible_ids"] = responsible_ids;
     rec["linked"] = linked;
     Result<std::optional<DocumentSummary>> doc = store_->GetDocument(DocumentId::FromHex(r.value("document", "")).value());

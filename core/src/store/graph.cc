@@ -300,6 +300,26 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
   // Links `node` (an item or action) to the nodes of other documents that
   // state the same text (a memo restating a report's recommendation, a
   // progress update restating an action), and records its text alias.
+  // This document's items by type and number, for the chains they state ("based on Conclusion 2").
+  auto item_node = [&](const json& fact) {
+    const std::string item_type = fact.value("item_type", "recommendation");
+    return keys::NodeKey(KindOfItemType(item_type), HashBytes(id.ToHex() + "|" + item_type + "|" + fact.value("number", "") +
+                                                              "|" + std::to_string(fact.value("start", 0))));
+  };
+  // "F12" and "Finding 12" are the same number.
+  auto number_key = [](const std::string& type, std::string number) {
+    if (number.size() > 1 && std::isupper(static_cast<unsigned char>(number[0])) &&
+        std::isdigit(static_cast<unsigned char>(number[1]))) {
+      number.erase(0, 1);
+    }
+    return type + "|" + number;
+  };
+  std::map<std::string, std::string> item_by_number;
+  for (const json& fact : parsed) {
+    if (fact.value("kind", "") == "item") {
+      item_by_number.emplace(number_key(fact.value("item_type", ""), fact.value("number", "")), item_node(fact));
+    }
+  }
   std::set<std::string> restatements;  // nodes of this document that restate another document's item
   auto link_same_text = [&](const std::string& node, const std::string& item_type, const std::string& text) -> Status {
     const std::string text_key = ItemTextKey(item_type, text);
@@ -437,8 +457,13 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
     } else if (kind == "item") {
       const std::string item_type = fact.value("item_type", "recommendation");
       const std::string number = fact.value("number", "");
-      const std::string node = keys::NodeKey(KindOfItemType(item_type), HashBytes(id.ToHex() + "|" + item_type + "|" + number + "|" +
-                                                                                   std::to_string(fact.value("start", 0))));
+      const std::string node = item_node(fact);
+      for (const auto& ref : fact.value("based_on", json::array())) {
+        auto it = item_by_number.find(number_key(ref.value("item_type", ""), ref.value("number", "")));
+        if (it != item_by_number.end() && it->second != node) {
+          add_edge(node, EdgeType::kBasedOn, it->second, {{"page", fact.value("page", 0)}, {"number", ref.value("number", "")}});
+        }
+      }
       json record = {{"item_type", item_type}, {"number", number}, {"text", fact.value("text", "")},
                      {"document", id.ToHex()}, {"page", fact.value("page", 0)}};
       if (item_type == "recommendation") {

@@ -136,6 +136,7 @@ std::string_view EdgeTypeName(EdgeType type) {
     case EdgeType::kHasAction: return "has_action";
     case EdgeType::kRecurs: return "recurs";
     case EdgeType::kRespondsTo: return "responds_to";
+    case EdgeType::kBasedOn: return "based_on";
   }
   return "unknown";
 }
