@@ -274,7 +274,8 @@ void PrintEntity(const nlohmann::json& e) {
               << "] pages " << Joined(m["pages"]) << "\n";
   }
   for (const auto& r : e["responsible_for"]) {
-    std::cout << "  must act on: recommendation " << r.value("number", "") << " of " << r.value("document", "")
+    std::cout << "  must act on: " << (r.value("kind", "") == "action" ? "key action " : "recommendation ")
+              << r.value("number", "") << " of " << r.value("document", "")
               << (r["due"].is_string() ? ", due " + r["due"].get<std::string>() : "") << "\n";
   }
 }

@@ -1615,11 +1615,13 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
   // Responsible units of key actions, as entities: "SDD; PCO", "Regional
   // Office for South America (ROSA)", a unit named for the first time.
   std::map<const Item::Action*, std::vector<std::string>> action_responsible;
+  std::set<std::string> acting_units;  // entity keys of the units that own actions
   for (const Item& item : unique) {
     for (const Item::Action& action : item.actions) {
       std::vector<std::string>& names = action_responsible[&action];
       auto add = [&](const std::string& key) {
         if (key.empty() || !table.Has(key)) return;
+        acting_units.insert(key);
         const std::string& name = table.Get(key).name;
         if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
       };
@@ -1648,6 +1650,37 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
           }
           add(key);
         }
+      }
+    }
+  }
+
+  // The responding organisation ("ADF management welcomes …", "la
+  // administración del FIDA"): the units that own its key actions are its
+  // units (part_of), unless the text already placed them elsewhere.
+  if (!acting_units.empty()) {
+    std::map<std::string, int> votes;
+    for (const PageTokens& page : pages) {
+      const auto& tokens = page.tokens;
+      for (size_t t = 0; t + 1 < tokens.size(); ++t) {
+        std::string key;
+        if (tokens[t + 1].key == "management" && tokens[t].word) key = table.Resolve(tokens[t].text);
+        if ((tokens[t].key == "administracion" || tokens[t].key == "direction") && t + 3 < tokens.size() &&
+            (tokens[t + 1].key == "del" || tokens[t + 1].key == "de" || tokens[t + 1].key == "du")) {
+          key = table.Resolve(tokens[t + 2].text);
+        }
+        if (!key.empty() && table.Get(key).type == "organisation") ++votes[key];
+      }
+    }
+    std::string responding;
+    int best = 0;
+    for (const auto& [key, n] : votes) {
+      if (n > best) best = n, responding = key;
+    }
+    if (!responding.empty()) {
+      for (const std::string& unit : acting_units) {
+        const Entity& e = table.Get(unit);
+        if (unit == responding || !e.parent.empty() || e.from_authority || e.type != "organisation") continue;
+        table.SetParent(unit, responding);
       }
     }
   }

@@ -265,6 +265,22 @@ TEST_F(ExtractTest, KeyActionTablesWithHeaderWrappedNumbersAndEveryTimeFrameForm
   EXPECT_EQ(a21["responsible"], json::array({"SDG Unit"}));
 }
 
+TEST_F(ExtractTest, UnitsOwningKeyActionsArePartOfTheRespondingOrganisation) {
+  auto facts = Run({"The Water Agency (WA) commissioned the evaluation. WA management accepts it.\n"
+                    "Recommendation 1. WA should map every well.\n"
+                    "Management response: Accepted.\n"
+                    "1.1 Draft the survey.\tQ1 2026\tPlanning Unit\tCompleted\n"
+                    "1.2 Survey the north.\tQ2 2026\tField Office North; UNICEF\tInitiated\n"});
+  for (const char* unit : {"Planning Unit", "Field Office North"}) {
+    const json* e = Entity(facts, unit);
+    ASSERT_NE(e, nullptr) << unit << ": " << Names(facts);
+    EXPECT_EQ(e->value("part_of", ""), "Water Agency") << unit;
+  }
+  const json* unicef = Entity(facts, "United Nations Children's Fund");
+  ASSERT_NE(unicef, nullptr) << Names(facts);
+  EXPECT_NE(unicef->value("part_of", ""), "Water Agency") << "a known outside body is not made a unit";
+}
+
 TEST_F(ExtractTest, ChainsFromRecommendationsToConclusionsAndFindings) {
   auto facts = Run({"FINDINGS\n"
                     "F1. Wells dry up in the dry season.\n"
