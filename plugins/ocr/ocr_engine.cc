@@ -2,12 +2,15 @@
 
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
+#include <tesseract/resultiterator.h>
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
+
+#include "table_layout.h"
 
 namespace dossier_ocr {
 
@@ -180,16 +183,70 @@ Engine::~Engine() {
   if (api_) api_->End();
 }
 
+namespace {
+
+std::string TakeText(char* text) {
+  std::unique_ptr<char[]> owned(text);
+  return owned ? std::string(owned.get()) : std::string();
+}
+
+}  // namespace
+
 bool Engine::Recognise(const Pix* page, float dpi, Recognition* out, std::string* error) {
   api_->SetImage(const_cast<Pix*>(page));
   api_->SetSourceResolution(std::max(70, static_cast<int>(std::lround(dpi))));
-  std::unique_ptr<char[]> text(api_->GetUTF8Text());
-  if (!text) {
+  if (api_->Recognize(nullptr) != 0) {
     api_->Clear();
     *error = "Tesseract could not read the page";
     return false;
   }
-  out->text = text.get();
+  // Tables: Tesseract reads a row's cells as one line and a wrapped cell's
+  // lines apart; rebuilt from the word boxes, as for a PDF text layer.
+  std::vector<dossier_tables::Word> words;
+  {
+    std::unique_ptr<tesseract::ResultIterator> it(api_->GetIterator());
+    if (it && !it->Empty(tesseract::RIL_WORD)) {
+      do {
+        int x0, y0, x1, y1;
+        if (!it->BoundingBox(tesseract::RIL_WORD, &x0, &y0, &x1, &y1)) continue;
+        std::string word = TakeText(it->GetUTF8Text(tesseract::RIL_WORD));
+        if (!word.empty()) words.push_back({word, double(x0), double(y0), double(x1), double(y1)});
+      } while (it->Next(tesseract::RIL_WORD));
+    }
+  }
+  std::vector<dossier_tables::Table> tables = dossier_tables::FindTables(words, {.jitter = 0.08});
+  if (tables.empty()) {
+    out->text = TakeText(api_->GetUTF8Text());
+  } else {
+    // Tesseract's reading order for the rest; each table where its first line was.
+    std::vector<bool> emitted(tables.size(), false);
+    std::string text;
+    std::unique_ptr<tesseract::ResultIterator> it(api_->GetIterator());
+    if (it && !it->Empty(tesseract::RIL_TEXTLINE)) {
+      do {
+        int x0, y0, x1, y1;
+        if (!it->BoundingBox(tesseract::RIL_TEXTLINE, &x0, &y0, &x1, &y1)) continue;
+        const double center = (y0 + y1) / 2.0;
+        bool in_table = false;
+        for (size_t t = 0; t < tables.size(); ++t) {
+          if (center < tables[t].top || center > tables[t].bottom) continue;
+          in_table = true;
+          if (!emitted[t]) {
+            text += dossier_tables::TableText(tables[t]);
+            emitted[t] = true;
+          }
+        }
+        if (in_table) continue;
+        if (it->IsAtBeginningOf(tesseract::RIL_PARA) && !text.empty() && text.back() == '\n') text += '\n';
+        text += TakeText(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
+        if (!text.empty() && text.back() != '\n') text += '\n';
+      } while (it->Next(tesseract::RIL_TEXTLINE));
+    }
+    for (size_t t = 0; t < tables.size(); ++t) {
+      if (!emitted[t]) text += dossier_tables::TableText(tables[t]);
+    }
+    out->text = std::move(text);
+  }
   out->mean_confidence = static_cast<float>(std::max(0, api_->MeanTextConf()));
   api_->Clear();
   return true;

@@ -155,13 +155,13 @@ int32_t SendPageImage(poppler::page* page, uint32_t number, double scan_dpi, con
 // bands between tables come from Poppler's reading order, each table as
 // tab-separated rows (table_layout.h).
 std::string PageText(poppler::page* page) {
-  std::vector<dossier_pdf::Word> words;
+  std::vector<dossier_tables::Word> words;
   for (const poppler::text_box& box : page->text_list()) {
     if (box.rotation() != 0) continue;
     const poppler::rectf r = box.bbox();
     words.push_back({Utf8(box.text()), r.left(), r.top(), r.right(), r.bottom()});
   }
-  std::vector<dossier_pdf::Table> tables = dossier_pdf::FindTables(words);
+  std::vector<dossier_tables::Table> tables = dossier_tables::FindTables(words);
   if (tables.empty()) return Utf8(page->text(poppler::rectf(), poppler::page::non_raw_non_physical_layout));
   std::sort(tables.begin(), tables.end(), [](const auto& a, const auto& b) { return a.top < b.top; });
   const poppler::rectf box = page->page_rect(poppler::media_box);
@@ -174,9 +174,9 @@ std::string PageText(poppler::page* page) {
     while (!part.empty() && (part.back() == '\n' || part.back() == '\f' || part.back() == ' ')) part.pop_back();
     if (!part.empty()) text.append(part).push_back('\n');
   };
-  for (const dossier_pdf::Table& table : tables) {
+  for (const dossier_tables::Table& table : tables) {
     band(from, table.top - 0.5);
-    text += dossier_pdf::TableText(table);
+    text += dossier_tables::TableText(table);
     from = table.bottom + 0.5;
   }
   band(from, width);

@@ -7,7 +7,7 @@
 
 #include "table_layout.h"
 
-namespace dossier_pdf {
+namespace dossier_tables {
 namespace {
 
 constexpr double kHeight = 14.3;  // a word box of 11 pt text
@@ -96,4 +96,4 @@ TEST(TableLayoutTest, LeavesProseAndTwoColumnPagesAlone) {
 }
 
 }  // namespace
-}  // namespace dossier_pdf
+}  // namespace dossier_tables

@@ -7,7 +7,7 @@
 #include <optional>
 #include <set>
 
-namespace dossier_pdf {
+namespace dossier_tables {
 
 namespace {
 
@@ -21,7 +21,7 @@ struct Gutter {
   double x0, x1;
 };
 
-std::vector<Line> GroupLines(const std::vector<Word>& words) {
+std::vector<Line> GroupLines(const std::vector<Word>& words, double jitter) {
   std::vector<const Word*> sorted;
   for (const Word& w : words) {
     if (w.y1 > w.y0 && w.x1 > w.x0 && !w.text.empty()) sorted.push_back(&w);
@@ -33,7 +33,9 @@ std::vector<Line> GroupLines(const std::vector<Word>& words) {
     const double center = (w->y0 + w->y1) / 2, height = w->y1 - w->y0;
     if (!lines.empty()) {
       Line& last = lines.back();
-      if (std::fabs(last.center() - center) <= 0.35 * std::min(height, last.height)) {
+      // OCR boxes: a word without ascenders is shorter, so compare with the taller.
+      const double reference = jitter > 0 ? std::max(height, last.height) : std::min(height, last.height);
+      if (std::fabs(last.center() - center) <= (0.35 + jitter) * reference) {
         last.words.push_back(w);
         last.y0 = std::min(last.y0, w->y0);
         last.y1 = std::max(last.y1, w->y1);
@@ -141,8 +143,8 @@ bool StartsWithItemLabel(const std::string& text) {
 
 }  // namespace
 
-std::vector<Table> FindTables(const std::vector<Word>& words) {
-  std::vector<Line> lines = GroupLines(words);
+std::vector<Table> FindTables(const std::vector<Word>& words, const TableOptions& options) {
+  std::vector<Line> lines = GroupLines(words, options.jitter);
   std::vector<Table> tables;
   std::vector<bool> used(lines.size(), false);
   for (size_t seed = 0; seed < lines.size(); ++seed) {
@@ -150,17 +152,20 @@ std::vector<Table> FindTables(const std::vector<Word>& words) {
     std::vector<Gutter> gutters = LineGutters(lines[seed]);
     if (gutters.empty()) continue;
     const double h = lines[seed].height;
+    // Lines of a table sit close; OCR boxes hug the ink (no leading), so the
+    // gaps they leave are larger than a text layer's for the same page.
+    const double max_gap = (0.5 + 6 * options.jitter) * h;
     // Grow the region over the lines below, then above, while they keep to the gutters.
     size_t first = seed, last = seed;
     double top = lines[seed].y0, bottom = lines[seed].y1;
     for (size_t j = seed + 1; j < lines.size() && !used[j]; ++j) {
-      if (lines[j].y0 - bottom > 0.5 * h || !FitLine(lines[j], &gutters)) break;
+      if (lines[j].y0 - bottom > max_gap || !FitLine(lines[j], &gutters)) break;
       last = j;
       bottom = std::max(bottom, lines[j].y1);
       LearnGutters(lines[j], lines, first, last, &gutters);
     }
     for (size_t j = seed; j-- > 0 && !used[j];) {
-      if (top - lines[j].y1 > 0.5 * h || !FitLine(lines[j], &gutters)) break;
+      if (top - lines[j].y1 > max_gap || !FitLine(lines[j], &gutters)) break;
       first = j;
       top = std::min(top, lines[j].y0);
       LearnGutters(lines[j], lines, first, last, &gutters);
@@ -190,8 +195,9 @@ std::vector<Table> FindTables(const std::vector<Word>& words) {
         std::set<std::string> exact;
         for (size_t j = first; j <= last; ++j) {
           for (const Word* w : lines[j].words) {
-            aligned += w->x0 >= x0 - 0.5 && w->x0 <= x0 + 0.25 * h;
-            if (w->x0 >= x0 - 0.5 && w->x0 <= x0 + 0.5) exact.insert(w->text);
+            const double slack = 0.5 + options.jitter * h;
+            aligned += w->x0 >= x0 - slack && w->x0 <= x0 + 0.25 * h;
+            if (w->x0 >= x0 - slack && w->x0 <= x0 + slack) exact.insert(w->text);
           }
         }
         if ((gap >= 0.25 * h && aligned >= 2) || exact.size() >= 3 || gap >= 0.6 * h) column_starts.push_back(x0);
@@ -201,7 +207,7 @@ std::vector<Table> FindTables(const std::vector<Word>& words) {
     if (column_starts.size() < 3) continue;
     auto column_of = [&](const Word* w) {
       size_t c = 0;
-      while (c + 1 < column_starts.size() && w->x0 >= column_starts[c + 1] - 0.5) ++c;
+      while (c + 1 < column_starts.size() && w->x0 >= column_starts[c + 1] - 0.5 - options.jitter * h) ++c;
       return c;
     };
 
@@ -218,7 +224,7 @@ std::vector<Table> FindTables(const std::vector<Word>& words) {
       if (StartsWithItemLabel(text)) label_lines.push_back(j);
     }
     std::vector<double> boundaries;  // y where a new row begins
-    if (label_lines.size() >= 2 || (label_lines.size() == 1 && label_lines[0] != first)) {
+    if (!label_lines.empty()) {
       // Each row ends halfway between its first-column text and the next label,
       // so cells centred in their row (or top-aligned) land in it.
       for (size_t label : label_lines) {
@@ -285,4 +291,4 @@ std::string TableText(const Table& table) {
   return out;
 }
 
-}  // namespace dossier_pdf
+}  // namespace dossier_tables

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-namespace dossier_pdf {
+namespace dossier_tables {
 
 struct Word {
   std::string text;       // UTF-8
-  double x0, y0, x1, y1;  // points, y down from the top of the page
+  double x0, y0, x1, y1;  // y down from the top of the page; any unit (points, pixels)
 };
 
 struct Table {
@@ -28,10 +28,18 @@ struct Table {
 // begin at an item label in the first column ("1.1", "2.", "(a)", "R3"),
 // else where the vertical gap between lines grows beyond that between a
 // cell's own lines.
-std::vector<Table> FindTables(const std::vector<Word>& words);
+//
+// `jitter` is how far (in the words' unit, relative to a word's height)
+// word boxes of one line or one column edge may stray: small for a PDF text
+// layer, larger for OCR boxes, whose heights follow the letters (x-height
+// words are shorter) and whose left edges wander by a pixel or two.
+struct TableOptions {
+  double jitter = 0.0;  // 0: text-layer boxes; ~0.08 for OCR word boxes
+};
+std::vector<Table> FindTables(const std::vector<Word>& words, const TableOptions& options = {});
 
 // A table as text: one line per row, cells joined by tabs (tabs and line
 // breaks inside a cell become spaces).
 std::string TableText(const Table& table);
 
-}  // namespace dossier_pdf
+}  // namespace dossier_tables
