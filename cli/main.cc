@@ -418,9 +418,6 @@ void PrintNeighbors(const nlohmann::json& result) {
 }
 
 int RunExport(const GlobalOptions& global, const std::string& format, const std::string& out_path) {
-  if (format != "jsonl") {
-    return Fail(Status::InvalidArgument("--format: '" + format + "' is not supported yet (jsonl)"), false);
-  }
   Result<std::unique_ptr<QueryService>> service = QueryService::Open(global.data_dir);
   if (!service.ok()) return Fail(service.status(), false);
   std::ofstream file;
@@ -429,6 +426,11 @@ int RunExport(const GlobalOptions& global, const std::string& format, const std:
     if (!file) return Fail(Status::PermissionDenied(out_path + ": cannot write"), false);
   }
   std::ostream& out = out_path.empty() ? std::cout : file;
+  if (format == "graphml" || format == "jsonld") {
+    if (Status s = (*service)->ExportGraph(format, out); !s.ok()) return Fail(s, false);
+    if (!out_path.empty()) std::cerr << "wrote the graph as " << format << " to " << out_path << "\n";
+    return kExitOk;
+  }
   uint64_t written = 0;
   for (uint32_t offset = 0;; offset += 500) {
     Result<std::vector<DocumentSummary>> batch = (*service)->ListDocuments(500, offset);
@@ -503,8 +505,10 @@ int main(int argc, char** argv) {
 
   std::string export_format = "jsonl", export_out;
   auto* exporter = app.add_subcommand("export", "Export every document's extracted facts");
-  exporter->add_option("--format", export_format, "jsonl (one record per document, schemas/export-record.schema.json)")
-      ->capture_default_str();
+  exporter->add_option("--format", export_format,
+                       "jsonl (one record per document, schemas/export-record.schema.json), graphml or jsonld (the graph)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"jsonl", "graphml", "jsonld"}));
   exporter->add_option("-o,--output", export_out, "Write to this file instead of standard output");
 
   std::string entity_type, entity_doc, entity_name;

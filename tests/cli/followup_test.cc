@@ -236,5 +236,36 @@ TEST_F(FollowUpTest, ChainsLinkRecommendationsToTheirConclusionsAndFindings) {
   EXPECT_EQ(chain["edges"].size(), 2u) << "recommendation -> conclusion -> finding: " << chain.dump(1);
 }
 
+TEST_F(FollowUpTest, TheGraphExportsAsGraphMLAndJsonLd) {
+  auto r = RunDossier(data_, {"export", "--format", "graphml", "-o", tmp_ / "graph.graphml"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // A real XML parser reads it: nodes, edges, and the edge types of the follow-up.
+  auto parsed = testing::Run({DOSSIER_PYTHON, "-c",
+                              "import sys, xml.etree.ElementTree as ET\n"
+                              "ns = {'g': 'http://graphml.graphdrawing.org/xmlns'}\n"
+                              "t = ET.parse(sys.argv[1])\n"
+                              "types = sorted({d.text for d in t.findall('.//g:edge/g:data[@key=\"type\"]', ns)})\n"
+                              "print(len(t.findall('.//g:node', ns)), ' '.join(types))\n",
+                              tmp_ / "graph.graphml"});
+  ASSERT_EQ(parsed.exit_code, 0) << parsed.err;
+  EXPECT_NE(parsed.out.find("has_action"), std::string::npos) << parsed.out;
+  EXPECT_NE(parsed.out.find("recurs"), std::string::npos) << parsed.out;
+  EXPECT_NE(parsed.out.find("same_as"), std::string::npos) << parsed.out;
+
+  r = RunDossier(data_, {"export", "--format", "jsonld"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json doc = json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(doc.is_object());
+  EXPECT_TRUE(doc["@context"].contains("@vocab"));
+  int with_actions = 0;
+  for (const json& node : doc["@graph"]) {
+    EXPECT_EQ(node["@id"].get<std::string>().rfind("urn:dossier:", 0), 0u);
+    if (node["@type"] == "Recommendation" && node.contains("rel:has_action")) ++with_actions;
+  }
+  EXPECT_EQ(with_actions, 2) << "recommendation 1 in the evaluation and in the update";
+  r = RunDossier(data_, {"export", "--format", "xml"});
+  EXPECT_EQ(r.exit_code, 2);
+}
+
 }  // namespace
 }  // namespace dossier

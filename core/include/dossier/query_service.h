@@ -2,6 +2,7 @@
 // answered. The CLI and the HTTP server both call it and only format results.
 #pragma once
 
+#include <iosfwd>
 #include <memory>
 #include <set>
 #include <string>
@@ -55,6 +56,10 @@ class QueryService {
   // Recommendations matching `filter`, each with its document, page,
   // responsible bodies, due date and linked items.
   Result<nlohmann::json> Recommendations(const RecommendationFilter& filter) const;
+  // Writes the whole graph as GraphML or JSON-LD (every node with its record,
+  // every edge with its type, document and evidence).
+  Status ExportGraph(const std::string& format, std::ostream& out) const;
+
   // Key actions matching `filter`, each with its recommendation, document,
   // page, responsible units, time frame, latest status, status history
   // (each statement with its document and date) and whether it is overdue.
