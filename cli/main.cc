@@ -273,6 +273,10 @@ void PrintEntity(const nlohmann::json& e) {
     std::cout << "  mentioned:   " << m.value("title", m.value("document", "")) << " [" << m.value("document", "")
               << "] pages " << Joined(m["pages"]) << "\n";
   }
+  for (const auto& r : e["relations"]) {
+    std::cout << "  " << (r.value("direction", "") == "outgoing" ? r.value("type", "") + ":" : "by (" + r.value("type", "") + "):")
+              << " " << r.value("name", "") << " [" << r.value("document", "") << " p." << r.value("page", 0) << "]\n";
+  }
   for (const auto& r : e["responsible_for"]) {
     std::cout << "  must act on: " << (r.value("kind", "") == "action" ? "key action " : "recommendation ")
               << r.value("number", "") << " of " << r.value("document", "")

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "dates.h"
 
@@ -768,7 +769,10 @@ void FindNamedBodies(PageTokens& page, EntityTable& table) {
       if (!boundary) continue;
       int a = from, b = k;
       auto is_number = [&](int t) { return std::isdigit(static_cast<unsigned char>(tokens[t].text[0])) != 0; };
-      while (a < b && (!tokens[a].capitalised || tokens[a].key == "the")) ++a;
+      // A leading article is not part of the name ("The …", "El Programa …", "Le Fonds …"); "La" and
+      // "Los" stay, as in La Paz or Los Angeles.
+      auto article = [](const std::string& k) { return k == "the" || k == "el" || k == "le" || k == "les"; };
+      while (a < b && (!tokens[a].capitalised || article(tokens[a].key))) ++a;
       while (b > a && (IsConnector(tokens[b - 1].key) || !tokens[b - 1].capitalised || is_number(b - 1))) --b;
       // Leading numbers go ("1984 Cartagena Declaration", "4 1 Management"), unless a number
       // and a head noun are the whole name ("2030 Agenda").
@@ -1522,6 +1526,45 @@ std::vector<std::pair<std::string, std::string>> ItemReferences(const std::strin
   return out;
 }
 
+// ---------------------------------------------------------------- relations between bodies
+
+// A relation the words between two named bodies state, or "": "A funds B",
+// "B, funded by A", "A implements B", "B is implemented by A", "A leads B",
+// "B is led by A", "A is a member of B", and the Spanish and French forms.
+// `reversed` is set for passive forms (the second body is the subject).
+std::string RelationBetween(std::string_view between, bool* reversed) {
+  const std::string key = " " + NameKey(between) + " ";
+  struct Cue {
+    const char* words;
+    const char* relation;
+    bool passive;
+  };
+  static const Cue cues[] = {
+      {" funded by ", "funds", true},          {" financed by ", "funds", true},      {" funds ", "funds", false},
+      {" finances ", "funds", false},          {" is funding ", "funds", false},      {" financiado por ", "funds", true},
+      {" financiada por ", "funds", true},     {" financia ", "funds", false},        {" finance par ", "funds", true},
+      {" financee par ", "funds", true},       {" finance ", "funds", false},
+      {" implemented by ", "implements", true}, {" implements ", "implements", false},
+      {" is implementing ", "implements", false}, {" executed by ", "implements", true},
+      {" ejecutado por ", "implements", true}, {" ejecutada por ", "implements", true},
+      {" implementado por ", "implements", true}, {" implementada por ", "implements", true},
+      {" ejecuta ", "implements", false},      {" mis en oeuvre par ", "implements", true},
+      {" mise en oeuvre par ", "implements", true}, {" met en oeuvre ", "implements", false},
+      {" led by ", "leads", true},             {" leads ", "leads", false},           {" chaired by ", "leads", true},
+      {" chairs ", "leads", false},            {" coordinated by ", "leads", true},   {" liderado por ", "leads", true},
+      {" liderada por ", "leads", true},       {" lidera ", "leads", false},          {" dirige par ", "leads", true},
+      {" dirigee par ", "leads", true},        {" dirige ", "leads", false},
+      {" member of ", "member_of", false},     {" members of ", "member_of", false},  {" miembro de ", "member_of", false},
+      {" miembros de ", "member_of", false},   {" membre de ", "member_of", false},   {" membres de ", "member_of", false}};
+  for (const Cue& cue : cues) {
+    if (key.find(cue.words) != std::string::npos) {
+      *reversed = cue.passive;
+      return cue.relation;
+    }
+  }
+  return "";
+}
+
 // The modal verbs that make the words before them the party asked to act.
 size_t ModalPosition(const std::string& sentence) {
   static const char* modals[] = {" should ", " must ", " is requested to ", " are requested to ", " is invited to ",
@@ -1702,6 +1745,33 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
       if (known && !known->parent.empty()) fact["part_of"] = known->parent;
     }
     facts.push_back(std::move(fact));
+  }
+
+  // Relations stated between two bodies named close together in one sentence.
+  for (const PageTokens& page : pages) {
+    std::vector<std::tuple<size_t, size_t, std::string>> named;  // start, end, entity key
+    for (const auto& [key, entity] : table.all()) {
+      if (entity.type != "organisation" && entity.type != "programme") continue;
+      for (const Mention& m : entity.mentions) {
+        if (m.page == page.number) named.emplace_back(m.start, m.end, key);
+      }
+    }
+    std::sort(named.begin(), named.end());
+    for (size_t k = 0; k + 1 < named.size(); ++k) {
+      const auto& [a_start, a_end, a_key] = named[k];
+      const auto& [b_start, b_end, b_key] = named[k + 1];
+      if (a_key == b_key || b_start <= a_end || b_start - a_end > 60) continue;
+      std::string_view between = page.text.substr(a_end, b_start - a_end);
+      if (between.find_first_of(".;\t") != std::string_view::npos) continue;  // another sentence or table cell
+      bool reversed = false;
+      const std::string relation = RelationBetween(between, &reversed);
+      if (relation.empty()) continue;
+      const std::string& source = reversed ? b_key : a_key;
+      const std::string& target = reversed ? a_key : b_key;
+      facts.push_back({{"kind", "relation"}, {"type", relation}, {"source", table.Get(source).name},
+                       {"target", table.Get(target).name}, {"page", page.number}, {"start", a_start}, {"end", b_end},
+                       {"text", std::string(page.text.substr(a_start, b_end - a_start))}});
+    }
   }
 
   // Dates, in document order; numeric dates follow the document's own convention.

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "dates.h"
 #include "extract.h"
@@ -279,6 +280,26 @@ TEST_F(ExtractTest, UnitsOwningKeyActionsArePartOfTheRespondingOrganisation) {
   const json* unicef = Entity(facts, "United Nations Children's Fund");
   ASSERT_NE(unicef, nullptr) << Names(facts);
   EXPECT_NE(unicef->value("part_of", ""), "Water Agency") << "a known outside body is not made a unit";
+}
+
+TEST_F(ExtractTest, RelationsStatedBetweenBodies) {
+  auto facts = Run({"The Rural Water Programme (RWP) is funded by the Agency for Rural Development (ARD).\n"
+                    "The Water Agency (WA) implements the Sanitation Strategy.\n"
+                    "The Coordination Group is led by the Ministry of Health.\n"
+                    "WA is a member of the Regional Water Network.\n"
+                    "El Programa de Agua Rural fue ejecutado por la Oficina Regional de Aguas.\n"
+                    "ARD met the Ministry of Health. WA funds. The Sanitation Strategy\n"});
+  std::set<std::string> found;
+  for (const json& f : OfKind(facts, "relation")) {
+    found.insert(f["source"].get<std::string>() + " " + f["type"].get<std::string>() + " " + f["target"].get<std::string>());
+  }
+  EXPECT_EQ(found, (std::set<std::string>{
+                       "Agency for Rural Development funds Rural Water Programme",
+                       "Water Agency implements Sanitation Strategy",
+                       "Ministry of Health leads Coordination Group",
+                       "Water Agency member_of Regional Water Network",
+                       "Oficina Regional de Aguas implements Programa de Agua Rural"}))
+      << Names(facts);
 }
 
 TEST_F(ExtractTest, ChainsFromRecommendationsToConclusionsAndFindings) {

@@ -76,8 +76,12 @@ enum class EdgeType : uint8_t {
   kRecurs = 9,       // recommendation -> an earlier evaluation's recommendation it repeats (same body, similar text)
   kRespondsTo = 10,  // document -> document (a management response or memo -> the evaluation it names)
   kBasedOn = 11,     // item -> item of the same document it rests on (recommendation -> conclusion -> finding)
+  kFunds = 12,       // entity -> entity the text says it funds ("B, funded by A": A funds B)
+  kImplements = 13,  // entity -> programme or project it implements
+  kLeads = 14,       // entity -> entity it leads, chairs or coordinates
+  kMemberOf = 15,    // entity -> entity it is a member of
 };
-inline constexpr uint8_t kLastEdgeType = 11;
+inline constexpr uint8_t kLastEdgeType = 15;
 std::string_view EdgeTypeName(EdgeType type);
 std::optional<EdgeType> EdgeTypeFromName(std::string_view name);
 

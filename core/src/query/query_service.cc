@@ -238,6 +238,19 @@ Result<json> QueryService::Entity(std::string_view name_or_id) const {
       if (item) responsible_for.push_back(NodeToJson(*item));
     }
   }
+  // Relations the texts state (funds, implements, leads, member of), both ways.
+  json relations = json::array();
+  for (bool out_going : {true, false}) {
+    for (const GraphEdge& edge : out_going ? outgoing : incoming) {
+      if (edge.type != "funds" && edge.type != "implements" && edge.type != "leads" && edge.type != "member_of") continue;
+      const std::string other_id = out_going ? edge.target : edge.source;
+      DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> other, store_->GetGraphNode(other_id));
+      relations.push_back({{"type", edge.type}, {"direction", out_going ? "outgoing" : "incoming"}, {"id", other_id},
+                           {"name", other ? other->record.value("name", "") : ""}, {"document", edge.document},
+                           {"page", edge.evidence.value("page", 0)}, {"text", edge.evidence.value("text", "")}});
+    }
+  }
+  out["relations"] = relations;
   for (const GraphEdge& edge : outgoing) {
     if (edge.type != "part_of") continue;
     DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> parent, store_->GetGraphNode(edge.target));

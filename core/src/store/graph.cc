@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <nlohmann/json.hpp>
 
@@ -486,6 +487,13 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
       if (item_type == "recommendation") DOSSIER_RETURN_IF_ERROR(link_recurrences(fact, node));
       add_edge(doc_node, EdgeType::kContains, node, {{"page", fact.value("page", 0)}, {"start", fact.value("start", 0)},
                                                      {"end", fact.value("end", 0)}});
+    } else if (kind == "relation") {
+      // "A funds B", "B is implemented by A": an edge between the two bodies, with the sentence as evidence.
+      std::optional<EdgeType> type = keys::EdgeTypeFromName(fact.value("type", ""));
+      if (!type || *type < EdgeType::kFunds) continue;
+      add_edge(entity_node(fact.value("source", "")), *type, entity_node(fact.value("target", "")),
+               {{"page", fact.value("page", 0)}, {"start", fact.value("start", 0)}, {"end", fact.value("end", 0)},
+                {"text", fact.value("text", "")}});
     } else if (kind == "date") {
       const std::string value = fact.value("value", "");
       if (value.empty()) continue;

@@ -137,6 +137,10 @@ std::string_view EdgeTypeName(EdgeType type) {
     case EdgeType::kRecurs: return "recurs";
     case EdgeType::kRespondsTo: return "responds_to";
     case EdgeType::kBasedOn: return "based_on";
+    case EdgeType::kFunds: return "funds";
+    case EdgeType::kImplements: return "implements";
+    case EdgeType::kLeads: return "leads";
+    case EdgeType::kMemberOf: return "member_of";
   }
   return "unknown";
 }
