@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -303,6 +304,13 @@ std::string CsvField(const nlohmann::json& value) {
   if (value.is_array()) {
     text.clear();
     for (const auto& x : value) text += (text.empty() ? "" : "; ") + (x.is_string() ? x.get<std::string>() : x.dump());
+  }
+  // Text from documents that opens like a formula ("=HYPERLINK(…)", "+1", "@x")
+  // would run in a spreadsheet: a leading apostrophe keeps it text.
+  if (value.is_string() && !text.empty() &&
+      (text[0] == '=' || text[0] == '+' || text[0] == '@' ||
+       (text[0] == '-' && (text.size() == 1 || !std::isdigit(static_cast<unsigned char>(text[1])))))) {
+    text.insert(0, "'");
   }
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string quoted = "\"";

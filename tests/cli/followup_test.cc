@@ -158,7 +158,12 @@ TEST_F(FollowUpTest, CsvForSpreadsheets) {
   EXPECT_NE(r.out.find("unit,Fisheries Department,3,1,1,1,0,0,0,1,1.2,2025-12-31,"), std::string::npos) << r.out;
   r = RunDossier(data_, {"recommendations", "--format", "csv"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  // A field holding a comma is quoted.
+  // A field holding a comma is quoted; one that opens like a formula is kept as text.
+  WriteFile(tmp_ / "in4/formula.txt", "RECOMMENDATIONS\nRecommendation 9. =HYPERLINK(\"http://x\") the office should act now.\n");
+  ASSERT_EQ(RunDossier(data_, {"ingest", tmp_ / "in4"}).exit_code, 0);
+  auto formula = RunDossier(data_, {"recommendations", "--format", "csv", "--doc", tmp_ / "in4/formula.txt"});
+  EXPECT_NE(formula.out.find(",\"'=HYPERLINK(\"\"http://x\"\") the office should act now.\"\r\n"), std::string::npos)
+      << formula.out;
   EXPECT_NE(r.out.find(",not accepted,The data belong to the ministry.,0,"), std::string::npos) << r.out;
 }
 
