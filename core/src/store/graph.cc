@@ -186,6 +186,21 @@ Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
     }
     return true;
   }));
+  // Edges (either way) under a key prefix that other documents contributed:
+  // links they made to something of this document, which goes with it.
+  auto delete_links_of_others = [&](const std::string& prefix) -> Status {
+    for (bool outgoing : {true, false}) {
+      DOSSIER_RETURN_IF_ERROR(Scan(graph, outgoing ? graph.edges : graph.edges_in, prefix, [&](std::string_view key, std::string_view) {
+        keys::EdgeParts e;
+        if (!(outgoing ? keys::ParseEdgeKey(key, &e) : keys::ParseEdgeInKey(key, &e)) || e.doc == id) return true;
+        batch.Delete(graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc));
+        batch.Delete(graph.edges_in, keys::EdgeInKey(e.dst, e.type, e.src, e.doc));
+        batch.Delete(graph.doc_edges, keys::DocEdgeKey(e.doc, e.src, e.type, e.dst));
+        return true;
+      }));
+    }
+    return Status::Ok();
+  };
   // Items belong to one document: they go with it, with the links other
   // documents made to them (same_as) and their text alias.
   for (const std::string& item : items) {
@@ -197,16 +212,7 @@ Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
         batch.Delete(graph.aliases, keys::AliasKey(ItemTextKey(record.value("item_type", ""), record.value("text", "")), item));
       }
     }
-    for (bool outgoing : {true, false}) {
-      DOSSIER_RETURN_IF_ERROR(Scan(graph, outgoing ? graph.edges : graph.edges_in, item, [&](std::string_view key, std::string_view) {
-        keys::EdgeParts e;
-        if (!(outgoing ? keys::ParseEdgeKey(key, &e) : keys::ParseEdgeInKey(key, &e)) || e.doc == id) return true;
-        batch.Delete(graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc));
-        batch.Delete(graph.edges_in, keys::EdgeInKey(e.dst, e.type, e.src, e.doc));
-        batch.Delete(graph.doc_edges, keys::DocEdgeKey(e.doc, e.src, e.type, e.dst));
-        return true;
-      }));
-    }
+    DOSSIER_RETURN_IF_ERROR(delete_links_of_others(item));
   }
   // The document's title keys, and responds_to links another document made to it.
   const std::string doc_node = keys::DocumentNodeKey(id);
@@ -219,18 +225,9 @@ Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
       }
     }
   }
-  for (bool outgoing : {true, false}) {
-    std::string prefix = doc_node;
-    prefix.push_back(static_cast<char>(EdgeType::kRespondsTo));
-    DOSSIER_RETURN_IF_ERROR(Scan(graph, outgoing ? graph.edges : graph.edges_in, prefix, [&](std::string_view key, std::string_view) {
-      keys::EdgeParts e;
-      if (!(outgoing ? keys::ParseEdgeKey(key, &e) : keys::ParseEdgeInKey(key, &e)) || e.doc == id) return true;
-      batch.Delete(graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc));
-      batch.Delete(graph.edges_in, keys::EdgeInKey(e.dst, e.type, e.src, e.doc));
-      batch.Delete(graph.doc_edges, keys::DocEdgeKey(e.doc, e.src, e.type, e.dst));
-      return true;
-    }));
-  }
+  std::string responds_to = doc_node;
+  responds_to.push_back(static_cast<char>(EdgeType::kRespondsTo));
+  DOSSIER_RETURN_IF_ERROR(delete_links_of_others(responds_to));
   batch.Delete(graph.nodes, doc_node);
   DOSSIER_RETURN_IF_ERROR(FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &batch)));
   // Shared nodes are rebuilt from what is left (reads see the batch above).
