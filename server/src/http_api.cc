@@ -223,10 +223,12 @@ Result<json> ListEntities(const QueryService& q, const Params& p, const PathArgs
 }
 
 Result<json> GetEntity(const QueryService& q, const Params& p, const PathArgs& args) {
-  DOSSIER_RETURN_IF_ERROR(p.Check({}));
+  DOSSIER_RETURN_IF_ERROR(p.Check({"mentions_limit", "mentions_offset"}));
   if (!IsValidUtf8(args[0])) return Status::InvalidArgument("id: not valid UTF-8");
   if (args[0].size() > 500) return Status::InvalidArgument("id: longer than 500 bytes");
-  return q.Entity(args[0]);
+  DOSSIER_ASSIGN_OR_RETURN(uint32_t limit, p.Uint("mentions_limit", kDefaultEntityMentionsLimit, 1, kMaxEntityMentionsLimit));
+  DOSSIER_ASSIGN_OR_RETURN(uint32_t offset, p.Uint("mentions_offset", 0, 0, kMaxOffset));
+  return q.Entity(args[0], limit, offset);
 }
 
 Result<json> ListRecommendations(const QueryService& q, const Params& p, const PathArgs&) {

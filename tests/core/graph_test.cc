@@ -194,6 +194,36 @@ TEST_F(GraphTest, EntityRecordsAfterAddsReplacementsAndRemovalsMatchAFreshBuild)
   EXPECT_EQ(again["authority"], false);
 }
 
+TEST_F(GraphTest, AnEntitysMentionsComeAPageAtATime) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 7; ++i) {
+    Document d = DocWithFacts("m" + std::to_string(i), {Entity("Independent Evaluation Office", {"IEO"}),
+                                                        Recommendation("1", "Text " + std::to_string(i), {"IEO"}, "")});
+    ASSERT_TRUE(store_->PutDocument(d).ok());
+    ids.push_back(d.id.ToHex());
+  }
+  ASSERT_TRUE(store_->Flush().ok());
+  std::sort(ids.begin(), ids.end());
+  auto all = Service().Entity("IEO");
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ((*all)["mentions_total"], 7);
+  EXPECT_EQ((*all)["responsible_for_total"], 7);
+  EXPECT_EQ((*all)["responsible_for"].size(), 7u);
+  ASSERT_EQ((*all)["mentioned_in"].size(), 7u);
+  auto page = Service().Entity("IEO", 3, 5);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ((*page)["mentions_total"], 7);
+  EXPECT_EQ((*page)["mentions_offset"], 5);
+  EXPECT_EQ((*page)["mentions_limit"], 3);
+  ASSERT_EQ((*page)["mentioned_in"].size(), 2u);
+  EXPECT_EQ((*page)["mentioned_in"][0]["document"], ids[5]);  // document id order
+  EXPECT_EQ((*page)["mentioned_in"][1]["document"], ids[6]);
+  EXPECT_EQ((*page)["mentioned_in"][0], (*all)["mentioned_in"][5]);
+  EXPECT_TRUE((*Service().Entity("IEO", 3, 7))["mentioned_in"].empty());
+  EXPECT_EQ(Service().Entity("IEO", 0, 0).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Service().Entity("IEO", kMaxEntityMentionsLimit + 1, 0).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(GraphTest, ReapplyingADocumentReplacesItsContributionExactly) {
   Document doc = DocWithFacts("v", {Entity("Old Office"), Recommendation("1", "Old text here.", {"Old Office"}, "")});
   ASSERT_TRUE(store_->PutDocument(doc).ok());

@@ -149,6 +149,14 @@ TEST_F(ServerTest, EveryEndpointAnswersJsonMatchingItsSchema) {
   ASSERT_FALSE(iom_id.empty()) << entities;
   const std::string entity = Get(*client_, "/v1/entities/" + iom_id, 200);
   ExpectValid("entity.schema.json", "Entity", entity);
+  EXPECT_EQ(json::parse(entity)["mentions_total"], json::parse(entity)["mentioned_in"].size()) << entity;
+  // Mentions come a page at a time.
+  const std::string first = Get(*client_, "/v1/entities/" + iom_id + "?mentions_limit=1", 200);
+  ExpectValid("entity.schema.json", "Entity", first);
+  EXPECT_EQ(json::parse(first)["mentioned_in"].size(), 1u) << first;
+  EXPECT_EQ(json::parse(first)["mentions_total"], json::parse(entity)["mentions_total"]);
+  EXPECT_EQ(json::parse(first)["mentioned_in"][0], json::parse(entity)["mentioned_in"][0]);
+  EXPECT_TRUE(json::parse(Get(*client_, "/v1/entities/" + iom_id + "?mentions_offset=1000", 200))["mentioned_in"].empty());
   // By alias, percent-encoded.
   EXPECT_EQ(json::parse(Get(*client_, "/v1/entities/IOM", 200))["id"], iom_id);
   EXPECT_EQ(json::parse(Get(*client_, "/v1/entities/International%20Organization%20for%20Migration", 200))["id"], iom_id);
@@ -236,6 +244,9 @@ TEST_F(ServerTest, ErrorsAreJsonWithTheRightStatus) {
   ExpectError("/v1/documents/0123456789abcdef/pages/x", 404, "not_found", "0123456789abcdef");
   ExpectError("/v1/entities?type=person", 400, "invalid_argument", "type");
   ExpectError("/v1/entities/Nobody%20At%20All", 404, "not_found", "Nobody At All");
+  ExpectError("/v1/entities/IOM?mentions_limit=0", 400, "invalid_argument", "mentions_limit");
+  ExpectError("/v1/entities/IOM?mentions_limit=1001", 400, "invalid_argument", "mentions_limit");
+  ExpectError("/v1/entities/IOM?mentions_offset=x", 400, "invalid_argument", "mentions_offset");
   ExpectError("/v1/recommendations?due_before=June", 400, "invalid_argument", "due_before");
   ExpectError("/v1/recommendations?overdue_as_of=2020-1-1", 400, "invalid_argument", "overdue_as_of");
   ExpectError("/v1/graph/neighbors/O:0123456789abcdef?depth=0", 400, "invalid_argument", "depth");

@@ -468,4 +468,34 @@ Result<std::vector<GraphEdge>> ReadEdges(const GraphColumns& graph, const std::s
   return out;
 }
 
+Result<std::vector<GraphEdge>> ReadEdgesPage(const GraphColumns& graph, const std::string& node_key, bool outgoing,
+                                             int edge_type, uint32_t offset, uint32_t limit, uint64_t* total,
+                                             bool with_evidence) {
+  std::vector<GraphEdge> out;
+  std::string prefix = node_key;
+  if (edge_type > 0) prefix.push_back(static_cast<char>(edge_type));
+  uint64_t seen = 0;
+  std::vector<keys::EdgeParts> found;
+  DOSSIER_RETURN_IF_ERROR(Scan(graph, outgoing ? graph.edges : graph.edges_in, prefix, [&](std::string_view key, std::string_view) {
+    const uint64_t index = seen++;
+    if (index < offset || index - offset >= limit) return true;  // counted only
+    keys::EdgeParts parts;
+    if (outgoing ? keys::ParseEdgeKey(key, &parts) : keys::ParseEdgeInKey(key, &parts)) found.push_back(parts);
+    return true;
+  }));
+  if (total) *total = seen;
+  for (const keys::EdgeParts& e : found) {
+    json evidence = json::object();
+    if (with_evidence) {
+      std::string value;
+      graph.db->Get(rocksdb::ReadOptions(), graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc), &value);
+      evidence = json::parse(value, nullptr, false);
+      if (evidence.is_discarded()) evidence = json::object();
+    }
+    out.push_back({keys::NodeKeyToText(e.src), std::string(keys::EdgeTypeName(e.type)), keys::NodeKeyToText(e.dst),
+                   e.doc.ToHex(), std::move(evidence)});
+  }
+  return out;
+}
+
 }  // namespace dossier
