@@ -120,6 +120,11 @@ TEST_F(ServerTest, EveryEndpointAnswersJsonMatchingItsSchema) {
   EXPECT_NE(hits[0].value("snippet_html", "").find("<mark>"), std::string::npos) << search;
   EXPECT_GE(hits[0].value("page", 0), 1);
   EXPECT_FALSE(json::parse(search)["facets"]["year"].empty()) << search;
+  // facets=false: the same hits, no facet counts.
+  const std::string no_facets = Get(*client_, "/v1/search?q=decentralization&limit=5&facets=false", 200);
+  ExpectValid("search-response.schema.json", "SearchResponse", no_facets);
+  EXPECT_TRUE(json::parse(no_facets)["facets"].empty()) << no_facets;
+  EXPECT_EQ(json::parse(no_facets)["hits"], hits);
 
   const std::string documents = Get(*client_, "/v1/documents?limit=10", 200);
   ExpectValid("documents.schema.json", "DocumentList", documents);
@@ -247,6 +252,7 @@ TEST_F(ServerTest, ErrorsAreJsonWithTheRightStatus) {
   ExpectError("/v1/entities/IOM?mentions_limit=0", 400, "invalid_argument", "mentions_limit");
   ExpectError("/v1/entities/IOM?mentions_limit=1001", 400, "invalid_argument", "mentions_limit");
   ExpectError("/v1/entities/IOM?mentions_offset=x", 400, "invalid_argument", "mentions_offset");
+  ExpectError("/v1/search?q=water&facets=yes", 400, "invalid_argument", "facets");
   ExpectError("/v1/recommendations?due_before=June", 400, "invalid_argument", "due_before");
   ExpectError("/v1/recommendations?overdue_as_of=2020-1-1", 400, "invalid_argument", "overdue_as_of");
   ExpectError("/v1/graph/neighbors/O:0123456789abcdef?depth=0", 400, "invalid_argument", "depth");
