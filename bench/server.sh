@@ -8,8 +8,12 @@
 #      wildcards, year/org/lang filters);
 #   2. lookups: /v1/entities/{id}, /v1/recommendations?doc=ID,
 #      /v1/documents/{id}, /v1/graph/neighbors/{node}.
-# Prints p50, p99 and requests/s for each, and the targets
-# (p99 < 25 ms for search, < 10 ms for lookups).
+# Prints p50, p99 and requests/s for each, the targets (p99 < 25 ms for
+# search, < 10 ms for lookups), the load average, and dossierd's CPU time per
+# request (user + system, from /proc: independent of how busy the machine is).
+# wrk keeps CONNECTIONS requests in flight, so by Little's law the mean
+# latency is about CONNECTIONS / (requests/s): meeting a p99 target at
+# -c32 takes a throughput well above 32 / target.
 #
 # Usage: bench/server.sh [BUILD_DIR]        (default: build)
 # Environment: BENCH_DIR (default /tmp/dossier-bench; an archive already
@@ -97,14 +101,23 @@ request = function()
 end
 EOF
 
+cpu_seconds() {  # dossierd's user + system CPU time so far
+  python3 -c 'import os,sys; f=open("/proc/%s/stat" % sys.argv[1]).read().rsplit(")",1)[1].split(); print((int(f[11])+int(f[12]))/os.sysconf("SC_CLK_TCK"))' "$server_pid"
+}
+
 run() {  # NAME PATHS_FILE TARGET_MS
   local name="$1" file="$2" target="$3" out="$work/wrk-$1.txt"
   echo "== $name: wrk -t$wrk_threads -c$connections -d$duration --latency ($(wc -l <"$file") distinct requests)"
+  echo "   load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  local cpu_before; cpu_before="$(cpu_seconds)"
   PATHS_FILE="$file" wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency -s "$work/rotate.lua" "$base" >"$out"
+  local cpu_after; cpu_after="$(cpu_seconds)"
+  echo "   load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
   grep -E "^\s+(50|75|90|99)%|Requests/sec|Non-2xx|Socket errors|requests in" "$out" | sed 's/^/   /'
-  python3 - "$out" "$name" "$target" <<'EOF'
+  python3 - "$out" "$name" "$target" "$cpu_before" "$cpu_after" <<'EOF'
 import re, sys
 text, name, target = open(sys.argv[1]).read(), sys.argv[2], float(sys.argv[3])
+cpu = float(sys.argv[5]) - float(sys.argv[4])
 def ms(p):
     m = re.search(r"^\s+%s%%\s+([\d.]+)(us|ms|s)\s*$" % p, text, re.M)
     v, u = float(m.group(1)), m.group(2)
@@ -112,7 +125,9 @@ def ms(p):
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 p50, p99 = ms(50), ms(99)
 bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(f"RESULT {name}: p50 {p50:.2f} ms, p99 {p99:.2f} ms, {rps:.0f} requests/s, non-2xx {bad.group(1) if bad else 0}"
+requests = int(re.search(r"(\d+) requests in", text).group(1))
+print(f"RESULT {name}: p50 {p50:.2f} ms, p99 {p99:.2f} ms, {rps:.0f} requests/s, non-2xx {bad.group(1) if bad else 0},"
+      f" dossierd CPU {1000 * cpu / max(requests, 1):.2f} ms/request"
       f" -> p99 target {target:g} ms {'met' if p99 < target else 'NOT met'}")
 EOF
 }

@@ -274,6 +274,11 @@ void PrintEntity(const nlohmann::json& e) {
     std::cout << "  mentioned:   " << m.value("title", m.value("document", "")) << " [" << m.value("document", "")
               << "] pages " << Joined(m["pages"]) << "\n";
   }
+  const uint64_t total = e.value("mentions_total", uint64_t{0}), from = e.value("mentions_offset", uint64_t{0});
+  if (from + e["mentioned_in"].size() < total || from > 0) {
+    std::cout << "  (mentioned in " << total << " documents; shown: " << from + 1 << "-" << from + e["mentioned_in"].size()
+              << "; see --mentions-offset, --mentions-limit)\n";
+  }
   for (const auto& r : e["relations"]) {
     std::cout << "  " << (r.value("direction", "") == "outgoing" ? r.value("type", "") + ":" : "by (" + r.value("type", "") + "):")
               << " " << r.value("name", "") << " [" << r.value("document", "") << " p." << r.value("page", 0) << "]\n";
@@ -282,6 +287,10 @@ void PrintEntity(const nlohmann::json& e) {
     std::cout << "  must act on: " << (r.value("kind", "") == "action" ? "key action " : "recommendation ")
               << r.value("number", "") << " of " << r.value("document", "")
               << (r["due"].is_string() ? ", due " + r["due"].get<std::string>() : "") << "\n";
+  }
+  if (e.value("responsible_for_total", uint64_t{0}) > e["responsible_for"].size()) {
+    std::cout << "  (must act on " << e.value("responsible_for_total", uint64_t{0})
+              << " recommendations in all: dossier recommendations --responsible NAME)\n";
   }
 }
 
@@ -533,6 +542,11 @@ int main(int argc, char** argv) {
   entities->add_flag("--json", json, "Print JSON (schemas/entities.schema.json)");
   auto* entity = app.add_subcommand("entity", "Everything known about one entity");
   entity->add_option("name", entity_name, "Name, alias or node id (O:…)")->required();
+  uint32_t mentions_limit = kDefaultEntityMentionsLimit, mentions_offset = 0;
+  entity->add_option("--mentions-limit", mentions_limit, "Show at most this many mentioning documents")
+      ->check(CLI::Range(1u, kMaxEntityMentionsLimit))
+      ->capture_default_str();
+  entity->add_option("--mentions-offset", mentions_offset, "Skip this many mentioning documents")->capture_default_str();
   entity->add_flag("--json", json, "Print JSON (schemas/entity.schema.json)");
 
   RecommendationFilter rec_filter;
@@ -616,7 +630,7 @@ int main(int argc, char** argv) {
     }, PrintEntities);
   }
   if (*entity) {
-    return RunGraphQuery(global, json, [&](const QueryService& q) { return q.Entity(entity_name); }, PrintEntity);
+    return RunGraphQuery(global, json, [&](const QueryService& q) { return q.Entity(entity_name, mentions_limit, mentions_offset); }, PrintEntity);
   }
   if (*recommendations) {
     rec_filter.responsible = optional(responsible);

@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
   app.add_option("--token-file", token_file, "Require 'Authorization: Bearer TOKEN' (TOKEN read from FILE) except on /health");
   app.add_option("--cors-origin", cors_origin, "Allow browser requests from this origin (e.g. https://app.example.org, or *)");
   app.add_flag("-q,--quiet", quiet, "No access log on stderr");
-  app.add_option("--threads", threads, "Worker threads (default: max(8, 4 x cores); each open connection holds one)");
+  app.add_option("--threads", threads, "Worker threads (default: max(64, 16 x cores); each open keep-alive connection holds one)");
   app.add_option("--refresh-ms", refresh_ms, "How often to look for what an ingest added (milliseconds)")
       ->check(CLI::Range(100u, 60000u))
       ->capture_default_str();

@@ -141,7 +141,8 @@ Result<DocumentId> ParseDocumentId(const std::string& text) {
 using PathArgs = std::vector<std::string>;
 
 Result<json> Search(const QueryService& q, const Params& p, const PathArgs&) {
-  DOSSIER_RETURN_IF_ERROR(p.Check({"q", "limit", "offset", "type", "lang", "org", "year_from", "year_to", "source"}));
+  DOSSIER_RETURN_IF_ERROR(
+      p.Check({"q", "limit", "offset", "type", "lang", "org", "year_from", "year_to", "source", "facets"}));
   SearchRequest request;
   std::optional<std::string> query = p.Get("q");
   if (!query) return Status::InvalidArgument("q: missing (the query, e.g. q=decentralization)");
@@ -169,6 +170,12 @@ Result<json> Search(const QueryService& q, const Params& p, const PathArgs&) {
     if (!request.text_source) {
       return Status::InvalidArgument("source: expected text_layer, ocr or plain_text, got " + Quote(*source, 40));
     }
+  }
+  if (std::optional<std::string> facets = p.Get("facets")) {
+    if (*facets != "true" && *facets != "false") {
+      return Status::InvalidArgument("facets: expected true or false, got " + Quote(*facets, 40));
+    }
+    request.facets = *facets == "true";
   }
   DOSSIER_ASSIGN_OR_RETURN(SearchResponse response, q.Search(request));
   return ToJson(response);
@@ -223,10 +230,12 @@ Result<json> ListEntities(const QueryService& q, const Params& p, const PathArgs
 }
 
 Result<json> GetEntity(const QueryService& q, const Params& p, const PathArgs& args) {
-  DOSSIER_RETURN_IF_ERROR(p.Check({}));
+  DOSSIER_RETURN_IF_ERROR(p.Check({"mentions_limit", "mentions_offset"}));
   if (!IsValidUtf8(args[0])) return Status::InvalidArgument("id: not valid UTF-8");
   if (args[0].size() > 500) return Status::InvalidArgument("id: longer than 500 bytes");
-  return q.Entity(args[0]);
+  DOSSIER_ASSIGN_OR_RETURN(uint32_t limit, p.Uint("mentions_limit", kDefaultEntityMentionsLimit, 1, kMaxEntityMentionsLimit));
+  DOSSIER_ASSIGN_OR_RETURN(uint32_t offset, p.Uint("mentions_offset", 0, 0, kMaxOffset));
+  return q.Entity(args[0], limit, offset);
 }
 
 Result<json> ListRecommendations(const QueryService& q, const Params& p, const PathArgs&) {

@@ -67,6 +67,10 @@ void Apply(const HttpResponse& from, httplib::Response& to) {
 
 }  // namespace
 
+size_t DefaultThreads() {
+  return std::max<size_t>(64, 16 * std::max(1u, std::thread::hardware_concurrency()));
+}
+
 Result<std::string> ServedOpenApi() {
   const std::map<std::string, std::string>& files = EmbeddedSchemas();
   auto openapi = files.find("openapi.json");
@@ -161,7 +165,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   Impl& s = *impl_;
   s.options = std::move(options);
   if (s.options.threads == 0) {
-    s.options.threads = std::max<size_t>(8, 4 * std::max(1u, std::thread::hardware_concurrency()));
+    s.options.threads = DefaultThreads();
   }
   Result<std::string> openapi = ServedOpenApi();
   ApiOptions api_options;

@@ -21,7 +21,7 @@ struct ServerOptions {
   std::optional<std::string> token;         // bearer token; none: no authentication
   std::optional<std::string> cors_origin;   // none: no CORS headers
   bool access_log = true;                   // one line per request on stderr
-  size_t threads = 0;                       // 0: max(8, 4 x cores)
+  size_t threads = 0;                       // 0: DefaultThreads()
   std::chrono::milliseconds refresh_interval{1000};
   int read_timeout_seconds = 5;             // slow clients: a request must arrive within this
   int write_timeout_seconds = 5;
@@ -50,6 +50,12 @@ class Server {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Worker threads when not given: max(64, 16 x cores). cpp-httplib holds one
+// per open keep-alive connection (idle ones cost only memory), so this bounds
+// how many clients are served at once; CPU-heavy work is bounded separately
+// (searches by the text index's reader pool, one handle per core).
+size_t DefaultThreads();
 
 // The bundled OpenAPI document dossierd serves (schemas embedded at build time).
 Result<std::string> ServedOpenApi();

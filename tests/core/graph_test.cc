@@ -128,6 +128,102 @@ TEST_F(GraphTest, SharedEntitiesLiveUntilTheirLastMentionGoes) {
   EXPECT_EQ(Edges("D:" + a.id.ToHex()), 0u);
 }
 
+// Entity records are kept up to date incrementally (a tally of the mentions'
+// evidence, changed by one document at a time): after any sequence of adds,
+// replacements and removals they must equal the records a fresh store builds
+// from the documents that remain.
+TEST_F(GraphTest, EntityRecordsAfterAddsReplacementsAndRemovalsMatchAFreshBuild) {
+  auto doc = [](int i, const std::string& name, const std::vector<std::string>& aliases) {
+    json e = Entity(name, aliases);
+    if (i % 3 == 0) e["authority"] = true;
+    return DocWithFacts("d" + std::to_string(i), {e, Entity("Ministry of Health", {"MoH" + std::to_string(i % 2)})});
+  };
+  std::vector<Document> docs;
+  for (int i = 0; i < 12; ++i) {
+    // Spellings sharing a NameKey (one node): the most used one names it.
+    const char* names[] = {"World Food Programme", "The World Food Programme", "WORLD FOOD PROGRAMME", "World Food Programme"};
+    const std::string name = names[i % 4];
+    docs.push_back(doc(i, name, i % 2 ? std::vector<std::string>{"WFP", "PMA"} : std::vector<std::string>{"PAM"}));
+  }
+  for (const Document& d : docs) ASSERT_TRUE(store_->PutDocument(d).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  // Replace two (one with another spelling and no aliases), remove four.
+  docs[2] = doc(2, "World Food Programme", {});
+  docs[5] = doc(5, "World Food Programme", {"Programa Mundial de Alimentos"});
+  ASSERT_TRUE(store_->PutDocument(docs[2]).ok());
+  ASSERT_TRUE(store_->PutDocument(docs[5]).ok());
+  ASSERT_TRUE(store_->PutDocument(docs[5]).ok());  // the same again changes nothing
+  for (int i : {0, 3, 7, 11}) ASSERT_TRUE(store_->RemoveDocument(docs[i].id).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+
+  TempDir fresh_dir;
+  auto fresh = std::move(Store::Open(fresh_dir / "data", StoreMode::kReadWrite)).value();
+  for (int i = 11; i >= 0; --i) {  // another order
+    if (i != 0 && i != 3 && i != 7 && i != 11) ASSERT_TRUE(fresh->PutDocument(docs[i]).ok());
+  }
+  ASSERT_TRUE(fresh->Flush().ok());
+  for (const std::string name : {"World Food Programme", "Ministry of Health"}) {
+    auto ids = store_->FindGraphNodes(name);
+    auto fresh_ids = fresh->FindGraphNodes(name);
+    ASSERT_TRUE(ids.ok() && fresh_ids.ok());
+    ASSERT_EQ(*ids, *fresh_ids) << name;
+    ASSERT_EQ(ids->size(), 1u) << name;
+    auto node = store_->GetGraphNode(ids->front());
+    auto fresh_node = fresh->GetGraphNode(ids->front());
+    ASSERT_TRUE(node.ok() && node->has_value() && fresh_node.ok() && fresh_node->has_value());
+    EXPECT_EQ((*node)->record, (*fresh_node)->record) << name;
+  }
+  auto wfp = (*store_->GetGraphNode(EntityId("WFP")))->record;
+  EXPECT_EQ(wfp["documents"], 8);
+  EXPECT_EQ(wfp["name"], "World Food Programme");
+  EXPECT_EQ(wfp["authority"], true);  // documents 6 and 9 still say so
+  EXPECT_EQ(EntityId("Programa Mundial de Alimentos"), EntityId("WFP"));
+  EXPECT_EQ(EntityId("MoH1"), EntityId("Ministry of Health"));
+  // Every name and alias key leads to the node, and nothing else does.
+  for (const auto& alias : wfp["aliases"]) EXPECT_EQ(EntityId(alias.get<std::string>()), EntityId("WFP")) << alias;
+  // The last mentions go: the node, its aliases and its tally go too; a new mention starts afresh.
+  for (int i : {1, 2, 4, 5, 6, 8, 9, 10}) ASSERT_TRUE(store_->RemoveDocument(docs[i].id).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  EXPECT_EQ(EntityId("WFP"), "");
+  EXPECT_EQ(EntityId("PAM"), "");
+  ASSERT_TRUE(store_->PutDocument(doc(20, "World Food Programme", {})).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  auto again = (*store_->GetGraphNode(EntityId("World Food Programme")))->record;
+  EXPECT_EQ(again["documents"], 1);
+  EXPECT_EQ(again["aliases"], json::array());
+  EXPECT_EQ(again["authority"], false);
+}
+
+TEST_F(GraphTest, AnEntitysMentionsComeAPageAtATime) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 7; ++i) {
+    Document d = DocWithFacts("m" + std::to_string(i), {Entity("Independent Evaluation Office", {"IEO"}),
+                                                        Recommendation("1", "Text " + std::to_string(i), {"IEO"}, "")});
+    ASSERT_TRUE(store_->PutDocument(d).ok());
+    ids.push_back(d.id.ToHex());
+  }
+  ASSERT_TRUE(store_->Flush().ok());
+  std::sort(ids.begin(), ids.end());
+  auto all = Service().Entity("IEO");
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ((*all)["mentions_total"], 7);
+  EXPECT_EQ((*all)["responsible_for_total"], 7);
+  EXPECT_EQ((*all)["responsible_for"].size(), 7u);
+  ASSERT_EQ((*all)["mentioned_in"].size(), 7u);
+  auto page = Service().Entity("IEO", 3, 5);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ((*page)["mentions_total"], 7);
+  EXPECT_EQ((*page)["mentions_offset"], 5);
+  EXPECT_EQ((*page)["mentions_limit"], 3);
+  ASSERT_EQ((*page)["mentioned_in"].size(), 2u);
+  EXPECT_EQ((*page)["mentioned_in"][0]["document"], ids[5]);  // document id order
+  EXPECT_EQ((*page)["mentioned_in"][1]["document"], ids[6]);
+  EXPECT_EQ((*page)["mentioned_in"][0], (*all)["mentioned_in"][5]);
+  EXPECT_TRUE((*Service().Entity("IEO", 3, 7))["mentioned_in"].empty());
+  EXPECT_EQ(Service().Entity("IEO", 0, 0).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Service().Entity("IEO", kMaxEntityMentionsLimit + 1, 0).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(GraphTest, ReapplyingADocumentReplacesItsContributionExactly) {
   Document doc = DocWithFacts("v", {Entity("Old Office"), Recommendation("1", "Old text here.", {"Old Office"}, "")});
   ASSERT_TRUE(store_->PutDocument(doc).ok());

@@ -120,6 +120,11 @@ TEST_F(ServerTest, EveryEndpointAnswersJsonMatchingItsSchema) {
   EXPECT_NE(hits[0].value("snippet_html", "").find("<mark>"), std::string::npos) << search;
   EXPECT_GE(hits[0].value("page", 0), 1);
   EXPECT_FALSE(json::parse(search)["facets"]["year"].empty()) << search;
+  // facets=false: the same hits, no facet counts.
+  const std::string no_facets = Get(*client_, "/v1/search?q=decentralization&limit=5&facets=false", 200);
+  ExpectValid("search-response.schema.json", "SearchResponse", no_facets);
+  EXPECT_TRUE(json::parse(no_facets)["facets"].empty()) << no_facets;
+  EXPECT_EQ(json::parse(no_facets)["hits"], hits);
 
   const std::string documents = Get(*client_, "/v1/documents?limit=10", 200);
   ExpectValid("documents.schema.json", "DocumentList", documents);
@@ -149,6 +154,14 @@ TEST_F(ServerTest, EveryEndpointAnswersJsonMatchingItsSchema) {
   ASSERT_FALSE(iom_id.empty()) << entities;
   const std::string entity = Get(*client_, "/v1/entities/" + iom_id, 200);
   ExpectValid("entity.schema.json", "Entity", entity);
+  EXPECT_EQ(json::parse(entity)["mentions_total"], json::parse(entity)["mentioned_in"].size()) << entity;
+  // Mentions come a page at a time.
+  const std::string first = Get(*client_, "/v1/entities/" + iom_id + "?mentions_limit=1", 200);
+  ExpectValid("entity.schema.json", "Entity", first);
+  EXPECT_EQ(json::parse(first)["mentioned_in"].size(), 1u) << first;
+  EXPECT_EQ(json::parse(first)["mentions_total"], json::parse(entity)["mentions_total"]);
+  EXPECT_EQ(json::parse(first)["mentioned_in"][0], json::parse(entity)["mentioned_in"][0]);
+  EXPECT_TRUE(json::parse(Get(*client_, "/v1/entities/" + iom_id + "?mentions_offset=1000", 200))["mentioned_in"].empty());
   // By alias, percent-encoded.
   EXPECT_EQ(json::parse(Get(*client_, "/v1/entities/IOM", 200))["id"], iom_id);
   EXPECT_EQ(json::parse(Get(*client_, "/v1/entities/International%20Organization%20for%20Migration", 200))["id"], iom_id);
@@ -242,6 +255,10 @@ TEST_F(ServerTest, ErrorsAreJsonWithTheRightStatus) {
   ExpectError("/v1/documents/0123456789abcdef/pages/x", 404, "not_found", "0123456789abcdef");
   ExpectError("/v1/entities?type=person", 400, "invalid_argument", "type");
   ExpectError("/v1/entities/Nobody%20At%20All", 404, "not_found", "Nobody At All");
+  ExpectError("/v1/entities/IOM?mentions_limit=0", 400, "invalid_argument", "mentions_limit");
+  ExpectError("/v1/entities/IOM?mentions_limit=1001", 400, "invalid_argument", "mentions_limit");
+  ExpectError("/v1/entities/IOM?mentions_offset=x", 400, "invalid_argument", "mentions_offset");
+  ExpectError("/v1/search?q=water&facets=yes", 400, "invalid_argument", "facets");
   ExpectError("/v1/recommendations?due_before=June", 400, "invalid_argument", "due_before");
   ExpectError("/v1/actions?status=finished", 400, "invalid_argument", "status");
   ExpectError("/v1/followup?as_of=tomorrow", 400, "invalid_argument", "as_of");

@@ -19,6 +19,13 @@
 
 namespace dossier {
 
+// Paging of an entity's mentions (QueryService::Entity).
+inline constexpr uint32_t kDefaultEntityMentionsLimit = 50;
+inline constexpr uint32_t kMaxEntityMentionsLimit = 1000;
+inline constexpr uint32_t kEntityResponsibleForCap = 50;
+// At most this many relations of each type and direction are listed.
+inline constexpr uint32_t kEntityRelationsCap = 100;
+
 // Thread-safe: every method may be called from several threads at once.
 class QueryService {
  public:
@@ -50,9 +57,13 @@ class QueryService {
   Result<nlohmann::json> Entities(const std::optional<std::string>& type, const std::optional<std::string>& document,
                                   uint32_t limit, uint32_t offset) const;
   // One entity by node id, name or alias: its record, the documents and pages
-  // that mention it, its parent and units, and recommendations it must act on.
-  // NotFound when nothing has that name.
-  Result<nlohmann::json> Entity(std::string_view name_or_id) const;
+  // that mention it (`mentions_limit` of them from `mentions_offset`, in
+  // document id order, with `mentions_total`), its parent and units, and the
+  // first kEntityResponsibleForCap recommendations it must act on (with
+  // `responsible_for_total`). NotFound when nothing has that name;
+  // InvalidArgument for a limit outside 1..kMaxEntityMentionsLimit.
+  Result<nlohmann::json> Entity(std::string_view name_or_id, uint32_t mentions_limit = kDefaultEntityMentionsLimit,
+                                uint32_t mentions_offset = 0) const;
   // Recommendations matching `filter`, each with its document, page,
   // responsible bodies, due date and linked items.
   Result<nlohmann::json> Recommendations(const RecommendationFilter& filter) const;

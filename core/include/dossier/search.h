@@ -26,6 +26,10 @@ struct SearchRequest {
   std::optional<std::string> entity;     // filter: documents mentioning this organisation or programme (name or alias)
   std::optional<int> year_from, year_to; // filter: the document's own year, inclusive
   std::optional<std::string> mime_type;  // filter: documents of this MIME type (as type: in queries)
+  // Count facets (year, entity) over the first ~1000 matches. Off, a search
+  // looks only at the requested page of hits (cheaper; `total` is then an
+  // estimate more often) and returns no facets.
+  bool facets = true;
 };
 
 // One document in the results, with its best-matching page.

@@ -116,6 +116,12 @@ class Store {
   Result<std::vector<std::string>> FindGraphNodes(std::string_view name) const;
   // Edges leaving (outgoing) or reaching a node; `edge_type` "" for all.
   Result<std::vector<GraphEdge>> GraphEdges(std::string_view node_id, bool outgoing, std::string_view edge_type) const;
+  // One page of them (in key order): `offset` skipped, at most `limit`, the
+  // evidence read for those only (left empty when !with_evidence); *total
+  // counts them all. Cheap for nodes with thousands of edges.
+  Result<std::vector<GraphEdge>> GraphEdgesPage(std::string_view node_id, bool outgoing, std::string_view edge_type,
+                                                uint32_t offset, uint32_t limit, uint64_t* total,
+                                                bool with_evidence = true) const;
   // Full-text search; hits carry id, page and snippet (not the title etc.).
   Result<SearchResponse> Search(const SearchRequest& request) const;
 

@@ -198,7 +198,10 @@ Result<json> QueryService::Entities(const std::optional<std::string>& type, cons
   return json{{"entities", out}};
 }
 
-Result<json> QueryService::Entity(std::string_view name_or_id) const {
+Result<json> QueryService::Entity(std::string_view name_or_id, uint32_t mentions_limit, uint32_t mentions_offset) const {
+  if (mentions_limit < 1 || mentions_limit > kMaxEntityMentionsLimit) {
+    return Status::InvalidArgument("mentions_limit: must be between 1 and " + std::to_string(kMaxEntityMentionsLimit));
+  }
   std::vector<std::string> ids;
   if (name_or_id.size() == 18 && name_or_id[1] == ':') ids.emplace_back(name_or_id);
   else {
@@ -216,59 +219,70 @@ Result<json> QueryService::Entity(std::string_view name_or_id) const {
   });
   const GraphNode& node = found.front();
   json out = NodeToJson(node);
-  json mentions = json::array();
-  DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> incoming, store_->GraphEdges(node.id, false, ""));
-  DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> outgoing, store_->GraphEdges(node.id, true, ""));
-  json units = json::array(), parents = json::array(), responsible_for = json::array();
-  for (const GraphEdge& edge : incoming) {
-    if (edge.type == "mentions") {
-      Result<std::optional<DocumentSummary>> doc = store_->GetDocument(DocumentId::FromHex(edge.document).value());
-      json mention = {{"document", edge.document}, {"pages", edge.evidence.value("pages", json::array())},
-                      {"count", edge.evidence.value("mentions", 0)}, {"as", edge.evidence.value("name", "")}};
-      if (doc.ok() && *doc) {
-        mention["title"] = (*doc)->title;
-        mention["source"] = (*doc)->sources.empty() ? "" : (*doc)->sources.front().path;
-      }
-      mentions.push_back(std::move(mention));
-    } else if (edge.type == "part_of") {
-      DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> unit, store_->GetGraphNode(edge.source));
-      if (unit) units.push_back({{"id", unit->id}, {"name", unit->record.value("name", "")}});
-    } else if (edge.type == "responsible") {
-      DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> item, store_->GetGraphNode(edge.source));
-      if (item) responsible_for.push_back(NodeToJson(*item));
+  // A body may be mentioned by (and responsible in) thousands of documents:
+  // only one page of mentions and the first recommendations are read, the
+  // totals come from the edge keys alone.
+  uint64_t mentions_total = 0, responsible_total = 0, ignored = 0;
+  DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> mention_edges,
+                           store_->GraphEdgesPage(node.id, false, "mentions", mentions_offset, mentions_limit, &mentions_total));
+  DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> responsible_edges,
+                           store_->GraphEdgesPage(node.id, false, "responsible", 0, kEntityResponsibleForCap, &responsible_total));
+  // Units and parents: many documents may state the same link; the keys suffice.
+  DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> unit_edges,
+                           store_->GraphEdgesPage(node.id, false, "part_of", 0, UINT32_MAX, &ignored, false));
+  DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> parent_edges,
+                           store_->GraphEdgesPage(node.id, true, "part_of", 0, UINT32_MAX, &ignored, false));
+  json mentions = json::array(), units = json::array(), parents = json::array(), responsible_for = json::array();
+  for (const GraphEdge& edge : mention_edges) {
+    Result<std::optional<DocumentSummary>> doc = store_->GetDocument(DocumentId::FromHex(edge.document).value());
+    json mention = {{"document", edge.document}, {"pages", edge.evidence.value("pages", json::array())},
+                    {"count", edge.evidence.value("mentions", 0)}, {"as", edge.evidence.value("name", "")}};
+    if (doc.ok() && *doc) {
+      mention["title"] = (*doc)->title;
+      mention["source"] = (*doc)->sources.empty() ? "" : (*doc)->sources.front().path;
     }
+    mentions.push_back(std::move(mention));
   }
   // Relations the texts state (funds, implements, leads, member of), both ways.
   json relations = json::array();
   for (bool out_going : {true, false}) {
-    for (const GraphEdge& edge : out_going ? outgoing : incoming) {
-      if (edge.type != "funds" && edge.type != "implements" && edge.type != "leads" && edge.type != "member_of") continue;
-      const std::string other_id = out_going ? edge.target : edge.source;
-      DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> other, store_->GetGraphNode(other_id));
-      relations.push_back({{"type", edge.type}, {"direction", out_going ? "outgoing" : "incoming"}, {"id", other_id},
-                           {"name", other ? other->record.value("name", "") : ""}, {"document", edge.document},
-                           {"page", edge.evidence.value("page", 0)}, {"text", edge.evidence.value("text", "")}});
+    for (const char* type : {"funds", "implements", "leads", "member_of"}) {
+      DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> edges,
+                               store_->GraphEdgesPage(node.id, out_going, type, 0, kEntityRelationsCap, &ignored));
+      for (const GraphEdge& edge : edges) {
+        const std::string other_id = out_going ? edge.target : edge.source;
+        DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> other, store_->GetGraphNode(other_id));
+        relations.push_back({{"type", edge.type}, {"direction", out_going ? "outgoing" : "incoming"}, {"id", other_id},
+                             {"name", other ? other->record.value("name", "") : ""}, {"document", edge.document},
+                             {"page", edge.evidence.value("page", 0)}, {"text", edge.evidence.value("text", "")}});
+      }
     }
   }
   out["relations"] = relations;
-  for (const GraphEdge& edge : outgoing) {
-    if (edge.type != "part_of") continue;
+  for (const GraphEdge& edge : responsible_edges) {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> item, store_->GetGraphNode(edge.source));
+    if (item) responsible_for.push_back(NodeToJson(*item));
+  }
+  // One entry per unit or parent even when several documents state the link.
+  std::set<std::string> seen_units, seen_parents;
+  for (const GraphEdge& edge : unit_edges) {
+    if (!seen_units.insert(edge.source).second) continue;
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> unit, store_->GetGraphNode(edge.source));
+    if (unit) units.push_back({{"id", unit->id}, {"name", unit->record.value("name", "")}});
+  }
+  for (const GraphEdge& edge : parent_edges) {
+    if (!seen_parents.insert(edge.target).second) continue;
     DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> parent, store_->GetGraphNode(edge.target));
     if (parent) parents.push_back({{"id", parent->id}, {"name", parent->record.value("name", "")}});
   }
-  // One entry per unit or parent even when several documents state the link.
-  auto unique = [](json list) {
-    json out = json::array();
-    std::set<std::string> seen;
-    for (auto& x : list) {
-      if (seen.insert(x.value("id", "")).second) out.push_back(x);
-    }
-    return out;
-  };
   out["mentioned_in"] = mentions;
-  out["part_of"] = unique(parents);
-  out["units"] = unique(units);
+  out["mentions_total"] = mentions_total;
+  out["mentions_offset"] = mentions_offset;
+  out["mentions_limit"] = mentions_limit;
+  out["part_of"] = parents;
+  out["units"] = units;
   out["responsible_for"] = responsible_for;
+  out["responsible_for_total"] = responsible_total;
   json others = json::array();
   for (size_t i = 1; i < found.size(); ++i) others.push_back({{"id", found[i].id}, {"name", found[i].record.value("name", "")}});
   out["other_matches"] = others;

@@ -99,35 +99,98 @@ Status Scan(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf, const st
   return FromRocks(graph, it->status());
 }
 
-// Rebuilds an entity node from the evidence of its remaining mentions: the
-// most used name wins (ties: the one seen in the lowest document id), aliases
-// are the union. An entity nobody mentions any more is deleted.
-Status RefreshEntity(const GraphColumns& graph, const std::string& node, rocksdb::WriteBatch* batch) {
-  std::map<std::string, int> name_votes;
-  std::set<std::string> names, aliases;
-  std::string type, parent_hint;
-  bool authority = false;
-  std::string prefix = node + static_cast<char>(EdgeType::kMentions);
+// ---- entity records, kept up to date incrementally ----
+//
+// An entity's record (name, aliases, type, documents, authority) summarises
+// the evidence of all its `mentions` edges: the most used name wins (ties:
+// the smallest name), every other name and every alias is an alias, the most
+// common type wins (ties: the smallest), authority if any mention says so.
+// Re-reading every mention each time a document mentions the entity made
+// ingest cost grow with the archive (quadratic overall), so each entity keeps
+// a tally of its mentions' evidence, updated by +/- one document's evidence in
+// the same write batch as that document's edges; the record is derived from
+// the tally. The tally lives in the nodes column family under kTallyPrefix +
+// node key ('~' is no node kind, so scans of a kind never see it). An entity
+// without a tally (a data folder written before tallies existed) gets one
+// built once from its mention edges.
+constexpr char kTallyPrefix = '~';
+
+struct EntityTally {
+  int64_t documents = 0;  // mention edges
+  int64_t authority = 0;  // mentions saying the authority file knows it
+  std::map<std::string, int64_t> names, aliases, types;
+};
+
+std::string TallyKey(const std::string& node) { return kTallyPrefix + node; }
+
+void AddEvidence(const json& evidence, int sign, EntityTally* t) {
+  t->documents += sign;
+  t->names[evidence.value("name", "")] += sign;
+  for (const auto& alias : evidence.value("aliases", json::array())) {
+    if (alias.is_string()) t->aliases[alias.get<std::string>()] += sign;
+  }
+  if (evidence.contains("type") && evidence["type"].is_string()) t->types[evidence["type"].get<std::string>()] += sign;
+  if (evidence.value("authority", false)) t->authority += sign;
+}
+
+json TallyToJson(const EntityTally& t) {
+  auto positive = [](const std::map<std::string, int64_t>& m) {
+    json out = json::object();
+    for (const auto& [k, v] : m) {
+      if (v > 0) out[k] = v;
+    }
+    return out;
+  };
+  return {{"documents", t.documents}, {"authority", t.authority}, {"names", positive(t.names)},
+          {"aliases", positive(t.aliases)}, {"types", positive(t.types)}};
+}
+
+// The entity's tally as committed: stored, or built from its mention edges.
+Status LoadTally(const GraphColumns& graph, const std::string& node, EntityTally* t) {
+  *t = EntityTally();
+  std::string value;
+  rocksdb::Status s = graph.db->Get(rocksdb::ReadOptions(), graph.nodes, TallyKey(node), &value);
+  if (s.ok()) {
+    json j = json::parse(value, nullptr, false);
+    if (!j.is_discarded() && j.is_object()) {
+      t->documents = j.value("documents", int64_t{0});
+      t->authority = j.value("authority", int64_t{0});
+      auto read = [&](const char* field, std::map<std::string, int64_t>* map) {
+        if (!j.contains(field) || !j[field].is_object()) return;
+        for (auto it = j[field].begin(); it != j[field].end(); ++it) {
+          if (it->is_number_integer()) (*map)[it.key()] = it->get<int64_t>();
+        }
+      };
+      read("names", &t->names);
+      read("aliases", &t->aliases);
+      read("types", &t->types);
+      return Status::Ok();
+    }
+  } else if (!s.IsNotFound()) {
+    return FromRocks(graph, s);
+  }
   std::vector<keys::EdgeParts> mentions;
+  std::string prefix = node + static_cast<char>(EdgeType::kMentions);
   DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.edges_in, prefix, [&](std::string_view key, std::string_view) {
     keys::EdgeParts parts;
     if (keys::ParseEdgeInKey(key, &parts)) mentions.push_back(parts);
     return true;
   }));
   for (const keys::EdgeParts& m : mentions) {
-    std::string value;
-    rocksdb::Status s = graph.db->Get(rocksdb::ReadOptions(), graph.edges, keys::EdgeKey(m.src, m.type, m.dst, m.doc), &value);
-    if (!s.ok()) continue;
-    json evidence = json::parse(value, nullptr, false);
+    std::string evidence_text;
+    if (!graph.db->Get(rocksdb::ReadOptions(), graph.edges, keys::EdgeKey(m.src, m.type, m.dst, m.doc), &evidence_text).ok()) {
+      continue;
+    }
+    json evidence = json::parse(evidence_text, nullptr, false);
     if (evidence.is_discarded()) continue;
-    std::string name = evidence.value("name", "");
-    if (!name.empty() && !name_votes.count(name)) name_votes[name] = 0;
-    name_votes[name] += 1;
-    names.insert(name);
-    for (const auto& alias : evidence.value("aliases", json::array())) aliases.insert(alias.get<std::string>());
-    type = evidence.value("type", type);
-    authority |= evidence.value("authority", false);
+    AddEvidence(evidence, +1, t);
   }
+  return Status::Ok();
+}
+
+// Writes the entity's record, alias keys and tally derived from `t` into
+// `batch` (deleting the node when nothing mentions it any more).
+Status WriteEntity(const GraphColumns& graph, const std::string& node, const EntityTally& t, rocksdb::WriteBatch* batch) {
   // Old alias keys go; new ones are written below.
   std::string old_value;
   if (graph.db->Get(rocksdb::ReadOptions(), graph.nodes, node, &old_value).ok()) {
@@ -138,17 +201,26 @@ Status RefreshEntity(const GraphColumns& graph, const std::string& node, rocksdb
       for (const std::string& k : old_keys) batch->Delete(graph.aliases, keys::AliasKey(k, node));
     }
   }
-  if (mentions.empty()) {
+  if (t.documents <= 0) {
     batch->Delete(graph.nodes, node);
+    batch->Delete(graph.nodes, TallyKey(node));
     return Status::Ok();
   }
-  std::string best;
-  int best_votes = -1;
-  for (const auto& [name, votes] : name_votes) {
-    if (votes > best_votes) best = name, best_votes = votes;
+  auto most = [](const std::map<std::string, int64_t>& votes) {
+    std::string best;
+    int64_t best_votes = 0;
+    for (const auto& [value, n] : votes) {
+      if (n > best_votes) best = value, best_votes = n;
+    }
+    return best;
+  };
+  const std::string best = most(t.names);
+  std::set<std::string> aliases;
+  for (const auto& [name, n] : t.names) {
+    if (n > 0 && name != best) aliases.insert(name);
   }
-  for (const std::string& n : names) {
-    if (n != best) aliases.insert(n);
+  for (const auto& [alias, n] : t.aliases) {
+    if (n > 0) aliases.insert(alias);
   }
   aliases.erase(best);
   std::set<std::string> alias_keys = {NameKey(best)};
@@ -158,10 +230,24 @@ Status RefreshEntity(const GraphColumns& graph, const std::string& node, rocksdb
     alias_list.push_back(a);
     alias_keys.insert(NameKey(a));
   }
-  json record = {{"name", best}, {"type", type}, {"aliases", alias_list}, {"documents", mentions.size()},
-                 {"authority", authority}};
+  json record = {{"name", best}, {"type", most(t.types)}, {"aliases", alias_list}, {"documents", t.documents},
+                 {"authority", t.authority > 0}};
   batch->Put(graph.nodes, node, record.dump());
+  batch->Put(graph.nodes, TallyKey(node), TallyToJson(t).dump());
   for (const std::string& k : alias_keys) batch->Put(graph.aliases, keys::AliasKey(k, node), "");
+  return Status::Ok();
+}
+
+// Adds (sign +1) or takes away (-1) one document's mention evidence from each
+// entity in `evidence_by_node`, writing the new records into `batch`.
+Status UpdateEntities(const GraphColumns& graph, const std::map<std::string, json>& evidence_by_node, int sign,
+                      rocksdb::WriteBatch* batch) {
+  for (const auto& [node, evidence] : evidence_by_node) {
+    EntityTally tally;
+    DOSSIER_RETURN_IF_ERROR(LoadTally(graph, node, &tally));
+    AddEvidence(evidence, sign, &tally);
+    DOSSIER_RETURN_IF_ERROR(WriteEntity(graph, node, tally, batch));
+  }
   return Status::Ok();
 }
 
@@ -169,23 +255,37 @@ Status RefreshEntity(const GraphColumns& graph, const std::string& node, rocksdb
 
 Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
   rocksdb::WriteBatch batch;
-  std::set<std::string> entities, dates, items;
+  std::set<std::string> dates, items;
+  std::map<std::string, json> mentioned;  // entity -> this document's mention evidence
+  Status read_status;
   DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.doc_edges, std::string(id.Bytes()), [&](std::string_view key, std::string_view) {
     keys::EdgeParts e;
     if (!keys::ParseDocEdgeKey(key, &e)) return true;
-    batch.Delete(graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc));
+    const std::string edge_key = keys::EdgeKey(e.src, e.type, e.dst, e.doc);
+    if (e.type == EdgeType::kMentions && IsEntityKind(e.dst[0])) {
+      std::string value;
+      rocksdb::Status s = graph.db->Get(rocksdb::ReadOptions(), graph.edges, edge_key, &value);
+      if (s.ok()) {
+        json evidence = json::parse(value, nullptr, false);
+        mentioned[e.dst] = evidence.is_discarded() ? json::object() : std::move(evidence);
+      } else if (!s.IsNotFound()) {
+        read_status = FromRocks(graph, s);
+        return false;
+      }
+    }
+    batch.Delete(graph.edges, edge_key);
     batch.Delete(graph.edges_in, keys::EdgeInKey(e.dst, e.type, e.src, e.doc));
     batch.Delete(graph.doc_edges, std::string(key));
     for (const std::string* node : {&e.src, &e.dst}) {
       char kind = (*node)[0];
-      if (IsEntityKind(kind)) entities.insert(*node);
-      else if (kind == 'T') dates.insert(*node);
+      if (kind == 'T') dates.insert(*node);
       else if ((kind == 'R' || kind == 'F' || kind == 'C' || kind == 'A') && e.type == EdgeType::kContains) {
         items.insert(*node);
       }
     }
     return true;
   }));
+  DOSSIER_RETURN_IF_ERROR(read_status);
   // Edges (either way) under a key prefix that other documents contributed:
   // links they made to something of this document, which goes with it.
   auto delete_links_of_others = [&](const std::string& prefix) -> Status {
@@ -229,10 +329,11 @@ Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
   responds_to.push_back(static_cast<char>(EdgeType::kRespondsTo));
   DOSSIER_RETURN_IF_ERROR(delete_links_of_others(responds_to));
   batch.Delete(graph.nodes, doc_node);
+  // The entities it mentioned lose its evidence, in the same batch as its edges.
+  DOSSIER_RETURN_IF_ERROR(UpdateEntities(graph, mentioned, -1, &batch));
   DOSSIER_RETURN_IF_ERROR(FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &batch)));
-  // Shared nodes are rebuilt from what is left (reads see the batch above).
+  // Dates nothing states any more go (reads see the batch above).
   rocksdb::WriteBatch refresh;
-  for (const std::string& node : entities) DOSSIER_RETURN_IF_ERROR(RefreshEntity(graph, node, &refresh));
   for (const std::string& date : dates) {
     bool used = false;
     DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.edges_in, date, [&](std::string_view, std::string_view) {
@@ -249,10 +350,11 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
   DOSSIER_RETURN_IF_ERROR(RemoveDocumentGraph(graph, id));
   rocksdb::WriteBatch batch;
   const std::string doc_node = keys::DocumentNodeKey(id);
-  std::set<std::string> entities;
+  std::map<std::string, json> mentioned;  // entity -> this document's mention evidence (the last edge written)
   auto add_edge = [&](const std::string& src, EdgeType type, const std::string& dst, const json& evidence) {
     json full = evidence;
     full["extractor"] = extractor;
+    if (type == EdgeType::kMentions) mentioned[dst] = full;
     batch.Put(graph.edges, keys::EdgeKey(src, type, dst, id), full.dump());
     batch.Put(graph.edges_in, keys::EdgeInKey(dst, type, src, id), "");
     batch.Put(graph.doc_edges, keys::DocEdgeKey(id, src, type, dst), "");
@@ -284,7 +386,6 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
              {{"name", name}, {"type", fact.value("type", "")}, {"aliases", fact.value("aliases", json::array())},
               {"authority", fact.value("authority", false)}, {"pages", pages},
               {"mentions", fact.value("mentions", json::array()).size()}, {"first", first_span}});
-    entities.insert(node);
   }
   auto entity_node = [&](const std::string& name) -> std::string {
     auto it = node_of_name.find(NameKey(name));
@@ -449,7 +550,6 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
                  {{"name", fact["part_of"]}, {"type", "organisation"}, {"aliases", json::array()},
                   {"authority", true}, {"pages", json::array()}, {"mentions", 0}, {"first", nullptr}});
         node_of_name[NameKey(fact["part_of"].get<std::string>())] = parent;
-        entities.insert(parent);
       }
       add_edge(child, EdgeType::kPartOf, parent, {{"stated_by", fact.value("authority", false) ? "authority" : "text"}});
     } else if (kind == "item") {
@@ -500,10 +600,9 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
                                                             {"start", fact.value("start", 0)}});
     }
   }
-  DOSSIER_RETURN_IF_ERROR(FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &batch)));
-  rocksdb::WriteBatch refresh;
-  for (const std::string& node : entities) DOSSIER_RETURN_IF_ERROR(RefreshEntity(graph, node, &refresh));
-  return FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &refresh));
+  // The entities it mentions gain its evidence, in the same batch as its edges.
+  DOSSIER_RETURN_IF_ERROR(UpdateEntities(graph, mentioned, +1, &batch));
+  return FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &batch));
 }
 
 Result<std::optional<GraphNode>> ReadNode(const GraphColumns& graph, const std::string& node_key) {
@@ -560,6 +659,36 @@ Result<std::vector<GraphEdge>> ReadEdges(const GraphColumns& graph, const std::s
     json evidence = json::parse(value, nullptr, false);
     out.push_back({keys::NodeKeyToText(e.src), std::string(keys::EdgeTypeName(e.type)), keys::NodeKeyToText(e.dst),
                    e.doc.ToHex(), evidence.is_discarded() ? json::object() : evidence});
+  }
+  return out;
+}
+
+Result<std::vector<GraphEdge>> ReadEdgesPage(const GraphColumns& graph, const std::string& node_key, bool outgoing,
+                                             int edge_type, uint32_t offset, uint32_t limit, uint64_t* total,
+                                             bool with_evidence) {
+  std::vector<GraphEdge> out;
+  std::string prefix = node_key;
+  if (edge_type > 0) prefix.push_back(static_cast<char>(edge_type));
+  uint64_t seen = 0;
+  std::vector<keys::EdgeParts> found;
+  DOSSIER_RETURN_IF_ERROR(Scan(graph, outgoing ? graph.edges : graph.edges_in, prefix, [&](std::string_view key, std::string_view) {
+    const uint64_t index = seen++;
+    if (index < offset || index - offset >= limit) return true;  // counted only
+    keys::EdgeParts parts;
+    if (outgoing ? keys::ParseEdgeKey(key, &parts) : keys::ParseEdgeInKey(key, &parts)) found.push_back(parts);
+    return true;
+  }));
+  if (total) *total = seen;
+  for (const keys::EdgeParts& e : found) {
+    json evidence = json::object();
+    if (with_evidence) {
+      std::string value;
+      graph.db->Get(rocksdb::ReadOptions(), graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc), &value);
+      evidence = json::parse(value, nullptr, false);
+      if (evidence.is_discarded()) evidence = json::object();
+    }
+    out.push_back({keys::NodeKeyToText(e.src), std::string(keys::EdgeTypeName(e.type)), keys::NodeKeyToText(e.dst),
+                   e.doc.ToHex(), std::move(evidence)});
   }
   return out;
 }

@@ -41,5 +41,11 @@ Result<std::vector<std::string>> FindNodesByName(const GraphColumns& graph, std:
 // Edges leaving (outgoing) or reaching (incoming) a node, optionally of one type.
 Result<std::vector<GraphEdge>> ReadEdges(const GraphColumns& graph, const std::string& node_key, bool outgoing,
                                          int edge_type /* 0 = any */);
+// One page of those edges (key order): skips `offset`, returns at most
+// `limit`, reading the evidence of the returned ones only (none when
+// !with_evidence); *total counts them all from the keys alone.
+Result<std::vector<GraphEdge>> ReadEdgesPage(const GraphColumns& graph, const std::string& node_key, bool outgoing,
+                                             int edge_type, uint32_t offset, uint32_t limit, uint64_t* total,
+                                             bool with_evidence);
 
 }  // namespace dossier

@@ -585,6 +585,20 @@ Result<std::vector<GraphEdge>> Store::GraphEdges(std::string_view node_id, bool 
   return ReadEdges(impl_->graph, *key, outgoing, type);
 }
 
+Result<std::vector<GraphEdge>> Store::GraphEdgesPage(std::string_view node_id, bool outgoing, std::string_view edge_type,
+                                                     uint32_t offset, uint32_t limit, uint64_t* total,
+                                                     bool with_evidence) const {
+  std::optional<std::string> key = keys::NodeKeyFromText(node_id);
+  if (!key) return Status::InvalidArgument("node: '" + std::string(node_id) + "' is not a node id like O:1a2b3c4d5e6f7a8b");
+  int type = 0;
+  if (!edge_type.empty()) {
+    std::optional<keys::EdgeType> parsed = keys::EdgeTypeFromName(edge_type);
+    if (!parsed) return Status::InvalidArgument("edge: unknown edge type '" + std::string(edge_type) + "'");
+    type = static_cast<int>(*parsed);
+  }
+  return ReadEdgesPage(impl_->graph, *key, outgoing, type, offset, limit, total, with_evidence);
+}
+
 Result<SearchResponse> Store::Search(const SearchRequest& request) const {
   return impl_->index->Search(request, [this](const DocumentId& id, uint32_t page) { return GetPage(id, page); });
 }

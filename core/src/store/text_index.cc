@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -22,21 +24,28 @@ constexpr Xapian::valueno kValueDocId = 0;
 constexpr Xapian::valueno kValueLanguage = 2;
 constexpr Xapian::valueno kValueYear = 4;      // the document's own year, "2001"
 constexpr Xapian::valueno kValueEntities = 5;  // organisation and programme names, joined by \x1f
+// Facet counts look at at least this many matches past the requested page.
+constexpr Xapian::doccount kFacetSample = 1000;
 
-// Counts the entity names of the matching documents (a value holding several).
+// Counts the entity names of the matching documents (a value holding several),
+// without allocating for names it has seen already.
 class EntityFacetSpy : public Xapian::MatchSpy {
  public:
   void operator()(const Xapian::Document& doc, double) override {
     const std::string value = doc.get_value(kValueEntities);
-    size_t start = 0;
-    while (start < value.size()) {
-      size_t end = value.find('\x1f', start);
-      if (end == std::string::npos) end = value.size();
-      if (end > start) ++counts[value.substr(start, end - start)];
-      start = end + 1;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const size_t end = std::min(rest.find('\x1f'), rest.size());
+      const std::string_view name = rest.substr(0, end);
+      if (!name.empty()) {
+        auto it = counts.find(name);
+        if (it == counts.end()) it = counts.emplace(std::string(name), 0).first;
+        ++it->second;
+      }
+      rest.remove_prefix(std::min(end + 1, rest.size()));
     }
   }
-  std::map<std::string, uint64_t> counts;
+  std::map<std::string, uint64_t, std::less<>> counts;
 };
 
 // org:"name" matches documents mentioning an organisation or programme by any of its names.
@@ -46,7 +55,7 @@ class EntityFieldProcessor : public Xapian::FieldProcessor {
 };
 
 // The most frequent entries of a facet, at most `limit`.
-std::map<std::string, uint64_t> Top(const std::map<std::string, uint64_t>& counts, size_t limit) {
+std::map<std::string, uint64_t> Top(const std::map<std::string, uint64_t, std::less<>>& counts, size_t limit) {
   std::vector<std::pair<uint64_t, std::string>> sorted;
   for (const auto& [name, count] : counts) sorted.emplace_back(count, name);
   std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
@@ -91,13 +100,29 @@ Status FromXapian(const std::string& context, const Xapian::Error& e) {
 // The page where the query's words occur most often in the document a hit
 // points at (the first such page on a tie), from the positions of its
 // matching terms; page 1 when only title or boolean terms matched.
-uint32_t BestPage(const Xapian::Database& db, const Xapian::Enquire& enquire, const Xapian::MSetIterator& hit) {
+// `query_terms` are the query's own (unexpanded) terms: reading their
+// position lists directly is much cheaper than walking the document's whole
+// term list (get_matching_terms), which is kept for wildcard queries, whose
+// expansions are not among the query's terms, and when the query's terms
+// give no position.
+bool IsPageTerm(const std::string& name) {
+  return !name.empty() && !(std::isupper(static_cast<unsigned char>(name[0])) && name[0] != 'Z');
+}
+
+uint32_t BestPage(const Xapian::Database& db, const Xapian::Enquire& enquire, const Xapian::MSetIterator& hit,
+                  const std::vector<std::string>* query_terms) {
   std::map<uint32_t, uint32_t> count_by_page;
-  for (auto term = enquire.get_matching_terms_begin(hit); term != enquire.get_matching_terms_end(hit); ++term) {
-    const std::string& name = *term;
-    if (name.empty() || (std::isupper(static_cast<unsigned char>(name[0])) && name[0] != 'Z')) continue;
+  auto count_positions = [&](const std::string& name) {
     for (auto pos = db.positionlist_begin(*hit, name); pos != db.positionlist_end(*hit, name); ++pos) {
       ++count_by_page[PageOfPosition(*pos)];
+    }
+  };
+  if (query_terms) {
+    for (const std::string& name : *query_terms) count_positions(name);
+  }
+  if (count_by_page.empty()) {
+    for (auto term = enquire.get_matching_terms_begin(hit); term != enquire.get_matching_terms_end(hit); ++term) {
+      if (IsPageTerm(*term)) count_positions(*term);
     }
   }
   uint32_t best = 1, best_count = 0;
@@ -112,7 +137,6 @@ uint32_t BestPage(const Xapian::Database& db, const Xapian::Enquire& enquire, co
 // A read-only handle of the pool: Xapian handles are not thread-safe, so
 // each is used by one search at a time; a search takes a free one.
 struct ReaderSlot {
-  std::mutex mutex;
   std::unique_ptr<Xapian::Database> db;  // opened on first use
   uint64_t generation = 0;               // the Reopen() it has caught up with
 };
@@ -127,22 +151,42 @@ struct TextIndex::Impl {
   // Read-only mode: one handle per concurrent search, reopened lazily after Reopen().
   std::vector<std::unique_ptr<ReaderSlot>> readers;
   std::atomic<uint64_t> generation{1};
-  mutable std::atomic<size_t> next_reader{0};
 
-  // A reader slot, locked, its database open and caught up with the last Reopen().
-  Result<std::unique_lock<std::mutex>> AcquireReader(ReaderSlot** slot) const {
-    const size_t n = readers.size();
-    const size_t start = next_reader.fetch_add(1, std::memory_order_relaxed);
-    std::unique_lock<std::mutex> lock;
-    for (size_t i = 0; i < n && !lock.owns_lock(); ++i) {
-      *slot = readers[(start + i) % n].get();
-      lock = std::unique_lock<std::mutex>((*slot)->mutex, std::try_to_lock);
+  // Free reader slots: a search waits (FIFO-ish, on a condition variable)
+  // for any free slot rather than queueing on one busy slot's mutex.
+  mutable std::mutex free_mutex;
+  mutable std::condition_variable free_cv;
+  mutable std::deque<ReaderSlot*> free_slots;  // taken from the front, given back at the back
+
+  // A reader slot, taken from the free list (given back when the returned
+  // handle goes), its database open and caught up with the last Reopen().
+  struct SlotRelease {
+    const Impl* impl;
+    void operator()(ReaderSlot* slot) const {
+      {
+        std::lock_guard<std::mutex> lock(impl->free_mutex);
+        impl->free_slots.push_back(slot);
+      }
+      impl->free_cv.notify_one();
     }
-    if (!lock.owns_lock()) {  // all busy: wait for one
-      *slot = readers[start % n].get();
-      lock = std::unique_lock<std::mutex>((*slot)->mutex);
+  };
+  using SlotHandle = std::unique_ptr<ReaderSlot, SlotRelease>;
+
+  Result<SlotHandle> AcquireReader() const {
+    ReaderSlot* taken = nullptr;
+    {
+      std::unique_lock<std::mutex> lock(free_mutex);
+      free_cv.wait(lock, [this] { return !free_slots.empty(); });
+      taken = free_slots.front();
+      free_slots.pop_front();
     }
-    ReaderSlot& r = **slot;
+    SlotHandle slot(taken, SlotRelease{this});
+    DOSSIER_RETURN_IF_ERROR(CatchUp(*slot));
+    return slot;
+  }
+
+  // Opens or reopens a slot's database when it is behind the last Reopen().
+  Status CatchUp(ReaderSlot& r) const {
     const uint64_t wanted = generation.load();
     try {
       if (!r.db) {
@@ -156,7 +200,7 @@ struct TextIndex::Impl {
       r.db.reset();
       return FromXapian(path + ": opening a reader", e);
     }
-    return lock;
+    return Status::Ok();
   }
 };
 
@@ -176,6 +220,7 @@ Result<std::unique_ptr<TextIndex>> TextIndex::Open(const std::string& path, Mode
       for (size_t i = 0; i < readers; ++i) impl->readers.push_back(std::make_unique<ReaderSlot>());
       impl->readers[0]->db = std::make_unique<Xapian::Database>(path);  // fails here when it cannot open
       impl->readers[0]->generation = impl->generation.load();
+      for (const auto& slot : impl->readers) impl->free_slots.push_back(slot.get());
     }
   } catch (const Xapian::Error& e) {
     return FromXapian(path, e);
@@ -261,9 +306,25 @@ Status TextIndex::Reopen() {
   if (impl_->writer) return Status::Ok();  // a writer always sees its own state
   // Every reader catches up before its next search.
   impl_->generation.fetch_add(1);
-  ReaderSlot* slot = nullptr;
-  Result<std::unique_lock<std::mutex>> lock = impl_->AcquireReader(&slot);  // reports a failing reopen now
-  return lock.status();
+  // Idle handles reopen now, right after the store's RocksDB caught up, so a
+  // search never sees index entries newer than the documents it can read
+  // (a handle reopened lazily later could). Busy ones reopen when freed.
+  std::deque<ReaderSlot*> idle;
+  {
+    std::lock_guard<std::mutex> lock(impl_->free_mutex);
+    idle.swap(impl_->free_slots);
+  }
+  Status status = Status::Ok();
+  for (ReaderSlot* slot : idle) {
+    Status s = impl_->CatchUp(*slot);
+    if (status.ok() && !s.ok()) status = s;
+  }
+  {
+    std::lock_guard<std::mutex> lock(impl_->free_mutex);
+    impl_->free_slots.insert(impl_->free_slots.end(), idle.begin(), idle.end());
+  }
+  impl_->free_cv.notify_all();
+  return status;
 }
 
 uint64_t TextIndex::EntryCount() const {
@@ -272,9 +333,8 @@ uint64_t TextIndex::EntryCount() const {
       std::lock_guard<std::mutex> lock(impl_->mutex);
       return impl_->writer->get_doccount();
     }
-    ReaderSlot* slot = nullptr;
-    Result<std::unique_lock<std::mutex>> lock = impl_->AcquireReader(&slot);
-    return lock.ok() ? slot->db->get_doccount() : 0;
+    Result<Impl::SlotHandle> slot = impl_->AcquireReader();
+    return slot.ok() ? (*slot)->db->get_doccount() : 0;
   } catch (const Xapian::Error&) {
     return 0;
   }
@@ -285,8 +345,7 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Pag
     std::lock_guard<std::mutex> lock(impl_->mutex);
     return SearchIn(*impl_->writer, request, fetch_page);
   }
-  ReaderSlot* slot = nullptr;
-  DOSSIER_ASSIGN_OR_RETURN(std::unique_lock<std::mutex> lock, impl_->AcquireReader(&slot));
+  DOSSIER_ASSIGN_OR_RETURN(Impl::SlotHandle slot, impl_->AcquireReader());
   return SearchIn(*slot->db, request, fetch_page);
 }
 
@@ -350,17 +409,33 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
 
       Xapian::Enquire enquire(db);
       enquire.set_query(query);
+      // Facets count over at least the first kFacetSample matches (all of
+      // them when fewer): the spies see every document the matcher looks
+      // at, so this bound is what a search with facets costs.
       Xapian::ValueCountMatchSpy year_spy(kValueYear);
       EntityFacetSpy entity_spy;
-      enquire.add_matchspy(&year_spy);
-      enquire.add_matchspy(&entity_spy);
-      Xapian::MSet mset = enquire.get_mset(request.offset, request.limit, request.offset + request.limit + 1000);
+      if (request.facets) {
+        enquire.add_matchspy(&year_spy);
+        enquire.add_matchspy(&entity_spy);
+      }
+      const Xapian::doccount check = request.offset + request.limit + (request.facets ? kFacetSample : 1);
+      Xapian::MSet mset = enquire.get_mset(request.offset, request.limit, check);
       response.total = mset.get_matches_estimated();
       response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-      std::map<std::string, uint64_t> years;
-      for (auto it = year_spy.values_begin(); it != year_spy.values_end(); ++it) years[*it] = it.get_termfreq();
-      response.facets["year"] = years;
-      response.facets["entity"] = Top(entity_spy.counts, 20);
+      if (request.facets) {
+        std::map<std::string, uint64_t> years;
+        for (auto it = year_spy.values_begin(); it != year_spy.values_end(); ++it) years[*it] = it.get_termfreq();
+        response.facets["year"] = years;
+        response.facets["entity"] = Top(entity_spy.counts, 20);
+      }
+      // The query's own page terms, for BestPage (none for a wildcard query: see there).
+      std::vector<std::string> query_terms;
+      const bool wildcard = request.query.find('*') != std::string::npos;
+      if (!wildcard) {
+        for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
+          if (IsPageTerm(*t)) query_terms.push_back(*t);
+        }
+      }
       response.hits.clear();
       uint32_t rank = request.offset;
       for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
@@ -371,15 +446,17 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         Result<DocumentId> id = DocumentId::FromHex(entry.get_value(kValueDocId));
         if (!id.ok()) continue;
         hit.id = *id;
-        hit.page = BestPage(db, enquire, it);
+        hit.page = BestPage(db, enquire, it, wildcard ? nullptr : &query_terms);
         std::string language = entry.get_value(kValueLanguage);
         Result<PageText> page = fetch_page(hit.id, hit.page);
         if (page.ok()) {
           hit.ocr_confidence = page->ocr_confidence;
           hit.page_source = page->source;
-          hit.snippet_html = mset.snippet(page->text, 300, StemmerFor(language),
-                                          Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                                          "<mark>", "</mark>", "…");
+          // Without SNIPPET_BACKGROUND_MODEL: that looks up the frequency of
+          // every word of the page in the index (one B-tree read each), which
+          // cost about half of a search's CPU time; the query's own term
+          // weights choose the fragment well enough.
+          hit.snippet_html = mset.snippet(page->text, 300, StemmerFor(language), 0, "<mark>", "</mark>", "…");
         }
         response.hits.push_back(std::move(hit));
       }
