@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -71,8 +72,78 @@ struct GlobalOptions {
   std::string plugin_dir;
 };
 
+// Writes the ingest report (schemas/ingest-report.schema.json) as files
+// finish, so that memory does not grow with the number of files.
+class ReportWriter {
+ public:
+  explicit ReportWriter(std::ostream* out) : out_(out) { *out_ << "{\"files_report\": ["; }
+  void File(const FileResult& r) {
+    *out_ << (first_ ? "\n  " : ",\n  ") << ToJson(r).dump();
+    first_ = false;
+  }
+  void Finish(const IngestSummary& summary, const std::string& data_dir) {
+    nlohmann::json totals = ToJson(summary);
+    totals["data_dir"] = data_dir;
+    *out_ << "\n]";
+    for (auto& [key, value] : totals.items()) *out_ << ",\n \"" << key << "\": " << value.dump();
+    *out_ << "\n}\n";
+    out_->flush();
+  }
+
+ private:
+  std::ostream* out_;
+  bool first_ = true;
+};
+
+// "1h02m", "3m05s", "42s"
+std::string Duration(double seconds) {
+  long s = static_cast<long>(seconds + 0.5);
+  char out[32];
+  if (s >= 3600) std::snprintf(out, sizeof out, "%ldh%02ldm", s / 3600, (s % 3600) / 60);
+  else if (s >= 60) std::snprintf(out, sizeof out, "%ldm%02lds", s / 60, s % 60);
+  else std::snprintf(out, sizeof out, "%lds", s);
+  return out;
+}
+
+// The progress line: rewritten in place on a terminal, else a plain line every 5 s.
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool enabled) : enabled_(enabled), tty_(::isatty(STDERR_FILENO)) {
+    if (!tty_) last_ = std::chrono::steady_clock::now();  // the first plain line after 5 s
+  }
+  void Update(const IngestProgress& p) {
+    if (!enabled_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ < (tty_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000))) return;
+    last_ = now;
+    char line[256];
+    const double rate = p.seconds > 0 ? p.pages / p.seconds : 0;
+    std::string eta = "?";
+    if (p.done > 0 && p.discovered >= p.done) eta = Duration(p.seconds / p.done * (p.discovered - p.done));
+    std::snprintf(line, sizeof line, "%llu/%llu files, %llu pages, %.1f pages/s, ETA %s, %llu failed",
+                  static_cast<unsigned long long>(p.done), static_cast<unsigned long long>(p.discovered),
+                  static_cast<unsigned long long>(p.pages), rate, eta.c_str(), static_cast<unsigned long long>(p.failed));
+    if (tty_) {
+      std::cerr << "\r\033[K" << line << std::flush;
+      shown_ = true;
+    } else {
+      std::cerr << "dossier: progress: " << line << "\n";
+    }
+  }
+  // Clears the line before other output, so messages don't mix with it.
+  void Clear() {
+    if (shown_) std::cerr << "\r\033[K" << std::flush;
+    shown_ = false;
+  }
+
+ private:
+  bool enabled_, tty_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
 int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths, IngestOptions options, bool json,
-              bool quiet) {
+              bool quiet, const std::string& report_path) {
   std::unique_ptr<PluginHost> plugins = PluginHost::LoadDirectory(global.plugin_dir);
   for (const PluginLoadReport& report : plugins->reports()) {
     if (!report.loaded) std::cerr << "dossier: warning: plugin " << report.manifest_path << " refused: " << report.error << "\n";
@@ -85,40 +156,79 @@ int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths
   if (!mime.ok()) return Fail(mime.status(), json);
   Result<std::unique_ptr<LanguageDetector>> languages = LanguageDetector::Create();
   if (!languages.ok()) return Fail(languages.status(), json);
+  std::ofstream report_file;
+  if (!report_path.empty()) {
+    report_file.open(report_path);
+    if (!report_file) return Fail(Status::PermissionDenied(report_path + ": cannot write the report"), json);
+  }
   Result<std::unique_ptr<Store>> store = Store::Open(global.data_dir, StoreMode::kReadWrite);
   if (!store.ok()) return Fail(store.status(), json);
 
   Ingester ingester(store->get(), plugins.get(), languages->get(), mime->get());
-  nlohmann::json files = nlohmann::json::array();
+  std::optional<ReportWriter> json_out, file_out;
+  if (json) json_out.emplace(&std::cout);
+  if (report_file.is_open()) file_out.emplace(&report_file);
+  ProgressLine progress(!quiet);
   options.on_file = [&](const FileResult& r) {
-    if (json) files.push_back(ToJson(r));
+    if (json_out) json_out->File(r);
+    if (file_out) file_out->File(r);
+    const bool say = r.outcome == FileOutcome::kFailed || (!quiet && (r.outcome == FileOutcome::kSkipped ||
+                                                                      r.outcome == FileOutcome::kRemoved || !r.warnings.empty()));
+    if (!say) return;
+    progress.Clear();
     if (r.outcome == FileOutcome::kFailed) {
       std::cerr << "dossier: error: " << r.path << ": " << r.message << "\n";
     } else if (!quiet) {
       if (r.outcome == FileOutcome::kSkipped) std::cerr << "dossier: skipped: " << r.path << ": " << r.message << "\n";
+      if (r.outcome == FileOutcome::kRemoved) std::cerr << "dossier: removed: " << r.path << ": " << r.message << "\n";
       for (const std::string& w : r.warnings) std::cerr << "dossier: warning: " << r.path << ": " << w << "\n";
     }
   };
+  options.on_progress = [&](const IngestProgress& p) { progress.Update(p); };
   Result<IngestSummary> summary = ingester.Ingest(paths, options);
+  progress.Clear();
   if (!summary.ok()) return Fail(summary.status(), json);
-  if (json) {
-    nlohmann::json out = ToJson(*summary);
-    out["data_dir"] = global.data_dir;
-    out["files_report"] = files;
-    std::cout << out.dump(2) << "\n";
+  if (json_out) json_out->Finish(*summary, global.data_dir);
+  if (file_out) {
+    file_out->Finish(*summary, global.data_dir);
+    if (!report_file) return Fail(Status::DataLoss(report_path + ": cannot write the report"), false);
   }
   if (!quiet || summary->failed > 0) {
-    char line[256];
+    char line[384];
     std::string pages = std::to_string(summary->pages) + " pages";
     if (summary->ocr_pages > 0) pages += ", " + std::to_string(summary->ocr_pages) + " by OCR";
-    std::snprintf(line, sizeof line, "%llu file(s): %llu ingested (%s), %llu unchanged, %llu skipped, %llu failed in %.2f s\n",
+    std::string more;
+    if (summary->duplicates) more += ", " + std::to_string(summary->duplicates) + " duplicate(s)";
+    if (summary->removed) more += ", " + std::to_string(summary->removed) + " removed";
+    const double rate = summary->seconds > 0 ? summary->pages / summary->seconds : 0;
+    std::snprintf(line, sizeof line, "%llu file(s): %llu ingested (%s), %llu unchanged, %llu skipped, %llu failed%s in %.2f s (%.1f pages/s)\n",
                   static_cast<unsigned long long>(summary->files), static_cast<unsigned long long>(summary->ingested),
                   pages.c_str(), static_cast<unsigned long long>(summary->unchanged),
                   static_cast<unsigned long long>(summary->skipped), static_cast<unsigned long long>(summary->failed),
-                  summary->seconds);
+                  more.c_str(), summary->seconds, rate);
     std::cerr << line;
   }
   return summary->failed > 0 ? kExitSomeFailed : kExitOk;
+}
+
+int RunRemove(const GlobalOptions& global, const std::vector<std::string>& targets, bool quiet) {
+  Result<std::unique_ptr<Store>> store = Store::Open(global.data_dir, StoreMode::kReadWrite);
+  if (!store.ok()) return Fail(store.status(), false);
+  int code = kExitOk;
+  for (const std::string& what : targets) {
+    Result<RemoveReport> removed = RemoveFromStore(store->get(), what);
+    if (!removed.ok()) {
+      std::cerr << "dossier: error: " << removed.status().message() << "\n";
+      code = kExitSomeFailed;
+      continue;
+    }
+    if (quiet) continue;
+    std::cout << what << ": " << removed->paths_detached.size() << " path(s) forgotten, "
+              << removed->documents_removed.size() << " document(s) removed";
+    for (const DocumentId& id : removed->documents_removed) std::cout << " " << id.ToHex();
+    std::cout << "\n";
+  }
+  return code;
 }
 
 int RunSearch(const GlobalOptions& global, const SearchRequest& request, bool json) {
@@ -485,16 +595,36 @@ int main(int argc, char** argv) {
   std::vector<std::string> paths;
   auto* ingest = app.add_subcommand("ingest", "Ingest files and folders (recursively)");
   ingest->add_option("paths", paths, "Files and folders")->required();
-  ingest->add_flag("--json", json, "Print a JSON report of every file at the end");
+  ingest->add_flag("--json", json, "Print the JSON report of every file on standard output (schemas/ingest-report.schema.json)");
+  std::string report_path;
+  ingest->add_option("--report", report_path, "Write the JSON report of every file to this file (schemas/ingest-report.schema.json)");
   ingest->add_flag("-q,--quiet", quiet, "Print only errors");
   IngestOptions ingest_options;
   bool no_ocr = false;
   ingest->add_option("--ocr-lang", ingest_options.ocr_languages,
                      "Tesseract language models for scanned pages, joined by '+' (e.g. eng+spa+fra)")
       ->capture_default_str();
-  ingest->add_option("--ocr-jobs", ingest_options.ocr_workers, "OCR worker threads (default: one per core)")
+  ingest->add_option("-j,--jobs", ingest_options.jobs, "Worker processes extracting (and OCR-ing) files (default: one per core)")
       ->check(CLI::Range(1u, 256u));
+  ingest->add_option("--timeout", ingest_options.timeout_seconds,
+                     "Seconds one file may take before its worker is killed and the file fails (plus --ocr-page-timeout per OCR'd page)")
+      ->capture_default_str()->check(CLI::Range(1.0, 86400.0));
+  ingest->add_option("--ocr-page-timeout", ingest_options.ocr_page_timeout_seconds,
+                     "Seconds added to a file's allowance for each page it OCRs")
+      ->capture_default_str()->check(CLI::Range(1.0, 86400.0));
+  uint64_t max_worker_mib = ingest_options.max_worker_memory >> 20;
+  ingest->add_option("--max-worker-memory", max_worker_mib, "Address-space limit of each worker in MiB (0: none)")
+      ->capture_default_str();
+  ingest->add_flag("--prune", ingest_options.prune, "Remove stored paths under the given folders and archives whose files are gone");
+  ingest->add_flag("--retry-failed", ingest_options.retry_failed, "Try again files that failed before and have not changed since");
+  bool no_archives = false;
+  ingest->add_flag("--no-archives", no_archives, "Treat .zip/.tar/.tar.gz/.tgz files as plain files instead of opening them");
   ingest->add_flag("--no-ocr", no_ocr, "Do not OCR scanned pages and images (they are stored without text)");
+
+  std::vector<std::string> remove_targets;
+  auto* remove = app.add_subcommand("remove", "Remove documents by id, or paths (files, archive members, folders) from the data folder");
+  remove->add_option("targets", remove_targets, "Document id (16 hex digits) or path")->required();
+  remove->add_flag("-q,--quiet", quiet, "Print only errors");
 
   SearchRequest request;
   std::vector<std::string> words;
@@ -600,8 +730,11 @@ int main(int argc, char** argv) {
 
   if (*ingest) {
     ingest_options.ocr = !no_ocr;
-    return RunIngest(global, paths, ingest_options, json, quiet);
+    ingest_options.open_archives = !no_archives;
+    ingest_options.max_worker_memory = max_worker_mib << 20;
+    return RunIngest(global, paths, ingest_options, json, quiet, report_path);
   }
+  if (*remove) return RunRemove(global, remove_targets, quiet);
   if (*search) {
     for (const std::string& w : words) request.query += (request.query.empty() ? "" : " ") + w;
     if (!language.empty()) request.language = language;

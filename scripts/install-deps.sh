@@ -18,6 +18,7 @@ build_and_run=(
   libpoppler-glib-dev     # pdf plugin: where a page's scanned images are, and their resolution
   libtesseract-dev        # ocr plugin: Tesseract's C++ API
   libleptonica-dev        # ocr plugin: page clean-up (rescale, orientation, deskew, background)
+  libarchive-dev          # ingest: .zip, .tar, .tar.gz members read in place
   tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-fra  # OCR language models (default eng+spa)
   libcpp-httplib-dev      # dossierd: HTTP/1.1 server (thread pool, timeouts, size limits); Debian's packaged cpp-httplib
 )

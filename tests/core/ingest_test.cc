@@ -112,7 +112,7 @@ TEST_F(IngestTest, IdenticalContentUnderTwoPathsIsOneDocument) {
   WriteFile(in_ / "two/report-copy.txt", "The same report, filed twice.");
   auto results = Ingest({in_.path()});
   EXPECT_EQ(results["report.txt"].outcome, FileOutcome::kIngested);
-  EXPECT_EQ(results["report-copy.txt"].outcome, FileOutcome::kUnchanged);
+  EXPECT_EQ(results["report-copy.txt"].outcome, FileOutcome::kDuplicate);
   EXPECT_NE(results["report-copy.txt"].message.find("same content as"), std::string::npos);
   EXPECT_EQ(*results["report.txt"].id, *results["report-copy.txt"].id);
   auto doc = store_->GetDocument(*results["report.txt"].id);

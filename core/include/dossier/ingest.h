@@ -3,10 +3,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <future>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,20 +20,22 @@ namespace dossier {
 
 enum class FileOutcome {
   kIngested,   // new or changed content, now stored and indexed
-  kUnchanged,  // content already stored (same path, or another path: a duplicate)
+  kUnchanged,  // this path's content is stored already (same size and mtime, or same content hash)
+  kDuplicate,  // the same content is stored under another path; this path was added to it
   kSkipped,    // a type no plugin handles (not an error)
   kFailed,     // could not be read or extracted; `message` says why
+  kRemoved,    // --prune: the file is gone, its path (and a document left without paths) removed
 };
 std::string_view FileOutcomeName(FileOutcome outcome);
 
 struct FileResult {
-  std::string path;
+  std::string path;  // absolute; an archive member is `archive.zip/inner/path.pdf`
   FileOutcome outcome = FileOutcome::kFailed;
   std::optional<DocumentId> id;
   std::string mime_type;
   uint32_t pages = 0;
   uint32_t ocr_pages = 0;  // pages read by OCR, among `pages`
-  std::string message;  // failure reason, skip reason, or "duplicate of <path>"
+  std::string message;  // failure reason, skip reason, or "same content as <path>"
   std::vector<std::string> warnings;
 };
 
@@ -45,73 +44,96 @@ struct IngestSummary {
   uint64_t ocr_pages = 0;  // pages read by OCR, among `pages`
   uint64_t ingested = 0;
   uint64_t unchanged = 0;
+  uint64_t duplicates = 0;
   uint64_t skipped = 0;
   uint64_t failed = 0;
+  uint64_t removed = 0;
   uint64_t pages = 0;
   double seconds = 0;
   RepairReport repair;
 };
 
+// Where a run is, for a progress line. `discovered` grows while archives are opened.
+struct IngestProgress {
+  uint64_t discovered = 0;  // files and archive members found so far
+  uint64_t done = 0;        // of which reported
+  uint64_t extracted = 0;   // of which went through a worker (ingested or failed there)
+  uint64_t pages = 0;
+  uint64_t failed = 0;
+  double seconds = 0;
+};
+
 struct IngestOptions {
   uint64_t max_file_bytes = 2ull << 30;  // larger files fail with a clear reason
   uint32_t flush_every_documents = 64;   // index commit batch size
-  // OCR of scanned pages and images (when an OCR plugin is loaded):
+  // Worker processes (dossier-worker) that run the ingestion plugins:
+  unsigned jobs = 0;                       // how many; 0 = one per core
+  double timeout_seconds = 120;            // per file, then the worker is killed and the file fails
+  double ocr_page_timeout_seconds = 60;    // added to a file's allowance for each page it OCRs
+  uint64_t max_worker_memory = 2ull << 30; // address-space limit of each worker (RLIMIT_AS); 0 = none
+  std::string worker_executable;           // "" = dossier-worker beside the running binary
+  // Archives (.zip, .tar, .tar.gz, .tgz) are opened in place:
+  uint64_t max_member_bytes = 512ull << 20;     // one member, unpacked
+  uint64_t max_archive_total_bytes = 16ull << 30;  // all members of one archive, unpacked
+  bool open_archives = true;
+  // Incremental runs:
+  bool retry_failed = false;  // retry files that failed before and have not changed since
+  bool prune = false;         // remove stored paths under the given folders whose files are gone
+  // OCR of scanned pages and images (when an OCR plugin is loaded), inside the workers:
   std::string ocr_languages = "eng+spa";  // Tesseract language models, '+'-separated
-  unsigned ocr_workers = 0;               // OCR threads; 0 = one per core
   bool ocr = true;                        // false: pages without text stay empty
-  // Called once per file, in the order files finish, from the calling thread.
+  // Called once per file, in the order files finish, one call at a time
+  // (from the ingester's committer thread).
   std::function<void(const FileResult&)> on_file;
+  // Called after each file (same thread as on_file), and about once a second
+  // while nothing finishes; the callee throttles.
+  std::function<void(const IngestProgress&)> on_progress;
 };
 
 // Not thread-safe: one Ingest() at a time. Plugins, detectors and the store
 // are borrowed and must outlive the ingester.
-class OcrPool;
-
+//
+// Pipeline: discover (walk folders, in name order) → cheap checks (unchanged
+// by path + size + mtime, failed before) → read + SHA-256 (duplicates stop
+// here) → MIME type → a worker process extracts pages (and OCRs scanned
+// ones) → committer thread: language, title, extractor plugins, store, index
+// commit every `flush_every_documents`. Queues are bounded, so memory does
+// not grow with the size of the input. See docs/ARCHITECTURE.md.
 class Ingester {
  public:
   Ingester(Store* store, const PluginHost* plugins, const LanguageDetector* languages,
            const MimeDetector* mime, Env* env = Env::Default());
   ~Ingester();
 
-  // Ingests files and folders (recursively, in name order). Fails as a whole
-  // only when the store fails; each bad file is reported through on_file
-  // and counted in the summary.
+  // Ingests files, folders (recursively) and archives. Fails as a whole only
+  // when the store fails or no worker can start; each bad file is reported
+  // through on_file and counted in the summary.
   Result<IngestSummary> Ingest(const std::vector<std::string>& paths, const IngestOptions& options);
 
  private:
-  // A file on its way in: extracted, perhaps with pages still being OCR'd.
-  struct PendingFile {
-    FileResult result;
-    bool needs_store = false;  // false: `result` is final (failed, unchanged, skipped)
-    FileInfo info;
-    Document doc;
-    std::vector<std::pair<uint32_t, std::future<Result<RecognisedPage>>>> ocr_pages;
-    bool Ready() const;
-  };
-
-  // Reads, detects and extracts a file; scanned pages go to the OCR pool.
-  PendingFile PrepareFile(const std::string& path, const FileInfo& info, const IngestOptions& options,
-                          IngestSummary* summary);
-  // Waits for its OCR pages, runs the extractors and stores the document.
-  FileResult FinishFile(PendingFile pending);
-  // Finishes files in order: all of them, or while the first is ready or too many wait.
-  Status Drain(bool all, const IngestOptions& options, IngestSummary* summary);
-  Status Walk(const std::string& path, bool explicitly_named, const IngestOptions& options,
-              IngestSummary* summary);
-  void Report(FileResult result, const IngestOptions& options, IngestSummary* summary);
-  OcrPool* Ocr(const IngestOptions& options);
-
   Store* store_;
   const PluginHost* plugins_;
   const LanguageDetector* languages_;
   const MimeDetector* mime_;
   Env* env_;
-  std::map<const LoadedPlugin*, std::unique_ptr<IngestPluginInstance>> instances_;
-  std::map<const LoadedPlugin*, std::unique_ptr<ExtractorPluginInstance>> extractor_instances_;
-  std::deque<PendingFile> pending_;
-  std::unique_ptr<OcrPool> ocr_pool_;
-  uint32_t unflushed_ = 0;
-  Status store_error_;  // a store failure ends the run
 };
+
+// What `dossier remove` did.
+struct RemoveReport {
+  std::vector<std::string> paths_detached;
+  std::vector<DocumentId> documents_removed;  // gone from both stores
+};
+// Removes a document by id (16 hex digits) with all its paths, or a path
+// (a file, an archive member, or everything stored under a folder or
+// archive): the path is forgotten, and a document left without paths is
+// removed. NotFound when nothing matches. Flushes before returning.
+Result<RemoveReport> RemoveFromStore(Store* store, const std::string& what);
+
+// The default worker binary: `dossier-worker` beside the running executable.
+std::string DefaultWorkerExecutable();
+
+// Entry point of the dossier-worker binary (socket on fd 3; see
+// src/ingest/worker_protocol.h). Returns the process exit status.
+int RunIngestWorker(int argc, char** argv);
 
 }  // namespace dossier

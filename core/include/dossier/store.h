@@ -43,6 +43,13 @@ struct SourceEntry {
   int64_t mtime_ns = 0;
 };
 
+// Why a file failed last time, with its size and mtime then (`failed` CF).
+struct FailureEntry {
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  std::string reason;
+};
+
 struct RepairReport {
   uint32_t reindexed = 0;  // documents whose index entries were redone
   uint32_t removed = 0;    // removals that were finished
@@ -97,6 +104,8 @@ class Store {
   Status Refresh();
   Result<std::optional<DocumentSummary>> GetDocument(const DocumentId& id) const;
   Result<std::optional<SourceEntry>> LookupSource(std::string_view path) const;
+  // The failure recorded for `path` by RecordFailure, if any.
+  Result<std::optional<FailureEntry>> LookupFailure(std::string_view path) const;
   // Paths under `prefix` (a folder path with trailing '/', or "" for all).
   Result<std::vector<std::pair<std::string, SourceEntry>>> ListSources(std::string_view prefix) const;
   Result<PageText> GetPage(const DocumentId& id, uint32_t page) const;

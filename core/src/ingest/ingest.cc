@@ -1,29 +1,47 @@
-// The ingester: files and folders in, documents in the store out.
+// The ingester: a bounded pipeline from files, folders and archives to
+// documents in the store, with the ingestion plugins in worker processes.
 #include "dossier/ingest.h"
 
+#include <poll.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <thread>
+#include <unordered_set>
 
-#include <nlohmann/json.hpp>
-
+#include "archive.h"
 #include "dossier/graph.h"
 #include "dossier/paths.h"
-#include "ocr_pool.h"
+#include "worker_process.h"
 
 namespace dossier {
 
 namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
 
 std::string_view FileOutcomeName(FileOutcome outcome) {
   switch (outcome) {
     case FileOutcome::kIngested: return "ingested";
     case FileOutcome::kUnchanged: return "unchanged";
+    case FileOutcome::kDuplicate: return "duplicate";
     case FileOutcome::kSkipped: return "skipped";
     case FileOutcome::kFailed: return "failed";
+    case FileOutcome::kRemoved: return "removed";
   }
   return "failed";
+}
+
+std::string DefaultWorkerExecutable() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "dossier-worker";
+  return (exe.parent_path() / "dossier-worker").string();
 }
 
 namespace {
@@ -108,91 +126,191 @@ std::string Reason(const Status& status, const std::string& path) {
   return message;
 }
 
+// What the committer thread is asked to do, in order.
+struct Task {
+  enum Kind {
+    kReport,     // only report `result` (unchanged, skipped, a failure already recorded)
+    kFailure,    // record the failure of `source`, then report
+    kAddSource,  // add `source` to stored document `result.id`, then report
+    kStore,      // finish `doc` (language, title, extractors) and store it, then report
+    kProgress,   // nothing to store: call on_progress
+  };
+  Kind kind = kReport;
+  FileResult result;
+  SourceFile source;
+  Document doc;
+  bool extracted = false;  // went through a worker (for the ETA)
+};
+
+// A bounded FIFO between the dispatcher and the committer.
+class TaskQueue {
+ public:
+  explicit TaskQueue(size_t capacity) : capacity_(capacity) {}
+  void Push(Task task) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    not_full_.wait(lock, [&] { return queue_.size() < capacity_; });
+    queue_.push_back(std::move(task));
+    not_empty_.notify_one();
+  }
+  bool TryPush(Task task) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (queue_.size() >= capacity_) return false;
+    queue_.push_back(std::move(task));
+    not_empty_.notify_one();
+    return true;
+  }
+  // False when closed and empty.
+  bool Pop(Task* task) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    not_empty_.wait(lock, [&] { return closed_ || !queue_.empty(); });
+    if (queue_.empty()) return false;
+    *task = std::move(queue_.front());
+    queue_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;
+    not_empty_.notify_all();
+  }
+
+ private:
+  size_t capacity_;
+  std::mutex mutex_;
+  std::condition_variable not_empty_, not_full_;
+  std::deque<Task> queue_;
+  bool closed_ = false;
+};
+
+// A file or archive member found by the walk.
+struct Input {
+  std::string path;
+  FileInfo info;
+};
+
+// One thing to ingest: a file, or the current member of an open archive.
+struct Candidate {
+  std::string path;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  bool member = false;
+  std::string unsafe;  // a member whose name is refused
+};
+
+// A file on its way through a worker.
+struct Job {
+  FileResult result;
+  SourceFile source;
+  DocumentId id;
+  const LoadedPlugin* plugin = nullptr;
+  std::string content;
+};
+
+struct Slot {
+  std::unique_ptr<WorkerProcess> proc;
+  bool busy = false;
+  Job job;
+  Document doc;
+  std::vector<std::string> warnings;
+  uint32_t ocr_started = 0;
+  Clock::time_point started;
+};
+
 }  // namespace
 
-Ingester::Ingester(Store* store, const PluginHost* plugins, const LanguageDetector* languages,
-                   const MimeDetector* mime, Env* env)
-    : store_(store), plugins_(plugins), languages_(languages), mime_(mime), env_(env) {}
+// One Ingest() call.
+class IngestRun {
+ public:
+  IngestRun(Store* store, const PluginHost* plugins, const LanguageDetector* languages, const MimeDetector* mime,
+            Env* env, const IngestOptions& options)
+      : store_(store), plugins_(plugins), languages_(languages), mime_(mime), env_(env), options_(options),
+        queue_(2 * Jobs() + 4) {}
 
-Ingester::~Ingester() = default;
+  Result<IngestSummary> Go(const std::vector<std::string>& paths);
 
-bool Ingester::PendingFile::Ready() const {
-  for (const auto& [number, page] : ocr_pages) {
-    if (page.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+ private:
+  unsigned Jobs() const {
+    return options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
   }
-  return true;
-}
-
-OcrPool* Ingester::Ocr(const IngestOptions& options) {
-  if (ocr_pool_ || !options.ocr) return ocr_pool_.get();
-  const LoadedPlugin* plugin = plugins_->FindOcrPlugin();
-  if (plugin == nullptr) return nullptr;
-  unsigned workers = options.ocr_workers ? options.ocr_workers : std::max(1u, std::thread::hardware_concurrency());
-  nlohmann::json ocr_options = {{"languages", options.ocr_languages}};
-  // Two pages per worker may wait: enough to keep the workers fed while the
-  // next page renders, few enough to bound memory (a 300 dpi page is ~9 MB).
-  ocr_pool_ = std::make_unique<OcrPool>(plugin, ocr_options.dump(), workers, 2 * size_t{workers});
-  return ocr_pool_.get();
-}
-
-Status Ingester::Drain(bool all, const IngestOptions& options, IngestSummary* summary) {
-  // A few files may wait for their OCR pages while the next ones are read,
-  // so the OCR workers are never idle between documents.
-  const size_t max_waiting = ocr_pool_ ? 2 * size_t{ocr_pool_->workers()} : 1;
-  while (!pending_.empty() && (all || pending_.size() > max_waiting || pending_.front().Ready())) {
-    PendingFile file = std::move(pending_.front());
-    pending_.pop_front();
-    FileResult result = FinishFile(std::move(file));
-    if (!store_error_.ok()) return store_error_;
-    if (result.outcome == FileOutcome::kIngested && ++unflushed_ >= options.flush_every_documents) {
-      DOSSIER_RETURN_IF_ERROR(store_->Flush());
-      unflushed_ = 0;
-    }
-    Report(std::move(result), options, summary);
+  // ---- dispatcher (calling thread) ----
+  void Walk(const std::string& path, bool explicitly_named, std::vector<Input>* inputs);
+  bool NextCandidate(Candidate* candidate);
+  std::optional<Job> NextJob();
+  std::optional<Job> Prepare(const Candidate& candidate);
+  void Dispatch(Slot* slot, Job job);
+  void HandleInput(Slot* slot);
+  void EndJob(Slot* slot, std::string failure);
+  void FailFile(FileResult result, const SourceFile& source, bool record = true);
+  void Prune(const std::vector<std::string>& roots);
+  void SetFatal(Status status) {
+    std::lock_guard<std::mutex> lock(fatal_mutex_);
+    if (fatal_.ok()) fatal_ = std::move(status);
   }
-  return Status::Ok();
-}
-
-Result<IngestSummary> Ingester::Ingest(const std::vector<std::string>& paths, const IngestOptions& options) {
-  auto started = std::chrono::steady_clock::now();
-  IngestSummary summary;
-  for (const std::string& path : paths) {
-    DOSSIER_RETURN_IF_ERROR(Walk(AbsolutePath(path), /*explicitly_named=*/true, options, &summary));
+  Status Fatal() {
+    std::lock_guard<std::mutex> lock(fatal_mutex_);
+    return fatal_;
   }
-  DOSSIER_RETURN_IF_ERROR(Drain(/*all=*/true, options, &summary));
-  DOSSIER_RETURN_IF_ERROR(store_->Flush());
-  unflushed_ = 0;
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  return summary;
-}
+  // ---- committer thread ----
+  void CommitLoop();
+  void Commit(Task& task);
+  void StoreDocument(Task& task);
+  void ReleaseDuplicates(const DocumentId& id, const FileResult* failed);
+  void Report(FileResult result, bool extracted);
 
-void Ingester::Report(FileResult result, const IngestOptions& options, IngestSummary* summary) {
-  ++summary->files;
-  switch (result.outcome) {
-    case FileOutcome::kIngested:
-      ++summary->ingested;
-      summary->pages += result.pages;
-      summary->ocr_pages += result.ocr_pages;
-      break;
-    case FileOutcome::kUnchanged: ++summary->unchanged; break;
-    case FileOutcome::kSkipped: ++summary->skipped; break;
-    case FileOutcome::kFailed: ++summary->failed; break;
-  }
-  if (options.on_file) options.on_file(result);
-}
+  Store* store_;
+  const PluginHost* plugins_;
+  const LanguageDetector* languages_;
+  const MimeDetector* mime_;
+  Env* env_;
+  const IngestOptions& options_;
+  Clock::time_point start_ = Clock::now();
 
-Status Ingester::Walk(const std::string& path, bool explicitly_named, const IngestOptions& options,
-                      IngestSummary* summary) {
+  // dispatcher state
+  std::vector<Input> inputs_;
+  size_t next_input_ = 0;
+  std::unique_ptr<ArchiveReader> archive_;
+  std::string archive_path_;
+  uint64_t archive_members_ = 0;
+  ArchiveReader::Member member_;
+  std::vector<Slot> slots_;
+  unsigned start_failures_ = 0;
+  std::unordered_set<std::string> seen_;   // for --prune
+  std::vector<std::string> protected_;     // prefixes --prune must not touch (unreadable, damaged)
+
+  // shared
+  TaskQueue queue_;
+  std::mutex dup_mutex_;
+  std::map<DocumentId, std::vector<SourceFile>> in_flight_;  // id → paths waiting for it (duplicates)
+  std::mutex fatal_mutex_;
+  Status fatal_;
+  std::atomic<uint64_t> discovered_{0};
+
+  // committer state
+  std::map<const LoadedPlugin*, std::unique_ptr<ExtractorPluginInstance>> extractors_;
+  IngestSummary summary_;
+  IngestProgress progress_;
+  uint32_t unflushed_ = 0;
+};
+
+namespace {
+bool UnderPrefix(const std::string& path, const std::string& prefix) { return path.rfind(prefix, 0) == 0; }
+}  // namespace
+
+// ------------------------------------------------------------------ discovery
+
+void IngestRun::Walk(const std::string& path, bool explicitly_named, std::vector<Input>* inputs) {
   auto fail = [&](std::string reason) {
     FileResult r;
     r.path = path;
-    r.outcome = FileOutcome::kFailed;
     r.message = std::move(reason);
-    Report(std::move(r), options, summary);
-    return Status::Ok();
+    queue_.Push({Task::kReport, std::move(r)});
   };
   FileInfo info;
-  if (Status s = env_->Stat(path, &info); !s.ok()) return fail(Reason(s, path));
+  if (Status s = env_->Stat(path, &info); !s.ok()) {
+    if (s.code() != StatusCode::kNotFound) protected_.push_back(path);
+    return fail(Reason(s, path));
+  }
   if (info.type == FileInfo::Type::kSymlink) {
     std::error_code ec;
     fs::file_status target = fs::status(path, ec);
@@ -200,8 +318,8 @@ Status Ingester::Walk(const std::string& path, bool explicitly_named, const Inge
     if (fs::is_directory(target) && !explicitly_named) {
       FileResult r{path, FileOutcome::kSkipped};
       r.message = "symbolic link to a folder, not followed (name it explicitly to ingest it)";
-      Report(std::move(r), options, summary);
-      return Status::Ok();
+      queue_.Push({Task::kReport, std::move(r)});
+      return;
     }
     info.type = fs::is_directory(target) ? FileInfo::Type::kDirectory
                 : fs::is_regular_file(target) ? FileInfo::Type::kRegular
@@ -210,102 +328,191 @@ Status Ingester::Walk(const std::string& path, bool explicitly_named, const Inge
   }
   if (info.type == FileInfo::Type::kDirectory) {
     std::vector<std::string> names;
-    if (Status s = env_->ListDirectory(path, &names); !s.ok()) return fail(Reason(s, path));
-    for (const std::string& name : names) {
-      DOSSIER_RETURN_IF_ERROR(Walk((fs::path(path) / name).string(), false, options, summary));
+    if (Status s = env_->ListDirectory(path, &names); !s.ok()) {
+      protected_.push_back(path + "/");
+      return fail(Reason(s, path));
     }
-    return Status::Ok();
+    for (const std::string& name : names) Walk((fs::path(path) / name).string(), false, inputs);
+    return;
   }
   if (info.type != FileInfo::Type::kRegular) {
-    if (!explicitly_named) return Status::Ok();  // sockets, fifos, devices in a folder walk
-    return fail("not a regular file");
+    if (explicitly_named) fail("not a regular file");
+    return;  // sockets, fifos, devices in a folder walk
   }
-  pending_.push_back(PrepareFile(path, info, options, summary));
-  if (!store_error_.ok()) return store_error_;
-  return Drain(/*all=*/false, options, summary);
+  inputs->push_back({path, info});
+  ++discovered_;
 }
 
-Ingester::PendingFile Ingester::PrepareFile(const std::string& path, const FileInfo& info,
-                                            const IngestOptions& options, IngestSummary* summary) {
-  PendingFile pending;
-  pending.info = info;
-  FileResult& result = pending.result;
-  result.path = path;
+// Next file or archive member, in walk order; false at the end.
+bool IngestRun::NextCandidate(Candidate* c) {
+  for (;;) {
+    if (archive_) {
+      Result<bool> next = archive_->Next(&member_);
+      if (next.ok() && *next) {
+        ++archive_members_;
+        ++discovered_;
+        c->path = archive_path_ + "/" + member_.name;
+        c->size = member_.size;
+        c->mtime_ns = member_.mtime_ns;
+        c->member = true;
+        c->unsafe = member_.unsafe;
+        return true;
+      }
+      if (!next.ok()) {
+        protected_.push_back(archive_path_ + "/");
+        FileResult r{archive_path_, FileOutcome::kFailed};
+        r.message = Reason(next.status(), archive_path_) + " (after " + std::to_string(archive_members_) + " member(s))";
+        queue_.Push({Task::kReport, std::move(r)});
+      }
+      archive_.reset();
+    }
+    if (next_input_ == inputs_.size()) return false;
+    const Input& input = inputs_[next_input_++];
+    if (options_.open_archives && IsArchivePath(input.path)) {
+      --discovered_;  // counted by its members from now on
+      if (options_.prune) seen_.insert(input.path);
+      Result<std::unique_ptr<ArchiveReader>> opened = ArchiveReader::Open(input.path, options_.max_archive_total_bytes);
+      if (!opened.ok()) {
+        ++discovered_;
+        protected_.push_back(input.path + "/");
+        FileResult r{input.path, FileOutcome::kFailed};
+        r.message = Reason(opened.status(), input.path);
+        FailFile(std::move(r), {input.path, input.info.size, input.info.mtime_ns});
+        continue;
+      }
+      archive_ = std::move(opened).value();
+      archive_path_ = input.path;
+      archive_members_ = 0;
+      continue;
+    }
+    c->path = input.path;
+    c->size = input.info.size;
+    c->mtime_ns = input.info.mtime_ns;
+    c->member = false;
+    c->unsafe.clear();
+    return true;
+  }
+}
+
+void IngestRun::FailFile(FileResult result, const SourceFile& source, bool record) {
   result.outcome = FileOutcome::kFailed;
-  auto failed = [&](std::string reason) {
-    result.outcome = FileOutcome::kFailed;
+  Task task{record ? Task::kFailure : Task::kReport, std::move(result)};
+  task.source = source;
+  queue_.Push(std::move(task));
+}
+
+std::optional<Job> IngestRun::NextJob() {
+  Candidate c;
+  while (Fatal().ok() && NextCandidate(&c)) {
+    std::optional<Job> job = Prepare(c);
+    if (job) return job;
+  }
+  return std::nullopt;
+}
+
+// Decides what a candidate needs: an answer now (unchanged, duplicate,
+// skipped, failed) or extraction by a worker (the returned job).
+std::optional<Job> IngestRun::Prepare(const Candidate& c) {
+  if (options_.prune) seen_.insert(c.path);
+  FileResult result;
+  result.path = c.path;
+  const SourceFile source{c.path, c.size, c.mtime_ns};
+  auto failed = [&](std::string reason, bool record = true) {
     result.message = std::move(reason);
-    if (Status s = store_->RecordFailure(path, info.size, info.mtime_ns, result.message); !s.ok()) store_error_ = s;
-    return std::move(pending);
+    FailFile(std::move(result), source, record);
+    return std::nullopt;
   };
-  auto done = [&]() { return std::move(pending); };
-  if (info.size == 0) return failed("empty file (0 bytes)");
+  if (!c.unsafe.empty()) return failed("refused archive member: " + c.unsafe, /*record=*/false);
+  if (c.size == 0) return failed("empty file (0 bytes)");
 
   // Unchanged since last time: same path, size and mtime, document still there.
-  Result<std::optional<SourceEntry>> known = store_->LookupSource(path);
+  Result<std::optional<SourceEntry>> known = store_->LookupSource(c.path);
   if (!known.ok()) {
-    store_error_ = known.status();
-    return done();
+    SetFatal(known.status());
+    return std::nullopt;
   }
-  if (*known && (*known)->size == info.size && (*known)->mtime_ns == info.mtime_ns) {
+  if (*known && (*known)->size == c.size && (*known)->mtime_ns == c.mtime_ns) {
     Result<std::optional<DocumentSummary>> doc = store_->GetDocument((*known)->id);
     if (doc.ok() && *doc) {
       result.outcome = FileOutcome::kUnchanged;
       result.id = (*known)->id;
       result.mime_type = (*doc)->mime_type;
       result.pages = (*doc)->page_count;
-      return done();
+      result.ocr_pages = (*doc)->ocr_page_count;
+      queue_.Push({Task::kReport, std::move(result)});
+      return std::nullopt;
+    }
+  }
+  // Failed last time and not changed since: not tried again unless asked.
+  if (!options_.retry_failed) {
+    Result<std::optional<FailureEntry>> failure = store_->LookupFailure(c.path);
+    if (failure.ok() && *failure && (*failure)->size == c.size && (*failure)->mtime_ns == c.mtime_ns) {
+      return failed((*failure)->reason + " (failed before and unchanged since; --retry-failed tries again)",
+                    /*record=*/false);
     }
   }
 
   std::string content;
-  if (Status s = env_->ReadFile(path, options.max_file_bytes, &content); !s.ok()) return failed(Reason(s, path));
+  if (c.member) {
+    Status s = archive_->ReadData(std::min(options_.max_member_bytes, options_.max_file_bytes), &content);
+    if (!s.ok()) {
+      if (archive_->over_total()) {  // stop reading this archive
+        protected_.push_back(archive_path_ + "/");
+        archive_.reset();
+      }
+      return failed(s.message());
+    }
+  } else if (Status s = env_->ReadFile(c.path, options_.max_file_bytes, &content); !s.ok()) {
+    return failed(Reason(s, c.path));
+  }
   if (content.empty()) return failed("empty file (0 bytes)");
   const DocumentId id = DocumentId::FromHex(Sha256Hex(content).substr(0, DocumentId::kSize * 2)).value();
   result.id = id;
-  const SourceFile source{path, content.size(), info.mtime_ns};
+  SourceFile actual = source;
+  actual.size = content.size();
 
-  // The same content may be on its way in under another path: store that
-  // first, so this one is recognised as a duplicate.
-  for (const PendingFile& other : pending_) {
-    if (other.needs_store && other.doc.id == id) {
-      if (Status s = Drain(/*all=*/true, options, summary); !s.ok()) store_error_ = s;
-      if (!store_error_.ok()) return done();
-      break;
+  // The same content on its way through a worker: this path joins it.
+  {
+    std::lock_guard<std::mutex> lock(dup_mutex_);
+    auto it = in_flight_.find(id);
+    if (it != in_flight_.end()) {
+      it->second.push_back(actual);
+      return std::nullopt;
     }
   }
-
-  // Same content already stored (this path touched, or another path: a duplicate).
+  // Same content stored already (this path touched, or another path: a duplicate).
   Result<std::optional<DocumentSummary>> existing = store_->GetDocument(id);
   if (!existing.ok()) {
-    store_error_ = existing.status();
-    return done();
+    SetFatal(existing.status());
+    return std::nullopt;
   }
   if (*existing) {
     const DocumentSummary& doc = **existing;
-    if (Status s = store_->AddSource(id, source); !s.ok()) {
-      store_error_ = s;
-      return done();
-    }
     result.outcome = FileOutcome::kUnchanged;
     result.mime_type = doc.mime_type;
     result.pages = doc.page_count;
-    for (const SourceFile& other : doc.sources) {
-      if (other.path != path) {
+    result.ocr_pages = doc.ocr_page_count;
+    bool has_path = false;
+    for (const SourceFile& other : doc.sources) has_path |= other.path == c.path;
+    if (!has_path) {
+      result.outcome = FileOutcome::kDuplicate;
+      for (const SourceFile& other : doc.sources) {
         result.message = "same content as " + other.path;
         break;
       }
     }
-    (void)store_->ClearFailure(path);
-    return done();
+    Task task{Task::kAddSource, std::move(result)};
+    task.source = actual;
+    queue_.Push(std::move(task));
+    return std::nullopt;
   }
 
-  result.mime_type = mime_->Detect(content, path);
+  result.mime_type = mime_->Detect(content, c.path);
   const LoadedPlugin* plugin = plugins_->FindIngestPlugin(result.mime_type);
   if (plugin == nullptr) {
     // A name that promises a type we handle, with content that is not it, is
     // an error; any other unhandled type is merely skipped.
-    const std::string ext = LowerExtension(path);
+    const std::string ext = LowerExtension(c.path);
     for (const auto& p : plugins_->plugins()) {
       const auto& exts = p->manifest().extensions;
       if (!ext.empty() && std::find(exts.begin(), exts.end(), ext) != exts.end()) {
@@ -314,94 +521,206 @@ Ingester::PendingFile Ingester::PrepareFile(const std::string& path, const FileI
     }
     result.outcome = FileOutcome::kSkipped;
     result.message = "no plugin handles " + result.mime_type;
-    return done();
+    queue_.Push({Task::kReport, std::move(result)});
+    return std::nullopt;
   }
-  if (!options.ocr && plugin->CanRecognisePages()) {
+  if (!options_.ocr && plugin->CanRecognisePages()) {
     result.outcome = FileOutcome::kSkipped;
     result.message = result.mime_type + " needs OCR, which is turned off";
-    return done();
+    queue_.Push({Task::kReport, std::move(result)});
+    return std::nullopt;
   }
-  OcrPool* ocr = Ocr(options);
-  auto& instance = instances_[plugin];
-  if (!instance) {
-    // Plugins may send pages as pixels only when an OCR plugin can read them.
-    nlohmann::json plugin_options = {{"page_images", ocr != nullptr}, {"languages", options.ocr_languages}};
-    Result<std::unique_ptr<IngestPluginInstance>> created = plugin->CreateIngestInstance(plugin_options.dump());
-    if (!created.ok()) return failed(created.status().message());
-    instance = std::move(created).value();
+  {
+    std::lock_guard<std::mutex> lock(dup_mutex_);
+    in_flight_[id];
   }
-  PageImageHandler on_page_image;
-  if (ocr != nullptr) {
-    on_page_image = [&](uint32_t number, const dossier_page_image& image) -> Status {
-      pending.ocr_pages.emplace_back(number, ocr->Submit(image));
-      return Status::Ok();
-    };
-  }
-  Result<ExtractedFile> extracted = instance->Extract(path, result.mime_type, content, on_page_image);
-  if (!extracted.ok()) {
-    for (auto& [number, page] : pending.ocr_pages) page.wait();  // the workers still hold these pages
-    pending.ocr_pages.clear();
-    return failed(Reason(extracted.status(), path));
-  }
-
-  Document& doc = pending.doc;
-  doc.id = id;
-  doc.mime_type = result.mime_type;
-  doc.size_bytes = content.size();
-  doc.sources = {source};
-  doc.metadata = std::move(extracted->metadata);
-  doc.pages = std::move(extracted->pages);
-  doc.extracted_by = plugin->NameAndVersion();
-  doc.ingested_at_ms = env_->NowMs();
-  result.warnings = std::move(extracted->warnings);
-  if (!pending.ocr_pages.empty()) doc.extracted_by += " + " + plugins_->FindOcrPlugin()->NameAndVersion();
-  pending.needs_store = true;
-  return done();
+  Job job;
+  job.result = std::move(result);
+  job.source = actual;
+  job.id = id;
+  job.plugin = plugin;
+  job.content = std::move(content);
+  return job;
 }
 
-FileResult Ingester::FinishFile(PendingFile pending) {
-  FileResult& result = pending.result;
-  if (!pending.needs_store) return std::move(result);
-  Document& doc = pending.doc;
+// ------------------------------------------------------------------ workers
+
+void IngestRun::Dispatch(Slot* slot, Job job) {
+  slot->busy = true;
+  slot->job = std::move(job);
+  slot->doc = Document();
+  slot->warnings.clear();
+  slot->ocr_started = 0;
+  slot->started = Clock::now();
+  if (!slot->proc) {
+    WorkerSpec spec;
+    spec.executable = options_.worker_executable.empty() ? DefaultWorkerExecutable() : options_.worker_executable;
+    spec.plugin_dir = plugins_->plugin_dir();
+    spec.ocr_languages = options_.ocr_languages;
+    spec.ocr = options_.ocr;
+    spec.max_memory = options_.max_worker_memory;
+    Result<std::unique_ptr<WorkerProcess>> started = WorkerProcess::Start(spec);
+    if (!started.ok()) {
+      SetFatal(started.status());
+      EndJob(slot, started.status().message());
+      return;
+    }
+    slot->proc = std::move(started).value();
+  }
+  const Job& j = slot->job;
+  bool sent = slot->proc->SendJob(j.result.path, j.result.mime_type, j.plugin->manifest().name, j.content);
+  slot->job.content = std::string();  // the worker has it now
+  if (!sent) HandleInput(slot);  // the worker is gone: find out why
+}
+
+// Reads what a busy worker sent; finishes its job on 'D', 'E' or its death.
+void IngestRun::HandleInput(Slot* slot) {
+  bool open = slot->proc->ReadAvailable();
+  worker::FrameType type;
+  std::string payload;
+  while (slot->busy && slot->proc->NextFrame(&type, &payload)) {
+    worker::Reader r(payload);
+    switch (type) {
+      case worker::kMetadata: {
+        std::string_view key, value;
+        if (!r.GetString(&key) || !r.GetString(&value)) break;
+        DocumentMetadata& m = slot->doc.metadata;
+        if (key == "title") m.title = value;
+        else if (key == "author") m.author = value;
+        else if (key == "subject") m.subject = value;
+        else if (key == "keywords") m.keywords = value;
+        else if (key == "creator") m.creator = value;
+        else if (key == "producer") m.producer = value;
+        else if (key == "created") m.created = value;
+        else if (key == "modified") m.modified = value;
+        break;
+      }
+      case worker::kOcrStarted: ++slot->ocr_started; break;
+      case worker::kPage: {
+        PageText page;
+        uint8_t source = 0;
+        uint32_t confidence = 0;
+        std::string_view text;
+        if (!r.GetFixed32(&page.number) || !r.GetU8(&source) || !r.GetFixed32(&confidence) || !r.GetString(&text)) break;
+        page.source = static_cast<TextSource>(source);
+        page.ocr_confidence = confidence == 0xFFFFFFFFu ? -1.0f : confidence / 100.0f;
+        page.text = text;
+        slot->doc.pages.push_back(std::move(page));
+        break;
+      }
+      case worker::kWarning: slot->warnings.emplace_back(payload); break;
+      case worker::kDone: {
+        std::string_view by;
+        (void)r.GetString(&by);
+        slot->doc.extracted_by = by;
+        EndJob(slot, "");
+        break;
+      }
+      case worker::kError: {
+        uint32_t code = 0;
+        std::string_view message;
+        (void)r.GetFixed32(&code);
+        (void)r.GetString(&message);
+        EndJob(slot, Reason(Status(static_cast<StatusCode>(code), std::string(message)), slot->job.result.path));
+        break;
+      }
+      default: break;
+    }
+  }
+  if (open) return;
+  // The worker is gone.
+  const bool was_ready = slot->proc->ready();
+  std::string how = slot->proc->Reap(/*kill=*/false, options_.max_worker_memory);
+  slot->proc.reset();
+  if (!was_ready && ++start_failures_ >= 3) {
+    SetFatal(Status::FailedPrecondition("the ingest worker does not start (" + how + "): " +
+                                        (options_.worker_executable.empty() ? DefaultWorkerExecutable()
+                                                                            : options_.worker_executable)));
+  }
+  if (was_ready) start_failures_ = 0;
+  if (!slot->busy) return;
+  const std::string plugin = slot->job.plugin->manifest().name;
+  if (how.starts_with("out of memory")) {
+    EndJob(slot, how + " in the " + plugin + " plugin");
+  } else if (how.starts_with("signal")) {
+    EndJob(slot, "the " + plugin + " plugin crashed on this file (" + how + ")");
+  } else {
+    EndJob(slot, "the worker running the " + plugin + " plugin ended unexpectedly (" + how + ")");
+  }
+}
+
+// Hands a finished job to the committer: stored when `failure` is empty.
+void IngestRun::EndJob(Slot* slot, std::string failure) {
+  slot->busy = false;
+  Job& job = slot->job;
+  if (!failure.empty()) {
+    job.result.message = std::move(failure);
+    job.result.warnings = std::move(slot->warnings);
+    Task task{Task::kFailure, std::move(job.result)};
+    task.source = job.source;
+    task.extracted = true;
+    queue_.Push(std::move(task));
+    return;
+  }
+  Document& doc = slot->doc;
+  doc.id = job.id;
+  doc.mime_type = job.result.mime_type;
+  doc.size_bytes = job.source.size;
+  doc.sources = {job.source};
+  doc.ingested_at_ms = env_->NowMs();
+  job.result.warnings = std::move(slot->warnings);
+  Task task{Task::kStore, std::move(job.result)};
+  task.source = job.source;
+  task.doc = std::move(doc);
+  task.extracted = true;
+  queue_.Push(std::move(task));
+}
+
+// ------------------------------------------------------------------ committer
+
+void IngestRun::CommitLoop() {
+  Task task;
+  while (queue_.Pop(&task)) {
+    if (!Fatal().ok()) continue;  // drain, so the dispatcher never blocks
+    Commit(task);
+  }
+  if (Fatal().ok()) {
+    if (Status s = store_->Flush(); !s.ok()) SetFatal(s);
+  }
+}
+
+void IngestRun::Commit(Task& task) {
+  switch (task.kind) {
+    case Task::kProgress:
+      progress_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+      progress_.discovered = discovered_;
+      if (options_.on_progress) options_.on_progress(progress_);
+      return;
+    case Task::kReport: return Report(std::move(task.result), task.extracted);
+    case Task::kFailure: {
+      const SourceFile& f = task.source;
+      if (Status s = store_->RecordFailure(f.path, f.size, f.mtime_ns, task.result.message); !s.ok()) return SetFatal(s);
+      if (task.result.id) ReleaseDuplicates(*task.result.id, &task.result);
+      return Report(std::move(task.result), task.extracted);
+    }
+    case Task::kAddSource: {
+      if (Status s = store_->AddSource(*task.result.id, task.source); !s.ok()) return SetFatal(s);
+      (void)store_->ClearFailure(task.source.path);
+      return Report(std::move(task.result), false);
+    }
+    case Task::kStore: return StoreDocument(task);
+  }
+}
+
+void IngestRun::StoreDocument(Task& task) {
+  FileResult& result = task.result;
+  Document& doc = task.doc;
   const std::string& path = result.path;
-  auto failed = [&](std::string reason) {
-    result.outcome = FileOutcome::kFailed;
-    result.message = std::move(reason);
-    if (Status s = store_->RecordFailure(path, pending.info.size, pending.info.mtime_ns, result.message); !s.ok()) {
-      store_error_ = s;
-    }
-    return std::move(result);
-  };
-  // OCR'd pages join the text pages in page order.
-  uint32_t ocr_failures = 0;
-  for (auto& [number, future] : pending.ocr_pages) {
-    Result<RecognisedPage> recognised = future.get();
-    PageText page;
-    page.number = number;
-    page.source = TextSource::kOcr;
-    if (recognised.ok()) {
-      page.text = std::move(recognised->text);
-      page.ocr_confidence = recognised->mean_confidence;
-      ++result.ocr_pages;
-    } else {
-      ++ocr_failures;
-      page.ocr_confidence = 0;
-      result.warnings.push_back("page " + std::to_string(number) + ": " + recognised.status().message() +
-                                "; the page is indexed as empty");
-    }
-    doc.pages.push_back(std::move(page));
-  }
-  if (!pending.ocr_pages.empty()) {
-    std::sort(doc.pages.begin(), doc.pages.end(),
-              [](const PageText& a, const PageText& b) { return a.number < b.number; });
-    if (ocr_failures == pending.ocr_pages.size() && ocr_failures == doc.pages.size()) {
-      return failed("OCR failed on every page: " + result.warnings.back());
-    }
-  }
   std::string sample;
   size_t text_bytes = 0;
   for (const PageText& page : doc.pages) {
     text_bytes += page.text.size();
+    if (page.source == TextSource::kOcr) ++result.ocr_pages;
     if (sample.size() < 16 * 1024) sample.append(page.text).push_back('\n');
   }
   doc.language = languages_->Detect(sample);
@@ -414,7 +733,7 @@ FileResult Ingester::FinishFile(PendingFile pending) {
   }
   if (doc.title.empty()) doc.title = fs::path(path).filename().string();
   for (const LoadedPlugin* extractor : plugins_->Extractors()) {
-    auto& instance = extractor_instances_[extractor];
+    auto& instance = extractors_[extractor];
     if (!instance) {
       Result<std::unique_ptr<ExtractorPluginInstance>> created = extractor->CreateExtractorInstance();
       if (!created.ok()) {
@@ -433,17 +752,248 @@ FileResult Ingester::FinishFile(PendingFile pending) {
     doc.extractors.push_back(extractor->NameAndVersion());
   }
   if (text_bytes == 0) {
+    const bool ocr = options_.ocr && plugins_->FindOcrPlugin() != nullptr;
     result.warnings.push_back("no text found in " + std::to_string(doc.pages.size()) + " page(s)" +
-                              (ocr_pool_ ? "" : ": scanned pages need the ocr plugin (see `dossier plugins`)"));
+                              (ocr ? "" : ": scanned pages need the ocr plugin (see `dossier plugins`)"));
   }
-  if (Status s = store_->PutDocument(doc); !s.ok()) {
-    store_error_ = s;
-    return std::move(result);
-  }
+  if (Status s = store_->PutDocument(doc); !s.ok()) return SetFatal(s);
   (void)store_->ClearFailure(path);
   result.outcome = FileOutcome::kIngested;
   result.pages = static_cast<uint32_t>(doc.pages.size());
-  return std::move(result);
+  const DocumentId id = doc.id;
+  Report(std::move(result), true);
+  ReleaseDuplicates(id, nullptr);
+  if (++unflushed_ >= options_.flush_every_documents) {
+    if (Status s = store_->Flush(); !s.ok()) return SetFatal(s);
+    unflushed_ = 0;
+  }
+}
+
+// Paths that waited for a document's content: added to it, or failed with it.
+void IngestRun::ReleaseDuplicates(const DocumentId& id, const FileResult* failed) {
+  std::vector<SourceFile> waiting;
+  std::string first_path;
+  {
+    std::lock_guard<std::mutex> lock(dup_mutex_);
+    auto it = in_flight_.find(id);
+    if (it == in_flight_.end()) return;
+    waiting = std::move(it->second);
+    in_flight_.erase(it);
+  }
+  Result<std::optional<DocumentSummary>> doc = failed ? Result<std::optional<DocumentSummary>>(std::nullopt)
+                                                      : store_->GetDocument(id);
+  for (const SourceFile& source : waiting) {
+    FileResult r;
+    r.path = source.path;
+    r.id = id;
+    if (failed) {
+      r.outcome = FileOutcome::kFailed;
+      r.mime_type = failed->mime_type;
+      r.message = failed->message + " (same content as " + failed->path + ")";
+      if (Status s = store_->RecordFailure(source.path, source.size, source.mtime_ns, r.message); !s.ok()) return SetFatal(s);
+    } else {
+      if (Status s = store_->AddSource(id, source); !s.ok()) return SetFatal(s);
+      (void)store_->ClearFailure(source.path);
+      r.outcome = FileOutcome::kDuplicate;
+      if (doc.ok() && *doc) {
+        r.mime_type = (*doc)->mime_type;
+        r.pages = (*doc)->page_count;
+        r.ocr_pages = (*doc)->ocr_page_count;
+        for (const SourceFile& other : (*doc)->sources) {
+          if (other.path != source.path) {
+            r.message = "same content as " + other.path;
+            break;
+          }
+        }
+      }
+    }
+    Report(std::move(r), false);
+  }
+}
+
+void IngestRun::Report(FileResult result, bool extracted) {
+  ++summary_.files;
+  ++progress_.done;
+  if (extracted) ++progress_.extracted;
+  switch (result.outcome) {
+    case FileOutcome::kIngested:
+      ++summary_.ingested;
+      summary_.pages += result.pages;
+      summary_.ocr_pages += result.ocr_pages;
+      progress_.pages += result.pages;
+      break;
+    case FileOutcome::kUnchanged: ++summary_.unchanged; break;
+    case FileOutcome::kDuplicate: ++summary_.duplicates; break;
+    case FileOutcome::kSkipped: ++summary_.skipped; break;
+    case FileOutcome::kFailed:
+      ++summary_.failed;
+      ++progress_.failed;
+      break;
+    case FileOutcome::kRemoved: --summary_.files; ++summary_.removed; break;
+  }
+  if (options_.on_file) options_.on_file(result);
+  if (options_.on_progress) {
+    progress_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    progress_.discovered = discovered_;
+    options_.on_progress(progress_);
+  }
+}
+
+// ------------------------------------------------------------------ prune
+
+void IngestRun::Prune(const std::vector<std::string>& roots) {
+  std::vector<std::pair<std::string, SourceEntry>> stored;
+  for (const std::string& root : roots) {
+    FileInfo info;
+    Status st = env_->Stat(root, &info);
+    if (!st.ok() && st.code() != StatusCode::kNotFound) continue;
+    if (st.ok() && info.type == FileInfo::Type::kRegular && !IsArchivePath(root)) {
+      // A single file: only its own path.
+    } else {
+      Result<std::vector<std::pair<std::string, SourceEntry>>> under = store_->ListSources(root + "/");
+      if (!under.ok()) return SetFatal(under.status());
+      for (auto& e : *under) stored.push_back(std::move(e));
+    }
+    Result<std::optional<SourceEntry>> exact = store_->LookupSource(root);
+    if (!exact.ok()) return SetFatal(exact.status());
+    if (*exact) stored.emplace_back(root, **exact);
+  }
+  for (const auto& [path, entry] : stored) {
+    if (seen_.count(path)) continue;
+    if (std::any_of(protected_.begin(), protected_.end(), [&](const std::string& p) { return UnderPrefix(path, p); })) {
+      continue;
+    }
+    Result<std::optional<DocumentSummary>> doc = store_->GetDocument(entry.id);
+    if (!doc.ok()) return SetFatal(doc.status());
+    if (Status s = store_->DetachSource(path); !s.ok()) return SetFatal(s);
+    (void)store_->ClearFailure(path);
+    FileResult r{path, FileOutcome::kRemoved};
+    r.id = entry.id;
+    const bool last = !*doc || (*doc)->sources.size() <= 1;
+    r.message = last ? "file is gone: document removed" : "file is gone: path removed, the document keeps its other paths";
+    Report(std::move(r), false);
+  }
+  if (Status s = store_->Flush(); !s.ok()) SetFatal(s);
+}
+
+// ------------------------------------------------------------------ the run
+
+Result<IngestSummary> IngestRun::Go(const std::vector<std::string>& paths) {
+  std::thread committer([this] { CommitLoop(); });
+  std::vector<std::string> roots;
+  for (const std::string& path : paths) {
+    roots.push_back(AbsolutePath(path));
+    Walk(roots.back(), /*explicitly_named=*/true, &inputs_);
+  }
+  slots_.resize(std::max(1u, Jobs()));
+  auto last_tick = Clock::now();
+  bool exhausted = false;
+  while (Fatal().ok()) {
+    for (Slot& slot : slots_) {
+      if (slot.busy || exhausted || !Fatal().ok()) continue;
+      std::optional<Job> job = NextJob();
+      if (!job) {
+        exhausted = true;
+        break;
+      }
+      Dispatch(&slot, std::move(*job));
+    }
+    std::vector<pollfd> fds;
+    std::vector<Slot*> polled;
+    int wait_ms = 1000;
+    const auto now = Clock::now();
+    for (Slot& slot : slots_) {
+      if (!slot.busy || !slot.proc) continue;
+      fds.push_back({slot.proc->fd(), POLLIN, 0});
+      polled.push_back(&slot);
+      const double allowance = options_.timeout_seconds + slot.ocr_started * options_.ocr_page_timeout_seconds;
+      const double left = allowance - std::chrono::duration<double>(now - slot.started).count();
+      wait_ms = std::min(wait_ms, std::max(0, static_cast<int>(left * 1000) + 1));
+    }
+    if (polled.empty()) {
+      if (exhausted) break;
+      continue;
+    }
+    int ready = ::poll(fds.data(), fds.size(), wait_ms);
+    for (size_t i = 0; ready > 0 && i < fds.size(); ++i) {
+      if (fds[i].revents != 0 && polled[i]->busy) HandleInput(polled[i]);
+    }
+    const auto after = Clock::now();
+    for (Slot* slot : polled) {
+      if (!slot->busy) continue;
+      const double allowance = options_.timeout_seconds + slot->ocr_started * options_.ocr_page_timeout_seconds;
+      const double took = std::chrono::duration<double>(after - slot->started).count();
+      if (took < allowance) continue;
+      (void)slot->proc->Reap(/*kill=*/true, 0);
+      slot->proc.reset();
+      char what[160];
+      std::snprintf(what, sizeof what, "timed out after %.0f s in the %s plugin (worker killed)", took,
+                    slot->job.plugin->manifest().name.c_str());
+      EndJob(slot, what);
+    }
+    if (after - last_tick >= std::chrono::seconds(1)) {
+      last_tick = after;
+      (void)queue_.TryPush({Task::kProgress});
+    }
+  }
+  for (Slot& slot : slots_) slot.proc.reset();  // workers see the socket close and exit
+  queue_.Close();
+  committer.join();
+  DOSSIER_RETURN_IF_ERROR(Fatal());
+  if (options_.prune) {
+    Prune(roots);
+    DOSSIER_RETURN_IF_ERROR(Fatal());
+  }
+  summary_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+  return summary_;
+}
+
+Ingester::Ingester(Store* store, const PluginHost* plugins, const LanguageDetector* languages,
+                   const MimeDetector* mime, Env* env)
+    : store_(store), plugins_(plugins), languages_(languages), mime_(mime), env_(env) {}
+
+Ingester::~Ingester() = default;
+
+Result<IngestSummary> Ingester::Ingest(const std::vector<std::string>& paths, const IngestOptions& options) {
+  IngestRun run(store_, plugins_, languages_, mime_, env_, options);
+  return run.Go(paths);
+}
+
+// ------------------------------------------------------------------ remove
+
+Result<RemoveReport> RemoveFromStore(Store* store, const std::string& what) {
+  RemoveReport report;
+  if (Result<DocumentId> id = DocumentId::FromHex(what); id.ok()) {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> doc, store->GetDocument(*id));
+    if (doc) {
+      DOSSIER_RETURN_IF_ERROR(store->RemoveDocument(*id));
+      DOSSIER_RETURN_IF_ERROR(store->Flush());
+      for (const SourceFile& s : doc->sources) report.paths_detached.push_back(s.path);
+      report.documents_removed.push_back(*id);
+      return report;
+    }
+  }
+  const std::string path = AbsolutePath(what);
+  std::vector<std::pair<std::string, SourceEntry>> targets;
+  DOSSIER_ASSIGN_OR_RETURN(std::optional<SourceEntry> exact, store->LookupSource(path));
+  if (exact) targets.emplace_back(path, *exact);
+  DOSSIER_ASSIGN_OR_RETURN(auto under, store->ListSources(path + "/"));
+  for (auto& e : under) targets.push_back(std::move(e));
+  if (targets.empty()) return Status::NotFound(what + ": no stored document has this id or path");
+  std::vector<DocumentId> ids;
+  for (const auto& [p, entry] : targets) {
+    DOSSIER_RETURN_IF_ERROR(store->DetachSource(p));
+    (void)store->ClearFailure(p);
+    report.paths_detached.push_back(p);
+    if (std::find(ids.begin(), ids.end(), entry.id) == ids.end()) ids.push_back(entry.id);
+  }
+  // A document whose last path went was marked for removal; Flush finishes it.
+  DOSSIER_RETURN_IF_ERROR(store->Flush());
+  for (const DocumentId& id : ids) {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> doc, store->GetDocument(id));
+    if (!doc) report.documents_removed.push_back(id);
+  }
+  return report;
 }
 
 }  // namespace dossier

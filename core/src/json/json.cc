@@ -132,7 +132,8 @@ json ToJson(const FileResult& r) {
 
 json ToJson(const IngestSummary& s) {
   return {{"files", s.files},     {"ingested", s.ingested}, {"unchanged", s.unchanged},
-          {"skipped", s.skipped}, {"failed", s.failed},     {"pages", s.pages}, {"ocr_pages", s.ocr_pages},
+          {"duplicates", s.duplicates}, {"skipped", s.skipped}, {"failed", s.failed}, {"removed", s.removed},
+          {"pages", s.pages}, {"ocr_pages", s.ocr_pages},
           {"seconds", s.seconds}, {"repaired", {{"reindexed", s.repair.reindexed}, {"removed", s.repair.removed}}}};
 }
 

@@ -449,6 +449,22 @@ Result<std::optional<SourceEntry>> Store::LookupSource(std::string_view path) co
   return std::optional<SourceEntry>(entry);
 }
 
+Result<std::optional<FailureEntry>> Store::LookupFailure(std::string_view path) const {
+  std::string value;
+  bool found = false;
+  DOSSIER_RETURN_IF_ERROR(impl_->Get(impl_->failed, keys::SourceKey(path), &value, &found));
+  if (!found) return std::optional<FailureEntry>();
+  json j = json::parse(value, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) {
+    return Status::DataLoss(impl_->data_dir + ": failure entry for " + std::string(path) + " is damaged");
+  }
+  FailureEntry entry;
+  entry.size = j.value("size", uint64_t{0});
+  entry.mtime_ns = j.value("mtime_ns", int64_t{0});
+  entry.reason = j.value("reason", std::string());
+  return std::optional<FailureEntry>(std::move(entry));
+}
+
 Result<std::vector<std::pair<std::string, SourceEntry>>> Store::ListSources(std::string_view prefix) const {
   std::vector<std::pair<std::string, SourceEntry>> out;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->sources));

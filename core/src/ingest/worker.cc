@@ -1,0 +1,224 @@
+// The ingest worker: the child process in which ingestion plugins (Poppler,
+// Tesseract, ...) run, so that a crash, a hang or a memory blow-up on one
+// file costs that file and this process, never the ingest run. Started by
+// WorkerProcess (worker_process.cc) as `dossier-worker` with a socket on fd 3
+// and stdio on /dev/null; protocol in worker_protocol.h.
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <new>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "dossier/ingest.h"
+#include "dossier/plugin_host.h"
+#include "worker_protocol.h"
+
+namespace dossier {
+
+namespace {
+
+using worker::Frame;
+using worker::PutFixed32;
+using worker::PutString;
+
+bool WriteAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+bool ReadAll(int fd, char* data, size_t size) {
+  while (size > 0) {
+    ssize_t n = ::read(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// The parent is gone or the socket broke: nothing left to do.
+[[noreturn]] void Lost() { ::_exit(0); }
+
+void Send(worker::FrameType type, std::string_view payload) {
+  if (!WriteAll(worker::kSocketFd, Frame(type, payload))) Lost();
+}
+
+void SendError(const Status& status) {
+  std::string payload;
+  PutFixed32(&payload, static_cast<uint32_t>(status.code()));
+  PutString(&payload, status.message());
+  Send(worker::kError, payload);
+}
+
+struct WorkerConfig {
+  std::string plugin_dir;
+  uint64_t max_memory = 0;
+  std::string ocr_languages = "eng+spa";
+  bool ocr = true;
+};
+
+class Worker {
+ public:
+  explicit Worker(WorkerConfig config) : config_(std::move(config)) {}
+
+  void Load() {
+    host_ = PluginHost::LoadDirectory(config_.plugin_dir);
+    ocr_plugin_ = config_.ocr ? host_->FindOcrPlugin() : nullptr;
+  }
+
+  void RunJob(std::string_view path, std::string_view mime, std::string_view plugin_name, std::string_view content) {
+    const LoadedPlugin* plugin = nullptr;
+    for (const auto& p : host_->plugins()) {
+      if (p->manifest().name == plugin_name) plugin = p.get();
+    }
+    if (plugin == nullptr) {
+      return SendError(Status::FailedPrecondition("plugin " + std::string(plugin_name) + " did not load in the worker"));
+    }
+    auto& instance = instances_[plugin];
+    if (!instance) {
+      nlohmann::json options = {{"page_images", ocr_plugin_ != nullptr}, {"languages", config_.ocr_languages}};
+      Result<std::unique_ptr<IngestPluginInstance>> created = plugin->CreateIngestInstance(options.dump());
+      if (!created.ok()) return SendError(created.status());
+      instance = std::move(created).value();
+    }
+    // Scanned pages are OCR'd here, one after the other, as they come.
+    std::vector<PageText> ocr_pages;
+    std::vector<std::string> ocr_warnings;
+    uint32_t ocr_failures = 0;
+    PageImageHandler on_image;
+    if (ocr_plugin_ != nullptr) {
+      on_image = [&](uint32_t number, const dossier_page_image& image) -> Status {
+        std::string payload;
+        PutFixed32(&payload, number);
+        Send(worker::kOcrStarted, payload);
+        if (!ocr_engine_ && ocr_error_.ok()) {
+          nlohmann::json options = {{"languages", config_.ocr_languages}};
+          Result<std::unique_ptr<OcrPluginInstance>> created = ocr_plugin_->CreateOcrInstance(options.dump());
+          if (created.ok()) ocr_engine_ = std::move(created).value();
+          else ocr_error_ = created.status();
+        }
+        PageText page;
+        page.number = number;
+        page.source = TextSource::kOcr;
+        Result<RecognisedPage> read = ocr_engine_ ? ocr_engine_->Recognise(image) : Result<RecognisedPage>(ocr_error_);
+        if (read.ok()) {
+          page.text = std::move(read->text);
+          page.ocr_confidence = read->mean_confidence;
+        } else {
+          ++ocr_failures;
+          page.ocr_confidence = 0;
+          ocr_warnings.push_back("page " + std::to_string(number) + ": " + read.status().message() +
+                                 "; the page is indexed as empty");
+        }
+        ocr_pages.push_back(std::move(page));
+        return Status::Ok();
+      };
+    }
+    Result<ExtractedFile> extracted = instance->Extract(path, mime, content, on_image);
+    if (!extracted.ok()) return SendError(extracted.status());
+    if (!ocr_pages.empty() && ocr_failures == ocr_pages.size() && extracted->pages.empty()) {
+      return SendError(Status::Internal(std::string(path) + ": OCR failed on every page: " + ocr_warnings.back()));
+    }
+    const DocumentMetadata& m = extracted->metadata;
+    for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"title", &m.title}, {"author", &m.author},
+                                     {"subject", &m.subject}, {"keywords", &m.keywords}, {"creator", &m.creator},
+                                     {"producer", &m.producer}, {"created", &m.created}, {"modified", &m.modified}}) {
+      if (value->empty()) continue;
+      std::string payload;
+      PutString(&payload, key);
+      PutString(&payload, *value);
+      Send(worker::kMetadata, payload);
+    }
+    // Text pages and OCR'd pages, merged in page order.
+    size_t t = 0, o = 0;
+    std::vector<PageText>& text = extracted->pages;
+    while (t < text.size() || o < ocr_pages.size()) {
+      bool take_ocr = t == text.size() || (o < ocr_pages.size() && ocr_pages[o].number < text[t].number);
+      const PageText& page = take_ocr ? ocr_pages[o++] : text[t++];
+      std::string payload;
+      payload.reserve(page.text.size() + 16);
+      PutFixed32(&payload, page.number);
+      payload.push_back(static_cast<char>(page.source));
+      PutFixed32(&payload, page.ocr_confidence < 0 ? 0xFFFFFFFFu : static_cast<uint32_t>(page.ocr_confidence * 100));
+      PutString(&payload, page.text);
+      Send(worker::kPage, payload);
+    }
+    for (const std::string& w : extracted->warnings) Send(worker::kWarning, w);
+    for (const std::string& w : ocr_warnings) Send(worker::kWarning, w);
+    std::string by = plugin->NameAndVersion();
+    if (!ocr_pages.empty()) by += " + " + ocr_plugin_->NameAndVersion();
+    std::string payload;
+    PutString(&payload, by);
+    Send(worker::kDone, payload);
+  }
+
+ private:
+  WorkerConfig config_;
+  std::unique_ptr<PluginHost> host_;
+  const LoadedPlugin* ocr_plugin_ = nullptr;
+  std::map<const LoadedPlugin*, std::unique_ptr<IngestPluginInstance>> instances_;
+  std::unique_ptr<OcrPluginInstance> ocr_engine_;
+  Status ocr_error_;
+};
+
+}  // namespace
+
+int RunIngestWorker(int argc, char** argv) {
+  WorkerConfig config;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i], value = argv[i + 1];
+    if (flag == "--plugin-dir") config.plugin_dir = value;
+    else if (flag == "--max-memory") config.max_memory = std::strtoull(value.c_str(), nullptr, 10);
+    else if (flag == "--ocr-languages") config.ocr_languages = value;
+    else if (flag == "--ocr") config.ocr = value == "1";
+    else return 2;
+  }
+  // Die with the parent, even when it is killed with SIGKILL.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() == 1) return 0;
+  ::signal(SIGPIPE, SIG_IGN);
+  if (config.max_memory > 0) {
+    struct rlimit limit = {config.max_memory, config.max_memory};
+    ::setrlimit(RLIMIT_AS, &limit);
+  }
+  // Out of memory: say so by the exit status instead of unwinding through a plugin.
+  std::set_new_handler([] { ::_exit(worker::kExitOutOfMemory); });
+
+  Worker worker(std::move(config));
+  worker.Load();
+  Send(worker::kReady, "");
+  std::string payload;
+  for (;;) {
+    char header[5];
+    if (!ReadAll(worker::kSocketFd, header, sizeof header)) return 0;  // parent closed: done
+    worker::Reader r(std::string_view(header + 1, 4));
+    uint32_t length = 0;
+    (void)r.GetFixed32(&length);
+    payload.assign(length, '\0');
+    if (!ReadAll(worker::kSocketFd, payload.data(), length)) return 0;
+    if (header[0] != worker::kJob) return 2;
+    worker::Reader job(payload);
+    std::string_view path, mime, plugin, content;
+    if (!job.GetString(&path) || !job.GetString(&mime) || !job.GetString(&plugin) || !job.GetString(&content)) return 2;
+    worker.RunJob(path, mime, plugin, content);
+    payload.clear();
+    payload.shrink_to_fit();  // a big file's bytes are not kept until the next job
+  }
+}
+
+}  // namespace dossier

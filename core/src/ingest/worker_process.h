@@ -1,0 +1,63 @@
+// The parent's handle on one `dossier-worker` child: start, send a job,
+// read frames without blocking, kill, and say how the child ended.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "dossier/status.h"
+#include "worker_protocol.h"
+
+namespace dossier {
+
+struct WorkerSpec {
+  std::string executable;  // the dossier-worker binary
+  std::string plugin_dir;
+  std::string ocr_languages;
+  bool ocr = true;
+  uint64_t max_memory = 0;  // RLIMIT_AS of the child, bytes; 0 = none
+};
+
+class WorkerProcess {
+ public:
+  // Starts a child with the socket on its fd 3 and stdio on /dev/null
+  // (stderr is kept when DOSSIER_WORKER_STDERR=1, for debugging).
+  static Result<std::unique_ptr<WorkerProcess>> Start(const WorkerSpec& spec);
+  ~WorkerProcess();  // kills and reaps the child if it still runs
+  WorkerProcess(const WorkerProcess&) = delete;
+  WorkerProcess& operator=(const WorkerProcess&) = delete;
+
+  int fd() const { return fd_; }
+  pid_t pid() const { return pid_; }
+  // True once the child said it loaded its plugins.
+  bool ready() const { return ready_; }
+
+  // Sends one job (blocks until the child took all of it). False when the
+  // child is gone.
+  bool SendJob(std::string_view path, std::string_view mime, std::string_view plugin, std::string_view content);
+  // Reads whatever has arrived, without blocking. False at end of stream
+  // (the child exited or crashed) or on a malformed frame.
+  bool ReadAvailable();
+  // The next whole frame received, if any ('R' is consumed here).
+  bool NextFrame(worker::FrameType* type, std::string* payload);
+
+  // Kills the child (SIGKILL) if `kill`, waits for it, and describes how it
+  // ended: "signal 11 (Segmentation fault)", "out of memory", "exit status 3".
+  // `*crashed_by_signal` tells a signal from an exit.
+  std::string Reap(bool kill, uint64_t max_memory);
+
+ private:
+  WorkerProcess(pid_t pid, int fd) : pid_(pid), fd_(fd) {}
+  pid_t pid_;
+  int fd_;
+  bool ready_ = false;
+  bool reaped_ = false;
+  std::string in_;
+  size_t consumed_ = 0;
+};
+
+}  // namespace dossier
