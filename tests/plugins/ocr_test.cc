@@ -13,6 +13,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "dossier/ingest.h"
+#include "dossier/store.h"
 #include "ocr_engine.h"
 #include "support/test_support.h"
 
@@ -275,6 +277,58 @@ TEST(OcrIngestTest, ScannedAndMixedPdfsAreDecidedPageByPage) {
   r = RunDossier(tmp / "data2", {"ingest", "--no-ocr", tmp / "scanned.pdf"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("no text found in 1 page(s)"));
+}
+
+// One scanned document and nothing else to do: its worker hands pages to the
+// idle worker, and the pages come back in order, each with its own text.
+TEST(OcrIngestTest, TheLastScannedDocumentIsSharedWithIdleWorkers) {
+  TempDir tmp;
+  const std::vector<std::string> headings = {"ALPHA WATER REVIEW", "BRAVO HEALTH AUDIT", "CHARLIE ROAD SURVEY",
+                                             "DELTA SCHOOL REPORT"};
+  PdfOptions scanned;
+  for (size_t i = 0; i < headings.size(); ++i) {
+    PixPtr page = RenderTextPage(headings[i] + "\n\n" + kPageText, 200);
+    ASSERT_TRUE(page);
+    const std::string path = tmp / ("scan" + std::to_string(i) + ".pgm");
+    WriteImage(page.get(), path, IFF_PNM);
+    scanned.scans.push_back(path);
+  }
+  scanned.scan_dpi = 200;
+  MakePdf(tmp / "scanned.pdf", "", scanned);
+
+  auto languages = std::move(LanguageDetector::Create()).value();
+  auto mime = std::move(MimeDetector::Create()).value();
+  auto plugins = PluginHost::LoadDirectory(DOSSIER_PLUGIN_DIR);
+  for (unsigned jobs : {2u, 1u}) {
+    SCOPED_TRACE("jobs " + std::to_string(jobs));
+    TempDir data;
+    auto store = std::move(Store::Open(data / "data", StoreMode::kReadWrite)).value();
+    Ingester ingester(store.get(), plugins.get(), languages.get(), mime.get());
+    IngestOptions options;
+    options.jobs = jobs;
+    options.worker_executable = DOSSIER_WORKER;
+    options.ocr_languages = "eng";
+    Result<IngestSummary> summary = ingester.Ingest({tmp / "scanned.pdf"}, options);
+    ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+    EXPECT_EQ(summary->ingested, 1u);
+    EXPECT_EQ(summary->ocr_pages, 4u);
+    // Pages 1, 3 (while page 2 is read by the document's own worker), ...
+    if (jobs == 2) EXPECT_GE(summary->ocr_pages_handed_over, 1u);
+    if (jobs == 1) EXPECT_EQ(summary->ocr_pages_handed_over, 0u);
+    Result<std::vector<std::pair<std::string, SourceEntry>>> sources = store->ListSources(tmp.path() + "/");
+    ASSERT_TRUE(sources.ok() && sources->size() == 1u);
+    Result<std::vector<PageText>> pages = store->GetPages(sources->front().second.id);
+    ASSERT_TRUE(pages.ok()) << pages.status().ToString();
+    ASSERT_EQ(pages->size(), 4u);
+    for (size_t i = 0; i < headings.size(); ++i) {
+      EXPECT_EQ((*pages)[i].number, i + 1);
+      EXPECT_EQ((*pages)[i].source, TextSource::kOcr);
+      EXPECT_THAT((*pages)[i].text, HasSubstr(headings[i])) << "page " << i + 1;
+    }
+    Result<std::optional<DocumentSummary>> doc = store->GetDocument(sources->front().second.id);
+    ASSERT_TRUE(doc.ok() && *doc);
+    EXPECT_THAT((*doc)->extracted_by, HasSubstr("ocr"));
+  }
 }
 
 TEST(OcrIngestTest, BadImagesFailOneByOneAndTheRestGoesIn) {

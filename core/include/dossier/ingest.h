@@ -42,6 +42,9 @@ struct FileResult {
 struct IngestSummary {
   uint64_t files = 0;
   uint64_t ocr_pages = 0;  // pages read by OCR, among `pages`
+  // Scanned pages a file's worker handed to an idle worker to OCR (at the
+  // end of a run, so that one long scanned document still uses every core).
+  uint64_t ocr_pages_handed_over = 0;
   uint64_t ingested = 0;
   uint64_t unchanged = 0;
   uint64_t duplicates = 0;

@@ -90,23 +90,6 @@ class IngestPluginInstance {
 
  private:
   friend class LoadedPlugin;
-
-// What an extractor plugin found in one document: JSON objects, one per fact.
-struct ExtractedFacts {
-  std::vector<std::string> facts;     // each a JSON object as the plugin sent it
-  std::vector<std::string> warnings;  // facts the host refused, with the reason
-};
-
-// Receives a page a plugin sent as pixels (dossier_page_sink.add_page_image).
-// The image is valid only during the call. Returning an error stops the file.
-using PageImageHandler = std::function<Status(uint32_t page_number, const dossier_page_image& image)>;
-
-// What an OCR plugin read on one page image.
-struct RecognisedPage {
-  std::string text;               // UTF-8, NFC
-  float mean_confidence = 0;      // 0..100
-  std::vector<std::string> notes; // what clean-up did
-};
   IngestPluginInstance(const LoadedPlugin* plugin, void* instance) : plugin_(plugin), instance_(instance) {}
   const LoadedPlugin* plugin_;
   void* instance_;

@@ -207,13 +207,28 @@ struct Job {
   std::string content;
 };
 
-struct Slot {
-  std::unique_ptr<WorkerProcess> proc;
-  bool busy = false;
+// A file in the workers: extracted by its own worker, with scanned pages
+// that may have been handed to idle workers to OCR.
+struct FileInWork {
   Job job;
   Document doc;
   std::vector<std::string> warnings;
-  uint32_t ocr_started = 0;
+  bool extracted = false;      // its own worker finished, or failed
+  std::string failure;         // why it failed ("" = it did not)
+  uint32_t pages_out = 0;      // pages handed over and not back yet
+  uint32_t ocr_failures = 0;   // OCR'd pages that could not be recognised
+  std::string ocr_by;          // the OCR plugin, when another worker read a page
+};
+
+// One worker process and what it is doing.
+struct Slot {
+  std::unique_ptr<WorkerProcess> proc;
+  bool busy = false;
+  enum Kind { kFile, kPage } kind = kFile;
+  uint64_t file = 0;            // the FileInWork it works for
+  uint32_t page = 0;            // kPage: the page it OCRs
+  bool awaiting_image = false;  // kPage: taken, the image not here yet
+  uint32_t ocr_started = 0;     // kFile: pages it OCRs itself (each extends its time)
   Clock::time_point started;
 };
 
@@ -238,9 +253,16 @@ class IngestRun {
   bool NextCandidate(Candidate* candidate);
   std::optional<Job> NextJob();
   std::optional<Job> Prepare(const Candidate& candidate);
+  bool StartWorker(Slot* slot);
   void Dispatch(Slot* slot, Job job);
   void HandleInput(Slot* slot);
-  void EndJob(Slot* slot, std::string failure);
+  void HandleFileFrame(Slot* slot, worker::FrameType type, const std::string& payload);
+  void HandlePageFrame(Slot* slot, worker::FrameType type, const std::string& payload);
+  void Offer(Slot* slot, uint32_t page);
+  void ForwardImage(Slot* slot, const std::string& payload);
+  void FileExtracted(Slot* slot, std::string failure);
+  void PageDone(Slot* slot, std::string failure);
+  void MaybeFinish(uint64_t file);
   void FailFile(FileResult result, const SourceFile& source, bool record = true);
   void Prune(const std::vector<std::string>& roots);
   void SetFatal(Status status) {
@@ -274,6 +296,9 @@ class IngestRun {
   uint64_t archive_members_ = 0;
   ArchiveReader::Member member_;
   std::vector<Slot> slots_;
+  std::map<uint64_t, FileInWork> files_;  // files in the workers, by serial number
+  uint64_t next_file_ = 0;
+  uint64_t handed_over_ = 0;
   unsigned start_failures_ = 0;
   std::unordered_set<std::string> seen_;   // for --prune
   std::vector<std::string> protected_;     // prefixes --prune must not touch (unreadable, damaged)
@@ -545,89 +570,49 @@ std::optional<Job> IngestRun::Prepare(const Candidate& c) {
 
 // ------------------------------------------------------------------ workers
 
-void IngestRun::Dispatch(Slot* slot, Job job) {
-  slot->busy = true;
-  slot->job = std::move(job);
-  slot->doc = Document();
-  slot->warnings.clear();
-  slot->ocr_started = 0;
-  slot->started = Clock::now();
-  if (!slot->proc) {
-    WorkerSpec spec;
-    spec.executable = options_.worker_executable.empty() ? DefaultWorkerExecutable() : options_.worker_executable;
-    spec.plugin_dir = plugins_->plugin_dir();
-    spec.ocr_languages = options_.ocr_languages;
-    spec.ocr = options_.ocr;
-    spec.max_memory = options_.max_worker_memory;
-    Result<std::unique_ptr<WorkerProcess>> started = WorkerProcess::Start(spec);
-    if (!started.ok()) {
-      SetFatal(started.status());
-      EndJob(slot, started.status().message());
-      return;
-    }
-    slot->proc = std::move(started).value();
+bool IngestRun::StartWorker(Slot* slot) {
+  if (slot->proc) return true;
+  WorkerSpec spec;
+  spec.executable = options_.worker_executable.empty() ? DefaultWorkerExecutable() : options_.worker_executable;
+  spec.plugin_dir = plugins_->plugin_dir();
+  spec.ocr_languages = options_.ocr_languages;
+  spec.ocr = options_.ocr;
+  spec.max_memory = options_.max_worker_memory;
+  Result<std::unique_ptr<WorkerProcess>> started = WorkerProcess::Start(spec);
+  if (!started.ok()) {
+    SetFatal(started.status());
+    return false;
   }
-  const Job& j = slot->job;
-  bool sent = slot->proc->SendJob(j.result.path, j.result.mime_type, j.plugin->manifest().name, j.content);
-  slot->job.content = std::string();  // the worker has it now
-  if (!sent) HandleInput(slot);  // the worker is gone: find out why
+  slot->proc = std::move(started).value();
+  return true;
 }
 
-// Reads what a busy worker sent; finishes its job on 'D', 'E' or its death.
+void IngestRun::Dispatch(Slot* slot, Job job) {
+  const uint64_t serial = ++next_file_;
+  files_[serial].job = std::move(job);
+  slot->busy = true;
+  slot->kind = Slot::kFile;
+  slot->file = serial;
+  slot->ocr_started = 0;
+  slot->started = Clock::now();
+  if (!StartWorker(slot)) return FileExtracted(slot, Fatal().message());
+  FileInWork& f = files_[serial];
+  const Job& j = f.job;
+  bool sent = slot->proc->SendJob(j.result.path, j.result.mime_type, j.plugin->manifest().name, j.content);
+  f.job.content = std::string();  // the worker has it now
+  if (!sent) HandleInput(slot);   // the worker is gone: find out why
+}
+
+// Reads what a busy worker sent; ends its job on 'D', 'E' or its death.
 void IngestRun::HandleInput(Slot* slot) {
   bool open = slot->proc->ReadAvailable();
   worker::FrameType type;
   std::string payload;
-  while (slot->busy && slot->proc->NextFrame(&type, &payload)) {
-    worker::Reader r(payload);
-    switch (type) {
-      case worker::kMetadata: {
-        std::string_view key, value;
-        if (!r.GetString(&key) || !r.GetString(&value)) break;
-        DocumentMetadata& m = slot->doc.metadata;
-        if (key == "title") m.title = value;
-        else if (key == "author") m.author = value;
-        else if (key == "subject") m.subject = value;
-        else if (key == "keywords") m.keywords = value;
-        else if (key == "creator") m.creator = value;
-        else if (key == "producer") m.producer = value;
-        else if (key == "created") m.created = value;
-        else if (key == "modified") m.modified = value;
-        break;
-      }
-      case worker::kOcrStarted: ++slot->ocr_started; break;
-      case worker::kPage: {
-        PageText page;
-        uint8_t source = 0;
-        uint32_t confidence = 0;
-        std::string_view text;
-        if (!r.GetFixed32(&page.number) || !r.GetU8(&source) || !r.GetFixed32(&confidence) || !r.GetString(&text)) break;
-        page.source = static_cast<TextSource>(source);
-        page.ocr_confidence = confidence == 0xFFFFFFFFu ? -1.0f : confidence / 100.0f;
-        page.text = text;
-        slot->doc.pages.push_back(std::move(page));
-        break;
-      }
-      case worker::kWarning: slot->warnings.emplace_back(payload); break;
-      case worker::kDone: {
-        std::string_view by;
-        (void)r.GetString(&by);
-        slot->doc.extracted_by = by;
-        EndJob(slot, "");
-        break;
-      }
-      case worker::kError: {
-        uint32_t code = 0;
-        std::string_view message;
-        (void)r.GetFixed32(&code);
-        (void)r.GetString(&message);
-        EndJob(slot, Reason(Status(static_cast<StatusCode>(code), std::string(message)), slot->job.result.path));
-        break;
-      }
-      default: break;
-    }
+  while (slot->busy && slot->proc && slot->proc->NextFrame(&type, &payload)) {
+    if (slot->kind == Slot::kFile) HandleFileFrame(slot, type, payload);
+    else HandlePageFrame(slot, type, payload);
   }
-  if (open) return;
+  if (open || !slot->proc) return;
   // The worker is gone.
   const bool was_ready = slot->proc->ready();
   std::string how = slot->proc->Reap(/*kill=*/false, options_.max_worker_memory);
@@ -639,36 +624,233 @@ void IngestRun::HandleInput(Slot* slot) {
   }
   if (was_ready) start_failures_ = 0;
   if (!slot->busy) return;
-  const std::string plugin = slot->job.plugin->manifest().name;
+  if (slot->kind == Slot::kPage) {
+    if (how.starts_with("out of memory")) return PageDone(slot, "OCR ran " + how);
+    return PageDone(slot, "the OCR worker " + std::string(how.starts_with("signal") ? "crashed" : "ended") +
+                              " on this page (" + how + ")");
+  }
+  const std::string plugin = files_[slot->file].job.plugin->manifest().name;
   if (how.starts_with("out of memory")) {
-    EndJob(slot, how + " in the " + plugin + " plugin");
+    FileExtracted(slot, how + " in the " + plugin + " plugin");
   } else if (how.starts_with("signal")) {
-    EndJob(slot, "the " + plugin + " plugin crashed on this file (" + how + ")");
+    FileExtracted(slot, "the " + plugin + " plugin crashed on this file (" + how + ")");
   } else {
-    EndJob(slot, "the worker running the " + plugin + " plugin ended unexpectedly (" + how + ")");
+    FileExtracted(slot, "the worker running the " + plugin + " plugin ended unexpectedly (" + how + ")");
   }
 }
 
-// Hands a finished job to the committer: stored when `failure` is empty.
-void IngestRun::EndJob(Slot* slot, std::string failure) {
+namespace {
+bool ReadPage(worker::Reader& r, PageText* page) {
+  uint8_t source = 0;
+  uint32_t confidence = 0;
+  std::string_view text;
+  if (!r.GetFixed32(&page->number) || !r.GetU8(&source) || !r.GetFixed32(&confidence) || !r.GetString(&text)) {
+    return false;
+  }
+  page->source = static_cast<TextSource>(source);
+  page->ocr_confidence = confidence == 0xFFFFFFFFu ? -1.0f : confidence / 100.0f;
+  page->text = text;
+  return true;
+}
+}  // namespace
+
+void IngestRun::HandleFileFrame(Slot* slot, worker::FrameType type, const std::string& payload) {
+  FileInWork& f = files_[slot->file];
+  worker::Reader r(payload);
+  switch (type) {
+    case worker::kMetadata: {
+      std::string_view key, value;
+      if (!r.GetString(&key) || !r.GetString(&value)) break;
+      DocumentMetadata& m = f.doc.metadata;
+      if (key == "title") m.title = value;
+      else if (key == "author") m.author = value;
+      else if (key == "subject") m.subject = value;
+      else if (key == "keywords") m.keywords = value;
+      else if (key == "creator") m.creator = value;
+      else if (key == "producer") m.producer = value;
+      else if (key == "created") m.created = value;
+      else if (key == "modified") m.modified = value;
+      break;
+    }
+    case worker::kOffer: {
+      uint32_t page = 0;
+      if (r.GetFixed32(&page)) Offer(slot, page);
+      break;
+    }
+    case worker::kImage: ForwardImage(slot, payload); break;
+    case worker::kOcrStarted: ++slot->ocr_started; break;
+    case worker::kPage: {
+      PageText page;
+      if (ReadPage(r, &page)) f.doc.pages.push_back(std::move(page));
+      break;
+    }
+    case worker::kWarning: f.warnings.emplace_back(payload); break;
+    case worker::kDone: {
+      std::string_view by;
+      uint32_t failures = 0;
+      (void)r.GetString(&by);
+      (void)r.GetFixed32(&failures);
+      f.doc.extracted_by = by;
+      f.ocr_failures += failures;
+      FileExtracted(slot, "");
+      break;
+    }
+    case worker::kError: {
+      uint32_t code = 0;
+      std::string_view message;
+      (void)r.GetFixed32(&code);
+      (void)r.GetString(&message);
+      FileExtracted(slot, Reason(Status(static_cast<StatusCode>(code), std::string(message)), f.job.result.path));
+      break;
+    }
+    default: break;
+  }
+}
+
+// A worker rendered a scanned page: an idle worker OCRs it if there is one
+// (the end of a run), else the worker itself does.
+void IngestRun::Offer(Slot* slot, uint32_t page) {
+  Slot* idle = nullptr;
+  for (Slot& other : slots_) {
+    if (!other.busy && &other != slot) {
+      idle = &other;
+      break;
+    }
+  }
+  if (idle != nullptr && !StartWorker(idle)) idle = nullptr;
+  if (idle == nullptr) {
+    (void)slot->proc->Send(worker::kKeep, "");  // a broken socket shows up at the next read
+    return;
+  }
+  idle->busy = true;
+  idle->kind = Slot::kPage;
+  idle->file = slot->file;
+  idle->page = page;
+  idle->awaiting_image = true;
+  idle->started = Clock::now();
+  ++files_[slot->file].pages_out;
+  (void)slot->proc->Send(worker::kTake, "");
+}
+
+void IngestRun::ForwardImage(Slot* slot, const std::string& payload) {
+  uint32_t page = 0;
+  worker::Reader r(payload);
+  if (!r.GetFixed32(&page)) return;
+  for (Slot& helper : slots_) {
+    if (!helper.busy || helper.kind != Slot::kPage || !helper.awaiting_image || helper.file != slot->file ||
+        helper.page != page) {
+      continue;
+    }
+    helper.awaiting_image = false;
+    helper.started = Clock::now();
+    ++handed_over_;
+    if (!helper.proc->Send(worker::kOcrJob, payload)) HandleInput(&helper);  // gone: find out why
+    return;
+  }
+}
+
+void IngestRun::HandlePageFrame(Slot* slot, worker::FrameType type, const std::string& payload) {
+  FileInWork& f = files_[slot->file];
+  worker::Reader r(payload);
+  switch (type) {
+    case worker::kPage: {
+      PageText page;
+      if (ReadPage(r, &page)) f.doc.pages.push_back(std::move(page));
+      break;
+    }
+    case worker::kWarning: f.warnings.emplace_back(payload); break;
+    case worker::kDone: {
+      std::string_view by;
+      (void)r.GetString(&by);
+      f.ocr_by = by;
+      PageDone(slot, "");
+      break;
+    }
+    case worker::kError: {
+      uint32_t code = 0;
+      std::string_view message;
+      (void)r.GetFixed32(&code);
+      (void)r.GetString(&message);
+      PageDone(slot, std::string(message));
+      break;
+    }
+    default: break;
+  }
+}
+
+// A file's own worker is done with it (failed when `failure` is not empty).
+void IngestRun::FileExtracted(Slot* slot, std::string failure) {
   slot->busy = false;
-  Job& job = slot->job;
+  const uint64_t serial = slot->file;
+  FileInWork& f = files_[serial];
+  f.extracted = true;
+  f.failure = std::move(failure);
+  // Pages it offered but never sent (it died on the way) are not coming.
+  for (Slot& helper : slots_) {
+    if (helper.busy && helper.kind == Slot::kPage && helper.file == serial && helper.awaiting_image) {
+      helper.busy = false;
+      helper.awaiting_image = false;
+      --f.pages_out;
+    }
+  }
+  MaybeFinish(serial);
+}
+
+// A handed-over page is back (read, or failed with the reason).
+void IngestRun::PageDone(Slot* slot, std::string failure) {
+  slot->busy = false;
+  FileInWork& f = files_[slot->file];
+  --f.pages_out;
   if (!failure.empty()) {
-    job.result.message = std::move(failure);
-    job.result.warnings = std::move(slot->warnings);
+    ++f.ocr_failures;
+    f.warnings.push_back("page " + std::to_string(slot->page) + ": " + failure + "; the page is indexed as empty");
+    PageText page;
+    page.number = slot->page;
+    page.source = TextSource::kOcr;
+    page.ocr_confidence = 0;
+    f.doc.pages.push_back(std::move(page));
+  }
+  MaybeFinish(slot->file);
+}
+
+// Hands a file to the committer once its worker and every page it handed
+// over are done: stored, or recorded as failed.
+void IngestRun::MaybeFinish(uint64_t serial) {
+  auto it = files_.find(serial);
+  if (it == files_.end() || !it->second.extracted || it->second.pages_out > 0) return;
+  FileInWork f = std::move(it->second);
+  files_.erase(it);
+  Job& job = f.job;
+  Document& doc = f.doc;
+  std::stable_sort(doc.pages.begin(), doc.pages.end(),
+                   [](const PageText& a, const PageText& b) { return a.number < b.number; });
+  if (f.failure.empty()) {
+    size_t ocr_pages = 0;
+    bool any_text = false;
+    for (const PageText& page : doc.pages) {
+      ocr_pages += page.source == TextSource::kOcr;
+      any_text |= page.source != TextSource::kOcr && !page.text.empty();
+    }
+    if (ocr_pages > 0 && f.ocr_failures >= ocr_pages && !any_text && !f.warnings.empty()) {
+      f.failure = "OCR failed on every page: " + f.warnings.back();
+    }
+  }
+  if (!f.failure.empty()) {
+    job.result.message = std::move(f.failure);
+    job.result.warnings = std::move(f.warnings);
     Task task{Task::kFailure, std::move(job.result)};
     task.source = job.source;
     task.extracted = true;
     queue_.Push(std::move(task));
     return;
   }
-  Document& doc = slot->doc;
+  if (!f.ocr_by.empty() && doc.extracted_by.find(f.ocr_by) == std::string::npos) doc.extracted_by += " + " + f.ocr_by;
   doc.id = job.id;
   doc.mime_type = job.result.mime_type;
   doc.size_bytes = job.source.size;
   doc.sources = {job.source};
   doc.ingested_at_ms = env_->NowMs();
-  job.result.warnings = std::move(slot->warnings);
+  job.result.warnings = std::move(f.warnings);
   Task task{Task::kStore, std::move(job.result)};
   task.source = job.source;
   task.doc = std::move(doc);
@@ -902,12 +1084,16 @@ Result<IngestSummary> IngestRun::Go(const std::vector<std::string>& paths) {
     std::vector<Slot*> polled;
     int wait_ms = 1000;
     const auto now = Clock::now();
+    // A file's allowance grows with the pages it OCRs itself; a handed-over page has its own.
+    auto allowance = [&](const Slot& slot) {
+      return slot.kind == Slot::kPage ? options_.ocr_page_timeout_seconds
+                                      : options_.timeout_seconds + slot.ocr_started * options_.ocr_page_timeout_seconds;
+    };
     for (Slot& slot : slots_) {
-      if (!slot.busy || !slot.proc) continue;
+      if (!slot.busy || !slot.proc || slot.awaiting_image) continue;
       fds.push_back({slot.proc->fd(), POLLIN, 0});
       polled.push_back(&slot);
-      const double allowance = options_.timeout_seconds + slot.ocr_started * options_.ocr_page_timeout_seconds;
-      const double left = allowance - std::chrono::duration<double>(now - slot.started).count();
+      const double left = allowance(slot) - std::chrono::duration<double>(now - slot.started).count();
       wait_ms = std::min(wait_ms, std::max(0, static_cast<int>(left * 1000) + 1));
     }
     if (polled.empty()) {
@@ -916,20 +1102,24 @@ Result<IngestSummary> IngestRun::Go(const std::vector<std::string>& paths) {
     }
     int ready = ::poll(fds.data(), fds.size(), wait_ms);
     for (size_t i = 0; ready > 0 && i < fds.size(); ++i) {
-      if (fds[i].revents != 0 && polled[i]->busy) HandleInput(polled[i]);
+      if (fds[i].revents != 0 && polled[i]->busy && !polled[i]->awaiting_image) HandleInput(polled[i]);
     }
     const auto after = Clock::now();
     for (Slot* slot : polled) {
-      if (!slot->busy) continue;
-      const double allowance = options_.timeout_seconds + slot->ocr_started * options_.ocr_page_timeout_seconds;
+      if (!slot->busy || slot->awaiting_image) continue;
       const double took = std::chrono::duration<double>(after - slot->started).count();
-      if (took < allowance) continue;
+      if (took < allowance(*slot)) continue;
       (void)slot->proc->Reap(/*kill=*/true, 0);
       slot->proc.reset();
-      char what[160];
-      std::snprintf(what, sizeof what, "timed out after %.0f s in the %s plugin (worker killed)", took,
-                    slot->job.plugin->manifest().name.c_str());
-      EndJob(slot, what);
+      char what[200];
+      if (slot->kind == Slot::kPage) {
+        std::snprintf(what, sizeof what, "OCR timed out after %.0f s (worker killed)", took);
+        PageDone(slot, what);
+      } else {
+        std::snprintf(what, sizeof what, "timed out after %.0f s in the %s plugin (worker killed)", took,
+                      files_[slot->file].job.plugin->manifest().name.c_str());
+        FileExtracted(slot, what);
+      }
     }
     if (after - last_tick >= std::chrono::seconds(1)) {
       last_tick = after;
@@ -945,6 +1135,7 @@ Result<IngestSummary> IngestRun::Go(const std::vector<std::string>& paths) {
     DOSSIER_RETURN_IF_ERROR(Fatal());
   }
   summary_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+  summary_.ocr_pages_handed_over = handed_over_;
   return summary_;
 }
 

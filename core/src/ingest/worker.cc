@@ -96,26 +96,27 @@ class Worker {
       if (!created.ok()) return SendError(created.status());
       instance = std::move(created).value();
     }
-    // Scanned pages are OCR'd here, one after the other, as they come.
+    // Scanned pages: each is offered to the parent, which hands it to an
+    // idle worker ('K') or has it OCR'd here ('S'), one after the other.
     std::vector<PageText> ocr_pages;
     std::vector<std::string> ocr_warnings;
-    uint32_t ocr_failures = 0;
+    uint32_t ocr_failures = 0, handed_over = 0;
     PageImageHandler on_image;
     if (ocr_plugin_ != nullptr) {
       on_image = [&](uint32_t number, const dossier_page_image& image) -> Status {
         std::string payload;
         PutFixed32(&payload, number);
-        Send(worker::kOcrStarted, payload);
-        if (!ocr_engine_ && ocr_error_.ok()) {
-          nlohmann::json options = {{"languages", config_.ocr_languages}};
-          Result<std::unique_ptr<OcrPluginInstance>> created = ocr_plugin_->CreateOcrInstance(options.dump());
-          if (created.ok()) ocr_engine_ = std::move(created).value();
-          else ocr_error_ = created.status();
+        Send(worker::kOffer, payload);
+        if (AwaitAnswer() == worker::kTake) {
+          Send(worker::kImage, worker::ImagePayload(number, image));
+          ++handed_over;
+          return Status::Ok();
         }
+        Send(worker::kOcrStarted, payload);
         PageText page;
         page.number = number;
         page.source = TextSource::kOcr;
-        Result<RecognisedPage> read = ocr_engine_ ? ocr_engine_->Recognise(image) : Result<RecognisedPage>(ocr_error_);
+        Result<RecognisedPage> read = Recognise(image);
         if (read.ok()) {
           page.text = std::move(read->text);
           page.ocr_confidence = read->mean_confidence;
@@ -131,9 +132,6 @@ class Worker {
     }
     Result<ExtractedFile> extracted = instance->Extract(path, mime, content, on_image);
     if (!extracted.ok()) return SendError(extracted.status());
-    if (!ocr_pages.empty() && ocr_failures == ocr_pages.size() && extracted->pages.empty()) {
-      return SendError(Status::Internal(std::string(path) + ": OCR failed on every page: " + ocr_warnings.back()));
-    }
     const DocumentMetadata& m = extracted->metadata;
     for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"title", &m.title}, {"author", &m.author},
                                      {"subject", &m.subject}, {"keywords", &m.keywords}, {"creator", &m.creator},
@@ -164,10 +162,56 @@ class Worker {
     if (!ocr_pages.empty()) by += " + " + ocr_plugin_->NameAndVersion();
     std::string payload;
     PutString(&payload, by);
+    PutFixed32(&payload, ocr_failures);
     Send(worker::kDone, payload);
   }
 
+  // An 'I' job: one page image that another worker rendered.
+  void RunOcrJob(std::string_view payload) {
+    uint32_t number = 0;
+    dossier_page_image image{};
+    if (!worker::ParseImagePayload(payload, &number, &image)) {
+      return SendError(Status::InvalidArgument("malformed page image from the parent"));
+    }
+    if (ocr_plugin_ == nullptr) return SendError(Status::FailedPrecondition("the ocr plugin did not load in the worker"));
+    Result<RecognisedPage> read = Recognise(image);
+    if (!read.ok()) return SendError(read.status());
+    std::string page;
+    PutFixed32(&page, number);
+    page.push_back(static_cast<char>(TextSource::kOcr));
+    PutFixed32(&page, static_cast<uint32_t>(read->mean_confidence * 100));
+    PutString(&page, read->text);
+    Send(worker::kPage, page);
+    std::string done;
+    PutString(&done, ocr_plugin_->NameAndVersion());
+    PutFixed32(&done, 0);
+    Send(worker::kDone, done);
+  }
+
  private:
+  // This worker's Tesseract engine, created at its first page.
+  Result<RecognisedPage> Recognise(const dossier_page_image& image) {
+    if (!ocr_engine_ && ocr_error_.ok()) {
+      nlohmann::json options = {{"languages", config_.ocr_languages}};
+      Result<std::unique_ptr<OcrPluginInstance>> created = ocr_plugin_->CreateOcrInstance(options.dump());
+      if (created.ok()) ocr_engine_ = std::move(created).value();
+      else ocr_error_ = created.status();
+    }
+    if (!ocr_engine_) return ocr_error_;
+    return ocr_engine_->Recognise(image);
+  }
+
+  // The parent's answer to an offer ('K' or 'S'); anything else is a broken parent.
+  static worker::FrameType AwaitAnswer() {
+    char header[5];
+    if (!ReadAll(worker::kSocketFd, header, sizeof header)) Lost();
+    worker::Reader r(std::string_view(header + 1, 4));
+    uint32_t length = 0;
+    (void)r.GetFixed32(&length);
+    if (length != 0 || (header[0] != worker::kTake && header[0] != worker::kKeep)) ::_exit(2);
+    return static_cast<worker::FrameType>(header[0]);
+  }
+
   WorkerConfig config_;
   std::unique_ptr<PluginHost> host_;
   const LoadedPlugin* ocr_plugin_ = nullptr;
@@ -211,6 +255,12 @@ int RunIngestWorker(int argc, char** argv) {
     (void)r.GetFixed32(&length);
     payload.assign(length, '\0');
     if (!ReadAll(worker::kSocketFd, payload.data(), length)) return 0;
+    if (header[0] == worker::kOcrJob) {
+      worker.RunOcrJob(payload);
+      payload.clear();
+      payload.shrink_to_fit();
+      continue;
+    }
     if (header[0] != worker::kJob) return 2;
     worker::Reader job(payload);
     std::string_view path, mime, plugin, content;

@@ -71,13 +71,22 @@ bool WorkerProcess::SendJob(std::string_view path, std::string_view mime, std::s
   frame_head.push_back(static_cast<char>(worker::kJob));
   worker::PutFixed32(&frame_head, static_cast<uint32_t>(head.size() + content.size()));
   frame_head += head;
-  for (std::string_view part : {std::string_view(frame_head), content}) {
-    while (!part.empty()) {
-      ssize_t n = ::send(fd_, part.data(), part.size(), MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      part.remove_prefix(static_cast<size_t>(n));
-    }
+  return SendAll(frame_head) && SendAll(content);
+}
+
+bool WorkerProcess::Send(worker::FrameType type, std::string_view payload) {
+  std::string head;
+  head.push_back(static_cast<char>(type));
+  worker::PutFixed32(&head, static_cast<uint32_t>(payload.size()));
+  return SendAll(head) && SendAll(payload);
+}
+
+bool WorkerProcess::SendAll(std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<size_t>(n));
   }
   return true;
 }

@@ -39,6 +39,9 @@ class WorkerProcess {
   // Sends one job (blocks until the child took all of it). False when the
   // child is gone.
   bool SendJob(std::string_view path, std::string_view mime, std::string_view plugin, std::string_view content);
+  // Sends one frame ('I' with an image, 'K'/'S' answering an offer). False
+  // when the child is gone.
+  bool Send(worker::FrameType type, std::string_view payload);
   // Reads whatever has arrived, without blocking. False at end of stream
   // (the child exited or crashed) or on a malformed frame.
   bool ReadAvailable();
@@ -51,6 +54,7 @@ class WorkerProcess {
   std::string Reap(bool kill, uint64_t max_memory);
 
  private:
+  bool SendAll(std::string_view data);
   WorkerProcess(pid_t pid, int fd) : pid_(pid), fd_(fd) {}
   pid_t pid_;
   int fd_;

@@ -6,16 +6,33 @@
 //
 // Parent → worker
 //   'J' job      string path · string mime_type · string plugin_name · string content
+//   'I' ocr job  image (below): OCR one page image another worker rendered
+//   'K' take     answer to 'Q': send the image ('G'), the parent hands it to an idle worker
+//   'S' keep     answer to 'Q': OCR it yourself
 // Worker → parent
 //   'R' ready    (after the plugins loaded; sent once)
 //   'M' metadata string key · string value
-//   'O' ocr      page:fixed32 (a page image is being OCR'd now; extends the deadline)
+//   'Q' offer    page:fixed32 (a scanned page is rendered: may another worker OCR it?);
+//                the worker waits for 'K' or 'S'
+//   'G' image    image (below), after 'K'
+//   'O' ocr      page:fixed32 (a page image is being OCR'd here now; extends the deadline)
 //   'P' page     page:fixed32 · source:u8 · confidence×100:fixed32 (0xFFFFFFFF: not OCR) · string text
 //   'W' warning  string message
-//   'D' done     string extracted_by   (the job succeeded; every page was sent)
+//   'D' done     string extracted_by · ocr_failures:fixed32   (the job succeeded; every page
+//                it kept was sent; ocr_failures of them could not be recognised)
 //   'E' error    code:fixed32 (StatusCode) · string message   (the job failed)
-// One job at a time: the parent sends 'J' only to an idle worker, and a job
-// ends with exactly one 'D' or 'E'. A worker that dies instead has crashed.
+//   image   := page:fixed32 · width:fixed32 · height:fixed32 · channels:fixed32 ·
+//              dpi×100:fixed32 · pixels (the rest: rows of width×channels bytes, no padding)
+// One job at a time: the parent sends 'J' or 'I' only to an idle worker, and
+// a job ends with exactly one 'D' or 'E' (an 'I' job answers 'P' first). A
+// worker that dies instead has crashed.
+//
+// Handing pages over: while files remain, every worker is busy with a file
+// and each OCRs its own scanned pages ('S'). When the last files are in
+// work, workers fall idle; a worker with a long scanned document then hands
+// its pages, one by one as it renders them, to the idle ones ('K'), so the
+// end of a run still uses every core. The parent holds at most one image
+// per idle worker, on its way through.
 #pragma once
 
 #include <cstdint>
@@ -23,11 +40,18 @@
 #include <string>
 #include <string_view>
 
+#include "dossier/plugin_abi.h"
+
 namespace dossier::worker {
 
 enum FrameType : uint8_t {
   kJob = 'J',
+  kOcrJob = 'I',
+  kTake = 'K',
+  kKeep = 'S',
   kReady = 'R',
+  kOffer = 'Q',
+  kImage = 'G',
   kMetadata = 'M',
   kOcrStarted = 'O',
   kPage = 'P',
@@ -107,6 +131,41 @@ inline bool TakeFrame(std::string* buffer, size_t* consumed, FrameType* type, st
   *type = static_cast<FrameType>(rest[0]);
   *payload = rest.substr(5, length);
   *consumed += 5 + size_t{length};
+  return true;
+}
+
+// The payload of an 'G' or 'I' frame: a page number and its image, rows
+// packed without padding.
+inline std::string ImagePayload(uint32_t page, const dossier_page_image& image) {
+  const size_t row = size_t{image.width} * image.channels;
+  std::string out;
+  out.reserve(20 + row * image.height);
+  PutFixed32(&out, page);
+  PutFixed32(&out, image.width);
+  PutFixed32(&out, image.height);
+  PutFixed32(&out, image.channels);
+  PutFixed32(&out, image.dpi > 0 ? static_cast<uint32_t>(image.dpi * 100) : 0);
+  for (uint32_t y = 0; y < image.height; ++y) {
+    out.append(reinterpret_cast<const char*>(image.pixels) + size_t{y} * image.stride, row);
+  }
+  return out;
+}
+
+// Reads an ImagePayload; `image->pixels` points into `payload`. False when
+// it is malformed (sizes that do not add up).
+inline bool ParseImagePayload(std::string_view payload, uint32_t* page, dossier_page_image* image) {
+  Reader r(payload);
+  uint32_t dpi = 0;
+  if (!r.GetFixed32(page) || !r.GetFixed32(&image->width) || !r.GetFixed32(&image->height) ||
+      !r.GetFixed32(&image->channels) || !r.GetFixed32(&dpi)) {
+    return false;
+  }
+  if (image->channels != 1 && image->channels != 3) return false;
+  const uint64_t row = uint64_t{image->width} * image->channels;
+  if (row == 0 || image->height == 0 || payload.size() - 20 != row * image->height) return false;
+  image->stride = static_cast<uint32_t>(row);
+  image->pixels = reinterpret_cast<const unsigned char*>(payload.data() + 20);
+  image->dpi = dpi / 100.0f;
   return true;
 }
 
