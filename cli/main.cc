@@ -610,7 +610,7 @@ int main(int argc, char** argv) {
                      "Seconds one file may take before its worker is killed and the file fails (plus --ocr-page-timeout per OCR'd page)")
       ->capture_default_str()->check(CLI::Range(1.0, 86400.0));
   ingest->add_option("--ocr-page-timeout", ingest_options.ocr_page_timeout_seconds,
-                     "Seconds added to a file's allowance for each page it OCRs")
+                     "Seconds added to a file's allowance for each page it OCRs (a page handed to an idle worker gets this long of its own)")
       ->capture_default_str()->check(CLI::Range(1.0, 86400.0));
   uint64_t max_worker_mib = ingest_options.max_worker_memory >> 20;
   ingest->add_option("--max-worker-memory", max_worker_mib, "Address-space limit of each worker in MiB (0: none)")

@@ -5,7 +5,7 @@ set -euo pipefail
 
 build_and_run=(
   build-essential cmake pkg-config
-  libpoppler-cpp-dev      # pdf plugin: page text and metadata
+  libpoppler-cpp-dev      # pdf plugin: metadata, checks, rendering scanned pages
   libxapian-dev           # full-text index
   librocksdb-dev          # document store and graph
   nlohmann-json3-dev      # JSON output, manifests, document records
@@ -16,6 +16,7 @@ build_and_run=(
   libssl-dev              # SHA-256 content hashes (libcrypto)
   libre2-dev              # entities extractor: date patterns
   libpoppler-glib-dev     # pdf plugin: where a page's scanned images are, and their resolution
+  libpoppler-private-dev  # pdf plugin: Poppler's core API, page text and word boxes in one layout pass
   libtesseract-dev        # ocr plugin: Tesseract's C++ API
   libleptonica-dev        # ocr plugin: page clean-up (rescale, orientation, deskew, background)
   libarchive-dev          # ingest: .zip, .tar, .tar.gz members read in place

@@ -3,6 +3,12 @@
 // rendered and sent to the host as pixels, for OCR (when the host offers it).
 #include <cairo.h>
 #include <poppler.h>
+// Poppler's own (core) API, from libpoppler-private-dev: the page's text and
+// its word boxes from one layout pass (poppler-cpp needs one pass for each).
+#include <poppler/GlobalParams.h>
+#include <poppler/PDFDoc.h>
+#include <poppler/Stream.h>
+#include <poppler/TextOutputDev.h>
 #include <poppler/cpp/poppler-document.h>
 #include <poppler/cpp/poppler-global.h>
 #include <poppler/cpp/poppler-image.h>
@@ -151,26 +157,42 @@ int32_t SendPageImage(poppler::page* page, uint32_t number, double scan_dpi, con
   return sink->add_page_image(sink->host_context, number, &pixels);
 }
 
-// The page's text in reading order, with tables put back into rows: the
-// bands between tables come from Poppler's reading order, each table as
-// tab-separated rows (table_layout.h).
-std::string PageText(poppler::page* page) {
+void AppendText(void* stream, const char* text, int length) { static_cast<std::string*>(stream)->append(text, length); }
+
+// The page's text in reading order (byte for byte what pdftotext and
+// poppler-cpp's page::text print), with tables put back into rows: the bands
+// between tables come from Poppler's reading order, each table as
+// tab-separated rows (table_layout.h). One layout pass gives the text, the
+// word boxes the table finder needs and the bands' text: poppler-cpp needed
+// a pass for each, which made ingest three times slower than pdftotext on
+// documentation PDFs, where many pages have aligned columns.
+std::string PageText(PDFDoc* pdf, int number) {
+  std::string text;
+  TextOutputDev dev(&AppendText, &text, /*physLayoutA=*/false, 0, /*rawOrderA=*/false, false);
+  if (!dev.isOk()) return text;
+  pdf->displayPage(&dev, number, 72, 72, 0, false, true, false);
   std::vector<dossier_tables::Word> words;
-  for (const poppler::text_box& box : page->text_list()) {
-    if (box.rotation() != 0) continue;
-    const poppler::rectf r = box.bbox();
-    words.push_back({Utf8(box.text()), r.left(), r.top(), r.right(), r.bottom()});
+  {
+    std::unique_ptr<TextWordList> list(dev.makeWordList());
+    for (int i = 0; list && i < list->getLength(); ++i) {
+      const TextWord* word = list->get(i);
+      if (word->getRotation() != 0) continue;
+      double x0, y0, x1, y1;
+      word->getBBox(&x0, &y0, &x1, &y1);
+      std::unique_ptr<GooString> utf8(word->getText());
+      words.push_back({utf8 ? utf8->toStr() : std::string(), x0, y0, x1, y1});
+    }
   }
   std::vector<dossier_tables::Table> tables = dossier_tables::FindTables(words);
-  if (tables.empty()) return Utf8(page->text(poppler::rectf(), poppler::page::non_raw_non_physical_layout));
+  if (tables.empty()) return text;
   std::sort(tables.begin(), tables.end(), [](const auto& a, const auto& b) { return a.top < b.top; });
-  const poppler::rectf box = page->page_rect(poppler::media_box);
-  const double width = std::max(box.width(), box.height()) * 2;  // generous: rotated pages
-  std::string text;
+  const double width = std::max(pdf->getPageMediaWidth(number), pdf->getPageMediaHeight(number)) * 2;  // generous: rotated pages
+  text.clear();
   double from = -1;
   auto band = [&](double y0, double y1) {
     if (y1 - y0 < 1) return;
-    std::string part = Utf8(page->text(poppler::rectf(-10, y0, width, y1 - y0), poppler::page::non_raw_non_physical_layout));
+    std::unique_ptr<GooString> got(dev.getText(-10, y0, width, y1));
+    std::string part = got ? got->toStr() : std::string();
     while (!part.empty() && (part.back() == '\n' || part.back() == '\f' || part.back() == ' ')) part.pop_back();
     if (!part.empty()) text.append(part).push_back('\n');
   };
@@ -267,23 +289,30 @@ int32_t ExtractPages(void* raw_instance, const dossier_input* input, const dossi
       }
     } bytes_ref{&bytes};
     bool glib_tried = false;
+    // The same bytes opened with Poppler's core API, for the text (see
+    // PageText). poppler-cpp's `doc` keeps Poppler's global settings alive
+    // meanwhile, so `pdf` must go first (it is declared after).
+    PDFDoc pdf(new MemStream(reinterpret_cast<const char*>(input->data), 0, static_cast<Goffset>(input->size), Object(objNull)));
+    if (!pdf.isOk() || pdf.getNumPages() != page_count) {
+      return Fail(error, DOSSIER_DATA_LOSS, "damaged PDF: Poppler cannot read its pages");
+    }
     for (int i = 0; i < page_count; ++i) {
       const uint32_t number = static_cast<uint32_t>(i + 1);
-      std::unique_ptr<poppler::page> page(doc->create_page(i));
       std::string text;
-      if (!page) {
+      if (pdf.getPage(i + 1) == nullptr) {
         sink->warn(sink->host_context, number, "cannot read this page; it is indexed as empty");
       } else {
         // Reading order, as pdftotext prints it by default.
-        text = PageText(page.get());
+        text = PageText(&pdf, i + 1);
         if (instance->page_images && !TextLayerUsable(text)) {
+          std::unique_ptr<poppler::page> page(doc->create_page(i));  // for rendering
           if (!glib_tried) {
             glib_tried = true;
             bytes = g_bytes_new_static(input->data, input->size);
             glib.doc = poppler_document_new_from_bytes(bytes, nullptr, nullptr);
           }
           PageImages images = InspectImages(glib.doc, i);
-          if (images.coverage >= 0.25) {
+          if (page && images.coverage >= 0.25) {
             std::string problem;
             rc = SendPageImage(page.get(), number, images.dpi, sink, &problem);
             if (rc == DOSSIER_OK) continue;
