@@ -35,6 +35,7 @@ echo "corpus: $corpus: $files PDFs, $(du -shL "$corpus" | cut -f1); $runs run(s)
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # Samples the summed RSS (KiB) of every dossier / dossier-worker process into $1 until killed.
 sample_rss() {
+  set +e +o pipefail
   local peak=0 sum
   while true; do
     sum=$(ps -C dossier,dossier-worker -o rss= 2>/dev/null | awk '{s+=$1} END {print s+0}')
@@ -61,7 +62,7 @@ for ((i = 0; i < runs; i++)); do
   # The same ingest without OCR: text-layer ingest alone (the target's measure).
   rm -rf "$work/data-text"
   x+=("$(timed "$dossier" --data "$work/data-text" ingest -q --no-ocr "$corpus")")
-  kill "$sampler"; wait "$sampler" 2>/dev/null || true
+  kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
   rss+=("$(tail -1 "$work/rss")")
   total+=("$(cat "$work/total")")
   r+=("$(timed "$dossier" --data "$work/data" ingest -q "$corpus")")
@@ -95,7 +96,10 @@ bad = [f for f in d['files_report'] if '/broken/' in f['path']]
 good_in = sum(1 for f in d['files_report'] if '/broken/' not in f['path'] and f['outcome'] in ('ingested', 'duplicate'))
 print('good files in:', good_in, 'of', clean['ingested'] + clean['duplicates'], '| broken reported failed:',
       sum(1 for f in bad if f['outcome'] == 'failed'), 'of 20 | slowest bomb reason:',
-      next((f['message'] for f in bad if 'bomb' in f['path']), '-'))")")
+      next((f['message'] for f in bad if 'bomb' in f['path']), '-'))
+for f in d['files_report']:
+    if '/broken/' not in f['path'] and f['outcome'] not in ('ingested', 'duplicate'):
+        print('  good file not in:', f['path'], '-', f['outcome'], f.get('message'))")")
 
 if [[ -n "${SKIP_PEERS:-}" ]]; then
   printf '%s\n' "${results[@]}"
