@@ -6,8 +6,11 @@
 
 #include <cmath>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 #include "dossier/keys.h"
@@ -87,6 +90,45 @@ double Similarity(const std::set<std::string>& a, const std::set<std::string>& b
 // response restating a report's recommendation): they share this alias key.
 std::string ItemTextKey(const std::string& item_type, const std::string& text) {
   return item_type + "|" + NameKey(text).substr(0, 160);
+}
+
+// What the recurrence check compares of a recommendation: its text key and
+// its significant words. An item never changes under its id (the id hashes
+// the document's content id and the item's number), so this bounded cache is
+// never stale; it spares an ICU normalisation of every candidate's text for
+// each new recommendation to the same body, which was most of the cost of
+// storing a document once a body had hundreds of recommendations.
+struct RecommendationFeatures {
+  std::string text_key;
+  std::set<std::string> words;
+};
+
+class RecommendationFeatureCache {
+ public:
+  std::shared_ptr<const RecommendationFeatures> Find(const std::string& node) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = features_.find(node);
+    return it == features_.end() ? nullptr : it->second;
+  }
+  std::shared_ptr<const RecommendationFeatures> Add(const std::string& node, const std::string& text) {
+    auto features = std::make_shared<RecommendationFeatures>();
+    features->text_key = ItemTextKey("recommendation", text);
+    features->words = SignificantWords(text);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (features_.size() >= kLimit) features_.clear();  // crude but bounded (about 30 MB)
+    features_[node] = features;
+    return features;
+  }
+
+ private:
+  static constexpr size_t kLimit = 20000;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const RecommendationFeatures>> features_;
+};
+
+RecommendationFeatureCache& FeatureCache() {
+  static RecommendationFeatureCache cache;
+  return cache;
 }
 
 // The prefix scan helper: calls `visit(key, value)` for keys starting with `prefix`.
@@ -474,9 +516,10 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
   // evaluation: similar (not identical) text and a shared responsible body.
   auto link_recurrences = [&](const json& fact, const std::string& rec_node) -> Status {
     if (restatements.count(rec_node)) return Status::Ok();  // the original carries the recurrence
-    const std::set<std::string> words = SignificantWords(fact.value("text", ""));
+    const std::shared_ptr<const RecommendationFeatures> own = FeatureCache().Add(rec_node, fact.value("text", ""));
+    const std::set<std::string>& words = own->words;
     if (words.size() < 4) return Status::Ok();
-    const std::string own_key = ItemTextKey("recommendation", fact.value("text", ""));
+    const std::string& own_key = own->text_key;
     std::set<std::string> done;
     for (const auto& who : fact.value("responsible", json::array())) {
       if (!who.is_string()) continue;
@@ -491,10 +534,18 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
       }));
       for (const std::string& other : candidates) {
         if (!done.insert(other).second) continue;
-        std::string value;
-        if (!graph.db->Get(rocksdb::ReadOptions(), graph.nodes, other, &value).ok()) continue;
-        json record = json::parse(value, nullptr, false);
-        if (record.is_discarded() || ItemTextKey("recommendation", record.value("text", "")) == own_key) continue;
+        std::shared_ptr<const RecommendationFeatures> theirs = FeatureCache().Find(other);
+        json record;
+        if (!theirs) {
+          std::string value;
+          if (!graph.db->Get(rocksdb::ReadOptions(), graph.nodes, other, &value).ok()) continue;
+          record = json::parse(value, nullptr, false);
+          if (record.is_discarded()) continue;
+          theirs = FeatureCache().Add(other, record.value("text", ""));
+        }
+        if (theirs->text_key == own_key) continue;
+        const double similarity = Similarity(words, theirs->words);
+        if (similarity < 0.5) continue;
         // A restatement (a memo or update repeating a report's item) links to
         // the original through same_as; the recurrence is with the original.
         bool restates = false;
@@ -505,12 +556,15 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
           return false;
         }));
         if (restates) continue;
-        const double similarity = Similarity(words, SignificantWords(record.value("text", "")));
-        if (similarity >= 0.5) {
-          add_edge(rec_node, EdgeType::kRecurs, other,
-                   {{"similarity", std::round(similarity * 100) / 100}, {"responsible", who},
-                    {"document", record.value("document", "")}, {"number", record.value("number", "")}});
+        if (record.is_null()) {
+          std::string value;
+          if (!graph.db->Get(rocksdb::ReadOptions(), graph.nodes, other, &value).ok()) continue;
+          record = json::parse(value, nullptr, false);
+          if (record.is_discarded()) continue;
         }
+        add_edge(rec_node, EdgeType::kRecurs, other,
+                 {{"similarity", std::round(similarity * 100) / 100}, {"responsible", who},
+                  {"document", record.value("document", "")}, {"number", record.value("number", "")}});
       }
     }
     return Status::Ok();
