@@ -652,6 +652,14 @@ bool ReadPage(worker::Reader& r, PageText* page) {
   page->text = text;
   return true;
 }
+// An 'E' frame: the status the worker failed with.
+Status ReadError(worker::Reader& r) {
+  uint32_t code = 0;
+  std::string_view message;
+  (void)r.GetFixed32(&code);
+  (void)r.GetString(&message);
+  return Status(static_cast<StatusCode>(code), std::string(message));
+}
 }  // namespace
 
 void IngestRun::HandleFileFrame(Slot* slot, worker::FrameType type, const std::string& payload) {
@@ -695,14 +703,7 @@ void IngestRun::HandleFileFrame(Slot* slot, worker::FrameType type, const std::s
       FileExtracted(slot, "");
       break;
     }
-    case worker::kError: {
-      uint32_t code = 0;
-      std::string_view message;
-      (void)r.GetFixed32(&code);
-      (void)r.GetString(&message);
-      FileExtracted(slot, Reason(Status(static_cast<StatusCode>(code), std::string(message)), f.job.result.path));
-      break;
-    }
+    case worker::kError: FileExtracted(slot, Reason(ReadError(r), f.job.result.path)); break;
     default: break;
   }
 }
@@ -766,14 +767,7 @@ void IngestRun::HandlePageFrame(Slot* slot, worker::FrameType type, const std::s
       PageDone(slot, "");
       break;
     }
-    case worker::kError: {
-      uint32_t code = 0;
-      std::string_view message;
-      (void)r.GetFixed32(&code);
-      (void)r.GetString(&message);
-      PageDone(slot, std::string(message));
-      break;
-    }
+    case worker::kError: PageDone(slot, ReadError(r).message()); break;
     default: break;
   }
 }

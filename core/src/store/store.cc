@@ -589,30 +589,36 @@ Result<std::vector<std::string>> Store::FindGraphNodes(std::string_view name) co
   return out;
 }
 
-Result<std::vector<GraphEdge>> Store::GraphEdges(std::string_view node_id, bool outgoing, std::string_view edge_type) const {
-  std::optional<std::string> key = keys::NodeKeyFromText(node_id);
-  if (!key) return Status::InvalidArgument("node: '" + std::string(node_id) + "' is not a node id like O:1a2b3c4d5e6f7a8b");
-  int type = 0;
+namespace {
+// A node id as text ("O:1a2b…") and an optional edge type name, as keys.
+Status ParseEdgeQuery(std::string_view node_id, std::string_view edge_type, std::string* key, int* type) {
+  std::optional<std::string> parsed_key = keys::NodeKeyFromText(node_id);
+  if (!parsed_key) return Status::InvalidArgument("node: '" + std::string(node_id) + "' is not a node id like O:1a2b3c4d5e6f7a8b");
+  *key = std::move(*parsed_key);
+  *type = 0;
   if (!edge_type.empty()) {
     std::optional<keys::EdgeType> parsed = keys::EdgeTypeFromName(edge_type);
     if (!parsed) return Status::InvalidArgument("edge: unknown edge type '" + std::string(edge_type) + "'");
-    type = static_cast<int>(*parsed);
+    *type = static_cast<int>(*parsed);
   }
-  return ReadEdges(impl_->graph, *key, outgoing, type);
+  return Status::Ok();
+}
+}  // namespace
+
+Result<std::vector<GraphEdge>> Store::GraphEdges(std::string_view node_id, bool outgoing, std::string_view edge_type) const {
+  std::string key;
+  int type = 0;
+  DOSSIER_RETURN_IF_ERROR(ParseEdgeQuery(node_id, edge_type, &key, &type));
+  return ReadEdges(impl_->graph, key, outgoing, type);
 }
 
 Result<std::vector<GraphEdge>> Store::GraphEdgesPage(std::string_view node_id, bool outgoing, std::string_view edge_type,
                                                      uint32_t offset, uint32_t limit, uint64_t* total,
                                                      bool with_evidence) const {
-  std::optional<std::string> key = keys::NodeKeyFromText(node_id);
-  if (!key) return Status::InvalidArgument("node: '" + std::string(node_id) + "' is not a node id like O:1a2b3c4d5e6f7a8b");
+  std::string key;
   int type = 0;
-  if (!edge_type.empty()) {
-    std::optional<keys::EdgeType> parsed = keys::EdgeTypeFromName(edge_type);
-    if (!parsed) return Status::InvalidArgument("edge: unknown edge type '" + std::string(edge_type) + "'");
-    type = static_cast<int>(*parsed);
-  }
-  return ReadEdgesPage(impl_->graph, *key, outgoing, type, offset, limit, total, with_evidence);
+  DOSSIER_RETURN_IF_ERROR(ParseEdgeQuery(node_id, edge_type, &key, &type));
+  return ReadEdgesPage(impl_->graph, key, outgoing, type, offset, limit, total, with_evidence);
 }
 
 Result<SearchResponse> Store::Search(const SearchRequest& request) const {
