@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   bool quiet = false;
   size_t threads = 0;
   uint32_t refresh_ms = 1000;
+  size_t cache_mb = server::kDefaultCacheBytes >> 20;
   app.add_option("--data", data_dir, "Data folder (default: $DOSSIER_DATA, else $XDG_DATA_HOME/dossier)")
       ->capture_default_str();
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
@@ -73,6 +74,10 @@ int main(int argc, char** argv) {
   app.add_option("--cors-origin", cors_origin, "Allow browser requests from this origin (e.g. https://app.example.org, or *)");
   app.add_flag("-q,--quiet", quiet, "No access log on stderr");
   app.add_option("--threads", threads, "Worker threads (default: max(64, 16 x cores); each open keep-alive connection holds one)");
+  app.add_option("--cache-mb", cache_mb,
+                 "Memory for answers to repeated requests, dropped when an ingest commits (0: no cache)")
+      ->check(CLI::Range(size_t{0}, size_t{65536}))
+      ->capture_default_str();
   app.add_option("--refresh-ms", refresh_ms, "How often to look for what an ingest added (milliseconds)")
       ->check(CLI::Range(100u, 60000u))
       ->capture_default_str();
@@ -93,6 +98,7 @@ int main(int argc, char** argv) {
   if (!cors_origin.empty()) options.cors_origin = cors_origin;
   options.access_log = !quiet;
   options.threads = threads;
+  options.cache_bytes = cache_mb << 20;
   options.refresh_interval = std::chrono::milliseconds(refresh_ms);
 
   // SIGINT/SIGTERM are taken by one thread (sigwait), which stops the server;

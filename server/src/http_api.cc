@@ -2,6 +2,7 @@
 #include "http_api.h"
 
 #include <chrono>
+#include <ctime>
 #include <cstring>
 #include <regex>
 #include <set>
@@ -373,12 +374,40 @@ HttpResponse JsonResponse(int status, const json& body) {
   return r;
 }
 
+// The cache key of a query request: its path and parameters (already
+// checked: no repeats), length-prefixed so no two requests share a key, and
+// today's date in UTC, which answers without an explicit as_of depend on.
+std::string CacheKey(const HttpRequest& request) {
+  std::string key;
+  auto add = [&key](std::string_view part) {
+    key += std::to_string(part.size());
+    key += ':';
+    key += part;
+  };
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char day[16];
+  std::strftime(day, sizeof day, "%Y-%m-%d", &utc);
+  add(day);
+  add(request.path);
+  for (const auto& [name, value] : request.params) {
+    add(name);
+    add(value);
+  }
+  return key;
+}
+
 }  // namespace
 
 std::string DumpJson(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 HttpApi::HttpApi(ServiceSource service, ApiOptions options, std::string openapi)
-    : service_(std::move(service)), options_(std::move(options)), openapi_(std::move(openapi)), started_(NowSeconds()) {}
+    : service_(std::move(service)), options_(std::move(options)), openapi_(std::move(openapi)), started_(NowSeconds()) {
+  if (options_.cache_bytes > 0) cache_ = std::make_unique<ResponseCache>(options_.cache_bytes);
+}
+
+ResponseCache::Counters HttpApi::CacheCounters() const { return cache_ ? cache_->counters() : ResponseCache::Counters{}; }
 
 std::vector<std::string> HttpApi::RouteTemplates() {
   std::vector<std::string> out;
@@ -529,9 +558,28 @@ HttpResponse HttpApi::Dispatch(const HttpRequest& request) const {
     r.headers.emplace_back("Retry-After", "1");
     return r;
   }
+  // The data version is read before answering: an answer computed while a
+  // commit became visible is kept under the older version, so never served.
+  std::string cache_key;
+  uint64_t version = 0;
+  if (cache_) {
+    version = (*service)->DataVersion();
+    cache_key = CacheKey(request);
+    if (std::shared_ptr<const std::string> body = cache_->Get(cache_key, version)) {
+      HttpResponse r;
+      r.body = *body;
+      r.headers.emplace_back("X-Dossier-Cache", "hit");
+      return r;
+    }
+  }
   Result<json> result = route->handler(**service, params, args);
   if (!result.ok()) return Error(result.status());
-  return JsonResponse(200, *result);
+  HttpResponse r = JsonResponse(200, *result);
+  if (cache_) {
+    cache_->Put(cache_key, version, std::make_shared<const std::string>(r.body));
+    r.headers.emplace_back("X-Dossier-Cache", "miss");
+  }
+  return r;
 }
 
 // ---- OpenAPI bundling ----

@@ -15,6 +15,7 @@
 
 #include "dossier/query_service.h"
 #include "dossier/status.h"
+#include "response_cache.h"
 
 namespace dossier::server {
 
@@ -48,6 +49,8 @@ struct ApiOptions {
   std::optional<std::string> cors_origin;  // allowed Origin ("*" for any); CORS off when unset
   std::string version = "0.1.0";
   std::string data_dir;  // shown by /ready
+  // Bytes of answers kept to serve repeated requests (ResponseCache); 0: no cache.
+  size_t cache_bytes = 0;
 };
 
 // Returns the query service, or Unavailable (with the reason) while the data
@@ -70,6 +73,9 @@ class HttpApi {
   // The error for a status the HTTP library produced itself (bad request line, URI too long ...).
   static HttpResponse ErrorForLibraryStatus(int http_status);
 
+  // The cache's counters (all zero without a cache).
+  ResponseCache::Counters CacheCounters() const;
+
   // The OpenAPI path template of every route (e.g. "/v1/documents/{id}"); a test
   // checks each is documented in schemas/openapi.json and nothing else is.
   static std::vector<std::string> RouteTemplates();
@@ -85,6 +91,7 @@ class HttpApi {
   ApiOptions options_;
   std::string openapi_;
   double started_ = 0;
+  std::unique_ptr<ResponseCache> cache_;  // null when options_.cache_bytes is 0
 };
 
 // The served OpenAPI document: schemas/openapi.json with every schema it

@@ -172,6 +172,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   api_options.token = s.options.token;
   api_options.cors_origin = s.options.cors_origin;
   api_options.data_dir = s.options.data_dir;
+  api_options.cache_bytes = s.options.cache_bytes;
   s.api = std::make_unique<HttpApi>([impl = impl_.get()] { return impl->CurrentService(); }, api_options,
                                     openapi.ok() ? *openapi : std::string("{}"));
   if (!openapi.ok()) s.Log("warning: " + openapi.status().message());
@@ -288,7 +289,8 @@ Status Server::Run() {
   s.listening = true;  // before the store thread starts, so a Stop() from now on stops the listener
   s.store_thread = std::thread([&s, last_error] { s.StoreLoop(last_error); });
   s.Log("listening on http://" + s.options.host + ":" + std::to_string(s.port) + " (data folder " + s.options.data_dir +
-        ", " + std::to_string(s.options.threads) + " threads" + (s.options.token ? ", bearer token required" : "") + ")");
+        ", " + std::to_string(s.options.threads) + " threads, " +
+        (s.options.cache_bytes ? std::to_string(s.options.cache_bytes >> 20) + " MiB response cache" : "no response cache") + (s.options.token ? ", bearer token required" : "") + ")");
   const bool listened = s.http.listen_after_bind();
   s.listening = false;
   Stop();

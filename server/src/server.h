@@ -14,6 +14,9 @@
 
 namespace dossier::server {
 
+// Default size of the response cache (ResponseCache): 64 MiB.
+inline constexpr size_t kDefaultCacheBytes = size_t{64} << 20;
+
 struct ServerOptions {
   std::string data_dir;
   std::string host = "127.0.0.1";
@@ -22,6 +25,7 @@ struct ServerOptions {
   std::optional<std::string> cors_origin;   // none: no CORS headers
   bool access_log = true;                   // one line per request on stderr
   size_t threads = 0;                       // 0: DefaultThreads()
+  size_t cache_bytes = kDefaultCacheBytes;  // answers kept for repeated requests; 0: none
   std::chrono::milliseconds refresh_interval{1000};
   int read_timeout_seconds = 5;             // slow clients: a request must arrive within this
   int write_timeout_seconds = 5;

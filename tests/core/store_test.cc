@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "dossier/text.h"
 #include "support/test_support.h"
 
@@ -13,6 +15,7 @@ namespace dossier {
 namespace {
 
 using testing::TempDir;
+namespace fs = std::filesystem;
 
 Document MakeDocument(const std::string& content_key, const std::string& path, std::vector<std::string> pages,
                       const std::string& language = "en") {
@@ -136,6 +139,46 @@ TEST(StoreTest, OneWriterAtATimeAndReadersAlongside) {
   ASSERT_TRUE((*reader)->Refresh().ok());
   EXPECT_EQ(Hits(**reader, "later"), 1u);
   EXPECT_EQ((*reader)->Stats()->documents, 1u);
+}
+
+TEST(StoreTest, DataVersionMovesOnlyWhenARefreshSeesACommit) {
+  TempDir dir;
+  auto writer = OpenWriter(dir.path());
+  ASSERT_TRUE(writer->PutDocument(MakeDocument("first", "/in/first.pdf", {"first text"})).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  auto reader = Store::Open(dir.path(), StoreMode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  const uint64_t opened = (*reader)->DataVersion();
+  ASSERT_TRUE((*reader)->Refresh().ok());
+  EXPECT_EQ((*reader)->DataVersion(), opened) << "nothing was committed since the reader opened";
+
+  ASSERT_TRUE(writer->PutDocument(MakeDocument("second", "/in/second.pdf", {"second text"})).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  EXPECT_EQ((*reader)->DataVersion(), opened) << "changes only at a refresh";
+  ASSERT_TRUE((*reader)->Refresh().ok());
+  const uint64_t after_commit = (*reader)->DataVersion();
+  EXPECT_NE(after_commit, opened);
+  ASSERT_TRUE((*reader)->Refresh().ok());
+  EXPECT_EQ((*reader)->DataVersion(), after_commit);
+}
+
+TEST(StoreTest, AClosedWriterLeavesTablesNotJustItsLog) {
+  TempDir dir;
+  {
+    auto writer = OpenWriter(dir.path());
+    ASSERT_TRUE(writer->PutDocument(MakeDocument("kept", "/in/kept.pdf", {"kept text"})).ok());
+    ASSERT_TRUE(writer->Flush().ok());
+  }
+  uint64_t sst_files = 0, log_bytes = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(dir.path()) / "rocksdb")) {
+    if (entry.path().extension() == ".sst") ++sst_files;
+    if (entry.path().extension() == ".log") log_bytes += entry.file_size();
+  }
+  EXPECT_GT(sst_files, 0u) << "a reader would have to replay the whole write-ahead log";
+  EXPECT_EQ(log_bytes, 0u);
+  auto reader = Store::Open(dir.path(), StoreMode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ(Hits(**reader, "kept"), 1u);
 }
 
 TEST(StoreTest, ReadOnlyOpenOfAMissingFolderSaysWhatToDo) {

@@ -5,9 +5,12 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
+#include <atomic>
 
 #include "src/embedded_schemas.h"
 #include "src/http_api.h"
+#include "src/response_cache.h"
 #include "src/server.h"
 #include "support/test_support.h"
 
@@ -191,6 +194,69 @@ TEST(HttpApiAuthTest, TokenComparison) {
   EXPECT_EQ(call("/openapi.json", "Bearer "), 401);
   EXPECT_EQ(call("/openapi.json", "Bearer abc"), 200);
   EXPECT_EQ(call("/openapi.json", "bearer abc"), 200);
+}
+
+// ---- the response cache ----
+
+std::shared_ptr<const std::string> Body(size_t bytes, char fill = 'x') {
+  return std::make_shared<const std::string>(bytes, fill);
+}
+
+TEST(ResponseCacheTest, AnswersARepeatedKeyAtTheSameVersionOnly) {
+  ResponseCache cache(1 << 20, 4);
+  EXPECT_EQ(cache.Get("search q=a", 1), nullptr);
+  cache.Put("search q=a", 1, Body(10, 'a'));
+  ASSERT_NE(cache.Get("search q=a", 1), nullptr);
+  EXPECT_EQ(*cache.Get("search q=a", 1), std::string(10, 'a'));
+  EXPECT_EQ(cache.Get("search q=b", 1), nullptr);
+  // A commit became visible: the old answer is gone, and stays gone.
+  EXPECT_EQ(cache.Get("search q=a", 2), nullptr);
+  EXPECT_EQ(cache.Get("search q=a", 1), nullptr);
+  // An answer computed on the old data is not kept once a newer version was seen.
+  cache.Put("search q=c", 1, Body(10));
+  EXPECT_EQ(cache.Get("search q=c", 2), nullptr);
+  const ResponseCache::Counters c = cache.counters();
+  EXPECT_EQ(c.hits, 2u);
+  EXPECT_EQ(c.misses, 5u);
+}
+
+TEST(ResponseCacheTest, StaysWithinItsBytesDroppingTheLeastRecentlyUsed) {
+  const size_t shard_bytes = 64 * 1024;
+  ResponseCache cache(shard_bytes, 1);
+  const size_t body = 1000;  // under an eighth of the shard
+  for (int i = 0; i < 200; ++i) {
+    cache.Put("k" + std::to_string(i), 7, Body(body));
+    ASSERT_NE(cache.Get("k0", 7), nullptr) << "k0 is used after every insert, so it stays (i = " << i << ")";
+  }
+  const ResponseCache::Counters c = cache.counters();
+  EXPECT_LE(c.bytes, shard_bytes);
+  EXPECT_GT(c.entries, 30u);
+  EXPECT_LT(c.entries, 200u);
+  EXPECT_EQ(cache.Get("k1", 7), nullptr) << "the oldest unused entries went first";
+  EXPECT_NE(cache.Get("k199", 7), nullptr);
+  // One answer larger than an eighth of a shard is not kept at all.
+  cache.Put("huge", 7, Body(shard_bytes / 4));
+  EXPECT_EQ(cache.Get("huge", 7), nullptr);
+  EXPECT_NE(cache.Get("k199", 7), nullptr);
+}
+
+TEST(ResponseCacheTest, ManyThreadsAtOnce) {
+  ResponseCache cache(1 << 20, 8);
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2000; ++i) {
+        const std::string key = "k" + std::to_string(i % 50);
+        const uint64_t version = 1 + i / 500;
+        if (auto body = cache.Get(key, version); body && *body != key + "@" + std::to_string(version)) ++wrong;
+        cache.Put(key, version, std::make_shared<const std::string>(key + "@" + std::to_string(version)));
+      }
+      (void)t;
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong, 0) << "an answer was served under the wrong key or version";
 }
 
 }  // namespace

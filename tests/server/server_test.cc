@@ -447,6 +447,11 @@ TEST(ServerLifecycleTest, DocumentsIngestedWhileRunningAppearWithinFiveSeconds) 
   ASSERT_TRUE(server.started());
   auto client = server.Client();
   EXPECT_EQ(json::parse(client->Get("/v1/search?q=aquifer")->body)["total"], 0);
+  // Repeated, it comes from the response cache, which the ingest below must not leave stale.
+  auto repeated = client->Get("/v1/search?q=aquifer");
+  ASSERT_TRUE(repeated);
+  EXPECT_EQ(repeated->get_header_value("X-Dossier-Cache"), "hit");
+  EXPECT_EQ(json::parse(repeated->body)["total"], 0);
 
   std::atomic<bool> stop{false};
   std::atomic<int> failures{0}, requests{0};
@@ -483,6 +488,22 @@ TEST(ServerLifecycleTest, DocumentsIngestedWhileRunningAppearWithinFiveSeconds) 
   }
   EXPECT_EQ(failures, 0) << "of " << requests << " searches during the ingest";
   EXPECT_EQ(server.Log().find("lock"), std::string::npos) << server.Log();
+}
+
+TEST(ServerLifecycleTest, CacheMbZeroAnswersEveryRequestAfresh) {
+  TempDir tmp;
+  MakeArchive(tmp / "in");
+  ASSERT_EQ(RunDossier(tmp / "data", {"ingest", "-q", tmp / "in"}).exit_code, 0);
+  ServerProcess server(tmp / "data", {"--cache-mb", "0"});
+  ASSERT_TRUE(server.started());
+  auto client = server.Client();
+  auto first = client->Get("/v1/search?q=decentralization");
+  auto second = client->Get("/v1/search?q=decentralization");
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(first->body, second->body);
+  EXPECT_FALSE(second->has_header("X-Dossier-Cache"));
+  EXPECT_NE(server.Log().find("no response cache"), std::string::npos) << server.Log();
 }
 
 TEST(ServerLifecycleTest, SigtermStopsItCleanly) {

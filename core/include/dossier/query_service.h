@@ -84,6 +84,9 @@ class QueryService {
 
   // Sees what writers committed since the last call.
   Status Refresh() const { return store_->Refresh(); }
+  // Changes whenever an answer may have changed (see Store::DataVersion): the
+  // key under which answers may be cached.
+  uint64_t DataVersion() const { return store_->DataVersion(); }
 
  private:
   // The graph nodes of every entity with this name or alias, and of their units (part_of), transitively.

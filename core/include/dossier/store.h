@@ -102,6 +102,11 @@ class Store {
   // A kReadOnly store sees the writer's changes as of its last catch-up;
   // this catches up again.
   Status Refresh();
+  // A number that changes whenever what this store answers may have changed:
+  // read-only, when Refresh() saw a writer's commit (RocksDB sequence number
+  // or Xapian revision moved); read-write, with every RocksDB write. Caches of
+  // answers are keyed by it.
+  uint64_t DataVersion() const;
   Result<std::optional<DocumentSummary>> GetDocument(const DocumentId& id) const;
   Result<std::optional<SourceEntry>> LookupSource(std::string_view path) const;
   // The failure recorded for `path` by RecordFailure, if any.

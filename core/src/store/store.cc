@@ -2,14 +2,19 @@
 // protocol that keeps them consistent across crashes (see store.h).
 #include "dossier/store.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
 #include <rocksdb/options.h>
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "dossier/keys.h"
@@ -127,9 +132,23 @@ struct Store::Impl {
   std::string secondary_dir;  // read-only instances keep their own info logs here
   // What the next Flush must finish: id -> the op whose marker it clears.
   std::map<DocumentId, keys::PendingOp> unflushed;
+  // Read-only: what the last Refresh() saw, and the DataVersion() it gave.
+  std::mutex refresh_mutex;
+  uint64_t seen_sequence = 0;
+  uint64_t seen_revision = 0;
+  std::atomic<uint64_t> data_version{1};
 
   ~Impl() {
     if (db) {
+      // A writer leaves its memtables in SST files, not only in the write-ahead
+      // log: every later open (a CLI query, dossierd) would otherwise replay
+      // the whole log into memory first (about 4 s and 200 MB for 10,000
+      // documents). Nothing is lost if this fails: the log still holds it all.
+      if (mode == StoreMode::kReadWrite) {
+        rocksdb::FlushOptions flush;
+        flush.wait = true;
+        db->Flush(flush, handles).PermitUncheckedError();
+      }
       for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
       db->Close();
       db.reset();
@@ -207,6 +226,13 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.compression = rocksdb::kLZ4Compression;  // page text compresses well
+  // Point lookups (a document, a page, a node) dominate reads: a Bloom filter
+  // per SST file skips the files without the key; one block cache serves every
+  // column family.
+  rocksdb::BlockBasedTableOptions table_options;
+  table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table_options.block_cache = rocksdb::NewLRUCache(size_t{64} << 20);
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
   for (const auto& name : cf_names) descriptors.emplace_back(name, cf_options);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -261,6 +287,11 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
   DOSSIER_ASSIGN_OR_RETURN(impl->index, TextIndex::Open(xapian_path, mode == StoreMode::kReadWrite
                                                                         ? TextIndex::Mode::kWritable
                                                                         : TextIndex::Mode::kReadOnly));
+  if (mode == StoreMode::kReadOnly) {
+    // What Refresh() compares against: the version changes only when a commit lands after this.
+    impl->seen_sequence = impl->db->GetLatestSequenceNumber();
+    impl->seen_revision = impl->index->Revision();
+  }
   std::unique_ptr<Store> store(new Store(std::move(impl)));
   if (mode == StoreMode::kReadWrite) {
     Result<RepairReport> repaired = store->Repair();
@@ -430,9 +461,24 @@ Result<RepairReport> Store::Repair() {
 }
 
 Status Store::Refresh() {
-  if (impl_->mode == StoreMode::kReadWrite) return Status::Ok();
-  DOSSIER_RETURN_IF_ERROR(FromRocks(impl_->data_dir, impl_->db->TryCatchUpWithPrimary()));
-  return impl_->index->Reopen();
+  Impl& s = *impl_;
+  if (s.mode == StoreMode::kReadWrite) return Status::Ok();
+  std::lock_guard<std::mutex> lock(s.refresh_mutex);
+  DOSSIER_RETURN_IF_ERROR(FromRocks(s.data_dir, s.db->TryCatchUpWithPrimary()));
+  DOSSIER_RETURN_IF_ERROR(s.index->Reopen());
+  const uint64_t sequence = s.db->GetLatestSequenceNumber();
+  const uint64_t revision = s.index->Revision();
+  if (sequence != s.seen_sequence || revision != s.seen_revision) {
+    s.seen_sequence = sequence;
+    s.seen_revision = revision;
+    s.data_version.fetch_add(1);
+  }
+  return Status::Ok();
+}
+
+uint64_t Store::DataVersion() const {
+  if (impl_->mode == StoreMode::kReadWrite) return impl_->db->GetLatestSequenceNumber();
+  return impl_->data_version.load();
 }
 
 Result<std::optional<DocumentSummary>> Store::GetDocument(const DocumentId& id) const { return impl_->LoadRecord(id); }

@@ -327,6 +327,19 @@ Status TextIndex::Reopen() {
   return status;
 }
 
+uint64_t TextIndex::Revision() const {
+  try {
+    if (impl_->writer) {
+      std::lock_guard<std::mutex> lock(impl_->mutex);
+      return impl_->writer->get_revision();
+    }
+    Result<Impl::SlotHandle> slot = impl_->AcquireReader();
+    return slot.ok() ? (*slot)->db->get_revision() : 0;
+  } catch (const Xapian::Error&) {
+    return 0;
+  }
+}
+
 uint64_t TextIndex::EntryCount() const {
   try {
     if (impl_->writer) {
@@ -380,11 +393,26 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
                              Xapian::QueryParser::FLAG_PURE_NOT;
       // Each document was stemmed in its own language: parse the query once
       // per language and match each parse only against that language.
-      std::vector<Xapian::Query> per_language;
+      // Languages whose parses come out the same (a name, a number, a word
+      // every stemmer leaves alone) share one subquery filtered by all of
+      // them, so the matcher reads each posting list once, not once per language.
+      std::vector<std::pair<Xapian::Query, std::vector<Xapian::Query>>> parses;  // parse, its L terms
+      std::map<std::string, size_t> parse_of_description;
       for (const std::string& language : languages) {
         parser.set_stemmer(StemmerFor(language));
         Xapian::Query parsed = parser.parse_query(request.query, flags);
-        per_language.emplace_back(Xapian::Query::OP_FILTER, parsed, Xapian::Query("L" + language));
+        auto [it, added] = parse_of_description.emplace(parsed.get_description(), parses.size());
+        if (added) parses.emplace_back(parsed, std::vector<Xapian::Query>());
+        parses[it->second].second.emplace_back("L" + language);
+      }
+      std::vector<Xapian::Query> per_language;
+      for (auto& [parsed, language_terms] : parses) {
+        if (parses.size() == 1) {
+          per_language.push_back(parsed);  // every document has one of these languages
+        } else {
+          per_language.emplace_back(Xapian::Query::OP_FILTER, parsed,
+                                    Xapian::Query(Xapian::Query::OP_OR, language_terms.begin(), language_terms.end()));
+        }
       }
       Xapian::Query query(Xapian::Query::OP_OR, per_language.begin(), per_language.end());
       if (request.language) query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("L" + *request.language));

@@ -52,6 +52,8 @@ class TextIndex {
 
   // Read-only: sees the latest commit.
   Status Reopen();
+  // The Xapian revision searches now see (0 when unknown); changes with every commit they can see.
+  uint64_t Revision() const;
   uint64_t EntryCount() const;
 
   // Runs `request`; `fetch_page` returns a hit's page (for its snippet and OCR confidence).
