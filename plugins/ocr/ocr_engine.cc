@@ -83,8 +83,12 @@ PixPtr CleanPage(const Pix* page, float dpi, const CleanOptions& options, float*
     }
   }
   if (options.normalise) {
-    // Shading and grey paper to white; text keeps its darkness.
-    PixPtr even = Own(pixBackgroundNormSimple(gray.get(), nullptr, nullptr));
+    // Shading and grey paper to white; text keeps its darkness. Leptonica's
+    // default tiles and thresholds (those of pixBackgroundNormSimple), but
+    // the background goes to white (255), not to Leptonica's default grey
+    // (200): on that grey, Tesseract lost faint strokes such as the accent
+    // of an "í" on the 300 dpi sample scans.
+    PixPtr even = Own(pixBackgroundNorm(gray.get(), nullptr, nullptr, 10, 15, 60, 40, 255, 2, 1));
     if (even) gray = std::move(even);
   }
   // A quick black-and-white copy to measure orientation and skew on.
