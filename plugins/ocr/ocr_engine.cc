@@ -83,8 +83,12 @@ PixPtr CleanPage(const Pix* page, float dpi, const CleanOptions& options, float*
     }
   }
   if (options.normalise) {
-    // Shading and grey paper to white; text keeps its darkness.
-    PixPtr even = Own(pixBackgroundNormSimple(gray.get(), nullptr, nullptr));
+    // Shading and grey paper to white; text keeps its darkness. Leptonica's
+    // default tiles and thresholds (those of pixBackgroundNormSimple), but
+    // the background goes to white (255), not to Leptonica's default grey
+    // (200): on that grey, Tesseract lost faint strokes such as the accent
+    // of an "í" on the 300 dpi sample scans.
+    PixPtr even = Own(pixBackgroundNorm(gray.get(), nullptr, nullptr, 10, 15, 60, 40, 255, 2, 1));
     if (even) gray = std::move(even);
   }
   // A quick black-and-white copy to measure orientation and skew on.
@@ -190,6 +194,33 @@ std::string TakeText(char* text) {
   return owned ? std::string(owned.get()) : std::string();
 }
 
+// Tesseract now and then reads a speck of one letter (the dot of an i, an
+// accent) as a "word" of its own whose box lies inside the letter's word, e.g.
+// "unit(s)" and ":" at its i-dot. Printed words never overlap like that, so a
+// word box wholly inside a much larger one is dropped before the table
+// rebuild, where it would become a stray token of the cell.
+void DropContainedFragments(std::vector<dossier_tables::Word>* words) {
+  constexpr double kSlack = 2;  // pixels a fragment's box may stick out
+  std::vector<bool> drop(words->size(), false);
+  for (size_t i = 0; i < words->size(); ++i) {
+    const auto& a = (*words)[i];
+    const double area = (a.x1 - a.x0) * (a.y1 - a.y0);
+    for (size_t j = 0; j < words->size() && !drop[i]; ++j) {
+      const auto& b = (*words)[j];
+      if (j == i || drop[j]) continue;
+      const double outer = (b.x1 - b.x0) * (b.y1 - b.y0);
+      drop[i] = area * 4 < outer && a.x0 >= b.x0 - kSlack && a.x1 <= b.x1 + kSlack && a.y0 >= b.y0 - kSlack &&
+                a.y1 <= b.y1 + kSlack;
+    }
+  }
+  std::vector<dossier_tables::Word> kept;
+  kept.reserve(words->size());
+  for (size_t i = 0; i < words->size(); ++i) {
+    if (!drop[i]) kept.push_back(std::move((*words)[i]));
+  }
+  *words = std::move(kept);
+}
+
 }  // namespace
 
 bool Engine::Recognise(const Pix* page, float dpi, Recognition* out, std::string* error) {
@@ -214,6 +245,7 @@ bool Engine::Recognise(const Pix* page, float dpi, Recognition* out, std::string
       } while (it->Next(tesseract::RIL_WORD));
     }
   }
+  DropContainedFragments(&words);
   std::vector<dossier_tables::Table> tables = dossier_tables::FindTables(words, {.jitter = 0.08});
   if (tables.empty()) {
     out->text = TakeText(api_->GetUTF8Text());
