@@ -194,33 +194,6 @@ std::string TakeText(char* text) {
   return owned ? std::string(owned.get()) : std::string();
 }
 
-// Tesseract now and then reads a speck of one letter (the dot of an i, an
-// accent) as a "word" of its own whose box lies inside the letter's word, e.g.
-// "unit(s)" and ":" at its i-dot. Printed words never overlap like that, so a
-// word box wholly inside a much larger one is dropped before the table
-// rebuild, where it would become a stray token of the cell.
-void DropContainedFragments(std::vector<dossier_tables::Word>* words) {
-  constexpr double kSlack = 2;  // pixels a fragment's box may stick out
-  std::vector<bool> drop(words->size(), false);
-  for (size_t i = 0; i < words->size(); ++i) {
-    const auto& a = (*words)[i];
-    const double area = (a.x1 - a.x0) * (a.y1 - a.y0);
-    for (size_t j = 0; j < words->size() && !drop[i]; ++j) {
-      const auto& b = (*words)[j];
-      if (j == i || drop[j]) continue;
-      const double outer = (b.x1 - b.x0) * (b.y1 - b.y0);
-      drop[i] = area * 4 < outer && a.x0 >= b.x0 - kSlack && a.x1 <= b.x1 + kSlack && a.y0 >= b.y0 - kSlack &&
-                a.y1 <= b.y1 + kSlack;
-    }
-  }
-  std::vector<dossier_tables::Word> kept;
-  kept.reserve(words->size());
-  for (size_t i = 0; i < words->size(); ++i) {
-    if (!drop[i]) kept.push_back(std::move((*words)[i]));
-  }
-  *words = std::move(kept);
-}
-
 }  // namespace
 
 bool Engine::Recognise(const Pix* page, float dpi, Recognition* out, std::string* error) {
@@ -245,7 +218,7 @@ bool Engine::Recognise(const Pix* page, float dpi, Recognition* out, std::string
       } while (it->Next(tesseract::RIL_WORD));
     }
   }
-  DropContainedFragments(&words);
+  dossier_tables::DropContainedFragments(&words);  // i-dots read as words of their own
   std::vector<dossier_tables::Table> tables = dossier_tables::FindTables(words, {.jitter = 0.08});
   if (tables.empty()) {
     out->text = TakeText(api_->GetUTF8Text());

@@ -291,4 +291,25 @@ std::string TableText(const Table& table) {
   return out;
 }
 
+void DropContainedFragments(std::vector<Word>* words, double slack) {
+  std::vector<bool> drop(words->size(), false);
+  for (size_t i = 0; i < words->size(); ++i) {
+    const Word& a = (*words)[i];
+    const double area = (a.x1 - a.x0) * (a.y1 - a.y0);
+    for (size_t j = 0; j < words->size() && !drop[i]; ++j) {
+      const Word& b = (*words)[j];
+      if (j == i || drop[j]) continue;
+      const double outer = (b.x1 - b.x0) * (b.y1 - b.y0);
+      drop[i] = area * 4 < outer && a.x0 >= b.x0 - slack && a.x1 <= b.x1 + slack && a.y0 >= b.y0 - slack &&
+                a.y1 <= b.y1 + slack;
+    }
+  }
+  std::vector<Word> kept;
+  kept.reserve(words->size());
+  for (size_t i = 0; i < words->size(); ++i) {
+    if (!drop[i]) kept.push_back(std::move((*words)[i]));
+  }
+  *words = std::move(kept);
+}
+
 }  // namespace dossier_tables

@@ -38,6 +38,14 @@ struct TableOptions {
 };
 std::vector<Table> FindTables(const std::vector<Word>& words, const TableOptions& options = {});
 
+// Drops each word whose box lies wholly (within `slack` units) inside a word
+// box more than four times its area. OCR engines now and then read a speck of
+// one letter (the dot of an i, an accent) as a "word" of its own inside the
+// letter's word ("unit(s)" and ":" at its i-dot); printed words never overlap
+// like that, and in a rebuilt table such a fragment would be a stray token of
+// its cell. Order of the others is kept.
+void DropContainedFragments(std::vector<Word>* words, double slack = 2);
+
 // A table as text: one line per row, cells joined by tabs (tabs and line
 // breaks inside a cell become spaces).
 std::string TableText(const Table& table);

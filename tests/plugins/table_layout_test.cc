@@ -95,5 +95,25 @@ TEST(TableLayoutTest, LeavesProseAndTwoColumnPagesAlone) {
   EXPECT_TRUE(FindTables(words).empty()) << "two columns of prose are not a table";
 }
 
+TEST(TableLayoutTest, DropsFragmentsInsideALargerWordOnly) {
+  std::vector<Word> words = {
+      {"Responsible", 100, 50, 220, 70},
+      {"unit(s)", 230, 50, 290, 70},
+      {":", 251, 49, 255, 55},      // the i-dot of "unit(s)", read as a word of its own
+      {"a", 300, 55, 310, 70},      // a short word beside the others, inside none
+      {"Office", 100, 80, 160, 100},
+      {"of", 165, 80, 168, 100},    // narrow but not inside another box
+  };
+  DropContainedFragments(&words);
+  std::vector<std::string> kept;
+  for (const Word& w : words) kept.push_back(w.text);
+  EXPECT_EQ(kept, (std::vector<std::string>{"Responsible", "unit(s)", "a", "Office", "of"}));
+
+  // Two boxes of similar size that overlap are both words.
+  std::vector<Word> similar = {{"IOM", 10, 10, 40, 25}, {"OM", 15, 10, 40, 25}};
+  DropContainedFragments(&similar);
+  EXPECT_EQ(similar.size(), 2u);
+}
+
 }  // namespace
 }  // namespace dossier_tables
