@@ -143,10 +143,11 @@ EOF
 
 first_pass() {  # NAME PATHS_FILE: each distinct request once, one at a time (all computed: the cache is empty)
   python3 - "$base" "$2" "$1" <<'EOF2'
-import sys, time, urllib.request
+import sys, time, urllib.parse, urllib.request
 base, paths, name = sys.argv[1], [l.strip() for l in open(sys.argv[2]) if l.strip()], sys.argv[3]
 ms = []
 for p in paths:
+    p = "".join(c if ord(c) < 128 else urllib.parse.quote(c) for c in p)  # wrk sends the raw bytes
     start = time.perf_counter()
     with urllib.request.urlopen(base + p) as r:
         r.read()
