@@ -18,13 +18,8 @@ log="$tmp/dossierd.log"
 "$build/bin/dossierd" --data "$data" --listen 127.0.0.1:0 --quiet 2>"$log" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
-port=""
-for _ in $(seq 1 200); do
-  port="$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$log" | grep -o '[0-9]*$' || true)"
-  [[ -n "$port" ]] && curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break
-  sleep 0.05
-done
-[[ -n "$port" ]] || { echo "dossierd did not start:"; cat "$log"; exit 1; }
+source "$root/bench/dossierd_port.sh"
+port="$(dossierd_port "$log")" || exit 1
 echo "== fuzzing dossierd (pid $pid, port $port, data $data) for $duration s"
 status=0
 python3 "$root/bench/fuzz_server.py" "127.0.0.1:$port" "$duration" 6 || status=$?

@@ -58,6 +58,7 @@ else
 fi
 [[ -f "$work/queries.txt" ]] || python3 "$root/bench/gen_corpus.py" "$work/docs-unused" 0 "$work/queries.txt"
 
+source "$root/bench/dossierd_port.sh"
 start_server() {  # extra dossierd arguments
   log="$work/dossierd.log"
   local server_args=(--data "$work/data" --listen 127.0.0.1:0 --quiet "$@")
@@ -65,13 +66,7 @@ start_server() {  # extra dossierd arguments
   echo "== starting dossierd ${*}"
   "$dossierd" "${server_args[@]}" 2>"$log" &
   server_pid=$!
-  port=""
-  for _ in $(seq 1 200); do
-    port="$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$log" | grep -o '[0-9]*$' || true)"
-    [[ -n "$port" ]] && curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break
-    sleep 0.05
-  done
-  [[ -n "$port" ]] || { echo "dossierd did not start:"; cat "$log"; exit 1; }
+  port="$(dossierd_port "$log")" || exit 1
   base="http://127.0.0.1:$port"
   head -1 "$log"
 }

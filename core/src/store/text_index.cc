@@ -327,30 +327,25 @@ Status TextIndex::Reopen() {
   return status;
 }
 
-uint64_t TextIndex::Revision() const {
+uint64_t TextIndex::ReadNumber(uint64_t (*read)(const Xapian::Database&)) const {
   try {
     if (impl_->writer) {
       std::lock_guard<std::mutex> lock(impl_->mutex);
-      return impl_->writer->get_revision();
+      return read(*impl_->writer);
     }
     Result<Impl::SlotHandle> slot = impl_->AcquireReader();
-    return slot.ok() ? (*slot)->db->get_revision() : 0;
+    return slot.ok() ? read(*(*slot)->db) : 0;
   } catch (const Xapian::Error&) {
     return 0;
   }
 }
 
+uint64_t TextIndex::Revision() const {
+  return ReadNumber([](const Xapian::Database& db) -> uint64_t { return db.get_revision(); });
+}
+
 uint64_t TextIndex::EntryCount() const {
-  try {
-    if (impl_->writer) {
-      std::lock_guard<std::mutex> lock(impl_->mutex);
-      return impl_->writer->get_doccount();
-    }
-    Result<Impl::SlotHandle> slot = impl_->AcquireReader();
-    return slot.ok() ? (*slot)->db->get_doccount() : 0;
-  } catch (const Xapian::Error&) {
-    return 0;
-  }
+  return ReadNumber([](const Xapian::Database& db) -> uint64_t { return db.get_doccount(); });
 }
 
 Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const PageFetcher& fetch_page) const {

@@ -63,6 +63,8 @@ class TextIndex {
  private:
   struct Impl;
   explicit TextIndex(std::unique_ptr<Impl> impl);
+  // `read` on the writer or on a free reader caught up with the last Reopen(); 0 on error.
+  uint64_t ReadNumber(uint64_t (*read)(const Xapian::Database&)) const;
   Result<SearchResponse> SearchIn(Xapian::Database& db, const SearchRequest& request, const PageFetcher& fetch_page) const;
   std::unique_ptr<Impl> impl_;
 };
