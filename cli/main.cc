@@ -715,9 +715,9 @@ int main(int argc, char** argv) {
   auto* graph = app.add_subcommand("graph", "Walk the knowledge graph");
   graph->require_subcommand(1);
   auto* neighbors = graph->add_subcommand("neighbors", "Nodes and edges around a node");
-  neighbors->add_option("node", node_id, "Node id (D:, O:, P:, X:, R:, F:, C:, T: followed by 16 hex digits)")->required();
+  neighbors->add_option("node", node_id, "Node id (D:, O:, P:, X:, R:, F:, C:, T:, A: followed by 16 hex digits)")->required();
   neighbors->add_option("--depth", depth, "Steps to follow (1-3)")->capture_default_str();
-  neighbors->add_option("--edge", edge_type, "Follow only this edge type (mentions, part_of, contains, responsible, states_date, due, same_as)");
+  neighbors->add_option("--edge", edge_type, "Follow only this edge type (mentions, part_of, contains, responsible, states_date, due, same_as, has_action, recurs, responds_to, based_on, funds, implements, leads, member_of)");
   neighbors->add_flag("--json", json, "Print JSON (schemas/neighbors.schema.json)");
 
   try {

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "dossier/text.h"
@@ -139,6 +140,37 @@ TEST(StoreTest, OneWriterAtATimeAndReadersAlongside) {
   ASSERT_TRUE((*reader)->Refresh().ok());
   EXPECT_EQ(Hits(**reader, "later"), 1u);
   EXPECT_EQ((*reader)->Stats()->documents, 1u);
+}
+
+TEST(StoreTest, YearRangesMayBeOpenAtEitherEnd) {
+  TempDir dir;
+  auto writer = OpenWriter(dir.path());
+  Document old_report = MakeDocument("old", "/in/old.pdf", {"annual report of the mission"});
+  old_report.metadata.created = "1895-03-01";
+  Document new_report = MakeDocument("new", "/in/new.pdf", {"annual report of the office"});
+  new_report.metadata.created = "2023-06-30";
+  ASSERT_TRUE(writer->PutDocument(old_report).ok());
+  ASSERT_TRUE(writer->PutDocument(new_report).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  auto hits = [&](std::optional<int> from, std::optional<int> to) {
+    SearchRequest request;
+    request.query = "report";
+    request.year_from = from;
+    request.year_to = to;
+    Result<SearchResponse> r = writer->Search(request);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    std::vector<std::string> titles;
+    if (r.ok()) for (const SearchHit& hit : r->hits) titles.push_back(hit.id == old_report.id ? "old" : "new");
+    std::sort(titles.begin(), titles.end());
+    return titles;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(hits(1890, std::nullopt), (V{"new", "old"}));
+  EXPECT_EQ(hits(std::nullopt, 1900), V{"old"});
+  EXPECT_EQ(hits(2000, std::nullopt), V{"new"});
+  EXPECT_EQ(hits(1800, 1899), V{"old"});
+  EXPECT_EQ(hits(2023, 2023), V{"new"});
+  EXPECT_EQ(hits(2024, std::nullopt), V{});
 }
 
 TEST(StoreTest, DataVersionMovesOnlyWhenARefreshSeesACommit) {

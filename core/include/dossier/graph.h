@@ -11,13 +11,13 @@ namespace dossier {
 
 struct GraphNode {
   std::string id;         // "O:1a2b3c4d5e6f7a8b": kind letter and hash (keys.h NodeKind)
-  std::string kind;       // document, organisation, programme, entity, recommendation, finding, conclusion, date
+  std::string kind;       // document, organisation, programme, entity, recommendation, finding, conclusion, date, action
   nlohmann::json record;  // the node's fields (name, aliases, text, value ...)
 };
 
 struct GraphEdge {
   std::string source;  // node ids
-  std::string type;    // mentions, part_of, contains, responsible, states_date, due, same_as
+  std::string type;    // keys.h EdgeType names: mentions, part_of, contains, responsible, states_date, due, same_as, has_action, recurs, responds_to, based_on, funds, implements, leads, member_of
   std::string target;
   std::string document;    // the document whose text states the edge (its evidence)
   nlohmann::json evidence; // page(s), character span, extractor

@@ -928,9 +928,10 @@ void IngestRun::StoreDocument(Task& task) {
     doc.extractors.push_back(extractor->NameAndVersion());
   }
   if (text_bytes == 0) {
-    const bool ocr = options_.ocr && plugins_->FindOcrPlugin() != nullptr;
-    result.warnings.push_back("no text found in " + std::to_string(doc.pages.size()) + " page(s)" +
-                              (ocr ? "" : ": scanned pages need the ocr plugin (see `dossier plugins`)"));
+    const char* why = !options_.ocr                          ? ": OCR is off (--no-ocr), so scanned pages stay empty"
+                      : plugins_->FindOcrPlugin() == nullptr ? ": scanned pages need the ocr plugin (see `dossier plugins`)"
+                                                             : "";
+    result.warnings.push_back("no text found in " + std::to_string(doc.pages.size()) + " page(s)" + why);
   }
   if (Status s = store_->PutDocument(doc); !s.ok()) return SetFatal(s);
   (void)store_->ClearFailure(path);

@@ -4,6 +4,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <atomic>
 #include <cctype>
 #include <condition_variable>
@@ -423,11 +424,20 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("XE" + NameKey(*request.entity).substr(0, 200)));
       }
       if (request.year_from || request.year_to) {
-        std::vector<Xapian::Query> years;
-        for (int y = request.year_from.value_or(1900); y <= request.year_to.value_or(2100); ++y) {
-          years.emplace_back("Y" + std::to_string(y));
-        }
-        query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_OR, years.begin(), years.end()));
+        // The year slot holds four digits, which sort as the numbers do; a
+        // missing bound leaves that end open.
+        auto four_digits = [](int year) {
+          char text[16];
+          std::snprintf(text, sizeof text, "%04d", std::clamp(year, 0, 9999));
+          return std::string(text);
+        };
+        Xapian::Query years =
+            request.year_from && request.year_to
+                ? Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kValueYear, four_digits(*request.year_from),
+                                four_digits(*request.year_to))
+            : request.year_from ? Xapian::Query(Xapian::Query::OP_VALUE_GE, kValueYear, four_digits(*request.year_from))
+                                : Xapian::Query(Xapian::Query::OP_VALUE_LE, kValueYear, four_digits(*request.year_to));
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query, years);
       }
 
       Xapian::Enquire enquire(db);
