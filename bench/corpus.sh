@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bulk-ingest benchmark corpus: real PDFs nobody here wrote. Downloads the
-# Debian documentation packages below (apt-get download, ~700 MB of .debs),
+# Debian documentation packages below (apt-get download, ~460 MB of .debs),
 # unpacks them with dpkg-deb -x and copies every PDF out into DEST/all (flat,
 # numbered names so that equal base names from different packages don't
 # collide). DEST/timed gets every second PDF (sorted by original path) as

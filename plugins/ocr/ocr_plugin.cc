@@ -183,7 +183,7 @@ int32_t ExtractPages(void* raw_instance, const dossier_input* input, const dossi
           return Fail(error, DOSSIER_RESOURCE_EXHAUSTED, "TIFF page " + std::to_string(number + 1) + " is too large");
         }
         if (int32_t rc = SendPage(instance, sink, ++number, page.get(), error); rc != DOSSIER_OK) return rc;
-        if (number >= static_cast<uint32_t>(kMaxTiffPages)) {
+        if (number >= static_cast<uint32_t>(kMaxTiffPages) && offset != 0) {  // more pages follow
           return Fail(error, DOSSIER_RESOURCE_EXHAUSTED, "TIFF has more than " + std::to_string(kMaxTiffPages) + " pages");
         }
       } while (offset != 0);
