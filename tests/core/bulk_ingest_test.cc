@@ -123,7 +123,8 @@ void MakeArchive(const std::string& path, const std::map<std::string, std::strin
       "    with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as z:\n"
       "        for n, c in items: z.writestr(n, c)\n"
       "else:\n"
-      "    with tarfile.open(path, 'w:gz' if path.endswith('gz') else 'w') as t:\n"
+      "    mode = 'w:gz' if path.endswith('gz') else 'w:xz' if path.endswith('xz') else 'w:bz2' if path.endswith('bz2') else 'w'\n"
+      "    with tarfile.open(path, mode) as t:\n"
       "        for n, c in items:\n"
       "            data = c.encode(); info = tarfile.TarInfo(n); info.size = len(data); info.mtime = 1700000000\n"
       "            t.addfile(info, io.BytesIO(data))\n";
@@ -143,6 +144,8 @@ TEST_F(BulkIngestTest, ArchiveMembersAreIngestedInPlaceWithTheirPathInside) {
                                 {"clip.bin", std::string("\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f", 10)}});
   MakeArchive(in_ / "old.tar.gz", {{"three.txt", "The third memo, about latrines."},
                                    {"copy.txt", "The first memo, about wells."}});
+  MakeArchive(in_ / "later.tar.xz", {{"four.txt", "The fourth memo, about boreholes."}});
+  MakeArchive(in_ / "older.tar.bz2", {{"five.txt", "The fifth memo, about cisterns."}});
   WriteFile(in_ / "broken.zip", "PK\x03\x04 this is not really a zip");
   IngestSummary summary;
   auto results = Ingest({in_.path()}, {}, &summary);
@@ -153,8 +156,10 @@ TEST_F(BulkIngestTest, ArchiveMembersAreIngestedInPlaceWithTheirPathInside) {
   EXPECT_EQ(results["box.zip/../escape.txt"].outcome, FileOutcome::kFailed);
   EXPECT_NE(results["box.zip/../escape.txt"].message.find("climbs out"), std::string::npos);
   EXPECT_EQ(results["box.zip/clip.bin"].outcome, FileOutcome::kSkipped);
+  EXPECT_EQ(results["later.tar.xz/four.txt"].outcome, FileOutcome::kIngested);
+  EXPECT_EQ(results["older.tar.bz2/five.txt"].outcome, FileOutcome::kIngested);
   EXPECT_EQ(results["broken.zip"].outcome, FileOutcome::kFailed);
-  EXPECT_EQ(store_->Stats()->documents, 3u);
+  EXPECT_EQ(store_->Stats()->documents, 5u);
   auto source = store_->LookupSource(in_ / "box.zip/memos/two.txt");
   ASSERT_TRUE(source.ok() && *source);
 
@@ -172,8 +177,8 @@ TEST_F(BulkIngestTest, ArchiveMembersAreIngestedInPlaceWithTheirPathInside) {
   auto after = Ingest({in_.path()}, prune, &pruned);
   EXPECT_EQ(after["box.zip/memos/two.txt"].outcome, FileOutcome::kRemoved);
   EXPECT_EQ(pruned.removed, 1u);
-  EXPECT_EQ(store_->Stats()->documents, 2u);
-  EXPECT_EQ(store_->Stats()->index_entries, 2u);
+  EXPECT_EQ(store_->Stats()->documents, 4u);
+  EXPECT_EQ(store_->Stats()->index_entries, 4u);
 }
 
 TEST_F(BulkIngestTest, PruneRemovesOnlyWhatIsGoneUnderTheGivenFoldersAndRemoveForgetsPaths) {

@@ -10,7 +10,8 @@ namespace dossier {
 bool IsArchivePath(const std::string& path) {
   std::string lower = path;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  for (const char* ext : {".zip", ".tar", ".tar.gz", ".tgz"}) {
+  for (const char* ext : {".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.zst",
+                          ".tzst"}) {
     if (lower.ends_with(ext)) return true;
   }
   return false;
