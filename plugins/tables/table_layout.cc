@@ -19,6 +19,7 @@ struct Line {
 
 struct Gutter {
   double x0, x1;
+  bool seed = false;  // shown by the line the region grew from
 };
 
 std::vector<Line> GroupLines(const std::vector<Word>& words, double jitter) {
@@ -87,7 +88,8 @@ bool FitGutter(const Line& line, Gutter* gutter) {
   }
   consider(x, 1e9);
   if (!best) return false;
-  *gutter = *best;
+  gutter->x0 = best->x0;
+  gutter->x1 = best->x1;
   return true;
 }
 
@@ -111,15 +113,21 @@ int AlignedStarts(const Gutter& g, const std::vector<Line>& lines, size_t first,
 // cells is a column's start: a line must leave that edge free (give or take
 // a quarter of a line's height), so a word straddling it, as in a paragraph
 // or a signature line under the table, ends the region even when word
-// spaces of that line fall inside the gutter.
+// spaces of that line fall inside the gutter. A gutter learned from the
+// region (not shown by the seed line) without such an edge, which `line`
+// crosses, is dropped instead of ending the region: OCR word spaces are
+// uneven, and one wide space on one line is no column.
 bool FitLine(const Line& line, const std::vector<Line>& lines, size_t first, size_t last, double h, double jitter,
              std::vector<Gutter>* gutters) {
   std::vector<Gutter> fitted;
   for (const Gutter& g : *gutters) {
     const bool column_start = AlignedStarts(g, lines, first, last, h, jitter) >= 2;
     Gutter part = g;
-    if (!FitGutter(line, &part) || (column_start && part.x1 < g.x1 - 0.25 * h)) return false;
-    fitted.push_back(part);
+    if (FitGutter(line, &part) && !(column_start && part.x1 < g.x1 - 0.25 * h)) {
+      fitted.push_back(part);
+    } else if (g.seed || column_start) {
+      return false;
+    }
   }
   *gutters = std::move(fitted);
   return true;
@@ -183,6 +191,7 @@ std::vector<Table> FindTables(const std::vector<Word>& words, const TableOptions
     if (used[seed]) continue;
     std::vector<Gutter> gutters = LineGutters(lines[seed]);
     if (gutters.empty()) continue;
+    for (Gutter& g : gutters) g.seed = true;
     const double h = lines[seed].height;
     // Lines of a table sit close; OCR boxes hug the ink (no leading), so the
     // gaps they leave are larger than a text layer's for the same page.

@@ -27,7 +27,9 @@ struct Table {
 // column the seed line leaves empty). Where cells of two lines start at a
 // gutter's edge, that edge is a column's start no line may run across, so a
 // paragraph or a signature line under the table ends it even when its word
-// spaces fall inside the gutter. Its columns are the gutters no word crosses
+// spaces fall inside the gutter; a learned gutter with no such edge that a
+// later line crosses was a chance gap (one wide OCR word space) and is
+// dropped. Its columns are the gutters no word crosses
 // (three at least, so two-column page layouts are left alone). Rows
 // begin at an item label in the first column ("1.1", "2.", "(a)", "R3"),
 // else where the vertical gap between lines grows beyond that between a

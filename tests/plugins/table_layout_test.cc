@@ -41,6 +41,35 @@ double PutPx(std::vector<Word>* words, double x, double y, const std::string& te
   return end;
 }
 
+TEST(TableLayoutTest, OneWideWordSpaceOnOneLineIsNoColumn) {
+  // An OCR box of a one-letter word sits off centre: the space after it is
+  // as wide as a narrow gutter, on that line only.
+  std::vector<Word> words;
+  PutPx(&words, 240, 100, "Key action");
+  PutPx(&words, 1560, 100, "Time frame");
+  PutPx(&words, 1830, 100, "Unit");
+  PutPx(&words, 2120, 100, "Status");
+  double x = PutPx(&words, 240, 160, "1.1 Set up a");
+  PutPx(&words, x + 24, 160, "working group with the national offices");
+  PutPx(&words, 1560, 160, "Q1 2026");
+  PutPx(&words, 1830, 160, "Unit A");
+  PutPx(&words, 2120, 160, "Completed");
+  PutPx(&words, 240, 210, "and the regional bodies of the four member");
+  PutPx(&words, 240, 260, "countries.");
+  PutPx(&words, 240, 320, "1.2 Publish a first draft.");
+  PutPx(&words, 1560, 320, "By June 2026");
+  PutPx(&words, 1830, 320, "Planning");
+  PutPx(&words, 2120, 320, "Initiated");
+
+  std::vector<Table> tables = FindTables(words, kOcr);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(TableText(tables[0]),
+            "Key action\tTime frame\tUnit\tStatus\n"
+            "1.1 Set up a working group with the national offices and the regional bodies of the four member "
+            "countries.\tQ1 2026\tUnit A\tCompleted\n"
+            "1.2 Publish a first draft.\tBy June 2026\tPlanning\tInitiated\n");
+}
+
 TEST(TableLayoutTest, ALineAcrossAColumnStartEndsTheTable) {
   // The second column is empty on the table's first line; its cells start
   // at one x on the lines below. A signature line under the table runs
