@@ -19,6 +19,7 @@ struct Line {
 
 struct Gutter {
   double x0, x1;
+  bool seed = false;  // shown by the line the region grew from
 };
 
 std::vector<Line> GroupLines(const std::vector<Word>& words, double jitter) {
@@ -87,31 +88,70 @@ bool FitGutter(const Line& line, Gutter* gutter) {
   }
   consider(x, 1e9);
   if (!best) return false;
-  *gutter = *best;
+  gutter->x0 = best->x0;
+  gutter->x1 = best->x1;
   return true;
 }
 
-// Fits every gutter to `line` (all or nothing).
-bool FitLine(const Line& line, std::vector<Gutter>* gutters) {
-  std::vector<Gutter> fitted = *gutters;
-  for (Gutter& g : fitted) {
-    if (!FitGutter(line, &g)) return false;
+// How many different words of lines [first, last] start at a gutter's right
+// edge (within `jitter`): the cells of a left-aligned column. Identical
+// words (the same date in every row) count once.
+int AlignedStarts(const Gutter& g, const std::vector<Line>& lines, size_t first, size_t last, double h,
+                  double jitter) {
+  const double slack = 0.5 + jitter * h;
+  std::set<std::string> starts;
+  for (size_t j = first; j <= last; ++j) {
+    for (const Word* w : lines[j].words) {
+      if (std::fabs(w->x0 - g.x1) <= slack) starts.insert(w->text);
+    }
+  }
+  return static_cast<int>(starts.size());
+}
+
+// Fits every gutter to `line`, the next line of the region [first, last]
+// (all or nothing). A gutter at whose right edge two or more lines start
+// cells is a column's start: a line must leave that edge free (give or take
+// a quarter of a line's height), so a word straddling it, as in a paragraph
+// or a signature line under the table, ends the region even when word
+// spaces of that line fall inside the gutter. A gutter learned from the
+// region (not shown by the seed line) without such an edge, which `line`
+// crosses, is dropped instead of ending the region: OCR word spaces are
+// uneven, and one wide space on one line is no column.
+bool FitLine(const Line& line, const std::vector<Line>& lines, size_t first, size_t last, double h, double jitter,
+             std::vector<Gutter>* gutters) {
+  std::vector<Gutter> fitted;
+  for (const Gutter& g : *gutters) {
+    const bool column_start = AlignedStarts(g, lines, first, last, h, jitter) >= 2;
+    Gutter part = g;
+    if (FitGutter(line, &part) && !(column_start && part.x1 < g.x1 - 0.25 * h)) {
+      fitted.push_back(part);
+    } else if (g.seed || column_start) {
+      return false;
+    }
   }
   *gutters = std::move(fitted);
   return true;
 }
 
-// Adds the gutters of a line just taken into the region, where every line
-// already in it leaves them free: a column the seed line did not show.
-void LearnGutters(const Line& line, const std::vector<Line>& lines, size_t first, size_t last,
+// Adds the gaps at least `min_width` wide that every line of [first, last]
+// leaves free, where no gutter is known yet: a column the seed line did not
+// show (an empty cell there), seen from the lines taken since.
+void LearnGutters(const std::vector<Line>& lines, size_t first, size_t last, double min_width,
                   std::vector<Gutter>* gutters) {
-  for (Gutter g : LineGutters(line)) {
-    bool known = false;
-    for (const Gutter& k : *gutters) known |= g.x0 < k.x1 && k.x0 < g.x1;
-    if (known) continue;
-    bool fits = true;
-    for (size_t j = first; j <= last && fits; ++j) fits = FitGutter(lines[j], &g);
-    if (fits) gutters->push_back(g);
+  std::vector<std::pair<double, double>> spans;
+  for (size_t j = first; j <= last; ++j) {
+    for (const Word* w : lines[j].words) spans.emplace_back(w->x0, w->x1);
+  }
+  std::sort(spans.begin(), spans.end());
+  double reach = -1e9;
+  for (const auto& [x0, x1] : spans) {
+    if (reach > -1e9 && x0 - reach >= min_width) {
+      Gutter g{reach, x0};
+      bool known = false;
+      for (const Gutter& k : *gutters) known |= g.x0 < k.x1 && k.x0 < g.x1;
+      if (!known) gutters->push_back(g);
+    }
+    reach = std::max(reach, x1);
   }
 }
 
@@ -151,6 +191,7 @@ std::vector<Table> FindTables(const std::vector<Word>& words, const TableOptions
     if (used[seed]) continue;
     std::vector<Gutter> gutters = LineGutters(lines[seed]);
     if (gutters.empty()) continue;
+    for (Gutter& g : gutters) g.seed = true;
     const double h = lines[seed].height;
     // Lines of a table sit close; OCR boxes hug the ink (no leading), so the
     // gaps they leave are larger than a text layer's for the same page.
@@ -159,16 +200,16 @@ std::vector<Table> FindTables(const std::vector<Word>& words, const TableOptions
     size_t first = seed, last = seed;
     double top = lines[seed].y0, bottom = lines[seed].y1;
     for (size_t j = seed + 1; j < lines.size() && !used[j]; ++j) {
-      if (lines[j].y0 - bottom > max_gap || !FitLine(lines[j], &gutters)) break;
+      if (lines[j].y0 - bottom > max_gap || !FitLine(lines[j], lines, first, last, h, options.jitter, &gutters)) break;
       last = j;
       bottom = std::max(bottom, lines[j].y1);
-      LearnGutters(lines[j], lines, first, last, &gutters);
+      LearnGutters(lines, first, last, 0.6 * h, &gutters);
     }
     for (size_t j = seed; j-- > 0 && !used[j];) {
-      if (top - lines[j].y1 > max_gap || !FitLine(lines[j], &gutters)) break;
+      if (top - lines[j].y1 > max_gap || !FitLine(lines[j], lines, first, last, h, options.jitter, &gutters)) break;
       first = j;
       top = std::min(top, lines[j].y0);
-      LearnGutters(lines[j], lines, first, last, &gutters);
+      LearnGutters(lines, first, last, 0.6 * h, &gutters);
     }
     int multi = 0;
     for (size_t j = first; j <= last; ++j) multi += !LineGutters(lines[j]).empty();

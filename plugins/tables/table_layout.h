@@ -23,8 +23,14 @@ struct Table {
 // Finds tables of at least three columns and two rows among a page's words.
 // A region grows from a line whose words fall into two or more groups
 // separated by wide gaps, over the lines above and below that keep within the
-// same column gutters; its columns are the gutters no word crosses (three at
-// least, so two-column page layouts are left alone). Rows
+// same column gutters (and those the lines taken so far all leave free, for a
+// column the seed line leaves empty). Where cells of two lines start at a
+// gutter's edge, that edge is a column's start no line may run across, so a
+// paragraph or a signature line under the table ends it even when its word
+// spaces fall inside the gutter; a learned gutter with no such edge that a
+// later line crosses was a chance gap (one wide OCR word space) and is
+// dropped. Its columns are the gutters no word crosses
+// (three at least, so two-column page layouts are left alone). Rows
 // begin at an item label in the first column ("1.1", "2.", "(a)", "R3"),
 // else where the vertical gap between lines grows beyond that between a
 // cell's own lines.

@@ -24,6 +24,80 @@ void Put(std::vector<Word>* words, double x, double y, const std::string& text) 
   }
 }
 
+// The same for an OCR'd page at 300 dpi: Tesseract's boxes, in pixels.
+constexpr double kPxHeight = 33, kPxChar = 17, kPxSpace = 14;
+constexpr TableOptions kOcr{.jitter = 0.08};
+
+// Lays out `text` from (x, y) in pixels; returns where the last word ends.
+double PutPx(std::vector<Word>* words, double x, double y, const std::string& text) {
+  std::istringstream in(text);
+  double end = x;
+  for (std::string w; in >> w;) {
+    const double width = kPxChar * w.size();
+    words->push_back({w, x, y, x + width, y + kPxHeight});
+    end = x + width;
+    x = end + kPxSpace;
+  }
+  return end;
+}
+
+TEST(TableLayoutTest, OneWideWordSpaceOnOneLineIsNoColumn) {
+  // An OCR box of a one-letter word sits off centre: the space after it is
+  // as wide as a narrow gutter, on that line only.
+  std::vector<Word> words;
+  PutPx(&words, 240, 100, "Key action");
+  PutPx(&words, 1560, 100, "Time frame");
+  PutPx(&words, 1830, 100, "Unit");
+  PutPx(&words, 2120, 100, "Status");
+  double x = PutPx(&words, 240, 160, "1.1 Set up a");
+  PutPx(&words, x + 24, 160, "working group with the national offices");
+  PutPx(&words, 1560, 160, "Q1 2026");
+  PutPx(&words, 1830, 160, "Unit A");
+  PutPx(&words, 2120, 160, "Completed");
+  PutPx(&words, 240, 210, "and the regional bodies of the four member");
+  PutPx(&words, 240, 260, "countries.");
+  PutPx(&words, 240, 320, "1.2 Publish a first draft.");
+  PutPx(&words, 1560, 320, "By June 2026");
+  PutPx(&words, 1830, 320, "Planning");
+  PutPx(&words, 2120, 320, "Initiated");
+
+  std::vector<Table> tables = FindTables(words, kOcr);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(TableText(tables[0]),
+            "Key action\tTime frame\tUnit\tStatus\n"
+            "1.1 Set up a working group with the national offices and the regional bodies of the four member "
+            "countries.\tQ1 2026\tUnit A\tCompleted\n"
+            "1.2 Publish a first draft.\tBy June 2026\tPlanning\tInitiated\n");
+}
+
+TEST(TableLayoutTest, ALineAcrossAColumnStartEndsTheTable) {
+  // The second column is empty on the table's first line; its cells start
+  // at one x on the lines below. A signature line under the table runs
+  // across that x, with word spaces inside the gutter before it.
+  std::vector<Word> words;
+  PutPx(&words, 240, 200, "4.1 Agree a joint plan with the partner");
+  PutPx(&words, 1590, 200, "Field office for");
+  PutPx(&words, 1368, 226, "Ongoing");
+  PutPx(&words, 2150, 226, "Initiated");
+  PutPx(&words, 240, 252, "organisations of the region.");
+  PutPx(&words, 1590, 252, "the north");
+  PutPx(&words, 240, 312, "4.2 Publish the yearly report.");
+  PutPx(&words, 1366, 312, "May 2027");
+  PutPx(&words, 1590, 312, "Field office");
+  PutPx(&words, 2150, 312, "Not started");
+  const double end = PutPx(&words, 240, 377, "Signed for the board of the fund: head of finance, on 19 June 2025, at noon");
+  ASSERT_GT(end, 1400);  // it runs across the second column's start
+  ASSERT_LT(end, 1490);  // but not into the third column
+
+  std::vector<Table> tables = FindTables(words, kOcr);
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(TableText(tables[0]),
+            "4.1 Agree a joint plan with the partner organisations of the region.\tOngoing\tField office for the north\t"
+            "Initiated\n"
+            "4.2 Publish the yearly report.\tMay 2027\tField office\tNot started\n");
+  EXPECT_LT(tables[0].bottom, 377);
+}
+
 TEST(TableLayoutTest, RebuildsRowsWithWrappedAndCentredCells) {
   std::vector<Word> words;
   Put(&words, 57, 100, "Management response: Accepted. The steps below follow from it.");
