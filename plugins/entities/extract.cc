@@ -12,6 +12,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -1566,7 +1567,8 @@ std::string RelationBetween(std::string_view between, bool* reversed) {
 }
 
 // The modal verbs that make the words before them the party asked to act.
-size_t ModalPosition(const std::string& sentence) {
+// `length`, when given, receives the matched modal's length (spaces included).
+size_t ModalPosition(const std::string& sentence, size_t* length = nullptr) {
   static const char* modals[] = {" should ", " must ", " is requested to ", " are requested to ", " is invited to ",
                                  " are invited to ", " shall ", " needs to ", " need to ", " is encouraged to ",
                                  " are encouraged to ", " debería ", " deberían ", " deberá ", " deberán ", " debe ",
@@ -1574,9 +1576,21 @@ size_t ModalPosition(const std::string& sentence) {
   size_t best = std::string::npos;
   for (const char* modal : modals) {
     size_t pos = sentence.find(modal);
-    if (pos != std::string::npos && pos < best) best = pos;
+    if (pos != std::string::npos && pos < best) {
+      best = pos;
+      if (length) *length = std::strlen(modal);
+    }
   }
   return best;
+}
+
+// Whether the verb after a modal makes it passive ("should be revised"):
+// then the words before the modal are what is acted on, not who acts.
+bool PassiveAfter(std::string_view rest) {
+  for (std::string_view verb : {"be ", "been ", "ser ", "sea ", "sean ", "être ", "etre ", "have been "}) {
+    if (rest.substr(0, verb.size()) == verb) return true;
+  }
+  return false;
 }
 
 // A table read column by column (a common text-layer order) puts its due-date
@@ -1729,7 +1743,9 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
   }
 
   std::vector<json> facts;
-  for (const auto& [key, entity] : table.all()) {
+  std::set<std::string> emitted_entities;
+  auto emit_entity = [&](const std::string& key, const Entity& entity) {
+    emitted_entities.insert(key);
     json mentions = json::array();
     for (const Mention& m : entity.mentions) mentions.push_back({{"page", m.page}, {"start", m.start}, {"end", m.end}});
     std::vector<std::string> aliases;
@@ -1745,7 +1761,8 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
       if (known && !known->parent.empty()) fact["part_of"] = known->parent;
     }
     facts.push_back(std::move(fact));
-  }
+  };
+  for (const auto& [key, entity] : table.all()) emit_entity(key, entity);
 
   // Relations stated between two bodies named close together in one sentence.
   for (const PageTokens& page : pages) {
@@ -1842,6 +1859,27 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
           }
           std::sort(named.begin(), named.end());
           for (const auto& [pos, key] : named) add_responsible(key);
+          // No body named there, but an acronym right before an active modal
+          // ("RISU should revise …"): a body this document does not define
+          // (an earlier report or the organisation's own usage does). It is
+          // kept under the acronym; the graph's alias index joins it with the
+          // entity another document defines it as.
+          size_t modal_length = 0;
+          const std::string padded = " " + first + " ";
+          ModalPosition(padded, &modal_length);
+          if (named.empty() && !PassiveAfter(std::string_view(padded).substr(modal + modal_length))) {
+            const size_t subject_end = item.start + (modal > 0 ? modal - 1 : 0);
+            const Token* subject = nullptr;
+            for (const Token& t : page.tokens) {
+              if (t.start >= item.start && t.end <= subject_end && t.word) subject = &t;
+            }
+            if (subject && subject->acronym_like && !subject->caps_line && subject->end + 1 >= subject_end) {
+              std::string key = table.ResolveOrAddKnownAcronym(subject->text);
+              if (key.empty()) key = table.Add("organisation", subject->text, "");
+              table.AddMention(key, page.number, subject->start, subject->end, subject->text);
+              add_responsible(key);
+            }
+          }
         }
       }
       if (due.empty()) {
@@ -1903,6 +1941,10 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
     if (!key.empty()) {
       facts.push_back({{"kind", answers || has_responses ? "responds_to" : "evaluation_title"}, {"title", title}, {"key", key}});
     }
+  }
+  // Bodies first met while reading the items (an undefined acronym acting in a recommendation).
+  for (const auto& [key, entity] : table.all()) {
+    if (!emitted_entities.count(key)) emit_entity(key, entity);
   }
   (void)language;
   return facts;

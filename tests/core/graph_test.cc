@@ -128,6 +128,36 @@ TEST_F(GraphTest, SharedEntitiesLiveUntilTheirLastMentionGoes) {
   EXPECT_EQ(Edges("D:" + a.id.ToHex()), 0u);
 }
 
+TEST_F(GraphTest, ABareAcronymIsTheEntityAnEarlierDocumentDefinesItAs) {
+  Document a = DocWithFacts("a", {Entity("Rural Infrastructure Support Unit", {"RISU"})});
+  Document b = DocWithFacts("b", {Entity("RISU"), Recommendation("2", "RISU should train staff.", {"RISU"}, "2025-03")});
+  ASSERT_TRUE(store_->PutDocument(a).ok());
+  ASSERT_TRUE(store_->PutDocument(b).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  const std::string unit = EntityId("Rural Infrastructure Support Unit");
+  ASSERT_FALSE(unit.empty());
+  EXPECT_EQ(EntityId("RISU"), unit);
+  auto record = (*store_->GetGraphNode(unit))->record;
+  EXPECT_EQ(record["name"], "Rural Infrastructure Support Unit") << record.dump();
+  EXPECT_EQ(record["documents"], 2);
+  RecommendationFilter filter;
+  filter.responsible = "Rural Infrastructure Support Unit";
+  json listed = *Service().Recommendations(filter);
+  ASSERT_EQ(listed["recommendations"].size(), 1u) << listed.dump();
+  EXPECT_EQ(listed["recommendations"][0]["document"], b.id.ToHex());
+
+  // Two entities go by the same acronym: a bare use stays an entity of its own.
+  Document c = DocWithFacts("c", {Entity("Regional Integrated Services Unit", {"RISU"})});
+  Document d = DocWithFacts("d", {Entity("RISU")});
+  ASSERT_TRUE(store_->PutDocument(c).ok());
+  ASSERT_TRUE(store_->PutDocument(d).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  EXPECT_EQ((*store_->GetGraphNode(unit))->record["documents"], 2);
+  auto ids = store_->FindGraphNodes("RISU");
+  ASSERT_TRUE(ids.ok());
+  EXPECT_EQ(ids->size(), 3u) << "the two units and d's own RISU";
+}
+
 // Entity records are kept up to date incrementally (a tally of the mentions'
 // evidence, changed by one document at a time): after any sequence of adds,
 // replacements and removals they must equal the records a fresh store builds

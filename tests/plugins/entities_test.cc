@@ -136,6 +136,25 @@ TEST_F(ExtractTest, NumberedRecommendationsWithResponsibleAndDue) {
   EXPECT_EQ((*unit)["part_of"], "Agency for Rural Development");
 }
 
+TEST_F(ExtractTest, AnUndefinedAcronymActingInARecommendationIsItsResponsibleBody) {
+  auto facts = Run({"RECOMMENDATIONS\n\n"
+                    "1. RISU should train district staff by March 2025.\n"
+                    "2. ICT should be upgraded in every district office.\n"
+                    "3. The DRP team must review the plan.\n"});
+  auto items = OfKind(facts, "item");
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0]["responsible"], json::array({"RISU"}));
+  const json* body = Entity(facts, "RISU");
+  ASSERT_NE(body, nullptr) << Names(facts);
+  EXPECT_EQ((*body)["type"], "organisation");
+  EXPECT_EQ((*body)["mentions"].size(), 1u);
+  // Passive: what is acted on, not who acts.
+  EXPECT_EQ(items[1]["responsible"], json::array());
+  EXPECT_EQ(Entity(facts, "ICT"), nullptr) << Names(facts);
+  // The word right before the modal is no acronym: nobody is guessed.
+  EXPECT_EQ(items[2]["responsible"], json::array());
+}
+
 TEST_F(ExtractTest, LabelledItemsAndRepeatedSectionsCountOnce) {
   auto facts = Run({"Findings\n- F1 Coverage is uneven across districts.\n- F2 Data are not shared.\n"
                     "- C1** The mechanisms are insufficient.\n- R1** **Adapt the mechanisms** to the new reality.\n",

@@ -141,6 +141,45 @@ Status Scan(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf, const st
   return FromRocks(graph, it->status());
 }
 
+// A bare acronym: 2 to 12 capitals, digits or '&', at least two capitals.
+bool IsBareAcronym(std::string_view name) {
+  if (name.size() < 2 || name.size() > 12) return false;
+  int capitals = 0;
+  for (unsigned char c : name) {
+    if (c >= 'A' && c <= 'Z') ++capitals;
+    else if (!(c >= '0' && c <= '9') && c != '&') return false;
+  }
+  return capitals >= 2;
+}
+
+struct DefinedEntity {
+  std::string node, name;
+};
+
+// The one entity other than `own` that has `acronym` as a name or alias, or
+// nothing when none or several do.
+Result<std::optional<DefinedEntity>> EntityDefiningAcronym(const GraphColumns& graph, const std::string& acronym,
+                                                           const std::string& own) {
+  std::string prefix = NameKey(acronym);
+  prefix.push_back('\0');
+  std::set<std::string> found;
+  DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.aliases, prefix, [&](std::string_view key, std::string_view) {
+    const std::string node(key.substr(prefix.size()));
+    const char kind = node.empty() ? 0 : node[0];
+    const bool entity = kind == static_cast<char>(NodeKind::kOrganisation) ||
+                        kind == static_cast<char>(NodeKind::kProgramme) ||
+                        kind == static_cast<char>(NodeKind::kOtherEntity);
+    if (entity && node != own) found.insert(node);
+    return found.size() <= 1;
+  }));
+  if (found.size() != 1) return std::optional<DefinedEntity>();
+  std::string value;
+  if (!graph.db->Get(rocksdb::ReadOptions(), graph.nodes, *found.begin(), &value).ok()) return std::optional<DefinedEntity>();
+  json record = json::parse(value, nullptr, false);
+  if (!record.is_object() || !record.contains("name") || !record["name"].is_string()) return std::optional<DefinedEntity>();
+  return std::optional<DefinedEntity>(DefinedEntity{*found.begin(), record["name"].get<std::string>()});
+}
+
 // ---- entity records, kept up to date incrementally ----
 //
 // An entity's record (name, aliases, type, documents, authority) summarises
@@ -412,11 +451,24 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
   }
   for (const json& fact : parsed) {
     if (fact.value("kind", "") != "entity") continue;
-    const std::string name = fact.value("name", "");
+    std::string name = fact.value("name", "");
     if (name.empty()) continue;
-    const std::string node = keys::NodeKey(KindOfEntityType(fact.value("type", "")), HashBytes(NameKey(name)));
+    std::string node = keys::NodeKey(KindOfEntityType(fact.value("type", "")), HashBytes(NameKey(name)));
+    json aliases = fact.value("aliases", json::array());
+    // An acronym this document uses but does not define ("RISU should …") is
+    // the entity that earlier documents define it as, when exactly one does:
+    // its mention counts there, under that entity's name, the acronym an alias.
+    if (aliases.empty() && !fact.value("authority", false) && IsBareAcronym(name)) {
+      DOSSIER_ASSIGN_OR_RETURN(std::optional<DefinedEntity> defined, EntityDefiningAcronym(graph, name, node));
+      if (defined) {
+        node_of_name[NameKey(name)] = defined->node;
+        aliases.push_back(name);
+        node = defined->node;
+        name = defined->name;
+      }
+    }
     node_of_name[NameKey(name)] = node;
-    for (const auto& alias : fact.value("aliases", json::array())) node_of_name.emplace(NameKey(alias.get<std::string>()), node);
+    for (const auto& alias : aliases) node_of_name.emplace(NameKey(alias.get<std::string>()), node);
     json pages = json::array();
     std::set<uint32_t> seen;
     json first_span = nullptr;
@@ -425,7 +477,7 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
       if (seen.insert(m.value("page", 0u)).second) pages.push_back(m.value("page", 0u));
     }
     add_edge(doc_node, EdgeType::kMentions, node,
-             {{"name", name}, {"type", fact.value("type", "")}, {"aliases", fact.value("aliases", json::array())},
+             {{"name", name}, {"type", fact.value("type", "")}, {"aliases", aliases},
               {"authority", fact.value("authority", false)}, {"pages", pages},
               {"mentions", fact.value("mentions", json::array()).size()}, {"first", first_span}});
   }
