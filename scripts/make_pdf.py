@@ -6,7 +6,7 @@ The result is meant for test fixtures and for the shipped sample archive.
 
 Usage:
     make_pdf.py INPUT.txt OUTPUT.pdf [--title T] [--author A]
-                [--date YYYY-MM-DD] [--lang xx]
+                [--date YYYY-MM-DD] [--lang xx] [--aligned-tables]
                 [--encrypt-user-password PW [--encrypt-owner-password PW]]
                 [--scan PAGE.pgm ... [--scan-dpi N]]
 
@@ -21,7 +21,10 @@ Layout rules:
   * Tab characters separate table cells. A tab is drawn as a wide gap
     (three spaces) on the same text line; columns are deliberately not
     aligned, because text extractors such as pdftotext read aligned columns
-    column by column instead of row by row.
+    column by column instead of row by row. With --aligned-tables,
+    consecutive tab-separated lines are instead drawn as a real table:
+    aligned columns, each cell word-wrapped inside its column (as report
+    writers lay out responsibility matrices and key-action tables).
   * A4 paper, Helvetica (standard 14 font, not embedded) at 11 pt with
     /WinAnsiEncoding. Characters WinAnsi cannot encode become "?".
 
@@ -250,14 +253,69 @@ def layout_line(line):
             for n, part in enumerate(wrapped)]
 
 
+# --aligned-tables: consecutive lines with tabs are drawn as a table.
+ALIGNED_TABLES = False
+TABLE_COLUMN_GAP = 14.0  # points between columns
+# A physical "line" that only moves the next line down by this fraction of
+# the leading (the space between table rows).
+ROW_GAP = ("gap", 0.4)
+
+
+def layout_table(rows):
+    """Physical lines for a block of tab-separated rows drawn as a table, as
+    report writers lay out a responsibility matrix: each column at its own x,
+    each cell word-wrapped within its column and top-aligned, every row as
+    tall as its tallest cell. Columns narrower than an equal share keep
+    their natural width; the others share what is left."""
+    cells = [[sanitize(c.strip()) for c in row.split("\t")] for row in rows]
+    ncols = max(len(r) for r in cells)
+    natural = [max((text_width(r[c]) for r in cells if c < len(r)), default=0.0)
+               for c in range(ncols)]
+    widths = [0.0] * ncols
+    remaining = TEXT_WIDTH - TABLE_COLUMN_GAP * (ncols - 1)
+    open_cols = list(range(ncols))
+    while open_cols:
+        share = remaining / len(open_cols)
+        fitting = [c for c in open_cols if natural[c] <= share]
+        if not fitting:
+            for c in open_cols:
+                widths[c] = share
+            break
+        for c in fitting:
+            widths[c] = natural[c]
+            remaining -= natural[c]
+        open_cols = [c for c in open_cols if c not in fitting]
+    xs, x = [], MARGIN
+    for w in widths:
+        xs.append(x)
+        x += w + TABLE_COLUMN_GAP
+    out = []
+    for n, row in enumerate(cells):
+        if n:
+            out.append(ROW_GAP)  # cell padding: rows stand apart more than a cell's lines
+        wrapped = [wrap_words(cell, widths[c]) if cell else [] for c, cell in enumerate(row)]
+        for k in range(max((len(w) for w in wrapped), default=0)):
+            out.append([(xs[c], w[k]) for c, w in enumerate(wrapped) if k < len(w) and w[k]])
+    return out
+
+
 def layout_page(text):
     """Physical lines for one logical (form-feed separated) page."""
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     out = []
-    for line in lines:
-        out.extend(layout_line(line))
+    k = 0
+    while k < len(lines):
+        if ALIGNED_TABLES and "\t" in lines[k]:
+            block = []
+            while k < len(lines) and "\t" in lines[k]:
+                block.append(lines[k])
+                k += 1
+            out.extend(layout_table(block))
+            continue
+        out.extend(layout_line(lines[k]))
+        k += 1
     return out
 
 
@@ -300,6 +358,9 @@ def content_stream(lines):
     out = [b"BT", b"/F1 %d Tf" % FONT_SIZE]
     y = FIRST_BASELINE
     for runs in lines:
+        if isinstance(runs, tuple):  # ROW_GAP
+            y -= LEADING * runs[1]
+            continue
         for x, text in runs:
             out.append(("1 0 0 1 %s %s Tm " % (fmt_num(x), fmt_num(y)))
                        .encode("ascii") + pdf_literal(winansi(text)) + b" Tj")
@@ -595,6 +656,9 @@ def main(argv=None):
     ap.add_argument("--encrypt-owner-password", metavar="PW",
                     help="owner password (default: derived from the user "
                          "password)")
+    ap.add_argument("--aligned-tables", action="store_true",
+                    help="draw consecutive tab-separated lines as a table with aligned, "
+                         "word-wrapped columns (default: a wide gap on one text line)")
     ap.add_argument("--scan", action="append", default=[], metavar="PAGE.pgm",
                     help="append an image-only page from an 8-bit PGM "
                          "(repeatable)")
@@ -602,6 +666,8 @@ def main(argv=None):
                     help="resolution of the --scan images on the page")
     args = ap.parse_args(argv)
 
+    global ALIGNED_TABLES
+    ALIGNED_TABLES = args.aligned_tables
     if args.encrypt_owner_password is not None and \
             args.encrypt_user_password is None:
         ap.error("--encrypt-owner-password needs --encrypt-user-password")

@@ -26,7 +26,7 @@ DOCUMENTS=(
 for entry in "${DOCUMENTS[@]}"; do
   IFS='|' read -r name title author date lang <<<"$entry"
   "$PYTHON" "$MAKE_PDF" "$SRC/$name.txt" "$OUT/$name.pdf" \
-    --title "$title" --author "$author" --date "$date" --lang "$lang"
+    --title "$title" --author "$author" --date "$date" --lang "$lang" --aligned-tables
   echo "wrote samples/$name.pdf"
 done
 
