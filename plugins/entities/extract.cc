@@ -1682,12 +1682,38 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
         const std::string& name = table.Get(key).name;
         if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
       };
+      // Whether a piece of a cell names a body on its own: a known name or
+      // acronym, an acronym, or words ending in a head noun ("… Office").
+      auto stands_alone = [&](std::string piece) {
+        while (!piece.empty() && (piece.front() == ' ')) piece.erase(0, 1);
+        while (!piece.empty() && (piece.back() == ' ' || piece.back() == '.')) piece.pop_back();
+        if (piece.empty()) return false;
+        if (!table.Resolve(piece).empty() || EntityTable::IsAllCaps(piece)) return true;
+        const size_t space = piece.rfind(' ');
+        std::string last = NameKey(piece.substr(space == std::string::npos ? 0 : space + 1));
+        if (last.size() > 3 && last.back() == 's') last.pop_back();
+        return HeadNouns().count(last) > 0;
+      };
       for (const std::string& cell : action.responsible_cells) {
         std::string normalised = cell;
         for (char& c : normalised) if (c == '/' || c == ';' || c == ',' || c == '&' || c == '\n') c = '|';
-        for (std::string_view joiner : {" and ", " y ", " et "}) {
-          for (size_t at; (at = normalised.find(joiner)) != std::string::npos;) normalised.replace(at, joiner.size(), "|");
+        // "SDD and PCO", "Legal Office and Planning Unit" are two bodies;
+        // "Monitoring and Evaluation Unit" is one ("Monitoring" alone is none).
+        std::string joined;
+        for (const std::string& segment : Split(normalised, '|')) {
+          std::string rest = segment;
+          for (std::string_view joiner : {" and ", " y ", " et "}) {
+            for (size_t at = 0; (at = rest.find(joiner, at)) != std::string::npos;) {
+              if (stands_alone(rest.substr(0, at)) && stands_alone(rest.substr(at + joiner.size()))) {
+                rest.replace(at, joiner.size(), "|");
+              } else {
+                at += joiner.size();
+              }
+            }
+          }
+          joined += (joined.empty() ? "" : "|") + rest;
         }
+        normalised = joined;
         for (std::string part : Split(normalised, '|')) {
           while (!part.empty() && part.front() == ' ') part.erase(0, 1);
           while (!part.empty() && (part.back() == ' ' || part.back() == '.')) part.pop_back();

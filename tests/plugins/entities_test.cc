@@ -285,6 +285,22 @@ TEST_F(ExtractTest, KeyActionTablesWithHeaderWrappedNumbersAndEveryTimeFrameForm
   EXPECT_EQ(a21["responsible"], json::array({"SDG Unit"}));
 }
 
+TEST_F(ExtractTest, AUnitNamedWithAndIsOneBodyTwoBodiesJoinedByAndAreTwo) {
+  auto facts = Run({"Recommendation 1. The Water Agency (WA) should map every well.\n"
+                    "Management response: Accepted.\n"
+                    "Key action\tTime frame\tResponsible unit(s)\tStatus\n"
+                    "1.1 Draft the survey.\tQ1 2026\tMonitoring and Evaluation Unit\tCompleted\n"
+                    "1.2 Survey the north.\tQ2 2026\tLegal Affairs Office and Field Office North\tOngoing\n"
+                    "1.3 Survey the south.\tQ3 2026\tSDD and PCO\tNot started\n"});
+  const json* r1 = Recommendation(facts, "1");
+  ASSERT_TRUE(r1 && r1->contains("key_actions")) << (r1 ? r1->dump() : "");
+  const json& actions = (*r1)["key_actions"];
+  ASSERT_EQ(actions.size(), 3u) << actions.dump(1);
+  EXPECT_EQ(actions[0]["responsible"], json::array({"Monitoring and Evaluation Unit"}));
+  EXPECT_EQ(actions[1]["responsible"], json::array({"Legal Affairs Office", "Field Office North"}));
+  EXPECT_EQ(actions[2]["responsible"], json::array({"SDD", "PCO"}));
+}
+
 TEST_F(ExtractTest, UnitsOwningKeyActionsArePartOfTheRespondingOrganisation) {
   auto facts = Run({"The Water Agency (WA) commissioned the evaluation. WA management accepts it.\n"
                     "Recommendation 1. WA should map every well.\n"
