@@ -227,7 +227,9 @@ std::vector<Table> FindTables(const std::vector<Word>& words, const TableOptions
       const double gap = x0 - reach;
       if (gap >= 1.0) {
         // A gutter counts when words on at least two lines start just right
-        // of it, or it is wide. Word spaces that line up by chance are narrow
+        // of it and it is wider than a word space (0.35 of the line height;
+        // a space is about 0.28: "Monitoring and" over "Evaluation Unit"
+        // lines up "and" and "Unit" after one space each), or it is wide. Word spaces that line up by chance are narrow
         // and do not start words at the same x again and again; a narrow
         // gutter needs that exact alignment (cells left-aligned in a column).
         // (Repeated identical lines, e.g. the same date in every row, line up
@@ -241,7 +243,7 @@ std::vector<Table> FindTables(const std::vector<Word>& words, const TableOptions
             if (w->x0 >= x0 - slack && w->x0 <= x0 + slack) exact.insert(w->text);
           }
         }
-        if ((gap >= 0.25 * h && aligned >= 2) || exact.size() >= 3 || gap >= 0.6 * h) column_starts.push_back(x0);
+        if ((gap >= 0.35 * h && aligned >= 2) || exact.size() >= 3 || gap >= 0.6 * h) column_starts.push_back(x0);
       }
       reach = std::max(reach, x1);
     }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <tuple>
 
 #include "table_layout.h"
 
@@ -167,6 +168,31 @@ TEST(TableLayoutTest, LeavesProseAndTwoColumnPagesAlone) {
     Put(&words, 320, 50 + line * kPitch, "Right column text runs on too");
   }
   EXPECT_TRUE(FindTables(words).empty()) << "two columns of prose are not a table";
+}
+
+TEST(TableLayoutTest, OneWordSpaceIsNoGutterEvenWhereTwoWordsAlignAfterIt) {
+  // A wrapped cell whose two lines happen to start their second words at the
+  // same x ("Monitoring and" over "Evaluation Unit", one word space after
+  // words of equal width): still one cell.
+  auto line = [](double y, std::vector<std::tuple<const char*, double, double>> words) {
+    std::vector<Word> out;
+    for (auto [text, x0, x1] : words) out.push_back({text, x0, y, x1, y + 11});
+    return out;
+  };
+  std::vector<Word> words;
+  for (auto part : {line(100, {{"1.1", 50, 62}, {"Pilot", 80, 100}, {"the", 103, 118}, {"tool", 121, 140},
+                               {"Monitoring", 200, 253}, {"and", 256, 274}, {"Q2", 320, 333}, {"Done", 380, 405}}),
+                    line(114, {{"in", 80, 88}, {"two", 91, 108}, {"Evaluation", 200, 253}, {"Unit", 256, 276}}),
+                    line(129, {{"1.2", 50, 62}, {"Extend", 80, 110}, {"it", 113, 120}, {"Legal", 200, 226},
+                               {"Unit", 229, 249}, {"Q3", 320, 333}, {"Done", 380, 405}})}) {
+    words.insert(words.end(), part.begin(), part.end());
+  }
+  std::vector<Table> tables = FindTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  ASSERT_EQ(tables[0].rows.size(), 2u) << TableText(tables[0]);
+  EXPECT_EQ(tables[0].rows[0],
+            (std::vector<std::string>{"1.1", "Pilot the tool in two", "Monitoring and Evaluation Unit", "Q2", "Done"}))
+      << TableText(tables[0]);
 }
 
 TEST(TableLayoutTest, DropsFragmentsInsideALargerWordOnly) {
