@@ -305,7 +305,10 @@ std::vector<Table> FindTables(const std::vector<Word>& words, const TableOptions
     std::vector<std::vector<std::string>> cells(row_count, std::vector<std::string>(column_starts.size()));
     for (size_t j = first; j <= last; ++j) {
       for (const Word* w : lines[j].words) {
-        const double center = (w->y0 + w->y1) / 2;
+        // A line centred right on a boundary (rows as tightly spaced as a
+        // cell's own lines) belongs above: cells are mostly top-aligned, so
+        // a wrapped cell's next line follows its first.
+        const double center = (w->y0 + w->y1) / 2 - 0.05 * h;
         size_t row = std::upper_bound(boundaries.begin(), boundaries.end(), center) - boundaries.begin();
         std::string& cell = cells[row][column_of(w)];
         if (!cell.empty()) cell += ' ';

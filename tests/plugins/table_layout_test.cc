@@ -195,6 +195,31 @@ TEST(TableLayoutTest, OneWordSpaceIsNoGutterEvenWhereTwoWordsAlignAfterIt) {
       << TableText(tables[0]);
 }
 
+TEST(TableLayoutTest, RowsSpacedLikeTheirOwnLinesKeepAWrappedCellInTheRowAbove) {
+  // Top-aligned cells, no extra space between rows: the second line of row
+  // 1.1 sits exactly halfway between the labels 1.1 and 1.2.
+  auto line = [](double y, std::vector<std::tuple<const char*, double, double>> words) {
+    std::vector<Word> out;
+    for (auto [text, x0, x1] : words) out.push_back({text, x0, y, x1, y + 11});
+    return out;
+  };
+  std::vector<Word> words;
+  for (auto part : {line(100, {{"1.1", 50, 62}, {"Pilot", 80, 100}, {"the", 103, 118}, {"tool", 121, 140},
+                               {"Planning", 200, 240}, {"Q2", 320, 333}, {"Done", 380, 405}}),
+                    line(114, {{"in", 80, 88}, {"two", 91, 108}, {"Unit", 200, 220}}),
+                    line(128, {{"1.2", 50, 62}, {"Extend", 80, 110}, {"it", 113, 120}, {"Legal", 200, 226},
+                               {"Office", 229, 258}, {"Q3", 320, 333}, {"Done", 380, 405}})}) {
+    words.insert(words.end(), part.begin(), part.end());
+  }
+  std::vector<Table> tables = FindTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  ASSERT_EQ(tables[0].rows.size(), 2u) << TableText(tables[0]);
+  EXPECT_EQ(tables[0].rows[0], (std::vector<std::string>{"1.1", "Pilot the tool in two", "Planning Unit", "Q2", "Done"}))
+      << TableText(tables[0]);
+  EXPECT_EQ(tables[0].rows[1], (std::vector<std::string>{"1.2", "Extend it", "Legal Office", "Q3", "Done"}))
+      << TableText(tables[0]);
+}
+
 TEST(TableLayoutTest, DropsFragmentsInsideALargerWordOnly) {
   std::vector<Word> words = {
       {"Responsible", 100, 50, 220, 70},

@@ -456,11 +456,16 @@ TEST(ServerLifecycleTest, DocumentsIngestedWhileRunningAppearWithinFiveSeconds) 
   std::atomic<bool> stop{false};
   std::atomic<int> failures{0}, requests{0};
   std::thread searcher([&] {
+    // One kept-alive connection at a client's pace: a new connection per
+    // request as fast as cached answers come would use up the machine's
+    // ephemeral ports (TIME_WAIT) while other tests run.
     auto c = server.Client();
+    c->set_keep_alive(true);
     while (!stop) {
       auto res = c->Get("/v1/search?q=decentralization&limit=3");
       ++requests;
       if (!res || res->status != 200) ++failures;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
   });
   fs::create_directories(tmp / "more");
@@ -474,7 +479,12 @@ TEST(ServerLifecycleTest, DocumentsIngestedWhileRunningAppearWithinFiveSeconds) 
   EXPECT_EQ(ingest.exit_code, 0) << ingest.err;
   json found;
   while (ingest.exit_code == 0 && Clock::now() - ingested < std::chrono::seconds(5)) {
-    found = json::parse(client->Get("/v1/search?q=aquifer")->body);
+    auto res = client->Get("/v1/search?q=aquifer");
+    if (!res) {
+      ADD_FAILURE() << "no answer: " << httplib::to_string(res.error()) << server.Log();
+      break;
+    }
+    found = json::parse(res->body);
     if (found["total"] == 1) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
