@@ -258,7 +258,7 @@ ALIGNED_TABLES = False
 TABLE_COLUMN_GAP = 14.0  # points between columns
 # A physical "line" that only moves the next line down by this fraction of
 # the leading (the space between table rows).
-ROW_GAP = ("gap", 0.4)
+ROW_GAP = ("gap", 0.07)
 
 
 def layout_table(rows):
