@@ -267,9 +267,25 @@ std::vector<Table> FindTables(const std::vector<Word>& words, const TableOptions
       if (StartsWithItemLabel(text)) label_lines.push_back(j);
     }
     std::vector<double> boundaries;  // y where a new row begins
-    if (!label_lines.empty()) {
-      // Each row ends halfway between its first-column text and the next label,
-      // so cells centred in their row (or top-aligned) land in it.
+    // Top-aligned cells: on (nearly) every label's line, every column has a
+    // word; then a row runs down to the next label, however tall its cells.
+    size_t full_label_lines = 0;
+    for (size_t label : label_lines) {
+      std::set<size_t> columns;
+      for (const Word* w : lines[label].words) columns.insert(column_of(w));
+      full_label_lines += columns.size() == column_starts.size();
+    }
+    const bool top_aligned = label_lines.size() >= 2 && full_label_lines * 5 >= label_lines.size() * 4;
+    if (!label_lines.empty() && top_aligned) {
+      for (size_t label : label_lines) {
+        if (label == first) continue;
+        double above = top;
+        for (size_t j = first; j < label; ++j) above = std::max(above, lines[j].y1);
+        boundaries.push_back((above + lines[label].y0) / 2);
+      }
+    } else if (!label_lines.empty()) {
+      // Otherwise each row ends halfway between its first-column text and the
+      // next label, so cells centred in their row land in it.
       for (size_t label : label_lines) {
         if (label == first) continue;
         double above = top;

@@ -220,6 +220,34 @@ TEST(TableLayoutTest, RowsSpacedLikeTheirOwnLinesKeepAWrappedCellInTheRowAbove) 
       << TableText(tables[0]);
 }
 
+TEST(TableLayoutTest, TopAlignedRowsKeepEveryLineOfATallCell) {
+  // Every label's line has a word in every column (cells top-aligned); row
+  // 3.1's action wraps over three lines, below the midpoint to label 3.2.
+  auto line = [](double y, std::vector<std::tuple<const char*, double, double>> words) {
+    std::vector<Word> out;
+    for (auto [text, x0, x1] : words) out.push_back({text, x0, y, x1, y + 11});
+    return out;
+  };
+  std::vector<Word> words;
+  for (auto part : {line(100, {{"3.1", 50, 62}, {"Revise", 80, 110}, {"the", 113, 128}, {"Planning", 200, 240},
+                               {"Q1", 320, 333}, {"Done", 380, 405}}),
+                    line(114, {{"village", 80, 112}, {"criteria", 115, 150}, {"Unit", 200, 220}}),
+                    line(128, {{"phase", 80, 108}}),
+                    line(143, {{"3.2", 50, 62}, {"Add", 80, 98}, {"an", 101, 112}, {"allowance", 115, 160},
+                               {"Procurement", 200, 255}, {"Q3", 320, 333}, {"Open", 380, 403}}),
+                    line(157, {{"3.3", 50, 62}, {"Close", 80, 105}, {"depots", 108, 140}, {"Legal", 200, 226},
+                               {"Q4", 320, 333}, {"Open", 380, 403}})}) {
+    words.insert(words.end(), part.begin(), part.end());
+  }
+  std::vector<Table> tables = FindTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  ASSERT_EQ(tables[0].rows.size(), 3u) << TableText(tables[0]);
+  EXPECT_EQ(tables[0].rows[0],
+            (std::vector<std::string>{"3.1", "Revise the village criteria phase", "Planning Unit", "Q1", "Done"}))
+      << TableText(tables[0]);
+  EXPECT_EQ(tables[0].rows[1][1], "Add an allowance") << TableText(tables[0]);
+}
+
 TEST(TableLayoutTest, DropsFragmentsInsideALargerWordOnly) {
   std::vector<Word> words = {
       {"Responsible", 100, 50, 220, 70},
