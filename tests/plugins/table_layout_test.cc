@@ -170,23 +170,41 @@ TEST(TableLayoutTest, LeavesProseAndTwoColumnPagesAlone) {
   EXPECT_TRUE(FindTables(words).empty()) << "two columns of prose are not a table";
 }
 
+// One text line of 11-point words at `y`: (text, x0, x1) each.
+std::vector<Word> Line(double y, std::vector<std::tuple<const char*, double, double>> words) {
+  std::vector<Word> out;
+  for (auto [text, x0, x1] : words) out.push_back({text, x0, y, x1, y + 11});
+  return out;
+}
+
+// The words of several lines, top to bottom.
+std::vector<Word> Lines(std::initializer_list<std::vector<Word>> lines) {
+  std::vector<Word> out;
+  for (const auto& line : lines) out.insert(out.end(), line.begin(), line.end());
+  return out;
+}
+
 TEST(TableLayoutTest, OneWordSpaceIsNoGutterEvenWhereTwoWordsAlignAfterIt) {
   // A wrapped cell whose two lines happen to start their second words at the
   // same x ("Monitoring and" over "Evaluation Unit", one word space after
   // words of equal width): still one cell.
-  auto line = [](double y, std::vector<std::tuple<const char*, double, double>> words) {
-    std::vector<Word> out;
-    for (auto [text, x0, x1] : words) out.push_back({text, x0, y, x1, y + 11});
-    return out;
-  };
-  std::vector<Word> words;
-  for (auto part : {line(100, {{"1.1", 50, 62}, {"Pilot", 80, 100}, {"the", 103, 118}, {"tool", 121, 140},
-                               {"Monitoring", 200, 253}, {"and", 256, 274}, {"Q2", 320, 333}, {"Done", 380, 405}}),
-                    line(114, {{"in", 80, 88}, {"two", 91, 108}, {"Evaluation", 200, 253}, {"Unit", 256, 276}}),
-                    line(129, {{"1.2", 50, 62}, {"Extend", 80, 110}, {"it", 113, 120}, {"Legal", 200, 226},
-                               {"Unit", 229, 249}, {"Q3", 320, 333}, {"Done", 380, 405}})}) {
-    words.insert(words.end(), part.begin(), part.end());
-  }
+  const std::vector<Word> words =
+      Lines({Line(100, {{"1.1", 50, 62},
+                        {"Pilot", 80, 100},
+                        {"the", 103, 118},
+                        {"tool", 121, 140},
+                        {"Monitoring", 200, 253},
+                        {"and", 256, 274},
+                        {"Q2", 320, 333},
+                        {"Done", 380, 405}}),
+             Line(114, {{"in", 80, 88}, {"two", 91, 108}, {"Evaluation", 200, 253}, {"Unit", 256, 276}}),
+             Line(129, {{"1.2", 50, 62},
+                        {"Extend", 80, 110},
+                        {"it", 113, 120},
+                        {"Legal", 200, 226},
+                        {"Unit", 229, 249},
+                        {"Q3", 320, 333},
+                        {"Done", 380, 405}})});
   std::vector<Table> tables = FindTables(words);
   ASSERT_EQ(tables.size(), 1u);
   ASSERT_EQ(tables[0].rows.size(), 2u) << TableText(tables[0]);
@@ -198,23 +216,26 @@ TEST(TableLayoutTest, OneWordSpaceIsNoGutterEvenWhereTwoWordsAlignAfterIt) {
 TEST(TableLayoutTest, RowsSpacedLikeTheirOwnLinesKeepAWrappedCellInTheRowAbove) {
   // Top-aligned cells, no extra space between rows: the second line of row
   // 1.1 sits exactly halfway between the labels 1.1 and 1.2.
-  auto line = [](double y, std::vector<std::tuple<const char*, double, double>> words) {
-    std::vector<Word> out;
-    for (auto [text, x0, x1] : words) out.push_back({text, x0, y, x1, y + 11});
-    return out;
-  };
-  std::vector<Word> words;
-  for (auto part : {line(100, {{"1.1", 50, 62}, {"Pilot", 80, 100}, {"the", 103, 118}, {"tool", 121, 140},
-                               {"Planning", 200, 240}, {"Q2", 320, 333}, {"Done", 380, 405}}),
-                    line(114, {{"in", 80, 88}, {"two", 91, 108}, {"Unit", 200, 220}}),
-                    line(128, {{"1.2", 50, 62}, {"Extend", 80, 110}, {"it", 113, 120}, {"Legal", 200, 226},
-                               {"Office", 229, 258}, {"Q3", 320, 333}, {"Done", 380, 405}})}) {
-    words.insert(words.end(), part.begin(), part.end());
-  }
+  const std::vector<Word> words = Lines({Line(100, {{"1.1", 50, 62},
+                                                    {"Pilot", 80, 100},
+                                                    {"the", 103, 118},
+                                                    {"tool", 121, 140},
+                                                    {"Planning", 200, 240},
+                                                    {"Q2", 320, 333},
+                                                    {"Done", 380, 405}}),
+                                         Line(114, {{"in", 80, 88}, {"two", 91, 108}, {"Unit", 200, 220}}),
+                                         Line(128, {{"1.2", 50, 62},
+                                                    {"Extend", 80, 110},
+                                                    {"it", 113, 120},
+                                                    {"Legal", 200, 226},
+                                                    {"Office", 229, 258},
+                                                    {"Q3", 320, 333},
+                                                    {"Done", 380, 405}})});
   std::vector<Table> tables = FindTables(words);
   ASSERT_EQ(tables.size(), 1u);
   ASSERT_EQ(tables[0].rows.size(), 2u) << TableText(tables[0]);
-  EXPECT_EQ(tables[0].rows[0], (std::vector<std::string>{"1.1", "Pilot the tool in two", "Planning Unit", "Q2", "Done"}))
+  EXPECT_EQ(tables[0].rows[0],
+            (std::vector<std::string>{"1.1", "Pilot the tool in two", "Planning Unit", "Q2", "Done"}))
       << TableText(tables[0]);
   EXPECT_EQ(tables[0].rows[1], (std::vector<std::string>{"1.2", "Extend it", "Legal Office", "Q3", "Done"}))
       << TableText(tables[0]);
@@ -223,22 +244,27 @@ TEST(TableLayoutTest, RowsSpacedLikeTheirOwnLinesKeepAWrappedCellInTheRowAbove) 
 TEST(TableLayoutTest, TopAlignedRowsKeepEveryLineOfATallCell) {
   // Every label's line has a word in every column (cells top-aligned); row
   // 3.1's action wraps over three lines, below the midpoint to label 3.2.
-  auto line = [](double y, std::vector<std::tuple<const char*, double, double>> words) {
-    std::vector<Word> out;
-    for (auto [text, x0, x1] : words) out.push_back({text, x0, y, x1, y + 11});
-    return out;
-  };
-  std::vector<Word> words;
-  for (auto part : {line(100, {{"3.1", 50, 62}, {"Revise", 80, 110}, {"the", 113, 128}, {"Planning", 200, 240},
-                               {"Q1", 320, 333}, {"Done", 380, 405}}),
-                    line(114, {{"village", 80, 112}, {"criteria", 115, 150}, {"Unit", 200, 220}}),
-                    line(128, {{"phase", 80, 108}}),
-                    line(143, {{"3.2", 50, 62}, {"Add", 80, 98}, {"an", 101, 112}, {"allowance", 115, 160},
-                               {"Procurement", 200, 255}, {"Q3", 320, 333}, {"Open", 380, 403}}),
-                    line(157, {{"3.3", 50, 62}, {"Close", 80, 105}, {"depots", 108, 140}, {"Legal", 200, 226},
-                               {"Q4", 320, 333}, {"Open", 380, 403}})}) {
-    words.insert(words.end(), part.begin(), part.end());
-  }
+  const std::vector<Word> words = Lines({Line(100, {{"3.1", 50, 62},
+                                                    {"Revise", 80, 110},
+                                                    {"the", 113, 128},
+                                                    {"Planning", 200, 240},
+                                                    {"Q1", 320, 333},
+                                                    {"Done", 380, 405}}),
+                                         Line(114, {{"village", 80, 112}, {"criteria", 115, 150}, {"Unit", 200, 220}}),
+                                         Line(128, {{"phase", 80, 108}}),
+                                         Line(143, {{"3.2", 50, 62},
+                                                    {"Add", 80, 98},
+                                                    {"an", 101, 112},
+                                                    {"allowance", 115, 160},
+                                                    {"Procurement", 200, 255},
+                                                    {"Q3", 320, 333},
+                                                    {"Open", 380, 403}}),
+                                         Line(157, {{"3.3", 50, 62},
+                                                    {"Close", 80, 105},
+                                                    {"depots", 108, 140},
+                                                    {"Legal", 200, 226},
+                                                    {"Q4", 320, 333},
+                                                    {"Open", 380, 403}})});
   std::vector<Table> tables = FindTables(words);
   ASSERT_EQ(tables.size(), 1u);
   ASSERT_EQ(tables[0].rows.size(), 3u) << TableText(tables[0]);
