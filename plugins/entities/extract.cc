@@ -1873,7 +1873,9 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
       if (responsible.empty()) {
         // The party before "should" in the first sentence: every body named there.
         std::string first = item.text.substr(0, item.text.find(". "));
-        size_t modal = ModalPosition(" " + first + " ");
+        const std::string padded = " " + first + " ";
+        size_t modal_length = 0;
+        size_t modal = ModalPosition(padded, &modal_length);
         if (modal != std::string::npos) {
           const PageTokens& page = *std::find_if(pages.begin(), pages.end(), [&](const PageTokens& p) { return p.number == item.page; });
           size_t limit = item.start + modal + 1;
@@ -1890,9 +1892,6 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
           // (an earlier report or the organisation's own usage does). It is
           // kept under the acronym; the graph's alias index joins it with the
           // entity another document defines it as.
-          size_t modal_length = 0;
-          const std::string padded = " " + first + " ";
-          ModalPosition(padded, &modal_length);
           if (named.empty() && !PassiveAfter(std::string_view(padded).substr(modal + modal_length))) {
             const size_t subject_end = item.start + (modal > 0 ? modal - 1 : 0);
             const Token* subject = nullptr;
