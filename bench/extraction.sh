@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Extraction benchmark: ingests ../shared/corpus/pdf (text-layer PDFs) with the
-# entities extractor, exports JSON Lines, scores the export against the gold
-# annotations with ../shared/tools/score_extraction.py, and measures the
-# extractor's throughput on the corpus texts. Prints the figures.
-# Usage: bench/extraction.sh [BUILD_DIR]   (default: build)
+# Extraction benchmark: ingests the sample corpus (../shared/corpus/pdf) and the
+# real development set (../shared/corpus/real, text layers only: --no-ocr) each
+# into its own data folder, exports JSON Lines, scores each export against its
+# gold with ../shared/tools/score_extraction.py (samples and real set printed
+# separately), and measures the extractor's single-thread throughput on the
+# page texts of both. Prints the figures.
+# Usage: bench/extraction.sh [BUILD_DIR] [--verbose]   (default: build)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$(cd "${1:-$root/build}" && pwd)"
+verbose="${2:-}"
 shared="$root/../shared"
 if [[ ! -d "$shared/corpus/pdf" ]]; then
   echo "bench/extraction.sh: needs the sample corpus in $shared/corpus (not found)" >&2
@@ -16,11 +19,26 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 dossier="$build/bin/dossier"
 
-echo "== ingest $shared/corpus/pdf"
-"$dossier" --data "$work/data" ingest -q "$shared/corpus/pdf"
-"$dossier" --data "$work/data" export --format jsonl -o "$work/export.jsonl"
-echo "== score (score_extraction.py)"
-python3 "$shared/tools/score_extraction.py" "$work/export.jsonl" "$shared/corpus/gold"
+score() {  # NAME INPUT... -- GOLD
+  local name="$1" gold="$2"; shift 2
+  "$dossier" --data "$work/$name" ingest -q --no-ocr "$@"
+  "$dossier" --data "$work/$name" export --format jsonl -o "$work/$name.jsonl" >/dev/null
+  mkdir -p "$work/$name-text"
+  for f in "$@"; do
+    "$dossier" --data "$work/$name" show --text "$(readlink -f "$f")" >"$work/$name-text/$(basename "$f").txt"
+  done
+  python3 "$shared/tools/score_extraction.py" "$work/$name.jsonl" "$gold" $verbose
+}
 
-echo "== throughput (entities rules, one thread, corpus texts repeated to 50 MB)"
-"$build/bin/dossier_bench_extraction" "$root/plugins/entities/data/authority.tsv" 50 "$shared"/corpus/text/*.txt
+echo "== samples: $shared/corpus/pdf"
+score samples "$shared/corpus/gold" "$shared"/corpus/pdf/*.pdf
+if [[ -d "$shared/corpus/real/gold" ]]; then
+  echo
+  echo "== real development set: $shared/corpus/real (text layers, no OCR)"
+  score real "$shared/corpus/real/gold" "$shared"/corpus/real/*.pdf
+fi
+
+echo
+echo "== throughput (entities rules with the structure model, one thread, page texts repeated to 50 MB)"
+"$build/bin/dossier_bench_extraction" "$root/plugins/entities/data/authority.tsv" "$root/plugins/structure/data" 50 \
+  "$work"/samples-text/*.txt "$work"/real-text/*.txt

@@ -1,6 +1,6 @@
 // Extraction throughput: runs the entities rules over text files, repeated to
 // a target size, one thread, and prints MB of page text per second.
-// Usage: dossier_bench_extraction AUTHORITY.tsv TARGET_MB FILE.txt...
+// Usage: dossier_bench_extraction AUTHORITY.tsv CUES_DIR TARGET_MB FILE.txt...
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -11,8 +11,8 @@
 #include "extract.h"
 
 int main(int argc, char** argv) {
-  if (argc < 4) {
-    std::fprintf(stderr, "usage: %s AUTHORITY.tsv TARGET_MB FILE.txt...\n", argv[0]);
+  if (argc < 5) {
+    std::fprintf(stderr, "usage: %s AUTHORITY.tsv CUES_DIR TARGET_MB FILE.txt...\n", argv[0]);
     return 2;
   }
   dossier_entities::Authority authority;
@@ -21,9 +21,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", error.c_str());
     return 1;
   }
-  const double target = std::atof(argv[2]) * 1e6;
+  dossier_structure::Cues cues;
+  if (!cues.LoadFolder(argv[2], &error)) {
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return 1;
+  }
+  const double target = std::atof(argv[3]) * 1e6;
   std::vector<std::vector<std::string>> documents;  // pages split at form feeds
-  for (int i = 3; i < argc; ++i) {
+  for (int i = 4; i < argc; ++i) {
     std::ifstream in(argv[i]);
     std::stringstream text;
     text << in.rdbuf();
@@ -46,7 +51,7 @@ int main(int argc, char** argv) {
         pages.push_back({static_cast<uint32_t>(p + 1), doc[p]});
         bytes += doc[p].size();
       }
-      facts += dossier_entities::ExtractFacts(pages, "en", authority).size();
+      facts += dossier_entities::ExtractFacts(pages, "en", authority, cues).size();
       ++runs;
     }
   }

@@ -25,6 +25,7 @@ std::string ShippedAuthorityPath() {
 
 struct Instance {
   dossier_entities::Authority authority;
+  dossier_structure::Cues cues;
 };
 
 void* CreateInstance(const char*, dossier_error_buffer* error) {
@@ -33,6 +34,11 @@ void* CreateInstance(const char*, dossier_error_buffer* error) {
     std::string why;
     std::string shipped = ShippedAuthorityPath();
     if (!shipped.empty() && std::filesystem::exists(shipped) && !instance->authority.LoadFile(shipped, &why)) {
+      plugin_support::WriteError(error, why);
+      return nullptr;
+    }
+    // The cue words per language, shipped beside the library (cues-<lang>.tsv).
+    if (!shipped.empty() && !instance->cues.LoadFolder(std::filesystem::path(shipped).parent_path().string(), &why)) {
       plugin_support::WriteError(error, why);
       return nullptr;
     }
@@ -68,7 +74,7 @@ int32_t ExtractFacts(void* raw, const dossier_document_view* doc, const dossier_
     for (size_t i = 0; i < doc->page_count; ++i) {
       pages.push_back({doc->pages[i].number, std::string_view(doc->pages[i].text, doc->pages[i].text_len)});
     }
-    for (const nlohmann::json& fact : dossier_entities::ExtractFacts(pages, doc->language, instance->authority)) {
+    for (const nlohmann::json& fact : dossier_entities::ExtractFacts(pages, doc->language, instance->authority, instance->cues)) {
       std::string text = fact.dump();
       int32_t rc = sink->add_fact(sink->host_context, text.data(), text.size());
       if (rc == DOSSIER_CANCELLED) return Fail(error, DOSSIER_CANCELLED, "stopped by host");

@@ -19,6 +19,8 @@
 #include <tuple>
 
 #include "dates.h"
+#include "items.h"
+#include "structure.h"
 
 namespace dossier_entities {
 
@@ -26,53 +28,8 @@ using nlohmann::json;
 
 // ---------------------------------------------------------------- names
 
-// A name's leading article ("the", "la", "les" ...) does not tell names apart.
-static std::string WithoutLeadingArticle(std::string key) {
-  for (std::string_view article : {"the ", "la ", "el ", "le ", "les ", "los ", "las ", "l "}) {
-    if (key.rfind(article, 0) == 0) return key.substr(article.size());
-  }
-  return key;
-}
-
-std::string NameKey(std::string_view name) {
-  // ASCII fast path (most names): the same result as the ICU path below.
-  if (std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
-    std::string out;
-    out.reserve(name.size());
-    bool space = false;
-    for (char c : name) {
-      if (std::isalnum(static_cast<unsigned char>(c)) || c == '&') {
-        if (space && !out.empty()) out.push_back(' ');
-        space = false;
-        out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-      } else {
-        space = true;
-      }
-    }
-    return WithoutLeadingArticle(std::move(out));
-  }
-
-  icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
-  if (U_SUCCESS(status)) text = nfd->normalize(text, status);
-  std::string out;
-  bool space = false;
-  for (int32_t i = 0; i < text.length();) {
-    UChar32 c = text.char32At(i);
-    i += U16_LENGTH(c);
-    if (u_getCombiningClass(c) != 0 || u_charType(c) == U_NON_SPACING_MARK) continue;
-    if (u_isalnum(c) || c == '&') {
-      if (space && !out.empty()) out.push_back(' ');
-      space = false;
-      icu::UnicodeString one(u_foldCase(c, U_FOLD_CASE_DEFAULT));
-      one.toUTF8String(out);
-    } else {
-      space = true;  // punctuation, hyphens, apostrophes and spaces all separate words
-    }
-  }
-  return WithoutLeadingArticle(std::move(out));
-}
+// One key for names, headings and cue words: the structure library's.
+std::string NameKey(std::string_view name) { return dossier_structure::FoldedKey(name); }
 
 namespace {
 
@@ -817,24 +774,6 @@ void FindNamedBodies(PageTokens& page, EntityTable& table) {
 
 // ---------------------------------------------------------------- items
 
-struct Item {
-  std::string type;    // recommendation | finding | conclusion
-  std::string number;  // "1", "R3", "a"
-  std::string text;
-  uint32_t page = 0;
-  size_t start = 0, end = 0;
-  std::vector<std::string> table_cells;  // other cells of a tab-separated row
-  // Follow-up (recommendations): the management response and the key actions.
-  std::string response_status;  // accepted | partially accepted | not accepted | ""
-  std::string response_text;
-  uint32_t response_page = 0;
-  struct Action {
-    std::string number, text, time_frame, start, due, status, status_text;
-    std::vector<std::string> responsible_cells;
-    uint32_t page = 0;
-  };
-  std::vector<Action> actions;
-};
 
 const std::vector<std::pair<std::string, std::string>>& SectionWords() {
   static const auto* words = new std::vector<std::pair<std::string, std::string>>{
@@ -872,253 +811,12 @@ std::string_view StripLineStart(std::string_view line, size_t* skipped) {
   return line.substr(i);
 }
 
-bool IsHeadingLine(std::string_view line) {
-  int letters = 0, lower = 0;
-  for (unsigned char c : line) {
-    if (std::isalpha(c)) ++letters;
-    if (std::islower(c)) ++lower;
-  }
-  return letters >= 4 && lower == 0 && line.size() < 120;
-}
-
-struct ItemStart {
-  std::string type;    // "" when the section decides
-  std::string number;
-  size_t text_offset;  // where the item's own text starts in the line
-};
-
-// Recognises "Recommendation 3:", "R3", "F12", "C1**", "3.", "3)", "(a)", "a)" at a line start.
-bool ParseItemStart(std::string_view line, ItemStart* out) {
-  size_t skipped = 0;
-  std::string_view rest = StripLineStart(line, &skipped);
-  if (rest.empty()) return false;
-  auto finish_number = [&](size_t pos, std::string type, std::string number) {
-    // After the label: optional '*', then ':', '.', ')', '-' or space.
-    while (pos < rest.size() && rest[pos] == '*') ++pos;
-    if (pos < rest.size() && (rest[pos] == ':' || rest[pos] == '.' || rest[pos] == ')' || rest[pos] == '-' ||
-                              rest[pos] == 0)) ++pos;
-    else if (pos < rest.size() && rest[pos] != ' ' && rest[pos] != '\t') return false;
-    while (pos < rest.size() && (rest[pos] == ' ' || rest[pos] == '*' || rest[pos] == '\t')) ++pos;
-    if (pos >= rest.size()) return false;
-    out->type = std::move(type);
-    out->number = std::move(number);
-    out->text_offset = skipped + pos;
-    return true;
-  };
-  // "Recommendation 3", "Recomendación 2", "Finding 4"
-  size_t word_end = 0;
-  while (word_end < rest.size() && (std::isalpha(static_cast<unsigned char>(rest[word_end])) ||
-                                    static_cast<unsigned char>(rest[word_end]) >= 0x80)) ++word_end;
-  if (word_end > 0 && word_end < rest.size() && rest[word_end] == ' ') {
-    std::string type = ItemTypeOfWord(NameKey(rest.substr(0, word_end)));
-    size_t num = word_end + 1, num_end = num;
-    while (num_end < rest.size() && (std::isdigit(static_cast<unsigned char>(rest[num_end])) ||
-                                     (rest[num_end] == '.' && num_end + 1 < rest.size() &&
-                                      std::isdigit(static_cast<unsigned char>(rest[num_end + 1]))))) ++num_end;
-    if (!type.empty() && num_end > num) return finish_number(num_end, type, std::string(rest.substr(num, num_end - num)));
-  }
-  // "R1", "F12", "C3": one capital letter and a number.
-  if (rest.size() > 2 && (rest[0] == 'R' || rest[0] == 'F' || rest[0] == 'C') &&
-      std::isdigit(static_cast<unsigned char>(rest[1]))) {
-    size_t end = 1;
-    while (end < rest.size() && std::isdigit(static_cast<unsigned char>(rest[end]))) ++end;
-    std::string type = rest[0] == 'R' ? "recommendation" : rest[0] == 'F' ? "finding" : "conclusion";
-    return finish_number(end, type, std::string(rest.substr(0, end)));
-  }
-  // "3." "3)" "12." — but not "3.1" section numbers nor "2001."
-  if (std::isdigit(static_cast<unsigned char>(rest[0]))) {
-    size_t end = 0;
-    while (end < rest.size() && std::isdigit(static_cast<unsigned char>(rest[end]))) ++end;
-    if (end <= 3 && end < rest.size() && (rest[end] == '.' || rest[end] == ')') && end + 1 < rest.size() &&
-        rest[end + 1] == ' ') {
-      return finish_number(end, "", std::string(rest.substr(0, end)));
-    }
-    return false;
-  }
-  // "(a)" or "a)"
-  if (rest.size() > 3 && rest[0] == '(' && std::islower(static_cast<unsigned char>(rest[1])) && rest[2] == ')') {
-    return finish_number(3, "", std::string(1, rest[1]));
-  }
-  if (rest.size() > 2 && std::islower(static_cast<unsigned char>(rest[0])) && rest[1] == ')') {
-    return finish_number(2, "", std::string(1, rest[0]));
-  }
-  return false;
-}
-
-// The item type a heading line announces ("5. SUMMARY OF CONCLUSIONS AND
-// RECOMMENDATIONS" announces both; the last word wins), or "".
-std::string SectionOfHeading(std::string_view line) {
-  std::string key = NameKey(line);
-  std::string found;
-  size_t best = std::string::npos;
-  for (const auto& [word, type] : SectionWords()) {
-    size_t pos = key.rfind(word);
-    if (pos == std::string::npos) continue;
-    bool whole = (pos == 0 || key[pos - 1] == ' ') && (pos + word.size() == key.size() || key[pos + word.size()] == ' ');
-    if (whole && (best == std::string::npos || pos > best)) best = pos, found = type;
-  }
-  return found;
-}
-
-bool EndsItem(std::string_view line) {
-  std::string key = NameKey(line.substr(0, 40));
-  for (std::string_view stop : {"management response", "key action", "respuesta de la administracion",
-                                "respuesta de la gerencia", "reponse de la direction", "linking findings"}) {
-    if (key.rfind(stop, 0) == 0) return true;
-  }
-  return false;
-}
-
-std::vector<Item> FindItems(const std::vector<PageTokens>& pages) {
-  std::vector<Item> items;
-  std::string section;  // item type of the current section
-  Item* open = nullptr;
-  auto close = [&] { open = nullptr; };
-  for (const PageTokens& page : pages) {
-    std::string_view text = page.text;
-    size_t line_start = 0;
-    while (line_start <= text.size()) {
-      size_t line_end = text.find('\n', line_start);
-      if (line_end == std::string_view::npos) line_end = text.size();
-      std::string_view line = text.substr(line_start, line_end - line_start);
-      size_t skipped = 0;
-      std::string_view content = StripLineStart(line, &skipped);
-      ItemStart start;
-      bool heading = IsHeadingLine(content) || (content.size() < 60 && !SectionOfHeading(content).empty() &&
-                                                content.find('.') == std::string_view::npos &&
-                                                !ParseItemStart(line, &start));
-      if (content.empty()) {
-        // blank lines separate paragraphs but do not end an item in a PDF text layer
-      } else if (EndsItem(content)) {
-        close();
-      } else if (content.size() < 40 && std::isdigit(static_cast<unsigned char>(content.back())) &&
-                 [&] {
-                   auto dates = FindDates(content, NumericOrder::kDayFirst);
-                   return dates.size() == 1 && dates[0].start == 0 && dates[0].end >= content.size() - 1;
-                 }()) {
-        close();  // a date alone on its line is a table cell, not the item's text
-      } else if (ParseItemStart(line, &start) && (!start.type.empty() || !section.empty()) &&
-                 !IsHeadingLine(line.substr(start.text_offset))) {
-        Item item;
-        item.type = start.type.empty() ? section : start.type;
-        item.number = start.number;
-        item.page = page.number;
-        item.start = line_start + start.text_offset;
-        std::string_view body = line.substr(start.text_offset);
-        // A tab-separated table row: the first cell is the text, the others its columns.
-        size_t tab = body.find('\t');
-        if (tab != std::string_view::npos) {
-          item.text = std::string(body.substr(0, tab));
-          std::string cells(body.substr(tab + 1));
-          item.table_cells = Split(cells, '\t');
-        } else {
-          item.text = std::string(body);
-        }
-        item.end = line_end;
-        items.push_back(std::move(item));
-        open = &items.back();
-        if (!start.type.empty()) section = start.type;
-      } else if (heading) {
-        std::string announced = SectionOfHeading(content);
-        if (!announced.empty()) section = announced;
-        else if (IsHeadingLine(content)) section.clear();
-        close();
-      } else if (open != nullptr && open->table_cells.empty() && open->text.size() < 4000) {
-        open->text.append(" ").append(content);
-        open->end = line_end;
-      }
-      line_start = line_end + 1;
-    }
-  }
-  for (Item& item : items) {
-    // Tidy: markdown emphasis out, white space collapsed.
-    std::string clean;
-    for (char c : item.text) {
-      if (c == '*') continue;
-      if ((c == ' ' || c == '\t') && !clean.empty() && clean.back() == ' ') continue;
-      clean.push_back(c == '\t' ? ' ' : c);
-    }
-    while (!clean.empty() && clean.back() == ' ') clean.pop_back();
-    item.text = clean;
-  }
-  return items;
-}
-
 // ---------------------------------------------------------------- follow-up: responses and key actions
 
 // Whether `key` (a NameKey) starts with `phrase` as whole words.
 bool StartsWithWords(const std::string& key, std::string_view phrase) {
   return key.size() >= phrase.size() && key.compare(0, phrase.size(), phrase) == 0 &&
          (key.size() == phrase.size() || key[phrase.size()] == ' ');
-}
-
-// A management response's status from the words that open `text`
-// ("Accepted.", "Partially agreed: …", "Aceptada parcialmente", "Non acceptée"), or "".
-// `consumed` gets the bytes the status words take (for the response's own text).
-std::string ResponseStatus(std::string_view text, size_t* consumed) {
-  // The first few words only: a reason further on may say "agree" about something else.
-  size_t cut = 0;
-  for (int words = 0; cut < text.size() && words < 5; ++words) {
-    while (cut < text.size() && text[cut] == ' ') ++cut;
-    while (cut < text.size() && text[cut] != ' ') ++cut;
-  }
-  const std::string key = NameKey(text.substr(0, cut));
-  static const std::vector<std::pair<std::string_view, std::string_view>> phrases = {
-      // longest and negative forms first
-      {"not accepted", "not accepted"}, {"not agreed", "not accepted"}, {"not endorsed", "not accepted"},
-      {"rejected", "not accepted"}, {"disagree", "not accepted"}, {"disagreed", "not accepted"},
-      {"no aceptada", "not accepted"}, {"no aceptado", "not accepted"}, {"rechazada", "not accepted"},
-      {"rechazado", "not accepted"}, {"no acepta", "not accepted"}, {"non acceptee", "not accepted"},
-      {"non accepte", "not accepted"}, {"rejetee", "not accepted"}, {"rejete", "not accepted"},
-      {"pas acceptee", "not accepted"},
-      {"partially accepted", "partially accepted"}, {"partially agreed", "partially accepted"},
-      {"partly accepted", "partially accepted"}, {"partly agreed", "partially accepted"},
-      {"accepted in part", "partially accepted"}, {"agreed in part", "partially accepted"},
-      {"partially endorsed", "partially accepted"}, {"parcialmente aceptada", "partially accepted"},
-      {"parcialmente aceptado", "partially accepted"}, {"aceptada parcialmente", "partially accepted"},
-      {"aceptado parcialmente", "partially accepted"}, {"partiellement acceptee", "partially accepted"},
-      {"partiellement accepte", "partially accepted"}, {"acceptee en partie", "partially accepted"},
-      {"acceptee partiellement", "partially accepted"},
-      {"fully accepted", "accepted"}, {"fully agreed", "accepted"}, {"accepted", "accepted"},
-      {"agreed", "accepted"}, {"agree", "accepted"}, {"endorsed", "accepted"}, {"aceptada", "accepted"},
-      {"aceptado", "accepted"}, {"de acuerdo", "accepted"}, {"acceptee", "accepted"}, {"accepte", "accepted"},
-      {"approuvee", "accepted"}};
-  for (const auto& [phrase, status] : phrases) {
-    if (!StartsWithWords(key, phrase)) continue;
-    // Bytes of the surface text the phrase covers: as many words as it has.
-    int words = 1 + static_cast<int>(std::count(phrase.begin(), phrase.end(), ' '));
-    size_t pos = 0;
-    for (int w = 0; w < words && pos < text.size(); ++w) {
-      while (pos < text.size() && text[pos] == ' ') ++pos;
-      while (pos < text.size() && text[pos] != ' ') ++pos;
-    }
-    while (pos < text.size() && (text[pos] == '.' || text[pos] == ':' || text[pos] == ';' || text[pos] == ',' ||
-                                 text[pos] == ' ' || text[pos] == '-')) ++pos;
-    *consumed = pos;
-    return std::string(status);
-  }
-  return "";
-}
-
-// A line that opens a management response: "Management response: …",
-// "Respuesta de la administración:", "Réponse de la direction". Sets the
-// offset just after the label.
-bool ResponseLabel(std::string_view line, size_t* after) {
-  size_t colon = line.find_first_of(":.\t");
-  std::string_view label = line.substr(0, colon == std::string_view::npos ? line.size() : colon);
-  if (label.size() > 60) return false;
-  const std::string key = NameKey(label);
-  for (std::string_view phrase : {"management response", "management s response", "response of management",
-                                  "respuesta de la administracion", "respuesta de la gerencia",
-                                  "respuesta de la direccion", "respuesta de la gestion",
-                                  "reponse de la direction", "reponse de la gestion", "reponse de l administration"}) {
-    if (key == phrase) {
-      *after = colon == std::string_view::npos ? line.size() : colon + 1;
-      while (*after < line.size() && (line[*after] == ' ' || line[*after] == '*')) ++*after;
-      return true;
-    }
-  }
-  return false;
 }
 
 // An action's tracking status, normalised, or "".
@@ -1287,7 +985,8 @@ bool ParseActionNumber(std::string_view cell, std::string* number, size_t* text_
 // tab-separated key-action tables (header optional) after it. An action
 // numbered "2.1" belongs to recommendation 2 when the document has one,
 // else to the recommendation it follows.
-void AttachFollowUp(const std::vector<PageTokens>& pages, NumericOrder order, std::vector<Item>* items) {
+void AttachFollowUp(const std::vector<PageTokens>& pages, NumericOrder order, const dossier_structure::Cues& cues,
+                    std::string_view language, std::vector<Item>* items) {
   std::vector<Item*> recommendations;
   for (Item& item : *items) {
     if (item.type == "recommendation") recommendations.push_back(&item);
@@ -1301,8 +1000,6 @@ void AttachFollowUp(const std::vector<PageTokens>& pages, NumericOrder order, st
   };
   Item* current = nullptr;
   size_t next_item = 0;
-  Item* responding = nullptr;   // the recommendation whose response text is still running
-  bool status_next_line = false;
   std::vector<std::string> roles;  // the current key-action table's columns
   for (const PageTokens& page : pages) {
     std::string_view text = page.text;
@@ -1316,17 +1013,13 @@ void AttachFollowUp(const std::vector<PageTokens>& pages, NumericOrder order, st
              (recommendations[next_item]->page < page.number ||
               (recommendations[next_item]->page == page.number && recommendations[next_item]->start < line_end))) {
         current = recommendations[next_item++];
-        responding = nullptr;
-        status_next_line = false;
         roles.clear();
       }
       size_t skipped = 0;
       std::string_view content = StripLineStart(line, &skipped);
       size_t after = 0;
       if (content.empty()) {
-        responding = nullptr;
       } else if (content.find('\t') != std::string_view::npos) {
-        responding = nullptr;
         std::vector<std::string> cells = Split(std::string(content), '\t');
         std::string number;
         size_t text_at = 0;
@@ -1383,50 +1076,11 @@ void AttachFollowUp(const std::vector<PageTokens>& pages, NumericOrder order, st
           std::vector<std::string> header = ColumnRoles(cells);
           if (!header.empty()) roles = header;
         }
-      } else if (ResponseLabel(content, &after)) {
-        roles.clear();
-        if (current != nullptr) {
-          std::string_view rest = content.substr(after);
-          size_t consumed = 0;
-          std::string status = ResponseStatus(rest, &consumed);
-          current->response_page = page.number;
-          if (!status.empty()) {
-            current->response_status = status;
-            current->response_text = std::string(rest.substr(consumed));
-          } else {
-            current->response_text = std::string(rest);
-            status_next_line = rest.empty();
-          }
-          responding = current;
-        }
-      } else if (status_next_line && current != nullptr) {
-        // "Management response" as a heading, the status on the next line.
-        size_t consumed = 0;
-        std::string status = ResponseStatus(content, &consumed);
-        if (!status.empty()) {
-          current->response_status = status;
-          current->response_text = std::string(content.substr(consumed));
-        }
-        status_next_line = false;
-        responding = current;
-      } else if (responding != nullptr) {
-        ItemStart start;
-        // A short line without punctuation is a heading or a table's first cell ("Key action"), not more of the response.
-        const bool heading_like = content.size() < 50 && content.find_first_of(".,;") == std::string_view::npos;
-        if (ParseItemStart(line, &start) || IsHeadingLine(content) || heading_like || responding->response_text.size() > 4000) {
-          responding = nullptr;
-        } else {
-          if (!responding->response_text.empty()) responding->response_text += ' ';
-          responding->response_text.append(content);
-        }
+      } else if (ParseResponseLabel(std::string(content), cues, language, &after)) {
+        roles.clear();  // a response ends the key-action table above it (the items pass reads the response)
       }
       line_start = line_end + 1;
     }
-  }
-  for (Item* r : recommendations) {
-    std::string& t = r->response_text;
-    t.erase(std::remove(t.begin(), t.end(), '*'), t.end());
-    while (!t.empty() && t.back() == ' ') t.pop_back();
   }
 }
 
@@ -1632,7 +1286,7 @@ void AssignColumnDates(const std::vector<PageTokens>& pages, NumericOrder order,
 // ---------------------------------------------------------------- the whole document
 
 std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::string& language,
-                               const Authority& authority) {
+                               const Authority& authority, const dossier_structure::Cues& cues) {
   std::vector<PageTokens> pages;
   std::string all_text;
   for (const PageInput& input : inputs) {
@@ -1646,92 +1300,83 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
   for (PageTokens& page : pages) FindNamedBodies(page, table);
   const NumericOrder order = GuessNumericOrder(all_text);
 
-  // Numbered items with their follow-up; a repeated section (same text,
-  // numbering continued) yields each item once, keeping any follow-up found
-  // under either copy.
-  std::vector<Item> items = FindItems(pages);
-  AttachFollowUp(pages, order, &items);
-  std::map<std::string, size_t> seen;
-  std::vector<Item> unique;
-  for (Item& item : items) {
-    std::string key = item.type + "|" + NameKey(item.text.substr(0, 300));
-    if (item.text.size() < 12) continue;
-    auto [it, fresh] = seen.emplace(key, unique.size());
-    if (fresh) {
-      unique.push_back(std::move(item));
-      continue;
-    }
-    Item& kept = unique[it->second];
-    if (kept.response_status.empty() && !item.response_status.empty()) {
-      kept.response_status = item.response_status;
-      kept.response_text = item.response_text;
-      kept.response_page = item.response_page;
-    }
-    if (kept.actions.empty()) kept.actions = std::move(item.actions);
-  }
+  // The document's structure, read once; the items pass works on it.
+  std::vector<dossier_structure::PageText> page_texts;
+  for (const PageInput& input : inputs) page_texts.push_back({input.number, input.text});
+  const dossier_structure::DocumentStructure structure = dossier_structure::BuildStructure(page_texts, cues, language);
+  // Items with their follow-up; a recommendation printed twice is kept once.
+  std::vector<Item> unique = FindStructuredItems(structure, cues, language);
+  AttachFollowUp(pages, order, cues, language, &unique);
   // Responsible units of key actions, as entities: "SDD; PCO", "Regional
   // Office for South America (ROSA)", a unit named for the first time.
+  // Whether a piece of a cell names a body on its own: a known name or
+  // acronym, an acronym, or words ending in a head noun ("… Office").
+  auto stands_alone = [&](std::string piece) {
+    while (!piece.empty() && (piece.front() == ' ')) piece.erase(0, 1);
+    while (!piece.empty() && (piece.back() == ' ' || piece.back() == '.')) piece.pop_back();
+    if (piece.empty()) return false;
+    if (!table.Resolve(piece).empty() || EntityTable::IsAllCaps(piece)) return true;
+    const size_t space = piece.rfind(' ');
+    std::string last = NameKey(piece.substr(space == std::string::npos ? 0 : space + 1));
+    if (last.size() > 3 && last.back() == 's') last.pop_back();
+    return HeadNouns().count(last) > 0;
+  };
+  // The bodies a cell of who-must-act names ("SDD; PCO", "Legal Office and
+  // Planning Unit", "Regional Office for South America (ROSA)"), as entity
+  // keys; a unit named only here becomes an organisation of its own.
+  auto responsible_keys_in_cell = [&](const std::string& cell) {
+    std::vector<std::string> keys;
+    std::string normalised = cell;
+    for (char& c : normalised) if (c == '/' || c == ';' || c == ',' || c == '&' || c == '\n') c = '|';
+    // "SDD and PCO", "Legal Office and Planning Unit" are two bodies;
+    // "Monitoring and Evaluation Unit" is one ("Monitoring" alone is none).
+    std::string joined;
+    for (const std::string& segment : Split(normalised, '|')) {
+      std::string rest = segment;
+      for (std::string_view joiner : {" and ", " y ", " et "}) {
+        for (size_t at = 0; (at = rest.find(joiner, at)) != std::string::npos;) {
+          if (stands_alone(rest.substr(0, at)) && stands_alone(rest.substr(at + joiner.size()))) {
+            rest.replace(at, joiner.size(), "|");
+          } else {
+            at += joiner.size();
+          }
+        }
+      }
+      joined += (joined.empty() ? "" : "|") + rest;
+    }
+    for (std::string part : Split(joined, '|')) {
+      while (!part.empty() && part.front() == ' ') part.erase(0, 1);
+      while (!part.empty() && (part.back() == ' ' || part.back() == '.')) part.pop_back();
+      if (part.empty()) continue;
+      std::string acronym;
+      if (size_t open = part.find(" ("); open != std::string::npos && part.back() == ')') {
+        acronym = part.substr(open + 2, part.size() - open - 3);
+        part = part.substr(0, open);
+      }
+      std::string key = table.Resolve(part);
+      if (key.empty() && !acronym.empty()) key = table.Resolve(acronym);
+      if (key.empty() && EntityTable::IsAllCaps(part)) key = table.ResolveOrAddKnownAcronym(part);
+      // A unit named only here: an organisation of its own (capitalised words, not a sentence).
+      if (key.empty() && !part.empty() && std::isupper(static_cast<unsigned char>(part[0])) && part.size() <= 80 &&
+          std::count(part.begin(), part.end(), ' ') <= 8) {
+        key = table.Add("organisation", part, EntityTable::IsAllCaps(acronym) ? acronym : "");
+      }
+      if (!key.empty()) keys.push_back(key);
+    }
+    return keys;
+  };
+  // Responsible units of key actions, as entities.
   std::map<const Item::Action*, std::vector<std::string>> action_responsible;
   std::set<std::string> acting_units;  // entity keys of the units that own actions
   for (const Item& item : unique) {
     for (const Item::Action& action : item.actions) {
       std::vector<std::string>& names = action_responsible[&action];
-      auto add = [&](const std::string& key) {
-        if (key.empty() || !table.Has(key)) return;
-        acting_units.insert(key);
-        const std::string& name = table.Get(key).name;
-        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-      };
-      // Whether a piece of a cell names a body on its own: a known name or
-      // acronym, an acronym, or words ending in a head noun ("… Office").
-      auto stands_alone = [&](std::string piece) {
-        while (!piece.empty() && (piece.front() == ' ')) piece.erase(0, 1);
-        while (!piece.empty() && (piece.back() == ' ' || piece.back() == '.')) piece.pop_back();
-        if (piece.empty()) return false;
-        if (!table.Resolve(piece).empty() || EntityTable::IsAllCaps(piece)) return true;
-        const size_t space = piece.rfind(' ');
-        std::string last = NameKey(piece.substr(space == std::string::npos ? 0 : space + 1));
-        if (last.size() > 3 && last.back() == 's') last.pop_back();
-        return HeadNouns().count(last) > 0;
-      };
       for (const std::string& cell : action.responsible_cells) {
-        std::string normalised = cell;
-        for (char& c : normalised) if (c == '/' || c == ';' || c == ',' || c == '&' || c == '\n') c = '|';
-        // "SDD and PCO", "Legal Office and Planning Unit" are two bodies;
-        // "Monitoring and Evaluation Unit" is one ("Monitoring" alone is none).
-        std::string joined;
-        for (const std::string& segment : Split(normalised, '|')) {
-          std::string rest = segment;
-          for (std::string_view joiner : {" and ", " y ", " et "}) {
-            for (size_t at = 0; (at = rest.find(joiner, at)) != std::string::npos;) {
-              if (stands_alone(rest.substr(0, at)) && stands_alone(rest.substr(at + joiner.size()))) {
-                rest.replace(at, joiner.size(), "|");
-              } else {
-                at += joiner.size();
-              }
-            }
-          }
-          joined += (joined.empty() ? "" : "|") + rest;
-        }
-        normalised = joined;
-        for (std::string part : Split(normalised, '|')) {
-          while (!part.empty() && part.front() == ' ') part.erase(0, 1);
-          while (!part.empty() && (part.back() == ' ' || part.back() == '.')) part.pop_back();
-          if (part.empty()) continue;
-          std::string acronym;
-          if (size_t open = part.find(" ("); open != std::string::npos && part.back() == ')') {
-            acronym = part.substr(open + 2, part.size() - open - 3);
-            part = part.substr(0, open);
-          }
-          std::string key = table.Resolve(part);
-          if (key.empty() && !acronym.empty()) key = table.Resolve(acronym);
-          if (key.empty() && EntityTable::IsAllCaps(part)) key = table.ResolveOrAddKnownAcronym(part);
-          // A unit named only here: an organisation of its own (capitalised words, not a sentence).
-          if (key.empty() && !part.empty() && std::isupper(static_cast<unsigned char>(part[0])) && part.size() <= 80 &&
-              std::count(part.begin(), part.end(), ' ') <= 8) {
-            key = table.Add("organisation", part, EntityTable::IsAllCaps(acronym) ? acronym : "");
-          }
-          add(key);
+        for (const std::string& key : responsible_keys_in_cell(cell)) {
+          if (!table.Has(key)) continue;
+          acting_units.insert(key);
+          const std::string& name = table.Get(key).name;
+          if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
         }
       }
     }
@@ -1865,6 +1510,13 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
           add_responsible(key);
         }
       };
+      for (const std::string& cell : item.responsible_cells) {
+        for (const std::string& key : responsible_keys_in_cell(cell)) add_responsible(key);
+      }
+      if (!item.due_cell.empty()) {
+        std::vector<DateMention> dates = FindDates(item.due_cell, order);
+        if (!dates.empty()) due = dates.back().end_value.empty() ? dates.back().value : dates.back().end_value;
+      }
       for (const std::string& cell : item.table_cells) {
         std::vector<DateMention> dates = FindDates(cell, order);
         if (!dates.empty()) due = dates.back().end_value.empty() ? dates.back().value : dates.back().end_value;
@@ -1907,6 +1559,22 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
           }
         }
       }
+      // "We recommend that the Director of OMB …": the bodies named in the
+      // recommending sentence, or in the lead-in that introduced a list of items.
+      auto bodies_in = [&](uint32_t page_number, size_t from, size_t to) {
+        std::vector<std::pair<size_t, std::string>> named;
+        for (const auto& [key, entity] : table.all()) {
+          for (const Mention& m : entity.mentions) {
+            if (m.page == page_number && m.start >= from && m.end <= to) named.emplace_back(m.start, key);
+          }
+        }
+        std::sort(named.begin(), named.end());
+        for (const auto& [pos, key] : named) add_responsible(key);
+      };
+      if (responsible.empty() && cues.Contains(NameKey(item.text.substr(0, 300)), "verb.recommend", language.substr(0, 2))) {
+        bodies_in(item.page, item.start, item.start + std::min<size_t>(item.text.find(". "), 400));
+      }
+      if (responsible.empty() && item.lead_page != 0) bodies_in(item.lead_page, item.lead_start, item.lead_end);
       if (due.empty()) {
         // "by 31 December 2020", "before June 2021", "d'ici", "antes del"
         for (const DateMention& d : FindDates(item.text, order)) {
@@ -1924,11 +1592,10 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
       // The management response stated in a table cell ("Accepted") when no response line gave one.
       std::string response_status = item.response_status, response_text = item.response_text;
       for (const std::string& cell : item.table_cells) {
-        size_t consumed = 0;
-        std::string status = response_status.empty() ? ResponseStatus(cell, &consumed) : "";
+        std::string status = response_status.empty() ? ResponseStatusIn(cell, cues, language.substr(0, 2), 6, true) : "";
         if (!status.empty()) {
           response_status = status;
-          response_text = cell.substr(consumed);
+          response_text = cell;
         }
       }
       if (!response_status.empty()) {

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "cues.h"
+
 namespace dossier_entities {
 
 // Well-known bodies with their names and acronyms in several languages
@@ -54,7 +56,8 @@ struct PageInput {
 };
 
 // Extracts the facts of one document as JSON objects (grammar in docs/ARCHITECTURE.md).
+// `cues` holds the per-language cue words (cues-<lang>.tsv).
 std::vector<nlohmann::json> ExtractFacts(const std::vector<PageInput>& pages, const std::string& language,
-                                         const Authority& authority);
+                                         const Authority& authority, const dossier_structure::Cues& cues);
 
 }  // namespace dossier_entities

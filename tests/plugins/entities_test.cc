@@ -18,11 +18,12 @@ class ExtractTest : public ::testing::Test {
     std::string error;
     ASSERT_TRUE(authority_.LoadFile(std::string(DOSSIER_SOURCE_DIR) + "/plugins/entities/data/authority.tsv", &error))
         << error;
+    ASSERT_TRUE(cues_.LoadFolder(std::string(DOSSIER_SOURCE_DIR) + "/plugins/structure/data", &error)) << error;
   }
   std::vector<json> Run(const std::vector<std::string>& pages) {
     std::vector<PageInput> inputs;
     for (size_t i = 0; i < pages.size(); ++i) inputs.push_back({static_cast<uint32_t>(i + 1), pages[i]});
-    return ExtractFacts(inputs, "en", authority_);
+    return ExtractFacts(inputs, "en", authority_, cues_);
   }
   static std::vector<json> OfKind(const std::vector<json>& facts, const std::string& kind) {
     std::vector<json> out;
@@ -43,6 +44,7 @@ class ExtractTest : public ::testing::Test {
     return out;
   }
   Authority authority_;
+  dossier_structure::Cues cues_;
 };
 
 TEST_F(ExtractTest, AcronymDefinitionsBothWaysBindBareMentions) {

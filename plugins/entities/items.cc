@@ -1,0 +1,634 @@
+// The items pass (items.h): recommendations, findings and conclusions as the
+// document's structure presents them, never by a document's own wording.
+#include "items.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+namespace dossier_entities {
+
+using dossier_structure::Block;
+using dossier_structure::BlockKind;
+using dossier_structure::Cues;
+using dossier_structure::DocumentStructure;
+using dossier_structure::FoldedKey;
+using dossier_structure::Section;
+using dossier_structure::SectionRole;
+using dossier_structure::Topic;
+
+namespace {
+
+std::string TypeOfTopic(Topic topic) {
+  switch (topic) {
+    case Topic::kRecommendations: return "recommendation";
+    case Topic::kFindings: return "finding";
+    case Topic::kConclusions: return "conclusion";
+    default: return "";
+  }
+}
+
+std::string TypeOfLabelCategory(const std::string& category) {
+  if (category == "label.recommendation") return "recommendation";
+  if (category == "label.finding") return "finding";
+  if (category == "label.conclusion") return "conclusion";
+  return "";
+}
+
+// Skips `words` words of `text` (as FoldedKey counts them) and returns the byte offset after them.
+size_t SkipWords(std::string_view text, size_t words) {
+  size_t pos = 0;
+  for (size_t w = 0; w < words && pos < text.size(); ++w) {
+    while (pos < text.size() && !std::isalnum(static_cast<unsigned char>(text[pos])) &&
+           static_cast<unsigned char>(text[pos]) < 0x80) ++pos;
+    while (pos < text.size() && (std::isalnum(static_cast<unsigned char>(text[pos])) ||
+                                 static_cast<unsigned char>(text[pos]) >= 0x80)) ++pos;
+  }
+  return pos;
+}
+
+size_t WordCount(const std::string& key) {
+  return key.empty() ? 0 : 1 + static_cast<size_t>(std::count(key.begin(), key.end(), ' '));
+}
+
+// "Recommendation 3: text", "Evaluation recommendation 1: text",
+// "Recomendación N° 2.- text": the item type, its number and where its text starts.
+struct ItemLabel {
+  std::string type, number;
+  size_t text_at = 0;
+  bool ends_line = false;  // nothing but the label (and a title-like rest) on the line
+};
+bool ParseItemLabel(const std::string& text, const Cues& cues, std::string_view language, ItemLabel* out) {
+  const std::string key = FoldedKey(text.substr(0, 80));
+  size_t length = 0;
+  std::string category = cues.StartsWith(key, {"label.recommendation", "label.finding", "label.conclusion"}, language, &length);
+  if (category.empty()) return false;
+  // The number: the next word of the key, digits or one letter, maybe dotted ("2.1").
+  size_t pos = SkipWords(text, WordCount(key.substr(0, length)));
+  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '#' || text[pos] == '.')) ++pos;
+  // "N°", "No.", "nº"
+  if (text.compare(pos, 3, "N\xC2\xB0") == 0 || text.compare(pos, 3, "n\xC2\xBA") == 0) pos += 3;
+  while (pos < text.size() && text[pos] == ' ') ++pos;
+  size_t start = pos;
+  while (pos < text.size() && (std::isdigit(static_cast<unsigned char>(text[pos])) ||
+                               (text[pos] == '.' && pos + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[pos + 1])))))
+    ++pos;
+  if (pos == start && pos < text.size() && std::isalpha(static_cast<unsigned char>(text[pos])) &&
+      (pos + 1 == text.size() || !std::isalpha(static_cast<unsigned char>(text[pos + 1])))) ++pos;  // "A"
+  if (pos == start) return false;
+  out->type = TypeOfLabelCategory(category);
+  out->number = text.substr(start, pos - start);
+  // After the number: ':' '.' ')' '-' '–' or the end; anything else is a mention ("Recommendation 3 was …").
+  size_t after = pos;
+  while (after < text.size() && text[after] == ' ') ++after;
+  if (after >= text.size()) {
+    out->text_at = after;
+    out->ends_line = true;
+    return true;
+  }
+  if (text[after] == '(') {  // "Recommendation 1 (based on Conclusion 1): …": the note stays in the text
+    const size_t close = text.find(')', after);
+    if (close == std::string::npos || close - after > 120 || close + 1 >= text.size() ||
+        std::string_view(":.-").find(text[close + 1]) == std::string_view::npos) return false;
+    out->type = TypeOfLabelCategory(category);
+    out->number = text.substr(start, pos - start);
+    out->text_at = after;
+    return true;
+  }
+  const std::string_view rest(text.data() + after, text.size() - after);
+  size_t skip = 0;
+  if (rest[0] == ':' || rest[0] == '.' || rest[0] == ')' || rest[0] == '-') skip = 1;
+  else if (rest.rfind("\xE2\x80\x93", 0) == 0 || rest.rfind("\xE2\x80\x94", 0) == 0) skip = 3;
+  else return false;
+  after += skip;
+  while (after < text.size() && (text[after] == ' ' || text[after] == '-' || text[after] == ':')) ++after;
+  out->text_at = after;
+  out->ends_line = after >= text.size();
+  return true;
+}
+
+// A label of who must act ("Recommendation to:", "Responsable :"): sets the offset after its colon.
+bool ParseResponsibleLabel(const std::string& text, const Cues& cues, std::string_view language, size_t* after) {
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos || colon > 60) return false;
+  const std::string key = FoldedKey(text.substr(0, colon));
+  size_t length = 0;
+  if (cues.StartsWith(key, {"label.responsible"}, language, &length).empty() || length != key.size()) return false;
+  *after = colon + 1;
+  while (*after < text.size() && text[*after] == ' ') ++*after;
+  return true;
+}
+
+// "Al Presidente del Directorio de Petroperú S.A.:", "To the Secretary of
+// Health:": who the items that follow are addressed to. Sets the addressee and
+// the offset after the colon (0 when the colon ends the text).
+bool ParseAddressee(const std::string& text, const Cues& cues, std::string_view language, std::string* addressee,
+                    size_t* after) {
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos || colon < 6 || colon > 140) return false;
+  const std::string head = text.substr(0, colon);
+  const std::string key = FoldedKey(head);
+  size_t length = 0;
+  if (cues.StartsWith(key, {"label.addressee"}, language, &length).empty()) return false;
+  if (key.size() <= length + 1) return false;
+  const size_t words = SkipWords(head, WordCount(key.substr(0, length)));
+  size_t from = words;
+  while (from < head.size() && head[from] == ' ') ++from;
+  if (from >= head.size() || !std::isupper(static_cast<unsigned char>(head[from]))) return false;  // a name follows
+  *addressee = head.substr(from);
+  *after = colon + 1;
+  while (*after < text.size() && text[*after] == ' ') ++*after;
+  return true;
+}
+
+std::string Clean(std::string text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '*') continue;
+    if ((c == ' ' || c == '\t') && (out.empty() || out.back() == ' ')) continue;
+    out.push_back(c == '\t' ? ' ' : c);
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// Whether a header row names a column of recommendations, and which column does what.
+struct TableColumns {
+  int item = -1, responsible = -1, due = -1, response = -1, number = -1;
+};
+bool ReadHeaderRow(const Block& row, const Cues& cues, std::string_view language, TableColumns* out) {
+  TableColumns cols;
+  for (size_t c = 0; c < row.cells.size(); ++c) {
+    const std::string key = FoldedKey(row.cells[c]);
+    if (key.empty() || key.size() > 60) continue;
+    if (cols.item < 0 && !cues.StartsWith(key, {"topic.recommendations"}, language).empty()) {
+      cols.item = static_cast<int>(c);
+    } else if (!cues.StartsWith(key, {"label.response", "topic.response"}, language).empty()) {
+      cols.response = static_cast<int>(c);
+    } else if (!cues.StartsWith(key, {"label.responsible"}, language).empty()) {
+      cols.responsible = static_cast<int>(c);
+    } else if (key == "no" || key == "n" || key == "#" || key == "num" || key == "number") {
+      cols.number = static_cast<int>(c);
+    } else {
+      for (std::string_view w : {"timeline", "time frame", "timeframe", "deadline", "due date", "due", "target date",
+                                 "date", "echeance", "delai", "calendrier", "plazo", "fecha", "cronograma"}) {
+        if (dossier_structure::StartsWithWords(key, w)) cols.due = static_cast<int>(c);
+      }
+    }
+  }
+  if (cols.item < 0) return false;
+  *out = cols;
+  return true;
+}
+
+}  // namespace
+
+// A label of a response ("Management response:", "Government response",
+// "Réponse de la direction (Accept/Reject)"): sets the offset after it.
+bool ParseResponseLabel(const std::string& text, const Cues& cues, std::string_view language, size_t* after) {
+  const std::string head = text.substr(0, 80);
+  const std::string key = FoldedKey(head);
+  size_t length = 0;
+  if (cues.StartsWith(key, {"label.response"}, language, &length).empty()) return false;
+  size_t pos = SkipWords(text, WordCount(key.substr(0, length)));
+  // The bare word "response" only as a label with a colon.
+  while (pos < text.size() && text[pos] == ' ') ++pos;
+  const bool colon = pos < text.size() && (text[pos] == ':' || text[pos] == '.');
+  if (!colon && key.substr(0, length) == "response") return false;
+  if (!colon && pos < text.size() && text[pos] != '(') {
+    // "Management response" then more words: a label only when the words are a status.
+    if (ResponseStatusIn(text.substr(pos), cues, language, 4, true).empty()) return false;
+  }
+  if (pos < text.size() && text[pos] == '(') {  // "(Accept/Partially Accept/Reject)": the template's legend
+    size_t close = text.find(')', pos);
+    pos = close == std::string::npos ? text.size() : close + 1;
+  }
+  while (pos < text.size() && (text[pos] == ':' || text[pos] == '.' || text[pos] == ' ')) ++pos;
+  *after = pos;
+  return true;
+}
+
+std::string ResponseStatusIn(const std::string& text, const Cues& cues, std::string_view language, size_t max_words,
+                             bool at_start) {
+  std::string key = FoldedKey(text.substr(0, 400));
+  // "Recommendation 2 accepted", "Recommendation accepted": the status after the item's own label.
+  size_t length = 0;
+  if (!cues.StartsWith(key, {"label.recommendation"}, language, &length).empty()) {
+    std::string rest = key.substr(std::min(key.size(), length + 1));
+    size_t space = rest.find(' ');
+    const std::string first = rest.substr(0, space);
+    if (!first.empty() && first.size() <= 3 && std::isalnum(static_cast<unsigned char>(first[0])) &&
+        (std::isdigit(static_cast<unsigned char>(first[0])) || first.size() == 1))
+      rest = space == std::string::npos ? "" : rest.substr(space + 1);
+    key = rest;
+  }
+  // The first words only: a reason further on may say "agree" about something else.
+  size_t cut = 0;
+  for (size_t w = 0; w < max_words && cut != std::string::npos; ++w) cut = key.find(' ', cut + 1);
+  if (cut != std::string::npos) key = key.substr(0, cut);
+  static const std::vector<std::pair<std::string_view, std::string_view>> kStatuses = {
+      {"status.not_accepted", "not accepted"},
+      {"status.partially_accepted", "partially accepted"},
+      {"status.accepted", "accepted"}};
+  if (at_start) {
+    for (const auto& [category, status] : kStatuses) {
+      if (!cues.StartsWith(key, {category}, language).empty()) return std::string(status);
+    }
+    return "";
+  }
+  for (const auto& [category, status] : kStatuses) {
+    if (!cues.Contains(key, category, language)) continue;
+    // "accepts this recommendation in part"
+    if (status == "accepted" && cues.Contains(key, "status.partial_marker", language)) return "partially accepted";
+    return std::string(status);
+  }
+  return "";
+}
+
+// The response's own text: without the status words that open it ("Agreed. Mapping starts …" → "Mapping starts …").
+std::string WithoutStatusWords(const std::string& text, const Cues& cues, std::string_view language) {
+  if (ResponseStatusIn(text, cues, language, 4, true).empty()) return text;
+  const size_t stop = text.find_first_of(".:;");
+  if (stop == std::string::npos || stop > 60) return text;
+  size_t from = stop + 1;
+  while (from < text.size() && text[from] == ' ') ++from;
+  return text.substr(from);
+}
+
+std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const Cues& cues, std::string_view language) {
+  std::vector<Item> items;
+  const auto& blocks = structure.blocks;
+  // Which sections hold labelled items or list items, to know where to look for prose recommendations.
+  std::map<int, int> list_items_in_section;
+  for (const Block& b : blocks) {
+    if (b.kind == BlockKind::kListItem && b.level == 1) ++list_items_in_section[b.section];
+  }
+  int open = -1;                    // the item that takes continuation blocks
+  std::string group;                // "A" under "Evaluation recommendation A - …"
+  size_t group_first_item = 0;      // first item of the current group
+  int responding = -1;              // the item whose response text is running
+  bool status_next = false;         // a response label without status: the status opens the next block
+  bool responsible_next = false;    // a responsible label without names: the names are in the next block
+  size_t responsible_from = 0;      // the items a responsible label applies to
+  TableColumns table;               // the recommendations table in force
+  bool table_active = false;
+  uint32_t lead_page = 0;
+  size_t lead_start = 0, lead_end = 0;
+  int lead_section = -2;
+  std::string addressee;            // "Al Presidente …:" above the items that follow
+  int addressee_section = -2;
+
+  auto start_item = [&](const Block& b, const std::string& type, std::string number, std::string text,
+                        size_t text_offset = 0, bool labelled = false) {
+    Item item;
+    item.type = type;
+    item.number = group.empty() || number.empty() ? std::move(number) : group + "." + number;
+    item.text = std::move(text);
+    item.page = b.page;
+    item.start = b.start + text_offset;
+    item.end = b.end;
+    {
+      std::string named;
+      size_t after = 0;
+      if (ParseAddressee(item.text, cues, language, &named, &after) && after < item.text.size()) {
+        item.text = item.text.substr(after);
+        item.start += after;
+        addressee = named;
+        addressee_section = b.section;
+      }
+    }
+    if (labelled) addressee.clear();  // "Recomendación 3:" stands on its own
+    if (!addressee.empty() && addressee_section == b.section) item.responsible_cells.push_back(addressee);
+    if (lead_section == b.section) {
+      item.lead_page = lead_page;
+      item.lead_start = lead_start;
+      item.lead_end = lead_end;
+    }
+    items.push_back(std::move(item));
+    open = static_cast<int>(items.size()) - 1;
+    responding = -1;
+  };
+
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const Block& b = blocks[i];
+    if (b.kind == BlockKind::kContentsEntry || structure.RoleAt(b) == SectionRole::kContents) continue;
+    const Section* section = structure.SectionOf(b);
+    const Topic topic = structure.TopicAt(b);
+    // Annexes and terms of reference hold numbered lists that are no recommendations,
+    // unless their own heading says they are recommendations.
+    bool scoped_out = false;
+    for (const Section* s = section; s != nullptr; s = s->parent < 0 ? nullptr : &structure.sections[s->parent]) {
+      if (s->topic == Topic::kTermsOfReference || s->topic == Topic::kMethodology || s->topic == Topic::kReferences ||
+          s->topic == Topic::kAcronyms) {
+        scoped_out = true;
+        break;
+      }
+      if (s->own_topic) break;
+    }
+
+    size_t after = 0;
+    if (b.kind == BlockKind::kHeading && ParseResponseLabel(b.text, cues, language, &after)) {
+      // "Management response (Accept/Reject)" set as a heading: a label, not a new section.
+      open = -1;
+      status_next = true;
+      continue;
+    }
+    if (b.kind == BlockKind::kHeading) {
+      open = -1;
+      responding = -1;
+      status_next = false;
+      table_active = false;
+      ItemLabel label;
+      if (ParseItemLabel(b.label + (b.label.empty() ? "" : " ") + b.text, cues, language, &label) &&
+          label.type == "recommendation") {
+        if (label.ends_line || label.number.size() == 1) {
+          // "EVALUATION RECOMMENDATION A - COMMUNICATION": a group of recommendations.
+          if (std::isalpha(static_cast<unsigned char>(label.number[0]))) {
+            group = label.number;
+            group_first_item = items.size();
+          } else if (!label.ends_line) {
+            start_item(b, label.type, label.number, b.text.substr(std::min(b.text.size(), label.text_at)));
+          }
+        } else {
+          start_item(b, label.type, label.number, b.text.substr(std::min(b.text.size(), label.text_at)));
+        }
+      } else if (section != nullptr && section->own_topic) {
+        group.clear();
+        group_first_item = items.size();
+      }
+      continue;
+    }
+
+    // Responses and responsible labels act on what came before.
+    if (b.kind != BlockKind::kTableRow && ParseResponseLabel(b.text, cues, language, &after)) {
+      open = -1;
+      const std::string rest = b.text.substr(after);
+      std::string status = ResponseStatusIn(rest, cues, language, 12, false);
+      Item* target = items.empty() ? nullptr : &items.back();
+      if (target != nullptr) {
+        if (!status.empty()) {
+          for (size_t k = group.empty() ? items.size() - 1 : group_first_item; k < items.size(); ++k) {
+            if (items[k].response_status.empty() && items[k].type == "recommendation") {
+              items[k].response_status = status;
+              items[k].response_text = Clean(WithoutStatusWords(rest, cues, language));
+              items[k].response_page = b.page;
+            }
+          }
+          status_next = false;
+        } else {
+          status_next = true;
+        }
+        responding = static_cast<int>(items.size()) - 1;
+      }
+      continue;
+    }
+    if (status_next || (!group.empty() && b.kind == BlockKind::kParagraph && !items.empty())) {
+      // "Recommendation 2 accepted: …" or "Agree." opening the block after a response label.
+      ItemLabel label;
+      std::string status = ResponseStatusIn(b.text, cues, language, 6, true);
+      if (!status.empty()) {
+        Item* target = nullptr;
+        if (ParseItemLabel(b.text, cues, language, &label) || FoldedKey(b.text).rfind("recommendation ", 0) == 0) {
+          std::string number = label.number.empty() ? "" : (group.empty() ? label.number : group + "." + label.number);
+          for (size_t k = group_first_item; k < items.size(); ++k) {
+            if (!number.empty() && items[k].number == number) target = &items[k];
+          }
+          if (target == nullptr && label.number.empty()) {
+            for (size_t k = group_first_item; k < items.size(); ++k) {
+              if (items[k].response_status.empty()) {
+                items[k].response_status = status;
+                items[k].response_text = Clean(b.text);
+                items[k].response_page = b.page;
+              }
+            }
+          }
+        } else if (status_next && !items.empty()) {
+          target = &items.back();
+        }
+        if (target != nullptr && target->response_status.empty()) {
+          target->response_status = status;
+          target->response_text = Clean(WithoutStatusWords(b.text, cues, language));
+          target->response_page = b.page;
+        }
+        status_next = false;
+        open = -1;
+        continue;
+      }
+      status_next = false;
+    }
+    if (b.kind != BlockKind::kTableRow && ParseResponsibleLabel(b.text, cues, language, &after)) {
+      open = -1;
+      responsible_from = group.empty() ? (items.empty() ? 0 : items.size() - 1) : group_first_item;
+      const std::string rest = b.text.substr(after);
+      if (!rest.empty()) {
+        for (size_t k = responsible_from; k < items.size(); ++k) items[k].responsible_cells.push_back(rest);
+        responsible_next = false;
+      } else {
+        responsible_next = true;
+      }
+      continue;
+    }
+    if (responsible_next) {
+      // The names under a responsible label: a table row's first cell that is not bullets, or a short paragraph.
+      std::string names;
+      if (b.kind == BlockKind::kTableRow) {
+        for (const std::string& cell : b.cells) {
+          if (cell.empty() || dossier_structure::FoldedKey(cell).empty()) continue;
+          names = cell;
+          break;
+        }
+      } else if (b.text.size() < 200) {
+        dossier_structure::Label l;
+        names = dossier_structure::ParseLabel(b.text, &l) ? b.text.substr(l.text_at) : b.text;
+        if (FoldedKey(names).find_first_not_of("0123456789 ") == std::string::npos) names.clear();  // "1" (a priority)
+      }
+      if (!names.empty()) {
+        for (size_t k = responsible_from; k < items.size(); ++k) items[k].responsible_cells.push_back(names);
+        responsible_next = false;
+        continue;
+      }
+    }
+
+    {
+      std::string named;
+      size_t after = 0;
+      if (b.kind == BlockKind::kParagraph && ParseAddressee(b.text, cues, language, &named, &after) &&
+          after >= b.text.size()) {
+        addressee = named;
+        addressee_section = b.section;
+        open = -1;
+        continue;
+      }
+    }
+    // A short block that is nothing but a status ("Accept in part") answers the item it sits in.
+    if (open >= 0 && b.kind == BlockKind::kParagraph && b.text.size() <= 40 && items[open].response_status.empty()) {
+      std::string status = ResponseStatusIn(b.text, cues, language, 5, true);
+      if (!status.empty() && WordCount(FoldedKey(b.text)) <= 4) {
+        items[open].response_status = status;
+        items[open].response_text = Clean(b.text);
+        items[open].response_page = b.page;
+        continue;
+      }
+    }
+
+    // Table rows: a header naming a recommendations column opens a recommendations table.
+    if (b.kind == BlockKind::kTableRow) {
+      TableColumns header;
+      if (ReadHeaderRow(b, cues, language, &header)) {
+        table = header;
+        table_active = true;
+        open = -1;
+        continue;
+      }
+      if (table_active && static_cast<size_t>(table.item) < b.cells.size() && !b.cells[table.item].empty()) {
+        std::string text = b.cells[table.item];
+        std::string number;
+        dossier_structure::Label l;
+        if (table.number >= 0 && static_cast<size_t>(table.number) < b.cells.size()) number = b.cells[table.number];
+        if (dossier_structure::ParseLabel(text, &l) && l.style != dossier_structure::Label::kBullet) {
+          if (number.empty()) number = l.number;
+          text = text.substr(l.text_at);
+        } else if (number.empty() && table.item > 0) {
+          // A first column holding only a number: "1 | The government should …".
+          dossier_structure::Label first;
+          const std::string& c0 = b.cells[0];
+          if (!c0.empty() && c0.size() <= 4 && std::isdigit(static_cast<unsigned char>(c0[0]))) number = c0;
+          (void)first;
+        }
+        if (text.size() >= 12) {
+          start_item(b, "recommendation", number, text);
+          Item& item = items.back();
+          for (size_t c = 0; c < b.cells.size(); ++c) {
+            if (static_cast<int>(c) == table.item || b.cells[c].empty()) continue;
+            if (static_cast<int>(c) == table.responsible) item.responsible_cells.push_back(b.cells[c]);
+            else if (static_cast<int>(c) == table.due) item.due_cell = b.cells[c];
+            else if (static_cast<int>(c) == table.response) {
+              std::string status = ResponseStatusIn(b.cells[c], cues, language, 6, true);
+              if (!status.empty()) item.response_status = status, item.response_text = Clean(b.cells[c]), item.response_page = b.page;
+            } else if (static_cast<int>(c) != table.number) {
+              item.table_cells.push_back(b.cells[c]);
+            }
+          }
+          open = -1;  // a table row holds the whole item
+          continue;
+        }
+      }
+      // Any other row ends the running item's text (a key-action table follows it).
+      open = -1;
+      continue;
+    }
+
+    // Labelled items anywhere outside the contents: "Recommendation 3: …".
+    ItemLabel label;
+    if (ParseItemLabel(b.text, cues, language, &label) && !label.ends_line) {
+      start_item(b, label.type, label.number, b.text.substr(label.text_at), label.text_at, true);
+      continue;
+    }
+
+    // Coded labels ("R1", "F12"): the letter says the type, wherever they are.
+    if (b.kind == BlockKind::kListItem && !b.number.empty() && std::isupper(static_cast<unsigned char>(b.number[0])) &&
+        std::isdigit(static_cast<unsigned char>(b.number.back()))) {
+      std::string prefix;
+      for (char c : b.number) if (std::isalpha(static_cast<unsigned char>(c))) prefix += static_cast<char>(std::tolower(c));
+      std::string coded_type;
+      for (const auto& [category, item_type] : {std::pair<std::string_view, std::string_view>{"prefix.recommendation", "recommendation"},
+                                                {"prefix.finding", "finding"}, {"prefix.conclusion", "conclusion"}}) {
+        for (const std::string& p : cues.Phrases(category, language)) {
+          if (p == prefix) coded_type = item_type;
+        }
+      }
+      if (!coded_type.empty()) {
+        start_item(b, coded_type, b.number, b.text);
+        continue;
+      }
+    }
+    const std::string type = scoped_out ? "" : TypeOfTopic(topic);
+    if (b.kind == BlockKind::kListItem && !type.empty()) {
+      if (b.level == 1) {
+        start_item(b, type, b.number, b.text);
+        continue;
+      }
+      if (open >= 0) {
+        items[open].text += " " + (b.label.empty() ? "" : b.label + " ") + b.text;
+        items[open].end = items[open].page == b.page ? b.end : items[open].end;
+        continue;
+      }
+    }
+    if (b.kind == BlockKind::kParagraph && open >= 0 &&
+        ((b.text.size() < 60 && b.text.back() == ':') ||
+         (b.text.size() <= 30 && std::any_of(b.text.begin(), b.text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })))) {
+      open = -1;  // "Confirmation due by:", a date column: the table beside the items, not their text
+      continue;
+    }
+    if (b.kind == BlockKind::kParagraph && !type.empty()) {
+      const std::string key = FoldedKey(b.text.substr(0, 400));
+      const bool recommends = cues.Contains(key, "verb.recommend", language);
+      if (recommends && type == "recommendation" && list_items_in_section[b.section] == 0 && open < 0) {
+        // Prose recommendations ("We recommend that the Secretary …"): the paragraph is the item.
+        start_item(b, type, std::to_string(1 + std::count_if(items.begin(), items.end(), [&](const Item& it) {
+                                            return it.type == type && it.page > 0;
+                                          })),
+                   b.text);
+        continue;
+      }
+      if (recommends && open < 0) {
+        // A lead-in naming who the list below is for.
+        lead_page = b.page;
+        lead_start = b.start;
+        lead_end = b.start + b.text.size();
+        lead_section = b.section;
+        continue;
+      }
+      if (open >= 0 && items[open].type == type && items[open].text.size() < 4000 &&
+          (dossier_structure::FoldedKey(b.text).size() > 0)) {
+        // Explanation paragraphs under a recommendation belong to it.
+        items[open].text += " " + b.text;
+        continue;
+      }
+    }
+    if (b.kind == BlockKind::kParagraph && open >= 0 && type.empty() && items[open].text.size() < 4000) {
+      // A labelled item's text running on outside a recommendations section.
+      const std::string key = FoldedKey(b.text.substr(0, 60));
+      if (!key.empty()) {
+        items[open].text += " " + b.text;
+        continue;
+      }
+    }
+    if (b.kind == BlockKind::kListItem && open >= 0 && type.empty()) {
+      items[open].text += " " + (b.label.empty() ? "" : b.label + " ") + b.text;
+      continue;
+    }
+    open = -1;
+  }
+  (void)responding;
+
+  // Tidy, drop fragments, and keep each item once (the fullest text).
+  std::vector<Item> unique;
+  std::map<std::string, size_t> seen;
+  for (Item& item : items) {
+    item.text = Clean(item.text);
+    if (item.text.size() < 12) continue;
+    const std::string key = item.type + "|" + FoldedKey(item.text.substr(0, 160)).substr(0, 80);
+    auto [it, fresh] = seen.emplace(key, unique.size());
+    if (fresh) {
+      unique.push_back(std::move(item));
+      continue;
+    }
+    Item& kept = unique[it->second];
+    if (item.text.size() > kept.text.size()) {
+      std::swap(kept.text, item.text);
+    }
+    if (kept.response_status.empty() && !item.response_status.empty()) {
+      kept.response_status = item.response_status;
+      kept.response_text = item.response_text;
+      kept.response_page = item.response_page;
+    }
+    if (kept.responsible_cells.empty()) kept.responsible_cells = item.responsible_cells;
+    if (kept.due_cell.empty()) kept.due_cell = item.due_cell;
+    if (kept.actions.empty()) kept.actions = std::move(item.actions);
+  }
+  return unique;
+}
+
+}  // namespace dossier_entities

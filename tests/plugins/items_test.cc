@@ -1,0 +1,155 @@
+// Tests of the items pass (recommendations, responses, who must act) on small
+// layouts written for the tests: each is a layout real reports use, in words
+// of our own.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "extract.h"
+
+namespace dossier_entities {
+namespace {
+
+using nlohmann::json;
+
+class ItemsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    ASSERT_TRUE(authority_.LoadFile(std::string(DOSSIER_SOURCE_DIR) + "/plugins/entities/data/authority.tsv", &error))
+        << error;
+    ASSERT_TRUE(cues_.LoadFolder(std::string(DOSSIER_SOURCE_DIR) + "/plugins/structure/data", &error)) << error;
+  }
+  std::vector<json> Recommendations(const std::vector<std::string>& pages, const std::string& language = "en") {
+    std::vector<PageInput> inputs;
+    for (size_t i = 0; i < pages.size(); ++i) inputs.push_back({static_cast<uint32_t>(i + 1), pages[i]});
+    std::vector<json> out;
+    for (const json& f : ExtractFacts(inputs, language, authority_, cues_)) {
+      if (f["kind"] == "item" && f["item_type"] == "recommendation") out.push_back(f);
+    }
+    return out;
+  }
+  static std::string Texts(const std::vector<json>& items) {
+    std::string out;
+    for (const json& i : items) out += i["number"].get<std::string>() + ": " + i["text"].get<std::string>() + "\n";
+    return out;
+  }
+  Authority authority_;
+  dossier_structure::Cues cues_;
+};
+
+TEST_F(ItemsTest, SectionHeadingsAndAnnexListsAreNotRecommendations) {
+  auto recs = Recommendations({"1. Introduction\nThe review covered the Water Board.\n\n2. Background\nIt began in 2019.\n\n"
+                               "3. Recommendations\n"
+                               "1. The Water Board should publish its tariffs every year.\n"
+                               "This would let users compare them.\n"
+                               "2. The Water Board should train its inspectors.\n\n"
+                               "Annex 1 - Terms of Reference\n"
+                               "1. Assess the relevance of the tariffs.\n2. Assess the training of inspectors.\n"});
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[0]["number"], "1");
+  EXPECT_EQ(recs[0]["text"], "The Water Board should publish its tariffs every year. This would let users compare them.");
+  EXPECT_EQ(recs[1]["text"], "The Water Board should train its inspectors.");
+}
+
+TEST_F(ItemsTest, ARecommendationPrintedTwiceIsKeptOnceWithItsFullestText) {
+  auto recs = Recommendations({"Executive summary\nKey recommendations\n1. Merge the two survey instruments.\n",
+                               "Recommendations\n1. Merge the two survey instruments. The merged module should be "
+                               "tested in two provinces first.\n"});
+  ASSERT_EQ(recs.size(), 1u) << Texts(recs);
+  EXPECT_EQ(recs[0]["text"], "Merge the two survey instruments. The merged module should be tested in two provinces first.");
+}
+
+TEST_F(ItemsTest, ResponseMatrixGroupsStatusesAndWhoMustAct) {
+  auto recs = Recommendations({"EVALUATION RECOMMENDATION A - OUTREACH\n"
+                               "1. Outreach to farmers should be reinforced through radio programmes.\n"
+                               "2. Leaflets should be printed in the two national languages.\n"
+                               "Recommendation to:\n"
+                               "\xE2\x97\x8F\tField Operations Unit; Communication Unit\t2\n"
+                               "Management response (Accept/Partially Accept/Reject)\n"
+                               "Recommendation 1 accepted: radio spots are planned.\n"
+                               "Recommendation 2 partially accepted: one language first.\n"
+                               "Key action\tTime frame\tResponsible unit(s)\tStatus\n"
+                               "Produce radio spots\tContinuous\tCommunication Unit\t\n"});
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[0]["number"], "A.1");
+  EXPECT_EQ(recs[0]["management_response"]["status"], "accepted");
+  EXPECT_EQ(recs[1]["number"], "A.2");
+  EXPECT_EQ(recs[1]["management_response"]["status"], "partially accepted");
+  EXPECT_EQ(recs[0]["responsible"], json::array({"Field Operations Unit", "Communication Unit"}));
+}
+
+TEST_F(ItemsTest, GovernmentResponsesAndLabelledRecommendations) {
+  auto recs = Recommendations({"Government response to the Committee\n"
+                               "Recommendation 1: Ministers should publish a data strategy within a year.\n"
+                               "Government response: The Government accepts this recommendation and will publish it.\n"
+                               "Recommendation 2: A single body should lead the work on open data.\n"
+                               "Government response: The Government accepts this recommendation in part.\n"
+                               "Recommendation 3: Charges for core data should end.\n"
+                               "Government response: The Government does not accept this recommendation.\n"});
+  ASSERT_EQ(recs.size(), 3u) << Texts(recs);
+  EXPECT_EQ(recs[0]["management_response"]["status"], "accepted");
+  EXPECT_EQ(recs[1]["management_response"]["status"], "partially accepted");
+  EXPECT_EQ(recs[2]["management_response"]["status"], "not accepted");
+}
+
+TEST_F(ItemsTest, AgreeAndPartiallyAgreeUnderEachRecommendation) {
+  auto recs = Recommendations({"Recommendation 1: The agency should frame its next plan around rights.\n"
+                               "Management response: Agree.\n"
+                               "Recommendation 2: The agency should merge its two regional offices.\n"
+                               "Management response: Partially agree. One office will stay open.\n"});
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[0]["management_response"]["status"], "accepted");
+  EXPECT_EQ(recs[1]["management_response"]["status"], "partially accepted");
+  EXPECT_EQ(recs[1]["management_response"]["text"], "One office will stay open.");
+}
+
+TEST_F(ItemsTest, RecommendationTablesKeepTheirResponsibleColumn) {
+  auto recs = Recommendations({"Recommendations\n"
+                               "Recommendation\tResponsibility\tPriority\tTimeline\n"
+                               "1. Publish the road maintenance budget online.\tMinistry of Transport\tHigh\tBy 31 December 2026\n"
+                               "2. Audit the bridge inspections every two years.\tNational Audit Office\tMedium\t2027\n"});
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[0]["text"], "Publish the road maintenance budget online.");
+  EXPECT_EQ(recs[0]["responsible"], json::array({"Ministry of Transport"}));
+  EXPECT_EQ(recs[0]["due"], "2026-12-31");
+  EXPECT_EQ(recs[1]["responsible"], json::array({"National Audit Office"}));
+}
+
+TEST_F(ItemsTest, AuditProseRecommendationsAndTheirAddressee) {
+  auto recs = Recommendations({"Recommendation for Executive Action\n"
+                               "We recommend that the Secretary of the Department of Transport (DOT) direct the Federal "
+                               "Highway Administration (FHWA) to publish its bridge data.\n\n"
+                               "Agency Comments\nDOT agreed with our recommendation.\n"});
+  ASSERT_EQ(recs.size(), 1u) << Texts(recs);
+  EXPECT_NE(recs[0]["responsible"].dump().find("Department of Transport"), std::string::npos) << recs[0].dump();
+}
+
+TEST_F(ItemsTest, SpanishResponsibleLabelAndAddressees) {
+  auto recs = Recommendations({"Recomendaciones:\n"
+                               "Al Presidente del Directorio de la Empresa Nacional de Aguas:\n"
+                               "1. Disponga el inicio de las acciones administrativas contra los funcionarios.\n"
+                               "2. Al Procurador Público Especializado: Inicie las acciones legales que correspondan.\n"
+                               "Recomendación 3: Fortalecer el registro de proveedores del programa.\n"
+                               "Responsable: Dirección de Alimentación Escolar\n"},
+                              "es");
+  ASSERT_EQ(recs.size(), 3u) << Texts(recs);
+  EXPECT_EQ(recs[0]["responsible"], json::array({"Presidente del Directorio de la Empresa Nacional de Aguas"}));
+  EXPECT_EQ(recs[1]["text"], "Inicie las acciones legales que correspondan.");
+  EXPECT_EQ(recs[1]["responsible"], json::array({"Procurador Público Especializado"}));
+  EXPECT_EQ(recs[2]["responsible"], json::array({"Dirección de Alimentación Escolar"}));
+}
+
+TEST_F(ItemsTest, FrenchResponseWordings) {
+  auto recs = Recommendations({"Recommandation 1 : Renforcer le ciblage des bénéficiaires.\n"
+                               "Réponse de la direction : Partiellement acceptée. Le ciblage sera revu en 2026.\n"
+                               "Recommandation 2 : Former les agents de terrain.\n"
+                               "Réponse de la direction : Acceptée.\n"},
+                              "fr");
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[0]["management_response"]["status"], "partially accepted");
+  EXPECT_EQ(recs[1]["management_response"]["status"], "accepted");
+}
+
+}  // namespace
+}  // namespace dossier_entities

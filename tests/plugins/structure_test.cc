@@ -1,0 +1,170 @@
+// Tests of the document structure model (plugins/structure) on small layouts written for each case.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "structure.h"
+
+namespace dossier_structure {
+namespace {
+
+class StructureTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    ASSERT_TRUE(cues_.LoadFolder(std::string(DOSSIER_SOURCE_DIR) + "/plugins/structure/data", &error)) << error;
+  }
+  DocumentStructure Build(const std::vector<std::string>& texts, const std::string& language = "en") {
+    texts_ = texts;
+    std::vector<PageText> pages;
+    for (size_t i = 0; i < texts_.size(); ++i) pages.push_back({static_cast<uint32_t>(i + 1), texts_[i]});
+    return BuildStructure(pages, cues_, language);
+  }
+  static std::vector<const Block*> OfKind(const DocumentStructure& s, BlockKind kind) {
+    std::vector<const Block*> out;
+    for (const Block& b : s.blocks) if (b.kind == kind) out.push_back(&b);
+    return out;
+  }
+  Cues cues_;
+  std::vector<std::string> texts_;
+};
+
+TEST_F(StructureTest, LabelsOfEveryStyle) {
+  Label l;
+  ASSERT_TRUE(ParseLabel("3. Strengthen the unit", &l));
+  EXPECT_EQ(l.number, "3");
+  EXPECT_EQ(l.style, Label::kArabic);
+  ASSERT_TRUE(ParseLabel("2.1 Background", &l));
+  EXPECT_EQ(l.style, Label::kDotted);
+  EXPECT_EQ(l.number, "2.1");
+  ASSERT_TRUE(ParseLabel("(b) the process", &l));
+  EXPECT_EQ(l.style, Label::kLowerAlpha);
+  ASSERT_TRUE(ParseLabel("iv) further", &l));
+  EXPECT_EQ(l.style, Label::kLowerRoman);
+  ASSERT_TRUE(ParseLabel("IV. FINDINGS", &l));
+  EXPECT_EQ(l.style, Label::kUpperRoman);
+  ASSERT_TRUE(ParseLabel("B - STAFF SUPPORT", &l));
+  EXPECT_EQ(l.style, Label::kUpperAlpha);
+  EXPECT_EQ(l.number, "B");
+  ASSERT_TRUE(ParseLabel("\xE2\x80\xA2 R4 Regarding the structure", &l));  // "• R4": the code, not the bullet
+  EXPECT_EQ(l.style, Label::kCoded);
+  EXPECT_EQ(l.number, "R4");
+  ASSERT_TRUE(ParseLabel("\xE2\x97\x8F Project management", &l));
+  EXPECT_EQ(l.style, Label::kBullet);
+  ASSERT_TRUE(ParseLabel("7.", &l));
+  EXPECT_TRUE(l.bare);
+  EXPECT_FALSE(ParseLabel("2001. A year of change", &l));
+  EXPECT_FALSE(ParseLabel("1.5 million people moved", &l));
+  EXPECT_FALSE(ParseLabel("25 September 2020 was the date", &l));
+  EXPECT_FALSE(ParseLabel("e.g. this", &l));
+}
+
+TEST_F(StructureTest, PageNumbersInEveryForm) {
+  for (const char* line : {"12", "Page 3", "page 3 of 10", "4/48", "- 7 -", "iv", "Página 2 de 5"}) {
+    EXPECT_TRUE(IsPageNumberLine(line)) << line;
+  }
+  for (const char* line : {"2021 Annual report", "Chapter 3", "Recommendations"}) EXPECT_FALSE(IsPageNumberLine(line)) << line;
+}
+
+TEST_F(StructureTest, RunningHeadersFootersAndPageNumbersAreRemoved) {
+  std::vector<std::string> pages;
+  const char* bodies[] = {"The programme built wells.\nThey serve three villages.",
+                          "Committees manage the pumps.\nFees pay for repairs.",
+                          "Women lead most committees.\nTraining helped them.",
+                          "The district funds spare parts.\nStocks ran out twice."};
+  for (int p = 1; p <= 4; ++p) {
+    pages.push_back(std::string("Water Programme Review 2024\n\n") + bodies[p - 1] + "\n\nReport No. 17/2024\n" +
+                    std::to_string(p) + "\n");
+  }
+  DocumentStructure s = Build(pages);
+  EXPECT_EQ(s.removed.page_headers, 4);
+  EXPECT_EQ(s.removed.page_footers, 4);
+  EXPECT_EQ(s.removed.page_numbers, 4);
+  for (const Block& b : s.blocks) {
+    EXPECT_EQ(b.text.find("Water Programme Review"), std::string::npos) << b.text;
+    EXPECT_EQ(b.text.find("Report No."), std::string::npos) << b.text;
+  }
+}
+
+TEST_F(StructureTest, HeadingsListsAndLevelsByFirstAppearance) {
+  DocumentStructure s = Build({"1. Introduction\nThe review looked at two offices.\n\n"
+                               "1.1 Scope of the Review\nIt covered 2019 to 2023.\n\n"
+                               "2. Recommendations for\nExecutive Action\n"
+                               "1. Improve the targeting of beneficiaries by involving local authorities in the\n"
+                               "selection, as the survey showed.\n"
+                               "a. Publish the criteria.\n"
+                               "2. Strengthen the monitoring system.\n"});
+  auto headings = OfKind(s, BlockKind::kHeading);
+  ASSERT_EQ(headings.size(), 3u);
+  EXPECT_EQ(headings[0]->text, "Introduction");
+  EXPECT_EQ(headings[0]->level, 1);
+  EXPECT_EQ(headings[1]->level, 2);
+  EXPECT_EQ(headings[2]->text, "Recommendations for Executive Action");  // one heading over two lines
+  EXPECT_EQ(headings[2]->level, 1);
+  ASSERT_EQ(s.sections.size(), 3u);
+  EXPECT_EQ(s.sections[1].parent, 0);
+  EXPECT_EQ(s.sections[2].topic, Topic::kRecommendations);
+  auto items = OfKind(s, BlockKind::kListItem);
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0]->text, "Improve the targeting of beneficiaries by involving local authorities in the selection, as the survey showed.");
+  EXPECT_EQ(items[0]->level, 1);
+  EXPECT_EQ(items[1]->level, 2);
+  EXPECT_EQ(items[2]->number, "2");
+  EXPECT_EQ(items[2]->level, 1);
+}
+
+TEST_F(StructureTest, LabelsSetApartFromTheirTextArePairedWithIt) {
+  // Text layers often put a hanging list's labels in a column of their own.
+  DocumentStructure s = Build({"RECOMMENDATIONS\n2.\n\n3.\n4.\n\n"
+                               "Explore the options for support in each country of origin, which will\n"
+                               "include an appeal to donors.\n"
+                               "Tie in the assistance with community projects.\n"
+                               "Provide more support to returnees and the host communities - including\n"
+                               "through partnerships.\n"});
+  auto items = OfKind(s, BlockKind::kListItem);
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0]->number, "2");
+  EXPECT_EQ(items[0]->text, "Explore the options for support in each country of origin, which will include an appeal to donors.");
+  EXPECT_EQ(items[1]->number, "3");
+  EXPECT_EQ(items[1]->text, "Tie in the assistance with community projects.");
+  EXPECT_EQ(items[2]->number, "4");
+}
+
+TEST_F(StructureTest, ContentsPagesAnnexesAndTermsOfReference) {
+  DocumentStructure s = Build({"TABLE OF CONTENTS\nIntroduction 1\nFindings 3\nRecommendations 9\nAnnex 1 Terms of Reference 12\n",
+                               "INTRODUCTION\nThe evaluation covered the programme.\n",
+                               "ANNEX 1 - TERMS OF REFERENCE\n1. Assess the relevance of the programme.\n"});
+  auto contents = OfKind(s, BlockKind::kContentsEntry);
+  EXPECT_GE(contents.size(), 4u);
+  ASSERT_EQ(s.sections.size(), 2u);
+  EXPECT_EQ(s.sections[0].role, SectionRole::kBody);
+  EXPECT_EQ(s.sections[0].topic, Topic::kBackground);
+  EXPECT_EQ(s.sections[1].role, SectionRole::kAnnex);
+  EXPECT_EQ(s.sections[1].topic, Topic::kTermsOfReference);
+}
+
+TEST_F(StructureTest, FrenchAndSpanishHeadingsNameTheirTopics) {
+  DocumentStructure fr = Build({"RÉSUMÉ EXÉCUTIF\nLe projet a atteint ses objectifs.\n\nRecommandations\n"
+                                "1. Renforcer la communication auprès des bénéficiaires.\n"}, "fr");
+  ASSERT_EQ(fr.sections.size(), 2u);
+  EXPECT_EQ(fr.sections[0].role, SectionRole::kSummary);
+  EXPECT_EQ(fr.sections[1].topic, Topic::kRecommendations);
+  DocumentStructure es = Build({"Conclusiones:\nEl programa fue pertinente.\n"}, "es");
+  ASSERT_EQ(es.sections.size(), 1u);
+  EXPECT_EQ(es.sections[0].topic, Topic::kConclusions);
+}
+
+TEST_F(StructureTest, SentencesAndNameListsAreNotHeadings) {
+  DocumentStructure s = Build({"Introduction\nThe unit reviewed the plan.\n\n"
+                               "2. IOM Headquarters and the Regional Office Should Consider\n"
+                               "the proposal in detail.\n"
+                               "3. Realizar el procesamiento del Gerente General, Gerente Cadena, Gerente Departamento\n"
+                               "Distribución en los hechos.\n"});
+  auto headings = OfKind(s, BlockKind::kHeading);
+  ASSERT_EQ(headings.size(), 1u);
+  EXPECT_EQ(headings[0]->text, "Introduction");
+}
+
+}  // namespace
+}  // namespace dossier_structure
