@@ -267,7 +267,6 @@ std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const 
   int open = -1;                    // the item that takes continuation blocks
   std::string group;                // "A" under "Evaluation recommendation A - …"
   size_t group_first_item = 0;      // first item of the current group
-  int responding = -1;              // the item whose response text is running
   bool status_next = false;         // a response label without status: the status opens the next block
   bool responsible_next = false;    // a responsible label without names: the names are in the next block
   size_t responsible_from = 0;      // the items a responsible label applies to
@@ -307,7 +306,6 @@ std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const 
     }
     items.push_back(std::move(item));
     open = static_cast<int>(items.size()) - 1;
-    responding = -1;
   };
 
   for (size_t i = 0; i < blocks.size(); ++i) {
@@ -336,7 +334,6 @@ std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const 
     }
     if (b.kind == BlockKind::kHeading) {
       open = -1;
-      responding = -1;
       status_next = false;
       table_active = false;
       ItemLabel label;
@@ -379,7 +376,6 @@ std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const 
         } else {
           status_next = true;
         }
-        responding = static_cast<int>(items.size()) - 1;
       }
       continue;
     }
@@ -491,10 +487,8 @@ std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const 
           text = text.substr(l.text_at);
         } else if (number.empty() && table.item > 0) {
           // A first column holding only a number: "1 | The government should …".
-          dossier_structure::Label first;
           const std::string& c0 = b.cells[0];
           if (!c0.empty() && c0.size() <= 4 && std::isdigit(static_cast<unsigned char>(c0[0]))) number = c0;
-          (void)first;
         }
         if (text.size() >= 12) {
           start_item(b, "recommendation", number, text);
@@ -566,9 +560,8 @@ std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const 
       const bool recommends = cues.Contains(key, "verb.recommend", language);
       if (recommends && type == "recommendation" && list_items_in_section[b.section] == 0 && open < 0) {
         // Prose recommendations ("We recommend that the Secretary …"): the paragraph is the item.
-        start_item(b, type, std::to_string(1 + std::count_if(items.begin(), items.end(), [&](const Item& it) {
-                                            return it.type == type && it.page > 0;
-                                          })),
+        start_item(b, type, std::to_string(1 + std::count_if(items.begin(), items.end(),
+                                                             [&](const Item& it) { return it.type == type; })),
                    b.text);
         continue;
       }
@@ -580,8 +573,7 @@ std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const 
         lead_section = b.section;
         continue;
       }
-      if (open >= 0 && items[open].type == type && items[open].text.size() < 4000 &&
-          (dossier_structure::FoldedKey(b.text).size() > 0)) {
+      if (open >= 0 && items[open].type == type && items[open].text.size() < 4000) {
         // Explanation paragraphs under a recommendation belong to it.
         items[open].text += " " + b.text;
         continue;
@@ -601,7 +593,6 @@ std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const 
     }
     open = -1;
   }
-  (void)responding;
 
   // Tidy, drop fragments, and keep each item once (the fullest text).
   std::vector<Item> unique;
