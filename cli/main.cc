@@ -43,7 +43,7 @@ int ExitCodeFor(const Status& status) {
 
 // Prints an error to stderr (or as JSON to stdout with --json) and returns the exit code.
 int Fail(const Status& status, bool json) {
-  if (json) std::cout << ErrorToJson(status).dump(2) << "\n";
+  if (json) std::cout << DumpJson(ErrorToJson(status), 2) << "\n";
   std::cerr << "dossier: error: " << status.message() << "\n";
   return ExitCodeFor(status);
 }
@@ -78,14 +78,14 @@ class ReportWriter {
  public:
   explicit ReportWriter(std::ostream* out) : out_(out) { *out_ << "{\"files_report\": ["; }
   void File(const FileResult& r) {
-    *out_ << (first_ ? "\n  " : ",\n  ") << ToJson(r).dump();
+    *out_ << (first_ ? "\n  " : ",\n  ") << DumpJson(ToJson(r));
     first_ = false;
   }
   void Finish(const IngestSummary& summary, const std::string& data_dir) {
     nlohmann::json totals = ToJson(summary);
     totals["data_dir"] = data_dir;
     *out_ << "\n]";
-    for (auto& [key, value] : totals.items()) *out_ << ",\n \"" << key << "\": " << value.dump();
+    for (auto& [key, value] : totals.items()) *out_ << ",\n \"" << key << "\": " << DumpJson(value);
     *out_ << "\n}\n";
     out_->flush();
   }
@@ -237,7 +237,7 @@ int RunSearch(const GlobalOptions& global, const SearchRequest& request, bool js
   Result<SearchResponse> response = (*service)->Search(request);
   if (!response.ok()) return Fail(response.status(), json);
   if (json) {
-    std::cout << ToJson(*response).dump(2) << "\n";
+    std::cout << DumpJson(ToJson(*response), 2) << "\n";
     return kExitOk;
   }
   const bool tty = ::isatty(STDOUT_FILENO);
@@ -304,7 +304,7 @@ int RunShow(const GlobalOptions& global, const std::string& which, bool text, bo
 int RunPlugins(const GlobalOptions& global, bool json) {
   std::unique_ptr<PluginHost> host = PluginHost::LoadDirectory(global.plugin_dir);
   if (json) {
-    std::cout << PluginsToJson(global.plugin_dir, host->reports()).dump(2) << "\n";
+    std::cout << DumpJson(PluginsToJson(global.plugin_dir, host->reports()), 2) << "\n";
   } else {
     std::cout << "plugin directory: " << global.plugin_dir << " (ABI " << DOSSIER_PLUGIN_ABI_VERSION << ")\n";
     for (const PluginLoadReport& r : host->reports()) {
@@ -328,7 +328,7 @@ int RunStats(const GlobalOptions& global, bool json) {
   Result<StoreStats> stats = (*service)->Stats();
   if (!stats.ok()) return Fail(stats.status(), json);
   if (json) {
-    std::cout << ToJson(*stats).dump(2) << "\n";
+    std::cout << DumpJson(ToJson(*stats), 2) << "\n";
     return kExitOk;
   }
   std::cout << "data folder:   " << stats->data_dir << "\n"
@@ -354,7 +354,7 @@ int RunGraphQuery(const GlobalOptions& global, bool json, Query query, Print pri
   if (!service.ok()) return Fail(service.status(), json);
   Result<nlohmann::json> result = query(**service);
   if (!result.ok()) return Fail(result.status(), json);
-  if (json) std::cout << result->dump(2) << "\n";
+  if (json) std::cout << DumpJson(*result, 2) << "\n";
   else if (csv) csv(*result);
   else print(*result);
   return kExitOk;
@@ -362,7 +362,7 @@ int RunGraphQuery(const GlobalOptions& global, bool json, Query query, Print pri
 
 std::string Joined(const nlohmann::json& list, const char* sep = ", ") {
   std::string out;
-  for (const auto& x : list) out += (out.empty() ? "" : sep) + (x.is_string() ? x.get<std::string>() : x.dump());
+  for (const auto& x : list) out += (out.empty() ? "" : sep) + (x.is_string() ? x.get<std::string>() : DumpJson(x));
   return out;
 }
 
@@ -411,7 +411,7 @@ void PrintRecommendations(const nlohmann::json& result) {
     std::cout << "  responsible: " << (r["responsible"].empty() ? "(not stated)" : Joined(r["responsible"])) << "\n";
     std::cout << "  due:         " << (r["due"].is_string() ? r["due"].get<std::string>() : "(not stated)") << "\n";
     std::string text = r.value("text", "");
-    std::cout << "  " << (text.size() > 300 ? text.substr(0, 300) + "…" : text) << "\n\n";
+    std::cout << "  " << (text.size() > 300 ? std::string(TruncateUtf8(text, 300)) + "…" : text) << "\n\n";
   }
   if (result["recommendations"].empty()) std::cout << "No recommendations match.\n";
 }
@@ -419,10 +419,10 @@ void PrintRecommendations(const nlohmann::json& result) {
 // ---- CSV (RFC 4180), for the spreadsheets staff already keep
 
 std::string CsvField(const nlohmann::json& value) {
-  std::string text = value.is_null() ? "" : value.is_string() ? value.get<std::string>() : value.dump();
+  std::string text = value.is_null() ? "" : value.is_string() ? value.get<std::string>() : DumpJson(value);
   if (value.is_array()) {
     text.clear();
-    for (const auto& x : value) text += (text.empty() ? "" : "; ") + (x.is_string() ? x.get<std::string>() : x.dump());
+    for (const auto& x : value) text += (text.empty() ? "" : "; ") + (x.is_string() ? x.get<std::string>() : DumpJson(x));
   }
   // Text from documents that opens like a formula ("=HYPERLINK(…)", "+1", "@x")
   // would run in a spreadsheet: a leading apostrophe keeps it text.
@@ -506,7 +506,7 @@ void PrintFollowUp(const nlohmann::json& result) {
       std::cout << "  " << t.value(std::string(part) == "units" ? "unit" : "title", "") << ": " << t.value("total", 0)
                 << " action(s), " << t.value("overdue", 0) << " overdue";
       std::string statuses;
-      for (const auto& [status, n] : t["by_status"].items()) statuses += (statuses.empty() ? "" : ", ") + status + " " + n.dump();
+      for (const auto& [status, n] : t["by_status"].items()) statuses += (statuses.empty() ? "" : ", ") + status + " " + DumpJson(n);
       std::cout << " (" << statuses << ")";
       if (t["oldest_overdue"].is_object()) {
         const auto& o = t["oldest_overdue"];
@@ -569,7 +569,7 @@ int RunExport(const GlobalOptions& global, const std::string& format, const std:
     for (const DocumentSummary& doc : *batch) {
       Result<nlohmann::json> record = (*service)->ExportRecord(doc);
       if (!record.ok()) return Fail(record.status(), false);
-      out << record->dump() << "\n";
+      out << DumpJson(*record) << "\n";
       ++written;
     }
     if (batch->size() < 500) break;
@@ -580,7 +580,8 @@ int RunExport(const GlobalOptions& global, const std::string& format, const std:
 
 }  // namespace
 
-int main(int argc, char** argv) {
+// Parses the command line and runs the command; main() catches what escapes.
+int RunCommandLine(int argc, char** argv) {
   CLI::App app{"dossier: ingest evaluation reports and search what they say"};
   app.require_subcommand(1);
   GlobalOptions global;
@@ -791,4 +792,20 @@ int main(int argc, char** argv) {
                          PrintNeighbors);
   }
   return kExitUsage;
+}
+
+// The top level of every command: an exception that escapes one (a library's,
+// or a bug) is reported like any other error, with exit code 3, instead of
+// aborting with "terminate called after throwing".
+int main(int argc, char** argv) {
+  std::string what = "unexpected error";
+  try {
+    return RunCommandLine(argc, argv);
+  } catch (const std::exception& e) {
+    what += std::string(": ") + e.what();
+  } catch (...) {
+  }
+  const bool json = std::any_of(argv + 1, argv + argc, [](const char* arg) { return std::string_view(arg) == "--json"; });
+  std::cout.flush();
+  return Fail(Status::Internal(what), json);
 }

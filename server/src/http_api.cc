@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "dossier/json.h"
+#include "dossier/text.h"
 
 namespace dossier::server {
 
@@ -47,10 +48,10 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-// At most `max` bytes of `s` for quoting in a message (DumpJson repairs a cut character).
+// At most `max` bytes of `s` for quoting in a message, cut at a character boundary.
 std::string Quote(std::string_view s, size_t max = 80) {
   if (s.size() <= max) return "'" + std::string(s) + "'";
-  return "'" + std::string(s.substr(0, max)) + "…'";
+  return "'" + std::string(TruncateUtf8(s, max)) + "…'";
 }
 
 // The query parameters of one request, checked strictly: unknown, repeated
@@ -244,7 +245,7 @@ Result<json> ListRecommendations(const QueryService& q, const Params& p, const P
   RecommendationFilter filter;
   std::optional<std::string> recurring = p.Get("recurring");
   if (recurring && *recurring != "true" && *recurring != "false") {
-    return Status::InvalidArgument("recurring: expected true or false, got '" + recurring->substr(0, 40) + "'");
+    return Status::InvalidArgument("recurring: expected true or false, got '" + std::string(TruncateUtf8(*recurring, 40)) + "'");
   }
   filter.recurring = recurring && *recurring == "true";
   filter.responsible = p.Get("responsible");
@@ -400,8 +401,6 @@ std::string CacheKey(const HttpRequest& request) {
 
 }  // namespace
 
-std::string DumpJson(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
-
 HttpApi::HttpApi(ServiceSource service, ApiOptions options, std::string openapi)
     : service_(std::move(service)), options_(std::move(options)), openapi_(std::move(openapi)), started_(NowSeconds()) {
   if (options_.cache_bytes > 0) cache_ = std::make_unique<ResponseCache>(options_.cache_bytes);
@@ -427,7 +426,8 @@ int HttpApi::HttpStatusFor(StatusCode code) {
     case StatusCode::kAborted: return 409;
     case StatusCode::kResourceExhausted: return 413;
     case StatusCode::kUnimplemented: return 501;
-    case StatusCode::kUnavailable: return 503;
+    case StatusCode::kUnavailable:
+    case StatusCode::kDataLoss: return 503;  // a damaged data folder: the server cannot answer, the reason says why
     case StatusCode::kDeadlineExceeded: return 504;
     default: return 500;
   }
@@ -479,14 +479,34 @@ HttpResponse HttpApi::WithCors(const HttpRequest& request, HttpResponse response
   return response;
 }
 
+void HttpApi::ReportDataLoss(const Status& damage) const {
+  {
+    std::lock_guard<std::mutex> lock(damage_mutex_);
+    if (!damage_.ok() || damage.ok()) return;
+    damage_ = damage;
+  }
+  if (options_.log) options_.log("error: not ready: " + damage.message() + " (every query answers 503 until a restart)");
+}
+
+Status HttpApi::Damage() const {
+  std::lock_guard<std::mutex> lock(damage_mutex_);
+  return damage_;
+}
+
 HttpResponse HttpApi::Handle(const HttpRequest& request) const {
+  std::string what = "unexpected error";
   try {
     return WithCors(request, Dispatch(request));
   } catch (const std::exception& e) {
-    return Error(500, Status::Internal(std::string("unexpected error: ") + e.what()));
+    what += std::string(": ") + e.what();
   } catch (...) {
-    return Error(500, Status::Internal("unexpected error"));
   }
+  // A bug or a library's exception: this request fails, the server goes on.
+  if (options_.log) {
+    options_.log("error: " + std::string(TruncateUtf8(request.method, 20)) + " " +
+                 std::string(TruncateUtf8(request.path, 200)) + ": " + what);
+  }
+  return Error(500, Status::Internal(what));
 }
 
 HttpResponse HttpApi::Dispatch(const HttpRequest& request) const {
@@ -498,7 +518,7 @@ HttpResponse HttpApi::Dispatch(const HttpRequest& request) const {
       break;
     }
   }
-  const std::string shown_path = request.path.size() > 200 ? request.path.substr(0, 200) + "…" : request.path;
+  const std::string shown_path = request.path.size() > 200 ? std::string(TruncateUtf8(request.path, 200)) + "…" : request.path;
 
   // CORS preflight and OPTIONS: what the route allows; needs no token.
   if (request.method == "OPTIONS") {
@@ -525,7 +545,7 @@ HttpResponse HttpApi::Dispatch(const HttpRequest& request) const {
     return Error(404, Status::NotFound("no route " + shown_path + " (see /openapi.json)"));
   }
   if (request.method != "GET" && request.method != "HEAD") {
-    HttpResponse r = Error(405, Status::Unimplemented("method " + request.method.substr(0, 20) + " is not allowed on " +
+    HttpResponse r = Error(405, Status::Unimplemented("method " + std::string(TruncateUtf8(request.method, 20)) + " is not allowed on " +
                                                       route->path_template + " (allowed: " + kAllowedMethods + ")"));
     r.headers.emplace_back("Allow", kAllowedMethods);
     return r;
@@ -547,6 +567,7 @@ HttpResponse HttpApi::Dispatch(const HttpRequest& request) const {
       if (Status s = params.Check({}); !s.ok()) return Error(s);
       Result<std::shared_ptr<const QueryService>> service = service_();
       if (!service.ok()) return Error(503, service.status());
+      if (Status damage = Damage(); !damage.ok()) return Error(503, damage);
       return JsonResponse(200, {{"status", "ready"}, {"version", options_.version}, {"uptime_seconds", uptime},
                                 {"data_dir", options_.data_dir}});
     }
@@ -558,6 +579,7 @@ HttpResponse HttpApi::Dispatch(const HttpRequest& request) const {
     r.headers.emplace_back("Retry-After", "1");
     return r;
   }
+  if (Status damage = Damage(); !damage.ok()) return Error(503, damage);
   // The data version is read before answering: an answer computed while a
   // commit became visible is kept under the older version, so never served.
   std::string cache_key;
@@ -573,7 +595,10 @@ HttpResponse HttpApi::Dispatch(const HttpRequest& request) const {
     }
   }
   Result<json> result = route->handler(**service, params, args);
-  if (!result.ok()) return Error(result.status());
+  if (!result.ok()) {
+    if (result.status().code() == StatusCode::kDataLoss) ReportDataLoss(result.status());
+    return Error(result.status());
+  }
   HttpResponse r = JsonResponse(200, *result);
   if (cache_) {
     cache_->Put(cache_key, version, std::make_shared<const std::string>(r.body));
@@ -643,7 +668,7 @@ Result<std::string> BundleOpenApi(const std::string& openapi, const std::map<std
   for (auto it = doc["components"].begin(); it != doc["components"].end(); ++it) {
     if (it.key() != "schemas") DOSSIER_RETURN_IF_ERROR(RewriteRefs(*it, "", component_of));
   }
-  return doc.dump(2) + "\n";
+  return DumpJson(doc, 2) + "\n";
 }
 
 }  // namespace dossier::server

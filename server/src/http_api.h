@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -51,6 +52,8 @@ struct ApiOptions {
   std::string data_dir;  // shown by /ready
   // Bytes of answers kept to serve repeated requests (ResponseCache); 0: no cache.
   size_t cache_bytes = 0;
+  // Where errors that are bugs (an exception escaping a handler) are logged; none when unset.
+  std::function<void(const std::string&)> log;
 };
 
 // Returns the query service, or Unavailable (with the reason) while the data
@@ -73,6 +76,15 @@ class HttpApi {
   // The error for a status the HTTP library produced itself (bad request line, URI too long ...).
   static HttpResponse ErrorForLibraryStatus(int http_status);
 
+  // Marks the data folder damaged (a read met corruption: kDataLoss). From
+  // then on /ready and every query answer 503 with `damage`'s message: an
+  // answer read around a damaged file may be silently incomplete. Sticky
+  // until the process restarts (after the folder is restored or re-ingested).
+  // Thread-safe; the first report wins.
+  void ReportDataLoss(const Status& damage) const;
+  // The damage reported so far, or OK.
+  Status Damage() const;
+
   // The cache's counters (all zero without a cache).
   ResponseCache::Counters CacheCounters() const;
 
@@ -92,6 +104,8 @@ class HttpApi {
   std::string openapi_;
   double started_ = 0;
   std::unique_ptr<ResponseCache> cache_;  // null when options_.cache_bytes is 0
+  mutable std::mutex damage_mutex_;
+  mutable Status damage_;  // guarded by damage_mutex_
 };
 
 // The served OpenAPI document: schemas/openapi.json with every schema it
@@ -99,8 +113,5 @@ class HttpApi {
 // in and every reference rewritten to point inside the one document.
 // `schemas` maps file names ("search-response.schema.json") to their text.
 Result<std::string> BundleOpenApi(const std::string& openapi, const std::map<std::string, std::string>& schemas);
-
-// Serialises a JSON body; invalid UTF-8 (which the API rejects in input) is replaced, never thrown.
-std::string DumpJson(const nlohmann::json& value);
 
 }  // namespace dossier::server

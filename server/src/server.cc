@@ -140,16 +140,24 @@ struct Server::Impl {
         std::lock_guard<std::mutex> guard(service_mutex);
         current = service;
       }
-      if (!current) {
-        TryOpen(&last_error);
-      } else {
-        Status refreshed = current->Refresh();
-        if (!refreshed.ok() && refreshed.message() != last_error) {
-          Log("warning: refreshing " + options.data_dir + ": " + refreshed.message());
-          last_error = refreshed.message();
-        } else if (refreshed.ok()) {
-          last_error.clear();
+      // An exception here would end the process from this thread: it is logged, and the loop goes on.
+      try {
+        if (!current) {
+          TryOpen(&last_error);
+        } else {
+          Status refreshed = current->Refresh();
+          if (refreshed.code() == StatusCode::kDataLoss) api->ReportDataLoss(refreshed);
+          if (!refreshed.ok() && refreshed.message() != last_error) {
+            Log("warning: refreshing " + options.data_dir + ": " + refreshed.message());
+            last_error = refreshed.message();
+          } else if (refreshed.ok()) {
+            last_error.clear();
+          }
         }
+      } catch (const std::exception& e) {
+        Log(std::string("error: the store thread: unexpected error: ") + e.what());
+      } catch (...) {
+        Log("error: the store thread: unexpected error");
       }
       lock.lock();
       stop_cv.wait_for(lock, options.refresh_interval, [this] { return stopping; });
@@ -173,6 +181,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   api_options.cors_origin = s.options.cors_origin;
   api_options.data_dir = s.options.data_dir;
   api_options.cache_bytes = s.options.cache_bytes;
+  api_options.log = [impl = impl_.get()](const std::string& line) { impl->Log(line); };
   s.api = std::make_unique<HttpApi>([impl = impl_.get()] { return impl->CurrentService(); }, api_options,
                                     openapi.ok() ? *openapi : std::string("{}"));
   if (!openapi.ok()) s.Log("warning: " + openapi.status().message());

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace dossier {
 namespace {
 
@@ -15,6 +17,55 @@ TEST(NormalizeTextTest, ComposesToNfcAndDropsControls) {
 
 TEST(Sha256Test, KnownVector) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+// True when `s` is well-formed UTF-8: nlohmann's strict serialiser checks it.
+bool IsWellFormedUtf8(std::string_view s) {
+  try {
+    (void)nlohmann::json(std::string(s)).dump();
+    return true;
+  } catch (const nlohmann::json::type_error&) {
+    return false;
+  }
+}
+
+TEST(TruncateUtf8Test, CutsAtCharacterBoundaries) {
+  // é is 2 bytes, € 3, the emoji 4, 中 3: every cut of every prefix length
+  // stays well-formed and keeps as much as fits.
+  for (std::string_view text : {"caf\u00e9 \u00e9t\u00e9", "co\u00fbt 12\u20ac \u20ac\u20ac",
+                                "ok \U0001F600\U0001F600 done", "\u4e2d\u6587\u6587\u672c abc \u4e2d"}) {
+    for (size_t max = 0; max <= text.size() + 1; ++max) {
+      std::string_view cut = TruncateUtf8(text, max);
+      EXPECT_LE(cut.size(), max);
+      EXPECT_EQ(text.substr(0, cut.size()), cut);
+      EXPECT_TRUE(IsWellFormedUtf8(cut)) << text << " cut at " << max;
+      // Nothing more fits: at most one character (up to 3 more bytes) was left out.
+      EXPECT_GE(cut.size() + 3, std::min(max, text.size())) << text << " cut at " << max;
+    }
+  }
+  EXPECT_EQ(TruncateUtf8("caf\u00e9", 4), "caf");     // inside é: é goes
+  EXPECT_EQ(TruncateUtf8("caf\u00e9", 5), "caf\u00e9");  // fits exactly
+  EXPECT_EQ(TruncateUtf8("12\u20ac", 4), "12");
+  EXPECT_EQ(TruncateUtf8("a\U0001F600b", 4), "a");
+  EXPECT_EQ(TruncateUtf8("a\U0001F600b", 5), "a\U0001F600");
+  EXPECT_EQ(TruncateUtf8("\u4e2d\u6587", 5), "\u4e2d");
+  EXPECT_EQ(TruncateUtf8("short", 80), "short");
+  EXPECT_EQ(TruncateUtf8("", 0), "");
+}
+
+TEST(TruncateUtf8Test, InvalidInputIsCutWhereAsked) {
+  // A run of continuation bytes is no character: it is not walked back over.
+  const std::string junk = "ab\x80\x80\x80\x80\x80\x80";
+  EXPECT_EQ(TruncateUtf8(junk, 6), junk.substr(0, 6));
+  EXPECT_EQ(TruncateUtf8(std::string_view("\x80\x80", 2), 1), std::string_view("\x80", 1));
+}
+
+TEST(TruncateUtf8Test, ACutLabelSerialisesAsJson) {
+  // The bug it fixes: 79 ASCII bytes then €, cut at byte 80, made dump() throw.
+  const std::string text = std::string(79, 'x') + "\u20ac and more";
+  EXPECT_THROW(nlohmann::json(text.substr(0, 80)).dump(), nlohmann::json::type_error);
+  EXPECT_NO_THROW(nlohmann::json(std::string(TruncateUtf8(text, 80))).dump());
+  EXPECT_EQ(TruncateUtf8(text, 80).size(), 79u);
 }
 
 TEST(LanguageDetectorTest, TellsEnglishSpanishAndFrench) {

@@ -8,6 +8,7 @@
 #include <thread>
 #include <atomic>
 
+#include "dossier/json.h"
 #include "src/embedded_schemas.h"
 #include "src/http_api.h"
 #include "src/response_cache.h"
@@ -169,7 +170,7 @@ TEST_F(HttpApiTest, StatusCodesMapToHttp) {
   EXPECT_EQ(HttpApi::HttpStatusFor(StatusCode::kNotFound), 404);
   EXPECT_EQ(HttpApi::HttpStatusFor(StatusCode::kUnauthenticated), 401);
   EXPECT_EQ(HttpApi::HttpStatusFor(StatusCode::kUnavailable), 503);
-  EXPECT_EQ(HttpApi::HttpStatusFor(StatusCode::kDataLoss), 500);
+  EXPECT_EQ(HttpApi::HttpStatusFor(StatusCode::kDataLoss), 503);  // a damaged data folder
   for (int status : {400, 404, 413, 414, 416, 500, 503, 418}) {
     HttpResponse r = HttpApi::ErrorForLibraryStatus(status);
     EXPECT_EQ(r.status, status);

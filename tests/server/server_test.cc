@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -435,6 +436,88 @@ TEST(ServerLifecycleTest, NotReadyUntilTheDataFolderExists) {
   }
   ASSERT_EQ(status, 200) << server.Log();
   EXPECT_EQ(found["total"], 3) << found.dump() << server.Log();
+}
+
+// The largest SST file of a data folder (the page texts, in these tests).
+fs::path LargestSst(const std::string& data) {
+  fs::path largest;
+  for (const auto& entry : fs::directory_iterator(fs::path(data) / "rocksdb")) {
+    if (entry.path().extension() != ".sst") continue;
+    if (largest.empty() || entry.file_size() > fs::file_size(largest)) largest = entry.path();
+  }
+  return largest;
+}
+
+// A truncated SST file: found when the folder is opened; /ready and every
+// query answer 503 with the reason, and the process goes on.
+TEST(ServerLifecycleTest, ADamagedDataFolderIsNotReady) {
+  TempDir tmp;
+  MakeArchive(tmp / "in");
+  ASSERT_EQ(RunDossier(tmp / "data", {"ingest", "-q", tmp / "in"}).exit_code, 0);
+  const fs::path victim = LargestSst(tmp / "data");
+  ASSERT_FALSE(victim.empty());
+  fs::resize_file(victim, fs::file_size(victim) / 2);
+  ServerProcess server(tmp / "data");
+  ASSERT_TRUE(server.started());
+  auto client = server.Client();
+  EXPECT_EQ(client->Get("/health")->status, 200);
+  for (const char* target : {"/ready", "/v1/search?q=decentralization", "/v1/recommendations", "/v1/stats"}) {
+    auto res = client->Get(target);
+    ASSERT_TRUE(res) << target;
+    EXPECT_EQ(res->status, 503) << target << ": " << res->body;
+    const json error = json::parse(res->body, nullptr, false);
+    const std::string message = error["error"].value("message", "");
+    EXPECT_NE(message.find("the data folder is damaged"), std::string::npos) << target << ": " << res->body;
+    EXPECT_NE(message.find(victim.filename().string()), std::string::npos) << target << ": " << res->body;
+  }
+  WriteFile(tmp / "error.json", client->Get("/ready")->body);
+  EXPECT_EQ(SchemaErrors("error.schema.json", tmp / "error.json"), "");
+}
+
+// Damage met by a read (a flipped bit: the file sizes are right, the block
+// checksum is not): that request answers 503 data_loss, and from then on
+// /ready and every query say so.
+TEST(ServerLifecycleTest, DamageMetByAReadMakesItNotReady) {
+  TempDir tmp;
+  MakeArchive(tmp / "in");
+  ASSERT_EQ(RunDossier(tmp / "data", {"ingest", "-q", tmp / "in"}).exit_code, 0);
+  // The largest table file (not one the open reads), in its first data block.
+  const fs::path victim = LargestSst(tmp / "data");
+  ASSERT_FALSE(victim.empty());
+  {
+    std::fstream f(victim, std::ios::in | std::ios::out | std::ios::binary);
+    char c = 0;
+    f.seekg(20);
+    f.read(&c, 1);
+    c = static_cast<char>(c ^ 0x10);
+    f.seekp(20);
+    f.write(&c, 1);
+  }
+  ServerProcess server(tmp / "data");
+  ASSERT_TRUE(server.started());
+  auto client = server.Client();
+  ASSERT_EQ(client->Get("/ready")->status, 200) << server.Log();
+  // Answers that do not read the damaged block are right; the first that does fails.
+  std::string damaged;
+  for (const char* target : {"/v1/search?q=decentralization", "/v1/recommendations", "/v1/entities", "/v1/stats",
+                             "/v1/documents"}) {
+    auto res = client->Get(target);
+    ASSERT_TRUE(res) << target;
+    if (res->status == 200) continue;
+    EXPECT_EQ(res->status, 503) << target << ": " << res->body;
+    EXPECT_EQ(json::parse(res->body)["error"]["code"], "data_loss") << res->body;
+    EXPECT_NE(res->body.find("Corruption"), std::string::npos) << res->body;
+    damaged = target;
+    break;
+  }
+  ASSERT_FALSE(damaged.empty()) << "no request read the damaged block";
+  auto ready = client->Get("/ready");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 503) << ready->body;
+  EXPECT_EQ(json::parse(ready->body)["error"]["code"], "data_loss") << ready->body;
+  EXPECT_EQ(client->Get("/v1/stats")->status, 503);
+  EXPECT_EQ(client->Get("/health")->status, 200);
+  EXPECT_NE(server.Log().find("the data folder is damaged"), std::string::npos) << server.Log();
 }
 
 // An ingest into the data folder the server reads: the new document is found

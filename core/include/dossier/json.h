@@ -31,4 +31,10 @@ nlohmann::json ToJson(const FileResult& result);                       // ingest
 nlohmann::json ToJson(const IngestSummary& summary);                   // ingest-report.schema.json
 nlohmann::json ErrorToJson(const Status& status);                      // error.schema.json
 
+// Serialises `value` as nlohmann's dump(indent) does (-1: compact), except
+// that invalid UTF-8 in a string becomes U+FFFD instead of throwing: text from
+// documents, plugins and requests is of unknown validity, and an exception
+// from a dump must never abort a command or a server thread.
+std::string DumpJson(const nlohmann::json& value, int indent = -1);
+
 }  // namespace dossier

@@ -13,6 +13,15 @@ namespace dossier {
 // \n, \t and \f removed and invalid UTF-8 sequences replaced by U+FFFD.
 std::string NormalizeText(std::string_view text);
 
+// The longest prefix of `text` of at most `max_bytes` bytes that does not end
+// inside a UTF-8 character: a cut at a fixed byte count can split a character,
+// and JSON serialisers refuse the invalid byte that leaves (nlohmann::json
+// throws on dump). Cuts between code points, so a combining accent may lose
+// its base letter, but the result is valid UTF-8 whenever `text` is. Backs up
+// at most 3 bytes: longer runs of continuation bytes are invalid input,
+// which is cut at `max_bytes` as it is.
+std::string_view TruncateUtf8(std::string_view text, size_t max_bytes);
+
 // Hex SHA-256 of `bytes`.
 std::string Sha256Hex(std::string_view bytes);
 

@@ -18,6 +18,7 @@
 #include "archive.h"
 #include "dossier/graph.h"
 #include "dossier/paths.h"
+#include "dossier/text.h"
 #include "worker_process.h"
 
 namespace dossier {
@@ -91,11 +92,7 @@ std::string FirstTextLine(const std::vector<PageText>& pages) {
     const bool sentence = !next.empty() && next.back() == '.';
     if ((colon == std::string::npos || colon > 20) && !sentence && next.size() <= 160) title += ": " + next;
   }
-  if (title.size() > 200) {
-    size_t cut = 200;
-    while (cut > 0 && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) --cut;
-    title = title.substr(0, cut) + "…";
-  }
+  if (title.size() > 200) title = std::string(TruncateUtf8(title, 200)) + "…";
   return title;
 }
 
@@ -856,12 +853,25 @@ void IngestRun::MaybeFinish(uint64_t serial) {
 
 void IngestRun::CommitLoop() {
   Task task;
+  // An exception (a library's, or a bug) would end the process from this
+  // thread: it ends the run instead, as a failed write does.
+  auto guarded = [this](auto&& step) {
+    try {
+      step();
+    } catch (const std::exception& e) {
+      SetFatal(Status::Internal(store_->data_dir() + ": storing: unexpected error: " + e.what()));
+    } catch (...) {
+      SetFatal(Status::Internal(store_->data_dir() + ": storing: unexpected error"));
+    }
+  };
   while (queue_.Pop(&task)) {
     if (!Fatal().ok()) continue;  // drain, so the dispatcher never blocks
-    Commit(task);
+    guarded([&] { Commit(task); });
   }
   if (Fatal().ok()) {
-    if (Status s = store_->Flush(); !s.ok()) SetFatal(s);
+    guarded([&] {
+      if (Status s = store_->Flush(); !s.ok()) SetFatal(s);
+    });
   }
 }
 

@@ -141,4 +141,6 @@ json ErrorToJson(const Status& status) {
   return {{"error", {{"code", std::string(StatusCodeName(status.code())) }, {"message", status.message()}}}};
 }
 
+std::string DumpJson(const json& value, int indent) { return value.dump(indent, ' ', false, json::error_handler_t::replace); }
+
 }  // namespace dossier

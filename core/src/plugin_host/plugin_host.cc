@@ -197,7 +197,7 @@ int32_t SinkAddFact(void* context, const char* json, size_t json_len) {
   std::string_view text(json ? json : "", json ? json_len : 0);
   // Only the framing is checked here; what a fact means is the consumer's business.
   if (text.empty() || text.front() != '{' || text.back() != '}') {
-    facts->warnings.push_back("fact is not a JSON object: " + std::string(text.substr(0, 80)));
+    facts->warnings.push_back("fact is not a JSON object: " + std::string(TruncateUtf8(text, 80)));
     return DOSSIER_INVALID_ARGUMENT;
   }
   facts->facts.emplace_back(text);

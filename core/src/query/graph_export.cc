@@ -3,7 +3,9 @@
 #include <ostream>
 #include <string>
 
+#include "dossier/json.h"
 #include "dossier/query_service.h"
+#include "dossier/text.h"
 
 namespace dossier {
 
@@ -39,7 +41,8 @@ std::string Label(const GraphNode& node) {
   }
   std::string label = node.kind + " " + r.value("number", "");
   const std::string text = r.value("text", "");
-  if (!text.empty()) label += ": " + (text.size() > 80 ? text.substr(0, 80) + "…" : text);
+  // Cut at a character boundary: a split character is an invalid byte, which the JSON-LD dump would refuse.
+  if (!text.empty()) label += ": " + (text.size() > 80 ? std::string(TruncateUtf8(text, 80)) + "…" : text);
   return label;
 }
 
@@ -83,7 +86,7 @@ Status QueryService::ExportGraph(const std::string& format, std::ostream& out) c
         if (graphml) {
           out << "    <node id=\"" << XmlEscape(node.id) << "\"><data key=\"kind\">" << XmlEscape(node.kind)
               << "</data><data key=\"label\">" << XmlEscape(Label(node)) << "</data><data key=\"record\">"
-              << XmlEscape(node.record.dump()) << "</data></node>\n";
+              << XmlEscape(DumpJson(node.record)) << "</data></node>\n";
           continue;
         }
         json object = node.record;
@@ -92,7 +95,7 @@ Status QueryService::ExportGraph(const std::string& format, std::ostream& out) c
         object["label"] = Label(node);
         DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> edges, store_->GraphEdges(node.id, true, ""));
         for (const GraphEdge& e : edges) object["rel:" + e.type].push_back({{"@id", Iri(e.target)}});
-        out << (first ? "" : ",") << "\n" << object.dump();
+        out << (first ? "" : ",") << "\n" << DumpJson(object);
         first = false;
       }
       if (nodes.size() < 1000) break;
@@ -108,7 +111,7 @@ Status QueryService::ExportGraph(const std::string& format, std::ostream& out) c
           for (const GraphEdge& e : edges) {
             out << "    <edge id=\"e" << n++ << "\" source=\"" << XmlEscape(e.source) << "\" target=\""
                 << XmlEscape(e.target) << "\"><data key=\"type\">" << XmlEscape(e.type) << "</data><data key=\"document\">"
-                << XmlEscape(e.document) << "</data><data key=\"evidence\">" << XmlEscape(e.evidence.dump())
+                << XmlEscape(e.document) << "</data><data key=\"evidence\">" << XmlEscape(DumpJson(e.evidence))
                 << "</data></edge>\n";
           }
         }

@@ -235,6 +235,7 @@ Result<json> QueryService::Entity(std::string_view name_or_id, uint32_t mentions
   json mentions = json::array(), units = json::array(), parents = json::array(), responsible_for = json::array();
   for (const GraphEdge& edge : mention_edges) {
     Result<std::optional<DocumentSummary>> doc = store_->GetDocument(DocumentId::FromHex(edge.document).value());
+    if (!doc.ok()) return doc.status();  // damage, never a mention without its document
     json mention = {{"document", edge.document}, {"pages", edge.evidence.value("pages", json::array())},
                     {"count", edge.evidence.value("mentions", 0)}, {"as", edge.evidence.value("name", "")}};
     if (doc.ok() && *doc) {
@@ -402,7 +403,8 @@ Result<json> QueryService::Recommendations(const RecommendationFilter& filter) c
     rec["responsible_ids"] = responsible_ids;
     rec["linked"] = linked;
     Result<std::optional<DocumentSummary>> doc = store_->GetDocument(DocumentId::FromHex(r.value("document", "")).value());
-    if (doc.ok() && *doc) {
+    if (!doc.ok()) return doc.status();
+    if (*doc) {
       rec["title"] = (*doc)->title;
       rec["source"] = (*doc)->sources.empty() ? "" : (*doc)->sources.front().path;
     }

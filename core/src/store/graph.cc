@@ -22,12 +22,32 @@ using nlohmann::json;
 using keys::EdgeType;
 using keys::NodeKind;
 
+rocksdb::ReadOptions CheckedReadOptions() {
+  rocksdb::ReadOptions options;
+  options.verify_checksums = true;
+  return options;
+}
+
+Status DamagedDataFolder(const std::string& data_dir, const std::string& cause) {
+  return Status::DataLoss(data_dir + ": the data folder is damaged: " + cause);
+}
+
 namespace {
 
 Status FromRocks(const GraphColumns& graph, const rocksdb::Status& s) {
   if (s.ok()) return Status::Ok();
-  return s.IsCorruption() ? Status::DataLoss(graph.data_dir + ": graph: " + s.ToString())
+  return s.IsCorruption() ? DamagedDataFolder(graph.data_dir, "graph: " + s.ToString())
                           : Status::Internal(graph.data_dir + ": graph: " + s.ToString());
+}
+
+// A point read. *found says whether the key is there; any failure other than
+// "not found" is damage (kDataLoss), never taken for the key's absence.
+Status GetValue(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf, const std::string& key, std::string* value,
+                bool* found) {
+  rocksdb::Status s = graph.db->Get(CheckedReadOptions(), cf, key, value);
+  *found = s.ok();
+  if (s.ok() || s.IsNotFound()) return Status::Ok();
+  return DamagedDataFolder(graph.data_dir, "graph: " + s.ToString());
 }
 
 // 8 bytes that identify a thing by its name.
@@ -134,11 +154,12 @@ RecommendationFeatureCache& FeatureCache() {
 // The prefix scan helper: calls `visit(key, value)` for keys starting with `prefix`.
 template <typename Visit>
 Status Scan(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf, const std::string& prefix, Visit visit) {
-  std::unique_ptr<rocksdb::Iterator> it(graph.db->NewIterator(rocksdb::ReadOptions(), cf));
+  std::unique_ptr<rocksdb::Iterator> it(graph.db->NewIterator(CheckedReadOptions(), cf));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     if (!visit(it->key().ToStringView(), it->value().ToStringView())) break;
   }
-  return FromRocks(graph, it->status());
+  if (!it->status().ok()) return DamagedDataFolder(graph.data_dir, "graph: " + it->status().ToString());
+  return Status::Ok();
 }
 
 // A bare acronym: 2 to 12 capitals, digits or '&', at least two capitals.
@@ -174,7 +195,9 @@ Result<std::optional<DefinedEntity>> EntityDefiningAcronym(const GraphColumns& g
   }));
   if (found.size() != 1) return std::optional<DefinedEntity>();
   std::string value;
-  if (!graph.db->Get(rocksdb::ReadOptions(), graph.nodes, *found.begin(), &value).ok()) return std::optional<DefinedEntity>();
+  bool stored = false;
+  DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.nodes, *found.begin(), &value, &stored));
+  if (!stored) return std::optional<DefinedEntity>();
   json record = json::parse(value, nullptr, false);
   if (!record.is_object() || !record.contains("name") || !record["name"].is_string()) return std::optional<DefinedEntity>();
   return std::optional<DefinedEntity>(DefinedEntity{*found.begin(), record["name"].get<std::string>()});
@@ -230,7 +253,7 @@ json TallyToJson(const EntityTally& t) {
 Status LoadTally(const GraphColumns& graph, const std::string& node, EntityTally* t) {
   *t = EntityTally();
   std::string value;
-  rocksdb::Status s = graph.db->Get(rocksdb::ReadOptions(), graph.nodes, TallyKey(node), &value);
+  rocksdb::Status s = graph.db->Get(CheckedReadOptions(), graph.nodes, TallyKey(node), &value);
   if (s.ok()) {
     json j = json::parse(value, nullptr, false);
     if (!j.is_discarded() && j.is_object()) {
@@ -248,7 +271,7 @@ Status LoadTally(const GraphColumns& graph, const std::string& node, EntityTally
       return Status::Ok();
     }
   } else if (!s.IsNotFound()) {
-    return FromRocks(graph, s);
+    return DamagedDataFolder(graph.data_dir, "graph: " + s.ToString());
   }
   std::vector<keys::EdgeParts> mentions;
   std::string prefix = node + static_cast<char>(EdgeType::kMentions);
@@ -259,9 +282,9 @@ Status LoadTally(const GraphColumns& graph, const std::string& node, EntityTally
   }));
   for (const keys::EdgeParts& m : mentions) {
     std::string evidence_text;
-    if (!graph.db->Get(rocksdb::ReadOptions(), graph.edges, keys::EdgeKey(m.src, m.type, m.dst, m.doc), &evidence_text).ok()) {
-      continue;
-    }
+    bool stored = false;
+    DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.edges, keys::EdgeKey(m.src, m.type, m.dst, m.doc), &evidence_text, &stored));
+    if (!stored) continue;
     json evidence = json::parse(evidence_text, nullptr, false);
     if (evidence.is_discarded()) continue;
     AddEvidence(evidence, +1, t);
@@ -274,7 +297,9 @@ Status LoadTally(const GraphColumns& graph, const std::string& node, EntityTally
 Status WriteEntity(const GraphColumns& graph, const std::string& node, const EntityTally& t, rocksdb::WriteBatch* batch) {
   // Old alias keys go; new ones are written below.
   std::string old_value;
-  if (graph.db->Get(rocksdb::ReadOptions(), graph.nodes, node, &old_value).ok()) {
+  bool old_value_stored = false;
+  DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.nodes, node, &old_value, &old_value_stored));
+  if (old_value_stored) {
     json old = json::parse(old_value, nullptr, false);
     if (!old.is_discarded()) {
       std::set<std::string> old_keys = {NameKey(old.value("name", ""))};
@@ -345,13 +370,12 @@ Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
     const std::string edge_key = keys::EdgeKey(e.src, e.type, e.dst, e.doc);
     if (e.type == EdgeType::kMentions && IsEntityKind(e.dst[0])) {
       std::string value;
-      rocksdb::Status s = graph.db->Get(rocksdb::ReadOptions(), graph.edges, edge_key, &value);
-      if (s.ok()) {
+      bool stored = false;
+      read_status = GetValue(graph, graph.edges, edge_key, &value, &stored);
+      if (!read_status.ok()) return false;
+      if (stored) {
         json evidence = json::parse(value, nullptr, false);
         mentioned[e.dst] = evidence.is_discarded() ? json::object() : std::move(evidence);
-      } else if (!s.IsNotFound()) {
-        read_status = FromRocks(graph, s);
-        return false;
       }
     }
     batch.Delete(graph.edges, edge_key);
@@ -387,7 +411,9 @@ Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
   for (const std::string& item : items) {
     batch.Delete(graph.nodes, item);
     std::string value;
-    if (graph.db->Get(rocksdb::ReadOptions(), graph.nodes, item, &value).ok()) {
+    bool value_stored = false;
+    DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.nodes, item, &value, &value_stored));
+    if (value_stored) {
       json record = json::parse(value, nullptr, false);
       if (!record.is_discarded()) {
         batch.Delete(graph.aliases, keys::AliasKey(ItemTextKey(record.value("item_type", ""), record.value("text", "")), item));
@@ -398,7 +424,9 @@ Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
   // The document's title keys, and responds_to links another document made to it.
   const std::string doc_node = keys::DocumentNodeKey(id);
   std::string doc_value;
-  if (graph.db->Get(rocksdb::ReadOptions(), graph.nodes, doc_node, &doc_value).ok()) {
+  bool doc_value_stored = false;
+  DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.nodes, doc_node, &doc_value, &doc_value_stored));
+  if (doc_value_stored) {
     json record = json::parse(doc_value, nullptr, false);
     if (!record.is_discarded()) {
       for (const auto& alias : record.value("title_keys", json::array())) {
@@ -519,10 +547,16 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
     batch.Put(graph.aliases, keys::AliasKey(text_key, node), "");
     std::string prefix = text_key;
     prefix.push_back('\0');
-    return Scan(graph, graph.aliases, prefix, [&](std::string_view key, std::string_view) {
+    Status read_status;
+    DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.aliases, prefix, [&](std::string_view key, std::string_view) {
       std::string other(key.substr(prefix.size()));
       std::string value;
-      if (other != node && graph.db->Get(rocksdb::ReadOptions(), graph.nodes, other, &value).ok()) {
+      bool stored = false;
+      if (other != node) {
+        read_status = GetValue(graph, graph.nodes, other, &value, &stored);
+        if (!read_status.ok()) return false;
+      }
+      if (stored) {
         json other_record = json::parse(value, nullptr, false);
         if (!other_record.is_discarded() && other_record.value("document", "") != id.ToHex()) {
           add_edge(node, EdgeType::kSameAs, other, {{"by", "text"}, {"number", other_record.value("number", "")}});
@@ -530,7 +564,8 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
         }
       }
       return true;
-    });
+    }));
+    return read_status;
   };
   // Key actions under a recommendation: nodes of their own, with their
   // responsible units, due date and the document's date (for status history).
@@ -590,7 +625,9 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
         json record;
         if (!theirs) {
           std::string value;
-          if (!graph.db->Get(rocksdb::ReadOptions(), graph.nodes, other, &value).ok()) continue;
+          bool value_stored = false;
+          DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.nodes, other, &value, &value_stored));
+          if (!value_stored) continue;
           record = json::parse(value, nullptr, false);
           if (record.is_discarded()) continue;
           theirs = FeatureCache().Add(other, record.value("text", ""));
@@ -610,7 +647,9 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
         if (restates) continue;
         if (record.is_null()) {
           std::string value;
-          if (!graph.db->Get(rocksdb::ReadOptions(), graph.nodes, other, &value).ok()) continue;
+          bool value_stored = false;
+          DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.nodes, other, &value, &value_stored));
+          if (!value_stored) continue;
           record = json::parse(value, nullptr, false);
           if (record.is_discarded()) continue;
         }
@@ -713,9 +752,9 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
 
 Result<std::optional<GraphNode>> ReadNode(const GraphColumns& graph, const std::string& node_key) {
   std::string value;
-  rocksdb::Status s = graph.db->Get(rocksdb::ReadOptions(), graph.nodes, node_key, &value);
-  if (s.IsNotFound()) return std::optional<GraphNode>();
-  DOSSIER_RETURN_IF_ERROR(FromRocks(graph, s));
+  bool stored = false;
+  DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.nodes, node_key, &value, &stored));
+  if (!stored) return std::optional<GraphNode>();
   json record = json::parse(value, nullptr, false);
   if (record.is_discarded()) return Status::DataLoss(graph.data_dir + ": graph node " + keys::NodeKeyToText(node_key) + " is damaged");
   return std::optional<GraphNode>(GraphNode{keys::NodeKeyToText(node_key), KindName(node_key[0]), std::move(record)});
@@ -761,7 +800,8 @@ Result<std::vector<GraphEdge>> ReadEdges(const GraphColumns& graph, const std::s
   }));
   for (const keys::EdgeParts& e : found) {
     std::string value;
-    graph.db->Get(rocksdb::ReadOptions(), graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc), &value);
+    bool stored = false;
+    DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc), &value, &stored));
     json evidence = json::parse(value, nullptr, false);
     out.push_back({keys::NodeKeyToText(e.src), std::string(keys::EdgeTypeName(e.type)), keys::NodeKeyToText(e.dst),
                    e.doc.ToHex(), evidence.is_discarded() ? json::object() : evidence});
@@ -789,7 +829,8 @@ Result<std::vector<GraphEdge>> ReadEdgesPage(const GraphColumns& graph, const st
     json evidence = json::object();
     if (with_evidence) {
       std::string value;
-      graph.db->Get(rocksdb::ReadOptions(), graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc), &value);
+      bool stored = false;
+      DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc), &value, &stored));
       evidence = json::parse(value, nullptr, false);
       if (evidence.is_discarded()) evidence = json::object();
     }

@@ -15,6 +15,17 @@
 
 namespace dossier {
 
+// ---- shared by store.cc and graph.cc ----
+
+// Read options for every read: block checksums verified (RocksDB's default,
+// set here so that no read path can lose it), so a flipped bit is an error,
+// not a wrong answer.
+rocksdb::ReadOptions CheckedReadOptions();
+// The error for a read that met damage in the data folder: kDataLoss, naming
+// the folder and the cause (`cause` as RocksDB or the check states it). The
+// CLI exits 3 with it, dossierd answers 503.
+Status DamagedDataFolder(const std::string& data_dir, const std::string& cause);
+
 struct GraphColumns {
   rocksdb::DB* db = nullptr;
   rocksdb::ColumnFamilyHandle* nodes = nullptr;

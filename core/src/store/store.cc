@@ -9,7 +9,9 @@
 #include <rocksdb/options.h>
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -35,10 +37,75 @@ Status FromRocks(const std::string& context, const rocksdb::Status& s) {
     return Status::Unavailable(context + ": in use by another dossier process (" + s.ToString() + ")");
   }
   if (s.IsNotFound()) return Status::NotFound(msg);
-  if (s.IsCorruption()) return Status::DataLoss(msg);
+  if (s.IsCorruption() || s.IsPathNotFound()) return DamagedDataFolder(context, s.ToString());
   if (s.IsInvalidArgument()) return Status::InvalidArgument(msg);
   if (s.IsBusy() || s.IsTryAgain()) return Status::Unavailable(msg);
   return Status::Internal(msg);
+}
+
+// A read's status: "not found" stays itself; any other failure is damage
+// (kDataLoss), never an empty answer given as a success.
+Status FromRocksRead(const std::string& data_dir, const rocksdb::Status& s) {
+  if (s.ok()) return Status::Ok();
+  if (s.IsNotFound()) return Status::NotFound(data_dir + ": " + s.ToString());
+  return DamagedDataFolder(data_dir, s.ToString());
+}
+
+// The cheap open-time check: every SST file the database lists is there with
+// the size it lists. That catches deleted and truncated files, which RocksDB
+// itself would only meet when a read reaches them (or never: a read-write
+// open does not open every table file). It stats the files and reads none of
+// them, so it costs about a millisecond however large the store is; checksums
+// are checked by every read instead (CheckedReadOptions).
+Status CheckLiveFiles(rocksdb::DB* db, const std::string& data_dir) {
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db->GetLiveFilesMetaData(&files);
+  for (const rocksdb::LiveFileMetaData& file : files) {
+    const fs::path path = fs::path(file.db_path) / fs::path(file.name).relative_path();
+    std::error_code ec;
+    const uintmax_t size = fs::file_size(path, ec);
+    if (ec) return DamagedDataFolder(data_dir, path.string() + ": " + ec.message());
+    if (size != file.size) {
+      return DamagedDataFolder(data_dir, path.string() + ": " + std::to_string(size) + " bytes, the database lists " +
+                                             std::to_string(file.size) + " (truncated or overwritten)");
+    }
+  }
+  return Status::Ok();
+}
+
+// True when another process (a writer) holds the database's lock: RocksDB
+// takes an fcntl write lock on rocksdb/LOCK, which F_GETLK reports.
+bool WriterActive(const std::string& rocks_path) {
+  const int fd = ::open((rocks_path + "/LOCK").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct flock lock {};
+  lock.l_type = F_WRLCK;
+  lock.l_whence = SEEK_SET;
+  const bool held = ::fcntl(fd, F_GETLK, &lock) == 0 && lock.l_type != F_UNLCK;
+  ::close(fd);
+  return held;
+}
+
+// The open-time check of a reader. A secondary instance recovers "to the
+// latest point in time whose files all exist": with a table file deleted or
+// truncated it silently shows an older state (a column family empty) instead
+// of failing, and lists no missing file. A read-only open recovers as a writer
+// does and fails on such a file ("file is too short", "No such file"), so
+// readers make one first, when no writer runs (a writer checked the folder
+// when it opened it, and its WAL would make this open slow). It opens every
+// table file's footer and index, without reading data blocks.
+Status CheckAsReadOnly(const rocksdb::Options& options, const std::string& rocks_path, const std::string& data_dir,
+                       const std::vector<rocksdb::ColumnFamilyDescriptor>& descriptors) {
+  if (WriterActive(rocks_path)) return Status::Ok();
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(options, rocks_path, descriptors, &handles, &raw);
+  if (raw != nullptr) {
+    for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+    raw->Close().PermitUncheckedError();
+    delete raw;
+  }
+  return FromRocks(data_dir, s);
 }
 
 // ---- the document record (value of the documents column family) ----
@@ -160,10 +227,10 @@ struct Store::Impl {
   }
 
   Status Get(rocksdb::ColumnFamilyHandle* cf, const std::string& key, std::string* value, bool* found) const {
-    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf, key, value);
+    rocksdb::Status s = db->Get(CheckedReadOptions(), cf, key, value);
     *found = s.ok();
     if (s.IsNotFound()) return Status::Ok();
-    return FromRocks(data_dir, s);
+    return FromRocksRead(data_dir, s);
   }
 
   Result<std::optional<DocumentSummary>> LoadRecord(const DocumentId& id, uint64_t* text_bytes = nullptr) const {
@@ -223,6 +290,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
                                        std::string(keys::kEdgesCf),       std::string(keys::kEdgesInCf),
                                        std::string(keys::kDocEdgesCf),    std::string(keys::kAliasesCf)};
   rocksdb::Options options;
+  // RocksDB's own checks (its default, set so it cannot be lost): a damaged
+  // file or log met at open or by a background job is an error, not skipped.
+  options.paranoid_checks = true;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.compression = rocksdb::kLZ4Compression;  // page text compresses well
@@ -254,6 +324,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
     if (::mkdtemp(secondary) == nullptr) return Status::Internal("cannot create a temporary folder for the reader");
     impl->secondary_dir = secondary;
     options.max_open_files = -1;  // required by secondary instances
+    DOSSIER_RETURN_IF_ERROR(CheckAsReadOnly(options, rocks_path, data_dir, descriptors));
     rocksdb::Status s = rocksdb::DB::OpenAsSecondary(options, rocks_path, impl->secondary_dir, descriptors, &handles, &raw);
     if (!s.ok()) return FromRocks(data_dir, s);
   }
@@ -266,6 +337,15 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
   impl->failed = handles[5];
   impl->facts = handles[6];
   impl->graph = {impl->db.get(), handles[7], handles[8], handles[9], handles[10], handles[11], data_dir};
+
+  // Every command that opens the stores checks them: a deleted or truncated
+  // file must be an error here, not an empty answer later.
+  if (Status files = CheckLiveFiles(impl->db.get(), data_dir); !files.ok()) {
+    // A reader's view may lag: a writer compacting meanwhile deletes files the
+    // reader still lists. Catch up once and look again before calling it damage.
+    if (mode == StoreMode::kReadWrite || !impl->db->TryCatchUpWithPrimary().ok()) return files;
+    DOSSIER_RETURN_IF_ERROR(CheckLiveFiles(impl->db.get(), data_dir));
+  }
 
   // The schema version makes every future layout change an explicit migration.
   std::string version_value;
@@ -427,13 +507,13 @@ Result<RepairReport> Store::Repair() {
   RepairReport report;
   std::vector<std::pair<DocumentId, keys::PendingOp>> work;
   {
-    std::unique_ptr<rocksdb::Iterator> it(s.db->NewIterator(rocksdb::ReadOptions(), s.pending));
+    std::unique_ptr<rocksdb::Iterator> it(s.db->NewIterator(CheckedReadOptions(), s.pending));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       std::optional<DocumentId> id = keys::ParseDocumentKey(it->key().ToStringView());
       std::optional<keys::PendingOp> op = keys::DecodePendingValue(it->value().ToStringView());
       if (id && op) work.emplace_back(*id, *op);
     }
-    DOSSIER_RETURN_IF_ERROR(FromRocks(s.data_dir, it->status()));
+    DOSSIER_RETURN_IF_ERROR(FromRocksRead(s.data_dir, it->status()));
   }
   for (const auto& [id, op] : work) {
     DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, s.LoadRecord(id));
@@ -513,14 +593,14 @@ Result<std::optional<FailureEntry>> Store::LookupFailure(std::string_view path) 
 
 Result<std::vector<std::pair<std::string, SourceEntry>>> Store::ListSources(std::string_view prefix) const {
   std::vector<std::pair<std::string, SourceEntry>> out;
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->sources));
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(CheckedReadOptions(), impl_->sources));
   for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid() && it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size())); it->Next()) {
     SourceEntry entry;
     if (keys::DecodeSourceValue(it->value().ToStringView(), &entry.id, &entry.size, &entry.mtime_ns)) {
       out.emplace_back(it->key().ToString(), entry);
     }
   }
-  DOSSIER_RETURN_IF_ERROR(FromRocks(impl_->data_dir, it->status()));
+  DOSSIER_RETURN_IF_ERROR(FromRocksRead(impl_->data_dir, it->status()));
   return out;
 }
 
@@ -554,7 +634,7 @@ Result<std::vector<std::string>> Store::GetFacts(const DocumentId& id) const {
 Result<std::vector<PageText>> Store::GetPages(const DocumentId& id) const {
   std::vector<PageText> pages;
   const std::string prefix = keys::PagePrefix(id);
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->pages));
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(CheckedReadOptions(), impl_->pages));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     DocumentId key_id;
     PageText page;
@@ -564,13 +644,13 @@ Result<std::vector<PageText>> Store::GetPages(const DocumentId& id) const {
     }
     pages.push_back(std::move(page));
   }
-  DOSSIER_RETURN_IF_ERROR(FromRocks(impl_->data_dir, it->status()));
+  DOSSIER_RETURN_IF_ERROR(FromRocksRead(impl_->data_dir, it->status()));
   return pages;
 }
 
 Result<std::vector<DocumentSummary>> Store::ListDocuments(uint32_t limit, uint32_t offset) const {
   std::vector<DocumentSummary> out;
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->documents));
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(CheckedReadOptions(), impl_->documents));
   uint32_t skipped = 0;
   for (it->SeekToFirst(); it->Valid() && out.size() < limit; it->Next()) {
     if (skipped < offset) {
@@ -584,20 +664,19 @@ Result<std::vector<DocumentSummary>> Store::ListDocuments(uint32_t limit, uint32
     }
     out.push_back(std::move(summary));
   }
-  DOSSIER_RETURN_IF_ERROR(FromRocks(impl_->data_dir, it->status()));
+  DOSSIER_RETURN_IF_ERROR(FromRocksRead(impl_->data_dir, it->status()));
   return out;
 }
 
 Result<StoreStats> Store::Stats() const {
   StoreStats stats;
   stats.data_dir = impl_->data_dir;
-  auto count = [&](rocksdb::ColumnFamilyHandle* cf) {
-    uint64_t n = 0;
-    std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), cf));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
-    return n;
+  auto count = [&](rocksdb::ColumnFamilyHandle* cf, uint64_t* n) {
+    std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(CheckedReadOptions(), cf));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) ++*n;
+    return FromRocksRead(impl_->data_dir, it->status());
   };
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->documents));
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(CheckedReadOptions(), impl_->documents));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::optional<DocumentId> id = keys::ParseDocumentKey(it->key().ToStringView());
     DocumentSummary summary;
@@ -610,10 +689,10 @@ Result<StoreStats> Store::Stats() const {
     ++stats.languages[summary.language];
     ++stats.mime_types[summary.mime_type];
   }
-  DOSSIER_RETURN_IF_ERROR(FromRocks(impl_->data_dir, it->status()));
-  stats.source_paths = count(impl_->sources);
-  stats.failed_files = count(impl_->failed);
-  stats.pending = count(impl_->pending);
+  DOSSIER_RETURN_IF_ERROR(FromRocksRead(impl_->data_dir, it->status()));
+  DOSSIER_RETURN_IF_ERROR(count(impl_->sources, &stats.source_paths));
+  DOSSIER_RETURN_IF_ERROR(count(impl_->failed, &stats.failed_files));
+  DOSSIER_RETURN_IF_ERROR(count(impl_->pending, &stats.pending));
   stats.index_entries = impl_->index->EntryCount();
   return stats;
 }

@@ -482,6 +482,9 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         hit.page = BestPage(db, enquire, it, wildcard ? nullptr : &query_terms);
         std::string language = entry.get_value(kValueLanguage);
         Result<PageText> page = fetch_page(hit.id, hit.page);
+        // A page removed since the index read leaves the snippet blank; a
+        // damaged one is an error, not a blank snippet.
+        if (!page.ok() && !page.status().IsNotFound()) return page.status();
         if (page.ok()) {
           hit.ocr_confidence = page->ocr_confidence;
           hit.page_source = page->source;

@@ -47,6 +47,16 @@ std::string NormalizeText(std::string_view text) {
   return out;
 }
 
+std::string_view TruncateUtf8(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t cut = max_bytes;
+  // text[cut] is the first byte left out: while it continues a character,
+  // that character started inside the prefix, so it goes too.
+  for (int backed = 0; backed < 3 && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80; ++backed) --cut;
+  if ((static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) cut = max_bytes;  // not UTF-8: cut where asked
+  return text.substr(0, cut);
+}
+
 // A name's leading article ("the", "la", "les" ...) does not tell names apart.
 static std::string WithoutLeadingArticle(std::string key) {
   for (std::string_view article : {"the ", "la ", "el ", "le ", "les ", "los ", "las ", "l "}) {
@@ -154,11 +164,7 @@ Result<std::unique_ptr<LanguageDetector>> LanguageDetector::Create(const std::st
 
 std::string LanguageDetector::Detect(std::string_view text) const {
   constexpr size_t kSample = 16 * 1024;
-  if (text.size() > kSample) {
-    size_t cut = kSample;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
-    text = text.substr(0, cut);
-  }
+  text = TruncateUtf8(text, kSample);
   // Below a few words any guess is noise (textcat calls "ok" Hungarian).
   int letters = 0;
   for (unsigned char c : text) letters += std::isalpha(c) || c >= 0xC0;
