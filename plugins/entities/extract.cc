@@ -795,294 +795,12 @@ std::string ItemTypeOfWord(const std::string& key) {
   return "";
 }
 
-// Strips list bullets and markdown emphasis from the start of a line.
-std::string_view StripLineStart(std::string_view line, size_t* skipped) {
-  size_t i = 0;
-  while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '*' || line[i] == '-' ||
-                             line[i] == '#' || line[i] == '>')) {
-    // A hyphen is a bullet only when followed by a space.
-    if (line[i] == '-' && (i + 1 >= line.size() || line[i + 1] != ' ')) break;
-    ++i;
-  }
-  // "•" bullets
-  if (line.substr(i).rfind("\xE2\x80\xA2", 0) == 0) i += 3;
-  while (i < line.size() && line[i] == ' ') ++i;
-  *skipped = i;
-  return line.substr(i);
-}
-
-// ---------------------------------------------------------------- follow-up: responses and key actions
-
 // Whether `key` (a NameKey) starts with `phrase` as whole words.
 bool StartsWithWords(const std::string& key, std::string_view phrase) {
   return key.size() >= phrase.size() && key.compare(0, phrase.size(), phrase) == 0 &&
          (key.size() == phrase.size() || key[phrase.size()] == ' ');
 }
 
-// An action's tracking status, normalised, or "".
-std::string ActionStatus(std::string_view cell) {
-  const std::string key = NameKey(cell.substr(0, 60));
-  if (key.empty()) return "";
-  static const std::vector<std::pair<std::string_view, std::string_view>> phrases = {
-      {"no longer applicable", "no longer applicable"}, {"not applicable", "no longer applicable"},
-      {"n a", "no longer applicable"}, {"cancelled", "no longer applicable"}, {"canceled", "no longer applicable"},
-      {"withdrawn", "no longer applicable"}, {"superseded", "no longer applicable"},
-      {"ya no aplica", "no longer applicable"}, {"no aplica", "no longer applicable"},
-      {"cancelada", "no longer applicable"}, {"cancelado", "no longer applicable"},
-      {"sans objet", "no longer applicable"}, {"annulee", "no longer applicable"}, {"caduque", "no longer applicable"},
-      {"not started", "not started"}, {"not yet started", "not started"}, {"not initiated", "not started"},
-      {"pending", "not started"}, {"planned", "not started"}, {"no iniciada", "not started"},
-      {"no iniciado", "not started"}, {"pendiente", "not started"}, {"sin iniciar", "not started"},
-      {"non commence", "not started"}, {"non commencee", "not started"}, {"pas commence", "not started"},
-      {"non demarre", "not started"}, {"a venir", "not started"},
-      {"overdue", "overdue"}, {"delayed", "overdue"}, {"behind schedule", "overdue"}, {"atrasada", "overdue"},
-      {"atrasado", "overdue"}, {"retrasada", "overdue"}, {"retrasado", "overdue"}, {"vencida", "overdue"},
-      {"vencido", "overdue"}, {"en retard", "overdue"},
-      {"completed", "completed"}, {"complete", "completed"}, {"done", "completed"}, {"implemented", "completed"},
-      {"fully implemented", "completed"}, {"achieved", "completed"}, {"closed", "completed"},
-      {"completada", "completed"}, {"completado", "completed"}, {"cumplida", "completed"}, {"cumplido", "completed"},
-      {"implementada", "completed"}, {"implementado", "completed"}, {"finalizada", "completed"},
-      {"finalizado", "completed"}, {"terminee", "completed"}, {"termine", "completed"}, {"achevee", "completed"},
-      {"acheve", "completed"}, {"realisee", "completed"}, {"realise", "completed"}, {"mise en oeuvre", "completed"},
-      {"initiated", "initiated"}, {"in progress", "initiated"}, {"ongoing", "initiated"}, {"under way", "initiated"},
-      {"underway", "initiated"}, {"started", "initiated"}, {"partially implemented", "initiated"},
-      {"en curso", "initiated"}, {"iniciada", "initiated"}, {"iniciado", "initiated"}, {"en proceso", "initiated"},
-      {"en ejecucion", "initiated"}, {"en cours", "initiated"}, {"initiee", "initiated"}, {"initie", "initiated"},
-      {"commencee", "initiated"}, {"commence", "initiated"}};
-  for (const auto& [phrase, status] : phrases) {
-    // The whole cell, or its first words when a comment follows ("Completed (report issued)").
-    if (key == phrase || (StartsWithWords(key, phrase) && key.size() <= phrase.size() + 40)) return std::string(status);
-  }
-  return "";
-}
-
-// A key action's time frame as start and due at the stated precision.
-// "Q1 2026" -> 2026-01..2026-03; "January–March 2026" -> 2026-01..2026-03;
-// "By 30 June 2026" -> due 2026-06-30; "end of 2026" -> due 2026-12;
-// "Ongoing" -> neither. False when the cell states no time frame.
-bool ParseTimeFrame(std::string_view cell, NumericOrder order, std::string* start, std::string* due) {
-  start->clear();
-  due->clear();
-  const std::string key = NameKey(cell.substr(0, 80));
-  for (std::string_view open : {"ongoing", "continuous", "continuing", "permanent", "on going", "en curso", "continuo",
-                                "continua", "permanente", "en cours", "continu", "permanent"}) {
-    if (key == open || StartsWithWords(key, open)) return true;
-  }
-  std::vector<DateMention> dates = FindDates(cell, order);
-  if (dates.empty()) return false;
-  // "first quarter of 2026", "primer trimestre de 2026", "deuxième trimestre 2026"
-  static const std::vector<std::pair<std::string_view, int>> quarters = {
-      {"first quarter", 1}, {"second quarter", 2}, {"third quarter", 3}, {"fourth quarter", 4},
-      {"primer trimestre", 1}, {"segundo trimestre", 2}, {"tercer trimestre", 3}, {"cuarto trimestre", 4},
-      {"premier trimestre", 1}, {"deuxieme trimestre", 2}, {"troisieme trimestre", 3}, {"quatrieme trimestre", 4},
-      {"first half", 5}, {"second half", 6}, {"primer semestre", 5}, {"segundo semestre", 6},
-      {"premier semestre", 5}, {"second semestre", 6}, {"deuxieme semestre", 6}};
-  const DateMention& last = dates.back();
-  const DateMention& first = dates.front();
-  if (last.precision == "year") {
-    for (const auto& [phrase, q] : quarters) {
-      if (key.find(phrase) == std::string::npos) continue;
-      const int from = q <= 4 ? 3 * q - 2 : (q == 5 ? 1 : 7), to = q <= 4 ? 3 * q : (q == 5 ? 6 : 12);
-      char buf[16];
-      std::snprintf(buf, sizeof buf, "%s-%02d", last.value.c_str(), from);
-      *start = buf;
-      std::snprintf(buf, sizeof buf, "%s-%02d", last.value.c_str(), to);
-      *due = buf;
-      return true;
-    }
-    // "end of 2026", "end-2026", "finales de 2026", "fin 2026": the year's last month.
-    for (std::string_view end_cue : {"end of", "end", "by end of", "by the end of", "late", "finales de", "fin de",
-                                     "a finales de", "fin", "d ici fin", "d ici la fin de"}) {
-      const std::string before = NameKey(cell.substr(0, last.start));
-      if (before.size() >= end_cue.size() && before.compare(before.size() - end_cue.size(), end_cue.size(), end_cue) == 0 &&
-          last.end_value.empty()) {
-        *due = last.value + "-12";
-        return true;
-      }
-    }
-  }
-  // A range, or one date with a start and an end (a quarter): both ends.
-  if (dates.size() == 1 && !first.end_value.empty()) {
-    *start = first.value;
-    *due = first.end_value;
-    return true;
-  }
-  if (dates.size() >= 2) {
-    *start = first.value;
-    *due = last.end_value.empty() ? last.value : last.end_value;
-    return true;
-  }
-  *due = first.value;  // "By 30 June 2026", "31/12/2026", "April 2027": a deadline
-  return true;
-}
-
-// What a key-action table's header calls each column, by position.
-std::vector<std::string> ColumnRoles(const std::vector<std::string>& cells) {
-  std::vector<std::string> roles;
-  int known = 0;
-  for (const std::string& cell : cells) {
-    const std::string key = NameKey(cell);
-    auto has = [&](std::initializer_list<std::string_view> words) {
-      for (std::string_view w : words) {
-        if (StartsWithWords(key, w) || key.find(" " + std::string(w)) != std::string::npos) return true;
-      }
-      return false;
-    };
-    std::string role;
-    if (has({"status", "progress", "state", "estado", "situacion", "avance", "etat", "statut", "avancement"})) role = "status";
-    else if (has({"time frame", "timeframe", "timeline", "deadline", "due", "completion date", "target date", "date",
-                  "timing", "plazo", "calendario", "fecha", "cronograma", "echeance", "delai", "calendrier"})) role = "time";
-    else if (has({"responsible", "responsibility", "lead", "unit", "units", "owner", "responsable", "responsables",
-                  "unidad", "unidades", "entite", "entites", "service"})) role = "responsible";
-    else if (has({"key action", "key actions", "action", "actions", "accion", "acciones", "actividad", "actividades",
-                  "medida", "medidas", "mesure", "mesures"})) role = "action";
-    known += !role.empty();
-    roles.push_back(role);
-  }
-  if (known < 2) roles.clear();
-  return roles;
-}
-
-// "1.1", "3.1a", "3.1.b", "2.1." at the start of a cell: a key action's number.
-bool ParseActionNumber(std::string_view cell, std::string* number, size_t* text_at) {
-  size_t i = 0;
-  while (i < cell.size() && std::isdigit(static_cast<unsigned char>(cell[i]))) ++i;
-  if (i == 0 || i > 3 || i >= cell.size() || cell[i] != '.') return false;
-  size_t j = i + 1;
-  size_t parts = 1;
-  for (;;) {
-    size_t k = j;
-    while (k < cell.size() && std::isdigit(static_cast<unsigned char>(cell[k]))) ++k;
-    if (k > j) {
-      ++parts;
-      j = k;
-      if (j < cell.size() && std::islower(static_cast<unsigned char>(cell[j])) &&
-          (j + 1 == cell.size() || !std::isalpha(static_cast<unsigned char>(cell[j + 1])))) {
-        ++j;  // 3.1a
-      }
-    } else if (k < cell.size() && std::islower(static_cast<unsigned char>(cell[k])) &&
-               (k + 1 == cell.size() || !std::isalpha(static_cast<unsigned char>(cell[k + 1])))) {
-      ++parts;
-      j = k + 1;  // 3.1a, 3.1.b
-    }
-    if (j < cell.size() && cell[j] == '.' && j + 1 < cell.size() && std::isalnum(static_cast<unsigned char>(cell[j + 1]))) {
-      ++j;
-      continue;
-    }
-    break;
-  }
-  if (parts < 2) return false;
-  *number = std::string(cell.substr(0, j));
-  while (j < cell.size() && (cell[j] == '.' || cell[j] == ')' || cell[j] == ':')) ++j;
-  if (j < cell.size() && cell[j] != ' ' && cell[j] != '\t') return false;
-  while (j < cell.size() && cell[j] == ' ') ++j;
-  *text_at = j;
-  return true;
-}
-
-// Finds each recommendation's management response and key-action rows:
-// response lines ("Management response: Partially accepted. …") and
-// tab-separated key-action tables (header optional) after it. An action
-// numbered "2.1" belongs to recommendation 2 when the document has one,
-// else to the recommendation it follows.
-void AttachFollowUp(const std::vector<PageTokens>& pages, NumericOrder order, const dossier_structure::Cues& cues,
-                    std::string_view language, std::vector<Item>* items) {
-  std::vector<Item*> recommendations;
-  for (Item& item : *items) {
-    if (item.type == "recommendation") recommendations.push_back(&item);
-  }
-  if (recommendations.empty()) return;
-  auto by_number = [&](const std::string& number) -> Item* {
-    for (Item* r : recommendations) {
-      if (r->number == number) return r;
-    }
-    return nullptr;
-  };
-  Item* current = nullptr;
-  size_t next_item = 0;
-  std::vector<std::string> roles;  // the current key-action table's columns
-  for (const PageTokens& page : pages) {
-    std::string_view text = page.text;
-    size_t line_start = 0;
-    while (line_start <= text.size()) {
-      size_t line_end = text.find('\n', line_start);
-      if (line_end == std::string_view::npos) line_end = text.size();
-      std::string_view line = text.substr(line_start, line_end - line_start);
-      // Move `current` to the last recommendation starting before this line ends.
-      while (next_item < recommendations.size() &&
-             (recommendations[next_item]->page < page.number ||
-              (recommendations[next_item]->page == page.number && recommendations[next_item]->start < line_end))) {
-        current = recommendations[next_item++];
-        roles.clear();
-      }
-      size_t skipped = 0;
-      std::string_view content = StripLineStart(line, &skipped);
-      size_t after = 0;
-      if (content.empty()) {
-      } else if (content.find('\t') != std::string_view::npos) {
-        std::vector<std::string> cells = Split(std::string(content), '\t');
-        std::string number;
-        size_t text_at = 0;
-        if (ParseActionNumber(cells[0], &number, &text_at)) {
-          Item::Action action;
-          action.number = number;
-          action.page = page.number;
-          action.text = cells[0].substr(text_at);
-          size_t first_cell = 1;
-          if (action.text.empty() && cells.size() > 1) action.text = cells[first_cell++];
-          // Column roles from the table's header when it has as many cells;
-          // else by what the cells say: the last status-like cell is the
-          // status ("Ongoing" may be a time frame or a status), the first
-          // time frame among the rest the time frame, the others responsible.
-          const bool use_header = roles.size() == cells.size();
-          int status_cell = -1, time_cell = -1;
-          if (!use_header) {
-            for (size_t c = first_cell; c < cells.size(); ++c) {
-              if (!ActionStatus(cells[c]).empty()) status_cell = static_cast<int>(c);
-            }
-            for (size_t c = first_cell; c < cells.size(); ++c) {
-              std::string start, due;
-              if (static_cast<int>(c) != status_cell && ParseTimeFrame(cells[c], order, &start, &due)) {
-                time_cell = static_cast<int>(c);
-                break;
-              }
-            }
-          }
-          for (size_t c = first_cell; c < cells.size(); ++c) {
-            const std::string& cell = cells[c];
-            if (cell.empty()) continue;
-            std::string role = use_header ? roles[c]
-                               : static_cast<int>(c) == status_cell ? "status"
-                               : static_cast<int>(c) == time_cell   ? "time"
-                                                                     : "responsible";
-            if (role == "status") {
-              action.status_text = cell;
-              action.status = ActionStatus(cell);
-            } else if (role == "time") {
-              action.time_frame = cell;
-              ParseTimeFrame(cell, order, &action.start, &action.due);
-            } else if (role == "responsible") {
-              action.responsible_cells.push_back(cell);
-            }
-          }
-          Item* owner = by_number(number.substr(0, number.find('.')));
-          if (owner == nullptr) owner = current;
-          if (owner != nullptr) {
-            bool repeated = false;
-            for (const Item::Action& a : owner->actions) repeated |= a.number == action.number;
-            if (!repeated) owner->actions.push_back(std::move(action));
-          }
-        } else {
-          std::vector<std::string> header = ColumnRoles(cells);
-          if (!header.empty()) roles = header;
-        }
-      } else if (ParseResponseLabel(std::string(content), cues, language, &after)) {
-        roles.clear();  // a response ends the key-action table above it (the items pass reads the response)
-      }
-      line_start = line_end + 1;
-    }
-  }
-}
 
 // ---------------------------------------------------------------- which evaluation a document is, or answers
 
@@ -1305,8 +1023,7 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
   for (const PageInput& input : inputs) page_texts.push_back({input.number, input.text});
   const dossier_structure::DocumentStructure structure = dossier_structure::BuildStructure(page_texts, cues, language);
   // Items with their follow-up; a recommendation printed twice is kept once.
-  std::vector<Item> unique = FindStructuredItems(structure, cues, language);
-  AttachFollowUp(pages, order, cues, language, &unique);
+  std::vector<Item> unique = FindStructuredItems(structure, cues, language, order);
   // Responsible units of key actions, as entities: "SDD; PCO", "Regional
   // Office for South America (ROSA)", a unit named for the first time.
   // Whether a piece of a cell names a body on its own: a known name or
@@ -1326,7 +1043,26 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
   // keys; a unit named only here becomes an organisation of its own.
   auto responsible_keys_in_cell = [&](const std::string& cell) {
     std::vector<std::string> keys;
+    // A whole cell that names one body ("Division of Data, Analytics, Planning and Monitoring (DAPM)").
+    {
+      std::string whole = cell;
+      if (size_t open = whole.rfind(" ("); open != std::string::npos && !whole.empty() && whole.back() == ')') {
+        const std::string acronym = whole.substr(open + 2, whole.size() - open - 3);
+        whole = whole.substr(0, open);
+        std::string key = table.Resolve(whole);
+        if (key.empty() && EntityTable::IsAllCaps(acronym)) key = table.Resolve(acronym);
+        if (!key.empty() && whole.find(',') != std::string::npos) return std::vector<std::string>{key};
+      }
+    }
     std::string normalised = cell;
+    // "DAPM PG EMOPS": acronyms set side by side, one body each.
+    {
+      std::vector<std::string> words = Split(cell, ' ');
+      if (words.size() >= 2 && std::all_of(words.begin(), words.end(), [](const std::string& w) {
+            return w.size() >= 2 && EntityTable::IsAllCaps(w);
+          }))
+        for (char& c : normalised) if (c == ' ') c = '|';
+    }
     for (char& c : normalised) if (c == '/' || c == ';' || c == ',' || c == '&' || c == '\n') c = '|';
     // "SDD and PCO", "Legal Office and Planning Unit" are two bodies;
     // "Monitoring and Evaluation Unit" is one ("Monitoring" alone is none).
@@ -1575,6 +1311,16 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
         bodies_in(item.page, item.start, item.start + std::min<size_t>(item.text.find(". "), 400));
       }
       if (responsible.empty() && item.lead_page != 0) bodies_in(item.lead_page, item.lead_start, item.lead_end);
+      // A heading above the item that names a known body, when nothing closer names one.
+      if (responsible.empty()) {
+        for (const std::string& title : item.section_titles) {
+          const std::string key = title.size() <= 120 ? table.Resolve(title) : "";
+          if (!key.empty()) {
+            add_responsible(key);
+            break;
+          }
+        }
+      }
       if (due.empty()) {
         // "by 31 December 2020", "before June 2021", "d'ici", "antes del"
         for (const DateMention& d : FindDates(item.text, order)) {

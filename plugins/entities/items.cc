@@ -2,6 +2,9 @@
 // document's structure presents them, never by a document's own wording.
 #include "items.h"
 
+#include "key_actions.h"
+#include "responses.h"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -256,7 +259,11 @@ std::string WithoutStatusWords(const std::string& text, const Cues& cues, std::s
   return text.substr(from);
 }
 
-std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const Cues& cues, std::string_view language) {
+namespace {
+
+// The items as the document prints them, in document order (a recommendation
+// printed twice is here twice).
+std::vector<Item> ReadItems(const DocumentStructure& structure, const Cues& cues, std::string_view language) {
   std::vector<Item> items;
   const auto& blocks = structure.blocks;
   // Which sections hold labelled items or list items, to know where to look for prose recommendations.
@@ -265,6 +272,7 @@ std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const 
     if (b.kind == BlockKind::kListItem && b.level == 1) ++list_items_in_section[b.section];
   }
   int open = -1;                    // the item that takes continuation blocks
+  std::string bare_label_type;      // a label standing alone ("Safety issue", "Recommendation:"): its item follows
   std::string group;                // "A" under "Evaluation recommendation A - …"
   size_t group_first_item = 0;      // first item of the current group
   bool status_next = false;         // a response label without status: the status opens the next block
@@ -299,6 +307,9 @@ std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const 
     }
     if (labelled) addressee.clear();  // "Recomendación 3:" stands on its own
     if (!addressee.empty() && addressee_section == b.section) item.responsible_cells.push_back(addressee);
+    for (int s = b.section, depth = 0; s >= 0 && depth < 3; s = structure.sections[s].parent, ++depth) {
+      item.section_titles.push_back(structure.sections[s].title);
+    }
     if (lead_section == b.section) {
       item.lead_page = lead_page;
       item.lead_start = lead_start;
@@ -326,10 +337,43 @@ std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const 
     }
 
     size_t after = 0;
+    // A label standing alone, without a number: the next paragraph is its item.
+    if (b.kind == BlockKind::kHeading || b.kind == BlockKind::kParagraph) {
+      std::string key = FoldedKey(b.text.substr(0, 60));
+      size_t length = 0;
+      const std::string category = key.size() <= 40 ? cues.StartsWith(key, {"label.recommendation", "label.finding",
+                                                                              "label.conclusion"}, language, &length)
+                                                     : "";
+      if (!category.empty() && length == key.size()) {
+        bare_label_type = TypeOfLabelCategory(category);
+        open = -1;
+        continue;
+      }
+      if (!bare_label_type.empty() && b.kind == BlockKind::kParagraph && b.text.size() >= 40) {
+        const std::string type = bare_label_type;
+        bare_label_type.clear();
+        start_item(b, type, std::to_string(1 + std::count_if(items.begin(), items.end(),
+                                                             [&](const Item& it) { return it.type == type; })),
+                   b.text);
+        continue;
+      }
+      bare_label_type.clear();
+    }
     if (b.kind == BlockKind::kHeading && ParseResponseLabel(b.text, cues, language, &after)) {
       // "Management response (Accept/Reject)" set as a heading: a label, not a new section.
       open = -1;
       status_next = true;
+      continue;
+    }
+    if (b.kind == BlockKind::kHeading && ParseResponsibleLabel(b.text, cues, language, &after)) {
+      // "Recommendation to:" set as a heading: a label, not a new section.
+      open = -1;
+      responsible_from = group.empty() ? (items.empty() ? 0 : items.size() - 1) : group_first_item;
+      const std::string rest = b.text.substr(after);
+      if (!rest.empty()) {
+        for (size_t k = responsible_from; k < items.size(); ++k) items[k].responsible_cells.push_back(rest);
+      }
+      responsible_next = rest.empty();
       continue;
     }
     if (b.kind == BlockKind::kHeading) {
@@ -357,6 +401,15 @@ std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const 
       continue;
     }
 
+    // "Response by the Safety Authority …": a response in prose (responses.h), not the item's text.
+    if (b.kind == BlockKind::kParagraph &&
+        !cues.StartsWith(FoldedKey(b.text.substr(0, 80)), {"topic.response"}, language).empty()) {
+      size_t label_end = 0;
+      if (!ParseResponseLabel(b.text, cues, language, &label_end)) {
+        open = -1;
+        continue;
+      }
+    }
     // Responses and responsible labels act on what came before.
     if (b.kind != BlockKind::kTableRow && ParseResponseLabel(b.text, cues, language, &after)) {
       open = -1;
@@ -416,7 +469,10 @@ std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const 
     if (b.kind != BlockKind::kTableRow && ParseResponsibleLabel(b.text, cues, language, &after)) {
       open = -1;
       responsible_from = group.empty() ? (items.empty() ? 0 : items.size() - 1) : group_first_item;
-      const std::string rest = b.text.substr(after);
+      // "Recommendation to:      Priority level (1 to 3):": another label beside it, the names below.
+      std::string rest = b.text.substr(after);
+      if (const size_t gap = rest.find("   "); gap != std::string::npos && rest.back() == ':') rest = rest.substr(0, gap);
+      if (!rest.empty() && rest.back() == ':') rest.clear();
       if (!rest.empty()) {
         for (size_t k = responsible_from; k < items.size(); ++k) items[k].responsible_cells.push_back(rest);
         responsible_next = false;
@@ -434,7 +490,7 @@ std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const 
           names = cell;
           break;
         }
-      } else if (b.text.size() < 200) {
+      } else if (b.text.size() < 200 && b.text.back() != ':') {  // not another label ("Priority level:")
         dossier_structure::Label l;
         names = dossier_structure::ParseLabel(b.text, &l) ? b.text.substr(l.text_at) : b.text;
         if (FoldedKey(names).find_first_not_of("0123456789 ") == std::string::npos) names.clear();  // "1" (a priority)
@@ -594,7 +650,11 @@ std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const 
     open = -1;
   }
 
-  // Tidy, drop fragments, and keep each item once (the fullest text).
+  return items;
+}
+
+// Tidy, drop fragments, and keep each item once (the fullest text).
+std::vector<Item> KeepOnce(std::vector<Item> items) {
   std::vector<Item> unique;
   std::map<std::string, size_t> seen;
   for (Item& item : items) {
@@ -619,6 +679,17 @@ std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const 
     if (kept.due_cell.empty()) kept.due_cell = item.due_cell;
     if (kept.actions.empty()) kept.actions = std::move(item.actions);
   }
+  return unique;
+}
+
+}  // namespace
+
+std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const Cues& cues, std::string_view language,
+                                      NumericOrder order) {
+  std::vector<Item> items = ReadItems(structure, cues, language);
+  AttachKeyActions(structure, cues, language, order, &items);
+  std::vector<Item> unique = KeepOnce(std::move(items));
+  AttachStatedResponses(structure, cues, language, &unique);
   return unique;
 }
 

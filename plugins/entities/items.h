@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cues.h"
+#include "dates.h"
 #include "structure.h"
 
 namespace dossier_entities {
@@ -21,6 +22,10 @@ struct Item {
   std::vector<std::string> table_cells;         // other cells of the item's table row
   std::vector<std::string> responsible_cells;   // who must act, as printed under a label or in a column
   std::string due_cell;                         // a due-date column's cell
+  // The titles of the sections the item lies in, nearest first: a heading that
+  // names a body ("Civil Aviation Safety Authority" over its safety issues)
+  // says whom the item is for when nothing closer does.
+  std::vector<std::string> section_titles;
   // A lead-in naming who the items are for ("we recommend that the Director … take these actions:").
   uint32_t lead_page = 0;
   size_t lead_start = 0, lead_end = 0;
@@ -48,8 +53,10 @@ bool ParseResponseLabel(const std::string& text, const dossier_structure::Cues& 
                         size_t* after);
 
 // Items found by section, label, list and table, once each (a recommendation
-// printed in the summary and again in the body is kept once, with its fullest text).
+// printed in the summary and again in the body is kept once, with its fullest
+// text), with the key actions of their action tables (key_actions.h).
 std::vector<Item> FindStructuredItems(const dossier_structure::DocumentStructure& structure,
-                                      const dossier_structure::Cues& cues, std::string_view language);
+                                      const dossier_structure::Cues& cues, std::string_view language,
+                                      NumericOrder order);
 
 }  // namespace dossier_entities

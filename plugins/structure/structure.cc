@@ -568,6 +568,11 @@ class Builder {
       const std::string word = rest.substr(0, rest.find(' '));
       if (!word.empty() && (std::isdigit(static_cast<unsigned char>(word[0])) || word.size() == 1)) return true;
     }
+    // "Response by the Safety Authority", "Agency comments" set on a line of
+    // their own (a heading the layout did not set apart)
+    if (!cues_.StartsWith(key, {"topic.response"}, language_, &length).empty() && !EndsWithSentencePunct(text) &&
+        Words(text).size() <= 10 && FirstLetterCase(text) == 1)
+      return true;
     // "Management response" alone on its line
     if (!cues_.StartsWith(key, {"label.response"}, language_, &length).empty() && length == key.size() &&
         key.find(' ') != std::string::npos) return true;
@@ -578,6 +583,16 @@ class Builder {
           length == head.size()) return true;
     }
     return false;
+  }
+
+  // A line that is nothing but an item label without a number ("Safety
+  // issue", "Recommendation:"): it stands alone, and its item follows.
+  bool IsBareItemLabel(std::string_view text) const {
+    const std::string key = FoldedKey(text.substr(0, 60));
+    size_t length = 0;
+    return !key.empty() && key.size() <= 40 &&
+           !cues_.StartsWith(key, {"label.recommendation", "label.finding", "label.conclusion"}, language_, &length).empty() &&
+           length == key.size();
   }
 
   bool EndsWithFunctionWord(std::string_view text) const {
@@ -737,7 +752,8 @@ class Builder {
       }
       // Continuation or a new paragraph; a labelled line ("Recommendation 2.",
       // "Management response:") always opens one.
-      const bool continues = open >= 0 && (!after_break || FirstLetterCase(text) == -1) && !OpensBlock(text);
+      const bool bare_label = IsBareItemLabel(text);
+      const bool continues = open >= 0 && (!after_break || FirstLetterCase(text) == -1) && !OpensBlock(text) && !bare_label;
       if (continues) {
         Block& b = out_.blocks[open];
         b.text += ' ';
@@ -754,6 +770,7 @@ class Builder {
         open = static_cast<int>(out_.blocks.size()) - 1;
       }
       after_break = false;
+      if (bare_label) open = -1;  // its item is the next block
     }
   }
 
@@ -814,6 +831,15 @@ class Builder {
         const Section* parent = s.parent < 0 ? nullptr : &out_.sections[s.parent];
         std::string key = FoldedKey(block.label + " " + block.text);
         Topic own = TopicOfHeading(FoldedKey(block.text));
+        // Under a recommendations, findings or conclusions heading, a sub-heading
+        // is the theme of the items below it ("E - Data collection and
+        // monitoring"): a theme word does not take them out of the section.
+        if (parent != nullptr &&
+            (parent->topic == Topic::kRecommendations || parent->topic == Topic::kFindings ||
+             parent->topic == Topic::kConclusions || parent->topic == Topic::kLessons) &&
+            (own == Topic::kMethodology || own == Topic::kBackground || own == Topic::kReferences ||
+             own == Topic::kAcronyms))
+          own = Topic::kNone;
         s.own_topic = own != Topic::kNone;
         s.topic = s.own_topic ? own : parent != nullptr ? parent->topic : Topic::kNone;
         if (!cues_.StartsWith(key, {"role.annex"}, language_).empty()) s.role = SectionRole::kAnnex;
@@ -849,7 +875,9 @@ DocumentStructure BuildStructure(const std::vector<PageText>& pages, const Cues&
   std::string lang(language.substr(0, 2));
   if (cues.Phrases("topic.recommendations", lang).empty()) lang = "und";
   Builder builder(pages, cues, lang);
-  return builder.Build();
+  DocumentStructure structure = builder.Build();
+  structure.pages = pages;
+  return structure;
 }
 
 }  // namespace dossier_structure

@@ -75,6 +75,7 @@ struct RemovedLines {
 };
 
 struct DocumentStructure {
+  std::vector<PageText> pages;  // the texts it was built from (views: the caller's)
   std::vector<Block> blocks;
   std::vector<Section> sections;
   RemovedLines removed;

@@ -151,5 +151,65 @@ TEST_F(ItemsTest, FrenchResponseWordings) {
   EXPECT_EQ(recs[1]["management_response"]["status"], "accepted");
 }
 
+TEST_F(ItemsTest, WhoMustActLabelSetAsAHeadingBesideAnotherLabel) {
+  // "Recommendation to:" on a line of its own (read as a heading) with
+  // "Priority level:" beside it: the names are in the row below, not the
+  // other label.
+  auto recs = Recommendations({"EVALUATION RECOMMENDATION B - TRAINING\n"
+                               "1. Refresher courses should be offered to all nurses every year.\n"
+                               "2. Course materials should be translated.\n\n"
+                               "Recommendation to:\n\n"
+                               "Priority level (1 to 3):\n"
+                               "\xE2\x97\x8F\tNursing Directorate; Training Unit\t1\n"
+                               "Management response (Accept/Partially Accept/Reject)\n"
+                               "Recommendation accepted. Courses start next year.\n"});
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[1]["responsible"], json::array({"Nursing Directorate", "Training Unit"}));
+  EXPECT_EQ(recs[0]["management_response"]["status"], "accepted");
+  EXPECT_EQ(recs[1]["management_response"]["status"], "accepted");
+}
+
+TEST_F(ItemsTest, ThemeSubheadingsStayInTheRecommendationsSection) {
+  // A theme heading whose words name another topic ("data collection",
+  // "methodology") does not take the items under it out of the section.
+  auto recs = Recommendations({"RECOMMENDATIONS\n\n"
+                               "A - OUTREACH\n"
+                               "1. Radio spots should be produced in every district.\n\n"
+                               "B - DATA COLLECTION AND METHODOLOGY\n"
+                               "2. Survey forms should record the age of each respondent.\n"
+                               "3. Field teams should check the forms every week.\n"});
+  ASSERT_EQ(recs.size(), 3u) << Texts(recs);
+  EXPECT_EQ(recs[2]["text"], "Field teams should check the forms every week.");
+}
+
+TEST_F(ItemsTest, ABareLabelIntroducesTheParagraphBelowWithTheBodyInTheHeadingAbove) {
+  // Safety reports: the addressee as a heading, the issue under a bare label,
+  // then the body's response in prose.
+  auto recs = Recommendations({"SAFETY ACTION\n"
+                               "The issues below were sent to the bodies concerned.\n\n"
+                               "Maritime Safety Authority\n\n"
+                               "Lifejacket lights\n"
+                               "Safety issue\n"
+                               "The lifejackets on board were not fitted with lights, which delayed the search at night.\n"
+                               "Response by the Maritime Safety Authority\n"
+                               "The Authority does not support this recommendation and considers lights a matter for owners.\n"});
+  ASSERT_EQ(recs.size(), 1u) << Texts(recs);
+  EXPECT_EQ(recs[0]["text"], "The lifejackets on board were not fitted with lights, which delayed the search at night.");
+  EXPECT_EQ(recs[0]["responsible"], json::array({"Maritime Safety Authority"}));
+  EXPECT_EQ(recs[0]["management_response"]["status"], "not accepted");
+}
+
+TEST_F(ItemsTest, AgencyCommentsInProseAnswerTheRecommendations) {
+  auto recs = Recommendations({"Recommendations for Executive Action\n\n"
+                               "We recommend that the Director of the Budget Office publish grant results each year.\n\n"
+                               "Agency Comments\n\n"
+                               "We provided a draft to the Budget Office. We agree with its technical comments. "
+                               "The Budget Office concurred with our recommendation and described its plans.\n"});
+  ASSERT_EQ(recs.size(), 1u) << Texts(recs);
+  EXPECT_EQ(recs[0]["management_response"]["status"], "accepted");
+  EXPECT_EQ(recs[0]["management_response"]["text"],
+            "The Budget Office concurred with our recommendation and described its plans.");
+}
+
 }  // namespace
 }  // namespace dossier_entities

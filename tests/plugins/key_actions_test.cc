@@ -1,0 +1,140 @@
+// Tests of the key-actions pass on small action tables written for the tests:
+// tab-separated and space-set rows, wrapped cells, repeated headers, numbered
+// rows, in English and French.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "extract.h"
+#include "key_actions.h"
+
+namespace dossier_entities {
+namespace {
+
+using nlohmann::json;
+
+class KeyActionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    ASSERT_TRUE(authority_.LoadFile(std::string(DOSSIER_SOURCE_DIR) + "/plugins/entities/data/authority.tsv", &error))
+        << error;
+    ASSERT_TRUE(cues_.LoadFolder(std::string(DOSSIER_SOURCE_DIR) + "/plugins/structure/data", &error)) << error;
+  }
+  // The recommendations with their key actions.
+  std::vector<json> Recommendations(const std::vector<std::string>& pages, const std::string& language = "en") {
+    std::vector<PageInput> inputs;
+    for (size_t i = 0; i < pages.size(); ++i) inputs.push_back({static_cast<uint32_t>(i + 1), pages[i]});
+    std::vector<json> out;
+    for (const json& f : ExtractFacts(inputs, language, authority_, cues_)) {
+      if (f["kind"] == "item" && f["item_type"] == "recommendation") out.push_back(f);
+    }
+    return out;
+  }
+  static std::string Actions(const json& rec) {
+    std::string out;
+    for (const json& a : rec.value("key_actions", json::array())) out += a["number"].get<std::string>() + ": " + a["text"].get<std::string>() + "\n";
+    return out;
+  }
+  Authority authority_;
+  dossier_structure::Cues cues_;
+};
+
+TEST_F(KeyActionsTest, UnnumberedRowsUnderAnActionHeaderBelongToTheRecommendationAbove) {
+  auto recs = Recommendations(
+      {"Recommendation 1: The Health Office should publish clinic waiting times every month.\n"
+       "Management response: Accepted.\n"
+       "Key action\tTime frame\tResponsible unit(s)\tStatus\n"
+       "Build a waiting-time dashboard\tBy 30 June 2027\tData Unit; Health Office\tNot started\n"
+       "Train clinic clerks to record\tQ3 2027\tTraining Unit\tIn progress\n"
+       "arrival times\t\t\t\n"
+       "Recommendation 2: The Health Office should survey patients each year.\n"
+       "Management response: Not accepted. A survey exists.\n"});
+  ASSERT_EQ(recs.size(), 2u);
+  const json& actions = recs[0]["key_actions"];
+  ASSERT_EQ(actions.size(), 2u) << Actions(recs[0]);
+  EXPECT_EQ(actions[0]["number"], "1.1");
+  EXPECT_EQ(actions[0]["text"], "Build a waiting-time dashboard");
+  EXPECT_EQ(actions[0]["due"], "2027-06-30");
+  EXPECT_EQ(actions[0]["status"], "not started");
+  EXPECT_EQ(actions[1]["text"], "Train clinic clerks to record arrival times");
+  EXPECT_EQ(actions[1]["start"], "2027-07");
+  EXPECT_EQ(actions[1]["due"], "2027-09");
+  EXPECT_EQ(actions[1]["status"], "initiated");
+  EXPECT_EQ(recs[1].value("key_actions", json::array()).size(), 0u) << Actions(recs[1]);
+}
+
+TEST_F(KeyActionsTest, SpaceSetRowsWithWrappedCellsAcrossAPageBreakAreOneAction) {
+  auto recs = Recommendations(
+      {"Recommendation 1: The Transport Board should renew its bus fleet.\n"
+       "Management response: Agreed.\n"
+       "Action                            Lead office          Completion date\n"
+       "Action to respond to (a):         Fleet Office         March 2027\n"
+       "The Board will tender for twenty\n"
+       "                                  Finance Office\n"
+       "7\n",
+       "Action                            Lead office          Completion date\n"
+       "electric buses in two lots.\n"});
+  ASSERT_EQ(recs.size(), 1u);
+  const json& actions = recs[0]["key_actions"];
+  ASSERT_EQ(actions.size(), 1u) << Actions(recs[0]);
+  // The label that says what the action answers is not its text.
+  EXPECT_EQ(actions[0]["text"], "The Board will tender for twenty electric buses in two lots.");
+  EXPECT_EQ(actions[0]["due"], "2027-03");
+  EXPECT_EQ(actions[0]["time_frame"], "March 2027");
+  ASSERT_EQ(actions[0]["responsible"].size(), 2u) << actions[0].dump();
+}
+
+TEST_F(KeyActionsTest, FrenchHeaderWords) {
+  auto recs = Recommendations(
+      {"Recommandation 1 : Le ministère devrait publier les tarifs de l'eau chaque année.\n"
+       "Réponse de la direction : Acceptée.\n"
+       "Mesure\tÉchéance\tResponsable\n"
+       "Publier les tarifs sur le site du ministère\tDécembre 2026\tDirection de l'eau\n"},
+      "fr");
+  ASSERT_EQ(recs.size(), 1u);
+  const json& actions = recs[0]["key_actions"];
+  ASSERT_EQ(actions.size(), 1u) << Actions(recs[0]);
+  EXPECT_EQ(actions[0]["text"], "Publier les tarifs sur le site du ministère");
+  EXPECT_EQ(actions[0]["due"], "2026-12");
+}
+
+TEST_F(KeyActionsTest, ANumberedRowBelongsToTheRecommendationItNames) {
+  auto recs = Recommendations(
+      {"Recommendation 1: Merge the two registers.\nManagement response: Accepted.\n"
+       "Recommendation 2: Close the old office.\nManagement response: Accepted.\n"
+       "1.1 Draft a merger plan.\tJanuary 2027\tRegistry Unit\n"
+       "2.1 Move the staff.\tJune 2027\tPersonnel Unit\n"});
+  ASSERT_EQ(recs.size(), 2u);
+  ASSERT_EQ(recs[0]["key_actions"].size(), 1u) << Actions(recs[0]);
+  EXPECT_EQ(recs[0]["key_actions"][0]["number"], "1.1");
+  ASSERT_EQ(recs[1]["key_actions"].size(), 1u) << Actions(recs[1]);
+  EXPECT_EQ(recs[1]["key_actions"][0]["text"], "Move the staff.");
+}
+
+TEST_F(KeyActionsTest, AHeadingEndsTheTableAndRowsWithoutAHeaderAreNoActions) {
+  auto recs = Recommendations(
+      {"Recommendation 1: Merge the two registers.\nManagement response: Accepted.\n"
+       "Key action\tDeadline\tResponsible\n"
+       "Draft a merger plan\tJanuary 2027\tRegistry Unit\n\n"
+       "ANNEX 2. PEOPLE INTERVIEWED\n\n"
+       "Jane Doe\tRegistry Unit\tMay 2026\n"});
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0]["key_actions"].size(), 1u) << Actions(recs[0]);
+}
+
+TEST(ColumnRolesTest, ReadsWhatEachColumnHolds) {
+  dossier_structure::Cues cues;
+  std::string error;
+  ASSERT_TRUE(cues.LoadFolder(std::string(DOSSIER_SOURCE_DIR) + "/plugins/structure/data", &error)) << error;
+  EXPECT_EQ(ColumnRoles({"Action", "Responsible section(s)", "Expected completion date",
+                         "Actions taken and implementation stage", "Supporting documents"}, cues, "en"),
+            (std::vector<std::string>{"action", "responsible", "time", "status", ""}));
+  // Without an action column it is some other table.
+  EXPECT_TRUE(ColumnRoles({"Name", "Unit", "Date"}, cues, "en").empty());
+  EXPECT_EQ(ColumnRoles({"Acciones clave", "Plazo", "Responsable"}, cues, "es"),
+            (std::vector<std::string>{"action", "time", "responsible"}));
+}
+
+}  // namespace
+}  // namespace dossier_entities
