@@ -5,9 +5,14 @@
 #include "key_actions.h"
 #include "responses.h"
 
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
+
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <memory>
 
 namespace dossier_entities {
 
@@ -187,6 +192,28 @@ bool ReadHeaderRow(const Block& row, const Cues& cues, std::string_view language
 
 }  // namespace
 
+std::vector<std::string> Sentences(const std::string& text, std::string_view language) {
+  std::vector<std::string> out;
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Locale locale(std::string(language.substr(0, 2)).c_str());
+  std::unique_ptr<icu::BreakIterator> breaks(icu::BreakIterator::createSentenceInstance(locale, status));
+  const icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(text);
+  if (U_FAILURE(status) || !breaks) {
+    out.push_back(text);
+    return out;
+  }
+  breaks->setText(unicode);
+  int32_t start = breaks->first();
+  for (int32_t end = breaks->next(); end != icu::BreakIterator::DONE; start = end, end = breaks->next()) {
+    std::string sentence;
+    unicode.tempSubStringBetween(start, end).toUTF8String(sentence);
+    while (!sentence.empty() && (sentence.back() == ' ' || sentence.back() == '\n')) sentence.pop_back();
+    while (!sentence.empty() && sentence.front() == ' ') sentence.erase(0, 1);
+    if (!sentence.empty()) out.push_back(std::move(sentence));
+  }
+  return out;
+}
+
 // A label of a response ("Management response:", "Government response",
 // "Réponse de la direction (Accept/Reject)"): sets the offset after it.
 bool ParseResponseLabel(const std::string& text, const Cues& cues, std::string_view language, size_t* after) {
@@ -273,6 +300,7 @@ std::vector<Item> ReadItems(const DocumentStructure& structure, const Cues& cues
   }
   int open = -1;                    // the item that takes continuation blocks
   std::string bare_label_type;      // a label standing alone ("Safety issue", "Recommendation:"): its item follows
+  std::string bare_label_number;    // its number ("Commitment 4" set as a heading), or "" (then counted)
   std::string group;                // "A" under "Evaluation recommendation A - …"
   size_t group_first_item = 0;      // first item of the current group
   bool status_next = false;         // a response label without status: the status opens the next block
@@ -349,15 +377,27 @@ std::vector<Item> ReadItems(const DocumentStructure& structure, const Cues& cues
         open = -1;
         continue;
       }
-      if (!bare_label_type.empty() && b.kind == BlockKind::kParagraph && b.text.size() >= 40) {
+      ItemLabel numbered;
+      if (b.kind == BlockKind::kParagraph && ParseItemLabel(b.text, cues, language, &numbered) && numbered.ends_line &&
+          std::isdigit(static_cast<unsigned char>(numbered.number[0]))) {
+        // "Commitment 12" alone on its line: the item is the paragraph below.
+        bare_label_type = numbered.type;
+        bare_label_number = numbered.number;
+        open = -1;
+        continue;
+      }
+      if (!bare_label_type.empty() && b.kind == BlockKind::kParagraph && b.text.size() >= 20) {
         const std::string type = bare_label_type;
+        std::string number = bare_label_number;
         bare_label_type.clear();
-        start_item(b, type, std::to_string(1 + std::count_if(items.begin(), items.end(),
-                                                             [&](const Item& it) { return it.type == type; })),
-                   b.text);
+        bare_label_number.clear();
+        if (number.empty())
+          number = std::to_string(1 + std::count_if(items.begin(), items.end(), [&](const Item& it) { return it.type == type; }));
+        start_item(b, type, number, b.text);
         continue;
       }
       bare_label_type.clear();
+      bare_label_number.clear();
     }
     if (b.kind == BlockKind::kHeading && ParseResponseLabel(b.text, cues, language, &after)) {
       // "Management response (Accept/Reject)" set as a heading: a label, not a new section.
@@ -383,14 +423,15 @@ std::vector<Item> ReadItems(const DocumentStructure& structure, const Cues& cues
       ItemLabel label;
       if (ParseItemLabel(b.label + (b.label.empty() ? "" : " ") + b.text, cues, language, &label) &&
           label.type == "recommendation") {
-        if (label.ends_line || label.number.size() == 1) {
+        const bool alpha = std::isalpha(static_cast<unsigned char>(label.number[0]));
+        if (alpha && (label.ends_line || label.number.size() == 1)) {
           // "EVALUATION RECOMMENDATION A - COMMUNICATION": a group of recommendations.
-          if (std::isalpha(static_cast<unsigned char>(label.number[0]))) {
-            group = label.number;
-            group_first_item = items.size();
-          } else if (!label.ends_line) {
-            start_item(b, label.type, label.number, b.text.substr(std::min(b.text.size(), label.text_at)));
-          }
+          group = label.number;
+          group_first_item = items.size();
+        } else if (label.ends_line) {
+          // "Commitment 12" or "Recommendation 3" set as a heading: the item is the paragraph below.
+          bare_label_type = label.type;
+          bare_label_number = label.number;
         } else {
           start_item(b, label.type, label.number, b.text.substr(std::min(b.text.size(), label.text_at)));
         }

@@ -47,6 +47,9 @@ struct Item {
 std::string ResponseStatusIn(const std::string& text, const dossier_structure::Cues& cues, std::string_view language,
                              size_t max_words, bool at_start);
 
+// The sentences of a text (ICU's sentence breaks for `language`), trimmed.
+std::vector<std::string> Sentences(const std::string& text, std::string_view language);
+
 // A label of a response ("Management response:", "Government response",
 // "Réponse de la direction (Accept/Reject)"): sets the offset after it.
 bool ParseResponseLabel(const std::string& text, const dossier_structure::Cues& cues, std::string_view language,

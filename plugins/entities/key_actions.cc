@@ -362,8 +362,42 @@ void AttachKeyActions(const DocumentStructure& structure, const Cues& cues, std:
         continue;
       }
     }
-    if (b.kind == BlockKind::kListItem) {  // sub-recommendations between rows
+    if (b.kind == BlockKind::kListItem) {
       stop_row();
+      // A list under "Next steps", "Timescales", "Key milestones": each item a key action of the item above.
+      advance(b.page, b.start);
+      if (structure.TopicAt(b) == dossier_structure::Topic::kActions && current >= 0 && b.text.size() >= 12 &&
+          b.text.back() != ':') {
+        Item::Action fresh;
+        fresh.page = b.page;
+        fresh.text = b.text;
+        // Its time frame: the first date it states ("by April 2014", "(Winter 2013)").
+        std::vector<DateMention> dates = FindDates(b.text, order);
+        if (!dates.empty()) fresh.time_frame = dates.front().text;
+        (*items)[current].actions.push_back(std::move(fresh));
+      }
+      continue;  // otherwise sub-recommendations between rows
+    }
+    if (b.kind == BlockKind::kParagraph && structure.TopicAt(b) == dossier_structure::Topic::kActions) {
+      // Prose under "Next steps" or "Timescales": each sentence that states a step to come.
+      stop_row();
+      advance(b.page, b.start);
+      const bool is_item = current >= 0 && (*items)[current].page == b.page && (*items)[current].start >= b.start &&
+                           (*items)[current].start < b.end;
+      if (current >= 0 && !is_item && !b.text.empty() && b.text.back() != ':') {
+        for (const std::string& sentence : Sentences(b.text, language)) {
+          if (sentence.size() < 20 || !cues.Contains(FoldedKey(sentence), "sentence.future", language)) continue;
+          // A step in prose is dated ("by 30 June 2014", "in early 2015"); an undated
+          // sentence there is more often context than a commitment.
+          std::vector<DateMention> dates = FindDates(sentence, order);
+          if (dates.empty()) continue;
+          Item::Action fresh;
+          fresh.page = b.page;
+          fresh.text = sentence;
+          fresh.time_frame = dates.front().text;
+          (*items)[current].actions.push_back(std::move(fresh));
+        }
+      }
       continue;
     }
     auto it = page_text.find(b.page);

@@ -14,23 +14,6 @@ using dossier_structure::Topic;
 
 namespace {
 
-// The sentences of a paragraph: cut after '.', '!' or '?' followed by a space
-// and a capital letter (so "U.S. agencies" and "e.g. the" stay whole).
-std::vector<std::string> Sentences(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (size_t i = 0; i + 2 < text.size(); ++i) {
-    if ((text[i] == '.' || text[i] == '!' || text[i] == '?') && text[i + 1] == ' ' &&
-        std::isupper(static_cast<unsigned char>(text[i + 2])) && i > start + 1 &&
-        !std::isupper(static_cast<unsigned char>(text[i - 1]))) {
-      out.push_back(text.substr(start, i + 1 - start));
-      start = i + 2;
-    }
-  }
-  if (start < text.size()) out.push_back(text.substr(start));
-  return out;
-}
-
 // The recommendation numbers a sentence names ("recommendation 3", "recommendations 2 and 4").
 std::vector<std::string> NamedNumbers(const std::string& key) {
   std::vector<std::string> numbers;
@@ -66,7 +49,7 @@ void AttachStatedResponses(const dossier_structure::DocumentStructure& structure
     if (structure.TopicAt(b) != Topic::kResponse &&
         cues.StartsWith(FoldedKey(b.text.substr(0, 80)), {"topic.response"}, language).empty())
       continue;
-    for (const std::string& sentence : Sentences(b.text)) {
+    for (const std::string& sentence : Sentences(b.text, language)) {
       const std::string key = FoldedKey(sentence);
       // It must speak of the recommendations, not of the findings or of "we agree".
       if (!cues.Contains(key, "topic.recommendations", language) && !cues.Contains(key, "label.recommendation", language))

@@ -49,6 +49,7 @@ std::string_view TopicName(Topic topic) {
     case Topic::kReferences: return "references";
     case Topic::kAcronyms: return "acronyms";
     case Topic::kBackground: return "background";
+    case Topic::kActions: return "actions";
   }
   return "";
 }
@@ -590,9 +591,14 @@ class Builder {
   bool IsBareItemLabel(std::string_view text) const {
     const std::string key = FoldedKey(text.substr(0, 60));
     size_t length = 0;
-    return !key.empty() && key.size() <= 40 &&
-           !cues_.StartsWith(key, {"label.recommendation", "label.finding", "label.conclusion"}, language_, &length).empty() &&
-           length == key.size();
+    if (key.empty() || key.size() > 40 ||
+        cues_.StartsWith(key, {"label.recommendation", "label.finding", "label.conclusion"}, language_, &length).empty())
+      return false;
+    if (length == key.size()) return true;
+    // "Commitment 12", "Recommendation 3:" alone on the line: a label and its number.
+    const std::string rest = key.substr(std::min(key.size(), length + 1));
+    return !rest.empty() && rest.size() <= 4 && rest.find(' ') == std::string::npos &&
+           std::isdigit(static_cast<unsigned char>(rest[0]));
   }
 
   bool EndsWithFunctionWord(std::string_view text) const {
@@ -805,7 +811,8 @@ class Builder {
     static const std::vector<std::pair<std::string_view, Topic>> kTopics = {
         {"topic.recommendations", Topic::kRecommendations}, {"topic.findings", Topic::kFindings},
         {"topic.conclusions", Topic::kConclusions},         {"topic.lessons", Topic::kLessons},
-        {"topic.response", Topic::kResponse},               {"topic.terms_of_reference", Topic::kTermsOfReference},
+        {"topic.response", Topic::kResponse},               {"topic.actions", Topic::kActions},
+        {"topic.terms_of_reference", Topic::kTermsOfReference},
         {"topic.methodology", Topic::kMethodology},         {"topic.references", Topic::kReferences},
         {"topic.acronyms", Topic::kAcronyms},               {"topic.background", Topic::kBackground}};
     for (const auto& [category, topic] : kTopics) {

@@ -42,7 +42,8 @@ std::string_view SectionRoleName(SectionRole role);
 // What a section is about, from its heading's words (cue files) or its parent's.
 enum class Topic {
   kNone, kRecommendations, kFindings, kConclusions, kLessons, kResponse,
-  kTermsOfReference, kMethodology, kReferences, kAcronyms, kBackground
+  kTermsOfReference, kMethodology, kReferences, kAcronyms, kBackground,
+  kActions  // next steps, milestones, key actions: what will be done about the item above
 };
 std::string_view TopicName(Topic topic);
 

@@ -123,6 +123,34 @@ TEST_F(KeyActionsTest, AHeadingEndsTheTableAndRowsWithoutAHeaderAreNoActions) {
   EXPECT_EQ(recs[0]["key_actions"].size(), 1u) << Actions(recs[0]);
 }
 
+TEST_F(KeyActionsTest, ActionPlanCommitmentsWithTheirMilestones) {
+  // An action plan: "Commitment N" set on its own line, the commitment below,
+  // then themed sub-headings; the list and the dated sentences under
+  // "Timescales" are its key actions, the other sections are not.
+  auto recs = Recommendations(
+      {"Commitment 1\n"
+       "The Ministry will publish every contract it signs above ten thousand euros.\n\n"
+       "Context\n\n"
+       "Contracts have been published since 2010. The register will grow by 2030.\n\n"
+       "Timescales\n\n"
+       "The key milestones are:\n"
+       "\xE2\x80\xA2 by March 2027, the Ministry will publish the contracts of its agencies\n"
+       "\xE2\x80\xA2 by June 2027, a search service will be opened to the public\n\n"
+       "An annual report will follow in December 2027. The team is already in place.\n\n"
+       "Commitment 2\n"
+       "The Ministry will open its budget data.\n"});
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0]["number"], "1");
+  EXPECT_EQ(recs[0]["text"], "The Ministry will publish every contract it signs above ten thousand euros.");
+  const json& actions = recs[0]["key_actions"];
+  ASSERT_EQ(actions.size(), 3u) << Actions(recs[0]);
+  EXPECT_EQ(actions[0]["text"], "by March 2027, the Ministry will publish the contracts of its agencies");
+  EXPECT_EQ(actions[0]["due"], "2027-03");
+  EXPECT_EQ(actions[2]["text"], "An annual report will follow in December 2027.");
+  EXPECT_EQ(recs[1]["number"], "2");
+  EXPECT_EQ(recs[1].value("key_actions", json::array()).size(), 0u);
+}
+
 TEST(ColumnRolesTest, ReadsWhatEachColumnHolds) {
   dossier_structure::Cues cues;
   std::string error;
