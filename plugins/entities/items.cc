@@ -308,6 +308,7 @@ std::vector<Item> ReadItems(const DocumentStructure& structure, const Cues& cues
   size_t responsible_from = 0;      // the items a responsible label applies to
   TableColumns table;               // the recommendations table in force
   bool table_active = false;
+  int table_item = -1;              // the last item read from a table row (a wrapped cell runs on into it)
   uint32_t lead_page = 0;
   size_t lead_start = 0, lead_end = 0;
   int lead_section = -2;
@@ -420,6 +421,7 @@ std::vector<Item> ReadItems(const DocumentStructure& structure, const Cues& cues
       open = -1;
       status_next = false;
       table_active = false;
+      table_item = -1;
       ItemLabel label;
       if (ParseItemLabel(b.label + (b.label.empty() ? "" : " ") + b.text, cues, language, &label) &&
           label.type == "recommendation") {
@@ -571,27 +573,76 @@ std::vector<Item> ReadItems(const DocumentStructure& structure, const Cues& cues
       if (ReadHeaderRow(b, cues, language, &header)) {
         table = header;
         table_active = true;
+        table_item = -1;
         open = -1;
         continue;
       }
-      if (table_active && static_cast<size_t>(table.item) < b.cells.size() && !b.cells[table.item].empty()) {
-        std::string text = b.cells[table.item];
+      // Another table's header ("N° | Name | Function | Contact"): the recommendations table has ended.
+      if (table_active) {
+        size_t cells = 0;
+        bool header_like = true;
+        for (const std::string& c : b.cells) {
+          if (c.empty()) continue;
+          ++cells;
+          if (WordCount(FoldedKey(c)) > 4 || std::any_of(c.begin(), c.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); }))
+            header_like = false;
+        }
+        if (header_like && cells >= 3) {
+          table_active = false;
+          table_item = -1;
+          open = -1;
+          continue;
+        }
+      }
+      // A row shorter than the header (its empty leading cells lost): a wrapped cell of the last item.
+      if (table_active && static_cast<size_t>(table.item) >= b.cells.size() && !b.cells.empty() && table_item >= 0 &&
+          static_cast<size_t>(table_item) < items.size() && !b.cells.back().empty()) {
+        const std::string& text = b.cells.back();
+        const std::string& last = items[table_item].text;
+        if (std::islower(static_cast<unsigned char>(text[0])) ||
+            (!last.empty() && std::string_view(".;:!?").find(last.back()) == std::string_view::npos)) {
+          items[table_item].text += " " + text;
+          continue;
+        }
+      }
+      if (table_active && static_cast<size_t>(table.item) < b.cells.size()) {
+        size_t text_cell = static_cast<size_t>(table.item);
+        std::string text = b.cells[text_cell];
         std::string number;
         dossier_structure::Label l;
         if (table.number >= 0 && static_cast<size_t>(table.number) < b.cells.size()) number = b.cells[table.number];
+        // The number set in a column of its own under the header's item column: "| 1. | Improve …".
+        if ((text.empty() || (dossier_structure::ParseLabel(text, &l) && l.bare && l.style != dossier_structure::Label::kBullet)) &&
+            text_cell + 1 < b.cells.size() && !b.cells[text_cell + 1].empty()) {
+          if (!text.empty() && number.empty()) number = l.number;
+          text = b.cells[++text_cell];
+        }
         if (dossier_structure::ParseLabel(text, &l) && l.style != dossier_structure::Label::kBullet) {
           if (number.empty()) number = l.number;
           text = text.substr(l.text_at);
         } else if (number.empty() && table.item > 0) {
           // A first column holding only a number: "1 | The government should …".
           const std::string& c0 = b.cells[0];
-          if (!c0.empty() && c0.size() <= 4 && std::isdigit(static_cast<unsigned char>(c0[0]))) number = c0;
+          if (!c0.empty() && c0.size() <= 4 && std::isdigit(static_cast<unsigned char>(c0[0]))) {
+            dossier_structure::Label l0;
+            number = dossier_structure::ParseLabel(c0, &l0) ? l0.number : c0;  // "1." -> "1"
+          }
+        }
+        // A cell wrapped onto the next row: no number of its own, and its text runs on from the last item's.
+        if (number.empty() && !text.empty() && table_item >= 0 && static_cast<size_t>(table_item) < items.size()) {
+          const std::string& last = items[table_item].text;
+          const bool runs_on = std::islower(static_cast<unsigned char>(text[0])) ||
+                               (!last.empty() && std::string_view(".;:!?").find(last.back()) == std::string_view::npos);
+          if (runs_on) {
+            items[table_item].text += " " + text;
+            continue;
+          }
         }
         if (text.size() >= 12) {
           start_item(b, "recommendation", number, text);
           Item& item = items.back();
           for (size_t c = 0; c < b.cells.size(); ++c) {
-            if (static_cast<int>(c) == table.item || b.cells[c].empty()) continue;
+            if (c == text_cell || static_cast<int>(c) == table.item || b.cells[c].empty()) continue;
             if (static_cast<int>(c) == table.responsible) item.responsible_cells.push_back(b.cells[c]);
             else if (static_cast<int>(c) == table.due) item.due_cell = b.cells[c];
             else if (static_cast<int>(c) == table.response) {
@@ -602,14 +653,22 @@ std::vector<Item> ReadItems(const DocumentStructure& structure, const Cues& cues
             }
           }
           open = -1;  // a table row holds the whole item
+          table_item = static_cast<int>(items.size()) - 1;
           continue;
         }
       }
+      table_item = -1;
       // Any other row ends the running item's text (a key-action table follows it).
       open = -1;
       continue;
     }
 
+    // A table cell's wrapped line that the text layer set apart from its row.
+    if (b.kind == BlockKind::kParagraph && table_active && table_item >= 0 && static_cast<size_t>(table_item) < items.size() &&
+        !b.text.empty() && std::islower(static_cast<unsigned char>(b.text[0]))) {
+      items[table_item].text += " " + b.text;
+      continue;
+    }
     // Labelled items anywhere outside the contents: "Recommendation 3: …".
     ItemLabel label;
     if (ParseItemLabel(b.text, cues, language, &label) && !label.ends_line) {

@@ -319,7 +319,10 @@ bool ParseLabel(std::string_view line, Label* out) {
       ++after;
       punct = true;
     }
-    if (after < rest.size() && rest[after] != ' ' && rest[after] != '\t') return false;
+    // "4.2.Recommandations": a dotted number run into a capitalised word (the space lost in the text layer).
+    const bool run_in = groups > 1 && punct && rest[after - 1] == '.' && after < rest.size() &&
+                        std::isupper(static_cast<unsigned char>(rest[after]));
+    if (after < rest.size() && rest[after] != ' ' && rest[after] != '\t' && !run_in) return false;
     std::string_view text = Trim(rest.substr(after));
     if (groups == 1 && !punct) {
       // "12 Title": a bare number as label only before a capital and not a date or a quantity.
@@ -601,6 +604,27 @@ class Builder {
            std::isdigit(static_cast<unsigned char>(rest[0]));
   }
 
+  // The cells of a line set in columns by runs of three or more spaces, when
+  // each reads as a column heading (a few words, no sentence); else none.
+  static std::vector<std::string> SpaceSetCells(std::string_view text) {
+    std::vector<std::string> cells;
+    size_t i = 0;
+    while (i < text.size()) {
+      while (i < text.size() && text[i] == ' ') ++i;
+      if (i >= text.size()) break;
+      size_t j = i;
+      while (j < text.size()) {
+        if (text[j] == ' ' && j + 2 < text.size() && text[j + 1] == ' ' && text[j + 2] == ' ') break;
+        ++j;
+      }
+      std::string_view cell = Trim(text.substr(i, j - i));
+      if (Words(cell).size() > 6 || EndsWithSentencePunct(cell)) return {};
+      cells.emplace_back(cell);
+      i = j;
+    }
+    return cells;
+  }
+
   bool EndsWithFunctionWord(std::string_view text) const {
     std::vector<std::string_view> words = Words(text);
     return !words.empty() && IsFunctionWord(FoldedKey(words.back()));
@@ -650,19 +674,28 @@ class Builder {
         continue;
       }
       std::string_view text = line.text;
-      if (text.find('\t') != std::string_view::npos) {
+      // A header set with spaces over a table the reader rebuilt ("Niveau      Recommandations").
+      std::vector<std::string> header_cells;
+      if (text.find('\t') == std::string_view::npos && n + 1 < order.size() &&
+          lines_[order[n + 1]].state == RawLine::kText && lines_[order[n + 1]].page == line.page &&
+          lines_[order[n + 1]].text.find('\t') != std::string_view::npos) {
+        header_cells = SpaceSetCells(text);
+        if (header_cells.size() < 2) header_cells.clear();
+      }
+      if (text.find('\t') != std::string_view::npos || !header_cells.empty()) {
         Block b;
         b.kind = BlockKind::kTableRow;
         b.page = line.page;
         b.start = line.start;
         b.end = line.end;
         size_t s = 0;
-        while (s <= text.size()) {
+        while (header_cells.empty() && s <= text.size()) {
           size_t e = text.find('\t', s);
           if (e == std::string_view::npos) e = text.size();
           b.cells.emplace_back(Trim(text.substr(s, e - s)));
           s = e + 1;
         }
+        if (!header_cells.empty()) b.cells = std::move(header_cells);
         for (const std::string& c : b.cells) {
           if (c.empty()) continue;
           if (!b.text.empty()) b.text += ' ';

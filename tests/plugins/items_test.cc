@@ -211,5 +211,23 @@ TEST_F(ItemsTest, AgencyCommentsInProseAnswerTheRecommendations) {
             "The Budget Office concurred with our recommendation and described its plans.");
 }
 
+TEST_F(ItemsTest, RecommendationTableWithANumberColumnWrappedCellsAndAnotherTableAfter) {
+  // French: a header set with spaces, numbers in a column of their own under
+  // "Recommandations", a cell wrapped over rows, then a list of people.
+  auto recs = Recommendations({"4.2.Recommandations\n"
+                               "Tableau 3 : Recommandations\n"
+                               " Domaine      Recommandations\n"
+                               "Gestion\t1.\tRenforcer le suivi des stocks de semences dans\n"
+                               "\t\tchaque entrepôt régional ;\n"
+                               "\t2.\tPublier les comptes du projet chaque année.\n"
+                               "N°\tNom et prénoms\tFonction\tStructure\n"
+                               "1\tAmina Diallo\tDirectrice générale\tOffice des semences\n"},
+                              "fr");
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[0]["number"], "1");
+  EXPECT_EQ(recs[0]["text"], "Renforcer le suivi des stocks de semences dans chaque entrepôt régional ;");
+  EXPECT_EQ(recs[1]["number"], "2");
+}
+
 }  // namespace
 }  // namespace dossier_entities
