@@ -127,6 +127,23 @@ bool ParseResponsibleLabel(const std::string& text, const Cues& cues, std::strin
   return true;
 }
 
+// The titles of the sections around a block, nearest first, and who must act
+// when a title says so ("Work Package 4 | Leads: Under-Secretary-General (OCHA)").
+void AddSectionContext(const DocumentStructure& structure, const Block& b, const Cues& cues, std::string_view language,
+                       Item* item) {
+  for (int s = b.section, depth = 0; s >= 0 && depth < 3; s = structure.sections[s].parent, ++depth) {
+    const std::string& title = structure.sections[s].title;
+    item->section_titles.push_back(title);
+    const size_t bar = title.rfind(" | ");
+    size_t after = 0;
+    const std::string tail = bar == std::string::npos ? title : title.substr(bar + 3);
+    if (ParseResponsibleLabel(tail, cues, language, &after) && after < tail.size()) {
+      item->responsible_cells.push_back(tail.substr(after));
+      break;
+    }
+  }
+}
+
 // "Al Presidente del Directorio de Petroperú S.A.:", "To the Secretary of
 // Health:": who the items that follow are addressed to. Sets the addressee and
 // the offset after the colon (0 when the colon ends the text).
@@ -336,9 +353,7 @@ std::vector<Item> ReadItems(const DocumentStructure& structure, const Cues& cues
     }
     if (labelled) addressee.clear();  // "Recomendación 3:" stands on its own
     if (!addressee.empty() && addressee_section == b.section) item.responsible_cells.push_back(addressee);
-    for (int s = b.section, depth = 0; s >= 0 && depth < 3; s = structure.sections[s].parent, ++depth) {
-      item.section_titles.push_back(structure.sections[s].title);
-    }
+    AddSectionContext(structure, b, cues, language, &item);
     if (lead_section == b.section) {
       item.lead_page = lead_page;
       item.lead_start = lead_start;
@@ -787,6 +802,34 @@ std::vector<Item> KeepOnce(std::vector<Item> items) {
 std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const Cues& cues, std::string_view language,
                                       NumericOrder order) {
   std::vector<Item> items = ReadItems(structure, cues, language);
+  // An action plan names no recommendations: its numbered actions ("Action 15: Conduct a review …")
+  // are the items to follow up, outside the sections of next steps that report on them.
+  if (std::none_of(items.begin(), items.end(), [](const Item& i) { return i.type == "recommendation"; })) {
+    bool added = false;
+    for (const Block& b : structure.blocks) {
+      if ((b.kind != BlockKind::kListItem && b.kind != BlockKind::kParagraph) ||
+          structure.TopicAt(b) == Topic::kActions || structure.RoleAt(b) == SectionRole::kContents)
+        continue;
+      std::string numbers;
+      size_t text_at = 0;
+      if (!ParseActionItemLabel(b.text, cues, language, &numbers, &text_at) || b.text.size() - text_at < 12) continue;
+      Item item;
+      item.type = "recommendation";
+      item.number = numbers;
+      item.text = b.text.substr(text_at);
+      item.page = b.page;
+      item.start = b.start + text_at;
+      item.end = b.end;
+      AddSectionContext(structure, b, cues, language, &item);
+      items.push_back(std::move(item));
+      added = true;
+    }
+    if (added) {
+      std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+        return a.page != b.page ? a.page < b.page : a.start < b.start;
+      });
+    }
+  }
   AttachKeyActions(structure, cues, language, order, &items);
   std::vector<Item> unique = KeepOnce(std::move(items));
   AttachStatedResponses(structure, cues, language, &unique);

@@ -270,11 +270,97 @@ std::string CollapseSpaces(const std::string& text) {
   return out;
 }
 
-// Appends a piece to a cell's text: a word cut by a hyphen at the line's end joins without a space.
+// Appends a piece to a cell's text.
 void AppendText(std::string* cell, const std::string& piece) {
   if (piece.empty()) return;
   if (!cell->empty() && cell->back() != ' ') *cell += ' ';
   *cell += piece;
+}
+
+}  // namespace
+
+bool ParseActionItemLabel(const std::string& text, const Cues& cues, std::string_view language, std::string* numbers,
+                          size_t* text_at) {
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos || colon > 60) return false;
+  const std::string head = text.substr(0, colon);
+  // The label word, then numbers joined by commas and "and" / "et" / "y".
+  size_t pos = 0;
+  while (pos < head.size() && std::isalpha(static_cast<unsigned char>(head[pos]))) ++pos;
+  if (pos == 0) return false;
+  const std::string word = FoldedKey(head.substr(0, pos));
+  bool known = false;
+  for (const std::string& phrase : cues.Phrases("label.action", language)) known |= phrase == word;
+  if (!known) return false;
+  std::string list = head.substr(pos);
+  std::string printed;
+  size_t digits = 0;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const char c = list[i];
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      ++digits;
+      printed += c;
+    } else if (c == ',' || c == ' ' || c == '.' || c == '&') {
+      if (!printed.empty() && (c == ',' || c == '&')) printed += c == '&' ? " and" : ",";
+      if (!printed.empty() && c == ' ' && printed.back() != ' ') printed += ' ';
+    } else {
+      const std::string rest = FoldedKey(list.substr(i));
+      if (rest.rfind("and ", 0) == 0 || rest.rfind("et ", 0) == 0 || rest.rfind("y ", 0) == 0) {
+        const size_t space = list.find(' ', i);
+        if (space == std::string::npos) return false;
+        printed += printed.empty() || printed.back() == ' ' ? "and " : " and ";
+        i = space;
+        continue;
+      }
+      return false;
+    }
+  }
+  if (digits == 0) return false;
+  while (!printed.empty() && (printed.back() == ' ' || printed.back() == ',')) printed.pop_back();
+  *numbers = printed;
+  size_t at = colon + 1;
+  while (at < text.size() && text[at] == ' ') ++at;
+  *text_at = at;
+  return at < text.size();
+}
+
+namespace {
+// Whether a recommendation's numbers ("1, 2, 3, 6, 7", "63 and 65") include `number`.
+bool NumbersInclude(const std::string& numbers, const std::string& number) {
+  size_t i = 0;
+  while (i < numbers.size()) {
+    while (i < numbers.size() && !std::isdigit(static_cast<unsigned char>(numbers[i]))) ++i;
+    size_t j = i;
+    while (j < numbers.size() && std::isdigit(static_cast<unsigned char>(numbers[j]))) ++j;
+    if (j > i && numbers.compare(i, j - i, number) == 0) return true;
+    i = j;
+  }
+  return false;
+}
+}  // namespace
+
+namespace {
+// The time frame a sentence states: its first date with the words that set it
+// ("by the end of 2027", "in early 2015", "d'ici fin 2026").
+std::string TimeFrameIn(const std::string& text, NumericOrder order) {
+  std::vector<DateMention> dates = FindDates(text, order);
+  if (dates.empty()) return "";
+  static const std::vector<std::string_view> kCueWords = {
+      "by", "the", "end", "of", "early", "late", "mid", "before", "until", "in", "from", "during", "starting",
+      "fin", "d", "ici", "avant", "au", "plus", "tard", "debut", "a", "partir", "de", "finales", "principios",
+      "antes", "del", "hasta", "para", "en", "la", "le"};
+  size_t from = dates.front().start;
+  for (int words = 0; words < 5 && from > 0; ++words) {
+    size_t end = from;
+    while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\'')) --end;
+    size_t begin = end;
+    while (begin > 0 && text[begin - 1] != ' ' && text[begin - 1] != '\'' && text[begin - 1] != '(') --begin;
+    if (begin == end) break;
+    const std::string word = FoldedKey(text.substr(begin, end - begin));
+    if (std::find(kCueWords.begin(), kCueWords.end(), word) == kCueWords.end()) break;
+    from = begin;
+  }
+  return text.substr(from, dates.front().end - from);
 }
 
 }  // namespace
@@ -371,10 +457,23 @@ void AttachKeyActions(const DocumentStructure& structure, const Cues& cues, std:
         Item::Action fresh;
         fresh.page = b.page;
         fresh.text = b.text;
+        int target = current;
+        // "Action 15: The review will be presented in June": the item numbered 15.
+        std::string numbers;
+        size_t text_at = 0;
+        if (ParseActionItemLabel(b.text, cues, language, &numbers, &text_at)) {
+          const std::string first = numbers.substr(0, numbers.find_first_of(", "));
+          for (size_t r : recs) {
+            if (NumbersInclude((*items)[r].number, first)) {
+              target = static_cast<int>(r);
+              break;
+            }
+          }
+          fresh.text = b.text.substr(text_at);
+        }
         // Its time frame: the first date it states ("by April 2014", "(Winter 2013)").
-        std::vector<DateMention> dates = FindDates(b.text, order);
-        if (!dates.empty()) fresh.time_frame = dates.front().text;
-        (*items)[current].actions.push_back(std::move(fresh));
+        fresh.time_frame = TimeFrameIn(fresh.text, order);
+        (*items)[target].actions.push_back(std::move(fresh));
       }
       continue;  // otherwise sub-recommendations between rows
     }
@@ -389,12 +488,12 @@ void AttachKeyActions(const DocumentStructure& structure, const Cues& cues, std:
           if (sentence.size() < 20 || !cues.Contains(FoldedKey(sentence), "sentence.future", language)) continue;
           // A step in prose is dated ("by 30 June 2014", "in early 2015"); an undated
           // sentence there is more often context than a commitment.
-          std::vector<DateMention> dates = FindDates(sentence, order);
-          if (dates.empty()) continue;
+          const std::string time_frame = TimeFrameIn(sentence, order);
+          if (time_frame.empty()) continue;
           Item::Action fresh;
           fresh.page = b.page;
           fresh.text = sentence;
-          fresh.time_frame = dates.front().text;
+          fresh.time_frame = time_frame;
           (*items)[current].actions.push_back(std::move(fresh));
         }
       }

@@ -42,6 +42,11 @@ std::vector<std::string> ColumnRoles(const std::vector<std::string>& cells, cons
 // "1.1", "3.1a", "3.1.b", "2.1." at the start of a cell: a key action's number.
 bool ParseActionNumber(std::string_view cell, std::string* number, size_t* text_at);
 
+// "Action 15: Conduct …", "Actions 1, 2, 6: Realign …" (label.action words):
+// the numbers as printed ("15", "1, 2, 6") and where the text starts.
+bool ParseActionItemLabel(const std::string& text, const dossier_structure::Cues& cues, std::string_view language,
+                          std::string* numbers, size_t* text_at);
+
 // Adds the key actions of every action table to the recommendations in
 // `items` (in document order, as the items pass found them). Unnumbered
 // actions are numbered "<recommendation>.<position>".

@@ -151,6 +151,44 @@ TEST_F(KeyActionsTest, ActionPlanCommitmentsWithTheirMilestones) {
   EXPECT_EQ(recs[1].value("key_actions", json::array()).size(), 0u);
 }
 
+TEST_F(KeyActionsTest, NumberedActionsOfAPlanWithTheirNextSteps) {
+  // A plan with no recommendations: its numbered actions are the items, the
+  // next steps that name them are their key actions, and the lead named in
+  // the heading above is who must act.
+  auto recs = Recommendations(
+      {"Water Services\n\n"
+       "Work Package 3 | Lead: Director of Water Services\n\n"
+       "HOW WE GET THERE\n"
+       "\xE2\x97\x8F Action 7: Merge the two billing offices into one service centre.\n"
+       "\xE2\x97\x8F Actions 8, 9: Publish tariffs and complaints data every quarter.\n\n"
+       "PROGRESS TO DATE\n"
+       "The merger study is finished.\n\n"
+       "NEXT STEPS AND DECISIONS\n"
+       "\xE2\x97\x8F Action 9: The first complaints report will be published in June 2027.\n"
+       "\xE2\x97\x8F Action 7: The service centre will open by the end of 2027.\n"});
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0]["number"], "7");
+  EXPECT_EQ(recs[0]["text"], "Merge the two billing offices into one service centre.");
+  EXPECT_EQ(recs[1]["number"], "8, 9");
+  ASSERT_EQ(recs[0]["key_actions"].size(), 1u) << Actions(recs[0]);
+  EXPECT_EQ(recs[0]["key_actions"][0]["text"], "The service centre will open by the end of 2027.");
+  EXPECT_EQ(recs[0]["key_actions"][0]["due"], "2027-12");
+  ASSERT_EQ(recs[1]["key_actions"].size(), 1u) << Actions(recs[1]);
+  EXPECT_EQ(recs[1]["key_actions"][0]["due"], "2027-06");
+  EXPECT_FALSE(recs[0]["responsible"].empty()) << recs[0].dump();
+}
+
+TEST_F(KeyActionsTest, ActionLabelsUnderARecommendationAreNotItems) {
+  // With a recommendation in the document, "Action 1:" lines are its actions, never recommendations.
+  auto recs = Recommendations({"Recommendation 1: The Board should audit its suppliers.\n"
+                               "Management response: Accepted.\n\n"
+                               "Next Steps\n"
+                               "\xE2\x80\xA2 Action 1: An audit plan will be adopted by March 2027.\n"});
+  ASSERT_EQ(recs.size(), 1u);
+  ASSERT_EQ(recs[0]["key_actions"].size(), 1u) << Actions(recs[0]);
+  EXPECT_EQ(recs[0]["key_actions"][0]["text"], "An audit plan will be adopted by March 2027.");
+}
+
 TEST(ColumnRolesTest, ReadsWhatEachColumnHolds) {
   dossier_structure::Cues cues;
   std::string error;
