@@ -388,7 +388,9 @@ std::vector<Item> ReadItems(const DocumentStructure& structure, const Cues& cues
       const std::string category = key.size() <= 40 ? cues.StartsWith(key, {"label.recommendation", "label.finding",
                                                                               "label.conclusion"}, language, &length)
                                                      : "";
-      if (!category.empty() && length == key.size()) {
+      const char last = b.text.empty() ? '.' : b.text.back();
+      if (!category.empty() && length == key.size() && std::isupper(static_cast<unsigned char>(b.text[0])) &&
+          last != '.' && last != ',' && last != ';') {
         bare_label_type = TypeOfLabelCategory(category);
         open = -1;
         continue;

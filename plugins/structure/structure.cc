@@ -592,6 +592,10 @@ class Builder {
   // A line that is nothing but an item label without a number ("Safety
   // issue", "Recommendation:"): it stands alone, and its item follows.
   bool IsBareItemLabel(std::string_view text) const {
+    text = Trim(text);
+    // A label is capitalised and is no sentence's end ("… our recommendation.").
+    if (text.empty() || FirstLetterCase(text) != 1 || text.back() == '.' || text.back() == ',' || text.back() == ';')
+      return false;
     const std::string key = FoldedKey(text.substr(0, 60));
     size_t length = 0;
     if (key.empty() || key.size() > 40 ||
