@@ -216,7 +216,12 @@ void FindNamedBodies(PageTokens& page, EntityTable& table) {
       }
       int j = end;
       while (j < n && tokens[j].word && !tokens[j].capitalised && IsConnector(tokens[j].key) && j - end < 3) ++j;
-      if (j > end && j < n && name_word(j)) {
+      // "Contact the Lakeside …", "Later the …": an article alone does not join two
+      // capitalised words ("Office of the …", "de la …" do).
+      const bool article_first = j > end && (tokens[end].key == "the" || tokens[end].key == "la" || tokens[end].key == "le" ||
+                                             tokens[end].key == "les" || tokens[end].key == "el" || tokens[end].key == "l" ||
+                                             tokens[end].key == "los" || tokens[end].key == "las");
+      if (j > end && j < n && !article_first && name_word(j)) {
         end = j + 1;
         continue;
       }
@@ -332,7 +337,8 @@ void FindNamedBodies(PageTokens& page, EntityTable& table) {
           HeadType(tokens[b]) == "programme" && SameRun(page, b - 1, b) && !words.Has("place", NameKey(Surface(page.text, tokens, a, b))) &&
           !(b - a == 1 && (tokens[a].line_start || (a > 0 && tokens[a - 1].text == ".")))) {
         std::string name = Surface(page.text, tokens, a, b);
-        std::string entity = table.Add("programme", name);
+        std::string entity = table.Resolve(name);  // "the RHT project": an acronym defined earlier
+        if (entity.empty()) entity = table.Add("programme", name);
         table.Vote(entity, "programme");
         table.AddMention(entity, page.number, tokens[a].start, tokens[b].end, name + " " + tokens[b].text);
         for (int t = a; t <= b; ++t) page.used[t] = true;
