@@ -194,7 +194,24 @@ void FindNamedBodies(PageTokens& page, EntityTable& table) {
         if (opens_head_of && !TypeOfName(tokens, i, t).empty()) return false;
         // "Office of Management and Budget" / "Occupational …": a name with its head
         // and a complement is whole at the end of its line.
-        if (tokens[t - 1].capitalised && !TypeOfName(tokens, i, t).empty()) {
+        // Only when the next line is a name of its own: capitalised words and
+        // connectors with a head word ("Agency for Rural" / "Development, the …" joins).
+        bool next_line_is_name = false;
+        {
+          int e = t;
+          bool head = false, plain = true;
+          while (e < n && (e == t || !tokens[e].line_start)) {
+            if (tokens[e].word) {
+              head |= !HeadType(tokens[e]).empty();
+              plain &= tokens[e].capitalised || IsConnector(tokens[e].key);
+            } else {
+              plain = false;
+            }
+            ++e;
+          }
+          next_line_is_name = head && plain;
+        }
+        if (next_line_is_name && tokens[t - 1].capitalised && !TypeOfName(tokens, i, t).empty()) {
           for (int k = i + 1; k < t; ++k) {
             if (tokens[k].word && !tokens[k].capitalised && IsConnector(tokens[k].key) && tokens[k].key != "and") return false;
           }
@@ -207,7 +224,10 @@ void FindNamedBodies(PageTokens& page, EntityTable& table) {
     // A line in capitals (a heading, a cover page) gives only names that open
     // with their head word ("MINISTRY OF HEALTH", "AGENCY FOR RURAL DEVELOPMENT").
     const bool caps_phrase = tokens[i].caps_line || heading_caps(i);
-    if (caps_phrase && (HeadType(tokens[i]) != "organisation" && HeadType(tokens[i]) != "programme")) continue;
+    if (caps_phrase && ((HeadType(tokens[i]) != "organisation" && HeadType(tokens[i]) != "programme") ||
+                        (tokens[i].caps_line && !tokens[i].line_start))) {
+      continue;
+    }
     int end = i + 1;
     while (end < n && !tokens[end - 1].possessive) {
       if (name_word(end)) {

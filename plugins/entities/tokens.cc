@@ -111,6 +111,8 @@ std::vector<Token> Tokenize(std::string_view text) {
     int words = 0, caps = 0;
     for (size_t t = a; t < b; ++t) {
       if (!tokens[t].word) continue;
+      // Numbers ("2014–2018") do not count either way.
+      if (tokens[t].text.find_first_not_of("0123456789") == std::string::npos) continue;
       ++words;
       caps += tokens[t].acronym_like || tokens[t].all_caps ||
               (tokens[t].text.size() == 1 && std::isupper(static_cast<unsigned char>(tokens[t].text[0])));

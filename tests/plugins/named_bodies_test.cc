@@ -75,6 +75,14 @@ TEST_F(NamedBodiesTest, CapitalLinesGiveOnlyHeadFirstNames) {
   EXPECT_EQ(names.size(), 1u) << Dump(names);
 }
 
+TEST_F(NamedBodiesTest, HeadingWithYearsAndNameBrokenAcrossLines) {
+  auto names = Run("REVIEW OF THE MARSH DRAINAGE PROGRAMME, 2014–2018\nJOINT PROGRAMME ON REED HARVESTS IN KELPIA\n\n"
+                   "It was launched by the Agency for Reed\nHarvesting, the Ministry of Tides and others.");
+  EXPECT_TRUE(names.count("organisation Agency for Reed Harvesting")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Ministry of Tides")) << Dump(names);
+  EXPECT_EQ(names.size(), 2u) << Dump(names);
+}
+
 TEST_F(NamedBodiesTest, CommaListInsideANameAndAndBetweenTwoBodies) {
   auto names = Run("The Department of Reeds, Marshes and Tides works with the Legal Office and Planning Unit. "
                    "The Department of Health and Coastal Services agreed.");
