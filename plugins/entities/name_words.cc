@@ -13,7 +13,11 @@ namespace dossier_entities {
 
 void NameWords::Add(const std::string& category, std::string_view word) {
   std::string key = dossier_structure::FoldedKey(word);
-  if (!key.empty()) words_[category].insert(std::move(key));
+  if (key.empty()) return;
+  if (category == "head.organisation") heads_[0].insert(key);
+  if (category == "head.programme") heads_[1].insert(key);
+  if (category == "head.document") heads_[2].insert(key);
+  words_[category].insert(std::move(key));
 }
 
 bool NameWords::LoadFile(const std::string& path, std::string* error) {
@@ -77,7 +81,7 @@ void NameWords::AddCountryNames() {
 
 const std::unordered_set<std::string>& NameWords::Category(std::string_view category) const {
   static const std::unordered_set<std::string> kNone;
-  auto it = words_.find(std::string(category));
+  auto it = words_.find(category);
   return it == words_.end() ? kNone : it->second;
 }
 
@@ -102,15 +106,14 @@ std::string_view NameWords::HeadType(const std::string& key) const {
     return found;
   }
   static const std::string_view kTypes[] = {"organisation", "programme", "document"};
-  static const std::string kCategories[] = {"head.organisation", "head.programme", "head.document"};
-  for (int round = 0; round < 2; ++round) {
-    std::string word = key;
-    if (round == 1) {  // a plural: "Offices", "Programmes", "Hubs"
-      if (key.size() <= 3 || key.back() != 's') break;
-      word.pop_back();
-    }
+  for (int i = 0; i < 3; ++i) {
+    if (heads_[i].count(key)) return kTypes[i];
+  }
+  // A plural: "Offices", "Programmes", "Hubs".
+  if (key.size() > 3 && key.back() == 's') {
+    const std::string singular = key.substr(0, key.size() - 1);
     for (int i = 0; i < 3; ++i) {
-      if (Has(kCategories[i], word)) return kTypes[i];
+      if (heads_[i].count(singular)) return kTypes[i];
     }
   }
   return "";

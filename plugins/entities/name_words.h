@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <map>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -36,7 +37,9 @@ class NameWords {
   const std::unordered_set<std::string>& Category(std::string_view category) const;
 
  private:
-  std::unordered_map<std::string, std::unordered_set<std::string>> words_;
+  std::map<std::string, std::unordered_set<std::string>, std::less<>> words_;  // few categories: no allocation to look one up
+  // The head-word categories, looked up for nearly every token.
+  std::unordered_set<std::string> heads_[3];  // organisation, programme, document
 };
 
 }  // namespace dossier_entities
