@@ -1,0 +1,439 @@
+#include "named_bodies.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace dossier_entities {
+
+void FindNamedBodies(PageTokens& page, EntityTable& table) {
+  auto& tokens = page.tokens;
+  const int n = static_cast<int>(tokens.size());
+  const NameWords& words = table.authority().words();
+  auto IsConnector = [&](const std::string& key) { return words.Has("connector", key); };
+  auto IsNameStopWord = [&](const std::string& key) { return words.Has("stop", key); };
+  auto IsGenericName = [&](const std::string& key) { return words.Has("generic", key); };
+  auto HeadType = [&](const Token& t) { return t.word ? std::string(words.HeadType(t.key)) : std::string(); };
+  auto TypeOfName = [&](const std::vector<Token>& toks, int from, int to) {
+    for (int t = from; t < to; ++t) {
+      std::string type = HeadType(toks[t]);
+      if (!type.empty()) return type;
+    }
+    return std::string();
+  };
+  for (int i = 0; i < n; ++i) {
+    if (page.used[i] || !tokens[i].word) continue;
+    // "le projet MRRM", "el programa PRONAA", "programme YOUTH START": a lower-case
+    // programme word before a name in capitals.
+    if (!tokens[i].capitalised) {
+      if (i + 1 < n && HeadType(tokens[i]) == "programme" && tokens[i + 1].word && !page.used[i + 1] &&
+          (tokens[i + 1].acronym_like || tokens[i + 1].all_caps) && SameRun(page, i, i + 1)) {
+        int end = i + 1;
+        while (end < n && end - i <= 3 && tokens[end].word && (tokens[end].acronym_like || tokens[end].all_caps) &&
+               !page.used[end] && SameRun(page, end - 1, end) && !(end > i + 1 && tokens[end - 1].possessive)) {
+          ++end;
+        }
+        std::string name = Surface(page.text, tokens, i + 1, end);
+        std::string key = table.Resolve(name);
+        if (key.empty() && end == i + 2) key = table.ResolveOrAddKnownAcronym(name);
+        if (key.empty()) key = table.Add("programme", name);
+        table.Vote(key, "programme");
+        table.AddMention(key, page.number, tokens[i + 1].start, tokens[end - 1].end, name);
+        for (int t = i + 1; t < end; ++t) page.used[t] = true;
+        i = end - 1;
+      }
+      continue;
+    }
+
+    // A known acronym, possibly followed by a unit name ("IOM Buenos Aires", "IOM Headquarters").
+    if (tokens[i].acronym_like) {
+      std::string key = table.Resolve(tokens[i].text);
+      if (key.empty()) key = table.ResolveOrAddKnownAcronym(tokens[i].text);
+      if (!key.empty() && (table.Get(key).type == "organisation" || table.Get(key).type == "programme")) {
+        int end = i + 1;
+        // "OCHA ROLAC": an unknown acronym right after a known body's names a part of it.
+        if (end < n && tokens[end].acronym_like && table.Get(key).type == "organisation" &&
+            table.Resolve(tokens[end].text).empty() && !table.authority().FindByAcronym(tokens[end].text) &&
+            tokens[end].start - tokens[i].end <= 2) {
+          std::string unit = tokens[i].text + " " + tokens[end].text;
+          std::string unit_key = table.Add("organisation", unit);
+          table.SetParent(unit_key, key);
+          table.AddMention(unit_key, page.number, tokens[i].start, tokens[end].end, unit);
+          page.used[i] = page.used[end] = true;
+          i = end;
+          continue;
+        }
+        while (end < n && tokens[end].word && tokens[end].capitalised && !tokens[end].acronym_like &&
+               !page.used[end] && !IsNameStopWord(tokens[end].key) && !IsConnector(tokens[end].key) &&
+               SameRun(page, end - 1, end) && !tokens[end - 1].possessive) {
+          ++end;
+        }
+        // Allow "for/of ... Capitalised" continuations only after a head noun ("Regional Office for Latin America").
+        if (end > i + 1 && !TypeOfName(tokens, i + 1, end).empty()) {
+          auto naming = [](const std::string& k) { return k == "for" || k == "of" || k == "on" || k == "de" ||
+                                                          k == "para" || k == "pour" || k == "del" || k == "du"; };
+          // A run of up to two connectors between capitalised words: "Latin America and the Caribbean".
+          auto connects = [&](int t) {
+            int k = t;
+            while (k < n && k - t < 2 && tokens[k].word && IsConnector(tokens[k].key) && SameRun(page, k - 1, k)) ++k;
+            return k > t && k < n && tokens[k].word && tokens[k].capitalised && SameRun(page, k - 1, k);
+          };
+          while (end + 1 < n && tokens[end].word && naming(tokens[end].key) && tokens[end + 1].word &&
+                 tokens[end + 1].capitalised && !tokens[end + 1].acronym_like && SameRun(page, end, end + 1)) {
+            int next = end + 1;
+            while (next < n && tokens[next].word && !tokens[next].acronym_like &&
+                   ((tokens[next].capitalised && SameRun(page, next - 1, next)) ||
+                    (IsConnector(tokens[next].key) && connects(next)))) ++next;
+            end = next;
+          }
+        }
+        const Entity& owner = table.Get(key);
+        if (end > i + 1 && owner.type == "organisation") {
+          std::string unit = Surface(page.text, tokens, i, end);
+          std::string tail_surface = Surface(page.text, tokens, i + 1, end);
+          // The name written out after its acronym is the body itself, not a unit.
+          bool restated = false;
+          for (int t = end; t > i + 1; --t) restated |= table.Resolve(Surface(page.text, tokens, i + 1, t)) == key;
+          std::string tail = NameKey(tail_surface);
+          std::string known_unit = table.Resolve(tail_surface);
+          // "IOM Buenos Aires", "IOM Niger", "IOM Headquarters"; not "IOM Activities" nor
+          // "IOM International Organization for Migration" (the name itself).
+          const std::string tail_type = NameType(words, tokens, i + 1, end);
+          const bool place = words.Has("place", tail);
+          const bool person = words.Has("title.person", tokens[end - 1].key) ||
+                              (tokens[end - 1].key.size() > 3 && tokens[end - 1].key.back() == 's' &&
+                               words.Has("title.person", tokens[end - 1].key.substr(0, tokens[end - 1].key.size() - 1)));
+          if (person || tail_type == "document") {
+            // "IOM Protection Officer" is a person's title; "IOM Data Protection Policy" a text: the body only.
+            table.AddMention(key, page.number, tokens[i].start, tokens[i].end, tokens[i].text);
+            for (int t = i; t < end; ++t) page.used[t] = true;
+            i = end - 1;
+            continue;
+          }
+          if (tail_type == "programme" && !restated) {
+            // "IOM Niger Crisis Response Plan": a programme of the body, not a unit.
+            std::string programme = table.Add("programme", unit);
+            table.AddMention(programme, page.number, tokens[i].start, tokens[end - 1].end, unit);
+            for (int t = i; t < end; ++t) page.used[t] = true;
+            i = end - 1;
+            continue;
+          }
+          bool unit_like = place || tail_type == "organisation";
+          if (unit_like && !restated && !IsGenericName(tail)) {
+            // "its Water Division" earlier, "ARD Water Division" now: one unit, under the fuller name.
+            if (!known_unit.empty()) table.Rename(known_unit, unit);
+            std::string unit_key = known_unit.empty() ? table.Add("organisation", unit) : known_unit;
+            table.SetParent(unit_key, key);
+            table.AddMention(unit_key, page.number, tokens[i].start, tokens[end - 1].end, unit);
+            for (int t = i; t < end; ++t) page.used[t] = true;
+            i = end - 1;
+            continue;
+          }
+        }
+        table.AddMention(key, page.number, tokens[i].start, tokens[i].end, tokens[i].text);
+        page.used[i] = true;
+        continue;
+      }
+    }
+
+    // The longest name from the authority file starting here, word by word
+    // over token keys while some name still starts with the words so far.
+    int best_end = -1;
+    {
+      std::string so_far;
+      for (int end = i + 1; end <= n; ++end) {
+        const Token& t = tokens[end - 1];
+        if (!t.word) {
+          if (t.text == "," || t.text == "'" || t.text == "’" || t.text == "-" || t.text == "&") continue;
+          break;
+        }
+        so_far += (so_far.empty() ? "" : " ") + t.key;
+        if (!table.authority().IsNamePrefix(so_far)) break;
+        if (table.authority().FindByKey(so_far)) best_end = end;
+      }
+    }
+    if (best_end > 0) {
+      const Authority::Entry* known = table.authority().FindByName(Surface(page.text, tokens, i, best_end));
+      std::string key = table.Add(known->type, known->name, known->acronyms.empty() ? "" : known->acronyms.front());
+      table.AddMention(key, page.number, tokens[i].start, tokens[best_end - 1].end, Surface(page.text, tokens, i, best_end));
+      for (int t = i; t < best_end; ++t) page.used[t] = true;
+      i = best_end - 1;
+      continue;
+    }
+
+    // A capitalised phrase: Capitalised (connector* Capitalised)*, on one logical line run.
+    // Acronyms of places and other non-bodies may sit inside a name ("LAC RMD Coalition").
+    auto and_word = [](const std::string& k) { return k == "and" || k == "y" || k == "et"; };
+    auto has_lower = [&](int t) { return tokens[t].word && !tokens[t].all_caps && !tokens[t].acronym_like; };
+    // A word in capitals that is no acronym (a heading's word).
+    auto heading_caps = [&](int t) {
+      return tokens[t].all_caps && tokens[t].text.size() >= 4 && table.Resolve(tokens[t].text).empty() &&
+             !table.authority().FindByAcronym(tokens[t].text);
+    };
+    auto name_word = [&](int t) {
+      if (!tokens[t].word || !tokens[t].capitalised || page.used[t] || IsNameStopWord(tokens[t].key)) return false;
+      if (tokens[t - 1].possessive) return false;  // "Free Software Foundation’s Manual"
+      if (tokens[t].acronym_like) {
+        std::string key = table.Resolve(tokens[t].text);
+        if (!key.empty() && table.Get(key).type != "other") return false;
+        if (key.empty() && table.authority().FindByAcronym(tokens[t].text)) return false;
+      }
+      if (tokens[t].line_start && (tokens[t].caps_line || tokens[t - 1].caps_line)) return false;
+      if (tokens[t].acronym_like && and_word(tokens[t - 1].key)) return false;  // "X Department and MPRP"
+      // A change from title case to capitals is a heading glued under a name
+      // ("Evaluation Office EVALUATION OF …", "Programmes MEMORANDUM"); across a
+      // line break, any change of style is.
+      if (has_lower(t - 1) && heading_caps(t)) return false;
+      if (LineBreakBetween(page, t - 1, t)) {
+        if (heading_caps(t - 1) && has_lower(t)) return false;
+        // A list of names, one a line: a line that ends in a head word ends its name
+        // ("… Administration" / "Department of …"), and a line that opens with a head
+        // word starts a new one when the name before already has its head.
+        const bool opens_head_of = !HeadType(tokens[t]).empty() && t + 1 < n && tokens[t + 1].word &&
+                                   !tokens[t + 1].capitalised && IsConnector(tokens[t + 1].key);
+        if (!HeadType(tokens[t - 1]).empty() && (HeadType(tokens[t]).empty() || opens_head_of)) return false;
+        if (opens_head_of && !TypeOfName(tokens, i, t).empty()) return false;
+        // "Office of Management and Budget" / "Occupational …": a name with its head
+        // and a complement is whole at the end of its line.
+        // Only when the next line is a name of its own: capitalised words and
+        // connectors with a head word ("Agency for Rural" / "Development, the …" joins).
+        bool next_line_is_name = false;
+        {
+          int e = t;
+          bool head = false, plain = true;
+          while (e < n && (e == t || !tokens[e].line_start)) {
+            if (tokens[e].word) {
+              head |= !HeadType(tokens[e]).empty();
+              plain &= tokens[e].capitalised || IsConnector(tokens[e].key);
+            } else {
+              plain = false;
+            }
+            ++e;
+          }
+          next_line_is_name = head && plain;
+        }
+        if (next_line_is_name && tokens[t - 1].capitalised && !TypeOfName(tokens, i, t).empty()) {
+          for (int k = i + 1; k < t; ++k) {
+            if (tokens[k].word && !tokens[k].capitalised && IsConnector(tokens[k].key) && tokens[k].key != "and") return false;
+          }
+        }
+        if (std::isdigit(static_cast<unsigned char>(tokens[t - 1].text[0]))) return false;
+      }
+      return SameRun(page, t - 1, t);
+    };
+    if (IsNameStopWord(tokens[i].key)) continue;
+    // A line in capitals (a heading, a cover page) gives only names that open
+    // with their head word ("MINISTRY OF HEALTH", "AGENCY FOR RURAL DEVELOPMENT").
+    const bool caps_phrase = tokens[i].caps_line || heading_caps(i);
+    if (caps_phrase && ((HeadType(tokens[i]) != "organisation" && HeadType(tokens[i]) != "programme") ||
+                        (tokens[i].caps_line && !tokens[i].line_start))) {
+      continue;
+    }
+    int end = i + 1;
+    while (end < n && !tokens[end - 1].possessive) {
+      if (name_word(end)) {
+        ++end;
+        continue;
+      }
+      int j = end;
+      while (j < n && tokens[j].word && !tokens[j].capitalised && IsConnector(tokens[j].key) && j - end < 3) ++j;
+      // "Contact the Lakeside …", "Later the …": an article alone does not join two
+      // capitalised words ("Office of the …", "de la …" do).
+      const bool article_first = j > end && (tokens[end].key == "the" || tokens[end].key == "la" || tokens[end].key == "le" ||
+                                             tokens[end].key == "les" || tokens[end].key == "el" || tokens[end].key == "l" ||
+                                             tokens[end].key == "los" || tokens[end].key == "las");
+      if (j > end && j < n && !article_first && name_word(j)) {
+        end = j + 1;
+        continue;
+      }
+      // "Department for Business, Innovation and Skills", "Bureau of Alcohol, Tobacco,
+      // Firearms, and Explosives": a comma list closed by "and", after a complement.
+      if (tokens[end].text == "," && !TypeOfName(tokens, i, end).empty()) {
+        bool complement = false;
+        for (int t = i + 1; t < end; ++t) complement |= tokens[t].word && !tokens[t].capitalised && IsConnector(tokens[t].key);
+        int k = end;
+        int closed = -1;
+        while (complement && k < n && k - end < 16 && tokens[k].text == "," && SameRun(page, k - 1, k)) {
+          ++k;
+          if (k < n && and_word(tokens[k].key)) ++k;  // ", and"
+          bool last = k > 0 && and_word(tokens[k - 1].key);
+          if (k >= n || !name_word(k)) break;
+          while (k < n && name_word(k)) ++k;
+          if (last) {
+            closed = k;
+            break;
+          }
+          if (k < n && and_word(tokens[k].key) && k + 1 < n && name_word(k + 1)) {
+            k += 1;
+            while (k < n && name_word(k)) ++k;
+            closed = k;
+            break;
+          }
+        }
+        if (closed > 0) {
+          end = closed;
+          continue;
+        }
+      }
+      break;
+    }
+    // A company's legal form after its name: "Acme Holdings, Inc.", "Petróleos del Sur S.A.".
+    std::string company_suffix_type;
+    {
+      int k = end;
+      if (k < n && tokens[k].text == ",") ++k;
+      std::string letters;
+      int last = -1;
+      while (k < n && k - end < 8 && SameRun(page, k - 1, k)) {
+        if (tokens[k].word && tokens[k].text.size() <= 4) {
+          letters += tokens[k].key;
+          last = k;
+          ++k;
+          if (words.Has("suffix.company", letters)) break;
+          if (k < n && tokens[k].text == ".") ++k;
+          continue;
+        }
+        break;
+      }
+      if (last >= 0 && words.Has("suffix.company", letters) && end > i) {
+        end = last + 1;
+        company_suffix_type = "organisation";
+      }
+    }
+    // Split at "and" where both sides name a body of their own ("UNHCR and the IOM Office",
+    // "Legal Office and Planning Unit"), not inside a complement ("Department of Health and Human Services").
+    int from = i;
+    for (int k = i; k <= end; ++k) {
+      bool boundary = k == end;
+      if (!boundary && tokens[k].word && and_word(tokens[k].key) && !TypeOfName(tokens, from, k).empty() &&
+          !TypeOfName(tokens, k + 1, end).empty() && k + 1 < end) {
+        const bool left_complete = !HeadType(tokens[k - 1]).empty();
+        const bool right_opens = !HeadType(tokens[k + 1]).empty() || tokens[k + 1].key == "the" ||
+                                 tokens[k + 1].acronym_like;
+        boundary = left_complete || right_opens;
+      }
+      if (!boundary) continue;
+      int a = from, b = k;
+      auto is_number = [&](int t) { return std::isdigit(static_cast<unsigned char>(tokens[t].text[0])) != 0; };
+      // A leading article is not part of the name ("The …", "El Programa …", "Le Fonds …"); "La" and
+      // "Los" stay, as in La Paz or Los Angeles.
+      auto article = [](const std::string& k) { return k == "the" || k == "el" || k == "le" || k == "les"; };
+      while (a < b && (!tokens[a].capitalised || article(tokens[a].key))) ++a;
+      while (b > a && (IsConnector(tokens[b - 1].key) || !tokens[b - 1].word || (!tokens[b - 1].capitalised && company_suffix_type.empty()) || is_number(b - 1))) --b;
+      // Leading numbers go ("1984 Cartagena Declaration", "4 1 Management"), unless a number
+      // and a head noun are the whole name ("2030 Agenda").
+      while (a < b && is_number(a) && !(b - a == 2 && tokens[a].text.size() == 4 && !HeadType(tokens[a + 1]).empty())) ++a;
+      if (a >= b) {
+        from = k + 1;
+        continue;
+      }
+      std::string type = NameType(words, tokens, a, b);
+      if (!company_suffix_type.empty() && b == end) type = company_suffix_type;
+      if (type == "document") {
+        // "Local Government Act", "Shakespeare Review": a text, not a body.
+        for (int t = a; t < b; ++t) page.used[t] = true;
+        from = k + 1;
+        continue;
+      }
+      // "American Mathematical Society Michael Downes": two or more capitalised
+      // words right after the last head word, with no connector, are a person's
+      // name, not part of the body's.
+      if (!type.empty() && company_suffix_type.empty()) {
+        int last_head = -1;
+        for (int t = a; t < b; ++t) {
+          if (!HeadType(tokens[t]).empty()) last_head = t;
+        }
+        if (last_head >= a && b - last_head - 1 >= 2) {
+          bool plain = true;
+          for (int t = last_head + 1; t < b; ++t) plain &= tokens[t].word && tokens[t].capitalised && !tokens[t].acronym_like &&
+                     !tokens[t].caps_line && !IsConnector(tokens[t].key);
+          if (plain) b = last_head + 1;
+        }
+      }
+      // "Mandate of the Organization", "management of the Programme": a phrase whose only
+      // head noun is its last word after "of the" refers to some body; it is not a name.
+      bool generic_reference = b - a >= 3 && TypeOfName(tokens, a, b - 1).empty() && tokens[b - 2].key == "the";
+      // "the Midata initiative": a name before a lower-case programme word.
+      if (type.empty() && b < n && b == end && tokens[b].word && !tokens[b].capitalised &&
+          HeadType(tokens[b]) == "programme" && SameRun(page, b - 1, b) && !words.Has("place", NameKey(Surface(page.text, tokens, a, b))) &&
+          !(b - a == 1 && (tokens[a].line_start || (a > 0 && tokens[a - 1].text == ".")))) {
+        std::string name = Surface(page.text, tokens, a, b);
+        std::string entity = table.Resolve(name);  // "the RHT project": an acronym defined earlier
+        if (entity.empty()) entity = table.Add("programme", name);
+        table.Vote(entity, "programme");
+        table.AddMention(entity, page.number, tokens[a].start, tokens[b].end, name + " " + tokens[b].text);
+        for (int t = a; t <= b; ++t) page.used[t] = true;
+        from = k + 1;
+        continue;
+      }
+      // A lone head noun ("the Programme", "Headquarters") is generic.
+      if (!type.empty() && b - a >= 2 && !generic_reference) {
+        // "Los Angeles and Palenque Declarations": two names sharing a plural head.
+        int and_at = -1;
+        for (int t = a + 1; t < b - 1; ++t) {
+          if (and_word(tokens[t].key)) and_at = t;
+        }
+        const Token& head = tokens[b - 1];
+        std::string singular_head = head.text.size() > 3 && head.text.back() == 's' ? head.text.substr(0, head.text.size() - 1) : "";
+        if (and_at > a && !singular_head.empty() && !HeadType(head).empty() && TypeOfName(tokens, a, b - 1).empty() &&
+            !words.HeadType(NameKey(singular_head)).empty()) {
+          for (auto [x, y] : {std::pair<int, int>{a, and_at}, std::pair<int, int>{and_at + 1, b - 1}}) {
+            std::string name = Surface(page.text, tokens, x, y) + " " + singular_head;
+            std::string entity = table.Add(type, name);
+            table.AddMention(entity, page.number, tokens[x].start, tokens[b - 1].end, name);
+          }
+          for (int t = a; t < b; ++t) page.used[t] = true;
+        } else {
+          std::string name = Surface(page.text, tokens, a, b);
+          std::string key = NameKey(name);
+          if (!IsGenericName(key)) {
+            std::string entity = table.Add(type, name);
+            table.AddMention(entity, page.number, tokens[a].start, tokens[b - 1].end, name);
+            for (int t = a; t < b; ++t) page.used[t] = true;
+          }
+        }
+      }
+      from = k + 1;
+    }
+    i = std::max(i, end - 1);
+  }
+}
+
+void TypeFromUsage(const std::vector<PageTokens>& pages, EntityTable& table) {
+  const NameWords& words = table.authority().words();
+  std::vector<std::string> keys;
+  for (const auto& [key, entity] : table.all()) {
+    if (entity.type == "other") keys.push_back(key);
+  }
+  for (const std::string& key : keys) {
+    std::map<std::string, int> votes = table.Get(key).type_votes;
+    for (const Mention& m : table.Get(key).mentions) {
+      auto page = std::find_if(pages.begin(), pages.end(), [&](const PageTokens& p) { return p.number == m.page; });
+      if (page == pages.end()) continue;
+      const auto& tokens = page->tokens;
+      auto after = std::lower_bound(tokens.begin(), tokens.end(), m.end, [](const Token& t, size_t at) { return t.start < at; });
+      if (after != tokens.end() && after->word) {
+        // "the MRRM project", "CMS officials"
+        std::string_view type = words.HeadType(after->key);
+        if (type == "organisation" || type == "programme") ++votes[std::string(type)];
+        if (words.Has("usage.organisation", after->key)) ++votes["organisation"];
+      }
+      if (after != tokens.begin()) {
+        auto before = std::lower_bound(tokens.begin(), tokens.end(), m.start, [](const Token& t, size_t at) { return t.start < at; });
+        if (before != tokens.begin()) {
+          --before;
+          // "projet MRRM", "la mission de …": a lower-case head word right before.
+          std::string_view type = before->word && !before->capitalised ? words.HeadType(before->key) : "";
+          if (type == "organisation" || type == "programme") ++votes[std::string(type)];
+        }
+      }
+    }
+    std::string best;
+    int most = 0;
+    for (const auto& [type, n] : votes) {
+      if (n > most) most = n, best = type;
+    }
+    if (!best.empty()) table.SetType(key, best);
+  }
+}
+
+}  // namespace dossier_entities

@@ -1,0 +1,130 @@
+// Tests of the named-bodies pass (plugins/entities/named_bodies.cc) on small texts written for the tests.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "acronyms.h"
+#include "authority.h"
+#include "entity_table.h"
+#include "named_bodies.h"
+
+namespace dossier_entities {
+namespace {
+
+class NamedBodiesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    ASSERT_TRUE(authority_.LoadFile(std::string(DOSSIER_SOURCE_DIR) + "/plugins/entities/data/authority.tsv", &error))
+        << error;
+  }
+  // Every entity as "type name", after the acronym and named-bodies passes on one page.
+  std::set<std::string> Run(const std::string& text) {
+    text_ = text;
+    EntityTable table(authority_);
+    std::vector<PageTokens> pages;
+    pages.push_back(MakePageTokens(1, text_));
+    FindAcronymLists(pages[0], table);
+    FindAcronymDefinitions(pages[0], table);
+    FindNamedBodies(pages[0], table);
+    TypeFromUsage(pages, table);
+    std::set<std::string> out;
+    for (const auto& [key, entity] : table.all()) out.insert(entity.type + " " + entity.name);
+    return out;
+  }
+  static std::string Dump(const std::set<std::string>& names) {
+    std::string out;
+    for (const std::string& n : names) out += n + " | ";
+    return out;
+  }
+  Authority authority_;
+  std::string text_;
+};
+
+TEST_F(NamedBodiesTest, HeadingUnderANameIsNotGluedToIt) {
+  auto names = Run("Lakeside Evaluation Office\nREVIEW OF THE MARSH DRAINAGE PROGRAMME\n\nKelp Programmes\nMEMO\n");
+  EXPECT_TRUE(names.count("organisation Lakeside Evaluation Office")) << Dump(names);
+  for (const std::string& n : names) {
+    EXPECT_EQ(n.find("REVIEW"), std::string::npos) << n;
+    EXPECT_EQ(n.find("MEMO"), std::string::npos) << n;
+  }
+}
+
+TEST_F(NamedBodiesTest, NoPossessivesNoLawsNoPersons) {
+  auto names = Run("The Federation of Reed Cutters’ handbook and the Kelp Fund’s rules cite the Marsh Drainage Act. "
+                   "Contact the Lakeside Angling Society Maria Quintero for details.");
+  EXPECT_TRUE(names.count("organisation Federation of Reed Cutters")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Kelp Fund")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Lakeside Angling Society")) << Dump(names);
+  for (const std::string& n : names) {
+    EXPECT_EQ(n.find("Act"), std::string::npos) << n;
+    EXPECT_EQ(n.find("Quintero"), std::string::npos) << n;
+    EXPECT_EQ(n.find("’s"), std::string::npos) << n;
+  }
+}
+
+TEST_F(NamedBodiesTest, CaseVariantsAreOneEntity) {
+  auto names = Run("LAKESIDE WATER AGENCY\n\nThe Lakeside Water Agency drills wells.");
+  EXPECT_TRUE(names.count("organisation Lakeside Water Agency")) << Dump(names);
+  EXPECT_EQ(names.size(), 1u) << Dump(names);
+}
+
+TEST_F(NamedBodiesTest, CapitalLinesGiveOnlyHeadFirstNames) {
+  auto names = Run("MINISTRY OF REED AFFAIRS\nFINAL REPORT ON THE MARSH DRAINAGE PROGRAMME\n");
+  EXPECT_TRUE(names.count("organisation MINISTRY OF REED AFFAIRS")) << Dump(names);
+  EXPECT_EQ(names.size(), 1u) << Dump(names);
+}
+
+TEST_F(NamedBodiesTest, HeadingWithYearsAndNameBrokenAcrossLines) {
+  auto names = Run("REVIEW OF THE MARSH DRAINAGE PROGRAMME, 2014–2018\nJOINT PROGRAMME ON REED HARVESTS IN KELPIA\n\n"
+                   "It was launched by the Agency for Reed\nHarvesting, the Ministry of Tides and others.");
+  EXPECT_TRUE(names.count("organisation Agency for Reed Harvesting")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Ministry of Tides")) << Dump(names);
+  EXPECT_EQ(names.size(), 2u) << Dump(names);
+}
+
+TEST_F(NamedBodiesTest, CommaListInsideANameAndAndBetweenTwoBodies) {
+  auto names = Run("The Department of Reeds, Marshes and Tides works with the Legal Office and Planning Unit. "
+                   "The Department of Health and Coastal Services agreed.");
+  EXPECT_TRUE(names.count("organisation Department of Reeds, Marshes and Tides")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Legal Office")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Planning Unit")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Department of Health and Coastal Services")) << Dump(names);
+}
+
+TEST_F(NamedBodiesTest, OneNameALineInAList) {
+  auto names = Run("Kelp Export Administration\nDepartment of Tides\nDepartment of Reeds\nOffice of Marsh Affairs\nQuay Authority\n");
+  EXPECT_TRUE(names.count("organisation Kelp Export Administration")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Department of Tides")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Department of Reeds")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Office of Marsh Affairs")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Quay Authority")) << Dump(names);
+}
+
+TEST_F(NamedBodiesTest, UnitsOfAKnownBody) {
+  auto names = Run("The UNICEF Evaluation Office and UNICEF Chad met the UNICEF Protection Officer about the "
+                   "UNICEF Chad Flood Response Plan.");
+  EXPECT_TRUE(names.count("organisation UNICEF Evaluation Office")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation UNICEF Chad")) << Dump(names);
+  EXPECT_TRUE(names.count("programme UNICEF Chad Flood Response Plan")) << Dump(names);
+  for (const std::string& n : names) EXPECT_EQ(n.find("Officer"), std::string::npos) << n;
+}
+
+TEST_F(NamedBodiesTest, ProgrammesNamedByALowerCaseWord) {
+  auto names = Run("The country joined the Reedwise initiative last year, and le projet KELPA a commencé.");
+  EXPECT_TRUE(names.count("programme Reedwise")) << Dump(names);
+  EXPECT_TRUE(names.count("programme KELPA")) << Dump(names);
+}
+
+TEST_F(NamedBodiesTest, CompanySuffixMakesAnOrganisation) {
+  auto names = Run("The contract went to Marsh Pumps Holdings, Inc. in May.");
+  EXPECT_TRUE(names.count("organisation Marsh Pumps Holdings, Inc")) << Dump(names);
+}
+
+TEST_F(NamedBodiesTest, AcronymTypedFromItsUse) {
+  auto names = Run("The Reed Harvest Tracking (RHT) started in 2019. Later the RHT project grew and RHT staff said so.");
+  EXPECT_TRUE(names.count("programme Reed Harvest Tracking")) << Dump(names);
+}
+
+}  // namespace
+}  // namespace dossier_entities
