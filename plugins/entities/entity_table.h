@@ -4,6 +4,7 @@
 // NameKey; an acronym bound to a name resolves to that name's entity.
 #pragma once
 
+#include <cctype>
 #include <map>
 #include <set>
 #include <string>
@@ -97,7 +98,38 @@ class EntityTable {
     if (const Authority::Entry* known = authority_.FindByAcronym(singular)) {
       return Add(known->type, known->name, singular);
     }
+    // A body of this document whose initials spell it ("MMS": "Migration
+    // Management Services Department", its head word left out), when only one does.
+    if (acronym.size() >= 3) {
+      std::string found;
+      for (const auto& [key, entity] : entities_) {
+        if (!MatchesInitials(entity.name, acronym)) continue;
+        if (!found.empty() && found != key) return "";
+        found = key;
+      }
+      if (!found.empty()) {
+        entities_[found].aliases.insert(acronym);
+        by_alias_[acronym] = found;
+        return found;
+      }
+    }
     return "";
+  }
+
+  // Whether the capitalised words of a name begin with the acronym's letters,
+  // all of them or all but a last head word ("… Department", "… Unit").
+  static bool MatchesInitials(const std::string& name, const std::string& acronym) {
+    std::string initials;
+    size_t i = 0;
+    while (i < name.size()) {
+      while (i < name.size() && name[i] == ' ') ++i;
+      if (i >= name.size()) break;
+      if (std::isupper(static_cast<unsigned char>(name[i]))) initials += name[i];
+      else if (!std::isalpha(static_cast<unsigned char>(name[i]))) return false;
+      while (i < name.size() && name[i] != ' ') ++i;
+    }
+    if (initials.size() < acronym.size()) return false;
+    return initials == acronym || (initials.size() == acronym.size() + 1 && initials.compare(0, acronym.size(), acronym) == 0);
   }
 
   void AddMention(const std::string& key, uint32_t page, size_t start, size_t end, const std::string& surface) {

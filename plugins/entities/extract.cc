@@ -22,6 +22,7 @@
 #include "dates.h"
 #include "entity_table.h"
 #include "items.h"
+#include "key_actions.h"
 #include "named_bodies.h"
 #include "structure.h"
 #include "tokens.h"
@@ -594,16 +595,8 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
         }
       }
       if (due.empty()) {
-        // "by 31 December 2020", "before June 2021", "d'ici", "antes del"
-        for (const DateMention& d : FindDates(item.text, order)) {
-          std::string before = NameKey(item.text.substr(d.start >= 16 ? d.start - 16 : 0, d.start >= 16 ? 16 : d.start));
-          for (std::string_view cue : {"by", "before", "no later than", "due", "until", "antes de", "antes del", "para",
-                                       "a mas tardar", "d ici", "avant", "au plus tard", "hasta"}) {
-            if (before.size() >= cue.size() && before.compare(before.size() - cue.size(), cue.size(), cue) == 0) {
-              due = d.end_value.empty() ? d.value : d.end_value;
-            }
-          }
-        }
+        // "by 31 December 2020", "by the end of 2015", "before June 2021", "d'ici", "antes del": the first deadline.
+        due = DeadlineIn(item.text, order);
       }
       fact["responsible"] = responsible;
       fact["due"] = due.empty() ? json(nullptr) : json(due);

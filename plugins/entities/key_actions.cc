@@ -340,16 +340,14 @@ bool NumbersInclude(const std::string& numbers, const std::string& number) {
 }  // namespace
 
 namespace {
-// The time frame a sentence states: its first date with the words that set it
-// ("by the end of 2027", "in early 2015", "d'ici fin 2026").
-std::string TimeFrameIn(const std::string& text, NumericOrder order) {
-  std::vector<DateMention> dates = FindDates(text, order);
-  if (dates.empty()) return "";
+// Where the words that set a date start ("by the end of 2027", "in early
+// 2015", "d'ici fin 2026", "no later than 30 June"): the offset before the date.
+size_t TimeFrameStart(const std::string& text, const DateMention& date) {
   static const std::vector<std::string_view> kCueWords = {
       "by", "the", "end", "of", "early", "late", "mid", "before", "until", "in", "from", "during", "starting",
-      "fin", "d", "ici", "avant", "au", "plus", "tard", "debut", "a", "partir", "de", "finales", "principios",
-      "antes", "del", "hasta", "para", "en", "la", "le"};
-  size_t from = dates.front().start;
+      "no", "later", "than", "due", "fin", "d", "ici", "avant", "au", "plus", "tard", "debut", "a", "partir", "de",
+      "finales", "principios", "antes", "del", "hasta", "para", "en", "la", "le", "mas", "tardar"};
+  size_t from = date.start;
   for (int words = 0; words < 5 && from > 0; ++words) {
     size_t end = from;
     while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\'')) --end;
@@ -360,10 +358,34 @@ std::string TimeFrameIn(const std::string& text, NumericOrder order) {
     if (std::find(kCueWords.begin(), kCueWords.end(), word) == kCueWords.end()) break;
     from = begin;
   }
+  return from;
+}
+
+std::string TimeFrameIn(const std::string& text, NumericOrder order) {
+  std::vector<DateMention> dates = FindDates(text, order);
+  if (dates.empty()) return "";
+  const size_t from = TimeFrameStart(text, dates.front());
   return text.substr(from, dates.front().end - from);
 }
 
 }  // namespace
+
+std::string DeadlineIn(const std::string& text, NumericOrder order) {
+  static const std::vector<std::string_view> kDeadlineWords = {"by", "before", "until", "due", "than", "antes",
+                                                               "para", "tardar", "ici", "avant", "hasta"};
+  for (const DateMention& d : FindDates(text, order)) {
+    const size_t from = TimeFrameStart(text, d);
+    const std::string phrase = text.substr(from, d.end - from);
+    const std::string words = " " + FoldedKey(text.substr(from, d.start - from)) + " ";
+    bool deadline = false;
+    for (std::string_view w : kDeadlineWords) deadline |= words.find(" " + std::string(w) + " ") != std::string::npos;
+    if (!deadline) continue;
+    std::string start, due;
+    if (ParseTimeFrame(phrase, order, &start, &due) && !due.empty()) return due;
+    return d.end_value.empty() ? d.value : d.end_value;
+  }
+  return "";
+}
 
 void AttachKeyActions(const DocumentStructure& structure, const Cues& cues, std::string_view language,
                       NumericOrder order, std::vector<Item>* items) {

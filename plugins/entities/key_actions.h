@@ -33,6 +33,11 @@ std::string ActionStatus(std::string_view cell);
 // "Ongoing" -> neither. False when the cell states no time frame.
 bool ParseTimeFrame(std::string_view cell, NumericOrder order, std::string* start, std::string* due);
 
+// The first deadline a text states: a date after "by", "before", "until",
+// "no later than", "d'ici", "avant", "antes de", "hasta", "para", with the
+// words that set it ("by the end of 2015" -> 2015-12); "" when none.
+std::string DeadlineIn(const std::string& text, NumericOrder order);
+
 // What an action table's header calls each column, by position: "action",
 // "time", "responsible", "status" or "" (another column). Empty unless the
 // header names an action column and at least one other known column.

@@ -88,5 +88,21 @@ TEST_F(AcronymsTest, TwoPairsAreNoList) {
   EXPECT_EQ(Named(table, "KTF"), nullptr);
 }
 
+TEST_F(AcronymsTest, AnUndefinedAcronymSpellingTheInitialsOfOneBodyIsThatBody) {
+  EntityTable table(authority_);
+  table.Add("organisation", "Coastal Fisheries Services Department");
+  table.Add("organisation", "Harbour Board");
+  const std::string key = table.ResolveOrAddKnownAcronym("CFS");  // its head word left out
+  ASSERT_FALSE(key.empty());
+  EXPECT_EQ(table.Get(key).name, "Coastal Fisheries Services Department");
+  EXPECT_EQ(table.Resolve("CFS"), key);
+  // Two letters are too few to tell, and initials matching two bodies are no match.
+  EXPECT_TRUE(table.ResolveOrAddKnownAcronym("HB").empty());
+  EntityTable twice(authority_);
+  twice.Add("organisation", "Coastal Fisheries Service");
+  twice.Add("organisation", "Central Fisheries Secretariat");
+  EXPECT_TRUE(twice.ResolveOrAddKnownAcronym("CFS").empty());
+}
+
 }  // namespace
 }  // namespace dossier_entities

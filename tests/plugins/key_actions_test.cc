@@ -189,6 +189,16 @@ TEST_F(KeyActionsTest, ActionLabelsUnderARecommendationAreNotItems) {
   EXPECT_EQ(recs[0]["key_actions"][0]["text"], "An audit plan will be adopted by March 2027.");
 }
 
+TEST(DeadlineTest, TheFirstDateSetAsADeadlineWithItsWords) {
+  EXPECT_EQ(DeadlineIn("The Board will set up a group by 1 January 2014; it will report by 30 June 2014.",
+                       NumericOrder::kDayFirst),
+            "2014-01-01");
+  EXPECT_EQ(DeadlineIn("Publish all new legislation by the end of 2015.", NumericOrder::kDayFirst), "2015-12");
+  EXPECT_EQ(DeadlineIn("Le rapport sera remis d'ici mars 2027.", NumericOrder::kDayFirst), "2027-03");
+  // A date that is no deadline ("since 2010", "in the 2019 survey") gives none.
+  EXPECT_EQ(DeadlineIn("Contracts have been published since 2010 and in the 2019 survey.", NumericOrder::kDayFirst), "");
+}
+
 TEST(ColumnRolesTest, ReadsWhatEachColumnHolds) {
   dossier_structure::Cues cues;
   std::string error;
