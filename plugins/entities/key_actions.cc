@@ -129,8 +129,6 @@ std::vector<std::string> ColumnRoles(const std::vector<std::string>& cells, cons
         }
       }
     }
-    // A header names its columns: a cell with a date or a sentence in it makes the row a row of data.
-    if (!FindDates(cell, NumericOrder::kDayFirst).empty()) return {};
     if (role == "action") {
       if (std::count(key.begin(), key.end(), ' ') >= 6) return {};
       if (action) role = "";  // a second action column ("Further actions") is another column
@@ -139,7 +137,11 @@ std::vector<std::string> ColumnRoles(const std::vector<std::string>& cells, cons
     known += !role.empty();
     roles.push_back(role);
   }
-  if (known < 2 || !action) roles.clear();
+  if (known < 2 || !action) return {};
+  // A header names its columns: a cell with a date in it makes the row a row of data.
+  for (const std::string& cell : cells) {
+    if (!FindDates(cell, NumericOrder::kDayFirst).empty()) return {};
+  }
   return roles;
 }
 
@@ -537,8 +539,13 @@ void AttachKeyActions(const DocumentStructure& structure, const Cues& cues, std:
       std::vector<Piece> pieces = SplitRow(line);
       if (pieces.empty()) continue;
       std::vector<std::string> cells;
-      for (const Piece& p : pieces) cells.push_back(p.text);
-      if (std::vector<std::string> header = ColumnRoles(cells, cues, language); !header.empty()) {
+      bool header_shaped = pieces.size() >= 2;  // two or more short cells
+      for (const Piece& p : pieces) {
+        cells.push_back(p.text);
+        header_shaped &= p.text.size() <= 120;
+      }
+      if (std::vector<std::string> header = header_shaped ? ColumnRoles(cells, cues, language) : std::vector<std::string>{};
+          !header.empty()) {
         // The header printed again on the next page: the open row may run on under it.
         if (header != roles) {
           roles = std::move(header);

@@ -393,6 +393,12 @@ std::string MaskedKey(std::string_view text) {
 }
 
 bool LooksLikeContentsEntry(std::string_view line, uint32_t page_count) {
+  // Cheap test first: an entry ends in a page number (arabic or roman).
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+  if (line.empty()) return false;
+  const char last = line.back();
+  if (!std::isdigit(static_cast<unsigned char>(last)) && std::string_view("ivxlc").find(last) == std::string_view::npos)
+    return false;
   static const RE2 kLeader(R"((?:\.{3,}|…{2,}|(?:\. ){3,}|\s{2,}|\t)\s*([0-9]{1,4}|[ivxlc]{1,6})\s*$)");
   std::string number;
   if (RE2::PartialMatch(line, kLeader, &number)) return true;
