@@ -74,8 +74,17 @@ bool ParseItemLabel(const std::string& text, const Cues& cues, std::string_view 
   // The number: the next word of the key, digits or one letter, maybe dotted ("2.1").
   size_t pos = SkipWords(text, WordCount(key.substr(0, length)));
   while (pos < text.size() && (text[pos] == ' ' || text[pos] == '#' || text[pos] == '.')) ++pos;
-  // "N°", "No.", "nº"
-  if (text.compare(pos, 3, "N\xC2\xB0") == 0 || text.compare(pos, 3, "n\xC2\xBA") == 0) pos += 3;
+  // "N°", "n°", "Nº", "nº", "No.", "no" before the number
+  for (const char* sign : {"N\xC2\xB0", "n\xC2\xB0", "N\xC2\xBA", "n\xC2\xBA"}) {
+    if (text.compare(pos, 3, sign) == 0) {
+      pos += 3;
+      break;
+    }
+  }
+  if ((text.compare(pos, 3, "No.") == 0 || text.compare(pos, 3, "no.") == 0) ) pos += 3;
+  else if ((text.compare(pos, 3, "No ") == 0 || text.compare(pos, 3, "no ") == 0) && pos + 3 < text.size() &&
+           std::isdigit(static_cast<unsigned char>(text[pos + 3])))
+    pos += 3;
   while (pos < text.size() && text[pos] == ' ') ++pos;
   size_t start = pos;
   while (pos < text.size() && (std::isdigit(static_cast<unsigned char>(text[pos])) ||

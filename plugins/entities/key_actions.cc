@@ -435,9 +435,10 @@ void AttachKeyActions(const DocumentStructure& structure, const Cues& cues, std:
     std::string start, due;
     const bool time_like = ParseTimeFrame(p.text, order, &start, &due);
     const bool status_like = (status_column || roles.empty()) && !ActionStatus(p.text).empty() && FoldedKey(p.text) != "n a";
-    if (p.x < 0 && pieces.size() == roles.size() && i > 0) {
+    if (p.x < 0 && pieces.size() == roles.size()) {
       // The header's column, unless the cell says otherwise (a table of another layout below it).
       const std::string& role = roles[i];
+      if (role == "action") return role;
       if (role == "time" && !time_like) return status_like ? "status" : "responsible";
       if ((role == "responsible" || role.empty()) && time_like) return "time";
       return role;

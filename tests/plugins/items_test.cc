@@ -229,5 +229,19 @@ TEST_F(ItemsTest, RecommendationTableWithANumberColumnWrappedCellsAndAnotherTabl
   EXPECT_EQ(recs[1]["number"], "2");
 }
 
+TEST_F(ItemsTest, FrenchGovernmentResponseWithNumberSigns) {
+  auto recs = Recommendations({"Recommandation n° 1 : Le ministère devrait publier chaque année le coût des contrats.\n"
+                               "Réponse du Gouvernement : Le Gouvernement accepte partiellement cette recommandation.\n\n"
+                               "Recommandation n° 2 : Le ministère devrait former ses inspecteurs.\n"
+                               "Réponse du Gouvernement : Le Gouvernement accepte cette recommandation.\n"},
+                              "fr");
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[0]["number"], "1");
+  EXPECT_EQ(recs[0]["text"], "Le ministère devrait publier chaque année le coût des contrats.");
+  EXPECT_EQ(recs[0]["management_response"]["status"], "partially accepted");
+  EXPECT_EQ(recs[1]["number"], "2");
+  EXPECT_EQ(recs[1]["management_response"]["status"], "accepted");
+}
+
 }  // namespace
 }  // namespace dossier_entities

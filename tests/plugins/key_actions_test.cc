@@ -189,6 +189,24 @@ TEST_F(KeyActionsTest, ActionLabelsUnderARecommendationAreNotItems) {
   EXPECT_EQ(recs[0]["key_actions"][0]["text"], "An audit plan will be adopted by March 2027.");
 }
 
+TEST_F(KeyActionsTest, OneRowPerRecommendationWithItsResponseAndActionColumns) {
+  auto recs = Recommendations(
+      {"Recommendations and management response\n\n"
+       "Recommendation\tManagement response\tActions to be taken\tResponsible unit\tTimeframe\n"
+       "1. The Fund should map every irrigation scheme.\tAccepted\tCommission a national irrigation survey\t"
+       "Land and Water Division\tDecember 2027\n"
+       "2. The Fund should train extension workers.\tPartially accepted\tTrain staff in two provinces\t"
+       "Training Unit\tJune 2027\n"});
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0]["management_response"]["status"], "accepted");
+  EXPECT_EQ(recs[1]["management_response"]["status"], "partially accepted");
+  ASSERT_EQ(recs[0]["key_actions"].size(), 1u) << Actions(recs[0]);
+  EXPECT_EQ(recs[0]["key_actions"][0]["text"], "Commission a national irrigation survey");
+  EXPECT_EQ(recs[0]["key_actions"][0]["due"], "2027-12");
+  ASSERT_EQ(recs[1]["key_actions"].size(), 1u) << Actions(recs[1]);
+  EXPECT_EQ(recs[1]["key_actions"][0]["due"], "2027-06");
+}
+
 TEST(DeadlineTest, TheFirstDateSetAsADeadlineWithItsWords) {
   EXPECT_EQ(DeadlineIn("The Board will set up a group by 1 January 2014; it will report by 30 June 2014.",
                        NumericOrder::kDayFirst),
