@@ -505,6 +505,11 @@ std::vector<Item> ReadItems(const DocumentStructure& structure, const Cues& cues
       // "Recommendation 2 accepted: …" or "Agree." opening the block after a response label.
       ItemLabel label;
       std::string status = ResponseStatusIn(b.text, cues, language, 6, true);
+      // "The Government accepts this recommendation …": the response's first sentence, in prose.
+      if (status.empty() && status_next && b.kind == BlockKind::kParagraph) {
+        const std::vector<std::string> sentences = Sentences(b.text.substr(0, 600), language);
+        if (!sentences.empty()) status = ResponseStatusIn(sentences.front(), cues, language, 30, false);
+      }
       if (!status.empty()) {
         Item* target = nullptr;
         if (ParseItemLabel(b.text, cues, language, &label) || FoldedKey(b.text).rfind("recommendation ", 0) == 0) {

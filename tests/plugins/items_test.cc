@@ -243,5 +243,23 @@ TEST_F(ItemsTest, FrenchGovernmentResponseWithNumberSigns) {
   EXPECT_EQ(recs[1]["management_response"]["status"], "accepted");
 }
 
+TEST_F(ItemsTest, CommitteeRecommendationsAsHeadingsWithTheGovernmentResponseBelow) {
+  auto recs = Recommendations({"Government response to the Committee's report\n\n"
+                               "Recommendation 1\n\n"
+                               "The Department should publish its forecasts of school places for every district.\n\n"
+                               "Government response\n\n"
+                               "The Government accepts this recommendation and will publish the forecasts in spring.\n\n"
+                               "Recommendation 2\n\n"
+                               "The Department should end the use of temporary classrooms by 2028.\n\n"
+                               "Government response\n\n"
+                               "The Government does not accept this recommendation.\n"});
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[0]["number"], "1");
+  EXPECT_EQ(recs[0]["text"], "The Department should publish its forecasts of school places for every district.");
+  EXPECT_EQ(recs[0]["management_response"]["status"], "accepted");
+  EXPECT_EQ(recs[1]["management_response"]["status"], "not accepted");
+  EXPECT_EQ(recs[1]["due"], "2028");
+}
+
 }  // namespace
 }  // namespace dossier_entities

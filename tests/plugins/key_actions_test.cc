@@ -207,6 +207,23 @@ TEST_F(KeyActionsTest, OneRowPerRecommendationWithItsResponseAndActionColumns) {
   EXPECT_EQ(recs[1]["key_actions"][0]["due"], "2027-06");
 }
 
+TEST_F(KeyActionsTest, FrenchResponseMatrixWithStatuses) {
+  auto recs = Recommendations(
+      {"Recommandation 1 : Le programme devrait renforcer le suivi des bénéficiaires.\n"
+       "Réponse de la direction : Acceptée.\n"
+       "Actions clés\tÉchéance\tUnité(s) responsable(s)\tÉtat\n"
+       "Recruter un chargé de suivi\tJuin 2026\tUnité de suivi-évaluation\tAchevée\n"
+       "Publier un tableau de bord trimestriel\tDécembre 2026\tUnité de suivi-évaluation\tEn cours\n"},
+      "fr");
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0]["management_response"]["status"], "accepted");
+  const json& actions = recs[0]["key_actions"];
+  ASSERT_EQ(actions.size(), 2u) << Actions(recs[0]);
+  EXPECT_EQ(actions[0]["due"], "2026-06");
+  EXPECT_EQ(actions[0]["status"], "completed");
+  EXPECT_EQ(actions[1]["status"], "initiated");
+}
+
 TEST(DeadlineTest, TheFirstDateSetAsADeadlineWithItsWords) {
   EXPECT_EQ(DeadlineIn("The Board will set up a group by 1 January 2014; it will report by 30 June 2014.",
                        NumericOrder::kDayFirst),
