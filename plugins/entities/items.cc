@@ -87,6 +87,20 @@ bool ParseItemLabel(const std::string& text, const Cues& cues, std::string_view 
     pos += 3;
   while (pos < text.size() && text[pos] == ' ') ++pos;
   size_t start = pos;
+  // An identifier: "R20070024", "A-09-01", "004/10" (capitals, then digits joined by - / .).
+  {
+    size_t p = pos, letters = 0;
+    while (p < text.size() && std::isupper(static_cast<unsigned char>(text[p])) && letters < 3) ++p, ++letters;
+    if (letters > 0 && p < text.size() && text[p] == '-') ++p;
+    if (p < text.size() && std::isdigit(static_cast<unsigned char>(text[p]))) {
+      size_t q = p;
+      while (q < text.size() && (std::isdigit(static_cast<unsigned char>(text[q])) ||
+                                 ((text[q] == '-' || text[q] == '/' || text[q] == '.') && q + 1 < text.size() &&
+                                  std::isdigit(static_cast<unsigned char>(text[q + 1])))))
+        ++q;
+      if (letters > 0 || q - p >= 4 || text.find_first_of("-/", p) < q) pos = q;
+    }
+  }
   while (pos < text.size() && (std::isdigit(static_cast<unsigned char>(text[pos])) ||
                                (text[pos] == '.' && pos + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[pos + 1])))))
     ++pos;

@@ -261,5 +261,19 @@ TEST_F(ItemsTest, CommitteeRecommendationsAsHeadingsWithTheGovernmentResponseBel
   EXPECT_EQ(recs[1]["due"], "2028");
 }
 
+TEST_F(ItemsTest, SafetyRecommendationsWithIdentifiersAndTheBodysReply) {
+  auto recs = Recommendations({"SAFETY RECOMMENDATIONS\n\n"
+                               "Safety recommendation R20260031: The Maritime Safety Authority should require "
+                               "lights on every lifejacket carried on passenger ferries.\n\n"
+                               "Response from the Maritime Safety Authority\n\n"
+                               "The Authority accepts this recommendation in part.\n\n"
+                               "Safety recommendation A-26-02: The Ferry Operators Association should train crews in "
+                               "night searches.\n"});
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[0]["number"], "R20260031");
+  EXPECT_EQ(recs[1]["number"], "A-26-02");
+  EXPECT_EQ(recs[0]["management_response"]["status"], "partially accepted");
+}
+
 }  // namespace
 }  // namespace dossier_entities
