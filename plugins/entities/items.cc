@@ -801,17 +801,31 @@ std::vector<Item> ReadItems(const DocumentStructure& structure, const Cues& cues
 // Tidy, drop fragments, and keep each item once (the fullest text).
 std::vector<Item> KeepOnce(std::vector<Item> items) {
   std::vector<Item> unique;
-  std::map<std::string, size_t> seen;
+  std::vector<std::string> folded;                    // each kept item's folded opening (600 characters)
+  std::map<std::string, std::vector<size_t>> seen;    // type and first 80 folded characters -> kept items
   for (Item& item : items) {
     item.text = Clean(item.text);
     if (item.text.size() < 12) continue;
-    const std::string key = item.type + "|" + FoldedKey(item.text.substr(0, 160)).substr(0, 80);
-    auto [it, fresh] = seen.emplace(key, unique.size());
-    if (fresh) {
+    const std::string opening = FoldedKey(item.text.substr(0, 600));
+    const std::string key = item.type + "|" + opening.substr(0, 80);
+    // The same item when one text starts the other ("Work with a social scientist … to improve
+    // analyses" and "… to develop indicators" share 80 characters and are two items).
+    size_t same = unique.size();
+    for (size_t k : seen[key]) {
+      const size_t n = std::min(opening.size(), folded[k].size());
+      if (opening.compare(0, n, folded[k], 0, n) == 0) {
+        same = k;
+        break;
+      }
+    }
+    if (same == unique.size()) {
+      seen[key].push_back(unique.size());
+      folded.push_back(opening);
       unique.push_back(std::move(item));
       continue;
     }
-    Item& kept = unique[it->second];
+    Item& kept = unique[same];
+    if (opening.size() > folded[same].size()) folded[same] = opening;
     if (item.text.size() > kept.text.size()) {
       std::swap(kept.text, item.text);
     }

@@ -275,5 +275,14 @@ TEST_F(ItemsTest, SafetyRecommendationsWithIdentifiersAndTheBodysReply) {
   EXPECT_EQ(recs[0]["management_response"]["status"], "partially accepted");
 }
 
+TEST_F(ItemsTest, ItemsThatShareALongOpeningAreStillTwo) {
+  auto recs = Recommendations({"Recommendations\n"
+                               "1. Work with a statistician - one who knows the survey and its sampling frame well - to "
+                               "revise the household questionnaire.\n"
+                               "2. Work with a statistician - one who knows the survey and its sampling frame well - to "
+                               "train the enumerators.\n"});
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+}
+
 }  // namespace
 }  // namespace dossier_entities
