@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <memory>
 
 namespace dossier_entities {
@@ -103,6 +104,71 @@ NumericOrder GuessNumericOrder(std::string_view text) {
 namespace {
 std::vector<DateMention> FindDatesIn(std::string_view text, NumericOrder order);
 }  // namespace
+
+std::vector<DateMention> FindBareMonths(std::string_view text, int year) {
+  std::vector<DateMention> out;
+  if (!PlausibleYear(year)) return out;
+  // Words that, just before a month, say when something happens.
+  static const std::set<std::string> kCues = {"in", "by", "of", "through", "throughout", "from", "until", "till",
+                                              "starting", "since", "before", "after", "during", "en", "ici", "de",
+                                              "fin", "avant", "depuis", "hasta", "para", "desde", "durante", "partir"};
+  static const std::set<std::string> kJoins = {"and", "to", "or", "et", "à", "a", "y", "o", "-", "\xE2\x80\x93"};
+  struct Word {
+    std::string text;
+    size_t start, end;
+  };
+  std::vector<Word> words;
+  for (size_t i = 0; i < text.size();) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t' || text[i] == '(' ||
+                               text[i] == '\'' || text[i] == ',' || text[i] == ';'))
+      ++i;
+    size_t j = i;
+    while (j < text.size() && text[j] != ' ' && text[j] != '\n' && text[j] != '\t' && text[j] != '(' &&
+           text[j] != '\'' && text[j] != ',' && text[j] != ';' && text[j] != '.' && text[j] != ')' && text[j] != ':')
+      ++j;
+    if (j > i) words.push_back({std::string(text.substr(i, j - i)), i, j});
+    i = j == i ? i + 1 : j;
+  }
+  bool previous_month = false;
+  for (size_t w = 0; w < words.size(); ++w) {
+    const std::string lower = Lower(words[w].text);
+    auto month = Months().find(lower);
+    // Full names only ("mar", "may" as abbreviations are words too); English ones capitalised.
+    static const std::set<std::string> kAbbreviations = {"jan", "feb", "mar", "apr", "jun", "jul",
+                                                         "aug", "sep", "sept", "oct", "nov", "dec"};
+    if (month == Months().end() || kAbbreviations.count(lower) > 0 ||
+        (std::isalpha(static_cast<unsigned char>(words[w].text[0])) && std::islower(static_cast<unsigned char>(words[w].text[0])) &&
+         (lower == "may" || lower == "march" || lower == "august"))) {
+      if (!kJoins.count(lower)) previous_month = false;  // "May and June": the join keeps the run
+      continue;
+    }
+    // A number after it (a day or a year) or before it (a day): a full date.
+    const bool number_after = w + 1 < words.size() && std::isdigit(static_cast<unsigned char>(words[w + 1].text[0])) &&
+                              words[w + 1].start - words[w].end <= 2;
+    const bool number_before = w > 0 && std::isdigit(static_cast<unsigned char>(words[w - 1].text[0])) &&
+                               words[w].start - words[w - 1].end <= 2;
+    if (number_after || number_before) {
+      previous_month = false;
+      continue;
+    }
+    const std::string before = w > 0 ? Lower(words[w - 1].text) : "";
+    const bool cued = kCues.count(before) > 0 || (before.size() > 2 && before.compare(before.size() - 2, 2, "ici") == 0);
+    const bool joined = previous_month && kJoins.count(before) > 0;
+    if (!cued && !joined) {
+      previous_month = false;
+      continue;
+    }
+    DateMention d;
+    d.start = words[w].start;
+    d.end = words[w].end;
+    d.text = words[w].text;
+    d.value = Iso(year, month->second);
+    d.precision = "month";
+    out.push_back(std::move(d));
+    previous_month = true;
+  }
+  return out;
+}
 
 // Every date form holds a four-digit year, so the patterns run only on
 // windows around four-digit numbers (most of a report has none).

@@ -23,6 +23,12 @@ enum class NumericOrder { kDayFirst, kMonthFirst };
 // follow `order`.
 std::vector<DateMention> FindDates(std::string_view text, NumericOrder order);
 
+// Months named without a year in a statement of when ("in June", "by the
+// end of April", "through May and June", "d'ici juillet", "hasta marzo"),
+// given `year` (the document's): month precision. A month followed by a
+// number (a day or a year) is FindDates' business and is left out.
+std::vector<DateMention> FindBareMonths(std::string_view text, int year);
+
 // The order a document uses, from its unambiguous numeric dates (a first
 // part over 12 means day first); day first when nothing tells.
 NumericOrder GuessNumericOrder(std::string_view text);

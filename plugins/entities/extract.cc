@@ -490,6 +490,16 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
     }
   }
   if (!document_date.empty()) facts.push_back({{"kind", "document_date"}, {"value", document_date}});
+  // Months named without their year ("in June", "by the end of April"): the document's year.
+  if (document_date.size() >= 4) {
+    const int year = std::atoi(document_date.substr(0, 4).c_str());
+    for (const PageTokens& page : pages) {
+      for (const DateMention& d : FindBareMonths(page.text, year)) {
+        facts.push_back({{"kind", "date"}, {"text", d.text}, {"value", d.value}, {"precision", d.precision},
+                         {"page", page.number}, {"start", d.start}, {"end", d.end}});
+      }
+    }
+  }
 
   for (const Item& item : unique) {
     json based_on = json::array();

@@ -359,6 +359,21 @@ TEST_F(ExtractTest, ChainsFromRecommendationsToConclusionsAndFindings) {
   }
 }
 
+TEST(DatesTest, MonthsWithoutTheirYearTakeTheDocumentsYear) {
+  auto values = [](std::string_view text) {
+    std::vector<std::string> out;
+    for (const DateMention& d : FindBareMonths(text, 2026)) out.push_back(d.value);
+    return out;
+  };
+  EXPECT_EQ(values("The review will be presented in June and the report by the end of April."),
+            (std::vector<std::string>{"2026-06", "2026-04"}));
+  EXPECT_EQ(values("Consultations run through May and June."), (std::vector<std::string>{"2026-05", "2026-06"}));
+  EXPECT_EQ(values("Le rapport sera remis d'ici juillet."), (std::vector<std::string>{"2026-07"}));
+  // A month with its day or year is a full date (FindDates'); "may" the verb and a month without a cue are none.
+  EXPECT_TRUE(values("It was signed in June 2024 and on 4 March.").empty());
+  EXPECT_TRUE(values("Staff may leave; June was warm.").empty());
+}
+
 TEST(DatesTest, FormsAndPrecision) {
   auto one = [](const std::string& text, NumericOrder order = NumericOrder::kDayFirst) {
     auto dates = FindDates(text, order);
