@@ -17,10 +17,10 @@ namespace dossier_entities {
 // document order); blocks taken as an item or key action are always listed.
 inline constexpr size_t kStructureListedBlocks = 300;
 // Sections past this many are counted, not listed.
-inline constexpr size_t kStructureMaxSections = 1000;
+inline constexpr size_t kStructureMaxSections = 500;
 // Characters (code points) of a block's text, and of a section title, kept.
 inline constexpr size_t kStructureTextChars = 100;
-inline constexpr size_t kStructureTitleChars = 200;
+inline constexpr size_t kStructureTitleChars = 120;
 
 // The fact {"kind":"structure", ...} describing `structure`, with each
 // labelled block marked by what `items` (the items pass's output, with their

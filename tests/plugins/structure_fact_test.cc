@@ -95,7 +95,9 @@ TEST_F(StructureFactTest, SectionsHaveRolesTopicsPagesAndTheItemsTaken) {
   // Parents are indexes of earlier sections.
   for (size_t i = 0; i < s["sections"].size(); ++i) {
     const json& parent = s["sections"][i]["parent"];
-    if (!parent.is_null()) EXPECT_LT(parent.get<size_t>(), i);
+    if (!parent.is_null()) {
+      EXPECT_LT(parent.get<size_t>(), i);
+    }
   }
 }
 
@@ -166,6 +168,33 @@ TEST_F(StructureFactTest, ALongDocumentListsTakenBlocksAndTheFirstOthersOnly) {
   EXPECT_EQ(text.substr(text.size() - 3), "…");
   EXPECT_EQ(text.size(), 100u + 3u);
   EXPECT_LT(s.dump().size(), 80000u);
+}
+
+TEST_F(StructureFactTest, SectionsPastTheCapAreCountedNotListed) {
+  auto word = [](int n) {
+    std::string w;
+    for (int k = 0; k < 3; ++k, n /= 26) w += static_cast<char>('a' + n % 26);
+    return w;
+  };
+  std::vector<std::string> pages;
+  for (int p = 0; p < 20; ++p) {
+    std::string page;
+    for (int i = 1; i <= 30; ++i) {
+      const int n = p * 30 + i;
+      page += std::to_string(n) + ".1 Area " + word(n) + "\nThe district " + word(n) + " keeps its own records.\n\n";
+    }
+    pages.push_back(page);
+  }
+  const json s = Structure(pages);
+  EXPECT_EQ(s["sections_total"], 600);
+  ASSERT_EQ(s["sections"].size(), kStructureMaxSections);
+  for (const json& section : s["sections"]) {
+    if (!section["parent"].is_null()) {
+      EXPECT_LT(section["parent"].get<size_t>(), kStructureMaxSections);
+    }
+  }
+  EXPECT_EQ(s["sections"].back()["first_page"], 17);  // section 500 is on page 17
+  EXPECT_EQ(s["blocks"]["heading"], 600);            // the counts cover the whole document
 }
 
 }  // namespace
