@@ -3,7 +3,9 @@
 // served OpenAPI document; errors in the error schema.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "server/server_process.h"
 #include "support/test_support.h"
@@ -37,6 +39,17 @@ TEST(StructureHttpTest, TheEndpointAnswersAsTheCliDoes) {
   ASSERT_EQ(cli.exit_code, 0) << cli.err;
   const json from_cli = json::parse(cli.out);
   const std::string id = from_cli["document"]["id"];
+
+  // A document stored without a structure (no entities extractor, as before Dossier kept one).
+  TempDir plugins;
+  for (const char* name : {"text.plugin.json", "dossier_text.so"}) {
+    std::filesystem::create_symlink(std::string(DOSSIER_PLUGIN_DIR) + "/" + name, plugins / name);
+  }
+  WriteFile(tmp / "memo.txt", "Memo on the staffing of the district offices.");
+  CommandResult plain = testing::Run({DOSSIER_CLI, "--data", data, "--plugin-dir", plugins.path(), "ingest", "-q",
+                                      "--json", tmp / "memo.txt"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  const std::string memo_id = json::parse(plain.out)["files_report"][0]["id"];
 
   ServerProcess server(data);
   ASSERT_TRUE(server.started());
@@ -80,6 +93,7 @@ TEST(StructureHttpTest, TheEndpointAnswersAsTheCliDoes) {
   for (const auto& [target, status, code, part] :
        std::vector<std::tuple<std::string, int, std::string, std::string>>{
            {"/v1/documents/0123456789abcdef/structure", 404, "not_found", "no document with id 0123456789abcdef"},
+           {"/v1/documents/" + memo_id + "/structure", 404, "not_found", "has no stored structure"},
            {"/v1/documents/xyz/structure", 400, "invalid_argument", "id: expected a document id"},
            {"/v1/documents/" + id + "/structure?depth=2", 400, "invalid_argument", "depth"}}) {
     const std::string error = get(target, status);
