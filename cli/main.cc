@@ -307,6 +307,13 @@ int RunShow(const GlobalOptions& global, const std::string& which, bool text, bo
 // under each section its labelled blocks, marked with what they were taken as.
 void PrintStructure(const nlohmann::json& s) {
   using nlohmann::json;
+  // A member, or null when it is missing (const operator[] must not be used on a missing key).
+  auto At = [](const json& j, const char* key) -> const json& {
+    static const json kNull;
+    if (!j.is_object()) return kNull;
+    auto it = j.find(key);
+    return it == j.end() ? kNull : *it;
+  };
   auto plural = [](uint64_t n, const std::string& one, const std::string& many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
   };
@@ -330,14 +337,14 @@ void PrintStructure(const nlohmann::json& s) {
   };
   auto print_blocks = [&](const json& where, const std::string& indent) {
     for (const json& b : where.value("labelled", json::array())) {
-      std::string label = b["label"].is_string() ? b["label"].get<std::string>() : "";
+      std::string label = At(b, "label").is_string() ? At(b, "label").get<std::string>() : "";
       std::string line = indent + "- " + b.value("kind", "") + (label.empty() ? "" : " " + label) + "  p." +
                          std::to_string(b.value("page", 0)) + "  " + b.value("text", "");
-      const json& taken = b["taken"];
+      const json& taken = At(b, "taken");
       if (taken.is_object()) {
         std::string as = taken.value("as", "");
         std::replace(as.begin(), as.end(), '_', ' ');
-        line += "  [taken: " + as + (taken["number"].is_string() ? " " + taken["number"].get<std::string>() : "");
+        line += "  [taken: " + as + (At(taken, "number").is_string() ? " " + At(taken, "number").get<std::string>() : "");
         if (taken.contains("recommendation")) line += " of recommendation " + taken.value("recommendation", "");
         line += "]";
       } else {
@@ -350,45 +357,45 @@ void PrintStructure(const nlohmann::json& s) {
     if (total > shown) std::cout << indent << "  … " << plural(total - shown, "more labelled block", "more labelled blocks") << " not listed\n";
   };
 
-  const json& doc = s["document"];
+  const json& doc = At(s, "document");
   std::cout << doc.value("title", "") << "  [" << doc.value("id", "") << "]  "
             << plural(doc.value("page_count", uint64_t{0}), "page", "pages") << "\n";
-  const json& removed = s["removed"];
+  const json& removed = At(s, "removed");
   std::cout << "removed:  " << plural(removed.value("page_headers", uint64_t{0}), "running header line", "running header lines")
             << ", " << plural(removed.value("page_footers", uint64_t{0}), "running footer line", "running footer lines")
             << ", " << plural(removed.value("page_numbers", uint64_t{0}), "page number", "page numbers") << "\n";
-  std::cout << "blocks:   " << counts(s["blocks"]) << "\n";
-  const json& labelled = s["labelled"];
+  std::cout << "blocks:   " << counts(At(s, "blocks")) << "\n";
+  const json& labelled = At(s, "labelled");
   std::cout << "labelled: " << labelled.value("total", uint64_t{0}) << " (list items, table rows and blocks taken), "
             << labelled.value("taken", uint64_t{0}) << " taken, " << labelled.value("listed", uint64_t{0})
             << " listed (every taken one, the others up to " << labelled.value("limit", uint64_t{0}) << ")\n";
   const uint64_t sections_total = s.value("sections_total", uint64_t{0});
-  const json& sections = s["sections"];
+  const json& sections = At(s, "sections");
   std::cout << plural(sections_total, "section", "sections");
   if (sections_total > sections.size()) std::cout << " (the first " << sections.size() << " listed)";
   std::cout << "\n\n";
 
-  const json& front = s["front"];
-  if (!front["first_page"].is_null()) {
-    std::cout << "(before the first heading)  " << pages(front["first_page"], front["last_page"]) << "  "
-              << counts(front["blocks"]) << "\n";
+  const json& front = At(s, "front");
+  if (!At(front, "first_page").is_null()) {
+    std::cout << "(before the first heading)  " << pages(At(front, "first_page"), At(front, "last_page")) << "  "
+              << counts(At(front, "blocks")) << "\n";
     print_blocks(front, "    ");
   }
   std::vector<int> depth(sections.size(), 0);
   for (size_t i = 0; i < sections.size(); ++i) {
     const json& section = sections[i];
-    const json& parent = section["parent"];
+    const json& parent = At(section, "parent");
     if (parent.is_number() && parent.get<size_t>() < i) depth[i] = depth[parent.get<size_t>()] + 1;
     const std::string indent(2 * depth[i], ' ');
-    std::string number = section["number"].is_string() ? section["number"].get<std::string>() + "  " : "";
+    std::string number = At(section, "number").is_string() ? At(section, "number").get<std::string>() + "  " : "";
     std::string what = section.value("role", "");
-    if (section["topic"].is_string()) {
-      std::string topic = section["topic"].get<std::string>();
+    if (At(section, "topic").is_string()) {
+      std::string topic = At(section, "topic").get<std::string>();
       std::replace(topic.begin(), topic.end(), '_', ' ');
       what += ", " + topic + (section.value("own_topic", false) ? "" : " (inherited)");
     }
     std::cout << indent << number << section.value("title", "") << "  (" << what << ")  "
-              << pages(section["first_page"], section["last_page"]) << "  " << counts(section["blocks"]) << "\n";
+              << pages(At(section, "first_page"), At(section, "last_page")) << "  " << counts(At(section, "blocks")) << "\n";
     print_blocks(section, indent + "    ");
   }
 }
