@@ -3,6 +3,8 @@
 // took from them, and the cap that keeps a long document's fact small.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "extract.h"
@@ -195,6 +197,35 @@ TEST_F(StructureFactTest, SectionsPastTheCapAreCountedNotListed) {
   }
   EXPECT_EQ(s["sections"].back()["first_page"], 17);  // section 500 is on page 17
   EXPECT_EQ(s["blocks"]["heading"], 600);            // the counts cover the whole document
+}
+
+// The schema names every topic, role and block kind the model has (a topic
+// added to the model must be added to schemas/structure.schema.json).
+TEST(StructureSchemaTest, NamesEveryTopicRoleAndBlockKind) {
+  std::ifstream in(std::string(DOSSIER_SOURCE_DIR) + "/schemas/structure.schema.json");
+  const json schema = json::parse(in);
+  const json& section = schema["properties"]["sections"]["items"]["properties"];
+  auto listed = [](const json& values, const std::string& name) {
+    return std::find(values.begin(), values.end(), json(name)) != values.end();
+  };
+  int topics = 0;
+  for (int i = 1; !dossier_structure::TopicName(static_cast<dossier_structure::Topic>(i)).empty(); ++i, ++topics) {
+    const std::string name(dossier_structure::TopicName(static_cast<dossier_structure::Topic>(i)));
+    EXPECT_TRUE(listed(section["topic"]["enum"], name)) << name;
+  }
+  EXPECT_GE(topics, 10);
+  using dossier_structure::SectionRole;
+  for (SectionRole role : {SectionRole::kFrontMatter, SectionRole::kContents, SectionRole::kSummary, SectionRole::kBody,
+                           SectionRole::kAnnex}) {
+    EXPECT_TRUE(listed(section["role"]["enum"], std::string(dossier_structure::SectionRoleName(role))));
+  }
+  using dossier_structure::BlockKind;
+  for (BlockKind kind : {BlockKind::kHeading, BlockKind::kParagraph, BlockKind::kListItem, BlockKind::kTableRow,
+                         BlockKind::kContentsEntry}) {
+    const std::string name(dossier_structure::BlockKindName(kind));
+    EXPECT_TRUE(listed(schema["definitions"]["labelledBlock"]["properties"]["kind"]["enum"], name)) << name;
+    EXPECT_TRUE(schema["definitions"]["blockCounts"]["properties"].contains(name)) << name;
+  }
 }
 
 }  // namespace
