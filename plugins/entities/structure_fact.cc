@@ -54,9 +54,20 @@ bool OpensWithNumber(std::string_view cell, const std::string& number) {
   return cell.size() == number.size() || !std::isalnum(static_cast<unsigned char>(cell[number.size()]));
 }
 
+// `text` with runs of white space as one space, without leading or trailing space.
+std::string Squeezed(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const bool space = std::isspace(static_cast<unsigned char>(c));
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 // Per block: what was taken from it, found by provenance (an item starts
-// inside its block's byte span on the same page; a key action is the row of
-// its page whose first cell opens with its number).
+// inside its block's byte span on the same page; key actions as below).
 std::vector<std::optional<Taken>> TakenBlocks(const DocumentStructure& structure, const std::vector<Item>& items) {
   const std::vector<Block>& blocks = structure.blocks;
   std::vector<std::optional<Taken>> taken(blocks.size());
@@ -76,16 +87,34 @@ std::vector<std::optional<Taken>> TakenBlocks(const DocumentStructure& structure
     if (item.start > blocks[b].end || taken[b]) continue;
     taken[b] = Taken{item.type, item.number, ""};
   }
+  // Key actions: the row of the action's page opening with its number; else
+  // the first row, list item or paragraph there holding the start of its text
+  // (actions numbered by the pass, or read from a table with the numbers in
+  // a column of their own or none).
   for (const Item& item : items) {
     for (const Item::Action& action : item.actions) {
       auto it = by_page.find(action.page);
       if (it == by_page.end()) continue;
+      std::optional<size_t> found;
       for (size_t b : it->second) {
         if (taken[b] || blocks[b].kind != BlockKind::kTableRow || blocks[b].cells.empty()) continue;
-        if (!OpensWithNumber(blocks[b].cells[0], action.number)) continue;
-        taken[b] = Taken{"key_action", action.number, item.number};
-        break;
+        if (OpensWithNumber(blocks[b].cells[0], action.number)) {
+          found = b;
+          break;
+        }
       }
+      const std::string start = Squeezed(action.text).substr(0, 24);
+      for (BlockKind kind : {BlockKind::kTableRow, BlockKind::kListItem, BlockKind::kParagraph}) {
+        if (found || start.size() < 8) break;
+        for (size_t b : it->second) {
+          if (taken[b] || blocks[b].kind != kind) continue;
+          if (Squeezed(blocks[b].text).find(start) != std::string::npos) {
+            found = b;
+            break;
+          }
+        }
+      }
+      if (found) taken[*found] = Taken{"key_action", action.number, item.number};
     }
   }
   return taken;

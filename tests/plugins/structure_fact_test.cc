@@ -135,6 +135,26 @@ TEST_F(StructureFactTest, KeyActionRowsAndLabelledParagraphsAreMarked) {
   EXPECT_EQ(header_rows, 1) << s.dump(1);
 }
 
+TEST_F(StructureFactTest, KeyActionRowsWithoutNumbersAreFoundByTheirText) {
+  const json s = Structure({"Recommendation 1. The Water Agency (WA) should map every well.\n"
+                            "Management response: Accepted.\n"
+                            "Key action\tTime frame\tResponsible unit(s)\n"
+                            "Draft the survey of the northern wells.\tQ1 2026\tWA\n"
+                            "Publish the map of every well.\tQ3 2026\tWA\n"});
+  std::vector<std::string> marked;
+  for (const json& section : s["sections"]) {
+    for (const json& b : section["labelled"]) {
+      if (b["taken"].is_object() && b["taken"]["as"] == "key_action") marked.push_back(b["text"]);
+    }
+  }
+  for (const json& b : s["front"]["labelled"]) {
+    if (b["taken"].is_object() && b["taken"]["as"] == "key_action") marked.push_back(b["text"]);
+  }
+  EXPECT_EQ(marked, (std::vector<std::string>{"Draft the survey of the northern wells. | Q1 2026 | WA",
+                                              "Publish the map of every well. | Q3 2026 | WA"}))
+      << s.dump(1);
+}
+
 TEST_F(StructureFactTest, ALongDocumentListsTakenBlocksAndTheFirstOthersOnly) {
   std::string recommendations = "RECOMMENDATIONS\n";
   for (int i = 1; i <= 5; ++i) {
