@@ -26,6 +26,7 @@
 #include "named_bodies.h"
 #include "structure.h"
 #include "tokens.h"
+#include "structure_fact.h"
 
 namespace dossier_entities {
 
@@ -659,6 +660,8 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
   for (const auto& [key, entity] : table.all()) {
     if (!emitted_entities.count(key)) emit_entity(key, entity);
   }
+  // The structure model itself, with what the items pass took from it (`show --structure`).
+  facts.push_back(StructureFact(structure, unique));
   (void)language;
   return facts;
 }

@@ -218,6 +218,12 @@ Result<json> GetPage(const QueryService& q, const Params& p, const PathArgs& arg
   return PageToJson(doc.id, page);
 }
 
+Result<json> GetStructure(const QueryService& q, const Params& p, const PathArgs& args) {
+  DOSSIER_RETURN_IF_ERROR(p.Check({}));
+  DOSSIER_ASSIGN_OR_RETURN(DocumentSummary doc, FindById(q, args[0]));
+  return q.DocumentStructure(doc.id.ToHex());
+}
+
 Result<json> ListEntities(const QueryService& q, const Params& p, const PathArgs&) {
   DOSSIER_RETURN_IF_ERROR(p.Check({"type", "doc", "limit", "offset"}));
   std::optional<std::string> type = p.Get("type");
@@ -348,6 +354,7 @@ const std::vector<HttpApi::Route>& Routes() {
       {"/v1/documents", R::Kind::kQuery, ListDocuments},
       {"/v1/documents/{id}", R::Kind::kQuery, GetDocument},
       {"/v1/documents/{id}/pages/{n}", R::Kind::kQuery, GetPage},
+      {"/v1/documents/{id}/structure", R::Kind::kQuery, GetStructure},
       {"/v1/entities", R::Kind::kQuery, ListEntities},
       {"/v1/entities/{id}", R::Kind::kQuery, GetEntity, /*greedy_last=*/true},
       {"/v1/recommendations", R::Kind::kQuery, ListRecommendations},

@@ -12,6 +12,8 @@
 //   failed      path:bytes                -> JSON {size, mtime_ns, reason, at_ms}
 //   facts       id                        -> JSON {"extractors": [...], "facts": [...]} what
 //                                            extractor plugins found in the document
+//   facts       id "structure"            -> JSON: the document's "structure" fact (its
+//                                            structure model), kept apart from the others
 //
 // The knowledge graph (node = kind:u8 hash:8 bytes, see NodeKind; docs are
 // kind 'D' with the document id as hash):
@@ -126,6 +128,8 @@ std::optional<uint32_t> DecodeSchemaVersion(std::string_view value);
 
 std::string DocumentKey(const DocumentId& id);
 std::optional<DocumentId> ParseDocumentKey(std::string_view key);
+// The key of a document's "structure" fact in the facts column family.
+std::string DocumentStructureKey(const DocumentId& id);
 
 std::string PageKey(const DocumentId& id, uint32_t page);
 // The prefix shared by every page key of a document.

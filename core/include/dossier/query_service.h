@@ -50,6 +50,16 @@ class QueryService {
   // metadata, entities, recommendations, findings, conclusions and dates.
   Result<nlohmann::json> ExportRecord(const DocumentSummary& document) const;
 
+  // A document's structure model, as the entities extractor read it
+  // (schemas/structure.schema.json): the running lines it removed, the
+  // section tree with roles, topics and pages, and under each section its
+  // labelled blocks (list items, table rows, and any block taken as an item
+  // or key action), each marked with what it was taken as. `id_or_path` as
+  // FindDocument. NotFound for an unknown document, and for one stored
+  // without a structure (ingested before Dossier kept it, or without the
+  // entities extractor), with a message saying how to re-ingest it.
+  Result<nlohmann::json> DocumentStructure(std::string_view id_or_path) const;
+
   // ---- the knowledge graph ----
 
   // Entities, optionally of one type (organisation, programme, entity) or

@@ -79,7 +79,9 @@ class Store {
   // ---- write side ----
 
   // Stores `document` (replacing a previous version with the same id), maps
-  // each of its sources to it, and queues its index entries.
+  // each of its sources to it, and queues its index entries. A fact of kind
+  // "structure" is stored apart (GetStructure), in the same write batch; a
+  // version without one drops the previous version's.
   Status PutDocument(const Document& document);
   // Adds `source` to an existing document's paths.
   Status AddSource(const DocumentId& id, const SourceFile& source);
@@ -116,6 +118,10 @@ class Store {
   Result<PageText> GetPage(const DocumentId& id, uint32_t page) const;
   // The facts extractors found in a document (empty when none ran).
   Result<std::vector<std::string>> GetFacts(const DocumentId& id) const;
+  // The document's "structure" fact (JSON text), or nullopt when none was
+  // stored: no extractor gave one (the document was ingested before the
+  // entities extractor did, or without it).
+  Result<std::optional<std::string>> GetStructure(const DocumentId& id) const;
   Result<std::vector<PageText>> GetPages(const DocumentId& id) const;
   // Documents in id order.
   Result<std::vector<DocumentSummary>> ListDocuments(uint32_t limit, uint32_t offset) const;

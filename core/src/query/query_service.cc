@@ -66,6 +66,28 @@ Result<std::vector<DocumentSummary>> QueryService::ListDocuments(uint32_t limit,
 
 Result<StoreStats> QueryService::Stats() const { return store_->Stats(); }
 
+Result<nlohmann::json> QueryService::DocumentStructure(std::string_view id_or_path) const {
+  using nlohmann::json;
+  DOSSIER_ASSIGN_OR_RETURN(DocumentSummary document, FindDocument(id_or_path));
+  DOSSIER_ASSIGN_OR_RETURN(std::optional<std::string> stored, store_->GetStructure(document.id));
+  if (!stored) {
+    const std::string path = document.sources.empty() ? "PATH" : document.sources.front().path;
+    return Status::NotFound("document " + document.id.ToHex() +
+                            " has no stored structure: it was ingested before Dossier kept documents' structure, "
+                            "or without the entities extractor; ingest it again with: dossier remove " +
+                            document.id.ToHex() + " && dossier ingest '" + path + "'");
+  }
+  json fact = json::parse(*stored, nullptr, /*allow_exceptions=*/false);
+  if (fact.is_discarded() || !fact.is_object()) {
+    return Status::DataLoss("the stored structure of " + document.id.ToHex() + " is damaged");
+  }
+  json out = {{"document", {{"id", document.id.ToHex()}, {"title", document.title}, {"page_count", document.page_count}}}};
+  for (auto& [key, value] : fact.items()) {
+    if (key != "kind") out[key] = std::move(value);
+  }
+  return out;
+}
+
 Result<nlohmann::json> QueryService::ExportRecord(const DocumentSummary& document) const {
   using nlohmann::json;
   DOSSIER_ASSIGN_OR_RETURN(std::vector<std::string> facts, store_->GetFacts(document.id));

@@ -47,6 +47,8 @@ std::optional<uint32_t> DecodeSchemaVersion(std::string_view value) {
 
 std::string DocumentKey(const DocumentId& id) { return std::string(id.Bytes()); }
 
+std::string DocumentStructureKey(const DocumentId& id) { return std::string(id.Bytes()) + "structure"; }
+
 std::optional<DocumentId> ParseDocumentKey(std::string_view key) {
   if (key.size() != DocumentId::kSize) return std::nullopt;
   return DocumentId::FromBytes(key);

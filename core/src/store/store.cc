@@ -412,11 +412,22 @@ Status Store::PutDocument(const Document& document) {
   }
   batch.Put(s.documents, keys::DocumentKey(document.id), EncodeRecord(summary, text_bytes));
   json facts = {{"extractors", document.extractors}, {"facts", json::array()}};
+  json structure;  // the "structure" fact, kept under a key of its own: large, and read only by show --structure
   for (const std::string& fact : document.facts) {
     json parsed = json::parse(fact, nullptr, /*allow_exceptions=*/false);
-    if (!parsed.is_discarded()) facts["facts"].push_back(std::move(parsed));
+    if (parsed.is_discarded()) continue;
+    if (parsed.is_object() && parsed.value("kind", "") == "structure") {
+      structure = std::move(parsed);
+    } else {
+      facts["facts"].push_back(std::move(parsed));
+    }
   }
   batch.Put(s.facts, keys::DocumentKey(document.id), facts.dump());
+  if (structure.is_object()) {
+    batch.Put(s.facts, keys::DocumentStructureKey(document.id), structure.dump());
+  } else {
+    batch.Delete(s.facts, keys::DocumentStructureKey(document.id));
+  }
   batch.Put(s.pending, keys::PendingKey(document.id), keys::EncodePendingValue(keys::PendingOp::kIndex));
   DOSSIER_RETURN_IF_ERROR(s.Write(&batch, "storing " + document.id.ToHex()));
   s.unflushed[document.id] = keys::PendingOp::kIndex;
@@ -484,6 +495,7 @@ Status Store::Flush() {
     }
     batch.Delete(s.documents, keys::DocumentKey(id));
     batch.Delete(s.facts, keys::DocumentKey(id));
+    batch.Delete(s.facts, keys::DocumentStructureKey(id));
     const std::string prefix = keys::PagePrefix(id);
     batch.DeleteRange(s.pages, prefix, PrefixEnd(prefix));
   }
@@ -629,6 +641,15 @@ Result<std::vector<std::string>> Store::GetFacts(const DocumentId& id) const {
   }
   for (const json& fact : record["facts"]) out.push_back(fact.dump());
   return out;
+}
+
+Result<std::optional<std::string>> Store::GetStructure(const DocumentId& id) const {
+  std::string value;
+  bool found = false;
+  DOSSIER_RETURN_IF_ERROR(impl_->Get(impl_->facts, keys::DocumentStructureKey(id), &value, &found));
+  if (!found) return std::optional<std::string>();
+  if (!json::accept(value)) return Status::DataLoss(impl_->data_dir + ": the structure of " + id.ToHex() + " is damaged");
+  return std::optional<std::string>(std::move(value));
 }
 
 Result<std::vector<PageText>> Store::GetPages(const DocumentId& id) const {
