@@ -147,9 +147,9 @@ typedef struct dossier_document_view {
 
 /* Where an extractor sends what it finds: one fact per call, as a JSON
  * object (entities, mentions, numbered items, dates, relations; the fact
- * grammar is in docs/ARCHITECTURE.md). Returns DOSSIER_OK, or
- * DOSSIER_INVALID_ARGUMENT for a malformed fact (the message is kept as a
- * warning), or DOSSIER_CANCELLED. */
+ * grammar is dossier/facts.h, whose EncodeFact writes it, and
+ * docs/ARCHITECTURE.md). Returns DOSSIER_OK, or DOSSIER_INVALID_ARGUMENT for
+ * a malformed fact (the message is kept as a warning), or DOSSIER_CANCELLED. */
 typedef struct dossier_fact_sink {
   void* host_context;
   int32_t (*add_fact)(void* host_context, const char* json, size_t json_len);

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "dossier/facts.h"
 #include "dossier/text.h"
 
 namespace dossier {
@@ -195,9 +196,15 @@ namespace {
 int32_t SinkAddFact(void* context, const char* json, size_t json_len) {
   auto* facts = static_cast<ExtractedFacts*>(context);
   std::string_view text(json ? json : "", json ? json_len : 0);
-  // Only the framing is checked here; what a fact means is the consumer's business.
   if (text.empty() || text.front() != '{' || text.back() != '}') {
     facts->warnings.push_back("fact is not a JSON object: " + std::string(TruncateUtf8(text, 80)));
+    return DOSSIER_INVALID_ARGUMENT;
+  }
+  // A fact of a kind the grammar (facts.h) knows must read as that kind; one
+  // of another kind is kept as sent (its readers skip it).
+  Result<Fact> fact = DecodeFact(text);
+  if (!fact.ok() && !IsUnknownFactKind(fact.status())) {
+    facts->warnings.push_back("fact refused: " + fact.status().message());
     return DOSSIER_INVALID_ARGUMENT;
   }
   facts->facts.emplace_back(text);

@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "dossier/facts.h"
 #include "dossier/paths.h"
 
 namespace dossier {
@@ -77,14 +78,13 @@ Result<nlohmann::json> QueryService::DocumentStructure(std::string_view id_or_pa
                             "or without the entities extractor; ingest it again with: dossier remove " +
                             document.id.ToHex() + " && dossier ingest '" + path + "'");
   }
-  json fact = json::parse(*stored, nullptr, /*allow_exceptions=*/false);
-  if (fact.is_discarded() || !fact.is_object()) {
-    return Status::DataLoss("the stored structure of " + document.id.ToHex() + " is damaged");
+  Result<Fact> fact = DecodeFact(*stored);
+  if (!fact.ok() || !std::holds_alternative<StructureFact>(*fact)) {
+    return Status::DataLoss("the stored structure of " + document.id.ToHex() + " is damaged" +
+                            (fact.ok() ? "" : ": " + fact.status().message()));
   }
   json out = {{"document", {{"id", document.id.ToHex()}, {"title", document.title}, {"page_count", document.page_count}}}};
-  for (auto& [key, value] : fact.items()) {
-    if (key != "kind") out[key] = std::move(value);
-  }
+  for (auto& [key, value] : std::get<StructureFact>(*fact).body.items()) out[key] = std::move(value);
   return out;
 }
 
@@ -105,46 +105,46 @@ Result<nlohmann::json> QueryService::ExportRecord(const DocumentSummary& documen
                  {"conclusions", json::array()},
                  {"dates", json::array()}};
   std::set<std::string> date_values;
-  for (const std::string& text : facts) {
-    json fact = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (fact.is_discarded()) continue;
-    const std::string kind = fact.value("kind", "");
-    if (kind == "entity") {
-      json entity = {{"type", fact.value("type", "other")},
-                     {"name", fact.value("name", "")},
-                     {"aliases", fact.value("aliases", json::array())},
-                     {"mentions", fact.contains("mentions") ? fact["mentions"].size() : 0}};
-      if (fact.contains("part_of")) entity["part_of"] = fact["part_of"];
+  for (const Fact& any : DecodeFacts(facts)) {
+    if (const auto* fact = std::get_if<EntityFact>(&any)) {
+      json entity = {{"type", WireName(fact->type)},
+                     {"name", fact->name},
+                     {"aliases", fact->aliases},
+                     {"mentions", fact->mentions.size()}};
+      if (fact->part_of) entity["part_of"] = *fact->part_of;
       record["entities"].push_back(std::move(entity));
-    } else if (kind == "item") {
-      const std::string type = fact.value("item_type", "");
-      json item = {{"number", fact.value("number", "")}, {"text", fact.value("text", "")}, {"page", fact.value("page", 0)}};
-      if (type == "recommendation") {
-        item["responsible"] = fact.value("responsible", json::array());
-        item["due"] = fact.contains("due") ? fact["due"] : json(nullptr);
-        if (fact.contains("management_response")) item["management_response"] = fact["management_response"];
-        if (fact.contains("key_actions")) item["key_actions"] = fact["key_actions"];
+    } else if (const auto* fact = std::get_if<ItemFact>(&any)) {
+      json item = {{"number", fact->number}, {"text", fact->text}, {"page", fact->page}};
+      if (fact->item_type == ItemType::kRecommendation) {
+        item["responsible"] = fact->responsible;
+        item["due"] = fact->due ? json(*fact->due) : json(nullptr);
+        if (fact->management_response) item["management_response"] = ToJson(*fact->management_response);
+        if (!fact->key_actions.empty()) {
+          json actions = json::array();
+          for (const KeyAction& action : fact->key_actions) actions.push_back(ToJson(action));
+          item["key_actions"] = std::move(actions);
+        }
         record["recommendations"].push_back(std::move(item));
-      } else if (type == "finding") {
+      } else if (fact->item_type == ItemType::kFinding) {
         record["findings"].push_back(std::move(item));
-      } else if (type == "conclusion") {
+      } else if (fact->item_type == ItemType::kConclusion) {
         record["conclusions"].push_back(std::move(item));
       }
-    } else if (kind == "date") {
-      json date = {{"text", fact.value("text", "")}, {"value", fact.value("value", "")},
-                   {"precision", fact.value("precision", "")}, {"page", fact.value("page", 0)}};
-      if (fact.contains("end_value")) {
-        date["end_value"] = fact["end_value"];
+    } else if (const auto* fact = std::get_if<DateFact>(&any)) {
+      const std::string precision(WireName(fact->precision));
+      json date = {{"text", fact->text}, {"value", fact->value}, {"precision", precision}, {"page", fact->page}};
+      if (fact->end_value) {
+        date["end_value"] = *fact->end_value;
         // A range states both of its ends.
-        if (date_values.insert(fact["end_value"].get<std::string>()).second) {
-          record["dates"].push_back({{"text", fact.value("text", "")}, {"value", fact["end_value"]},
-                                     {"precision", fact.value("precision", "")}, {"page", fact.value("page", 0)}});
+        if (date_values.insert(*fact->end_value).second) {
+          record["dates"].push_back({{"text", fact->text}, {"value", *fact->end_value},
+                                     {"precision", precision}, {"page", fact->page}});
         }
       }
-      date_values.insert(fact.value("value", ""));
+      date_values.insert(fact->value);
       record["dates"].push_back(std::move(date));
-    } else if (kind == "document_date") {
-      record["date"] = fact.value("value", "");
+    } else if (const auto* fact = std::get_if<DocumentDateFact>(&any)) {
+      record["date"] = fact->value;
     }
   }
   if (record["date"].is_null() && !document.metadata.created.empty()) record["date"] = document.metadata.created.substr(0, 10);

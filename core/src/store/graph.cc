@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <nlohmann/json.hpp>
 
+#include "dossier/facts.h"
 #include "dossier/keys.h"
 #include "dossier/text.h"
 
@@ -55,9 +56,9 @@ std::string HashBytes(std::string_view text) {
   return std::string(DocumentId::FromHex(Sha256Hex(text).substr(0, 16)).value().Bytes());
 }
 
-NodeKind KindOfEntityType(const std::string& type) {
-  if (type == "organisation") return NodeKind::kOrganisation;
-  if (type == "programme") return NodeKind::kProgramme;
+NodeKind KindOfEntityType(EntityType type) {
+  if (type == EntityType::kOrganisation) return NodeKind::kOrganisation;
+  if (type == EntityType::kProgramme) return NodeKind::kProgramme;
   return NodeKind::kOtherEntity;
 }
 
@@ -455,7 +456,7 @@ Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
 }
 
 Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const std::string& title,
-                          const std::vector<std::string>& facts, const std::string& extractor) {
+                          const std::vector<Fact>& facts, const std::string& extractor) {
   DOSSIER_RETURN_IF_ERROR(RemoveDocumentGraph(graph, id));
   rocksdb::WriteBatch batch;
   const std::string doc_node = keys::DocumentNodeKey(id);
@@ -472,21 +473,17 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
 
   // Entities first: names and aliases of this document resolve to node keys.
   std::map<std::string, std::string> node_of_name;  // NameKey(name or alias) -> node
-  std::vector<json> parsed;
-  for (const std::string& text : facts) {
-    json fact = json::parse(text, nullptr, false);
-    if (!fact.is_discarded() && fact.is_object()) parsed.push_back(std::move(fact));
-  }
-  for (const json& fact : parsed) {
-    if (fact.value("kind", "") != "entity") continue;
-    std::string name = fact.value("name", "");
+  for (const Fact& any : facts) {
+    const auto* fact = std::get_if<EntityFact>(&any);
+    if (!fact) continue;
+    std::string name = fact->name;
     if (name.empty()) continue;
-    std::string node = keys::NodeKey(KindOfEntityType(fact.value("type", "")), HashBytes(NameKey(name)));
-    json aliases = fact.value("aliases", json::array());
+    std::string node = keys::NodeKey(KindOfEntityType(fact->type), HashBytes(NameKey(name)));
+    json aliases = fact->aliases;
     // An acronym this document uses but does not define ("RISU should …") is
     // the entity that earlier documents define it as, when exactly one does:
     // its mention counts there, under that entity's name, the acronym an alias.
-    if (aliases.empty() && !fact.value("authority", false) && IsBareAcronym(name)) {
+    if (aliases.empty() && !fact->authority && IsBareAcronym(name)) {
       DOSSIER_ASSIGN_OR_RETURN(std::optional<DefinedEntity> defined, EntityDefiningAcronym(graph, name, node));
       if (defined) {
         node_of_name[NameKey(name)] = defined->node;
@@ -500,14 +497,14 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
     json pages = json::array();
     std::set<uint32_t> seen;
     json first_span = nullptr;
-    for (const auto& m : fact.value("mentions", json::array())) {
-      if (first_span.is_null()) first_span = m;
-      if (seen.insert(m.value("page", 0u)).second) pages.push_back(m.value("page", 0u));
+    for (const Mention& m : fact->mentions) {
+      if (first_span.is_null()) first_span = ToJson(m);
+      if (seen.insert(m.page).second) pages.push_back(m.page);
     }
     add_edge(doc_node, EdgeType::kMentions, node,
-             {{"name", name}, {"type", fact.value("type", "")}, {"aliases", aliases},
-              {"authority", fact.value("authority", false)}, {"pages", pages},
-              {"mentions", fact.value("mentions", json::array()).size()}, {"first", first_span}});
+             {{"name", name}, {"type", WireName(fact->type)}, {"aliases", aliases},
+              {"authority", fact->authority}, {"pages", pages},
+              {"mentions", fact->mentions.size()}, {"first", first_span}});
   }
   auto entity_node = [&](const std::string& name) -> std::string {
     auto it = node_of_name.find(NameKey(name));
@@ -515,17 +512,17 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
     return keys::NodeKey(NodeKind::kOrganisation, HashBytes(NameKey(name)));
   };
   std::string document_date;
-  for (const json& fact : parsed) {
-    if (fact.value("kind", "") == "document_date") document_date = fact.value("value", "");
+  for (const Fact& any : facts) {
+    if (const auto* fact = std::get_if<DocumentDateFact>(&any)) document_date = fact->value;
   }
   // Links `node` (an item or action) to the nodes of other documents that
   // state the same text (a memo restating a report's recommendation, a
   // progress update restating an action), and records its text alias.
   // This document's items by type and number, for the chains they state ("based on Conclusion 2").
-  auto item_node = [&](const json& fact) {
-    const std::string item_type = fact.value("item_type", "recommendation");
-    return keys::NodeKey(KindOfItemType(item_type), HashBytes(id.ToHex() + "|" + item_type + "|" + fact.value("number", "") +
-                                                              "|" + std::to_string(fact.value("start", 0))));
+  auto item_node = [&](const ItemFact& fact) {
+    const std::string item_type(WireName(fact.item_type));
+    return keys::NodeKey(KindOfItemType(item_type), HashBytes(id.ToHex() + "|" + item_type + "|" + fact.number +
+                                                              "|" + std::to_string(fact.start)));
   };
   // "F12" and "Finding 12" are the same number.
   auto number_key = [](const std::string& type, std::string number) {
@@ -536,9 +533,9 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
     return type + "|" + number;
   };
   std::map<std::string, std::string> item_by_number;
-  for (const json& fact : parsed) {
-    if (fact.value("kind", "") == "item") {
-      item_by_number.emplace(number_key(fact.value("item_type", ""), fact.value("number", "")), item_node(fact));
+  for (const Fact& any : facts) {
+    if (const auto* fact = std::get_if<ItemFact>(&any)) {
+      item_by_number.emplace(number_key(std::string(WireName(fact->item_type)), fact->number), item_node(*fact));
     }
   }
   std::set<std::string> restatements;  // nodes of this document that restate another document's item
@@ -569,13 +566,13 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
   };
   // Key actions under a recommendation: nodes of their own, with their
   // responsible units, due date and the document's date (for status history).
-  auto apply_actions = [&](const json& fact, const std::string& rec_node, const std::string& rec_number) -> Status {
+  auto apply_actions = [&](const ItemFact& fact, const std::string& rec_node, const std::string& rec_number) -> Status {
     int n = 0;
-    for (const json& action : fact.value("key_actions", json::array())) {
-      const std::string number = action.value("number", "");
+    for (const KeyAction& action : fact.key_actions) {
+      const std::string& number = action.number;
       const std::string node = keys::NodeKey(
           NodeKind::kAction, HashBytes(id.ToHex() + "|action|" + rec_number + "|" + number + "|" + std::to_string(n++)));
-      json record = action;
+      json record = ToJson(action);
       record["item_type"] = "action";
       record["document"] = id.ToHex();
       record["document_title"] = title;
@@ -583,34 +580,33 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
       record["recommendation"] = keys::NodeKeyToText(rec_node);
       record["recommendation_number"] = rec_number;
       batch.Put(graph.nodes, node, record.dump());
-      const json page = {{"page", action.value("page", 0)}};
+      const json page = {{"page", action.page}};
       add_edge(rec_node, EdgeType::kHasAction, node, page);
       add_edge(doc_node, EdgeType::kContains, node, page);
-      for (const auto& who : action.value("responsible", json::array())) {
-        if (who.is_string()) add_edge(node, EdgeType::kResponsible, entity_node(who.get<std::string>()), page);
+      for (const std::string& who : action.responsible) {
+        add_edge(node, EdgeType::kResponsible, entity_node(who), page);
       }
-      if (action.contains("due") && action["due"].is_string()) {
-        const std::string due = action["due"];
+      if (action.due) {
+        const std::string& due = *action.due;
         const std::string date_node = keys::NodeKey(NodeKind::kDate, HashBytes(due));
         batch.Put(graph.nodes, date_node, json({{"value", due}}).dump());
         add_edge(node, EdgeType::kDue, date_node, page);
       }
-      DOSSIER_RETURN_IF_ERROR(link_same_text(node, "action", action.value("text", "")));
+      DOSSIER_RETURN_IF_ERROR(link_same_text(node, "action", action.text));
     }
     return Status::Ok();
   };
   // The same recommendation made again to the same body in another
   // evaluation: similar (not identical) text and a shared responsible body.
-  auto link_recurrences = [&](const json& fact, const std::string& rec_node) -> Status {
+  auto link_recurrences = [&](const ItemFact& fact, const std::string& rec_node) -> Status {
     if (restatements.count(rec_node)) return Status::Ok();  // the original carries the recurrence
-    const std::shared_ptr<const RecommendationFeatures> own = FeatureCache().Add(rec_node, fact.value("text", ""));
+    const std::shared_ptr<const RecommendationFeatures> own = FeatureCache().Add(rec_node, fact.text);
     const std::set<std::string>& words = own->words;
     if (words.size() < 4) return Status::Ok();
     const std::string& own_key = own->text_key;
     std::set<std::string> done;
-    for (const auto& who : fact.value("responsible", json::array())) {
-      if (!who.is_string()) continue;
-      std::string prefix = entity_node(who.get<std::string>());
+    for (const std::string& who : fact.responsible) {
+      std::string prefix = entity_node(who);
       prefix.push_back(static_cast<char>(EdgeType::kResponsible));
       int looked = 0;
       std::vector<std::string> candidates;
@@ -662,87 +658,85 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
   };
   // The evaluation this document is, or the one it answers: the two meet
   // under the title's key, whichever was ingested first.
-  for (const json& fact : parsed) {
-    const std::string kind = fact.value("kind", "");
-    if (kind != "evaluation_title" && kind != "responds_to") continue;
-    const std::string key = fact.value("key", "");
+  for (const Fact& any : facts) {
+    const auto* fact = std::get_if<EvaluationTitleFact>(&any);
+    if (!fact) continue;
+    const std::string& key = fact->key;
     if (key.empty()) continue;
-    const bool answers = kind == "responds_to";
+    const bool answers = fact->responds_to;
     const std::string own = (answers ? "answers|" : "title|") + key;
     const std::string other = (answers ? "title|" : "answers|") + key;
     batch.Put(graph.aliases, keys::AliasKey(own, doc_node), "");
     doc_record["title_keys"].push_back(own);
-    doc_record[answers ? "responds_to_title" : "evaluation_title"] = fact.value("title", "");
+    doc_record[answers ? "responds_to_title" : "evaluation_title"] = fact->title;
     std::string prefix = other;
     prefix.push_back('\0');
     DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.aliases, prefix, [&](std::string_view alias, std::string_view) {
       std::string found(alias.substr(prefix.size()));
       if (found == doc_node) return true;
-      if (answers) add_edge(doc_node, EdgeType::kRespondsTo, found, {{"title", fact.value("title", "")}, {"by", "title"}});
-      else add_edge(found, EdgeType::kRespondsTo, doc_node, {{"title", fact.value("title", "")}, {"by", "title"}});
+      if (answers) add_edge(doc_node, EdgeType::kRespondsTo, found, {{"title", fact->title}, {"by", "title"}});
+      else add_edge(found, EdgeType::kRespondsTo, doc_node, {{"title", fact->title}, {"by", "title"}});
       return true;
     }));
   }
   batch.Put(graph.nodes, doc_node, doc_record.dump());
-  for (const json& fact : parsed) {
-    const std::string kind = fact.value("kind", "");
-    if (kind == "entity" && fact.contains("part_of") && fact["part_of"].is_string()) {
-      const std::string child = entity_node(fact.value("name", ""));
-      const std::string parent = entity_node(fact["part_of"].get<std::string>());
-      if (!node_of_name.count(NameKey(fact["part_of"].get<std::string>()))) {
+  for (const Fact& any : facts) {
+    if (const auto* fact = std::get_if<EntityFact>(&any); fact && fact->part_of) {
+      const std::string& part_of = *fact->part_of;
+      const std::string child = entity_node(fact->name);
+      const std::string parent = entity_node(part_of);
+      if (!node_of_name.count(NameKey(part_of))) {
         // A parent named only by the authority file (e.g. "United Nations"): it is stated here too.
         add_edge(doc_node, EdgeType::kMentions, parent,
-                 {{"name", fact["part_of"]}, {"type", "organisation"}, {"aliases", json::array()},
+                 {{"name", part_of}, {"type", "organisation"}, {"aliases", json::array()},
                   {"authority", true}, {"pages", json::array()}, {"mentions", 0}, {"first", nullptr}});
-        node_of_name[NameKey(fact["part_of"].get<std::string>())] = parent;
+        node_of_name[NameKey(part_of)] = parent;
       }
-      add_edge(child, EdgeType::kPartOf, parent, {{"stated_by", fact.value("authority", false) ? "authority" : "text"}});
-    } else if (kind == "item") {
-      const std::string item_type = fact.value("item_type", "recommendation");
-      const std::string number = fact.value("number", "");
-      const std::string node = item_node(fact);
-      for (const auto& ref : fact.value("based_on", json::array())) {
-        auto it = item_by_number.find(number_key(ref.value("item_type", ""), ref.value("number", "")));
+      add_edge(child, EdgeType::kPartOf, parent, {{"stated_by", fact->authority ? "authority" : "text"}});
+    } else if (const auto* fact = std::get_if<ItemFact>(&any)) {
+      const std::string item_type(WireName(fact->item_type));
+      const std::string& number = fact->number;
+      const std::string node = item_node(*fact);
+      for (const ItemReference& ref : fact->based_on) {
+        auto it = item_by_number.find(number_key(std::string(WireName(ref.item_type)), ref.number));
         if (it != item_by_number.end() && it->second != node) {
-          add_edge(node, EdgeType::kBasedOn, it->second, {{"page", fact.value("page", 0)}, {"number", ref.value("number", "")}});
+          add_edge(node, EdgeType::kBasedOn, it->second, {{"page", fact->page}, {"number", ref.number}});
         }
       }
-      json record = {{"item_type", item_type}, {"number", number}, {"text", fact.value("text", "")},
-                     {"document", id.ToHex()}, {"page", fact.value("page", 0)}};
-      if (item_type == "recommendation") {
-        if (fact.contains("management_response")) record["management_response"] = fact["management_response"];
-        DOSSIER_RETURN_IF_ERROR(apply_actions(fact, node, number));
-        record["responsible"] = fact.value("responsible", json::array());
-        record["due"] = fact.contains("due") ? fact["due"] : json(nullptr);
-        for (const auto& who : record["responsible"]) {
-          add_edge(node, EdgeType::kResponsible, entity_node(who.get<std::string>()), {{"page", fact.value("page", 0)}});
+      json record = {{"item_type", item_type}, {"number", number}, {"text", fact->text},
+                     {"document", id.ToHex()}, {"page", fact->page}};
+      if (fact->item_type == ItemType::kRecommendation) {
+        if (fact->management_response) record["management_response"] = ToJson(*fact->management_response);
+        DOSSIER_RETURN_IF_ERROR(apply_actions(*fact, node, number));
+        record["responsible"] = fact->responsible;
+        record["due"] = fact->due ? json(*fact->due) : json(nullptr);
+        for (const std::string& who : fact->responsible) {
+          add_edge(node, EdgeType::kResponsible, entity_node(who), {{"page", fact->page}});
         }
-        if (record["due"].is_string()) {
-          const std::string due = record["due"];
+        if (fact->due) {
+          const std::string& due = *fact->due;
           const std::string date_node = keys::NodeKey(NodeKind::kDate, HashBytes(due));
           batch.Put(graph.nodes, date_node, json({{"value", due}}).dump());
-          add_edge(node, EdgeType::kDue, date_node, {{"page", fact.value("page", 0)}});
+          add_edge(node, EdgeType::kDue, date_node, {{"page", fact->page}});
         }
       }
       batch.Put(graph.nodes, node, record.dump());
-      DOSSIER_RETURN_IF_ERROR(link_same_text(node, item_type, fact.value("text", "")));
-      if (item_type == "recommendation") DOSSIER_RETURN_IF_ERROR(link_recurrences(fact, node));
-      add_edge(doc_node, EdgeType::kContains, node, {{"page", fact.value("page", 0)}, {"start", fact.value("start", 0)},
-                                                     {"end", fact.value("end", 0)}});
-    } else if (kind == "relation") {
+      DOSSIER_RETURN_IF_ERROR(link_same_text(node, item_type, fact->text));
+      if (fact->item_type == ItemType::kRecommendation) DOSSIER_RETURN_IF_ERROR(link_recurrences(*fact, node));
+      add_edge(doc_node, EdgeType::kContains, node, {{"page", fact->page}, {"start", fact->start}, {"end", fact->end}});
+    } else if (const auto* fact = std::get_if<RelationFact>(&any)) {
       // "A funds B", "B is implemented by A": an edge between the two bodies, with the sentence as evidence.
-      std::optional<EdgeType> type = keys::EdgeTypeFromName(fact.value("type", ""));
+      std::optional<EdgeType> type = keys::EdgeTypeFromName(std::string(WireName(fact->type)));
       if (!type || *type < EdgeType::kFunds) continue;
-      add_edge(entity_node(fact.value("source", "")), *type, entity_node(fact.value("target", "")),
-               {{"page", fact.value("page", 0)}, {"start", fact.value("start", 0)}, {"end", fact.value("end", 0)},
-                {"text", fact.value("text", "")}});
-    } else if (kind == "date") {
-      const std::string value = fact.value("value", "");
+      add_edge(entity_node(fact->source), *type, entity_node(fact->target),
+               {{"page", fact->page}, {"start", fact->start}, {"end", fact->end}, {"text", fact->text}});
+    } else if (const auto* fact = std::get_if<DateFact>(&any)) {
+      const std::string& value = fact->value;
       if (value.empty()) continue;
       const std::string date_node = keys::NodeKey(NodeKind::kDate, HashBytes(value));
-      batch.Put(graph.nodes, date_node, json({{"value", value}, {"precision", fact.value("precision", "")}}).dump());
-      add_edge(doc_node, EdgeType::kStatesDate, date_node, {{"text", fact.value("text", "")}, {"page", fact.value("page", 0)},
-                                                            {"start", fact.value("start", 0)}});
+      batch.Put(graph.nodes, date_node, json({{"value", value}, {"precision", WireName(fact->precision)}}).dump());
+      add_edge(doc_node, EdgeType::kStatesDate, date_node, {{"text", fact->text}, {"page", fact->page},
+                                                            {"start", fact->start}});
     }
   }
   // The entities it mentions gain its evidence, in the same batch as its edges.

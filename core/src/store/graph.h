@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dossier/document.h"
+#include "dossier/facts.h"
 #include "dossier/graph.h"
 #include "dossier/status.h"
 
@@ -39,7 +40,7 @@ struct GraphColumns {
 // Replaces everything `id` contributed to the graph with what `facts` say.
 // Idempotent: running it again after a crash gives the same graph.
 Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const std::string& title,
-                          const std::vector<std::string>& facts, const std::string& extractor);
+                          const std::vector<Fact>& facts, const std::string& extractor);
 // Removes everything `id` contributed; entities and dates it alone mentioned go too.
 Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id);
 

@@ -19,6 +19,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "dossier/facts.h"
 #include "dossier/keys.h"
 #include "graph.h"
 #include "text_index.h"
@@ -412,19 +413,23 @@ Status Store::PutDocument(const Document& document) {
   }
   batch.Put(s.documents, keys::DocumentKey(document.id), EncodeRecord(summary, text_bytes));
   json facts = {{"extractors", document.extractors}, {"facts", json::array()}};
-  json structure;  // the "structure" fact, kept under a key of its own: large, and read only by show --structure
+  // The "structure" fact, kept under a key of its own: large, and read only by show --structure.
+  std::optional<StructureFact> structure;
+  std::vector<Fact> typed;  // the facts the graph and the index read
   for (const std::string& fact : document.facts) {
     json parsed = json::parse(fact, nullptr, /*allow_exceptions=*/false);
     if (parsed.is_discarded()) continue;
-    if (parsed.is_object() && parsed.value("kind", "") == "structure") {
-      structure = std::move(parsed);
-    } else {
-      facts["facts"].push_back(std::move(parsed));
+    Result<Fact> decoded = DecodeFactJson(parsed);
+    if (decoded.ok() && std::holds_alternative<StructureFact>(*decoded)) {
+      structure = std::get<StructureFact>(std::move(decoded).value());
+      continue;
     }
+    if (decoded.ok()) typed.push_back(std::move(decoded).value());
+    facts["facts"].push_back(std::move(parsed));  // as the extractor sent it; other kinds are kept too
   }
   batch.Put(s.facts, keys::DocumentKey(document.id), facts.dump());
-  if (structure.is_object()) {
-    batch.Put(s.facts, keys::DocumentStructureKey(document.id), structure.dump());
+  if (structure) {
+    batch.Put(s.facts, keys::DocumentStructureKey(document.id), EncodeFact(*structure));
   } else {
     batch.Delete(s.facts, keys::DocumentStructureKey(document.id));
   }
@@ -435,8 +440,8 @@ Status Store::PutDocument(const Document& document) {
   // pending marker makes Repair redo both if the process dies now.
   std::string extractors;
   for (const std::string& e : document.extractors) extractors += (extractors.empty() ? "" : ", ") + e;
-  DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(s.graph, document.id, document.title, document.facts, extractors));
-  return s.index->ReplaceDocument(document);
+  DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(s.graph, document.id, document.title, typed, extractors));
+  return s.index->ReplaceDocument(document, typed);
 }
 
 Status Store::AddSource(const DocumentId& id, const SourceFile& source) {
@@ -538,8 +543,9 @@ Result<RepairReport> Store::Repair() {
       doc.metadata = record->metadata;
       DOSSIER_ASSIGN_OR_RETURN(doc.pages, GetPages(id));
       DOSSIER_ASSIGN_OR_RETURN(doc.facts, GetFacts(id));
-      DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(s.graph, id, doc.title, doc.facts, "repair"));
-      DOSSIER_RETURN_IF_ERROR(s.index->ReplaceDocument(doc));
+      const std::vector<Fact> typed = DecodeFacts(doc.facts);
+      DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(s.graph, id, doc.title, typed, "repair"));
+      DOSSIER_RETURN_IF_ERROR(s.index->ReplaceDocument(doc, typed));
       s.unflushed[id] = keys::PendingOp::kIndex;
       ++report.reindexed;
     } else {

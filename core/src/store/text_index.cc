@@ -229,7 +229,7 @@ Result<std::unique_ptr<TextIndex>> TextIndex::Open(const std::string& path, Mode
   return std::unique_ptr<TextIndex>(new TextIndex(std::move(impl)));
 }
 
-Status TextIndex::ReplaceDocument(const Document& document) {
+Status TextIndex::ReplaceDocument(const Document& document, const std::vector<Fact>& facts) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   const std::string hex = document.id.ToHex();
   try {
@@ -253,19 +253,15 @@ Status TextIndex::ReplaceDocument(const Document& document) {
     if (!document.mime_type.empty()) entry.add_boolean_term("T" + document.mime_type);
     // Entities and the document's own date, from the extractors' facts.
     std::string entity_names, year;
-    for (const std::string& text : document.facts) {
-      nlohmann::json fact = nlohmann::json::parse(text, nullptr, false);
-      if (fact.is_discarded()) continue;
-      const std::string kind = fact.value("kind", "");
-      if (kind == "entity" && (fact.value("type", "") == "organisation" || fact.value("type", "") == "programme")) {
-        const std::string name = fact.value("name", "");
+    for (const Fact& any : facts) {
+      if (const auto* entity = std::get_if<EntityFact>(&any)) {
+        if (entity->type != EntityType::kOrganisation && entity->type != EntityType::kProgramme) continue;
+        const std::string& name = entity->name;
         entry.add_boolean_term("XE" + NameKey(name).substr(0, 200));
-        for (const auto& alias : fact.value("aliases", nlohmann::json::array())) {
-          entry.add_boolean_term("XE" + NameKey(alias.get<std::string>()).substr(0, 200));
-        }
+        for (const std::string& alias : entity->aliases) entry.add_boolean_term("XE" + NameKey(alias).substr(0, 200));
         entity_names += (entity_names.empty() ? "" : "\x1f") + name;
-      } else if (kind == "document_date") {
-        year = fact.value("value", "").substr(0, 4);
+      } else if (const auto* date = std::get_if<DocumentDateFact>(&any)) {
+        year = date->value.substr(0, 4);
       }
     }
     if (year.empty() && document.metadata.created.size() >= 4) year = document.metadata.created.substr(0, 4);

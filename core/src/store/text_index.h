@@ -29,6 +29,7 @@
 #include <string>
 
 #include "dossier/document.h"
+#include "dossier/facts.h"
 #include "dossier/search.h"
 #include "dossier/status.h"
 
@@ -46,7 +47,8 @@ class TextIndex {
   ~TextIndex();
 
   // Writable only. Changes become visible and durable at Commit().
-  Status ReplaceDocument(const Document& document);
+  // `facts` are the document's facts, decoded (its entities and date are indexed).
+  Status ReplaceDocument(const Document& document, const std::vector<Fact>& facts);
   Status DeleteDocument(const DocumentId& id);
   Status Commit();
 
