@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
         pages.push_back({static_cast<uint32_t>(p + 1), doc[p]});
         bytes += doc[p].size();
       }
-      facts += dossier_entities::ExtractFacts(pages, "en", authority, cues).size();
+      facts += dossier_entities::ExtractTypedFacts(pages, "en", authority, cues).size();
       ++runs;
     }
   }

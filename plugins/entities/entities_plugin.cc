@@ -74,8 +74,9 @@ int32_t ExtractFacts(void* raw, const dossier_document_view* doc, const dossier_
     for (size_t i = 0; i < doc->page_count; ++i) {
       pages.push_back({doc->pages[i].number, std::string_view(doc->pages[i].text, doc->pages[i].text_len)});
     }
-    for (const nlohmann::json& fact : dossier_entities::ExtractFacts(pages, doc->language, instance->authority, instance->cues)) {
-      std::string text = fact.dump();
+    for (const dossier::Fact& fact :
+         dossier_entities::ExtractTypedFacts(pages, doc->language, instance->authority, instance->cues)) {
+      std::string text = dossier::EncodeFact(fact);
       int32_t rc = sink->add_fact(sink->host_context, text.data(), text.size());
       if (rc == DOSSIER_CANCELLED) return Fail(error, DOSSIER_CANCELLED, "stopped by host");
     }

@@ -242,17 +242,17 @@ bool PassiveAfter(std::string_view rest) {
 // column after the rows: lines holding nothing but a full date. When a page's
 // recommendations without a due date are exactly as many as such lines after
 // the first of them, the dates belong to them in order.
-void AssignColumnDates(const std::vector<PageTokens>& pages, NumericOrder order, std::vector<json>* facts) {
+void AssignColumnDates(const std::vector<PageTokens>& pages, NumericOrder order, std::vector<dossier::Fact>* facts) {
   for (const PageTokens& page : pages) {
-    std::vector<json*> open;
-    for (json& fact : *facts) {
-      if (fact["kind"] == "item" && fact["item_type"] == "recommendation" && fact["page"] == page.number &&
-          fact["due"].is_null()) {
-        open.push_back(&fact);
+    std::vector<dossier::ItemFact*> open;
+    for (dossier::Fact& any : *facts) {
+      auto* fact = std::get_if<dossier::ItemFact>(&any);
+      if (fact && fact->item_type == dossier::ItemType::kRecommendation && fact->page == page.number && !fact->due) {
+        open.push_back(fact);
       }
     }
     if (open.empty()) continue;
-    const size_t after = (*open.front())["start"].get<size_t>();
+    const size_t after = open.front()->start;
     std::vector<std::string> column;
     size_t line_start = after;
     while (line_start < page.text.size()) {
@@ -268,8 +268,18 @@ void AssignColumnDates(const std::vector<PageTokens>& pages, NumericOrder order,
       line_start = line_end + 1;
     }
     if (column.size() != open.size()) continue;
-    for (size_t k = 0; k < open.size(); ++k) (*open[k])["due"] = column[k];
+    for (size_t k = 0; k < open.size(); ++k) open[k]->due = column[k];
   }
+}
+
+// A date mention as a fact (its precision is one the grammar knows).
+dossier::DateFact DateFactOf(const DateMention& d, uint32_t page) {
+  dossier::DateFact fact;
+  fact.text = d.text, fact.value = d.value;
+  dossier::ParseWireName(d.precision, &fact.precision);
+  if (!d.end_value.empty()) fact.end_value = d.end_value;
+  fact.page = page, fact.start = d.start, fact.end = d.end;
+  return fact;
 }
 
 }  // namespace
@@ -278,6 +288,13 @@ void AssignColumnDates(const std::vector<PageTokens>& pages, NumericOrder order,
 
 std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::string& language,
                                const Authority& authority, const dossier_structure::Cues& cues) {
+  std::vector<json> out;
+  for (const dossier::Fact& fact : ExtractTypedFacts(inputs, language, authority, cues)) out.push_back(dossier::FactToJson(fact));
+  return out;
+}
+
+std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& inputs, const std::string& language,
+                                             const Authority& authority, const dossier_structure::Cues& cues) {
   std::vector<PageTokens> pages;
   std::string all_text;
   for (const PageInput& input : inputs) {
@@ -423,23 +440,23 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
     }
   }
 
-  std::vector<json> facts;
+  std::vector<dossier::Fact> facts;
   std::set<std::string> emitted_entities;
   auto emit_entity = [&](const std::string& key, const Entity& entity) {
     emitted_entities.insert(key);
-    json mentions = json::array();
-    for (const Mention& m : entity.mentions) mentions.push_back({{"page", m.page}, {"start", m.start}, {"end", m.end}});
-    std::vector<std::string> aliases;
+    dossier::EntityFact fact;
+    fact.key = key;
+    dossier::ParseWireName(entity.type, &fact.type);  // organisation | programme | other
+    fact.name = entity.name;
+    for (const Mention& m : entity.mentions) fact.mentions.push_back({m.page, m.start, m.end});
     for (const std::string& alias : entity.aliases) {
-      if (NameKey(alias) != NameKey(entity.name)) aliases.push_back(alias);
+      if (NameKey(alias) != NameKey(entity.name)) fact.aliases.push_back(alias);
     }
-    json fact = {{"kind", "entity"},      {"key", key},         {"type", entity.type},
-                 {"name", entity.name},   {"aliases", aliases}, {"mentions", mentions},
-                 {"authority", entity.from_authority}};
-    if (!entity.parent.empty() && table.Has(entity.parent)) fact["part_of"] = table.Get(entity.parent).name;
+    fact.authority = entity.from_authority;
+    if (!entity.parent.empty() && table.Has(entity.parent)) fact.part_of = table.Get(entity.parent).name;
     else if (entity.from_authority) {
       const Authority::Entry* known = authority.FindByName(entity.name);
-      if (known && !known->parent.empty()) fact["part_of"] = known->parent;
+      if (known && !known->parent.empty()) fact.part_of = known->parent;
     }
     facts.push_back(std::move(fact));
   };
@@ -466,9 +483,13 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
       if (relation.empty()) continue;
       const std::string& source = reversed ? b_key : a_key;
       const std::string& target = reversed ? a_key : b_key;
-      facts.push_back({{"kind", "relation"}, {"type", relation}, {"source", table.Get(source).name},
-                       {"target", table.Get(target).name}, {"page", page.number}, {"start", a_start}, {"end", b_end},
-                       {"text", std::string(page.text.substr(a_start, b_end - a_start))}});
+      dossier::RelationFact fact;
+      if (!dossier::ParseWireName(relation, &fact.type)) continue;
+      fact.source = table.Get(source).name;
+      fact.target = table.Get(target).name;
+      fact.page = page.number, fact.start = a_start, fact.end = b_end;
+      fact.text = std::string(page.text.substr(a_start, b_end - a_start));
+      facts.push_back(std::move(fact));
     }
   }
 
@@ -476,9 +497,7 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
   std::string document_date;
   for (const PageTokens& page : pages) {
     for (const DateMention& d : FindDates(page.text, order)) {
-      json fact = {{"kind", "date"},       {"text", d.text},   {"value", d.value}, {"precision", d.precision},
-                   {"page", page.number},  {"start", d.start}, {"end", d.end}};
-      if (!d.end_value.empty()) fact["end_value"] = d.end_value;
+      dossier::DateFact fact = DateFactOf(d, page.number);
       // The document's own date: a labelled "Date:" line, else the first month-or-day date on page 1.
       std::string_view before = page.text.substr(d.start >= 24 ? d.start - 24 : 0, d.start >= 24 ? 24 : d.start);
       std::string label = NameKey(before);
@@ -490,26 +509,30 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
       facts.push_back(std::move(fact));
     }
   }
-  if (!document_date.empty()) facts.push_back({{"kind", "document_date"}, {"value", document_date}});
+  if (!document_date.empty()) facts.push_back(dossier::DocumentDateFact{document_date});
   // Months named without their year ("in June", "by the end of April"): the document's year.
   if (document_date.size() >= 4) {
     const int year = std::atoi(document_date.substr(0, 4).c_str());
     for (const PageTokens& page : pages) {
       for (const DateMention& d : FindBareMonths(page.text, year)) {
-        facts.push_back({{"kind", "date"}, {"text", d.text}, {"value", d.value}, {"precision", d.precision},
-                         {"page", page.number}, {"start", d.start}, {"end", d.end}});
+        dossier::DateFact fact = DateFactOf(d, page.number);
+        fact.end_value.reset();  // stated as the month alone
+        facts.push_back(std::move(fact));
       }
     }
   }
 
   for (const Item& item : unique) {
-    json based_on = json::array();
+    dossier::ItemFact fact;
+    if (!dossier::ParseWireName(item.type, &fact.item_type)) continue;
+    fact.number = item.number, fact.text = item.text;
+    fact.page = item.page, fact.start = item.start, fact.end = item.end;
     for (const auto& [type, number] : ItemReferences(item.text)) {
-      if (!(type == item.type && number == item.number)) based_on.push_back({{"item_type", type}, {"number", number}});
+      dossier::ItemReference ref{dossier::ItemType::kRecommendation, number};
+      if (!(type == item.type && number == item.number) && dossier::ParseWireName(type, &ref.item_type)) {
+        fact.based_on.push_back(std::move(ref));
+      }
     }
-    json fact = {{"kind", "item"}, {"item_type", item.type}, {"number", item.number}, {"text", item.text},
-                 {"page", item.page}, {"start", item.start}, {"end", item.end}};
-    if (!based_on.empty()) fact["based_on"] = based_on;
     if (item.type == "recommendation") {
       std::vector<std::string> responsible;
       std::string due;
@@ -609,8 +632,8 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
         // "by 31 December 2020", "by the end of 2015", "before June 2021", "d'ici", "antes del": the first deadline.
         due = DeadlineIn(item.text, order);
       }
-      fact["responsible"] = responsible;
-      fact["due"] = due.empty() ? json(nullptr) : json(due);
+      fact.responsible = responsible;
+      if (!due.empty()) fact.due = due;
       // The management response stated in a table cell ("Accepted") when no response line gave one.
       std::string response_status = item.response_status, response_text = item.response_text;
       for (const std::string& cell : item.table_cells) {
@@ -620,20 +643,16 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
           response_text = cell;
         }
       }
-      if (!response_status.empty()) {
-        fact["management_response"] = {{"status", response_status}, {"text", response_text},
-                                       {"page", item.response_page ? item.response_page : item.page}};
-      }
-      if (!item.actions.empty()) {
-        json actions = json::array();
-        for (const Item::Action& a : item.actions) {
-          auto or_null = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
-          actions.push_back({{"number", a.number}, {"text", a.text}, {"responsible", action_responsible[&a]},
-                             {"time_frame", or_null(a.time_frame)}, {"start", or_null(a.start)},
-                             {"due", or_null(a.due)}, {"status", or_null(a.status)},
-                             {"status_text", or_null(a.status_text)}, {"page", a.page}});
-        }
-        fact["key_actions"] = std::move(actions);
+      dossier::ManagementResponse response{dossier::ResponseStatus::kAccepted, response_text,
+                                           item.response_page ? item.response_page : item.page};
+      if (dossier::ParseWireName(response_status, &response.status)) fact.management_response = std::move(response);
+      for (const Item::Action& a : item.actions) {
+        auto or_null = [](const std::string& v) { return v.empty() ? std::nullopt : std::optional<std::string>(v); };
+        dossier::KeyAction action{a.number, a.text, action_responsible[&a], or_null(a.time_frame), or_null(a.start),
+                                  or_null(a.due), std::nullopt, or_null(a.status_text), a.page};
+        dossier::ActionStatus status;
+        if (dossier::ParseWireName(a.status, &status)) action.status = status;
+        fact.key_actions.push_back(std::move(action));
       }
     }
     facts.push_back(std::move(fact));
@@ -653,7 +672,7 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
       answers |= opening.find(w) != std::string::npos;
     }
     if (!key.empty()) {
-      facts.push_back({{"kind", answers || has_responses ? "responds_to" : "evaluation_title"}, {"title", title}, {"key", key}});
+      facts.push_back(dossier::EvaluationTitleFact{answers || has_responses, title, key});
     }
   }
   // Bodies first met while reading the items (an undefined acronym acting in a recommendation).
@@ -661,7 +680,7 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
     if (!emitted_entities.count(key)) emit_entity(key, entity);
   }
   // The structure model itself, with what the items pass took from it (`show --structure`).
-  facts.push_back(StructureFact(structure, unique));
+  facts.push_back(StructureFactOf(structure, unique));
   (void)language;
   return facts;
 }

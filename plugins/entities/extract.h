@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "authority.h"
+#include "dossier/facts.h"
 #include "cues.h"
 
 namespace dossier_entities {
@@ -19,8 +20,11 @@ struct PageInput {
   std::string_view text;
 };
 
-// Extracts the facts of one document as JSON objects (grammar in docs/ARCHITECTURE.md).
-// `cues` holds the per-language cue words (cues-<lang>.tsv).
+// Extracts the facts of one document (dossier/facts.h; the plugin sends each
+// as EncodeFact's JSON). `cues` holds the per-language cue words (cues-<lang>.tsv).
+std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& pages, const std::string& language,
+                                             const Authority& authority, const dossier_structure::Cues& cues);
+// The same facts as JSON objects, as they go on the wire (for tests and tools).
 std::vector<nlohmann::json> ExtractFacts(const std::vector<PageInput>& pages, const std::string& language,
                                          const Authority& authority, const dossier_structure::Cues& cues);
 

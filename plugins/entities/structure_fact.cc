@@ -143,7 +143,7 @@ json BlockJson(const Block& block, const std::optional<Taken>& taken) {
 
 }  // namespace
 
-json StructureFact(const DocumentStructure& structure, const std::vector<Item>& items) {
+dossier::StructureFact StructureFactOf(const DocumentStructure& structure, const std::vector<Item>& items) {
   const std::vector<Block>& blocks = structure.blocks;
   const std::vector<Section>& sections = structure.sections;
   const std::vector<std::optional<Taken>> taken = TakenBlocks(structure, items);
@@ -216,16 +216,17 @@ json StructureFact(const DocumentStructure& structure, const std::vector<Item>& 
     }
   }
 
-  return {{"kind", "structure"},
-          {"removed", {{"page_headers", structure.removed.page_headers},
-                       {"page_footers", structure.removed.page_footers},
-                       {"page_numbers", structure.removed.page_numbers}}},
-          {"blocks", counts},
-          {"labelled", {{"total", total_labelled}, {"taken", total_taken}, {"listed", listed},
-                        {"limit", kStructureListedBlocks}}},
-          {"sections_total", sections.size()},
-          {"front", std::move(front)},
-          {"sections", std::move(out_sections)}};
+  dossier::StructureFact fact;
+  fact.body = {{"removed", {{"page_headers", structure.removed.page_headers},
+                            {"page_footers", structure.removed.page_footers},
+                            {"page_numbers", structure.removed.page_numbers}}},
+               {"blocks", counts},
+               {"labelled", {{"total", total_labelled}, {"taken", total_taken}, {"listed", listed},
+                             {"limit", kStructureListedBlocks}}},
+               {"sections_total", sections.size()},
+               {"front", std::move(front)},
+               {"sections", std::move(out_sections)}};
+  return fact;
 }
 
 }  // namespace dossier_entities

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "dossier/facts.h"
 #include "items.h"
 #include "structure.h"
 
@@ -24,7 +25,7 @@ inline constexpr size_t kStructureTitleChars = 120;
 
 // The fact {"kind":"structure", ...} describing `structure`, with each
 // labelled block marked by what `items` (the items pass's output, with their
-// key actions) took from it.
-nlohmann::json StructureFact(const dossier_structure::DocumentStructure& structure, const std::vector<Item>& items);
+// key actions) took from it. Its body is opaque JSON to the host (facts.h).
+dossier::StructureFact StructureFactOf(const dossier_structure::DocumentStructure& structure, const std::vector<Item>& items);
 
 }  // namespace dossier_entities
