@@ -927,6 +927,18 @@ DocumentStructure BuildStructure(const std::vector<PageText>& pages, const Cues&
   Builder builder(pages, cues, lang);
   DocumentStructure structure = builder.Build();
   structure.pages = pages;
+  if (!pages.empty()) {
+    for (const Section& section : structure.sections) {
+      if (section.page != pages.front().number) break;
+      const std::string key = FoldedKey(section.title);
+      if (section.own_topic && section.topic == Topic::kRecommendations &&
+          !cues.Contains(key, "topic.findings", lang) && !cues.Contains(key, "topic.conclusions", lang) &&
+          !cues.Contains(key, "topic.response", lang)) {
+        structure.title_topic = Topic::kRecommendations;
+        break;
+      }
+    }
+  }
   return structure;
 }
 
