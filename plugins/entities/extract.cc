@@ -323,8 +323,12 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
       if (size_t open = whole.rfind(" ("); open != std::string::npos && !whole.empty() && whole.back() == ')') {
         const std::string acronym = whole.substr(open + 2, whole.size() - open - 3);
         whole = whole.substr(0, open);
+        // The name before the acronym must be the body's own, commas and all.
         std::string key = table.Resolve(whole);
-        if (key.empty() && EntityTable::IsAllCaps(acronym)) key = table.Resolve(acronym);
+        if (key.empty() && EntityTable::IsAllCaps(acronym)) {
+          key = table.Resolve(acronym);
+          if (!key.empty() && NameKey(table.Get(key).name) != NameKey(whole)) key.clear();
+        }
         if (!key.empty() && whole.find(',') != std::string::npos) return std::vector<std::string>{key};
       }
     }
@@ -364,7 +368,12 @@ std::vector<json> ExtractFacts(const std::vector<PageInput>& inputs, const std::
         part = part.substr(0, open);
       }
       std::string key = table.Resolve(part);
-      if (key.empty() && !acronym.empty()) key = table.Resolve(acronym);
+      // "Under-Secretary-General (DPPA)": an office-holder of the body the acronym names; the body acts.
+      if (!acronym.empty() && EntityTable::IsAllCaps(acronym)) {
+        const std::string body = table.ResolveOrAddKnownAcronym(acronym);
+        if (!body.empty() && (key.empty() || table.Get(key).type != "organisation" || NameKey(part).find(' ') == std::string::npos))
+          key = body;
+      }
       if (key.empty() && EntityTable::IsAllCaps(part)) key = table.ResolveOrAddKnownAcronym(part);
       // A unit named only here: an organisation of its own (capitalised words, not a sentence).
       if (key.empty() && !part.empty() && std::isupper(static_cast<unsigned char>(part[0])) && part.size() <= 80 &&

@@ -309,5 +309,14 @@ TEST_F(ItemsTest, ARecommendationTheRespondingOrganisationAnsweredIsItsToActOn) 
   EXPECT_EQ(recs[1]["responsible"], json::array({"Ministry of Finance"}));
 }
 
+TEST_F(ItemsTest, OfficeHoldersNamedWithTheirBodysAcronymMakeThatBodyResponsible) {
+  auto recs = Recommendations({"The Planning Unit (PLU) and the Finance Division (FIN) prepared this plan.\n\n"
+                               "Work Package 2 | Leads: Director (PLU), Director (FIN)\n\n"
+                               "HOW WE GET THERE\n"
+                               "\xE2\x97\x8F Action 4: Merge the two budget cycles into one.\n"});
+  ASSERT_EQ(recs.size(), 1u) << Texts(recs);
+  EXPECT_EQ(recs[0]["responsible"], json::array({"Planning Unit", "Finance Division"}));
+}
+
 }  // namespace
 }  // namespace dossier_entities
