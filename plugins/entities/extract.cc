@@ -340,8 +340,12 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
       if (size_t open = whole.rfind(" ("); open != std::string::npos && !whole.empty() && whole.back() == ')') {
         const std::string acronym = whole.substr(open + 2, whole.size() - open - 3);
         whole = whole.substr(0, open);
+        // The name before the acronym must be the body's own, commas and all.
         std::string key = table.Resolve(whole);
-        if (key.empty() && EntityTable::IsAllCaps(acronym)) key = table.Resolve(acronym);
+        if (key.empty() && EntityTable::IsAllCaps(acronym)) {
+          key = table.Resolve(acronym);
+          if (!key.empty() && NameKey(table.Get(key).name) != NameKey(whole)) key.clear();
+        }
         if (!key.empty() && whole.find(',') != std::string::npos) return std::vector<std::string>{key};
       }
     }
@@ -381,7 +385,12 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
         part = part.substr(0, open);
       }
       std::string key = table.Resolve(part);
-      if (key.empty() && !acronym.empty()) key = table.Resolve(acronym);
+      // "Under-Secretary-General (DPPA)": an office-holder of the body the acronym names; the body acts.
+      if (!acronym.empty() && EntityTable::IsAllCaps(acronym)) {
+        const std::string body = table.ResolveOrAddKnownAcronym(acronym);
+        if (!body.empty() && (key.empty() || table.Get(key).type != "organisation" || NameKey(part).find(' ') == std::string::npos))
+          key = body;
+      }
       if (key.empty() && EntityTable::IsAllCaps(part)) key = table.ResolveOrAddKnownAcronym(part);
       // A unit named only here: an organisation of its own (capitalised words, not a sentence).
       if (key.empty() && !part.empty() && std::isupper(static_cast<unsigned char>(part[0])) && part.size() <= 80 &&
@@ -412,13 +421,19 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
   // The responding organisation ("ADF management welcomes …", "la
   // administración del FIDA"): the units that own its key actions are its
   // units (part_of), unless the text already placed them elsewhere.
-  if (!acting_units.empty()) {
+  std::string responding;
+  {
     std::map<std::string, int> votes;
     for (const PageTokens& page : pages) {
       const auto& tokens = page.tokens;
       for (size_t t = 0; t + 1 < tokens.size(); ++t) {
         std::string key;
-        if (tokens[t + 1].key == "management" && tokens[t].word) key = table.Resolve(tokens[t].text);
+        if (tokens[t + 1].key == "management") {
+          // "UNICEF management", "Water Agency (WA) management"
+          size_t body = t;
+          if (!tokens[body].word && tokens[body].text == ")" && body >= 1) --body;
+          if (tokens[body].word) key = table.Resolve(tokens[body].text);
+        }
         if ((tokens[t].key == "administracion" || tokens[t].key == "direction") && t + 3 < tokens.size() &&
             (tokens[t + 1].key == "del" || tokens[t + 1].key == "de" || tokens[t + 1].key == "du")) {
           key = table.Resolve(tokens[t + 2].text);
@@ -426,12 +441,11 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
         if (!key.empty() && table.Get(key).type == "organisation") ++votes[key];
       }
     }
-    std::string responding;
     int best = 0;
     for (const auto& [key, n] : votes) {
       if (n > best) best = n, responding = key;
     }
-    if (!responding.empty()) {
+    if (!responding.empty() && !acting_units.empty()) {
       for (const std::string& unit : acting_units) {
         const Entity& e = table.Get(unit);
         if (unit == responding || !e.parent.empty() || e.from_authority || e.type != "organisation") continue;
@@ -631,6 +645,16 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
       if (due.empty()) {
         // "by 31 December 2020", "by the end of 2015", "before June 2021", "d'ici", "antes del": the first deadline.
         due = DeadlineIn(item.text, order);
+      }
+      // A recommendation the responding organisation answered ("UNICEF management response: Agree")
+      // and whose text names no body is that organisation's to act on.
+      if (!responding.empty() && !item.response_status.empty() && table.Has(responding)) {
+        bool names_a_body = false;
+        for (const std::string& name : responsible) {
+          const std::string key = table.Resolve(name);
+          names_a_body |= !key.empty() && table.Get(key).type == "organisation";
+        }
+        if (!names_a_body) add_responsible(responding);
       }
       fact.responsible = responsible;
       if (!due.empty()) fact.due = due;

@@ -738,7 +738,13 @@ std::vector<Item> ReadItems(const DocumentStructure& structure, const Cues& cues
         continue;
       }
     }
-    const std::string type = scoped_out ? "" : TypeOfTopic(topic);
+    std::string type = scoped_out ? "" : TypeOfTopic(topic);
+    // A document that is a set of recommendations ("Compendium of Priority Recommendations"):
+    // its numbered top-level list items in the body are recommendations, whatever their section.
+    if (type.empty() && !scoped_out && topic == Topic::kNone && structure.title_topic == Topic::kRecommendations &&
+        b.kind == BlockKind::kListItem && b.level == 1 && !b.number.empty() &&
+        std::isdigit(static_cast<unsigned char>(b.number[0])) && structure.RoleAt(b) == SectionRole::kBody)
+      type = "recommendation";
     if (b.kind == BlockKind::kListItem && !type.empty()) {
       if (b.level == 1) {
         start_item(b, type, b.number, b.text);

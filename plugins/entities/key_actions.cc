@@ -443,7 +443,10 @@ void AttachKeyActions(const DocumentStructure& structure, const Cues& cues, std:
       if ((role == "responsible" || role.empty()) && time_like) return "time";
       return role;
     }
-    if (i == 0 && (p.x < 0 || text_x < 0 || p.x <= text_x + 3)) return "action";
+    // The first cell with text (a row's leading empty cells are its number column's).
+    size_t first = 0;
+    while (first < pieces.size() && pieces[first].text.empty()) ++first;
+    if (i == first && (p.x < 0 || text_x < 0 || p.x <= text_x + 3)) return "action";
     if (p.x >= 0 && text_x >= 0 && p.x <= text_x + 3) return "action";
     if (time_like) return "time";
     if (status_like) return "status";
@@ -630,6 +633,12 @@ void AttachKeyActions(const DocumentStructure& structure, const Cues& cues, std:
         text_x = pieces[0].x;
         column_x.clear();
       } else if (!open_row) {
+        continue;
+      } else if (pieces.size() == 1 && pieces[0].text.size() > 70 &&
+                 std::isupper(static_cast<unsigned char>(pieces[0].text[0]))) {
+        // A full-width line of prose after the table ("Progress on these actions will be reported …"),
+        // not a narrow cell's next line.
+        stop_row();
         continue;
       }
       for (size_t i = 0; i < pieces.size(); ++i) {

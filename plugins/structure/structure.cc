@@ -595,6 +595,16 @@ class Builder {
     return false;
   }
 
+  // A line that is a topic's name and nothing else ("Conclusions", "Recommandations").
+  bool IsTopicHeading(std::string_view text) const {
+    const std::string key = FoldedKey(text.substr(0, 80));
+    size_t length = 0;
+    return !key.empty() &&
+           !cues_.StartsWith(key, {"topic.recommendations", "topic.findings", "topic.conclusions", "topic.lessons",
+                                   "topic.response", "topic.actions"}, language_, &length).empty() &&
+           length == key.size();
+  }
+
   // A line that is nothing but an item label without a number ("Safety
   // issue", "Recommendation:"): it stands alone, and its item follows.
   bool IsBareItemLabel(std::string_view text) const {
@@ -767,6 +777,8 @@ class Builder {
             std::string_view t = following.text;
             Label l2;
             if (t.find('\t') != std::string_view::npos || ParseLabel(t, &l2) || EndsWithSentencePunct(t)) break;
+            // "CONCLUSIONS & RECOMMENDATIONS" over "CONCLUSIONS": a topic's own heading stands alone.
+            if (IsTopicHeading(t)) break;
             const bool joins = EndsWithFunctionWord(b.text) || FirstLetterCase(t) == -1 ||
                                (CountCase(b.text).upper == CountCase(b.text).letters &&
                                 CountCase(t).upper == CountCase(t).letters && CountCase(t).letters >= 3);
@@ -927,6 +939,18 @@ DocumentStructure BuildStructure(const std::vector<PageText>& pages, const Cues&
   Builder builder(pages, cues, lang);
   DocumentStructure structure = builder.Build();
   structure.pages = pages;
+  if (!pages.empty()) {
+    for (const Section& section : structure.sections) {
+      if (section.page != pages.front().number) break;
+      const std::string key = FoldedKey(section.title);
+      if (section.own_topic && section.topic == Topic::kRecommendations &&
+          !cues.Contains(key, "topic.findings", lang) && !cues.Contains(key, "topic.conclusions", lang) &&
+          !cues.Contains(key, "topic.response", lang)) {
+        structure.title_topic = Topic::kRecommendations;
+        break;
+      }
+    }
+  }
   return structure;
 }
 

@@ -80,6 +80,10 @@ struct DocumentStructure {
   std::vector<Block> blocks;
   std::vector<Section> sections;
   RemovedLines removed;
+  // What the document as a whole is, from a heading of its first page that
+  // names recommendations and nothing else ("Compendium of Priority
+  // Recommendations"): kRecommendations, else kNone.
+  Topic title_topic = Topic::kNone;
 
   // The section a block lies in, or nullptr before the first heading.
   const Section* SectionOf(const Block& block) const {

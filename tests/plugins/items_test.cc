@@ -284,5 +284,39 @@ TEST_F(ItemsTest, ItemsThatShareALongOpeningAreStillTwo) {
   ASSERT_EQ(recs.size(), 2u) << Texts(recs);
 }
 
+TEST_F(ItemsTest, ADocumentThatIsASetOfRecommendationsTakesItsNumberedItems) {
+  // The title page names recommendations; the items sit under themed chapters.
+  auto recs = Recommendations({"Office of the Auditor\n\nCompendium of Priority Recommendations\n",
+                               "Introduction\n\n1. This edition lists the open items.\n\n"
+                               "School Transport\n\n"
+                               "01 Improve the routing of school buses in rural districts.\n\n"
+                               "Each route is planned by hand.\n\n"
+                               "School Meals\n\n"
+                               "02 Ensure that meal suppliers are inspected every year.\n"});
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[0]["number"], "01");
+  EXPECT_EQ(recs[1]["text"], "Ensure that meal suppliers are inspected every year.");
+}
+
+TEST_F(ItemsTest, ARecommendationTheRespondingOrganisationAnsweredIsItsToActOn) {
+  auto recs = Recommendations({"Evaluation of the Water Strategy and Water Agency (WA) management response\n\n"
+                               "Recommendation 1: The next strategy should set targets for rural water points.\n"
+                               "Management response: Agree.\n\n"
+                               "Recommendation 2: The Ministry of Finance should fund the targets.\n"
+                               "Management response: Agree.\n"});
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[0]["responsible"], json::array({"Water Agency"}));
+  EXPECT_EQ(recs[1]["responsible"], json::array({"Ministry of Finance"}));
+}
+
+TEST_F(ItemsTest, OfficeHoldersNamedWithTheirBodysAcronymMakeThatBodyResponsible) {
+  auto recs = Recommendations({"The Planning Unit (PLU) and the Finance Division (FIN) prepared this plan.\n\n"
+                               "Work Package 2 | Leads: Director (PLU), Director (FIN)\n\n"
+                               "HOW WE GET THERE\n"
+                               "\xE2\x97\x8F Action 4: Merge the two budget cycles into one.\n"});
+  ASSERT_EQ(recs.size(), 1u) << Texts(recs);
+  EXPECT_EQ(recs[0]["responsible"], json::array({"Planning Unit", "Finance Division"}));
+}
+
 }  // namespace
 }  // namespace dossier_entities

@@ -224,6 +224,24 @@ TEST_F(KeyActionsTest, FrenchResponseMatrixWithStatuses) {
   EXPECT_EQ(actions[1]["status"], "initiated");
 }
 
+TEST_F(KeyActionsTest, ARowSplitByAPageBreakAndProseAfterTheTable) {
+  // The second half of a row on the next page comes with its number cell empty;
+  // the paragraph after the table is no part of the last action.
+  auto recs = Recommendations(
+      {"Recommendation 1: The Board should pay for remote drilling.\nManagement response: Accepted.\n"
+       "No.\tKey action\tResponsible unit\tTime frame\tStatus\n"
+       "1.1\tAdd a remoteness\tProcurement Services\tBy 31 March 2027\tNot started\n",
+       "\tallowance to drilling contracts\t\t\t\n"
+       "1.2\tPublish the allowance rates\tFinance Unit\tQ2 2027\tNot started\n"
+       "Progress on these actions will be reported to the Board at its annual session in June 2027 and after.\n"});
+  ASSERT_EQ(recs.size(), 1u);
+  const json& actions = recs[0]["key_actions"];
+  ASSERT_EQ(actions.size(), 2u) << Actions(recs[0]);
+  EXPECT_EQ(actions[0]["text"], "Add a remoteness allowance to drilling contracts");
+  EXPECT_EQ(actions[0]["responsible"], json::array({"Procurement Services"}));
+  EXPECT_EQ(actions[1]["text"], "Publish the allowance rates");
+}
+
 TEST(DeadlineTest, TheFirstDateSetAsADeadlineWithItsWords) {
   EXPECT_EQ(DeadlineIn("The Board will set up a group by 1 January 2014; it will report by 30 June 2014.",
                        NumericOrder::kDayFirst),

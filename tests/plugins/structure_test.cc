@@ -166,5 +166,26 @@ TEST_F(StructureTest, SentencesAndNameListsAreNotHeadings) {
   EXPECT_EQ(headings[0]->text, "Introduction");
 }
 
+TEST_F(StructureTest, ATopicsOwnHeadingUnderAChapterHeadingStandsAlone) {
+  DocumentStructure s = Build({"Report\n\nCONCLUSIONS & RECOMMENDATIONS\nCONCLUSIONS\n"
+                               "\xE2\x80\xA2 The wells were well built.\n\n"
+                               "RECOMMENDATIONS\n1. Train the committees.\n"});
+  std::vector<const Block*> headings = OfKind(s, BlockKind::kHeading);
+  ASSERT_GE(headings.size(), 3u);
+  EXPECT_EQ(headings[1]->text, "CONCLUSIONS & RECOMMENDATIONS");
+  EXPECT_EQ(headings[2]->text, "CONCLUSIONS");
+  std::vector<const Block*> items = OfKind(s, BlockKind::kListItem);
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(s.TopicAt(*items[0]), Topic::kConclusions);
+  EXPECT_EQ(s.TopicAt(*items[1]), Topic::kRecommendations);
+}
+
+TEST_F(StructureTest, ATitlePageNamingRecommendationsMakesTheDocumentASetOfThem) {
+  EXPECT_EQ(Build({"Office of the Auditor\n\nCompendium of Priority Recommendations\n", "Introduction\nText.\n"})
+                .title_topic,
+            Topic::kRecommendations);
+  EXPECT_EQ(Build({"Evaluation of the Water Programme\n\nFindings and Recommendations\n"}).title_topic, Topic::kNone);
+}
+
 }  // namespace
 }  // namespace dossier_structure
