@@ -36,6 +36,7 @@ class EntityTable {
 
   // Registers a name (with an optional acronym) and returns its entity key.
   std::string Add(const std::string& type, const std::string& name, const std::string& acronym = "") {
+    if (!PlausibleName(name)) return "";
     std::string key = NameKey(name);
     if (key.empty()) return "";
     // An acronym bound earlier decides which entity a new long form belongs to.
@@ -114,6 +115,34 @@ class EntityTable {
       }
     }
     return "";
+  }
+
+  // Whether a phrase can be a name at all: it holds no
+  // code or markup ("=", quotes, braces), balanced brackets, and no verb of a
+  // sentence ("VALUE will be the null terminated string …", "5 or LEN=6").
+  static bool PlausibleName(const std::string& name) {
+    size_t i = 0;
+    while (i < name.size() && (name[i] == ' ' || name[i] == '\'' || name[i] == '"')) ++i;
+    if (i >= name.size()) return false;
+    int depth = 0;
+    for (char c : name) {
+      if (c == '=' || c == '"' || c == '{' || c == '}' || c == '<' || c == '>' || c == ';' || c == '|') return false;
+      if (c == '(') ++depth;
+      if (c == ')' && --depth < 0) return false;
+    }
+    if (depth != 0) return false;
+    static const std::set<std::string> kVerbs = {"will", "be", "is", "are", "was", "were", "should", "must",
+                                                 "shall", "can", "could", "would", "but", "not"};
+    size_t start = 0;
+    for (size_t k = 0; k <= name.size(); ++k) {
+      if (k == name.size() || name[k] == ' ') {
+        std::string word = name.substr(start, k - start);
+        for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (kVerbs.count(word)) return false;
+        start = k + 1;
+      }
+    }
+    return true;
   }
 
   // Whether the capitalised words of a name begin with the acronym's letters,

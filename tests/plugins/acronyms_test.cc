@@ -104,5 +104,15 @@ TEST_F(AcronymsTest, AnUndefinedAcronymSpellingTheInitialsOfOneBodyIsThatBody) {
   EXPECT_TRUE(twice.ResolveOrAddKnownAcronym("CFS").empty());
 }
 
+TEST_F(AcronymsTest, CodeAndSentencesAreNoNames) {
+  // Manuals and specifications: "IDENTIFIER: VALUE will be …" lines look like an acronym list.
+  EntityTable table = Run("TYPE: VALUE will be the type of the element\nNAME: VALUE will be a null terminated string\n"
+                          "LEN: VALUE will be 5 or LEN=6\nSIZE: VALUE is the size in bytes\n");
+  EXPECT_TRUE(table.all().empty());
+  EXPECT_FALSE(EntityTable::PlausibleName("As INTEGER (but only with not negative numbers"));
+  EXPECT_TRUE(EntityTable::PlausibleName("2030 Agenda for Sustainable Development"));
+  EXPECT_TRUE(EntityTable::PlausibleName("Office of the United Nations High Commissioner for Human Rights (Geneva)"));
+}
+
 }  // namespace
 }  // namespace dossier_entities

@@ -318,5 +318,17 @@ TEST_F(ItemsTest, OfficeHoldersNamedWithTheirBodysAcronymMakeThatBodyResponsible
   EXPECT_EQ(recs[0]["responsible"], json::array({"Planning Unit", "Finance Division"}));
 }
 
+TEST_F(ItemsTest, LessonsAndFindingsListsAreNotRecommendations) {
+  auto recs = Recommendations({"Key findings\n"
+                               "1. The clinics opened on time in all districts.\n"
+                               "2. Staff turnover stayed high in the north.\n\n"
+                               "Lessons learned\n"
+                               "1. Local recruitment keeps staff longer than transfers do.\n\n"
+                               "Recommendations\n"
+                               "1. The Health Office should recruit nurses locally.\n"});
+  ASSERT_EQ(recs.size(), 1u) << Texts(recs);
+  EXPECT_EQ(recs[0]["text"], "The Health Office should recruit nurses locally.");
+}
+
 }  // namespace
 }  // namespace dossier_entities
