@@ -114,7 +114,7 @@ std::vector<DateMention> FindBareMonths(std::string_view text, int year) {
                                               "fin", "avant", "depuis", "hasta", "para", "desde", "durante", "partir"};
   static const std::set<std::string> kJoins = {"and", "to", "or", "et", "à", "a", "y", "o", "-", "\xE2\x80\x93"};
   struct Word {
-    std::string text;
+    std::string_view text;
     size_t start, end;
   };
   std::vector<Word> words;
@@ -126,12 +126,17 @@ std::vector<DateMention> FindBareMonths(std::string_view text, int year) {
     while (j < text.size() && text[j] != ' ' && text[j] != '\n' && text[j] != '\t' && text[j] != '(' &&
            text[j] != '\'' && text[j] != ',' && text[j] != ';' && text[j] != '.' && text[j] != ')' && text[j] != ':')
       ++j;
-    if (j > i) words.push_back({std::string(text.substr(i, j - i)), i, j});
+    if (j > i) words.push_back({text.substr(i, j - i), i, j});
     i = j == i ? i + 1 : j;
   }
   bool previous_month = false;
   for (size_t w = 0; w < words.size(); ++w) {
-    const std::string lower = Lower(words[w].text);
+    // Month names are 3 to 10 bytes long; most words are not worth lower-casing.
+    if (words[w].text.size() < 3 || words[w].text.size() > 10) {
+      if (!kJoins.count(std::string(words[w].text))) previous_month = false;
+      continue;
+    }
+    const std::string lower = Lower(std::string(words[w].text));
     auto month = Months().find(lower);
     // Full names only ("mar", "may" as abbreviations are words too); English ones capitalised.
     static const std::set<std::string> kAbbreviations = {"jan", "feb", "mar", "apr", "jun", "jul",
@@ -151,7 +156,7 @@ std::vector<DateMention> FindBareMonths(std::string_view text, int year) {
       previous_month = false;
       continue;
     }
-    const std::string before = w > 0 ? Lower(words[w - 1].text) : "";
+    const std::string before = w > 0 ? Lower(std::string(words[w - 1].text)) : "";
     const bool cued = kCues.count(before) > 0 || (before.size() > 2 && before.compare(before.size() - 2, 2, "ici") == 0);
     const bool joined = previous_month && kJoins.count(before) > 0;
     if (!cued && !joined) {
@@ -161,7 +166,7 @@ std::vector<DateMention> FindBareMonths(std::string_view text, int year) {
     DateMention d;
     d.start = words[w].start;
     d.end = words[w].end;
-    d.text = words[w].text;
+    d.text = std::string(words[w].text);
     d.value = Iso(year, month->second);
     d.precision = "month";
     out.push_back(std::move(d));

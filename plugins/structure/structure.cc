@@ -545,10 +545,10 @@ class Builder {
     if (last == '.' || last == ',' || last == ';') return false;
     if (label != nullptr && label->style == Label::kCoded) return false;
     if (std::count(text.begin(), text.end(), ',') >= 2) return false;  // a list of names in a sentence
-    if (cues_.Contains(FoldedKey(text), "sentence.modal", language_)) return false;
     if (FirstLetterCase(text) != 1) return false;
     std::vector<std::string_view> words = Words(text);
     if (words.size() > 16) return false;
+    if (cues_.Contains(FoldedKey(text), "sentence.modal", language_)) return false;
     CaseCount cc = CountCase(text);
     if (cc.letters < 3) return false;
     const bool caps = cc.upper * 10 >= cc.letters * 9 && cc.letters >= 4;
