@@ -363,8 +363,25 @@ size_t TimeFrameStart(const std::string& text, const DateMention& date) {
   return from;
 }
 
-std::string TimeFrameIn(const std::string& text, NumericOrder order) {
+// The document's year: that of the first month or day date on its first page, or 0.
+int DocumentYearOf(const DocumentStructure& structure, NumericOrder order) {
+  if (structure.pages.empty()) return 0;
+  for (const DateMention& d : FindDates(structure.pages.front().text, order)) {
+    if (d.precision == "day" || d.precision == "month") return std::atoi(d.value.substr(0, 4).c_str());
+  }
+  return 0;
+}
+
+// "in June", "by the end of April": a month without its year, in the document's year.
+std::string BareMonthDue(const std::string& text, int year) {
+  if (year == 0) return "";
+  std::vector<DateMention> months = FindBareMonths(text, year);
+  return months.empty() ? "" : months.front().value;
+}
+
+std::string TimeFrameIn(const std::string& text, NumericOrder order, int year = 0) {
   std::vector<DateMention> dates = FindDates(text, order);
+  if (dates.empty() && year > 0) dates = FindBareMonths(text, year);
   if (dates.empty()) return "";
   const size_t from = TimeFrameStart(text, dates.front());
   return text.substr(from, dates.front().end - from);
@@ -404,6 +421,7 @@ void AttachKeyActions(const DocumentStructure& structure, const Cues& cues, std:
   };
   std::map<uint32_t, std::string_view> page_text;
   for (const auto& p : structure.pages) page_text[p.number] = p.text;
+  const int document_year = DocumentYearOf(structure, order);
 
   size_t next = 0;
   int current = -1;  // the recommendation the lines read follow
@@ -500,7 +518,7 @@ void AttachKeyActions(const DocumentStructure& structure, const Cues& cues, std:
           fresh.text = b.text.substr(text_at);
         }
         // Its time frame: the first date it states ("by April 2014", "(Winter 2013)").
-        fresh.time_frame = TimeFrameIn(fresh.text, order);
+        fresh.time_frame = TimeFrameIn(fresh.text, order, document_year);
         (*items)[target].actions.push_back(std::move(fresh));
       }
       continue;  // otherwise sub-recommendations between rows
@@ -516,7 +534,7 @@ void AttachKeyActions(const DocumentStructure& structure, const Cues& cues, std:
           if (sentence.size() < 20 || !cues.Contains(FoldedKey(sentence), "sentence.future", language)) continue;
           // A step in prose is dated ("by 30 June 2014", "in early 2015"); an undated
           // sentence there is more often context than a commitment.
-          const std::string time_frame = TimeFrameIn(sentence, order);
+          const std::string time_frame = TimeFrameIn(sentence, order, document_year);
           if (time_frame.empty()) continue;
           Item::Action fresh;
           fresh.page = b.page;
@@ -675,7 +693,9 @@ void AttachKeyActions(const DocumentStructure& structure, const Cues& cues, std:
       a.text = WithoutActionLabel(CollapseSpaces(a.text), cues, language);
       if (a.text.size() < 3) continue;
       a.time_frame = CollapseSpaces(a.time_frame);
-      if (!a.time_frame.empty()) ParseTimeFrame(a.time_frame, order, &a.start, &a.due);
+      if (!a.time_frame.empty() && !ParseTimeFrame(a.time_frame, order, &a.start, &a.due)) {
+        a.due = BareMonthDue(a.time_frame, document_year);
+      }
       a.status_text = CollapseSpaces(a.status_text);
       a.status = ActionStatus(a.status_text);
       for (std::string& cell : a.responsible_cells) cell = CollapseSpaces(cell);

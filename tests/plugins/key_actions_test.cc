@@ -242,6 +242,19 @@ TEST_F(KeyActionsTest, ARowSplitByAPageBreakAndProseAfterTheTable) {
   EXPECT_EQ(actions[1]["text"], "Publish the allowance rates");
 }
 
+TEST_F(KeyActionsTest, NextStepsDueInAMonthWithoutItsYearTakeTheDocumentsYear) {
+  auto recs = Recommendations(
+      {"Progress report, 27 April 2027\n\n"
+       "HOW WE GET THERE\n"
+       "\xE2\x97\x8F Action 3: Merge the two payroll systems.\n\n"
+       "NEXT STEPS AND DECISIONS\n"
+       "\xE2\x97\x8F Action 3: The merged system will be tested by the end of September.\n"});
+  ASSERT_EQ(recs.size(), 1u);
+  ASSERT_EQ(recs[0]["key_actions"].size(), 1u) << Actions(recs[0]);
+  EXPECT_EQ(recs[0]["key_actions"][0]["time_frame"], "by the end of September");
+  EXPECT_EQ(recs[0]["key_actions"][0]["due"], "2027-09");
+}
+
 TEST(DeadlineTest, TheFirstDateSetAsADeadlineWithItsWords) {
   EXPECT_EQ(DeadlineIn("The Board will set up a group by 1 January 2014; it will report by 30 June 2014.",
                        NumericOrder::kDayFirst),
