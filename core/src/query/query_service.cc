@@ -36,7 +36,13 @@ Result<SearchResponse> QueryService::Search(const SearchRequest& request) const 
     hit.mime_type = doc->mime_type;
     for (const SourceFile& source : doc->sources) hit.source_paths.push_back(source.path);
   }
+  // A hit whose document this reader cannot see yet (the index caught up with
+  // a commit before the document store did) or any more (removed) is left
+  // out, and out of the total too: a total never promises hits that are not there.
+  const size_t before = response.hits.size();
   std::erase_if(response.hits, [](const SearchHit& hit) { return hit.source_paths.empty() && hit.title.empty(); });
+  const size_t dropped = before - response.hits.size();
+  response.total = response.total >= dropped ? response.total - dropped : 0;
   return response;
 }
 
