@@ -15,8 +15,7 @@ namespace dossier_entities {
 // One key for names, headings and cue words: the structure library's.
 std::string NameKey(std::string_view name) { return dossier_structure::FoldedKey(name); }
 
-namespace {
-
+// The non-empty fields of `s` split at `sep`, each trimmed of spaces and tabs.
 std::vector<std::string> Split(const std::string& s, char sep) {
   std::vector<std::string> out;
   std::stringstream in(s);
@@ -27,8 +26,6 @@ std::vector<std::string> Split(const std::string& s, char sep) {
   }
   return out;
 }
-
-}  // namespace
 
 bool Authority::LoadFile(const std::string& path, std::string* error) {
   // The name words shipped beside the first authority file ("entities-authority.tsv"

@@ -12,6 +12,10 @@
 
 namespace dossier_entities {
 
+// The non-empty fields of `s` split at `sep`, each trimmed of spaces and tabs
+// (authority and data files, who-must-act cells).
+std::vector<std::string> Split(const std::string& s, char sep);
+
 // A lower-case, accent-free, punctuation-free form of a name, without a
 // leading article: the key under which variants of one name meet.
 std::string NameKey(std::string_view name);

@@ -34,17 +34,6 @@ using nlohmann::json;
 
 namespace {
 
-std::vector<std::string> Split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  std::string part;
-  while (std::getline(in, part, sep)) {
-    size_t a = part.find_first_not_of(" \t"), b = part.find_last_not_of(" \t\r");
-    if (a != std::string::npos) out.push_back(part.substr(a, b - a + 1));
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------- items
 
 

@@ -189,7 +189,9 @@ bool ParseAddressee(const std::string& text, const Cues& cues, std::string_view 
   return true;
 }
 
-std::string Clean(std::string text) {
+}  // namespace
+
+std::string Clean(const std::string& text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
@@ -200,6 +202,8 @@ std::string Clean(std::string text) {
   while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }
+
+namespace {
 
 // Whether a header row names a column of recommendations, and which column does what.
 struct TableColumns {
@@ -218,11 +222,8 @@ bool ReadHeaderRow(const Block& row, const Cues& cues, std::string_view language
       cols.responsible = static_cast<int>(c);
     } else if (key == "no" || key == "n" || key == "#" || key == "num" || key == "number") {
       cols.number = static_cast<int>(c);
-    } else {
-      for (std::string_view w : {"timeline", "time frame", "timeframe", "deadline", "due date", "due", "target date",
-                                 "date", "echeance", "delai", "calendrier", "plazo", "fecha", "cronograma"}) {
-        if (dossier_structure::StartsWithWords(key, w)) cols.due = static_cast<int>(c);
-      }
+    } else if (!cues.StartsWith(key, {"column.time"}, language).empty()) {
+      cols.due = static_cast<int>(c);  // the action tables' time-frame words (cue files)
     }
   }
   if (cols.item < 0) return false;

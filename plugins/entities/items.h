@@ -47,6 +47,10 @@ struct Item {
 std::string ResponseStatusIn(const std::string& text, const dossier_structure::Cues& cues, std::string_view language,
                              size_t max_words, bool at_start);
 
+// A cell's or item's text tidied: emphasis marks ('*') dropped, tabs and runs
+// of spaces as one space, no trailing space.
+std::string Clean(const std::string& text);
+
 // The sentences of a text (ICU's sentence breaks for `language`), trimmed.
 std::vector<std::string> Sentences(const std::string& text, std::string_view language);
 

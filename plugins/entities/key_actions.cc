@@ -16,39 +16,17 @@ using dossier_structure::DocumentStructure;
 using dossier_structure::FoldedKey;
 using dossier_structure::StartsWithWords;
 
-// An action's tracking status, normalised, or "".
-std::string ActionStatus(std::string_view cell) {
+std::string ActionStatus(std::string_view cell, const Cues& cues, std::string_view language) {
   const std::string key = FoldedKey(cell.substr(0, 60));
   if (key.empty()) return "";
-  static const std::vector<std::pair<std::string_view, std::string_view>> phrases = {
-      {"no longer applicable", "no longer applicable"}, {"not applicable", "no longer applicable"},
-      {"n a", "no longer applicable"}, {"cancelled", "no longer applicable"}, {"canceled", "no longer applicable"},
-      {"withdrawn", "no longer applicable"}, {"superseded", "no longer applicable"},
-      {"ya no aplica", "no longer applicable"}, {"no aplica", "no longer applicable"},
-      {"cancelada", "no longer applicable"}, {"cancelado", "no longer applicable"},
-      {"sans objet", "no longer applicable"}, {"annulee", "no longer applicable"}, {"caduque", "no longer applicable"},
-      {"not started", "not started"}, {"not yet started", "not started"}, {"not initiated", "not started"},
-      {"pending", "not started"}, {"planned", "not started"}, {"no iniciada", "not started"},
-      {"no iniciado", "not started"}, {"pendiente", "not started"}, {"sin iniciar", "not started"},
-      {"non commence", "not started"}, {"non commencee", "not started"}, {"pas commence", "not started"},
-      {"non demarre", "not started"}, {"a venir", "not started"},
-      {"overdue", "overdue"}, {"delayed", "overdue"}, {"behind schedule", "overdue"}, {"atrasada", "overdue"},
-      {"atrasado", "overdue"}, {"retrasada", "overdue"}, {"retrasado", "overdue"}, {"vencida", "overdue"},
-      {"vencido", "overdue"}, {"en retard", "overdue"},
-      {"completed", "completed"}, {"complete", "completed"}, {"done", "completed"}, {"implemented", "completed"},
-      {"fully implemented", "completed"}, {"achieved", "completed"}, {"closed", "completed"},
-      {"completada", "completed"}, {"completado", "completed"}, {"cumplida", "completed"}, {"cumplido", "completed"},
-      {"implementada", "completed"}, {"implementado", "completed"}, {"finalizada", "completed"},
-      {"finalizado", "completed"}, {"terminee", "completed"}, {"termine", "completed"}, {"achevee", "completed"},
-      {"acheve", "completed"}, {"realisee", "completed"}, {"realise", "completed"}, {"mise en oeuvre", "completed"},
-      {"initiated", "initiated"}, {"in progress", "initiated"}, {"ongoing", "initiated"}, {"under way", "initiated"},
-      {"underway", "initiated"}, {"started", "initiated"}, {"partially implemented", "initiated"},
-      {"en curso", "initiated"}, {"iniciada", "initiated"}, {"iniciado", "initiated"}, {"en proceso", "initiated"},
-      {"en ejecucion", "initiated"}, {"en cours", "initiated"}, {"initiee", "initiated"}, {"initie", "initiated"},
-      {"commencee", "initiated"}, {"commence", "initiated"}};
-  for (const auto& [phrase, status] : phrases) {
+  static const std::vector<std::pair<std::string_view, std::string_view>> kStatuses = {
+      {"action.no_longer_applicable", "no longer applicable"}, {"action.not_started", "not started"},
+      {"action.overdue", "overdue"}, {"action.completed", "completed"}, {"action.initiated", "initiated"}};
+  for (const auto& [category, status] : kStatuses) {
+    size_t length = 0;
     // The whole cell, or its first words when a comment follows ("Completed (report issued)").
-    if (key == phrase || (StartsWithWords(key, phrase) && key.size() <= phrase.size() + 40)) return std::string(status);
+    if (!cues.StartsWith(key, {category}, language, &length).empty() && key.size() <= length + 40)
+      return std::string(status);
   }
   return "";
 }
@@ -262,16 +240,6 @@ std::string WithoutActionLabel(const std::string& text, const Cues& cues, std::s
   return text.substr(from);
 }
 
-std::string CollapseSpaces(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if ((c == ' ' || c == '\t') && (out.empty() || out.back() == ' ')) continue;
-    out.push_back(c == '\t' ? ' ' : c);
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
-
 // Appends a piece to a cell's text.
 void AppendText(std::string* cell, const std::string& piece) {
   if (piece.empty()) return;
@@ -452,7 +420,7 @@ void AttachKeyActions(const DocumentStructure& structure, const Cues& cues, std:
     const Piece& p = pieces[i];
     std::string start, due;
     const bool time_like = ParseTimeFrame(p.text, order, &start, &due);
-    const bool status_like = (status_column || roles.empty()) && !ActionStatus(p.text).empty() && FoldedKey(p.text) != "n a";
+    const bool status_like = (status_column || roles.empty()) && !ActionStatus(p.text, cues, language).empty() && FoldedKey(p.text) != "n a";
     if (p.x < 0 && pieces.size() == roles.size()) {
       // The header's column, unless the cell says otherwise (a table of another layout below it).
       const std::string& role = roles[i];
@@ -690,15 +658,15 @@ void AttachKeyActions(const DocumentStructure& structure, const Cues& cues, std:
     Item& rec = (*items)[r];
     std::vector<Item::Action> kept;
     for (Item::Action& a : rec.actions) {
-      a.text = WithoutActionLabel(CollapseSpaces(a.text), cues, language);
+      a.text = WithoutActionLabel(Clean(a.text), cues, language);
       if (a.text.size() < 3) continue;
-      a.time_frame = CollapseSpaces(a.time_frame);
+      a.time_frame = Clean(a.time_frame);
       if (!a.time_frame.empty() && !ParseTimeFrame(a.time_frame, order, &a.start, &a.due)) {
         a.due = BareMonthDue(a.time_frame, document_year);
       }
-      a.status_text = CollapseSpaces(a.status_text);
-      a.status = ActionStatus(a.status_text);
-      for (std::string& cell : a.responsible_cells) cell = CollapseSpaces(cell);
+      a.status_text = Clean(a.status_text);
+      a.status = ActionStatus(a.status_text, cues, language);
+      for (std::string& cell : a.responsible_cells) cell = Clean(cell);
       kept.push_back(std::move(a));
     }
     for (size_t k = 0; k < kept.size(); ++k) {

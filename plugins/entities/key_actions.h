@@ -24,8 +24,8 @@
 namespace dossier_entities {
 
 // An action's tracking status, normalised (not started | initiated |
-// completed | overdue | no longer applicable), or "".
-std::string ActionStatus(std::string_view cell);
+// completed | overdue | no longer applicable), or "": the `action.*` cue words.
+std::string ActionStatus(std::string_view cell, const dossier_structure::Cues& cues, std::string_view language);
 
 // A key action's time frame as start and due at the stated precision.
 // "Q1 2026" -> 2026-01..2026-03; "January–March 2026" -> 2026-01..2026-03;

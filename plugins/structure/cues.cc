@@ -91,7 +91,8 @@ namespace {
 // Labels and status words are multi-word phrases specific enough to be read
 // in any language: a French response label in an English report still counts.
 bool AnyLanguage(std::string_view category) {
-  return category.rfind("label.", 0) == 0 || category.rfind("status.", 0) == 0 || category.rfind("column.", 0) == 0;
+  return category.rfind("label.", 0) == 0 || category.rfind("status.", 0) == 0 || category.rfind("column.", 0) == 0 ||
+         category.rfind("action.", 0) == 0;
 }
 }  // namespace
 

@@ -125,8 +125,8 @@ bool ParseLabel(std::string_view line, Label* out);
 bool IsPageNumberLine(std::string_view line);
 
 // The key under which case, accent, punctuation and article variants of a
-// phrase meet: lower case, accents removed, punctuation as single spaces,
-// without a leading article ("the", "la", "les" ...).
+// phrase meet: the core's dossier::NameKey (dossier/name_key.h), the same
+// key the graph compares names by.
 std::string FoldedKey(std::string_view text);
 
 }  // namespace dossier_structure

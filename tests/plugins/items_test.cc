@@ -6,36 +6,20 @@
 #include <nlohmann/json.hpp>
 
 #include "extract.h"
+#include "recommendations_fixture.h"
 
 namespace dossier_entities {
 namespace {
 
 using nlohmann::json;
 
-class ItemsTest : public ::testing::Test {
+class ItemsTest : public RecommendationsFixture {
  protected:
-  void SetUp() override {
-    std::string error;
-    ASSERT_TRUE(authority_.LoadFile(std::string(DOSSIER_SOURCE_DIR) + "/plugins/entities/data/authority.tsv", &error))
-        << error;
-    ASSERT_TRUE(cues_.LoadFolder(std::string(DOSSIER_SOURCE_DIR) + "/plugins/structure/data", &error)) << error;
-  }
-  std::vector<json> Recommendations(const std::vector<std::string>& pages, const std::string& language = "en") {
-    std::vector<PageInput> inputs;
-    for (size_t i = 0; i < pages.size(); ++i) inputs.push_back({static_cast<uint32_t>(i + 1), pages[i]});
-    std::vector<json> out;
-    for (const json& f : ExtractFacts(inputs, language, authority_, cues_)) {
-      if (f["kind"] == "item" && f["item_type"] == "recommendation") out.push_back(f);
-    }
-    return out;
-  }
   static std::string Texts(const std::vector<json>& items) {
     std::string out;
     for (const json& i : items) out += i["number"].get<std::string>() + ": " + i["text"].get<std::string>() + "\n";
     return out;
   }
-  Authority authority_;
-  dossier_structure::Cues cues_;
 };
 
 TEST_F(ItemsTest, SectionHeadingsAndAnnexListsAreNotRecommendations) {

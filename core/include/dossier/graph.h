@@ -2,6 +2,8 @@
 // recommendations, findings, conclusions, dates) and typed edges with evidence.
 #pragma once
 
+#include "dossier/name_key.h"
+
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -42,8 +44,5 @@ struct ActionFilter {
   std::string as_of;                        // ISO date `overdue` is judged at (default: today)
 };
 
-// A lower-case, accent-free, punctuation-free form of a name without a leading
-// article; must agree with the entities plugin's NameKey (a test checks).
-std::string NameKey(std::string_view name);
 
 }  // namespace dossier
