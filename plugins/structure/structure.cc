@@ -466,6 +466,7 @@ class Builder {
   // ending in page numbers. Its lines up to the last entry are contents.
   void MarkContents() {
     const uint32_t page_count = static_cast<uint32_t>(pages_.size());
+    bool previous_contents = false;
     size_t i = 0;
     while (i < lines_.size()) {
       size_t p = lines_[i].page_index, j = i;
@@ -482,13 +483,25 @@ class Builder {
         if (LooksLikeContentsEntry(t, page_count)) ++entries, last_entry = k;
         else if (RE2::FullMatch(t, kBareNumber)) ++bare_numbers, last_entry = k;
       }
+      // A contents that runs over onto a short last page ("… 35", "… 36"
+      // and a running header) has too few lines to tell by their share.
       const bool contents = (headed && entries + bare_numbers >= 3) ||
-                            (text_lines >= 6 && (entries + bare_numbers) * 10 >= text_lines * 4 && entries >= 2);
+                            (text_lines >= 6 && (entries + bare_numbers) * 10 >= text_lines * 4 && entries >= 2) ||
+                            (previous_contents && entries >= 2 && entries * 2 >= text_lines);
       if (contents) {
         for (size_t k = i; k <= last_entry; ++k) {
           if (lines_[k].state == RawLine::kText) lines_[k].state = RawLine::kContents;
         }
+      } else {
+        // A dot leader to a page number ("Findings ........ 12") marks an
+        // entry wherever it stands.
+        static const RE2 kDotLeader(R"((?:\.{4,}|…{3,}|(?:\. ){4,})\s*(?:[0-9]{1,4}|[ivxlc]{1,6})\s*$)");
+        for (size_t k = i; k < j; ++k) {
+          if (lines_[k].state == RawLine::kText && RE2::PartialMatch(lines_[k].text, kDotLeader))
+            lines_[k].state = RawLine::kContents;
+        }
       }
+      previous_contents = contents;
       i = j;
     }
   }

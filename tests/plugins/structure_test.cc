@@ -144,6 +144,21 @@ TEST_F(StructureTest, ContentsPagesAnnexesAndTermsOfReference) {
   EXPECT_EQ(s.sections[1].topic, Topic::kTermsOfReference);
 }
 
+TEST_F(StructureTest, AContentsRunningOntoAShortPageAndDotLeadersAreEntries) {
+  // The contents ends on a page of two entries; a stray dot-leader line sits
+  // on an ordinary page. Neither is an item or a heading.
+  DocumentStructure s = Build({"Contents\nIntroduction ........ 1\nFindings ........ 3\n"
+                               "Recommendations ........ 9\n1 Train the staff ........ 9\n"
+                               "2 Fund the plan ........ 10\nAnnexes ........ 14\n",
+                               "3 Review the budget ........ 11\n4 Publish the data ........ 12\n",
+                               "INTRODUCTION\nThe evaluation covered the programme.\n"
+                               "Method and scope .............. 2\nThe team visited three sites.\n"});
+  auto contents = OfKind(s, BlockKind::kContentsEntry);
+  EXPECT_EQ(contents.size(), 10u);  // the "Contents" line, six entries, two, one
+  EXPECT_TRUE(OfKind(s, BlockKind::kListItem).empty());
+  for (const Block* h : OfKind(s, BlockKind::kHeading)) EXPECT_EQ(h->text.find("...."), std::string::npos) << h->text;
+}
+
 TEST_F(StructureTest, FrenchAndSpanishHeadingsNameTheirTopics) {
   DocumentStructure fr = Build({"RÉSUMÉ EXÉCUTIF\nLe projet a atteint ses objectifs.\n\nRecommandations\n"
                                 "1. Renforcer la communication auprès des bénéficiaires.\n"}, "fr");
