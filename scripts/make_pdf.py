@@ -528,8 +528,12 @@ def read_pgm(path):
 
 
 def build_pdf(pages, title=None, author=None, date=None, lang=None,
-              user_pw=None, owner_pw=None, scans=(), scan_dpi=300):
-    streams = [content_stream(p) for p in pages]
+              user_pw=None, owner_pw=None, scans=(), scan_dpi=300,
+              streams=None):
+    """`streams`, when given, are ready content streams (one per page) that
+    replace `pages` (make_layout_pdf.py draws its own)."""
+    if streams is None:
+        streams = [content_stream(p) for p in pages]
     if not streams and not scans:
         streams = [content_stream([])]
 

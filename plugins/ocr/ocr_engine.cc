@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "table_layout.h"
+#include "page_layout.h"
 
 namespace dossier_ocr {
 
@@ -219,36 +219,46 @@ bool Engine::Recognise(const Pix* page, float dpi, Recognition* out, std::string
     }
   }
   dossier_tables::DropContainedFragments(&words);  // i-dots read as words of their own
-  std::vector<dossier_tables::Table> tables = dossier_tables::FindTables(words, {.jitter = 0.08});
-  if (tables.empty()) {
+  const dossier_tables::PageLayout layout = dossier_tables::LayOutPage(words, {.jitter = 0.08});
+  if (layout.areas.empty()) {
     out->text = TakeText(api_->GetUTF8Text());
   } else {
-    // Tesseract's reading order for the rest; each table where its first line was.
-    std::vector<bool> emitted(tables.size(), false);
-    std::string text;
+    // Tesseract's lines, each in the area its centre falls in, in
+    // Tesseract's order there; the areas in the layout's reading order.
+    std::vector<std::string> area_text(layout.areas.size());
     std::unique_ptr<tesseract::ResultIterator> it(api_->GetIterator());
     if (it && !it->Empty(tesseract::RIL_TEXTLINE)) {
       do {
         int x0, y0, x1, y1;
         if (!it->BoundingBox(tesseract::RIL_TEXTLINE, &x0, &y0, &x1, &y1)) continue;
-        const double center = (y0 + y1) / 2.0;
-        bool in_table = false;
-        for (size_t t = 0; t < tables.size(); ++t) {
-          if (center < tables[t].top || center > tables[t].bottom) continue;
-          in_table = true;
-          if (!emitted[t]) {
-            text += dossier_tables::TableText(tables[t]);
-            emitted[t] = true;
-          }
+        const double cx = (x0 + x1) / 2.0, cy = (y0 + y1) / 2.0;
+        size_t area = layout.areas.size();
+        for (size_t a = 0; a < layout.areas.size() && area == layout.areas.size(); ++a) {
+          const dossier_tables::PageArea& r = layout.areas[a];
+          if (cx >= r.x0 && cx <= r.x1 && cy >= r.y0 && cy <= r.y1) area = a;
         }
-        if (in_table) continue;
+        if (area == layout.areas.size()) {  // between areas (a table's edge): the nearest one above
+          for (size_t a = 0; a < layout.areas.size(); ++a) {
+            const dossier_tables::PageArea& r = layout.areas[a];
+            if (cx >= r.x0 && cx <= r.x1 && r.y0 <= cy) area = a;
+          }
+          if (area == layout.areas.size()) area = 0;
+        }
+        if (layout.areas[area].kind == dossier_tables::PageArea::kTable) continue;
+        std::string& text = area_text[area];
         if (it->IsAtBeginningOf(tesseract::RIL_PARA) && !text.empty() && text.back() == '\n') text += '\n';
         text += TakeText(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
         if (!text.empty() && text.back() != '\n') text += '\n';
       } while (it->Next(tesseract::RIL_TEXTLINE));
     }
-    for (size_t t = 0; t < tables.size(); ++t) {
-      if (!emitted[t]) text += dossier_tables::TableText(tables[t]);
+    std::string text;
+    for (size_t a = 0; a < layout.areas.size(); ++a) {
+      if (layout.areas[a].kind == dossier_tables::PageArea::kTable) {
+        text += dossier_tables::TableText(layout.tables[layout.areas[a].table]);
+      } else if (!area_text[a].empty()) {
+        if (!text.empty() && text.back() == '\n') text += '\n';
+        text += area_text[a];
+      }
     }
     out->text = std::move(text);
   }

@@ -25,7 +25,7 @@
 #include <string>
 
 #include "dossier_plugin/support.h"
-#include "table_layout.h"
+#include "page_layout.h"
 
 namespace {
 
@@ -159,13 +159,14 @@ int32_t SendPageImage(poppler::page* page, uint32_t number, double scan_dpi, con
 
 void AppendText(void* stream, const char* text, int length) { static_cast<std::string*>(stream)->append(text, length); }
 
-// The page's text in reading order (byte for byte what pdftotext and
-// poppler-cpp's page::text print), with tables put back into rows: the bands
-// between tables come from Poppler's reading order, each table as
-// tab-separated rows (table_layout.h). One layout pass gives the text, the
-// word boxes the table finder needs and the bands' text: poppler-cpp needed
-// a pass for each, which made ingest three times slower than pdftotext on
-// documentation PDFs, where many pages have aligned columns.
+// The page's text in reading order. A page of one column without tables is
+// byte for byte what pdftotext and poppler-cpp's page::text print. Otherwise
+// the page layout (page_layout.h) gives the areas in reading order: each
+// column of a region set in columns, and the full-width bands between, as
+// Poppler reads the text inside that rectangle; each table as tab-separated
+// rows. One layout pass gives the text, the word boxes and the areas' text:
+// poppler-cpp needed a pass for each, which made ingest three times slower
+// than pdftotext on documentation PDFs, where many pages have aligned columns.
 std::string PageText(PDFDoc* pdf, int number) {
   std::string text;
   TextOutputDev dev(&AppendText, &text, /*physLayoutA=*/false, 0, /*rawOrderA=*/false, false);
@@ -183,25 +184,23 @@ std::string PageText(PDFDoc* pdf, int number) {
       words.push_back({utf8 ? utf8->toStr() : std::string(), x0, y0, x1, y1});
     }
   }
-  std::vector<dossier_tables::Table> tables = dossier_tables::FindTables(words);
-  if (tables.empty()) return text;
-  std::sort(tables.begin(), tables.end(), [](const auto& a, const auto& b) { return a.top < b.top; });
-  const double width = std::max(pdf->getPageMediaWidth(number), pdf->getPageMediaHeight(number)) * 2;  // generous: rotated pages
+  const dossier_tables::PageLayout layout = dossier_tables::LayOutPage(words);
+  if (layout.areas.empty()) return text;
+  // Rectangles are clamped to a generous page (rotated pages included).
+  const double limit = std::max(pdf->getPageMediaWidth(number), pdf->getPageMediaHeight(number)) * 2;
   text.clear();
-  double from = -1;
-  auto band = [&](double y0, double y1) {
-    if (y1 - y0 < 1) return;
-    std::unique_ptr<GooString> got(dev.getText(-10, y0, width, y1));
+  for (const dossier_tables::PageArea& area : layout.areas) {
+    if (area.kind == dossier_tables::PageArea::kTable) {
+      text += dossier_tables::TableText(layout.tables[area.table]);
+      continue;
+    }
+    const double y0 = std::max(area.y0, -10.0), y1 = std::min(area.y1, limit);
+    if (y1 - y0 < 1) continue;
+    std::unique_ptr<GooString> got(dev.getText(std::max(area.x0, -10.0), y0, std::min(area.x1, limit), y1));
     std::string part = got ? got->toStr() : std::string();
     while (!part.empty() && (part.back() == '\n' || part.back() == '\f' || part.back() == ' ')) part.pop_back();
     if (!part.empty()) text.append(part).push_back('\n');
-  };
-  for (const dossier_tables::Table& table : tables) {
-    band(from, table.top - 0.5);
-    text += dossier_tables::TableText(table);
-    from = table.bottom + 0.5;
   }
-  band(from, width);
   return text;
 }
 

@@ -1,5 +1,7 @@
 #include "table_layout.h"
 
+#include "word_lines.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -11,51 +13,13 @@ namespace dossier_tables {
 
 namespace {
 
-struct Line {
-  std::vector<const Word*> words;  // left to right
-  double y0 = 0, y1 = 0, height = 0;
-  double center() const { return (y0 + y1) / 2; }
-};
+using internal::GroupLines;
+using internal::Line;
 
 struct Gutter {
   double x0, x1;
   bool seed = false;  // shown by the line the region grew from
 };
-
-std::vector<Line> GroupLines(const std::vector<Word>& words, double jitter) {
-  std::vector<const Word*> sorted;
-  for (const Word& w : words) {
-    if (w.y1 > w.y0 && w.x1 > w.x0 && !w.text.empty()) sorted.push_back(&w);
-  }
-  std::sort(sorted.begin(), sorted.end(),
-            [](const Word* a, const Word* b) { return (a->y0 + a->y1) < (b->y0 + b->y1); });
-  std::vector<Line> lines;
-  for (const Word* w : sorted) {
-    const double center = (w->y0 + w->y1) / 2, height = w->y1 - w->y0;
-    if (!lines.empty()) {
-      Line& last = lines.back();
-      // OCR boxes: a word without ascenders is shorter, so compare with the taller.
-      const double reference = jitter > 0 ? std::max(height, last.height) : std::min(height, last.height);
-      if (std::fabs(last.center() - center) <= (0.35 + jitter) * reference) {
-        last.words.push_back(w);
-        last.y0 = std::min(last.y0, w->y0);
-        last.y1 = std::max(last.y1, w->y1);
-        continue;
-      }
-    }
-    Line line;
-    line.words = {w};
-    line.y0 = w->y0;
-    line.y1 = w->y1;
-    line.height = height;
-    lines.push_back(line);
-  }
-  for (Line& line : lines) {
-    std::sort(line.words.begin(), line.words.end(), [](const Word* a, const Word* b) { return a->x0 < b->x0; });
-  }
-  std::sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return a.y0 < b.y0; });
-  return lines;
-}
 
 // The gaps between a line's groups of words (a group ends at a gap wider than 0.6 of the line's height).
 std::vector<Gutter> LineGutters(const Line& line) {
@@ -196,17 +160,24 @@ std::vector<Table> FindTables(const std::vector<Word>& words, const TableOptions
     // Lines of a table sit close; OCR boxes hug the ink (no leading), so the
     // gaps they leave are larger than a text layer's for the same page.
     const double max_gap = (0.5 + 6 * options.jitter) * h;
+    // Padded rows stand further apart; across such a gap only a line of
+    // cells (words in two groups or more) carries the table on, not a
+    // paragraph's short last line that happens to leave the gutters free.
+    const double row_gap = (1.0 + 3 * options.jitter) * h;
+    auto too_far = [&](size_t j, double gap) {
+      return gap > row_gap || (gap > max_gap && LineGutters(lines[j]).empty());
+    };
     // Grow the region over the lines below, then above, while they keep to the gutters.
     size_t first = seed, last = seed;
     double top = lines[seed].y0, bottom = lines[seed].y1;
     for (size_t j = seed + 1; j < lines.size() && !used[j]; ++j) {
-      if (lines[j].y0 - bottom > max_gap || !FitLine(lines[j], lines, first, last, h, options.jitter, &gutters)) break;
+      if (too_far(j, lines[j].y0 - bottom) || !FitLine(lines[j], lines, first, last, h, options.jitter, &gutters)) break;
       last = j;
       bottom = std::max(bottom, lines[j].y1);
       LearnGutters(lines, first, last, 0.6 * h, &gutters);
     }
     for (size_t j = seed; j-- > 0 && !used[j];) {
-      if (top - lines[j].y1 > max_gap || !FitLine(lines[j], lines, first, last, h, options.jitter, &gutters)) break;
+      if (too_far(j, top - lines[j].y1) || !FitLine(lines[j], lines, first, last, h, options.jitter, &gutters)) break;
       first = j;
       top = std::min(top, lines[j].y0);
       LearnGutters(lines, first, last, 0.6 * h, &gutters);
@@ -307,11 +278,18 @@ std::vector<Table> FindTables(const std::vector<Word>& words, const TableOptions
         }
         for (const Word* w : lines[j].words) column_bottom[column_of(w)] = std::max(column_bottom[column_of(w)], w->y1);
       }
-      double running_bottom = lines[first].y1;
-      for (size_t j = first + 1; j <= last; ++j) {
-        const double gap = lines[j].y0 - running_bottom;
-        if (gap > min_gap + std::max(1.5, 0.1 * h) || gap > 0.25 * h) boundaries.push_back((running_bottom + lines[j].y0) / 2);
-        running_bottom = std::max(running_bottom, lines[j].y1);
+      // Rows stand further apart than a cell's lines. When no gap stands out
+      // (no cell wraps, or the padding is too thin to tell), each line
+      // standing clear of the one above is a row.
+      for (const bool padded : {true, false}) {
+        double running_bottom = lines[first].y1;
+        for (size_t j = first + 1; j <= last; ++j) {
+          const double gap = lines[j].y0 - running_bottom;
+          if (padded ? gap > min_gap + std::max(1.5, (0.1 + options.jitter) * h) : gap > 0.25 * h)
+            boundaries.push_back((running_bottom + lines[j].y0) / 2);
+          running_bottom = std::max(running_bottom, lines[j].y1);
+        }
+        if (!boundaries.empty()) break;
       }
     }
     Table table;
