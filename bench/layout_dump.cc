@@ -3,10 +3,13 @@
 // the areas in reading order with the words that fall in each.
 // Usage: dossier_layout_dump FILE.pdf [PAGE]
 //        dossier_layout_dump --tsv WORDS.tsv   (Tesseract's `tsv` output: OCR word boxes)
+//        dossier_layout_dump --time FILE.pdf...  (milliseconds spent in Poppler's layout pass
+//                                                 and in LayOutPage, over every page)
 #include <poppler/GlobalParams.h>
 #include <poppler/PDFDoc.h>
 #include <poppler/TextOutputDev.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -54,6 +57,49 @@ int DumpTsv(const char* path) {
   return 0;
 }
 
+std::vector<dossier_tables::Word> PageWords(PDFDoc* pdf, int number) {
+  TextOutputDev dev(nullptr, false, 0, false, false);
+  pdf->displayPage(&dev, number, 72, 72, 0, false, true, false);
+  std::vector<dossier_tables::Word> words;
+  std::unique_ptr<TextWordList> list(dev.makeWordList());
+  for (int i = 0; list && i < list->getLength(); ++i) {
+    const TextWord* word = list->get(i);
+    if (word->getRotation() != 0) continue;
+    double x0, y0, x1, y1;
+    word->getBBox(&x0, &y0, &x1, &y1);
+    std::unique_ptr<GooString> utf8(word->getText());
+    words.push_back({utf8 ? utf8->toStr() : std::string(), x0, y0, x1, y1});
+  }
+  return words;
+}
+
+int Time(int argc, char** argv) {
+  using Clock = std::chrono::steady_clock;
+  double poppler_ms = 0, layout_ms = 0;
+  size_t pages = 0, regions = 0, tables = 0;
+  double tables_ms = 0;
+  for (int a = 2; a < argc; ++a) {
+    auto pdf = std::make_unique<PDFDoc>(std::make_unique<GooString>(argv[a]));
+    if (!pdf->isOk()) continue;
+    for (int number = 1; number <= pdf->getNumPages(); ++number) {
+      const auto t0 = Clock::now();
+      std::vector<dossier_tables::Word> words = PageWords(pdf.get(), number);
+      const auto t1 = Clock::now();
+      regions += dossier_tables::LayOutPage(words).column_regions;
+      const auto t2 = Clock::now();
+      tables += dossier_tables::FindTables(words).size();
+      tables_ms += std::chrono::duration<double, std::milli>(Clock::now() - t2).count();
+      poppler_ms += std::chrono::duration<double, std::milli>(t1 - t0).count();
+      layout_ms += std::chrono::duration<double, std::milli>(t2 - t1).count();
+      ++pages;
+    }
+  }
+  std::printf("%zu pages (%zu regions in columns): Poppler text layout %.0f ms, LayOutPage %.0f ms (%.3f ms a page, %.1f %% of Poppler's)\n",
+              pages, regions, poppler_ms, layout_ms, pages ? layout_ms / pages : 0.0, poppler_ms > 0 ? 100 * layout_ms / poppler_ms : 0.0);
+  std::printf("FindTables alone (the reader before the page layout): %.0f ms, %zu tables\n", tables_ms, tables);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: %s FILE.pdf [PAGE] | --tsv WORDS.tsv\n", argv[0]);
@@ -61,6 +107,7 @@ int main(int argc, char** argv) {
   }
   if (std::string(argv[1]) == "--tsv" && argc > 2) return DumpTsv(argv[2]);
   globalParams = std::make_unique<GlobalParams>();
+  if (std::string(argv[1]) == "--time") return Time(argc, argv);
   auto pdf = std::make_unique<PDFDoc>(std::make_unique<GooString>(argv[1]));
   if (!pdf->isOk()) {
     std::fprintf(stderr, "%s: cannot open\n", argv[1]);
@@ -69,18 +116,7 @@ int main(int argc, char** argv) {
   const int only = argc > 2 ? std::atoi(argv[2]) : 0;
   for (int number = 1; number <= pdf->getNumPages(); ++number) {
     if (only && number != only) continue;
-    TextOutputDev dev(nullptr, false, 0, false, false);
-    pdf->displayPage(&dev, number, 72, 72, 0, false, true, false);
-    std::vector<dossier_tables::Word> words;
-    std::unique_ptr<TextWordList> list(dev.makeWordList());
-    for (int i = 0; list && i < list->getLength(); ++i) {
-      const TextWord* word = list->get(i);
-      if (word->getRotation() != 0) continue;
-      double x0, y0, x1, y1;
-      word->getBBox(&x0, &y0, &x1, &y1);
-      std::unique_ptr<GooString> utf8(word->getText());
-      words.push_back({utf8 ? utf8->toStr() : std::string(), x0, y0, x1, y1});
-    }
+    std::vector<dossier_tables::Word> words = PageWords(pdf.get(), number);
     Print(words, dossier_tables::LayOutPage(words), number);
   }
   return 0;

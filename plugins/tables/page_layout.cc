@@ -334,8 +334,17 @@ PageLayout LayOutPage(const std::vector<Word>& words, const TableOptions& option
   }
   if (regions.empty()) {
     // One column: only tables change the engine's reading order.
-    AddAreas(valid, -kFar, kFar, -kFar, kFar, options, &layout);
-    if (layout.tables.empty()) layout.areas.clear();
+    std::vector<Table> tables = FindTables(words, options);
+    if (tables.empty()) return layout;
+    std::sort(tables.begin(), tables.end(), [](const Table& a, const Table& b) { return a.top < b.top; });
+    double from = -kFar;
+    for (Table& table : tables) {
+      if (table.top - 0.5 > from) layout.areas.push_back({PageArea::kText, -kFar, from, kFar, table.top - 0.5, 0});
+      layout.areas.push_back({PageArea::kTable, -kFar, table.top, kFar, table.bottom, layout.tables.size()});
+      from = table.bottom + 0.5;
+      layout.tables.push_back(std::move(table));
+    }
+    layout.areas.push_back({PageArea::kText, -kFar, from, kFar, kFar, 0});
     return layout;
   }
   layout.column_regions = regions.size();
