@@ -2,6 +2,7 @@
 // prints the text, so bench/ocr.sh can measure what each step is worth.
 // Usage: dossier_bench_ocr FILE.pdf [--lang eng+spa] [--psm 3] [--threads 2]
 //        [--var NAME=VALUE] [--no-rescale] [--no-orient] [--no-deskew] [--no-normalise] [--binarise]
+//        [--save-clean DIR]   (each cleaned page image as DIR/page-N.png)
 // Pages are rendered with Poppler at the resolution of the page's scan
 // (--dpi N, default 300), as the pdf plugin does.
 #include <poppler/cpp/poppler-document.h>
@@ -21,6 +22,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include <leptonica/allheaders.h>
+
 #include "ocr_engine.h"
 
 int main(int argc, char** argv) {
@@ -34,6 +37,7 @@ int main(int argc, char** argv) {
   int psm = 3, threads = 2;
   double dpi = 300;
   dossier_ocr::CleanOptions clean;
+  std::string save_clean;  // folder: each cleaned page as page-N.png (to inspect, or to run tesseract on)
   std::vector<std::pair<std::string, std::string>> variables;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -47,6 +51,7 @@ int main(int argc, char** argv) {
     else if (a == "--no-deskew") clean.deskew = false;
     else if (a == "--no-normalise") clean.normalise = false;
     else if (a == "--binarise") clean.binarise = true;
+    else if (a == "--save-clean") save_clean = next();
     else if (a == "--var") {
       std::string v = next();
       size_t eq = v.find('=');
@@ -98,6 +103,10 @@ int main(int argc, char** argv) {
         float clean_dpi = 0;
         dossier_ocr::PixPtr cleaned = dossier_ocr::CleanPage(pix.get(), static_cast<float>(dpi), clean, &clean_dpi, &notes);
         const auto t2 = Clock::now();
+        if (!save_clean.empty() && cleaned) {
+          const std::string out = save_clean + "/page-" + std::to_string(p + 1) + ".png";
+          pixWrite(out.c_str(), cleaned.get(), IFF_PNG);
+        }
         dossier_ocr::Recognition result;
         if (!engine->Recognise(cleaned.get(), clean_dpi, &result, &error)) std::cerr << "page " << p + 1 << ": " << error << "\n";
         const auto t3 = Clock::now();
