@@ -507,7 +507,9 @@ class Builder {
   }
 
   // Whether the text of a line (after any label) reads as a heading.
-  bool HeadingLike(std::string_view text, const Label* label, bool after_break, std::string_view next) const {
+  // `next` is the line after it, `after_next` the one after that.
+  bool HeadingLike(std::string_view text, const Label* label, bool after_break, std::string_view next,
+                   std::string_view after_next = {}) const {
     text = Trim(text);
     if (text.empty() || text.size() > 120) return false;
     if (label != nullptr && label->style == Label::kBullet) return false;
@@ -535,6 +537,25 @@ class Builder {
     if (last == ':' && !caps && words.size() > 4) return false;  // "Subrecommendations include:"
     if (caps) return words.size() <= 16 && next_case != -1;
     if (label != nullptr) return next_case != -1 && ((title && words.size() <= 12) || (words.size() <= 4 && after_break));
+    if (next_case == -1 && after_break && !next.empty() && FirstLetterCase(after_next) != -1) {
+      // A title-case heading set on two lines whose second starts in lower
+      // case ("Annex C – Government's response to the Review's" /
+      // "recommendations"): the two together read as the heading.
+      const std::string_view rest = Trim(next);
+      if (rest.find('\t') != std::string_view::npos || EndsWithSentencePunct(rest) || rest.back() == ',' ||
+          rest.back() == ';' || rest.back() == ':')
+        return false;
+      const std::vector<std::string_view> more = Words(rest);
+      if (words.size() + more.size() > 12) return false;
+      int sig = significant, cap = capitalised;
+      for (std::string_view w : more) {
+        std::string key = FoldedKey(w);
+        if (key.empty() || IsFunctionWord(key)) continue;
+        ++sig;
+        if (FirstLetterCase(w) == 1) ++cap;
+      }
+      return sig > 0 && cap * 10 >= sig * 7;
+    }
     return after_break && title && words.size() <= 10 && next_case != -1;
   }
 
@@ -645,10 +666,13 @@ class Builder {
         if (open >= 0 && out_.blocks[open].kind != BlockKind::kListItem) open = -1;
         continue;
       }
-      std::string_view next;
+      std::string_view next, after_next;
       for (size_t m = n + 1; m < order.size(); ++m) {
-        if (lines_[order[m]].state == RawLine::kText) {
+        if (lines_[order[m]].state != RawLine::kText) continue;
+        if (next.empty()) {
           next = lines_[order[m]].text;
+        } else {
+          after_next = lines_[order[m]].text;
           break;
         }
       }
@@ -728,9 +752,9 @@ class Builder {
           continue;
         }
       }
-      if (labelled || HeadingLike(text, nullptr, after_break, next)) {
+      if (labelled || HeadingLike(text, nullptr, after_break, next, after_next)) {
         std::string_view own = labelled ? std::string_view(text).substr(label.text_at) : text;
-        if (HeadingLike(own, labelled ? &label : nullptr, after_break, next)) {
+        if (HeadingLike(own, labelled ? &label : nullptr, after_break, next, after_next)) {
           bare_labels.clear();
           bare_at.clear();
           Block b;
@@ -749,7 +773,7 @@ class Builder {
             Label l2;
             if (t.find('\t') != std::string_view::npos || ParseLabel(t, &l2) || EndsWithSentencePunct(t)) break;
             // "CONCLUSIONS & RECOMMENDATIONS" over "CONCLUSIONS": a topic's own heading stands alone.
-            if (IsTopicHeading(t)) break;
+            if (IsTopicHeading(t) && FirstLetterCase(t) != -1) break;
             const bool joins = EndsWithFunctionWord(b.text) || FirstLetterCase(t) == -1 ||
                                (CountCase(b.text).upper == CountCase(b.text).letters &&
                                 CountCase(t).upper == CountCase(t).letters && CountCase(t).letters >= 3);

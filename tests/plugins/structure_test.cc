@@ -159,6 +159,22 @@ TEST_F(StructureTest, AContentsRunningOntoAShortPageAndDotLeadersAreEntries) {
   for (const Block* h : OfKind(s, BlockKind::kHeading)) EXPECT_EQ(h->text.find("...."), std::string::npos) << h->text;
 }
 
+TEST_F(StructureTest, AHeadingSetOnTwoLinesWhoseSecondStartsInLowerCase) {
+  DocumentStructure s = Build({"Background\nThe panel met twice.\n\n"
+                               "Annex B – The Board’s Response to the Panel’s\nrecommendations\n"
+                               "1. Publish the register every year.\n"
+                               "2. Fund the secretariat from the core budget.\n\n"
+                               "Closing Remarks for the\nrecord were made by the chair.\n"});
+  auto headings = OfKind(s, BlockKind::kHeading);
+  ASSERT_EQ(headings.size(), 2u);
+  EXPECT_EQ(headings[1]->text, "Annex B – The Board’s Response to the Panel’s recommendations");
+  ASSERT_EQ(s.sections.size(), 2u);
+  EXPECT_EQ(s.sections[1].topic, Topic::kRecommendations);
+  EXPECT_EQ(OfKind(s, BlockKind::kListItem).size(), 2u);
+  // A sentence that merely starts in title case stays a paragraph.
+  EXPECT_EQ(s.blocks.back().kind, BlockKind::kParagraph);
+}
+
 TEST_F(StructureTest, FrenchAndSpanishHeadingsNameTheirTopics) {
   DocumentStructure fr = Build({"RÉSUMÉ EXÉCUTIF\nLe projet a atteint ses objectifs.\n\nRecommandations\n"
                                 "1. Renforcer la communication auprès des bénéficiaires.\n"}, "fr");
