@@ -225,26 +225,64 @@ std::vector<Table> FindTables(const std::vector<Word>& words, const TableOptions
       return c;
     };
 
-    // Rows: from item labels in the first column, else from the gaps between lines.
-    std::vector<size_t> label_lines;
-    for (size_t j = first; j <= last; ++j) {
-      const Word* lead = lines[j].words.front();
-      if (column_of(lead) != 0) continue;
-      std::string text;
-      for (const Word* w : lines[j].words) {
-        if (column_of(w) != 0) break;
-        text += (text.empty() ? "" : " ") + w->text;
+    // Rows: from item labels in the first column, else from the gaps between
+    // lines. The labels may stand in a narrow column of their own after the
+    // first ("Level | No. | Recommendation", the level a cell that spans
+    // several rows): a column whose every word is an item label.
+    auto labels_in = [&](size_t c) {
+      std::vector<size_t> found;
+      for (size_t j = first; j <= last; ++j) {
+        std::string text;
+        bool leads = false;
+        for (const Word* w : lines[j].words) {
+          const size_t wc = column_of(w);
+          if (wc < c) continue;
+          if (wc > c) break;
+          leads = leads || text.empty();
+          text += (text.empty() ? "" : " ") + w->text;
+        }
+        if (leads && StartsWithItemLabel(text)) found.push_back(j);
       }
-      if (StartsWithItemLabel(text)) label_lines.push_back(j);
+      return found;
+    };
+    size_t label_column = 0;
+    std::vector<size_t> label_lines;
+    for (size_t c = 0; c + 1 < column_starts.size() && c < 2; ++c) {
+      std::vector<size_t> found = labels_in(c);
+      if (c == 0) {
+        // Only where the line starts in the first column.
+        found.erase(std::remove_if(found.begin(), found.end(),
+                                   [&](size_t j) { return column_of(lines[j].words.front()) != 0; }),
+                    found.end());
+        if (!found.empty()) {
+          label_lines = std::move(found);
+          break;
+        }
+        continue;
+      }
+      bool only_labels = found.size() >= 2;
+      for (size_t j = first; j <= last && only_labels; ++j) {
+        for (const Word* w : lines[j].words) {
+          if (column_of(w) == c && !StartsWithItemLabel(w->text)) only_labels = false;
+        }
+      }
+      if (only_labels) {
+        label_column = c;
+        label_lines = std::move(found);
+        break;
+      }
     }
     std::vector<double> boundaries;  // y where a new row begins
-    // Top-aligned cells: on (nearly) every label's line, every column has a
-    // word; then a row runs down to the next label, however tall its cells.
+    // Top-aligned cells: on (nearly) every label's line, every column from
+    // the labels' on has a word; then a row runs down to the next label,
+    // however tall its cells.
     size_t full_label_lines = 0;
     for (size_t label : label_lines) {
       std::set<size_t> columns;
-      for (const Word* w : lines[label].words) columns.insert(column_of(w));
-      full_label_lines += columns.size() == column_starts.size();
+      for (const Word* w : lines[label].words) {
+        if (column_of(w) >= label_column) columns.insert(column_of(w));
+      }
+      full_label_lines += columns.size() == column_starts.size() - label_column;
     }
     const bool top_aligned = label_lines.size() >= 2 && full_label_lines * 5 >= label_lines.size() * 4;
     if (!label_lines.empty() && top_aligned) {
@@ -255,14 +293,14 @@ std::vector<Table> FindTables(const std::vector<Word>& words, const TableOptions
         boundaries.push_back((above + lines[label].y0) / 2);
       }
     } else if (!label_lines.empty()) {
-      // Otherwise each row ends halfway between its first-column text and the
-      // next label, so cells centred in their row land in it.
+      // Otherwise each row ends halfway between its label column's text and
+      // the next label, so cells centred in their row land in it.
       for (size_t label : label_lines) {
         if (label == first) continue;
         double above = top;
         for (size_t j = first; j < label; ++j) {
           for (const Word* w : lines[j].words) {
-            if (column_of(w) == 0) above = std::max(above, w->y1);
+            if (column_of(w) == label_column) above = std::max(above, w->y1);
           }
         }
         boundaries.push_back((above + lines[label].y0) / 2);

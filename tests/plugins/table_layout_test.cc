@@ -99,6 +99,36 @@ TEST(TableLayoutTest, ALineAcrossAColumnStartEndsTheTable) {
   EXPECT_LT(tables[0].bottom, 377);
 }
 
+TEST(TableLayoutTest, ItemLabelsInANarrowColumnAfterASpanningCellStartTheRows) {
+  // "Level | No. | Recommendation": the level cell spans several rows (its
+  // words sit anywhere beside them), the numbers stand in a column of their
+  // own, and rows follow each other as closely as a cell's own lines.
+  std::vector<Word> words;
+  Put(&words, 60, 100, "Level");
+  Put(&words, 190, 100, "Recommendation");
+  double y = 100 + kPitch + 4;
+  const char* texts[][2] = {{"Improve the targeting of the", "beneficiaries with local authorities;"},
+                            {"Strengthen the communication on", "the credit process;"},
+                            {"Shorten the disbursement time", "to one month;"}};
+  for (int r = 0; r < 3; ++r) {
+    Put(&words, 172, y, std::to_string(r + 1) + ".");
+    Put(&words, 190, y, texts[r][0]);
+    Put(&words, 190, y + kPitch, texts[r][1]);
+    y += 2 * kPitch;
+  }
+  Put(&words, 60, 100 + kPitch + 4 + kPitch, "Strategy and");
+  Put(&words, 60, 100 + kPitch + 4 + 2.5 * kPitch, "delivery");
+
+  std::vector<Table> tables = FindTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  ASSERT_EQ(tables[0].rows.size(), 4u) << TableText(tables[0]);
+  EXPECT_EQ(tables[0].rows[1][1], "1.");
+  EXPECT_EQ(tables[0].rows[1][2], "Improve the targeting of the beneficiaries with local authorities;");
+  EXPECT_EQ(tables[0].rows[2][2], "Strengthen the communication on the credit process;");
+  EXPECT_EQ(tables[0].rows[3][1], "3.");
+  EXPECT_EQ(tables[0].rows[3][2], "Shorten the disbursement time to one month;");
+}
+
 TEST(TableLayoutTest, RebuildsRowsWithWrappedAndCentredCells) {
   std::vector<Word> words;
   Put(&words, 57, 100, "Management response: Accepted. The steps below follow from it.");
