@@ -541,6 +541,9 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
       std::string due;
       auto add_responsible = [&](const std::string& key) {
         if (key.empty() || !table.Has(key)) return;
+        // A programme, plan or strategy does not act: "A National Data
+        // Strategy … should include", "the Medicare Advantage program should".
+        if (table.Get(key).type == "programme") return;
         const std::string& name = table.Get(key).name;
         if (std::find(responsible.begin(), responsible.end(), name) == responsible.end()) responsible.push_back(name);
       };

@@ -157,6 +157,17 @@ TEST_F(ExtractTest, AnUndefinedAcronymActingInARecommendationIsItsResponsibleBod
   EXPECT_EQ(items[2]["responsible"], json::array());
 }
 
+TEST_F(ExtractTest, AProgrammeOrStrategyBeforeTheModalIsNotWhoActs) {
+  auto facts = Run({"RECOMMENDATIONS\n\n"
+                    "1. The Rural Water Strategy should include a maintenance fund.\n"
+                    "2. The Regional Office should revise the Rural Water Strategy.\n"});
+  auto items = OfKind(facts, "item");
+  ASSERT_EQ(items.size(), 2u);
+  ASSERT_NE(Entity(facts, "Rural Water Strategy"), nullptr) << Names(facts);
+  EXPECT_EQ(items[0]["responsible"], json::array());
+  EXPECT_EQ(items[1]["responsible"], json::array({"Regional Office"}));
+}
+
 TEST_F(ExtractTest, LabelledItemsAndRepeatedSectionsCountOnce) {
   auto facts = Run({"Findings\n- F1 Coverage is uneven across districts.\n- F2 Data are not shared.\n"
                     "- C1** The mechanisms are insufficient.\n- R1** **Adapt the mechanisms** to the new reality.\n",
