@@ -656,13 +656,23 @@ std::vector<Item> ReadItems(const DocumentStructure& structure, const Cues& cues
         std::string text = b.cells[text_cell];
         std::string number;
         dossier_structure::Label l;
-        if (table.number >= 0 && static_cast<size_t>(table.number) < b.cells.size()) number = b.cells[table.number];
-        // The number set in a column of its own under the header's item column: "| 1. | Improve …".
-        if ((text.empty() || (dossier_structure::ParseLabel(text, &l) && l.bare && l.style != dossier_structure::Label::kBullet)) &&
+        if (table.number >= 0 && static_cast<size_t>(table.number) < b.cells.size()) {
+          number = b.cells[table.number];
+          if (dossier_structure::ParseLabel(number, &l) && l.bare) number = l.number;  // "1." -> "1"
+        }
+        // The number set in a column of its own under the header's item column
+        // ("| 1. | Improve …"), or in a first column whose header cell is
+        // empty ("   | Recommendation | Response" over "1 | The government …").
+        const bool bare_number = !text.empty() && text.size() <= 3 &&
+                                 std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+        if ((text.empty() || bare_number ||
+             (dossier_structure::ParseLabel(text, &l) && l.bare && l.style != dossier_structure::Label::kBullet)) &&
             text_cell + 1 < b.cells.size() && !b.cells[text_cell + 1].empty()) {
-          if (!text.empty() && number.empty()) number = l.number;
+          if (!text.empty() && number.empty()) number = bare_number ? text : l.number;
           text = b.cells[++text_cell];
         }
+        // Cells after the text are read against the header shifted by as much.
+        const int shift = static_cast<int>(text_cell) - table.item;
         if (dossier_structure::ParseLabel(text, &l) && l.style != dossier_structure::Label::kBullet) {
           if (number.empty()) number = l.number;
           text = text.substr(l.text_at);
@@ -688,13 +698,15 @@ std::vector<Item> ReadItems(const DocumentStructure& structure, const Cues& cues
           start_item(b, "recommendation", number, text);
           Item& item = items.back();
           for (size_t c = 0; c < b.cells.size(); ++c) {
-            if (c == text_cell || static_cast<int>(c) == table.item || b.cells[c].empty()) continue;
-            if (static_cast<int>(c) == table.responsible) item.responsible_cells.push_back(b.cells[c]);
-            else if (static_cast<int>(c) == table.due) item.due_cell = b.cells[c];
-            else if (static_cast<int>(c) == table.response) {
+            if (c == text_cell || b.cells[c].empty()) continue;
+            const int hc = c > text_cell ? static_cast<int>(c) - shift : static_cast<int>(c);
+            if (hc == table.item) continue;
+            if (hc == table.responsible) item.responsible_cells.push_back(b.cells[c]);
+            else if (hc == table.due) item.due_cell = b.cells[c];
+            else if (hc == table.response) {
               std::string status = ResponseStatusIn(b.cells[c], cues, language, 6, true);
               if (!status.empty()) item.response_status = status, item.response_text = Clean(b.cells[c]), item.response_page = b.page;
-            } else if (static_cast<int>(c) != table.number) {
+            } else if (hc != table.number && !(c < text_cell && c + 1 == text_cell && number == b.cells[c])) {
               item.table_cells.push_back(b.cells[c]);
             }
           }

@@ -145,12 +145,152 @@ bool StartsWithItemLabel(const std::string& text) {
   return i == text.size() || text[i] == ' ';
 }
 
+// Tables whose rows are numbered in a margin column, with one long text
+// column and a short column far to the right ("No. | Recommendation |
+// Response": "3 | There should be clear leadership … (paragraphs, sub-points,
+// over pages) | Accept in part"). Their text cells hold paragraphs apart by
+// blank lines and the right cell is one phrase beside them, so the region
+// growing above never joins them. Here: lines whose first word is an item
+// label standing clear of the text after it mark the text column's left edge;
+// every line of the run starts at that edge (or is such a label line, or has
+// words only far right, beyond every text line's end). A row runs from a
+// label line to the next; lines above the first label (a header, or a row
+// continued from the page before) make a row with no label.
+void FindLabelledRowTables(const std::vector<Line>& lines, std::vector<bool>* used, const TableOptions& options,
+                           std::vector<Table>* tables) {
+  auto is_label = [](const Word* w) {
+    const std::string& t = w->text;
+    return !t.empty() && t.size() <= 4 && std::isdigit(static_cast<unsigned char>(t[0])) &&
+           std::all_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == ')'; });
+  };
+  for (size_t seed = 0; seed < lines.size(); ++seed) {
+    if ((*used)[seed] || lines[seed].words.size() < 3 || !is_label(lines[seed].words[0])) continue;
+    const double h = lines[seed].height;
+    const Word* label = lines[seed].words[0];
+    const double text_x = lines[seed].words[1]->x0;
+    if (text_x - label->x1 < 0.6 * h) continue;
+    const double slack = 1.0 + options.jitter * h;
+    // Words of a line from the text edge on, split where a gap wider than
+    // a word space opens far right.
+    struct Split { bool starts_text = false, label = false; double text_end = -1e9, right_start = 1e9; };
+    auto split = [&](const Line& line) {
+      Split out;
+      size_t k = 0;
+      if (is_label(line.words[0]) && line.words.size() > 1 && std::fabs(line.words[1]->x0 - text_x) <= slack) out.label = true, k = 1;
+      if (std::fabs(line.words[k]->x0 - text_x) <= slack) out.starts_text = true;
+      double reach = line.words[k]->x1;
+      for (size_t i = k + 1; i < line.words.size(); ++i) {
+        if (line.words[i]->x0 - reach >= 1.5 * h) {
+          out.right_start = line.words[i]->x0;
+          break;
+        }
+        reach = std::max(reach, line.words[i]->x1);
+      }
+      if (out.starts_text || out.label) out.text_end = reach;
+      else out.right_start = std::min(out.right_start, line.words[0]->x0);
+      return out;
+    };
+    auto belongs = [&](size_t j, double right_edge) {
+      if ((*used)[j]) return false;
+      const Split sp = split(lines[j]);
+      if (sp.starts_text || sp.label) return true;
+      return sp.right_start > text_x + 0.5 * (right_edge - text_x) && sp.right_start >= right_edge;  // far right only
+    };
+    // The text column's right edge: the widest line that starts at the edge.
+    double text_right = -1e9;
+    for (const Line& line : lines) {
+      const Split sp = split(line);
+      if (sp.starts_text || sp.label) text_right = std::max(text_right, sp.text_end);
+    }
+    size_t first = seed, last = seed;
+    for (size_t j = seed + 1; j < lines.size(); ++j) {
+      if (lines[j].y0 - lines[j - 1].y1 > 3 * h || !belongs(j, text_right)) break;
+      last = j;
+    }
+    for (size_t j = seed; j-- > 0;) {
+      if (lines[j + 1].y0 - lines[j].y1 > 3 * h || !belongs(j, text_right)) break;
+      first = j;
+    }
+    // A far-right column: phrases that start beyond every text line's end.
+    double right_x = 1e9;
+    int right_lines = 0, text_lines = 0;
+    double text_end = -1e9;
+    for (size_t j = first; j <= last; ++j) {
+      const Split sp = split(lines[j]);
+      if (sp.right_start < 1e9) {
+        right_x = std::min(right_x, sp.right_start), ++right_lines;
+        // A phrase (a status, a reference), not a second text column.
+        size_t words_right = 0;
+        for (const Word* w : lines[j].words) words_right += w->x0 >= sp.right_start;
+        if (words_right > 6) right_lines = -1000;
+      }
+      if (sp.starts_text || sp.label) ++text_lines, text_end = std::max(text_end, sp.text_end);
+    }
+    // (Ruled tables set the right cell close to the text's end: what counts
+    // is that it starts where no text line reaches.)
+    if (right_lines <= 0 || text_lines < 4 || right_x - text_end < 1.0) continue;
+    // The far-right part may hold more than one column ("Government
+    // Response | Paragraph no."): a column starts at a right word that opens
+    // the line's right part or follows a gap wider than a word space.
+    std::vector<double> starts;
+    for (size_t j = first; j <= last; ++j) {
+      double reach = -1e9;
+      for (const Word* w : lines[j].words) {
+        if (w->x0 < right_x - 0.5) continue;
+        if (reach < -1e8 || w->x0 - reach >= 0.6 * h) starts.push_back(w->x0);
+        reach = std::max(reach, w->x1);
+      }
+    }
+    std::sort(starts.begin(), starts.end());
+    std::vector<double> right_columns;
+    for (double x : starts) {
+      if (right_columns.empty() || x - right_columns.back() > 1.5 * h) right_columns.push_back(x);
+    }
+    const size_t cell_count = 2 + right_columns.size();
+    // Rows from label to label.
+    Table table;
+    table.top = lines[first].y0;
+    table.bottom = lines[first].y1;
+    std::vector<std::string> row(cell_count);
+    bool any = false;
+    auto flush = [&]() {
+      if (any) table.rows.push_back(row);
+      row.assign(cell_count, std::string());
+      any = false;
+    };
+    for (size_t j = first; j <= last; ++j) {
+      const Split sp = split(lines[j]);
+      if (sp.label) flush();
+      for (size_t i = 0; i < lines[j].words.size(); ++i) {
+        const Word* w = lines[j].words[i];
+        size_t cell = 1;
+        if (sp.label && i == 0) {
+          cell = 0;
+        } else if (w->x0 >= right_x - 0.5) {
+          cell = 2;
+          while (cell - 2 + 1 < right_columns.size() && w->x0 >= right_columns[cell - 2 + 1] - 0.5 * h) ++cell;
+        }
+        std::string& c = row[cell];
+        if (!c.empty()) c += ' ';
+        for (char ch : w->text) c += (ch == '\t' || ch == '\n') ? ' ' : ch;
+        any = true;
+      }
+      table.bottom = std::max(table.bottom, lines[j].y1);
+    }
+    flush();
+    if (std::count_if(table.rows.begin(), table.rows.end(), [](const auto& r) { return !r[0].empty(); }) < 1) continue;
+    for (size_t j = first; j <= last; ++j) (*used)[j] = true;
+    tables->push_back(std::move(table));
+  }
+}
+
 }  // namespace
 
 std::vector<Table> FindTables(const std::vector<Word>& words, const TableOptions& options) {
   std::vector<Line> lines = GroupLines(words, options.jitter);
   std::vector<Table> tables;
   std::vector<bool> used(lines.size(), false);
+  FindLabelledRowTables(lines, &used, options, &tables);
   for (size_t seed = 0; seed < lines.size(); ++seed) {
     if (used[seed]) continue;
     std::vector<Gutter> gutters = LineGutters(lines[seed]);

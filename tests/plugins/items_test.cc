@@ -213,6 +213,21 @@ TEST_F(ItemsTest, RecommendationTableWithANumberColumnWrappedCellsAndAnotherTabl
   EXPECT_EQ(recs[1]["number"], "2");
 }
 
+TEST_F(ItemsTest, AResponseTableWhoseNumberColumnHasNoHeaderCell) {
+  // "   | Recommendation | Government response | Paragraph": the numbers sit
+  // in a first column the header leaves blank, the statuses two columns on.
+  auto recs = Recommendations({"Annex B - The Government's response to the review's recommendations\n"
+                               "\tRecommendation\tGovernment response\tParagraph\n"
+                               "1\tThe Board should publish a register of its datasets every year.\tAccepted\t\n"
+                               "2\tThe Board should appoint a chief data officer.\tPartially accepted\t4.2\n"});
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[0]["number"], "1");
+  EXPECT_EQ(recs[0]["text"], "The Board should publish a register of its datasets every year.");
+  EXPECT_EQ(recs[0]["management_response"]["status"], "accepted");
+  EXPECT_EQ(recs[1]["number"], "2");
+  EXPECT_EQ(recs[1]["management_response"]["status"], "partially accepted");
+}
+
 TEST_F(ItemsTest, FrenchGovernmentResponseWithNumberSigns) {
   auto recs = Recommendations({"Recommandation n° 1 : Le ministère devrait publier chaque année le coût des contrats.\n"
                                "Réponse du Gouvernement : Le Gouvernement accepte partiellement cette recommandation.\n\n"

@@ -129,6 +129,63 @@ TEST(TableLayoutTest, ItemLabelsInANarrowColumnAfterASpanningCellStartTheRows) {
   EXPECT_EQ(tables[0].rows[3][2], "Shorten the disbursement time to one month;");
 }
 
+TEST(TableLayoutTest, RowsNumberedInTheMarginWithParagraphsAndAStatusFarRight) {
+  // "No. | Recommendation | Response": each row a number in the margin, a
+  // text of paragraphs apart by blank lines, and a short status beside them
+  // far right (a line of its own, between two lines of text); the first
+  // lines continue the row begun on the page before.
+  std::vector<Word> words;
+  Put(&words, 100, 60, "Report of the review, version 2");  // running header
+  double y = 100;
+  auto text = [&](const std::string& line) {
+    Put(&words, 70, y, line);
+    y += kPitch;
+  };
+  text("that the register is kept up to date by every");
+  text("office of the board.");
+  y += kPitch;  // a paragraph break inside the cell
+  text("Detail: the register lists each dataset.");
+  y += kPitch;
+  Put(&words, 50, y, "3");
+  text("The Board should appoint a chief data officer who");
+  Put(&words, 420, y - kPitch / 2, "Accept in part");
+  text("reports to the chair every quarter.");
+  y += kPitch;
+  text("Detail: the officer leads the data team.");
+  Put(&words, 50, y, "4");
+  text("The Board should publish its datasets under an open");
+  Put(&words, 420, y, "Accept");
+  text("licence by the end of the year.");
+  Put(&words, 240, y + 3 * kPitch, "12");  // page number
+
+  std::vector<Table> tables = FindTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  ASSERT_EQ(tables[0].rows.size(), 3u) << TableText(tables[0]);
+  EXPECT_EQ(tables[0].rows[0][0], "");
+  EXPECT_EQ(tables[0].rows[0][1],
+            "that the register is kept up to date by every office of the board. Detail: the register lists each dataset.");
+  EXPECT_EQ(tables[0].rows[1][0], "3");
+  EXPECT_EQ(tables[0].rows[1][1],
+            "The Board should appoint a chief data officer who reports to the chair every quarter. Detail: the officer "
+            "leads the data team.");
+  EXPECT_EQ(tables[0].rows[1][2], "Accept in part");
+  EXPECT_EQ(tables[0].rows[2][0], "4");
+  EXPECT_EQ(tables[0].rows[2][2], "Accept");
+  EXPECT_EQ(tables[0].top, 100);  // from the first line of text, not the running header
+}
+
+TEST(TableLayoutTest, AHangingNumberedListWithoutAColumnBesideItIsNoTable) {
+  std::vector<Word> words;
+  double y = 100;
+  for (int item = 1; item <= 3; ++item) {
+    Put(&words, 50, y, std::to_string(item));
+    Put(&words, 70, y, "The Board should review the way it keeps its");
+    Put(&words, 70, y + kPitch, "registers and report on them.");
+    y += 3 * kPitch;
+  }
+  EXPECT_TRUE(FindTables(words).empty());
+}
+
 TEST(TableLayoutTest, RebuildsRowsWithWrappedAndCentredCells) {
   std::vector<Word> words;
   Put(&words, 57, 100, "Management response: Accepted. The steps below follow from it.");
