@@ -10,7 +10,8 @@
 # pages are OCR'd by dossier_bench_ocr with all steps, then with each one
 # switched off (or Sauvola binarisation switched on), and the mean CER/BOW
 # over the scan300 and the noisy files is printed for each variant.
-# Usage: bench/ocr.sh [BUILD_DIR] [--no-plain] [--steps]
+# Arguments after `--` go to every `dossier ingest` (e.g. -- --ocr-strategy combined).
+# Usage: bench/ocr.sh [BUILD_DIR] [--no-plain] [--steps] [-- INGEST_OPTIONS...]
 # Needs: poppler-utils, tesseract-ocr (plain baseline), python3-levenshtein
 # (installed here with apt-get when missing and run as root).
 set -euo pipefail
@@ -18,8 +19,11 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$root/build"
 plain=1
 steps=0
-for arg in "$@"; do
+ingest_args=()
+while (($#)); do
+  arg="$1"; shift
   case "$arg" in
+    --) ingest_args=("$@"); break ;;
     --no-plain) plain=0 ;;
     --steps) steps=1 ;;
     *) build="$(cd "$arg" && pwd)" ;;
@@ -77,7 +81,7 @@ for pdf in "$shared"/corpus/scanned/*.pdf; do
   pages="$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')"
   data="$work/data-$name"
   t0="$(now)"
-  "$dossier" --data "$data" ingest -q "$pdf"
+  "$dossier" --data "$data" ingest -q "${ingest_args[@]}" "$pdf"
   t1="$(now)"
   "$dossier" --data "$data" show --text "$pdf" >"$work/$name.dossier.txt"
   ours="$(score "$ref" "$work/$name.dossier.txt")"
@@ -99,7 +103,9 @@ done
 echo "== sustained: every *.scan300.pdf in one ingest"
 pages="$(for f in "$shared"/corpus/scanned/*.scan300.pdf; do pdfinfo "$f" | awk '/^Pages:/ {print $2}'; done | paste -sd+ | bc)"
 t0="$(now)"
-/usr/bin/time -f "peak RSS %M KB" "$dossier" --data "$work/data-all" ingest -q "$shared"/corpus/scanned/*.scan300.pdf
+# CPU seconds (the workers' included) say more than wall time on a shared machine.
+/usr/bin/time -f "peak RSS %M KB, CPU %U s user + %S s system" "$dossier" --data "$work/data-all" ingest -q "${ingest_args[@]}" \
+  "$shared"/corpus/scanned/*.scan300.pdf
 t1="$(now)"
 secs="$(echo "$t1 - $t0" | bc)"
 printf 'scan300: %s pages in %.1f s = %.2f pages/s\n' "$pages" "$secs" "$(echo "$pages / $secs" | bc -l)"

@@ -1,6 +1,7 @@
 // dossier_bench_ocr: OCRs the pages of one PDF with chosen clean-up steps and
 // prints the text, so bench/ocr.sh can measure what each step is worth.
-// Usage: dossier_bench_ocr FILE.pdf [--lang eng+spa] [--psm 3] [--threads 2]
+// Usage: dossier_bench_ocr FILE.pdf [--lang eng+spa] [--strategy detect|combined] [--accent-confidence 70]
+//        [--psm 3] [--threads 2]
 //        [--var NAME=VALUE] [--no-rescale] [--no-orient] [--no-deskew] [--no-normalise] [--binarise]
 //        [--save-clean DIR]   (each cleaned page image as DIR/page-N.png)
 // Pages are rendered with Poppler at the resolution of the page's scan
@@ -25,6 +26,7 @@
 #include <leptonica/allheaders.h>
 
 #include "ocr_engine.h"
+#include "ocr_reader.h"
 
 int main(int argc, char** argv) {
   // Tesseract's OpenMP threads would fight the page workers; libgomp reads the
@@ -34,6 +36,8 @@ int main(int argc, char** argv) {
     execv("/proc/self/exe", argv);
   }
   std::string file, lang = "eng+spa";
+  dossier_ocr::OcrStrategy strategy = dossier_ocr::OcrStrategy::kDetect;
+  float accent_confidence = dossier_ocr::ReaderOptions().accent_confidence;
   int psm = 3, threads = 2;
   double dpi = 300;
   dossier_ocr::CleanOptions clean;
@@ -43,6 +47,13 @@ int main(int argc, char** argv) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
     if (a == "--lang") lang = next();
+    else if (a == "--strategy") {
+      if (!dossier_ocr::ParseOcrStrategy(next(), &strategy)) {
+        std::cerr << "dossier_bench_ocr: --strategy is detect or combined\n";
+        return 2;
+      }
+    }
+    else if (a == "--accent-confidence") accent_confidence = static_cast<float>(std::atof(next().c_str()));
     else if (a == "--psm") psm = std::atoi(next().c_str());
     else if (a == "--threads") threads = std::max(1, std::atoi(next().c_str()));
     else if (a == "--dpi") dpi = std::atof(next().c_str());
@@ -75,8 +86,14 @@ int main(int argc, char** argv) {
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&] {
       std::string error;
-      auto engine = dossier_ocr::Engine::Create(lang, &error, psm, variables);
-      if (!engine) {
+      dossier_ocr::ReaderOptions options;
+      options.languages = lang;
+      options.strategy = strategy;
+      options.page_segmentation = psm;
+      options.variables = variables;
+      options.accent_confidence = accent_confidence;
+      auto reader = dossier_ocr::Reader::Create(options, &error);
+      if (!reader) {
         std::cerr << "dossier_bench_ocr: " << error << "\n";
         std::exit(1);
       }
@@ -108,13 +125,15 @@ int main(int argc, char** argv) {
           pixWrite(out.c_str(), cleaned.get(), IFF_PNG);
         }
         dossier_ocr::Recognition result;
-        if (!engine->Recognise(cleaned.get(), clean_dpi, &result, &error)) std::cerr << "page " << p + 1 << ": " << error << "\n";
+        if (!reader->Read(cleaned.get(), clean_dpi, &result, &notes, &error)) std::cerr << "page " << p + 1 << ": " << error << "\n";
         const auto t3 = Clock::now();
         std::fprintf(stderr, "page %d: render %.0f ms, clean-up %.0f ms, recognition %.0f ms\n", p + 1, ms(t0, t1),
                      ms(t1, t2), ms(t2, t3));
         texts[p] = result.text;
         for (const std::string& n : notes) std::cerr << "page " << p + 1 << ": " << n << "\n";
       }
+      std::fprintf(stderr, "reader: %d page recognitions, %d words read again, %d given accents\n",
+                   reader->recognitions(), reader->words_reread(), reader->words_accented());
     });
   }
   for (auto& w : workers) w.join();

@@ -702,8 +702,13 @@ int RunCommandLine(int argc, char** argv) {
   IngestOptions ingest_options;
   bool no_ocr = false;
   ingest->add_option("--ocr-lang", ingest_options.ocr_languages,
-                     "Tesseract language models for scanned pages, joined by '+' (e.g. eng+spa+fra)")
+                     "Tesseract language models for scanned pages, joined by '+' (e.g. eng+spa+fra): the languages a page may be in")
       ->capture_default_str();
+  ingest->add_option("--ocr-strategy", ingest_options.ocr_strategy,
+                     "detect: read each page with the first --ocr-lang model (or the last page's), detect the language of the "
+                     "text and read it again with that language's model when it is another one; combined: read every page "
+                     "with all the models at once (slower)")
+      ->capture_default_str()->check(CLI::IsMember({"detect", "combined"}));
   ingest->add_option("-j,--jobs", ingest_options.jobs, "Worker processes extracting (and OCR-ing) files (default: one per core)")
       ->check(CLI::Range(1u, 256u));
   ingest->add_option("--timeout", ingest_options.timeout_seconds,

@@ -4,6 +4,7 @@
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -168,6 +169,7 @@ std::unique_ptr<Engine> Engine::Create(const std::string& languages, std::string
     *error = "Tesseract cannot load the language models '" + languages + "' from " + dir;
     return nullptr;
   }
+  engine->page_segmentation_ = page_segmentation;
   engine->api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(page_segmentation));
   engine->api_->SetVariable("debug_file", "/dev/null");  // no per-page chatter on stderr
   // Tesseract's table finder joins a cell of several lines ("By 30 June /
@@ -207,6 +209,7 @@ bool Engine::Recognise(const Pix* page, float dpi, Recognition* out, std::string
   // Tables: Tesseract reads a row's cells as one line and a wrapped cell's
   // lines apart; rebuilt from the word boxes, as for a PDF text layer.
   std::vector<dossier_tables::Word> words;
+  out->words.clear();
   {
     std::unique_ptr<tesseract::ResultIterator> it(api_->GetIterator());
     if (it && !it->Empty(tesseract::RIL_WORD)) {
@@ -214,7 +217,9 @@ bool Engine::Recognise(const Pix* page, float dpi, Recognition* out, std::string
         int x0, y0, x1, y1;
         if (!it->BoundingBox(tesseract::RIL_WORD, &x0, &y0, &x1, &y1)) continue;
         std::string word = TakeText(it->GetUTF8Text(tesseract::RIL_WORD));
-        if (!word.empty()) words.push_back({word, double(x0), double(y0), double(x1), double(y1)});
+        if (word.empty()) continue;
+        out->words.push_back({word, x0, y0, x1, y1, it->Confidence(tesseract::RIL_WORD), it->WordIsFromDictionary()});
+        words.push_back({std::move(word), double(x0), double(y0), double(x1), double(y1)});
       } while (it->Next(tesseract::RIL_WORD));
     }
   }
@@ -265,6 +270,39 @@ bool Engine::Recognise(const Pix* page, float dpi, Recognition* out, std::string
   out->mean_confidence = static_cast<float>(std::max(0, api_->MeanTextConf()));
   api_->Clear();
   return true;
+}
+
+bool Engine::RecogniseWords(const Pix* page, float dpi, const std::vector<RecognisedWord>& boxes,
+                            std::vector<Recognition>* out, std::string* error) {
+  out->clear();
+  if (boxes.empty()) return true;
+  api_->SetPageSegMode(tesseract::PSM_SINGLE_WORD);
+  api_->SetImage(const_cast<Pix*>(page));
+  api_->SetSourceResolution(std::max(70, static_cast<int>(std::lround(dpi))));
+  const int width = pixGetWidth(const_cast<Pix*>(page)), height = pixGetHeight(const_cast<Pix*>(page));
+  bool ok = true;
+  for (const RecognisedWord& box : boxes) {
+    // A margin of a quarter of the word's height, for accents above it.
+    const int margin = std::max(2, (box.y1 - box.y0) / 4);
+    const int x0 = std::max(0, box.x0 - margin), y0 = std::max(0, box.y0 - margin);
+    const int x1 = std::min(width, box.x1 + margin), y1 = std::min(height, box.y1 + margin);
+    Recognition word;
+    if (x1 > x0 && y1 > y0) {
+      api_->SetRectangle(x0, y0, x1 - x0, y1 - y0);
+      if (api_->Recognize(nullptr) != 0) {
+        *error = "Tesseract could not read a word again";
+        ok = false;
+        break;
+      }
+      word.text = TakeText(api_->GetUTF8Text());
+      while (!word.text.empty() && std::isspace(static_cast<unsigned char>(word.text.back()))) word.text.pop_back();
+      word.mean_confidence = static_cast<float>(std::max(0, api_->MeanTextConf()));
+    }
+    out->push_back(std::move(word));
+  }
+  api_->Clear();
+  api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(page_segmentation_));
+  return ok;
 }
 
 }  // namespace dossier_ocr

@@ -44,9 +44,18 @@ PixPtr CleanPage(const Pix* page, float dpi, const CleanOptions& options, float*
 // Where Tesseract's language models are: $TESSDATA_PREFIX, else the Debian path.
 std::string TessdataDir();
 
+// One recognised word: its box in the page image and what Tesseract thought of it.
+struct RecognisedWord {
+  std::string text;
+  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  float confidence = 0;     // 0..100
+  bool dictionary = false;  // found in the model's word list
+};
+
 struct Recognition {
   std::string text;
   float mean_confidence = 0;  // 0..100
+  std::vector<RecognisedWord> words;  // in reading order
 };
 
 // One Tesseract engine. Not thread-safe: one per thread.
@@ -62,9 +71,16 @@ class Engine {
 
   bool Recognise(const Pix* page, float dpi, Recognition* out, std::string* error);
 
+  // Reads single words at the given boxes of `page` (one word each, Tesseract's
+  // single-word mode); `out` gets one Recognition per box (text without the
+  // trailing newline, its confidence).
+  bool RecogniseWords(const Pix* page, float dpi, const std::vector<RecognisedWord>& boxes,
+                      std::vector<Recognition>* out, std::string* error);
+
  private:
   Engine() = default;
   std::unique_ptr<tesseract::TessBaseAPI> api_;
+  int page_segmentation_ = 3;
 };
 
 }  // namespace dossier_ocr

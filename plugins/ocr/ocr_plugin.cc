@@ -13,6 +13,7 @@
 
 #include "dossier_plugin/support.h"
 #include "ocr_engine.h"
+#include "ocr_reader.h"
 
 namespace {
 
@@ -27,11 +28,11 @@ constexpr double kMaxPixels = 150e6;
 constexpr int kMaxTiffPages = 5000;
 
 struct OcrInstance {
-  std::string languages = "eng+spa";
+  ReaderOptions reading;     // "languages" (default eng+spa) and "strategy" (detect or combined)
   bool page_images = false;  // the host OCRs pages we send as pixels
   CleanOptions clean;
-  std::unique_ptr<Engine> engine;  // created on first use
-  std::string engine_error;
+  std::unique_ptr<Reader> reader;  // created on first use; its models too
+  std::string reader_error;
 };
 
 const char* FormatName(l_int32 format) {
@@ -62,7 +63,12 @@ void* CreateInstance(const char* options_json, dossier_error_buffer* error) {
       plugin_support::WriteError(error, "ocr plugin options are not a JSON object");
       return nullptr;
     }
-    instance->languages = options.value("languages", instance->languages);
+    instance->reading.languages = options.value("languages", instance->reading.languages);
+    const std::string strategy = options.value("strategy", std::string("detect"));
+    if (!ParseOcrStrategy(strategy, &instance->reading.strategy)) {
+      plugin_support::WriteError(error, "unknown OCR strategy '" + strategy + "' (use detect or combined)");
+      return nullptr;
+    }
     instance->page_images = options.value("page_images", false);
     if (auto clean = options.find("clean"); clean != options.end() && clean->is_object()) {
       instance->clean.rescale = clean->value("rescale", instance->clean.rescale);
@@ -80,26 +86,27 @@ void* CreateInstance(const char* options_json, dossier_error_buffer* error) {
 
 void DestroyInstance(void* instance) { delete static_cast<OcrInstance*>(instance); }
 
-Engine* GetEngine(OcrInstance* instance, std::string* error) {
-  if (!instance->engine && instance->engine_error.empty()) {
-    instance->engine = Engine::Create(instance->languages, &instance->engine_error);
+Reader* GetReader(OcrInstance* instance, std::string* error) {
+  if (!instance->reader && instance->reader_error.empty()) {
+    instance->reader = Reader::Create(instance->reading, &instance->reader_error);
   }
-  if (!instance->engine) *error = instance->engine_error;
-  return instance->engine.get();
+  if (!instance->reader) *error = instance->reader_error;
+  return instance->reader.get();
 }
 
 // Cleans and reads one page.
 bool RecognisePix(OcrInstance* instance, const Pix* pix, float dpi, Recognition* out,
                   std::vector<std::string>* notes, std::string* error) {
-  Engine* engine = GetEngine(instance, error);
-  if (engine == nullptr) return false;
+  Reader* reader = GetReader(instance, error);
+  if (reader == nullptr) return false;
   float clean_dpi = 0;
   PixPtr clean = CleanPage(pix, dpi, instance->clean, &clean_dpi, notes);
   if (!clean) {
     *error = "cannot prepare the page image for OCR (out of memory?)";
     return false;
   }
-  return engine->Recognise(clean.get(), clean_dpi, out, error);
+  // One model, or a second reading in the language the page turned out to be in.
+  return reader->Read(clean.get(), clean_dpi, out, notes, error);
 }
 
 int32_t RecognisePage(void* raw_instance, const dossier_page_image* image, const dossier_ocr_sink* sink,

@@ -16,6 +16,7 @@
 #include "dossier/ingest.h"
 #include "dossier/store.h"
 #include "ocr_engine.h"
+#include "ocr_reader.h"
 #include "support/test_support.h"
 
 namespace dossier::testing {
@@ -76,6 +77,18 @@ std::string Joined(const std::vector<std::string>& notes) {
   std::string out;
   for (const std::string& n : notes) out += n + "; ";
   return out;
+}
+
+// An 8-bit grey Pix as the plugin ABI's page image; `pixels` holds the bytes.
+dossier_page_image PageImage(const Pix* pix, std::vector<unsigned char>* pixels) {
+  Pix* p = const_cast<Pix*>(pix);
+  const uint32_t w = pixGetWidth(p), h = pixGetHeight(p);
+  pixels->resize(size_t{w} * h);
+  for (uint32_t y = 0; y < h; ++y) {
+    const l_uint32* line = pixGetData(p) + size_t{y} * pixGetWpl(p);
+    for (uint32_t x = 0; x < w; ++x) (*pixels)[size_t{y} * w + x] = static_cast<unsigned char>(GET_DATA_BYTE(line, x));
+  }
+  return dossier_page_image{w, h, 1, w, pixels->data(), static_cast<float>(pixGetXRes(p))};
 }
 
 TEST(OcrEngineTest, ReadsARenderedPage) {
@@ -155,6 +168,231 @@ TEST(OcrEngineTest, AMissingLanguageModelNamesThePackage) {
   EXPECT_THAT(error, HasSubstr("tesseract-ocr-xyz"));
   EXPECT_FALSE(dossier_ocr::Engine::Create("../eng", &error));
   EXPECT_THAT(error, HasSubstr("bad OCR language list"));
+}
+
+// ---------------------------------------------------------------- languages
+
+constexpr char kSpanishText[] =
+    "EVALUACIÓN DEL PROGRAMA DE AGUA\n"
+    "\n"
+    "La evaluación concluyó que la oficina regional gestionó bien el programa,\n"
+    "pero el seguimiento de los pozos y las letrinas fue débil en tres\n"
+    "distritos. Recomendación 1: la oficina del país debería contratar a dos\n"
+    "responsables de seguimiento antes de fin de año e informar sobre las\n"
+    "conclusiones de cada visita de campo al comité de dirección.\n"
+    "Recomendación 2: la sede debería publicar el informe final en español.\n";
+
+constexpr char kFrenchText[] =
+    "ÉVALUATION DU PROGRAMME DE L'EAU\n"
+    "\n"
+    "L'évaluation a montré que le bureau régional a bien géré le programme,\n"
+    "mais le suivi des puits et des latrines était faible dans trois\n"
+    "districts. Recommandation 1 : le bureau de pays devrait recruter deux\n"
+    "chargés de suivi avant la fin de l'année et rendre compte des\n"
+    "conclusions de chaque visite de terrain au comité de pilotage.\n"
+    "Recommandation 2 : le siège devrait publier le rapport final très bientôt.\n";
+
+std::unique_ptr<dossier_ocr::Reader> MakeReader(const std::string& languages,
+                                                dossier_ocr::OcrStrategy strategy = dossier_ocr::OcrStrategy::kDetect) {
+  dossier_ocr::ReaderOptions options;
+  options.languages = languages;
+  options.strategy = strategy;
+  std::string error;
+  auto reader = dossier_ocr::Reader::Create(options, &error);
+  EXPECT_TRUE(reader) << error;
+  return reader;
+}
+
+std::string ReadWith(dossier_ocr::Reader* reader, const Pix* page, std::vector<std::string>* notes) {
+  float dpi = 0;
+  PixPtr cleaned = dossier_ocr::CleanPage(page, 300, {}, &dpi, notes);
+  dossier_ocr::Recognition result;
+  std::string error;
+  EXPECT_TRUE(reader->Read(cleaned.get(), dpi, &result, notes, &error)) << error;
+  EXPECT_GT(result.mean_confidence, 70);
+  return result.text;
+}
+
+TEST(OcrLanguageTest, ASpanishPageIsReadAgainInSpanishAndKeepsItsAccents) {
+  PixPtr page = RenderTextPage(kSpanishText, 300);
+  ASSERT_TRUE(page);
+  auto reader = MakeReader("eng+spa");
+  ASSERT_TRUE(reader);
+  std::vector<std::string> notes;
+  std::string text = ReadWith(reader.get(), page.get(), &notes);
+  EXPECT_EQ(Joined(notes), "read again as spa; ");
+  EXPECT_EQ(reader->recognitions(), 2) << "read with eng first, then with spa";
+  EXPECT_EQ(reader->last_language(), "spa");
+  EXPECT_THAT(text, HasSubstr("La evaluación concluyó"));
+  EXPECT_THAT(text, HasSubstr("Recomendación 1"));
+  EXPECT_THAT(text, HasSubstr("comité de dirección"));
+  EXPECT_THAT(text, HasSubstr("en español"));
+
+  // The next page starts with the language the last one was in: one reading.
+  notes.clear();
+  text = ReadWith(reader.get(), page.get(), &notes);
+  EXPECT_EQ(Joined(notes), "");
+  EXPECT_EQ(reader->recognitions(), 3);
+  EXPECT_THAT(text, HasSubstr("La evaluación concluyó"));
+
+  // An English page after it is read in Spanish, found to be English, and read again.
+  PixPtr english = RenderTextPage(kPageText, 300);
+  notes.clear();
+  text = ReadWith(reader.get(), english.get(), &notes);
+  EXPECT_EQ(Joined(notes), "read again as eng; ");
+  EXPECT_EQ(reader->recognitions(), 5);
+  EXPECT_EQ(reader->last_language(), "eng");
+  EXPECT_THAT(text, HasSubstr("monitoring officers"));
+}
+
+TEST(OcrLanguageTest, AnEnglishPageIsReadOnce) {
+  PixPtr page = RenderTextPage(kPageText, 300);
+  ASSERT_TRUE(page);
+  auto reader = MakeReader("eng+spa+fra");
+  ASSERT_TRUE(reader);
+  std::vector<std::string> notes;
+  std::string text = ReadWith(reader.get(), page.get(), &notes);
+  EXPECT_EQ(Joined(notes), "");
+  EXPECT_EQ(reader->recognitions(), 1);
+  EXPECT_EQ(reader->last_language(), "eng");
+  EXPECT_THAT(text, HasSubstr("EVALUATION OF THE WATER PROGRAMME"));
+  EXPECT_THAT(text, HasSubstr("monitoring officers"));
+}
+
+// An English page naming Spanish bodies: read in English, and the names'
+// words the English model did not know read again in Spanish for their accents.
+TEST(OcrLanguageTest, SpanishNamesOnAnEnglishPageKeepTheirAccents) {
+  PixPtr page = RenderTextPage(
+      "The survey was run with the Instituto Nacional de Estadística e Informática\n"
+      "and the Departamento Administrativo Nacional de Estadística, which shared\n"
+      "their records of migrant workers with the programme office in Lima.\n"
+      "The office should publish the comparable statistics every year and train\n"
+      "the enumerators of both bodies before the next round of the survey.\n",
+      300);
+  ASSERT_TRUE(page);
+  auto reader = MakeReader("eng+spa");
+  ASSERT_TRUE(reader);
+  std::vector<std::string> notes;
+  std::string text = ReadWith(reader.get(), page.get(), &notes);
+  EXPECT_EQ(reader->recognitions(), 1) << "an English page is read once";
+  EXPECT_EQ(reader->last_language(), "eng");
+  EXPECT_THAT(text, HasSubstr("Nacional de Estadística e Informática"));
+  EXPECT_THAT(text, HasSubstr("Administrativo Nacional de Estadística,"));
+  EXPECT_THAT(text, HasSubstr("migrant workers"));
+  EXPECT_GE(reader->words_accented(), 3) << Joined(notes);
+  EXPECT_THAT(Joined(notes), HasSubstr("word(s) read again as spa for their accents"));
+  // Without the accents pass, the English model reads the names without them.
+  dossier_ocr::ReaderOptions options;
+  options.languages = "eng+spa";
+  options.accent_confidence = 0;
+  std::string error;
+  auto plain = dossier_ocr::Reader::Create(options, &error);
+  ASSERT_TRUE(plain) << error;
+  notes.clear();
+  text = ReadWith(plain.get(), page.get(), &notes);
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("Estadística e Informática")));
+}
+
+TEST(OcrLanguageTest, AFrenchPageIsReadAgainAsFrench) {
+  PixPtr page = RenderTextPage(kFrenchText, 300);
+  ASSERT_TRUE(page);
+  auto reader = MakeReader("eng+spa+fra");
+  ASSERT_TRUE(reader);
+  std::vector<std::string> notes;
+  std::string text = ReadWith(reader.get(), page.get(), &notes);
+  EXPECT_EQ(Joined(notes), "read again as fra; ");
+  EXPECT_EQ(reader->recognitions(), 2);
+  EXPECT_THAT(text, HasSubstr("L'évaluation a montré"));
+  EXPECT_THAT(text, HasSubstr("bien géré"));
+  EXPECT_THAT(text, HasSubstr("comité de pilotage"));
+}
+
+TEST(OcrLanguageTest, TheCombinedStrategyReadsWithEveryModelAtOnce) {
+  PixPtr page = RenderTextPage(kSpanishText, 300);
+  ASSERT_TRUE(page);
+  auto reader = MakeReader("eng+spa", dossier_ocr::OcrStrategy::kCombined);
+  ASSERT_TRUE(reader);
+  std::vector<std::string> notes;
+  std::string text = ReadWith(reader.get(), page.get(), &notes);
+  EXPECT_EQ(Joined(notes), "");
+  EXPECT_EQ(reader->recognitions(), 1);
+  EXPECT_EQ(reader->last_language(), "eng+spa");
+  EXPECT_THAT(text, HasSubstr("Recomendación 1"));
+  // A single language needs no detection either.
+  auto one = MakeReader("spa");
+  ASSERT_TRUE(one);
+  notes.clear();
+  ReadWith(one.get(), page.get(), &notes);
+  EXPECT_EQ(one->recognitions(), 1);
+}
+
+TEST(OcrLanguageTest, ShortTextKeepsItsFirstReading) {
+  PixPtr page = RenderTextPage("INFORME FINAL\n\nAño de evaluación 2024\n", 300);
+  ASSERT_TRUE(page);
+  auto reader = MakeReader("eng+spa");
+  ASSERT_TRUE(reader);
+  std::vector<std::string> notes;
+  std::string text = ReadWith(reader.get(), page.get(), &notes);
+  EXPECT_EQ(Joined(notes), "");
+  EXPECT_EQ(reader->recognitions(), 1) << "too few letters to tell the language: " << text;
+  EXPECT_EQ(reader->last_language(), "") << "and no guess for the next page";
+}
+
+TEST(OcrLanguageTest, AMissingModelOrStrategyIsAClearError) {
+  dossier_ocr::ReaderOptions options;
+  options.languages = "eng+spa+xyz";
+  std::string error;
+  EXPECT_FALSE(dossier_ocr::Reader::Create(options, &error));
+  EXPECT_THAT(error, HasSubstr("'xyz' is not installed"));
+  EXPECT_THAT(error, HasSubstr("apt-get install tesseract-ocr-xyz"));
+  options.languages = "eng++spa";
+  EXPECT_FALSE(dossier_ocr::Reader::Create(options, &error));
+  EXPECT_THAT(error, HasSubstr("bad OCR language list"));
+  dossier_ocr::OcrStrategy strategy;
+  EXPECT_FALSE(dossier_ocr::ParseOcrStrategy("fastest", &strategy));
+  EXPECT_EQ(dossier_ocr::TextcatCode("spa"), "es");
+  EXPECT_EQ(dossier_ocr::TextcatCode("xyz"), "");
+
+  // Through the plugin: an unknown strategy refuses the instance, a missing
+  // model fails the page with the model's name.
+  auto plugins = PluginHost::LoadDirectory(DOSSIER_PLUGIN_DIR);
+  const LoadedPlugin* ocr = plugins->FindOcrPlugin();
+  ASSERT_NE(ocr, nullptr);
+  auto bad = ocr->CreateOcrInstance(R"({"languages": "eng+spa", "strategy": "fastest"})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().ToString(), HasSubstr("unknown OCR strategy 'fastest'"));
+  auto missing = ocr->CreateOcrInstance(R"({"languages": "eng+xyz"})");
+  ASSERT_TRUE(missing.ok()) << missing.status().ToString();
+  PixPtr page = RenderTextPage(kPageText, 300);
+  ASSERT_TRUE(page);
+  std::vector<unsigned char> pixels;
+  dossier_page_image image = PageImage(page.get(), &pixels);
+  auto read = (*missing)->Recognise(image);
+  ASSERT_FALSE(read.ok());
+  EXPECT_THAT(read.status().ToString(), HasSubstr("'xyz' is not installed"));
+}
+
+// The plugin as the host's OCR workers use it: the note reaches the host.
+TEST(OcrLanguageTest, ThePluginNotesAPageReadAgain) {
+  auto plugins = PluginHost::LoadDirectory(DOSSIER_PLUGIN_DIR);
+  const LoadedPlugin* ocr = plugins->FindOcrPlugin();
+  ASSERT_NE(ocr, nullptr);
+  auto instance = ocr->CreateOcrInstance(R"({"languages": "eng+spa"})");
+  ASSERT_TRUE(instance.ok()) << instance.status().ToString();
+  PixPtr page = RenderTextPage(kSpanishText, 300);
+  ASSERT_TRUE(page);
+  std::vector<unsigned char> pixels;
+  dossier_page_image image = PageImage(page.get(), &pixels);
+  auto read = (*instance)->Recognise(image);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_THAT(read->notes, ::testing::Contains("read again as spa"));
+  EXPECT_THAT(read->text, HasSubstr("Recomendación 2"));
+  // With "combined", one reading with both models and no such note.
+  auto combined = ocr->CreateOcrInstance(R"({"languages": "eng+spa", "strategy": "combined"})");
+  ASSERT_TRUE(combined.ok()) << combined.status().ToString();
+  read = (*combined)->Recognise(image);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_THAT(read->notes, ::testing::Not(::testing::Contains("read again as spa")));
 }
 
 // ---------------------------------------------------------------- through the CLI

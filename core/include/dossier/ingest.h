@@ -84,6 +84,9 @@ struct IngestOptions {
   bool prune = false;         // remove stored paths under the given folders whose files are gone
   // OCR of scanned pages and images (when an OCR plugin is loaded), inside the workers:
   std::string ocr_languages = "eng+spa";  // Tesseract language models, '+'-separated
+  // "detect": each page is read with one of those models, chosen by the
+  // language of its text; "combined": with all of them at once (Tesseract's own way).
+  std::string ocr_strategy = "detect";
   bool ocr = true;                        // false: pages without text stay empty
   // Called once per file, in the order files finish, one call at a time
   // (from the ingester's committer thread).

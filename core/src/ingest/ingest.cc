@@ -573,6 +573,7 @@ bool IngestRun::StartWorker(Slot* slot) {
   spec.executable = options_.worker_executable.empty() ? DefaultWorkerExecutable() : options_.worker_executable;
   spec.plugin_dir = plugins_->plugin_dir();
   spec.ocr_languages = options_.ocr_languages;
+  spec.ocr_strategy = options_.ocr_strategy;
   spec.ocr = options_.ocr;
   spec.max_memory = options_.max_worker_memory;
   Result<std::unique_ptr<WorkerProcess>> started = WorkerProcess::Start(spec);

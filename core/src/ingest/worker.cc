@@ -69,6 +69,7 @@ struct WorkerConfig {
   std::string plugin_dir;
   uint64_t max_memory = 0;
   std::string ocr_languages = "eng+spa";
+  std::string ocr_strategy = "detect";
   bool ocr = true;
 };
 
@@ -91,7 +92,9 @@ class Worker {
     }
     auto& instance = instances_[plugin];
     if (!instance) {
-      nlohmann::json options = {{"page_images", ocr_plugin_ != nullptr}, {"languages", config_.ocr_languages}};
+      nlohmann::json options = {{"page_images", ocr_plugin_ != nullptr},
+                                {"languages", config_.ocr_languages},
+                                {"strategy", config_.ocr_strategy}};
       Result<std::unique_ptr<IngestPluginInstance>> created = plugin->CreateIngestInstance(options.dump());
       if (!created.ok()) return SendError(created.status());
       instance = std::move(created).value();
@@ -192,7 +195,7 @@ class Worker {
   // This worker's Tesseract engine, created at its first page.
   Result<RecognisedPage> Recognise(const dossier_page_image& image) {
     if (!ocr_engine_ && ocr_error_.ok()) {
-      nlohmann::json options = {{"languages", config_.ocr_languages}};
+      nlohmann::json options = {{"languages", config_.ocr_languages}, {"strategy", config_.ocr_strategy}};
       Result<std::unique_ptr<OcrPluginInstance>> created = ocr_plugin_->CreateOcrInstance(options.dump());
       if (created.ok()) ocr_engine_ = std::move(created).value();
       else ocr_error_ = created.status();
@@ -229,6 +232,7 @@ int RunIngestWorker(int argc, char** argv) {
     if (flag == "--plugin-dir") config.plugin_dir = value;
     else if (flag == "--max-memory") config.max_memory = std::strtoull(value.c_str(), nullptr, 10);
     else if (flag == "--ocr-languages") config.ocr_languages = value;
+    else if (flag == "--ocr-strategy") config.ocr_strategy = value;
     else if (flag == "--ocr") config.ocr = value == "1";
     else return 2;
   }

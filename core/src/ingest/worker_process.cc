@@ -31,6 +31,7 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::Start(const WorkerSpec& sp
   std::vector<std::string> args = {spec.executable,   "--plugin-dir", spec.plugin_dir,
                                    "--max-memory",    std::to_string(spec.max_memory),
                                    "--ocr-languages", spec.ocr_languages,
+                                   "--ocr-strategy",  spec.ocr_strategy,
                                    "--ocr",           spec.ocr ? "1" : "0"};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());

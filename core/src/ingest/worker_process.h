@@ -18,6 +18,7 @@ struct WorkerSpec {
   std::string executable;  // the dossier-worker binary
   std::string plugin_dir;
   std::string ocr_languages;
+  std::string ocr_strategy = "detect";
   bool ocr = true;
   uint64_t max_memory = 0;  // RLIMIT_AS of the child, bytes; 0 = none
 };
