@@ -189,7 +189,9 @@ TEST_F(GraphTest, EntityRecordsAfterAddsReplacementsAndRemovalsMatchAFreshBuild)
   TempDir fresh_dir;
   auto fresh = std::move(Store::Open(fresh_dir / "data", StoreMode::kReadWrite)).value();
   for (int i = 11; i >= 0; --i) {  // another order
-    if (i != 0 && i != 3 && i != 7 && i != 11) ASSERT_TRUE(fresh->PutDocument(docs[i]).ok());
+    if (i != 0 && i != 3 && i != 7 && i != 11) {
+      ASSERT_TRUE(fresh->PutDocument(docs[i]).ok());
+    }
   }
   ASSERT_TRUE(fresh->Flush().ok());
   for (const std::string name : {"World Food Programme", "Ministry of Health"}) {

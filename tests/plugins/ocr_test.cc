@@ -551,8 +551,12 @@ TEST(OcrIngestTest, TheLastScannedDocumentIsSharedWithIdleWorkers) {
     EXPECT_EQ(summary->ingested, 1u);
     EXPECT_EQ(summary->ocr_pages, 4u);
     // Pages 1, 3 (while page 2 is read by the document's own worker), ...
-    if (jobs == 2) EXPECT_GE(summary->ocr_pages_handed_over, 1u);
-    if (jobs == 1) EXPECT_EQ(summary->ocr_pages_handed_over, 0u);
+    if (jobs == 2) {
+      EXPECT_GE(summary->ocr_pages_handed_over, 1u);
+    }
+    if (jobs == 1) {
+      EXPECT_EQ(summary->ocr_pages_handed_over, 0u);
+    }
     Result<std::vector<std::pair<std::string, SourceEntry>>> sources = store->ListSources(tmp.path() + "/");
     ASSERT_TRUE(sources.ok() && sources->size() == 1u);
     Result<std::vector<PageText>> pages = store->GetPages(sources->front().second.id);
