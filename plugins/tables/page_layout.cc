@@ -58,6 +58,20 @@ bool IsProse(const std::vector<std::vector<Line>>& columns, double h) {
     size_t filled = 0;
     for (const Line& line : lines) filled += line.x1() >= right - 0.3 * width;
     if (filled * 2 < lines.size()) return false;
+    // Prose has word spaces only; lines with a gap of more than a line's
+    // height in them are a table's cells ("Ongoing … Initiated").
+    size_t gapped = 0;
+    for (const Line& line : lines) {
+      double reach = line.words.front()->x1;
+      for (const Word* w : line.words) {
+        if (w->x0 - reach > 1.2 * h) {
+          ++gapped;
+          break;
+        }
+        reach = std::max(reach, w->x1);
+      }
+    }
+    if (gapped >= 2 && gapped * 5 >= lines.size()) return false;
   }
   // Blocks (paragraphs, cells) start where the gap above a line grows beyond
   // its column's usual line gap. A table's rows start in every column on one

@@ -185,6 +185,29 @@ TEST(PageLayoutTest, ATableOfLongCellsUnderAHeaderRowIsATableNotColumns) {
   EXPECT_EQ(layout.tables[0].rows[2][0], kRight[1]);
 }
 
+TEST(PageLayoutTest, AKeyActionTableIsNoTwoColumnProse) {
+  // The top of a scanned page (300 dpi, OCR word boxes): the end of a
+  // key-action table continued from the page before. The gap after the wide
+  // action column runs down the table like a gutter, but the right-hand
+  // side is cells with wide gaps between them, not a column of prose.
+  const double boxes[][4] = {
+      {1369, 133, 1473, 167}, {243, 201, 297, 232}, {312, 201, 422, 242}, {436, 209, 454, 232}, {465, 201, 551, 241},
+      {563, 199, 768, 241}, {781, 199, 858, 241}, {871, 199, 951, 232}, {964, 199, 1019, 232}, {1033, 200, 1106, 232},
+      {1120, 199, 1283, 241}, {1590, 199, 1752, 241}, {1767, 198, 1881, 232}, {1896, 198, 1947, 232},
+      {1962, 199, 2065, 232}, {244, 251, 358, 284}, {373, 251, 425, 284}, {438, 253, 532, 284}, {545, 253, 701, 284},
+      {715, 251, 779, 284}, {792, 251, 846, 284}, {860, 251, 1056, 284}, {1589, 252, 1745, 284}, {1759, 251, 1909, 292},
+      {243, 318, 297, 349}, {313, 316, 448, 349}, {461, 316, 515, 349}, {530, 316, 602, 349}, {615, 316, 734, 349},
+      {748, 316, 896, 349}, {1368, 316, 1462, 358}, {1478, 317, 1566, 349}, {1590, 317, 1720, 355},
+      {1737, 317, 1825, 349}, {1369, 226, 1527, 267}, {2157, 225, 2306, 257}, {2156, 318, 2223, 349},
+      {2237, 316, 2356, 349}};
+  std::vector<Word> words;
+  int n = 0;
+  for (const auto& b : boxes) words.push_back({"w" + std::to_string(n++), b[0], b[1], b[2], b[3]});
+  const PageLayout layout = LayOutPage(words, {.jitter = 0.08});
+  EXPECT_EQ(layout.column_regions, 0u) << Read(words, layout);
+  EXPECT_EQ(layout.tables.size(), 1u);
+}
+
 // ---- Fixtures generated at test time ----
 
 // Word error rate of `got` against `reference` (word-level edit distance
