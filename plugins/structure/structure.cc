@@ -497,8 +497,16 @@ class Builder {
         // entry wherever it stands.
         static const RE2 kDotLeader(R"((?:\.{4,}|…{3,}|(?:\. ){4,})\s*(?:[0-9]{1,4}|[ivxlc]{1,6})\s*$)");
         for (size_t k = i; k < j; ++k) {
-          if (lines_[k].state == RawLine::kText && RE2::PartialMatch(lines_[k].text, kDotLeader))
-            lines_[k].state = RawLine::kContents;
+          const std::string_view t = lines_[k].text;
+          // Cheap tests first: a leader ends in a page number and has dots.
+          if (lines_[k].state != RawLine::kText || t.size() < 6) continue;
+          const char last = t.back();
+          if (!std::isdigit(static_cast<unsigned char>(last)) && std::string_view("ivxlc").find(last) == std::string_view::npos)
+            continue;
+          if (t.find("....") == std::string_view::npos && t.find("\xE2\x80\xA6\xE2\x80\xA6") == std::string_view::npos &&
+              t.find(". . .") == std::string_view::npos)
+            continue;
+          if (RE2::PartialMatch(t, kDotLeader)) lines_[k].state = RawLine::kContents;
         }
       }
       previous_contents = contents;
