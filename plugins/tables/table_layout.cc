@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 
 namespace dossier_tables {
 
@@ -141,7 +142,12 @@ bool StartsWithItemLabel(const std::string& text) {
     return false;
   }
   if (i == start || i - start > 8) return false;
-  if (i < text.size() && (text[i] == '.' || text[i] == ')' || text[i] == ':')) ++i;
+  const std::string_view number(text.data() + start, i - start);
+  if (i < text.size() && (text[i] == '.' || text[i] == ')' || text[i] == ':')) {
+    ++i;
+  } else if (number.size() >= 4 && number.find_first_not_of("0123456789") == std::string_view::npos) {
+    return false;  // a bare year opening a wrapped line ("2029 will …"), not a row's number
+  }
   return i == text.size() || text[i] == ' ';
 }
 

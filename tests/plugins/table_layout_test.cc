@@ -186,6 +186,29 @@ TEST(TableLayoutTest, AHangingNumberedListWithoutAColumnBesideItIsNoTable) {
   EXPECT_TRUE(FindTables(words).empty());
 }
 
+TEST(TableLayoutTest, AWrappedLineOpeningWithAYearIsNoNewRow) {
+  std::vector<Word> words;
+  Put(&words, 58, 100, "Key action");
+  Put(&words, 330, 100, "Unit");
+  Put(&words, 420, 100, "Due");
+  Put(&words, 510, 100, "Status");
+  double y = 100 + kPitch + 6;
+  Put(&words, 58, y, "1.1 The plan for 2026 to");
+  Put(&words, 330, y, "DAPM");
+  Put(&words, 420, y, "June 2025");
+  Put(&words, 510, y, "Done");
+  Put(&words, 58, y + kPitch, "2029 will set country targets.");
+  y += 2 * kPitch + 6;
+  Put(&words, 58, y, "1.2 Consult the young people.");
+  Put(&words, 330, y, "PG");
+  Put(&words, 420, y, "May 2025");
+  Put(&words, 510, y, "Open");
+  std::vector<Table> tables = FindTables(words);
+  ASSERT_EQ(tables.size(), 1u);
+  ASSERT_EQ(tables[0].rows.size(), 3u) << TableText(tables[0]);
+  EXPECT_EQ(tables[0].rows[1][0], "1.1 The plan for 2026 to 2029 will set country targets.");
+}
+
 TEST(TableLayoutTest, RebuildsRowsWithWrappedAndCentredCells) {
   std::vector<Word> words;
   Put(&words, 57, 100, "Management response: Accepted. The steps below follow from it.");
