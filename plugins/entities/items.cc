@@ -758,8 +758,30 @@ std::vector<Item> ReadItems(const DocumentStructure& structure, const Cues& cues
         b.kind == BlockKind::kListItem && b.level == 1 && !b.number.empty() &&
         std::isdigit(static_cast<unsigned char>(b.number[0])) && structure.RoleAt(b) == SectionRole::kBody)
       type = "recommendation";
+    // There, a numbered item that continues the recommendations' own
+    // numbering ("04" after "03") is the next one, wherever the layout put
+    // it: after a bulleted list (which makes it look nested), or under a
+    // heading the table beside it produced.
+    bool continues_numbering = false;
+    if (structure.title_topic == Topic::kRecommendations && b.kind == BlockKind::kListItem &&
+        structure.RoleAt(b) == SectionRole::kBody && !b.number.empty() && b.number.size() <= 3 &&
+        std::all_of(b.number.begin(), b.number.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      for (auto it = items.rbegin(); it != items.rend(); ++it) {
+        if (it->type != "recommendation") continue;
+        const std::string& n = it->number;
+        if (!n.empty() && n.size() <= 3 && std::all_of(n.begin(), n.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+          continues_numbering = std::stoi(b.number) == std::stoi(n) + 1 && b.number.size() == n.size();
+        break;
+      }
+      bool terms = false;
+      for (const Section* s = section; s != nullptr; s = s->parent < 0 ? nullptr : &structure.sections[s->parent]) {
+        terms = terms || s->topic == Topic::kTermsOfReference || s->topic == Topic::kReferences || s->topic == Topic::kAcronyms;
+      }
+      continues_numbering = continues_numbering && !terms;
+      if (continues_numbering && type.empty()) type = "recommendation";
+    }
     if (b.kind == BlockKind::kListItem && !type.empty()) {
-      if (b.level == 1) {
+      if (b.level == 1 || continues_numbering) {
         start_item(b, type, b.number, b.text);
         continue;
       }

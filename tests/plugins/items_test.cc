@@ -297,6 +297,26 @@ TEST_F(ItemsTest, ADocumentThatIsASetOfRecommendationsTakesItsNumberedItems) {
   EXPECT_EQ(recs[1]["text"], "Ensure that meal suppliers are inspected every year.");
 }
 
+TEST_F(ItemsTest, InACompendiumTheNextNumberIsTheNextRecommendationWhereverTheLayoutPutsIt) {
+  // Item 02 follows a bulleted list of reports (so it reads as nested) and
+  // item 03 sits under a heading made of a table cell ("Methods for …").
+  auto recs = Recommendations({"Office of the Auditor\n\nCompendium of Priority Recommendations\n",
+                               "School Transport\n\n"
+                               "01 Improve the routing of school buses in rural districts.\n\n"
+                               "See Also:\n"
+                               "\xE2\x80\xA2 2012 MAY—Review of school bus routes.\n"
+                               "\xE2\x80\xA2 2010 JUN—Audit of transport contracts.\n"
+                               "02 Ensure that meal suppliers are inspected every year.\n\n"
+                               "Methods for Estimating\n\n"
+                               "03 Publish the inspection results for every school.\n\n"
+                               "Methods for Estimating\n\n"
+                               "05 A step the study took.\n"});
+  ASSERT_EQ(recs.size(), 3u) << Texts(recs);
+  EXPECT_EQ(recs[1]["number"], "02");
+  EXPECT_EQ(recs[1]["text"], "Ensure that meal suppliers are inspected every year.");
+  EXPECT_EQ(recs[2]["number"], "03");
+}
+
 TEST_F(ItemsTest, ARecommendationTheRespondingOrganisationAnsweredIsItsToActOn) {
   auto recs = Recommendations({"Evaluation of the Water Strategy and Water Agency (WA) management response\n\n"
                                "Recommendation 1: The next strategy should set targets for rural water points.\n"
