@@ -228,6 +228,21 @@ TEST_F(ItemsTest, AResponseTableWhoseNumberColumnHasNoHeaderCell) {
   EXPECT_EQ(recs[1]["management_response"]["status"], "partially accepted");
 }
 
+TEST_F(ItemsTest, ASubPointOpeningAPageContinuesTheNumberedRowAbove) {
+  // The row of recommendation 1 runs over a page break; the new page opens
+  // with its sub-point ii), the number cell empty.
+  auto recs = Recommendations({"Annex B - The Government's response to the review's recommendations\n"
+                               "\tRecommendation\tGovernment response\n"
+                               "1\tThe Board should open its data. Detail: i) publish the register every year;\tAccepted\n",
+                               "\tii) review the register with its users.\t\n"
+                               "2\tThe Board should appoint a chief data officer.\tNot accepted\n"});
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[0]["text"],
+            "The Board should open its data. Detail: i) publish the register every year; ii) review the register with its users.");
+  EXPECT_EQ(recs[1]["number"], "2");
+  EXPECT_EQ(recs[1]["management_response"]["status"], "not accepted");
+}
+
 TEST_F(ItemsTest, FrenchGovernmentResponseWithNumberSigns) {
   auto recs = Recommendations({"Recommandation n° 1 : Le ministère devrait publier chaque année le coût des contrats.\n"
                                "Réponse du Gouvernement : Le Gouvernement accepte partiellement cette recommandation.\n\n"
