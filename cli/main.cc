@@ -249,14 +249,16 @@ int RunSearch(const GlobalOptions& global, const SearchRequest& request, bool js
   }
   std::cout << (response->total_exact ? "" : "about ") << response->total << " document(s) match; showing "
             << response->offset + 1 << "–" << response->offset + response->hits.size() << "\n\n";
-  for (const auto& [facet, counts] : response->facets) {
-    if (counts.empty()) continue;
+  // The largest values of each facet (they come sorted by count, then by value).
+  for (const auto& [facet, counted] : response->facets) {
+    if (counted.values.empty()) continue;
     std::cout << (facet == "year" ? "by year:    " : "by entity:  ");
-    int shown = 0;
-    for (const auto& [value, count] : counts) {
+    size_t shown = 0;
+    for (const FacetValue& v : counted.values) {
       if (shown++ == 8) break;
-      std::cout << value << " (" << count << ")  ";
+      std::cout << v.value << " (" << v.count << ")  ";
     }
+    if (counted.total_values > 8) std::cout << "(" << counted.total_values - 8 << " more)";
     std::cout << "\n";
   }
   std::cout << "\n";

@@ -2,6 +2,7 @@
 // operators, prefixes, filters, pagination, snippets and bad queries.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "dossier/ingest.h"
@@ -120,7 +121,12 @@ TEST_F(SearchTest, EntityAndYearFiltersWithFacets) {
   ASSERT_TRUE(all.ok());
   ASSERT_TRUE(all->facets.count("entity"));
   ASSERT_TRUE(all->facets.count("year"));
-  EXPECT_EQ(all->facets.at("entity").count("Evaluación del Programa de Alimentación Escolar"), 1u);
+  const std::vector<FacetValue>& entities = all->facets.at("entity").values;
+  auto entity = std::find_if(entities.begin(), entities.end(), [](const FacetValue& v) {
+    return v.value == "Evaluación del Programa de Alimentación Escolar";
+  });
+  ASSERT_NE(entity, entities.end());
+  EXPECT_EQ(entity->count, 1u);
   request.entity = "EVALUACION del programa de alimentacion escolar";  // case and accents do not matter
   Result<SearchResponse> filtered = service_->Search(request);
   ASSERT_TRUE(filtered.ok());

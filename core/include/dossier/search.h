@@ -48,6 +48,20 @@ struct SearchHit {
   std::vector<std::string> source_paths;
 };
 
+// One value of a facet and the matching documents that have it.
+struct FacetValue {
+  std::string value;
+  uint64_t count = 0;
+};
+
+// A facet's values, largest count first, then by value; `total_values` is
+// how many distinct values the counted documents have (the entity facet
+// keeps the 20 most frequent of them).
+struct SearchFacet {
+  std::vector<FacetValue> values;
+  uint64_t total_values = 0;
+};
+
 struct SearchResponse {
   std::string query;
   uint32_t offset = 0;
@@ -56,8 +70,8 @@ struct SearchResponse {
   bool total_exact = true;
   std::vector<SearchHit> hits;
   // Counts over the matching documents (up to the first few thousand):
-  // "year" -> {"2001": 3}, "entity" -> {"International Organization for Migration": 5}.
-  std::map<std::string, std::map<std::string, uint64_t>> facets;
+  // "year" -> [{"2001", 3}, ...], "entity" -> [{"International Organization for Migration", 5}, ...].
+  std::map<std::string, SearchFacet> facets;
 };
 
 }  // namespace dossier

@@ -27,6 +27,8 @@ constexpr Xapian::valueno kValueYear = 4;      // the document's own year, "2001
 constexpr Xapian::valueno kValueEntities = 5;  // organisation and programme names, joined by \x1f
 // Facet counts look at at least this many matches past the requested page.
 constexpr Xapian::doccount kFacetSample = 1000;
+// Entity facet values returned (the most frequent).
+constexpr size_t kEntityFacetValues = 20;
 
 // Counts the entity names of the matching documents (a value holding several),
 // without allocating for names it has seen already.
@@ -55,16 +57,18 @@ class EntityFieldProcessor : public Xapian::FieldProcessor {
   Xapian::Query operator()(const std::string& text) override { return Xapian::Query("XE" + NameKey(text).substr(0, 200)); }
 };
 
-// The most frequent entries of a facet, at most `limit`.
-std::map<std::string, uint64_t> Top(const std::map<std::string, uint64_t, std::less<>>& counts, size_t limit) {
-  std::vector<std::pair<uint64_t, std::string>> sorted;
-  for (const auto& [name, count] : counts) sorted.emplace_back(count, name);
-  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
+// A facet's values by count (largest first), then by value; at most `limit`
+// of them, and how many there were.
+template <typename Counts>
+SearchFacet Top(const Counts& counts, size_t limit) {
+  SearchFacet facet;
+  for (const auto& [value, count] : counts) facet.values.push_back({std::string(value), count});
+  facet.total_values = facet.values.size();
+  std::sort(facet.values.begin(), facet.values.end(), [](const FacetValue& a, const FacetValue& b) {
+    return a.count != b.count ? a.count > b.count : a.value < b.value;
   });
-  std::map<std::string, uint64_t> out;
-  for (size_t i = 0; i < sorted.size() && i < limit; ++i) out[sorted[i].second] = sorted[i].first;
-  return out;
+  if (facet.values.size() > limit) facet.values.resize(limit);
+  return facet;
 }
 
 // Positions reserved for each page: 2^18 words. Xapian positions are 32-bit,
@@ -454,8 +458,8 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       if (request.facets) {
         std::map<std::string, uint64_t> years;
         for (auto it = year_spy.values_begin(); it != year_spy.values_end(); ++it) years[*it] = it.get_termfreq();
-        response.facets["year"] = years;
-        response.facets["entity"] = Top(entity_spy.counts, 20);
+        response.facets["year"] = Top(years, years.size());
+        response.facets["entity"] = Top(entity_spy.counts, kEntityFacetValues);
       }
       // The query's own page terms, for BestPage (none for a wildcard query: see there).
       std::vector<std::string> query_terms;
