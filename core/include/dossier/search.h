@@ -35,7 +35,7 @@ struct SearchRequest {
 // One document in the results, with its best-matching page.
 struct SearchHit {
   uint32_t rank = 0;      // 1-based over the whole result list
-  int percent = 0;        // Xapian's relevance percentage
+  int percent = 0;        // relevance: the hit's weight as a percentage of the best match's
   DocumentId id;
   uint32_t page = 0;      // the best-matching page
   TextSource page_source = TextSource::kTextLayer;

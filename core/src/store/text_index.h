@@ -11,6 +11,13 @@
 //                     with positions (STEM_SOME_FULL_POS). Page p's words
 //                     start at position (p-1) * kPageStride + 1, so a
 //                     position tells its page and phrases never span pages.
+//                     French elisions are taken off first ("l’entrepreneuriat"
+//                     is indexed as "entrepreneuriat").
+//   XF... + ZXF...    the accent-folded form of the page words that folding
+//                     changes ("evaluación": XFevaluacion, ZXF + the stem of
+//                     "evaluacion"), at the same positions; none for words
+//                     without accents, whose plain terms are their folded form.
+//   XFS..., XFA...    folded title and author words, when folding changes any
 //   XE<name key>      an organisation or programme the document mentions, by
 //                     the NameKey of each of its names and aliases (org:, --org)
 //   Y<yyyy>           the document's own year (year:, --year)
