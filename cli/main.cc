@@ -165,6 +165,10 @@ int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths
   }
   Result<std::unique_ptr<Store>> store = Store::Open(global.data_dir, StoreMode::kReadWrite);
   if (!store.ok()) return Fail(store.status(), json);
+  if ((*store)->IndexRebuiltAtOpen() > 0 && !quiet) {
+    std::cerr << "dossier: note: the search index was made by an older version; re-indexed "
+              << (*store)->IndexRebuiltAtOpen() << " document(s) from their stored text (accent and elision matching)\n";
+  }
 
   Ingester ingester(store->get(), plugins.get(), languages->get(), mime->get());
   std::optional<ReportWriter> json_out, file_out;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <atomic>
 #include <cctype>
 #include <cmath>
@@ -27,6 +28,8 @@ constexpr Xapian::valueno kValueDocId = 0;
 constexpr Xapian::valueno kValueLanguage = 2;
 constexpr Xapian::valueno kValueYear = 4;      // the document's own year, "2001"
 constexpr Xapian::valueno kValueEntities = 5;  // organisation and programme names, joined by \x1f
+// The metadata key holding the index's text format (kTextFormat), a decimal number.
+constexpr const char* kTextFormatKey = "dossier.text_format";
 // Facet counts look at at least this many matches past the requested page.
 constexpr Xapian::doccount kFacetSample = 1000;
 // Entity facet values returned (the most frequent).
@@ -432,6 +435,23 @@ uint64_t TextIndex::ReadNumber(uint64_t (*read)(const Xapian::Database&)) const 
 
 uint64_t TextIndex::Revision() const {
   return ReadNumber([](const Xapian::Database& db) -> uint64_t { return db.get_revision(); });
+}
+
+uint32_t TextIndex::TextFormat() const {
+  return static_cast<uint32_t>(ReadNumber([](const Xapian::Database& db) -> uint64_t {
+    const std::string recorded = db.get_metadata(kTextFormatKey);
+    return recorded.empty() ? 1 : std::strtoul(recorded.c_str(), nullptr, 10);
+  }));
+}
+
+Status TextIndex::SetTextFormat() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  try {
+    impl_->writer->set_metadata(kTextFormatKey, std::to_string(kTextFormat));
+  } catch (const Xapian::Error& e) {
+    return FromXapian(impl_->path + ": recording the text format", e);
+  }
+  return Status::Ok();
 }
 
 uint64_t TextIndex::EntryCount() const {

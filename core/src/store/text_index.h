@@ -53,6 +53,14 @@ class TextIndex {
   static Result<std::unique_ptr<TextIndex>> Open(const std::string& path, Mode mode);
   ~TextIndex();
 
+  // The text analysis the index's entries were made with: 1 before accent
+  // folding and elision splitting (no format recorded), kTextFormat now.
+  // Store::Open (read-write) re-indexes an older index from the stored pages.
+  static constexpr uint32_t kTextFormat = 2;
+  uint32_t TextFormat() const;
+  // Writable: records kTextFormat, durable at the next Commit().
+  Status SetTextFormat();
+
   // Writable only. Changes become visible and durable at Commit().
   // `facts` are the document's facts, decoded (its entities and date are indexed).
   Status ReplaceDocument(const Document& document, const std::vector<Fact>& facts);
