@@ -165,6 +165,10 @@ int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths
   }
   Result<std::unique_ptr<Store>> store = Store::Open(global.data_dir, StoreMode::kReadWrite);
   if (!store.ok()) return Fail(store.status(), json);
+  if ((*store)->IndexRebuiltAtOpen() > 0 && !quiet) {
+    std::cerr << "dossier: note: the search index was made by an older version; re-indexed "
+              << (*store)->IndexRebuiltAtOpen() << " document(s) from their stored text (accent and elision matching)\n";
+  }
 
   Ingester ingester(store->get(), plugins.get(), languages->get(), mime->get());
   std::optional<ReportWriter> json_out, file_out;
@@ -249,14 +253,16 @@ int RunSearch(const GlobalOptions& global, const SearchRequest& request, bool js
   }
   std::cout << (response->total_exact ? "" : "about ") << response->total << " document(s) match; showing "
             << response->offset + 1 << "–" << response->offset + response->hits.size() << "\n\n";
-  for (const auto& [facet, counts] : response->facets) {
-    if (counts.empty()) continue;
+  // The largest values of each facet (they come sorted by count, then by value).
+  for (const auto& [facet, counted] : response->facets) {
+    if (counted.values.empty()) continue;
     std::cout << (facet == "year" ? "by year:    " : "by entity:  ");
-    int shown = 0;
-    for (const auto& [value, count] : counts) {
+    size_t shown = 0;
+    for (const FacetValue& v : counted.values) {
       if (shown++ == 8) break;
-      std::cout << value << " (" << count << ")  ";
+      std::cout << v.value << " (" << v.count << ")  ";
     }
+    if (counted.total_values > 8) std::cout << "(" << counted.total_values - 8 << " more)";
     std::cout << "\n";
   }
   std::cout << "\n";

@@ -2,7 +2,9 @@
 // operators, prefixes, filters, pagination, snippets and bad queries.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "dossier/ingest.h"
 #include "dossier/query_service.h"
@@ -29,6 +31,19 @@ class SearchTest : public ::testing::Test {
     WriteFile(in + "/escuelas.txt",
               "Evaluación del Programa de Alimentación Escolar\nLas recomendaciones de la evaluación "
               "proponen fortalecer la gestión de los comedores escolares en las regiones.");
+    // Written for these tests: French with elisions and typographic
+    // apostrophes, and Spanish typed without its accents.
+    WriteFile(in + "/rapport.txt",
+              "Rapport d’évaluation finale du projet d’appui aux jeunes\n"
+              "L’entrepreneuriat des jeunes femmes progresse dans les trois régions du projet. "
+              "Selon l’équipe d’évaluation, l’entrepreneuriat rural reste fragile : les coopératives "
+              "n’ont pas encore reçu d’appui durable et l’UNICEF souhaite qu’elles soient mieux "
+              "accompagnées jusqu’à la fin de la deuxième phase.");
+    WriteFile(in + "/nota.txt",
+              "Nota rapida sobre la evaluacion del proyecto de riego\n"
+              "La evaluacion no incluyo visitas a las comunidades del valle porque los caminos "
+              "estaban cortados. El equipo de UNICEF pide que la proxima mision dure dos semanas "
+              "y que los informes se entreguen antes del cierre del ano.");
     for (int i = 0; i < 12; ++i) {
       WriteFile(in + "/bulk" + std::to_string(i) + ".txt",
                 "Bulk note number " + std::to_string(i) + " mentions logistics and procurement.");
@@ -120,7 +135,12 @@ TEST_F(SearchTest, EntityAndYearFiltersWithFacets) {
   ASSERT_TRUE(all.ok());
   ASSERT_TRUE(all->facets.count("entity"));
   ASSERT_TRUE(all->facets.count("year"));
-  EXPECT_EQ(all->facets.at("entity").count("Evaluación del Programa de Alimentación Escolar"), 1u);
+  const std::vector<FacetValue>& entities = all->facets.at("entity").values;
+  auto entity = std::find_if(entities.begin(), entities.end(), [](const FacetValue& v) {
+    return v.value == "Evaluación del Programa de Alimentación Escolar";
+  });
+  ASSERT_NE(entity, entities.end());
+  EXPECT_EQ(entity->count, 1u);
   request.entity = "EVALUACION del programa de alimentacion escolar";  // case and accents do not matter
   Result<SearchResponse> filtered = service_->Search(request);
   ASSERT_TRUE(filtered.ok());
@@ -130,6 +150,89 @@ TEST_F(SearchTest, EntityAndYearFiltersWithFacets) {
   request.entity.reset();
   request.year_from = request.year_to = 1990;
   EXPECT_EQ(service_->Search(request)->hits.size(), 0u);
+}
+
+// Facets come largest first, then by value, with how many values there are.
+TEST_F(SearchTest, FacetsAreSortedByCountThenValue) {
+  SearchResponse r = Search("UNICEF OR evaluación OR evaluation OR memorandum");
+  ASSERT_TRUE(r.facets.count("entity"));
+  const SearchFacet& entities = r.facets.at("entity");
+  ASSERT_GE(entities.values.size(), 2u);
+  EXPECT_EQ(entities.total_values, entities.values.size());
+  for (size_t i = 1; i < entities.values.size(); ++i) {
+    const FacetValue& a = entities.values[i - 1];
+    const FacetValue& b = entities.values[i];
+    EXPECT_TRUE(a.count > b.count || (a.count == b.count && a.value < b.value)) << a.value << " before " << b.value;
+  }
+  // UNICEF (two documents) comes before names that sort first but count once.
+  EXPECT_EQ(entities.values[0].count, 2u) << entities.values[0].value;
+  EXPECT_NE(entities.values[0].value.find("Children"), std::string::npos) << entities.values[0].value;
+  const SearchFacet& years = r.facets.at("year");
+  EXPECT_EQ(years.total_values, years.values.size());
+}
+
+// "l’entrepreneuriat" (typographic apostrophe) is found by the word alone,
+// and "d’évaluation" by "evaluation" and "évaluation".
+TEST_F(SearchTest, FrenchElisionsAreSplit) {
+  for (const std::string query : {"entrepreneuriat", "l’entrepreneuriat", "l'entrepreneuriat", "evaluation finale",
+                                  "évaluation finale", "\"l’entrepreneuriat rural\"", "coopérative"}) {
+    SearchResponse r = Search(query);
+    ASSERT_EQ(r.hits.size(), 1u) << query;
+    EXPECT_EQ(r.hits[0].language, "fr") << query;
+    EXPECT_EQ(r.hits[0].title, "Rapport d’évaluation finale du projet d’appui aux jeunes") << query;
+  }
+  SearchResponse r = Search("entrepreneuriat");
+  ASSERT_EQ(r.hits.size(), 1u);
+  // The snippet keeps the apostrophe and marks the word.
+  EXPECT_NE(r.hits[0].snippet_html.find("l’<mark>entrepreneuriat</mark> rural"), std::string::npos) << r.hits[0].snippet_html;
+  // Words without accents still match accented ones, and the snippet marks them.
+  r = Search("equipe cooperatives");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_NE(r.hits[0].snippet_html.find("<mark>équipe</mark>"), std::string::npos) << r.hits[0].snippet_html;
+  EXPECT_NE(r.hits[0].snippet_html.find("<mark>coopératives</mark>"), std::string::npos) << r.hits[0].snippet_html;
+}
+
+// Accents do not have to be typed; typed, they rank exact matches first.
+TEST_F(SearchTest, AccentsMatchWithOrWithoutThem) {
+  const std::string escuelas = "Evaluación del Programa de Alimentación Escolar";
+  const std::string nota = "Nota rapida sobre la evaluacion del proyecto de riego";
+  SearchResponse r = Search("evaluacion");
+  ASSERT_EQ(r.hits.size(), 2u);
+  EXPECT_EQ(r.hits[0].title, nota);  // written as typed
+  EXPECT_EQ(r.hits[1].title, escuelas);
+  EXPECT_NE(r.hits[1].snippet_html.find("<mark>evaluación</mark>"), std::string::npos) << r.hits[1].snippet_html;
+  r = Search("evaluación");
+  ASSERT_EQ(r.hits.size(), 2u);
+  EXPECT_EQ(r.hits[0].title, escuelas);  // the exact accents first
+  EXPECT_EQ(r.hits[1].title, nota);
+  EXPECT_GT(r.hits[0].percent, r.hits[1].percent);
+  EXPECT_EQ(FirstTitle("alimentacion escolar"), escuelas);
+  EXPECT_EQ(FirstTitle("\"programa de alimentacion escolar\""), "");  // phrases need every word's own form: see README
+  EXPECT_EQ(FirstTitle("title:alimentacion"), escuelas);
+  EXPECT_EQ(FirstTitle("gestion"), escuelas);
+}
+
+// --lang restricts to one language, parsed with its stemmer.
+TEST_F(SearchTest, LanguageFilterWorksForEveryLanguage) {
+  SearchRequest request;
+  for (const auto& [language, query, title] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"fr", "evaluation", "Rapport d’évaluation finale du projet d’appui aux jeunes"},
+           {"fr", "évaluations", "Rapport d’évaluation finale du projet d’appui aux jeunes"},
+           {"en", "evaluation", "Evaluation of the Rural Water Programme"},
+           {"es", "evaluación", "Evaluación del Programa de Alimentación Escolar"}}) {
+    request.query = query;
+    request.language = language;
+    Result<SearchResponse> r = service_->Search(request);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_GE(r->hits.size(), 1u) << language << " " << query;
+    EXPECT_EQ(r->hits[0].title, title) << language << " " << query;
+    for (const SearchHit& hit : r->hits) EXPECT_EQ(hit.language, language);
+  }
+  request.query = "evaluation";
+  request.language = "de";  // no German documents
+  EXPECT_EQ(service_->Search(request)->hits.size(), 0u);
+  EXPECT_EQ(Search("entrepreneuriat lang:fr").hits.size(), 1u);
+  EXPECT_EQ(Search("entrepreneuriat lang:es").hits.size(), 0u);
 }
 
 TEST_F(SearchTest, BadRequestsNameTheParameter) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xapian.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -171,6 +172,47 @@ TEST(StoreTest, YearRangesMayBeOpenAtEitherEnd) {
   EXPECT_EQ(hits(1800, 1899), V{"old"});
   EXPECT_EQ(hits(2023, 2023), V{"new"});
   EXPECT_EQ(hits(2024, std::nullopt), V{});
+}
+
+// An index made before accent folding and elision splitting (no text format
+// recorded) is re-indexed from the stored pages at the next read-write open.
+TEST(StoreTest, AnIndexOfAnOlderTextFormatIsRebuiltAtOpen) {
+  TempDir dir;
+  {
+    auto writer = OpenWriter(dir.path());
+    EXPECT_EQ(writer->IndexRebuiltAtOpen(), 0u);  // a new data folder has nothing to re-index
+    ASSERT_TRUE(writer->PutDocument(MakeDocument("fr", "/in/fr.pdf", {"Le rapport d’évaluation de l’équipe"}, "fr")).ok());
+    ASSERT_TRUE(writer->PutDocument(MakeDocument("en", "/in/en.pdf", {"The evaluation report"})).ok());
+    ASSERT_TRUE(writer->Flush().ok());
+  }
+  {
+    // What an older build leaves: no format, and page words as typed only.
+    Xapian::WritableDatabase db(dir.path() + "/xapian", Xapian::DB_OPEN);
+    db.set_metadata("dossier.text_format", "");
+    for (Xapian::PostingIterator p = db.postlist_begin(""); p != db.postlist_end(""); ++p) {
+      Xapian::Document doc = db.get_document(*p);
+      std::vector<std::string> folded;
+      for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        if ((*t).rfind("XF", 0) == 0 || (*t).rfind("ZXF", 0) == 0) folded.push_back(*t);
+      }
+      for (const std::string& term : folded) doc.remove_term(term);
+      db.replace_document(*p, doc);
+    }
+    db.commit();
+  }
+  {
+    auto reader = Store::Open(dir.path(), StoreMode::kReadOnly);
+    ASSERT_TRUE(reader.ok());
+    EXPECT_EQ(Hits(**reader, "equipe"), 0u);  // an old index still answers, without folding
+    EXPECT_EQ(Hits(**reader, "évaluation"), 2u);  // "evaluation" in English matches as folded
+  }
+  {
+    auto writer = OpenWriter(dir.path());
+    EXPECT_EQ(writer->IndexRebuiltAtOpen(), 2u);
+    EXPECT_EQ(Hits(*writer, "equipe"), 1u);
+    EXPECT_EQ(Hits(*writer, "entrepreneuriat OR evaluation"), 2u);
+  }
+  EXPECT_EQ(OpenWriter(dir.path())->IndexRebuiltAtOpen(), 0u);  // once only
 }
 
 TEST(StoreTest, DataVersionMovesOnlyWhenARefreshSeesACommit) {

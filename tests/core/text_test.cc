@@ -15,6 +15,32 @@ TEST(NormalizeTextTest, ComposesToNfcAndDropsControls) {
   EXPECT_EQ(NormalizeText(""), "");
 }
 
+TEST(FoldAccentsTest, RemovesMarksAndKeepsTheRest) {
+  EXPECT_EQ(FoldAccents("Évaluation de la gestión, façade, über"), "Evaluation de la gestion, facade, uber");
+  EXPECT_EQ(FoldAccents("Evaluacio\xCC\x81n"), "Evaluacion");  // a combining accent too
+  EXPECT_EQ(FoldAccents("ø ß ł “quotes” – dash"), "ø ß ł “quotes” – dash");  // no marks to remove
+  EXPECT_EQ(FoldAccents("plain ASCII"), "plain ASCII");
+  EXPECT_EQ(FoldAccents(""), "");
+}
+
+TEST(ElisionsTest, FrenchElidedWordsComeOffWithEitherApostrophe) {
+  EXPECT_EQ(RemoveElisions("l’entrepreneuriat et d'évaluation"), "entrepreneuriat et évaluation");
+  EXPECT_EQ(RemoveElisions("L’Agence qu’il jusqu’à lorsqu’on n’a s’est c’est m’a t’es j’ai"),
+            "Agence il à on a est est a es ai");
+  // Not at a word's start, not before a letter, or not an elided word: unchanged.
+  EXPECT_EQ(RemoveElisions("aujourd’hui, rock n' roll, l'1, O'Brien, don't, l’"),
+            "aujourd’hui, rock n' roll, l'1, O'Brien, don't, l’");
+  EXPECT_EQ(RemoveElisions("(l’État)"), "(État)");
+  EXPECT_EQ(RemoveElisions("no apostrophe"), "no apostrophe");
+}
+
+TEST(ElisionsTest, MarksKeepTheTextAndComeBack) {
+  const std::string text = "l’entrepreneuriat d'évaluation aujourd’hui";
+  const std::string marked = MarkElisions(text);
+  EXPECT_EQ(marked, "l\xEE\x80\x81" "entrepreneuriat d\xEE\x80\x80" "évaluation aujourd’hui");
+  EXPECT_EQ(RestoreElisionMarks(marked), text);
+}
+
 TEST(Sha256Test, KnownVector) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }

@@ -121,10 +121,22 @@ TEST_F(ServerTest, EveryEndpointAnswersJsonMatchingItsSchema) {
   EXPECT_NE(hits[0].value("snippet_html", "").find("<mark>"), std::string::npos) << search;
   EXPECT_GE(hits[0].value("page", 0), 1);
   EXPECT_FALSE(json::parse(search)["facets"]["year"].empty()) << search;
+  // facet_values: the same counts, largest first, then by value, and how many values there are.
+  for (const auto& [facet, counted] : json::parse(search)["facet_values"].items()) {
+    const json& values = counted["values"];
+    EXPECT_EQ(values.size(), json::parse(search)["facets"][facet].size()) << facet;
+    EXPECT_GE(counted["total_values"].get<size_t>(), values.size()) << facet;
+    for (size_t i = 1; i < values.size(); ++i) {
+      const auto a = values[i - 1]["count"].get<uint64_t>(), b = values[i]["count"].get<uint64_t>();
+      EXPECT_TRUE(a > b || (a == b && values[i - 1]["value"] < values[i]["value"])) << search;
+    }
+  }
+  EXPECT_FALSE(json::parse(search)["facet_values"]["year"]["values"].empty()) << search;
   // facets=false: the same hits, no facet counts.
   const std::string no_facets = Get(*client_, "/v1/search?q=decentralization&limit=5&facets=false", 200);
   ExpectValid("search-response.schema.json", "SearchResponse", no_facets);
   EXPECT_TRUE(json::parse(no_facets)["facets"].empty()) << no_facets;
+  EXPECT_TRUE(json::parse(no_facets)["facet_values"].empty()) << no_facets;
   EXPECT_EQ(json::parse(no_facets)["hits"], hits);
 
   const std::string documents = Get(*client_, "/v1/documents?limit=10", 200);

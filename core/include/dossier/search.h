@@ -35,7 +35,7 @@ struct SearchRequest {
 // One document in the results, with its best-matching page.
 struct SearchHit {
   uint32_t rank = 0;      // 1-based over the whole result list
-  int percent = 0;        // Xapian's relevance percentage
+  int percent = 0;        // relevance: the hit's weight as a percentage of the best match's
   DocumentId id;
   uint32_t page = 0;      // the best-matching page
   TextSource page_source = TextSource::kTextLayer;
@@ -48,6 +48,20 @@ struct SearchHit {
   std::vector<std::string> source_paths;
 };
 
+// One value of a facet and the matching documents that have it.
+struct FacetValue {
+  std::string value;
+  uint64_t count = 0;
+};
+
+// A facet's values, largest count first, then by value; `total_values` is
+// how many distinct values the counted documents have (the entity facet
+// keeps the 20 most frequent of them).
+struct SearchFacet {
+  std::vector<FacetValue> values;
+  uint64_t total_values = 0;
+};
+
 struct SearchResponse {
   std::string query;
   uint32_t offset = 0;
@@ -56,8 +70,8 @@ struct SearchResponse {
   bool total_exact = true;
   std::vector<SearchHit> hits;
   // Counts over the matching documents (up to the first few thousand):
-  // "year" -> {"2001": 3}, "entity" -> {"International Organization for Migration": 5}.
-  std::map<std::string, std::map<std::string, uint64_t>> facets;
+  // "year" -> [{"2001", 3}, ...], "entity" -> [{"International Organization for Migration", 5}, ...].
+  std::map<std::string, SearchFacet> facets;
 };
 
 }  // namespace dossier

@@ -98,6 +98,13 @@ class Store {
   Status ClearFailure(std::string_view path);
   // Finishes the pending work of a run that died. Open() calls it.
   Result<RepairReport> Repair();
+  // Re-indexes every stored document from its stored pages and facts (no
+  // file is read again) and records the index's text format. Open()
+  // (read-write) calls it when the search index was made by an older text
+  // analysis (TextIndex::kTextFormat); IndexRebuiltAtOpen() says how many
+  // documents that took.
+  Result<uint32_t> RebuildIndex();
+  uint32_t IndexRebuiltAtOpen() const;
 
   // ---- read side ----
 

@@ -22,6 +22,28 @@ std::string NormalizeText(std::string_view text);
 // which is cut at `max_bytes` as it is.
 std::string_view TruncateUtf8(std::string_view text, size_t max_bytes);
 
+// Search text analysis (the index and the query parser apply the same two
+// steps, so what users type meets what was indexed):
+//
+// FoldAccents: `text` without its accents: NFD, combining marks
+// (Unicode Mn) removed, NFC again ("evaluación" -> "evaluacion",
+// "Ç" -> "C"). Letters that do not decompose ("ø", "ß", "ł") stay. Case is
+// kept. Returns `text` itself (no ICU work) when it is all ASCII.
+std::string FoldAccents(std::string_view text);
+
+// French elisions: at the start of a word, l' d' j' m' n' s' t' c' qu'
+// jusqu' lorsqu' puisqu' quoiqu' presqu' (any case, with ' or the
+// typographic ’ U+2019) followed by a letter. Xapian keeps
+// "l’entrepreneuriat" as one word; these make it "entrepreneuriat".
+// RemoveElisions drops the elided word and its apostrophe (what the index
+// and the query parser read). MarkElisions keeps the text's characters but
+// puts U+E000 (for ') or U+E001 (for ’) in place of the apostrophe, which
+// Xapian takes for a word break: snippets are cut from that text and
+// RestoreElisionMarks puts the apostrophes back.
+std::string RemoveElisions(std::string_view text);
+std::string MarkElisions(std::string_view text);
+std::string RestoreElisionMarks(std::string_view text);
+
 // Hex SHA-256 of `bytes`.
 std::string Sha256Hex(std::string_view bytes);
 

@@ -35,10 +35,24 @@ json ToJson(const SearchResponse& response) {
                     {"ocr_confidence", ConfidenceToJson(hit.ocr_confidence)},
                     {"snippet_html", hit.snippet_html}});
   }
+  // "facets": value -> count, as before (a JSON object has no order);
+  // "facet_values": the same values in order, largest count first, with
+  // how many values there are in all.
   json facets = json::object();
-  for (const auto& [facet, counts] : response.facets) facets[facet] = counts;
+  json facet_values = json::object();
+  for (const auto& [facet, counted] : response.facets) {
+    json counts = json::object();
+    json values = json::array();
+    for (const FacetValue& v : counted.values) {
+      counts[v.value] = v.count;
+      values.push_back({{"value", v.value}, {"count", v.count}});
+    }
+    facets[facet] = std::move(counts);
+    facet_values[facet] = {{"total_values", counted.total_values}, {"values", std::move(values)}};
+  }
   return {{"query", response.query}, {"offset", response.offset}, {"limit", response.limit},
-          {"total", response.total}, {"total_exact", response.total_exact}, {"hits", hits}, {"facets", facets}};
+          {"total", response.total}, {"total_exact", response.total_exact}, {"hits", hits},
+          {"facets", facets}, {"facet_values", facet_values}};
 }
 
 json ToJson(const DocumentSummary& s) {

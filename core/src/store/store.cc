@@ -200,6 +200,8 @@ struct Store::Impl {
   std::string secondary_dir;  // read-only instances keep their own info logs here
   // What the next Flush must finish: id -> the op whose marker it clears.
   std::map<DocumentId, keys::PendingOp> unflushed;
+  // Documents RebuildIndex re-indexed when Open found an older index format.
+  uint32_t rebuilt_at_open = 0;
   // Read-only: what the last Refresh() saw, and the DataVersion() it gave.
   std::mutex refresh_mutex;
   uint64_t seen_sequence = 0;
@@ -377,6 +379,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
   if (mode == StoreMode::kReadWrite) {
     Result<RepairReport> repaired = store->Repair();
     if (!repaired.ok()) return repaired.status();
+    if (store->impl_->index->TextFormat() < TextIndex::kTextFormat) {
+      DOSSIER_ASSIGN_OR_RETURN(store->impl_->rebuilt_at_open, store->RebuildIndex());
+    }
   }
   return store;
 }
@@ -519,6 +524,23 @@ Status Store::ClearFailure(std::string_view path) {
   return FromRocks(impl_->data_dir, impl_->db->Delete(rocksdb::WriteOptions(), impl_->failed, keys::SourceKey(path)));
 }
 
+namespace {
+
+// A stored document as the index reads it: record, pages and facts.
+Result<Document> ForIndex(const Store& store, const DocumentId& id, const DocumentSummary& record) {
+  Document doc;
+  doc.id = id;
+  doc.mime_type = record.mime_type;
+  doc.title = record.title;
+  doc.language = record.language;
+  doc.metadata = record.metadata;
+  DOSSIER_ASSIGN_OR_RETURN(doc.pages, store.GetPages(id));
+  DOSSIER_ASSIGN_OR_RETURN(doc.facts, store.GetFacts(id));
+  return doc;
+}
+
+}  // namespace
+
 Result<RepairReport> Store::Repair() {
   Impl& s = *impl_;
   RepairReport report;
@@ -535,14 +557,7 @@ Result<RepairReport> Store::Repair() {
   for (const auto& [id, op] : work) {
     DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, s.LoadRecord(id));
     if (op == keys::PendingOp::kIndex && record) {
-      Document doc;
-      doc.id = id;
-      doc.mime_type = record->mime_type;
-      doc.title = record->title;
-      doc.language = record->language;
-      doc.metadata = record->metadata;
-      DOSSIER_ASSIGN_OR_RETURN(doc.pages, GetPages(id));
-      DOSSIER_ASSIGN_OR_RETURN(doc.facts, GetFacts(id));
+      DOSSIER_ASSIGN_OR_RETURN(Document doc, ForIndex(*this, id, *record));
       const std::vector<Fact> typed = DecodeFacts(doc.facts);
       DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(s.graph, id, doc.title, typed, "repair"));
       DOSSIER_RETURN_IF_ERROR(s.index->ReplaceDocument(doc, typed));
@@ -557,6 +572,33 @@ Result<RepairReport> Store::Repair() {
   DOSSIER_RETURN_IF_ERROR(Flush());
   return report;
 }
+
+Result<uint32_t> Store::RebuildIndex() {
+  Impl& s = *impl_;
+  DOSSIER_RETURN_IF_ERROR(Flush());
+  std::vector<DocumentId> ids;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(s.db->NewIterator(CheckedReadOptions(), s.documents));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (std::optional<DocumentId> id = keys::ParseDocumentKey(it->key().ToStringView())) ids.push_back(*id);
+    }
+    DOSSIER_RETURN_IF_ERROR(FromRocksRead(s.data_dir, it->status()));
+  }
+  uint32_t done = 0;
+  for (const DocumentId& id : ids) {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, s.LoadRecord(id));
+    if (!record) continue;
+    DOSSIER_ASSIGN_OR_RETURN(Document doc, ForIndex(*this, id, *record));
+    DOSSIER_RETURN_IF_ERROR(s.index->ReplaceDocument(doc, DecodeFacts(doc.facts)));
+    if (++done % 64 == 0) DOSSIER_RETURN_IF_ERROR(s.index->Commit());
+  }
+  // Recorded with the last entries: a run that dies before this starts over.
+  DOSSIER_RETURN_IF_ERROR(s.index->SetTextFormat());
+  DOSSIER_RETURN_IF_ERROR(s.index->Commit());
+  return done;
+}
+
+uint32_t Store::IndexRebuiltAtOpen() const { return impl_->rebuilt_at_open; }
 
 Status Store::Refresh() {
   Impl& s = *impl_;

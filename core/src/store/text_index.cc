@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <atomic>
 #include <cctype>
+#include <cmath>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -16,6 +18,7 @@
 #include <thread>
 
 #include "dossier/graph.h"
+#include "dossier/text.h"
 
 namespace dossier {
 
@@ -25,8 +28,14 @@ constexpr Xapian::valueno kValueDocId = 0;
 constexpr Xapian::valueno kValueLanguage = 2;
 constexpr Xapian::valueno kValueYear = 4;      // the document's own year, "2001"
 constexpr Xapian::valueno kValueEntities = 5;  // organisation and programme names, joined by \x1f
+// The metadata key holding the index's text format (kTextFormat), a decimal number.
+constexpr const char* kTextFormatKey = "dossier.text_format";
 // Facet counts look at at least this many matches past the requested page.
 constexpr Xapian::doccount kFacetSample = 1000;
+// Entity facet values returned (the most frequent).
+constexpr size_t kEntityFacetValues = 20;
+// The weight of matches through accent-folded forms, against 1 for the words as typed.
+constexpr double kFoldedWeight = 0.5;
 
 // Counts the entity names of the matching documents (a value holding several),
 // without allocating for names it has seen already.
@@ -55,16 +64,18 @@ class EntityFieldProcessor : public Xapian::FieldProcessor {
   Xapian::Query operator()(const std::string& text) override { return Xapian::Query("XE" + NameKey(text).substr(0, 200)); }
 };
 
-// The most frequent entries of a facet, at most `limit`.
-std::map<std::string, uint64_t> Top(const std::map<std::string, uint64_t, std::less<>>& counts, size_t limit) {
-  std::vector<std::pair<uint64_t, std::string>> sorted;
-  for (const auto& [name, count] : counts) sorted.emplace_back(count, name);
-  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
+// A facet's values by count (largest first), then by value; at most `limit`
+// of them, and how many there were.
+template <typename Counts>
+SearchFacet Top(const Counts& counts, size_t limit) {
+  SearchFacet facet;
+  for (const auto& [value, count] : counts) facet.values.push_back({std::string(value), count});
+  facet.total_values = facet.values.size();
+  std::sort(facet.values.begin(), facet.values.end(), [](const FacetValue& a, const FacetValue& b) {
+    return a.count != b.count ? a.count > b.count : a.value < b.value;
   });
-  std::map<std::string, uint64_t> out;
-  for (size_t i = 0; i < sorted.size() && i < limit; ++i) out[sorted[i].second] = sorted[i].first;
-  return out;
+  if (facet.values.size() > limit) facet.values.resize(limit);
+  return facet;
 }
 
 // Positions reserved for each page: 2^18 words. Xapian positions are 32-bit,
@@ -88,6 +99,78 @@ Xapian::Stem StemmerFor(const std::string& language) {
   }
 }
 
+// The stemmer snippets use: a word that folding changes ("evaluación")
+// stems to "XF" + the stem of its folded form, so the snippet, which looks
+// for "Z" + stem among the query's terms, marks the word when the query
+// matched its folded form ("ZXFevaluacion"); other words stem as usual.
+class FoldingStemmer : public Xapian::StemImplementation {
+ public:
+  explicit FoldingStemmer(Xapian::Stem stem) : stem_(std::move(stem)) {}
+  std::string operator()(const std::string& word) override {
+    const std::string folded = FoldAccents(word);
+    return folded == word ? stem_(word) : "XF" + stem_(folded);
+  }
+  std::string get_description() const override { return "folding " + stem_.get_description(); }
+
+ private:
+  Xapian::Stem stem_;
+};
+
+// Indexes the accent-folded form of the page words just indexed from `text`
+// (from `start`) as XF terms, beside them: what folding changes gets an XF
+// word and a ZXF stem, at the same positions as the original word.
+// Positions where folding changed nothing are taken out again in
+// DropUnfoldedPositions (they already have the same unprefixed or Z term).
+void IndexFolded(Xapian::TermGenerator& tg, const std::string& text, Xapian::termpos start) {
+  std::string folded = FoldAccents(text);
+  if (folded == text) return;
+  const Xapian::termpos end = tg.get_termpos();
+  tg.set_termpos(start);
+  tg.index_text(folded, 1, "XF");
+  tg.set_termpos(end);
+}
+
+// Removes from XF<w> and ZXF<s> the positions where the same word is
+// indexed unfolded (<w>, Z<s>): a folded term only where folding changed the
+// word. A query then matches the folded space with <w> OR XF<w>, and the
+// index holds no second copy of unaccented text.
+void DropUnfoldedPositions(Xapian::Document& entry) {
+  // The folded page terms and the unfolded term each one shadows.
+  std::map<std::string, std::string> plain_of;  // XFw -> w, ZXFs -> Zs
+  for (auto t = entry.termlist_begin(); t != entry.termlist_end(); ++t) {
+    const std::string& name = *t;
+    const size_t stem = name.rfind("ZXF", 0) == 0 ? 1 : 0;
+    if (!stem && name.rfind("XF", 0) != 0) continue;
+    const size_t rest = stem + 2;
+    // XFS and XFA: title and author forms (no positions), kept as they are.
+    if (rest >= name.size() || std::isupper(static_cast<unsigned char>(name[rest]))) continue;
+    plain_of.emplace(name, (stem ? "Z" : "") + name.substr(rest));
+  }
+  if (plain_of.empty()) return;
+  std::set<std::string> wanted;
+  for (const auto& [folded, plain] : plain_of) wanted.insert(plain);
+  std::map<std::string, std::vector<Xapian::termpos>> positions;  // of the unfolded terms
+  std::map<std::string, std::vector<Xapian::termpos>> folded_positions;
+  for (auto t = entry.termlist_begin(); t != entry.termlist_end(); ++t) {
+    const std::string& name = *t;
+    if (wanted.count(name)) positions[name].assign(t.positionlist_begin(), t.positionlist_end());
+    if (plain_of.count(name)) folded_positions[name].assign(t.positionlist_begin(), t.positionlist_end());
+  }
+  for (const auto& [folded, plain] : plain_of) {
+    auto at = positions.find(plain);
+    if (at == positions.end()) continue;  // folding changed this word wherever it occurs
+    const std::vector<Xapian::termpos>& mine = folded_positions[folded];
+    size_t removed = 0;
+    for (Xapian::termpos pos : mine) {
+      if (std::binary_search(at->second.begin(), at->second.end(), pos)) {
+        entry.remove_posting(folded, pos);
+        ++removed;
+      }
+    }
+    if (removed == mine.size()) entry.remove_term(folded);
+  }
+}
+
 Status FromXapian(const std::string& context, const Xapian::Error& e) {
   std::string msg = context + ": " + e.get_type() + ": " + e.get_msg();
   std::string type = e.get_type();
@@ -106,8 +189,12 @@ Status FromXapian(const std::string& context, const Xapian::Error& e) {
 // term list (get_matching_terms), which is kept for wildcard queries, whose
 // expansions are not among the query's terms, and when the query's terms
 // give no position.
+// Page words: unprefixed, Z (stems) and XF (accent-folded forms), with
+// positions; not boolean, title or author terms.
 bool IsPageTerm(const std::string& name) {
-  return !name.empty() && !(std::isupper(static_cast<unsigned char>(name[0])) && name[0] != 'Z');
+  size_t i = !name.empty() && name[0] == 'Z' ? 1 : 0;
+  if (name.compare(i, 2, "XF") == 0) i += 2;
+  return i < name.size() && !std::isupper(static_cast<unsigned char>(name[i]));
 }
 
 uint32_t BestPage(const Xapian::Database& db, const Xapian::Enquire& enquire, const Xapian::MSetIterator& hit,
@@ -240,13 +327,22 @@ Status TextIndex::ReplaceDocument(const Document& document, const std::vector<Fa
     tg.set_document(entry);
     std::set<TextSource> sources;
     for (const PageText& page : document.pages) {
-      tg.set_termpos((std::min(page.number, kMaxDistinctPages) - 1) * kPageStride);
-      tg.index_text(page.text);
+      const Xapian::termpos start = (std::min(page.number, kMaxDistinctPages) - 1) * kPageStride;
+      tg.set_termpos(start);
+      const std::string text = RemoveElisions(page.text);
+      tg.index_text(text);
+      IndexFolded(tg, text, start);
       sources.insert(page.source);
     }
+    DropUnfoldedPositions(entry);
     tg.set_termpos(0);
-    tg.index_text_without_positions(document.title, 1, "S");
-    tg.index_text_without_positions(document.metadata.author, 1, "A");
+    // Title and author: their words, and their folded words when folding changes any.
+    for (const auto& [text, prefix] : {std::pair{&document.title, "S"}, std::pair{&document.metadata.author, "A"}}) {
+      const std::string words = RemoveElisions(*text);
+      tg.index_text_without_positions(words, 1, prefix);
+      const std::string folded = FoldAccents(words);
+      if (folded != words) tg.index_text_without_positions(folded, 1, std::string("XF") + prefix);
+    }
     entry.add_boolean_term(IdTerm(hex));
     entry.add_boolean_term("L" + document.language);
     for (TextSource source : sources) entry.add_boolean_term("XS" + std::string(TextSourceName(source)));
@@ -341,6 +437,23 @@ uint64_t TextIndex::Revision() const {
   return ReadNumber([](const Xapian::Database& db) -> uint64_t { return db.get_revision(); });
 }
 
+uint32_t TextIndex::TextFormat() const {
+  return static_cast<uint32_t>(ReadNumber([](const Xapian::Database& db) -> uint64_t {
+    const std::string recorded = db.get_metadata(kTextFormatKey);
+    return recorded.empty() ? 1 : std::strtoul(recorded.c_str(), nullptr, 10);
+  }));
+}
+
+Status TextIndex::SetTextFormat() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  try {
+    impl_->writer->set_metadata(kTextFormatKey, std::to_string(kTextFormat));
+  } catch (const Xapian::Error& e) {
+    return FromXapian(impl_->path + ": recording the text format", e);
+  }
+  return Status::Ok();
+}
+
 uint64_t TextIndex::EntryCount() const {
   return ReadNumber([](const Xapian::Database& db) -> uint64_t { return db.get_doccount(); });
 }
@@ -368,31 +481,56 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       for (auto it = db.allterms_begin("L"); it != db.allterms_end("L"); ++it) languages.push_back((*it).substr(1));
       if (languages.empty()) return response;  // empty index
 
-      Xapian::QueryParser parser;
-      parser.set_database(db);
-      parser.set_default_op(Xapian::Query::OP_AND);
-      parser.add_prefix("title", "S");
-      parser.add_prefix("author", "A");
-      parser.add_boolean_prefix("lang", "L");
-      parser.add_boolean_prefix("source", "XS");
-      parser.add_boolean_prefix("doc", "Q");
-      parser.add_boolean_prefix("type", "T");
-      parser.add_boolean_prefix("year", "Y");
-      parser.add_boolean_prefix("org", new EntityFieldProcessor);
-      parser.set_max_expansion(1000, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-      parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+      // With --lang, only that language's documents can match: parse for it alone.
+      if (request.language) {
+        const bool indexed = std::find(languages.begin(), languages.end(), *request.language) != languages.end();
+        languages.assign(indexed ? 1 : 0, *request.language);
+        if (!indexed) return response;
+      }
+
+      // Two parsers: `parser` reads the query as typed (elisions removed),
+      // `folded_parser` reads it without accents and matches every page
+      // word by its folded form: unprefixed/Z terms where folding changes
+      // nothing, XF/ZXF terms where it does (see ReplaceDocument).
+      Xapian::QueryParser parser, folded_parser;
+      for (Xapian::QueryParser* p : {&parser, &folded_parser}) {
+        p->set_database(db);
+        p->set_default_op(Xapian::Query::OP_AND);
+        p->add_prefix("title", "S");
+        p->add_prefix("author", "A");
+        p->add_boolean_prefix("lang", "L");
+        p->add_boolean_prefix("source", "XS");
+        p->add_boolean_prefix("doc", "Q");
+        p->add_boolean_prefix("type", "T");
+        p->add_boolean_prefix("year", "Y");
+        p->add_boolean_prefix("org", new EntityFieldProcessor);
+        p->set_max_expansion(1000, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+        p->set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+      }
+      folded_parser.add_prefix("", "");
+      folded_parser.add_prefix("", "XF");
+      folded_parser.add_prefix("title", "XFS");
+      folded_parser.add_prefix("author", "XFA");
       const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
                              Xapian::QueryParser::FLAG_PURE_NOT;
+      const std::string typed = RemoveElisions(request.query);
+      const std::string folded = FoldAccents(typed);
       // Each document was stemmed in its own language: parse the query once
       // per language and match each parse only against that language.
       // Languages whose parses come out the same (a name, a number, a word
       // every stemmer leaves alone) share one subquery filtered by all of
       // them, so the matcher reads each posting list once, not once per language.
+      // A parse is the query as typed OR the folded query at half weight: an
+      // exact match (accents included) outranks a match without accents.
       std::vector<std::pair<Xapian::Query, std::vector<Xapian::Query>>> parses;  // parse, its L terms
       std::map<std::string, size_t> parse_of_description;
       for (const std::string& language : languages) {
-        parser.set_stemmer(StemmerFor(language));
-        Xapian::Query parsed = parser.parse_query(request.query, flags);
+        const Xapian::Stem stemmer = StemmerFor(language);
+        parser.set_stemmer(stemmer);
+        folded_parser.set_stemmer(stemmer);
+        Xapian::Query parsed(Xapian::Query::OP_OR, parser.parse_query(typed, flags),
+                             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded_parser.parse_query(folded, flags),
+                                           kFoldedWeight));
         auto [it, added] = parse_of_description.emplace(parsed.get_description(), parses.size());
         if (added) parses.emplace_back(parsed, std::vector<Xapian::Query>());
         parses[it->second].second.emplace_back("L" + language);
@@ -454,8 +592,8 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       if (request.facets) {
         std::map<std::string, uint64_t> years;
         for (auto it = year_spy.values_begin(); it != year_spy.values_end(); ++it) years[*it] = it.get_termfreq();
-        response.facets["year"] = years;
-        response.facets["entity"] = Top(entity_spy.counts, 20);
+        response.facets["year"] = Top(years, years.size());
+        response.facets["entity"] = Top(entity_spy.counts, kEntityFacetValues);
       }
       // The query's own page terms, for BestPage (none for a wildcard query: see there).
       std::vector<std::string> query_terms;
@@ -466,12 +604,17 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         }
       }
       response.hits.clear();
+      const double max_weight = mset.get_max_attained();
       uint32_t rank = request.offset;
       for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
         Xapian::Document entry = it.get_document();
         SearchHit hit;
         hit.rank = ++rank;
-        hit.percent = it.get_percent();
+        // Relative to the best match's weight. (Xapian's own percentage also
+        // scales by the share of the query's terms the best document has:
+        // with the folded half and one parse per language, even an exact
+        // match of every word lacks most of them.)
+        hit.percent = max_weight > 0 ? std::clamp(static_cast<int>(std::lround(100 * it.get_weight() / max_weight)), 0, 100) : 100;
         Result<DocumentId> id = DocumentId::FromHex(entry.get_value(kValueDocId));
         if (!id.ok()) continue;
         hit.id = *id;
@@ -488,7 +631,12 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
           // every word of the page in the index (one B-tree read each), which
           // cost about half of a search's CPU time; the query's own term
           // weights choose the fragment well enough.
-          hit.snippet_html = mset.snippet(page->text, 300, StemmerFor(language), 0, "<mark>", "</mark>", "…");
+          // Elision apostrophes become word breaks while the snippet is cut
+          // (so "l’entrepreneuriat" shows with "entrepreneuriat" marked), and
+          // accented words are looked up by their folded stems too.
+          const Xapian::Stem stemmer(new FoldingStemmer(StemmerFor(language)));
+          hit.snippet_html = RestoreElisionMarks(
+              mset.snippet(MarkElisions(page->text), 300, stemmer, 0, "<mark>", "</mark>", "…"));
         }
         response.hits.push_back(std::move(hit));
       }

@@ -11,6 +11,13 @@
 //                     with positions (STEM_SOME_FULL_POS). Page p's words
 //                     start at position (p-1) * kPageStride + 1, so a
 //                     position tells its page and phrases never span pages.
+//                     French elisions are taken off first ("l’entrepreneuriat"
+//                     is indexed as "entrepreneuriat").
+//   XF... + ZXF...    the accent-folded form of the page words that folding
+//                     changes ("evaluación": XFevaluacion, ZXF + the stem of
+//                     "evaluacion"), at the same positions; none for words
+//                     without accents, whose plain terms are their folded form.
+//   XFS..., XFA...    folded title and author words, when folding changes any
 //   XE<name key>      an organisation or programme the document mentions, by
 //                     the NameKey of each of its names and aliases (org:, --org)
 //   Y<yyyy>           the document's own year (year:, --year)
@@ -45,6 +52,14 @@ class TextIndex {
   // kUnavailable when another writer holds the lock, kNotFound for a missing read-only index.
   static Result<std::unique_ptr<TextIndex>> Open(const std::string& path, Mode mode);
   ~TextIndex();
+
+  // The text analysis the index's entries were made with: 1 before accent
+  // folding and elision splitting (no format recorded), kTextFormat now.
+  // Store::Open (read-write) re-indexes an older index from the stored pages.
+  static constexpr uint32_t kTextFormat = 2;
+  uint32_t TextFormat() const;
+  // Writable: records kTextFormat, durable at the next Commit().
+  Status SetTextFormat();
 
   // Writable only. Changes become visible and durable at Commit().
   // `facts` are the document's facts, decoded (its entities and date are indexed).

@@ -9,9 +9,11 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/utf8.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -44,6 +46,135 @@ std::string NormalizeText(std::string_view text) {
     }
   }
   kept.toUTF8String(out);
+  return out;
+}
+
+namespace {
+
+bool IsAscii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// The code point at `i` (U+FFFD when the bytes are not UTF-8); `i` moves past it.
+UChar32 NextCodePoint(std::string_view text, size_t* i) {
+  int32_t at = static_cast<int32_t>(*i);
+  UChar32 c;
+  U8_NEXT(reinterpret_cast<const uint8_t*>(text.data()), at, static_cast<int32_t>(text.size()), c);
+  *i = static_cast<size_t>(at);
+  return c < 0 ? 0xFFFD : c;
+}
+
+// What a word is made of, for telling where words start.
+bool IsWordPart(UChar32 c) {
+  return u_isalnum(c) || u_charType(c) == U_NON_SPACING_MARK || c == '\'' || c == 0x2019;
+}
+
+// Words French elides before a vowel, lowercase, longer ones first.
+constexpr std::string_view kElided[] = {"jusqu", "lorsqu", "puisqu", "quoiqu", "presqu", "qu",
+                                        "l", "d", "j", "m", "n", "s", "t", "c"};
+constexpr std::string_view kTypographicApostrophe = "\xE2\x80\x99";  // U+2019
+constexpr std::string_view kMarkStraight = "\xEE\x80\x80";           // U+E000
+constexpr std::string_view kMarkTypographic = "\xEE\x80\x81";        // U+E001
+
+// Copies `text`, handing each elision (the elided word, then whether its
+// apostrophe was the typographic one) to `on_elision` instead of copying it.
+template <typename OnElision>
+std::string RewriteElisions(std::string_view text, OnElision on_elision) {
+  if (text.find('\'') == std::string_view::npos && text.find(kTypographicApostrophe) == std::string_view::npos) {
+    return std::string(text);
+  }
+  std::string out;
+  out.reserve(text.size());
+  UChar32 previous = ' ';
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char first = static_cast<unsigned char>(text[i]);
+    if (first < 0x80 && std::isalpha(first) && !IsWordPart(previous)) {
+      for (std::string_view elided : kElided) {
+        size_t j = i + elided.size();
+        if (j >= text.size()) continue;
+        bool same = true;
+        for (size_t k = 0; k < elided.size() && same; ++k) {
+          same = std::tolower(static_cast<unsigned char>(text[i + k])) == elided[k];
+        }
+        if (!same) continue;
+        bool typographic = false;
+        if (text[j] == '\'') {
+          ++j;
+        } else if (text.compare(j, kTypographicApostrophe.size(), kTypographicApostrophe) == 0) {
+          j += kTypographicApostrophe.size();
+          typographic = true;
+        } else {
+          continue;
+        }
+        size_t after = j;
+        if (after >= text.size() || !u_isalpha(NextCodePoint(text, &after))) continue;
+        on_elision(out, text.substr(i, elided.size()), typographic);
+        i = j;
+        previous = ' ';  // the next word starts here
+        break;
+      }
+    }
+    const size_t start = i;
+    previous = NextCodePoint(text, &i);
+    out.append(text.substr(start, i - start));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string FoldAccents(std::string_view text) {
+  if (IsAscii(text)) return std::string(text);
+  UErrorCode error = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(error);
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(error);
+  if (U_FAILURE(error)) return std::string(text);
+  const icu::UnicodeString unicode =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  const icu::UnicodeString decomposed = nfd->normalize(unicode, error);
+  if (U_FAILURE(error)) return std::string(text);
+  icu::UnicodeString kept;
+  kept.getBuffer(decomposed.length());
+  kept.releaseBuffer(0);
+  for (int32_t i = 0; i < decomposed.length();) {
+    const UChar32 c = decomposed.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_charType(c) != U_NON_SPACING_MARK) kept.append(c);
+  }
+  const icu::UnicodeString composed = nfc->normalize(kept, error);
+  if (U_FAILURE(error)) return std::string(text);
+  std::string out;
+  composed.toUTF8String(out);
+  return out;
+}
+
+std::string RemoveElisions(std::string_view text) {
+  return RewriteElisions(text, [](std::string&, std::string_view, bool) {});
+}
+
+std::string MarkElisions(std::string_view text) {
+  return RewriteElisions(text, [](std::string& out, std::string_view elided, bool typographic) {
+    out.append(elided);
+    out.append(typographic ? kMarkTypographic : kMarkStraight);
+  });
+}
+
+std::string RestoreElisionMarks(std::string_view text) {
+  if (text.find("\xEE\x80") == std::string_view::npos) return std::string(text);
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    if (text.compare(i, 3, kMarkStraight) == 0) {
+      out.push_back('\'');
+      i += 3;
+    } else if (text.compare(i, 3, kMarkTypographic) == 0) {
+      out.append(kTypographicApostrophe);
+      i += 3;
+    } else {
+      out.push_back(text[i++]);
+    }
+  }
   return out;
 }
 
