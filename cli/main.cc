@@ -509,6 +509,14 @@ void PrintEntity(const nlohmann::json& e) {
   }
 }
 
+// "Showing 11-20 of 57 recommendations" when a page leaves some out.
+void PrintPaging(const nlohmann::json& result, size_t shown, const char* what) {
+  const uint64_t total = result.value("total", uint64_t{0}), offset = result.value("offset", uint64_t{0});
+  if (total <= shown) return;
+  std::cout << "Showing " << (shown ? offset + 1 : offset) << "-" << offset + shown << " of " << total << " " << what
+            << " (--limit, --offset for more).\n";
+}
+
 void PrintRecommendations(const nlohmann::json& result) {
   for (const auto& r : result["recommendations"]) {
     std::cout << "Recommendation " << r.value("number", "") << " — " << r.value("title", "") << " [" << r.value("document", "")
@@ -519,6 +527,7 @@ void PrintRecommendations(const nlohmann::json& result) {
     std::cout << "  " << (text.size() > 300 ? std::string(TruncateUtf8(text, 300)) + "…" : text) << "\n\n";
   }
   if (result["recommendations"].empty()) std::cout << "No recommendations match.\n";
+  PrintPaging(result, result["recommendations"].size(), "recommendations");
 }
 
 // ---- CSV (RFC 4180), for the spreadsheets staff already keep
@@ -588,6 +597,7 @@ void PrintActions(const nlohmann::json& result) {
     std::cout << "  " << a.value("text", "") << "\n\n";
   }
   if (result["actions"].empty()) std::cout << "No key actions match.\n";
+  PrintPaging(result, result["actions"].size(), "key actions");
 }
 
 void ActionsCsv(const nlohmann::json& result) {
@@ -804,6 +814,8 @@ int RunCommandLine(int argc, char** argv) {
   recommendations->add_option("--doc", rec_doc, "Only those of one document (id or path)");
   recommendations->add_flag("--recurring", rec_filter.recurring,
                             "Only those made again to the same body in another evaluation (similar text)");
+  recommendations->add_option("--limit", rec_filter.limit, "List at most N (default: all)")->check(CLI::Range(1u, 1000000u));
+  recommendations->add_option("--offset", rec_filter.offset, "Skip the first N")->check(CLI::Range(0u, 100000u));
   recommendations->add_flag("--json", json, "Print JSON (schemas/recommendations.schema.json)");
   std::string format = "text";
   recommendations->add_option("--format", format, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
@@ -817,6 +829,8 @@ int RunCommandLine(int argc, char** argv) {
   actions->add_option("--overdue-as-of", action_overdue, "Only those overdue on this date (YYYY-MM-DD)");
   actions->add_option("--evaluation", action_evaluation, "Only those of one evaluation or its response (id or path)");
   actions->add_option("--as-of", action_filter.as_of, "Judge 'overdue' on this date (default: today)");
+  actions->add_option("--limit", action_filter.limit, "List at most N (default: all)")->check(CLI::Range(1u, 1000000u));
+  actions->add_option("--offset", action_filter.offset, "Skip the first N")->check(CLI::Range(0u, 100000u));
   actions->add_flag("--json", json, "Print JSON (schemas/actions.schema.json)");
   actions->add_option("--format", format, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
 

@@ -247,8 +247,10 @@ Result<json> GetEntity(const QueryService& q, const Params& p, const PathArgs& a
 }
 
 Result<json> ListRecommendations(const QueryService& q, const Params& p, const PathArgs&) {
-  DOSSIER_RETURN_IF_ERROR(p.Check({"responsible", "due_before", "overdue_as_of", "doc", "recurring"}));
+  DOSSIER_RETURN_IF_ERROR(p.Check({"responsible", "due_before", "overdue_as_of", "doc", "recurring", "limit", "offset"}));
   RecommendationFilter filter;
+  DOSSIER_ASSIGN_OR_RETURN(filter.limit, p.Uint("limit", 100, 1, kMaxListLimit));
+  DOSSIER_ASSIGN_OR_RETURN(filter.offset, p.Uint("offset", 0, 0, kMaxOffset));
   std::optional<std::string> recurring = p.Get("recurring");
   if (recurring && *recurring != "true" && *recurring != "false") {
     return Status::InvalidArgument("recurring: expected true or false, got '" + std::string(TruncateUtf8(*recurring, 40)) + "'");
@@ -267,8 +269,11 @@ Result<json> ListRecommendations(const QueryService& q, const Params& p, const P
 }
 
 Result<json> ListActions(const QueryService& q, const Params& p, const PathArgs&) {
-  DOSSIER_RETURN_IF_ERROR(p.Check({"responsible", "status", "due_before", "overdue_as_of", "evaluation", "as_of"}));
+  DOSSIER_RETURN_IF_ERROR(
+      p.Check({"responsible", "status", "due_before", "overdue_as_of", "evaluation", "as_of", "limit", "offset"}));
   ActionFilter filter;
+  DOSSIER_ASSIGN_OR_RETURN(filter.limit, p.Uint("limit", 100, 1, kMaxListLimit));
+  DOSSIER_ASSIGN_OR_RETURN(filter.offset, p.Uint("offset", 0, 0, kMaxOffset));
   filter.responsible = p.Get("responsible");
   DOSSIER_RETURN_IF_ERROR(CheckText("responsible", filter.responsible, 500));
   filter.status = p.Get("status");

@@ -166,6 +166,14 @@ TEST_F(CliTest, GraphCommandsAnswerWhoMustActAndByWhen) {
   auto human = RunDossier(data_, {"recommendations", "--due-before", "2022-12-31"});
   EXPECT_NE(human.out.find("Recommendation 2"), std::string::npos) << human.out;
   EXPECT_NE(human.out.find("due:         2022-03"), std::string::npos) << human.out;
+  auto paged = RunDossier(data_, {"recommendations", "--limit", "1"});
+  ASSERT_EQ(paged.exit_code, 0) << paged.err;
+  EXPECT_NE(paged.out.find("Showing 1-1 of "), std::string::npos) << paged.out;
+  auto paged_json = RunDossier(data_, {"recommendations", "--json", "--limit", "1", "--offset", "1"});
+  ASSERT_EQ(paged_json.exit_code, 0) << paged_json.err;
+  ExpectValid("recommendations.schema.json", paged_json.out);
+  EXPECT_EQ(nlohmann::json::parse(paged_json.out)["recommendations"].size(), 1u);
+  EXPECT_GE(nlohmann::json::parse(paged_json.out)["total"].get<int>(), 2);
   auto bad = RunDossier(data_, {"recommendations", "--due-before", "June 2021"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("due-before: expected a date as YYYY-MM-DD"), std::string::npos);

@@ -188,6 +188,16 @@ TEST_F(ServerTest, EveryEndpointAnswersJsonMatchingItsSchema) {
   EXPECT_EQ(json::parse(Get(*client_, "/v1/recommendations?responsible=Nobody%20Known", 200))["recommendations"].size(), 0u);
   EXPECT_EQ(json::parse(Get(*client_, "/v1/recommendations", 200))["recommendations"].size(), 3u);
   EXPECT_EQ(json::parse(Get(*client_, "/v1/recommendations?recurring=true", 200))["recommendations"].size(), 0u);
+  // Paged: `total` counts every match, the list holds `limit` of them from `offset`.
+  const std::string second = Get(*client_, "/v1/recommendations?limit=1&offset=1", 200);
+  ExpectValid("recommendations.schema.json", "Recommendations", second);
+  EXPECT_EQ(json::parse(second)["total"], 3);
+  EXPECT_EQ(json::parse(second)["offset"], 1);
+  ASSERT_EQ(json::parse(second)["recommendations"].size(), 1u);
+  EXPECT_EQ(json::parse(second)["recommendations"][0]["id"],
+            json::parse(Get(*client_, "/v1/recommendations", 200))["recommendations"][1]["id"]);
+  EXPECT_TRUE(json::parse(Get(*client_, "/v1/recommendations?offset=3", 200))["recommendations"].empty());
+  EXPECT_EQ(json::parse(Get(*client_, "/v1/actions?limit=5", 200))["total"], 0);
   // Follow-up (this archive has no management response: empty but well-formed).
   const std::string actions = Get(*client_, "/v1/actions?as_of=2026-01-01&status=initiated", 200);
   ExpectValid("actions.schema.json", "Actions", actions);
@@ -274,6 +284,8 @@ TEST_F(ServerTest, ErrorsAreJsonWithTheRightStatus) {
   ExpectError("/v1/search?q=water&facets=yes", 400, "invalid_argument", "facets");
   ExpectError("/v1/recommendations?due_before=June", 400, "invalid_argument", "due_before");
   ExpectError("/v1/actions?status=finished", 400, "invalid_argument", "status");
+  ExpectError("/v1/recommendations?limit=0", 400, "invalid_argument", "limit");
+  ExpectError("/v1/actions?offset=-1", 400, "invalid_argument", "offset");
   ExpectError("/v1/followup?as_of=tomorrow", 400, "invalid_argument", "as_of");
   ExpectError("/v1/recommendations?overdue_as_of=2020-1-1", 400, "invalid_argument", "overdue_as_of");
   ExpectError("/v1/graph/neighbors/O:0123456789abcdef?depth=0", 400, "invalid_argument", "depth");

@@ -5,6 +5,7 @@
 #include "dossier/name_key.h"
 
 #include <nlohmann/json.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,8 @@ struct RecommendationFilter {
   std::optional<std::string> overdue_as_of;  // ISO date: due before it (and not closed)
   std::optional<std::string> document;     // document id
   bool recurring = false;                  // only those made again in another evaluation (recurs)
+  uint32_t limit = 0;                      // at most this many listed (0: all); `total` counts every match
+  uint32_t offset = 0;                     // skip this many matches first
 };
 
 // Options for listing key actions (all optional).
@@ -42,6 +45,8 @@ struct ActionFilter {
   std::optional<std::string> overdue_as_of; // ISO date: past due then and not completed
   std::optional<std::string> evaluation;    // document id or path: actions of it, or answering it
   std::string as_of;                        // ISO date `overdue` is judged at (default: today)
+  uint32_t limit = 0;                       // at most this many listed (0: all); `total` counts every match
+  uint32_t offset = 0;                      // skip this many matches first
 };
 
 

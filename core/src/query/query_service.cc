@@ -165,6 +165,17 @@ using nlohmann::json;
 
 namespace {
 
+// The part of a sorted list a page asks for: `limit` items from `offset` (limit 0: all of the rest).
+json Page(json items, uint32_t offset, uint32_t limit) {
+  json page = json::array();
+  for (size_t i = offset; i < items.size() && (limit == 0 || page.size() < limit); ++i) page.push_back(std::move(items[i]));
+  return page;
+}
+
+}  // namespace
+
+namespace {
+
 json NodeToJson(const GraphNode& node) {
   json out = node.record;
   out["id"] = node.id;
@@ -442,7 +453,9 @@ Result<json> QueryService::Recommendations(const RecommendationFilter& filter) c
     return std::make_tuple(a.value("document", ""), a.value("page", 0), a.value("number", "")) <
            std::make_tuple(b.value("document", ""), b.value("page", 0), b.value("number", ""));
   });
-  return json{{"recommendations", out}};
+  const size_t total = out.size();
+  return json{{"total", total}, {"offset", filter.offset},
+              {"recommendations", Page(std::move(out), filter.offset, filter.limit)}};
 }
 
 // ---------------------------------------------------------------- follow-up
@@ -605,7 +618,9 @@ Result<json> QueryService::Actions(const ActionFilter& filter) const {
     return std::make_tuple(due(a), a.value("document", ""), a.value("number", "")) <
            std::make_tuple(due(b), b.value("document", ""), b.value("number", ""));
   });
-  return json{{"as_of", as_of}, {"total", out.size()}, {"actions", out}};
+  const size_t total = out.size();
+  return json{{"as_of", as_of}, {"total", total}, {"offset", filter.offset},
+              {"actions", Page(std::move(out), filter.offset, filter.limit)}};
 }
 
 Result<json> QueryService::FollowUp(const std::string& as_of_in) const {
