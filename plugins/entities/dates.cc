@@ -36,9 +36,25 @@ const char kMonthAlternation[] =
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  // The accented capitals that start French month names.
-  if (s.rfind("\xC3\x89", 0) == 0) s.replace(0, 2, "\xC3\xA9");
+  // Accented capitals anywhere (U+00C0..U+00DE but ×: two bytes C3 80..9E,
+  // lower case 0x20 further on), as in an all-capitals "FÉVRIER" or "AOÛT".
+  for (size_t i = 0; i + 1 < s.size(); ++i) {
+    const auto second = static_cast<unsigned char>(s[i + 1]);
+    if (static_cast<unsigned char>(s[i]) == 0xC3 && second >= 0x80 && second <= 0x9E && second != 0x97) {
+      s[i + 1] = static_cast<char>(second + 0x20);
+      ++i;
+    }
+  }
   return s;
+}
+
+// The month a name matched by kMonthAlternation stands for; 0 when its lower
+// case is no name of Months(): the patterns match without regard to case,
+// by Unicode's case folding, so "Augu\u017Ft" (a long s) or "\u212Aov" (a
+// Kelvin sign) match too, and are no month.
+int MonthNumber(const std::string& name) {
+  auto month = Months().find(Lower(name));
+  return month == Months().end() ? 0 : month->second;
 }
 
 std::string Iso(int year, int month = 0, int day = 0) {
@@ -239,20 +255,20 @@ std::vector<DateMention> FindDatesIn(std::string_view text, NumericOrder order) 
       date.text = std::string(text.substr(start, end - start));
       switch (pattern.kind) {
         case Pattern::kDayMonthYear: {
-          int day = number(1), month = Months().at(Lower(group(2))), year = number(3);
-          if (!PlausibleYear(year) || !ValidDay(year, month, day)) continue;
+          int day = number(1), month = MonthNumber(group(2)), year = number(3);
+          if (!month || !PlausibleYear(year) || !ValidDay(year, month, day)) continue;
           date.value = Iso(year, month, day), date.precision = "day";
           break;
         }
         case Pattern::kMonthDayYear: {
-          int month = Months().at(Lower(group(1))), day = number(2), year = number(3);
-          if (!PlausibleYear(year) || !ValidDay(year, month, day)) continue;
+          int month = MonthNumber(group(1)), day = number(2), year = number(3);
+          if (!month || !PlausibleYear(year) || !ValidDay(year, month, day)) continue;
           date.value = Iso(year, month, day), date.precision = "day";
           break;
         }
         case Pattern::kMonthRangeYear: {
-          int from = Months().at(Lower(group(1))), to = Months().at(Lower(group(2))), year = number(3);
-          if (!PlausibleYear(year) || to < from) continue;
+          int from = MonthNumber(group(1)), to = MonthNumber(group(2)), year = number(3);
+          if (!from || !to || !PlausibleYear(year) || to < from) continue;
           date.value = Iso(year, from), date.end_value = Iso(year, to), date.precision = "month";
           break;
         }
@@ -261,8 +277,9 @@ std::vector<DateMention> FindDatesIn(std::string_view text, NumericOrder order) 
           int year = number(2);
           // "may" and "mar" are also words; require a capital for them.
           if ((month_name == "may" || month_name == "mar") && !std::isupper(static_cast<unsigned char>(match[1][0]))) continue;
-          if (!PlausibleYear(year)) continue;
-          date.value = Iso(year, Months().at(month_name)), date.precision = "month";
+          const int month = MonthNumber(month_name);
+          if (!month || !PlausibleYear(year)) continue;
+          date.value = Iso(year, month), date.precision = "month";
           break;
         }
         case Pattern::kIso: {

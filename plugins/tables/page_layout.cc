@@ -126,8 +126,12 @@ std::vector<Region> FindColumnRegions(const std::vector<const Word*>& words, dou
     ymax = std::max(ymax, w->y1);
   }
   const double bx = h / 4, by = h / 3;
-  const size_t nx = static_cast<size_t>((xmax - xmin) / bx) + 2, ny = static_cast<size_t>((ymax - ymin) / by) + 2;
-  if (nx < 8 || ny < 12 || nx * ny > 4'000'000) return {};
+  // Sized in floating point first: words far apart for their height would
+  // make a grid too large to count in size_t.
+  const double fx = (xmax - xmin) / bx + 2, fy = (ymax - ymin) / by + 2;
+  if (!(fx * fy <= 4'000'000)) return {};
+  const size_t nx = static_cast<size_t>(fx), ny = static_cast<size_t>(fy);
+  if (nx < 8 || ny < 12) return {};
   std::vector<uint8_t> grid(nx * ny, 0);
   std::vector<size_t> row_left(ny, nx), row_right(ny, 0);  // occupied extent of each row
   for (const Word* w : words) {
@@ -328,7 +332,7 @@ PageLayout LayOutPage(const std::vector<Word>& words, const TableOptions& option
   std::vector<const Word*> valid;
   std::vector<double> heights;
   for (const Word& w : words) {
-    if (w.y1 > w.y0 && w.x1 > w.x0 && !w.text.empty()) {
+    if (internal::Usable(w)) {
       valid.push_back(&w);
       heights.push_back(w.y1 - w.y0);
     }

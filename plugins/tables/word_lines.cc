@@ -5,6 +5,13 @@
 
 namespace dossier_tables::internal {
 
+bool Usable(const Word& w) {
+  for (double v : {w.x0, w.y0, w.x1, w.y1}) {
+    if (!(std::fabs(v) <= kMaxCoordinate)) return false;  // NaN fails too
+  }
+  return w.x1 > w.x0 && w.y1 > w.y0 && !w.text.empty();
+}
+
 double Line::x1() const {
   double right = words.front()->x1;
   for (const Word* w : words) right = std::max(right, w->x1);
@@ -21,7 +28,7 @@ std::vector<Line> GroupLines(const std::vector<Word>& words, double jitter) {
 std::vector<Line> GroupLines(const std::vector<const Word*>& words, double jitter) {
   std::vector<const Word*> sorted;
   for (const Word* w : words) {
-    if (w->y1 > w->y0 && w->x1 > w->x0 && !w->text.empty()) sorted.push_back(w);
+    if (Usable(*w)) sorted.push_back(w);
   }
   std::sort(sorted.begin(), sorted.end(),
             [](const Word* a, const Word* b) { return (a->y0 + a->y1) < (b->y0 + b->y1); });

@@ -7,6 +7,14 @@
 
 namespace dossier_tables::internal {
 
+// Whether a word box can be laid out: text, finite coordinates within
+// kMaxCoordinate of the origin (a page in any unit, points or pixels at any
+// resolution, lies far inside it; the readers use 1e9 for "off the page"),
+// and a positive width and height. Others (NaN, infinite, absurd, empty or
+// inverted boxes from a damaged text layer or OCR engine) are skipped.
+inline constexpr double kMaxCoordinate = 1e6;
+bool Usable(const Word& w);
+
 struct Line {
   std::vector<const Word*> words;  // left to right
   double y0 = 0, y1 = 0, height = 0;

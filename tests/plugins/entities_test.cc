@@ -411,6 +411,26 @@ TEST(DatesTest, FormsAndPrecision) {
   EXPECT_EQ(GuessNumericOrder("on 25/12/2020"), NumericOrder::kDayFirst);
 }
 
+// Found by fuzz/dates_fuzzer: the patterns match month names without regard
+// to case, so "fÉvrier" (and every all-capitals "FÉVRIER", "DÉCEMBRE",
+// "AOÛT") matched, but its lower case kept the capital É and the month lookup
+// threw std::out_of_range out of the extractor. Accented capitals are now
+// lowered anywhere in a name, and a name Unicode's case folding matched that
+// is still no month ("Augu\u017Ft", with a long s) is no month: its year stands alone.
+TEST(DatesTest, MonthsInCapitalsWithAccentsAndCaseFoldedLookalikes) {
+  auto one = [](const std::string& text) {
+    auto dates = FindDates(text, NumericOrder::kDayFirst);
+    return dates.empty() ? std::string("none") : dates[0].value + "/" + dates[0].precision;
+  };
+  EXPECT_EQ(one("The f\xC3\x89vrier 2 2023 et"), "2023-02-02/day");  // the fuzzer's input, its noise bytes left out
+  EXPECT_EQ(one("LE 3 F\xC3\x89VRIER 2023"), "2023-02-03/day");
+  EXPECT_EQ(one("D\xC3\x89\x43\x45MBRE 2019"), "2019-12/month");
+  EXPECT_EQ(one("AO\xC3\x9BT 2024"), "2024-08/month");
+  EXPECT_EQ(one("Augu\xC5\xBFt 2023"), "2023/year");
+  EXPECT_EQ(one("3 Augu\xC5\xBFt 2023"), "2023/year");
+  EXPECT_EQ(FindBareMonths("Le rapport sera remis d'ici F\xC3\x89VRIER.", 2026).size(), 1u);
+}
+
 TEST(NameKeyTest, VariantsMeet) {
   EXPECT_EQ(NameKey("The Migration  Management-Services\nDepartment"), "migration management services department");
   EXPECT_EQ(NameKey("Organización Internacional"), "organizacion internacional");

@@ -12,6 +12,7 @@
 #include <poppler/cpp/poppler-page.h>
 
 #include <algorithm>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -103,6 +104,41 @@ TEST(PageLayoutTest, TwoColumnsAreReadOneAfterTheOther) {
   EXPECT_LT(read.find("alpha two"), read.find("beta one")) << read;
   EXPECT_LT(read.find("edge of the narrow column"), read.find("beta one")) << read;
   EXPECT_EQ(read.find("alpha one runs on through the first column"), 0u) << read;
+}
+
+// Found by fuzz/page_layout_fuzzer: a word box with an infinite edge made
+// the column grid's size an out-of-range conversion (undefined behaviour,
+// then a grid of any size). Boxes that are not finite, lie absurdly far off,
+// are empty or inverted, or have no text are now skipped: the page reads as
+// it would without them.
+TEST(PageLayoutTest, NonFiniteAndAbsurdBoxesAreSkipped) {
+  std::vector<Word> clean;
+  SetColumn(&clean, 50, 50, 220, kLeft);
+  SetColumn(&clean, 300, 50, 220, {kRight[0] + " " + kRight[1] + " and more words here"});
+  const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+  const double huge = std::numeric_limits<double>::max();
+  std::vector<Word> words = clean;
+  words.push_back({"inf", 50, 100, inf, 110});  // the fuzzer's input: x1 = +inf
+  words.push_back({"ninf", -inf, 120, 60, 130});
+  words.push_back({"nan", nan, 140, 90, 150});
+  words.push_back({"huge", 50, 160, 90, huge});
+  words.push_back({"far", 1e300, 170, 2e300, 180});
+  words.push_back({"inverted", 300, 300, 250, 280});
+  words.push_back({"", 100, 400, 140, 414});
+  const PageLayout expected = LayOutPage(clean), layout = LayOutPage(words);
+  ASSERT_EQ(layout.column_regions, 1u);
+  EXPECT_EQ(Read(clean, layout), Read(clean, expected));
+  for (double jitter : {0.0, 0.08}) EXPECT_EQ(LayOutPage(words, {.jitter = jitter}).column_regions, 1u);
+}
+
+// Words far apart for their height would make a column grid too large to
+// count (here 1e6 points across for boxes 1e-300 tall): no grid, no columns.
+TEST(PageLayoutTest, WordsFarApartForTheirHeightMakeNoGrid) {
+  std::vector<Word> words;
+  for (int i = 0; i < 5; ++i) words.push_back({"w", i * 2.5e5, 0, i * 2.5e5 + 1, 1e-300});
+  const PageLayout layout = LayOutPage(words);
+  EXPECT_EQ(layout.column_regions, 0u);
+  EXPECT_TRUE(layout.areas.empty());
 }
 
 TEST(PageLayoutTest, ThreeColumnsUnderAFullWidthTitle) {

@@ -3,6 +3,7 @@
 // row label in the first column, and text around the table.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <sstream>
 #include <tuple>
 
@@ -245,6 +246,47 @@ TEST(TableLayoutTest, RebuildsRowsWithWrappedAndCentredCells) {
             "1.2 Publish a draft module.\tBy 30 June 2026\tSDD; PCO\tInitiated\n");
   EXPECT_GT(tables[0].top, 110);     // the paragraph above is not in it
   EXPECT_LT(tables[0].bottom, y);    // nor the one below
+}
+
+// Boxes that are not finite, lie absurdly far off, are inverted or have no
+// text (a damaged text layer, an OCR engine's noise; the inputs of
+// fuzz/page_layout_fuzzer) are skipped: the table reads as without them.
+TEST(TableLayoutTest, NonFiniteAndAbsurdBoxesAreSkipped) {
+  // The table of RebuildsRowsWithWrappedAndCentredCells, below.
+  std::vector<Word> clean;
+  Put(&clean, 57, 100, "Management response: Accepted. The steps below follow from it.");
+  Put(&clean, 58, 130, "Key action");
+  Put(&clean, 330, 130, "Time frame");
+  Put(&clean, 420, 124, "Responsible");
+  Put(&clean, 420, 136, "unit(s)");
+  Put(&clean, 510, 130, "Status");
+  double y = 130 + kPitch + 10;
+  Put(&clean, 58, y, "1.1 Convene a technical working group with the");
+  Put(&clean, 58, y + kPitch, "national statistics offices of the four");
+  Put(&clean, 58, y + 2 * kPitch, "countries and the regional commission.");
+  Put(&clean, 330, y + kPitch, "Q1 2026");
+  Put(&clean, 420, y + kPitch, "SDD");
+  Put(&clean, 510, y + kPitch, "Completed");
+  y += 3 * kPitch + 3;
+  Put(&clean, 330, y - kPitch / 2, "By 30 June");
+  Put(&clean, 58, y, "1.2 Publish a draft module.");
+  Put(&clean, 420, y, "SDD; PCO");
+  Put(&clean, 510, y, "Initiated");
+  Put(&clean, 330, y + kPitch / 2, "2026");
+  const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<Word> words = clean;
+  words.push_back({"inf", 100, 160, inf, 174});
+  words.push_back({"nan", 200, nan, 240, 200});
+  words.push_back({"huge", 58, 190, 70, std::numeric_limits<double>::max()});
+  words.push_back({"far", -1e300, 130, 60, 144});
+  words.push_back({"inverted", 300, 175, 250, 160});
+  words.push_back({"", 300, 160, 320, 174});
+  for (double jitter : {0.0, 0.08}) {
+    const std::vector<Table> expected = FindTables(clean, {.jitter = jitter}), tables = FindTables(words, {.jitter = jitter});
+    ASSERT_EQ(expected.size(), 1u);
+    ASSERT_EQ(tables.size(), 1u);
+    EXPECT_EQ(TableText(tables[0]), TableText(expected[0]));
+  }
 }
 
 TEST(TableLayoutTest, RowsWithoutLabelsSplitAtTheWiderGaps) {

@@ -161,8 +161,14 @@ inline bool ParseImagePayload(std::string_view payload, uint32_t* page, dossier_
     return false;
   }
   if (image->channels != 1 && image->channels != 3) return false;
-  const uint64_t row = uint64_t{image->width} * image->channels;
-  if (row == 0 || image->height == 0 || payload.size() - 20 != row * image->height) return false;
+  // Divided, not multiplied: width × channels × height of 32-bit sizes can
+  // wrap around 64 bits onto the payload's size (a 51-byte frame passed as a
+  // 2154230017 × 2854344542 RGB image, and its reader read past the payload;
+  // fuzz/corpus/worker_frame_fuzzer/image_size_wraps).
+  const uint64_t row = uint64_t{image->width} * image->channels, bytes = payload.size() - 20;
+  if (row == 0 || row > UINT32_MAX || image->height == 0 || bytes % row != 0 || bytes / row != image->height) {
+    return false;
+  }
   image->stride = static_cast<uint32_t>(row);
   image->pixels = reinterpret_cast<const unsigned char*>(payload.data() + 20);
   image->dpi = dpi / 100.0f;
