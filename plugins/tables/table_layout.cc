@@ -297,7 +297,13 @@ std::vector<Table> FindTables(const std::vector<Word>& words, const TableOptions
   std::vector<Table> tables;
   std::vector<bool> used(lines.size(), false);
   FindLabelledRowTables(lines, &used, options, &tables);
-  for (size_t seed = 0; seed < lines.size(); ++seed) {
+  // Growing a region rescans it at every line it takes, from every seed: on
+  // a long page of lines with wide gaps that make no table, that grows with
+  // the cube of the lines (fuzzing found pages of seconds). A page's search
+  // stops once it has visited this many lines; real tables are found well
+  // within it.
+  size_t budget = 6'000'000;
+  for (size_t seed = 0; seed < lines.size() && budget > 0; ++seed) {
     if (used[seed]) continue;
     std::vector<Gutter> gutters = LineGutters(lines[seed]);
     if (gutters.empty()) continue;
@@ -327,6 +333,11 @@ std::vector<Table> FindTables(const std::vector<Word>& words, const TableOptions
       first = j;
       top = std::min(top, lines[j].y0);
       LearnGutters(lines, first, last, 0.6 * h, &gutters);
+    }
+    {
+      const size_t span = last - first + 1;
+      const size_t cost = span * span * (gutters.size() + 1);
+      budget = cost >= budget ? 0 : budget - cost;
     }
     int multi = 0;
     for (size_t j = first; j <= last; ++j) multi += !LineGutters(lines[j]).empty();
