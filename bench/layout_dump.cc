@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "page_layout.h"
+#include "poppler_words.h"
 
 void Print(const std::vector<dossier_tables::Word>& words, const dossier_tables::PageLayout& layout, int number) {
   std::printf("page %d: %zu words, %zu regions in columns, %zu tables, %zu areas\n", number, words.size(),
@@ -60,17 +61,7 @@ int DumpTsv(const char* path) {
 std::vector<dossier_tables::Word> PageWords(PDFDoc* pdf, int number) {
   TextOutputDev dev(nullptr, false, 0, false, false);
   pdf->displayPage(&dev, number, 72, 72, 0, false, true, false);
-  std::vector<dossier_tables::Word> words;
-  std::unique_ptr<TextWordList> list(dev.makeWordList());
-  for (int i = 0; list && i < list->getLength(); ++i) {
-    const TextWord* word = list->get(i);
-    if (word->getRotation() != 0) continue;
-    double x0, y0, x1, y1;
-    word->getBBox(&x0, &y0, &x1, &y1);
-    std::unique_ptr<GooString> utf8(word->getText());
-    words.push_back({utf8 ? utf8->toStr() : std::string(), x0, y0, x1, y1});
-  }
-  return words;
+  return dossier_pdf::PageWords(dev);
 }
 
 int Time(int argc, char** argv) {

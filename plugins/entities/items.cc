@@ -673,18 +673,6 @@ std::vector<Item> ReadItems(const DocumentStructure& structure, const Cues& cues
         }
         // Cells after the text are read against the header shifted by as much.
         const int shift = static_cast<int>(text_cell) - table.item;
-        // A sub-point ("ii) They should …") opening a row whose number cell
-        // is empty, in a table whose rows carry arabic numbers: the row of
-        // the last item, continued on a new page.
-        if (number.empty() && table_item >= 0 && static_cast<size_t>(table_item) < items.size() &&
-            dossier_structure::ParseLabel(text, &l) &&
-            (l.style == dossier_structure::Label::kLowerRoman || l.style == dossier_structure::Label::kLowerAlpha)) {
-          const std::string& last_number = items[table_item].number;
-          if (!last_number.empty() && std::isdigit(static_cast<unsigned char>(last_number[0]))) {
-            items[table_item].text += " " + text;
-            continue;
-          }
-        }
         if (dossier_structure::ParseLabel(text, &l) && l.style != dossier_structure::Label::kBullet) {
           if (number.empty()) number = l.number;
           text = text.substr(l.text_at);

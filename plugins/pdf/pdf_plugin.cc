@@ -26,6 +26,7 @@
 
 #include "dossier_plugin/support.h"
 #include "page_layout.h"
+#include "poppler_words.h"
 
 namespace {
 
@@ -172,18 +173,7 @@ std::string PageText(PDFDoc* pdf, int number) {
   TextOutputDev dev(&AppendText, &text, /*physLayoutA=*/false, 0, /*rawOrderA=*/false, false);
   if (!dev.isOk()) return text;
   pdf->displayPage(&dev, number, 72, 72, 0, false, true, false);
-  std::vector<dossier_tables::Word> words;
-  {
-    std::unique_ptr<TextWordList> list(dev.makeWordList());
-    for (int i = 0; list && i < list->getLength(); ++i) {
-      const TextWord* word = list->get(i);
-      if (word->getRotation() != 0) continue;
-      double x0, y0, x1, y1;
-      word->getBBox(&x0, &y0, &x1, &y1);
-      std::unique_ptr<GooString> utf8(word->getText());
-      words.push_back({utf8 ? utf8->toStr() : std::string(), x0, y0, x1, y1});
-    }
-  }
+  const std::vector<dossier_tables::Word> words = dossier_pdf::PageWords(dev);
   const dossier_tables::PageLayout layout = dossier_tables::LayOutPage(words);
   if (layout.areas.empty()) return text;
   // Rectangles are clamped to a generous page (rotated pages included).
