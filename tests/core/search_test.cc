@@ -44,6 +44,14 @@ class SearchTest : public ::testing::Test {
               "La evaluacion no incluyo visitas a las comunidades del valle porque los caminos "
               "estaban cortados. El equipo de UNICEF pide que la proxima mision dure dos semanas "
               "y que los informes se entreguen antes del cierre del ano.");
+    // Page 1 has the words of a phrase often, apart; page 2 has the phrase
+    // once. Page 3 has one query word many times; page 4 both words once.
+    WriteFile(in + "/board.txt",
+              "Minutes of the board\nThe audit was long. The committee met. Oversight matters. The audit "
+              "team and the committee discussed oversight, audit scope, committee terms and oversight again.\f"
+              "Later the audit committee oversight role was confirmed by the chair.\f"
+              "Lantern lantern lantern. The lantern shop sold a lantern.\f"
+              "A lantern by the harbour.");
     for (int i = 0; i < 12; ++i) {
       WriteFile(in + "/bulk" + std::to_string(i) + ".txt",
                 "Bulk note number " + std::to_string(i) + " mentions logistics and procurement.");
@@ -92,6 +100,22 @@ TEST_F(SearchTest, EnglishStemmingAndTheBestPage) {
   EXPECT_EQ(r.hits[0].language, "en");
   ASSERT_EQ(r.hits[0].source_paths.size(), 1u);
   EXPECT_NE(r.hits[0].snippet_html.find("<mark>decentralization</mark>"), std::string::npos) << r.hits[0].snippet_html;
+}
+
+// The best page is where the query matches best: its phrase first, then the
+// most of its distinct words, then the most occurrences.
+TEST_F(SearchTest, TheBestPageHasThePhraseAndTheMostQueryWords) {
+  SearchResponse r = Search("\"audit committee oversight\"");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].page, 2u) << r.hits[0].snippet_html;
+  EXPECT_NE(r.hits[0].snippet_html.find("<mark>audit committee oversight</mark>"),
+            std::string::npos) << r.hits[0].snippet_html;
+  r = Search("lantern harbour");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].page, 4u) << r.hits[0].snippet_html;
+  r = Search("lantern");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].page, 3u) << r.hits[0].snippet_html;
 }
 
 TEST_F(SearchTest, SpanishDocumentsAreStemmedInSpanish) {

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "dossier/graph.h"
 #include "dossier/text.h"
@@ -181,14 +182,6 @@ Status FromXapian(const std::string& context, const Xapian::Error& e) {
   return Status::Internal(msg);
 }
 
-// The page where the query's words occur most often in the document a hit
-// points at (the first such page on a tie), from the positions of its
-// matching terms; page 1 when only title or boolean terms matched.
-// `query_terms` are the query's own (unexpanded) terms: reading their
-// position lists directly is much cheaper than walking the document's whole
-// term list (get_matching_terms), which is kept for wildcard queries, whose
-// expansions are not among the query's terms, and when the query's terms
-// give no position.
 // Page words: unprefixed, Z (stems) and XF (accent-folded forms), with
 // positions; not boolean, title or author terms.
 bool IsPageTerm(const std::string& name) {
@@ -197,25 +190,88 @@ bool IsPageTerm(const std::string& name) {
   return i < name.size() && !std::isupper(static_cast<unsigned char>(name[i]));
 }
 
+// The query's phrases ("recommendations for executive action"), each as its
+// terms in order, wherever they sit in the query tree (one per language parse
+// and per folded half).
+void CollectPhrases(const Xapian::Query& query, std::vector<std::vector<std::string>>* phrases) {
+  if (query.get_type() == Xapian::Query::OP_PHRASE) {
+    std::vector<std::string> terms;
+    for (size_t i = 0; i < query.get_num_subqueries(); ++i) {
+      const Xapian::Query part = query.get_subquery(i);
+      if (part.get_type() != Xapian::Query::LEAF_TERM || part.get_terms_begin() == part.get_terms_end()) return;
+      terms.push_back(*part.get_terms_begin());
+    }
+    if (terms.size() > 1) phrases->push_back(std::move(terms));
+    return;
+  }
+  for (size_t i = 0; i < query.get_num_subqueries(); ++i) CollectPhrases(query.get_subquery(i), phrases);
+}
+
+// What a search needs to choose a hit's best page: the query's own
+// (unexpanded) page terms and its phrases.
+struct PageQuery {
+  std::vector<std::string> terms;
+  std::vector<std::vector<std::string>> phrases;
+  bool wildcard = false;  // expansions are not among `terms`: read the matching terms instead
+};
+
+// The page of a hit where the query matches best: the most occurrences of
+// its phrases, then the most of its distinct terms, then the most
+// occurrences of them (the first such page on a tie); page 1 when only
+// title or boolean terms matched. Reading the query terms' position lists
+// is much cheaper than walking the document's whole term list
+// (get_matching_terms), which is kept for wildcard queries, whose expansions
+// are not among the query's terms, and when the query's terms give no
+// position.
 uint32_t BestPage(const Xapian::Database& db, const Xapian::Enquire& enquire, const Xapian::MSetIterator& hit,
-                  const std::vector<std::string>* query_terms) {
-  std::map<uint32_t, uint32_t> count_by_page;
+                  const PageQuery& query) {
+  struct PageScore {
+    uint32_t phrases = 0;
+    std::set<std::string> terms;
+    uint32_t occurrences = 0;
+  };
+  std::map<uint32_t, PageScore> by_page;
   auto count_positions = [&](const std::string& name) {
     for (auto pos = db.positionlist_begin(*hit, name); pos != db.positionlist_end(*hit, name); ++pos) {
-      ++count_by_page[PageOfPosition(*pos)];
+      PageScore& page = by_page[PageOfPosition(*pos)];
+      page.terms.insert(name);
+      ++page.occurrences;
     }
   };
-  if (query_terms) {
-    for (const std::string& name : *query_terms) count_positions(name);
+  if (!query.wildcard) {
+    for (const std::string& name : query.terms) count_positions(name);
   }
-  if (count_by_page.empty()) {
+  if (by_page.empty()) {
     for (auto term = enquire.get_matching_terms_begin(hit); term != enquire.get_matching_terms_end(hit); ++term) {
       if (IsPageTerm(*term)) count_positions(*term);
     }
   }
-  uint32_t best = 1, best_count = 0;
-  for (const auto& [page, count] : count_by_page) {
-    if (count > best_count) best = page, best_count = count;
+  // A phrase occurs where its first term is at p, its second at p + 1, …
+  // (positions never run across pages: each page starts a stride apart).
+  for (const std::vector<std::string>& phrase : query.phrases) {
+    std::vector<std::vector<Xapian::termpos>> positions;
+    for (const std::string& term : phrase) {
+      positions.emplace_back(db.positionlist_begin(*hit, term), db.positionlist_end(*hit, term));
+      if (positions.back().empty()) break;
+    }
+    if (positions.size() != phrase.size() || positions.back().empty()) continue;
+    for (Xapian::termpos start : positions[0]) {
+      bool whole = true;
+      for (size_t i = 1; i < positions.size() && whole; ++i) {
+        whole = std::binary_search(positions[i].begin(), positions[i].end(), start + static_cast<Xapian::termpos>(i));
+      }
+      if (whole) ++by_page[PageOfPosition(start)].phrases;
+    }
+  }
+  uint32_t best = 1;
+  const PageScore* best_score = nullptr;
+  for (const auto& [page, score] : by_page) {
+    if (best_score == nullptr ||
+        std::make_tuple(score.phrases, score.terms.size(), score.occurrences) >
+            std::make_tuple(best_score->phrases, best_score->terms.size(), best_score->occurrences)) {
+      best = page;
+      best_score = &score;
+    }
   }
   return best;
 }
@@ -595,14 +651,15 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         response.facets["year"] = Top(years, years.size());
         response.facets["entity"] = Top(entity_spy.counts, kEntityFacetValues);
       }
-      // The query's own page terms, for BestPage (none for a wildcard query: see there).
-      std::vector<std::string> query_terms;
-      const bool wildcard = request.query.find('*') != std::string::npos;
-      if (!wildcard) {
+      // The query's own page terms and phrases, for BestPage.
+      PageQuery page_query;
+      page_query.wildcard = request.query.find('*') != std::string::npos;
+      if (!page_query.wildcard) {
         for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
-          if (IsPageTerm(*t)) query_terms.push_back(*t);
+          if (IsPageTerm(*t)) page_query.terms.push_back(*t);
         }
       }
+      CollectPhrases(query, &page_query.phrases);
       response.hits.clear();
       const double max_weight = mset.get_max_attained();
       uint32_t rank = request.offset;
@@ -618,7 +675,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         Result<DocumentId> id = DocumentId::FromHex(entry.get_value(kValueDocId));
         if (!id.ok()) continue;
         hit.id = *id;
-        hit.page = BestPage(db, enquire, it, wildcard ? nullptr : &query_terms);
+        hit.page = BestPage(db, enquire, it, page_query);
         std::string language = entry.get_value(kValueLanguage);
         Result<PageText> page = fetch_page(hit.id, hit.page);
         // A page removed since the index read leaves the snippet blank; a
