@@ -170,6 +170,13 @@ int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths
               << (*store)->IndexRebuiltAtOpen() << " document(s) from their stored text (accent and elision matching)\n";
   }
 
+  std::vector<std::string> inputs = paths;
+  if (inputs.empty()) {  // --reprocess alone: what is stored
+    Result<std::vector<std::string>> stored = StoredSourceFiles(**store);
+    if (!stored.ok()) return Fail(stored.status(), json);
+    inputs = std::move(stored).value();
+    if (inputs.empty()) return Fail(Status::NotFound(global.data_dir + ": no stored source file is still there to read again"), json);
+  }
   Ingester ingester(store->get(), plugins.get(), languages->get(), mime->get());
   std::optional<ReportWriter> json_out, file_out;
   if (json) json_out.emplace(&std::cout);
@@ -191,7 +198,7 @@ int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths
     }
   };
   options.on_progress = [&](const IngestProgress& p) { progress.Update(p); };
-  Result<IngestSummary> summary = ingester.Ingest(paths, options);
+  Result<IngestSummary> summary = ingester.Ingest(inputs, options);
   progress.Clear();
   if (!summary.ok()) return Fail(summary.status(), json);
   if (json_out) json_out->Finish(*summary, global.data_dir);
@@ -213,6 +220,11 @@ int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths
                   static_cast<unsigned long long>(summary->skipped), static_cast<unsigned long long>(summary->failed),
                   more.c_str(), summary->seconds, rate);
     std::cerr << line;
+  }
+  if (summary->other_settings > 0 && !quiet) {
+    std::cerr << "dossier: note: " << summary->other_settings
+              << " unchanged document(s) were read with other OCR settings (e.g. --no-ocr); "
+                 "`dossier ingest --reprocess` reads them again with these\n";
   }
   return summary->failed > 0 ? kExitSomeFailed : kExitOk;
 }
@@ -471,6 +483,14 @@ std::string Joined(const nlohmann::json& list, const char* sep = ", ") {
   return out;
 }
 
+// "Showing 11-20 of 57 recommendations" when a page leaves some out.
+void PrintPaging(const nlohmann::json& result, size_t shown, const char* what) {
+  const uint64_t total = result.value("total", uint64_t{0}), offset = result.value("offset", uint64_t{0});
+  if (total <= shown) return;
+  std::cout << "Showing " << (shown ? offset + 1 : offset) << "-" << offset + shown << " of " << total << " " << what
+            << " (--limit, --offset for more).\n";
+}
+
 void PrintEntities(const nlohmann::json& result) {
   for (const auto& e : result["entities"]) {
     std::cout << e.value("id", "") << "  " << e.value("kind", "") << "  " << e.value("name", "");
@@ -478,6 +498,18 @@ void PrintEntities(const nlohmann::json& result) {
     std::cout << "  " << e.value("documents", 0) << " document(s)\n";
   }
   if (result["entities"].empty()) std::cout << "No entities.\n";
+  PrintPaging(result, result["entities"].size(), "entities");
+}
+
+// One line per document: id, pages, language, title, first path.
+void PrintDocuments(const nlohmann::json& result) {
+  for (const auto& d : result["documents"]) {
+    const auto& sources = d["sources"];
+    std::cout << d.value("id", "") << "  " << d.value("page_count", 0) << " p.  " << d.value("language", "") << "  "
+              << d.value("title", "") << (sources.empty() ? "" : "  (" + sources[0].value("path", "") + ")") << "\n";
+  }
+  if (result["documents"].empty()) std::cout << "No documents.\n";
+  PrintPaging(result, result["documents"].size(), "documents");
 }
 
 void PrintEntity(const nlohmann::json& e) {
@@ -507,14 +539,6 @@ void PrintEntity(const nlohmann::json& e) {
     std::cout << "  (must act on " << e.value("responsible_for_total", uint64_t{0})
               << " recommendations in all: dossier recommendations --responsible NAME)\n";
   }
-}
-
-// "Showing 11-20 of 57 recommendations" when a page leaves some out.
-void PrintPaging(const nlohmann::json& result, size_t shown, const char* what) {
-  const uint64_t total = result.value("total", uint64_t{0}), offset = result.value("offset", uint64_t{0});
-  if (total <= shown) return;
-  std::cout << "Showing " << (shown ? offset + 1 : offset) << "-" << offset + shown << " of " << total << " " << what
-            << " (--limit, --offset for more).\n";
 }
 
 void PrintRecommendations(const nlohmann::json& result) {
@@ -679,15 +703,15 @@ int RunExport(const GlobalOptions& global, const std::string& format, const std:
   }
   uint64_t written = 0;
   for (uint32_t offset = 0;; offset += 500) {
-    Result<std::vector<DocumentSummary>> batch = (*service)->ListDocuments(500, offset);
+    Result<DocumentList> batch = (*service)->ListDocuments(500, offset);
     if (!batch.ok()) return Fail(batch.status(), false);
-    for (const DocumentSummary& doc : *batch) {
+    for (const DocumentSummary& doc : batch->documents) {
       Result<nlohmann::json> record = (*service)->ExportRecord(doc);
       if (!record.ok()) return Fail(record.status(), false);
       out << DumpJson(*record) << "\n";
       ++written;
     }
-    if (batch->size() < 500) break;
+    if (batch->documents.size() < 500) break;
   }
   if (!out_path.empty()) std::cerr << "wrote " << written << " record(s) to " << out_path << "\n";
   return kExitOk;
@@ -710,7 +734,7 @@ int RunCommandLine(int argc, char** argv) {
   bool json = false, quiet = false, text = false;
   std::vector<std::string> paths;
   auto* ingest = app.add_subcommand("ingest", "Ingest files and folders (recursively)");
-  ingest->add_option("paths", paths, "Files and folders")->required();
+  ingest->add_option("paths", paths, "Files and folders (with --reprocess, default: every stored source file)");
   ingest->add_flag("--json", json, "Print the JSON report of every file on standard output (schemas/ingest-report.schema.json)");
   std::string report_path;
   ingest->add_option("--report", report_path, "Write the JSON report of every file to this file (schemas/ingest-report.schema.json)");
@@ -741,6 +765,11 @@ int RunCommandLine(int argc, char** argv) {
   bool no_archives = false;
   ingest->add_flag("--no-archives", no_archives, "Treat .zip/.tar/.tar.gz/.tgz files as plain files instead of opening them");
   ingest->add_flag("--no-ocr", no_ocr, "Do not OCR scanned pages and images (they are stored without text)");
+  ingest->add_flag("--reprocess", ingest_options.reprocess,
+                   "Read again the unchanged documents whose OCR settings differ from this run's (pages left empty by "
+                   "--no-ocr, other --ocr-lang); without paths, every stored source file");
+  ingest->add_flag("--force", ingest_options.force, "With --reprocess: read again every unchanged document")
+      ->needs(ingest->get_option("--reprocess"));
 
   std::vector<std::string> remove_targets;
   auto* remove = app.add_subcommand("remove", "Remove documents by id, or paths (files, archive members, folders) from the data folder");
@@ -788,12 +817,18 @@ int RunCommandLine(int argc, char** argv) {
       ->check(CLI::IsMember({"jsonl", "graphml", "jsonld"}));
   exporter->add_option("-o,--output", export_out, "Write to this file instead of standard output");
 
+  uint32_t documents_limit = 100, documents_offset = 0;
+  auto* documents = app.add_subcommand("documents", "List the stored documents, in id order");
+  documents->add_option("--limit", documents_limit, "At most this many")->capture_default_str()->check(CLI::Range(1u, 1000u));
+  documents->add_option("--offset", documents_offset, "Skip this many")->capture_default_str();
+  documents->add_flag("--json", json, "Print JSON (schemas/documents.schema.json)");
+
   std::string entity_type, entity_doc, entity_name;
   uint32_t entity_limit = 100, entity_offset = 0;
   auto* entities = app.add_subcommand("entities", "List organisations, programmes and other entities");
   entities->add_option("--type", entity_type, "organisation, programme or entity");
   entities->add_option("--doc", entity_doc, "Only those a document mentions (id or path)");
-  entities->add_option("--limit", entity_limit, "At most this many")->capture_default_str();
+  entities->add_option("--limit", entity_limit, "At most this many")->capture_default_str()->check(CLI::Range(1u, 1000u));
   entities->add_option("--offset", entity_offset, "Skip this many")->capture_default_str();
   entities->add_flag("--json", json, "Print JSON (schemas/entities.schema.json)");
   auto* entity = app.add_subcommand("entity", "Everything known about one entity");
@@ -859,6 +894,10 @@ int RunCommandLine(int argc, char** argv) {
   global.data_dir = AbsolutePath(global.data_dir);
 
   if (*ingest) {
+    if (paths.empty() && !ingest_options.reprocess) {
+      std::cerr << "dossier ingest: give the files and folders to ingest (or --reprocess to read stored documents again)\n";
+      return kExitUsage;
+    }
     ingest_options.ocr = !no_ocr;
     ingest_options.open_archives = !no_archives;
     ingest_options.max_worker_memory = max_worker_mib << 20;
@@ -890,6 +929,12 @@ int RunCommandLine(int argc, char** argv) {
   if (*stats) return RunStats(global, json);
   if (*exporter) return RunExport(global, export_format, export_out);
   auto optional = [](const std::string& v) { return v.empty() ? std::nullopt : std::optional<std::string>(v); };
+  if (*documents) {
+    return RunGraphQuery(global, json, [&](const QueryService& q) -> Result<nlohmann::json> {
+      DOSSIER_ASSIGN_OR_RETURN(DocumentList list, q.ListDocuments(documents_limit, documents_offset));
+      return DocumentListToJson(list.documents, list.total, documents_offset, documents_limit);
+    }, PrintDocuments);
+  }
   if (*entities) {
     return RunGraphQuery(global, json, [&](const QueryService& q) {
       return q.Entities(optional(entity_type), optional(entity_doc), entity_limit, entity_offset);

@@ -31,7 +31,7 @@ struct OcrInstance {
   ReaderOptions reading;     // "languages" (default eng+spa) and "strategy" (detect or combined)
   bool page_images = false;  // the host OCRs pages we send as pixels
   CleanOptions clean;
-  std::unique_ptr<Reader> reader;  // created on first use; its models too
+  std::unique_ptr<Reader> reader;  // created with the instance; its models on first use
   std::string reader_error;
 };
 
@@ -76,6 +76,14 @@ void* CreateInstance(const char* options_json, dossier_error_buffer* error) {
       instance->clean.deskew = clean->value("deskew", instance->clean.deskew);
       instance->clean.normalise = clean->value("normalise", instance->clean.normalise);
       instance->clean.binarise = clean->value("binarise", instance->clean.binarise);
+    }
+    // The language list is checked now (models installed, a known strategy),
+    // so a host can refuse bad settings before any page; the Tesseract
+    // models themselves load at the first page that needs them.
+    instance->reader = Reader::Create(instance->reading, &instance->reader_error);
+    if (!instance->reader) {
+      plugin_support::WriteError(error, instance->reader_error);
+      return nullptr;
     }
     return instance.release();
   } catch (const std::exception& e) {

@@ -187,8 +187,8 @@ Result<json> ListDocuments(const QueryService& q, const Params& p, const PathArg
   DOSSIER_RETURN_IF_ERROR(p.Check({"limit", "offset"}));
   DOSSIER_ASSIGN_OR_RETURN(uint32_t limit, p.Uint("limit", 100, 1, kMaxListLimit));
   DOSSIER_ASSIGN_OR_RETURN(uint32_t offset, p.Uint("offset", 0, 0, kMaxOffset));
-  DOSSIER_ASSIGN_OR_RETURN(std::vector<DocumentSummary> documents, q.ListDocuments(limit, offset));
-  return DocumentListToJson(documents, offset, limit);
+  DOSSIER_ASSIGN_OR_RETURN(DocumentList documents, q.ListDocuments(limit, offset));
+  return DocumentListToJson(documents.documents, documents.total, offset, limit);
 }
 
 Result<DocumentSummary> FindById(const QueryService& q, const std::string& text) {
@@ -259,10 +259,9 @@ Result<json> ListRecommendations(const QueryService& q, const Params& p, const P
   filter.responsible = p.Get("responsible");
   DOSSIER_RETURN_IF_ERROR(CheckText("responsible", filter.responsible, 500));
   filter.due_before = p.Get("due_before");
-  DOSSIER_RETURN_IF_ERROR(CheckPattern("due_before", filter.due_before, "\\d{4}-\\d{2}-\\d{2}", "a date as YYYY-MM-DD"));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("due_before", filter.due_before));
   filter.overdue_as_of = p.Get("overdue_as_of");
-  DOSSIER_RETURN_IF_ERROR(
-      CheckPattern("overdue_as_of", filter.overdue_as_of, "\\d{4}-\\d{2}-\\d{2}", "a date as YYYY-MM-DD"));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("overdue_as_of", filter.overdue_as_of));
   filter.document = p.Get("doc");
   DOSSIER_RETURN_IF_ERROR(CheckText("doc", filter.document, 4096));
   return q.Recommendations(filter);
@@ -280,7 +279,7 @@ Result<json> ListActions(const QueryService& q, const Params& p, const PathArgs&
   DOSSIER_RETURN_IF_ERROR(CheckText("status", filter.status, 40));
   for (const char* name : {"due_before", "overdue_as_of", "as_of"}) {
     std::optional<std::string> date = p.Get(name);
-    DOSSIER_RETURN_IF_ERROR(CheckPattern(name, date, "\\d{4}-\\d{2}-\\d{2}", "a date as YYYY-MM-DD"));
+    DOSSIER_RETURN_IF_ERROR(CheckQueryDate(name, date));
     if (std::string_view(name) == "due_before") filter.due_before = date;
     else if (std::string_view(name) == "overdue_as_of") filter.overdue_as_of = date;
     else filter.as_of = date.value_or("");
@@ -293,7 +292,7 @@ Result<json> ListActions(const QueryService& q, const Params& p, const PathArgs&
 Result<json> GetFollowUp(const QueryService& q, const Params& p, const PathArgs&) {
   DOSSIER_RETURN_IF_ERROR(p.Check({"as_of"}));
   std::optional<std::string> as_of = p.Get("as_of");
-  DOSSIER_RETURN_IF_ERROR(CheckPattern("as_of", as_of, "\\d{4}-\\d{2}-\\d{2}", "a date as YYYY-MM-DD"));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("as_of", as_of));
   return q.FollowUp(as_of.value_or(""));
 }
 

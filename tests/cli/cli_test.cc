@@ -83,6 +83,16 @@ TEST_F(CliTest, IngestSearchShowRoundTrip) {
   ExpectValid("stats.schema.json", stats.out);
   EXPECT_EQ(nlohmann::json::parse(stats.out)["documents"], 2);
 
+  auto documents = RunDossier(data_, {"documents", "--json", "--limit", "1", "--offset", "1"});
+  ASSERT_EQ(documents.exit_code, 0) << documents.err;
+  ExpectValid("documents.schema.json", documents.out);
+  EXPECT_EQ(nlohmann::json::parse(documents.out)["total"], 2);
+  EXPECT_EQ(nlohmann::json::parse(documents.out)["documents"].size(), 1u);
+  auto listed = RunDossier(data_, {"documents", "--limit", "1"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(CountLines(listed.out, "\n"), 2u) << listed.out;
+  EXPECT_NE(listed.out.find("Showing 1-1 of 2 documents"), std::string::npos) << listed.out;
+
   auto plugins = RunDossier(data_, {"plugins", "--json"});
   ASSERT_EQ(plugins.exit_code, 0);
   ExpectValid("plugins.schema.json", plugins.out);
@@ -131,6 +141,22 @@ TEST_F(CliTest, ExitCodesAndErrorsForUsersMistakes) {
   auto bad_limit = RunDossier(data_, {"search", "--limit", "0", "water"});
   EXPECT_EQ(bad_limit.exit_code, 2);
   EXPECT_NE(bad_limit.err.find("limit: must be between 1 and 1000"), std::string::npos) << bad_limit.err;
+  // The API's date rule: a real calendar day.
+  auto no_such_day = RunDossier(data_, {"actions", "--overdue-as-of", "2023-02-29"});
+  EXPECT_EQ(no_such_day.exit_code, 2);
+  EXPECT_NE(no_such_day.err.find("overdue-as-of: expected a date as YYYY-MM-DD, got '2023-02-29' (no such day)"),
+            std::string::npos) << no_such_day.err;
+}
+
+// `--data ./data ingest .`: the data folder met in the walk is not read as documents.
+TEST_F(CliTest, TheDataFolderInsideAnIngestedFolderIsSkipped) {
+  const std::string inside = in_ / "data";
+  ASSERT_EQ(RunDossier(inside, {"ingest", "-q", in_ / "memo.txt"}).exit_code, 0);
+  auto r = RunDossier(inside, {"ingest", in_.path()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("skipped: " + inside + ": this is the data folder"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("rocksdb"), std::string::npos) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(RunDossier(inside, {"stats", "--json"}).out)["documents"], 2);
 }
 
 TEST_F(CliTest, GraphCommandsAnswerWhoMustActAndByWhen) {

@@ -11,6 +11,7 @@
 #include <poppler/cpp/poppler-page.h>
 
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "dossier/ingest.h"
@@ -23,6 +24,7 @@ namespace dossier::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using dossier_ocr::PixPtr;
 
 constexpr char kPageText[] =
@@ -515,6 +517,71 @@ TEST(OcrIngestTest, ScannedAndMixedPdfsAreDecidedPageByPage) {
   r = RunDossier(tmp / "data2", {"ingest", "--no-ocr", tmp / "scanned.pdf"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("no text found in 1 page(s)"));
+}
+
+// A scan ingested with --no-ocr stays empty on a plain rerun (unchanged, with
+// a note), and `ingest --reprocess` reads it again with OCR; documents read
+// with the current settings are left alone unless --force.
+TEST(OcrIngestTest, ReprocessReadsAgainWhatNoOcrLeftEmpty) {
+  TempDir tmp;
+  PixPtr page = RenderTextPage(kPageText, 200);
+  ASSERT_TRUE(page);
+  WriteImage(page.get(), tmp / "scan.pgm", IFF_PNM);
+  PdfOptions scanned;
+  scanned.scans = {tmp / "scan.pgm"};
+  scanned.scan_dpi = 200;
+  const std::string in = tmp / "in", data = tmp / "data";
+  std::filesystem::create_directories(in);
+  MakePdf(in + "/scanned.pdf", "", scanned);
+  MakePdf(in + "/digital.pdf", "A born-digital page about budgets and the annual audit cycle.\n");
+
+  CommandResult r = RunDossier(data, {"ingest", "--no-ocr", in + "/scanned.pdf", in + "/digital.pdf"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ShowJson(data, in + "/scanned.pdf")["document"]["ocr_settings"], "off");
+  EXPECT_EQ(ShowJson(data, in + "/digital.pdf")["document"]["ocr_settings"], "");  // no page needed OCR
+
+  r = RunDossier(data, {"ingest", "--ocr-lang", "eng", in});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("0 ingested"));
+  EXPECT_THAT(r.err, HasSubstr("1 unchanged document(s) were read with other OCR settings"));
+  EXPECT_EQ(nlohmann::json::parse(RunDossier(data, {"search", "--json", "\"monitoring officers\""}).out)["total"], 0);
+
+  // Without paths: every stored source file; only the scan differs.
+  r = RunDossier(data, {"ingest", "--reprocess", "--ocr-lang", "eng"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("2 file(s): 1 ingested (1 pages, 1 by OCR), 1 unchanged"));
+  EXPECT_EQ(ShowJson(data, in + "/scanned.pdf")["document"]["ocr_settings"], "eng detect");
+  EXPECT_EQ(nlohmann::json::parse(RunDossier(data, {"search", "--json", "\"monitoring officers\""}).out)["total"], 1);
+  EXPECT_EQ(nlohmann::json::parse(RunDossier(data, {"stats", "--json"}).out)["documents"], 2);
+
+  r = RunDossier(data, {"ingest", "--reprocess", "--ocr-lang", "eng", in + "/scanned.pdf"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("0 ingested (0 pages), 1 unchanged"));
+  r = RunDossier(data, {"ingest", "--reprocess", "--force", "--ocr-lang", "eng", in});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("2 ingested"));
+  EXPECT_EQ(nlohmann::json::parse(RunDossier(data, {"stats", "--json"}).out)["documents"], 2);
+
+  // --force alone is a usage error; so is ingest without paths or --reprocess.
+  EXPECT_EQ(RunDossier(data, {"ingest", "--force", in}).exit_code, 2);
+  EXPECT_EQ(RunDossier(data, {"ingest"}).exit_code, 2);
+}
+
+// Settings that would fail every file are refused before the first one, by name.
+TEST(OcrIngestTest, ImpossibleSettingsAreRefusedAtStartUp) {
+  TempDir tmp;
+  MakePdf(tmp / "digital.pdf", "A born-digital page about budgets.\n");
+  CommandResult r = RunDossier(tmp / "data", {"ingest", "--ocr-lang", "eng+xyz", tmp / "digital.pdf"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("--ocr-lang eng+xyz"));
+  EXPECT_THAT(r.err, HasSubstr("'xyz' is not installed"));
+  EXPECT_THAT(r.err, Not(HasSubstr("digital.pdf")));
+  r = RunDossier(tmp / "data", {"ingest", "--max-worker-memory", "50", tmp / "digital.pdf"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("--max-worker-memory 50 MiB: a worker needs at least"));
+  // With OCR off the OCR languages are not needed, so not checked.
+  r = RunDossier(tmp / "data", {"ingest", "--no-ocr", "--ocr-lang", "xyz", tmp / "digital.pdf"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 // One scanned document and nothing else to do: its worker hands pages to the

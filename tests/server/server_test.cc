@@ -142,6 +142,11 @@ TEST_F(ServerTest, EveryEndpointAnswersJsonMatchingItsSchema) {
   const std::string documents = Get(*client_, "/v1/documents?limit=10", 200);
   ExpectValid("documents.schema.json", "DocumentList", documents);
   ASSERT_EQ(json::parse(documents)["documents"].size(), 3u);
+  EXPECT_EQ(json::parse(documents)["total"], 3);
+  const json second_document = json::parse(Get(*client_, "/v1/documents?limit=1&offset=1", 200));
+  EXPECT_EQ(second_document["total"], 3);
+  ASSERT_EQ(second_document["documents"].size(), 1u);
+  EXPECT_EQ(second_document["documents"][0]["id"], json::parse(documents)["documents"][1]["id"]);
   std::string pdf_id;
   const json document_list = json::parse(documents);
   for (const auto& d : document_list["documents"]) {
@@ -165,6 +170,19 @@ TEST_F(ServerTest, EveryEndpointAnswersJsonMatchingItsSchema) {
     if (e["name"] == "International Organization for Migration") iom_id = e["id"];
   }
   ASSERT_FALSE(iom_id.empty()) << entities;
+  // Paging walks one order (name, then id) and keeps the total: the pages of
+  // one entity each put together are the whole list.
+  const uint64_t entity_total = entity_list["total"];
+  EXPECT_EQ(entity_total, entity_list["entities"].size());
+  ASSERT_GE(entity_total, 3u);
+  json paged = json::array();
+  for (uint64_t offset = 0; offset < entity_total; ++offset) {
+    const json one = json::parse(Get(*client_, "/v1/entities?type=organisation&limit=1&offset=" + std::to_string(offset), 200));
+    EXPECT_EQ(one["total"], entity_total);
+    ASSERT_EQ(one["entities"].size(), 1u);
+    paged.push_back(one["entities"][0]["id"]);
+  }
+  for (size_t i = 0; i < entity_total; ++i) EXPECT_EQ(paged[i], entity_list["entities"][i]["id"]) << i;
   const std::string entity = Get(*client_, "/v1/entities/" + iom_id, 200);
   ExpectValid("entity.schema.json", "Entity", entity);
   EXPECT_EQ(json::parse(entity)["mentions_total"], json::parse(entity)["mentioned_in"].size()) << entity;
@@ -288,6 +306,11 @@ TEST_F(ServerTest, ErrorsAreJsonWithTheRightStatus) {
   ExpectError("/v1/actions?offset=-1", 400, "invalid_argument", "offset");
   ExpectError("/v1/followup?as_of=tomorrow", 400, "invalid_argument", "as_of");
   ExpectError("/v1/recommendations?overdue_as_of=2020-1-1", 400, "invalid_argument", "overdue_as_of");
+  // Dates are real calendar days.
+  ExpectError("/v1/recommendations?due_before=2023-02-29", 400, "invalid_argument", "due_before");
+  ExpectError("/v1/actions?overdue_as_of=2024-13-01", 400, "invalid_argument", "overdue_as_of");
+  ExpectError("/v1/followup?as_of=2024-04-31", 400, "invalid_argument", "as_of");
+  EXPECT_EQ(json::parse(Get(*client_, "/v1/actions?as_of=2024-02-29", 200))["as_of"], "2024-02-29");
   ExpectError("/v1/graph/neighbors/O:0123456789abcdef?depth=0", 400, "invalid_argument", "depth");
   ExpectError("/v1/graph/neighbors/O:0123456789abcdef?depth=4", 400, "invalid_argument", "depth");
   ExpectError("/v1/graph/neighbors/O:0123456789abcdef", 404, "not_found", "O:0123456789abcdef");

@@ -82,6 +82,10 @@ struct Document {
   std::string title;     // metadata title, else the first line of text, else the file name
   std::string language;  // ISO 639-1 ("en", "es"), or "und" when unknown
   std::string extracted_by;  // "pdf 0.1.0": plugin name and version
+  // The OCR settings that shaped the text (IngestSettingsOf): "" when no page
+  // needed OCR, "off" when some page had no text and OCR was off, else the
+  // languages and strategy ("eng+spa detect"). `ingest --reprocess` compares it.
+  std::string ocr_settings;
   int64_t ingested_at_ms = 0;  // Unix time in milliseconds
   std::vector<PageText> pages;  // ordered by number, numbers 1..n
   // What extractor plugins found: JSON objects (fact grammar in
@@ -100,6 +104,7 @@ struct DocumentSummary {
   std::string title;
   std::string language;
   std::string extracted_by;
+  std::string ocr_settings;  // as Document::ocr_settings
   int64_t ingested_at_ms = 0;
   uint32_t page_count = 0;
   uint32_t ocr_page_count = 0;

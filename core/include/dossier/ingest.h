@@ -51,6 +51,9 @@ struct IngestSummary {
   uint64_t skipped = 0;
   uint64_t failed = 0;
   uint64_t removed = 0;
+  // Unchanged documents whose OCR settings differ from this run's, left as
+  // they are because `reprocess` was off (the CLI suggests --reprocess).
+  uint64_t other_settings = 0;
   uint64_t pages = 0;
   double seconds = 0;
   RepairReport repair;
@@ -66,6 +69,10 @@ struct IngestProgress {
   double seconds = 0;
 };
 
+// The smallest worker memory limit accepted (IngestOptions::max_worker_memory):
+// below it a worker cannot map Poppler's and Tesseract's libraries and a page.
+inline constexpr uint64_t kMinWorkerMemory = 256ull << 20;
+
 struct IngestOptions {
   uint64_t max_file_bytes = 2ull << 30;  // larger files fail with a clear reason
   uint32_t flush_every_documents = 64;   // index commit batch size
@@ -73,7 +80,7 @@ struct IngestOptions {
   unsigned jobs = 0;                       // how many; 0 = one per core
   double timeout_seconds = 120;            // per file, then the worker is killed and the file fails
   double ocr_page_timeout_seconds = 60;    // added to a file's allowance for each page it OCRs
-  uint64_t max_worker_memory = 2ull << 30; // address-space limit of each worker (RLIMIT_AS); 0 = none
+  uint64_t max_worker_memory = 2ull << 30; // address-space limit of each worker (RLIMIT_AS); 0 = none, else >= kMinWorkerMemory
   std::string worker_executable;           // "" = dossier-worker beside the running binary
   // Archives (.zip, .tar, .tar.gz, .tgz) are opened in place:
   uint64_t max_member_bytes = 512ull << 20;     // one member, unpacked
@@ -88,6 +95,11 @@ struct IngestOptions {
   // language of its text; "combined": with all of them at once (Tesseract's own way).
   std::string ocr_strategy = "detect";
   bool ocr = true;                        // false: pages without text stay empty
+  // Stored documents whose source has not changed are read again when their
+  // ocr_settings differ from these options' (OcrSettingsName): a page left
+  // empty by --no-ocr, or read with other OCR languages. `force`: every one.
+  bool reprocess = false;
+  bool force = false;
   // Called once per file, in the order files finish, one call at a time
   // (from the ingester's committer thread).
   std::function<void(const FileResult&)> on_file;
@@ -95,6 +107,17 @@ struct IngestOptions {
   // while nothing finishes; the callee throttles.
   std::function<void(const IngestProgress&)> on_progress;
 };
+
+// The OCR settings of a run as a document records them: "off", or the
+// languages and strategy ("eng+spa detect").
+std::string OcrSettingsName(const IngestOptions& options);
+
+// What `ingest --reprocess` without paths reads again: every stored source
+// path that is still a file, and for an archive member
+// ("/data/reports.zip/2021/eval.pdf") the archive it came from, each once,
+// in order. Paths whose file is gone are left out (`dossier ingest --prune`
+// removes them).
+Result<std::vector<std::string>> StoredSourceFiles(const Store& store);
 
 // Not thread-safe: one Ingest() at a time. Plugins, detectors and the store
 // are borrowed and must outlive the ingester.
@@ -112,8 +135,11 @@ class Ingester {
   ~Ingester();
 
   // Ingests files, folders (recursively) and archives. Fails as a whole only
-  // when the store fails or no worker can start; each bad file is reported
-  // through on_file and counted in the summary.
+  // when the store fails or no worker can start, or at once (InvalidArgument
+  // naming the setting) for settings that would fail every file: a worker
+  // memory limit below kMinWorkerMemory, OCR languages whose models are not
+  // installed. Each bad file is reported through on_file and counted in the
+  // summary.
   Result<IngestSummary> Ingest(const std::vector<std::string>& paths, const IngestOptions& options);
 
  private:

@@ -19,7 +19,8 @@ nlohmann::json ToJson(const DocumentSummary& summary);                 // docume
 // document.schema.json; `pages` may be null to leave texts out.
 nlohmann::json DocumentToJson(const DocumentSummary& summary, const std::vector<PageText>* pages);
 // documents.schema.json: one page of the document list.
-nlohmann::json DocumentListToJson(const std::vector<DocumentSummary>& documents, uint32_t offset, uint32_t limit);
+nlohmann::json DocumentListToJson(const std::vector<DocumentSummary>& documents, uint64_t total, uint32_t offset,
+                                  uint32_t limit);
 // document-detail.schema.json: the record, a summary of each page (no text) and
 // the entities the document mentions (`entities` as QueryService::Entities gives it).
 nlohmann::json DocumentDetailToJson(const DocumentSummary& summary, const std::vector<PageText>& pages,

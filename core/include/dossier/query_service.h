@@ -4,6 +4,7 @@
 
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -26,6 +27,19 @@ inline constexpr uint32_t kEntityResponsibleForCap = 50;
 // At most this many relations of each type and direction are listed.
 inline constexpr uint32_t kEntityRelationsCap = 100;
 
+// The rule for every date a query takes, in the CLI and the API alike:
+// YYYY-MM-DD naming a real calendar day (2024-02-29 yes, 2023-02-29 and
+// 2024-13-01 no). OK for nullopt; otherwise InvalidArgument naming
+// `parameter` (as the caller spells it: "due_before" in the API,
+// "--due-before" in the CLI) and the value.
+Status CheckQueryDate(std::string_view parameter, const std::optional<std::string>& value);
+
+// One page of the stored documents, in id order, and how many there are.
+struct DocumentList {
+  std::vector<DocumentSummary> documents;
+  uint64_t total = 0;
+};
+
 // Thread-safe: every method may be called from several threads at once.
 class QueryService {
  public:
@@ -43,7 +57,8 @@ class QueryService {
   Result<std::vector<PageText>> GetPages(const DocumentId& id) const;
   // One page (1-based); NotFound past the last page.
   Result<PageText> GetPage(const DocumentId& id, uint32_t page) const;
-  Result<std::vector<DocumentSummary>> ListDocuments(uint32_t limit, uint32_t offset) const;
+  // Documents `offset`.. `offset + limit - 1` in id order, with the total.
+  Result<DocumentList> ListDocuments(uint32_t limit, uint32_t offset) const;
   Result<StoreStats> Stats() const;
 
   // A document in the export contract (schemas/export-record.schema.json):
@@ -63,7 +78,9 @@ class QueryService {
   // ---- the knowledge graph ----
 
   // Entities, optionally of one type (organisation, programme, entity) or
-  // mentioned by one document; each as {id, kind, name, type, aliases, documents}.
+  // mentioned by one document; each as {id, kind, name, type, aliases,
+  // documents}, sorted by name then id (or, for one document, in the order
+  // the document's mentions are stored), with `total`, `offset` and `limit`.
   Result<nlohmann::json> Entities(const std::optional<std::string>& type, const std::optional<std::string>& document,
                                   uint32_t limit, uint32_t offset) const;
   // One entity by node id, name or alias: its record, the documents and pages

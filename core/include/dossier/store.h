@@ -132,6 +132,8 @@ class Store {
   Result<std::vector<PageText>> GetPages(const DocumentId& id) const;
   // Documents in id order.
   Result<std::vector<DocumentSummary>> ListDocuments(uint32_t limit, uint32_t offset) const;
+  // How many documents are stored (reads keys only).
+  Result<uint64_t> CountDocuments() const;
   Result<StoreStats> Stats() const;
   // The knowledge graph. Node ids look like "O:1a2b3c4d5e6f7a8b" (kind
   // letter: D document, O organisation, P programme, X other entity,

@@ -71,6 +71,7 @@ DocumentSummary Summarise(const Document& document) {
   s.title = document.title;
   s.language = document.language;
   s.extracted_by = document.extracted_by;
+  s.ocr_settings = document.ocr_settings;
   s.ingested_at_ms = document.ingested_at_ms;
   s.page_count = static_cast<uint32_t>(document.pages.size());
   for (const PageText& page : document.pages) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <set>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -311,6 +312,16 @@ class IngestRun {
   // committer state
   std::map<const LoadedPlugin*, std::unique_ptr<ExtractorPluginInstance>> extractors_;
   IngestSummary summary_;
+  // Whether a stored, unchanged document is read again (--reprocess), and
+  // whether it was read with OCR settings other than this run's.
+  bool OtherOcrSettings(const DocumentSummary& doc) const {
+    return !doc.ocr_settings.empty() && doc.ocr_settings != current_ocr_settings_;
+  }
+  bool ToReprocess(const DocumentSummary& doc) const {
+    return options_.reprocess && (options_.force || OtherOcrSettings(doc));
+  }
+  const std::string current_ocr_settings_ = OcrSettingsName(options_);
+  std::atomic<uint64_t> other_settings_{0};
   IngestProgress progress_;
   uint32_t unflushed_ = 0;
 };
@@ -349,6 +360,15 @@ void IngestRun::Walk(const std::string& path, bool explicitly_named, std::vector
     info.size = fs::is_regular_file(target) ? fs::file_size(path, ec) : 0;
   }
   if (info.type == FileInfo::Type::kDirectory) {
+    // The data folder itself, met inside a walked folder (`--data ./data
+    // ingest .`): its own files are not documents.
+    std::error_code same_error;
+    if (fs::equivalent(path, store_->data_dir(), same_error)) {
+      FileResult r{path, FileOutcome::kSkipped};
+      r.message = "this is the data folder";
+      queue_.Push({Task::kReport, std::move(r)});
+      return;
+    }
     std::vector<std::string> names;
     if (Status s = env_->ListDirectory(path, &names); !s.ok()) {
       protected_.push_back(path + "/");
@@ -455,7 +475,8 @@ std::optional<Job> IngestRun::Prepare(const Candidate& c) {
   }
   if (*known && (*known)->size == c.size && (*known)->mtime_ns == c.mtime_ns) {
     Result<std::optional<DocumentSummary>> doc = store_->GetDocument((*known)->id);
-    if (doc.ok() && *doc) {
+    if (doc.ok() && *doc && !ToReprocess(**doc)) {
+      if (options_.ocr && OtherOcrSettings(**doc)) ++other_settings_;
       result.outcome = FileOutcome::kUnchanged;
       result.id = (*known)->id;
       result.mime_type = (*doc)->mime_type;
@@ -508,7 +529,7 @@ std::optional<Job> IngestRun::Prepare(const Candidate& c) {
     SetFatal(existing.status());
     return std::nullopt;
   }
-  if (*existing) {
+  if (*existing && !ToReprocess(**existing)) {
     const DocumentSummary& doc = **existing;
     result.outcome = FileOutcome::kUnchanged;
     result.mime_type = doc.mime_type;
@@ -837,6 +858,14 @@ void IngestRun::MaybeFinish(uint64_t serial) {
     return;
   }
   if (!f.ocr_by.empty() && doc.extracted_by.find(f.ocr_by) == std::string::npos) doc.extracted_by += " + " + f.ocr_by;
+  // The OCR settings this text depends on: none when every page had a text
+  // layer, "off" when a page stayed empty for want of OCR.
+  const bool left_empty = std::any_of(doc.pages.begin(), doc.pages.end(), [](const PageText& p) {
+    return p.source != TextSource::kOcr && p.text.find_first_not_of(" \t\n\f") == std::string::npos;
+  });
+  const bool ocr_read = std::any_of(doc.pages.begin(), doc.pages.end(), [](const PageText& p) { return p.source == TextSource::kOcr; });
+  const bool can_ocr = options_.ocr && plugins_->FindOcrPlugin() != nullptr;
+  doc.ocr_settings = ocr_read || (left_empty && can_ocr) ? OcrSettingsName(options_) : left_empty ? "off" : "";
   doc.id = job.id;
   doc.mime_type = job.result.mime_type;
   doc.size_bytes = job.source.size;
@@ -1142,6 +1171,7 @@ Result<IngestSummary> IngestRun::Go(const std::vector<std::string>& paths) {
   }
   summary_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
   summary_.ocr_pages_handed_over = handed_over_;
+  summary_.other_settings = other_settings_;
   return summary_;
 }
 
@@ -1151,7 +1181,49 @@ Ingester::Ingester(Store* store, const PluginHost* plugins, const LanguageDetect
 
 Ingester::~Ingester() = default;
 
+Result<std::vector<std::string>> StoredSourceFiles(const Store& store) {
+  DOSSIER_ASSIGN_OR_RETURN(auto sources, store.ListSources(""));
+  std::vector<std::string> files;
+  std::set<std::string> seen;
+  for (const auto& [path, entry] : sources) {
+    // The path itself, or its longest leading part that is a file (the archive).
+    std::string file = path;
+    std::error_code error;
+    while (!file.empty() && !fs::is_regular_file(file, error)) {
+      const size_t slash = file.rfind('/');
+      file = slash == std::string::npos || slash == 0 ? "" : file.substr(0, slash);
+    }
+    if (!file.empty() && seen.insert(file).second) files.push_back(file);
+  }
+  return files;
+}
+
+std::string OcrSettingsName(const IngestOptions& options) {
+  return options.ocr ? options.ocr_languages + " " + options.ocr_strategy : "off";
+}
+
+// Settings that could only fail every file in turn are refused before the
+// first one, each message naming the setting.
+Status CheckIngestOptions(const IngestOptions& options, const PluginHost& plugins) {
+  if (options.max_worker_memory > 0 && options.max_worker_memory < kMinWorkerMemory) {
+    return Status::InvalidArgument("--max-worker-memory " + std::to_string(options.max_worker_memory >> 20) +
+                                   " MiB: a worker needs at least " + std::to_string(kMinWorkerMemory >> 20) +
+                                   " MiB to load the plugins and read a page (0 means no limit)");
+  }
+  const LoadedPlugin* ocr = options.ocr ? plugins.FindOcrPlugin() : nullptr;
+  if (ocr != nullptr) {
+    const nlohmann::json settings = {{"languages", options.ocr_languages}, {"strategy", options.ocr_strategy}};
+    Result<std::unique_ptr<OcrPluginInstance>> engine = ocr->CreateOcrInstance(settings.dump());
+    if (!engine.ok()) {
+      return Status::InvalidArgument("--ocr-lang " + options.ocr_languages + " --ocr-strategy " + options.ocr_strategy +
+                                     ": " + engine.status().message());
+    }
+  }
+  return Status::Ok();
+}
+
 Result<IngestSummary> Ingester::Ingest(const std::vector<std::string>& paths, const IngestOptions& options) {
+  DOSSIER_RETURN_IF_ERROR(CheckIngestOptions(options, *plugins_));
   IngestRun run(store_, plugins_, languages_, mime_, env_, options);
   return run.Go(paths);
 }

@@ -87,9 +87,7 @@ class Worker {
     for (const auto& p : host_->plugins()) {
       if (p->manifest().name == plugin_name) plugin = p.get();
     }
-    if (plugin == nullptr) {
-      return SendError(Status::FailedPrecondition("plugin " + std::string(plugin_name) + " did not load in the worker"));
-    }
+    if (plugin == nullptr) return SendError(NotLoaded(plugin_name));
     auto& instance = instances_[plugin];
     if (!instance) {
       nlohmann::json options = {{"page_images", ocr_plugin_ != nullptr},
@@ -176,7 +174,7 @@ class Worker {
     if (!worker::ParseImagePayload(payload, &number, &image)) {
       return SendError(Status::InvalidArgument("malformed page image from the parent"));
     }
-    if (ocr_plugin_ == nullptr) return SendError(Status::FailedPrecondition("the ocr plugin did not load in the worker"));
+    if (ocr_plugin_ == nullptr) return SendError(NotLoaded("ocr"));
     Result<RecognisedPage> read = Recognise(image);
     if (!read.ok()) return SendError(read.status());
     std::string page;
@@ -192,6 +190,22 @@ class Worker {
   }
 
  private:
+  // Why a plugin the parent loaded is missing here: the host's reason, and
+  // the worker's memory limit, the usual cause (a library that cannot be
+  // mapped under RLIMIT_AS).
+  Status NotLoaded(std::string_view plugin_name) const {
+    std::string why;
+    for (const PluginLoadReport& report : host_->reports()) {
+      if (report.name == plugin_name && !report.loaded) why = ": " + report.error;
+    }
+    std::string message = "plugin " + std::string(plugin_name) + " did not load in the worker" + why;
+    if (config_.max_memory > 0) {
+      message += " (each worker may use at most " + std::to_string(config_.max_memory >> 20) +
+                 " MiB, set by --max-worker-memory; raise it)";
+    }
+    return Status::FailedPrecondition(message);
+  }
+
   // This worker's Tesseract engine, created at its first page.
   Result<RecognisedPage> Recognise(const dossier_page_image& image) {
     if (!ocr_engine_ && ocr_error_.ok()) {

@@ -68,6 +68,7 @@ json ToJson(const DocumentSummary& s) {
           {"sources", sources},
           {"metadata", MetadataToJson(s.metadata)},
           {"extracted_by", s.extracted_by},
+          {"ocr_settings", s.ocr_settings},
           {"ingested_at_ms", s.ingested_at_ms}};
 }
 
@@ -86,10 +87,10 @@ json DocumentToJson(const DocumentSummary& summary, const std::vector<PageText>*
   return out;
 }
 
-json DocumentListToJson(const std::vector<DocumentSummary>& documents, uint32_t offset, uint32_t limit) {
+json DocumentListToJson(const std::vector<DocumentSummary>& documents, uint64_t total, uint32_t offset, uint32_t limit) {
   json list = json::array();
   for (const DocumentSummary& d : documents) list.push_back(ToJson(d));
-  return {{"offset", offset}, {"limit", limit}, {"documents", list}};
+  return {{"total", total}, {"offset", offset}, {"limit", limit}, {"documents", list}};
 }
 
 json DocumentDetailToJson(const DocumentSummary& summary, const std::vector<PageText>& pages, const json& entities) {
@@ -147,7 +148,7 @@ json ToJson(const FileResult& r) {
 json ToJson(const IngestSummary& s) {
   return {{"files", s.files},     {"ingested", s.ingested}, {"unchanged", s.unchanged},
           {"duplicates", s.duplicates}, {"skipped", s.skipped}, {"failed", s.failed}, {"removed", s.removed},
-          {"pages", s.pages}, {"ocr_pages", s.ocr_pages},
+          {"other_settings", s.other_settings}, {"pages", s.pages}, {"ocr_pages", s.ocr_pages},
           {"seconds", s.seconds}, {"repaired", {{"reindexed", s.repair.reindexed}, {"removed", s.repair.removed}}}};
 }
 

@@ -1,7 +1,12 @@
 // The query service: validation, lookups and result assembly for CLI and server.
 #include "dossier/query_service.h"
 
+#include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <deque>
+#include <iterator>
+#include <limits>
 #include <functional>
 #include <ctime>
 #include <regex>
@@ -9,6 +14,7 @@
 
 #include "dossier/facts.h"
 #include "dossier/paths.h"
+#include "dossier/text.h"
 
 namespace dossier {
 
@@ -67,8 +73,11 @@ Result<std::vector<PageText>> QueryService::GetPages(const DocumentId& id) const
 
 Result<PageText> QueryService::GetPage(const DocumentId& id, uint32_t page) const { return store_->GetPage(id, page); }
 
-Result<std::vector<DocumentSummary>> QueryService::ListDocuments(uint32_t limit, uint32_t offset) const {
-  return store_->ListDocuments(limit, offset);
+Result<DocumentList> QueryService::ListDocuments(uint32_t limit, uint32_t offset) const {
+  DocumentList list;
+  DOSSIER_ASSIGN_OR_RETURN(list.documents, store_->ListDocuments(limit, offset));
+  DOSSIER_ASSIGN_OR_RETURN(list.total, store_->CountDocuments());
+  return list;
 }
 
 Result<StoreStats> QueryService::Stats() const { return store_->Stats(); }
@@ -183,10 +192,27 @@ json NodeToJson(const GraphNode& node) {
   return out;
 }
 
-bool IsIsoDate(const std::string& s) {
-  static const std::regex iso("\\d{4}-\\d{2}-\\d{2}");
-  return std::regex_match(s, iso);
+}  // namespace
+
+Status CheckQueryDate(std::string_view parameter, const std::optional<std::string>& value) {
+  if (!value) return Status::Ok();
+  const std::string& s = *value;
+  auto digits = [&](size_t from, size_t n) {
+    return std::all_of(s.begin() + from, s.begin() + from + n, [](unsigned char c) { return std::isdigit(c); });
+  };
+  auto invalid = [&](const std::string& why) {
+    return Status::InvalidArgument(std::string(parameter) + ": expected a date as YYYY-MM-DD, got '" +
+                                   std::string(TruncateUtf8(s, 40)) + "'" + why);
+  };
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digits(0, 4) || !digits(5, 2) || !digits(8, 2)) return invalid("");
+  const int year = std::stoi(s.substr(0, 4)), month = std::stoi(s.substr(5, 2)), day = std::stoi(s.substr(8, 2));
+  if (month < 1 || month > 12) return invalid(" (no month " + std::to_string(month) + ")");
+  const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)};
+  if (!date.ok()) return invalid(" (no such day)");
+  return Status::Ok();
 }
+
+namespace {
 
 // The last day a due value ("2021", "2021-06", "2021-06-30") still covers.
 std::string PeriodEnd(const std::string& due) {
@@ -207,14 +233,13 @@ Result<json> QueryService::Entities(const std::optional<std::string>& type, cons
     else return Status::InvalidArgument("type: must be organisation, programme or entity, got '" + *type + "'");
   }
   json out = json::array();
+  uint64_t total = 0;
   if (document) {
     DOSSIER_ASSIGN_OR_RETURN(DocumentSummary doc, FindDocument(*document));
     DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> edges, store_->GraphEdges("D:" + doc.id.ToHex(), true, "mentions"));
-    uint32_t skipped = 0;
     for (const GraphEdge& edge : edges) {
       if (kinds.find(edge.target[0]) == std::string::npos) continue;
-      if (skipped++ < offset) continue;
-      if (out.size() >= limit) break;
+      if (total++ < offset || out.size() >= limit) continue;
       DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> node, store_->GetGraphNode(edge.target));
       if (node) {
         json item = NodeToJson(*node);
@@ -223,18 +248,23 @@ Result<json> QueryService::Entities(const std::optional<std::string>& type, cons
       }
     }
   } else {
+    // Every entity of the kinds asked for, so that the order (name, then id)
+    // and the total hold across pages.
+    std::vector<GraphNode> nodes;
     for (char kind : kinds) {
-      DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphNode> nodes, store_->ListGraphNodes(kind, limit + offset, 0));
-      for (const GraphNode& node : nodes) out.push_back(NodeToJson(node));
+      DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphNode> of_kind,
+                               store_->ListGraphNodes(kind, std::numeric_limits<uint32_t>::max(), 0));
+      std::move(of_kind.begin(), of_kind.end(), std::back_inserter(nodes));
     }
-    std::sort(out.begin(), out.end(), [](const json& a, const json& b) {
-      return a.value("name", "") < b.value("name", "");
+    auto name_of = [](const GraphNode& n) { return n.record.value("name", ""); };
+    std::sort(nodes.begin(), nodes.end(), [&](const GraphNode& a, const GraphNode& b) {
+      const std::string name_a = name_of(a), name_b = name_of(b);
+      return name_a != name_b ? name_a < name_b : a.id < b.id;
     });
-    json page = json::array();
-    for (size_t i = offset; i < out.size() && page.size() < limit; ++i) page.push_back(out[i]);
-    out = page;
+    total = nodes.size();
+    for (size_t i = offset; i < nodes.size() && out.size() < limit; ++i) out.push_back(NodeToJson(nodes[i]));
   }
-  return json{{"entities", out}};
+  return json{{"entities", out}, {"total", total}, {"offset", offset}, {"limit", limit}};
 }
 
 Result<json> QueryService::Entity(std::string_view name_or_id, uint32_t mentions_limit, uint32_t mentions_offset) const {
@@ -344,12 +374,8 @@ Result<std::set<std::string>> QueryService::BodyAndUnits(const std::string& name
 }
 
 Result<json> QueryService::Recommendations(const RecommendationFilter& filter) const {
-  for (const auto* date : {&filter.due_before, &filter.overdue_as_of}) {
-    if (*date && !IsIsoDate(**date)) {
-      return Status::InvalidArgument(std::string(date == &filter.due_before ? "due-before" : "overdue-as-of") +
-                                     ": expected a date as YYYY-MM-DD, got '" + **date + "'");
-    }
-  }
+  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("due-before", filter.due_before));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("overdue-as-of", filter.overdue_as_of));
   std::optional<std::string> doc_id;
   if (filter.document) {
     DOSSIER_ASSIGN_OR_RETURN(DocumentSummary doc, FindDocument(*filter.document));
@@ -486,15 +512,9 @@ bool IsOverdue(const json& action, const std::string& as_of) {
 }  // namespace
 
 Result<json> QueryService::Actions(const ActionFilter& filter) const {
-  for (const auto& [name, date] : {std::pair<const char*, const std::optional<std::string>*>{"due-before", &filter.due_before},
-                                   {"overdue-as-of", &filter.overdue_as_of}}) {
-    if (*date && !IsIsoDate(**date)) {
-      return Status::InvalidArgument(std::string(name) + ": expected a date as YYYY-MM-DD, got '" + **date + "'");
-    }
-  }
-  if (!filter.as_of.empty() && !IsIsoDate(filter.as_of)) {
-    return Status::InvalidArgument("as-of: expected a date as YYYY-MM-DD, got '" + filter.as_of + "'");
-  }
+  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("due-before", filter.due_before));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("overdue-as-of", filter.overdue_as_of));
+  if (!filter.as_of.empty()) DOSSIER_RETURN_IF_ERROR(CheckQueryDate("as-of", filter.as_of));
   static const std::set<std::string> kStatuses = {"completed", "initiated", "not started", "overdue", "no longer applicable"};
   if (filter.status && !kStatuses.count(*filter.status)) {
     return Status::InvalidArgument("status: expected one of completed, initiated, not started, overdue, no longer applicable; got '" +

@@ -135,6 +135,7 @@ std::string EncodeRecord(const DocumentSummary& s, uint64_t text_bytes) {
             {"title", s.title},
             {"language", s.language},
             {"extracted_by", s.extracted_by},
+            {"ocr_settings", s.ocr_settings},
             {"ingested_at_ms", s.ingested_at_ms},
             {"page_count", s.page_count},
             {"ocr_page_count", s.ocr_page_count},
@@ -159,6 +160,7 @@ bool DecodeRecord(const DocumentId& id, std::string_view value, DocumentSummary*
     s->title = j.value("title", "");
     s->language = j.value("language", "und");
     s->extracted_by = j.value("extracted_by", "");
+    s->ocr_settings = j.value("ocr_settings", "");
     s->ingested_at_ms = j.value("ingested_at_ms", int64_t{0});
     s->page_count = j.value("page_count", 0u);
     s->ocr_page_count = j.value("ocr_page_count", 0u);
@@ -735,6 +737,14 @@ Result<std::vector<DocumentSummary>> Store::ListDocuments(uint32_t limit, uint32
   }
   DOSSIER_RETURN_IF_ERROR(FromRocksRead(impl_->data_dir, it->status()));
   return out;
+}
+
+Result<uint64_t> Store::CountDocuments() const {
+  uint64_t count = 0;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(CheckedReadOptions(), impl_->documents));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
+  DOSSIER_RETURN_IF_ERROR(FromRocksRead(impl_->data_dir, it->status()));
+  return count;
 }
 
 Result<StoreStats> Store::Stats() const {
