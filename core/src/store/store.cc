@@ -202,6 +202,7 @@ struct Store::Impl {
   std::map<DocumentId, keys::PendingOp> unflushed;
   // Documents RebuildIndex re-indexed when Open found an older index format.
   uint32_t rebuilt_at_open = 0;
+  RepairReport repaired_at_open;
   // Read-only: what the last Refresh() saw, and the DataVersion() it gave.
   std::mutex refresh_mutex;
   uint64_t seen_sequence = 0;
@@ -379,6 +380,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
   if (mode == StoreMode::kReadWrite) {
     Result<RepairReport> repaired = store->Repair();
     if (!repaired.ok()) return repaired.status();
+    store->impl_->repaired_at_open = *repaired;
     if (store->impl_->index->TextFormat() < TextIndex::kTextFormat) {
       DOSSIER_ASSIGN_OR_RETURN(store->impl_->rebuilt_at_open, store->RebuildIndex());
     }
@@ -599,6 +601,8 @@ Result<uint32_t> Store::RebuildIndex() {
 }
 
 uint32_t Store::IndexRebuiltAtOpen() const { return impl_->rebuilt_at_open; }
+
+RepairReport Store::RepairedAtOpen() const { return impl_->repaired_at_open; }
 
 Status Store::Refresh() {
   Impl& s = *impl_;
