@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Writes the broken and hostile files bench/bulk.sh mixes into the corpus.
 
-    bench/make_broken.py DEST GOOD.pdf [GOOD.pdf ...]
+    bench/make_broken.py [--no-bombs] DEST GOOD.pdf [GOOD.pdf ...]
 
-Twenty files, four of each kind, all named *.pdf:
+Twenty files, four of each kind, all named *.pdf (sixteen with --no-bombs,
+for runs that must not wait on the per-file timeout, e.g. bench/kill9.sh):
   truncated-N.pdf   the first 40 % of a real PDF from the corpus
   encrypted-N.pdf   a PDF with a user password (scripts/make_pdf.py)
   empty-N.pdf       zero bytes
@@ -60,12 +61,15 @@ def bomb_pdf(path, stream, n):
 
 
 def main():
-    if len(sys.argv) < 3:
+    args = sys.argv[1:]
+    bombs = "--no-bombs" not in args
+    args = [a for a in args if a != "--no-bombs"]
+    if len(args) < 2:
         sys.exit(__doc__)
-    dest, good = sys.argv[1], sys.argv[2:]
+    dest, good = args[0], args[1:]
     os.makedirs(dest, exist_ok=True)
     rng = random.Random(20261125)
-    stream = bomb_stream()
+    stream = bomb_stream() if bombs else None
     for i in range(4):
         with open(good[i % len(good)], "rb") as f:
             data = f.read()
@@ -81,8 +85,9 @@ def main():
         open(os.path.join(dest, "empty-%d.pdf" % i), "wb").close()
         with open(os.path.join(dest, "garbage-%d.pdf" % i), "wb") as f:
             f.write(bytes(rng.getrandbits(8) for _ in range(20000 + 5000 * i)))
-        bomb_pdf(os.path.join(dest, "bomb-%d.pdf" % i), stream, i)
-    print("make_broken.py: 20 broken files in %s" % dest)
+        if bombs:
+            bomb_pdf(os.path.join(dest, "bomb-%d.pdf" % i), stream, i)
+    print("make_broken.py: %d broken files in %s" % (20 if bombs else 16, dest))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 // dossierd: the HTTP JSON API over a data folder (see README.md, "HTTP API").
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <fstream>
@@ -58,6 +60,27 @@ Result<std::string> ReadToken(const std::string& path) {
   return token;
 }
 
+// Each connection is a file descriptor; the stores need some too. Raises the
+// soft limit towards the hard one when --max-connections needs it, and warns
+// when even the hard limit is too low.
+void RaiseOpenFileLimit(size_t max_connections) {
+  constexpr rlim_t kForStores = 512;
+  const rlim_t wanted = static_cast<rlim_t>(max_connections) + kForStores;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
+  const rlim_t raised = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+  if (raised > limit.rlim_cur) {
+    limit.rlim_cur = raised;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (raised < wanted) {
+    std::fprintf(stderr,
+                 "dossierd: warning: --max-connections %zu needs about %llu open files, but the limit is %llu "
+                 "(ulimit -n): connections beyond it wait to be accepted\n",
+                 max_connections, static_cast<unsigned long long>(wanted), static_cast<unsigned long long>(raised));
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -67,13 +90,34 @@ int main(int argc, char** argv) {
   size_t threads = 0;
   uint32_t refresh_ms = 1000;
   size_t cache_mb = server::kDefaultCacheBytes >> 20;
+  uint32_t read_timeout_ms = server::kDefaultReadTimeoutMs, idle_timeout_ms = server::kDefaultIdleTimeoutMs;
+  size_t max_connections = server::kDefaultMaxConnections;
+  size_t max_client_connections = server::kDefaultMaxClientConnections;
   app.add_option("--data", data_dir, "Data folder (default: $DOSSIER_DATA, else $XDG_DATA_HOME/dossier)")
       ->capture_default_str();
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   app.add_option("--token-file", token_file, "Require 'Authorization: Bearer TOKEN' (TOKEN read from FILE) except on /health");
   app.add_option("--cors-origin", cors_origin, "Allow browser requests from this origin (e.g. https://app.example.org, or *)");
   app.add_flag("-q,--quiet", quiet, "No access log on stderr");
-  app.add_option("--threads", threads, "Worker threads (default: max(64, 16 x cores); each open keep-alive connection holds one)");
+  app.add_option("--threads", threads,
+                 "Worker threads: requests answered at once (default: max(64, 16 x cores); connections waiting for "
+                 "a request hold none)");
+  app.add_option("--read-timeout-ms", read_timeout_ms,
+                 "A client must send its whole request within this many milliseconds, or its connection is closed")
+      ->check(CLI::Range(100u, 600000u))
+      ->capture_default_str();
+  app.add_option("--idle-timeout-ms", idle_timeout_ms,
+                 "A kept-alive connection with no new request is closed after this many milliseconds")
+      ->check(CLI::Range(100u, 600000u))
+      ->capture_default_str();
+  app.add_option("--max-connections", max_connections,
+                 "Connections open at once, all clients together; one more is answered 503 and closed")
+      ->check(CLI::Range(size_t{1}, size_t{100000}))
+      ->capture_default_str();
+  app.add_option("--max-client-connections", max_client_connections,
+                 "Connections open at once from one client address; one more is answered 503 and closed")
+      ->check(CLI::Range(size_t{1}, size_t{100000}))
+      ->capture_default_str();
   app.add_option("--cache-mb", cache_mb,
                  "Memory for answers to repeated requests, dropped when an ingest commits (0: no cache)")
       ->check(CLI::Range(size_t{0}, size_t{65536}))
@@ -100,6 +144,11 @@ int main(int argc, char** argv) {
   options.threads = threads;
   options.cache_bytes = cache_mb << 20;
   options.refresh_interval = std::chrono::milliseconds(refresh_ms);
+  options.read_timeout = std::chrono::milliseconds(read_timeout_ms);
+  options.idle_timeout = std::chrono::milliseconds(idle_timeout_ms);
+  options.max_connections = max_connections;
+  options.max_client_connections = max_client_connections;
+  RaiseOpenFileLimit(max_connections);
 
   // SIGINT/SIGTERM are taken by one thread (sigwait), which stops the server;
   // every other thread inherits the blocked mask.

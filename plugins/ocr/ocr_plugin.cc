@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dossier_plugin/support.h"
+#include "image_size.h"
 #include "ocr_engine.h"
 #include "ocr_reader.h"
 
@@ -51,6 +52,14 @@ const char* FormatName(l_int32 format) {
 }
 
 bool IsTiff(l_int32 format) { return std::string_view(FormatName(format)) == "TIFF"; }
+
+// "too large to decode: GIF claims 65535 x 65535 pixels (4295 M), over the limit of 150 M pixels".
+std::string TooLargeMessage(const std::string& what, uint32_t width, uint32_t height) {
+  const double pixels = double{1.0} * width * height;
+  return "image too large to decode: " + what + " claims " + std::to_string(width) + " x " + std::to_string(height) +
+         " pixels (" + std::to_string(static_cast<long long>(pixels / 1e6 + 0.5)) + " M), over the limit of " +
+         std::to_string(static_cast<long long>(kMaxPixels / 1e6)) + " M pixels";
+}
 
 void* CreateInstance(const char* options_json, dossier_error_buffer* error) {
   try {
@@ -172,6 +181,11 @@ int32_t ExtractPages(void* raw_instance, const dossier_input* input, const dossi
                      dossier_error_buffer* error) {
   return plugin_support::Guarded(error, [&]() -> int32_t {
     auto* instance = static_cast<OcrInstance*>(raw_instance);
+    // Leptonica reads a GIF's "header" by decoding every frame: its claimed size is checked first.
+    if (std::optional<ClaimedImageSize> gif = ClaimedGifSize(input->data, input->size);
+        gif && gif->pixels() > kMaxPixels) {
+      return Fail(error, DOSSIER_RESOURCE_EXHAUSTED, TooLargeMessage("GIF", gif->width, gif->height));
+    }
     l_int32 format = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
     if (pixReadHeaderMem(input->data, input->size, &format, &w, &h, &bps, &spp, &cmap) != 0 || w <= 0 || h <= 0) {
       return Fail(error, DOSSIER_DATA_LOSS,
@@ -179,10 +193,7 @@ int32_t ExtractPages(void* raw_instance, const dossier_input* input, const dossi
                       " (content type " + (input->mime_type ? input->mime_type : "?") + ")");
     }
     if (double{1.0} * w * h > kMaxPixels) {
-      return Fail(error, DOSSIER_RESOURCE_EXHAUSTED,
-                  std::string(FormatName(format)) + " declares " + std::to_string(w) + "x" + std::to_string(h) +
-                      " pixels, more than the limit of " + std::to_string(static_cast<long>(kMaxPixels / 1e6)) +
-                      " million");
+      return Fail(error, DOSSIER_RESOURCE_EXHAUSTED, TooLargeMessage(FormatName(format), w, h));
     }
     if (IsTiff(format)) {
       size_t offset = 0;
@@ -195,7 +206,9 @@ int32_t ExtractPages(void* raw_instance, const dossier_input* input, const dossi
           break;
         }
         if (double{1.0} * pixGetWidth(page.get()) * pixGetHeight(page.get()) > kMaxPixels) {
-          return Fail(error, DOSSIER_RESOURCE_EXHAUSTED, "TIFF page " + std::to_string(number + 1) + " is too large");
+          return Fail(error, DOSSIER_RESOURCE_EXHAUSTED,
+                      TooLargeMessage("TIFF page " + std::to_string(number + 1), pixGetWidth(page.get()),
+                                      pixGetHeight(page.get())));
         }
         if (int32_t rc = SendPage(instance, sink, ++number, page.get(), error); rc != DOSSIER_OK) return rc;
         if (number >= static_cast<uint32_t>(kMaxTiffPages) && offset != 0) {  // more pages follow

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "embedded_schemas.h"
+#include "gated_http_server.h"
 
 namespace dossier::server {
 
@@ -80,7 +81,7 @@ Result<std::string> ServedOpenApi() {
 
 struct Server::Impl {
   ServerOptions options;
-  httplib::Server http;
+  std::unique_ptr<GatedHttpServer> http_server;  // created with the options' connection limits
   std::unique_ptr<HttpApi> api;
   int listen_fd = -1;
   int port = -1;
@@ -164,8 +165,8 @@ struct Server::Impl {
     }
     lock.unlock();
     // httplib's stop() only acts on a running server: wait for listen to have started (or ended).
-    while (listening && !http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    if (listening) http.stop();
+    while (listening && !http_server->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (listening) http_server->stop();
   }
 };
 
@@ -186,13 +187,16 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
                                     openapi.ok() ? *openapi : std::string("{}"));
   if (!openapi.ok()) s.Log("warning: " + openapi.status().message());
 
-  httplib::Server& http = s.http;
-  const size_t threads = s.options.threads;
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  http.set_read_timeout(s.options.read_timeout_seconds, 0);
-  http.set_write_timeout(s.options.write_timeout_seconds, 0);
-  http.set_keep_alive_timeout(s.options.keep_alive_seconds);
-  http.set_keep_alive_max_count(s.options.keep_alive_max_requests);
+  ConnectionLimits limits;
+  limits.workers = s.options.threads;
+  limits.max_connections = s.options.max_connections;
+  limits.max_connections_per_client = s.options.max_client_connections;
+  limits.request_timeout = s.options.read_timeout;
+  limits.idle_timeout = s.options.idle_timeout;
+  limits.write_timeout = s.options.write_timeout;
+  limits.max_requests_per_connection = s.options.keep_alive_max_requests;
+  s.http_server = std::make_unique<GatedHttpServer>(limits, [impl = impl_.get()](const std::string& line) { impl->Log(line); });
+  httplib::Server& http = *s.http_server;
   http.set_payload_max_length(kMaxRequestBodyBytes);
   http.set_tcp_nodelay(true);
   // SO_REUSEADDR only (httplib's default SO_REUSEPORT would let a second
@@ -259,6 +263,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
 Server::~Server() {
   Stop();
   if (impl_->store_thread.joinable()) impl_->store_thread.join();
+  impl_->http_server->ShutdownConnections();  // before the API the workers call goes away
 }
 
 Status Server::Bind() {
@@ -267,10 +272,10 @@ Status Server::Bind() {
     return Status::InvalidArgument("--listen: port " + std::to_string(s.options.port) + " is out of range");
   }
   if (s.options.port == 0) {
-    s.port = s.http.bind_to_any_port(s.options.host);
+    s.port = s.http_server->bind_to_any_port(s.options.host);
     if (s.port <= 0) return Status::Unavailable("cannot listen on " + s.options.host + " (any port)");
   } else {
-    if (!s.http.bind_to_port(s.options.host, s.options.port)) {
+    if (!s.http_server->bind_to_port(s.options.host, s.options.port)) {
       return Status::Unavailable("cannot listen on " + s.options.host + ":" + std::to_string(s.options.port) +
                                  " (address in use, or not an address of this machine)");
     }
@@ -298,12 +303,14 @@ Status Server::Run() {
   s.listening = true;  // before the store thread starts, so a Stop() from now on stops the listener
   s.store_thread = std::thread([&s, last_error] { s.StoreLoop(last_error); });
   s.Log("listening on http://" + s.options.host + ":" + std::to_string(s.port) + " (data folder " + s.options.data_dir +
-        ", " + std::to_string(s.options.threads) + " threads, " +
+        ", " + std::to_string(s.options.threads) + " threads, at most " + std::to_string(s.options.max_connections) +
+        " connections (" + std::to_string(s.options.max_client_connections) + " per client), " +
         (s.options.cache_bytes ? std::to_string(s.options.cache_bytes >> 20) + " MiB response cache" : "no response cache") + (s.options.token ? ", bearer token required" : "") + ")");
-  const bool listened = s.http.listen_after_bind();
+  const bool listened = s.http_server->listen_after_bind();
   s.listening = false;
   Stop();
   if (s.store_thread.joinable()) s.store_thread.join();
+  s.http_server->ShutdownConnections();  // requests being answered finish; waiting connections close
   if (!listened) return Status::Internal("the listening socket failed");
   return Status::Ok();
 }

@@ -1,7 +1,8 @@
-// dossierd's server: cpp-httplib around HttpApi, a thread pool, limits and
-// timeouts, the access log, and a background thread that opens the data
-// folder (retrying until it can) and then refreshes it so documents an
-// ingest adds become visible without a restart.
+// dossierd's server: cpp-httplib around HttpApi, a connection gate and
+// worker pool (gated_http_server.h), limits and timeouts, the access log, and
+// a background thread that opens the data folder (retrying until it can) and
+// then refreshes it so documents an ingest adds become visible without a
+// restart.
 #pragma once
 
 #include <chrono>
@@ -16,6 +17,12 @@ namespace dossier::server {
 
 // Default size of the response cache (ResponseCache): 64 MiB.
 inline constexpr size_t kDefaultCacheBytes = size_t{64} << 20;
+// Default connection limits (dossierd --read-timeout-ms, --idle-timeout-ms,
+// --max-connections, --max-client-connections).
+inline constexpr int kDefaultReadTimeoutMs = 5000;
+inline constexpr int kDefaultIdleTimeoutMs = 5000;
+inline constexpr size_t kDefaultMaxConnections = 512;
+inline constexpr size_t kDefaultMaxClientConnections = 64;
 
 struct ServerOptions {
   std::string data_dir;
@@ -27,10 +34,16 @@ struct ServerOptions {
   size_t threads = 0;                       // 0: DefaultThreads()
   size_t cache_bytes = kDefaultCacheBytes;  // answers kept for repeated requests; 0: none
   std::chrono::milliseconds refresh_interval{1000};
-  int read_timeout_seconds = 5;             // slow clients: a request must arrive within this
-  int write_timeout_seconds = 5;
-  int keep_alive_seconds = 5;
+  // Connections (see gated_http_server.h): a request (its head, and any body)
+  // must arrive within read_timeout; a kept-alive connection without a new
+  // request closes after idle_timeout; each write of an answer must progress
+  // within write_timeout.
+  std::chrono::milliseconds read_timeout{kDefaultReadTimeoutMs};
+  std::chrono::milliseconds idle_timeout{kDefaultIdleTimeoutMs};
+  std::chrono::milliseconds write_timeout{5000};
   size_t keep_alive_max_requests = 100;
+  size_t max_connections = kDefaultMaxConnections;                 // open at once, all clients
+  size_t max_client_connections = kDefaultMaxClientConnections;    // open at once from one address
 };
 
 class Server {
@@ -55,10 +68,12 @@ class Server {
   std::unique_ptr<Impl> impl_;
 };
 
-// Worker threads when not given: max(64, 16 x cores). cpp-httplib holds one
-// per open keep-alive connection (idle ones cost only memory), so this bounds
-// how many clients are served at once; CPU-heavy work is bounded separately
-// (searches by the text index's reader pool, one handle per core).
+// Worker threads when not given: max(64, 16 x cores). A worker is held only
+// while a request whose head has arrived is read and answered (connections
+// waiting for their request, or idle between requests, wait in the gate: see
+// gated_http_server.h), so this bounds how many requests are answered at
+// once; CPU-heavy work is bounded separately (searches by the text index's
+// reader pool, one handle per core).
 size_t DefaultThreads();
 
 // The bundled OpenAPI document dossierd serves (schemas embedded at build time).

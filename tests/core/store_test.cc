@@ -278,11 +278,29 @@ TEST(StoreCrashTest, AWriterKilledBeforeTheIndexCommitIsFinishedOnReopen) {
     EXPECT_EQ(Hits(**reader, "resilience"), 0u);
   }
   auto store = OpenWriter(dir.path());  // repairs
+  EXPECT_EQ(store->RepairedAtOpen().reindexed, 1u);
+  EXPECT_EQ(store->RepairedAtOpen().removed, 0u);
   EXPECT_EQ(Hits(*store, "resilience"), 1u);
   auto stats = store->Stats();
   EXPECT_EQ(stats->pending, 0u);
   EXPECT_EQ(stats->documents, 1u);
   EXPECT_EQ(stats->index_entries, 1u);
+}
+
+// The ingest that opens such a folder says what it finished in its report
+// ("repaired"), as bench/kill9.sh reads it.
+TEST(StoreCrashTest, TheNextIngestReportsWhatItRepaired) {
+  TempDir dir;
+  Document doc = MakeDocument("crash", "/in/crash.pdf", {"evidence of resilience"});
+  InKilledChild([&] {
+    auto store = Store::Open(dir / "data", StoreMode::kReadWrite);
+    if (!store.ok() || !(*store)->PutDocument(doc).ok()) ::_exit(1);
+    ::_exit(0);  // killed before the index commit
+  });
+  testing::WriteFile(dir / "in/memo.txt", "A memo on resilience.");
+  testing::CommandResult r = testing::RunDossier(dir / "data", {"ingest", "--json", dir / "in"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"repaired\": {\"reindexed\":1,\"removed\":0}"), std::string::npos) << r.out;
 }
 
 TEST(StoreCrashTest, AWriterKilledMidRemovalFinishesTheRemovalOnReopen) {
@@ -299,6 +317,7 @@ TEST(StoreCrashTest, AWriterKilledMidRemovalFinishesTheRemovalOnReopen) {
     ::_exit(0);  // before the index commit
   });
   auto store = OpenWriter(dir.path());
+  EXPECT_EQ(store->RepairedAtOpen().removed, 1u);
   EXPECT_FALSE(store->GetDocument(doc.id)->has_value());
   EXPECT_EQ(Hits(*store, "removed"), 0u);
   auto stats = store->Stats();

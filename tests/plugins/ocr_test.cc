@@ -16,6 +16,7 @@
 
 #include "dossier/ingest.h"
 #include "dossier/store.h"
+#include "image_size.h"
 #include "ocr_engine.h"
 #include "ocr_reader.h"
 #include "support/test_support.h"
@@ -426,6 +427,41 @@ std::string PngDeclaring(uint32_t width, uint32_t height) {
   return png;
 }
 
+// A GIF of one 1 x 1 frame whose logical screen (canvas) is canvas_w x canvas_h
+// and whose frame descriptor claims frame_w x frame_h: a few dozen bytes.
+std::string GifClaiming(uint16_t canvas_w, uint16_t canvas_h, uint16_t frame_w, uint16_t frame_h,
+                        bool with_extension = false) {
+  auto le16 = [](uint16_t v) { return std::string{static_cast<char>(v & 0xFF), static_cast<char>(v >> 8)}; };
+  std::string gif = "GIF89a" + le16(canvas_w) + le16(canvas_h) + std::string("\x80\x00\x00", 3);
+  gif += std::string("\x00\x00\x00\xff\xff\xff", 6);  // global colour table: black, white
+  if (with_extension) gif += std::string("\x21\xf9\x04\x00\x00\x00\x00\x00", 8);  // graphic control extension
+  gif += "\x2c" + le16(0) + le16(0) + le16(frame_w) + le16(frame_h) + std::string("\x00", 1);
+  gif += std::string("\x02\x02\x44\x01\x00", 5);  // LZW code size 2, one sub-block, end
+  gif += "\x3b";
+  return gif;
+}
+
+TEST(ImageSizeTest, ClaimedGifSizeTakesTheLargestOfCanvasAndFrames) {
+  auto claimed = [](const std::string& bytes) {
+    return dossier_ocr::ClaimedGifSize(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  };
+  std::optional<dossier_ocr::ClaimedImageSize> small = claimed(GifClaiming(3, 2, 3, 2));
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->width, 3u);
+  EXPECT_EQ(small->height, 2u);
+  std::optional<dossier_ocr::ClaimedImageSize> canvas = claimed(GifClaiming(65535, 60000, 1, 1));
+  ASSERT_TRUE(canvas);
+  EXPECT_EQ(canvas->width, 65535u);
+  EXPECT_EQ(canvas->height, 60000u);
+  // The frame is found past an extension block, and is larger than the canvas.
+  std::optional<dossier_ocr::ClaimedImageSize> frame = claimed(GifClaiming(10, 10, 50000, 40000, true));
+  ASSERT_TRUE(frame);
+  EXPECT_EQ(frame->width, 50000u);
+  EXPECT_EQ(frame->height, 40000u);
+  EXPECT_FALSE(claimed(PngDeclaring(10, 10)));
+  EXPECT_FALSE(claimed("GIF89a\x01"));
+}
+
 nlohmann::json ShowJson(const std::string& data, const std::string& path) {
   CommandResult r = RunDossier(data, {"show", "--json", "--text", path});
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -655,7 +691,8 @@ TEST(OcrIngestTest, BadImagesFailOneByOneAndTheRestGoesIn) {
   CommandResult r = RunDossier(tmp / "data", {"ingest", tmp / "in"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_THAT(r.err, HasSubstr("1 ingested"));
-  EXPECT_THAT(r.err, HasSubstr("in/huge.png: PNG declares 40000x40000 pixels, more than the limit"));
+  EXPECT_THAT(r.err, HasSubstr("in/huge.png: image too large to decode: PNG claims 40000 x 40000 pixels (1600 M), "
+                               "over the limit of 150 M pixels"));
   EXPECT_THAT(r.err, HasSubstr("in/truncated.png: "));
   EXPECT_THAT(r.err, HasSubstr("in/zero.png: cannot decode image"));
   EXPECT_THAT(r.err, HasSubstr("in/garbage.jpg: "));
@@ -666,6 +703,27 @@ TEST(OcrIngestTest, BadImagesFailOneByOneAndTheRestGoesIn) {
   CommandResult off = RunDossier(tmp / "data2", {"ingest", "--no-ocr", tmp / "in/good.png"});
   EXPECT_EQ(off.exit_code, 0) << off.err;
   EXPECT_THAT(off.err, HasSubstr("needs OCR, which is turned off"));
+}
+
+// A decompression bomb: a GIF of a few dozen bytes claiming a huge canvas is
+// refused as too large to decode, with its claimed size and the limit (not
+// reported as a damaged image), and a GIF of sane size still goes in.
+TEST(OcrIngestTest, AGifClaimingAHugeCanvasIsReportedTooLargeToDecode) {
+  TempDir tmp;
+  ASSERT_EQ(system(("mkdir -p " + tmp / "in").c_str()), 0);
+  WriteFile(tmp / "in/bomb.gif", GifClaiming(65535, 65535, 65535, 65535));
+  WriteFile(tmp / "in/canvas.gif", GifClaiming(65535, 65535, 1, 1));
+  PixPtr page = RenderTextPage(kPageText, 300);
+  ASSERT_TRUE(page);
+  WriteImage(page.get(), tmp / "in/page.gif", IFF_GIF);
+
+  CommandResult r = RunDossier(tmp / "data", {"ingest", tmp / "in"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("in/bomb.gif: image too large to decode: GIF claims 65535 x 65535 pixels (4295 M), "
+                               "over the limit of 150 M pixels"));
+  EXPECT_THAT(r.err, HasSubstr("in/canvas.gif: image too large to decode: GIF claims 65535 x 65535 pixels"));
+  EXPECT_THAT(r.err, ::testing::Not(HasSubstr("damaged")));
+  EXPECT_THAT(r.err, HasSubstr("1 ingested"));
 }
 
 }  // namespace

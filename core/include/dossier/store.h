@@ -96,8 +96,10 @@ class Store {
   // Remembers that `path` failed, with the reason; ClearFailure forgets it.
   Status RecordFailure(std::string_view path, uint64_t size, int64_t mtime_ns, std::string_view reason);
   Status ClearFailure(std::string_view path);
-  // Finishes the pending work of a run that died. Open() calls it.
+  // Finishes the pending work of a run that died. Open() (read-write) calls
+  // it; RepairedAtOpen() says what that call did.
   Result<RepairReport> Repair();
+  RepairReport RepairedAtOpen() const;
   // Re-indexes every stored document from its stored pages and facts (no
   // file is read again) and records the index's text format. Open()
   // (read-write) calls it when the search index was made by an older text

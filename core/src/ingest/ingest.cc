@@ -1096,6 +1096,8 @@ void IngestRun::Prune(const std::vector<std::string>& roots) {
 // ------------------------------------------------------------------ the run
 
 Result<IngestSummary> IngestRun::Go(const std::vector<std::string>& paths) {
+  // What opening the data folder finished for a run that died (reported as "repaired").
+  summary_.repair = store_->RepairedAtOpen();
   std::thread committer([this] { CommitLoop(); });
   std::vector<std::string> roots;
   for (const std::string& path : paths) {

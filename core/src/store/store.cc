@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -106,6 +108,9 @@ Status CheckAsReadOnly(const rocksdb::Options& options, const std::string& rocks
     raw->Close().PermitUncheckedError();
     delete raw;
   }
+  // A writer that started meanwhile may have deleted files this open was
+  // reading; it checked the folder when it opened it.
+  if (!s.ok() && WriterActive(rocks_path)) return Status::Ok();
   return FromRocks(data_dir, s);
 }
 
@@ -204,6 +209,7 @@ struct Store::Impl {
   std::map<DocumentId, keys::PendingOp> unflushed;
   // Documents RebuildIndex re-indexed when Open found an older index format.
   uint32_t rebuilt_at_open = 0;
+  RepairReport repaired_at_open;
   // Read-only: what the last Refresh() saw, and the DataVersion() it gave.
   std::mutex refresh_mutex;
   uint64_t seen_sequence = 0;
@@ -347,9 +353,18 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
   // file must be an error here, not an empty answer later.
   if (Status files = CheckLiveFiles(impl->db.get(), data_dir); !files.ok()) {
     // A reader's view may lag: a writer compacting meanwhile deletes files the
-    // reader still lists. Catch up once and look again before calling it damage.
-    if (mode == StoreMode::kReadWrite || !impl->db->TryCatchUpWithPrimary().ok()) return files;
-    DOSSIER_RETURN_IF_ERROR(CheckLiveFiles(impl->db.get(), data_dir));
+    // reader still lists, and goes on doing so while it runs (bench/soak.sh
+    // met `dossier export` failing so during an ingest). Catch up and look
+    // again: twice when no writer runs, for up to about 2 s while one does,
+    // before calling it damage.
+    if (mode == StoreMode::kReadWrite) return files;
+    for (int attempt = 1; !files.ok(); ++attempt) {
+      const bool writer = WriterActive(rocks_path);
+      if (attempt > (writer ? 40 : 2)) return files;
+      if (attempt > 1) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (!impl->db->TryCatchUpWithPrimary().ok() && !writer) return files;
+      files = CheckLiveFiles(impl->db.get(), data_dir);
+    }
   }
 
   // The schema version makes every future layout change an explicit migration.
@@ -381,6 +396,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
   if (mode == StoreMode::kReadWrite) {
     Result<RepairReport> repaired = store->Repair();
     if (!repaired.ok()) return repaired.status();
+    store->impl_->repaired_at_open = *repaired;
     if (store->impl_->index->TextFormat() < TextIndex::kTextFormat) {
       DOSSIER_ASSIGN_OR_RETURN(store->impl_->rebuilt_at_open, store->RebuildIndex());
     }
@@ -601,6 +617,8 @@ Result<uint32_t> Store::RebuildIndex() {
 }
 
 uint32_t Store::IndexRebuiltAtOpen() const { return impl_->rebuilt_at_open; }
+
+RepairReport Store::RepairedAtOpen() const { return impl_->repaired_at_open; }
 
 Status Store::Refresh() {
   Impl& s = *impl_;

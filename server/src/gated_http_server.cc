@@ -1,0 +1,497 @@
+// GatedHttpServer (see gated_http_server.h).
+#include "gated_http_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace dossier::server {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr size_t kReadChunk = 4096;
+// The gate looks at up to this much of what a client sent; a head longer than
+// this goes to a worker anyway, for httplib to refuse (414, or 400).
+constexpr size_t kMaxHeadPeek = 16384;
+constexpr auto kSweepInterval = std::chrono::milliseconds(100);
+
+// Runs each task at once on the caller's thread: httplib's accept loop hands
+// each accepted socket to GatedHttpServer::process_and_close_socket, which
+// only registers it with the gate and returns.
+class InlineTaskQueue : public httplib::TaskQueue {
+ public:
+  void enqueue(std::function<void()> fn) override { fn(); }
+  void shutdown() override {}
+};
+
+void SocketAddress(int fd, bool peer, std::string* ip, int* port) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  ip->clear();
+  *port = 0;
+  const int rc = peer ? ::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len)
+                      : ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  if (rc != 0) return;
+  char text[INET6_ADDRSTRLEN] = {};
+  if (addr.ss_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&addr);
+    ::inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
+    *port = ntohs(in->sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&addr);
+    ::inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+    *port = ntohs(in6->sin6_port);
+  }
+  *ip = text;
+}
+
+int MillisUntil(Clock::time_point when) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(when - Clock::now()).count();
+  return static_cast<int>(std::clamp<long long>(left, 0, INT_MAX));
+}
+
+// True when `fd` is ready for `events` within `timeout_ms` (a hang-up or error counts: the next call reports it).
+bool WaitFor(int fd, short events, int timeout_ms) {
+  pollfd p{fd, events, 0};
+  for (;;) {
+    const int rc = ::poll(&p, 1, timeout_ms);
+    if (rc < 0 && errno == EINTR) continue;
+    return rc > 0;
+  }
+}
+
+void CloseSocket(int fd) {
+  ::shutdown(fd, SHUT_RDWR);
+  ::close(fd);
+}
+
+}  // namespace
+
+// One client connection, between requests or while one is answered.
+struct Connection {
+  int fd = -1;
+  std::string client_ip;
+  int client_port = 0;
+  std::string local_ip;
+  int local_port = 0;
+  size_t requests_left = 0;
+  // Read from the socket but not yet taken by httplib (a pipelined next request).
+  std::string buffered;
+  size_t buffered_offset = 0;
+  // When the gate gives up on it: the request timeout (from the connection, or
+  // from the first byte of a kept-alive connection's next request) or the idle timeout.
+  Clock::time_point deadline;
+  bool request_started = false;  // some bytes of the next request have arrived
+
+  std::string_view Unread() const { return std::string_view(buffered).substr(buffered_offset); }
+};
+
+namespace {
+
+// The httplib::Stream a worker answers one request through: buffered reads
+// that all end by one deadline, writes that each must progress within the
+// write timeout.
+class ConnectionStream : public httplib::Stream {
+ public:
+  ConnectionStream(Connection& connection, Clock::time_point read_deadline, std::chrono::milliseconds write_timeout)
+      : c_(connection), read_deadline_(read_deadline), write_timeout_ms_(static_cast<int>(write_timeout.count())) {}
+
+  bool is_readable() const override {
+    return c_.buffered_offset < c_.buffered.size() || WaitFor(c_.fd, POLLIN, MillisUntil(read_deadline_));
+  }
+  bool is_writable() const override { return WaitFor(c_.fd, POLLOUT, write_timeout_ms_); }
+
+  ssize_t read(char* ptr, size_t size) override {
+    if (c_.buffered_offset >= c_.buffered.size()) {
+      c_.buffered.clear();
+      c_.buffered_offset = 0;
+      if (!WaitFor(c_.fd, POLLIN, MillisUntil(read_deadline_))) return -1;
+      if (size >= kReadChunk) return Receive(ptr, size);
+      c_.buffered.resize(kReadChunk);
+      const ssize_t n = Receive(c_.buffered.data(), kReadChunk);
+      c_.buffered.resize(n > 0 ? static_cast<size_t>(n) : 0);
+      if (n <= 0) return n;
+    }
+    const size_t n = std::min(size, c_.buffered.size() - c_.buffered_offset);
+    std::memcpy(ptr, c_.buffered.data() + c_.buffered_offset, n);
+    c_.buffered_offset += n;
+    return static_cast<ssize_t>(n);
+  }
+
+  ssize_t write(const char* ptr, size_t size) override {
+    if (!is_writable()) return -1;
+    ssize_t n;
+    do {
+      n = ::send(c_.fd, ptr, size, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    return n;
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = c_.client_ip;
+    port = c_.client_port;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = c_.local_ip;
+    port = c_.local_port;
+  }
+  socket_t socket() const override { return c_.fd; }
+
+ private:
+  ssize_t Receive(char* ptr, size_t size) {
+    ssize_t n;
+    do {
+      n = ::recv(c_.fd, ptr, size, MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    return n;
+  }
+
+  Connection& c_;
+  Clock::time_point read_deadline_;
+  int write_timeout_ms_;
+};
+
+}  // namespace
+
+struct GatedHttpServer::Gate {
+  GatedHttpServer* server = nullptr;
+  ConnectionLimits limits;
+  std::function<void(const std::string&)> log;
+  int epoll_fd = -1;
+  int wake_fd = -1;
+
+  mutable std::mutex mutex;
+  std::unordered_map<int, std::unique_ptr<Connection>> waiting;  // registered with epoll
+  std::deque<std::unique_ptr<Connection>> ready;                 // a complete head arrived: for a worker
+  std::condition_variable ready_cv;
+  std::unordered_map<std::string, size_t> open_per_client;
+  size_t open = 0;
+  size_t refused = 0;
+  size_t timed_out = 0;
+  bool stopping = false;
+  Clock::time_point last_refusal_log{};
+
+  std::thread gate_thread;
+  std::vector<std::thread> workers;
+
+  // Closes a connection the gate admitted and forgets it in the counts.
+  void Close(std::unique_ptr<Connection> connection) {
+    CloseSocket(connection->fd);
+    std::lock_guard<std::mutex> lock(mutex);
+    ReleaseLocked(connection->client_ip);
+  }
+
+  void ReleaseLocked(const std::string& client) {
+    if (open > 0) --open;
+    auto it = open_per_client.find(client);
+    if (it != open_per_client.end() && --it->second == 0) open_per_client.erase(it);
+  }
+
+  // Answers 503 without waiting for the request and closes the socket.
+  void Refuse(int fd, const std::string& message) {
+    nlohmann::json error = {{"error", {{"code", "unavailable"}, {"message", message}}}};
+    const std::string body = error.dump();
+    const std::string response = "HTTP/1.1 503 Service Unavailable\r\n"
+                                 "Content-Type: application/json; charset=utf-8\r\n"
+                                 "Retry-After: 1\r\n"
+                                 "Connection: close\r\n"
+                                 "Content-Length: " +
+                                 std::to_string(body.size()) + "\r\n\r\n" + body;
+    (void)::send(fd, response.data(), response.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    ::shutdown(fd, SHUT_WR);
+    ::close(fd);
+  }
+
+  // Takes a new socket from the accept loop: admits it, or refuses it for a limit.
+  void Admit(int fd) {
+    auto connection = std::make_unique<Connection>();
+    connection->fd = fd;
+    SocketAddress(fd, true, &connection->client_ip, &connection->client_port);
+    std::string refusal;
+    bool log_refusal = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (stopping) {
+        ::close(fd);
+        return;
+      }
+      size_t& from_client = open_per_client[connection->client_ip];
+      if (from_client >= limits.max_connections_per_client) {
+        refusal = "too many connections from " + connection->client_ip + ": at most " +
+                  std::to_string(limits.max_connections_per_client) +
+                  " open at once from one address (dossierd --max-client-connections)";
+      } else if (open >= limits.max_connections) {
+        refusal = "too many connections: at most " + std::to_string(limits.max_connections) +
+                  " open at once (dossierd --max-connections)";
+      }
+      if (!refusal.empty()) {
+        if (from_client == 0) open_per_client.erase(connection->client_ip);
+        ++refused;
+        const Clock::time_point now = Clock::now();
+        if (now - last_refusal_log >= std::chrono::seconds(1)) {
+          last_refusal_log = now;
+          log_refusal = true;
+        }
+      } else {
+        ++from_client;
+        ++open;
+      }
+    }
+    if (!refusal.empty()) {
+      if (log_refusal && log) log("refused a connection: " + refusal + " (" + std::to_string(refused) + " so far)");
+      Refuse(fd, refusal);
+      return;
+    }
+    SocketAddress(fd, false, &connection->local_ip, &connection->local_port);
+    connection->requests_left = std::max<size_t>(1, limits.max_requests_per_connection);
+    connection->request_started = true;  // a new connection's request is due within the request timeout
+    connection->deadline = Clock::now() + limits.request_timeout;
+    Park(std::move(connection));
+  }
+
+  // Puts a connection in the gate until its next request head has arrived (or
+  // straight to the workers when it is already here).
+  void Park(std::unique_ptr<Connection> connection) {
+    if (connection->Unread().find("\r\n\r\n") != std::string_view::npos) {
+      Dispatch(std::move(connection));
+      return;
+    }
+    std::unique_lock<std::mutex> lock(mutex);
+    if (stopping) {
+      lock.unlock();
+      Close(std::move(connection));
+      return;
+    }
+    const int fd = connection->fd;
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
+    event.data.fd = fd;
+    waiting[fd] = std::move(connection);
+    if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event) != 0) {
+      std::unique_ptr<Connection> failed = std::move(waiting[fd]);
+      waiting.erase(fd);
+      lock.unlock();
+      Close(std::move(failed));
+    }
+  }
+
+  void Dispatch(std::unique_ptr<Connection> connection) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      ready.push_back(std::move(connection));
+    }
+    ready_cv.notify_one();
+  }
+
+  // Under `mutex`: takes `fd` out of the gate.
+  std::unique_ptr<Connection> TakeLocked(int fd) {
+    auto it = waiting.find(fd);
+    if (it == waiting.end()) return nullptr;
+    std::unique_ptr<Connection> connection = std::move(it->second);
+    waiting.erase(it);
+    ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
+    return connection;
+  }
+
+  // The gate thread: moves connections whose request head is complete to the
+  // workers, and closes those that hang up or run out of time.
+  void GateLoop() {
+    std::vector<epoll_event> events(256);
+    std::vector<char> peek(kMaxHeadPeek);
+    Clock::time_point last_sweep = Clock::now();
+    for (;;) {
+      const int n = ::epoll_wait(epoll_fd, events.data(), static_cast<int>(events.size()),
+                                 static_cast<int>(kSweepInterval.count()));
+      std::vector<std::unique_ptr<Connection>> to_close;
+      size_t dispatched = 0;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (stopping) return;
+        const Clock::time_point now = Clock::now();
+        for (int i = 0; i < n; ++i) {
+          const int fd = events[i].data.fd;
+          if (fd == wake_fd) continue;
+          auto it = waiting.find(fd);
+          if (it == waiting.end()) continue;
+          Connection& c = *it->second;
+          ssize_t got;
+          do {
+            got = ::recv(fd, peek.data(), peek.size(), MSG_PEEK | MSG_DONTWAIT);
+          } while (got < 0 && errno == EINTR);
+          if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+          if (got <= 0) {  // the client went away (or the socket failed)
+            to_close.push_back(TakeLocked(fd));
+            continue;
+          }
+          if (!c.request_started) {
+            c.request_started = true;
+            c.deadline = std::min(c.deadline, now + limits.request_timeout);
+          }
+          bool complete = static_cast<size_t>(got) >= peek.size();
+          if (!complete) {
+            std::string head(c.Unread());
+            head.append(peek.data(), static_cast<size_t>(got));
+            complete = head.find("\r\n\r\n") != std::string::npos;
+          }
+          // A client that will send no more (it shut its side) gets httplib's
+          // answer to what it did send (400 for half a request), as before.
+          if (complete || (events[i].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+            ready.push_back(TakeLocked(fd));
+            ++dispatched;
+          }
+        }
+        if (now - last_sweep >= kSweepInterval) {
+          last_sweep = now;
+          std::vector<int> expired;
+          for (const auto& [fd, connection] : waiting) {
+            if (now >= connection->deadline) expired.push_back(fd);
+          }
+          for (int fd : expired) {
+            to_close.push_back(TakeLocked(fd));
+            ++timed_out;
+          }
+        }
+      }
+      if (dispatched == 1) ready_cv.notify_one();
+      if (dispatched > 1) ready_cv.notify_all();
+      for (auto& connection : to_close) Close(std::move(connection));
+    }
+  }
+
+  void WorkerLoop() {
+    for (;;) {
+      std::unique_ptr<Connection> connection;
+      bool closing;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        ready_cv.wait(lock, [this] { return !ready.empty() || stopping; });
+        if (ready.empty()) return;  // stopping, and nothing left to answer
+        connection = std::move(ready.front());
+        ready.pop_front();
+        closing = stopping;
+      }
+      Serve(std::move(connection), closing);
+    }
+  }
+
+  // Answers the one request whose head has arrived, then parks or closes the connection.
+  void Serve(std::unique_ptr<Connection> connection, bool closing) {
+    ConnectionStream stream(*connection, Clock::now() + limits.request_timeout, limits.write_timeout);
+    const bool last = closing || connection->requests_left <= 1;
+    bool client_closes = false;
+    bool unread_body = false;
+    // httplib reads no body for GET, HEAD or OPTIONS: what follows such a
+    // request with a body is not a request, so its connection ends here.
+    const auto note_request = [&unread_body](httplib::Request& req) {
+      const bool body_method = !(req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS");
+      const bool has_body = req.has_header("Transfer-Encoding") ||
+                            (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
+      unread_body = has_body && !body_method;
+    };
+    bool answered = false;
+    try {
+      answered = server->process_request(stream, last, client_closes, note_request);
+    } catch (...) {
+      answered = false;  // httplib's own handlers catch what routes throw; this is a last resort
+    }
+    --connection->requests_left;
+    bool stop_now;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stop_now = stopping;
+    }
+    if (!answered || last || client_closes || unread_body || stop_now) {
+      Close(std::move(connection));
+      return;
+    }
+    // Kept alive: drop what was consumed, wait for the next request in the gate.
+    connection->buffered.erase(0, connection->buffered_offset);
+    connection->buffered_offset = 0;
+    connection->request_started = !connection->buffered.empty();
+    connection->deadline = Clock::now() + (connection->request_started ? limits.request_timeout : limits.idle_timeout);
+    Park(std::move(connection));
+  }
+};
+
+GatedHttpServer::GatedHttpServer(ConnectionLimits limits, std::function<void(const std::string&)> log)
+    : gate_(std::make_unique<Gate>()) {
+  Gate& g = *gate_;
+  g.server = this;
+  g.limits = limits;
+  g.limits.workers = std::max<size_t>(1, g.limits.workers);
+  g.log = std::move(log);
+  g.epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
+  g.wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (g.epoll_fd >= 0 && g.wake_fd >= 0) {
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.fd = g.wake_fd;
+    ::epoll_ctl(g.epoll_fd, EPOLL_CTL_ADD, g.wake_fd, &event);
+  }
+  new_task_queue = [] { return new InlineTaskQueue; };
+  set_read_timeout(std::chrono::duration_cast<std::chrono::seconds>(limits.request_timeout).count(),
+                   (limits.request_timeout.count() % 1000) * 1000);
+  set_write_timeout(std::chrono::duration_cast<std::chrono::seconds>(limits.write_timeout).count(),
+                    (limits.write_timeout.count() % 1000) * 1000);
+  g.gate_thread = std::thread([&g] { g.GateLoop(); });
+  for (size_t i = 0; i < g.limits.workers; ++i) g.workers.emplace_back([&g] { g.WorkerLoop(); });
+}
+
+GatedHttpServer::~GatedHttpServer() {
+  ShutdownConnections();
+  if (gate_->epoll_fd >= 0) ::close(gate_->epoll_fd);
+  if (gate_->wake_fd >= 0) ::close(gate_->wake_fd);
+}
+
+void GatedHttpServer::ShutdownConnections() {
+  Gate& g = *gate_;
+  std::vector<std::unique_ptr<Connection>> parked;
+  {
+    std::lock_guard<std::mutex> lock(g.mutex);
+    if (g.stopping && !g.gate_thread.joinable()) return;
+    g.stopping = true;
+    std::vector<int> fds;
+    for (const auto& [fd, connection] : g.waiting) fds.push_back(fd);
+    for (int fd : fds) parked.push_back(g.TakeLocked(fd));
+  }
+  g.ready_cv.notify_all();
+  const uint64_t one = 1;
+  if (g.wake_fd >= 0) (void)::write(g.wake_fd, &one, sizeof one);
+  for (auto& connection : parked) g.Close(std::move(connection));
+  if (g.gate_thread.joinable()) g.gate_thread.join();
+  for (std::thread& worker : g.workers) {
+    if (worker.joinable()) worker.join();
+  }
+  g.workers.clear();
+}
+
+ConnectionCounts GatedHttpServer::counts() const {
+  std::lock_guard<std::mutex> lock(gate_->mutex);
+  return ConnectionCounts{gate_->open, gate_->waiting.size(), gate_->refused, gate_->timed_out};
+}
+
+bool GatedHttpServer::process_and_close_socket(socket_t sock) {
+  gate_->Admit(sock);
+  return true;
+}
+
+}  // namespace dossier::server
