@@ -16,7 +16,8 @@ std::string EncodeDocumentRecord(const DocumentSummary& summary, uint64_t text_b
 
 // Fills `summary` (with `id`) and, when not null, `text_bytes` from a stored
 // record; false when the value is not a record this codec wrote (not JSON, a
-// field of the wrong type, a number out of its field's range).
+// field of the wrong type, a number that is not an integer or is out of its
+// field's range).
 bool DecodeDocumentRecord(const DocumentId& id, std::string_view value, DocumentSummary* summary, uint64_t* text_bytes);
 
 }  // namespace dossier
