@@ -2,7 +2,8 @@
 """Writes the seed corpora in fuzz/corpus/<target>/ (run from anywhere).
 
 Word pages use the format of fuzz/word_input.h; the frame seeds follow
-core/src/ingest/worker_protocol.h."""
+core/src/ingest/worker_protocol.h; the key and value seeds core/include/dossier/keys.h;
+the other targets read text (see the comment at the top of each target)."""
 import os
 import struct
 
@@ -103,6 +104,115 @@ def pages():
     return {"two_columns": two_columns, "table": table, "ocr_table": ocr, "hostile": hostile, "many": many}
 
 
+ENTITY_PAGES = {
+    "acronyms": "The Lakeside Water Board (LWB) met the KTF (Kelp Trade Federation) twice. Data came from the "
+                "National Bureau of Tides (BT) and the Office of the Harbour Master’s (OHM) rules.",
+    "acronym_list": "List of acronyms\nBTX\n\nBureau des Tarifs Xylographiques\n\nKTF\n\nKelp Trade Federation\n"
+                    "MQS\tMarsh Quality Survey\nPRQ\tPlan for Reed Quays\n",
+    "french": "Le Programme d’Appui à l’Irrigation Rurale (PAIR) a commencé. Le Ministère de l’Agriculture et "
+              "l’Office National de l’Eau (ONE) en sont chargés.",
+    "bodies": "Lakeside Evaluation Office\nREVIEW OF THE MARSH DRAINAGE PROGRAMME\n\nThe Kelp Programme, funded by the "
+              "Harbour Fund, is implemented by the Ministry of Fisheries.\fThe Ministry of Fisheries (MoF) and "
+              "UNICEF reported to the Programa Nacional de Agua (PNA).",
+}
+
+RESPONSE_PAGES = {
+    "table": (0, "Recommendation 1: The Health Office should publish clinic waiting times every month.\n"
+                 "Management response: Accepted.\n"
+                 "Key action\tTime frame\tResponsible unit(s)\tStatus\n"
+                 "1.1 Build a waiting-time dashboard\tBy 30 June 2027\tData Unit; Health Office\tNot started\n"
+                 "1.2 Train clinic clerks to record\tQ3 2027\tTraining Unit\tIn progress\n"
+                 "arrival times\t\t\t\n"
+                 "Recommendation 2: The Health Office should survey patients each year.\n"
+                 "Management response: Not accepted. A survey exists.\n"),
+    "spaces": (0, "RECOMMENDATIONS\n\n1. The Transport Board should renew its bus fleet.\n"
+                  "Management response: Partially agreed.\n"
+                  "Action                            Lead office          Completion date\n"
+                  "Action to respond to (a):         Fleet Office         March 2027\n"
+                  "The Board will tender for twenty\n"
+                  "                                  Finance Office\n7\n\f"
+                  "Action                            Lead office          Completion date\n"
+                  "electric buses in two lots.\n"),
+    "french": (1, "Recommandation 1 : Le Bureau devrait publier ses rapports.\n"
+                  "Réponse de la direction : Acceptée.\n"
+                  "Action clé\tCalendrier\tUnité responsable\tÉtat\n"
+                  "1.1 Rédiger le guide\td’ici juillet 2025\tBureau de l’évaluation\tEn cours\n"),
+    "spanish": (2, "Recomendación 2: La Oficina debería evaluar el programa cada año.\n"
+                   "Respuesta de la administración: Aceptada parcialmente.\n"
+                   "Acción clave\tPlazo\tUnidad responsable\tEstado\n"
+                   "2.1 Contratar la evaluación\tprimer trimestre de 2026\tOficina de Evaluación\tIniciada\n"),
+    "matrix": (0, "Recommendation\tManagement response\tKey actions\tResponsible\tDeadline\n"
+                  "1. Strengthen monitoring\tAgreed\ta) Revise the framework\tM&E Unit\tDecember 2026\n"
+                  "\t\tb) Hire two officers\tHR\t2027\n"
+                  "2. Close the pilot\tRejected\tNone\t\t\n"),
+}
+
+
+def store_seeds():
+    doc = bytes(range(1, 9))
+    node = b"O" + bytes(range(10, 18))
+    dst = b"R" + bytes(range(20, 28))
+    record = ('{"mime_type":"application/pdf","size_bytes":1234,"sources":[{"path":"/a/report.pdf","size":1234,'
+              '"mtime_ns":1700000000000000000}],"metadata":{"title":"Report","author":"EO","subject":"","keywords":"",'
+              '"creator":"","producer":"","created":"2001-07-16T10:00:00Z","modified":""},"title":"Report",'
+              '"language":"en","extracted_by":"pdf 0.1.0","ingested_at_ms":1700000000000,"page_count":3,'
+              '"ocr_page_count":1,"text_bytes":4567}')
+    fact = ('{"kind":"item","item_type":"recommendation","number":"1","text":"Publish the data.","page":2,'
+            '"start":10,"end":30,"responsible":["Data Unit"],"due":"2027-06-30",'
+            '"management_response":{"status":"accepted","text":"Accepted.","page":2},'
+            '"key_actions":[{"number":"1.1","text":"Build it","responsible":["Data Unit"],"time_frame":"Q3 2027",'
+            '"start":"2027-07","due":"2027-09","status":"initiated","status_text":"In progress","page":2}]}')
+    entity = ('{"kind":"entity","type":"organisation","name":"Lakeside Water Board","aliases":["LWB"],'
+              '"mentions":[{"page":1,"start":4,"end":24}],"authority":true,"part_of":"Ministry of Water"}')
+    return {
+        "schema_version": bytes([0]) + struct.pack(">I", 1),
+        "document_key": bytes([1]) + doc,
+        "page_key": bytes([2]) + doc + struct.pack(">I", 7),
+        "page_value": bytes([3, 2]) + struct.pack(">H", 9150) + "Página de texto".encode(),
+        "source_value": bytes([4]) + doc + struct.pack(">QQ", 1234, 1700000000000000000),
+        "pending_value": bytes([5, 1]),
+        "edge_key": bytes([6]) + node + bytes([4]) + dst + doc,
+        "edge_in_key": bytes([7]) + dst + bytes([4]) + node + doc,
+        "doc_edge_key": bytes([8]) + doc + node + bytes([1]) + dst,
+        "node_text": bytes([9]) + b"O:0102030405060708",
+        "edge_name": bytes([9]) + b"has_action",
+        "document_record": bytes([10]) + record.encode(),
+        "item_fact": bytes([11]) + fact.encode(),
+        "entity_fact": bytes([11]) + entity.encode(),
+        "date_fact": bytes([11]) + b'{"kind":"date","text":"30 June 2027","value":"2027-06-30","precision":"day",'
+                                  b'"page":1,"start":0,"end":12}',
+    }
+
+
+QUERIES = {
+    "words": (0, "decentralization sanitation"),
+    "prefixes": (33, 'title:evaluation AND (water OR sanitation) NOT budget year:2022 lang:en source:ocr'),
+    "phrase": (0, '"best-practice experience" author:office type:application/pdf'),
+    "org": (32, 'org:"Lakeside Water Board" OR org:LWB0 doc:0000000000000010'),
+    "accents": (3, "evaluacion l’entrepreneuriat d'évaluation recomendación*"),
+    "wildcards": (200, "eval* NOT -x AND* OR \"unterminated title: year:"),
+}
+
+HTTP_TARGETS = {
+    "search": (0, "/v1/search?q=water%20sanitation&limit=5&offset=0&lang=en&facets=true&year_from=2000&year_to=2030"),
+    "search_filters": (8, "/v1/search?q=title%3Aevaluation&type=application/pdf&org=Lakeside+Water+Board&source=ocr"),
+    "documents": (0, "/v1/documents?limit=2&offset=1"),
+    "document": (0, "/v1/documents/0000000000000010"),
+    "page": (8, "/v1/documents/0000000000000010/pages/2"),
+    "structure": (0, "/v1/documents/0000000000000011/structure"),
+    "entities": (0, "/v1/entities?type=organisation&q=water&limit=10"),
+    "entity": (8, "/v1/entities/Bureau%20d%E2%80%99%C3%89valuation"),
+    "recommendations": (0, "/v1/recommendations?org=LWB0&recurring=false&limit=3"),
+    "actions": (0, "/v1/actions?status=initiated&due_before=2030-01-01&as_of=2024-06&limit=10"),
+    "followup": (8, "/v1/followup?as_of=2025-01-01"),
+    "neighbors": (0, "/v1/graph/neighbors/D:0000000000000010?direction=out&type=mentions"),
+    "stats": (0, "/v1/stats"),
+    "health": (3, "/health"),
+    "ready": (16, "/ready?x=1"),
+    "bad": (4, "/v1/search?q=%ff%fe&limit=99999999999&limit=2&unknown=1"),
+}
+
+
 def main():
     for name, data in pages().items():
         write("page_layout_fuzzer", name, data)
@@ -136,6 +246,17 @@ def main():
                                               + string(b"%PDF-1.4")))
     write("worker_frame_fuzzer", "ocr_job", frame("I", struct.pack(">5I", 3, 2, 2, 3, 0) + bytes(12)))
     write("worker_frame_fuzzer", "error", frame("E", struct.pack(">I", 5) + string("bad file")))
+
+    for name, text in ENTITY_PAGES.items():
+        write("entity_names_fuzzer", name, text.encode())
+    for name, (language, text) in RESPONSE_PAGES.items():
+        write("responses_fuzzer", name, bytes([language]) + text.encode())
+    for name, data in store_seeds().items():
+        write("store_codec_fuzzer", name, data)
+    for name, (options, query) in QUERIES.items():
+        write("search_query_fuzzer", name, bytes([options]) + query.encode())
+    for name, (options, target) in HTTP_TARGETS.items():
+        write("http_params_fuzzer", name, bytes([options]) + target.encode())
 
 
 if __name__ == "__main__":

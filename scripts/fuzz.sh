@@ -7,23 +7,40 @@
 # exits non-zero if any target crashed.
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     e.g. scripts/fuzz.sh 120 dates_fuzzer
+#   scripts/fuzz.sh --ci                      the CI stage: configure and build the
+#                                             fuzz preset with every core, then run
+#                                             every target for 30 s
 #
-# Needs clang 14 with its libFuzzer runtime (Debian 12: apt-get install clang).
+# Needs clang 14 with its libFuzzer runtime (Debian 12: apt-get install clang-14
+# libclang-rt-14-dev; scripts/install-deps.sh --test installs them).
 set -u
 cd "$(dirname "$0")/.."
+build_jobs=1
+if [ "${1:-}" = "--ci" ]; then
+  shift
+  set -- 30 "$@"
+  build_jobs=$(nproc)
+fi
 seconds=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(page_layout_fuzzer table_layout_fuzzer dates_fuzzer worker_frame_fuzzer)
+all_targets=(page_layout_fuzzer table_layout_fuzzer dates_fuzzer worker_frame_fuzzer entity_names_fuzzer
+             responses_fuzzer store_codec_fuzzer search_query_fuzzer)
+# http_params_fuzzer is not in the list yet (never built to the end here); name it to run it.
+[ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 
 if ! command -v clang++ >/dev/null; then
   echo "fuzz.sh: clang++ not found (Debian: apt-get install clang)" >&2
   exit 2
 fi
+started=$(date +%s)
 if [ ! -f build-fuzz/CMakeCache.txt ]; then
   cmake --preset fuzz >/dev/null || exit 2
 fi
-cmake --build build-fuzz -j1 --target "${targets[@]}" >/dev/null || { echo "fuzz.sh: build failed" >&2; exit 2; }
+build_log=build-fuzz/build.log
+cmake --build build-fuzz -j"$build_jobs" --target "${targets[@]}" >"$build_log" 2>&1 \
+  || { tail -40 "$build_log" >&2; echo "fuzz.sh: build failed (see $build_log)" >&2; exit 2; }
+echo "fuzz.sh: built ${#targets[@]} target(s) in $(( $(date +%s) - started )) s"
 
 failed=0
 mkdir -p build-fuzz/artifacts
@@ -48,4 +65,5 @@ for t in "${targets[@]}"; do
   fi
   printf '%-22s %12s %8s  %s\n' "$t" "${execs:-?}" "$crashes" "$result"
 done
+echo "fuzz.sh: done in $(( $(date +%s) - started )) s"
 exit $failed

@@ -27,6 +27,7 @@ tests=(
   libgtest-dev libgmock-dev  # GoogleTest under ctest
   python3                    # scripts/make_pdf.py makes the test PDFs
   node-ajv                   # checks JSON output against schemas/
+  clang libclang-rt-14-dev   # the fuzz stage (scripts/fuzz.sh --ci): clang 14, its libFuzzer and sanitizer runtimes
 )
 
 packages=("${build_and_run[@]}")

@@ -1,7 +1,10 @@
-// Tests of the RocksDB key and value encodings: round trips, ordering, truncation.
+// Tests of the RocksDB key and value encodings: round trips, ordering, truncation;
+// and of the document record codec (core/src/store/document_record.h).
 #include "dossier/keys.h"
 
 #include <gtest/gtest.h>
+
+#include "document_record.h"
 
 namespace dossier::keys {
 namespace {
@@ -92,6 +95,54 @@ TEST(DocumentIdTest, HexRoundTripAndRejectsBadInput) {
   EXPECT_FALSE(DocumentId::FromHex("00ab12cd34ef567g").ok());
   EXPECT_EQ(ParseDocumentKey(DocumentKey(*id)), *id);
   EXPECT_FALSE(ParseDocumentKey("short").has_value());
+}
+
+// The document record (documents column family) as the store_codec_fuzzer
+// met it: numbers that are fractions, negative or too large for their field
+// make the record damaged (a DataLoss error for the reader), where a float
+// such as 1e300 was converted to an integer (undefined behaviour).
+TEST(DocumentRecordTest, NumbersThatAreNotIntegersOfTheirFieldsRangeMakeTheRecordDamaged) {
+  DocumentSummary summary;
+  summary.mime_type = "application/pdf";
+  summary.size_bytes = 0xFFFFFFFFFFFFull;
+  summary.sources = {{"/a/report.pdf", 1234, -5}};
+  summary.metadata.title = "Évaluation";
+  summary.title = "Évaluation";
+  summary.language = "fr";
+  summary.ingested_at_ms = 1700000000000;
+  summary.page_count = 0xFFFFFFFFu;
+  summary.ocr_page_count = 3;
+  const std::string encoded = EncodeDocumentRecord(summary, 4567);
+  DocumentSummary decoded;
+  uint64_t text_bytes = 0;
+  ASSERT_TRUE(DecodeDocumentRecord(Id(1), encoded, &decoded, &text_bytes));
+  EXPECT_EQ(decoded.size_bytes, summary.size_bytes);
+  ASSERT_EQ(decoded.sources.size(), 1u);
+  EXPECT_EQ(decoded.sources[0].mtime_ns, -5);
+  EXPECT_EQ(decoded.page_count, 0xFFFFFFFFu);
+  EXPECT_EQ(decoded.title, "Évaluation");
+  EXPECT_EQ(text_bytes, 4567u);
+
+  // Absent numbers are 0.
+  ASSERT_TRUE(DecodeDocumentRecord(Id(1), R"({"metadata":{}})", &decoded, &text_bytes));
+  EXPECT_EQ(decoded.size_bytes, 0u);
+  EXPECT_EQ(text_bytes, 0u);
+
+  for (const char* damaged : {
+           R"({"metadata":{},"size_bytes":1e300})",  // the fuzz input
+           R"({"metadata":{},"size_bytes":12.5})",
+           R"({"metadata":{},"page_count":-1})",
+           R"({"metadata":{},"page_count":4294967296})",
+           R"({"metadata":{},"ocr_page_count":"3"})",
+           R"({"metadata":{},"ingested_at_ms":18446744073709551615})",
+           R"({"metadata":{},"text_bytes":-2})",
+           R"({"metadata":{},"sources":[{"path":"/a","size":1e300}]})",
+           R"({"metadata":{},"sources":[{"path":"/a","mtime_ns":-1e300}]})",
+           R"({"metadata":{},"sources":["/a"]})",
+           R"({"metadata":{},"sources":{"path":"/a"}})",
+       }) {
+    EXPECT_FALSE(DecodeDocumentRecord(Id(1), damaged, &decoded, &text_bytes)) << damaged;
+  }
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 // sort; `id` is a DocumentId's 8 raw bytes):
 //
 //   default     "schema_version"          -> fixed32 schema version (kSchemaVersion)
-//   documents   id                        -> JSON document record (see store.cc: DocumentRecordToJson)
+//   documents   id                        -> JSON document record (see core/src/store/document_record.h)
 //   pages       id page:fixed32           -> source:u8 confidence_x100:fixed16 text:bytes...
 //   sources     path:bytes                -> id size:fixed64 mtime_ns:fixed64
 //   pending     id                        -> op:u8 (PendingOp) -- documents whose Xapian side

@@ -23,6 +23,7 @@
 
 #include "dossier/facts.h"
 #include "dossier/keys.h"
+#include "document_record.h"
 #include "graph.h"
 #include "text_index.h"
 
@@ -114,68 +115,6 @@ Status CheckAsReadOnly(const rocksdb::Options& options, const std::string& rocks
   return FromRocks(data_dir, s);
 }
 
-// ---- the document record (value of the documents column family) ----
-// Internal storage format: add fields freely, never change a field's meaning.
-
-json SourcesToJson(const std::vector<SourceFile>& sources) {
-  json out = json::array();
-  for (const SourceFile& s : sources) out.push_back({{"path", s.path}, {"size", s.size}, {"mtime_ns", s.mtime_ns}});
-  return out;
-}
-
-std::string EncodeRecord(const DocumentSummary& s, uint64_t text_bytes) {
-  const DocumentMetadata& m = s.metadata;
-  json j = {{"mime_type", s.mime_type},
-            {"size_bytes", s.size_bytes},
-            {"sources", SourcesToJson(s.sources)},
-            {"metadata",
-             {{"title", m.title},
-              {"author", m.author},
-              {"subject", m.subject},
-              {"keywords", m.keywords},
-              {"creator", m.creator},
-              {"producer", m.producer},
-              {"created", m.created},
-              {"modified", m.modified}}},
-            {"title", s.title},
-            {"language", s.language},
-            {"extracted_by", s.extracted_by},
-            {"ocr_settings", s.ocr_settings},
-            {"ingested_at_ms", s.ingested_at_ms},
-            {"page_count", s.page_count},
-            {"ocr_page_count", s.ocr_page_count},
-            {"text_bytes", text_bytes}};
-  return j.dump();
-}
-
-bool DecodeRecord(const DocumentId& id, std::string_view value, DocumentSummary* s, uint64_t* text_bytes) {
-  json j = json::parse(value, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return false;
-  try {
-    s->id = id;
-    s->mime_type = j.value("mime_type", "");
-    s->size_bytes = j.value("size_bytes", uint64_t{0});
-    s->sources.clear();
-    for (const json& src : j.value("sources", json::array())) {
-      s->sources.push_back({src.value("path", ""), src.value("size", uint64_t{0}), src.value("mtime_ns", int64_t{0})});
-    }
-    const json& m = j.at("metadata");
-    s->metadata = {m.value("title", ""),   m.value("author", ""),   m.value("subject", ""), m.value("keywords", ""),
-                   m.value("creator", ""), m.value("producer", ""), m.value("created", ""), m.value("modified", "")};
-    s->title = j.value("title", "");
-    s->language = j.value("language", "und");
-    s->extracted_by = j.value("extracted_by", "");
-    s->ocr_settings = j.value("ocr_settings", "");
-    s->ingested_at_ms = j.value("ingested_at_ms", int64_t{0});
-    s->page_count = j.value("page_count", 0u);
-    s->ocr_page_count = j.value("ocr_page_count", 0u);
-    if (text_bytes) *text_bytes = j.value("text_bytes", uint64_t{0});
-  } catch (const json::exception&) {
-    return false;
-  }
-  return true;
-}
-
 // The smallest key greater than every key starting with `prefix`.
 std::string PrefixEnd(std::string prefix) {
   while (!prefix.empty()) {
@@ -250,7 +189,7 @@ struct Store::Impl {
     DOSSIER_RETURN_IF_ERROR(Get(documents, keys::DocumentKey(id), &value, &found));
     if (!found) return std::optional<DocumentSummary>();
     DocumentSummary summary;
-    if (!DecodeRecord(id, value, &summary, text_bytes)) {
+    if (!DecodeDocumentRecord(id, value, &summary, text_bytes)) {
       return Status::DataLoss(data_dir + ": document record " + id.ToHex() + " is damaged");
     }
     return std::optional<DocumentSummary>(std::move(summary));
@@ -269,7 +208,7 @@ struct Store::Impl {
     if (!record) return Status::Ok();
     std::erase_if(record->sources, [&](const SourceFile& s) { return s.path == path; });
     if (record->sources.empty()) return MarkRemoval(batch, owner);
-    batch->Put(documents, keys::DocumentKey(owner), EncodeRecord(*record, text_bytes));
+    batch->Put(documents, keys::DocumentKey(owner), EncodeDocumentRecord(*record, text_bytes));
     return Status::Ok();
   }
 
@@ -434,7 +373,7 @@ Status Store::PutDocument(const Document& document) {
   for (const SourceFile& source : summary.sources) {
     batch.Put(s.sources, keys::SourceKey(source.path), keys::EncodeSourceValue(document.id, source.size, source.mtime_ns));
   }
-  batch.Put(s.documents, keys::DocumentKey(document.id), EncodeRecord(summary, text_bytes));
+  batch.Put(s.documents, keys::DocumentKey(document.id), EncodeDocumentRecord(summary, text_bytes));
   json facts = {{"extractors", document.extractors}, {"facts", json::array()}};
   // The "structure" fact, kept under a key of its own: large, and read only by show --structure.
   std::optional<StructureFact> structure;
@@ -479,7 +418,7 @@ Status Store::AddSource(const DocumentId& id, const SourceFile& source) {
   record->sources.push_back(source);
   std::sort(record->sources.begin(), record->sources.end(),
             [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
-  batch.Put(s.documents, keys::DocumentKey(id), EncodeRecord(*record, text_bytes));
+  batch.Put(s.documents, keys::DocumentKey(id), EncodeDocumentRecord(*record, text_bytes));
   batch.Put(s.sources, keys::SourceKey(source.path), keys::EncodeSourceValue(id, source.size, source.mtime_ns));
   return s.Write(&batch, "adding path " + source.path);
 }
@@ -748,7 +687,7 @@ Result<std::vector<DocumentSummary>> Store::ListDocuments(uint32_t limit, uint32
     }
     std::optional<DocumentId> id = keys::ParseDocumentKey(it->key().ToStringView());
     DocumentSummary summary;
-    if (!id || !DecodeRecord(*id, it->value().ToStringView(), &summary, nullptr)) {
+    if (!id || !DecodeDocumentRecord(*id, it->value().ToStringView(), &summary, nullptr)) {
       return Status::DataLoss(impl_->data_dir + ": a document record is damaged");
     }
     out.push_back(std::move(summary));
@@ -778,7 +717,7 @@ Result<StoreStats> Store::Stats() const {
     std::optional<DocumentId> id = keys::ParseDocumentKey(it->key().ToStringView());
     DocumentSummary summary;
     uint64_t text_bytes = 0;
-    if (!id || !DecodeRecord(*id, it->value().ToStringView(), &summary, &text_bytes)) continue;
+    if (!id || !DecodeDocumentRecord(*id, it->value().ToStringView(), &summary, &text_bytes)) continue;
     ++stats.documents;
     stats.pages += summary.page_count;
     stats.ocr_pages += summary.ocr_page_count;

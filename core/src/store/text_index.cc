@@ -559,7 +559,8 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         p->add_boolean_prefix("doc", "Q");
         p->add_boolean_prefix("type", "T");
         p->add_boolean_prefix("year", "Y");
-        p->add_boolean_prefix("org", new EntityFieldProcessor);
+        // release(): Xapian owns the processor (without it, two leaked with every search).
+        p->add_boolean_prefix("org", (new EntityFieldProcessor)->release());
         p->set_max_expansion(1000, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
         p->set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
       }
