@@ -146,12 +146,29 @@ TEST(ChooseDate, TakesTheMetadataDateOnlyWhenTheTextNamesItsYear) {
   EXPECT_EQ(meta.source, "metadata");
 }
 
+TEST(ChooseDate, ReadsADateInATableCellUnderItsColumnHeader) {
+  DateChoice date = ChooseDate(Pages({"Engine failure near Lakeside\n", "Report No.\tPublication date\tPages\n"
+                                      "XY-2031-7\t1 April 2033\t29\n"}),
+                               "", "Engine failure near Lakeside");
+  EXPECT_EQ(date.value, "2033-04-01");
+  EXPECT_EQ(date.source, "front_matter");
+  DateChoice cell = ChooseDate(Pages({"Economic Council\tDistr.: General 3 January 2031\t\nFirst session\n"}), "", "x");
+  EXPECT_EQ(cell.value, "2031-01-03");
+}
+
+TEST(ChooseDate, TakesTheMetadataDateWhenTheTextNamesNoYearAtAll) {
+  DateChoice date = ChooseDate(Pages({"Response matrix\nThe project should inform migrants better.\n"}), "2031-06-29T17:57:20Z", "x");
+  EXPECT_EQ(date.value, "2031-06-29");
+  EXPECT_EQ(date.source, "metadata");
+}
+
 TEST(ChooseDate, GivesACoverDateWithoutAYearTheMetadataYear) {
-  std::vector<PageText> pages = Pages({"Response to the Review\nVersion 2.3 - Friday 7th June\nFINAL DRAFT\n"});
+  std::vector<PageText> pages =
+      Pages({"Response to the Review\nVersion 2.3 - Friday 7th June\nFINAL DRAFT\n", "The review of 2018 made ten recommendations.\n"});
   DateChoice date = ChooseDate(pages, "2019-10-21T12:00:00Z", "Response to the Review");
   EXPECT_EQ(date.value, "2019-06-07");
   EXPECT_EQ(date.source, "cover");
-  // Not when the file was made before that day: the year is then unknown.
+  // Not when the file was made before that day: the year is then unknown (and the text never names 2019).
   EXPECT_EQ(ChooseDate(pages, "2019-02-01T12:00:00Z", "Response to the Review").source, "");
 }
 

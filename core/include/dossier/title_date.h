@@ -40,9 +40,10 @@ struct TitleChoice {
 // symbols like "E/ICEF/2025/4", template labels, mastheads naming the
 // issuing body, running headers and captions), joined with the subtitle set
 // under it and, on a form or memo, with its labelled title or subject field;
-// without type sizes, the first line that reads as a title. The metadata
-// title only when the text gives none, or when it spells out a short text
-// title, and only when it looks like a title (words, not a file name).
+// without a heading that stands out (no type sizes: OCR, plain text), the
+// metadata title when it looks like one (words; not a file name, "Microsoft
+// Word - …", a symbol) and the first line does not spell it out in full,
+// else the first line that reads as a title.
 TitleChoice ChooseTitle(const std::vector<PageText>& pages, const std::vector<TypesetLine>& typeset,
                         const std::string& metadata_title, std::string_view file_name);
 
@@ -62,8 +63,9 @@ struct DateChoice {
 // the title (the date of the event a report is about) are passed over. A
 // cover date printed without its year ("Tuesday 4th June") takes the
 // metadata's year when the metadata date is not earlier. Last the metadata
-// creation date, only when its year occurs in the text (a scan or a
-// re-export made years later is not the document's date).
+// creation date, unless the text names years but never its year (a scan or
+// a re-export made years later is not the document's date). A table row's
+// date is read in its cell, labelled by its column's header.
 DateChoice ChooseDate(const std::vector<PageText>& pages, const std::string& metadata_created, const std::string& title);
 
 // A calendar date found in a line of text.

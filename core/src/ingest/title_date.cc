@@ -416,9 +416,11 @@ std::string HeadingTitle(const std::vector<TypesetLine>& typeset) {
     while (!(kinds[start] == LineKind::kCandidate && lines[start].size >= largest * 0.95)) ++start;
     // A line above in the same type, set as close as the title's own lines,
     // is the title's even when it reads like a body's name ("Open Government / Partnership …").
+    // (Distances are from the top of one line to the top of the next, in type sizes.)
     while (start > 0 && kinds[start - 1] == LineKind::kExcluded && IsMasthead(lines[start - 1].text) &&
            std::abs(lines[start - 1].size - lines[start].size) <= lines[start].size * 0.05 &&
-           lines[start].top - (lines[start - 1].top + lines[start - 1].size) <= lines[start].size * 0.5) {
+           lines[start].top - lines[start - 1].top > 0 &&
+           lines[start].top - lines[start - 1].top <= lines[start].size * 1.5) {
       --start;
       kinds[start] = LineKind::kCandidate;
     }
@@ -426,8 +428,8 @@ std::string HeadingTitle(const std::vector<TypesetLine>& typeset) {
     // A kicker set right above it in large type ("UN80 INITIATIVE" over "Progress and Next Steps").
     if (start > 0 && kinds[start - 1] == LineKind::kCandidate) {
       const TypesetLine& above = lines[start - 1];
-      const double gap = lines[start].top - (above.top + above.size);
-      if (above.size >= largest * 0.4 && above.size > body * 1.15 && gap >= -above.size * 0.5 && gap <= above.size) {
+      const double pitch = lines[start].top - above.top;
+      if (above.size >= largest * 0.4 && above.size > body * 1.15 && pitch > 0 && pitch <= above.size * 1.5) {
         title = above.text + " – ";
       }
     }
@@ -435,12 +437,14 @@ std::string HeadingTitle(const std::vector<TypesetLine>& typeset) {
     double block_size = lines[start].size;
     bool subtitle = false;
     size_t last = start;
+    double block_pitch = 0;  // the distance between the block's lines, once it has two
     for (size_t i = start + 1; i < lines.size(); ++i) {
       const TypesetLine& prev = lines[last];
       const TypesetLine& next = lines[i];
-      const double gap = next.top - (prev.top + prev.size);
+      const double pitch = next.top - prev.top;
       const bool same_size = next.size >= block_size * 0.95 && next.size <= block_size * 1.05;
-      const bool adjacent = gap >= -prev.size * 0.5 && gap <= prev.size;
+      const bool adjacent = pitch > 0 && (block_pitch > 0 ? pitch <= block_pitch * 1.3
+                                                           : pitch <= std::max(prev.size, next.size) * 2.5);
       if (kinds[i] == LineKind::kExcluded && !(adjacent && same_size && IsLogoAcronym(next.text))) break;
       if (adjacent && same_size) {  // the same block (a date inside it is part of the title)
         if (EndsInFunctionWord(block) || StartsLower(next.text) || !AllCaps(block) || AllCaps(next.text)) {
@@ -448,16 +452,18 @@ std::string HeadingTitle(const std::vector<TypesetLine>& typeset) {
         } else {
           block += ": " + next.text;
         }
+        if (block_pitch == 0) block_pitch = pitch;
         last = i;
         continue;
       }
       if (kinds[i] == LineKind::kDate || subtitle) break;
       // A subtitle: smaller type set under it, or the same type after a gap.
       const bool smaller_under = adjacent && next.size >= largest * 0.4 && next.size < block_size && next.size > body * 1.15;
-      const bool after_gap = gap > 0 && gap <= prev.size * 2 && next.size >= largest * 0.4 && next.size > body * 1.15;
+      const bool after_gap = pitch > 0 && pitch <= prev.size * 3 && next.size >= largest * 0.4 && next.size > body * 1.15;
       if (!(smaller_under || after_gap)) break;
       block += (EndsInFunctionWord(block) || StartsLower(next.text) ? " " : ": ") + next.text;
       block_size = next.size;
+      block_pitch = 0;
       subtitle = true;
       last = i;
     }
@@ -677,11 +683,17 @@ std::string EncodeTypesetLines(const std::vector<TypesetLine>& lines) {
 TitleChoice ChooseTitle(const std::vector<PageText>& pages, const std::vector<TypesetLine>& typeset,
                         const std::string& metadata_title, std::string_view file_name) {
   TitleChoice choice;
+  const std::string meta = CleanLine(metadata_title);
   std::string heading = HeadingTitle(typeset);
   if (!heading.empty()) {
     choice = {heading, "heading"};
   } else {
-    std::string first = FirstLineTitle(pages);
+    // Without a heading that stands out, a metadata title that looks like one
+    // comes before the first line, unless it is short and that line spells it
+    // out ("Management response" / "MANAGEMENT RESPONSE: Evaluation of …").
+    const std::string first = FirstLineTitle(pages);
+    const bool spelled_out = WordCount(meta) < 4 && !first.empty() && NameKey(first).rfind(NameKey(meta), 0) == 0;
+    if (IsUsefulMetadataTitle(meta) && !spelled_out) return {Shorten(meta), "metadata"};
     if (!first.empty()) choice = {first, "first_line"};
   }
   // A form or memo names its subject in a field: "MEMORANDUM: <subject>".
@@ -690,10 +702,6 @@ TitleChoice ChooseTitle(const std::vector<PageText>& pages, const std::vector<Ty
     const std::string field_key = NameKey(field);
     if (choice.title.empty()) choice = {field, "first_line"};
     else if (NameKey(choice.title).find(field_key) == std::string::npos) choice.title += ": " + field;
-  }
-  const std::string meta = CleanLine(metadata_title);
-  if (IsUsefulMetadataTitle(meta)) {
-    if (choice.title.empty()) choice = {meta, "metadata"};
   }
   if (choice.title.empty()) choice = {std::string(file_name), "file_name"};
   choice.title = Shorten(std::move(choice.title));
@@ -717,31 +725,75 @@ struct DateOnPage {
   bool standalone = false;
 };
 
+// The cells of a line (a table row's cells are separated by tabs).
+std::vector<std::string> CellsOf(const std::string& line) {
+  std::vector<std::string> cells;
+  size_t start = 0;
+  while (true) {
+    const size_t tab = line.find('\t', start);
+    cells.push_back(CleanLine(std::string_view(line).substr(start, tab == std::string::npos ? std::string::npos : tab - start)));
+    if (tab == std::string::npos) return cells;
+    start = tab + 1;
+  }
+}
+
 std::vector<DateOnPage> DatesOnPage(const PageText& page, const std::string& title_key) {
   std::vector<DateOnPage> out;
-  const std::vector<std::string> lines = LinesOf(page.text);
+  // Lines keep their tabs here: a table row's date is read in its cell, under its column's header.
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < page.text.size()) {
+    size_t end = page.text.find('\n', start);
+    if (end == std::string::npos) end = page.text.size();
+    std::string line = page.text.substr(start, end - start);
+    start = end + 1;
+    if (!CleanLine(line).empty()) lines.push_back(std::move(line));
+  }
   for (size_t i = 0; i < lines.size(); ++i) {
-    for (const FoundDate& d : FindDatesInLine(lines[i])) {
-      const std::string text = lines[i].substr(d.start, d.end - d.start);
-      if (title_key.find(NameKey(text)) != std::string::npos) continue;  // the date of what the title names
-      DateOnPage found{d};
-      std::string before = lines[i].substr(0, d.start);
-      if (NameKey(before).empty() && i >= 1) {
-        before = lines[i - 1];
-        if (i >= 2 && lines[i - 1].back() == ':' && !IsField(lines[i - 2]) && WordCount(lines[i - 2]) <= 6) {
-          before = lines[i - 2] + " " + lines[i - 1];
+    const std::vector<std::string> cells = CellsOf(lines[i]);
+    for (size_t c = 0; c < cells.size(); ++c) {
+      const std::string& cell = cells[c];
+      for (const FoundDate& d : FindDatesInLine(cell)) {
+        const std::string text = cell.substr(d.start, d.end - d.start);
+        if (title_key.find(NameKey(text)) != std::string::npos) continue;  // the date of what the title names
+        DateOnPage found{d};
+        std::string before = cell.substr(0, d.start);
+        if (NameKey(before).empty() && i >= 1) {
+          const std::vector<std::string> above = CellsOf(lines[i - 1]);
+          if (cells.size() > 1 && above.size() == cells.size()) {
+            before = above[c];  // the column's header
+          } else {
+            before = CleanLine(lines[i - 1]);
+            const std::string two_above = i >= 2 ? CleanLine(lines[i - 2]) : "";
+            if (!before.empty() && before.back() == ':' && !two_above.empty() && !IsField(two_above) &&
+                WordCount(two_above) <= 6) {
+              before = two_above + " " + before;
+            }
+          }
         }
+        found.labelled = WordCount(before) <= 10 && IsDateLabel(before);
+        const std::string rest = cell.substr(0, d.start) + " " + cell.substr(d.end);
+        found.standalone = WordCount(rest) <= 4 && !IsProse(cell);
+        if (found.labelled || found.standalone) out.push_back(found);
       }
-      found.labelled = WordCount(before) <= 10 && IsDateLabel(before);
-      const std::string rest = lines[i].substr(0, d.start) + " " + lines[i].substr(d.end);
-      found.standalone = WordCount(rest) <= 4 && !IsProse(lines[i]);
-      if (found.labelled || found.standalone) out.push_back(found);
     }
   }
   return out;
 }
 
+// Whether the text names `year`, or names no year (1900-2099) at all.
 bool YearInText(const std::vector<PageText>& pages, std::string_view year) {
+  bool any_year = false;
+  for (const PageText& page : pages) {
+    const std::string& t = page.text;
+    for (size_t i = 0; !any_year && i + 4 <= t.size(); ++i) {
+      const bool left = i == 0 || !std::isdigit(static_cast<unsigned char>(t[i - 1]));
+      const bool right = i + 4 == t.size() || !std::isdigit(static_cast<unsigned char>(t[i + 4]));
+      any_year = left && right && (t.compare(i, 2, "19") == 0 || t.compare(i, 2, "20") == 0) &&
+                 std::isdigit(static_cast<unsigned char>(t[i + 2])) && std::isdigit(static_cast<unsigned char>(t[i + 3]));
+    }
+  }
+  if (!any_year) return true;
   for (const PageText& page : pages) {
     size_t at = 0;
     while ((at = page.text.find(year, at)) != std::string::npos) {
@@ -796,6 +848,8 @@ DateChoice ChooseDate(const std::vector<PageText>& pages, const std::string& met
         }
       }
     }
+    // Not when the text names years but never this one: a scan or a
+    // re-export made years later is not the document's date.
     if (YearInText(pages, metadata_created.substr(0, 4))) return {metadata_created.substr(0, 10), "metadata"};
   }
   return {};
