@@ -12,7 +12,6 @@ namespace dossier {
 namespace {
 
 using nlohmann::json;
-using testing::Run;
 using testing::RunDossier;
 using testing::SchemaErrors;
 using testing::TempDir;
@@ -49,7 +48,7 @@ class TitleDateCliTest : public ::testing::Test {
   void MakePdf(const char* spec, const std::string& pdf) {
     const std::string spec_file = pdf + ".json";
     WriteFile(spec_file, spec);
-    auto made = Run({DOSSIER_PYTHON, std::string(DOSSIER_SOURCE_DIR) + "/scripts/make_layout_pdf.py", spec_file, pdf});
+    auto made = ::dossier::testing::Run({DOSSIER_PYTHON, std::string(DOSSIER_SOURCE_DIR) + "/scripts/make_layout_pdf.py", spec_file, pdf});
     ASSERT_EQ(made.exit_code, 0) << made.err;
   }
   json Show(const std::string& file) {
