@@ -289,6 +289,21 @@ int RunSearch(const GlobalOptions& global, const SearchRequest& request, bool js
   return kExitOk;
 }
 
+// What title_source and date_source say, in words.
+std::string TitleSourceWords(const std::string& source) {
+  if (source == "heading") return "largest heading";
+  if (source == "first_line") return "first line";
+  if (source == "file_name") return "file name";
+  return source;
+}
+
+std::string DateSourceWords(const std::string& source) {
+  if (source == "cover") return "printed on the cover";
+  if (source == "front_matter") return "printed in the front matter";
+  if (source == "metadata") return "file metadata";
+  return source;
+}
+
 int RunShow(const GlobalOptions& global, const std::string& which, bool text, bool json) {
   Result<std::unique_ptr<QueryService>> service = QueryService::Open(global.data_dir);
   if (!service.ok()) return Fail(service.status(), json);
@@ -310,8 +325,10 @@ int RunShow(const GlobalOptions& global, const std::string& which, bool text, bo
   }
   const DocumentSummary& d = *doc;
   std::cout << "id:         " << d.id.ToHex() << "\n"
-            << "title:      " << d.title << "\n"
-            << "type:       " << d.mime_type << ", " << d.size_bytes << " bytes\n"
+            << "title:      " << d.title << (d.title_source.empty() ? "" : " (from the " + TitleSourceWords(d.title_source) + ")")
+            << "\n";
+  if (!d.date.empty()) std::cout << "date:       " << d.date << " (" << DateSourceWords(d.date_source) << ")\n";
+  std::cout << "type:       " << d.mime_type << ", " << d.size_bytes << " bytes\n"
             << "language:   " << d.language << "\n"
             << "pages:      " << d.page_count << " (" << d.ocr_page_count << " by OCR)\n";
   if (!d.metadata.author.empty()) std::cout << "author:     " << d.metadata.author << "\n";

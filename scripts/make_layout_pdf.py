@@ -6,9 +6,11 @@ should give back).
 Usage:
     make_layout_pdf.py SPEC.json OUTPUT.pdf [--reference OUTPUT.txt]
 
-SPEC is {"pages": [[block, ...], ...]}; blocks stack from the top of the
+SPEC is {"pages": [[block, ...], ...]} (with "title" and "date",
+YYYY-MM-DD, for the document information); blocks stack from the top of the
 page down, each the full width of the text area (A4, 20 mm margins):
-  * {"heading": "TEXT"} - one line, 16 pt (a full-width title).
+  * {"heading": "TEXT"} - one line, 16 pt (a full-width title); with
+    "size": N, in N pt (a cover's title, masthead or caption).
   * {"columns": N, "paragraphs": ["...", ...]} - prose set in N columns
     (N = 1, 2 or 3; 11 pt on 14 pt leading; gutter 18 pt), word-wrapped to
     the column width and flowed from the foot of one column to the top of
@@ -27,6 +29,7 @@ and bench/layout.sh come from tests/fixtures/layout/*.json.
 """
 
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -67,10 +70,12 @@ def lay_out_page(blocks, reference):
     for block in blocks:
         if "heading" in block:
             text = make_pdf.sanitize(block["heading"])
-            y -= HEADING_SIZE - BODY_SIZE
-            runs.append((LEFT, y, HEADING_SIZE, text))
+            size = int(block.get("size", HEADING_SIZE))
+            y -= size - BODY_SIZE
+            runs.append((LEFT, y, size, text))
             reference.append(text)
-            y -= LEADING * 2
+            # Sized headings are set solid on 1.2 times their size, as a cover's lines.
+            y -= LEADING * 2 if "size" not in block else size * 0.2 + BODY_SIZE
         elif "columns" in block:
             n = int(block["columns"])
             if n not in (1, 2, 3):
@@ -131,14 +136,15 @@ def main(argv=None):
         for blocks in spec["pages"]:
             streams.append(lay_out_page(blocks, reference))
             reference.append("\f")
-        pdf = make_pdf.build_pdf([], title=spec.get("title"), streams=streams)
+        date = datetime.date.fromisoformat(spec["date"]) if spec.get("date") else None
+        pdf = make_pdf.build_pdf([], title=spec.get("title"), date=date, streams=streams)
         with open(args.output, "wb") as f:
             f.write(pdf)
         if args.reference:
             text = "\n".join(reference).replace("\n\f\n", "\n\f").rstrip("\f\n") + "\n"
             with open(args.reference, "w", encoding="utf-8") as f:
                 f.write(text)
-    except (OSError, ValueError, KeyError, json.JSONDecodeError) as e:
+    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as e:
         print("make_layout_pdf.py: %s: %s" % (args.spec, e), file=sys.stderr)
         return 1
     return 0

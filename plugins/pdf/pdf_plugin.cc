@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <memory>
@@ -160,6 +161,46 @@ int32_t SendPageImage(poppler::page* page, uint32_t number, double scan_dpi, con
 
 void AppendText(void* stream, const char* text, int length) { static_cast<std::string*>(stream)->append(text, length); }
 
+// The page's lines in reading order with their type size (the largest word's)
+// and top, one per row: "PAGE<TAB>SIZE<TAB>TOP<TAB>TEXT" (the host's
+// ParseTypesetLines, core/include/dossier/title_date.h). The host chooses the
+// document's title from them.
+constexpr size_t kMaxTypesetBytes = 64 * 1024;  // a few pages of lines; a page of scattered words stops here
+
+void AppendTypesetLines(TextOutputDev& dev, int number, std::string* out) {
+  std::unique_ptr<TextWordList> list(dev.makeWordList());
+  std::string text;
+  double size = 0, top = 0;
+  const TextWord* previous = nullptr;
+  auto flush = [&] {
+    if (!text.empty() && out->size() < kMaxTypesetBytes) {
+      char numbers[64];
+      std::snprintf(numbers, sizeof numbers, "%d\t%.1f\t%.1f\t", number, size, top);
+      out->append(numbers).append(text).push_back('\n');
+    }
+    text.clear();
+    size = 0;
+  };
+  for (int i = 0; list && i < list->getLength(); ++i) {
+    const TextWord* word = list->get(i);
+    if (previous == nullptr || previous->nextWord() != word) flush();
+    std::unique_ptr<GooString> utf8(word->getText());
+    std::string piece = utf8 ? utf8->toStr() : std::string();
+    for (char& c : piece) {
+      if (c == '\t' || c == '\n') c = ' ';
+    }
+    double x0, y0, x1, y1;
+    word->getBBox(&x0, &y0, &x1, &y1);
+    if (text.empty()) top = y0;
+    top = std::min(top, y0);
+    size = std::max(size, word->getFontSize());
+    if (!text.empty()) text.push_back(' ');
+    text += piece;
+    previous = word;
+  }
+  flush();
+}
+
 // The page's text in reading order. A page of one column without tables is
 // byte for byte what pdftotext and poppler-cpp's page::text print. Otherwise
 // the page layout (page_layout.h) gives the areas in reading order: each
@@ -168,11 +209,12 @@ void AppendText(void* stream, const char* text, int length) { static_cast<std::s
 // rows. One layout pass gives the text, the word boxes and the areas' text:
 // poppler-cpp needed a pass for each, which made ingest three times slower
 // than pdftotext on documentation PDFs, where many pages have aligned columns.
-std::string PageText(PDFDoc* pdf, int number) {
+std::string PageText(PDFDoc* pdf, int number, std::string* typeset_lines) {
   std::string text;
   TextOutputDev dev(&AppendText, &text, /*physLayoutA=*/false, 0, /*rawOrderA=*/false, false);
   if (!dev.isOk()) return text;
   pdf->displayPage(&dev, number, 72, 72, 0, false, true, false);
+  if (typeset_lines) AppendTypesetLines(dev, number, typeset_lines);
   const std::vector<dossier_tables::Word> words = dossier_pdf::PageWords(dev);
   const dossier_tables::PageLayout layout = dossier_tables::LayOutPage(words);
   if (layout.areas.empty()) return text;
@@ -285,6 +327,9 @@ int32_t ExtractPages(void* raw_instance, const dossier_input* input, const dossi
     if (!pdf.isOk() || pdf.getNumPages() != page_count) {
       return Fail(error, DOSSIER_DATA_LOSS, "damaged PDF: Poppler cannot read its pages");
     }
+    // The first pages' lines with their type sizes, for the title (sent after the pages).
+    constexpr int kTypesetPages = 3;
+    std::string typeset_lines;
     for (int i = 0; i < page_count; ++i) {
       const uint32_t number = static_cast<uint32_t>(i + 1);
       std::string text;
@@ -292,7 +337,7 @@ int32_t ExtractPages(void* raw_instance, const dossier_input* input, const dossi
         sink->warn(sink->host_context, number, "cannot read this page; it is indexed as empty");
       } else {
         // Reading order, as pdftotext prints it by default.
-        text = PageText(&pdf, i + 1);
+        text = PageText(&pdf, i + 1, i < kTypesetPages ? &typeset_lines : nullptr);
         if (instance->page_images && !TextLayerUsable(text)) {
           std::unique_ptr<poppler::page> page(doc->create_page(i));  // for rendering
           if (!glib_tried) {
@@ -312,6 +357,9 @@ int32_t ExtractPages(void* raw_instance, const dossier_input* input, const dossi
       }
       rc = sink->add_page(sink->host_context, number, text.data(), text.size(), DOSSIER_TEXT_LAYER, -1.0f);
       if (rc != DOSSIER_OK) return Fail(error, static_cast<dossier_status_code>(rc), "stopped by host");
+    }
+    if ((rc = meta("typeset_lines", typeset_lines)) != DOSSIER_OK) {
+      return Fail(error, static_cast<dossier_status_code>(rc), "stopped by host");
     }
     return DOSSIER_OK;
   });

@@ -147,9 +147,9 @@ TEST(StoreTest, YearRangesMayBeOpenAtEitherEnd) {
   TempDir dir;
   auto writer = OpenWriter(dir.path());
   Document old_report = MakeDocument("old", "/in/old.pdf", {"annual report of the mission"});
-  old_report.metadata.created = "1895-03-01";
+  old_report.date = "1895-03-01";  // the date the ingester chose (title_date.h)
   Document new_report = MakeDocument("new", "/in/new.pdf", {"annual report of the office"});
-  new_report.metadata.created = "2023-06-30";
+  new_report.date = "2023-06";
   ASSERT_TRUE(writer->PutDocument(old_report).ok());
   ASSERT_TRUE(writer->PutDocument(new_report).ok());
   ASSERT_TRUE(writer->Flush().ok());

@@ -41,7 +41,7 @@ void MakeArchive(const std::string& dir) {
           {.title = "Rural Water Programme Evaluation", .author = "Evaluation Office", .date = "2019-07-16"});
   MakePdf(dir + "/review.pdf",
           "Review of the Local Services Programme\n"
-          "The United Nations Children's Fund (UNICEF) and IOM coordinated the review of decentralization.\f"
+          "The United Nations Children's Fund (UNICEF) and IOM coordinated the review of decentralization in 2022.\f"
           "Recommendation 1: UNICEF should strengthen district planning by March 2023.",
           {.title = "Local Services Review", .author = "Review Team", .date = "2022-05-02"});
   WriteFile(dir + "/memo.txt", "Memo on decentralization and staffing of the district offices.");

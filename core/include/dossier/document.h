@@ -64,6 +64,10 @@ struct DocumentMetadata {
   std::string producer;
   std::string created;
   std::string modified;
+  // The first pages' lines with their type sizes, as the pdf plugin sends
+  // them ("typeset_lines", parsed by ParseTypesetLines in title_date.h): read
+  // when the title is chosen, not stored.
+  std::string typeset_lines;
 };
 
 // One source path of a document, with what the file looked like when seen.
@@ -79,8 +83,11 @@ struct Document {
   uint64_t size_bytes = 0;
   std::vector<SourceFile> sources;  // sorted by path, at least one
   DocumentMetadata metadata;
-  std::string title;     // metadata title, else the first line of text, else the file name
-  std::string language;  // ISO 639-1 ("en", "es"), or "und" when unknown
+  std::string title;         // chosen by ChooseTitle (title_date.h)
+  std::string title_source;  // "heading", "first_line", "metadata", "file_name"
+  std::string date;          // the document's own date (ChooseDate): "YYYY-MM-DD", "YYYY-MM", "YYYY" or ""
+  std::string date_source;   // "cover", "front_matter", "metadata", or "" when undated
+  std::string language;      // ISO 639-1 ("en", "es"), or "und" when unknown
   std::string extracted_by;  // "pdf 0.1.0": plugin name and version
   // The OCR settings that shaped the text (IngestSettingsOf): "" when no page
   // needed OCR, "off" when some page had no text and OCR was off, else the
@@ -102,6 +109,9 @@ struct DocumentSummary {
   std::vector<SourceFile> sources;
   DocumentMetadata metadata;
   std::string title;
+  std::string title_source;  // "" in records stored before titles had sources
+  std::string date;
+  std::string date_source;
   std::string language;
   std::string extracted_by;
   std::string ocr_settings;  // as Document::ocr_settings

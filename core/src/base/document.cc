@@ -69,6 +69,9 @@ DocumentSummary Summarise(const Document& document) {
   s.sources = document.sources;
   s.metadata = document.metadata;
   s.title = document.title;
+  s.title_source = document.title_source;
+  s.date = document.date;
+  s.date_source = document.date_source;
   s.language = document.language;
   s.extracted_by = document.extracted_by;
   s.ocr_settings = document.ocr_settings;

@@ -19,7 +19,9 @@
 #include "archive.h"
 #include "dossier/graph.h"
 #include "dossier/paths.h"
+#include "dossier/facts.h"
 #include "dossier/text.h"
+#include "dossier/title_date.h"
 #include "worker_process.h"
 
 namespace dossier {
@@ -48,67 +50,30 @@ std::string DefaultWorkerExecutable() {
 
 namespace {
 
-// Collapses runs of white space and trims; strips markdown emphasis and heading marks.
-std::string CleanLine(std::string_view line) {
-  std::string out;
-  bool space = false;
-  for (char c : line) {
-    if (c == '*' || c == '#' || c == '_') continue;
-    if (c == ' ' || c == '\t') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
+// The title and date from the document itself (title_date.h).
+void ChooseTitleAndDate(Document* doc, const std::string& file_name) {
+  const TitleChoice title = ChooseTitle(doc->pages, ParseTypesetLines(doc->metadata.typeset_lines), doc->metadata.title, file_name);
+  doc->title = title.title;
+  doc->title_source = title.source;
+  doc->metadata.typeset_lines.clear();
+  const DateChoice date = ChooseDate(doc->pages, doc->metadata.created, doc->title);
+  doc->date = date.value;
+  doc->date_source = date.source;
 }
 
-// The first line of text that reads like a title: at least two letters. A
-// bare label in capitals ("MANAGEMENT RESPONSE") takes the line after it as
-// well, unless that one is a field ("To: …", "Date: …") or a sentence.
-std::string FirstTextLine(const std::vector<PageText>& pages) {
-  std::vector<std::string> lines;
-  for (const PageText& page : pages) {
-    size_t start = 0;
-    while (start < page.text.size() && lines.size() < 2) {
-      size_t end = page.text.find('\n', start);
-      if (end == std::string::npos) end = page.text.size();
-      std::string line = CleanLine(std::string_view(page.text).substr(start, end - start));
-      int letters = 0;
-      for (unsigned char c : line) letters += std::isalpha(c) || c >= 0x80;
-      if (letters >= 2) lines.push_back(line);
-      start = end + 1;
+// The document's date as the one `document_date` fact the graph, the text
+// index and the export read, in place of an extractor's own guess.
+void SetDocumentDateFact(Document* doc) {
+  std::vector<std::string> kept;
+  for (std::string& encoded : doc->facts) {
+    if (encoded.find("document_date") != std::string::npos) {
+      Result<Fact> fact = DecodeFact(encoded);
+      if (fact.ok() && std::holds_alternative<DocumentDateFact>(*fact)) continue;
     }
-    if (lines.size() >= 2) break;
+    kept.push_back(std::move(encoded));
   }
-  if (lines.empty()) return "";
-  std::string title = lines[0];
-  const size_t words = 1 + std::count(title.begin(), title.end(), ' ');
-  const bool label = words <= 4 && std::none_of(title.begin(), title.end(), [](unsigned char c) { return std::islower(c); });
-  if (label && lines.size() > 1) {
-    const std::string& next = lines[1];
-    const size_t colon = next.find(':');
-    const bool sentence = !next.empty() && next.back() == '.';
-    if ((colon == std::string::npos || colon > 20) && !sentence && next.size() <= 160) title += ": " + next;
-  }
-  if (title.size() > 200) title = std::string(TruncateUtf8(title, 200)) + "…";
-  return title;
-}
-
-// A metadata title worth showing: words, not a file name or a placeholder
-// ("report_v3.docx", "Microsoft Word - x.doc", "untitled").
-bool IsUsefulTitle(const std::string& title) {
-  if (title.find(' ') == std::string::npos) return false;
-  std::string lower;
-  for (char c : title) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  for (std::string_view junk : {"microsoft word - ", "untitled", ".doc", ".pdf", ".rtf", ".odt"}) {
-    if (lower.find(junk) != std::string::npos) return false;
-  }
-  int letters = 0;
-  for (unsigned char c : title) letters += std::isalpha(c) || c >= 0x80;
-  return letters >= 3;
+  if (!doc->date.empty()) kept.push_back(EncodeFact(DocumentDateFact{doc->date}));
+  doc->facts = std::move(kept);
 }
 
 std::string LowerExtension(const std::string& path) {
@@ -697,6 +662,7 @@ void IngestRun::HandleFileFrame(Slot* slot, worker::FrameType type, const std::s
       else if (key == "producer") m.producer = value;
       else if (key == "created") m.created = value;
       else if (key == "modified") m.modified = value;
+      else if (key == "typeset_lines") m.typeset_lines = value;
       break;
     }
     case worker::kOffer: {
@@ -940,14 +906,7 @@ void IngestRun::StoreDocument(Task& task) {
     if (sample.size() < 16 * 1024) sample.append(page.text).push_back('\n');
   }
   doc.language = languages_->Detect(sample);
-  doc.title = IsUsefulTitle(doc.metadata.title) ? CleanLine(doc.metadata.title) : FirstTextLine(doc.pages);
-  if (IsUsefulTitle(doc.metadata.title) && std::count(doc.title.begin(), doc.title.end(), ' ') < 3) {
-    // A short metadata title ("Management response") that the text's own
-    // heading spells out in full ("MANAGEMENT RESPONSE: Evaluation of …").
-    std::string from_text = FirstTextLine(doc.pages);
-    if (from_text.size() > doc.title.size() && NameKey(from_text).rfind(NameKey(doc.title), 0) == 0) doc.title = from_text;
-  }
-  if (doc.title.empty()) doc.title = fs::path(path).filename().string();
+  ChooseTitleAndDate(&doc, fs::path(path).filename().string());
   for (const LoadedPlugin* extractor : plugins_->Extractors()) {
     auto& instance = extractors_[extractor];
     if (!instance) {
@@ -967,6 +926,7 @@ void IngestRun::StoreDocument(Task& task) {
     for (std::string& fact : facts->facts) doc.facts.push_back(std::move(fact));
     doc.extractors.push_back(extractor->NameAndVersion());
   }
+  SetDocumentDateFact(&doc);
   if (text_bytes == 0) {
     const char* why = !options_.ocr                          ? ": OCR is off (--no-ocr), so scanned pages stay empty"
                       : plugins_->FindOcrPlugin() == nullptr ? ": scanned pages need the ocr plugin (see `dossier plugins`)"

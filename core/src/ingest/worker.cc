@@ -136,7 +136,8 @@ class Worker {
     const DocumentMetadata& m = extracted->metadata;
     for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"title", &m.title}, {"author", &m.author},
                                      {"subject", &m.subject}, {"keywords", &m.keywords}, {"creator", &m.creator},
-                                     {"producer", &m.producer}, {"created", &m.created}, {"modified", &m.modified}}) {
+                                     {"producer", &m.producer}, {"created", &m.created}, {"modified", &m.modified},
+                                     {"typeset_lines", &m.typeset_lines}}) {
       if (value->empty()) continue;
       std::string payload;
       PutString(&payload, key);

@@ -60,6 +60,9 @@ json ToJson(const DocumentSummary& s) {
   for (const SourceFile& f : s.sources) sources.push_back({{"path", f.path}, {"size", f.size}, {"mtime_ns", f.mtime_ns}});
   return {{"id", s.id.ToHex()},
           {"title", s.title},
+          {"title_source", NullIfEmpty(s.title_source)},
+          {"date", NullIfEmpty(s.date)},
+          {"date_source", NullIfEmpty(s.date_source)},
           {"mime_type", s.mime_type},
           {"size_bytes", s.size_bytes},
           {"language", s.language},

@@ -60,6 +60,7 @@ int32_t SinkSetMetadata(void* context, const char* key, const char* value, size_
   else if (k == "producer") m.producer = text;
   else if (k == "created") m.created = text;
   else if (k == "modified") m.modified = text;
+  else if (k == "typeset_lines") m.typeset_lines = text;
   return DOSSIER_OK;  // unknown keys are ignored so plugins can send more than this host keeps
 }
 

@@ -112,8 +112,10 @@ Result<nlohmann::json> QueryService::ExportRecord(const DocumentSummary& documen
                  {"source", document.sources.empty() ? "" : document.sources.front().path},
                  {"sources", sources},
                  {"title", document.title},
+                 {"title_source", document.title_source.empty() ? json(nullptr) : json(document.title_source)},
                  {"language", document.language},
                  {"date", nullptr},
+                 {"date_source", document.date_source.empty() ? json(nullptr) : json(document.date_source)},
                  {"entities", json::array()},
                  {"recommendations", json::array()},
                  {"findings", json::array()},
@@ -162,7 +164,9 @@ Result<nlohmann::json> QueryService::ExportRecord(const DocumentSummary& documen
       record["date"] = fact->value;
     }
   }
-  if (record["date"].is_null() && !document.metadata.created.empty()) record["date"] = document.metadata.created.substr(0, 10);
+  // The date the ingester chose (title_date.h); a record stored before it (no title_source) keeps the old fallback.
+  if (!document.title_source.empty()) record["date"] = document.date.empty() ? json(nullptr) : json(document.date);
+  else if (record["date"].is_null() && !document.metadata.created.empty()) record["date"] = document.metadata.created.substr(0, 10);
   return record;
 }
 

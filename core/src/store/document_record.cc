@@ -61,6 +61,9 @@ std::string EncodeDocumentRecord(const DocumentSummary& s, uint64_t text_bytes) 
               {"created", m.created},
               {"modified", m.modified}}},
             {"title", s.title},
+            {"title_source", s.title_source},
+            {"date", s.date},
+            {"date_source", s.date_source},
             {"language", s.language},
             {"extracted_by", s.extracted_by},
             {"ocr_settings", s.ocr_settings},
@@ -92,6 +95,9 @@ bool DecodeDocumentRecord(const DocumentId& id, std::string_view value, Document
     s->metadata = {m.value("title", ""),   m.value("author", ""),   m.value("subject", ""), m.value("keywords", ""),
                    m.value("creator", ""), m.value("producer", ""), m.value("created", ""), m.value("modified", "")};
     s->title = j.value("title", "");
+    s->title_source = j.value("title_source", "");
+    s->date = j.value("date", "");
+    s->date_source = j.value("date_source", "");
     s->language = j.value("language", "und");
     s->extracted_by = j.value("extracted_by", "");
     s->ocr_settings = j.value("ocr_settings", "");

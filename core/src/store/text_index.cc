@@ -403,7 +403,7 @@ Status TextIndex::ReplaceDocument(const Document& document, const std::vector<Fa
     entry.add_boolean_term("L" + document.language);
     for (TextSource source : sources) entry.add_boolean_term("XS" + std::string(TextSourceName(source)));
     if (!document.mime_type.empty()) entry.add_boolean_term("T" + document.mime_type);
-    // Entities and the document's own date, from the extractors' facts.
+    // Entities, from the extractors' facts, and the document's own date.
     std::string entity_names, year;
     for (const Fact& any : facts) {
       if (const auto* entity = std::get_if<EntityFact>(&any)) {
@@ -416,7 +416,8 @@ Status TextIndex::ReplaceDocument(const Document& document, const std::vector<Fa
         year = date->value.substr(0, 4);
       }
     }
-    if (year.empty() && document.metadata.created.size() >= 4) year = document.metadata.created.substr(0, 4);
+    // The date the ingester chose (title_date.h): the metadata's only when it passed ChooseDate.
+    if (!document.date.empty()) year = document.date.substr(0, 4);
     if (!year.empty()) {
       entry.add_boolean_term("Y" + year);
       entry.add_value(kValueYear, year);
