@@ -346,7 +346,9 @@ TEST_F(CheckRepairTest, AMissingGraphNodeIsFoundAndRebuilt) {
       }
     }
     it.reset();
-    if (!removed.empty()) ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), nodes, removed).ok());
+    if (!removed.empty()) {
+      ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), nodes, removed).ok());
+    }
     for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
     delete db;
   }
