@@ -624,7 +624,7 @@ TEST(ServerLifecycleTest, ReadsGoOnWhileAWriterFailsForLackOfSpace) {
   TempDir tmp;
   MakeArchive(tmp / "in");
   ASSERT_EQ(RunDossier(tmp / "data", {"ingest", "-q", tmp / "in"}).exit_code, 0);
-  ServerProcess server(tmp / "data", {"--cache-mb", "0", "--refresh-ms", "100"});
+  ServerProcess server(tmp / "data", {"--cache-mb", "0"});
   ASSERT_TRUE(server.started());
   std::atomic<bool> stop{false};
   std::atomic<int> failures{0}, requests{0};
