@@ -50,6 +50,17 @@ int Fail(const Status& status, bool json) {
   return ExitCodeFor(status);
 }
 
+// A writing command (ingest, remove) that stopped because a write to the data
+// folder failed (disk full, I/O error): exit 1, saying that what was written
+// is kept and the next run finishes it. Other failures as Fail.
+int FailWriting(const Status& status, bool json, const std::string& command) {
+  if (!IsDataFolderWriteFailure(status)) return Fail(status, json);
+  Fail(Status(status.code(), status.message() + "; " + command +
+                                 " stopped: what it stored is kept, and the next run finishes it once there is room"),
+       json);
+  return kExitSomeFailed;
+}
+
 // Turns a snippet's HTML into terminal text: matches in bold on a terminal,
 // between ** otherwise.
 std::string SnippetForTerminal(const std::string& html, bool tty) {
@@ -164,7 +175,7 @@ int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths
     if (!report_file) return Fail(Status::PermissionDenied(report_path + ": cannot write the report"), json);
   }
   Result<std::unique_ptr<Store>> store = Store::Open(global.data_dir, StoreMode::kReadWrite);
-  if (!store.ok()) return Fail(store.status(), json);
+  if (!store.ok()) return FailWriting(store.status(), json, "ingest");
   if ((*store)->IndexRebuiltAtOpen() > 0 && !quiet) {
     std::cerr << "dossier: note: the search index was made by an older version; re-indexed "
               << (*store)->IndexRebuiltAtOpen() << " document(s) from their stored text (accent and elision matching)\n";
@@ -200,7 +211,7 @@ int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths
   options.on_progress = [&](const IngestProgress& p) { progress.Update(p); };
   Result<IngestSummary> summary = ingester.Ingest(inputs, options);
   progress.Clear();
-  if (!summary.ok()) return Fail(summary.status(), json);
+  if (!summary.ok()) return FailWriting(summary.status(), json, "ingest");
   if (json_out) json_out->Finish(*summary, global.data_dir);
   if (file_out) {
     file_out->Finish(*summary, global.data_dir);
@@ -231,10 +242,11 @@ int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths
 
 int RunRemove(const GlobalOptions& global, const std::vector<std::string>& targets, bool quiet) {
   Result<std::unique_ptr<Store>> store = Store::Open(global.data_dir, StoreMode::kReadWrite);
-  if (!store.ok()) return Fail(store.status(), false);
+  if (!store.ok()) return FailWriting(store.status(), false, "remove");
   int code = kExitOk;
   for (const std::string& what : targets) {
     Result<RemoveReport> removed = RemoveFromStore(store->get(), what);
+    if (!removed.ok() && IsDataFolderWriteFailure(removed.status())) return FailWriting(removed.status(), false, "remove");
     if (!removed.ok()) {
       std::cerr << "dossier: error: " << removed.status().message() << "\n";
       code = kExitSomeFailed;
@@ -454,6 +466,83 @@ int RunPlugins(const GlobalOptions& global, bool json) {
   }
   bool any_refused = std::any_of(host->reports().begin(), host->reports().end(), [](auto& r) { return !r.loaded; });
   return any_refused ? kExitSomeFailed : kExitOk;
+}
+
+// `dossier check`: the folder opened read-only and Store::Check; a folder
+// that does not open for damage is one finding ("open"). NotFound (no data
+// folder) stays an error.
+Result<CheckReport> CheckFolder(const std::string& data_dir) {
+  Result<std::unique_ptr<Store>> store = Store::Open(data_dir, StoreMode::kReadOnly);
+  if (!store.ok() && store.status().code() == StatusCode::kDataLoss) {
+    CheckReport report;
+    report.data_dir = data_dir;
+    report.findings.push_back({"open", 1, "the data folder does not open: " + store.status().message(), {}});
+    return report;
+  }
+  if (!store.ok()) return store.status();
+  return (*store)->Check();
+}
+
+void PrintCheck(const CheckReport& r) {
+  std::cout << "Checked " << r.data_dir << ": " << r.documents << " documents, " << r.pages << " pages, "
+            << r.index_entries << " index entries, " << r.graph_nodes << " graph nodes, " << r.graph_edges
+            << " graph edges";
+  if (r.pending) std::cout << ", " << r.pending << " pending";
+  std::cout << "\n";
+  if (r.clean()) {
+    std::cout << "clean: documents, pages, index entries and graph agree\n";
+    return;
+  }
+  std::cout << "DAMAGED: " << r.findings.size() << " kind(s) of problem\n";
+  for (const CheckFinding& f : r.findings) {
+    std::cout << "  " << f.check << ": " << f.count << " " << f.message;
+    for (size_t i = 0; i < f.examples.size(); ++i) std::cout << (i ? ", " : ": ") << f.examples[i];
+    if (f.count > f.examples.size() && !f.examples.empty()) std::cout << ", …";
+    std::cout << "\n";
+  }
+}
+
+// Exit 0 when the folder is sound (after --repair: when it is sound now), 3
+// when it is damaged; 1 when there is no data folder, 3 when --repair finds a
+// writer at work.
+int RunCheck(const GlobalOptions& global, bool repair, bool json) {
+  Result<CheckReport> found = CheckFolder(global.data_dir);
+  if (!found.ok()) return Fail(found.status(), json);
+  if (!repair || found->clean()) {
+    if (json) {
+      nlohmann::json out = ToJson(*found);
+      out["repair"] = nullptr;
+      std::cout << DumpJson(out, 2) << "\n";
+    } else {
+      PrintCheck(*found);
+      if (!found->clean()) {
+        std::cout << "Run `dossier check --repair` to rebuild the index and the graph from the stored pages and facts.\n";
+      }
+    }
+    return found->clean() ? kExitOk : kExitEnvironment;
+  }
+  if (!json) PrintCheck(*found);
+  Result<RebuildReport> repaired = RepairDataFolder(global.data_dir);
+  if (!repaired.ok()) return FailWriting(repaired.status(), json, "repair");
+  Result<CheckReport> after = CheckFolder(global.data_dir);
+  if (!after.ok()) return Fail(after.status(), json);
+  if (json) {
+    nlohmann::json out = ToJson(*found);
+    out["repair"] = ToJson(*repaired);
+    out["repair"]["after"] = ToJson(*after);
+    std::cout << DumpJson(out, 2) << "\n";
+  } else {
+    std::cout << "\nRepair:\n";
+    for (const std::string& step : repaired->salvage) std::cout << "  " << step << "\n";
+    std::cout << "  " << repaired->documents_kept << " document(s) re-indexed and entered in the graph again from their "
+              << "stored pages and facts; " << repaired->documents_dropped << " dropped (a part was lost), "
+              << repaired->index_entries_removed << " index entries and " << repaired->records_removed
+              << " record(s) of no document removed\n";
+    for (const std::string& path : repaired->paths_to_ingest_again) std::cout << "  ingest again: " << path << "\n";
+    std::cout << "\n";
+    PrintCheck(*after);
+  }
+  return after->clean() ? kExitOk : kExitEnvironment;
 }
 
 int RunStats(const GlobalOptions& global, bool json) {
@@ -823,6 +912,13 @@ int RunCommandLine(int argc, char** argv) {
 
   auto* plugins = app.add_subcommand("plugins", "List plugins and why any was refused");
   plugins->add_flag("--json", json, "Print JSON (schemas/plugins.schema.json)");
+  auto* check = app.add_subcommand("check", "Verify the data folder: checksums, and that documents, pages, index entries "
+                                           "and graph agree (exit 0 clean, 3 damaged)");
+  bool repair = false;
+  check->add_flag("--repair", repair,
+                  "Rebuild the index and the graph from the stored pages and facts (no source file is read); "
+                  "documents that lost a part are dropped and their paths listed to ingest again");
+  check->add_flag("--json", json, "Print JSON (schemas/check.schema.json)");
   auto* stats = app.add_subcommand("stats", "Counts of documents, pages, languages and types");
   stats->add_flag("--json", json, "Print JSON (schemas/stats.schema.json)");
 
@@ -944,6 +1040,7 @@ int RunCommandLine(int argc, char** argv) {
   if (*show) return RunShow(global, which, text, json);
   if (*plugins) return RunPlugins(global, json);
   if (*stats) return RunStats(global, json);
+  if (*check) return RunCheck(global, repair, json);
   if (*exporter) return RunExport(global, export_format, export_out);
   auto optional = [](const std::string& v) { return v.empty() ? std::nullopt : std::optional<std::string>(v); };
   if (*documents) {

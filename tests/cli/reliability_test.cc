@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <rocksdb/db.h>
+#include <xapian.h>
 
 #include "support/test_support.h"
 
@@ -16,6 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::ReadFile;
 using testing::RunDossier;
+using testing::SchemaErrors;
 using testing::TempDir;
 using testing::WriteFile;
 
@@ -181,6 +184,195 @@ TEST_F(DamagedDataFolderTest, AFlippedBitIsCaughtByTheBlockChecksum) {
     EXPECT_NE(run.err.find(copy + ": the data folder is damaged"), std::string::npos) << args[0] << ": " << run.err;
     EXPECT_NE(run.err.find("Corruption"), std::string::npos) << args[0] << ": " << run.err;
   }
+}
+
+// ---- dossier check [--repair] ----
+
+// `dossier check [--repair] --json` on `data`: the exit code it must give, and
+// the report, validated against schemas/check.schema.json.
+nlohmann::json CheckJson(const std::string& data, bool repair, int expected_exit) {
+  std::vector<std::string> args = {"check", "--json"};
+  if (repair) args.push_back("--repair");
+  auto run = RunDossier(data, args);
+  EXPECT_EQ(run.exit_code, expected_exit) << run.out << run.err;
+  const std::string file = data + ".check.json";
+  WriteFile(file, run.out);
+  EXPECT_EQ(SchemaErrors("check.schema.json", file), "");
+  nlohmann::json report = nlohmann::json::parse(run.out, nullptr, /*allow_exceptions=*/false);
+  EXPECT_TRUE(report.is_object()) << run.out << run.err;
+  return report.is_object() ? report : nlohmann::json::object();
+}
+
+// The checks a report's findings name.
+std::vector<std::string> Checks(const nlohmann::json& report) {
+  std::vector<std::string> out;
+  for (const nlohmann::json& f : report.value("findings", nlohmann::json::array())) out.push_back(f["check"]);
+  return out;
+}
+
+TEST_F(DamagedDataFolderTest, CheckFindsAnIntactCopyClean) {
+  const std::string copy = Copy("intact");
+  auto text = RunDossier(copy, {"check"});
+  EXPECT_EQ(text.exit_code, 0) << text.out << text.err;
+  EXPECT_NE(text.out.find("Checked " + copy + ": 2 documents"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("clean"), std::string::npos) << text.out;
+  const nlohmann::json report = CheckJson(copy, false, 0);
+  EXPECT_EQ(report["clean"], true);
+  EXPECT_EQ(report["counts"]["documents"], 2);
+  EXPECT_EQ(report["counts"]["index_entries"], 2);
+  EXPECT_GT(report["counts"]["graph_edges"], 0);
+  EXPECT_TRUE(report["repair"].is_null());
+  // --repair on a sound folder changes nothing.
+  EXPECT_EQ(CheckJson(copy, true, 0)["repair"], nullptr);
+}
+
+// A copy with a RocksDB table file damaged: check finds it (exit 3), --repair
+// makes the folder sound again (exit 0) from what it still holds and lists the
+// files to ingest again, and an ingest of the same folder then restores it all.
+class CheckRepairTest : public DamagedDataFolderTest {
+ protected:
+  void ExpectFoundAndRepaired(const std::string& copy, const std::string& check, const std::string& cause) {
+    auto text = RunDossier(copy, {"check"});
+    EXPECT_EQ(text.exit_code, 3) << text.out << text.err;
+    EXPECT_NE(text.out.find("DAMAGED"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find(cause), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("dossier check --repair"), std::string::npos) << text.out;
+    const nlohmann::json found = CheckJson(copy, false, 3);
+    EXPECT_EQ(found["clean"], false);
+    EXPECT_EQ(Checks(found), std::vector<std::string>{check}) << found.dump(2);
+
+    const nlohmann::json repaired = CheckJson(copy, true, 0);
+    ASSERT_TRUE(repaired["repair"].is_object()) << repaired.dump(2);
+    EXPECT_FALSE(repaired["repair"]["salvage"].empty()) << repaired.dump(2);  // RocksDB's repair ran
+    EXPECT_EQ(repaired["repair"]["after"]["clean"], true) << repaired.dump(2);
+    auto again = RunDossier(copy, {"check"});
+    EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+    // Every query answers again (what was lost is simply not there yet).
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"recommendations"}, {"search", "wardens"}, {"stats"}, {"export", "--format", "jsonld"}}) {
+      auto run = RunDossier(copy, args);
+      EXPECT_EQ(run.exit_code, 0) << args[0] << ": " << run.err;
+    }
+    // An ingest of the same folder reads what was lost again.
+    auto ingest = RunDossier(copy, {"ingest", "-q", in_.path()});
+    EXPECT_EQ(ingest.exit_code, 0) << ingest.err;
+    auto show = RunDossier(copy, {"show", "--text", id_});
+    EXPECT_EQ(show.exit_code, 0) << show.err;
+    EXPECT_NE(show.out.find("district wardens"), std::string::npos) << show.out;
+    auto recs = RunDossier(copy, {"recommendations"});
+    EXPECT_NE(recs.out.find("Recommendation 2"), std::string::npos) << recs.out;
+    EXPECT_EQ(CheckJson(copy, false, 0)["counts"]["documents"], 2);
+  }
+};
+
+TEST_F(CheckRepairTest, ATruncatedSstFile) {
+  const std::string copy = Copy("truncated");
+  const fs::path victim = LargestSst(copy);
+  fs::resize_file(victim, fs::file_size(victim) / 2);
+  ExpectFoundAndRepaired(copy, "open", victim.filename().string());
+}
+
+TEST_F(CheckRepairTest, ADeletedSstFile) {
+  const std::string copy = Copy("deleted");
+  const fs::path victim = LargestSst(copy);
+  fs::remove(victim);
+  ExpectFoundAndRepaired(copy, "open", victim.stem().string());
+}
+
+TEST_F(CheckRepairTest, AFlippedBit) {
+  // Same sizes: the folder opens, and check reads every block against its checksum.
+  const std::string copy = Copy("flipped");
+  const fs::path victim = LargestSst(copy);
+  std::fstream f(victim, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(20);
+  char c = 0;
+  f.read(&c, 1);
+  f.seekp(20);
+  c = static_cast<char>(c ^ 0x10);
+  f.write(&c, 1);
+  f.close();
+  ExpectFoundAndRepaired(copy, "rocksdb_checksums", "Corruption");
+}
+
+// Removed on purpose: an index entry, and a graph node at the end of edges.
+// check names what is missing; --repair rebuilds the index and the graph from
+// the stored pages and facts, and the folder answers as before.
+TEST_F(CheckRepairTest, AMissingIndexEntryIsFoundAndRebuilt) {
+  const std::string copy = Copy("no-entry");
+  const std::string before = RunDossier(copy, {"export"}).out;
+  {
+    Xapian::WritableDatabase index(copy + "/xapian", Xapian::DB_OPEN);
+    index.delete_document("Q" + id_);
+    index.commit();
+  }
+  auto search = RunDossier(copy, {"search", "district"});
+  EXPECT_EQ(search.out.find(id_), std::string::npos) << search.out;  // the damage is real
+  const nlohmann::json found = CheckJson(copy, false, 3);
+  EXPECT_EQ(Checks(found), std::vector<std::string>{"index_entries"}) << found.dump(2);
+  EXPECT_EQ(found["findings"][0]["examples"], nlohmann::json::array({id_})) << found.dump(2);
+  EXPECT_EQ(found["counts"]["index_entries"], 1);
+
+  const nlohmann::json repaired = CheckJson(copy, true, 0);
+  EXPECT_EQ(repaired["repair"]["documents_kept"], 2) << repaired.dump(2);
+  EXPECT_EQ(repaired["repair"]["documents_dropped"], 0) << repaired.dump(2);
+  EXPECT_TRUE(repaired["repair"]["salvage"].empty()) << repaired.dump(2);
+  EXPECT_EQ(repaired["repair"]["after"]["counts"]["index_entries"], 2) << repaired.dump(2);
+  search = RunDossier(copy, {"search", "district"});
+  EXPECT_NE(search.out.find(id_), std::string::npos) << search.out;
+  EXPECT_EQ(RunDossier(copy, {"export"}).out, before);
+}
+
+TEST_F(CheckRepairTest, AMissingGraphNodeIsFoundAndRebuilt) {
+  const std::string copy = Copy("no-node");
+  const std::string before = RunDossier(copy, {"export", "--format", "jsonld"}).out;
+  const std::string recommendations = RunDossier(copy, {"recommendations"}).out;
+  std::string removed;
+  {
+    // The organisation node at the end of the report's edges goes; its edges stay.
+    rocksdb::DBOptions options;
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(options, copy + "/rocksdb", &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const std::string& name : names) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, copy + "/rocksdb", descriptors, &handles, &db).ok());
+    rocksdb::ColumnFamilyHandle* nodes = handles[std::find(names.begin(), names.end(), "nodes") - names.begin()];
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), nodes));
+    for (it->Seek("O"); it->Valid() && it->key().starts_with("O"); it->Next()) {
+      if (nlohmann::json::parse(it->value().ToString()).dump().find("UNICEF") != std::string::npos) {
+        removed = it->key().ToString();
+        break;
+      }
+    }
+    it.reset();
+    if (!removed.empty()) {
+      ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), nodes, removed).ok());
+    }
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    delete db;
+  }
+  ASSERT_FALSE(removed.empty()) << "no UNICEF node";
+  char hex[17];
+  for (int i = 0; i < 8; ++i) std::snprintf(hex + 2 * i, 3, "%02x", static_cast<unsigned char>(removed[1 + i]));
+  const std::string node_id = "O:" + std::string(hex);
+
+  auto text = RunDossier(copy, {"check"});
+  EXPECT_EQ(text.exit_code, 3) << text.out << text.err;
+  EXPECT_NE(text.out.find("graph_edges"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("(missing: " + node_id + ")"), std::string::npos) << text.out;
+  const nlohmann::json found = CheckJson(copy, false, 3);
+  // Its edges lost their end, and its names and aliases point nowhere.
+  EXPECT_EQ(Checks(found), (std::vector<std::string>{"graph_edges", "graph_aliases"})) << found.dump(2);
+  EXPECT_GE(found["findings"][0]["count"], 1);
+
+  const nlohmann::json repaired = CheckJson(copy, true, 0);
+  EXPECT_EQ(repaired["repair"]["documents_dropped"], 0) << repaired.dump(2);
+  EXPECT_EQ(repaired["repair"]["after"]["clean"], true) << repaired.dump(2);
+  auto entity = RunDossier(copy, {"entity", "UNICEF"});
+  EXPECT_EQ(entity.exit_code, 0) << entity.err;
+  EXPECT_EQ(RunDossier(copy, {"recommendations"}).out, recommendations);
+  EXPECT_EQ(RunDossier(copy, {"export", "--format", "jsonld"}).out, before);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <mutex>
 #include <thread>
 
 #include "server/server_process.h"
@@ -637,6 +638,69 @@ TEST(ServerLifecycleTest, DocumentsIngestedWhileRunningAppearWithinFiveSeconds) 
   }
   EXPECT_EQ(failures, 0) << "of " << requests << " searches during the ingest";
   EXPECT_EQ(server.Log().find("lock"), std::string::npos) << server.Log();
+}
+
+// A writer that fails (its files cannot grow: a full disk) does not stop the
+// server: every request during and after the failed ingest is answered, the
+// folder stays ready, and what the next ingest finishes shows up.
+TEST(ServerLifecycleTest, ReadsGoOnWhileAWriterFailsForLackOfSpace) {
+  TempDir tmp;
+  MakeArchive(tmp / "in");
+  ASSERT_EQ(RunDossier(tmp / "data", {"ingest", "-q", tmp / "in"}).exit_code, 0);
+  ServerProcess server(tmp / "data", {"--cache-mb", "0"});
+  ASSERT_TRUE(server.started());
+  std::atomic<bool> stop{false};
+  std::atomic<int> failures{0}, requests{0};
+  std::string first_failure;
+  std::mutex failure_mutex;
+  std::thread reader([&] {
+    auto c = server.Client();
+    c->set_keep_alive(true);
+    int i = 0;
+    while (!stop) {
+      const char* path = (++i % 3 == 0) ? "/ready" : (i % 3 == 1) ? "/v1/search?q=decentralization" : "/v1/recommendations";
+      auto res = c->Get(path);
+      ++requests;
+      if (!res || res->status != 200) {
+        if (failures++ == 0) {
+          std::lock_guard<std::mutex> lock(failure_mutex);
+          first_failure = std::string(path) + ": " + (res ? std::to_string(res->status) + " " + res->body : "no answer");
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  fs::create_directories(tmp / "more");
+  for (int i = 0; i < 40; ++i) {
+    std::string text = "Aquifer report " + std::to_string(i) + "\n\n";
+    for (int w = 0; w < 1500; ++w) text += "aquifer" + std::to_string((i * 7919 + w * 104729) % 100003) + (w % 12 == 11 ? ".\n" : " ");
+    WriteFile(tmp / ("more/r" + std::to_string(i) + ".txt"), text);
+  }
+  // Every file dossier writes is limited to 160 KiB, SIGXFSZ ignored: writes past it fail (EFBIG).
+  CommandResult failed = testing::Run({"/bin/sh", "-c", "trap '' XFSZ; exec prlimit --fsize=163840 \"$@\"", "sh",
+                                       DOSSIER_CLI, "--data", tmp / "data", "--plugin-dir", DOSSIER_PLUGIN_DIR, "ingest",
+                                       "-q", tmp / "more"});
+  EXPECT_EQ(failed.exit_code, 1) << failed.err;
+  EXPECT_NE(failed.err.find("cannot write to the data folder"), std::string::npos) << failed.err;
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // several refreshes after the failure
+  auto client = server.Client();
+  EXPECT_EQ(client->Get("/ready")->status, 200) << server.Log();
+  EXPECT_EQ(json::parse(client->Get("/v1/search?q=decentralization")->body)["total"], 3);  // the archive's three
+
+  // The next ingest, with room, finishes the work; the server sees it.
+  CommandResult rerun = RunDossier(tmp / "data", {"ingest", "-q", tmp / "more"});
+  EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
+  json found;
+  for (const auto start = Clock::now(); Clock::now() - start < std::chrono::seconds(10);) {
+    found = json::parse(client->Get("/v1/search?q=aquifer&limit=1")->body);
+    if (found["total"] == 40) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  stop = true;
+  reader.join();
+  EXPECT_EQ(found["total"], 40) << found.dump();
+  EXPECT_EQ(failures, 0) << "of " << requests << " requests; the first: " << first_failure << server.Log();
+  EXPECT_GT(requests, 20);
 }
 
 TEST(ServerLifecycleTest, CacheMbZeroAnswersEveryRequestAfresh) {

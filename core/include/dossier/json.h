@@ -31,6 +31,10 @@ nlohmann::json PluginsToJson(const std::string& plugin_dir, const std::vector<Pl
 nlohmann::json ToJson(const FileResult& result);                       // ingest-report.schema.json items
 nlohmann::json ToJson(const IngestSummary& summary);                   // ingest-report.schema.json
 nlohmann::json ErrorToJson(const Status& status);                      // error.schema.json
+// check.schema.json: what `dossier check` found ({data_dir, clean, counts, findings}).
+nlohmann::json ToJson(const CheckReport& report);
+// check.schema.json's "repair" (without "after", which the caller adds).
+nlohmann::json ToJson(const RebuildReport& report);
 
 // Serialises `value` as nlohmann's dump(indent) does (-1: compact), except
 // that invalid UTF-8 in a string becomes U+FFFD instead of throwing: text from

@@ -55,6 +55,49 @@ struct RepairReport {
   uint32_t removed = 0;    // removals that were finished
 };
 
+// One kind of disagreement Store::Check found in a data folder.
+struct CheckFinding {
+  std::string check;    // what was checked, e.g. "index_entries", "graph_edges" (schemas/check.schema.json)
+  uint64_t count = 0;   // how many things fail it
+  std::string message;  // what is wrong, in words
+  std::vector<std::string> examples;  // the first few of them (document ids, node ids, paths)
+};
+
+// What Store::Check found: counts, and the findings (none when the folder is sound).
+struct CheckReport {
+  std::string data_dir;
+  uint64_t documents = 0;
+  uint64_t pages = 0;
+  uint64_t index_entries = 0;
+  uint64_t graph_nodes = 0;
+  uint64_t graph_edges = 0;
+  uint64_t pending = 0;  // documents with an unfinished index update
+  std::vector<CheckFinding> findings;
+  bool clean() const { return findings.empty(); }
+};
+
+// What Store::RebuildFromStoredDocuments (and RepairDataFolder) did.
+struct RebuildReport {
+  // Steps taken before the rebuild: RocksDB's own repair of a damaged
+  // database, a damaged search index set aside, and what they said.
+  std::vector<std::string> salvage;
+  uint64_t documents_kept = 0;      // re-indexed and re-entered in the graph
+  uint64_t documents_dropped = 0;   // record, pages or facts lost: removed, to be ingested again
+  uint64_t index_entries_removed = 0;  // entries of no stored document
+  uint64_t records_removed = 0;     // pages, facts and source paths of no stored document
+  // Source paths forgotten with the dropped documents (or pointing nowhere):
+  // `dossier ingest` reads these files again.
+  std::vector<std::string> paths_to_ingest_again;
+};
+
+// True when `status` says a write to the data folder failed: the disk (or a
+// quota, or the file size limit) is full (kResourceExhausted), or an I/O
+// error (kUnavailable); the message reads "DATA: cannot write to the data
+// folder: REASON (...)". After such a failure a Store refuses every further
+// write with the same status, and what was written stays repairable: the next
+// read-write Open finishes it (Repair).
+bool IsDataFolderWriteFailure(const Status& status);
+
 // Thread-safety: read methods may be called from several threads at once.
 // Write methods must be called from one thread at a time (the ingester's
 // committer). Every method reports failures as a Status naming the data
@@ -107,6 +150,14 @@ class Store {
   // documents that took.
   Result<uint32_t> RebuildIndex();
   uint32_t IndexRebuiltAtOpen() const;
+  // Rebuilds what is derived from the stored documents: every document whose
+  // record, pages and facts read back whole is indexed again and its graph
+  // re-entered from its facts (in the order the documents were ingested);
+  // the graph is cleared first. Documents missing a part are removed, with
+  // their source paths (listed, so that an ingest reads those files again),
+  // and so are pages, facts, paths and index entries of no stored document.
+  // No source file is read.
+  Result<RebuildReport> RebuildFromStoredDocuments();
 
   // ---- read side ----
 
@@ -153,13 +204,32 @@ class Store {
   Result<std::vector<GraphEdge>> GraphEdgesPage(std::string_view node_id, bool outgoing, std::string_view edge_type,
                                                 uint32_t offset, uint32_t limit, uint64_t* total,
                                                 bool with_evidence = true) const;
+  // Verifies the whole folder: every RocksDB block checksum, and that the
+  // documents, their pages, facts and source paths, the index entries and the
+  // graph agree (every edge has both ends, and is listed from both ends and
+  // under its document). Damage is a finding, not an error; an error is a
+  // failure to run the check at all.
+  Result<CheckReport> Check() const;
   // Full-text search; hits carry id, page and snippet (not the title etc.).
   Result<SearchResponse> Search(const SearchRequest& request) const;
 
- private:
+  // The implementation (core/src/store/store_impl.h), shared by store.cc and check.cc.
   struct Impl;
+
+ private:
   explicit Store(std::unique_ptr<Impl> impl);
+  Result<RepairReport> RepairUnguarded();
+  Result<uint32_t> RebuildIndexUnguarded();
   std::unique_ptr<Impl> impl_;
 };
+
+// `dossier check --repair`: makes a damaged data folder usable again from
+// what it still holds. A RocksDB database that does not open or whose
+// checksums fail is repaired by RocksDB (table files it cannot read are set
+// aside in rocksdb/lost/, with what they held); a search index that does not
+// open or list is set aside (xapian.damaged-N/) and made again. Then the
+// folder is opened for writing (unfinished work is finished) and
+// RebuildFromStoredDocuments runs. kUnavailable while another process writes.
+Result<RebuildReport> RepairDataFolder(const std::string& data_dir);
 
 }  // namespace dossier

@@ -289,6 +289,7 @@ class IngestRun {
   std::atomic<uint64_t> other_settings_{0};
   IngestProgress progress_;
   uint32_t unflushed_ = 0;
+  int64_t last_stored_ms_ = 0;  // ingested_at_ms of the last document stored
 };
 
 namespace {
@@ -933,6 +934,10 @@ void IngestRun::StoreDocument(Task& task) {
                                                              : "";
     result.warnings.push_back("no text found in " + std::to_string(doc.pages.size()) + " page(s)" + why);
   }
+  // Strictly increasing in the order documents are stored, so that the order
+  // can be told from the records (check --repair enters the graph again in it).
+  doc.ingested_at_ms = std::max(doc.ingested_at_ms, last_stored_ms_ + 1);
+  last_stored_ms_ = doc.ingested_at_ms;
   if (Status s = store_->PutDocument(doc); !s.ok()) return SetFatal(s);
   (void)store_->ClearFailure(path);
   result.outcome = FileOutcome::kIngested;

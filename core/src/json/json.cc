@@ -122,6 +122,32 @@ json ToJson(const StoreStats& s) {
           {"languages", s.languages},       {"mime_types", s.mime_types}};
 }
 
+json ToJson(const CheckReport& r) {
+  json findings = json::array();
+  for (const CheckFinding& f : r.findings) {
+    findings.push_back({{"check", f.check}, {"count", f.count}, {"message", f.message}, {"examples", f.examples}});
+  }
+  return {{"data_dir", r.data_dir},
+          {"clean", r.clean()},
+          {"counts",
+           {{"documents", r.documents},
+            {"pages", r.pages},
+            {"index_entries", r.index_entries},
+            {"graph_nodes", r.graph_nodes},
+            {"graph_edges", r.graph_edges},
+            {"pending", r.pending}}},
+          {"findings", findings}};
+}
+
+json ToJson(const RebuildReport& r) {
+  return {{"salvage", r.salvage},
+          {"documents_kept", r.documents_kept},
+          {"documents_dropped", r.documents_dropped},
+          {"index_entries_removed", r.index_entries_removed},
+          {"records_removed", r.records_removed},
+          {"paths_to_ingest_again", r.paths_to_ingest_again}};
+}
+
 json PluginsToJson(const std::string& plugin_dir, const std::vector<PluginLoadReport>& reports) {
   json plugins = json::array();
   for (const PluginLoadReport& r : reports) {

@@ -10,29 +10,30 @@
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdlib.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <filesystem>
-#include <thread>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "dossier/facts.h"
 #include "dossier/keys.h"
 #include "document_record.h"
-#include "graph.h"
-#include "text_index.h"
+#include "store_impl.h"
 
 namespace dossier {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-namespace {
 
 Status FromRocks(const std::string& context, const rocksdb::Status& s) {
   if (s.ok()) return Status::Ok();
@@ -54,6 +55,8 @@ Status FromRocksRead(const std::string& data_dir, const rocksdb::Status& s) {
   if (s.IsNotFound()) return Status::NotFound(data_dir + ": " + s.ToString());
   return DamagedDataFolder(data_dir, s.ToString());
 }
+
+namespace {
 
 // The cheap open-time check: every SST file the database lists is there with
 // the size it lists. That catches deleted and truncated files, which RocksDB
@@ -90,6 +93,51 @@ bool WriterActive(const std::string& rocks_path) {
   return held;
 }
 
+// RocksDB's info log (rocksdb/LOG) for the writer, written with plain
+// write(2). RocksDB's own file logger aborts the process (an assertion in its
+// file writer) when it logs again after a failed write, which a full disk
+// causes in the middle of a flush: this one stops logging after its first
+// failed write instead, so a full disk is an error, not an abort. The
+// previous run's log is kept as LOG.old.
+class InfoLog : public rocksdb::Logger {
+ public:
+  explicit InfoLog(const std::string& rocks_path) : rocksdb::Logger(rocksdb::InfoLogLevel::INFO_LEVEL) {
+    const std::string path = rocks_path + "/LOG";
+    std::error_code ec;
+    fs::rename(path, path + ".old", ec);  // absent on a first open
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+  }
+  ~InfoLog() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fd_ < 0) return;
+    char line[4096];
+    struct timeval now {};
+    ::gettimeofday(&now, nullptr);
+    struct tm t {};
+    ::localtime_r(&now.tv_sec, &t);
+    int n = std::snprintf(line, sizeof line, "%04d/%02d/%02d-%02d:%02d:%02d.%06ld ", t.tm_year + 1900, t.tm_mon + 1,
+                          t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, static_cast<long>(now.tv_usec));
+    va_list copy;
+    va_copy(copy, ap);
+    const int body = std::vsnprintf(line + n, sizeof line - n - 1, format, copy);
+    va_end(copy);
+    n = body < 0 ? n : std::min<int>(n + body, sizeof line - 2);
+    if (line[n - 1] != '\n') line[n++] = '\n';
+    if (::write(fd_, line, n) != n) {  // disk full (or any error): stop logging, keep running
+      ::close(fd_);
+      fd_ = -1;
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  int fd_ = -1;
+};
+
 // The open-time check of a reader. A secondary instance recovers "to the
 // latest point in time whose files all exist": with a table file deleted or
 // truncated it silently shows an older state (a column family empty) instead
@@ -115,6 +163,8 @@ Status CheckAsReadOnly(const rocksdb::Options& options, const std::string& rocks
   return FromRocks(data_dir, s);
 }
 
+}  // namespace
+
 // The smallest key greater than every key starting with `prefix`.
 std::string PrefixEnd(std::string prefix) {
   while (!prefix.empty()) {
@@ -128,122 +178,29 @@ std::string PrefixEnd(std::string prefix) {
   return prefix;
 }
 
-}  // namespace
 
-struct Store::Impl {
-  std::string data_dir;
-  StoreMode mode = StoreMode::kReadOnly;
-  std::unique_ptr<rocksdb::DB> db;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::ColumnFamilyHandle* documents = nullptr;
-  rocksdb::ColumnFamilyHandle* pages = nullptr;
-  rocksdb::ColumnFamilyHandle* sources = nullptr;
-  rocksdb::ColumnFamilyHandle* pending = nullptr;
-  rocksdb::ColumnFamilyHandle* failed = nullptr;
-  rocksdb::ColumnFamilyHandle* facts = nullptr;
-  GraphColumns graph;
-  std::unique_ptr<TextIndex> index;
-  std::string secondary_dir;  // read-only instances keep their own info logs here
-  // What the next Flush must finish: id -> the op whose marker it clears.
-  std::map<DocumentId, keys::PendingOp> unflushed;
-  // Documents RebuildIndex re-indexed when Open found an older index format.
-  uint32_t rebuilt_at_open = 0;
-  RepairReport repaired_at_open;
-  // Read-only: what the last Refresh() saw, and the DataVersion() it gave.
-  std::mutex refresh_mutex;
-  uint64_t seen_sequence = 0;
-  uint64_t seen_revision = 0;
-  std::atomic<uint64_t> data_version{1};
-
-  ~Impl() {
-    if (db) {
-      // A writer leaves its memtables in SST files, not only in the write-ahead
-      // log: every later open (a CLI query, dossierd) would otherwise replay
-      // the whole log into memory first (about 4 s and 200 MB for 10,000
-      // documents). Nothing is lost if this fails: the log still holds it all.
-      if (mode == StoreMode::kReadWrite) {
-        rocksdb::FlushOptions flush;
-        flush.wait = true;
-        db->Flush(flush, handles).PermitUncheckedError();
-      }
-      for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-      db->Close();
-      db.reset();
-    }
-    if (!secondary_dir.empty()) {
-      std::error_code ec;
-      fs::remove_all(secondary_dir, ec);
-    }
-  }
-
-  Status Get(rocksdb::ColumnFamilyHandle* cf, const std::string& key, std::string* value, bool* found) const {
-    rocksdb::Status s = db->Get(CheckedReadOptions(), cf, key, value);
-    *found = s.ok();
-    if (s.IsNotFound()) return Status::Ok();
-    return FromRocksRead(data_dir, s);
-  }
-
-  Result<std::optional<DocumentSummary>> LoadRecord(const DocumentId& id, uint64_t* text_bytes = nullptr) const {
-    std::string value;
-    bool found = false;
-    DOSSIER_RETURN_IF_ERROR(Get(documents, keys::DocumentKey(id), &value, &found));
-    if (!found) return std::optional<DocumentSummary>();
-    DocumentSummary summary;
-    if (!DecodeDocumentRecord(id, value, &summary, text_bytes)) {
-      return Status::DataLoss(data_dir + ": document record " + id.ToHex() + " is damaged");
-    }
-    return std::optional<DocumentSummary>(std::move(summary));
-  }
-
-  Status Write(rocksdb::WriteBatch* batch, const std::string& what) {
-    return FromRocks(data_dir + ": " + what, db->Write(rocksdb::WriteOptions(), batch));
-  }
-
-  // Adds to `batch` what takes `path` away from document `owner`: its
-  // record loses the path, and a document left with no paths is marked for
-  // removal (queued for the index).
-  Status DetachPath(rocksdb::WriteBatch* batch, const std::string& path, const DocumentId& owner) {
-    uint64_t text_bytes = 0;
-    DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, LoadRecord(owner, &text_bytes));
-    if (!record) return Status::Ok();
-    std::erase_if(record->sources, [&](const SourceFile& s) { return s.path == path; });
-    if (record->sources.empty()) return MarkRemoval(batch, owner);
-    batch->Put(documents, keys::DocumentKey(owner), EncodeDocumentRecord(*record, text_bytes));
-    return Status::Ok();
-  }
-
-  Status MarkRemoval(rocksdb::WriteBatch* batch, const DocumentId& id) {
-    batch->Put(pending, keys::PendingKey(id), keys::EncodePendingValue(keys::PendingOp::kRemove));
-    DOSSIER_RETURN_IF_ERROR(index->DeleteDocument(id));
-    unflushed[id] = keys::PendingOp::kRemove;
-    return Status::Ok();
-  }
-};
+bool IsDataFolderWriteFailure(const Status& status) {
+  return (status.code() == StatusCode::kResourceExhausted || status.code() == StatusCode::kUnavailable) &&
+         status.message().find(": cannot write to the data folder: ") != std::string::npos;
+}
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 
 const std::string& Store::data_dir() const { return impl_->data_dir; }
 
-Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMode mode) {
-  auto impl = std::make_unique<Impl>();
-  impl->data_dir = data_dir;
-  impl->mode = mode;
-  const std::string rocks_path = (fs::path(data_dir) / "rocksdb").string();
-  const std::string xapian_path = (fs::path(data_dir) / "xapian").string();
-  std::error_code ec;
-
+void DatabaseOptions(rocksdb::Options* options_out, std::vector<rocksdb::ColumnFamilyDescriptor>* descriptors_out) {
+  rocksdb::Options options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   std::vector<std::string> cf_names = {rocksdb::kDefaultColumnFamilyName, std::string(keys::kDocumentsCf),
                                        std::string(keys::kPagesCf),       std::string(keys::kSourcesCf),
                                        std::string(keys::kPendingCf),     std::string(keys::kFailedCf),
                                        std::string(keys::kFactsCf),       std::string(keys::kNodesCf),
                                        std::string(keys::kEdgesCf),       std::string(keys::kEdgesInCf),
                                        std::string(keys::kDocEdgesCf),    std::string(keys::kAliasesCf)};
-  rocksdb::Options options;
   // RocksDB's own checks (its default, set so it cannot be lost): a damaged
   // file or log met at open or by a background job is an error, not skipped.
   options.paranoid_checks = true;
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.compression = rocksdb::kLZ4Compression;  // page text compresses well
   // Point lookups (a document, a page, a node) dominate reads: a Bloom filter
@@ -254,6 +211,21 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
   table_options.block_cache = rocksdb::NewLRUCache(size_t{64} << 20);
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
   for (const auto& name : cf_names) descriptors.emplace_back(name, cf_options);
+  *options_out = options;
+  *descriptors_out = std::move(descriptors);
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMode mode) {
+  auto impl = std::make_unique<Impl>();
+  impl->data_dir = data_dir;
+  impl->mode = mode;
+  const std::string rocks_path = (fs::path(data_dir) / "rocksdb").string();
+  const std::string xapian_path = (fs::path(data_dir) / "xapian").string();
+  std::error_code ec;
+
+  rocksdb::Options options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  DatabaseOptions(&options, &descriptors);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
 
@@ -264,8 +236,12 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
     options.create_missing_column_families = true;
     options.keep_log_file_num = 3;
     options.IncreaseParallelism(2);
+    options.info_log = std::make_shared<InfoLog>(rocks_path);
     rocksdb::Status s = rocksdb::DB::Open(options, rocks_path, descriptors, &handles, &raw);
-    if (!s.ok()) return FromRocks(data_dir, s);
+    if (!s.ok()) {
+      Status failed = FromRocksWrite(data_dir, "opening the database", s);
+      return failed.code() == StatusCode::kResourceExhausted ? failed : FromRocks(data_dir, s);
+    }
   } else {
     if (!fs::exists(fs::path(rocks_path) / "CURRENT")) {
       return Status::NotFound(data_dir + ": no Dossier data here (run `dossier ingest` first, or pass --data DIR)");
@@ -320,7 +296,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
   } else if (mode == StoreMode::kReadWrite) {
     rocksdb::Status s = impl->db->Put(rocksdb::WriteOptions(), handles[0], std::string(keys::kSchemaVersionKey),
                                       keys::EncodeSchemaVersion(keys::kSchemaVersion));
-    if (!s.ok()) return FromRocks(data_dir, s);
+    DOSSIER_RETURN_IF_ERROR(FromRocksWrite(data_dir, "writing the schema version", s));
   }
 
   DOSSIER_ASSIGN_OR_RETURN(impl->index, TextIndex::Open(xapian_path, mode == StoreMode::kReadWrite
@@ -344,141 +320,157 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
 }
 
 Status Store::PutDocument(const Document& document) {
-  Impl& s = *impl_;
-  rocksdb::WriteBatch batch;
-  DocumentSummary summary = Summarise(document);
-  // A previous version with the same id keeps its other paths.
-  DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> previous, s.LoadRecord(document.id));
-  if (previous) {
-    for (const SourceFile& old : previous->sources) {
-      bool kept = std::any_of(summary.sources.begin(), summary.sources.end(),
-                              [&](const SourceFile& n) { return n.path == old.path; });
-      if (!kept) summary.sources.push_back(old);
+  return impl_->Guarded([&]() -> Status {
+    Impl& s = *impl_;
+    rocksdb::WriteBatch batch;
+    DocumentSummary summary = Summarise(document);
+    // A previous version with the same id keeps its other paths.
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> previous, s.LoadRecord(document.id));
+    if (previous) {
+      for (const SourceFile& old : previous->sources) {
+        bool kept = std::any_of(summary.sources.begin(), summary.sources.end(),
+                                [&](const SourceFile& n) { return n.path == old.path; });
+        if (!kept) summary.sources.push_back(old);
+      }
+      std::sort(summary.sources.begin(), summary.sources.end(),
+                [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
+      const std::string prefix = keys::PagePrefix(document.id);
+      batch.DeleteRange(s.pages, prefix, PrefixEnd(prefix));
     }
-    std::sort(summary.sources.begin(), summary.sources.end(),
-              [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
-    const std::string prefix = keys::PagePrefix(document.id);
-    batch.DeleteRange(s.pages, prefix, PrefixEnd(prefix));
-  }
-  // Paths that belonged to another document (the file changed) move here.
-  for (const SourceFile& source : document.sources) {
-    DOSSIER_ASSIGN_OR_RETURN(std::optional<SourceEntry> owner, LookupSource(source.path));
-    if (owner && owner->id != document.id) DOSSIER_RETURN_IF_ERROR(s.DetachPath(&batch, source.path, owner->id));
-  }
-  uint64_t text_bytes = 0;
-  for (const PageText& page : document.pages) {
-    batch.Put(s.pages, keys::PageKey(document.id, page.number), keys::EncodePageValue(page));
-    text_bytes += page.text.size();
-  }
-  for (const SourceFile& source : summary.sources) {
-    batch.Put(s.sources, keys::SourceKey(source.path), keys::EncodeSourceValue(document.id, source.size, source.mtime_ns));
-  }
-  batch.Put(s.documents, keys::DocumentKey(document.id), EncodeDocumentRecord(summary, text_bytes));
-  json facts = {{"extractors", document.extractors}, {"facts", json::array()}};
-  // The "structure" fact, kept under a key of its own: large, and read only by show --structure.
-  std::optional<StructureFact> structure;
-  std::vector<Fact> typed;  // the facts the graph and the index read
-  for (const std::string& fact : document.facts) {
-    json parsed = json::parse(fact, nullptr, /*allow_exceptions=*/false);
-    if (parsed.is_discarded()) continue;
-    Result<Fact> decoded = DecodeFactJson(parsed);
-    if (decoded.ok() && std::holds_alternative<StructureFact>(*decoded)) {
-      structure = std::get<StructureFact>(std::move(decoded).value());
-      continue;
+    // Paths that belonged to another document (the file changed) move here.
+    for (const SourceFile& source : document.sources) {
+      DOSSIER_ASSIGN_OR_RETURN(std::optional<SourceEntry> owner, LookupSource(source.path));
+      if (owner && owner->id != document.id) DOSSIER_RETURN_IF_ERROR(s.DetachPath(&batch, source.path, owner->id));
     }
-    if (decoded.ok()) typed.push_back(std::move(decoded).value());
-    facts["facts"].push_back(std::move(parsed));  // as the extractor sent it; other kinds are kept too
-  }
-  batch.Put(s.facts, keys::DocumentKey(document.id), facts.dump());
-  if (structure) {
-    batch.Put(s.facts, keys::DocumentStructureKey(document.id), EncodeFact(*structure));
-  } else {
-    batch.Delete(s.facts, keys::DocumentStructureKey(document.id));
-  }
-  batch.Put(s.pending, keys::PendingKey(document.id), keys::EncodePendingValue(keys::PendingOp::kIndex));
-  DOSSIER_RETURN_IF_ERROR(s.Write(&batch, "storing " + document.id.ToHex()));
-  s.unflushed[document.id] = keys::PendingOp::kIndex;
-  // The graph and the index are derived from what was just written; the
-  // pending marker makes Repair redo both if the process dies now.
-  std::string extractors;
-  for (const std::string& e : document.extractors) extractors += (extractors.empty() ? "" : ", ") + e;
-  DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(s.graph, document.id, document.title, typed, extractors));
-  return s.index->ReplaceDocument(document, typed);
+    uint64_t text_bytes = 0;
+    for (const PageText& page : document.pages) {
+      batch.Put(s.pages, keys::PageKey(document.id, page.number), keys::EncodePageValue(page));
+      text_bytes += page.text.size();
+    }
+    for (const SourceFile& source : summary.sources) {
+      batch.Put(s.sources, keys::SourceKey(source.path), keys::EncodeSourceValue(document.id, source.size, source.mtime_ns));
+    }
+    batch.Put(s.documents, keys::DocumentKey(document.id), EncodeDocumentRecord(summary, text_bytes));
+    json facts = {{"extractors", document.extractors}, {"facts", json::array()}};
+    // The "structure" fact, kept under a key of its own: large, and read only by show --structure.
+    std::optional<StructureFact> structure;
+    std::vector<Fact> typed;  // the facts the graph and the index read
+    for (const std::string& fact : document.facts) {
+      json parsed = json::parse(fact, nullptr, /*allow_exceptions=*/false);
+      if (parsed.is_discarded()) continue;
+      Result<Fact> decoded = DecodeFactJson(parsed);
+      if (decoded.ok() && std::holds_alternative<StructureFact>(*decoded)) {
+        structure = std::get<StructureFact>(std::move(decoded).value());
+        continue;
+      }
+      if (decoded.ok()) typed.push_back(std::move(decoded).value());
+      facts["facts"].push_back(std::move(parsed));  // as the extractor sent it; other kinds are kept too
+    }
+    batch.Put(s.facts, keys::DocumentKey(document.id), facts.dump());
+    if (structure) {
+      batch.Put(s.facts, keys::DocumentStructureKey(document.id), EncodeFact(*structure));
+    } else {
+      batch.Delete(s.facts, keys::DocumentStructureKey(document.id));
+    }
+    batch.Put(s.pending, keys::PendingKey(document.id), keys::EncodePendingValue(keys::PendingOp::kIndex));
+    DOSSIER_RETURN_IF_ERROR(s.Write(&batch, "storing " + document.id.ToHex()));
+    s.unflushed[document.id] = keys::PendingOp::kIndex;
+    // The graph and the index are derived from what was just written; the
+    // pending marker makes Repair redo both if the process dies now.
+    std::string extractors;
+    for (const std::string& e : document.extractors) extractors += (extractors.empty() ? "" : ", ") + e;
+    DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(s.graph, document.id, document.title, typed, extractors));
+    return s.index->ReplaceDocument(document, typed);
+  });
 }
 
 Status Store::AddSource(const DocumentId& id, const SourceFile& source) {
-  Impl& s = *impl_;
-  uint64_t text_bytes = 0;
-  DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, s.LoadRecord(id, &text_bytes));
-  if (!record) return Status::NotFound(s.data_dir + ": no document " + id.ToHex());
-  rocksdb::WriteBatch batch;
-  DOSSIER_ASSIGN_OR_RETURN(std::optional<SourceEntry> owner, LookupSource(source.path));
-  if (owner && owner->id != id) DOSSIER_RETURN_IF_ERROR(s.DetachPath(&batch, source.path, owner->id));
-  std::erase_if(record->sources, [&](const SourceFile& f) { return f.path == source.path; });
-  record->sources.push_back(source);
-  std::sort(record->sources.begin(), record->sources.end(),
-            [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
-  batch.Put(s.documents, keys::DocumentKey(id), EncodeDocumentRecord(*record, text_bytes));
-  batch.Put(s.sources, keys::SourceKey(source.path), keys::EncodeSourceValue(id, source.size, source.mtime_ns));
-  return s.Write(&batch, "adding path " + source.path);
+  return impl_->Guarded([&]() -> Status {
+    Impl& s = *impl_;
+    uint64_t text_bytes = 0;
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, s.LoadRecord(id, &text_bytes));
+    if (!record) return Status::NotFound(s.data_dir + ": no document " + id.ToHex());
+    rocksdb::WriteBatch batch;
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<SourceEntry> owner, LookupSource(source.path));
+    if (owner && owner->id != id) DOSSIER_RETURN_IF_ERROR(s.DetachPath(&batch, source.path, owner->id));
+    std::erase_if(record->sources, [&](const SourceFile& f) { return f.path == source.path; });
+    record->sources.push_back(source);
+    std::sort(record->sources.begin(), record->sources.end(),
+              [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
+    batch.Put(s.documents, keys::DocumentKey(id), EncodeDocumentRecord(*record, text_bytes));
+    batch.Put(s.sources, keys::SourceKey(source.path), keys::EncodeSourceValue(id, source.size, source.mtime_ns));
+    return s.Write(&batch, "adding path " + source.path);
+  });
 }
 
 Status Store::DetachSource(std::string_view path) {
-  Impl& s = *impl_;
-  DOSSIER_ASSIGN_OR_RETURN(std::optional<SourceEntry> owner, LookupSource(path));
-  if (!owner) return Status::Ok();
-  rocksdb::WriteBatch batch;
-  batch.Delete(s.sources, keys::SourceKey(path));
-  DOSSIER_RETURN_IF_ERROR(s.DetachPath(&batch, std::string(path), owner->id));
-  return s.Write(&batch, "detaching path " + std::string(path));
+  return impl_->Guarded([&]() -> Status {
+    Impl& s = *impl_;
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<SourceEntry> owner, LookupSource(path));
+    if (!owner) return Status::Ok();
+    rocksdb::WriteBatch batch;
+    batch.Delete(s.sources, keys::SourceKey(path));
+    DOSSIER_RETURN_IF_ERROR(s.DetachPath(&batch, std::string(path), owner->id));
+    return s.Write(&batch, "detaching path " + std::string(path));
+  });
 }
 
 Status Store::RemoveDocument(const DocumentId& id) {
-  Impl& s = *impl_;
-  DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, s.LoadRecord(id));
-  if (!record) return Status::NotFound(s.data_dir + ": no document " + id.ToHex());
-  rocksdb::WriteBatch batch;
-  DOSSIER_RETURN_IF_ERROR(s.MarkRemoval(&batch, id));
-  return s.Write(&batch, "removing " + id.ToHex());
+  return impl_->Guarded([&]() -> Status {
+    Impl& s = *impl_;
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, s.LoadRecord(id));
+    if (!record) return Status::NotFound(s.data_dir + ": no document " + id.ToHex());
+    rocksdb::WriteBatch batch;
+    DOSSIER_RETURN_IF_ERROR(s.MarkRemoval(&batch, id));
+    return s.Write(&batch, "removing " + id.ToHex());
+  });
 }
 
 Status Store::Flush() {
-  Impl& s = *impl_;
-  if (s.unflushed.empty()) return Status::Ok();
-  DOSSIER_RETURN_IF_ERROR(s.index->Commit());
-  // Xapian now holds exactly what RocksDB says: clear the markers, and drop
-  // the RocksDB side of finished removals.
-  rocksdb::WriteBatch batch;
-  for (const auto& [id, op] : s.unflushed) {
-    batch.Delete(s.pending, keys::PendingKey(id));
-    if (op != keys::PendingOp::kRemove) continue;
-    DOSSIER_RETURN_IF_ERROR(RemoveDocumentGraph(s.graph, id));
-    DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, s.LoadRecord(id));
-    if (record) {
-      for (const SourceFile& source : record->sources) {
-        DOSSIER_ASSIGN_OR_RETURN(std::optional<SourceEntry> owner, LookupSource(source.path));
-        if (owner && owner->id == id) batch.Delete(s.sources, keys::SourceKey(source.path));
+  return impl_->Guarded([&]() -> Status {
+    Impl& s = *impl_;
+    if (s.unflushed.empty()) return Status::Ok();
+    DOSSIER_RETURN_IF_ERROR(s.index->Commit());
+    // Xapian now holds exactly what RocksDB says: clear the markers, and drop
+    // the RocksDB side of finished removals.
+    rocksdb::WriteBatch batch;
+    for (const auto& [id, op] : s.unflushed) {
+      batch.Delete(s.pending, keys::PendingKey(id));
+      if (op != keys::PendingOp::kRemove) continue;
+      DOSSIER_RETURN_IF_ERROR(RemoveDocumentGraph(s.graph, id));
+      DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, s.LoadRecord(id));
+      if (record) {
+        for (const SourceFile& source : record->sources) {
+          DOSSIER_ASSIGN_OR_RETURN(std::optional<SourceEntry> owner, LookupSource(source.path));
+          if (owner && owner->id == id) batch.Delete(s.sources, keys::SourceKey(source.path));
+        }
       }
+      batch.Delete(s.documents, keys::DocumentKey(id));
+      batch.Delete(s.facts, keys::DocumentKey(id));
+      batch.Delete(s.facts, keys::DocumentStructureKey(id));
+      const std::string prefix = keys::PagePrefix(id);
+      batch.DeleteRange(s.pages, prefix, PrefixEnd(prefix));
     }
-    batch.Delete(s.documents, keys::DocumentKey(id));
-    batch.Delete(s.facts, keys::DocumentKey(id));
-    batch.Delete(s.facts, keys::DocumentStructureKey(id));
-    const std::string prefix = keys::PagePrefix(id);
-    batch.DeleteRange(s.pages, prefix, PrefixEnd(prefix));
-  }
-  DOSSIER_RETURN_IF_ERROR(s.Write(&batch, "finishing index commit"));
-  s.unflushed.clear();
-  return Status::Ok();
+    DOSSIER_RETURN_IF_ERROR(s.Write(&batch, "finishing index commit"));
+    s.unflushed.clear();
+    return Status::Ok();
+  });
 }
 
 Status Store::RecordFailure(std::string_view path, uint64_t size, int64_t mtime_ns, std::string_view reason) {
-  json j = {{"size", size}, {"mtime_ns", mtime_ns}, {"reason", std::string(reason)},
-            {"at_ms", static_cast<int64_t>(time(nullptr)) * 1000}};
-  return FromRocks(impl_->data_dir, impl_->db->Put(rocksdb::WriteOptions(), impl_->failed, keys::SourceKey(path), j.dump()));
+  return impl_->Guarded([&]() -> Status {
+    json j = {{"size", size}, {"mtime_ns", mtime_ns}, {"reason", std::string(reason)},
+              {"at_ms", static_cast<int64_t>(time(nullptr)) * 1000}};
+    return FromRocksWrite(impl_->data_dir, "recording the failure of " + std::string(path),
+                          impl_->db->Put(rocksdb::WriteOptions(), impl_->failed, keys::SourceKey(path), j.dump()));
+  });
 }
 
 Status Store::ClearFailure(std::string_view path) {
-  return FromRocks(impl_->data_dir, impl_->db->Delete(rocksdb::WriteOptions(), impl_->failed, keys::SourceKey(path)));
+  return impl_->Guarded([&]() -> Status {
+    return FromRocksWrite(impl_->data_dir, "clearing the failure of " + std::string(path),
+                          impl_->db->Delete(rocksdb::WriteOptions(), impl_->failed, keys::SourceKey(path)));
+  });
 }
 
 namespace {
@@ -499,6 +491,15 @@ Result<Document> ForIndex(const Store& store, const DocumentId& id, const Docume
 }  // namespace
 
 Result<RepairReport> Store::Repair() {
+  RepairReport report;
+  DOSSIER_RETURN_IF_ERROR(impl_->Guarded([&]() -> Status {
+    DOSSIER_ASSIGN_OR_RETURN(report, RepairUnguarded());
+    return Status::Ok();
+  }));
+  return report;
+}
+
+Result<RepairReport> Store::RepairUnguarded() {
   Impl& s = *impl_;
   RepairReport report;
   std::vector<std::pair<DocumentId, keys::PendingOp>> work;
@@ -531,6 +532,15 @@ Result<RepairReport> Store::Repair() {
 }
 
 Result<uint32_t> Store::RebuildIndex() {
+  uint32_t done = 0;
+  DOSSIER_RETURN_IF_ERROR(impl_->Guarded([&]() -> Status {
+    DOSSIER_ASSIGN_OR_RETURN(done, RebuildIndexUnguarded());
+    return Status::Ok();
+  }));
+  return done;
+}
+
+Result<uint32_t> Store::RebuildIndexUnguarded() {
   Impl& s = *impl_;
   DOSSIER_RETURN_IF_ERROR(Flush());
   std::vector<DocumentId> ids;

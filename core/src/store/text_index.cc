@@ -20,6 +20,7 @@
 
 #include "dossier/graph.h"
 #include "dossier/text.h"
+#include "graph.h"  // WriteFailed
 
 namespace dossier {
 
@@ -180,6 +181,17 @@ Status FromXapian(const std::string& context, const Xapian::Error& e) {
   if (type == "DatabaseCorruptError") return Status::DataLoss(msg);
   if (type == "QueryParserError") return Status::InvalidArgument(msg);
   return Status::Internal(msg);
+}
+
+// A failed write to the index (DatabaseError: the disk is full, an I/O
+// error) is a write failure of the data folder, like RocksDB's (graph.h).
+Status FromXapianWrite(const std::string& path, const std::string& what, const Xapian::Error& e) {
+  if (std::string(e.get_type()) != "DatabaseError") return FromXapian(path + ": " + what, e);
+  std::string detail = std::string(e.get_type()) + ": " + e.get_msg();
+  if (e.get_error_string() != nullptr && detail.find(e.get_error_string()) == std::string::npos) {
+    detail += " (" + std::string(e.get_error_string()) + ")";
+  }
+  return WriteFailed(std::filesystem::path(path).parent_path().string(), "search index, " + what, detail);
 }
 
 // Page words: unprefixed, Z (stems) and XF (accent-folded forms), with
@@ -427,7 +439,7 @@ Status TextIndex::ReplaceDocument(const Document& document, const std::vector<Fa
     entry.add_value(kValueLanguage, document.language);
     impl_->writer->replace_document(IdTerm(hex), entry);
   } catch (const Xapian::Error& e) {
-    return FromXapian(impl_->path + ": indexing " + hex, e);
+    return FromXapianWrite(impl_->path, "indexing " + hex, e);
   }
   return Status::Ok();
 }
@@ -437,7 +449,7 @@ Status TextIndex::DeleteDocument(const DocumentId& id) {
   try {
     impl_->writer->delete_document(IdTerm(id.ToHex()));
   } catch (const Xapian::Error& e) {
-    return FromXapian(impl_->path + ": deleting " + id.ToHex(), e);
+    return FromXapianWrite(impl_->path, "deleting " + id.ToHex(), e);
   }
   return Status::Ok();
 }
@@ -447,7 +459,7 @@ Status TextIndex::Commit() {
   try {
     impl_->writer->commit();
   } catch (const Xapian::Error& e) {
-    return FromXapian(impl_->path + ": commit", e);
+    return FromXapianWrite(impl_->path, "commit", e);
   }
   return Status::Ok();
 }
@@ -506,9 +518,41 @@ Status TextIndex::SetTextFormat() {
   try {
     impl_->writer->set_metadata(kTextFormatKey, std::to_string(kTextFormat));
   } catch (const Xapian::Error& e) {
-    return FromXapian(impl_->path + ": recording the text format", e);
+    return FromXapianWrite(impl_->path, "recording the text format", e);
   }
   return Status::Ok();
+}
+
+Result<std::vector<std::string>> TextIndex::ListEntries() const {
+  // Every entry's unique id term ("Q" + hex id), and every document number
+  // with its value 0 (the hex id), which must agree.
+  auto list = [&](const Xapian::Database& db, std::vector<std::string>* out) -> Status {
+    std::set<std::string> ids;
+    for (auto t = db.allterms_begin("Q"); t != db.allterms_end("Q"); ++t) {
+      const std::string term = *t;
+      if (t.get_termfreq() != 1) return Status::DataLoss(impl_->path + ": index entry " + term.substr(1) + " is there " + std::to_string(t.get_termfreq()) + " times");
+      ids.insert(term.substr(1));
+    }
+    if (ids.size() != db.get_doccount()) {
+      return Status::DataLoss(impl_->path + ": " + std::to_string(db.get_doccount()) + " index entries, " +
+                              std::to_string(ids.size()) + " of them with an id term");
+    }
+    out->assign(ids.begin(), ids.end());
+    return Status::Ok();
+  };
+  std::vector<std::string> out;
+  try {
+    if (impl_->writer) {
+      std::lock_guard<std::mutex> lock(impl_->mutex);
+      DOSSIER_RETURN_IF_ERROR(list(*impl_->writer, &out));
+    } else {
+      DOSSIER_ASSIGN_OR_RETURN(Impl::SlotHandle slot, impl_->AcquireReader());
+      DOSSIER_RETURN_IF_ERROR(list(*slot->db, &out));
+    }
+  } catch (const Xapian::Error& e) {
+    return FromXapian(impl_->path + ": listing the index entries", e);
+  }
+  return out;
 }
 
 uint64_t TextIndex::EntryCount() const {

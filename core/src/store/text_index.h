@@ -34,6 +34,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "dossier/document.h"
 #include "dossier/facts.h"
@@ -72,6 +73,9 @@ class TextIndex {
   // The Xapian revision searches now see (0 when unknown); changes with every commit they can see.
   uint64_t Revision() const;
   uint64_t EntryCount() const;
+  // The hex document id of every entry (sorted); kDataLoss when an id term
+  // is on several entries or an entry has none.
+  Result<std::vector<std::string>> ListEntries() const;
 
   // Runs `request`; `fetch_page` returns a hit's page (for its snippet and OCR confidence).
   using PageFetcher = std::function<Result<PageText>(const DocumentId&, uint32_t)>;

@@ -1,0 +1,156 @@
+// Store::Impl and the helpers store.cc and check.cc share (internal to core).
+#pragma once
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dossier/keys.h"
+#include "dossier/store.h"
+#include "document_record.h"
+#include "graph.h"
+#include "text_index.h"
+
+namespace dossier {
+
+// A RocksDB status as a Status naming `context` (the data folder): a lock
+// held by another process is kUnavailable, damage kDataLoss.
+Status FromRocks(const std::string& context, const rocksdb::Status& s);
+// A read's status: "not found" stays itself; any other failure is damage
+// (kDataLoss), never an empty answer given as a success.
+Status FromRocksRead(const std::string& data_dir, const rocksdb::Status& s);
+// The database options every open uses, and the column families in the order
+// of Store::Impl::handles (default first).
+void DatabaseOptions(rocksdb::Options* options, std::vector<rocksdb::ColumnFamilyDescriptor>* descriptors);
+// The smallest key greater than every key starting with `prefix`.
+std::string PrefixEnd(std::string prefix);
+
+struct Store::Impl {
+  std::string data_dir;
+  StoreMode mode = StoreMode::kReadOnly;
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::ColumnFamilyHandle* documents = nullptr;
+  rocksdb::ColumnFamilyHandle* pages = nullptr;
+  rocksdb::ColumnFamilyHandle* sources = nullptr;
+  rocksdb::ColumnFamilyHandle* pending = nullptr;
+  rocksdb::ColumnFamilyHandle* failed = nullptr;
+  rocksdb::ColumnFamilyHandle* facts = nullptr;
+  GraphColumns graph;
+  std::unique_ptr<TextIndex> index;
+  std::string secondary_dir;  // read-only instances keep their own info logs here
+  // What the next Flush must finish: id -> the op whose marker it clears.
+  std::map<DocumentId, keys::PendingOp> unflushed;
+  // Documents the batch being written marks for removal: their index entries
+  // are deleted only once that batch is written, so that a failed write
+  // leaves the index as it was (the index's writer commits what it holds when
+  // it closes).
+  std::vector<DocumentId> removals_in_batch;
+  // The first write that failed (disk full, I/O error): every later write
+  // returns it at once, so nothing more is half-done, and the writer does not
+  // flush its memtables when it closes. Repair at the next open finishes the
+  // documents whose markers were written.
+  Status write_failure;
+  // Documents RebuildIndex re-indexed when Open found an older index format.
+  uint32_t rebuilt_at_open = 0;
+  // What the repair at open (a writer's) redid, for the ingest report.
+  RepairReport repaired_at_open;
+  // Read-only: what the last Refresh() saw, and the DataVersion() it gave.
+  std::mutex refresh_mutex;
+  uint64_t seen_sequence = 0;
+  uint64_t seen_revision = 0;
+  std::atomic<uint64_t> data_version{1};
+
+  ~Impl() {
+    if (db) {
+      // A writer leaves its memtables in SST files, not only in the write-ahead
+      // log: every later open (a CLI query, dossierd) would otherwise replay
+      // the whole log into memory first (about 4 s and 200 MB for 10,000
+      // documents). Nothing is lost if this fails: the log still holds it all.
+      if (mode == StoreMode::kReadWrite && write_failure.ok()) {
+        rocksdb::FlushOptions flush;
+        flush.wait = true;
+        db->Flush(flush, handles).PermitUncheckedError();
+      }
+      for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+      db->Close();
+      db.reset();
+    }
+    if (!secondary_dir.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(secondary_dir, ec);
+    }
+  }
+
+  Status Get(rocksdb::ColumnFamilyHandle* cf, const std::string& key, std::string* value, bool* found) const {
+    rocksdb::Status s = db->Get(CheckedReadOptions(), cf, key, value);
+    *found = s.ok();
+    if (s.IsNotFound()) return Status::Ok();
+    return FromRocksRead(data_dir, s);
+  }
+
+  Result<std::optional<DocumentSummary>> LoadRecord(const DocumentId& id, uint64_t* text_bytes = nullptr) const {
+    std::string value;
+    bool found = false;
+    DOSSIER_RETURN_IF_ERROR(Get(documents, keys::DocumentKey(id), &value, &found));
+    if (!found) return std::optional<DocumentSummary>();
+    DocumentSummary summary;
+    if (!DecodeDocumentRecord(id, value, &summary, text_bytes)) {
+      return Status::DataLoss(data_dir + ": document record " + id.ToHex() + " is damaged");
+    }
+    return std::optional<DocumentSummary>(std::move(summary));
+  }
+
+  Status Write(rocksdb::WriteBatch* batch, const std::string& what) {
+    std::vector<DocumentId> removals;
+    removals.swap(removals_in_batch);
+    DOSSIER_RETURN_IF_ERROR(FromRocksWrite(data_dir, what, db->Write(rocksdb::WriteOptions(), batch)));
+    for (const DocumentId& id : removals) {
+      DOSSIER_RETURN_IF_ERROR(index->DeleteDocument(id));
+      unflushed[id] = keys::PendingOp::kRemove;
+    }
+    return Status::Ok();
+  }
+
+  // Runs one write method's `body`, unless an earlier write failed; remembers
+  // a write failure it meets.
+  template <typename Body>
+  Status Guarded(Body&& body) {
+    if (!write_failure.ok()) return write_failure;
+    removals_in_batch.clear();
+    Status status = body();
+    if (IsDataFolderWriteFailure(status)) write_failure = status;
+    return status;
+  }
+
+  // Adds to `batch` what takes `path` away from document `owner`: its
+  // record loses the path, and a document left with no paths is marked for
+  // removal (queued for the index).
+  Status DetachPath(rocksdb::WriteBatch* batch, const std::string& path, const DocumentId& owner) {
+    uint64_t text_bytes = 0;
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, LoadRecord(owner, &text_bytes));
+    if (!record) return Status::Ok();
+    std::erase_if(record->sources, [&](const SourceFile& s) { return s.path == path; });
+    if (record->sources.empty()) return MarkRemoval(batch, owner);
+    batch->Put(documents, keys::DocumentKey(owner), EncodeDocumentRecord(*record, text_bytes));
+    return Status::Ok();
+  }
+
+  // The index entry goes when `batch` is written (Write).
+  Status MarkRemoval(rocksdb::WriteBatch* batch, const DocumentId& id) {
+    batch->Put(pending, keys::PendingKey(id), keys::EncodePendingValue(keys::PendingOp::kRemove));
+    removals_in_batch.push_back(id);
+    return Status::Ok();
+  }
+};
+
+}  // namespace dossier
