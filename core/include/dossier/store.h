@@ -12,6 +12,7 @@
 
 #include "dossier/document.h"
 #include "dossier/graph.h"
+#include "dossier/near_duplicate.h"
 #include "dossier/search.h"
 #include "dossier/status.h"
 
@@ -105,6 +106,11 @@ class Store {
   // documents that took.
   Result<uint32_t> RebuildIndex();
   uint32_t IndexRebuiltAtOpen() const;
+  // Computes every stored document's near-duplicate signature from its
+  // stored pages and links the near-duplicates again (near_duplicate.h).
+  // Open() (read-write) calls it once for a data folder written before
+  // signatures existed (or by an older signature layout).
+  Status RelinkNearDuplicates();
 
   // ---- read side ----
 
@@ -149,6 +155,9 @@ class Store {
   Result<std::vector<GraphEdge>> GraphEdgesPage(std::string_view node_id, bool outgoing, std::string_view edge_type,
                                                 uint32_t offset, uint32_t limit, uint64_t* total,
                                                 bool with_evidence = true) const;
+  // Every pair of documents linked as near-duplicates (lower id first), in
+  // key order; empty for a data folder no writer of this version has opened.
+  Result<std::vector<NearDuplicatePair>> NearDuplicatePairs() const;
   // Full-text search; hits carry id, page and snippet (not the title etc.).
   Result<SearchResponse> Search(const SearchRequest& request) const;
 
