@@ -161,7 +161,8 @@ Status LinkNearDuplicates(const GraphColumns& graph, const DocumentId& id, const
       const DocumentId& low = id < other ? id : other;
       const DocumentId& high = id < other ? other : id;
       const std::string src = keys::DocumentNodeKey(low), dst = keys::DocumentNodeKey(high);
-      const json evidence = {{"similarity", std::round(similarity * 100) / 100}, {"by", "minhash"}};
+      const json evidence = {{"similarity", std::round(similarity * 100) / 100}, {"by", "minhash"},
+                                {"extractor", "near_duplicates"}};
       batch.Put(graph.edges, keys::EdgeKey(src, EdgeType::kNearDuplicate, dst, low), evidence.dump());
       batch.Put(graph.edges_in, keys::EdgeInKey(dst, EdgeType::kNearDuplicate, src, low), "");
       batch.Put(graph.doc_edges, keys::DocEdgeKey(low, src, EdgeType::kNearDuplicate, dst), "");

@@ -45,8 +45,8 @@ std::string JoinHyphenatedLineBreaks(std::string_view text) {
       size_t j = hyphen_end;
       while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r')) ++j;
       if (j < text.size() && text[j] == '\n') {
-        ++j;
-        while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) ++j;
+        // Any blank lines after it too: a word broken at the foot of a page.
+        while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r' || text[j] == '\n')) ++j;
         if (j < text.size() && IsLetterByte(static_cast<unsigned char>(text[j]))) {
           i = j - 1;  // continue with the next line's first letter
           continue;
