@@ -781,6 +781,28 @@ void FollowUpCsv(const nlohmann::json& result) {
             "status_unknown", "overdue", "oldest_overdue_action", "oldest_overdue_due", "oldest_overdue_document"}, rows);
 }
 
+void PrintDuplicates(const nlohmann::json& result) {
+  size_t n = result.value("offset", size_t{0});
+  for (const auto& g : result["groups"]) {
+    std::cout << "Group " << ++n << " (" << g["documents"].size() << " versions):\n";
+    for (const auto& d : g["documents"]) {
+      std::cout << "  " << (d.value("representative", false) ? "* " : "  ") << d.value("id", "") << "  "
+                << d.value("title", "") << "  (" << d.value("pages", 0) << " pages";
+      if (d.value("ocr_pages", 0) > 0) std::cout << ", " << d.value("ocr_pages", 0) << " by OCR";
+      if (d["date"].is_string()) std::cout << ", " << d["date"].get<std::string>();
+      std::cout << ")\n      " << d.value("source", "") << "\n";
+    }
+    for (const auto& p : g["pairs"]) {
+      std::cout << "    " << p["documents"][0].get<std::string>() << " ~ " << p["documents"][1].get<std::string>()
+                << "  similarity " << DumpJson(p["similarity"]) << "\n";
+    }
+    std::cout << "\n";
+  }
+  if (result["groups"].empty()) std::cout << "No near-duplicate documents.\n";
+  else std::cout << "* stands for its group in follow-up, recommendations, actions and recurrence.\n";
+  PrintPaging(result, result["groups"].size(), "groups");
+}
+
 void PrintNeighbors(const nlohmann::json& result) {
   std::map<std::string, std::string> names;
   for (const auto& n : result["nodes"]) {
@@ -988,6 +1010,12 @@ int RunCommandLine(int argc, char** argv) {
   followup->add_flag("--json", json, "Print JSON (schemas/followup.schema.json)");
   followup->add_option("--format", format, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
 
+  uint32_t duplicates_limit = kDefaultDuplicatesLimit, duplicates_offset = 0;
+  auto* duplicates = app.add_subcommand("duplicates", "Near-duplicate documents (a file and its scan, two printings, a draft and its final) and which version stands for each group");
+  duplicates->add_option("--limit", duplicates_limit, "List at most N groups")->capture_default_str()->check(CLI::Range(1u, kMaxDuplicatesLimit));
+  duplicates->add_option("--offset", duplicates_offset, "Skip the first N groups")->check(CLI::Range(0u, 1000000u));
+  duplicates->add_flag("--json", json, "Print JSON (schemas/duplicates.schema.json)");
+
   std::string node_id, edge_type;
   uint32_t depth = 1;
   auto* graph = app.add_subcommand("graph", "Walk the knowledge graph");
@@ -995,7 +1023,7 @@ int RunCommandLine(int argc, char** argv) {
   auto* neighbors = graph->add_subcommand("neighbors", "Nodes and edges around a node");
   neighbors->add_option("node", node_id, "Node id (D:, O:, P:, X:, R:, F:, C:, T:, A: followed by 16 hex digits)")->required();
   neighbors->add_option("--depth", depth, "Steps to follow (1-3)")->capture_default_str();
-  neighbors->add_option("--edge", edge_type, "Follow only this edge type (mentions, part_of, contains, responsible, states_date, due, same_as, has_action, recurs, responds_to, based_on, funds, implements, leads, member_of)");
+  neighbors->add_option("--edge", edge_type, "Follow only this edge type (mentions, part_of, contains, responsible, states_date, due, same_as, has_action, recurs, responds_to, based_on, funds, implements, leads, member_of, near_duplicate)");
   neighbors->add_flag("--json", json, "Print JSON (schemas/neighbors.schema.json)");
 
   try {
@@ -1077,6 +1105,10 @@ int RunCommandLine(int argc, char** argv) {
   if (*followup) {
     return RunGraphQuery(global, json || format == "json", [&](const QueryService& q) { return q.FollowUp(followup_as_of); },
                          PrintFollowUp, format == "csv" ? &FollowUpCsv : nullptr);
+  }
+  if (*duplicates) {
+    return RunGraphQuery(global, json, [&](const QueryService& q) { return q.Duplicates(duplicates_limit, duplicates_offset); },
+                         PrintDuplicates);
   }
   if (*neighbors) {
     return RunGraphQuery(global, json, [&](const QueryService& q) { return q.Neighbors(node_id, depth, edge_type); },

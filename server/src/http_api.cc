@@ -296,6 +296,13 @@ Result<json> GetFollowUp(const QueryService& q, const Params& p, const PathArgs&
   return q.FollowUp(as_of.value_or(""));
 }
 
+Result<json> ListDuplicates(const QueryService& q, const Params& p, const PathArgs&) {
+  DOSSIER_RETURN_IF_ERROR(p.Check({"limit", "offset"}));
+  DOSSIER_ASSIGN_OR_RETURN(uint32_t limit, p.Uint("limit", kDefaultDuplicatesLimit, 1, kMaxDuplicatesLimit));
+  DOSSIER_ASSIGN_OR_RETURN(uint32_t offset, p.Uint("offset", 0, 0, kMaxOffset));
+  return q.Duplicates(limit, offset);
+}
+
 Result<json> Neighbors(const QueryService& q, const Params& p, const PathArgs& args) {
   DOSSIER_RETURN_IF_ERROR(p.Check({"depth", "edge"}));
   DOSSIER_ASSIGN_OR_RETURN(uint32_t depth, p.Uint("depth", 1, 1, 3));
@@ -364,6 +371,7 @@ const std::vector<HttpApi::Route>& Routes() {
       {"/v1/recommendations", R::Kind::kQuery, ListRecommendations},
       {"/v1/actions", R::Kind::kQuery, ListActions},
       {"/v1/followup", R::Kind::kQuery, GetFollowUp},
+      {"/v1/duplicates", R::Kind::kQuery, ListDuplicates},
       {"/v1/graph/neighbors/{node}", R::Kind::kQuery, Neighbors},
       {"/v1/stats", R::Kind::kQuery, GetStats},
   };

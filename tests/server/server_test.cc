@@ -222,6 +222,10 @@ TEST_F(ServerTest, EveryEndpointAnswersJsonMatchingItsSchema) {
   ExpectValid("actions.schema.json", "Actions", actions);
   EXPECT_EQ(json::parse(actions)["as_of"], "2026-01-01");
   ExpectValid("followup.schema.json", "FollowUp", Get(*client_, "/v1/followup?as_of=2026-01-01", 200));
+  // Near-duplicates: this archive has none (well-formed and empty); dossier duplicates shares the query.
+  const std::string duplicates = Get(*client_, "/v1/duplicates?limit=10", 200);
+  ExpectValid("duplicates.schema.json", "Duplicates", duplicates);
+  EXPECT_EQ(json::parse(duplicates)["total"], 0) << duplicates;
 
   const std::string neighbors = Get(*client_, "/v1/graph/neighbors/" + iom_id + "?depth=2", 200);
   ExpectValid("neighbors.schema.json", "Neighbors", neighbors);
@@ -306,6 +310,7 @@ TEST_F(ServerTest, ErrorsAreJsonWithTheRightStatus) {
   ExpectError("/v1/recommendations?limit=0", 400, "invalid_argument", "limit");
   ExpectError("/v1/actions?offset=-1", 400, "invalid_argument", "offset");
   ExpectError("/v1/followup?as_of=tomorrow", 400, "invalid_argument", "as_of");
+  ExpectError("/v1/duplicates?limit=1001", 400, "invalid_argument", "limit");
   ExpectError("/v1/recommendations?overdue_as_of=2020-1-1", 400, "invalid_argument", "overdue_as_of");
   // Dates are real calendar days.
   ExpectError("/v1/recommendations?due_before=2023-02-29", 400, "invalid_argument", "due_before");

@@ -22,6 +22,12 @@
 //   edges_in    dst edge:u8 src doc       -> "" (the same edge, found from its target)
 //   doc_edges   doc src edge:u8 dst       -> "" (every edge a document contributed)
 //   aliases     name_key 0x00 node        -> "" (NameKey of every name and alias of an entity)
+//
+// Near-duplicate documents (near_duplicate.h; written and read by store/near_duplicates.cc):
+//   near_duplicates  'S' id                       -> signature: shingles:fixed32 n:u8 n x minhash:fixed32
+//   near_duplicates  'B' band:u8 band_hash:8 id   -> "" (LSH band key: documents sharing one are candidates)
+//   near_duplicates  'P' id_low id_high           -> similarity x 10000:fixed16 (one per near_duplicate edge)
+//   near_duplicates  "version"                    -> fixed32: signatures of every stored document are written
 // "All nodes of kind K" is a prefix scan of nodes on K; "neighbours of N" are
 // prefix scans of edges and edges_in on N.
 //
@@ -34,6 +40,7 @@
 #include <string_view>
 
 #include "dossier/document.h"
+#include "dossier/near_duplicate.h"
 
 namespace dossier::keys {
 
@@ -51,6 +58,7 @@ inline constexpr std::string_view kEdgesCf = "edges";
 inline constexpr std::string_view kEdgesInCf = "edges_in";
 inline constexpr std::string_view kDocEdgesCf = "doc_edges";
 inline constexpr std::string_view kAliasesCf = "aliases";
+inline constexpr std::string_view kNearDuplicatesCf = "near_duplicates";
 
 // Node kinds: the first byte of a node key. On disk: never change a value.
 enum class NodeKind : char {
@@ -82,8 +90,9 @@ enum class EdgeType : uint8_t {
   kImplements = 13,  // entity -> programme or project it implements
   kLeads = 14,       // entity -> entity it leads, chairs or coordinates
   kMemberOf = 15,    // entity -> entity it is a member of
+  kNearDuplicate = 16,  // document -> document with nearly the same text (lower id -> higher id; evidence: similarity)
 };
-inline constexpr uint8_t kLastEdgeType = 15;
+inline constexpr uint8_t kLastEdgeType = 16;
 std::string_view EdgeTypeName(EdgeType type);
 std::optional<EdgeType> EdgeTypeFromName(std::string_view name);
 
@@ -107,6 +116,29 @@ bool ParseEdgeKey(std::string_view key, EdgeParts* parts);    // edges
 bool ParseEdgeInKey(std::string_view key, EdgeParts* parts);  // edges_in
 bool ParseDocEdgeKey(std::string_view key, EdgeParts* parts); // doc_edges
 std::string AliasKey(std::string_view name_key, std::string_view node);
+
+// ---- near-duplicate documents (near_duplicates column family) ----
+inline constexpr std::string_view kNearDuplicatesVersionKey = "version";
+// The current layout of signatures and band keys: a stored "version" below
+// it (or none) means the signatures are rewritten from the stored pages.
+inline constexpr uint32_t kNearDuplicatesVersion = 1;
+std::string NearDuplicateSignatureKey(const DocumentId& id);
+inline constexpr char kNearDuplicateSignaturePrefix = 'S';
+std::optional<DocumentId> ParseNearDuplicateSignatureKey(std::string_view key);
+// A band key, and the prefix shared by every document with that band value.
+std::string NearDuplicateBandPrefix(uint8_t band, uint64_t band_hash);
+std::string NearDuplicateBandKey(uint8_t band, uint64_t band_hash, const DocumentId& id);
+// The document id at the end of a band key; nullopt when malformed.
+std::optional<DocumentId> ParseNearDuplicateBandKey(std::string_view key);
+// A pair key (`a` and `b` in either order: the lower id comes first), the
+// prefix of every pair key, and its parts.
+std::string NearDuplicatePairKey(const DocumentId& a, const DocumentId& b);
+inline constexpr std::string_view kNearDuplicatePairPrefix = "P";
+bool ParseNearDuplicatePairKey(std::string_view key, DocumentId* low, DocumentId* high);
+std::string EncodeNearDuplicateSimilarity(double similarity);
+std::optional<double> DecodeNearDuplicateSimilarity(std::string_view value);
+std::string EncodeNearDuplicateSignature(const NearDuplicateSignature& signature);
+bool DecodeNearDuplicateSignature(std::string_view value, NearDuplicateSignature* signature);
 
 // What is pending for a document. On disk: never renumber.
 enum class PendingOp : uint8_t {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -14,6 +15,7 @@
 
 #include "dossier/document.h"
 #include "dossier/graph.h"
+#include "dossier/near_duplicate.h"
 #include "dossier/search.h"
 #include "dossier/status.h"
 #include "dossier/store.h"
@@ -38,6 +40,29 @@ Status CheckQueryDate(std::string_view parameter, const std::optional<std::strin
 struct DocumentList {
   std::vector<DocumentSummary> documents;
   uint64_t total = 0;
+};
+
+// Paging of near-duplicate groups (QueryService::Duplicates).
+inline constexpr uint32_t kDefaultDuplicatesLimit = 100;
+inline constexpr uint32_t kMaxDuplicatesLimit = 1000;
+
+// Documents linked by near_duplicate edges, transitively, form a group; one
+// version stands for the group in follow-up, recommendations, actions and
+// recurrence: the one with the smallest share of OCR'd pages (the text-layer
+// version), then the newest (document date, else creation date), then the
+// lowest id. Nothing is deleted: the others stay searchable.
+struct DuplicateGroup {
+  std::string representative;         // hex id of the version that stands for the group
+  std::vector<std::string> documents;  // hex ids: the representative, then the others by id
+};
+struct DuplicateGroups {
+  std::vector<DuplicateGroup> groups;       // by representative id
+  std::map<std::string, size_t> group_of;   // hex id -> index in `groups`
+  std::vector<NearDuplicatePair> pairs;     // every near_duplicate link
+  // The representative of `doc`'s group; `doc` itself when it is in none.
+  std::string RepresentativeOf(const std::string& doc) const;
+  // The other documents of `doc`'s group (empty when it is in none).
+  std::vector<std::string> OtherVersionsOf(const std::string& doc) const;
 };
 
 // Thread-safe: every method may be called from several threads at once.
@@ -108,6 +133,14 @@ class QueryService {
   // The nodes and edges within `depth` (1..3) steps of a node, optionally
   // following one edge type only.
   Result<nlohmann::json> Neighbors(std::string_view node_id, uint32_t depth, const std::string& edge_type) const;
+
+  // Near-duplicate documents: every group with its representative.
+  Result<DuplicateGroups> NearDuplicateGroups() const;
+  // The groups as JSON (schemas/duplicates.schema.json): `limit` groups
+  // (1..kMaxDuplicatesLimit) from `offset`, with `total`; each with its
+  // representative, its documents (title, first path, pages, OCR'd pages,
+  // date) and the linked pairs with their similarity.
+  Result<nlohmann::json> Duplicates(uint32_t limit = kDefaultDuplicatesLimit, uint32_t offset = 0) const;
 
   // Sees what writers committed since the last call.
   Status Refresh() const { return store_->Refresh(); }

@@ -12,6 +12,7 @@
 
 #include "dossier/document.h"
 #include "dossier/graph.h"
+#include "dossier/near_duplicate.h"
 #include "dossier/search.h"
 #include "dossier/status.h"
 
@@ -158,6 +159,11 @@ class Store {
   // and so are pages, facts, paths and index entries of no stored document.
   // No source file is read.
   Result<RebuildReport> RebuildFromStoredDocuments();
+  // Computes every stored document's near-duplicate signature from its
+  // stored pages and links the near-duplicates again (near_duplicate.h).
+  // Open() (read-write) calls it once for a data folder written before
+  // signatures existed (or by an older signature layout).
+  Status RelinkNearDuplicates();
 
   // ---- read side ----
 
@@ -210,6 +216,9 @@ class Store {
   // under its document). Damage is a finding, not an error; an error is a
   // failure to run the check at all.
   Result<CheckReport> Check() const;
+  // Every pair of documents linked as near-duplicates (lower id first), in
+  // key order; empty for a data folder no writer of this version has opened.
+  Result<std::vector<NearDuplicatePair>> NearDuplicatePairs() const;
   // Full-text search; hits carry id, page and snippet (not the title etc.).
   Result<SearchResponse> Search(const SearchRequest& request) const;
 

@@ -390,6 +390,9 @@ Result<json> QueryService::Recommendations(const RecommendationFilter& filter) c
   if (filter.responsible) {
     DOSSIER_ASSIGN_OR_RETURN(wanted, BodyAndUnits(*filter.responsible));
   }
+  // A near-duplicate group's recommendations are listed once, under the
+  // version that stands for it (unless that other version is asked for).
+  DOSSIER_ASSIGN_OR_RETURN(const DuplicateGroups duplicates, NearDuplicateGroups());
   // The candidates: a document's recommendations (its `contains` edges), or
   // those with a responsible edge to a wanted body, or else all of them.
   std::vector<GraphNode> items;
@@ -419,6 +422,9 @@ Result<json> QueryService::Recommendations(const RecommendationFilter& filter) c
   for (const GraphNode& item : items) {
     const json& r = item.record;
     if (doc_id && r.value("document", "") != *doc_id) continue;
+    const std::string item_document = r.value("document", "");
+    const std::string stands_for = duplicates.RepresentativeOf(item_document);
+    if (!doc_id && stands_for != item_document) continue;
     std::string due = r.contains("due") && r["due"].is_string() ? r["due"].get<std::string>() : "";
     if (filter.due_before && (due.empty() || PeriodEnd(due) >= *filter.due_before)) continue;
     if (filter.overdue_as_of && (due.empty() || PeriodEnd(due) >= *filter.overdue_as_of)) continue;
@@ -451,6 +457,10 @@ Result<json> QueryService::Recommendations(const RecommendationFilter& filter) c
     for (bool outgoing : {true, false}) {
       DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> found, store_->GraphEdges(item.id, outgoing, "recurs"));
       for (const GraphEdge& e : found) {
+        // Not with another version of its own document, nor with a version that does not stand for its group.
+        const std::string other_document = outgoing ? e.evidence.value("document", "") : e.document;
+        const std::string other_stands_for = duplicates.RepresentativeOf(other_document);
+        if (other_stands_for != other_document || other_stands_for == stands_for) continue;
         recurs.push_back({{"id", outgoing ? e.target : e.source}, {"document", outgoing ? e.evidence.value("document", "") : e.document},
                           {"similarity", e.evidence.value("similarity", 0.0)}});
       }
@@ -471,6 +481,8 @@ Result<json> QueryService::Recommendations(const RecommendationFilter& filter) c
     rec["based_on"] = based_on;
     rec["responsible_ids"] = responsible_ids;
     rec["linked"] = linked;
+    rec["duplicate_of"] = stands_for != item_document ? json(stands_for) : json(nullptr);
+    rec["other_versions"] = duplicates.OtherVersionsOf(item_document);
     Result<std::optional<DocumentSummary>> doc = store_->GetDocument(DocumentId::FromHex(r.value("document", "")).value());
     if (!doc.ok()) return doc.status();
     if (*doc) {
@@ -525,14 +537,21 @@ Result<json> QueryService::Actions(const ActionFilter& filter) const {
                                    *filter.status + "'");
   }
   const std::string as_of = filter.overdue_as_of ? *filter.overdue_as_of : filter.as_of.empty() ? TodayIso() : filter.as_of;
+  // A near-duplicate group's actions are counted once: those of the version
+  // that stands for it (an evaluation named by another version means it).
+  DOSSIER_ASSIGN_OR_RETURN(const DuplicateGroups duplicates, NearDuplicateGroups());
   std::optional<std::string> evaluation;
   std::set<std::string> answering;  // documents that respond to the evaluation (responds_to)
   if (filter.evaluation) {
     DOSSIER_ASSIGN_OR_RETURN(DocumentSummary doc, FindDocument(*filter.evaluation));
-    evaluation = doc.id.ToHex();
-    answering.insert(*evaluation);
-    DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> responses, store_->GraphEdges("D:" + *evaluation, false, "responds_to"));
-    for (const GraphEdge& e : responses) answering.insert(e.source.substr(2));
+    evaluation = duplicates.RepresentativeOf(doc.id.ToHex());
+    std::vector<std::string> versions = duplicates.OtherVersionsOf(*evaluation);
+    versions.push_back(*evaluation);
+    for (const std::string& version : versions) {
+      answering.insert(version);
+      DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> responses, store_->GraphEdges("D:" + version, false, "responds_to"));
+      for (const GraphEdge& e : responses) answering.insert(duplicates.RepresentativeOf(e.source.substr(2)));
+    }
   }
   std::set<std::string> wanted;
   if (filter.responsible) {
@@ -540,6 +559,10 @@ Result<json> QueryService::Actions(const ActionFilter& filter) const {
     if (wanted.empty()) return json{{"as_of", as_of}, {"total", 0}, {"actions", json::array()}};
   }
   DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphNode> all, store_->ListGraphNodes('A', 1u << 30, 0));
+  std::erase_if(all, [&](const GraphNode& node) {
+    const std::string document = node.record.value("document", "");
+    return duplicates.RepresentativeOf(document) != document;
+  });
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < all.size(); ++i) index[all[i].id] = i;
   // Statements of one action in several documents (a response, then progress
@@ -591,6 +614,7 @@ Result<json> QueryService::Actions(const ActionFilter& filter) const {
     action["status_text"] = latest_status_text;
     action["history"] = history;
     action["overdue"] = IsOverdue(action, as_of);
+    action["other_versions"] = duplicates.OtherVersionsOf(node.record.value("document", ""));
     // Responsible: this statement's units (ids for following the graph).
     DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> edges, store_->GraphEdges(node.id, true, "responsible"));
     json responsible_ids = json::array();
@@ -627,7 +651,7 @@ Result<json> QueryService::Actions(const ActionFilter& filter) const {
     const json& rec = recommendations[rec_id];
     if (evaluation) {
       bool belongs = false;
-      for (const auto& d : rec["documents"]) belongs |= d == *evaluation;
+      for (const auto& d : rec["documents"]) belongs |= duplicates.RepresentativeOf(d.get<std::string>()) == *evaluation;
       for (size_t m : members) belongs |= answering.count(all[m].record.value("document", "")) > 0;
       if (!belongs) continue;
     }

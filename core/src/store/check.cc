@@ -11,6 +11,7 @@
 #include <set>
 
 #include "dossier/facts.h"
+#include "near_duplicates.h"
 #include "store_impl.h"
 
 namespace dossier {
@@ -325,8 +326,10 @@ Result<RebuildReport> Store::RebuildFromStoredDocuments() {
     // 4. The graph, cleared and entered again document by document, in the
     // order they were ingested (entities an earlier document defines are
     // joined by later ones, as when they were ingested).
-    for (rocksdb::ColumnFamilyHandle* cf :
-         {s.graph.nodes, s.graph.edges, s.graph.edges_in, s.graph.doc_edges, s.graph.aliases}) {
+    // Near-duplicate signatures and links are made again with the graph.
+    for (rocksdb::ColumnFamilyHandle* cf : {s.graph.nodes, s.graph.edges, s.graph.edges_in, s.graph.doc_edges,
+                                            s.graph.aliases, s.graph.near_duplicates}) {
+      if (cf == nullptr) continue;
       rocksdb::WriteBatch clear;
       DOSSIER_RETURN_IF_ERROR(ScanAll(s.data_dir, s.db.get(), cf, [&](std::string_view key, std::string_view) {
         clear.Delete(cf, rocksdb::Slice(key.data(), key.size()));
@@ -367,9 +370,11 @@ Result<RebuildReport> Store::RebuildFromStoredDocuments() {
       }
       const std::vector<Fact> typed = DecodeFacts(doc.facts);
       DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(s.graph, id, doc.title, typed, extractors));
+      DOSSIER_RETURN_IF_ERROR(LinkNearDuplicates(s.graph, id, ComputeNearDuplicateSignature(doc.pages)));
       DOSSIER_RETURN_IF_ERROR(s.index->ReplaceDocument(doc, typed));
       if (++done % 64 == 0) DOSSIER_RETURN_IF_ERROR(s.index->Commit());
     }
+    if (s.graph.near_duplicates != nullptr) DOSSIER_RETURN_IF_ERROR(WriteNearDuplicatesVersion(s.graph));
     report.documents_kept = kept.size();
     DOSSIER_RETURN_IF_ERROR(s.index->SetTextFormat());
     DOSSIER_RETURN_IF_ERROR(s.index->Commit());

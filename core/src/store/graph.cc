@@ -16,6 +16,7 @@
 #include "dossier/facts.h"
 #include "dossier/keys.h"
 #include "dossier/text.h"
+#include "near_duplicates.h"
 
 namespace dossier {
 
@@ -460,6 +461,8 @@ Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
   responds_to.push_back(static_cast<char>(EdgeType::kRespondsTo));
   DOSSIER_RETURN_IF_ERROR(delete_links_of_others(responds_to));
   batch.Delete(graph.nodes, doc_node);
+  // Its near-duplicate signature and links (both directions).
+  DOSSIER_RETURN_IF_ERROR(ForgetNearDuplicates(graph, id, &batch));
   // The entities it mentioned lose its evidence, in the same batch as its edges.
   DOSSIER_RETURN_IF_ERROR(UpdateEntities(graph, mentioned, -1, &batch));
   DOSSIER_RETURN_IF_ERROR(FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &batch)));

@@ -43,6 +43,9 @@ struct GraphColumns {
   rocksdb::ColumnFamilyHandle* doc_edges = nullptr;
   rocksdb::ColumnFamilyHandle* aliases = nullptr;
   std::string data_dir;  // for messages
+  // Signatures and band keys of near-duplicate detection; null in a reader of
+  // a data folder no writer of this version has opened yet.
+  rocksdb::ColumnFamilyHandle* near_duplicates = nullptr;
 };
 
 // Replaces everything `id` contributed to the graph with what `facts` say.

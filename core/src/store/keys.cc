@@ -143,6 +143,7 @@ std::string_view EdgeTypeName(EdgeType type) {
     case EdgeType::kImplements: return "implements";
     case EdgeType::kLeads: return "leads";
     case EdgeType::kMemberOf: return "member_of";
+    case EdgeType::kNearDuplicate: return "near_duplicate";
   }
   return "unknown";
 }
@@ -227,6 +228,85 @@ std::string AliasKey(std::string_view name_key, std::string_view node) {
   key.push_back('\0');
   key.append(node);
   return key;
+}
+
+}  // namespace dossier::keys
+
+namespace dossier::keys {
+
+std::string NearDuplicateSignatureKey(const DocumentId& id) {
+  std::string key(1, kNearDuplicateSignaturePrefix);
+  key.append(id.Bytes());
+  return key;
+}
+
+std::optional<DocumentId> ParseNearDuplicateSignatureKey(std::string_view key) {
+  if (key.size() != 1 + DocumentId::kSize || key[0] != kNearDuplicateSignaturePrefix) return std::nullopt;
+  return DocumentId::FromBytes(key.substr(1));
+}
+
+std::string NearDuplicateBandPrefix(uint8_t band, uint64_t band_hash) {
+  std::string key = "B";
+  key.push_back(static_cast<char>(band));
+  PutFixed64(&key, band_hash);
+  return key;
+}
+
+std::string NearDuplicateBandKey(uint8_t band, uint64_t band_hash, const DocumentId& id) {
+  std::string key = NearDuplicateBandPrefix(band, band_hash);
+  key.append(id.Bytes());
+  return key;
+}
+
+std::optional<DocumentId> ParseNearDuplicateBandKey(std::string_view key) {
+  if (key.size() != 2 + 8 + DocumentId::kSize || key[0] != 'B') return std::nullopt;
+  return DocumentId::FromBytes(key.substr(10));
+}
+
+std::string NearDuplicatePairKey(const DocumentId& a, const DocumentId& b) {
+  std::string key(kNearDuplicatePairPrefix);
+  key.append(a < b ? a.Bytes() : b.Bytes());
+  key.append(a < b ? b.Bytes() : a.Bytes());
+  return key;
+}
+
+bool ParseNearDuplicatePairKey(std::string_view key, DocumentId* low, DocumentId* high) {
+  if (key.size() != 1 + 2 * DocumentId::kSize || key[0] != kNearDuplicatePairPrefix[0]) return false;
+  *low = DocumentId::FromBytes(key.substr(1));
+  *high = DocumentId::FromBytes(key.substr(1 + DocumentId::kSize));
+  return true;
+}
+
+std::string EncodeNearDuplicateSimilarity(double similarity) {
+  std::string out;
+  PutFixed16(&out, static_cast<uint16_t>(std::lround(std::clamp(similarity, 0.0, 1.0) * 10000)));
+  return out;
+}
+
+std::optional<double> DecodeNearDuplicateSimilarity(std::string_view value) {
+  uint16_t v = 0;
+  if (value.size() != 2 || !GetFixed16(&value, &v)) return std::nullopt;
+  return v / 10000.0;
+}
+
+std::string EncodeNearDuplicateSignature(const NearDuplicateSignature& signature) {
+  std::string out;
+  PutFixed32(&out, signature.shingles);
+  out.push_back(static_cast<char>(signature.minhash.size()));
+  for (uint32_t v : signature.minhash) PutFixed32(&out, v);
+  return out;
+}
+
+bool DecodeNearDuplicateSignature(std::string_view value, NearDuplicateSignature* signature) {
+  uint32_t shingles = 0;
+  if (!GetFixed32(&value, &shingles) || value.empty()) return false;
+  const size_t n = static_cast<uint8_t>(value[0]);
+  value.remove_prefix(1);
+  if (value.size() != n * 4) return false;
+  signature->shingles = shingles;
+  signature->minhash.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) GetFixed32(&value, &signature->minhash[i]);
+  return true;
 }
 
 }  // namespace dossier::keys

@@ -28,6 +28,7 @@
 #include "dossier/facts.h"
 #include "dossier/keys.h"
 #include "document_record.h"
+#include "near_duplicates.h"
 #include "store_impl.h"
 
 namespace dossier {
@@ -197,7 +198,8 @@ void DatabaseOptions(rocksdb::Options* options_out, std::vector<rocksdb::ColumnF
                                        std::string(keys::kPendingCf),     std::string(keys::kFailedCf),
                                        std::string(keys::kFactsCf),       std::string(keys::kNodesCf),
                                        std::string(keys::kEdgesCf),       std::string(keys::kEdgesInCf),
-                                       std::string(keys::kDocEdgesCf),    std::string(keys::kAliasesCf)};
+                                       std::string(keys::kDocEdgesCf),    std::string(keys::kAliasesCf),
+                                       std::string(keys::kNearDuplicatesCf)};
   // RocksDB's own checks (its default, set so it cannot be lost): a damaged
   // file or log met at open or by a background job is an error, not skipped.
   options.paranoid_checks = true;
@@ -250,6 +252,13 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
     if (::mkdtemp(secondary) == nullptr) return Status::Internal("cannot create a temporary folder for the reader");
     impl->secondary_dir = secondary;
     options.max_open_files = -1;  // required by secondary instances
+    // A data folder no writer of this version has opened lacks the newer
+    // column families (near_duplicates): read it without them.
+    std::vector<std::string> existing;
+    if (rocksdb::DB::ListColumnFamilies(options, rocks_path, &existing).ok() &&
+        std::find(existing.begin(), existing.end(), keys::kNearDuplicatesCf) == existing.end()) {
+      descriptors.pop_back();  // near_duplicates, the last
+    }
     DOSSIER_RETURN_IF_ERROR(CheckAsReadOnly(options, rocks_path, data_dir, descriptors));
     rocksdb::Status s = rocksdb::DB::OpenAsSecondary(options, rocks_path, impl->secondary_dir, descriptors, &handles, &raw);
     if (!s.ok()) return FromRocks(data_dir, s);
@@ -263,6 +272,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
   impl->failed = handles[5];
   impl->facts = handles[6];
   impl->graph = {impl->db.get(), handles[7], handles[8], handles[9], handles[10], handles[11], data_dir};
+  impl->graph.near_duplicates = handles.size() > 12 ? handles[12] : nullptr;
 
   // Every command that opens the stores checks them: a deleted or truncated
   // file must be an error here, not an empty answer later.
@@ -312,6 +322,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
     Result<RepairReport> repaired = store->Repair();
     if (!repaired.ok()) return repaired.status();
     store->impl_->repaired_at_open = *repaired;
+    DOSSIER_ASSIGN_OR_RETURN(const uint32_t near_duplicates, ReadNearDuplicatesVersion(store->impl_->graph));
+    if (near_duplicates < keys::kNearDuplicatesVersion) DOSSIER_RETURN_IF_ERROR(store->RelinkNearDuplicates());
     if (store->impl_->index->TextFormat() < TextIndex::kTextFormat) {
       DOSSIER_ASSIGN_OR_RETURN(store->impl_->rebuilt_at_open, store->RebuildIndex());
     }
@@ -380,6 +392,7 @@ Status Store::PutDocument(const Document& document) {
     std::string extractors;
     for (const std::string& e : document.extractors) extractors += (extractors.empty() ? "" : ", ") + e;
     DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(s.graph, document.id, document.title, typed, extractors));
+    DOSSIER_RETURN_IF_ERROR(LinkNearDuplicates(s.graph, document.id, ComputeNearDuplicateSignature(document.pages)));
     return s.index->ReplaceDocument(document, typed);
   });
 }
@@ -518,6 +531,7 @@ Result<RepairReport> Store::RepairUnguarded() {
       DOSSIER_ASSIGN_OR_RETURN(Document doc, ForIndex(*this, id, *record));
       const std::vector<Fact> typed = DecodeFacts(doc.facts);
       DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(s.graph, id, doc.title, typed, "repair"));
+      DOSSIER_RETURN_IF_ERROR(LinkNearDuplicates(s.graph, id, ComputeNearDuplicateSignature(doc.pages)));
       DOSSIER_RETURN_IF_ERROR(s.index->ReplaceDocument(doc, typed));
       s.unflushed[id] = keys::PendingOp::kIndex;
       ++report.reindexed;
@@ -566,6 +580,26 @@ Result<uint32_t> Store::RebuildIndexUnguarded() {
 }
 
 uint32_t Store::IndexRebuiltAtOpen() const { return impl_->rebuilt_at_open; }
+
+Status Store::RelinkNearDuplicates() {
+  Impl& s = *impl_;
+  std::vector<DocumentId> ids;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(s.db->NewIterator(CheckedReadOptions(), s.documents));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (std::optional<DocumentId> id = keys::ParseDocumentKey(it->key().ToStringView())) ids.push_back(*id);
+    }
+    DOSSIER_RETURN_IF_ERROR(FromRocksRead(s.data_dir, it->status()));
+  }
+  for (const DocumentId& id : ids) {
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<PageText> pages, GetPages(id));
+    DOSSIER_RETURN_IF_ERROR(LinkNearDuplicates(s.graph, id, ComputeNearDuplicateSignature(pages)));
+  }
+  // Recorded last: a run that dies before this starts over.
+  return WriteNearDuplicatesVersion(s.graph);
+}
+
+Result<std::vector<NearDuplicatePair>> Store::NearDuplicatePairs() const { return ReadNearDuplicatePairs(impl_->graph); }
 
 RepairReport Store::RepairedAtOpen() const { return impl_->repaired_at_open; }
 
