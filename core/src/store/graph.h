@@ -13,6 +13,7 @@
 #include "dossier/facts.h"
 #include "dossier/graph.h"
 #include "dossier/status.h"
+#include "write_failure.h"
 
 namespace dossier {
 
@@ -26,13 +27,9 @@ rocksdb::ReadOptions CheckedReadOptions();
 // the folder and the cause (`cause` as RocksDB or the check states it). The
 // CLI exits 3 with it, dossierd answers 503.
 Status DamagedDataFolder(const std::string& data_dir, const std::string& cause);
-// The error for a write to the data folder that failed: "DATA: cannot write
-// to the data folder: REASON (what was being written: the library's message)".
-// kResourceExhausted when the disk (or a quota, or the file size limit) is
-// full, kUnavailable for other I/O errors, kDataLoss when the library says
-// the folder is damaged. `detail` is the library's own message.
-Status WriteFailed(const std::string& data_dir, const std::string& what, const std::string& detail);
-// A RocksDB write's status as above (OK stays OK).
+// A RocksDB write's status: WriteFailed (write_failure.h) for I/O errors and
+// a full disk, DamagedDataFolder when RocksDB says the folder is damaged (OK
+// stays OK).
 Status FromRocksWrite(const std::string& data_dir, const std::string& what, const rocksdb::Status& s);
 
 struct GraphColumns {

@@ -20,7 +20,7 @@
 
 #include "dossier/graph.h"
 #include "dossier/text.h"
-#include "graph.h"  // WriteFailed
+#include "write_failure.h"
 
 namespace dossier {
 
@@ -184,7 +184,7 @@ Status FromXapian(const std::string& context, const Xapian::Error& e) {
 }
 
 // A failed write to the index (DatabaseError: the disk is full, an I/O
-// error) is a write failure of the data folder, like RocksDB's (graph.h).
+// error) is a write failure of the data folder, like RocksDB's (write_failure.h).
 Status FromXapianWrite(const std::string& path, const std::string& what, const Xapian::Error& e) {
   if (std::string(e.get_type()) != "DatabaseError") return FromXapian(path + ": " + what, e);
   std::string detail = std::string(e.get_type()) + ": " + e.get_msg();
