@@ -14,7 +14,7 @@
 #include "authority.h"
 #include "entity_table.h"
 #include "named_bodies.h"
-#include "utf8.h"
+#include "dossier/utf8.h"
 
 namespace de = dossier_entities;
 
@@ -34,7 +34,7 @@ const de::Authority& LoadedAuthority() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);
-  const bool valid = dossier_fuzz::IsValidUtf8(input);
+  const bool valid = dossier::IsValidUtf8(input);
   std::vector<std::string_view> texts;
   for (size_t from = 0;;) {
     const size_t ff = input.find('\f', from);
@@ -55,9 +55,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (m.page < 1 || m.page > pages.size() || m.start > m.end || m.end > pages[m.page - 1].text.size()) std::abort();
     }
     if (valid) {
-      if (!dossier_fuzz::IsValidUtf8(entity.name)) std::abort();
+      if (!dossier::IsValidUtf8(entity.name)) std::abort();
       for (const std::string& alias : entity.aliases) {
-        if (!dossier_fuzz::IsValidUtf8(alias)) std::abort();
+        if (!dossier::IsValidUtf8(alias)) std::abort();
       }
     }
   }

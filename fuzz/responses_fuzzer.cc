@@ -19,7 +19,7 @@
 #include "cues.h"
 #include "dossier/facts.h"
 #include "extract.h"
-#include "utf8.h"
+#include "dossier/utf8.h"
 
 namespace de = dossier_entities;
 
@@ -64,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const Rules& rules = LoadedRules();
   const std::vector<dossier::Fact> facts = de::ExtractTypedFacts(pages, language, rules.authority, rules.cues);
-  if (!dossier_fuzz::IsValidUtf8(input)) return 0;
+  if (!dossier::IsValidUtf8(input)) return 0;
   for (const dossier::Fact& fact : facts) {
     if (const auto* item = std::get_if<dossier::ItemFact>(&fact)) {
       CheckPage(item->page, pages.size());

@@ -50,17 +50,6 @@ Status ScanAll(const std::string& data_dir, rocksdb::DB* db, rocksdb::ColumnFami
   return FromRocksRead(data_dir, it->status());
 }
 
-bool WriterHoldsLock(const std::string& data_dir) {
-  const int fd = ::open((fs::path(data_dir) / "rocksdb" / "LOCK").c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  struct flock lock {};
-  lock.l_type = F_WRLCK;
-  lock.l_whence = SEEK_SET;
-  const bool held = ::fcntl(fd, F_GETLK, &lock) == 0 && lock.l_type != F_UNLCK;
-  ::close(fd);
-  return held;
-}
-
 // What the stored parts of one document look like.
 struct StoredDocument {
   bool record_ok = false;
@@ -139,7 +128,7 @@ Result<CheckReport> Store::Check() const {
   report.pending = pending.size();
   // A writer's markers are its work in progress; a marker nobody holds is a
   // run that stopped (killed, disk full), which the next writer finishes.
-  const bool writer = s.mode == StoreMode::kReadOnly && WriterHoldsLock(s.data_dir);
+  const bool writer = s.mode == StoreMode::kReadOnly && WriterActive((fs::path(s.data_dir) / "rocksdb").string());
   if (!writer && !pending.empty()) {
     Tally unfinished("pending", "documents with an unfinished index update or removal (a run stopped before it "
                                 "finished them; the next ingest, or check --repair, finishes them)");
@@ -390,7 +379,7 @@ Result<RebuildReport> RepairDataFolder(const std::string& data_dir) {
   if (!fs::exists(fs::path(rocks_path) / "CURRENT")) {
     return Status::NotFound(data_dir + ": no Dossier data here (run `dossier ingest` first, or pass --data DIR)");
   }
-  if (WriterHoldsLock(data_dir)) {
+  if (WriterActive((fs::path(data_dir) / "rocksdb").string())) {
     return Status::Unavailable(data_dir + ": in use by another dossier process (a writer holds rocksdb/LOCK)");
   }
   // RocksDB: opens, and every checksum holds? Otherwise RocksDB's repair.

@@ -81,18 +81,6 @@ Status CheckLiveFiles(rocksdb::DB* db, const std::string& data_dir) {
   return Status::Ok();
 }
 
-// True when another process (a writer) holds the database's lock: RocksDB
-// takes an fcntl write lock on rocksdb/LOCK, which F_GETLK reports.
-bool WriterActive(const std::string& rocks_path) {
-  const int fd = ::open((rocks_path + "/LOCK").c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  struct flock lock {};
-  lock.l_type = F_WRLCK;
-  lock.l_whence = SEEK_SET;
-  const bool held = ::fcntl(fd, F_GETLK, &lock) == 0 && lock.l_type != F_UNLCK;
-  ::close(fd);
-  return held;
-}
 
 // RocksDB's info log (rocksdb/LOG) for the writer, written with plain
 // write(2). RocksDB's own file logger aborts the process (an assertion in its
@@ -165,6 +153,19 @@ Status CheckAsReadOnly(const rocksdb::Options& options, const std::string& rocks
 }
 
 }  // namespace
+
+// True when another process (a writer) holds the database's lock: RocksDB
+// takes an fcntl write lock on rocksdb/LOCK, which F_GETLK reports.
+bool WriterActive(const std::string& rocks_path) {
+  const int fd = ::open((rocks_path + "/LOCK").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct flock lock {};
+  lock.l_type = F_WRLCK;
+  lock.l_whence = SEEK_SET;
+  const bool held = ::fcntl(fd, F_GETLK, &lock) == 0 && lock.l_type != F_UNLCK;
+  ::close(fd);
+  return held;
+}
 
 // The smallest key greater than every key starting with `prefix`.
 std::string PrefixEnd(std::string prefix) {

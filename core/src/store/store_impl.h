@@ -28,6 +28,9 @@ Status FromRocks(const std::string& context, const rocksdb::Status& s);
 // A read's status: "not found" stays itself; any other failure is damage
 // (kDataLoss), never an empty answer given as a success.
 Status FromRocksRead(const std::string& data_dir, const rocksdb::Status& s);
+// True when another process (a writer) holds the database's lock
+// (`rocks_path` is the data folder's rocksdb/).
+bool WriterActive(const std::string& rocks_path);
 // The database options every open uses, and the column families in the order
 // of Store::Impl::handles (default first).
 void DatabaseOptions(rocksdb::Options* options, std::vector<rocksdb::ColumnFamilyDescriptor>* descriptors);

@@ -1,12 +1,17 @@
-// UTF-8 validity for the fuzz targets' checks: text Dossier derives from
-// valid UTF-8 input must be valid UTF-8 itself (it goes into JSON).
+// Strict UTF-8 validity, for text that arrives from outside (HTTP
+// parameters) and for checks that text Dossier derives stays valid (the fuzz
+// targets). Header-only: the HTTP layer and the fuzz targets use it without
+// the ICU-backed text library.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-namespace dossier_fuzz {
+namespace dossier {
 
+// True when `s` is well-formed UTF-8: no stray continuation bytes, no
+// sequence cut short, no overlong form, no surrogate, nothing past U+10FFFF.
 inline bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
@@ -18,12 +23,13 @@ inline bool IsValidUtf8(std::string_view s) {
     else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; }
     else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; }
     else return false;
-    if (n >= s.size() - i) return false;
+    if (n >= s.size() - i) return false;  // cut short
     for (size_t k = 1; k <= n; ++k) {
       const unsigned char cc = static_cast<unsigned char>(s[i + k]);
       if ((cc & 0xC0) != 0x80) return false;
       cp = (cp << 6) | (cc & 0x3F);
     }
+    // Overlong forms, surrogates and values past U+10FFFF.
     if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
         (cp >= 0xD800 && cp <= 0xDFFF)) {
       return false;
@@ -33,4 +39,4 @@ inline bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-}  // namespace dossier_fuzz
+}  // namespace dossier
