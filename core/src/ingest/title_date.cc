@@ -148,7 +148,7 @@ bool IsTemplateLabel(std::string_view line) {
   for (const std::string& w : words) {
     if (!InSet(w, {"final", "draft", "report", "project", "title", "no", "number", "deadline", "date", "name", "author",
                    "version", "subject", "client", "contract", "reference", "ref", "titre", "titulo", "projet",
-                   "proyecto", "fecha", "nom", "nombre", "borrador", "projet", "rapport", "informe", "final",
+                   "proyecto", "fecha", "nom", "nombre", "borrador", "rapport", "informe", "final",
                    "definitivo", "provisoire", "confidential", "confidentiel", "confidencial"})) {
       return false;
     }
@@ -191,7 +191,7 @@ bool IsMasthead(std::string_view line) {
   return InSet(words.back(), {"office", "department", "ministry", "council", "fund", "agency", "organization",
                               "organisation", "nations", "commission", "secretariat", "government", "board", "bureau",
                               "services", "inspectorate", "ombudsman", "assembly", "parliament", "conseil", "fonds",
-                              "agence", "secretariat", "gouvernement", "ministere", "consejo", "fondo", "agencia",
+                              "agence", "gouvernement", "ministere", "consejo", "fondo", "agencia",
                               "organizacion", "comision", "secretaria", "gobierno", "ministerio", "contraloria",
                               "republica", "republique"});
 }
