@@ -318,6 +318,26 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
     const std::string_view type = authority.words().HeadType(last);
     return type == "organisation" || type == "programme";
   };
+  // Whether a cell piece names a post rather than a body: a job title among
+  // its words ("Under-Secretary-General", "Executive Director", "Chef de
+  // Cabinet") and no head noun of a body ("Office of the Director").
+  auto names_a_post = [&](const std::string& piece) {
+    bool title = false;
+    std::string word;
+    const std::string key = NameKey(piece) + " ";
+    for (char c : key) {
+      if (c != ' ' && c != '-') {
+        word += c;
+        continue;
+      }
+      if (word.empty()) continue;
+      if (authority.words().HeadType(word) == "organisation") return false;
+      title |= authority.words().Has("title.person", word) ||
+               (word.size() > 3 && word.back() == 's' && authority.words().Has("title.person", word.substr(0, word.size() - 1)));
+      word.clear();
+    }
+    return title;
+  };
   // The bodies a cell of who-must-act names ("SDD; PCO", "Legal Office and
   // Planning Unit", "Regional Office for South America (ROSA)"), as entity
   // keys; a unit named only here becomes an organisation of its own.
@@ -347,13 +367,13 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
           }))
         for (char& c : normalised) if (c == ' ') c = '|';
     }
-    for (char& c : normalised) if (c == '/' || c == ';' || c == ',' || c == '&' || c == '\n') c = '|';
+    for (char& c : normalised) if (c == '/' || c == ';' || c == ',' || c == '\n') c = '|';
     // "SDD and PCO", "Legal Office and Planning Unit" are two bodies;
     // "Monitoring and Evaluation Unit" is one ("Monitoring" alone is none).
     std::string joined;
     for (const std::string& segment : Split(normalised, '|')) {
       std::string rest = segment;
-      for (std::string_view joiner : {" and ", " y ", " et "}) {
+      for (std::string_view joiner : {" and ", " & ", " y ", " et "}) {
         for (size_t at = 0; (at = rest.find(joiner, at)) != std::string::npos;) {
           if (stands_alone(rest.substr(0, at)) && stands_alone(rest.substr(at + joiner.size()))) {
             rest.replace(at, joiner.size(), "|");
@@ -364,21 +384,46 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
       }
       joined += (joined.empty() ? "" : "|") + rest;
     }
+    std::vector<std::string> parts;
     for (std::string part : Split(joined, '|')) {
       while (!part.empty() && part.front() == ' ') part.erase(0, 1);
       while (!part.empty() && (part.back() == ' ' || part.back() == '.')) part.pop_back();
       if (part.empty()) continue;
+      // "Chair, High-Level Committee on Management": a bare post and the body it chairs are one party.
+      if (!parts.empty() && names_a_post(parts.back()) && parts.back().find('(') == std::string::npos &&
+          !names_a_post(part)) {
+        parts.back() += ", " + part;
+        continue;
+      }
+      parts.push_back(std::move(part));
+    }
+    for (std::string part : parts) {
       std::string acronym;
       if (size_t open = part.find(" ("); open != std::string::npos && part.back() == ')') {
         acronym = part.substr(open + 2, part.size() - open - 3);
         part = part.substr(0, open);
       }
       std::string key = table.Resolve(part);
-      // "Under-Secretary-General (DPPA)": an office-holder of the body the acronym names; the body acts.
-      if (!acronym.empty() && EntityTable::IsAllCaps(acronym)) {
-        const std::string body = table.ResolveOrAddKnownAcronym(acronym);
-        if (!body.empty() && (key.empty() || table.Get(key).type != "organisation" || NameKey(part).find(' ') == std::string::npos))
-          key = body;
+      // The body in brackets: an acronym ("DPPA") or a short name the document or the authority knows ("UN Women").
+      const bool short_name = !acronym.empty() && !EntityTable::IsAllCaps(acronym) && acronym.size() <= 24 &&
+                              (!table.Resolve(acronym).empty() || table.authority().FindByName(acronym) != nullptr);
+      if (!acronym.empty() && (EntityTable::IsAllCaps(acronym) || short_name)) {
+        std::string body = table.Resolve(acronym);
+        if (body.empty() && short_name) body = table.Add("organisation", acronym);
+        if (body.empty()) body = table.ResolveOrAddKnownAcronym(acronym);
+        if (!body.empty() && names_a_post(part)) {
+          // "Under-Secretary-General (DPPA)", "Executive Director (UNFPA)": the post
+          // that must act, as printed, a unit of the body the acronym names (so a
+          // follow-up by that body finds it).
+          const std::string post = table.Add("organisation", part + " (" + acronym + ")");
+          if (!post.empty() && post != body) {
+            if (table.Get(post).parent.empty()) table.SetParent(post, body);
+            key = post;
+          }
+        } else if (!body.empty() && (key.empty() || table.Get(key).type != "organisation" ||
+                                     NameKey(part).find(' ') == std::string::npos)) {
+          key = body;  // "Evaluation Office (EO)", "Regional Bureau (RBA)": the body the acronym names
+        }
       }
       if (key.empty() && EntityTable::IsAllCaps(part)) key = table.ResolveOrAddKnownAcronym(part);
       // A unit named only here: an organisation of its own (capitalised words, not a sentence).

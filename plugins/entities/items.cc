@@ -154,16 +154,29 @@ bool ParseResponsibleLabel(const std::string& text, const Cues& cues, std::strin
 // when a title says so ("Work Package 4 | Leads: Under-Secretary-General (OCHA)").
 void AddSectionContext(const DocumentStructure& structure, const Block& b, const Cues& cues, std::string_view language,
                        Item* item) {
+  // "Work Package 1 | Leads: Under-Secretary-General (DPPA), …": a responsible
+  // label after a bar, or opening the line, in a heading above the item or in
+  // the short line set right under such a heading.
+  auto responsible_in = [&](const std::string& line) {
+    const size_t bar = line.rfind(" | ");
+    size_t after = 0;
+    const std::string tail = bar == std::string::npos ? line : line.substr(bar + 3);
+    if (!ParseResponsibleLabel(tail, cues, language, &after) || after >= tail.size()) return false;
+    item->responsible_cells.push_back(tail.substr(after));
+    return true;
+  };
   for (int s = b.section, depth = 0; s >= 0 && depth < 3; s = structure.sections[s].parent, ++depth) {
     const std::string& title = structure.sections[s].title;
     item->section_titles.push_back(title);
-    const size_t bar = title.rfind(" | ");
-    size_t after = 0;
-    const std::string tail = bar == std::string::npos ? title : title.substr(bar + 3);
-    if (ParseResponsibleLabel(tail, cues, language, &after) && after < tail.size()) {
-      item->responsible_cells.push_back(tail.substr(after));
-      break;
+    if (responsible_in(title)) break;
+    bool found = false;
+    for (const Block& under : structure.blocks) {
+      if (under.section > s) break;  // blocks run in section order
+      if (under.section != s || under.kind == BlockKind::kHeading) continue;
+      if (under.kind == BlockKind::kParagraph && under.text.size() <= 240) found = responsible_in(under.text);
+      break;  // only the first block under the heading
     }
+    if (found) break;
   }
 }
 

@@ -62,6 +62,11 @@ std::string FoldedKey(std::string_view name) { return dossier::NameKey(name); }
 
 namespace {
 
+// A block shorter than this (bytes) that is still open at a page break is a
+// stray line (a footer the running-line test missed, a caption), not a
+// paragraph whose sentence runs on to the next page.
+constexpr size_t kShortestRunOnBlock = 60;
+
 // ---------------------------------------------------------------- characters
 
 // The code point at `i` (advancing i); U+FFFD for a bad byte.
@@ -344,10 +349,21 @@ struct RawLine {
   bool page_first = false;    // first line of its page that is read
 };
 
-std::string MaskedKey(std::string_view text) {
+// The key that tells a running header or footer line: its folded words with
+// every digit masked and without a page marker at either end, so that
+// "27 April 2026", "27 April 2026 Page 7" and "Page 8 27 April 2026" (the page
+// number moving from side to side) are one running line.
+std::string RunningKey(std::string_view text) {
   std::string masked(text);
   for (char& c : masked) if (std::isdigit(static_cast<unsigned char>(c))) c = '0';
-  return FoldedKey(masked);
+  std::string key = FoldedKey(masked);
+  for (std::string_view marker : {"page 0", "pagina 0", "pag 0", "p 0"}) {
+    const std::string head = std::string(marker) + " ", tail = " " + std::string(marker);
+    if (key.size() > head.size() && key.compare(0, head.size(), head) == 0) key.erase(0, head.size());
+    if (key.size() > tail.size() && key.compare(key.size() - tail.size(), tail.size(), tail) == 0)
+      key.erase(key.size() - tail.size());
+  }
+  return key;
 }
 
 bool LooksLikeContentsEntry(std::string_view line, uint32_t page_count) {
@@ -427,7 +443,7 @@ class Builder {
     auto key_of = [&](size_t i) -> std::string {
       std::string_view text = lines_[i].text;
       if (text.find('\t') != std::string_view::npos || text.size() > 140) return "";
-      return MaskedKey(text);
+      return RunningKey(text);
     };
     for (size_t p = 0; p < page_count; ++p) {
       for (size_t i : top[p]) if (std::string k = key_of(i); !k.empty()) pages_with["t" + k].insert(p);
@@ -665,8 +681,12 @@ class Builder {
     for (size_t n = 0; n < order.size(); ++n) {
       const RawLine& line = lines_[order[n]];
       if (line.page != previous_page) {
-        // A page break ends a paragraph only where its sentence ended.
-        if (open >= 0 && EndsWithSentencePunct(out_.blocks[open].text)) after_break = true;
+        // A page break ends a paragraph only where its sentence ended; a
+        // short open block (a stray footer line "27 April 2026 Page 7", a
+        // caption) does not run on into the next page's heading.
+        if (open >= 0 && (EndsWithSentencePunct(out_.blocks[open].text) ||
+                          out_.blocks[open].text.size() < kShortestRunOnBlock))
+          after_break = true;
         previous_page = line.page;
       }
       if (line.state == RawLine::kBlank) {

@@ -87,6 +87,36 @@ TEST_F(StructureTest, RunningHeadersFootersAndPageNumbersAreRemoved) {
   }
 }
 
+TEST_F(StructureTest, AFooterWhosePageNumberMovesFromSideToSideIsRemoved) {
+  // Facing pages put the page number on the outer edge: before the date on
+  // even pages, after it on odd ones, and not at all on the first.
+  const char* bodies[] = {"Wells were dug in the north.\nThe committees keep the keys.",
+                          "Pumps were fitted last year.\nFees pay for the repairs.",
+                          "Women lead most committees.\nTraining helped them lead.",
+                          "The district buys spare parts.\nStocks ran out twice.",
+                          "Latrines were built at schools.\nPupils clean them weekly.",
+                          "Water quality is tested monthly.\nTwo wells failed the test."};
+  std::vector<std::string> pages;
+  for (int p = 1; p <= 6; ++p) {
+    const std::string number = std::to_string(p);
+    const std::string footer = p == 1 ? "12 MAY 2025" : p % 2 ? "12 MAY 2025 PAGE " + number : "PAGE " + number + " 12 MAY 2025";
+    pages.push_back(std::string("Site visit ") + "abcdef"[p - 1] + ".\n\n" + bodies[p - 1] + "\n" + footer);
+  }
+  DocumentStructure s = Build(pages);
+  EXPECT_EQ(s.removed.page_footers, 6);
+  for (const Block& b : s.blocks) EXPECT_EQ(b.text.find("MAY 2025"), std::string::npos) << b.text;
+}
+
+TEST_F(StructureTest, AShortLineEndingAPageDoesNotRunOnIntoTheNextPagesHeading) {
+  // The first page ends on a short line without a full stop (a caption the
+  // running-line test cannot know), and no newline, as text layers give it.
+  DocumentStructure s = Build({"Disarmament\nThe centres moved in 2024.\nMap of the regional centres",
+                               "Peace Operations\nThe review will be finished in June.\n"});
+  std::vector<std::string> headings;
+  for (const Block* b : OfKind(s, BlockKind::kHeading)) headings.push_back(b->text);
+  EXPECT_EQ(headings, (std::vector<std::string>{"Disarmament", "Peace Operations"}));
+}
+
 TEST_F(StructureTest, HeadingsListsAndLevelsByFirstAppearance) {
   DocumentStructure s = Build({"1. Introduction\nThe review looked at two offices.\n\n"
                                "1.1 Scope of the Review\nIt covered 2019 to 2023.\n\n"
