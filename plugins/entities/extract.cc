@@ -458,10 +458,36 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
   std::string responding;
   {
     std::map<std::string, int> votes;
+    // Where each mention of a body ends: "CMS concurred", "the Department of
+    // Health agrees" answer with the body named right before the verb.
+    std::map<std::pair<uint32_t, size_t>, std::string> mention_ending_at;
+    for (const auto& [key, entity] : table.all()) {
+      for (const Mention& m : entity.mentions) mention_ending_at[{m.page, m.end}] = key;
+    }
+    const std::string lang = language.substr(0, 2);
+    // A response verb: "accepts", "agrees", "concurred", "rejects", "does not accept" (the status words of the cues).
+    auto answers_at = [&](const std::vector<Token>& tokens, size_t v) {
+      if (v >= tokens.size() || !tokens[v].word) return false;
+      std::string phrase = tokens[v].key;
+      if ((phrase == "does" || phrase == "did") && v + 2 < tokens.size()) phrase += " " + tokens[v + 1].key + " " + tokens[v + 2].key;
+      for (const char* status : {"status.accepted", "status.partially_accepted", "status.not_accepted"}) {
+        if (cues.Contains(phrase, status, lang)) return true;
+      }
+      return false;
+    };
     for (const PageTokens& page : pages) {
       const auto& tokens = page.tokens;
       for (size_t t = 0; t + 1 < tokens.size(); ++t) {
         std::string key;
+        if (answers_at(tokens, t + 1)) {
+          if (auto at = mention_ending_at.find({page.number, tokens[t].end}); at != mention_ending_at.end()) {
+            key = at->second;
+          } else if (authority.words().Has("party.government", tokens[t].key) && tokens[t].capitalised) {
+            // "The Government accepts": the government this document speaks for.
+            key = table.Add("organisation", tokens[t].text);
+            if (!key.empty()) table.AddMention(key, page.number, tokens[t].start, tokens[t].end, tokens[t].text);
+          }
+        }
         if (tokens[t + 1].key == "management") {
           // "UNICEF management", "Water Agency (WA) management"
           size_t body = t;
@@ -692,6 +718,26 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
           names_a_body |= !key.empty() && table.Get(key).type == "organisation";
         }
         if (!names_a_body) add_responsible(responding);
+      }
+      // Still no one: the body the recommendation's own text keeps naming
+      // ("… allowing CMS to set rates"; "CMS did not collect …"), at least
+      // twice and more than any other, is the one it asks to act.
+      if (responsible.empty()) {
+        std::map<std::string, int> named;
+        const size_t to = item.end > item.start ? item.end : std::string::npos;
+        for (const auto& [key, entity] : table.all()) {
+          if (entity.type != "organisation") continue;
+          for (const Mention& m : entity.mentions) {
+            if (m.page == item.page && m.start >= item.start && m.end <= to) ++named[key];
+          }
+        }
+        std::string most;
+        int best = 1, tied = 0;
+        for (const auto& [key, n] : named) {
+          if (n > best) best = n, most = key, tied = 0;
+          else if (n == best) ++tied;
+        }
+        if (!most.empty() && tied == 0) add_responsible(most);
       }
       fact.responsible = responsible;
       if (!due.empty()) fact.due = due;

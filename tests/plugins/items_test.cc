@@ -378,6 +378,30 @@ TEST_F(ItemsTest, ALeadLineUnderAHeadingNamesPostsBodiesAndChairsOfBodies) {
                                                  "Monitoring & Evaluation Unit"}));
 }
 
+TEST_F(ItemsTest, InAGovernmentResponseTheGovernmentThatAnswersMustAct) {
+  auto recs = Recommendations({"Response to the Review of Rural Transport\n\n"
+                               "Recommendation 1: Bus timetables should be published in one place.\n"
+                               "Response: Accepted. The Government agrees and will publish them by 2026.\n\n"
+                               "Recommendation 2: There should be a fund for village minibuses.\n"
+                               "Response: Not accepted. The Government does not accept that a new fund is needed.\n"});
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[0]["responsible"], json::array({"Government"}));
+  EXPECT_EQ(recs[1]["responsible"], json::array({"Government"}));
+}
+
+TEST_F(ItemsTest, ABodyTheRecommendationKeepsNamingIsTheOneItAsksToAct) {
+  auto recs = Recommendations({"Recommendations\n\n"
+                               "1. Recover overpayments to clinics.\n"
+                               "The Health Payments Agency (HPA) paid clinics twice for 4,000 visits. "
+                               "HPA did not recover the overpayments, and the Audit Board (AB) found no plan to do so. "
+                               "HPA should set up a recovery unit.\n\n"
+                               "2. Publish the clinic inspection reports.\n"
+                               "Reports are kept on paper in each district.\n"});
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[0]["responsible"], json::array({"Health Payments Agency"}));
+  EXPECT_EQ(recs[1]["responsible"], json::array());  // no body named: none is guessed
+}
+
 TEST_F(ItemsTest, LessonsAndFindingsListsAreNotRecommendations) {
   auto recs = Recommendations({"Key findings\n"
                                "1. The clinics opened on time in all districts.\n"
