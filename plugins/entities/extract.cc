@@ -755,7 +755,9 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
       if (dossier::ParseWireName(response_status, &response.status)) fact.management_response = std::move(response);
       for (const Item::Action& a : item.actions) {
         auto or_null = [](const std::string& v) { return v.empty() ? std::nullopt : std::optional<std::string>(v); };
-        dossier::KeyAction action{a.number, a.text, action_responsible[&a], or_null(a.time_frame), or_null(a.start),
+        // An action whose row names no unit is for the recommendation's own responsible bodies to carry out.
+        const std::vector<std::string>& own = action_responsible[&a];
+        dossier::KeyAction action{a.number, a.text, own.empty() ? responsible : own, or_null(a.time_frame), or_null(a.start),
                                   or_null(a.due), std::nullopt, or_null(a.status_text), a.page};
         dossier::ActionStatus status;
         if (dossier::ParseWireName(a.status, &status)) action.status = status;

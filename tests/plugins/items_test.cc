@@ -402,6 +402,20 @@ TEST_F(ItemsTest, ABodyTheRecommendationKeepsNamingIsTheOneItAsksToAct) {
   EXPECT_EQ(recs[1]["responsible"], json::array());  // no body named: none is guessed
 }
 
+TEST_F(ItemsTest, AnActionThatNamesNoUnitIsForTheRecommendationsResponsibleBodies) {
+  auto recs = Recommendations({"Budget Reform\n"
+                               "Work Package 3 | Lead: Director (PLU)\n\n"
+                               "The Planning Unit (PLU) wrote this plan.\n\n"
+                               "HOW WE GET THERE\n"
+                               "\xE2\x97\x8F Action 6: Publish one budget calendar for all entities.\n"
+                               "NEXT STEPS AND DECISIONS\n"
+                               "\xE2\x97\x8F Action 6: The calendar will be published in June.\n"});
+  ASSERT_EQ(recs.size(), 1u) << Texts(recs);
+  EXPECT_EQ(recs[0]["responsible"], json::array({"Director (PLU)"}));
+  ASSERT_EQ(recs[0]["key_actions"].size(), 1u) << recs[0].dump();
+  EXPECT_EQ(recs[0]["key_actions"][0]["responsible"], json::array({"Director (PLU)"}));
+}
+
 TEST_F(ItemsTest, LessonsAndFindingsListsAreNotRecommendations) {
   auto recs = Recommendations({"Key findings\n"
                                "1. The clinics opened on time in all districts.\n"
