@@ -427,7 +427,7 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
       }
       if (key.empty() && EntityTable::IsAllCaps(part)) key = table.ResolveOrAddKnownAcronym(part);
       // A unit named only here: an organisation of its own (capitalised words, not a sentence).
-      if (key.empty() && !part.empty() && std::isupper(static_cast<unsigned char>(part[0])) && part.size() <= 80 &&
+      if (key.empty() && StartsWithCapital(part) && part.size() <= 80 &&
           std::count(part.begin(), part.end(), ' ') <= 8) {
         key = table.Add("organisation", part, EntityTable::IsAllCaps(acronym) ? acronym : "");
       }

@@ -4,6 +4,7 @@
 
 #include "key_actions.h"
 #include "responses.h"
+#include "tokens.h"
 
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
@@ -195,7 +196,7 @@ bool ParseAddressee(const std::string& text, const Cues& cues, std::string_view 
   const size_t words = SkipWords(head, WordCount(key.substr(0, length)));
   size_t from = words;
   while (from < head.size() && head[from] == ' ') ++from;
-  if (from >= head.size() || !std::isupper(static_cast<unsigned char>(head[from]))) return false;  // a name follows
+  if (from >= head.size() || !StartsWithCapital(std::string_view(head).substr(from))) return false;  // a name follows
   *addressee = head.substr(from);
   *after = colon + 1;
   while (*after < text.size() && text[*after] == ' ') ++*after;
@@ -426,7 +427,7 @@ std::vector<Item> ReadItems(const DocumentStructure& structure, const Cues& cues
                                                                               "label.conclusion"}, language, &length)
                                                      : "";
       const char last = b.text.empty() ? '.' : b.text.back();
-      if (!category.empty() && length == key.size() && std::isupper(static_cast<unsigned char>(b.text[0])) &&
+      if (!category.empty() && length == key.size() && StartsWithCapital(b.text) &&
           last != '.' && last != ',' && last != ';') {
         bare_label_type = TypeOfLabelCategory(category);
         open = -1;

@@ -15,6 +15,14 @@ bool IsApostrophe(UChar32 c) { return c == '\'' || c == 0x2019; }
 
 }  // namespace
 
+bool StartsWithCapital(std::string_view text) {
+  if (text.empty()) return false;
+  int32_t i = 0;
+  UChar32 c = 0;
+  U8_NEXT(reinterpret_cast<const uint8_t*>(text.data()), i, static_cast<int32_t>(text.size()), c);
+  return c >= 0 && u_isupper(c);
+}
+
 std::vector<Token> Tokenize(std::string_view text) {
   std::vector<Token> tokens;
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());

@@ -29,6 +29,9 @@ struct Token {
 // "Fund", marked possessive).
 std::vector<Token> Tokenize(std::string_view text);
 
+// Whether the text opens with a capital letter, in any script ("Órgano", "État").
+bool StartsWithCapital(std::string_view text);
+
 struct PageTokens {
   uint32_t number = 0;
   std::string_view text;

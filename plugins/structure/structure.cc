@@ -608,6 +608,11 @@ class Builder {
       if (!cues_.StartsWith(head, {"label.response", "label.responsible"}, language_, &length).empty() &&
           length == head.size()) return true;
     }
+    // "Al Órgano Instructor:", "To the Secretary of Health:": the addressee of
+    // the items that follow, a line of its own ending in a colon.
+    if (colon != std::string_view::npos && colon + 1 == Trim(text).size() && colon < 140 && FirstLetterCase(text) == 1 &&
+        !cues_.StartsWith(FoldedKey(text.substr(0, colon)), {"label.addressee"}, language_, &length).empty())
+      return true;
     return false;
   }
 

@@ -416,6 +416,19 @@ TEST_F(ItemsTest, AnActionThatNamesNoUnitIsForTheRecommendationsResponsibleBodie
   EXPECT_EQ(recs[0]["key_actions"][0]["responsible"], json::array({"Director (PLU)"}));
 }
 
+TEST_F(ItemsTest, AnAddresseeLineBetweenItemsStartsANewAddresseeEvenWithAnAccentedCapital) {
+  auto recs = Recommendations({"Recomendaciones:\n"
+                               "Al Director de la Empresa Municipal de Aguas:\n"
+                               "1. Disponer el inicio de las acciones para revisar los contratos de suministro.\n"
+                               "Al Órgano Sancionador:\n"
+                               "2. Iniciar el procedimiento contra los funcionarios que aprobaron los pagos.\n"},
+                              "es");
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[0]["text"], "Disponer el inicio de las acciones para revisar los contratos de suministro.");
+  EXPECT_EQ(recs[0]["responsible"], json::array({"Director de la Empresa Municipal de Aguas"}));
+  EXPECT_EQ(recs[1]["responsible"], json::array({"Órgano Sancionador"}));
+}
+
 TEST_F(ItemsTest, LessonsAndFindingsListsAreNotRecommendations) {
   auto recs = Recommendations({"Key findings\n"
                                "1. The clinics opened on time in all districts.\n"
