@@ -50,6 +50,12 @@ TEST_F(NamedBodiesTest, HeadingUnderANameIsNotGluedToIt) {
   }
 }
 
+TEST_F(NamedBodiesTest, ATeamIsAUnit) {
+  auto names = Run("The Open Records Team and the Kelp Fund Monitoring Team met the district officers in May.\n");
+  EXPECT_TRUE(names.count("organisation Open Records Team")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Kelp Fund Monitoring Team")) << Dump(names);
+}
+
 TEST_F(NamedBodiesTest, NoPossessivesNoLawsNoPersons) {
   auto names = Run("The Federation of Reed Cutters’ handbook and the Kelp Fund’s rules cite the Marsh Drainage Act. "
                    "Contact the Lakeside Angling Society Maria Quintero for details.");
