@@ -479,10 +479,14 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
       const auto& tokens = page.tokens;
       for (size_t t = 0; t + 1 < tokens.size(); ++t) {
         std::string key;
-        if (answers_at(tokens, t + 1)) {
-          if (auto at = mention_ending_at.find({page.number, tokens[t].end}); at != mention_ending_at.end()) {
-            key = at->second;
-          } else if (authority.words().Has("party.government", tokens[t].key) && tokens[t].capitalised) {
+        // The cheap test first: a body's name ends here, or "Government".
+        const auto named_here = mention_ending_at.find({page.number, tokens[t].end});
+        const bool government =
+            named_here == mention_ending_at.end() && tokens[t].capitalised && authority.words().Has("party.government", tokens[t].key);
+        if ((named_here != mention_ending_at.end() || government) && answers_at(tokens, t + 1)) {
+          if (named_here != mention_ending_at.end()) {
+            key = named_here->second;
+          } else {
             // "The Government accepts": the government this document speaks for.
             key = table.Add("organisation", tokens[t].text);
             if (!key.empty()) table.AddMention(key, page.number, tokens[t].start, tokens[t].end, tokens[t].text);
@@ -674,6 +678,14 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
               std::string key = table.ResolveOrAddKnownAcronym(subject->text);
               if (key.empty()) key = table.Add("organisation", subject->text, "");
               table.AddMention(key, page.number, subject->start, subject->end, subject->text);
+              add_responsible(key);
+            } else if (subject && subject->end + 1 >= subject_end && subject->end - item.start <= 16 &&
+                       authority.words().Has("party.government", subject->key)) {
+              // "The Government should …", "Le gouvernement devrait …": the government the document speaks to.
+              std::string name = subject->text;
+              name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+              std::string key = table.Add("organisation", name);
+              if (!key.empty()) table.AddMention(key, page.number, subject->start, subject->end, subject->text);
               add_responsible(key);
             }
           }

@@ -171,9 +171,13 @@ void AddSectionContext(const DocumentStructure& structure, const Block& b, const
     item->section_titles.push_back(title);
     if (responsible_in(title)) break;
     bool found = false;
-    for (const Block& under : structure.blocks) {
-      if (under.section > s) break;  // blocks run in section order
-      if (under.section != s || under.kind == BlockKind::kHeading) continue;
+    // Blocks run in section order: the section's first block by binary search.
+    auto first = std::lower_bound(structure.blocks.begin(), structure.blocks.end(), s,
+                                  [](const Block& block, int section) { return block.section < section; });
+    for (auto it = first; it != structure.blocks.end(); ++it) {
+      const Block& under = *it;
+      if (under.section != s) break;
+      if (under.kind == BlockKind::kHeading) continue;
       if (under.kind == BlockKind::kParagraph && under.text.size() <= 240) found = responsible_in(under.text);
       break;  // only the first block under the heading
     }

@@ -389,6 +389,15 @@ TEST_F(ItemsTest, InAGovernmentResponseTheGovernmentThatAnswersMustAct) {
   EXPECT_EQ(recs[1]["responsible"], json::array({"Government"}));
 }
 
+TEST_F(ItemsTest, TheGovernmentAsTheSubjectOfARecommendationMustAct) {
+  auto recs = Recommendations({"Recommendations\n\n"
+                               "1. The government should publish every dataset it holds in one catalogue.\n"
+                               "2. Le gouvernement devrait publier le catalogue chaque année.\n"});
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[0]["responsible"], json::array({"Government"}));
+  EXPECT_EQ(recs[1]["responsible"], json::array({"Gouvernement"}));
+}
+
 TEST_F(ItemsTest, ABodyTheRecommendationKeepsNamingIsTheOneItAsksToAct) {
   auto recs = Recommendations({"Recommendations\n\n"
                                "1. Recover overpayments to clinics.\n"
