@@ -52,6 +52,17 @@ class SearchTest : public ::testing::Test {
               "Later the audit committee oversight role was confirmed by the chair.\f"
               "Lantern lantern lantern. The lantern shop sold a lantern.\f"
               "A lantern by the harbour.");
+    // The query's words as typed in one passage; further down, more than a
+    // snippet's length away, more matches, but of stem variants only
+    // ("supported", "service"), which Xapian's snippet weighs the same.
+    WriteFile(in + "/clinics.txt",
+              "Annual note on rural clinics\nIn 2021 the review found that support services for nurses were still "
+              "missing, though the nurses were supported by their districts. The districts kept their own "
+              "registers, and the nurses travelled between villages on market days, as they had done for years "
+              "before the reform. Most registers were kept on paper and sent to the capital each quarter, where "
+              "clerks copied them by hand and filed them in the archive. The ministry supported the clinics with "
+              "a service for drivers, supported the registers with a service for clerks and supported the "
+              "vaccine service in every district, supporting each service with new staff.");
     for (int i = 0; i < 12; ++i) {
       WriteFile(in + "/bulk" + std::to_string(i) + ".txt",
                 "Bulk note number " + std::to_string(i) + " mentions logistics and procurement.");
@@ -116,6 +127,31 @@ TEST_F(SearchTest, TheBestPageHasThePhraseAndTheMostQueryWords) {
   r = Search("lantern");
   ASSERT_EQ(r.hits.size(), 1u);
   EXPECT_EQ(r.hits[0].page, 3u) << r.hits[0].snippet_html;
+}
+
+// The snippet is cut around the passage where the query's words stand as
+// typed, and marks them rather than their stem variants; a stem variant is
+// marked when the snippet shows no typed form of its word.
+TEST_F(SearchTest, SnippetShowsAndMarksTheQueryWordsAsTyped) {
+  SearchResponse r = Search("support services");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].title, "Annual note on rural clinics");
+  const std::string& both = r.hits[0].snippet_html;
+  EXPECT_NE(both.find("<mark>support</mark> <mark>services</mark> for nurses"), std::string::npos) << both;
+  EXPECT_NE(both.find("were supported by"), std::string::npos) << both;
+  EXPECT_EQ(both.find("supported</mark>"), std::string::npos) << both;
+  r = Search("support");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_NE(r.hits[0].snippet_html.find("<mark>support</mark> services"), std::string::npos) << r.hits[0].snippet_html;
+  // A phrase is marked as a whole.
+  r = Search("\"support services\"");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_NE(r.hits[0].snippet_html.find("<mark>support services</mark>"), std::string::npos) << r.hits[0].snippet_html;
+  // Only stem variants on the page: they are marked.
+  r = Search("supports vaccines");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_NE(r.hits[0].snippet_html.find("<mark>vaccine</mark>"), std::string::npos) << r.hits[0].snippet_html;
+  EXPECT_NE(r.hits[0].snippet_html.find("<mark>supported</mark>"), std::string::npos) << r.hits[0].snippet_html;
 }
 
 TEST_F(SearchTest, SpanishDocumentsAreStemmedInSpanish) {

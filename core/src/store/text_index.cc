@@ -20,6 +20,7 @@
 
 #include "dossier/graph.h"
 #include "dossier/text.h"
+#include "snippet.h"
 #include "write_failure.h"
 
 namespace dossier {
@@ -36,6 +37,8 @@ constexpr const char* kTextFormatKey = "dossier.text_format";
 constexpr Xapian::doccount kFacetSample = 1000;
 // Entity facet values returned (the most frequent).
 constexpr size_t kEntityFacetValues = 20;
+// A snippet's length in bytes of page text.
+constexpr size_t kSnippetBytes = 300;
 // The weight of matches through accent-folded forms, against 1 for the words as typed.
 constexpr double kFoldedWeight = 0.5;
 
@@ -706,6 +709,11 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         }
       }
       CollectPhrases(query, &page_query.phrases);
+      // What the snippet looks for: the same terms and phrases, and the words as typed.
+      SnippetQuery snippet_query;
+      snippet_query.terms = page_query.terms;
+      snippet_query.phrases = page_query.phrases;
+      snippet_query.typed = request.query;
       response.hits.clear();
       const double max_weight = mset.get_max_attained();
       uint32_t rank = request.offset;
@@ -730,16 +738,23 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         if (page.ok()) {
           hit.ocr_confidence = page->ocr_confidence;
           hit.page_source = page->source;
-          // Without SNIPPET_BACKGROUND_MODEL: that looks up the frequency of
-          // every word of the page in the index (one B-tree read each), which
-          // cost about half of a search's CPU time; the query's own term
-          // weights choose the fragment well enough.
           // Elision apostrophes become word breaks while the snippet is cut
-          // (so "l’entrepreneuriat" shows with "entrepreneuriat" marked), and
-          // accented words are looked up by their folded stems too.
-          const Xapian::Stem stemmer(new FoldingStemmer(StemmerFor(language)));
-          hit.snippet_html = RestoreElisionMarks(
-              mset.snippet(MarkElisions(page->text), 300, stemmer, 0, "<mark>", "</mark>", "…"));
+          // (so "l’entrepreneuriat" shows with "entrepreneuriat" marked).
+          // The passage is where the query's phrases, then the most of its
+          // words, then the most of them as typed stand (snippet.h).
+          const std::string text = MarkElisions(page->text);
+          std::string html = BestPassageSnippet(text, snippet_query, StemmerFor(language), kSnippetBytes);
+          if (html.empty()) {
+            // No page word matches (a title match, a wildcard): Xapian's
+            // snippet, which then shows the page's start. Without
+            // SNIPPET_BACKGROUND_MODEL: that looks up the frequency of every
+            // word of the page in the index (one B-tree read each), about
+            // half of a search's CPU time. Accented words are looked up by
+            // their folded stems too.
+            const Xapian::Stem stemmer(new FoldingStemmer(StemmerFor(language)));
+            html = mset.snippet(text, kSnippetBytes, stemmer, 0, "<mark>", "</mark>", "…");
+          }
+          hit.snippet_html = RestoreElisionMarks(html);
         }
         response.hits.push_back(std::move(hit));
       }
