@@ -104,7 +104,9 @@ QueryService* SearchTest::service_ = nullptr;
 
 TEST_F(SearchTest, EnglishStemmingAndTheBestPage) {
   SearchResponse r = Search("evaluation decentralize");  // stems match "evaluations", "decentralization"
-  ASSERT_EQ(r.hits.size(), 1u);
+  ASSERT_EQ(r.total, 1u);  // documents with both words
+  ASSERT_GE(r.hits.size(), 1u);
+  EXPECT_TRUE(r.hits[0].all_words);
   EXPECT_EQ(r.hits[0].title, "Evaluation of the Rural Water Programme");
   EXPECT_EQ(r.hits[0].page, 2u);
   EXPECT_EQ(r.hits[0].page_source, TextSource::kPlainText);
@@ -127,6 +129,40 @@ TEST_F(SearchTest, TheBestPageHasThePhraseAndTheMostQueryWords) {
   r = Search("lantern");
   ASSERT_EQ(r.hits.size(), 1u);
   EXPECT_EQ(r.hits[0].page, 3u) << r.hits[0].snippet_html;
+}
+
+// All the words first; when a page of results has room left, documents with
+// only some of them follow, flagged, and are not counted in the total.
+TEST_F(SearchTest, DocumentsWithSomeOfTheWordsFollowThoseWithAll) {
+  SearchResponse r = Search("decentralization wells harbourmaster");
+  EXPECT_EQ(r.total, 0u);
+  ASSERT_EQ(r.hits.size(), 1u);  // only the water evaluation has any of them (two)
+  EXPECT_FALSE(r.hits[0].all_words);
+  EXPECT_EQ(r.hits[0].title, "Evaluation of the Rural Water Programme");
+  EXPECT_EQ(r.hits[0].rank, 1u);
+  r = Search("evaluation decentralize");
+  ASSERT_EQ(r.total, 1u);
+  ASSERT_GE(r.hits.size(), 2u);
+  EXPECT_TRUE(r.hits[0].all_words);
+  std::set<std::string> ids;
+  for (size_t i = 1; i < r.hits.size(); ++i) {
+    EXPECT_FALSE(r.hits[i].all_words) << r.hits[i].title;
+    EXPECT_EQ(r.hits[i].rank, i + 1);
+    EXPECT_NE(r.hits[i].id, r.hits[0].id);
+    ids.insert(r.hits[i].id.ToHex());
+  }
+  EXPECT_EQ(ids.size(), r.hits.size() - 1);
+  // The next page goes on with them, without the document with all the words.
+  SearchResponse next = Search("evaluation decentralize", 1, 1);
+  ASSERT_EQ(next.hits.size(), 1u);
+  EXPECT_EQ(next.hits[0].rank, 2u);
+  EXPECT_EQ(next.hits[0].id, r.hits[1].id);
+  // A full page of documents with every word, one word, OR, NOT and phrases add nothing.
+  EXPECT_EQ(Search("procurement logistics", 5).hits.size(), 5u);
+  for (const SearchHit& hit : Search("procurement logistics", 5).hits) EXPECT_TRUE(hit.all_words);
+  EXPECT_EQ(Search("programme NOT budgets").hits.size(), 0u);
+  EXPECT_EQ(Search("\"experience best-practice\"").hits.size(), 0u);
+  EXPECT_EQ(Search("lantern OR nothingmatches").hits.size(), 1u);
 }
 
 // The snippet is cut around the passage where the query's words stand as
@@ -237,7 +273,8 @@ TEST_F(SearchTest, FrenchElisionsAreSplit) {
   for (const std::string query : {"entrepreneuriat", "l’entrepreneuriat", "l'entrepreneuriat", "evaluation finale",
                                   "évaluation finale", "\"l’entrepreneuriat rural\"", "coopérative"}) {
     SearchResponse r = Search(query);
-    ASSERT_EQ(r.hits.size(), 1u) << query;
+    ASSERT_EQ(r.total, 1u) << query;
+    ASSERT_GE(r.hits.size(), 1u) << query;
     EXPECT_EQ(r.hits[0].language, "fr") << query;
     EXPECT_EQ(r.hits[0].title, "Rapport d’évaluation finale du projet d’appui aux jeunes") << query;
   }
@@ -247,7 +284,7 @@ TEST_F(SearchTest, FrenchElisionsAreSplit) {
   EXPECT_NE(r.hits[0].snippet_html.find("l’<mark>entrepreneuriat</mark> rural"), std::string::npos) << r.hits[0].snippet_html;
   // Words without accents still match accented ones, and the snippet marks them.
   r = Search("equipe cooperatives");
-  ASSERT_EQ(r.hits.size(), 1u);
+  ASSERT_EQ(r.total, 1u);
   EXPECT_NE(r.hits[0].snippet_html.find("<mark>équipe</mark>"), std::string::npos) << r.hits[0].snippet_html;
   EXPECT_NE(r.hits[0].snippet_html.find("<mark>coopératives</mark>"), std::string::npos) << r.hits[0].snippet_html;
 }

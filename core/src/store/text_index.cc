@@ -627,57 +627,65 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // them, so the matcher reads each posting list once, not once per language.
       // A parse is the query as typed OR the folded query at half weight: an
       // exact match (accents included) outranks a match without accents.
-      std::vector<std::pair<Xapian::Query, std::vector<Xapian::Query>>> parses;  // parse, its L terms
-      std::map<std::string, size_t> parse_of_description;
-      for (const std::string& language : languages) {
-        const Xapian::Stem stemmer = StemmerFor(language);
-        parser.set_stemmer(stemmer);
-        folded_parser.set_stemmer(stemmer);
-        Xapian::Query parsed(Xapian::Query::OP_OR, parser.parse_query(typed, flags),
-                             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded_parser.parse_query(folded, flags),
-                                           kFoldedWeight));
-        auto [it, added] = parse_of_description.emplace(parsed.get_description(), parses.size());
-        if (added) parses.emplace_back(parsed, std::vector<Xapian::Query>());
-        parses[it->second].second.emplace_back("L" + language);
-      }
-      std::vector<Xapian::Query> per_language;
-      for (auto& [parsed, language_terms] : parses) {
-        if (parses.size() == 1) {
-          per_language.push_back(parsed);  // every document has one of these languages
-        } else {
-          per_language.emplace_back(Xapian::Query::OP_FILTER, parsed,
-                                    Xapian::Query(Xapian::Query::OP_OR, language_terms.begin(), language_terms.end()));
+      // The whole query with the parsers' default operator: OP_AND for the
+      // search itself, OP_OR for documents with only some of its words.
+      auto build = [&](Xapian::Query::op default_op) {
+        parser.set_default_op(default_op);
+        folded_parser.set_default_op(default_op);
+        std::vector<std::pair<Xapian::Query, std::vector<Xapian::Query>>> parses;  // parse, its L terms
+        std::map<std::string, size_t> parse_of_description;
+        for (const std::string& language : languages) {
+          const Xapian::Stem stemmer = StemmerFor(language);
+          parser.set_stemmer(stemmer);
+          folded_parser.set_stemmer(stemmer);
+          Xapian::Query parsed(Xapian::Query::OP_OR, parser.parse_query(typed, flags),
+                               Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded_parser.parse_query(folded, flags),
+                                             kFoldedWeight));
+          auto [it, added] = parse_of_description.emplace(parsed.get_description(), parses.size());
+          if (added) parses.emplace_back(parsed, std::vector<Xapian::Query>());
+          parses[it->second].second.emplace_back("L" + language);
         }
-      }
-      Xapian::Query query(Xapian::Query::OP_OR, per_language.begin(), per_language.end());
-      if (request.language) query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("L" + *request.language));
-      if (request.text_source) {
-        query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-                              Xapian::Query("XS" + std::string(TextSourceName(*request.text_source))));
-      }
+        std::vector<Xapian::Query> per_language;
+        for (auto& [parsed, language_terms] : parses) {
+          if (parses.size() == 1) {
+            per_language.push_back(parsed);  // every document has one of these languages
+          } else {
+            per_language.emplace_back(Xapian::Query::OP_FILTER, parsed,
+                                      Xapian::Query(Xapian::Query::OP_OR, language_terms.begin(), language_terms.end()));
+          }
+        }
+        Xapian::Query query(Xapian::Query::OP_OR, per_language.begin(), per_language.end());
+        if (request.language) query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("L" + *request.language));
+        if (request.text_source) {
+          query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                Xapian::Query("XS" + std::string(TextSourceName(*request.text_source))));
+        }
 
-      if (request.mime_type) {
-        query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("T" + *request.mime_type));
-      }
-      if (request.entity) {
-        query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("XE" + NameKey(*request.entity).substr(0, 200)));
-      }
-      if (request.year_from || request.year_to) {
-        // The year slot holds four digits, which sort as the numbers do; a
-        // missing bound leaves that end open.
-        auto four_digits = [](int year) {
-          char text[16];
-          std::snprintf(text, sizeof text, "%04d", std::clamp(year, 0, 9999));
-          return std::string(text);
-        };
-        Xapian::Query years =
-            request.year_from && request.year_to
-                ? Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kValueYear, four_digits(*request.year_from),
-                                four_digits(*request.year_to))
-            : request.year_from ? Xapian::Query(Xapian::Query::OP_VALUE_GE, kValueYear, four_digits(*request.year_from))
-                                : Xapian::Query(Xapian::Query::OP_VALUE_LE, kValueYear, four_digits(*request.year_to));
-        query = Xapian::Query(Xapian::Query::OP_FILTER, query, years);
-      }
+        if (request.mime_type) {
+          query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("T" + *request.mime_type));
+        }
+        if (request.entity) {
+          query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("XE" + NameKey(*request.entity).substr(0, 200)));
+        }
+        if (request.year_from || request.year_to) {
+          // The year slot holds four digits, which sort as the numbers do; a
+          // missing bound leaves that end open.
+          auto four_digits = [](int year) {
+            char text[16];
+            std::snprintf(text, sizeof text, "%04d", std::clamp(year, 0, 9999));
+            return std::string(text);
+          };
+          Xapian::Query years =
+              request.year_from && request.year_to
+                  ? Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kValueYear, four_digits(*request.year_from),
+                                  four_digits(*request.year_to))
+              : request.year_from ? Xapian::Query(Xapian::Query::OP_VALUE_GE, kValueYear, four_digits(*request.year_from))
+                                  : Xapian::Query(Xapian::Query::OP_VALUE_LE, kValueYear, four_digits(*request.year_to));
+          query = Xapian::Query(Xapian::Query::OP_FILTER, query, years);
+        }
+        return query;
+      };
+      const Xapian::Query query = build(Xapian::Query::OP_AND);
 
       Xapian::Enquire enquire(db);
       enquire.set_query(query);
@@ -715,48 +723,74 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       snippet_query.phrases = page_query.phrases;
       snippet_query.typed = request.query;
       response.hits.clear();
-      const double max_weight = mset.get_max_attained();
+      // The hits of `set` (made by `from`), ranked on from `rank`.
       uint32_t rank = request.offset;
-      for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-        Xapian::Document entry = it.get_document();
-        SearchHit hit;
-        hit.rank = ++rank;
-        // Relative to the best match's weight. (Xapian's own percentage also
-        // scales by the share of the query's terms the best document has:
-        // with the folded half and one parse per language, even an exact
-        // match of every word lacks most of them.)
-        hit.percent = max_weight > 0 ? std::clamp(static_cast<int>(std::lround(100 * it.get_weight() / max_weight)), 0, 100) : 100;
-        Result<DocumentId> id = DocumentId::FromHex(entry.get_value(kValueDocId));
-        if (!id.ok()) continue;
-        hit.id = *id;
-        hit.page = BestPage(db, enquire, it, page_query);
-        std::string language = entry.get_value(kValueLanguage);
-        Result<PageText> page = fetch_page(hit.id, hit.page);
-        // A page removed since the index read leaves the snippet blank; a
-        // damaged one is an error, not a blank snippet.
-        if (!page.ok() && !page.status().IsNotFound()) return page.status();
-        if (page.ok()) {
-          hit.ocr_confidence = page->ocr_confidence;
-          hit.page_source = page->source;
-          // Elision apostrophes become word breaks while the snippet is cut
-          // (so "l’entrepreneuriat" shows with "entrepreneuriat" marked).
-          // The passage is where the query's phrases, then the most of its
-          // words, then the most of them as typed stand (snippet.h).
-          const std::string text = MarkElisions(page->text);
-          std::string html = BestPassageSnippet(text, snippet_query, StemmerFor(language), kSnippetBytes);
-          if (html.empty()) {
-            // No page word matches (a title match, a wildcard): Xapian's
-            // snippet, which then shows the page's start. Without
-            // SNIPPET_BACKGROUND_MODEL: that looks up the frequency of every
-            // word of the page in the index (one B-tree read each), about
-            // half of a search's CPU time. Accented words are looked up by
-            // their folded stems too.
-            const Xapian::Stem stemmer(new FoldingStemmer(StemmerFor(language)));
-            html = mset.snippet(text, kSnippetBytes, stemmer, 0, "<mark>", "</mark>", "…");
+      auto add_hits = [&](const Xapian::Enquire& from, const Xapian::MSet& set, bool all_words,
+                          double max_weight) -> Status {
+        for (Xapian::MSetIterator it = set.begin(); it != set.end(); ++it) {
+          Xapian::Document entry = it.get_document();
+          SearchHit hit;
+          hit.rank = ++rank;
+          hit.all_words = all_words;
+          // Relative to the best match's weight. (Xapian's own percentage also
+          // scales by the share of the query's terms the best document has:
+          // with the folded half and one parse per language, even an exact
+          // match of every word lacks most of them.)
+          hit.percent = max_weight > 0 ? std::clamp(static_cast<int>(std::lround(100 * it.get_weight() / max_weight)), 0, 100) : 100;
+          Result<DocumentId> id = DocumentId::FromHex(entry.get_value(kValueDocId));
+          if (!id.ok()) continue;
+          hit.id = *id;
+          hit.page = BestPage(db, from, it, page_query);
+          std::string language = entry.get_value(kValueLanguage);
+          Result<PageText> page = fetch_page(hit.id, hit.page);
+          // A page removed since the index read leaves the snippet blank; a
+          // damaged one is an error, not a blank snippet.
+          if (!page.ok() && !page.status().IsNotFound()) return page.status();
+          if (page.ok()) {
+            hit.ocr_confidence = page->ocr_confidence;
+            hit.page_source = page->source;
+            // Elision apostrophes become word breaks while the snippet is cut
+            // (so "l’entrepreneuriat" shows with "entrepreneuriat" marked).
+            // The passage is where the query's phrases, then the most of its
+            // words, then the most of them as typed stand (snippet.h).
+            const std::string text = MarkElisions(page->text);
+            std::string html = BestPassageSnippet(text, snippet_query, StemmerFor(language), kSnippetBytes);
+            if (html.empty()) {
+              // No page word matches (a title match, a wildcard): Xapian's
+              // snippet, which then shows the page's start. Without
+              // SNIPPET_BACKGROUND_MODEL: that looks up the frequency of every
+              // word of the page in the index (one B-tree read each), about
+              // half of a search's CPU time. Accented words are looked up by
+              // their folded stems too.
+              const Xapian::Stem stemmer(new FoldingStemmer(StemmerFor(language)));
+              html = set.snippet(text, kSnippetBytes, stemmer, 0, "<mark>", "</mark>", "…");
+            }
+            hit.snippet_html = RestoreElisionMarks(html);
           }
-          hit.snippet_html = RestoreElisionMarks(html);
+          response.hits.push_back(std::move(hit));
         }
-        response.hits.push_back(std::move(hit));
+        return Status::Ok();
+      };
+      DOSSIER_RETURN_IF_ERROR(add_hits(enquire, mset, true, mset.get_max_attained()));
+      // Room left on this page of results: every document with all the words
+      // has been listed, so documents with only some of them follow (those
+      // with the most, or the rarest, first: the same query with OR between
+      // its words, less the documents already matched). Operators typed
+      // (OR, NOT, a phrase) are kept as they are; a query that OR cannot
+      // widen (one word, a phrase) adds nothing. `total` and the facets count
+      // the documents with all the words only.
+      if (mset.size() < request.limit) {
+        const Xapian::Query widened = build(Xapian::Query::OP_OR);
+        if (widened.get_description() != query.get_description()) {
+          const Xapian::doccount with_all_words = mset.get_matches_estimated();  // exact: fewer than offset + limit
+          Xapian::Enquire partial_enquire(db);
+          partial_enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, widened, query));
+          const Xapian::doccount skip = request.offset > with_all_words ? request.offset - with_all_words : 0;
+          Xapian::MSet partial = partial_enquire.get_mset(skip, request.limit - mset.size());
+          rank = std::max<uint32_t>(rank, with_all_words + skip);
+          const double best = mset.empty() ? partial.get_max_attained() : mset.get_max_attained();
+          DOSSIER_RETURN_IF_ERROR(add_hits(partial_enquire, partial, false, best));
+        }
       }
       return response;
     } catch (const Xapian::DatabaseModifiedError& e) {
