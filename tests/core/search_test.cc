@@ -63,6 +63,14 @@ class SearchTest : public ::testing::Test {
               "clerks copied them by hand and filed them in the archive. The ministry supported the clinics with "
               "a service for drivers, supported the registers with a service for clerks and supported the "
               "vaccine service in every district, supporting each service with new staff.");
+    // French: one word five times on page 1; on page 2 twice, in two forms
+    // whose stems differ (Snowball's French stems "microcrédit" and
+    // "microcrédits" apart, and each language's parse of the query matches one).
+    WriteFile(in + "/prets.txt",
+              "Note sur les prêts aux artisans\nLes microcrédits ont aidé les artisans. Les microcrédits sont "
+              "remboursés chaque mois. Les microcrédits restent petits, mais les microcrédits sont utiles et les "
+              "microcrédits durent un an.\f"
+              "La banque du village accorde un microcrédit aux couturières et compte les microcrédits de la saison.");
     for (int i = 0; i < 12; ++i) {
       WriteFile(in + "/bulk" + std::to_string(i) + ".txt",
                 "Bulk note number " + std::to_string(i) + " mentions logistics and procurement.");
@@ -129,6 +137,18 @@ TEST_F(SearchTest, TheBestPageHasThePhraseAndTheMostQueryWords) {
   r = Search("lantern");
   ASSERT_EQ(r.hits.size(), 1u);
   EXPECT_EQ(r.hits[0].page, 3u) << r.hits[0].snippet_html;
+}
+
+// A word counts once on a page whatever forms match it (stemmed, unstemmed,
+// folded, each language's parse): the page where it occurs most wins, not the
+// page where two forms of it each match a different term.
+TEST_F(SearchTest, TheBestPageCountsQueryWordsNotTheirTerms) {
+  for (const std::string query : {"microcredit", "microcrédit"}) {
+    SearchResponse r = Search(query);
+    ASSERT_EQ(r.total, 1u) << query;
+    EXPECT_EQ(r.hits[0].title, "Note sur les prêts aux artisans") << query;
+    EXPECT_EQ(r.hits[0].page, 1u) << query << ": " << r.hits[0].snippet_html;
+  }
 }
 
 // All the words first; when a page of results has room left, documents with

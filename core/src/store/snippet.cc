@@ -85,6 +85,12 @@ void AppendEscaped(std::string_view text, std::string* out) {
 
 }  // namespace
 
+std::vector<std::string> QueryWords(const std::string& typed) {
+  std::vector<std::string> words;
+  for (Word& w : SplitWords(RemoveElisions(typed))) words.push_back(std::move(w.lower));
+  return words;
+}
+
 std::string BestPassageSnippet(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stem,
                                size_t length) {
   const std::unordered_set<std::string> terms(query.terms.begin(), query.terms.end());

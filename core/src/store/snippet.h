@@ -29,6 +29,10 @@ struct SnippetQuery {
   std::string typed;
 };
 
+// The words of a query as typed, lowercased, French elisions taken off
+// (what the parser reads as words, operators and prefixes included).
+std::vector<std::string> QueryWords(const std::string& typed);
+
 // A snippet of about `length` bytes of `text` (UTF-8), HTML-escaped (& < >),
 // with <mark>…</mark> around each matching word and around each phrase
 // occurrence as a whole, and "…" where text was left out. A query word that

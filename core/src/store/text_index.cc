@@ -228,11 +228,33 @@ struct PageQuery {
   std::vector<std::string> terms;
   std::vector<std::vector<std::string>> phrases;
   bool wildcard = false;  // expansions are not among `terms`: read the matching terms instead
+  // The query word (its index among the words typed) each term stands for:
+  // a word gives several terms (as typed, stemmed, folded, per language),
+  // which must count as one word, not several.
+  std::map<std::string, size_t> word_of;
 };
 
+// Fills `query->word_of`: every form a query word takes in the parsed query
+// (the word, Z + its stem, XF + its folded form, ZXF + the folded stem, Z +
+// the folded stem), for each language's stemmer.
+void MapTermsToWords(const std::string& typed, const std::vector<std::string>& languages, PageQuery* query) {
+  const std::vector<std::string> words = QueryWords(typed);
+  for (const std::string& language : languages) {
+    const Xapian::Stem stem = StemmerFor(language);
+    for (size_t k = 0; k < words.size(); ++k) {
+      const std::string& word = words[k];
+      const std::string folded = FoldAccents(word);
+      for (const std::string& form : {word, "Z" + stem(word), "XF" + folded, "ZXF" + stem(folded), folded, "Z" + stem(folded)}) {
+        query->word_of.emplace(form, k);
+      }
+    }
+  }
+}
+
 // The page of a hit where the query matches best: the most occurrences of
-// its phrases, then the most of its distinct terms, then the most
-// occurrences of them (the first such page on a tie); page 1 when only
+// its phrases, then the most of its distinct words (a word's stemmed,
+// unstemmed and folded terms count once), then the most positions where
+// they occur (the first such page on a tie); page 1 when only
 // title or boolean terms matched. Reading the query terms' position lists
 // is much cheaper than walking the document's whole term list
 // (get_matching_terms), which is kept for wildcard queries, whose expansions
@@ -241,16 +263,18 @@ struct PageQuery {
 uint32_t BestPage(const Xapian::Database& db, const Xapian::Enquire& enquire, const Xapian::MSetIterator& hit,
                   const PageQuery& query) {
   struct PageScore {
-    uint32_t phrases = 0;
-    std::set<std::string> terms;
-    uint32_t occurrences = 0;
+    std::set<Xapian::termpos> phrases;  // where a phrase starts (a typed and a folded phrase can both start there)
+    std::set<std::string> words;        // query words, by their first term (or the term, for a word not typed)
+    std::set<Xapian::termpos> positions;
   };
   std::map<uint32_t, PageScore> by_page;
   auto count_positions = [&](const std::string& name) {
+    auto word = query.word_of.find(name);
+    const std::string key = word == query.word_of.end() ? name : "\x01" + std::to_string(word->second);
     for (auto pos = db.positionlist_begin(*hit, name); pos != db.positionlist_end(*hit, name); ++pos) {
       PageScore& page = by_page[PageOfPosition(*pos)];
-      page.terms.insert(name);
-      ++page.occurrences;
+      page.words.insert(key);
+      page.positions.insert(*pos);
     }
   };
   if (!query.wildcard) {
@@ -275,15 +299,15 @@ uint32_t BestPage(const Xapian::Database& db, const Xapian::Enquire& enquire, co
       for (size_t i = 1; i < positions.size() && whole; ++i) {
         whole = std::binary_search(positions[i].begin(), positions[i].end(), start + static_cast<Xapian::termpos>(i));
       }
-      if (whole) ++by_page[PageOfPosition(start)].phrases;
+      if (whole) by_page[PageOfPosition(start)].phrases.insert(start);
     }
   }
   uint32_t best = 1;
   const PageScore* best_score = nullptr;
   for (const auto& [page, score] : by_page) {
     if (best_score == nullptr ||
-        std::make_tuple(score.phrases, score.terms.size(), score.occurrences) >
-            std::make_tuple(best_score->phrases, best_score->terms.size(), best_score->occurrences)) {
+        std::make_tuple(score.phrases.size(), score.words.size(), score.positions.size()) >
+            std::make_tuple(best_score->phrases.size(), best_score->words.size(), best_score->positions.size())) {
       best = page;
       best_score = &score;
     }
@@ -717,6 +741,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         }
       }
       CollectPhrases(query, &page_query.phrases);
+      MapTermsToWords(typed, languages, &page_query);
       // What the snippet looks for: the same terms and phrases, and the words as typed.
       SnippetQuery snippet_query;
       snippet_query.terms = page_query.terms;
