@@ -71,6 +71,12 @@ class SearchTest : public ::testing::Test {
               "remboursés chaque mois. Les microcrédits restent petits, mais les microcrédits sont utiles et les "
               "microcrédits durent un an.\f"
               "La banque du village accorde un microcrédit aux couturières et compte les microcrédits de la saison.");
+    // "cold chain" side by side once, and "cold" and "chain" apart, three times each.
+    WriteFile(in + "/storage.txt",
+              "Storage note\nThe district keeps a cold chain for medicines from the depot to the villages.");
+    WriteFile(in + "/weather.txt",
+              "Weather note\nThe cold season closed the roads. A chain of trucks waited in the cold while the "
+              "chain ferry was mended; cold nights and a broken chain on the gate held the convoy.");
     for (int i = 0; i < 12; ++i) {
       WriteFile(in + "/bulk" + std::to_string(i) + ".txt",
                 "Bulk note number " + std::to_string(i) + " mentions logistics and procurement.");
@@ -149,6 +155,16 @@ TEST_F(SearchTest, TheBestPageCountsQueryWordsNotTheirTerms) {
     EXPECT_EQ(r.hits[0].title, "Note sur les prêts aux artisans") << query;
     EXPECT_EQ(r.hits[0].page, 1u) << query << ": " << r.hits[0].snippet_html;
   }
+}
+
+// Words typed side by side rank a document that has them side by side above
+// one that has them more often, apart; both match.
+TEST_F(SearchTest, WordsSideBySideRankFirst) {
+  SearchResponse r = Search("cold chain");
+  ASSERT_EQ(r.total, 2u);
+  EXPECT_EQ(r.hits[0].title, "Storage note");
+  EXPECT_EQ(r.hits[1].title, "Weather note");
+  EXPECT_GT(r.hits[0].percent, r.hits[1].percent);
 }
 
 // All the words first; when a page of results has room left, documents with

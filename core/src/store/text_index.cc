@@ -222,6 +222,43 @@ void CollectPhrases(const Xapian::Query& query, std::vector<std::vector<std::str
   for (size_t i = 0; i < query.get_num_subqueries(); ++i) CollectPhrases(query.get_subquery(i), phrases);
 }
 
+// The runs of page words the parser joined with its default AND ("management
+// response": AND(Zmanag, Zrespons)), each as the phrase of those terms in
+// order, wherever they sit in `query` (not under NOT, and not when a word of
+// the run is a phrase, a wildcard or a field).
+void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* runs) {
+  const size_t n = query.get_num_subqueries();
+  switch (query.get_type()) {
+    case Xapian::Query::OP_AND: {
+      std::vector<Xapian::Query> words;
+      bool plain = n >= 2;
+      for (size_t i = 0; i < n; ++i) {
+        const Xapian::Query part = query.get_subquery(i);
+        if (part.get_type() == Xapian::Query::LEAF_TERM && part.get_terms_begin() != part.get_terms_end() &&
+            IsPageTerm(*part.get_terms_begin())) {
+          words.push_back(part);
+        } else {
+          plain = false;
+          CollectWordRuns(part, runs);
+        }
+      }
+      if (plain) runs->emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
+      return;
+    }
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_AND_MAYBE:
+      if (n > 0) CollectWordRuns(query.get_subquery(0), runs);
+      return;
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SCALE_WEIGHT:
+      for (size_t i = 0; i < n; ++i) CollectWordRuns(query.get_subquery(i), runs);
+      return;
+    default:
+      return;
+  }
+}
+
 // What a search needs to choose a hit's best page: the query's own
 // (unexpanded) page terms and its phrases.
 struct PageQuery {
@@ -653,7 +690,11 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // exact match (accents included) outranks a match without accents.
       // The whole query with the parsers' default operator: OP_AND for the
       // search itself, OP_OR for documents with only some of its words.
-      auto build = [&](Xapian::Query::op default_op) {
+      // With `adjacent_boost`, a document where the words of the query stand
+      // side by side as typed ("management response") ranks above one that
+      // has them pages apart: the runs of words the query ANDs are added as
+      // phrases, which only add weight (OP_AND_MAYBE); what matches is the same.
+      auto build = [&](Xapian::Query::op default_op, bool adjacent_boost) {
         parser.set_default_op(default_op);
         folded_parser.set_default_op(default_op);
         std::vector<std::pair<Xapian::Query, std::vector<Xapian::Query>>> parses;  // parse, its L terms
@@ -662,9 +703,18 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
           const Xapian::Stem stemmer = StemmerFor(language);
           parser.set_stemmer(stemmer);
           folded_parser.set_stemmer(stemmer);
-          Xapian::Query parsed(Xapian::Query::OP_OR, parser.parse_query(typed, flags),
+          const Xapian::Query as_typed = parser.parse_query(typed, flags);
+          Xapian::Query parsed(Xapian::Query::OP_OR, as_typed,
                                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded_parser.parse_query(folded, flags),
                                              kFoldedWeight));
+          if (adjacent_boost) {
+            std::vector<Xapian::Query> runs;
+            CollectWordRuns(as_typed, &runs);
+            if (!runs.empty()) {
+              parsed = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed,
+                                     Xapian::Query(Xapian::Query::OP_OR, runs.begin(), runs.end()));
+            }
+          }
           auto [it, added] = parse_of_description.emplace(parsed.get_description(), parses.size());
           if (added) parses.emplace_back(parsed, std::vector<Xapian::Query>());
           parses[it->second].second.emplace_back("L" + language);
@@ -709,10 +759,13 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         }
         return query;
       };
-      const Xapian::Query query = build(Xapian::Query::OP_AND);
+      // `query` decides what matches (and gives the best page and snippet its
+      // terms and phrases); `ranked` is the same with the adjacency boost.
+      const Xapian::Query query = build(Xapian::Query::OP_AND, false);
+      const Xapian::Query ranked = build(Xapian::Query::OP_AND, true);
 
       Xapian::Enquire enquire(db);
-      enquire.set_query(query);
+      enquire.set_query(ranked);
       // Facets count over at least the first kFacetSample matches (all of
       // them when fewer): the spies see every document the matcher looks
       // at, so this bound is what a search with facets costs.
@@ -805,7 +858,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // widen (one word, a phrase) adds nothing. `total` and the facets count
       // the documents with all the words only.
       if (mset.size() < request.limit) {
-        const Xapian::Query widened = build(Xapian::Query::OP_OR);
+        const Xapian::Query widened = build(Xapian::Query::OP_OR, false);
         if (widened.get_description() != query.get_description()) {
           const Xapian::doccount with_all_words = mset.get_matches_estimated();  // exact: fewer than offset + limit
           Xapian::Enquire partial_enquire(db);
