@@ -275,8 +275,13 @@ int RunSearch(const GlobalOptions& global, const SearchRequest& request, bool js
     std::cout << "No documents match " << request.query << (response->total ? " on this page of results" : "") << ".\n";
     return kExitOk;
   }
-  std::cout << (response->total_exact ? "" : "about ") << response->total << " document(s) match; showing "
-            << response->offset + 1 << "–" << response->offset + response->hits.size() << "\n\n";
+  if (response->total == 0) {
+    std::cout << "No document has every word of " << request.query << "; showing " << response->offset + 1 << "–"
+              << response->offset + response->hits.size() << " with some of them\n\n";
+  } else {
+    std::cout << (response->total_exact ? "" : "about ") << response->total << " document(s) match; showing "
+              << response->offset + 1 << "–" << response->offset + response->hits.size() << "\n\n";
+  }
   // The largest values of each facet (they come sorted by count, then by value).
   for (const auto& [facet, counted] : response->facets) {
     if (counted.values.empty()) continue;
@@ -290,7 +295,12 @@ int RunSearch(const GlobalOptions& global, const SearchRequest& request, bool js
     std::cout << "\n";
   }
   std::cout << "\n";
+  bool some_words_said = response->total == 0;
   for (const SearchHit& hit : response->hits) {
+    if (!hit.all_words && !some_words_said) {
+      std::cout << "Documents with only some of the words:\n\n";
+      some_words_said = true;
+    }
     std::cout << hit.rank << ". " << hit.title << "  [" << hit.id.ToHex() << "]\n";
     std::cout << "   page " << hit.page << " (" << TextSourceName(hit.page_source);
     if (hit.ocr_confidence >= 0) std::cout << ", OCR confidence " << static_cast<int>(hit.ocr_confidence) << "%";

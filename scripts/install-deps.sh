@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Dossier needs to build and run; with --test,
-# also what its test suite needs. Run as root. Every package is justified in README.md.
+# also what its test suite needs; with --bench, also the search engines
+# bench/search_quality.sh compares Dossier with (bench tooling only: nothing
+# links them). Run as root. Every package is justified in README.md.
 set -euo pipefail
 
 build_and_run=(
@@ -30,10 +32,20 @@ tests=(
   clang libclang-rt-14-dev   # the fuzz stage (scripts/fuzz.sh --ci): clang 14, its libFuzzer and sanitizer runtimes
 )
 
+bench=(
+  recollcmd                  # bench/search_quality.sh: Recoll's recollindex and recollq, the peer it measures against
+  xapian-omega xapian-tools  # bench/search_quality.sh: Omega's omindex, and quest to query what it indexed
+  poppler-utils python3      # pdftotext, which both peers run on PDFs; recoll's filters and the bench's scorer
+)
+
 packages=("${build_and_run[@]}")
-if [[ "${1:-}" == "--test" ]]; then
-  packages+=("${tests[@]}")
-fi
+for option in "$@"; do
+  case "$option" in
+    --test) packages+=("${tests[@]}") ;;
+    --bench) packages+=("${bench[@]}") ;;
+    *) echo "install-deps.sh: unknown option $option (use --test, --bench)" >&2; exit 2 ;;
+  esac
+done
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "install-deps.sh: run as root (apt-get install needs it)" >&2

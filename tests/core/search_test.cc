@@ -52,6 +52,31 @@ class SearchTest : public ::testing::Test {
               "Later the audit committee oversight role was confirmed by the chair.\f"
               "Lantern lantern lantern. The lantern shop sold a lantern.\f"
               "A lantern by the harbour.");
+    // The query's words as typed in one passage; further down, more than a
+    // snippet's length away, more matches, but of stem variants only
+    // ("supported", "service"), which Xapian's snippet weighs the same.
+    WriteFile(in + "/clinics.txt",
+              "Annual note on rural clinics\nIn 2021 the review found that support services for nurses were still "
+              "missing, though the nurses were supported by their districts. The districts kept their own "
+              "registers, and the nurses travelled between villages on market days, as they had done for years "
+              "before the reform. Most registers were kept on paper and sent to the capital each quarter, where "
+              "clerks copied them by hand and filed them in the archive. The ministry supported the clinics with "
+              "a service for drivers, supported the registers with a service for clerks and supported the "
+              "vaccine service in every district, supporting each service with new staff.");
+    // French: one word five times on page 1; on page 2 twice, in two forms
+    // whose stems differ (Snowball's French stems "microcrédit" and
+    // "microcrédits" apart, and each language's parse of the query matches one).
+    WriteFile(in + "/prets.txt",
+              "Note sur les prêts aux artisans\nLes microcrédits ont aidé les artisans. Les microcrédits sont "
+              "remboursés chaque mois. Les microcrédits restent petits, mais les microcrédits sont utiles et les "
+              "microcrédits durent un an.\f"
+              "La banque du village accorde un microcrédit aux couturières et compte les microcrédits de la saison.");
+    // "cold chain" side by side once, and "cold" and "chain" apart, three times each.
+    WriteFile(in + "/storage.txt",
+              "Storage note\nThe district keeps a cold chain for medicines from the depot to the villages.");
+    WriteFile(in + "/weather.txt",
+              "Weather note\nThe cold season closed the roads. A chain of trucks waited in the cold while the "
+              "chain ferry was mended; cold nights and a broken chain on the gate held the convoy.");
     for (int i = 0; i < 12; ++i) {
       WriteFile(in + "/bulk" + std::to_string(i) + ".txt",
                 "Bulk note number " + std::to_string(i) + " mentions logistics and procurement.");
@@ -93,7 +118,9 @@ QueryService* SearchTest::service_ = nullptr;
 
 TEST_F(SearchTest, EnglishStemmingAndTheBestPage) {
   SearchResponse r = Search("evaluation decentralize");  // stems match "evaluations", "decentralization"
-  ASSERT_EQ(r.hits.size(), 1u);
+  ASSERT_EQ(r.total, 1u);  // documents with both words
+  ASSERT_GE(r.hits.size(), 1u);
+  EXPECT_TRUE(r.hits[0].all_words);
   EXPECT_EQ(r.hits[0].title, "Evaluation of the Rural Water Programme");
   EXPECT_EQ(r.hits[0].page, 2u);
   EXPECT_EQ(r.hits[0].page_source, TextSource::kPlainText);
@@ -116,6 +143,87 @@ TEST_F(SearchTest, TheBestPageHasThePhraseAndTheMostQueryWords) {
   r = Search("lantern");
   ASSERT_EQ(r.hits.size(), 1u);
   EXPECT_EQ(r.hits[0].page, 3u) << r.hits[0].snippet_html;
+}
+
+// A word counts once on a page whatever forms match it (stemmed, unstemmed,
+// folded, each language's parse): the page where it occurs most wins, not the
+// page where two forms of it each match a different term.
+TEST_F(SearchTest, TheBestPageCountsQueryWordsNotTheirTerms) {
+  for (const std::string query : {"microcredit", "microcrédit"}) {
+    SearchResponse r = Search(query);
+    ASSERT_EQ(r.total, 1u) << query;
+    EXPECT_EQ(r.hits[0].title, "Note sur les prêts aux artisans") << query;
+    EXPECT_EQ(r.hits[0].page, 1u) << query << ": " << r.hits[0].snippet_html;
+  }
+}
+
+// Words typed side by side rank a document that has them side by side above
+// one that has them more often, apart; both match.
+TEST_F(SearchTest, WordsSideBySideRankFirst) {
+  SearchResponse r = Search("cold chain");
+  ASSERT_EQ(r.total, 2u);
+  EXPECT_EQ(r.hits[0].title, "Storage note");
+  EXPECT_EQ(r.hits[1].title, "Weather note");
+  EXPECT_GT(r.hits[0].percent, r.hits[1].percent);
+}
+
+// All the words first; when a page of results has room left, documents with
+// only some of them follow, flagged, and are not counted in the total.
+TEST_F(SearchTest, DocumentsWithSomeOfTheWordsFollowThoseWithAll) {
+  SearchResponse r = Search("decentralization wells harbourmaster");
+  EXPECT_EQ(r.total, 0u);
+  ASSERT_EQ(r.hits.size(), 1u);  // only the water evaluation has any of them (two)
+  EXPECT_FALSE(r.hits[0].all_words);
+  EXPECT_EQ(r.hits[0].title, "Evaluation of the Rural Water Programme");
+  EXPECT_EQ(r.hits[0].rank, 1u);
+  r = Search("evaluation decentralize");
+  ASSERT_EQ(r.total, 1u);
+  ASSERT_GE(r.hits.size(), 2u);
+  EXPECT_TRUE(r.hits[0].all_words);
+  std::set<std::string> ids;
+  for (size_t i = 1; i < r.hits.size(); ++i) {
+    EXPECT_FALSE(r.hits[i].all_words) << r.hits[i].title;
+    EXPECT_EQ(r.hits[i].rank, i + 1);
+    EXPECT_NE(r.hits[i].id, r.hits[0].id);
+    ids.insert(r.hits[i].id.ToHex());
+  }
+  EXPECT_EQ(ids.size(), r.hits.size() - 1);
+  // The next page goes on with them, without the document with all the words.
+  SearchResponse next = Search("evaluation decentralize", 1, 1);
+  ASSERT_EQ(next.hits.size(), 1u);
+  EXPECT_EQ(next.hits[0].rank, 2u);
+  EXPECT_EQ(next.hits[0].id, r.hits[1].id);
+  // A full page of documents with every word, one word, OR, NOT and phrases add nothing.
+  EXPECT_EQ(Search("procurement logistics", 5).hits.size(), 5u);
+  for (const SearchHit& hit : Search("procurement logistics", 5).hits) EXPECT_TRUE(hit.all_words);
+  EXPECT_EQ(Search("programme NOT budgets").hits.size(), 0u);
+  EXPECT_EQ(Search("\"experience best-practice\"").hits.size(), 0u);
+  EXPECT_EQ(Search("lantern OR nothingmatches").hits.size(), 1u);
+}
+
+// The snippet is cut around the passage where the query's words stand as
+// typed, and marks them rather than their stem variants; a stem variant is
+// marked when the snippet shows no typed form of its word.
+TEST_F(SearchTest, SnippetShowsAndMarksTheQueryWordsAsTyped) {
+  SearchResponse r = Search("support services");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].title, "Annual note on rural clinics");
+  const std::string& both = r.hits[0].snippet_html;
+  EXPECT_NE(both.find("<mark>support</mark> <mark>services</mark> for nurses"), std::string::npos) << both;
+  EXPECT_NE(both.find("were supported by"), std::string::npos) << both;
+  EXPECT_EQ(both.find("supported</mark>"), std::string::npos) << both;
+  r = Search("support");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_NE(r.hits[0].snippet_html.find("<mark>support</mark> services"), std::string::npos) << r.hits[0].snippet_html;
+  // A phrase is marked as a whole.
+  r = Search("\"support services\"");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_NE(r.hits[0].snippet_html.find("<mark>support services</mark>"), std::string::npos) << r.hits[0].snippet_html;
+  // Only stem variants on the page: they are marked.
+  r = Search("supports vaccines");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_NE(r.hits[0].snippet_html.find("<mark>vaccine</mark>"), std::string::npos) << r.hits[0].snippet_html;
+  EXPECT_NE(r.hits[0].snippet_html.find("<mark>supported</mark>"), std::string::npos) << r.hits[0].snippet_html;
 }
 
 TEST_F(SearchTest, SpanishDocumentsAreStemmedInSpanish) {
@@ -201,7 +309,8 @@ TEST_F(SearchTest, FrenchElisionsAreSplit) {
   for (const std::string query : {"entrepreneuriat", "l’entrepreneuriat", "l'entrepreneuriat", "evaluation finale",
                                   "évaluation finale", "\"l’entrepreneuriat rural\"", "coopérative"}) {
     SearchResponse r = Search(query);
-    ASSERT_EQ(r.hits.size(), 1u) << query;
+    ASSERT_EQ(r.total, 1u) << query;
+    ASSERT_GE(r.hits.size(), 1u) << query;
     EXPECT_EQ(r.hits[0].language, "fr") << query;
     EXPECT_EQ(r.hits[0].title, "Rapport d’évaluation finale du projet d’appui aux jeunes") << query;
   }
@@ -211,7 +320,7 @@ TEST_F(SearchTest, FrenchElisionsAreSplit) {
   EXPECT_NE(r.hits[0].snippet_html.find("l’<mark>entrepreneuriat</mark> rural"), std::string::npos) << r.hits[0].snippet_html;
   // Words without accents still match accented ones, and the snippet marks them.
   r = Search("equipe cooperatives");
-  ASSERT_EQ(r.hits.size(), 1u);
+  ASSERT_EQ(r.total, 1u);
   EXPECT_NE(r.hits[0].snippet_html.find("<mark>équipe</mark>"), std::string::npos) << r.hits[0].snippet_html;
   EXPECT_NE(r.hits[0].snippet_html.find("<mark>coopératives</mark>"), std::string::npos) << r.hits[0].snippet_html;
 }

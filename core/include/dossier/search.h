@@ -41,6 +41,9 @@ struct SearchHit {
   TextSource page_source = TextSource::kTextLayer;
   float ocr_confidence = -1;
   std::string snippet_html;  // HTML-escaped page text with <mark>…</mark> around matches
+  // False for a document with only some of the query's words: listed after
+  // every document with all of them, when a page of results has room left.
+  bool all_words = true;
   // Filled from the document record:
   std::string title;
   std::string language;

@@ -33,7 +33,8 @@ json ToJson(const SearchResponse& response) {
                     {"page", hit.page},
                     {"page_source", std::string(TextSourceName(hit.page_source))},
                     {"ocr_confidence", ConfidenceToJson(hit.ocr_confidence)},
-                    {"snippet_html", hit.snippet_html}});
+                    {"snippet_html", hit.snippet_html},
+                    {"all_words", hit.all_words}});
   }
   // "facets": value -> count, as before (a JSON object has no order);
   // "facet_values": the same values in order, largest count first, with

@@ -20,6 +20,7 @@
 
 #include "dossier/graph.h"
 #include "dossier/text.h"
+#include "snippet.h"
 #include "write_failure.h"
 
 namespace dossier {
@@ -36,6 +37,8 @@ constexpr const char* kTextFormatKey = "dossier.text_format";
 constexpr Xapian::doccount kFacetSample = 1000;
 // Entity facet values returned (the most frequent).
 constexpr size_t kEntityFacetValues = 20;
+// A snippet's length in bytes of page text.
+constexpr size_t kSnippetBytes = 300;
 // The weight of matches through accent-folded forms, against 1 for the words as typed.
 constexpr double kFoldedWeight = 0.5;
 
@@ -219,17 +222,76 @@ void CollectPhrases(const Xapian::Query& query, std::vector<std::vector<std::str
   for (size_t i = 0; i < query.get_num_subqueries(); ++i) CollectPhrases(query.get_subquery(i), phrases);
 }
 
+// The runs of page words the parser joined with its default AND ("management
+// response": AND(Zmanag, Zrespons)), each as the phrase of those terms in
+// order, wherever they sit in `query` (not under NOT, and not when a word of
+// the run is a phrase, a wildcard or a field).
+void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* runs) {
+  const size_t n = query.get_num_subqueries();
+  switch (query.get_type()) {
+    case Xapian::Query::OP_AND: {
+      std::vector<Xapian::Query> words;
+      bool plain = n >= 2;
+      for (size_t i = 0; i < n; ++i) {
+        const Xapian::Query part = query.get_subquery(i);
+        if (part.get_type() == Xapian::Query::LEAF_TERM && part.get_terms_begin() != part.get_terms_end() &&
+            IsPageTerm(*part.get_terms_begin())) {
+          words.push_back(part);
+        } else {
+          plain = false;
+          CollectWordRuns(part, runs);
+        }
+      }
+      if (plain) runs->emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
+      return;
+    }
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_AND_MAYBE:
+      if (n > 0) CollectWordRuns(query.get_subquery(0), runs);
+      return;
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SCALE_WEIGHT:
+      for (size_t i = 0; i < n; ++i) CollectWordRuns(query.get_subquery(i), runs);
+      return;
+    default:
+      return;
+  }
+}
+
 // What a search needs to choose a hit's best page: the query's own
 // (unexpanded) page terms and its phrases.
 struct PageQuery {
   std::vector<std::string> terms;
   std::vector<std::vector<std::string>> phrases;
   bool wildcard = false;  // expansions are not among `terms`: read the matching terms instead
+  // The query word (its index among the words typed) each term stands for:
+  // a word gives several terms (as typed, stemmed, folded, per language),
+  // which must count as one word, not several.
+  std::map<std::string, size_t> word_of;
 };
 
+// Fills `query->word_of`: every form a query word takes in the parsed query
+// (the word, Z + its stem, XF + its folded form, ZXF + the folded stem, Z +
+// the folded stem), for each language's stemmer.
+void MapTermsToWords(const std::string& typed, const std::vector<std::string>& languages, PageQuery* query) {
+  const std::vector<std::string> words = QueryWords(typed);
+  for (const std::string& language : languages) {
+    const Xapian::Stem stem = StemmerFor(language);
+    for (size_t k = 0; k < words.size(); ++k) {
+      const std::string& word = words[k];
+      const std::string folded = FoldAccents(word);
+      for (const std::string& form : {word, "Z" + stem(word), "XF" + folded, "ZXF" + stem(folded), folded, "Z" + stem(folded)}) {
+        query->word_of.emplace(form, k);
+      }
+    }
+  }
+}
+
 // The page of a hit where the query matches best: the most occurrences of
-// its phrases, then the most of its distinct terms, then the most
-// occurrences of them (the first such page on a tie); page 1 when only
+// its phrases, then the most of its distinct words (a word's stemmed,
+// unstemmed and folded terms count once), then the most positions where
+// they occur (the first such page on a tie); page 1 when only
 // title or boolean terms matched. Reading the query terms' position lists
 // is much cheaper than walking the document's whole term list
 // (get_matching_terms), which is kept for wildcard queries, whose expansions
@@ -238,16 +300,18 @@ struct PageQuery {
 uint32_t BestPage(const Xapian::Database& db, const Xapian::Enquire& enquire, const Xapian::MSetIterator& hit,
                   const PageQuery& query) {
   struct PageScore {
-    uint32_t phrases = 0;
-    std::set<std::string> terms;
-    uint32_t occurrences = 0;
+    std::set<Xapian::termpos> phrases;  // where a phrase starts (a typed and a folded phrase can both start there)
+    std::set<std::string> words;        // query words, by their first term (or the term, for a word not typed)
+    std::set<Xapian::termpos> positions;
   };
   std::map<uint32_t, PageScore> by_page;
   auto count_positions = [&](const std::string& name) {
+    auto word = query.word_of.find(name);
+    const std::string key = word == query.word_of.end() ? name : "\x01" + std::to_string(word->second);
     for (auto pos = db.positionlist_begin(*hit, name); pos != db.positionlist_end(*hit, name); ++pos) {
       PageScore& page = by_page[PageOfPosition(*pos)];
-      page.terms.insert(name);
-      ++page.occurrences;
+      page.words.insert(key);
+      page.positions.insert(*pos);
     }
   };
   if (!query.wildcard) {
@@ -272,15 +336,15 @@ uint32_t BestPage(const Xapian::Database& db, const Xapian::Enquire& enquire, co
       for (size_t i = 1; i < positions.size() && whole; ++i) {
         whole = std::binary_search(positions[i].begin(), positions[i].end(), start + static_cast<Xapian::termpos>(i));
       }
-      if (whole) ++by_page[PageOfPosition(start)].phrases;
+      if (whole) by_page[PageOfPosition(start)].phrases.insert(start);
     }
   }
   uint32_t best = 1;
   const PageScore* best_score = nullptr;
   for (const auto& [page, score] : by_page) {
     if (best_score == nullptr ||
-        std::make_tuple(score.phrases, score.terms.size(), score.occurrences) >
-            std::make_tuple(best_score->phrases, best_score->terms.size(), best_score->occurrences)) {
+        std::make_tuple(score.phrases.size(), score.words.size(), score.positions.size()) >
+            std::make_tuple(best_score->phrases.size(), best_score->words.size(), best_score->positions.size())) {
       best = page;
       best_score = &score;
     }
@@ -624,60 +688,84 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // them, so the matcher reads each posting list once, not once per language.
       // A parse is the query as typed OR the folded query at half weight: an
       // exact match (accents included) outranks a match without accents.
-      std::vector<std::pair<Xapian::Query, std::vector<Xapian::Query>>> parses;  // parse, its L terms
-      std::map<std::string, size_t> parse_of_description;
-      for (const std::string& language : languages) {
-        const Xapian::Stem stemmer = StemmerFor(language);
-        parser.set_stemmer(stemmer);
-        folded_parser.set_stemmer(stemmer);
-        Xapian::Query parsed(Xapian::Query::OP_OR, parser.parse_query(typed, flags),
-                             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded_parser.parse_query(folded, flags),
-                                           kFoldedWeight));
-        auto [it, added] = parse_of_description.emplace(parsed.get_description(), parses.size());
-        if (added) parses.emplace_back(parsed, std::vector<Xapian::Query>());
-        parses[it->second].second.emplace_back("L" + language);
-      }
-      std::vector<Xapian::Query> per_language;
-      for (auto& [parsed, language_terms] : parses) {
-        if (parses.size() == 1) {
-          per_language.push_back(parsed);  // every document has one of these languages
-        } else {
-          per_language.emplace_back(Xapian::Query::OP_FILTER, parsed,
-                                    Xapian::Query(Xapian::Query::OP_OR, language_terms.begin(), language_terms.end()));
+      // The whole query with the parsers' default operator: OP_AND for the
+      // search itself, OP_OR for documents with only some of its words.
+      // With `adjacent_boost`, a document where the words of the query stand
+      // side by side as typed ("management response") ranks above one that
+      // has them pages apart: the runs of words the query ANDs are added as
+      // phrases, which only add weight (OP_AND_MAYBE); what matches is the same.
+      auto build = [&](Xapian::Query::op default_op, bool adjacent_boost) {
+        parser.set_default_op(default_op);
+        folded_parser.set_default_op(default_op);
+        std::vector<std::pair<Xapian::Query, std::vector<Xapian::Query>>> parses;  // parse, its L terms
+        std::map<std::string, size_t> parse_of_description;
+        for (const std::string& language : languages) {
+          const Xapian::Stem stemmer = StemmerFor(language);
+          parser.set_stemmer(stemmer);
+          folded_parser.set_stemmer(stemmer);
+          const Xapian::Query as_typed = parser.parse_query(typed, flags);
+          Xapian::Query parsed(Xapian::Query::OP_OR, as_typed,
+                               Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded_parser.parse_query(folded, flags),
+                                             kFoldedWeight));
+          if (adjacent_boost) {
+            std::vector<Xapian::Query> runs;
+            CollectWordRuns(as_typed, &runs);
+            if (!runs.empty()) {
+              parsed = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed,
+                                     Xapian::Query(Xapian::Query::OP_OR, runs.begin(), runs.end()));
+            }
+          }
+          auto [it, added] = parse_of_description.emplace(parsed.get_description(), parses.size());
+          if (added) parses.emplace_back(parsed, std::vector<Xapian::Query>());
+          parses[it->second].second.emplace_back("L" + language);
         }
-      }
-      Xapian::Query query(Xapian::Query::OP_OR, per_language.begin(), per_language.end());
-      if (request.language) query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("L" + *request.language));
-      if (request.text_source) {
-        query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-                              Xapian::Query("XS" + std::string(TextSourceName(*request.text_source))));
-      }
+        std::vector<Xapian::Query> per_language;
+        for (auto& [parsed, language_terms] : parses) {
+          if (parses.size() == 1) {
+            per_language.push_back(parsed);  // every document has one of these languages
+          } else {
+            per_language.emplace_back(Xapian::Query::OP_FILTER, parsed,
+                                      Xapian::Query(Xapian::Query::OP_OR, language_terms.begin(), language_terms.end()));
+          }
+        }
+        Xapian::Query query(Xapian::Query::OP_OR, per_language.begin(), per_language.end());
+        if (request.language) query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("L" + *request.language));
+        if (request.text_source) {
+          query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                Xapian::Query("XS" + std::string(TextSourceName(*request.text_source))));
+        }
 
-      if (request.mime_type) {
-        query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("T" + *request.mime_type));
-      }
-      if (request.entity) {
-        query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("XE" + NameKey(*request.entity).substr(0, 200)));
-      }
-      if (request.year_from || request.year_to) {
-        // The year slot holds four digits, which sort as the numbers do; a
-        // missing bound leaves that end open.
-        auto four_digits = [](int year) {
-          char text[16];
-          std::snprintf(text, sizeof text, "%04d", std::clamp(year, 0, 9999));
-          return std::string(text);
-        };
-        Xapian::Query years =
-            request.year_from && request.year_to
-                ? Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kValueYear, four_digits(*request.year_from),
-                                four_digits(*request.year_to))
-            : request.year_from ? Xapian::Query(Xapian::Query::OP_VALUE_GE, kValueYear, four_digits(*request.year_from))
-                                : Xapian::Query(Xapian::Query::OP_VALUE_LE, kValueYear, four_digits(*request.year_to));
-        query = Xapian::Query(Xapian::Query::OP_FILTER, query, years);
-      }
+        if (request.mime_type) {
+          query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("T" + *request.mime_type));
+        }
+        if (request.entity) {
+          query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("XE" + NameKey(*request.entity).substr(0, 200)));
+        }
+        if (request.year_from || request.year_to) {
+          // The year slot holds four digits, which sort as the numbers do; a
+          // missing bound leaves that end open.
+          auto four_digits = [](int year) {
+            char text[16];
+            std::snprintf(text, sizeof text, "%04d", std::clamp(year, 0, 9999));
+            return std::string(text);
+          };
+          Xapian::Query years =
+              request.year_from && request.year_to
+                  ? Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kValueYear, four_digits(*request.year_from),
+                                  four_digits(*request.year_to))
+              : request.year_from ? Xapian::Query(Xapian::Query::OP_VALUE_GE, kValueYear, four_digits(*request.year_from))
+                                  : Xapian::Query(Xapian::Query::OP_VALUE_LE, kValueYear, four_digits(*request.year_to));
+          query = Xapian::Query(Xapian::Query::OP_FILTER, query, years);
+        }
+        return query;
+      };
+      // `query` decides what matches (and gives the best page and snippet its
+      // terms and phrases); `ranked` is the same with the adjacency boost.
+      const Xapian::Query query = build(Xapian::Query::OP_AND, false);
+      const Xapian::Query ranked = build(Xapian::Query::OP_AND, true);
 
       Xapian::Enquire enquire(db);
-      enquire.set_query(query);
+      enquire.set_query(ranked);
       // Facets count over at least the first kFacetSample matches (all of
       // them when fewer): the spies see every document the matcher looks
       // at, so this bound is what a search with facets costs.
@@ -706,42 +794,81 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         }
       }
       CollectPhrases(query, &page_query.phrases);
+      MapTermsToWords(typed, languages, &page_query);
+      // What the snippet looks for: the same terms and phrases, and the words as typed.
+      SnippetQuery snippet_query;
+      snippet_query.terms = page_query.terms;
+      snippet_query.phrases = page_query.phrases;
+      snippet_query.typed = request.query;
       response.hits.clear();
-      const double max_weight = mset.get_max_attained();
+      // The hits of `set` (made by `from`), ranked on from `rank`.
       uint32_t rank = request.offset;
-      for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-        Xapian::Document entry = it.get_document();
-        SearchHit hit;
-        hit.rank = ++rank;
-        // Relative to the best match's weight. (Xapian's own percentage also
-        // scales by the share of the query's terms the best document has:
-        // with the folded half and one parse per language, even an exact
-        // match of every word lacks most of them.)
-        hit.percent = max_weight > 0 ? std::clamp(static_cast<int>(std::lround(100 * it.get_weight() / max_weight)), 0, 100) : 100;
-        Result<DocumentId> id = DocumentId::FromHex(entry.get_value(kValueDocId));
-        if (!id.ok()) continue;
-        hit.id = *id;
-        hit.page = BestPage(db, enquire, it, page_query);
-        std::string language = entry.get_value(kValueLanguage);
-        Result<PageText> page = fetch_page(hit.id, hit.page);
-        // A page removed since the index read leaves the snippet blank; a
-        // damaged one is an error, not a blank snippet.
-        if (!page.ok() && !page.status().IsNotFound()) return page.status();
-        if (page.ok()) {
-          hit.ocr_confidence = page->ocr_confidence;
-          hit.page_source = page->source;
-          // Without SNIPPET_BACKGROUND_MODEL: that looks up the frequency of
-          // every word of the page in the index (one B-tree read each), which
-          // cost about half of a search's CPU time; the query's own term
-          // weights choose the fragment well enough.
-          // Elision apostrophes become word breaks while the snippet is cut
-          // (so "l’entrepreneuriat" shows with "entrepreneuriat" marked), and
-          // accented words are looked up by their folded stems too.
-          const Xapian::Stem stemmer(new FoldingStemmer(StemmerFor(language)));
-          hit.snippet_html = RestoreElisionMarks(
-              mset.snippet(MarkElisions(page->text), 300, stemmer, 0, "<mark>", "</mark>", "…"));
+      auto add_hits = [&](const Xapian::Enquire& from, const Xapian::MSet& set, bool all_words,
+                          double max_weight) -> Status {
+        for (Xapian::MSetIterator it = set.begin(); it != set.end(); ++it) {
+          Xapian::Document entry = it.get_document();
+          SearchHit hit;
+          hit.rank = ++rank;
+          hit.all_words = all_words;
+          // Relative to the best match's weight. (Xapian's own percentage also
+          // scales by the share of the query's terms the best document has:
+          // with the folded half and one parse per language, even an exact
+          // match of every word lacks most of them.)
+          hit.percent = max_weight > 0 ? std::clamp(static_cast<int>(std::lround(100 * it.get_weight() / max_weight)), 0, 100) : 100;
+          Result<DocumentId> id = DocumentId::FromHex(entry.get_value(kValueDocId));
+          if (!id.ok()) continue;
+          hit.id = *id;
+          hit.page = BestPage(db, from, it, page_query);
+          std::string language = entry.get_value(kValueLanguage);
+          Result<PageText> page = fetch_page(hit.id, hit.page);
+          // A page removed since the index read leaves the snippet blank; a
+          // damaged one is an error, not a blank snippet.
+          if (!page.ok() && !page.status().IsNotFound()) return page.status();
+          if (page.ok()) {
+            hit.ocr_confidence = page->ocr_confidence;
+            hit.page_source = page->source;
+            // Elision apostrophes become word breaks while the snippet is cut
+            // (so "l’entrepreneuriat" shows with "entrepreneuriat" marked).
+            // The passage is where the query's phrases, then the most of its
+            // words, then the most of them as typed stand (snippet.h).
+            const std::string text = MarkElisions(page->text);
+            std::string html = BestPassageSnippet(text, snippet_query, StemmerFor(language), kSnippetBytes);
+            if (html.empty()) {
+              // No page word matches (a title match, a wildcard): Xapian's
+              // snippet, which then shows the page's start. Without
+              // SNIPPET_BACKGROUND_MODEL: that looks up the frequency of every
+              // word of the page in the index (one B-tree read each), about
+              // half of a search's CPU time. Accented words are looked up by
+              // their folded stems too.
+              const Xapian::Stem stemmer(new FoldingStemmer(StemmerFor(language)));
+              html = set.snippet(text, kSnippetBytes, stemmer, 0, "<mark>", "</mark>", "…");
+            }
+            hit.snippet_html = RestoreElisionMarks(html);
+          }
+          response.hits.push_back(std::move(hit));
         }
-        response.hits.push_back(std::move(hit));
+        return Status::Ok();
+      };
+      DOSSIER_RETURN_IF_ERROR(add_hits(enquire, mset, true, mset.get_max_attained()));
+      // Room left on this page of results: every document with all the words
+      // has been listed, so documents with only some of them follow (those
+      // with the most, or the rarest, first: the same query with OR between
+      // its words, less the documents already matched). Operators typed
+      // (OR, NOT, a phrase) are kept as they are; a query that OR cannot
+      // widen (one word, a phrase) adds nothing. `total` and the facets count
+      // the documents with all the words only.
+      if (mset.size() < request.limit) {
+        const Xapian::Query widened = build(Xapian::Query::OP_OR, false);
+        if (widened.get_description() != query.get_description()) {
+          const Xapian::doccount with_all_words = mset.get_matches_estimated();  // exact: fewer than offset + limit
+          Xapian::Enquire partial_enquire(db);
+          partial_enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, widened, query));
+          const Xapian::doccount skip = request.offset > with_all_words ? request.offset - with_all_words : 0;
+          Xapian::MSet partial = partial_enquire.get_mset(skip, request.limit - mset.size());
+          rank = std::max<uint32_t>(rank, with_all_words + skip);
+          const double best = mset.empty() ? partial.get_max_attained() : mset.get_max_attained();
+          DOSSIER_RETURN_IF_ERROR(add_hits(partial_enquire, partial, false, best));
+        }
       }
       return response;
     } catch (const Xapian::DatabaseModifiedError& e) {

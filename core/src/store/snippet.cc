@@ -1,0 +1,227 @@
+// Search snippets around the best-matching passage (see snippet.h).
+#include "snippet.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+#include <unordered_set>
+
+#include "dossier/text.h"
+
+namespace dossier {
+
+namespace {
+
+struct Word {
+  size_t begin = 0, end = 0;  // byte range in the text
+  std::string lower;          // lowercased, apostrophes as '
+  std::string folded;         // `lower` without accents
+};
+
+// The words of `text` as Xapian's TermGenerator sees them: runs of word
+// characters, an apostrophe (' or ’) between two word characters kept
+// inside the word ("don't", "aujourd’hui"). Elision marks (U+E000, U+E001)
+// are not word characters, so "l’entrepreneuriat" cut by MarkElisions gives
+// "l" and "entrepreneuriat".
+std::vector<Word> SplitWords(const std::string& text) {
+  std::vector<Word> words;
+  Xapian::Utf8Iterator it(text);
+  const Xapian::Utf8Iterator end;
+  auto offset = [&](const Xapian::Utf8Iterator& at) { return text.size() - at.left(); };
+  while (it != end) {
+    if (!Xapian::Unicode::is_wordchar(*it)) {
+      ++it;
+      continue;
+    }
+    Word word;
+    word.begin = offset(it);
+    while (it != end) {
+      const unsigned ch = *it;
+      if (Xapian::Unicode::is_wordchar(ch)) {
+        Xapian::Unicode::append_utf8(word.lower, Xapian::Unicode::tolower(ch));
+        ++it;
+        continue;
+      }
+      if (ch == '\'' || ch == 0x2019) {
+        Xapian::Utf8Iterator next = it;
+        ++next;
+        if (next != end && Xapian::Unicode::is_wordchar(*next)) {
+          word.lower += '\'';
+          it = next;
+          continue;
+        }
+      }
+      break;
+    }
+    word.end = offset(it);
+    word.folded = FoldAccents(word.lower);
+    words.push_back(std::move(word));
+  }
+  return words;
+}
+
+// A sentence or line ends in `gap` (the text between two words).
+bool SentenceBreak(std::string_view gap) {
+  if (gap.find('\n') != std::string_view::npos || gap.find('\f') != std::string_view::npos) return true;
+  for (size_t i = 0; i + 1 < gap.size(); ++i) {
+    if ((gap[i] == '.' || gap[i] == '!' || gap[i] == '?' || gap[i] == ':') && (gap[i + 1] == ' ' || gap[i + 1] == '\t')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void AppendEscaped(std::string_view text, std::string* out) {
+  for (char c : text) {
+    switch (c) {
+      case '&': *out += "&amp;"; break;
+      case '<': *out += "&lt;"; break;
+      case '>': *out += "&gt;"; break;
+      default: *out += c;
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> QueryWords(const std::string& typed) {
+  std::vector<std::string> words;
+  for (Word& w : SplitWords(RemoveElisions(typed))) words.push_back(std::move(w.lower));
+  return words;
+}
+
+std::string BestPassageSnippet(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stem,
+                               size_t length) {
+  const std::unordered_set<std::string> terms(query.terms.begin(), query.terms.end());
+  std::unordered_set<std::string> typed;
+  for (const Word& w : SplitWords(RemoveElisions(query.typed))) typed.insert(w.folded);
+  const std::vector<Word> words = SplitWords(text);
+  const size_t n = words.size();
+
+  // Each word's query word (the stem of its folded form, so
+  // "évaluation" and "evaluation" are one), or -1; and whether it is typed so.
+  std::vector<int> query_word(n, -1);
+  std::vector<char> exact(n, 0);
+  std::map<std::string, int> word_ids;
+  std::vector<size_t> matches;
+  for (size_t i = 0; i < n; ++i) {
+    const Word& w = words[i];
+    bool hit = terms.count(w.lower) || terms.count("Z" + stem(w.lower));
+    if (!hit && w.folded != w.lower) hit = terms.count("XF" + w.folded) || terms.count("ZXF" + stem(w.folded));
+    if (!hit) continue;
+    query_word[i] = word_ids.emplace("Z" + stem(w.folded), static_cast<int>(word_ids.size())).first->second;
+    exact[i] = typed.count(w.folded) ? 1 : 0;
+    matches.push_back(i);
+  }
+  if (matches.empty()) return "";
+
+  // Phrase occurrences: phrase_length[i] words from word i (0: none).
+  std::vector<size_t> phrase_length(n, 0);
+  std::set<std::vector<std::string>> phrases(query.phrases.begin(), query.phrases.end());
+  for (const std::vector<std::string>& phrase : phrases) {
+    if (phrase.size() < 2 || phrase.size() > n) continue;
+    for (size_t start = 0; start + phrase.size() <= n; ++start) {
+      bool whole = true;
+      for (size_t k = 0; k < phrase.size() && whole; ++k) {
+        const Word& w = words[start + k];
+        whole = phrase[k] == w.lower || phrase[k] == "XF" + w.folded;
+      }
+      if (whole) phrase_length[start] = std::max(phrase_length[start], phrase.size());
+    }
+  }
+
+  // The best window of at most `length` bytes that starts at a matching word.
+  using Score = std::tuple<size_t, size_t, size_t, size_t>;  // phrases, query words, typed ones, matching words
+  Score best_score{};
+  size_t best_first = n, best_last = n;
+  std::vector<size_t> seen(word_ids.size(), n), seen_exact(word_ids.size(), n);
+  for (size_t first : matches) {
+    Score score{};
+    size_t last = first;
+    for (size_t j = first; j < n && words[j].end - words[first].begin <= length; ++j) {
+      if (phrase_length[j] && j + phrase_length[j] - 1 < n &&
+          words[j + phrase_length[j] - 1].end - words[first].begin <= length) {
+        ++std::get<0>(score);
+        last = std::max(last, j + phrase_length[j] - 1);
+      }
+      if (query_word[j] < 0) continue;
+      const size_t c = static_cast<size_t>(query_word[j]);
+      if (seen[c] != first) {
+        seen[c] = first;
+        ++std::get<1>(score);
+      }
+      if (exact[j] && seen_exact[c] != first) {
+        seen_exact[c] = first;
+        ++std::get<2>(score);
+      }
+      ++std::get<3>(score);
+      last = std::max(last, j);
+    }
+    if (best_first == n || score > best_score) {
+      best_score = score;
+      best_first = first;
+      best_last = last;
+    }
+  }
+
+  // Context around the passage: the room left, shared before and after.
+  const size_t span_begin = words[best_first].begin, span_end = words[best_last].end;
+  const size_t span = span_end - span_begin;
+  const size_t slack = length > span ? length - span : 0;
+  const size_t after = std::min(text.size() - span_end, slack - std::min(span_begin, slack / 2));
+  const size_t before = std::min(span_begin, slack - after);
+  size_t from = best_first;
+  while (from > 0 && words[from - 1].begin >= span_begin - before) --from;
+  // Start at a sentence or line start in that context, when there is one.
+  for (size_t k = from; k < best_first; ++k) {
+    if (k > 0 && SentenceBreak(std::string_view(text).substr(words[k - 1].end, words[k].begin - words[k - 1].end))) {
+      from = k;
+      break;
+    }
+  }
+  size_t to = best_last;
+  while (to + 1 < n && words[to + 1].end <= span_end + after) ++to;
+
+  // A query word shown as typed somewhere in the snippet has only those
+  // forms marked; one shown only through stem variants has them marked.
+  std::vector<char> typed_shown(word_ids.size(), 0);
+  for (size_t i = from; i <= to; ++i) {
+    if (query_word[i] >= 0 && exact[i]) typed_shown[static_cast<size_t>(query_word[i])] = 1;
+  }
+
+  std::string out;
+  const bool at_start =
+      from == 0 || SentenceBreak(std::string_view(text).substr(words[from - 1].end, words[from].begin - words[from - 1].end));
+  if (!at_start) out += "…";
+  size_t at = words[from].begin;
+  for (size_t i = from; i <= to; ++i) {
+    size_t mark_end = 0;
+    if (phrase_length[i] && i + phrase_length[i] - 1 <= to) {
+      mark_end = i + phrase_length[i] - 1;
+    } else if (query_word[i] >= 0 && (exact[i] || !typed_shown[static_cast<size_t>(query_word[i])])) {
+      mark_end = i;
+    } else {
+      continue;
+    }
+    AppendEscaped(std::string_view(text).substr(at, words[i].begin - at), &out);
+    out += "<mark>";
+    AppendEscaped(std::string_view(text).substr(words[i].begin, words[mark_end].end - words[i].begin), &out);
+    out += "</mark>";
+    at = words[mark_end].end;
+    i = mark_end;
+  }
+  AppendEscaped(std::string_view(text).substr(at, words[to].end - at), &out);
+  // Closing punctuation right after the last word, then "…" unless the text
+  // or a sentence ends there.
+  size_t tail = words[to].end;
+  while (tail < text.size() && tail - words[to].end < 4 && std::string_view(".,;:!?)]}\"'").find(text[tail]) != std::string_view::npos) {
+    ++tail;
+  }
+  AppendEscaped(std::string_view(text).substr(words[to].end, tail - words[to].end), &out);
+  const bool sentence_end = tail > words[to].end && std::string_view(".!?").find(text[tail - 1]) != std::string_view::npos;
+  if (to + 1 < n && !sentence_end) out += "…";
+  return out;
+}
+
+}  // namespace dossier
