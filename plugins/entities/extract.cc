@@ -17,6 +17,7 @@
 #include <set>
 #include <sstream>
 #include <tuple>
+#include <unordered_set>
 
 #include "acronyms.h"
 #include "dates.h"
@@ -465,12 +466,20 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
       for (const Mention& m : entity.mentions) mention_ending_at[{m.page, m.end}] = key;
     }
     const std::string lang = language.substr(0, 2);
+    static const char* const kStatuses[] = {"status.accepted", "status.partially_accepted", "status.not_accepted"};
+    // The words a status phrase opens with, to skip every other token at the cost of one lookup.
+    std::unordered_set<std::string> status_openers;
+    for (const char* status : kStatuses) {
+      for (const std::string_view in : {std::string_view(lang), std::string_view("en"), std::string_view("fr"), std::string_view("es")}) {
+        for (const std::string& phrase : cues.Phrases(status, in)) status_openers.insert(phrase.substr(0, phrase.find(' ')));
+      }
+    }
     // A response verb: "accepts", "agrees", "concurred", "rejects", "does not accept" (the status words of the cues).
     auto answers_at = [&](const std::vector<Token>& tokens, size_t v) {
-      if (v >= tokens.size() || !tokens[v].word) return false;
+      if (v >= tokens.size() || !tokens[v].word || !status_openers.count(tokens[v].key)) return false;
       std::string phrase = tokens[v].key;
       if ((phrase == "does" || phrase == "did") && v + 2 < tokens.size()) phrase += " " + tokens[v + 1].key + " " + tokens[v + 2].key;
-      for (const char* status : {"status.accepted", "status.partially_accepted", "status.not_accepted"}) {
+      for (const char* status : kStatuses) {
         if (cues.Contains(phrase, status, lang)) return true;
       }
       return false;
@@ -479,17 +488,19 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
       const auto& tokens = page.tokens;
       for (size_t t = 0; t + 1 < tokens.size(); ++t) {
         std::string key;
-        // The cheap test first: a body's name ends here, or "Government".
-        const auto named_here = mention_ending_at.find({page.number, tokens[t].end});
-        const bool government =
-            named_here == mention_ending_at.end() && tokens[t].capitalised && authority.words().Has("party.government", tokens[t].key);
-        if ((named_here != mention_ending_at.end() || government) && answers_at(tokens, t + 1)) {
-          if (named_here != mention_ending_at.end()) {
-            key = named_here->second;
-          } else {
-            // "The Government accepts": the government this document speaks for.
-            key = table.Add("organisation", tokens[t].text);
-            if (!key.empty()) table.AddMention(key, page.number, tokens[t].start, tokens[t].end, tokens[t].text);
+        // The cheap tests first: a response verb follows, and a body's name or "Government" ends here.
+        if (tokens[t + 1].word && status_openers.count(tokens[t + 1].key)) {
+          const auto named_here = mention_ending_at.find({page.number, tokens[t].end});
+          const bool government = named_here == mention_ending_at.end() && tokens[t].capitalised &&
+                                  authority.words().Has("party.government", tokens[t].key);
+          if ((named_here != mention_ending_at.end() || government) && answers_at(tokens, t + 1)) {
+            if (named_here != mention_ending_at.end()) {
+              key = named_here->second;
+            } else {
+              // "The Government accepts": the government this document speaks for.
+              key = table.Add("organisation", tokens[t].text);
+              if (!key.empty()) table.AddMention(key, page.number, tokens[t].start, tokens[t].end, tokens[t].text);
+            }
           }
         }
         if (tokens[t + 1].key == "management") {
