@@ -54,6 +54,20 @@ HttpRequest ToApiRequest(const httplib::Request& req) {
   return out;
 }
 
+// True when the request announces a body (which is never read).
+bool HasBody(const httplib::Request& req) {
+  return req.has_header("Transfer-Encoding") ||
+         (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
+}
+
+// True when the request announces a body over kMaxRequestBodyBytes (413).
+bool AnnouncedBodyTooLarge(const httplib::Request& req) {
+  if (!req.has_header("Content-Length")) return false;
+  const std::string length = req.get_header_value("Content-Length");
+  if (length.empty() || length.find_first_not_of("0123456789") != std::string::npos) return false;
+  return length.size() > 9 || std::stoull(length) > kMaxRequestBodyBytes;
+}
+
 void Apply(const HttpResponse& from, httplib::Response& to) {
   to.status = from.status;
   for (const auto& [name, value] : from.headers) to.set_header(name, value);
@@ -207,22 +221,35 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
     impl->listen_fd = fd;
   });
 
-  // Requests are answered before httplib's own routing, except those with a
-  // body (POST, PUT ...): httplib reads (or refuses, 413) it first; having no
-  // handlers, they then reach the error handler, which asks the API.
-  http.set_pre_routing_handler([impl = impl_.get()](const httplib::Request& req, httplib::Response& res) {
+  // Every request is answered from its head, before httplib's own routing:
+  // the API takes no request body, so none is read. A request announcing one
+  // (Content-Length, Transfer-Encoding) is answered as it would be without
+  // it (405 for a known route, 404, 401), or 413 when it announces more than
+  // kMaxRequestBodyBytes, and its connection ends (GatedHttpServer drops what
+  // the client still sends, in the gate). So a client that trickles a body
+  // holds no worker.
+  const auto answer = [impl = impl_.get()](const httplib::Request& req, httplib::Response& res) {
     t_request_start = Clock::now();
-    // A body to read first: httplib reads it (413 when too large; a request
-    // without Content-Length or Transfer-Encoding has none, which httplib would
-    // wait for until the read timeout).
-    const bool has_body = req.has_header("Transfer-Encoding") ||
-                          (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
-    const bool no_body_method = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
-    if (has_body && !no_body_method) return httplib::Server::HandlerResponse::Unhandled;
-    Apply(impl->api->Handle(ToApiRequest(req)), res);
-    // httplib does not read the body of a GET; what follows on this connection is not a request.
-    if (has_body) res.set_header("Connection", "close");
+    const bool has_body = HasBody(req);
+    if (has_body && AnnouncedBodyTooLarge(req)) {
+      Apply(HttpApi::ErrorForLibraryStatus(413), res);
+    } else {
+      Apply(impl->api->Handle(ToApiRequest(req)), res);
+    }
+    if (has_body && req.get_header_value("Connection") != "close") res.set_header("Connection", "close");
+  };
+  http.set_pre_routing_handler([answer](const httplib::Request& req, httplib::Response& res) {
+    answer(req, res);
     return httplib::Server::HandlerResponse::Handled;
+  });
+  // "Expect: 100-continue" with a body: the answer, instead of an invitation
+  // to send a body that would not be read. httplib writes it as it is (no
+  // Content-Length of its own on this path).
+  http.set_expect_100_continue_handler([answer](const httplib::Request& req, httplib::Response& res) {
+    if (!HasBody(req)) return 100;
+    answer(req, res);
+    res.set_header("Content-Length", std::to_string(res.body.size()));
+    return res.status;
   });
   http.set_error_handler(httplib::Server::HandlerWithResponse([impl = impl_.get()](const httplib::Request& req,
                                                                                     httplib::Response& res) {
