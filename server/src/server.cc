@@ -13,74 +13,11 @@
 #include <mutex>
 #include <thread>
 
+#include "api_handlers.h"
 #include "embedded_schemas.h"
 #include "gated_http_server.h"
 
 namespace dossier::server {
-
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// When the request being handled on this thread started (set before routing).
-thread_local Clock::time_point t_request_start{};
-
-// A path for the access log: printable ASCII kept, the rest escaped, at most 300 bytes.
-std::string LoggablePath(const std::string& path) {
-  std::string out;
-  for (unsigned char c : path) {
-    if (out.size() >= 300) {
-      out += "...";
-      break;
-    }
-    if (c >= 0x21 && c < 0x7F && c != '%') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out.empty() ? "-" : out;
-}
-
-HttpRequest ToApiRequest(const httplib::Request& req) {
-  HttpRequest out;
-  out.method = req.method;
-  out.path = req.path;
-  for (const auto& [name, value] : req.params) out.params.emplace(name, value);
-  out.authorization = req.get_header_value("Authorization");
-  out.origin = req.get_header_value("Origin");
-  return out;
-}
-
-// True when the request announces a body (which is never read).
-bool HasBody(const httplib::Request& req) {
-  return req.has_header("Transfer-Encoding") ||
-         (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
-}
-
-// True when the request announces a body over kMaxRequestBodyBytes (413).
-bool AnnouncedBodyTooLarge(const httplib::Request& req) {
-  if (!req.has_header("Content-Length")) return false;
-  const std::string length = req.get_header_value("Content-Length");
-  if (length.empty() || length.find_first_not_of("0123456789") != std::string::npos) return false;
-  return length.size() > 9 || std::stoull(length) > kMaxRequestBodyBytes;
-}
-
-void Apply(const HttpResponse& from, httplib::Response& to) {
-  to.status = from.status;
-  for (const auto& [name, value] : from.headers) to.set_header(name, value);
-  to.set_header("Cache-Control", "no-store");
-  to.set_header("X-Content-Type-Options", "nosniff");
-  if (!from.content_type.empty()) {
-    to.set_content(from.body, from.content_type.c_str());
-  } else {
-    to.body.clear();
-  }
-}
-
-}  // namespace
 
 size_t DefaultThreads() {
   return std::max<size_t>(64, 16 * std::max(1u, std::thread::hardware_concurrency()));
@@ -211,7 +148,6 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   limits.max_requests_per_connection = s.options.keep_alive_max_requests;
   s.http_server = std::make_unique<GatedHttpServer>(limits, [impl = impl_.get()](const std::string& line) { impl->Log(line); });
   httplib::Server& http = *s.http_server;
-  http.set_payload_max_length(kMaxRequestBodyBytes);
   http.set_tcp_nodelay(true);
   // SO_REUSEADDR only (httplib's default SO_REUSEPORT would let a second
   // server share the port silently); remember the socket to raise its backlog.
@@ -221,70 +157,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
     impl->listen_fd = fd;
   });
 
-  // Every request is answered from its head, before httplib's own routing:
-  // the API takes no request body, so none is read. A request announcing one
-  // (Content-Length, Transfer-Encoding) is answered as it would be without
-  // it (405 for a known route, 404, 401), or 413 when it announces more than
-  // kMaxRequestBodyBytes, and its connection ends (GatedHttpServer drops what
-  // the client still sends, in the gate). So a client that trickles a body
-  // holds no worker.
-  const auto answer = [impl = impl_.get()](const httplib::Request& req, httplib::Response& res) {
-    t_request_start = Clock::now();
-    const bool has_body = HasBody(req);
-    if (has_body && AnnouncedBodyTooLarge(req)) {
-      Apply(HttpApi::ErrorForLibraryStatus(413), res);
-    } else {
-      Apply(impl->api->Handle(ToApiRequest(req)), res);
-    }
-    if (has_body && req.get_header_value("Connection") != "close") res.set_header("Connection", "close");
-  };
-  http.set_pre_routing_handler([answer](const httplib::Request& req, httplib::Response& res) {
-    answer(req, res);
-    return httplib::Server::HandlerResponse::Handled;
-  });
-  // "Expect: 100-continue" with a body: the answer, instead of an invitation
-  // to send a body that would not be read. httplib writes it as it is (no
-  // Content-Length of its own on this path).
-  http.set_expect_100_continue_handler([answer](const httplib::Request& req, httplib::Response& res) {
-    if (!HasBody(req)) return 100;
-    answer(req, res);
-    res.set_header("Content-Length", std::to_string(res.body.size()));
-    return res.status;
-  });
-  http.set_error_handler(httplib::Server::HandlerWithResponse([impl = impl_.get()](const httplib::Request& req,
-                                                                                    httplib::Response& res) {
-    if (!res.body.empty() || res.status == 204) return httplib::Server::HandlerResponse::Unhandled;  // ours already
-    if (res.status == 404 && !req.method.empty()) {
-      Apply(impl->api->Handle(ToApiRequest(req)), res);  // 405 for a known route, else 404 (or 401)
-    } else {
-      Apply(HttpApi::ErrorForLibraryStatus(res.status), res);
-    }
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-  http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unexpected error";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what += std::string(": ") + e.what();
-    } catch (...) {
-    }
-    Apply(HttpApi::Error(500, Status::Internal(what)), res);
-  });
-  if (s.options.access_log) {
-    http.set_logger([impl = impl_.get()](const httplib::Request& req, const httplib::Response& res) {
-      double ms = 0;
-      if (t_request_start != Clock::time_point{}) {
-        ms = std::chrono::duration<double, std::milli>(Clock::now() - t_request_start).count();
-      }
-      t_request_start = {};
-      char line[512];
-      std::snprintf(line, sizeof line, "%s %s %s %d %.3f ms", req.remote_addr.empty() ? "-" : req.remote_addr.c_str(),
-                    req.method.empty() ? "-" : LoggablePath(req.method).c_str(), LoggablePath(req.path).c_str(),
-                    res.status, ms);
-      impl->Log(line);
-    });
-  }
+  InstallApiHandlers(http, *s.api, s.options.access_log, [impl = impl_.get()](const std::string& line) { impl->Log(line); });
 }
 
 Server::~Server() {
