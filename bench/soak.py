@@ -2,7 +2,7 @@
 """Soak test of dossierd: mixed API load while an ingest adds and removes
 documents, with a SIGTERM and restart of dossierd halfway.
 
-    bench/soak.py [--duration SECONDS] [--clients N] [--build DIR] SOURCE...
+    bench/soak.py [--duration SECONDS] [--clients N] [--build DIR] [--server-args "OPTIONS"] SOURCE...
 
 SOURCE: files and folders ingested first (default: samples/*.pdf). Then, for
 --duration seconds (default 600):
@@ -32,6 +32,7 @@ import json
 import os
 import random
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -47,15 +48,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 class Server:
     """dossierd as a child process on a fixed or free port."""
 
-    def __init__(self, binary, data, log_path):
+    def __init__(self, binary, data, log_path, extra_args=()):
         self.binary, self.data, self.log_path = binary, data, log_path
+        self.extra_args = list(extra_args)
         self.proc = None
         self.port = 0
 
     def start(self):
         log = open(self.log_path, "a")
         listen = "127.0.0.1:%d" % self.port
-        self.proc = subprocess.Popen([self.binary, "--data", self.data, "--listen", listen, "--quiet"],
+        self.proc = subprocess.Popen([self.binary, "--data", self.data, "--listen", listen, "--quiet"] + self.extra_args,
                                      stdout=subprocess.DEVNULL, stderr=log)
         deadline = time.time() + 30
         pattern = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
@@ -249,6 +251,8 @@ def main():
     ap.add_argument("--clients", type=int, default=4, help="client threads (default 4)")
     ap.add_argument("--build", default=os.path.join(ROOT, "build"), help="build folder (default build/)")
     ap.add_argument("--seed", type=int, default=17)
+    ap.add_argument("--server-args", default="",
+                    help="more dossierd options, one string (e.g. \"--cache-mb 0\" to tell the cache from a leak)")
     ap.add_argument("sources", nargs="*")
     args = ap.parse_args()
     sources = args.sources or [os.path.join(ROOT, "samples", f) for f in sorted(os.listdir(os.path.join(ROOT, "samples")))
@@ -285,7 +289,7 @@ def main():
     words = sorted(words)
 
     log_path = os.path.join(work, "dossierd.log")
-    server = Server(dossierd, data, log_path)
+    server = Server(dossierd, data, log_path, shlex.split(args.server_args))
     server.start()
     print("soak: dossierd on port %d; %d client(s); %.0f s; work folder %s" % (server.port, args.clients, args.duration, work))
     catalog = Catalog(words)

@@ -193,23 +193,42 @@ QUERIES = {
     "wildcards": (200, "eval* NOT -x AND* OR \"unterminated title: year:"),
 }
 
+# First byte (see fuzz/http_params_fuzzer.cc): bits 0-1 GET, GET, HEAD, OPTIONS;
+# 4 POST; 8 the cached, CORS, token-less server; 16 a wrong token; 32 Origin;
+# 64 a body; 128 Expect: 100-continue.
 HTTP_TARGETS = {
     "search": (0, "/v1/search?q=water%20sanitation&limit=5&offset=0&lang=en&facets=true&year_from=2000&year_to=2030"),
     "search_filters": (8, "/v1/search?q=title%3Aevaluation&type=application/pdf&org=Lakeside+Water+Board&source=ocr"),
+    "search_syntax": (8, "/v1/search?q=%22water+board%22+OR+educ*+lang%3Aes+year%3A2019&facets=false"),
     "documents": (0, "/v1/documents?limit=2&offset=1"),
     "document": (0, "/v1/documents/0000000000000010"),
     "page": (8, "/v1/documents/0000000000000010/pages/2"),
     "structure": (0, "/v1/documents/0000000000000011/structure"),
-    "entities": (0, "/v1/entities?type=organisation&q=water&limit=10"),
-    "entity": (8, "/v1/entities/Bureau%20d%E2%80%99%C3%89valuation"),
-    "recommendations": (0, "/v1/recommendations?org=LWB0&recurring=false&limit=3"),
-    "actions": (0, "/v1/actions?status=initiated&due_before=2030-01-01&as_of=2024-06&limit=10"),
+    "entities": (0, "/v1/entities?type=organisation&limit=10&offset=0"),
+    "entities_doc": (8, "/v1/entities?doc=0000000000000012&type=entity"),
+    "entity": (8, "/v1/entities/Bureau%20d%E2%80%99%C3%89valuation?mentions_limit=2&mentions_offset=0"),
+    "entity_alias": (0, "/v1/entities/EO0"),
+    "recommendations": (0, "/v1/recommendations?responsible=Lakeside+Water+Board&recurring=false&limit=3"),
+    "recommendations_due": (8, "/v1/recommendations?due_before=2024-02-29&overdue_as_of=2025-01-01&doc=0000000000000010"),
+    "actions": (0, "/v1/actions?status=initiated&due_before=2030-01-01&as_of=2024-06-01&limit=10"),
+    "actions_evaluation": (8, "/v1/actions?responsible=EO1&evaluation=0000000000000011&overdue_as_of=2023-12-31"),
     "followup": (8, "/v1/followup?as_of=2025-01-01"),
-    "neighbors": (0, "/v1/graph/neighbors/D:0000000000000010?direction=out&type=mentions"),
+    "duplicates": (0, "/v1/duplicates?limit=5&offset=0"),
+    "neighbors": (0, "/v1/graph/neighbors/D:0000000000000010?depth=2&edge=mentions"),
     "stats": (0, "/v1/stats"),
+    "openapi": (8, "/openapi.json"),
     "health": (3, "/health"),
     "ready": (16, "/ready?x=1"),
-    "bad": (4, "/v1/search?q=%ff%fe&limit=99999999999&limit=2&unknown=1"),
+    "preflight": (8 | 32 | 3, "/v1/search?q=water"),
+    "bad": (0, "/v1/search?q=%ff%fe&limit=99999999999&limit=2&unknown=1"),
+    "bad_date": (0, "/v1/actions?as_of=2023-02-29"),
+    "post_body": (4 | 64, "/v1/stats"),
+    "expect_body": (4 | 64 | 128, "/v1/search?q=water"),
+    "get_body": (8 | 64, "/v1/documents?limit=1"),
+    "fragment": (8, "/v1/search?q=water#frag?x=1"),
+    "two_questions": (8, "/v1/search??q=water?limit=2"),
+    # A NUL cuts the request line where httplib reads it: a HEAD answered 400 with a body.
+    "head_nul": (2 | 32 | 64, "/v1/entities/Bureau\x00%20d"),
 }
 
 

@@ -25,8 +25,7 @@ seconds=${1:-30}
 shift || true
 targets=("$@")
 all_targets=(page_layout_fuzzer table_layout_fuzzer dates_fuzzer worker_frame_fuzzer entity_names_fuzzer
-             responses_fuzzer store_codec_fuzzer search_query_fuzzer)
-# http_params_fuzzer is not in the list yet (never built to the end here); name it to run it.
+             responses_fuzzer store_codec_fuzzer search_query_fuzzer http_params_fuzzer)
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 
 if ! command -v clang++ >/dev/null; then

@@ -103,7 +103,9 @@ int main(int argc, char** argv) {
                  "Worker threads: requests answered at once (default: max(64, 16 x cores); connections waiting for "
                  "a request hold none)");
   app.add_option("--read-timeout-ms", read_timeout_ms,
-                 "A client must send its whole request within this many milliseconds, or its connection is closed")
+                 "A client must send its whole request within this many milliseconds of its first byte, however "
+                 "slowly the bytes come, or it is answered 408 and its connection closed (no request body is read: "
+                 "a request with one is answered from its head and its connection closed)")
       ->check(CLI::Range(100u, 600000u))
       ->capture_default_str();
   app.add_option("--idle-timeout-ms", idle_timeout_ms,

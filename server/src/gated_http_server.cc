@@ -30,9 +30,12 @@ using Clock = std::chrono::steady_clock;
 
 constexpr size_t kReadChunk = 4096;
 // The gate looks at up to this much of what a client sent; a head longer than
-// this goes to a worker anyway, for httplib to refuse (414, or 400).
+// this is answered 431 by the gate (a worker would wait for its end).
 constexpr size_t kMaxHeadPeek = 16384;
 constexpr auto kSweepInterval = std::chrono::milliseconds(100);
+// A lingering close (Connection::draining) lasts at most this long, or this much input.
+constexpr auto kMaxLinger = std::chrono::milliseconds(2000);
+constexpr size_t kMaxDrainBytes = size_t{1} << 20;
 
 // Runs each task at once on the caller's thread: httplib's accept loop hands
 // each accepted socket to GatedHttpServer::process_and_close_socket, which
@@ -101,6 +104,12 @@ struct Connection {
   // from the first byte of a kept-alive connection's next request) or the idle timeout.
   Clock::time_point deadline;
   bool request_started = false;  // some bytes of the next request have arrived
+  // Answered and shut for writing: what the client still sends (a body never
+  // read, the rest of a refused head) is read and dropped until it closes
+  // its side or `deadline`, so closing does not reset the connection under
+  // the answer it has not read yet (a lingering close). Holds no worker.
+  bool draining = false;
+  size_t drained = 0;
 
   std::string_view Unread() const { return std::string_view(buffered).substr(buffered_offset); }
 };
@@ -206,19 +215,57 @@ struct GatedHttpServer::Gate {
     if (it != open_per_client.end() && --it->second == 0) open_per_client.erase(it);
   }
 
+  // A complete HTTP answer carrying the JSON error {"error": {"code", "message"}}, with Connection: close.
+  static std::string ErrorAnswer(const char* status_line, const char* code, const std::string& message,
+                                 bool retry_after) {
+    nlohmann::json error = {{"error", {{"code", code}, {"message", message}}}};
+    const std::string body = error.dump();
+    return std::string("HTTP/1.1 ") + status_line + "\r\n" +
+           "Content-Type: application/json; charset=utf-8\r\n" + (retry_after ? "Retry-After: 1\r\n" : "") +
+           "Connection: close\r\n"
+           "Content-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }
+
   // Answers 503 without waiting for the request and closes the socket.
   void Refuse(int fd, const std::string& message) {
-    nlohmann::json error = {{"error", {{"code", "unavailable"}, {"message", message}}}};
-    const std::string body = error.dump();
-    const std::string response = "HTTP/1.1 503 Service Unavailable\r\n"
-                                 "Content-Type: application/json; charset=utf-8\r\n"
-                                 "Retry-After: 1\r\n"
-                                 "Connection: close\r\n"
-                                 "Content-Length: " +
-                                 std::to_string(body.size()) + "\r\n\r\n" + body;
+    const std::string response = ErrorAnswer("503 Service Unavailable", "unavailable", message, true);
     (void)::send(fd, response.data(), response.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
     ::shutdown(fd, SHUT_WR);
     ::close(fd);
+  }
+
+  // Sends `answer` (without blocking: it is small, and a client that does not
+  // take it loses it) and shuts the connection for writing; the caller then
+  // drains and closes it (Linger).
+  static void SendFinal(const Connection& connection, const std::string& answer) {
+    (void)::send(connection.fd, answer.data(), answer.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    ::shutdown(connection.fd, SHUT_WR);
+  }
+
+  // Under `mutex`, or for a connection no other thread can see: turns it into
+  // a lingering close (see Connection::draining) ending by `until` at the latest.
+  void StartLingerLocked(Connection& connection, Clock::time_point until) {
+    connection.draining = true;
+    connection.drained = 0;
+    connection.buffered.clear();
+    connection.buffered_offset = 0;
+    connection.deadline = std::min(until, Clock::now() + kMaxLinger);
+  }
+
+  // Reads and drops what the client sent; true when the connection is done
+  // (the client closed its side, an error, or enough was dropped).
+  static bool Drain(Connection& connection, std::vector<char>& scratch) {
+    for (;;) {
+      ssize_t got;
+      do {
+        got = ::recv(connection.fd, scratch.data(), scratch.size(), MSG_DONTWAIT);
+      } while (got < 0 && errno == EINTR);
+      if (got < 0) return !(errno == EAGAIN || errno == EWOULDBLOCK);
+      if (got == 0) return true;
+      connection.drained += static_cast<size_t>(got);
+      if (connection.drained > kMaxDrainBytes) return true;
+    }
   }
 
   // Takes a new socket from the accept loop: admits it, or refuses it for a limit.
@@ -271,7 +318,7 @@ struct GatedHttpServer::Gate {
   // Puts a connection in the gate until its next request head has arrived (or
   // straight to the workers when it is already here).
   void Park(std::unique_ptr<Connection> connection) {
-    if (connection->Unread().find("\r\n\r\n") != std::string_view::npos) {
+    if (!connection->draining && connection->Unread().find("\r\n\r\n") != std::string_view::npos) {
       Dispatch(std::move(connection));
       return;
     }
@@ -313,7 +360,9 @@ struct GatedHttpServer::Gate {
   }
 
   // The gate thread: moves connections whose request head is complete to the
-  // workers, and closes those that hang up or run out of time.
+  // workers; answers 408 to those whose request is not complete by its
+  // deadline and 431 to a head too long to be one; closes those that hang up,
+  // idle too long or finish a lingering close.
   void GateLoop() {
     std::vector<epoll_event> events(256);
     std::vector<char> peek(kMaxHeadPeek);
@@ -333,6 +382,10 @@ struct GatedHttpServer::Gate {
           auto it = waiting.find(fd);
           if (it == waiting.end()) continue;
           Connection& c = *it->second;
+          if (c.draining) {
+            if (Drain(c, peek)) to_close.push_back(TakeLocked(fd));
+            continue;
+          }
           ssize_t got;
           do {
             got = ::recv(fd, peek.data(), peek.size(), MSG_PEEK | MSG_DONTWAIT);
@@ -342,15 +395,23 @@ struct GatedHttpServer::Gate {
             to_close.push_back(TakeLocked(fd));
             continue;
           }
-          if (!c.request_started) {
+          if (!c.request_started) {  // the first byte of a kept-alive connection's next request
             c.request_started = true;
-            c.deadline = std::min(c.deadline, now + limits.request_timeout);
+            c.deadline = now + limits.request_timeout;
           }
-          bool complete = static_cast<size_t>(got) >= peek.size();
-          if (!complete) {
-            std::string head(c.Unread());
-            head.append(peek.data(), static_cast<size_t>(got));
-            complete = head.find("\r\n\r\n") != std::string::npos;
+          std::string head(c.Unread());
+          head.append(peek.data(), static_cast<size_t>(got));
+          const bool complete = head.find("\r\n\r\n") != std::string::npos;
+          if (!complete && static_cast<size_t>(got) >= peek.size()) {
+            // No head is this long (httplib takes lines of up to 8 KiB): a
+            // worker would only wait for the rest of it. Refused here.
+            SendFinal(c, ErrorAnswer("431 Request Header Fields Too Large", "resource_exhausted",
+                                     "request head too large (the limit is " + std::to_string(kMaxHeadPeek) +
+                                         " bytes up to the blank line)",
+                                     false));
+            StartLingerLocked(c, now + kMaxLinger);
+            if (Drain(c, peek)) to_close.push_back(TakeLocked(fd));
+            continue;
           }
           // A client that will send no more (it shut its side) gets httplib's
           // answer to what it did send (400 for half a request), as before.
@@ -366,8 +427,20 @@ struct GatedHttpServer::Gate {
             if (now >= connection->deadline) expired.push_back(fd);
           }
           for (int fd : expired) {
-            to_close.push_back(TakeLocked(fd));
+            Connection& c = *waiting[fd];
+            if (c.draining || !c.request_started) {  // a lingering close ends; an idle connection closes
+              to_close.push_back(TakeLocked(fd));
+              continue;
+            }
+            // A request (head) still incomplete at its deadline, however slowly its bytes came.
             ++timed_out;
+            SendFinal(c, ErrorAnswer("408 Request Timeout", "deadline_exceeded",
+                                     "the request did not arrive in full within " +
+                                         std::to_string(limits.request_timeout.count()) +
+                                         " ms (dossierd --read-timeout-ms)",
+                                     false));
+            StartLingerLocked(c, now + kMaxLinger);
+            if (Drain(c, peek)) to_close.push_back(TakeLocked(fd));
           }
         }
       }
@@ -395,17 +468,19 @@ struct GatedHttpServer::Gate {
 
   // Answers the one request whose head has arrived, then parks or closes the connection.
   void Serve(std::unique_ptr<Connection> connection, bool closing) {
-    ConnectionStream stream(*connection, Clock::now() + limits.request_timeout, limits.write_timeout);
+    // The request's own deadline (set in the gate from its first byte): the
+    // head is all here already, and no body is read (see server.cc), so a
+    // worker does not wait on a client's bytes; should it, not past this.
+    ConnectionStream stream(*connection, connection->deadline, limits.write_timeout);
     const bool last = closing || connection->requests_left <= 1;
     bool client_closes = false;
     bool unread_body = false;
-    // httplib reads no body for GET, HEAD or OPTIONS: what follows such a
-    // request with a body is not a request, so its connection ends here.
+    // No request body is read (the API takes none; server.cc answers such a
+    // request from its head): what follows the head is not a request, so the
+    // connection ends here, with a lingering close.
     const auto note_request = [&unread_body](httplib::Request& req) {
-      const bool body_method = !(req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS");
-      const bool has_body = req.has_header("Transfer-Encoding") ||
-                            (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
-      unread_body = has_body && !body_method;
+      unread_body = req.has_header("Transfer-Encoding") ||
+                    (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
     };
     bool answered = false;
     try {
@@ -418,6 +493,15 @@ struct GatedHttpServer::Gate {
     {
       std::lock_guard<std::mutex> lock(mutex);
       stop_now = stopping;
+    }
+    if (answered && unread_body && !stop_now) {
+      // Answered without reading the body: drop it in the gate until the
+      // client stops sending, so closing does not reset the connection under
+      // the answer (the client may still be writing the body it announced).
+      ::shutdown(connection->fd, SHUT_WR);
+      StartLingerLocked(*connection, Clock::now() + kMaxLinger);
+      Park(std::move(connection));
+      return;
     }
     if (!answered || last || client_closes || unread_body || stop_now) {
       Close(std::move(connection));

@@ -11,16 +11,23 @@
 //    no worker, until a complete request head (up to the blank line) has
 //    arrived; only then does a worker read and answer the request. After the
 //    answer a keep-alive connection goes back to the gate.
-//  - A request head must arrive in full within `request_timeout` of the
-//    connection (or of its first byte, on a kept-alive connection), however
-//    slowly it trickles in; a kept-alive connection with no new request is
-//    closed after `idle_timeout`.
+//  - A request must arrive in full within `request_timeout` of its first
+//    byte (of the connection, for a new one), however slowly it trickles in;
+//    one that has not is answered 408 (JSON error) and closed. A head longer
+//    than 16 KiB is answered 431 by the gate. A kept-alive connection with
+//    no new request is closed after `idle_timeout`.
 //  - At most `max_connections_per_client` connections per client address and
 //    `max_connections` in all are open; one more is answered 503 (JSON error
 //    naming the limit and the option that sets it) and closed.
 //
-// Workers read the request (headers and any body) with one deadline, so a
-// body that trickles in cannot hold a worker past `request_timeout` either.
+// No request body is read (dossierd's API takes none: server.cc answers a
+// request with a body from its head, 405, 404, 401 or 413); its connection
+// then ends with a lingering close in the gate: shut for writing, what the
+// client still sends dropped, closed when the client closes or after 2 s at
+// most. So a worker never waits for a client's bytes: it is given a request
+// whose head is all here, and (as a last guard) reads it by the request's
+// deadline. Only writing the answer can wait on the client: each write must
+// progress within `write_timeout`.
 #pragma once
 
 #include <httplib.h>
@@ -37,7 +44,7 @@ struct ConnectionLimits {
   size_t workers = 64;                      // threads answering requests whose head has arrived
   size_t max_connections = 512;             // open connections, all clients together
   size_t max_connections_per_client = 64;   // open connections from one client address
-  std::chrono::milliseconds request_timeout{5000};  // a request head must arrive within this
+  std::chrono::milliseconds request_timeout{5000};  // a request must arrive in full within this of its first byte
   std::chrono::milliseconds idle_timeout{5000};     // a kept-alive connection without a request closes after this
   std::chrono::milliseconds write_timeout{5000};    // each write of the answer must progress within this
   size_t max_requests_per_connection = 100;
@@ -48,7 +55,7 @@ struct ConnectionCounts {
   size_t open = 0;     // connections open (waiting, queued or being answered)
   size_t waiting = 0;  // in the gate: no complete request head yet, or idle between requests
   size_t refused = 0;  // refused since start for a connection limit
-  size_t timed_out = 0;  // closed since start by request_timeout or idle_timeout
+  size_t timed_out = 0;  // answered 408 since start: a request not in full within request_timeout
 };
 
 class GatedHttpServer : public httplib::Server {

@@ -13,60 +13,11 @@
 #include <mutex>
 #include <thread>
 
+#include "api_handlers.h"
 #include "embedded_schemas.h"
 #include "gated_http_server.h"
 
 namespace dossier::server {
-
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// When the request being handled on this thread started (set before routing).
-thread_local Clock::time_point t_request_start{};
-
-// A path for the access log: printable ASCII kept, the rest escaped, at most 300 bytes.
-std::string LoggablePath(const std::string& path) {
-  std::string out;
-  for (unsigned char c : path) {
-    if (out.size() >= 300) {
-      out += "...";
-      break;
-    }
-    if (c >= 0x21 && c < 0x7F && c != '%') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out.empty() ? "-" : out;
-}
-
-HttpRequest ToApiRequest(const httplib::Request& req) {
-  HttpRequest out;
-  out.method = req.method;
-  out.path = req.path;
-  for (const auto& [name, value] : req.params) out.params.emplace(name, value);
-  out.authorization = req.get_header_value("Authorization");
-  out.origin = req.get_header_value("Origin");
-  return out;
-}
-
-void Apply(const HttpResponse& from, httplib::Response& to) {
-  to.status = from.status;
-  for (const auto& [name, value] : from.headers) to.set_header(name, value);
-  to.set_header("Cache-Control", "no-store");
-  to.set_header("X-Content-Type-Options", "nosniff");
-  if (!from.content_type.empty()) {
-    to.set_content(from.body, from.content_type.c_str());
-  } else {
-    to.body.clear();
-  }
-}
-
-}  // namespace
 
 size_t DefaultThreads() {
   return std::max<size_t>(64, 16 * std::max(1u, std::thread::hardware_concurrency()));
@@ -197,7 +148,6 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   limits.max_requests_per_connection = s.options.keep_alive_max_requests;
   s.http_server = std::make_unique<GatedHttpServer>(limits, [impl = impl_.get()](const std::string& line) { impl->Log(line); });
   httplib::Server& http = *s.http_server;
-  http.set_payload_max_length(kMaxRequestBodyBytes);
   http.set_tcp_nodelay(true);
   // SO_REUSEADDR only (httplib's default SO_REUSEPORT would let a second
   // server share the port silently); remember the socket to raise its backlog.
@@ -207,57 +157,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
     impl->listen_fd = fd;
   });
 
-  // Requests are answered before httplib's own routing, except those with a
-  // body (POST, PUT ...): httplib reads (or refuses, 413) it first; having no
-  // handlers, they then reach the error handler, which asks the API.
-  http.set_pre_routing_handler([impl = impl_.get()](const httplib::Request& req, httplib::Response& res) {
-    t_request_start = Clock::now();
-    // A body to read first: httplib reads it (413 when too large; a request
-    // without Content-Length or Transfer-Encoding has none, which httplib would
-    // wait for until the read timeout).
-    const bool has_body = req.has_header("Transfer-Encoding") ||
-                          (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
-    const bool no_body_method = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
-    if (has_body && !no_body_method) return httplib::Server::HandlerResponse::Unhandled;
-    Apply(impl->api->Handle(ToApiRequest(req)), res);
-    // httplib does not read the body of a GET; what follows on this connection is not a request.
-    if (has_body) res.set_header("Connection", "close");
-    return httplib::Server::HandlerResponse::Handled;
-  });
-  http.set_error_handler(httplib::Server::HandlerWithResponse([impl = impl_.get()](const httplib::Request& req,
-                                                                                    httplib::Response& res) {
-    if (!res.body.empty() || res.status == 204) return httplib::Server::HandlerResponse::Unhandled;  // ours already
-    if (res.status == 404 && !req.method.empty()) {
-      Apply(impl->api->Handle(ToApiRequest(req)), res);  // 405 for a known route, else 404 (or 401)
-    } else {
-      Apply(HttpApi::ErrorForLibraryStatus(res.status), res);
-    }
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-  http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unexpected error";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what += std::string(": ") + e.what();
-    } catch (...) {
-    }
-    Apply(HttpApi::Error(500, Status::Internal(what)), res);
-  });
-  if (s.options.access_log) {
-    http.set_logger([impl = impl_.get()](const httplib::Request& req, const httplib::Response& res) {
-      double ms = 0;
-      if (t_request_start != Clock::time_point{}) {
-        ms = std::chrono::duration<double, std::milli>(Clock::now() - t_request_start).count();
-      }
-      t_request_start = {};
-      char line[512];
-      std::snprintf(line, sizeof line, "%s %s %s %d %.3f ms", req.remote_addr.empty() ? "-" : req.remote_addr.c_str(),
-                    req.method.empty() ? "-" : LoggablePath(req.method).c_str(), LoggablePath(req.path).c_str(),
-                    res.status, ms);
-      impl->Log(line);
-    });
-  }
+  InstallApiHandlers(http, *s.api, s.options.access_log, [impl = impl_.get()](const std::string& line) { impl->Log(line); });
 }
 
 Server::~Server() {

@@ -34,10 +34,10 @@ struct ServerOptions {
   size_t threads = 0;                       // 0: DefaultThreads()
   size_t cache_bytes = kDefaultCacheBytes;  // answers kept for repeated requests; 0: none
   std::chrono::milliseconds refresh_interval{1000};
-  // Connections (see gated_http_server.h): a request (its head, and any body)
-  // must arrive within read_timeout; a kept-alive connection without a new
-  // request closes after idle_timeout; each write of an answer must progress
-  // within write_timeout.
+  // Connections (see gated_http_server.h): a request must arrive in full
+  // within read_timeout of its first byte (else 408; no body is read); a
+  // kept-alive connection without a new request closes after idle_timeout;
+  // each write of an answer must progress within write_timeout.
   std::chrono::milliseconds read_timeout{kDefaultReadTimeoutMs};
   std::chrono::milliseconds idle_timeout{kDefaultIdleTimeoutMs};
   std::chrono::milliseconds write_timeout{5000};

@@ -1,15 +1,19 @@
 // Slow and idle clients against the real dossierd: half-open connections do
 // not delay /health or /ready, requests that never finish are cut at the read
-// timeout, and the per-client connection cap refuses the extra connection
-// with a JSON 503 naming the limit.
+// timeout (408), trickled request heads and bodies hold no worker, and the
+// per-client connection cap refuses the extra connection with a JSON 503
+// naming the limit.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -208,6 +212,176 @@ TEST(SlowClientsTest, RequestsThatNeverFinishAreClosedAtTheReadTimeout) {
   }
   // And the server still answers.
   EXPECT_GE(TimedGet(server, "/health"), 0);
+}
+
+// A client that sends `head` at once, then `rest` one byte every `interval`,
+// on a thread of its own, reading what the server answers, until the server
+// closes the connection (or the rest is sent and 30 s have passed).
+class Trickler {
+ public:
+  Trickler(int port, std::string head, std::string rest, std::chrono::milliseconds interval)
+      : fd_(Connect(port)), start_(Clock::now()) {
+    if (fd_ < 0) return;
+    thread_ = std::thread([this, head = std::move(head), rest = std::move(rest), interval] {
+      SendAll(fd_, head);
+      size_t sent = 0;
+      char buf[4096];
+      while (Clock::now() - start_ < std::chrono::seconds(30)) {
+        if (sent < rest.size()) {
+          // A write after the server closed may fail (or reset): the answer is read below either way.
+          (void)::send(fd_, rest.data() + sent, 1, MSG_NOSIGNAL);
+          ++sent;
+        }
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(interval.count())) <= 0) continue;
+        const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+        if (n <= 0) break;  // closed (or reset) by the server
+        std::lock_guard<std::mutex> lock(mutex_);
+        answer_.append(buf, static_cast<size_t>(n));
+      }
+      std::lock_guard<std::mutex> lock(mutex_);
+      closed_after_ = std::chrono::duration<double>(Clock::now() - start_).count();
+      bytes_sent_ = sent;
+    });
+  }
+  ~Trickler() {
+    Join();
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool connected() const { return fd_ >= 0; }
+  void Join() {
+    if (thread_.joinable()) thread_.join();
+  }
+  // Seconds from the connection to the server closing it (-1 while open).
+  double closed_after() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return closed_after_;
+  }
+  std::string answer() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return answer_;
+  }
+  size_t bytes_sent() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return bytes_sent_;
+  }
+
+ private:
+  int fd_;
+  Clock::time_point start_;
+  std::thread thread_;
+  mutable std::mutex mutex_;
+  std::string answer_;
+  double closed_after_ = -1;
+  size_t bytes_sent_ = 0;
+};
+
+// /health answered 200 over a fresh connection, `count` times in a row; the slowest time in ms (-1 if one failed).
+double SlowestHealth(const ServerProcess& server, int count) {
+  double slowest = 0;
+  for (int i = 0; i < count; ++i) {
+    const double ms = TimedGet(server, "/health");
+    if (ms < 0) return -1;
+    slowest = std::max(slowest, ms);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return slowest;
+}
+
+// The request deadline counts from the request's first byte, however slowly
+// the bytes come: a head trickled in a byte every 100 ms (each byte well
+// within any per-read timeout) is answered 408 and closed at
+// --read-timeout-ms, and meanwhile it holds no worker: with a single worker,
+// /health still answers at once.
+TEST(SlowClientsTest, ATrickledRequestHeadIsAnswered408AtTheDeadlineAndHoldsNoWorker) {
+  TempDir tmp;
+  ServerProcess server(tmp / "data", {"--quiet", "--threads", "1", "--read-timeout-ms", "1500"});
+  ASSERT_TRUE(server.started());
+  Trickler trickle(server.port(), "", "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + std::string(400, 'a'),
+                   std::chrono::milliseconds(100));
+  ASSERT_TRUE(trickle.connected());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const double slowest = SlowestHealth(server, 10);
+  EXPECT_GE(slowest, 0) << "/health was not answered while a request trickled in";
+  EXPECT_LT(slowest, 1000) << "slowest /health (ms) while a request trickled in, with one worker";
+  trickle.Join();
+  EXPECT_GE(trickle.closed_after(), 1.3) << "closed before the deadline";
+  EXPECT_LT(trickle.closed_after(), 3.5) << "not closed at the 1.5 s deadline; sent " << trickle.bytes_sent()
+                                         << " bytes";
+  const std::string answer = trickle.answer();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 408 Request Timeout\r\n", 0), 0u) << answer;
+  EXPECT_NE(answer.find("\"code\":\"deadline_exceeded\""), std::string::npos) << answer;
+  EXPECT_NE(answer.find("within 1500 ms (dossierd --read-timeout-ms)"), std::string::npos) << answer;
+}
+
+// No request body is ever read (the API takes none): a request announcing
+// one is answered from its head and its connection ends, so clients
+// trickling bodies hold no worker. Before, each held a worker until the read
+// timeout: six of them kept both workers busy, and /health waited seconds.
+TEST(SlowClientsTest, TrickledRequestBodiesHoldNoWorker) {
+  TempDir tmp;
+  ServerProcess server(ReadyDataFolder(tmp), {"--quiet", "--threads", "2", "--read-timeout-ms", "4000"});
+  ASSERT_TRUE(server.started());
+  std::vector<std::unique_ptr<Trickler>> bodies;
+  for (int i = 0; i < 6; ++i) {
+    bodies.push_back(std::make_unique<Trickler>(
+        server.port(), "POST /v1/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n",
+        std::string(1000, 'x'), std::chrono::milliseconds(100)));
+    ASSERT_TRUE(bodies.back()->connected());
+  }
+  // A chunked body, and one behind "Expect: 100-continue" (answered at once: no invitation to send it).
+  bodies.push_back(std::make_unique<Trickler>(
+      server.port(), "POST /v1/search HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n",
+      "3e8\r\n" + std::string(1000, 'x'), std::chrono::milliseconds(100)));
+  bodies.push_back(std::make_unique<Trickler>(
+      server.port(),
+      "PUT /v1/documents HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n",
+      std::string(1000, 'x'), std::chrono::milliseconds(100)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const double slowest = SlowestHealth(server, 10);
+  EXPECT_GE(slowest, 0) << "/health was not answered while request bodies trickled in";
+  EXPECT_LT(slowest, 1000) << "slowest /health (ms) while 8 request bodies trickled in, with two workers";
+  for (auto& body : bodies) {
+    body->Join();
+    const std::string answer = body->answer();
+    EXPECT_EQ(answer.rfind("HTTP/1.1 405 Method Not Allowed\r\n", 0), 0u) << answer;
+    EXPECT_EQ(answer.find("100 Continue"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+    // Its length too (httplib writes none of its own for the answer to "Expect: 100-continue").
+    const std::string body_text = answer.substr(std::min(answer.size(), answer.find("\r\n\r\n") + 4));
+    EXPECT_NE(answer.find("Content-Length: " + std::to_string(body_text.size()) + "\r\n"), std::string::npos)
+        << answer;
+    EXPECT_GE(body->closed_after(), 0);
+    EXPECT_LT(body->closed_after(), 3.5) << "the connection of a trickled body stayed open; sent "
+                                         << body->bytes_sent() << " bytes";
+  }
+  // A body announced over the limit is refused from the head as well.
+  const std::string big = testing::RawExchange(
+      server.port(), "POST /v1/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 200000\r\n\r\nabc");
+  EXPECT_EQ(big.rfind("HTTP/1.1 413 ", 0), 0u) << big;
+}
+
+// A head that does not end within 16 KiB (here header lines of 1 KiB, each
+// within httplib's line limit, that go on and on) is answered 431 by the
+// gate; before, it went to a worker, which waited for the rest until the
+// read timeout.
+TEST(SlowClientsTest, AnEndlessRequestHeadIsAnswered431AtOnce) {
+  TempDir tmp;
+  ServerProcess server(tmp / "data", {"--quiet", "--threads", "1", "--read-timeout-ms", "4000"});
+  ASSERT_TRUE(server.started());
+  std::string head = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  for (int i = 0; head.size() < 17 * 1024; ++i) head += "X-Filler-" + std::to_string(i) + ": " + std::string(1000, 'f') + "\r\n";
+  Trickler endless(server.port(), head, "X-More: " + std::string(200, 'm'), std::chrono::milliseconds(100));
+  ASSERT_TRUE(endless.connected());
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const double slowest = SlowestHealth(server, 10);
+  EXPECT_GE(slowest, 0);
+  EXPECT_LT(slowest, 1000) << "slowest /health (ms) while an endless head was sent, with one worker";
+  endless.Join();
+  const std::string answer = endless.answer();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 431 ", 0), 0u) << answer;
+  EXPECT_NE(answer.find("\"code\":\"resource_exhausted\""), std::string::npos) << answer;
+  EXPECT_LT(endless.closed_after(), 3.5);
 }
 
 TEST(SlowClientsTest, BadConnectionSettingsAreUsageErrorsNamingTheOption) {

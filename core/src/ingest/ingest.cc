@@ -29,18 +29,6 @@ namespace dossier {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-std::string_view FileOutcomeName(FileOutcome outcome) {
-  switch (outcome) {
-    case FileOutcome::kIngested: return "ingested";
-    case FileOutcome::kUnchanged: return "unchanged";
-    case FileOutcome::kDuplicate: return "duplicate";
-    case FileOutcome::kSkipped: return "skipped";
-    case FileOutcome::kFailed: return "failed";
-    case FileOutcome::kRemoved: return "removed";
-  }
-  return "failed";
-}
-
 std::string DefaultWorkerExecutable() {
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
