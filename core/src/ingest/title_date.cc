@@ -591,7 +591,7 @@ void FindNumericDates(std::string_view line, std::vector<FoundDate>* out) {
 
 std::string FoundDate::Value() const {
   if (year == 0 || month == 0) return "";
-  char buffer[16];
+  char buffer[40];  // room for any int the format could print (no truncation warning)
   if (day > 0) std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", year, month, day);
   else std::snprintf(buffer, sizeof buffer, "%04d-%02d", year, month);
   return buffer;
