@@ -611,6 +611,17 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
     }
   }
 
+  // The bodies named between two offsets of a page, in reading order: (start, entity key).
+  auto named_between = [&](uint32_t page_number, size_t from, size_t to) {
+    std::vector<std::pair<size_t, std::string>> named;
+    for (const auto& [key, entity] : table.all()) {
+      for (const Mention& m : entity.mentions) {
+        if (m.page == page_number && m.start >= from && m.end <= to) named.emplace_back(m.start, key);
+      }
+    }
+    std::sort(named.begin(), named.end());
+    return named;
+  };
   for (const Item& item : unique) {
     dossier::ItemFact fact;
     if (!dossier::ParseWireName(item.type, &fact.item_type)) continue;
@@ -665,14 +676,7 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
         size_t modal = ModalPosition(padded, &modal_length);
         if (modal != std::string::npos) {
           const PageTokens& page = *std::find_if(pages.begin(), pages.end(), [&](const PageTokens& p) { return p.number == item.page; });
-          size_t limit = item.start + modal + 1;
-          std::vector<std::pair<size_t, std::string>> named;
-          for (const auto& [key, entity] : table.all()) {
-            for (const Mention& m : entity.mentions) {
-              if (m.page == page.number && m.start >= item.start && m.end <= limit) named.emplace_back(m.start, key);
-            }
-          }
-          std::sort(named.begin(), named.end());
+          const auto named = named_between(page.number, item.start, item.start + modal + 1);
           for (const auto& [pos, key] : named) add_responsible(key);
           // No body named there, but an acronym right before an active modal
           // ("RISU should revise …"): a body this document does not define
@@ -705,14 +709,7 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
       // "We recommend that the Director of OMB …": the bodies named in the
       // recommending sentence, or in the lead-in that introduced a list of items.
       auto bodies_in = [&](uint32_t page_number, size_t from, size_t to) {
-        std::vector<std::pair<size_t, std::string>> named;
-        for (const auto& [key, entity] : table.all()) {
-          for (const Mention& m : entity.mentions) {
-            if (m.page == page_number && m.start >= from && m.end <= to) named.emplace_back(m.start, key);
-          }
-        }
-        std::sort(named.begin(), named.end());
-        for (const auto& [pos, key] : named) add_responsible(key);
+        for (const auto& [pos, key] : named_between(page_number, from, to)) add_responsible(key);
       };
       if (responsible.empty() && cues.Contains(NameKey(item.text.substr(0, 300)), "verb.recommend", language.substr(0, 2))) {
         bodies_in(item.page, item.start, item.start + std::min<size_t>(item.text.find(". "), 400));
@@ -747,12 +744,8 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
       // twice and more than any other, is the one it asks to act.
       if (responsible.empty()) {
         std::map<std::string, int> named;
-        const size_t to = item.end > item.start ? item.end : std::string::npos;
-        for (const auto& [key, entity] : table.all()) {
-          if (entity.type != "organisation") continue;
-          for (const Mention& m : entity.mentions) {
-            if (m.page == item.page && m.start >= item.start && m.end <= to) ++named[key];
-          }
+        for (const auto& [pos, key] : named_between(item.page, item.start, item.end > item.start ? item.end : std::string::npos)) {
+          if (table.Get(key).type == "organisation") ++named[key];
         }
         std::string most;
         int best = 1, tied = 0;
