@@ -198,11 +198,15 @@ void FindAcronymLists(PageTokens& page, EntityTable& table) {
     }
     std::string_view gap = page.text.substr(tokens[first].end, tokens[rest].start - tokens[first].end);
     const bool tabbed = gap.find('\t') != std::string_view::npos;
+    bool separated = tabbed || gap.find("  ") != std::string_view::npos;
     if (!tabbed && !tokens[rest].word &&
         (tokens[rest].text == "-" || tokens[rest].text == "\u2013" || tokens[rest].text == "\u2014" ||
          tokens[rest].text == ":" || tokens[rest].text == "=")) {
       ++rest;
+      separated = true;
     }
+    // A paragraph set in capitals is no list: its first word is set off from the rest by one space only.
+    if (tokens[first].caps_line && !separated) continue;
     // The long form runs to the end of the line, or to the next cell.
     int to = rest;
     while (to < last && (to == rest || page.text.substr(tokens[to - 1].end, tokens[to].start - tokens[to - 1].end).find('\t') ==

@@ -5,6 +5,74 @@
 
 namespace dossier_entities {
 
+namespace {
+
+// Where a company's legal form that starts at token `from` ends (one past its
+// last token), or -1: "S.A.", ", Inc.", "S.A.C.", "LLP" (words of the
+// `suffix.company` list, their letters read across the dots).
+int CompanySuffixEnd(const PageTokens& page, const NameWords& words, int from) {
+  const auto& tokens = page.tokens;
+  const int n = static_cast<int>(tokens.size());
+  if (from <= 0 || from >= n) return -1;
+  int k = from;
+  if (tokens[k].text == ",") ++k;
+  std::string letters;
+  bool dotted = false;
+  while (k < n && k - from < 8 && SameRun(page, k - 1, k) && tokens[k].word && tokens[k].text.size() <= 4) {
+    letters += tokens[k].key;
+    ++k;
+    const bool dot_follows = k < n && tokens[k].text == "." && tokens[k].start == tokens[k - 1].end;
+    if (words.Has("suffix.company", letters)) return dotted && dot_follows ? k + 1 : k;  // "S.A." with its last dot
+    if (k < n && tokens[k].text == ".") ++k, dotted = true;
+  }
+  return -1;
+}
+
+// Whether the words in capitals from token `from` on are a company's name
+// with its legal form ("PETRÓLEOS DEL PERÚ S.A." inside a sentence).
+bool CapitalsEndInCompanySuffix(const PageTokens& page, const NameWords& words, int from) {
+  const auto& tokens = page.tokens;
+  const int n = static_cast<int>(tokens.size());
+  int k = from;
+  while (k < n && k - from < 10 && tokens[k].word && tokens[k].all_caps && (k == from || SameRun(page, k - 1, k))) {
+    ++k;
+  }
+  return k > from && CompanySuffixEnd(page, words, k) >= 0;
+}
+
+// Whether a word is a post's title ("Officer", "Gerente", "Directors").
+bool IsPostTitle(const NameWords& words, const Token& t) {
+  return t.word && (words.Has("title.person", t.key) ||
+                    (t.key.size() > 3 && t.key.back() == 's' && words.Has("title.person", t.key.substr(0, t.key.size() - 1))));
+}
+
+// Where the body starts in a name that opens with a post ("Presidente del
+// Directorio de …", "Gerente Departamento Distribución", "Director of the
+// Evaluation Office") or with "Al" / "Au" before one ("Al Órgano Instructor"):
+// the first capitalised word after the titles and connectors, when it and
+// the words after it name a body of two words or more (with a head word, or
+// a company's legal form: "Titular de Petroperú S.A."). Otherwise `from`.
+int BodyAfterPost(const std::vector<Token>& tokens, const NameWords& words, int from, int to, bool company) {
+  auto title = [&](const Token& t) { return IsPostTitle(words, t); };
+  int t = from;
+  const bool addressed = t < to && (tokens[t].key == "al" || tokens[t].key == "au" || tokens[t].key == "aux");
+  if (addressed) ++t;
+  const int titles_from = t;
+  while (t < to && tokens[t].capitalised && title(tokens[t])) ++t;
+  if (t == titles_from && !addressed) return from;
+  auto article = [](const std::string& k) { return k == "the" || k == "la" || k == "le" || k == "les" || k == "l" || k == "el"; };
+  while (t < to && tokens[t].word && (!tokens[t].capitalised || tokens[t].all_caps) &&
+         (words.Has("connector", tokens[t].key) || article(tokens[t].key))) {
+    ++t;  // "of the", "del", "DE" in capitals
+  }
+  bool head = company;
+  for (int k = t; k < to && !head; ++k) head = tokens[k].word && words.HeadType(tokens[k].key) == "organisation";
+  if (to - t >= 2 && tokens[t].capitalised && head) return t;
+  return from;
+}
+
+}  // namespace
+
 void FindNamedBodies(PageTokens& page, EntityTable& table) {
   auto& tokens = page.tokens;
   const int n = static_cast<int>(tokens.size());
@@ -99,9 +167,7 @@ void FindNamedBodies(PageTokens& page, EntityTable& table) {
           // "IOM International Organization for Migration" (the name itself).
           const std::string tail_type = NameType(words, tokens, i + 1, end);
           const bool place = words.Has("place", tail);
-          const bool person = words.Has("title.person", tokens[end - 1].key) ||
-                              (tokens[end - 1].key.size() > 3 && tokens[end - 1].key.back() == 's' &&
-                               words.Has("title.person", tokens[end - 1].key.substr(0, tokens[end - 1].key.size() - 1)));
+          const bool person = IsPostTitle(words, tokens[end - 1]);
           if (person || tail_type == "document") {
             // "IOM Protection Officer" is a person's title; "IOM Data Protection Policy" a text: the body only.
             table.AddMention(key, page.number, tokens[i].start, tokens[i].end, tokens[i].text);
@@ -163,10 +229,15 @@ void FindNamedBodies(PageTokens& page, EntityTable& table) {
     // A capitalised phrase: Capitalised (connector* Capitalised)*, on one logical line run.
     // Acronyms of places and other non-bodies may sit inside a name ("LAC RMD Coalition").
     auto and_word = [](const std::string& k) { return k == "and" || k == "y" || k == "et"; };
-    auto has_lower = [&](int t) { return tokens[t].word && !tokens[t].all_caps && !tokens[t].acronym_like; };
+    auto has_lower = [&](int t) {
+      return tokens[t].word && !tokens[t].all_caps && !tokens[t].acronym_like &&
+             !(tokens[t].text.size() == 1 && std::isupper(static_cast<unsigned char>(tokens[t].text[0])));  // "Y", "A"
+    };
     // A word in capitals that is no acronym (a heading's word).
+    // (A word with digits is a code or an acronym: "UN80", "G20".)
     auto heading_caps = [&](int t) {
-      return tokens[t].all_caps && tokens[t].text.size() >= 4 && table.Resolve(tokens[t].text).empty() &&
+      return tokens[t].all_caps && tokens[t].text.size() >= 4 &&
+             tokens[t].text.find_first_of("0123456789") == std::string::npos && table.Resolve(tokens[t].text).empty() &&
              !table.authority().FindByAcronym(tokens[t].text);
     };
     auto name_word = [&](int t) {
@@ -178,7 +249,11 @@ void FindNamedBodies(PageTokens& page, EntityTable& table) {
         if (key.empty() && table.authority().FindByAcronym(tokens[t].text)) return false;
       }
       if (tokens[t].line_start && (tokens[t].caps_line || tokens[t - 1].caps_line)) return false;
-      if (tokens[t].acronym_like && and_word(tokens[t - 1].key)) return false;  // "X Department and MPRP"
+      // "X Department and MPRP" (in a run of capitals, "Y" / "AND" is a word of the name).
+      if (tokens[t].acronym_like && and_word(tokens[t - 1].key) && !tokens[t - 1].all_caps &&
+          !std::isupper(static_cast<unsigned char>(tokens[t - 1].text[0]))) {
+        return false;
+      }
       // A change from title case to capitals is a heading glued under a name
       // ("Evaluation Office EVALUATION OF …", "Programmes MEMORANDUM"); across a
       // line break, any change of style is.
@@ -225,11 +300,17 @@ void FindNamedBodies(PageTokens& page, EntityTable& table) {
     // with their head word ("MINISTRY OF HEALTH", "AGENCY FOR RURAL DEVELOPMENT").
     const bool caps_phrase = tokens[i].caps_line || heading_caps(i);
     if (caps_phrase && ((HeadType(tokens[i]) != "organisation" && HeadType(tokens[i]) != "programme") ||
-                        (tokens[i].caps_line && !tokens[i].line_start))) {
+                        (tokens[i].caps_line && !tokens[i].line_start)) &&
+        (tokens[i].caps_line || !CapitalsEndInCompanySuffix(page, words, i))) {
       continue;
     }
     int end = i + 1;
     while (end < n && !tokens[end - 1].possessive) {
+      // A legal form ends a company's name ("… S.A. , LIMITANDO").
+      if (end > i + 1 && (CompanySuffixEnd(page, words, end) >= 0 ||
+                          (tokens[end].text.size() == 1 && CompanySuffixEnd(page, words, end) >= 0))) {
+        break;
+      }
       if (name_word(end)) {
         ++end;
         continue;
@@ -276,26 +357,15 @@ void FindNamedBodies(PageTokens& page, EntityTable& table) {
       }
       break;
     }
-    // A company's legal form after its name: "Acme Holdings, Inc.", "Petróleos del Sur S.A.".
+    // A company's legal form after its name: "Acme Holdings, Inc.", "Petróleos del Sur S.A."
+    // (the name may have taken the "S" of "S.A." as one of its words).
     std::string company_suffix_type;
     {
-      int k = end;
-      if (k < n && tokens[k].text == ",") ++k;
-      std::string letters;
-      int last = -1;
-      while (k < n && k - end < 8 && SameRun(page, k - 1, k)) {
-        if (tokens[k].word && tokens[k].text.size() <= 4) {
-          letters += tokens[k].key;
-          last = k;
-          ++k;
-          if (words.Has("suffix.company", letters)) break;
-          if (k < n && tokens[k].text == ".") ++k;
-          continue;
-        }
-        break;
-      }
-      if (last >= 0 && words.Has("suffix.company", letters) && end > i) {
-        end = last + 1;
+      const int suffix_end = CompanySuffixEnd(page, words, end);
+      const int suffix_inside = end - 1 > i && tokens[end - 1].text.size() == 1 ? CompanySuffixEnd(page, words, end - 1) : -1;
+      const int last = suffix_end >= 0 ? suffix_end : suffix_inside;
+      if (last >= 0 && end > i) {
+        end = last;
         company_suffix_type = "organisation";
       }
     }
@@ -318,7 +388,25 @@ void FindNamedBodies(PageTokens& page, EntityTable& table) {
       // "Los" stay, as in La Paz or Los Angeles.
       auto article = [](const std::string& k) { return k == "the" || k == "el" || k == "le" || k == "les"; };
       while (a < b && (!tokens[a].capitalised || article(tokens[a].key))) ++a;
-      while (b > a && (IsConnector(tokens[b - 1].key) || !tokens[b - 1].word || (!tokens[b - 1].capitalised && company_suffix_type.empty()) || is_number(b - 1))) --b;
+      const bool keeps_suffix = !company_suffix_type.empty() && b == end;  // "… S.A." ends with its dot
+      a = BodyAfterPost(tokens, words, a, b, keeps_suffix);
+      // "EMPRESA HEAVEN PETROLEUM OPERATORS S.A.": the word for a company before its
+      // name is no part of it (unless the name is made of it: "Empresa Nacional de …").
+      if (keeps_suffix && HeadType(tokens[a]) == "organisation") {
+        int suffix = a + 1;
+        while (suffix < b && CompanySuffixEnd(page, words, suffix) != b) ++suffix;
+        bool plain = suffix - a >= 3;
+        for (int t = a + 1; t < suffix; ++t) plain &= tokens[t].word && HeadType(tokens[t]).empty() && !IsConnector(tokens[t].key);
+        if (plain) ++a;
+      }
+      while (!keeps_suffix && b > a && (IsConnector(tokens[b - 1].key) || !tokens[b - 1].word || !tokens[b - 1].capitalised || is_number(b - 1))) --b;
+      // "… Compras de Hidrocarburos y Gerente": a post after "and" is the next party, not the name's end.
+      for (int t = a + 1; t + 1 < b; ++t) {
+        if (and_word(tokens[t].key) && IsPostTitle(words, tokens[t + 1])) {
+          b = t;
+          break;
+        }
+      }
       // Leading numbers go ("1984 Cartagena Declaration", "4 1 Management"), unless a number
       // and a head noun are the whole name ("2030 Agenda").
       while (a < b && is_number(a) && !(b - a == 2 && tokens[a].text.size() == 4 && !HeadType(tokens[a + 1]).empty())) ++a;

@@ -127,6 +127,64 @@ TEST_F(NamedBodiesTest, CompanySuffixMakesAnOrganisation) {
   EXPECT_TRUE(names.count("organisation Marsh Pumps Holdings, Inc")) << Dump(names);
 }
 
+TEST_F(NamedBodiesTest, CompanyNameWithDottedLegalForm) {
+  // The "S" of "S.A." first read as a word of the name; "S.A;" at a clause's end.
+  auto names = Run("La buena pro fue otorgada a la empresa Vientos Claros Energy Operators S.A., sin concurso. "
+                   "El socio fundador de Minera Rio Seco S.A; asimismo, el gerente.\n");
+  EXPECT_TRUE(names.count("organisation Vientos Claros Energy Operators S.A.")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Minera Rio Seco S.A")) << Dump(names);
+}
+
+TEST_F(NamedBodiesTest, CompanyNameInCapitals) {
+  // A run of capitals inside a line, ending in a legal form, is a name.
+  auto names = Run("  Entidad sujeta a control: AGUAS DEL ALTIPLANO S.A. - AGUALTI\n\n"
+                   "        BENEFICIANDO INDEBIDAMENTE A LA\n"
+                   "        EMPRESA VIENTOS CLAROS OPERATORS S.A. , LIMITANDO LA PARTICIPACION DE LOS POSTORES\n\n"
+                   "        EMPRESA NACIONAL DE PUERTOS S.A. Y OTROS POSTORES DE LA REGION\n");
+  EXPECT_TRUE(names.count("organisation AGUAS DEL ALTIPLANO S.A.")) << Dump(names);
+  // The word for a company before a name is no part of it, unless the name is made of it.
+  EXPECT_TRUE(names.count("organisation VIENTOS CLAROS OPERATORS S.A.")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation EMPRESA NACIONAL DE PUERTOS S.A.")) << Dump(names);
+}
+
+TEST_F(NamedBodiesTest, AndInARunOfCapitalsIsPartOfTheName) {
+  auto names = Run("  Unidad que emite SUBGERENCIA DE CONTROL DEL SECTOR SOCIAL Y EMPLEO\n  el informe:\n");
+  EXPECT_TRUE(names.count("organisation SUBGERENCIA DE CONTROL DEL SECTOR SOCIAL Y EMPLEO")) << Dump(names);
+}
+
+TEST_F(NamedBodiesTest, ThePostBeforeABodyIsNotPartOfItsName) {
+  auto names = Run("Al Presidente del Directorio de Aguas del Norte S.A.:\n\n"
+                   "Participaron el Gerente Departamento Logística, Gerente Departamento Compras de\n"
+                   "Combustibles y Gerente Legal de la empresa.\n\n"
+                   "The Director of the Lakeside Evaluation Office signed it.\n\n"
+                   "Al Órgano Sancionador:\n");
+  EXPECT_TRUE(names.count("organisation Directorio de Aguas del Norte S.A.")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Departamento Logística")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Departamento Compras de Combustibles")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Lakeside Evaluation Office")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Órgano Sancionador")) << Dump(names);
+  for (const std::string& n : names) {
+    EXPECT_EQ(n.find("Gerente"), std::string::npos) << n;
+    EXPECT_EQ(n.find("Presidente"), std::string::npos) << n;
+    EXPECT_EQ(n.find("Director "), std::string::npos) << n;
+    EXPECT_EQ(n.find("Al "), std::string::npos) << n;
+  }
+}
+
+TEST_F(NamedBodiesTest, ACodeWithDigitsIsNoHeadingWord) {
+  auto names = Run("The KX40 Initiative will merge the two offices by 2027.\n");
+  EXPECT_TRUE(names.count("programme KX40 Initiative")) << Dump(names);
+}
+
+TEST_F(NamedBodiesTest, AParagraphInCapitalsIsNoAcronymList) {
+  // Each line opens with a word in capitals, one space before the rest: a paragraph, not a list.
+  auto names = Run("        OFFICIALS SIGNED THE CONTRACTS WITHOUT THE POWER TO DO SO AND THE\n"
+                   "        TENDER WAS HELD WITHOUT A NOTARY, FAVOURING ONE BIDDER OVER THE\n"
+                   "        OTHERS AND LIMITING THE FOREIGN BIDDERS TO A SHORT PERIOD OF TIME\n"
+                   "        WHILE THE DELIVERY DATES WERE SET IN SHORTER PERIODS.\n");
+  EXPECT_TRUE(names.empty()) << Dump(names);
+}
+
 TEST_F(NamedBodiesTest, AcronymTypedFromItsUse) {
   auto names = Run("The Reed Harvest Tracking (RHT) started in 2019. Later the RHT project grew and RHT staff said so.");
   EXPECT_TRUE(names.count("programme Reed Harvest Tracking")) << Dump(names);
