@@ -725,6 +725,39 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
           }
         }
       }
+      // "CMS should …", "AHRQ and CMS should …" in the text under the item (its
+      // specific recommendations, its explanation), up to the next item: the
+      // bodies asked to act there.
+      if (responsible.empty()) {
+        for (const PageTokens& page : pages) {
+          if (page.number < item.page || page.number > item.scope_end_page) continue;
+          const size_t from = page.number == item.page ? item.start : 0;
+          const size_t to = page.number == item.scope_end_page ? std::min(item.scope_end, page.text.size()) : page.text.size();
+          std::map<size_t, std::string> ending_at;  // where each body's mention ends -> its key
+          for (const auto& [key, entity] : table.all()) {
+            for (const Mention& m : entity.mentions) {
+              if (m.page == page.number && m.start >= from && m.end <= to) ending_at.emplace(m.end, key);
+            }
+          }
+          for (const auto& [at, key] : ending_at) {
+            if (table.Get(key).type != "organisation") continue;
+            size_t modal_length = 0;
+            const std::string padded = std::string(std::string_view(page.text).substr(at, 30)) + " ";
+            const size_t modal = ModalPosition(padded, &modal_length);
+            if (modal == 0 && !PassiveAfter(std::string_view(padded).substr(modal_length))) {
+              // The body before "and" shares the verb: "AHRQ and CMS should".
+              for (const auto& [other_end, other] : ending_at) {
+                if (other_end < at && other != key && table.Get(other).type == "organisation" &&
+                    std::string_view(page.text).substr(other_end, 5) == " and " &&
+                    named_between(page.number, other_end + 5, at).size() == 1) {
+                  add_responsible(other);
+                }
+              }
+              add_responsible(key);
+            }
+          }
+        }
+      }
       if (due.empty()) {
         // "by 31 December 2020", "by the end of 2015", "before June 2021", "d'ici", "antes del": the first deadline.
         due = DeadlineIn(item.text, order);

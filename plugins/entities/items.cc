@@ -949,6 +949,17 @@ std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const 
   AttachKeyActions(structure, cues, language, order, &items);
   std::vector<Item> unique = KeepOnce(std::move(items));
   AttachStatedResponses(structure, cues, language, &unique);
+  // The text under each item runs to the next item, and at most to the end of the next page.
+  std::vector<std::pair<uint32_t, size_t>> starts;
+  for (const Item& item : unique) starts.emplace_back(item.page, item.start);
+  std::sort(starts.begin(), starts.end());
+  for (Item& item : unique) {
+    auto next = std::upper_bound(starts.begin(), starts.end(), std::make_pair(item.page, item.start));
+    const std::pair<uint32_t, size_t> page_after_end{item.page + 1, std::string::npos};
+    const auto end = next != starts.end() && *next < page_after_end ? *next : page_after_end;
+    item.scope_end_page = end.first;
+    item.scope_end = end.second;
+  }
   return unique;
 }
 

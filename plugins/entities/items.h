@@ -26,6 +26,10 @@ struct Item {
   // names a body ("Civil Aviation Safety Authority" over its safety issues)
   // says whom the item is for when nothing closer does.
   std::vector<std::string> section_titles;
+  // Where the text under the item ends: the next item's start (page, offset),
+  // or the end of the page after the item's when none follows sooner.
+  uint32_t scope_end_page = 0;
+  size_t scope_end = 0;
   // A lead-in naming who the items are for ("we recommend that the Director … take these actions:").
   uint32_t lead_page = 0;
   size_t lead_start = 0, lead_end = 0;

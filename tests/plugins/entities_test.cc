@@ -168,6 +168,27 @@ TEST_F(ExtractTest, AProgrammeOrStrategyBeforeTheModalIsNotWhoActs) {
   EXPECT_EQ(items[1]["responsible"], json::array({"Regional Office"}));
 }
 
+TEST_F(ExtractTest, TheBodiesAskedToActUnderTheItemAreResponsible) {
+  // Each priority item states what to do; the specific recommendations under it,
+  // up to the next item, say who ("The Kelp Agency (KA) should …", "KA and MWB should …").
+  auto facts = Run({"The Kelp Agency (KA) and the Marsh Works Board (MWB) run the programme.\n\n"
+                    "PRIORITY RECOMMENDATIONS\n\n"
+                    "01 Improve oversight of the drainage grants.\n"
+                    "Grants were paid without checks in three districts.\n"
+                    "Specific Recommendations\n"
+                    "KA should verify each claim before payment.\n"
+                    "KA and MWB should share their lists of grantees.\n\n"
+                    "02 Recover overpaid grants.\n"
+                    "Overpayments reached 4 million in 2012.\n"
+                    "Specific Recommendations\n"
+                    "Seek the authority to offset overpayments against future grants.\n"});
+  auto items = OfKind(facts, "item");
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0]["responsible"], json::array({"Kelp Agency", "Marsh Works Board"})) << items[0].dump();
+  // Nothing under the second item names a body asked to act: the first item's bodies do not run on.
+  EXPECT_EQ(items[1]["responsible"], json::array()) << items[1].dump();
+}
+
 TEST_F(ExtractTest, LabelledItemsAndRepeatedSectionsCountOnce) {
   auto facts = Run({"Findings\n- F1 Coverage is uneven across districts.\n- F2 Data are not shared.\n"
                     "- C1** The mechanisms are insufficient.\n- R1** **Adapt the mechanisms** to the new reality.\n",
