@@ -368,7 +368,36 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
           }))
         for (char& c : normalised) if (c == ' ') c = '|';
     }
+    // "Department for Business, Innovation and Skills, HM Treasury": after a name
+    // with a complement ("… for Business"), pieces that cannot stand alone up to
+    // one that closes the list with "and" are part of that name.
+    {
+      const std::vector<std::string> pieces = Split(normalised, ',');
+      auto has_complement = [](const std::string& piece) {
+        for (std::string_view w : {" for ", " of ", " on ", " de ", " pour ", " para ", " du ", " del "}) {
+          if (piece.find(w) != std::string::npos) return true;
+        }
+        return false;
+      };
+      auto closes = [](const std::string& piece) {
+        const std::string padded = " " + piece + " ";
+        return padded.find(" and ") != std::string::npos || padded.find(" et ") != std::string::npos ||
+               padded.find(" y ") != std::string::npos;
+      };
+      std::string rejoined;
+      for (size_t k = 0; k < pieces.size(); ++k) {
+        rejoined += (k == 0 ? "" : ",") + pieces[k];
+        if (!has_complement(pieces[k])) continue;
+        size_t close = k + 1;
+        while (close < pieces.size() && !stands_alone(pieces[close]) && !closes(pieces[close])) ++close;
+        if (close >= pieces.size() || stands_alone(pieces[close]) || !closes(pieces[close])) continue;
+        for (size_t m = k + 1; m <= close; ++m) rejoined += "\x1f" + pieces[m];  // commas inside the name, kept below
+        k = close;
+      }
+      normalised = rejoined;
+    }
     for (char& c : normalised) if (c == '/' || c == ';' || c == ',' || c == '\n') c = '|';
+    for (size_t at = 0; (at = normalised.find('\x1f', at)) != std::string::npos;) normalised.replace(at, 1, ", ");
     // "SDD and PCO", "Legal Office and Planning Unit" are two bodies;
     // "Monitoring and Evaluation Unit" is one ("Monitoring" alone is none).
     std::string joined;
@@ -667,6 +696,16 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
         std::vector<DateMention> dates = FindDates(cell, order);
         if (!dates.empty()) due = dates.back().end_value.empty() ? dates.back().value : dates.back().end_value;
         else resolve_names_in(cell);
+      }
+      // The item printed again in an overview table: the cell right after its
+      // text, when it names bodies ("| Cabinet Office | Open Knowledge Foundation | X |").
+      if (responsible.empty() && !item.restated_cells.empty()) {
+        const std::string text = Clean(item.restated_cells.front());
+        if (text.size() >= 3 && text.size() <= 240 && StartsWithCapital(text) && FindDates(text, order).empty()) {
+          for (const std::string& key : responsible_keys_in_cell(text)) {
+            if (table.Get(key).type == "organisation") add_responsible(key);
+          }
+        }
       }
       if (responsible.empty()) {
         // The party before "should" in the first sentence: every body named there.

@@ -949,6 +949,29 @@ std::vector<Item> FindStructuredItems(const DocumentStructure& structure, const 
   AttachKeyActions(structure, cues, language, order, &items);
   std::vector<Item> unique = KeepOnce(std::move(items));
   AttachStatedResponses(structure, cues, language, &unique);
+  // A table row elsewhere that prints a recommendation again, its text in one
+  // cell: the cells after that one are the overview's columns for it.
+  {
+    std::map<std::string, size_t> by_opening;  // 60 folded characters -> recommendation
+    for (size_t k = 0; k < unique.size(); ++k) {
+      const std::string opening = FoldedKey(unique[k].text.substr(0, 200)).substr(0, 60);
+      if (unique[k].type == "recommendation" && opening.size() == 60) by_opening.emplace(opening, k);
+    }
+    for (const Block& b : structure.blocks) {
+      if (b.kind != BlockKind::kTableRow || by_opening.empty()) continue;
+      size_t text_cell = 0;
+      for (size_t c = 1; c < b.cells.size(); ++c) {
+        if (b.cells[c].size() > b.cells[text_cell].size()) text_cell = c;
+      }
+      if (text_cell + 1 >= b.cells.size()) continue;
+      const std::string opening = FoldedKey(Clean(b.cells[text_cell]).substr(0, 200)).substr(0, 60);
+      auto it = by_opening.find(opening);
+      if (it == by_opening.end()) continue;
+      Item& item = unique[it->second];
+      if ((item.page == b.page && item.start >= b.start && item.start < b.end) || !item.restated_cells.empty()) continue;
+      for (size_t c = text_cell + 1; c < b.cells.size(); ++c) item.restated_cells.push_back(b.cells[c]);
+    }
+  }
   // The text under each item runs to the next item, and at most to the end of the next page.
   std::vector<std::pair<uint32_t, size_t>> starts;
   for (const Item& item : unique) starts.emplace_back(item.page, item.start);

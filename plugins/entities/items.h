@@ -22,6 +22,9 @@ struct Item {
   std::vector<std::string> table_cells;         // other cells of the item's table row
   std::vector<std::string> responsible_cells;   // who must act, as printed under a label or in a column
   std::string due_cell;                         // a due-date column's cell
+  // The other cells of a table row elsewhere that prints the item again (an
+  // annex's overview: "N | the item's text | Lead department | Partners | …").
+  std::vector<std::string> restated_cells;
   // The titles of the sections the item lies in, nearest first: a heading that
   // names a body ("Civil Aviation Safety Authority" over its safety issues)
   // says whom the item is for when nothing closer does.

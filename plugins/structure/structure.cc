@@ -671,6 +671,64 @@ class Builder {
     return !words.empty() && IsFunctionWord(FoldedKey(words.back()));
   }
 
+  // A table row whose number the layout set on its second line, in the middle
+  // of the row's height: the first line has an empty first cell and a text
+  // that opens in capitals, the second the number and the text's lower-case
+  // run-on ("\tThe government will issue a\tDepartment for" over
+  // "3\tcode requiring …\tCommunities"). The second line joins the first,
+  // cell by cell. (A wrapped line under a numbered row has the opposite
+  // shape: an empty first cell after the number's line.) Returns whether
+  // `row` was merged into the last block.
+  bool MergeRowWithNumberBelow(Block* row) {
+    if (out_.blocks.empty() || row->cells.size() < 2) return false;
+    Block& above = out_.blocks.back();
+    if (above.kind != BlockKind::kTableRow || above.page != row->page || merged_row_ == out_.blocks.size() - 1 ||
+        above.cells.size() < 2) {
+      return false;
+    }
+    auto is_number = [](const std::string& cell) {
+      return !cell.empty() && cell.size() <= 3 &&
+             std::all_of(cell.begin(), cell.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    };
+    if (!is_number(row->cells[0])) return false;
+    // The line's leading tab (its empty number cell) may be gone with its indent.
+    const bool shifted = !above.cells[0].empty() && !is_number(above.cells[0]);
+    size_t text_cell = shifted ? 0 : 1;
+    while (text_cell < above.cells.size() && above.cells[text_cell].empty()) ++text_cell;
+    if (text_cell >= above.cells.size() || FirstLetterCase(above.cells[text_cell]) != 1) return false;
+    const size_t below_cell = shifted ? text_cell + 1 : text_cell;
+    const std::string below = below_cell < row->cells.size() ? row->cells[below_cell] : std::string();
+    // The text runs on in lower case, or from a sentence left open; or the number's line holds other cells only.
+    const std::string& text = above.cells[text_cell];
+    // (A header row's cells are short: "Recommendation" over "1 | The government should …" stays a header.)
+    if (Words(text).size() < 6) return false;
+    const bool open_sentence = std::string_view(".;:!?").find(text.back()) == std::string_view::npos;
+    if (below.empty() ? std::all_of(row->cells.begin() + std::min(below_cell, row->cells.size()), row->cells.end(), [](const std::string& c) { return c.empty(); }) : (FirstLetterCase(below) != -1 && !open_sentence)) return false;
+    if (shifted) above.cells.insert(above.cells.begin(), std::string());
+    if (above.cells.size() < row->cells.size()) above.cells.resize(row->cells.size());
+    above.cells[0] = row->cells[0];
+    for (size_t c = 1; c < row->cells.size(); ++c) {
+      if (row->cells[c].empty()) continue;
+      above.cells[c] += (above.cells[c].empty() ? "" : " ") + row->cells[c];
+    }
+    above.text = RowText(above.cells);
+    above.end = row->end;
+    merged_row_ = out_.blocks.size() - 1;
+    return true;
+  }
+
+  size_t merged_row_ = static_cast<size_t>(-1);  // the last row MergeRowWithNumberBelow joined a line into
+
+  static std::string RowText(const std::vector<std::string>& cells) {
+    std::string text;
+    for (const std::string& c : cells) {
+      if (c.empty()) continue;
+      if (!text.empty()) text += ' ';
+      text += c;
+    }
+    return text;
+  }
+
   void ReadBlocks() {
     // Reading lines only: skip removed ones; contents lines become entries.
     std::vector<size_t> order;
@@ -744,11 +802,12 @@ class Builder {
           s = e + 1;
         }
         if (!header_cells.empty()) b.cells = std::move(header_cells);
-        for (const std::string& c : b.cells) {
-          if (c.empty()) continue;
-          if (!b.text.empty()) b.text += ' ';
-          b.text += c;
+        if (MergeRowWithNumberBelow(&b)) {
+          open = -1;
+          after_break = true;
+          continue;
         }
+        b.text = RowText(b.cells);
         out_.blocks.push_back(std::move(b));
         open = -1;
         after_break = true;

@@ -37,6 +37,23 @@ TEST_F(ItemsTest, SectionHeadingsAndAnnexListsAreNotRecommendations) {
   EXPECT_EQ(recs[1]["text"], "The Water Board should train its inspectors.");
 }
 
+TEST_F(ItemsTest, AnItemRestatedInAnOverviewTableTakesItsLeadColumn) {
+  // The commitments are set out in the body; an annex table prints each again with its lead bodies,
+  // under a header the layout did not set as cells.
+  auto recs = Recommendations({"Commitments\n\n"
+                               "Commitment 1: The district will publish a register of all the wells it maintains.\n"
+                               "The register will be online.\n\n"
+                               "Commitment 2: The district will set up a fund for the repair of the oldest pumps.\n",
+                               "Annex A: Overview\n"
+                               "No. Commitment        Lead department(s)        Partners\n"
+                               "\tThe district will publish a register of all the wells it\tDepartment for Water,\tRiver Trust\n"
+                               "1\tmaintains.\tEnergy and Pumps, Kelp Treasury\t\n"
+                               "2\tThe district will set up a fund for the repair of the oldest pumps.\tFinance Office\tPump Guild\n"});
+  ASSERT_EQ(recs.size(), 2u) << Texts(recs);
+  EXPECT_EQ(recs[0]["responsible"], json::array({"Department for Water, Energy and Pumps", "Kelp Treasury"})) << recs[0].dump();
+  EXPECT_EQ(recs[1]["responsible"], json::array({"Finance Office"})) << recs[1].dump();
+}
+
 TEST_F(ItemsTest, ARecommendationPrintedTwiceIsKeptOnceWithItsFullestText) {
   auto recs = Recommendations({"Executive summary\nKey recommendations\n1. Merge the two survey instruments.\n",
                                "Recommendations\n1. Merge the two survey instruments. The merged module should be "

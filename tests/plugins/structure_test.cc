@@ -117,6 +117,38 @@ TEST_F(StructureTest, AShortLineEndingAPageDoesNotRunOnIntoTheNextPagesHeading) 
   EXPECT_EQ(headings, (std::vector<std::string>{"Disarmament", "Peace Operations"}));
 }
 
+TEST_F(StructureTest, ATableRowWhoseNumberIsSetOnItsSecondLineIsOneRow) {
+  // The number centred in the row's height sits on its second line; the first line's empty number cell may
+  // be lost with its indent. A header over a numbered row, and a wrapped line under one, stay as they are.
+  DocumentStructure s = Build({"No.\tCommitment\tLead\tPartners\n"
+                               "\tThe district will publish a register of all the wells it\tWater\tRiver Trust\n"
+                               "1\tmaintains, with their state and the date of the last repair.\tBoard\t\n"
+                               "The district will train twenty pump mechanics in each\tWater Board\tPump Guild\n"
+                               "2\tof the three valleys before the dry season.\t\t\n"
+                               "3\tThe district will audit the tariffs.\tAudit Office\t\n"
+                               "\tand report on them.\tand Tax Unit\t\n"
+                               "4\tThe district will close the old depot.\tWater Board\t\n"});
+  std::vector<const Block*> rows;
+  for (const Block& b : s.blocks) {
+    if (b.kind == BlockKind::kTableRow) rows.push_back(&b);
+  }
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_EQ(rows[0]->cells[0], "No.");
+  ASSERT_GE(rows[1]->cells.size(), 4u);
+  EXPECT_EQ(rows[1]->cells[0], "1");
+  EXPECT_EQ(rows[1]->cells[1],
+            "The district will publish a register of all the wells it maintains, with their state and the date of the last repair.");
+  EXPECT_EQ(rows[1]->cells[2], "Water Board");
+  EXPECT_EQ(rows[1]->cells[3], "River Trust");
+  ASSERT_GE(rows[2]->cells.size(), 3u);
+  EXPECT_EQ(rows[2]->cells[0], "2");
+  EXPECT_EQ(rows[2]->cells[1], "The district will train twenty pump mechanics in each of the three valleys before the dry season.");
+  EXPECT_EQ(rows[2]->cells[2], "Water Board");
+  EXPECT_EQ(rows[3]->cells[0], "3");
+  EXPECT_EQ(rows[4]->text, "and report on them. and Tax Unit");  // a wrapped line under a numbered row
+  EXPECT_EQ(rows[5]->cells[0], "4");
+}
+
 TEST_F(StructureTest, HeadingsListsAndLevelsByFirstAppearance) {
   DocumentStructure s = Build({"1. Introduction\nThe review looked at two offices.\n\n"
                                "1.1 Scope of the Review\nIt covered 2019 to 2023.\n\n"
