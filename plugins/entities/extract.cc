@@ -297,6 +297,7 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
   for (PageTokens& page : pages) FindAcronymDefinitions(page, table);
   for (PageTokens& page : pages) FindNamedBodies(page, table);
   TypeFromUsage(pages, table);
+  FindListedBodies(pages, table);
   const NumericOrder order = GuessNumericOrder(all_text);
 
   // The document's structure, read once; the items pass works on it.

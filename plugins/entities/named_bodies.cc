@@ -524,4 +524,72 @@ void TypeFromUsage(const std::vector<PageTokens>& pages, EntityTable& table) {
   }
 }
 
+void FindListedBodies(std::vector<PageTokens>& pages, EntityTable& table) {
+  const NameWords& words = table.authority().words();
+  auto joiner = [](const Token& t) {
+    return t.text == "," || t.text == ";" || t.key == "and" || t.key == "et" || t.key == "y";
+  };
+  auto comma = [](const Token& t) { return t.text == "," || t.text == ";"; };
+  for (PageTokens& page : pages) {
+    auto& tokens = page.tokens;
+    const int n = static_cast<int>(tokens.size());
+    // Which tokens a body's mention covers.
+    std::vector<char> body(tokens.size(), 0);
+    auto mark_bodies = [&]() {
+      for (const auto& [key, entity] : table.all()) {
+        if (entity.type != "organisation") continue;
+        for (const Mention& m : entity.mentions) {
+          if (m.page != page.number) continue;
+          auto t = std::lower_bound(tokens.begin(), tokens.end(), m.start, [](const Token& tok, size_t at) { return tok.start < at; });
+          for (; t != tokens.end() && t->end <= m.end; ++t) body[t - tokens.begin()] = 1;
+        }
+      }
+    };
+    mark_bodies();
+    // A run of plain capitalised words from `from`, on one line, ending where a list goes on or closes.
+    auto name_run = [&](int from, bool closed_list = true) {
+      int end = from;
+      while (end < n && end - from < 4 && tokens[end].word && tokens[end].capitalised && !tokens[end].all_caps &&
+             !page.used[end] && !body[end] && !words.Has("stop", tokens[end].key) && !words.Has("connector", tokens[end].key) &&
+             !IsPostTitle(words, tokens[end]) &&
+             (end == from || SameRun(page, end - 1, end)) && !(end > from && LineBreakBetween(page, end - 1, end))) {
+        ++end;
+      }
+      const bool closed = end < n && (joiner(tokens[end]) || tokens[end].text == ")" || tokens[end].text == ".");
+      return end - from >= 2 && (closed || !closed_list) ? end : -1;
+    };
+    bool added = true;
+    for (int round = 0; added && round < 4; ++round) {
+      added = false;
+      for (int i = 1; i < n; ++i) {
+        int from = -1;
+        // "ONG Marsh Solidali"
+        if (tokens[i - 1].word && words.Has("prefix.organisation", tokens[i - 1].key)) from = i;
+        // "…, Marsh Solidali" / "Marsh Solidali, CIPMEN," beside a body listed with commas.
+        if (from < 0 && comma(tokens[i - 1]) && i >= 2 && body[i - 2]) from = i;
+        if (from < 0 && (comma(tokens[i - 1]) || tokens[i - 1].text == "(")) {
+          const int end = name_run(i);
+          int next = end + 1;
+          while (next > 0 && next < n && body[next]) ++next;  // past the body's mention
+          const bool listed = next < n && next > end + 1 && (joiner(tokens[next]) || tokens[next].text == ")");
+          if (end > 0 && comma(tokens[end]) && body[end + 1] && listed) from = i;
+        }
+        if (from < 0) continue;
+        const int end = name_run(from, from != i || !words.Has("prefix.organisation", tokens[i - 1].key));
+        if (end < 0) continue;
+        const std::string name = Surface(page.text, tokens, from, end);
+        if (words.Has("generic", NameKey(name)) || words.Has("place", NameKey(name))) continue;
+        std::string key = table.Resolve(name);
+        if (key.empty()) key = table.Add("organisation", name);
+        if (key.empty()) continue;
+        if (table.Get(key).type == "other") table.SetType(key, "organisation");
+        table.AddMention(key, page.number, tokens[from].start, tokens[end - 1].end, name);
+        for (int t = from; t < end; ++t) page.used[t] = true, body[t] = 1;
+        added = true;
+        i = end;
+      }
+    }
+  }
+}
+
 }  // namespace dossier_entities

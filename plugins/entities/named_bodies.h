@@ -27,6 +27,13 @@ namespace dossier_entities {
 
 void FindNamedBodies(PageTokens& page, EntityTable& table);
 
+// Names without a head word that the document lists beside bodies ("les
+// partenaires (Kelp Finance, CIPMEN, Marsh Solidali et MEJ)") or after a word
+// for a body ("ONG Marsh Solidali", "NGO …"): organisations. Call after
+// FindNamedBodies on every page and TypeFromUsage, so that the bodies beside
+// them are known; a name found this way can vouch for the next in its list.
+void FindListedBodies(std::vector<PageTokens>& pages, EntityTable& table);
+
 // Types entities the acronym passes left as "other" from the words beside
 // their mentions in the document: "the MRRM project", "projet MRRM",
 // "CMS officials". Call after every page was read.

@@ -28,6 +28,7 @@ class NamedBodiesTest : public ::testing::Test {
     FindAcronymDefinitions(pages[0], table);
     FindNamedBodies(pages[0], table);
     TypeFromUsage(pages, table);
+    FindListedBodies(pages, table);
     std::set<std::string> out;
     for (const auto& [key, entity] : table.all()) out.insert(entity.type + " " + entity.name);
     return out;
@@ -183,6 +184,21 @@ TEST_F(NamedBodiesTest, AParagraphInCapitalsIsNoAcronymList) {
                    "        OTHERS AND LIMITING THE FOREIGN BIDDERS TO A SHORT PERIOD OF TIME\n"
                    "        WHILE THE DELIVERY DATES WERE SET IN SHORTER PERIODS.\n");
   EXPECT_TRUE(names.empty()) << Dump(names);
+}
+
+TEST_F(NamedBodiesTest, NamesListedBesideBodiesAreBodies) {
+  auto names = Run("Le projet a travaillé avec ses partenaires (Kelp Finance, CIMA, Marsh Solidali et MEJ).\n\n"
+                   "Le Centre d’Incubation des Métiers Agricoles (CIMA) a formé les jeunes.\n\n"
+                   "The training was given by the NGO Reed Weavers in May.\n\n"
+                   "See the testimony of Ann R. Marsh, Inspector General, before the Senate.\n"
+                   "Managing for Results: Enhancing Agency Use of\nKelp Information, GAO/GGD-98-137 (1998).\n");
+  EXPECT_TRUE(names.count("organisation Kelp Finance")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Marsh Solidali")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Reed Weavers")) << Dump(names);
+  for (const std::string& n : names) {
+    EXPECT_EQ(n.find("Inspector"), std::string::npos) << n;
+    EXPECT_NE(n, "organisation Kelp Information");  // a report's title before its number, not a list
+  }
 }
 
 TEST_F(NamedBodiesTest, AcronymTypedFromItsUse) {
