@@ -389,6 +389,27 @@ void FindNamedBodies(PageTokens& page, EntityTable& table) {
       auto article = [](const std::string& k) { return k == "the" || k == "el" || k == "le" || k == "les"; };
       while (a < b && (!tokens[a].capitalised || article(tokens[a].key))) ++a;
       const bool keeps_suffix = !company_suffix_type.empty() && b == end;  // "… S.A." ends with its dot
+      if (keeps_suffix) {
+        // "2008 Ann Smith 2014 Kelp Systems, Inc": a company's name holds no
+        // number and starts on its suffix's line.
+        for (int t = a; t < b; ++t) {
+          if (is_number(t) && t + 1 < b && CompanySuffixEnd(page, words, t + 1) != b) a = t + 1;
+          if (t > a && LineBreakBetween(page, t - 1, t) && CompanySuffixEnd(page, words, t) != b) a = t;
+        }
+      } else {
+        // "Ann Smith 2014 Kelp Systems Corporation": a year inside a run of capitalised
+        // words ends what came before; the name is after it (when two words or more).
+        for (int t = a + 1; t + 2 < b; ++t) {
+          if (is_number(t) && tokens[t].text.size() >= 4 && TypeOfName(tokens, a, t).empty()) a = t + 1;
+        }
+        // "University of Kelp 2001 Ann Smith License": after the head word, a year ends the name.
+        for (int t = a + 1; t + 1 < b; ++t) {
+          if (is_number(t) && tokens[t].text.size() >= 4 && !TypeOfName(tokens, a, t).empty()) {
+            b = t;
+            break;
+          }
+        }
+      }
       a = BodyAfterPost(tokens, words, a, b, keeps_suffix);
       // "EMPRESA HEAVEN PETROLEUM OPERATORS S.A.": the word for a company before its
       // name is no part of it (unless the name is made of it: "Empresa Nacional de …").

@@ -201,6 +201,21 @@ TEST_F(NamedBodiesTest, NamesListedBesideBodiesAreBodies) {
   }
 }
 
+TEST_F(NamedBodiesTest, YearsAndCopyrightLinesAreNoPartOfAName) {
+  auto names = Run("Copyright 2008 Ann Smith 2014 Kelp Systems, Inc.\n"
+                   "Copyright (C) 2001 Marsh Widget Corporation\n"
+                   "Portions 1999 Reed Pumps, Ltd.\n"
+                   "University of Lakeside 2003 Ann Smith License\n");
+  EXPECT_TRUE(names.count("organisation Kelp Systems, Inc")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Marsh Widget Corporation")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation Reed Pumps, Ltd")) << Dump(names);
+  EXPECT_TRUE(names.count("organisation University of Lakeside")) << Dump(names);
+  for (const std::string& n : names) {
+    EXPECT_EQ(n.find("Smith"), std::string::npos) << n;
+    EXPECT_EQ(n.find("Copyright"), std::string::npos) << n;
+  }
+}
+
 TEST_F(NamedBodiesTest, AcronymTypedFromItsUse) {
   auto names = Run("The Reed Harvest Tracking (RHT) started in 2019. Later the RHT project grew and RHT staff said so.");
   EXPECT_TRUE(names.count("programme Reed Harvest Tracking")) << Dump(names);
