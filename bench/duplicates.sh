@@ -20,6 +20,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="$root/build/bin"
+[[ -x "$bin/dossier_bench_duplicates" ]] || { echo "bench/duplicates.sh: $bin/dossier_bench_duplicates is missing: build the benchmarks with cmake -S . -B build -DBUILD_TESTING=ON" >&2; exit 2; }
 data="" jobs="" corpus="$root/../shared/corpus"
 while (( $# )); do
   case "$1" in

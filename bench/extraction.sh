@@ -18,6 +18,7 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 dossier="$build/bin/dossier"
+[[ -x "$build/bin/dossier_bench_extraction" ]] || { echo "bench/extraction.sh: $build/bin/dossier_bench_extraction is missing: build the benchmarks with cmake -S . -B build -DBUILD_TESTING=ON" >&2; exit 2; }
 
 score() {  # NAME INPUT... -- GOLD
   local name="$1" gold="$2"; shift 2
