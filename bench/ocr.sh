@@ -51,7 +51,7 @@ now() { date +%s.%N; }
 if ((steps)); then
   for f in "$shared"/corpus/pdf/*.pdf; do pdftotext "$f" "$work/$(basename "$f" .pdf).ref.txt"; done
   printf '%-28s %-26s %s\n' variant "scan300 mean CER / BOW" "noisy mean CER / BOW"
-  for variant in "all steps" --no-rescale --no-orient --no-deskew --no-normalise --binarise \
+  for variant in "all steps" --no-rescale --no-orient --no-deskew --no-normalise --no-whiten --binarise \
                  "--var textord_tabfind_find_tables=1"; do
     flags=()
     [[ "$variant" != "all steps" ]] && read -ra flags <<<"$variant"

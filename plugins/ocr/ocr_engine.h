@@ -27,6 +27,7 @@ struct CleanOptions {
   bool orient = true;     // detect pages turned by 90/180/270 degrees and turn them back
   bool deskew = true;     // detect a skew of up to ~5 degrees and rotate it out
   bool normalise = true;  // even out the background (photocopy shading) and stretch contrast
+  bool whiten = true;     // near-white (noise on the normalised paper) to white
   bool binarise = false;  // adaptive (Sauvola) black-and-white instead of Tesseract's own Otsu
 };
 

@@ -84,6 +84,7 @@ void* CreateInstance(const char* options_json, dossier_error_buffer* error) {
       instance->clean.orient = clean->value("orient", instance->clean.orient);
       instance->clean.deskew = clean->value("deskew", instance->clean.deskew);
       instance->clean.normalise = clean->value("normalise", instance->clean.normalise);
+      instance->clean.whiten = clean->value("whiten", instance->clean.whiten);
       instance->clean.binarise = clean->value("binarise", instance->clean.binarise);
     }
     // The language list is checked now (models installed, a known strategy),

@@ -164,6 +164,60 @@ TEST(OcrCleanTest, RescalesALowResolutionScan) {
   EXPECT_EQ(dossier_ocr::EffectiveDpi(strip.get(), 200), 200);
 }
 
+// Grey levels of the cleaned page: how many pixels are pure white, how many dark (ink).
+struct Levels {
+  double white = 0, dark = 0;
+};
+Levels CountLevels(const Pix* pix) {
+  Levels levels;
+  Pix* p = const_cast<Pix*>(pix);
+  const int w = pixGetWidth(p), h = pixGetHeight(p);
+  for (int y = 0; y < h; ++y) {
+    const l_uint32* line = pixGetData(p) + size_t(y) * pixGetWpl(p);
+    for (int x = 0; x < w; ++x) {
+      const int v = GET_DATA_BYTE(line, x);
+      levels.white += v == 255;
+      levels.dark += v < 128;
+    }
+  }
+  levels.white /= double(w) * h;
+  levels.dark /= double(w) * h;
+  return levels;
+}
+
+TEST(OcrCleanTest, NoiseOnThePaperBecomesWhiteAndTheInkStays) {
+  PixPtr page = RenderTextPage(kPageText, 300);
+  ASSERT_TRUE(page);
+  // Paper grain: every pixel a little darker at random (up to 20 levels), as on a scan.
+  PixPtr noisy(pixCopy(nullptr, page.get()));
+  uint32_t seed = 12345;
+  for (int y = 0; y < pixGetHeight(noisy.get()); ++y) {
+    l_uint32* line = pixGetData(noisy.get()) + size_t(y) * pixGetWpl(noisy.get());
+    for (int x = 0; x < pixGetWidth(noisy.get()); ++x) {
+      seed = seed * 1103515245u + 12345u;
+      const int v = GET_DATA_BYTE(line, x) - static_cast<int>((seed >> 16) % 21);
+      SET_DATA_BYTE(line, x, std::max(0, v));
+    }
+  }
+  const Levels before = CountLevels(page.get());
+  std::vector<std::string> notes;
+  float dpi = 0;
+  PixPtr cleaned = dossier_ocr::CleanPage(noisy.get(), 300, {}, &dpi, &notes);
+  ASSERT_TRUE(cleaned);
+  const Levels after = CountLevels(cleaned.get());
+  // The paper is white again (the clean rendering's share of white, within a
+  // point), and the ink is all there.
+  EXPECT_NEAR(after.white, before.white, 0.01);
+  EXPECT_NEAR(after.dark, before.dark, before.dark * 0.1);
+  EXPECT_THAT(Recognise(noisy.get(), 300, {}, &notes), HasSubstr("monitoring officers"));
+
+  // Without the step, the noise stays on the normalised paper.
+  dossier_ocr::CleanOptions no_whiten;
+  no_whiten.whiten = false;
+  PixPtr grainy = dossier_ocr::CleanPage(noisy.get(), 300, no_whiten, &dpi, &notes);
+  EXPECT_LT(CountLevels(grainy.get()).white, before.white - 0.2);
+}
+
 TEST(OcrEngineTest, AMissingLanguageModelNamesThePackage) {
   std::string error;
   EXPECT_FALSE(dossier_ocr::Engine::Create("eng+xyz", &error));
