@@ -17,8 +17,7 @@ build_and_run=(
   libexttextcat-dev       # language detection (models in libexttextcat-data)
   libssl-dev              # SHA-256 content hashes (libcrypto)
   libre2-dev              # entities extractor: date patterns
-  libpoppler-glib-dev     # pdf plugin: where a page's scanned images are, and their resolution
-  libpoppler-private-dev  # pdf plugin: Poppler's core API, page text and word boxes in one layout pass
+  libpoppler-private-dev  # pdf plugin: Poppler's core API, page text and word boxes in one layout pass, where scanned images are
   libtesseract-dev        # ocr plugin: Tesseract's C++ API
   libleptonica-dev        # ocr plugin: page clean-up (rescale, orientation, deskew, background)
   libarchive-dev          # ingest: .zip, .tar, .tar.gz members read in place

@@ -1,11 +1,11 @@
 // The pdf plugin: turns a PDF's text layer into pages of text, with its
 // metadata. A page without a usable text layer but with a scanned image is
 // rendered and sent to the host as pixels, for OCR (when the host offers it).
-#include <cairo.h>
-#include <poppler.h>
 // Poppler's own (core) API, from libpoppler-private-dev: the page's text and
 // its word boxes from one layout pass (poppler-cpp needs one pass for each).
+#include <poppler/GfxState.h>
 #include <poppler/GlobalParams.h>
+#include <poppler/OutputDev.h>
 #include <poppler/PDFDoc.h>
 #include <poppler/Stream.h>
 #include <poppler/TextOutputDev.h>
@@ -102,36 +102,71 @@ struct PageImages {
   double dpi = 0;       // 0 when there is no image
 };
 
-PageImages InspectImages(PopplerDocument* doc, int index) {
+// Draws nothing: notes where each image of a page goes (in points) and how
+// many pixels wide it is, from the image's header alone. (Poppler's GLib
+// API, used before, decodes the whole image to tell its width: a 36 MB
+// surface for an A4 page scanned at 300 dpi, 6 % of a scanned page's CPU time.)
+class ImageBoxes : public OutputDev {
+ public:
+  struct Box {
+    double x1, y1, x2, y2;  // bounding box on the page, points
+    double width_pt;        // the length its first row of pixels spans, points
+    int width_px;
+  };
+  std::vector<Box> boxes;
+
+  bool upsideDown() override { return true; }
+  bool useDrawChar() override { return false; }
+  bool interpretType3Chars() override { return false; }
+  bool needNonText() override { return true; }
+
+  void drawImageMask(GfxState* state, Object* ref, Stream* str, int width, int height, bool invert, bool interpolate,
+                     bool inline_image) override {
+    Add(state, width);
+    if (inline_image) OutputDev::drawImageMask(state, ref, str, width, height, invert, interpolate, inline_image);
+  }
+  void drawImage(GfxState* state, Object* ref, Stream* str, int width, int height, GfxImageColorMap* color_map,
+                 bool interpolate, const int* mask_colors, bool inline_image) override {
+    Add(state, width);
+    // The base class skips an inline image's data; a stream object needs nothing.
+    if (inline_image) {
+      OutputDev::drawImage(state, ref, str, width, height, color_map, interpolate, mask_colors, inline_image);
+    }
+  }
+  // Masked images come to drawImage through OutputDev's defaults.
+
+ private:
+  void Add(GfxState* state, int width) {
+    // The image is the unit square under the current transformation.
+    const double* m = state->getCTM();
+    const double xs[4] = {m[4], m[4] + m[0], m[4] + m[2], m[4] + m[0] + m[2]};
+    const double ys[4] = {m[5], m[5] + m[1], m[5] + m[3], m[5] + m[1] + m[3]};
+    boxes.push_back({*std::min_element(xs, xs + 4), *std::min_element(ys, ys + 4), *std::max_element(xs, xs + 4),
+                     *std::max_element(ys, ys + 4), std::hypot(m[0], m[1]), width});
+  }
+};
+
+PageImages InspectImages(PDFDoc* pdf, int number) {
   PageImages out;
-  if (doc == nullptr) return out;
-  PopplerPage* page = poppler_document_get_page(doc, index);
+  Page* page = pdf->getPage(number);
   if (page == nullptr) return out;
-  double page_w = 0, page_h = 0;
-  poppler_page_get_size(page, &page_w, &page_h);
-  GList* mapping = poppler_page_get_image_mapping(page);
+  const double page_w = page->getCropWidth(), page_h = page->getCropHeight();
+  ImageBoxes dev;
+  pdf->displayPage(&dev, number, 72, 72, 0, /*useMediaBox=*/false, /*crop=*/true, /*printing=*/false);
   double covered = 0, largest = 0;
-  int largest_id = -1;
-  double largest_w_pt = 0;
-  for (GList* it = mapping; it != nullptr; it = it->next) {
-    auto* m = static_cast<PopplerImageMapping*>(it->data);
-    const double w = std::fabs(m->area.x2 - m->area.x1), h = std::fabs(m->area.y2 - m->area.y1);
-    covered += w * h;
-    if (w * h > largest) {
-      largest = w * h;
-      largest_id = m->image_id;
-      largest_w_pt = w;
+  const ImageBoxes::Box* biggest = nullptr;
+  for (const ImageBoxes::Box& box : dev.boxes) {
+    const double area = (box.x2 - box.x1) * (box.y2 - box.y1);
+    covered += area;
+    if (area > largest) {
+      largest = area;
+      biggest = &box;
     }
   }
-  poppler_page_free_image_mapping(mapping);
   if (page_w > 0 && page_h > 0) out.coverage = std::min(1.0, covered / (page_w * page_h));
-  if (largest_id >= 0 && out.coverage >= 0.25 && largest_w_pt > 0) {
-    if (cairo_surface_t* image = poppler_page_get_image(page, largest_id)) {
-      out.dpi = cairo_image_surface_get_width(image) / (largest_w_pt / 72.0);
-      cairo_surface_destroy(image);
-    }
+  if (biggest != nullptr && out.coverage >= 0.25 && biggest->width_pt > 0) {
+    out.dpi = biggest->width_px / (biggest->width_pt / 72.0);
   }
-  g_object_unref(page);
   return out;
 }
 
@@ -305,21 +340,6 @@ int32_t ExtractPages(void* raw_instance, const dossier_input* input, const dossi
 
     const int page_count = doc->pages();
     if (page_count <= 0) return Fail(error, DOSSIER_DATA_LOSS, "PDF has no pages");
-    // Opened only when a page lacks a usable text layer: it tells where the scanned images are.
-    struct GlibDoc {
-      PopplerDocument* doc = nullptr;
-      ~GlibDoc() {
-        if (doc) g_object_unref(doc);
-      }
-    } glib;
-    GBytes* bytes = nullptr;
-    struct BytesRef {
-      GBytes** bytes;
-      ~BytesRef() {
-        if (*bytes) g_bytes_unref(*bytes);
-      }
-    } bytes_ref{&bytes};
-    bool glib_tried = false;
     // The same bytes opened with Poppler's core API, for the text (see
     // PageText). poppler-cpp's `doc` keeps Poppler's global settings alive
     // meanwhile, so `pdf` must go first (it is declared after).
@@ -340,12 +360,7 @@ int32_t ExtractPages(void* raw_instance, const dossier_input* input, const dossi
         text = PageText(&pdf, i + 1, i < kTypesetPages ? &typeset_lines : nullptr);
         if (instance->page_images && !TextLayerUsable(text)) {
           std::unique_ptr<poppler::page> page(doc->create_page(i));  // for rendering
-          if (!glib_tried) {
-            glib_tried = true;
-            bytes = g_bytes_new_static(input->data, input->size);
-            glib.doc = poppler_document_new_from_bytes(bytes, nullptr, nullptr);
-          }
-          PageImages images = InspectImages(glib.doc, i);
+          PageImages images = InspectImages(&pdf, i + 1);
           if (page && images.coverage >= 0.25) {
             std::string problem;
             rc = SendPageImage(page.get(), number, images.dpi, sink, &problem);
