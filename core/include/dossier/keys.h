@@ -100,6 +100,14 @@ std::optional<EdgeType> EdgeTypeFromName(std::string_view name);
 inline constexpr size_t kNodeKeySize = 1 + DocumentId::kSize;
 std::string NodeKey(NodeKind kind, std::string_view hash8);
 std::string DocumentNodeKey(const DocumentId& id);
+// The node of a document's recommendation, finding or conclusion
+// (`item_type` its wire name): the hash of "hexid|type|number|start".
+std::string ItemNodeKey(const DocumentId& doc, std::string_view item_type, std::string_view number, uint64_t start);
+// The node of a key action, the `position`th (from 0) under the
+// recommendation numbered `recommendation_number`: the hash of
+// "hexid|action|recommendation number|action number|position".
+std::string ActionNodeKey(const DocumentId& doc, std::string_view recommendation_number, std::string_view number,
+                          size_t position);
 // "O:1a2b3c4d5e6f7a8b" <-> node key.
 std::string NodeKeyToText(std::string_view node);
 std::optional<std::string> NodeKeyFromText(std::string_view text);

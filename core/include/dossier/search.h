@@ -77,4 +77,63 @@ struct SearchResponse {
   std::map<std::string, SearchFacet> facets;
 };
 
+// ---------------------------------------------------------------- items
+
+// Items are searched as results of their own: recommendations, findings,
+// conclusions, management responses and key actions (wire names below), each
+// an entry of the item index (docs/ARCHITECTURE.md, "Items in the index").
+inline constexpr const char* kItemTypes[] = {"recommendation", "finding", "conclusion", "management_response",
+                                             "key_action"};
+
+struct ItemSearchRequest {
+  // Xapian query syntax, as SearchRequest::query (doc:<id>, year:2024,
+  // lang:es, "phrases", AND OR NOT). Ignored with `similar_to`.
+  std::string query;
+  // An item id (its graph node id, "R:1a2b3c4d5e6f7a8b"): rank the items
+  // most like it instead (relevance feedback: its most telling terms).
+  std::optional<std::string> similar_to;
+  std::vector<std::string> types;              // any of these item types; empty: all
+  std::vector<std::string> responsible;        // any of these body names (a unit's items are filed under its parents too)
+  std::vector<std::string> documents;          // hex ids: only items of these documents
+  std::vector<std::string> exclude_documents;  // hex ids: no items of these documents
+  std::optional<std::string> response_status;  // accepted, partially accepted, not accepted
+  // A key action status (completed, initiated, not started, no longer
+  // applicable, overdue); a recommendation matches through its actions.
+  // "overdue" also takes an open action due before `as_of`.
+  std::optional<std::string> action_status;
+  std::string as_of;                           // YYYY-MM-DD for "overdue"
+  std::optional<std::string> due_before;       // YYYY-MM-DD: the stated due period ends before it
+  std::optional<std::string> agency;           // the evaluating organisation (name)
+  std::optional<std::string> language;         // ISO 639-1
+  std::optional<int> year_from, year_to;       // the document's year, inclusive
+  uint32_t limit = 10;   // 1..kMaxSearchLimit
+  uint32_t offset = 0;
+  bool facets = false;   // count type, responsible, response status, year, agency over the matches
+};
+
+// One item in the results.
+struct ItemHit {
+  uint32_t rank = 0;   // 1-based over the whole result list
+  int percent = 0;     // the hit's weight as a percentage of the best match's
+  double weight = 0;   // Xapian's relevance weight (BM25)
+  std::string id;      // graph node id; a management response has its recommendation's
+  std::string type;    // one of kItemTypes
+  std::string document;  // hex document id
+  std::string number;    // as printed: "3", "A.2"; a key action's own number
+  uint32_t page = 0;
+  std::string text;
+  std::string snippet_html;  // HTML-escaped text with <mark>…</mark> around matches
+};
+
+struct ItemSearchResponse {
+  std::string query;
+  uint32_t offset = 0;
+  uint32_t limit = 0;
+  uint64_t total = 0;        // matching items (estimate unless total_exact)
+  bool total_exact = true;
+  std::vector<ItemHit> hits;
+  // With `facets`: "type", "responsible", "response_status", "year", "agency".
+  std::map<std::string, SearchFacet> facets;
+};
+
 }  // namespace dossier

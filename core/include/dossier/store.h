@@ -221,6 +221,11 @@ class Store {
   Result<std::vector<NearDuplicatePair>> NearDuplicatePairs() const;
   // Full-text search; hits carry id, page and snippet (not the title etc.).
   Result<SearchResponse> Search(const SearchRequest& request) const;
+  // Item search (recommendations, findings, conclusions, management
+  // responses, key actions as results of their own): by a query or, with
+  // `similar_to`, by relevance feedback. FailedPrecondition for a data folder
+  // no writer of this version has opened (no item index yet).
+  Result<ItemSearchResponse> SearchItems(const ItemSearchRequest& request) const;
 
   // The implementation (core/src/store/store_impl.h), shared by store.cc and check.cc.
   struct Impl;

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "dossier/facts.h"
+#include "item_index.h"
 #include "near_duplicates.h"
 #include "store_impl.h"
 
@@ -59,6 +60,7 @@ struct StoredDocument {
   bool pages_ok = true;  // every page key and value decodes, numbered 1..n without gaps
   bool facts_seen = false;
   bool facts_ok = false;
+  size_t item_entries = 0;  // what its facts give the item index (item_index.h)
 };
 
 // Reads documents, pages and facts into `docs`; damaged records are findings.
@@ -92,6 +94,13 @@ Status ReadDocuments(const Store::Impl& s, std::map<DocumentId, StoredDocument>*
     json record = json::parse(value, nullptr, /*allow_exceptions=*/false);
     it->second.facts_seen = true;
     it->second.facts_ok = record.is_object() && record.contains("facts") && record["facts"].is_array();
+    if (it->second.facts_ok) {
+      std::vector<Fact> typed;
+      for (const json& fact : record["facts"]) {
+        if (Result<Fact> decoded = DecodeFactJson(fact); decoded.ok()) typed.push_back(std::move(*decoded));
+      }
+      it->second.item_entries = CountItemEntries(*id, typed);
+    }
   }));
   return Status::Ok();
 }
@@ -188,6 +197,27 @@ Result<CheckReport> Store::Check() const {
     }
   }
 
+  // Item entries: as many as each settled document's facts give, none of
+  // any other document.
+  Tally item_entries("item_entries", "documents whose item index entries do not match their items");
+  Tally orphan_item_entries("orphan_item_entries", "item index entries of no stored document");
+  Result<std::map<std::string, uint64_t>> items = s.index->ItemEntries();
+  if (!items.ok()) {
+    report.findings.push_back({"search_index", 1, "the item index does not list: " + items.status().message(), {}});
+  } else {
+    for (const auto& [id, doc] : docs) {
+      auto it = items->find(id.ToHex());
+      const uint64_t indexed = it == items->end() ? 0 : it->second;
+      if (settled(id) && doc.facts_ok && indexed != doc.item_entries) {
+        item_entries.Add(id.ToHex() + " (" + std::to_string(indexed) + " of " + std::to_string(doc.item_entries) + ")");
+      }
+    }
+    for (const auto& [hex, count] : *items) {
+      Result<DocumentId> id = DocumentId::FromHex(hex);
+      if (!id.ok() || (!docs.count(*id) && settled(*id))) orphan_item_entries.Add(hex);
+    }
+  }
+
   // The graph: every edge's ends are nodes, and it is listed from both ends
   // and under the document that contributed it.
   std::set<std::string> nodes;
@@ -234,7 +264,7 @@ Result<CheckReport> Store::Check() const {
   }));
 
   for (const Tally* t : {&records, &pages, &facts, &orphan_pages, &orphan_facts, &sources, &missing_entries,
-                         &extra_entries, &dangling, &unpaired, &edge_docs, &doc_nodes, &aliases}) {
+                         &extra_entries, &item_entries, &orphan_item_entries, &dangling, &unpaired, &edge_docs, &doc_nodes, &aliases}) {
     t->AddTo(&report);
   }
   return report;
@@ -336,6 +366,11 @@ Result<RebuildReport> Store::RebuildFromStoredDocuments() {
           ++report.index_entries_removed;
         }
       }
+    }
+    DOSSIER_ASSIGN_OR_RETURN(const auto item_documents, s.index->ItemEntries());
+    for (const auto& [hex, count] : item_documents) {
+      Result<DocumentId> id = DocumentId::FromHex(hex);
+      if (id.ok() && !whole.count(*id)) DOSSIER_RETURN_IF_ERROR(s.index->DeleteDocument(*id));
     }
     uint32_t done = 0;
     for (const auto& [at, id] : kept) {

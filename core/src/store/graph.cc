@@ -68,12 +68,6 @@ NodeKind KindOfEntityType(EntityType type) {
   return NodeKind::kOtherEntity;
 }
 
-NodeKind KindOfItemType(const std::string& type) {
-  if (type == "finding") return NodeKind::kFinding;
-  if (type == "conclusion") return NodeKind::kConclusion;
-  return NodeKind::kRecommendation;
-}
-
 std::string KindName(char kind) {
   switch (static_cast<NodeKind>(kind)) {
     case NodeKind::kDocument: return "document";
@@ -528,9 +522,7 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
   // progress update restating an action), and records its text alias.
   // This document's items by type and number, for the chains they state ("based on Conclusion 2").
   auto item_node = [&](const ItemFact& fact) {
-    const std::string item_type(WireName(fact.item_type));
-    return keys::NodeKey(KindOfItemType(item_type), HashBytes(id.ToHex() + "|" + item_type + "|" + fact.number +
-                                                              "|" + std::to_string(fact.start)));
+    return keys::ItemNodeKey(id, WireName(fact.item_type), fact.number, fact.start);
   };
   // "F12" and "Finding 12" are the same number.
   auto number_key = [](const std::string& type, std::string number) {
@@ -575,11 +567,10 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
   // Key actions under a recommendation: nodes of their own, with their
   // responsible units, due date and the document's date (for status history).
   auto apply_actions = [&](const ItemFact& fact, const std::string& rec_node, const std::string& rec_number) -> Status {
-    int n = 0;
+    size_t n = 0;
     for (const KeyAction& action : fact.key_actions) {
       const std::string& number = action.number;
-      const std::string node = keys::NodeKey(
-          NodeKind::kAction, HashBytes(id.ToHex() + "|action|" + rec_number + "|" + number + "|" + std::to_string(n++)));
+      const std::string node = keys::ActionNodeKey(id, rec_number, number, n++);
       json record = ToJson(action);
       record["item_type"] = "action";
       record["document"] = id.ToHex();

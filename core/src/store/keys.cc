@@ -1,6 +1,8 @@
 // Key and value encodings for the RocksDB column families (grammar in keys.h).
 #include "dossier/keys.h"
 
+#include "dossier/text.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -162,6 +164,29 @@ std::string NodeKey(NodeKind kind, std::string_view hash8) {
 }
 
 std::string DocumentNodeKey(const DocumentId& id) { return NodeKey(NodeKind::kDocument, id.Bytes()); }
+
+namespace {
+
+// 8 bytes that identify a thing by its name (the first half of its SHA-256).
+std::string NameHash(std::string_view text) {
+  return std::string(DocumentId::FromHex(Sha256Hex(text).substr(0, 16)).value().Bytes());
+}
+
+}  // namespace
+
+std::string ItemNodeKey(const DocumentId& doc, std::string_view item_type, std::string_view number, uint64_t start) {
+  const NodeKind kind = item_type == "finding"      ? NodeKind::kFinding
+                        : item_type == "conclusion" ? NodeKind::kConclusion
+                                                    : NodeKind::kRecommendation;
+  return NodeKey(kind, NameHash(doc.ToHex() + "|" + std::string(item_type) + "|" + std::string(number) + "|" +
+                                std::to_string(start)));
+}
+
+std::string ActionNodeKey(const DocumentId& doc, std::string_view recommendation_number, std::string_view number,
+                          size_t position) {
+  return NodeKey(NodeKind::kAction, NameHash(doc.ToHex() + "|action|" + std::string(recommendation_number) + "|" +
+                                             std::string(number) + "|" + std::to_string(position)));
+}
 
 std::string NodeKeyToText(std::string_view node) {
   if (node.size() != kNodeKeySize) return "?";

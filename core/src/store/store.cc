@@ -827,6 +827,10 @@ Result<std::vector<GraphEdge>> Store::GraphEdgesPage(std::string_view node_id, b
   return ReadEdgesPage(impl_->graph, key, outgoing, type, offset, limit, total, with_evidence);
 }
 
+Result<ItemSearchResponse> Store::SearchItems(const ItemSearchRequest& request) const {
+  return impl_->index->SearchItems(request);
+}
+
 Result<SearchResponse> Store::Search(const SearchRequest& request) const {
   return impl_->index->Search(request, [this](const DocumentId& id, uint32_t page) { return GetPage(id, page); });
 }

@@ -20,7 +20,9 @@
 
 #include "dossier/graph.h"
 #include "dossier/text.h"
+#include "item_index.h"
 #include "snippet.h"
+#include "xapian_text.h"
 #include "write_failure.h"
 
 namespace dossier {
@@ -39,49 +41,12 @@ constexpr Xapian::doccount kFacetSample = 1000;
 constexpr size_t kEntityFacetValues = 20;
 // A snippet's length in bytes of page text.
 constexpr size_t kSnippetBytes = 300;
-// The weight of matches through accent-folded forms, against 1 for the words as typed.
-constexpr double kFoldedWeight = 0.5;
-
-// Counts the entity names of the matching documents (a value holding several),
-// without allocating for names it has seen already.
-class EntityFacetSpy : public Xapian::MatchSpy {
- public:
-  void operator()(const Xapian::Document& doc, double) override {
-    const std::string value = doc.get_value(kValueEntities);
-    std::string_view rest = value;
-    while (!rest.empty()) {
-      const size_t end = std::min(rest.find('\x1f'), rest.size());
-      const std::string_view name = rest.substr(0, end);
-      if (!name.empty()) {
-        auto it = counts.find(name);
-        if (it == counts.end()) it = counts.emplace(std::string(name), 0).first;
-        ++it->second;
-      }
-      rest.remove_prefix(std::min(end + 1, rest.size()));
-    }
-  }
-  std::map<std::string, uint64_t, std::less<>> counts;
-};
 
 // org:"name" matches documents mentioning an organisation or programme by any of its names.
 class EntityFieldProcessor : public Xapian::FieldProcessor {
  public:
   Xapian::Query operator()(const std::string& text) override { return Xapian::Query("XE" + NameKey(text).substr(0, 200)); }
 };
-
-// A facet's values by count (largest first), then by value; at most `limit`
-// of them, and how many there were.
-template <typename Counts>
-SearchFacet Top(const Counts& counts, size_t limit) {
-  SearchFacet facet;
-  for (const auto& [value, count] : counts) facet.values.push_back({std::string(value), count});
-  facet.total_values = facet.values.size();
-  std::sort(facet.values.begin(), facet.values.end(), [](const FacetValue& a, const FacetValue& b) {
-    return a.count != b.count ? a.count > b.count : a.value < b.value;
-  });
-  if (facet.values.size() > limit) facet.values.resize(limit);
-  return facet;
-}
 
 // Positions reserved for each page: 2^18 words. Xapian positions are 32-bit,
 // so pages past kMaxDistinctPages share the last range (their hits report
@@ -92,172 +57,6 @@ constexpr uint32_t kMaxDistinctPages = (0xFFFFFFFFu / kPageStride) - 1;
 std::string IdTerm(const std::string& hex_id) { return "Q" + hex_id; }
 
 uint32_t PageOfPosition(Xapian::termpos position) { return (position - 1) / kPageStride + 1; }
-
-// A stemmer for an ISO 639-1 code; the "none" stemmer for "und" or a
-// language Xapian does not stem.
-Xapian::Stem StemmerFor(const std::string& language) {
-  if (language.empty() || language == "und") return Xapian::Stem();
-  try {
-    return Xapian::Stem(language);
-  } catch (const Xapian::InvalidArgumentError&) {
-    return Xapian::Stem();
-  }
-}
-
-// The stemmer snippets use: a word that folding changes ("evaluación")
-// stems to "XF" + the stem of its folded form, so the snippet, which looks
-// for "Z" + stem among the query's terms, marks the word when the query
-// matched its folded form ("ZXFevaluacion"); other words stem as usual.
-class FoldingStemmer : public Xapian::StemImplementation {
- public:
-  explicit FoldingStemmer(Xapian::Stem stem) : stem_(std::move(stem)) {}
-  std::string operator()(const std::string& word) override {
-    const std::string folded = FoldAccents(word);
-    return folded == word ? stem_(word) : "XF" + stem_(folded);
-  }
-  std::string get_description() const override { return "folding " + stem_.get_description(); }
-
- private:
-  Xapian::Stem stem_;
-};
-
-// Indexes the accent-folded form of the page words just indexed from `text`
-// (from `start`) as XF terms, beside them: what folding changes gets an XF
-// word and a ZXF stem, at the same positions as the original word.
-// Positions where folding changed nothing are taken out again in
-// DropUnfoldedPositions (they already have the same unprefixed or Z term).
-void IndexFolded(Xapian::TermGenerator& tg, const std::string& text, Xapian::termpos start) {
-  std::string folded = FoldAccents(text);
-  if (folded == text) return;
-  const Xapian::termpos end = tg.get_termpos();
-  tg.set_termpos(start);
-  tg.index_text(folded, 1, "XF");
-  tg.set_termpos(end);
-}
-
-// Removes from XF<w> and ZXF<s> the positions where the same word is
-// indexed unfolded (<w>, Z<s>): a folded term only where folding changed the
-// word. A query then matches the folded space with <w> OR XF<w>, and the
-// index holds no second copy of unaccented text.
-void DropUnfoldedPositions(Xapian::Document& entry) {
-  // The folded page terms and the unfolded term each one shadows.
-  std::map<std::string, std::string> plain_of;  // XFw -> w, ZXFs -> Zs
-  for (auto t = entry.termlist_begin(); t != entry.termlist_end(); ++t) {
-    const std::string& name = *t;
-    const size_t stem = name.rfind("ZXF", 0) == 0 ? 1 : 0;
-    if (!stem && name.rfind("XF", 0) != 0) continue;
-    const size_t rest = stem + 2;
-    // XFS and XFA: title and author forms (no positions), kept as they are.
-    if (rest >= name.size() || std::isupper(static_cast<unsigned char>(name[rest]))) continue;
-    plain_of.emplace(name, (stem ? "Z" : "") + name.substr(rest));
-  }
-  if (plain_of.empty()) return;
-  std::set<std::string> wanted;
-  for (const auto& [folded, plain] : plain_of) wanted.insert(plain);
-  std::map<std::string, std::vector<Xapian::termpos>> positions;  // of the unfolded terms
-  std::map<std::string, std::vector<Xapian::termpos>> folded_positions;
-  for (auto t = entry.termlist_begin(); t != entry.termlist_end(); ++t) {
-    const std::string& name = *t;
-    if (wanted.count(name)) positions[name].assign(t.positionlist_begin(), t.positionlist_end());
-    if (plain_of.count(name)) folded_positions[name].assign(t.positionlist_begin(), t.positionlist_end());
-  }
-  for (const auto& [folded, plain] : plain_of) {
-    auto at = positions.find(plain);
-    if (at == positions.end()) continue;  // folding changed this word wherever it occurs
-    const std::vector<Xapian::termpos>& mine = folded_positions[folded];
-    size_t removed = 0;
-    for (Xapian::termpos pos : mine) {
-      if (std::binary_search(at->second.begin(), at->second.end(), pos)) {
-        entry.remove_posting(folded, pos);
-        ++removed;
-      }
-    }
-    if (removed == mine.size()) entry.remove_term(folded);
-  }
-}
-
-Status FromXapian(const std::string& context, const Xapian::Error& e) {
-  std::string msg = context + ": " + e.get_type() + ": " + e.get_msg();
-  std::string type = e.get_type();
-  if (type == "DatabaseLockError") return Status::Unavailable(msg + " (another dossier process is writing to it)");
-  if (type == "DatabaseOpeningError" || type == "DatabaseNotFoundError") return Status::NotFound(msg);
-  if (type == "DatabaseCorruptError") return Status::DataLoss(msg);
-  if (type == "QueryParserError") return Status::InvalidArgument(msg);
-  return Status::Internal(msg);
-}
-
-// A failed write to the index (DatabaseError: the disk is full, an I/O
-// error) is a write failure of the data folder, like RocksDB's (write_failure.h).
-Status FromXapianWrite(const std::string& path, const std::string& what, const Xapian::Error& e) {
-  if (std::string(e.get_type()) != "DatabaseError") return FromXapian(path + ": " + what, e);
-  std::string detail = std::string(e.get_type()) + ": " + e.get_msg();
-  if (e.get_error_string() != nullptr && detail.find(e.get_error_string()) == std::string::npos) {
-    detail += " (" + std::string(e.get_error_string()) + ")";
-  }
-  return WriteFailed(std::filesystem::path(path).parent_path().string(), "search index, " + what, detail);
-}
-
-// Page words: unprefixed, Z (stems) and XF (accent-folded forms), with
-// positions; not boolean, title or author terms.
-bool IsPageTerm(const std::string& name) {
-  size_t i = !name.empty() && name[0] == 'Z' ? 1 : 0;
-  if (name.compare(i, 2, "XF") == 0) i += 2;
-  return i < name.size() && !std::isupper(static_cast<unsigned char>(name[i]));
-}
-
-// The query's phrases ("recommendations for executive action"), each as its
-// terms in order, wherever they sit in the query tree (one per language parse
-// and per folded half).
-void CollectPhrases(const Xapian::Query& query, std::vector<std::vector<std::string>>* phrases) {
-  if (query.get_type() == Xapian::Query::OP_PHRASE) {
-    std::vector<std::string> terms;
-    for (size_t i = 0; i < query.get_num_subqueries(); ++i) {
-      const Xapian::Query part = query.get_subquery(i);
-      if (part.get_type() != Xapian::Query::LEAF_TERM || part.get_terms_begin() == part.get_terms_end()) return;
-      terms.push_back(*part.get_terms_begin());
-    }
-    if (terms.size() > 1) phrases->push_back(std::move(terms));
-    return;
-  }
-  for (size_t i = 0; i < query.get_num_subqueries(); ++i) CollectPhrases(query.get_subquery(i), phrases);
-}
-
-// The runs of page words the parser joined with its default AND ("management
-// response": AND(Zmanag, Zrespons)), each as the phrase of those terms in
-// order, wherever they sit in `query` (not under NOT, and not when a word of
-// the run is a phrase, a wildcard or a field).
-void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* runs) {
-  const size_t n = query.get_num_subqueries();
-  switch (query.get_type()) {
-    case Xapian::Query::OP_AND: {
-      std::vector<Xapian::Query> words;
-      bool plain = n >= 2;
-      for (size_t i = 0; i < n; ++i) {
-        const Xapian::Query part = query.get_subquery(i);
-        if (part.get_type() == Xapian::Query::LEAF_TERM && part.get_terms_begin() != part.get_terms_end() &&
-            IsPageTerm(*part.get_terms_begin())) {
-          words.push_back(part);
-        } else {
-          plain = false;
-          CollectWordRuns(part, runs);
-        }
-      }
-      if (plain) runs->emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
-      return;
-    }
-    case Xapian::Query::OP_FILTER:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_AND_MAYBE:
-      if (n > 0) CollectWordRuns(query.get_subquery(0), runs);
-      return;
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_SCALE_WEIGHT:
-      for (size_t i = 0; i < n; ++i) CollectWordRuns(query.get_subquery(i), runs);
-      return;
-    default:
-      return;
-  }
-}
 
 // What a search needs to choose a hit's best page: the query's own
 // (unexpanded) page terms and its phrases.
@@ -358,13 +157,16 @@ uint32_t BestPage(const Xapian::Database& db, const Xapian::Enquire& enquire, co
 // each is used by one search at a time; a search takes a free one.
 struct ReaderSlot {
   std::unique_ptr<Xapian::Database> db;  // opened on first use
+  std::unique_ptr<Xapian::Database> items;  // the item index; null while there is none
   uint64_t generation = 0;               // the Reopen() it has caught up with
 };
 
 struct TextIndex::Impl {
   std::string path;
+  std::string items_path;  // the item index beside it (item_index.h)
   Mode mode;
   std::unique_ptr<Xapian::WritableDatabase> writer;
+  std::unique_ptr<Xapian::WritableDatabase> items_writer;
   mutable std::mutex mutex;  // guards the writer (Xapian handles are not thread-safe)
   Xapian::TermGenerator term_generator;
 
@@ -414,10 +216,14 @@ struct TextIndex::Impl {
         r.generation = wanted;
       } else if (r.generation != wanted) {
         r.db->reopen();
+        if (r.items) r.items->reopen();
         r.generation = wanted;
       }
+      // A folder no writer of this version has opened yet has no item index.
+      if (!r.items && std::filesystem::exists(items_path)) r.items = std::make_unique<Xapian::Database>(items_path);
     } catch (const Xapian::Error& e) {
       r.db.reset();
+      r.items.reset();
       return FromXapian(path + ": opening a reader", e);
     }
     return Status::Ok();
@@ -430,15 +236,20 @@ TextIndex::~TextIndex() = default;
 Result<std::unique_ptr<TextIndex>> TextIndex::Open(const std::string& path, Mode mode) {
   auto impl = std::make_unique<Impl>();
   impl->path = path;
+  impl->items_path = path + "-items";
   impl->mode = mode;
   try {
     if (mode == Mode::kWritable) {
       impl->writer = std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OPEN);
+      impl->items_writer = std::make_unique<Xapian::WritableDatabase>(impl->items_path, Xapian::DB_CREATE_OR_OPEN);
     } else {
       if (!std::filesystem::exists(path)) return Status::NotFound(path + ": no search index here");
       const size_t readers = std::clamp<size_t>(std::thread::hardware_concurrency(), 2, 16);
       for (size_t i = 0; i < readers; ++i) impl->readers.push_back(std::make_unique<ReaderSlot>());
       impl->readers[0]->db = std::make_unique<Xapian::Database>(path);  // fails here when it cannot open
+      if (std::filesystem::exists(impl->items_path)) {
+        impl->readers[0]->items = std::make_unique<Xapian::Database>(impl->items_path);
+      }
       impl->readers[0]->generation = impl->generation.load();
       for (const auto& slot : impl->readers) impl->free_slots.push_back(slot.get());
     }
@@ -461,9 +272,7 @@ Status TextIndex::ReplaceDocument(const Document& document, const std::vector<Fa
     for (const PageText& page : document.pages) {
       const Xapian::termpos start = (std::min(page.number, kMaxDistinctPages) - 1) * kPageStride;
       tg.set_termpos(start);
-      const std::string text = RemoveElisions(page.text);
-      tg.index_text(text);
-      IndexFolded(tg, text, start);
+      IndexPageWords(tg, page.text);
       sources.insert(page.source);
     }
     DropUnfoldedPositions(entry);
@@ -505,6 +314,11 @@ Status TextIndex::ReplaceDocument(const Document& document, const std::vector<Fa
   } catch (const Xapian::Error& e) {
     return FromXapianWrite(impl_->path, "indexing " + hex, e);
   }
+  try {
+    ReplaceItemEntries(*impl_->items_writer, impl_->term_generator, document, facts);
+  } catch (const Xapian::Error& e) {
+    return FromXapianWrite(impl_->items_path, "indexing the items of " + hex, e);
+  }
   return Status::Ok();
 }
 
@@ -512,6 +326,7 @@ Status TextIndex::DeleteDocument(const DocumentId& id) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   try {
     impl_->writer->delete_document(IdTerm(id.ToHex()));
+    DeleteItemEntries(*impl_->items_writer, id);
   } catch (const Xapian::Error& e) {
     return FromXapianWrite(impl_->path, "deleting " + id.ToHex(), e);
   }
@@ -522,6 +337,7 @@ Status TextIndex::Commit() {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   try {
     impl_->writer->commit();
+    impl_->items_writer->commit();
   } catch (const Xapian::Error& e) {
     return FromXapianWrite(impl_->path, "commit", e);
   }
@@ -571,16 +387,26 @@ uint64_t TextIndex::Revision() const {
 }
 
 uint32_t TextIndex::TextFormat() const {
-  return static_cast<uint32_t>(ReadNumber([](const Xapian::Database& db) -> uint64_t {
+  const uint32_t pages = static_cast<uint32_t>(ReadNumber([](const Xapian::Database& db) -> uint64_t {
     const std::string recorded = db.get_metadata(kTextFormatKey);
     return recorded.empty() ? 1 : std::strtoul(recorded.c_str(), nullptr, 10);
   }));
+  // Format 3 added the item index; the writer records it there too.
+  if (pages < 3 || !impl_->items_writer) return pages;
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  try {
+    const std::string recorded = impl_->items_writer->get_metadata(kTextFormatKey);
+    return std::min<uint32_t>(pages, recorded.empty() ? 2 : std::strtoul(recorded.c_str(), nullptr, 10));
+  } catch (const Xapian::Error&) {
+    return 2;
+  }
 }
 
 Status TextIndex::SetTextFormat() {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   try {
     impl_->writer->set_metadata(kTextFormatKey, std::to_string(kTextFormat));
+    impl_->items_writer->set_metadata(kTextFormatKey, std::to_string(kTextFormat));
   } catch (const Xapian::Error& e) {
     return FromXapianWrite(impl_->path, "recording the text format", e);
   }
@@ -623,6 +449,47 @@ uint64_t TextIndex::EntryCount() const {
   return ReadNumber([](const Xapian::Database& db) -> uint64_t { return db.get_doccount(); });
 }
 
+Result<ItemSearchResponse> TextIndex::SearchItems(const ItemSearchRequest& request) const {
+  auto search = [&](Xapian::Database& db) -> Result<ItemSearchResponse> {
+    for (int attempt = 0;; ++attempt) {
+      try {
+        return SearchItemEntries(db, request);
+      } catch (const Xapian::DatabaseModifiedError& e) {
+        if (attempt >= 2) return FromXapian(impl_->items_path + ": item search", e);
+        db.reopen();
+      } catch (const Xapian::QueryParserError& e) {
+        return Status::InvalidArgument("query: " + e.get_msg());
+      } catch (const Xapian::Error& e) {
+        return FromXapian(impl_->items_path + ": item search", e);
+      }
+    }
+  };
+  if (impl_->items_writer) {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    return search(*impl_->items_writer);
+  }
+  DOSSIER_ASSIGN_OR_RETURN(Impl::SlotHandle slot, impl_->AcquireReader());
+  if (!slot->items) {
+    return Status::FailedPrecondition(impl_->items_path + ": this data folder has no item index yet; the next "
+                                      "dossier ingest (or dossier check --repair) makes it");
+  }
+  return search(*slot->items);
+}
+
+Result<std::map<std::string, uint64_t>> TextIndex::ItemEntries() const {
+  try {
+    if (impl_->items_writer) {
+      std::lock_guard<std::mutex> lock(impl_->mutex);
+      return ItemEntriesByDocument(*impl_->items_writer);
+    }
+    DOSSIER_ASSIGN_OR_RETURN(Impl::SlotHandle slot, impl_->AcquireReader());
+    if (!slot->items) return std::map<std::string, uint64_t>();
+    return ItemEntriesByDocument(*slot->items);
+  } catch (const Xapian::Error& e) {
+    return FromXapian(impl_->items_path + ": listing the item entries", e);
+  }
+}
+
 Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const PageFetcher& fetch_page) const {
   if (impl_->writer) {
     std::lock_guard<std::mutex> lock(impl_->mutex);
@@ -642,8 +509,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
   // DatabaseModifiedError and a reopen gives a consistent view again.
   for (int attempt = 0;; ++attempt) {
     try {
-      std::vector<std::string> languages;
-      for (auto it = db.allterms_begin("L"); it != db.allterms_end("L"); ++it) languages.push_back((*it).substr(1));
+      std::vector<std::string> languages = IndexLanguages(db);
       if (languages.empty()) return response;  // empty index
 
       // With --lang, only that language's documents can match: parse for it alone.
@@ -653,82 +519,31 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         if (!indexed) return response;
       }
 
-      // Two parsers: `parser` reads the query as typed (elisions removed),
-      // `folded_parser` reads it without accents and matches every page
-      // word by its folded form: unprefixed/Z terms where folding changes
-      // nothing, XF/ZXF terms where it does (see ReplaceDocument).
-      Xapian::QueryParser parser, folded_parser;
-      for (Xapian::QueryParser* p : {&parser, &folded_parser}) {
-        p->set_database(db);
-        p->set_default_op(Xapian::Query::OP_AND);
-        p->add_prefix("title", "S");
-        p->add_prefix("author", "A");
-        p->add_boolean_prefix("lang", "L");
-        p->add_boolean_prefix("source", "XS");
-        p->add_boolean_prefix("doc", "Q");
-        p->add_boolean_prefix("type", "T");
-        p->add_boolean_prefix("year", "Y");
+      QueryParsers parsers;
+      SetUpQueryParsers(db, [](Xapian::QueryParser& p) {
+        p.add_prefix("title", "S");
+        p.add_prefix("author", "A");
+        p.add_boolean_prefix("lang", "L");
+        p.add_boolean_prefix("source", "XS");
+        p.add_boolean_prefix("doc", "Q");
+        p.add_boolean_prefix("type", "T");
+        p.add_boolean_prefix("year", "Y");
         // release(): Xapian owns the processor (without it, two leaked with every search).
-        p->add_boolean_prefix("org", (new EntityFieldProcessor)->release());
-        p->set_max_expansion(1000, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-        p->set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-      }
-      folded_parser.add_prefix("", "");
-      folded_parser.add_prefix("", "XF");
-      folded_parser.add_prefix("title", "XFS");
-      folded_parser.add_prefix("author", "XFA");
-      const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
-                             Xapian::QueryParser::FLAG_PURE_NOT;
+        p.add_boolean_prefix("org", (new EntityFieldProcessor)->release());
+      }, &parsers);
+      parsers.folded.add_prefix("title", "XFS");
+      parsers.folded.add_prefix("author", "XFA");
       const std::string typed = RemoveElisions(request.query);
-      const std::string folded = FoldAccents(typed);
-      // Each document was stemmed in its own language: parse the query once
-      // per language and match each parse only against that language.
-      // Languages whose parses come out the same (a name, a number, a word
-      // every stemmer leaves alone) share one subquery filtered by all of
-      // them, so the matcher reads each posting list once, not once per language.
-      // A parse is the query as typed OR the folded query at half weight: an
-      // exact match (accents included) outranks a match without accents.
-      // The whole query with the parsers' default operator: OP_AND for the
-      // search itself, OP_OR for documents with only some of its words.
-      // With `adjacent_boost`, a document where the words of the query stand
-      // side by side as typed ("management response") ranks above one that
-      // has them pages apart: the runs of words the query ANDs are added as
-      // phrases, which only add weight (OP_AND_MAYBE); what matches is the same.
+      // Each document was stemmed in its own language: the query is parsed
+      // once per language and each parse matches only that language
+      // (ParseInEachLanguage). The whole query with the parsers' default
+      // operator: OP_AND for the search itself, OP_OR for documents with
+      // only some of its words. With `adjacent_boost`, a document where the
+      // words of the query stand side by side as typed ("management
+      // response") ranks above one that has them pages apart; what matches
+      // is the same.
       auto build = [&](Xapian::Query::op default_op, bool adjacent_boost) {
-        parser.set_default_op(default_op);
-        folded_parser.set_default_op(default_op);
-        std::vector<std::pair<Xapian::Query, std::vector<Xapian::Query>>> parses;  // parse, its L terms
-        std::map<std::string, size_t> parse_of_description;
-        for (const std::string& language : languages) {
-          const Xapian::Stem stemmer = StemmerFor(language);
-          parser.set_stemmer(stemmer);
-          folded_parser.set_stemmer(stemmer);
-          const Xapian::Query as_typed = parser.parse_query(typed, flags);
-          Xapian::Query parsed(Xapian::Query::OP_OR, as_typed,
-                               Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded_parser.parse_query(folded, flags),
-                                             kFoldedWeight));
-          if (adjacent_boost) {
-            std::vector<Xapian::Query> runs;
-            CollectWordRuns(as_typed, &runs);
-            if (!runs.empty()) {
-              parsed = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed,
-                                     Xapian::Query(Xapian::Query::OP_OR, runs.begin(), runs.end()));
-            }
-          }
-          auto [it, added] = parse_of_description.emplace(parsed.get_description(), parses.size());
-          if (added) parses.emplace_back(parsed, std::vector<Xapian::Query>());
-          parses[it->second].second.emplace_back("L" + language);
-        }
-        std::vector<Xapian::Query> per_language;
-        for (auto& [parsed, language_terms] : parses) {
-          if (parses.size() == 1) {
-            per_language.push_back(parsed);  // every document has one of these languages
-          } else {
-            per_language.emplace_back(Xapian::Query::OP_FILTER, parsed,
-                                      Xapian::Query(Xapian::Query::OP_OR, language_terms.begin(), language_terms.end()));
-          }
-        }
-        Xapian::Query query(Xapian::Query::OP_OR, per_language.begin(), per_language.end());
+        Xapian::Query query = ParseInEachLanguage(parsers, request.query, languages, default_op, adjacent_boost);
         if (request.language) query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("L" + *request.language));
         if (request.text_source) {
           query = Xapian::Query(Xapian::Query::OP_FILTER, query,
@@ -742,20 +557,8 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
           query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("XE" + NameKey(*request.entity).substr(0, 200)));
         }
         if (request.year_from || request.year_to) {
-          // The year slot holds four digits, which sort as the numbers do; a
-          // missing bound leaves that end open.
-          auto four_digits = [](int year) {
-            char text[16];
-            std::snprintf(text, sizeof text, "%04d", std::clamp(year, 0, 9999));
-            return std::string(text);
-          };
-          Xapian::Query years =
-              request.year_from && request.year_to
-                  ? Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kValueYear, four_digits(*request.year_from),
-                                  four_digits(*request.year_to))
-              : request.year_from ? Xapian::Query(Xapian::Query::OP_VALUE_GE, kValueYear, four_digits(*request.year_from))
-                                  : Xapian::Query(Xapian::Query::OP_VALUE_LE, kValueYear, four_digits(*request.year_to));
-          query = Xapian::Query(Xapian::Query::OP_FILTER, query, years);
+          query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                YearRangeQuery(kValueYear, request.year_from, request.year_to));
         }
         return query;
       };
@@ -770,7 +573,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // them when fewer): the spies see every document the matcher looks
       // at, so this bound is what a search with facets costs.
       Xapian::ValueCountMatchSpy year_spy(kValueYear);
-      EntityFacetSpy entity_spy;
+      MultiValueFacetSpy entity_spy(kValueEntities);
       if (request.facets) {
         enquire.add_matchspy(&year_spy);
         enquire.add_matchspy(&entity_spy);
@@ -780,10 +583,8 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       response.total = mset.get_matches_estimated();
       response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
       if (request.facets) {
-        std::map<std::string, uint64_t> years;
-        for (auto it = year_spy.values_begin(); it != year_spy.values_end(); ++it) years[*it] = it.get_termfreq();
-        response.facets["year"] = Top(years, years.size());
-        response.facets["entity"] = Top(entity_spy.counts, kEntityFacetValues);
+        response.facets["year"] = FacetOf(year_spy);
+        response.facets["entity"] = TopFacetValues(entity_spy.counts, kEntityFacetValues);
       }
       // The query's own page terms and phrases, for BestPage.
       PageQuery page_query;

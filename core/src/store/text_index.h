@@ -21,6 +21,9 @@
 //   XE<name key>      an organisation or programme the document mentions, by
 //                     the NameKey of each of its names and aliases (org:, --org)
 //   Y<yyyy>           the document's own year (year:, --year)
+// Items (recommendations, findings, …) are entries of a second database at
+// `path`-items, written, deleted and committed with their document
+// (item_index.h).
 // Value slots: 0 hex document id, 2 language, 4 year, 5 entity names joined
 // by \x1f (for facet counts).
 //
@@ -31,6 +34,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -57,7 +61,8 @@ class TextIndex {
   // The text analysis the index's entries were made with: 1 before accent
   // folding and elision splitting (no format recorded), kTextFormat now.
   // Store::Open (read-write) re-indexes an older index from the stored pages.
-  static constexpr uint32_t kTextFormat = 2;
+  // 3: the item index exists (made from the stored facts at the next write open).
+  static constexpr uint32_t kTextFormat = 3;
   uint32_t TextFormat() const;
   // Writable: records kTextFormat, durable at the next Commit().
   Status SetTextFormat();
@@ -65,6 +70,7 @@ class TextIndex {
   // Writable only. Changes become visible and durable at Commit().
   // `facts` are the document's facts, decoded (its entities and date are indexed).
   Status ReplaceDocument(const Document& document, const std::vector<Fact>& facts);
+  // Both also replace or delete the document's item entries (item_index.h).
   Status DeleteDocument(const DocumentId& id);
   Status Commit();
 
@@ -76,6 +82,12 @@ class TextIndex {
   // The hex document id of every entry (sorted); kDataLoss when an id term
   // is on several entries or an entry has none.
   Result<std::vector<std::string>> ListEntries() const;
+
+  // Item entries by document (hex id -> count); empty when there is no item index.
+  Result<std::map<std::string, uint64_t>> ItemEntries() const;
+  // Runs an item search (item_index.h). FailedPrecondition when no writer
+  // of this version has made the item index yet.
+  Result<ItemSearchResponse> SearchItems(const ItemSearchRequest& request) const;
 
   // Runs `request`; `fetch_page` returns a hit's page (for its snippet and OCR confidence).
   using PageFetcher = std::function<Result<PageText>(const DocumentId&, uint32_t)>;

@@ -1,0 +1,401 @@
+// The item index: items as Xapian entries of their own (layout in item_index.h).
+#include "item_index.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "dossier/keys.h"
+#include "dossier/name_key.h"
+#include "dossier/text.h"
+#include "snippet.h"
+#include "xapian_text.h"
+
+namespace dossier {
+
+namespace {
+
+constexpr Xapian::valueno kItemValueId = 0;           // graph node id
+constexpr Xapian::valueno kItemValueDocument = 1;     // hex document id
+constexpr Xapian::valueno kItemValueDue = 2;          // last day of the stated due period, YYYY-MM-DD
+constexpr Xapian::valueno kItemValueYear = 3;         // the document's year (facet, range)
+constexpr Xapian::valueno kItemValueResponse = 4;     // management response status (facet)
+constexpr Xapian::valueno kItemValueResponsible = 5;  // responsible names as stated, joined by \x1f (facet)
+constexpr Xapian::valueno kItemValueAgency = 6;       // the agency's name (facet)
+constexpr Xapian::valueno kItemValueType = 7;         // item type (facet)
+constexpr Xapian::valueno kItemValuePage = 8;         // decimal page number
+constexpr Xapian::valueno kItemValueNumber = 9;       // as printed
+constexpr Xapian::valueno kItemValueLanguage = 10;
+// The earliest due day of an open key action: the action's own, or for a
+// recommendation the earliest of its actions not completed nor no longer
+// applicable ("overdue as of" is a range on it).
+constexpr Xapian::valueno kItemValueOpenDue = 11;
+
+// Facets count over at least this many matches past the requested page.
+constexpr Xapian::doccount kItemFacetSample = 1000;
+// Responsible bodies and agencies listed in a facet (the most frequent).
+constexpr size_t kItemFacetValues = 20;
+// A snippet's length in bytes of item text.
+constexpr size_t kItemSnippetBytes = 300;
+// Expand terms taken from an item for "more like this".
+constexpr Xapian::termcount kSimilarTerms = 40;
+
+std::string NameTerm(const char* prefix, std::string_view name) { return prefix + NameKey(name).substr(0, 200); }
+
+// The last day a due value ("2021", "2021-06", "2021-06-30") still covers,
+// as text that sorts as the days do.
+std::string DueDay(const std::string& due) {
+  if (due.size() == 4) return due + "-12-31";
+  if (due.size() == 7) return due + "-31";
+  return due;
+}
+
+bool IsOpen(const KeyAction& action) {
+  return !action.status || (*action.status != ActionStatus::kCompleted && *action.status != ActionStatus::kNoLongerApplicable);
+}
+
+// The evaluating agency: of the organisations the authority file knows that
+// are no one's unit, the one the document mentions most (the first on a tie).
+const EntityFact* AgencyOf(const std::vector<Fact>& facts) {
+  const EntityFact* best = nullptr;
+  for (const Fact& any : facts) {
+    const auto* entity = std::get_if<EntityFact>(&any);
+    if (!entity || entity->type != EntityType::kOrganisation || !entity->authority || entity->part_of) continue;
+    if (!best || entity->mentions.size() > best->mentions.size()) best = entity;
+  }
+  return best;
+}
+
+// What one entry holds besides its words.
+struct ItemEntry {
+  std::string key;  // the unique term's text (node id, "/response" for a response)
+  std::string id;   // node id
+  std::string type;
+  std::string number;
+  uint32_t page = 0;
+  std::string text;
+  const std::vector<std::string>* responsible = nullptr;
+  std::optional<std::string> due;
+  std::optional<ResponseStatus> response;
+  std::vector<ActionStatus> action_statuses;
+  std::string open_due;
+};
+
+class ItemWriter {
+ public:
+  ItemWriter(Xapian::WritableDatabase& db, Xapian::TermGenerator& tg, const Document& document,
+             const std::vector<Fact>& facts)
+      : db_(db), tg_(tg), document_(document), hex_(document.id.ToHex()) {
+    for (const Fact& any : facts) {
+      if (const auto* entity = std::get_if<EntityFact>(&any)) {
+        entity_of_.emplace(NameKey(entity->name), entity);
+        for (const std::string& alias : entity->aliases) entity_of_.emplace(NameKey(alias), entity);
+      } else if (const auto* date = std::get_if<DocumentDateFact>(&any)) {
+        year_ = date->value.substr(0, 4);
+      }
+    }
+    if (!document.date.empty()) year_ = document.date.substr(0, 4);  // as the page index has it
+    if (const EntityFact* agency = AgencyOf(facts)) agency_ = agency->name;
+    tg_.set_stemmer(StemmerFor(document.language));
+    tg_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME_FULL_POS);
+  }
+
+  void Add(const ItemEntry& item) {
+    Xapian::Document entry;
+    tg_.set_document(entry);
+    tg_.set_termpos(0);
+    IndexPageWords(tg_, item.text);
+    DropUnfoldedPositions(entry);
+    entry.add_boolean_term("Q" + item.key);
+    entry.add_boolean_term("XD" + hex_);
+    entry.add_boolean_term("XT" + item.type);
+    entry.add_boolean_term("L" + document_.language);
+    if (!year_.empty()) {
+      entry.add_boolean_term("Y" + year_);
+      entry.add_value(kItemValueYear, year_);
+    }
+    if (!agency_.empty()) {
+      entry.add_boolean_term(NameTerm("XA", agency_));
+      entry.add_value(kItemValueAgency, agency_);
+    }
+    std::string names;
+    if (item.responsible) {
+      for (const std::string& name : *item.responsible) {
+        names += (names.empty() ? "" : "\x1f") + name;
+        AddBodyTerms(entry, name);
+      }
+    }
+    entry.add_value(kItemValueResponsible, names);
+    if (item.due) entry.add_value(kItemValueDue, DueDay(*item.due));
+    if (!item.open_due.empty()) entry.add_value(kItemValueOpenDue, item.open_due);
+    if (item.response) {
+      entry.add_boolean_term("XS" + std::string(WireName(*item.response)));
+      entry.add_value(kItemValueResponse, std::string(WireName(*item.response)));
+    }
+    for (ActionStatus status : item.action_statuses) entry.add_boolean_term("XK" + std::string(WireName(status)));
+    entry.add_value(kItemValueId, item.id);
+    entry.add_value(kItemValueDocument, hex_);
+    entry.add_value(kItemValueType, item.type);
+    entry.add_value(kItemValuePage, std::to_string(item.page));
+    entry.add_value(kItemValueNumber, item.number);
+    entry.add_value(kItemValueLanguage, document_.language);
+    entry.set_data(item.text);
+    db_.replace_document("Q" + item.key, entry);
+  }
+
+ private:
+  // A body by each of its names, and every body it is part of (as this
+  // document states it), so that asking for a parent finds its units' items.
+  void AddBodyTerms(Xapian::Document& entry, const std::string& name) {
+    std::string current = name;
+    for (int depth = 0; depth < 8 && !current.empty(); ++depth) {
+      entry.add_boolean_term(NameTerm("XR", current));
+      auto it = entity_of_.find(NameKey(current));
+      if (it == entity_of_.end()) break;
+      entry.add_boolean_term(NameTerm("XR", it->second->name));
+      for (const std::string& alias : it->second->aliases) entry.add_boolean_term(NameTerm("XR", alias));
+      current = it->second->part_of.value_or("");
+    }
+  }
+
+  Xapian::WritableDatabase& db_;
+  Xapian::TermGenerator& tg_;
+  const Document& document_;
+  const std::string hex_;
+  std::map<std::string, const EntityFact*> entity_of_;  // NameKey of a name or alias -> entity
+  std::string year_, agency_;
+};
+
+}  // namespace
+
+namespace {
+
+// Calls `add` with each entry the facts give, in document order.
+template <typename Add>
+void ForEachItemEntry(const DocumentId& id, const std::vector<Fact>& facts, Add add) {
+  for (const Fact& any : facts) {
+    const auto* fact = std::get_if<ItemFact>(&any);
+    if (!fact) continue;
+    ItemEntry item;
+    item.type = std::string(WireName(fact->item_type));
+    item.id = keys::NodeKeyToText(keys::ItemNodeKey(id, item.type, fact->number, fact->start));
+    item.key = item.id;
+    item.number = fact->number;
+    item.page = fact->page;
+    item.text = fact->text;
+    if (fact->item_type == ItemType::kRecommendation) {
+      item.responsible = &fact->responsible;
+      item.due = fact->due;
+      if (fact->management_response) item.response = fact->management_response->status;
+      for (const KeyAction& action : fact->key_actions) {
+        if (action.status) item.action_statuses.push_back(*action.status);
+        if (IsOpen(action) && action.due && (item.open_due.empty() || DueDay(*action.due) < item.open_due)) {
+          item.open_due = DueDay(*action.due);
+        }
+      }
+    }
+    add(item);
+    if (fact->management_response) {
+      ItemEntry response = item;
+      response.key = item.id + "/response";
+      response.type = "management_response";
+      response.text = fact->management_response->text;
+      response.page = fact->management_response->page;
+      response.due.reset();
+      add(response);
+    }
+    if (fact->item_type != ItemType::kRecommendation) continue;
+    size_t position = 0;
+    for (const KeyAction& action : fact->key_actions) {
+      ItemEntry entry;
+      entry.id = keys::NodeKeyToText(keys::ActionNodeKey(id, fact->number, action.number, position++));
+      entry.key = entry.id;
+      entry.type = "key_action";
+      entry.number = action.number;
+      entry.page = action.page;
+      entry.text = action.text;
+      entry.responsible = &action.responsible;
+      entry.due = action.due;
+      entry.response = item.response;
+      if (action.status) entry.action_statuses.push_back(*action.status);
+      if (IsOpen(action) && action.due) entry.open_due = DueDay(*action.due);
+      add(entry);
+    }
+  }
+}
+
+}  // namespace
+
+size_t CountItemEntries(const DocumentId& id, const std::vector<Fact>& facts) {
+  std::set<std::string> keys;  // an item stated twice under one key is one entry
+  ForEachItemEntry(id, facts, [&](const ItemEntry& item) { keys.insert(item.key); });
+  return keys.size();
+}
+
+void DeleteItemEntries(Xapian::WritableDatabase& db, const DocumentId& id) { db.delete_document("XD" + id.ToHex()); }
+
+void ReplaceItemEntries(Xapian::WritableDatabase& db, Xapian::TermGenerator& tg, const Document& document,
+                        const std::vector<Fact>& facts) {
+  DeleteItemEntries(db, document.id);
+  ItemWriter writer(db, tg, document, facts);
+  ForEachItemEntry(document.id, facts, [&](const ItemEntry& item) { writer.Add(item); });
+}
+
+std::map<std::string, uint64_t> ItemEntriesByDocument(const Xapian::Database& db) {
+  std::map<std::string, uint64_t> out;
+  for (auto t = db.allterms_begin("XD"); t != db.allterms_end("XD"); ++t) out[(*t).substr(2)] = t.get_termfreq();
+  return out;
+}
+
+namespace {
+
+// Expand terms for "more like this": the item's words and stems, not its
+// boolean terms nor the accent-folded copies (which repeat the words).
+class ItemWordDecider : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string& term) const override {
+    return IsPageTerm(term) && term.rfind("XF", 0) != 0 && term.rfind("ZXF", 0) != 0 && term.size() > 3;
+  }
+};
+
+Xapian::Query AnyOf(const char* prefix, const std::vector<std::string>& values, bool name_keys) {
+  std::vector<Xapian::Query> terms;
+  for (const std::string& value : values) terms.emplace_back(name_keys ? NameTerm(prefix, value) : prefix + value);
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+// Entries whose value in `slot` (a YYYY-MM-DD day) is before `day`.
+Xapian::Query DayBefore(Xapian::valueno slot, const std::string& day) {
+  return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, day),
+                       Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, day));
+}
+
+Xapian::Query Filtered(Xapian::Query query, const ItemSearchRequest& request) {
+  auto filter = [&](const Xapian::Query& by) { query = Xapian::Query(Xapian::Query::OP_FILTER, query, by); };
+  if (!request.types.empty()) filter(AnyOf("XT", request.types, false));
+  if (!request.responsible.empty()) filter(AnyOf("XR", request.responsible, true));
+  if (!request.documents.empty()) filter(AnyOf("XD", request.documents, false));
+  if (request.response_status) filter(Xapian::Query("XS" + *request.response_status));
+  if (request.action_status) {
+    if (*request.action_status == "overdue") {
+      filter(Xapian::Query(Xapian::Query::OP_OR, Xapian::Query("XKoverdue"), DayBefore(kItemValueOpenDue, request.as_of)));
+    } else {
+      filter(Xapian::Query("XK" + *request.action_status));
+    }
+  }
+  if (request.due_before) filter(DayBefore(kItemValueDue, *request.due_before));
+  if (request.agency) filter(Xapian::Query(NameTerm("XA", *request.agency)));
+  if (request.language) filter(Xapian::Query("L" + *request.language));
+  if (request.year_from || request.year_to) filter(YearRangeQuery(kItemValueYear, request.year_from, request.year_to));
+  if (!request.exclude_documents.empty()) {
+    query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, AnyOf("XD", request.exclude_documents, false));
+  }
+  return query;
+}
+
+}  // namespace
+
+Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSearchRequest& request) {
+  ItemSearchResponse response;
+  response.query = request.similar_to ? "" : request.query;
+  response.offset = request.offset;
+  response.limit = request.limit;
+  std::vector<std::string> languages = IndexLanguages(db);
+  if (languages.empty()) return response;  // no items at all
+  Xapian::Query match, ranked;
+  SnippetQuery snippet_query;
+  if (request.similar_to) {
+    // Relevance feedback: the item is the one relevant entry; its most
+    // telling words (by Xapian's expand weight over the item index) make
+    // the query, and the item's own document is left out.
+    Xapian::PostingIterator own = db.postlist_begin("Q" + *request.similar_to);
+    if (own == db.postlist_end("Q" + *request.similar_to)) {
+      return Status::NotFound("no item " + *request.similar_to + " in the item index");
+    }
+    Xapian::RSet relevant;
+    relevant.add_document(*own);
+    Xapian::Enquire expand(db);
+    ItemWordDecider words;
+    Xapian::ESet terms = expand.get_eset(kSimilarTerms, relevant, &words);
+    std::vector<Xapian::Query> weighted;
+    for (auto t = terms.begin(); t != terms.end(); ++t) {
+      weighted.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*t), t.get_weight());
+      snippet_query.terms.push_back(*t);
+    }
+    const std::string own_document = db.get_document(*own).get_value(kItemValueDocument);
+    match = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_OR, weighted.begin(), weighted.end()),
+                          Xapian::Query("XD" + own_document));
+    ranked = match;
+  } else {
+    if (request.language) {
+      const bool indexed = std::find(languages.begin(), languages.end(), *request.language) != languages.end();
+      if (!indexed) return response;
+      languages.assign(1, *request.language);
+    }
+    QueryParsers parsers;
+    SetUpQueryParsers(db, [](Xapian::QueryParser& p) {
+      p.add_boolean_prefix("doc", "XD");
+      p.add_boolean_prefix("lang", "L");
+      p.add_boolean_prefix("year", "Y");
+      p.add_boolean_prefix("type", "XT");
+    }, &parsers);
+    match = ParseInEachLanguage(parsers, request.query, languages, Xapian::Query::OP_AND, false);
+    ranked = ParseInEachLanguage(parsers, request.query, languages, Xapian::Query::OP_AND, true);
+    for (auto t = match.get_unique_terms_begin(); t != match.get_unique_terms_end(); ++t) {
+      if (IsPageTerm(*t)) snippet_query.terms.push_back(*t);
+    }
+    CollectPhrases(match, &snippet_query.phrases);
+    snippet_query.typed = request.query;
+  }
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Filtered(ranked, request));
+  Xapian::ValueCountMatchSpy type_spy(kItemValueType), response_spy(kItemValueResponse), year_spy(kItemValueYear),
+      agency_spy(kItemValueAgency);
+  MultiValueFacetSpy responsible_spy(kItemValueResponsible);
+  if (request.facets) {
+    for (Xapian::MatchSpy* spy : std::initializer_list<Xapian::MatchSpy*>{&type_spy, &response_spy, &year_spy, &agency_spy,
+                                                                           &responsible_spy}) {
+      enquire.add_matchspy(spy);
+    }
+  }
+  const Xapian::doccount check = request.offset + request.limit + (request.facets ? kItemFacetSample : 1);
+  Xapian::MSet mset = enquire.get_mset(request.offset, request.limit, check);
+  response.total = mset.get_matches_estimated();
+  response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+  if (request.facets) {
+    response.facets["type"] = FacetOf(type_spy);
+    response.facets["response_status"] = FacetOf(response_spy);
+    response.facets["year"] = FacetOf(year_spy);
+    std::map<std::string, uint64_t> agencies;
+    for (auto it = agency_spy.values_begin(); it != agency_spy.values_end(); ++it) {
+      if (!(*it).empty()) agencies[*it] = it.get_termfreq();
+    }
+    response.facets["agency"] = TopFacetValues(agencies, kItemFacetValues);
+    response.facets["responsible"] = TopFacetValues(responsible_spy.counts, kItemFacetValues);
+  }
+  const double best = mset.get_max_attained();
+  uint32_t rank = request.offset;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    const Xapian::Document entry = it.get_document();
+    ItemHit hit;
+    hit.rank = ++rank;
+    hit.weight = it.get_weight();
+    hit.percent = best > 0 ? std::clamp(static_cast<int>(std::lround(100 * hit.weight / best)), 0, 100) : 100;
+    hit.id = entry.get_value(kItemValueId);
+    hit.type = entry.get_value(kItemValueType);
+    hit.document = entry.get_value(kItemValueDocument);
+    hit.number = entry.get_value(kItemValueNumber);
+    hit.page = static_cast<uint32_t>(std::strtoul(entry.get_value(kItemValuePage).c_str(), nullptr, 10));
+    hit.text = entry.get_data();
+    const Xapian::Stem stemmer = StemmerFor(entry.get_value(kItemValueLanguage));
+    hit.snippet_html = BestPassageSnippet(hit.text, snippet_query, stemmer, kItemSnippetBytes);
+    if (hit.snippet_html.empty()) {
+      hit.snippet_html = mset.snippet(hit.text, kItemSnippetBytes, Xapian::Stem(new FoldingStemmer(stemmer)), 0,
+                                      "<mark>", "</mark>", "…");
+    }
+    response.hits.push_back(std::move(hit));
+  }
+  return response;
+}
+
+}  // namespace dossier

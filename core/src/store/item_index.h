@@ -1,0 +1,50 @@
+// The item index (internal to core): each recommendation, finding,
+// conclusion, management response and key action of a document as an entry
+// of its own, in a Xapian database of its own beside the page index, so that
+// item entries never count in a document search's totals, facets or term
+// statistics. TextIndex owns the database and calls these with its handles,
+// so items are written, deleted and committed with their document.
+//
+// Entries (docs/ARCHITECTURE.md, "Items in the index"):
+//   Q<item key>     unique: the graph node id ("R:1a2b…"), "/response" added for a management response
+//   XD<hexid>       the document (every entry of a document goes with it: delete by this term)
+//   XT<type>        recommendation | finding | conclusion | management_response | key_action
+//   XR<name key>    a responsible body, each of its aliases, and every body it is part of
+//   XS<status>      the management response's status (accepted, partially accepted, not accepted)
+//   XK<status>      a key action's status; a recommendation has its actions'
+//   XA<name key>    the agency: the evaluating organisation (see AgencyOf)
+//   Y<yyyy>, L<lang>  the document's year and language
+//   unprefixed, Z…, XF…, ZXF…  the item's words, stemmed in the document's language, with positions
+// Values: see the kItemValue… slots in item_index.cc. Data: the item's text.
+#pragma once
+
+#include <xapian.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "dossier/document.h"
+#include "dossier/facts.h"
+#include "dossier/search.h"
+#include "dossier/status.h"
+
+namespace dossier {
+
+// Replaces the item entries of `document` in `db` with those its `facts`
+// give (none when it has no items). Throws Xapian::Error.
+void ReplaceItemEntries(Xapian::WritableDatabase& db, Xapian::TermGenerator& tg, const Document& document,
+                        const std::vector<Fact>& facts);
+// Deletes every item entry of the document. Throws Xapian::Error.
+void DeleteItemEntries(Xapian::WritableDatabase& db, const DocumentId& id);
+// How many item entries the facts of document `id` give (what ReplaceItemEntries writes).
+size_t CountItemEntries(const DocumentId& id, const std::vector<Fact>& facts);
+// Item entries by document (hex id -> count). Throws Xapian::Error.
+std::map<std::string, uint64_t> ItemEntriesByDocument(const Xapian::Database& db);
+
+// Runs an item search (a query, or `similar_to`). InvalidArgument for a bad
+// query or filter, NotFound for an unknown `similar_to`. Throws Xapian::Error
+// (DatabaseModifiedError: the caller reopens and retries).
+Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSearchRequest& request);
+
+}  // namespace dossier

@@ -1,0 +1,276 @@
+// Text analysis and query parsing shared by the page and item indexes (see xapian_text.h).
+#include "xapian_text.h"
+
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+#include "dossier/text.h"
+#include "write_failure.h"
+
+namespace dossier {
+
+namespace {
+
+// Indexes the accent-folded form of the page words just indexed from `text`
+// (from `start`) as XF terms, beside them: what folding changes gets an XF
+// word and a ZXF stem, at the same positions as the original word.
+// Positions where folding changed nothing are taken out again in
+// DropUnfoldedPositions (they already have the same unprefixed or Z term).
+void IndexFolded(Xapian::TermGenerator& tg, const std::string& text, Xapian::termpos start) {
+  std::string folded = FoldAccents(text);
+  if (folded == text) return;
+  const Xapian::termpos end = tg.get_termpos();
+  tg.set_termpos(start);
+  tg.index_text(folded, 1, "XF");
+  tg.set_termpos(end);
+}
+
+// The runs of page words the parser joined with its default AND ("management
+// response": AND(Zmanag, Zrespons)), each as the phrase of those terms in
+// order, wherever they sit in `query` (not under NOT, and not when a word of
+// the run is a phrase, a wildcard or a field).
+void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* runs) {
+  const size_t n = query.get_num_subqueries();
+  switch (query.get_type()) {
+    case Xapian::Query::OP_AND: {
+      std::vector<Xapian::Query> words;
+      bool plain = n >= 2;
+      for (size_t i = 0; i < n; ++i) {
+        const Xapian::Query part = query.get_subquery(i);
+        if (part.get_type() == Xapian::Query::LEAF_TERM && part.get_terms_begin() != part.get_terms_end() &&
+            IsPageTerm(*part.get_terms_begin())) {
+          words.push_back(part);
+        } else {
+          plain = false;
+          CollectWordRuns(part, runs);
+        }
+      }
+      if (plain) runs->emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
+      return;
+    }
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_AND_MAYBE:
+      if (n > 0) CollectWordRuns(query.get_subquery(0), runs);
+      return;
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SCALE_WEIGHT:
+      for (size_t i = 0; i < n; ++i) CollectWordRuns(query.get_subquery(i), runs);
+      return;
+    default:
+      return;
+  }
+}
+
+}  // namespace
+
+// A stemmer for an ISO 639-1 code; the "none" stemmer for "und" or a
+// language Xapian does not stem.
+Xapian::Stem StemmerFor(const std::string& language) {
+  if (language.empty() || language == "und") return Xapian::Stem();
+  try {
+    return Xapian::Stem(language);
+  } catch (const Xapian::InvalidArgumentError&) {
+    return Xapian::Stem();
+  }
+}
+
+std::string FoldingStemmer::operator()(const std::string& word) {
+  const std::string folded = FoldAccents(word);
+  return folded == word ? stem_(word) : "XF" + stem_(folded);
+}
+
+void IndexPageWords(Xapian::TermGenerator& tg, const std::string& text) {
+  const Xapian::termpos start = tg.get_termpos();
+  const std::string words = RemoveElisions(text);
+  tg.index_text(words);
+  IndexFolded(tg, words, start);
+}
+
+// Removes from XF<w> and ZXF<s> the positions where the same word is
+// indexed unfolded (<w>, Z<s>): a folded term only where folding changed the
+// word. A query then matches the folded space with <w> OR XF<w>, and the
+// index holds no second copy of unaccented text.
+void DropUnfoldedPositions(Xapian::Document& entry) {
+  // The folded page terms and the unfolded term each one shadows.
+  std::map<std::string, std::string> plain_of;  // XFw -> w, ZXFs -> Zs
+  for (auto t = entry.termlist_begin(); t != entry.termlist_end(); ++t) {
+    const std::string& name = *t;
+    const size_t stem = name.rfind("ZXF", 0) == 0 ? 1 : 0;
+    if (!stem && name.rfind("XF", 0) != 0) continue;
+    const size_t rest = stem + 2;
+    // XFS and XFA: title and author forms (no positions), kept as they are.
+    if (rest >= name.size() || std::isupper(static_cast<unsigned char>(name[rest]))) continue;
+    plain_of.emplace(name, (stem ? "Z" : "") + name.substr(rest));
+  }
+  if (plain_of.empty()) return;
+  std::set<std::string> wanted;
+  for (const auto& [folded, plain] : plain_of) wanted.insert(plain);
+  std::map<std::string, std::vector<Xapian::termpos>> positions;  // of the unfolded terms
+  std::map<std::string, std::vector<Xapian::termpos>> folded_positions;
+  for (auto t = entry.termlist_begin(); t != entry.termlist_end(); ++t) {
+    const std::string& name = *t;
+    if (wanted.count(name)) positions[name].assign(t.positionlist_begin(), t.positionlist_end());
+    if (plain_of.count(name)) folded_positions[name].assign(t.positionlist_begin(), t.positionlist_end());
+  }
+  for (const auto& [folded, plain] : plain_of) {
+    auto at = positions.find(plain);
+    if (at == positions.end()) continue;  // folding changed this word wherever it occurs
+    const std::vector<Xapian::termpos>& mine = folded_positions[folded];
+    size_t removed = 0;
+    for (Xapian::termpos pos : mine) {
+      if (std::binary_search(at->second.begin(), at->second.end(), pos)) {
+        entry.remove_posting(folded, pos);
+        ++removed;
+      }
+    }
+    if (removed == mine.size()) entry.remove_term(folded);
+  }
+}
+
+Status FromXapian(const std::string& context, const Xapian::Error& e) {
+  std::string msg = context + ": " + e.get_type() + ": " + e.get_msg();
+  std::string type = e.get_type();
+  if (type == "DatabaseLockError") return Status::Unavailable(msg + " (another dossier process is writing to it)");
+  if (type == "DatabaseOpeningError" || type == "DatabaseNotFoundError") return Status::NotFound(msg);
+  if (type == "DatabaseCorruptError") return Status::DataLoss(msg);
+  if (type == "QueryParserError") return Status::InvalidArgument(msg);
+  return Status::Internal(msg);
+}
+
+// A failed write to the index (DatabaseError: the disk is full, an I/O
+// error) is a write failure of the data folder, like RocksDB's (write_failure.h).
+Status FromXapianWrite(const std::string& path, const std::string& what, const Xapian::Error& e) {
+  if (std::string(e.get_type()) != "DatabaseError") return FromXapian(path + ": " + what, e);
+  std::string detail = std::string(e.get_type()) + ": " + e.get_msg();
+  if (e.get_error_string() != nullptr && detail.find(e.get_error_string()) == std::string::npos) {
+    detail += " (" + std::string(e.get_error_string()) + ")";
+  }
+  return WriteFailed(std::filesystem::path(path).parent_path().string(), "search index, " + what, detail);
+}
+
+// Page words: unprefixed, Z (stems) and XF (accent-folded forms), with
+// positions; not boolean, title or author terms.
+bool IsPageTerm(const std::string& name) {
+  size_t i = !name.empty() && name[0] == 'Z' ? 1 : 0;
+  if (name.compare(i, 2, "XF") == 0) i += 2;
+  return i < name.size() && !std::isupper(static_cast<unsigned char>(name[i]));
+}
+
+// The query's phrases ("recommendations for executive action"), each as its
+// terms in order, wherever they sit in the query tree (one per language parse
+// and per folded half).
+void CollectPhrases(const Xapian::Query& query, std::vector<std::vector<std::string>>* phrases) {
+  if (query.get_type() == Xapian::Query::OP_PHRASE) {
+    std::vector<std::string> terms;
+    for (size_t i = 0; i < query.get_num_subqueries(); ++i) {
+      const Xapian::Query part = query.get_subquery(i);
+      if (part.get_type() != Xapian::Query::LEAF_TERM || part.get_terms_begin() == part.get_terms_end()) return;
+      terms.push_back(*part.get_terms_begin());
+    }
+    if (terms.size() > 1) phrases->push_back(std::move(terms));
+    return;
+  }
+  for (size_t i = 0; i < query.get_num_subqueries(); ++i) CollectPhrases(query.get_subquery(i), phrases);
+}
+
+
+void SetUpQueryParsers(Xapian::Database& db, const std::function<void(Xapian::QueryParser&)>& configure,
+                       QueryParsers* parsers) {
+  for (Xapian::QueryParser* p : {&parsers->as_typed, &parsers->folded}) {
+    p->set_database(db);
+    p->set_default_op(Xapian::Query::OP_AND);
+    configure(*p);
+    p->set_max_expansion(1000, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    p->set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  }
+  parsers->folded.add_prefix("", "");
+  parsers->folded.add_prefix("", "XF");
+}
+
+Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& query_text,
+                                  const std::vector<std::string>& languages, Xapian::Query::op default_op,
+                                  bool adjacent_boost) {
+  constexpr unsigned kFlags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
+                              Xapian::QueryParser::FLAG_PURE_NOT;
+  const std::string typed = RemoveElisions(query_text);
+  const std::string folded = FoldAccents(typed);
+  parsers.as_typed.set_default_op(default_op);
+  parsers.folded.set_default_op(default_op);
+  std::vector<std::pair<Xapian::Query, std::vector<Xapian::Query>>> parses;  // parse, its L terms
+  std::map<std::string, size_t> parse_of_description;
+  for (const std::string& language : languages) {
+    const Xapian::Stem stemmer = StemmerFor(language);
+    parsers.as_typed.set_stemmer(stemmer);
+    parsers.folded.set_stemmer(stemmer);
+    const Xapian::Query as_typed = parsers.as_typed.parse_query(typed, kFlags);
+    Xapian::Query parsed(Xapian::Query::OP_OR, as_typed,
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, parsers.folded.parse_query(folded, kFlags),
+                                       kFoldedWeight));
+    if (adjacent_boost) {
+      std::vector<Xapian::Query> runs;
+      CollectWordRuns(as_typed, &runs);
+      if (!runs.empty()) {
+        parsed = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed, Xapian::Query(Xapian::Query::OP_OR, runs.begin(), runs.end()));
+      }
+    }
+    auto [it, added] = parse_of_description.emplace(parsed.get_description(), parses.size());
+    if (added) parses.emplace_back(parsed, std::vector<Xapian::Query>());
+    parses[it->second].second.emplace_back("L" + language);
+  }
+  std::vector<Xapian::Query> per_language;
+  for (auto& [parsed, language_terms] : parses) {
+    if (parses.size() == 1) {
+      per_language.push_back(parsed);  // every entry has one of these languages
+    } else {
+      per_language.emplace_back(Xapian::Query::OP_FILTER, parsed,
+                                Xapian::Query(Xapian::Query::OP_OR, language_terms.begin(), language_terms.end()));
+    }
+  }
+  return Xapian::Query(Xapian::Query::OP_OR, per_language.begin(), per_language.end());
+}
+
+Xapian::Query YearRangeQuery(Xapian::valueno slot, std::optional<int> from, std::optional<int> to) {
+  // The year slot holds four digits, which sort as the numbers do.
+  auto four_digits = [](int year) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d", std::clamp(year, 0, 9999));
+    return std::string(text);
+  };
+  if (from && to) return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, four_digits(*from), four_digits(*to));
+  if (from) return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, four_digits(*from));
+  return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, four_digits(to.value_or(9999)));
+}
+
+std::vector<std::string> IndexLanguages(const Xapian::Database& db) {
+  std::vector<std::string> languages;
+  for (auto it = db.allterms_begin("L"); it != db.allterms_end("L"); ++it) languages.push_back((*it).substr(1));
+  return languages;
+}
+
+void MultiValueFacetSpy::operator()(const Xapian::Document& doc, double) {
+  const std::string value = doc.get_value(slot_);
+  std::string_view rest = value;
+  while (!rest.empty()) {
+    const size_t end = std::min(rest.find('\x1f'), rest.size());
+    const std::string_view name = rest.substr(0, end);
+    if (!name.empty()) {
+      auto it = counts.find(name);
+      if (it == counts.end()) it = counts.emplace(std::string(name), 0).first;
+      ++it->second;
+    }
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+  }
+}
+
+SearchFacet FacetOf(const Xapian::ValueCountMatchSpy& spy) {
+  std::map<std::string, uint64_t> counts;
+  for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+    if (!(*it).empty()) counts[*it] = it.get_termfreq();
+  }
+  return TopFacetValues(counts, counts.size());
+}
+
+}  // namespace dossier

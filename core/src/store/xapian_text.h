@@ -1,0 +1,120 @@
+// The text analysis and query parsing the page index (text_index.cc) and the
+// item index (item_index.cc) share, so that items are stemmed, folded and
+// parsed exactly as pages are (internal to core).
+#pragma once
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dossier/search.h"
+#include "dossier/status.h"
+
+namespace dossier {
+
+// The weight of matches through accent-folded forms, against 1 for the words as typed.
+inline constexpr double kFoldedWeight = 0.5;
+
+// A stemmer for an ISO 639-1 code; the "none" stemmer for "und" or a
+// language Xapian does not stem.
+Xapian::Stem StemmerFor(const std::string& language);
+
+// The stemmer snippets use: a word that folding changes ("evaluación")
+// stems to "XF" + the stem of its folded form, so the snippet, which looks
+// for "Z" + stem among the query's terms, marks the word when the query
+// matched its folded form ("ZXFevaluacion"); other words stem as usual.
+class FoldingStemmer : public Xapian::StemImplementation {
+ public:
+  explicit FoldingStemmer(Xapian::Stem stem) : stem_(std::move(stem)) {}
+  std::string operator()(const std::string& word) override;
+  std::string get_description() const override { return "folding " + stem_.get_description(); }
+
+ private:
+  Xapian::Stem stem_;
+};
+
+// Indexes `text` as page words from the term generator's current position:
+// unprefixed words and Z stems (the generator's stemmer), then the
+// accent-folded form of what folding changes as XF/ZXF terms at the same
+// positions. Call DropUnfoldedPositions on the entry once all text is in.
+// French elisions are taken off first.
+void IndexPageWords(Xapian::TermGenerator& tg, const std::string& text);
+// Removes from XF<w> and ZXF<s> the positions where the same word is
+// indexed unfolded (<w>, Z<s>): a folded term only where folding changed the word.
+void DropUnfoldedPositions(Xapian::Document& entry);
+
+// A Xapian error as a Status naming `context`.
+Status FromXapian(const std::string& context, const Xapian::Error& e);
+// A failed write to an index at `path` (DatabaseError: the disk is full, an
+// I/O error) is a write failure of the data folder, like RocksDB's (write_failure.h).
+Status FromXapianWrite(const std::string& path, const std::string& what, const Xapian::Error& e);
+
+// Page words: unprefixed, Z (stems) and XF (accent-folded forms), with
+// positions; not boolean, title or author terms.
+bool IsPageTerm(const std::string& name);
+// The query's phrases, each as its terms in order, wherever they sit in the query tree.
+void CollectPhrases(const Xapian::Query& query, std::vector<std::vector<std::string>>* phrases);
+
+// The two parsers a query is read with: `as_typed` (elisions removed) and
+// `folded` (accents removed, matching every word by its folded form: plain/Z
+// terms where folding changes nothing, XF/ZXF where it does). `configure`
+// adds the prefixes of the index at hand to both.
+struct QueryParsers {
+  Xapian::QueryParser as_typed, folded;
+};
+void SetUpQueryParsers(Xapian::Database& db, const std::function<void(Xapian::QueryParser&)>& configure,
+                       QueryParsers* parsers);
+
+// The query parsed once per language present in the index (each parse
+// restricted to its `L` term; languages whose parses come out the same share
+// one subquery), each parse `as typed OR kFoldedWeight × folded`. With
+// `adjacent_boost`, the runs of words the query ANDs are added as phrases
+// under OP_AND_MAYBE (weight only).
+Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& query_text,
+                                  const std::vector<std::string>& languages, Xapian::Query::op default_op,
+                                  bool adjacent_boost);
+
+// Entries whose year (four digits in value `slot`) lies in [from, to]; a
+// missing bound leaves that end open.
+Xapian::Query YearRangeQuery(Xapian::valueno slot, std::optional<int> from, std::optional<int> to);
+
+// The languages (L terms) an index holds.
+std::vector<std::string> IndexLanguages(const Xapian::Database& db);
+
+// Counts the values of matching entries held in one value slot as names
+// joined by \x1f (several per entry), without allocating for names it has
+// seen already.
+class MultiValueFacetSpy : public Xapian::MatchSpy {
+ public:
+  explicit MultiValueFacetSpy(Xapian::valueno slot) : slot_(slot) {}
+  void operator()(const Xapian::Document& doc, double) override;
+  std::map<std::string, uint64_t, std::less<>> counts;
+
+ private:
+  Xapian::valueno slot_;
+};
+
+// A facet's values by count (largest first), then by value; at most `limit`
+// of them, and how many there were.
+template <typename Counts>
+SearchFacet TopFacetValues(const Counts& counts, size_t limit) {
+  SearchFacet facet;
+  for (const auto& [value, count] : counts) facet.values.push_back({std::string(value), count});
+  facet.total_values = facet.values.size();
+  std::sort(facet.values.begin(), facet.values.end(), [](const FacetValue& a, const FacetValue& b) {
+    return a.count != b.count ? a.count > b.count : a.value < b.value;
+  });
+  if (facet.values.size() > limit) facet.values.resize(limit);
+  return facet;
+}
+
+// The counts of a ValueCountMatchSpy as a facet (every value).
+SearchFacet FacetOf(const Xapian::ValueCountMatchSpy& spy);
+
+}  // namespace dossier

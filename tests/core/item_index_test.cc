@@ -1,0 +1,270 @@
+// Tests of the item index: items as search results of their own, kept in step
+// with their document through re-ingest, removal, repair and check, without
+// touching document search.
+#include <gtest/gtest.h>
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "dossier/facts.h"
+#include "dossier/keys.h"
+#include "dossier/store.h"
+#include "dossier/text.h"
+#include "support/test_support.h"
+
+namespace dossier {
+namespace {
+
+using testing::TempDir;
+
+ItemFact Recommendation(const std::string& number, const std::string& text, std::vector<std::string> responsible = {},
+                        std::optional<std::string> due = std::nullopt) {
+  ItemFact item;
+  item.item_type = ItemType::kRecommendation;
+  item.number = number;
+  item.text = text;
+  item.page = 2;
+  item.start = 100 * std::stoul(number);
+  item.end = item.start + text.size();
+  item.responsible = std::move(responsible);
+  item.due = std::move(due);
+  return item;
+}
+
+EntityFact Organisation(const std::string& name, std::optional<std::string> part_of = std::nullopt) {
+  EntityFact entity;
+  entity.type = EntityType::kOrganisation;
+  entity.name = name;
+  entity.part_of = std::move(part_of);
+  entity.mentions = {{1, 0, 3}};
+  return entity;
+}
+
+Document DocumentWith(const std::string& key, const std::vector<Fact>& facts, const std::string& page_text) {
+  Document doc;
+  doc.id = DocumentId::FromHex(Sha256Hex(key).substr(0, 16)).value();
+  doc.mime_type = "text/plain";
+  doc.size_bytes = 100;
+  doc.sources = {{"/in/" + key + ".txt", 100, 1}};
+  doc.title = "Evaluation " + key;
+  doc.language = "en";
+  doc.date = "2024-05-01";
+  doc.pages = {{1, page_text, TextSource::kPlainText, -1}, {2, page_text, TextSource::kPlainText, -1}};
+  for (const Fact& fact : facts) doc.facts.push_back(EncodeFact(fact));
+  return doc;
+}
+
+std::unique_ptr<Store> OpenWriter(const std::string& dir) {
+  auto store = Store::Open(dir, StoreMode::kReadWrite);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+std::vector<std::string> Numbers(const Store& store, ItemSearchRequest request) {
+  Result<ItemSearchResponse> found = store.SearchItems(request);
+  EXPECT_TRUE(found.ok()) << found.status().ToString();
+  std::vector<std::string> out;
+  if (found.ok()) {
+    for (const ItemHit& hit : found->hits) out.push_back(hit.type + " " + hit.number);
+  }
+  return out;
+}
+
+// The checks a report found, by name.
+std::vector<std::string> Findings(const CheckReport& report) {
+  std::vector<std::string> out;
+  for (const CheckFinding& finding : report.findings) out.push_back(finding.check);
+  return out;
+}
+
+// The item checks among them (the fixtures name bodies without entity facts,
+// which the graph check reports; not what these tests are about).
+std::vector<std::string> ItemFindings(const CheckReport& report) {
+  std::vector<std::string> out;
+  for (const std::string& check : Findings(report)) {
+    if (check.find("item") != std::string::npos) out.push_back(check);
+  }
+  return out;
+}
+
+ItemSearchRequest Query(const std::string& q) {
+  ItemSearchRequest request;
+  request.query = q;
+  return request;
+}
+
+class ItemIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = OpenWriter(dir_.path());
+    ItemFact first = Recommendation("1", "Train the district health teams on gender-responsive budgeting.",
+                                    {"Gender Unit"}, "2024-06");
+    first.management_response = ManagementResponse{ResponseStatus::kAccepted, "We agree and will train the teams.", 3};
+    KeyAction action;
+    action.number = "1.1";
+    action.text = "Design a gender budgeting course.";
+    action.responsible = {"Gender Unit"};
+    action.due = "2024-09";
+    action.status = ActionStatus::kInitiated;
+    action.page = 3;
+    first.key_actions = {action};
+    ItemFact second = Recommendation("2", "Publish the procurement plans of every district every quarter.",
+                                     {"Procurement Office"}, "2026");
+    ItemFact finding = Recommendation("3", "Gender gaps in school enrolment widened in the northern districts.");
+    finding.item_type = ItemType::kFinding;
+    first_ = DocumentWith("report", {Organisation("Ministry of Health"), Organisation("Gender Unit", "Ministry of Health"),
+                                     first, second, finding},
+                          "Pages about gender, health, budgets and procurement.");
+    ASSERT_TRUE(store_->PutDocument(first_).ok());
+    ASSERT_TRUE(store_->Flush().ok());
+  }
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+  Document first_;
+};
+
+TEST_F(ItemIndexTest, ItemsAreResultsOfTheirOwnStemmedAndTyped) {
+  // "budget" finds "budgeting" (English stems) in the recommendation and its key action.
+  EXPECT_EQ(Numbers(*store_, Query("budget")),
+            (std::vector<std::string>{"key_action 1.1", "recommendation 1"}));
+  EXPECT_EQ(Numbers(*store_, Query("gender")).size(), 3u) << "recommendation, key action, finding";
+  ItemSearchRequest findings = Query("gender");
+  findings.types = {"finding"};
+  EXPECT_EQ(Numbers(*store_, findings), (std::vector<std::string>{"finding 3"}));
+  EXPECT_EQ(Numbers(*store_, Query("agree")), (std::vector<std::string>{"management_response 1"}));
+  Result<ItemSearchResponse> found = store_->SearchItems(Query("procurement"));
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->hits.size(), 1u);
+  EXPECT_EQ(found->hits[0].id, keys::NodeKeyToText(keys::ItemNodeKey(first_.id, "recommendation", "2", 200)));
+  EXPECT_EQ(found->hits[0].page, 2u);
+  EXPECT_EQ(found->hits[0].document, first_.id.ToHex());
+  EXPECT_NE(found->hits[0].snippet_html.find("<mark>procurement</mark>"), std::string::npos) << found->hits[0].snippet_html;
+}
+
+TEST_F(ItemIndexTest, DocumentSearchCountsDocumentsOnly) {
+  SearchRequest request;
+  request.query = "gender";
+  Result<SearchResponse> found = store_->Search(request);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->total, 1u) << "item entries are not documents";
+  ASSERT_EQ(found->hits.size(), 1u);
+  Result<StoreStats> stats = store_->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->index_entries, 1u);
+}
+
+TEST_F(ItemIndexTest, FiltersByParentBodyStatusDueAndYear) {
+  ItemSearchRequest request = Query("gender OR procurement OR budget OR agree");
+  request.responsible = {"Ministry of Health"};  // the Gender Unit is part of it
+  std::vector<std::string> units = Numbers(*store_, request);
+  std::sort(units.begin(), units.end());
+  EXPECT_EQ(units, (std::vector<std::string>{"key_action 1.1", "management_response 1", "recommendation 1"}));
+  request = Query("gender OR procurement");
+  request.response_status = "accepted";
+  request.types = {"recommendation"};
+  EXPECT_EQ(Numbers(*store_, request), (std::vector<std::string>{"recommendation 1"}));
+  request = Query("gender OR procurement");
+  request.due_before = "2024-07-01";  // 2024-06 ends on the 30th; 2026 ends later
+  EXPECT_EQ(Numbers(*store_, request), (std::vector<std::string>{"recommendation 1"}));
+  request = Query("gender OR procurement");
+  request.types = {"recommendation"};
+  request.action_status = "overdue";
+  request.as_of = "2024-10-01";  // action 1.1, due 2024-09, is open
+  EXPECT_EQ(Numbers(*store_, request), (std::vector<std::string>{"recommendation 1"}));
+  request.as_of = "2024-09-30";
+  EXPECT_EQ(Numbers(*store_, request), (std::vector<std::string>{}));
+  request = Query("gender");
+  request.year_from = 2025;
+  EXPECT_EQ(Numbers(*store_, request), (std::vector<std::string>{}));
+  request.facets = true;
+  request.year_from.reset();
+  Result<ItemSearchResponse> faceted = store_->SearchItems(request);
+  ASSERT_TRUE(faceted.ok());
+  ASSERT_EQ(faceted->facets["responsible"].values.size(), 1u);
+  EXPECT_EQ(faceted->facets["responsible"].values[0].value, "Gender Unit");
+  EXPECT_EQ(faceted->facets["responsible"].values[0].count, 2u);
+  EXPECT_EQ(faceted->facets["year"].values[0].value, "2024");
+  EXPECT_EQ(faceted->facets["agency"].values.size(), 0u) << "no organisation from the authority file";
+}
+
+TEST_F(ItemIndexTest, ReIngestAndRemovalKeepItemsInStep) {
+  Document changed = first_;
+  ItemFact only = Recommendation("7", "Close the regional procurement backlog.", {"Procurement Office"});
+  changed.facts = {EncodeFact(only)};
+  ASSERT_TRUE(store_->PutDocument(changed).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  EXPECT_EQ(Numbers(*store_, Query("gender")), (std::vector<std::string>{}));
+  EXPECT_EQ(Numbers(*store_, Query("procurement")), (std::vector<std::string>{"recommendation 7"}));
+  Result<CheckReport> clean = store_->Check();
+  ASSERT_TRUE(clean.ok());
+  EXPECT_EQ(ItemFindings(*clean), std::vector<std::string>{});
+  ASSERT_TRUE(store_->RemoveDocument(changed.id).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  EXPECT_EQ(Numbers(*store_, Query("procurement")), (std::vector<std::string>{}));
+}
+
+TEST_F(ItemIndexTest, CheckFindsMissingItemEntriesAndRepairRestoresThem) {
+  store_.reset();
+  {
+    Xapian::WritableDatabase items(dir_.path() + "/xapian-items", Xapian::DB_OPEN);
+    items.delete_document("XD" + first_.id.ToHex());
+    items.commit();
+  }
+  {
+    auto reader = Store::Open(dir_.path(), StoreMode::kReadOnly);
+    ASSERT_TRUE(reader.ok());
+    Result<CheckReport> report = (*reader)->Check();
+    ASSERT_TRUE(report.ok());
+    EXPECT_EQ(ItemFindings(*report), std::vector<std::string>{"item_entries"});
+  }
+  Result<RebuildReport> rebuilt = RepairDataFolder(dir_.path());
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status().ToString();
+  auto reader = Store::Open(dir_.path(), StoreMode::kReadOnly);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(Numbers(**reader, Query("procurement")), (std::vector<std::string>{"recommendation 2"}));
+  EXPECT_EQ(ItemFindings(*(*reader)->Check()), std::vector<std::string>{});
+}
+
+TEST_F(ItemIndexTest, AFolderWithoutAnItemIndexGetsOneAtTheNextWriterOpen) {
+  store_.reset();
+  std::filesystem::remove_all(dir_.path() + "/xapian-items");
+  {
+    Xapian::WritableDatabase pages(dir_.path() + "/xapian", Xapian::DB_OPEN);
+    pages.set_metadata("dossier.text_format", "2");  // what the build before items left
+    pages.commit();
+  }
+  {
+    auto reader = Store::Open(dir_.path(), StoreMode::kReadOnly);
+    ASSERT_TRUE(reader.ok());
+    Result<ItemSearchResponse> none = (*reader)->SearchItems(Query("gender"));
+    EXPECT_EQ(none.status().code(), StatusCode::kFailedPrecondition);
+  }
+  auto writer = OpenWriter(dir_.path());
+  EXPECT_EQ(writer->IndexRebuiltAtOpen(), 1u);
+  EXPECT_EQ(Numbers(*writer, Query("procurement")), (std::vector<std::string>{"recommendation 2"}));
+}
+
+TEST_F(ItemIndexTest, SimilarRanksTheCloseRecommendationOfAnotherEvaluationFirst) {
+  Document later = DocumentWith(
+      "later", {Recommendation("4", "Train the district health teams in gender-responsive budgeting and planning.",
+                               {"Gender Unit"}),
+                Recommendation("5", "Publish the audit reports of the district councils.", {"Audit Office"})},
+      "Later pages.");
+  ASSERT_TRUE(store_->PutDocument(later).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  ItemSearchRequest request;
+  request.similar_to = keys::NodeKeyToText(keys::ItemNodeKey(first_.id, "recommendation", "1", 100));
+  request.types = {"recommendation"};
+  Result<ItemSearchResponse> similar = store_->SearchItems(request);
+  ASSERT_TRUE(similar.ok()) << similar.status().ToString();
+  ASSERT_FALSE(similar->hits.empty());
+  EXPECT_EQ(similar->hits[0].number, "4");
+  for (const ItemHit& hit : similar->hits) EXPECT_NE(hit.document, first_.id.ToHex()) << "other evaluations only";
+  request.similar_to = "R:0000000000000000";
+  EXPECT_EQ(store_->SearchItems(request).status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace dossier
