@@ -657,13 +657,44 @@ void PrintEntity(const nlohmann::json& e) {
   }
 }
 
+// The facet counts of a ranked item listing, one line each ("by responsible: FD (3)  …").
+void PrintItemFacets(const nlohmann::json& result) {
+  if (!result.contains("facets")) return;
+  for (const auto& [name, facet] : result["facets"].items()) {
+    if (facet["values"].empty()) continue;
+    std::cout << "by " << name << ": ";
+    size_t shown = 0;
+    for (const auto& v : facet["values"]) {
+      if (shown++ == 8) break;
+      std::cout << " " << v.value("value", "") << " (" << v.value("count", 0) << ")";
+    }
+    std::cout << "\n";
+  }
+  std::cout << "\n";
+}
+
+// "3. [87%] " before a ranked item; the snippet under it.
+void PrintRanking(const nlohmann::json& item) {
+  if (item.contains("rank")) std::cout << item.value("rank", 0) << ". [" << item.value("percent", 0) << "%] ";
+}
+
 void PrintRecommendations(const nlohmann::json& result) {
+  PrintItemFacets(result);
   for (const auto& r : result["recommendations"]) {
+    PrintRanking(r);
     std::cout << "Recommendation " << r.value("number", "") << " — " << r.value("title", "") << " [" << r.value("document", "")
-              << "] page " << r.value("page", 0) << "\n";
+              << "] page " << r.value("page", 0) << "  " << r.value("id", "") << "\n";
     std::cout << "  responsible: " << (r["responsible"].empty() ? "(not stated)" : Joined(r["responsible"])) << "\n";
     std::cout << "  due:         " << (r["due"].is_string() ? r["due"].get<std::string>() : "(not stated)") << "\n";
-    std::string text = r.value("text", "");
+    if (r.contains("follow_up")) {
+      const auto& follow_up = r["follow_up"];
+      std::cout << "  response:    " << (follow_up["response_status"].is_string() ? follow_up["response_status"].get<std::string>() : "(none stated)");
+      for (const auto& a : follow_up["actions"]) {
+        std::cout << "; action " << a.value("number", "") << " " << (a["status"].is_string() ? a["status"].get<std::string>() : "-");
+      }
+      std::cout << "\n";
+    }
+    std::string text = r.contains("snippet") ? r.value("snippet", "") : r.value("text", "");
     std::cout << "  " << (text.size() > 300 ? std::string(TruncateUtf8(text, 300)) + "…" : text) << "\n\n";
   }
   if (result["recommendations"].empty()) std::cout << "No recommendations match.\n";
@@ -703,6 +734,18 @@ void PrintCsv(const std::vector<std::string>& header, const std::vector<std::vec
   }
 }
 
+// A ranked listing's CSV starts each row with the rank and score.
+std::vector<std::string> WithRanking(const nlohmann::json& result, const char* list, std::vector<std::string> header,
+                                     std::vector<std::vector<nlohmann::json>>* rows) {
+  if (!result.contains("query") && !result.contains("similar_to")) return header;
+  header.insert(header.begin(), {"rank", "score"});
+  for (size_t i = 0; i < rows->size(); ++i) {
+    const nlohmann::json& item = result[list][i];
+    (*rows)[i].insert((*rows)[i].begin(), {item.value("rank", nlohmann::json(nullptr)), item.value("score", nlohmann::json(nullptr))});
+  }
+  return header;
+}
+
 void RecommendationsCsv(const nlohmann::json& result) {
   std::vector<std::vector<nlohmann::json>> rows;
   for (const auto& r : result["recommendations"]) {
@@ -713,12 +756,16 @@ void RecommendationsCsv(const nlohmann::json& result) {
                     response.is_object() ? response.value("text", nlohmann::json(nullptr)) : nlohmann::json(nullptr),
                     r["action_ids"].size(), r["recurs"].size(), r.value("text", "")});
   }
-  PrintCsv({"document", "title", "page", "number", "responsible", "due", "response_status", "response_text",
-            "key_actions", "recurs", "text"}, rows);
+  PrintCsv(WithRanking(result, "recommendations", {"document", "title", "page", "number", "responsible", "due",
+                                                   "response_status", "response_text", "key_actions", "recurs", "text"},
+                       &rows),
+           rows);
 }
 
 void PrintActions(const nlohmann::json& result) {
+  PrintItemFacets(result);
   for (const auto& a : result["actions"]) {
+    PrintRanking(a);
     std::cout << "Action " << a.value("number", "") << " (recommendation " << a["recommendation"].value("number", "")
               << ") — " << a.value("document_title", "") << " [" << a.value("document", "") << "] page " << a.value("page", 0)
               << "\n";
@@ -749,8 +796,36 @@ void ActionsCsv(const nlohmann::json& result) {
                     a.value("due", nlohmann::json(nullptr)), a.value("status", nlohmann::json(nullptr)), a["overdue"],
                     a.value("text", "")});
   }
-  PrintCsv({"document", "title", "page", "recommendation", "action", "responsible", "time_frame", "start", "due",
-            "status", "overdue", "text"}, rows);
+  PrintCsv(WithRanking(result, "actions", {"document", "title", "page", "recommendation", "action", "responsible", "time_frame", "start", "due",
+            "status", "overdue", "text"}, &rows), rows);
+}
+
+void PrintItems(const nlohmann::json& result) {
+  std::cout << result.value("total", 0) << " item(s) match\n\n";
+  PrintItemFacets(result);
+  for (const auto& item : result["items"]) {
+    PrintRanking(item);
+    std::cout << item.value("type", "") << " " << item.value("number", "") << " — " << item.value("title", "") << " ["
+              << item.value("document", "") << "] page " << item.value("page", 0) << "  " << item.value("id", "") << "\n";
+    if (!item["responsible"].empty()) std::cout << "  responsible: " << Joined(item["responsible"]) << "\n";
+    if (item["due"].is_string()) std::cout << "  due:         " << item["due"].get<std::string>() << "\n";
+    if (item["response_status"].is_string()) std::cout << "  response:    " << item["response_status"].get<std::string>() << "\n";
+    if (item["action_status"].is_string()) std::cout << "  status:      " << item["action_status"].get<std::string>() << "\n";
+    std::cout << "  " << item.value("snippet", "") << "\n\n";
+  }
+  if (result["items"].empty()) std::cout << "No items match.\n";
+  PrintPaging(result, result["items"].size(), "items");
+}
+
+void ItemsCsv(const nlohmann::json& result) {
+  std::vector<std::vector<nlohmann::json>> rows;
+  for (const auto& item : result["items"]) {
+    rows.push_back({item["rank"], item["score"], item["type"], item["id"], item["document"], item["title"], item["page"],
+                    item["number"], item["responsible"], item["due"], item["response_status"], item["action_status"],
+                    item["text"]});
+  }
+  PrintCsv({"rank", "score", "type", "id", "document", "title", "page", "number", "responsible", "due",
+            "response_status", "action_status", "text"}, rows);
 }
 
 void PrintFollowUp(const nlohmann::json& result) {
@@ -930,6 +1005,24 @@ int RunCommandLine(int argc, char** argv) {
   search->add_option("--year", year_filter, "Only documents of this year, or of a range: 2019..2024");
   std::string type_filter;
   search->add_option("--type", type_filter, "Only documents of this MIME type (e.g. application/pdf)");
+  bool items = false;
+  ItemSearchRequest item_request;
+  std::string item_format = "text", item_responsible;
+  search->add_flag("--items", items,
+                   "Search recommendations, findings, conclusions, management responses and key actions instead "
+                   "(schemas/items.schema.json)");
+  search->add_option("--item-type", item_request.types,
+                     "With --items: recommendation, finding, conclusion, management_response, key_action");
+  search->add_option("--responsible", item_responsible, "With --items: a body (its aliases and units count too)");
+  search->add_option("--response-status", item_request.response_status,
+                     "With --items: accepted, partially accepted, not accepted");
+  search->add_option("--action-status", item_request.action_status,
+                     "With --items: completed, initiated, not started, no longer applicable, overdue");
+  search->add_option("--as-of", item_request.as_of, "With --items: judge 'overdue' on this date (default: today)");
+  search->add_option("--doc", item_request.documents, "With --items: only items of this document (id or path)");
+  search->add_option("--agency", item_request.agency, "With --items: only items of this agency's evaluations");
+  search->add_option("--format", item_format, "With --items: text, json or csv")
+      ->check(CLI::IsMember({"text", "json", "csv"}));
 
   std::string which;
   auto* show = app.add_subcommand("show", "Show a document by id or path");
@@ -988,13 +1081,17 @@ int RunCommandLine(int argc, char** argv) {
   RecommendationFilter rec_filter;
   std::string responsible, due_before, overdue_as_of, rec_doc;
   auto* recommendations = app.add_subcommand("recommendations", "Recommendations with who must act and by when");
+  std::vector<std::string> rec_words;
+  std::string similar_to;
+  recommendations->add_option("query", rec_words, "Rank by relevance to these words (search syntax)");
+  recommendations->add_option("--similar", similar_to, "Rank the recommendations of other evaluations most like this one (R:…)");
   recommendations->add_option("--responsible", responsible, "Name or alias of the body (its units count too)");
   recommendations->add_option("--due-before", due_before, "Due before this date (YYYY-MM-DD)");
   recommendations->add_option("--overdue-as-of", overdue_as_of, "Due date passed as of this date (YYYY-MM-DD)");
   recommendations->add_option("--doc", rec_doc, "Only those of one document (id or path)");
   recommendations->add_flag("--recurring", rec_filter.recurring,
                             "Only those made again to the same body in another evaluation (similar text)");
-  recommendations->add_option("--limit", rec_filter.limit, "List at most N (default: all)")->check(CLI::Range(1u, 1000000u));
+  recommendations->add_option("--limit", rec_filter.limit, "List at most N (default: all; ranked: 20)")->check(CLI::Range(1u, 1000000u));
   recommendations->add_option("--offset", rec_filter.offset, "Skip the first N")->check(CLI::Range(0u, 100000u));
   recommendations->add_flag("--json", json, "Print JSON (schemas/recommendations.schema.json)");
   std::string format = "text";
@@ -1003,6 +1100,8 @@ int RunCommandLine(int argc, char** argv) {
   ActionFilter action_filter;
   std::string action_responsible, action_status, action_due_before, action_overdue, action_evaluation;
   auto* actions = app.add_subcommand("actions", "Key actions: who must do what by when, status, overdue");
+  std::vector<std::string> action_words;
+  actions->add_option("query", action_words, "Rank by relevance to these words (search syntax)");
   actions->add_option("--responsible", action_responsible, "Name or alias of the unit (its sub-units count too)");
   actions->add_option("--status", action_status, "completed, initiated, not started, overdue, no longer applicable");
   actions->add_option("--due-before", action_due_before, "Due before this date (YYYY-MM-DD)");
@@ -1070,6 +1169,19 @@ int RunCommandLine(int argc, char** argv) {
       request.year_from = std::stoi(m[1]);
       request.year_to = m[2].matched ? std::stoi(m[2]) : *request.year_from;
     }
+    if (items) {
+      item_request.query = request.query;
+      item_request.limit = request.limit;
+      item_request.offset = request.offset;
+      item_request.language = request.language;
+      item_request.year_from = request.year_from;
+      item_request.year_to = request.year_to;
+      item_request.facets = true;
+      if (!item_responsible.empty()) item_request.responsible = {item_responsible};
+      return RunGraphQuery(global, json || item_format == "json",
+                           [&](const QueryService& q) { return q.SearchItems(item_request); }, PrintItems,
+                           item_format == "csv" ? &ItemsCsv : nullptr);
+    }
     return RunSearch(global, request, json);
   }
   if (*show && structure) {
@@ -1100,6 +1212,10 @@ int RunCommandLine(int argc, char** argv) {
     rec_filter.due_before = optional(due_before);
     rec_filter.overdue_as_of = optional(overdue_as_of);
     rec_filter.document = optional(rec_doc);
+    rec_filter.similar_to = optional(similar_to);
+    std::string rec_query;
+    for (const std::string& w : rec_words) rec_query += (rec_query.empty() ? "" : " ") + w;
+    if (!rec_words.empty()) rec_filter.query = rec_query;
     return RunGraphQuery(global, json || format == "json", [&](const QueryService& q) { return q.Recommendations(rec_filter); },
                          PrintRecommendations, format == "csv" ? &RecommendationsCsv : nullptr);
   }
@@ -1109,6 +1225,9 @@ int RunCommandLine(int argc, char** argv) {
     action_filter.due_before = optional(action_due_before);
     action_filter.overdue_as_of = optional(action_overdue);
     action_filter.evaluation = optional(action_evaluation);
+    std::string action_query;
+    for (const std::string& w : action_words) action_query += (action_query.empty() ? "" : " ") + w;
+    if (!action_words.empty()) action_filter.query = action_query;
     return RunGraphQuery(global, json || format == "json", [&](const QueryService& q) { return q.Actions(action_filter); },
                          PrintActions, format == "csv" ? &ActionsCsv : nullptr);
   }

@@ -221,8 +221,9 @@ Result<json> GetEntity(const QueryService& q, const Params& p, const PathArgs& a
 }
 
 Result<json> ListRecommendations(const QueryService& q, const Params& p, const PathArgs&) {
-  DOSSIER_RETURN_IF_ERROR(p.Check({"responsible", "due_before", "overdue_as_of", "doc", "recurring", "limit", "offset"}));
+  DOSSIER_RETURN_IF_ERROR(p.Check({"q", "responsible", "due_before", "overdue_as_of", "doc", "recurring", "limit", "offset"}));
   RecommendationFilter filter;
+  filter.query = p.Get("q");
   DOSSIER_ASSIGN_OR_RETURN(filter.limit, p.Uint("limit", 100, 1, kMaxListLimit));
   DOSSIER_ASSIGN_OR_RETURN(filter.offset, p.Uint("offset", 0, 0, kMaxOffset));
   std::optional<std::string> recurring = p.Get("recurring");
@@ -241,10 +242,57 @@ Result<json> ListRecommendations(const QueryService& q, const Params& p, const P
   return q.Recommendations(filter);
 }
 
+Result<json> SimilarRecommendations(const QueryService& q, const Params& p, const PathArgs& args) {
+  DOSSIER_RETURN_IF_ERROR(p.Check({"limit"}));
+  RecommendationFilter filter;
+  DOSSIER_ASSIGN_OR_RETURN(filter.limit, p.Uint("limit", 10, 1, kMaxSearchLimit));
+  if (args[0].size() != 18 || args[0].rfind("R:", 0) != 0) {
+    return Status::InvalidArgument("id: expected a recommendation id (R: and 16 hex digits), got " + Quote(args[0], 40));
+  }
+  filter.similar_to = args[0];
+  return q.Recommendations(filter);
+}
+
+Result<json> SearchItems(const QueryService& q, const Params& p, const PathArgs&) {
+  DOSSIER_RETURN_IF_ERROR(p.Check({"q", "type", "responsible", "response_status", "action_status", "as_of", "doc",
+                                   "agency", "lang", "year_from", "year_to", "limit", "offset"}));
+  ItemSearchRequest request;
+  std::optional<std::string> query = p.Get("q");
+  if (!query) return Status::InvalidArgument("q: missing (the query, e.g. q=gender)");
+  request.query = *query;
+  DOSSIER_ASSIGN_OR_RETURN(request.limit, p.Uint("limit", 10, 1, kMaxSearchLimit));
+  DOSSIER_ASSIGN_OR_RETURN(request.offset, p.Uint("offset", 0, 0, kMaxOffset));
+  if (std::optional<std::string> type = p.Get("type")) request.types = {*type};
+  if (std::optional<std::string> responsible = p.Get("responsible")) {
+    DOSSIER_RETURN_IF_ERROR(CheckText("responsible", responsible, 500));
+    request.responsible = {*responsible};
+  }
+  request.response_status = p.Get("response_status");
+  request.action_status = p.Get("action_status");
+  request.as_of = p.Get("as_of").value_or("");
+  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("as_of", p.Get("as_of")));
+  if (std::optional<std::string> doc = p.Get("doc")) {
+    DOSSIER_RETURN_IF_ERROR(CheckText("doc", doc, 4096));
+    request.documents = {*doc};
+  }
+  request.agency = p.Get("agency");
+  DOSSIER_RETURN_IF_ERROR(CheckText("agency", request.agency, 500));
+  request.language = p.Get("lang");
+  DOSSIER_RETURN_IF_ERROR(CheckPattern("lang", request.language, "[a-z]{2,3}", "an ISO 639-1 code such as en, or und"));
+  for (const char* name : {"year_from", "year_to"}) {
+    if (!p.Get(name)) continue;
+    DOSSIER_ASSIGN_OR_RETURN(uint32_t year, p.Uint(name, 0, 1000, 2999));
+    (std::string(name) == "year_from" ? request.year_from : request.year_to) = static_cast<int>(year);
+  }
+  request.facets = true;
+  return q.SearchItems(request);
+}
+
 Result<json> ListActions(const QueryService& q, const Params& p, const PathArgs&) {
   DOSSIER_RETURN_IF_ERROR(
-      p.Check({"responsible", "status", "due_before", "overdue_as_of", "evaluation", "as_of", "limit", "offset"}));
+      p.Check({"q", "responsible", "status", "due_before", "overdue_as_of", "evaluation", "as_of", "limit", "offset"}));
   ActionFilter filter;
+  filter.query = p.Get("q");
   DOSSIER_ASSIGN_OR_RETURN(filter.limit, p.Uint("limit", 100, 1, kMaxListLimit));
   DOSSIER_ASSIGN_OR_RETURN(filter.offset, p.Uint("offset", 0, 0, kMaxOffset));
   filter.responsible = p.Get("responsible");
@@ -343,6 +391,8 @@ const std::vector<HttpApi::Route>& Routes() {
       {"/v1/entities", R::Kind::kQuery, ListEntities},
       {"/v1/entities/{id}", R::Kind::kQuery, GetEntity, /*greedy_last=*/true},
       {"/v1/recommendations", R::Kind::kQuery, ListRecommendations},
+      {"/v1/recommendations/{id}/similar", R::Kind::kQuery, SimilarRecommendations},
+      {"/v1/items", R::Kind::kQuery, SearchItems},
       {"/v1/actions", R::Kind::kQuery, ListActions},
       {"/v1/followup", R::Kind::kQuery, GetFollowUp},
       {"/v1/duplicates", R::Kind::kQuery, ListDuplicates},

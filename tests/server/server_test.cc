@@ -216,6 +216,23 @@ TEST_F(ServerTest, EveryEndpointAnswersJsonMatchingItsSchema) {
   EXPECT_EQ(json::parse(second)["recommendations"][0]["id"],
             json::parse(Get(*client_, "/v1/recommendations", 200))["recommendations"][1]["id"]);
   EXPECT_TRUE(json::parse(Get(*client_, "/v1/recommendations?offset=3", 200))["recommendations"].empty());
+  // Ranked by a query through the item index, and items of every type.
+  const std::string ranked = Get(*client_, "/v1/recommendations?q=decentralization", 200);
+  ExpectValid("recommendations.schema.json", "Recommendations", ranked);
+  ASSERT_EQ(json::parse(ranked)["recommendations"].size(), 1u) << ranked;
+  const json ranked_first = json::parse(ranked)["recommendations"][0];
+  EXPECT_EQ(ranked_first["rank"], 1);
+  EXPECT_NE(ranked_first["snippet"].get<std::string>().find("<mark>decentralization</mark>"), std::string::npos);
+  EXPECT_EQ(json::parse(ranked)["facets"]["responsible"]["values"][0]["value"], "International Organization for Migration");
+  const std::string items = Get(*client_, "/v1/items?q=publish%20OR%20planning&type=recommendation", 200);
+  ExpectValid("items.schema.json", "Items", items);
+  EXPECT_EQ(json::parse(items)["total"], 2) << items;
+  const std::string similar = Get(*client_, "/v1/recommendations/" + ranked_first["id"].get<std::string>() + "/similar", 200);
+  ExpectValid("recommendations.schema.json", "Recommendations", similar);
+  for (const json& r : json::parse(similar)["recommendations"]) EXPECT_NE(r["document"], ranked_first["document"]);
+  Get(*client_, "/v1/recommendations/R:0000000000000000/similar", 404);
+  Get(*client_, "/v1/items?q=water&action_status=sleeping", 400);
+  ExpectValid("actions.schema.json", "Actions", Get(*client_, "/v1/actions?q=wells", 200));
   EXPECT_EQ(json::parse(Get(*client_, "/v1/actions?limit=5", 200))["total"], 0);
   // Follow-up (this archive has no management response: empty but well-formed).
   const std::string actions = Get(*client_, "/v1/actions?as_of=2026-01-01&status=initiated", 200);

@@ -28,17 +28,24 @@ struct GraphEdge {
 
 // Options for listing recommendations (all optional).
 struct RecommendationFilter {
+  // Ranks the matches by relevance to this query (the item index; Xapian
+  // query syntax as search) instead of listing them in document order.
+  std::optional<std::string> query;
+  // Ranks the recommendations of other evaluations most like this one (a
+  // recommendation's node id) instead: relevance feedback on the item index.
+  std::optional<std::string> similar_to;
   std::optional<std::string> responsible;  // a name or alias; units of it count too
   std::optional<std::string> due_before;   // ISO date: due strictly before
   std::optional<std::string> overdue_as_of;  // ISO date: due before it (and not closed)
   std::optional<std::string> document;     // document id
   bool recurring = false;                  // only those made again in another evaluation (recurs)
-  uint32_t limit = 0;                      // at most this many listed (0: all); `total` counts every match
+  uint32_t limit = 0;                      // at most this many listed (0: all; ranked: 20); `total` counts every match
   uint32_t offset = 0;                     // skip this many matches first
 };
 
 // Options for listing key actions (all optional).
 struct ActionFilter {
+  std::optional<std::string> query;         // rank the matches by relevance to this query (as RecommendationFilter)
   std::optional<std::string> responsible;   // a name or alias; units of it count too
   std::optional<std::string> status;        // completed, initiated, not started, overdue, no longer applicable
   std::optional<std::string> due_before;    // ISO date: due strictly before

@@ -119,6 +119,14 @@ class QueryService {
   // Recommendations matching `filter`, each with its document, page,
   // responsible bodies, due date and linked items.
   Result<nlohmann::json> Recommendations(const RecommendationFilter& filter) const;
+  // Items (recommendations, findings, conclusions, management responses and
+  // key actions) ranked by relevance to a query, each with its document,
+  // page, snippet, responsible bodies, due date, response status and, for a
+  // key action, its latest status (schemas/items.schema.json). Filters as in
+  // `request`; `responsible` takes a body's aliases and units as
+  // Recommendations does; a near-duplicate group's items come from the version
+  // that stands for it.
+  Result<nlohmann::json> SearchItems(const ItemSearchRequest& request) const;
   // Writes the whole graph as GraphML or JSON-LD (every node with its record,
   // every edge with its type, document and evidence).
   Status ExportGraph(const std::string& format, std::ostream& out) const;
@@ -149,6 +157,21 @@ class QueryService {
   uint64_t DataVersion() const { return store_->DataVersion(); }
 
  private:
+  Result<std::optional<nlohmann::json>> DescribeRecommendation(const GraphNode& item, const RecommendationFilter& filter,
+                                                              const std::optional<std::string>& doc_id,
+                                                              const std::set<std::string>& wanted,
+                                                              const DuplicateGroups& duplicates) const;
+  // Recommendations with a query or similar_to: item search, then DescribeRecommendation.
+  Result<nlohmann::json> RankedRecommendations(const RecommendationFilter& filter, const std::optional<std::string>& doc_id,
+                                               const std::set<std::string>& wanted, const DuplicateGroups& duplicates) const;
+  // Actions with a query: the filtered actions, in the order of the item search's key actions.
+  Result<nlohmann::json> RankedActions(const ActionFilter& filter) const;
+  // The item filters every item search gets from the caller's: the names of
+  // `bodies` (node ids) and `name`, and the documents to leave out (versions
+  // that do not stand for their near-duplicate group).
+  Result<std::vector<std::string>> BodyNames(const std::set<std::string>& bodies, const std::string& name) const;
+  // A key action's latest stated status (its same_as statements, by document date), or null.
+  Result<nlohmann::json> LatestActionStatus(const std::string& action_id) const;
   // The graph nodes of every entity with this name or alias, and of their units (part_of), transitively.
   Result<std::set<std::string>> BodyAndUnits(const std::string& name) const;
   std::shared_ptr<Store> store_;

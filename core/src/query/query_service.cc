@@ -8,7 +8,9 @@
 #include <iterator>
 #include <limits>
 #include <functional>
+#include <cmath>
 #include <ctime>
+#include <tuple>
 #include <regex>
 #include <set>
 
@@ -18,17 +20,27 @@
 
 namespace dossier {
 
+namespace {
+
+// A query as search and the item searches take it: not empty, at most kMaxQueryLength bytes.
+Status CheckQuery(const std::string& query) {
+  if (query.empty()) return Status::InvalidArgument("q: the query is empty");
+  if (query.size() > kMaxQueryLength) {
+    return Status::InvalidArgument("q: the query is " + std::to_string(query.size()) + " bytes, the limit is " +
+                                   std::to_string(kMaxQueryLength));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<QueryService>> QueryService::Open(const std::string& data_dir) {
   DOSSIER_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(data_dir, StoreMode::kReadOnly));
   return std::make_unique<QueryService>(std::shared_ptr<Store>(std::move(store)));
 }
 
 Result<SearchResponse> QueryService::Search(const SearchRequest& request) const {
-  if (request.query.empty()) return Status::InvalidArgument("q: the query is empty");
-  if (request.query.size() > kMaxQueryLength) {
-    return Status::InvalidArgument("q: the query is " + std::to_string(request.query.size()) +
-                                   " bytes, the limit is " + std::to_string(kMaxQueryLength));
-  }
+  DOSSIER_RETURN_IF_ERROR(CheckQuery(request.query));
   if (request.limit < 1 || request.limit > kMaxSearchLimit) {
     return Status::InvalidArgument("limit: must be between 1 and " + std::to_string(kMaxSearchLimit));
   }
@@ -377,6 +389,84 @@ Result<std::set<std::string>> QueryService::BodyAndUnits(const std::string& name
   return nodes;
 }
 
+// One recommendation as listed (with its links, actions and document), or
+// nullopt when `filter` (resolved: `doc_id`, the `wanted` bodies) leaves it out.
+Result<std::optional<json>> QueryService::DescribeRecommendation(const GraphNode& item, const RecommendationFilter& filter,
+                                                                 const std::optional<std::string>& doc_id,
+                                                                 const std::set<std::string>& wanted,
+                                                                 const DuplicateGroups& duplicates) const {
+  const json& r = item.record;
+  if (doc_id && r.value("document", "") != *doc_id) return std::optional<json>();
+  const std::string item_document = r.value("document", "");
+  const std::string stands_for = duplicates.RepresentativeOf(item_document);
+  if (!doc_id && stands_for != item_document) return std::optional<json>();
+  std::string due = r.contains("due") && r["due"].is_string() ? r["due"].get<std::string>() : "";
+  if (filter.due_before && (due.empty() || PeriodEnd(due) >= *filter.due_before)) return std::optional<json>();
+  if (filter.overdue_as_of && (due.empty() || PeriodEnd(due) >= *filter.overdue_as_of)) return std::optional<json>();
+  DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> edges, store_->GraphEdges(item.id, true, ""));
+  json responsible_ids = json::array();
+  bool matches = wanted.empty();
+  for (const GraphEdge& edge : edges) {
+    if (edge.type != "responsible") continue;
+    responsible_ids.push_back(edge.target);
+    matches |= wanted.count(edge.target) > 0;
+  }
+  // The same recommendation in other documents, in either direction.
+  json linked = json::array();
+  DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> incoming, store_->GraphEdges(item.id, false, "same_as"));
+  std::set<std::string> linked_ids;
+  for (const GraphEdge& edge : edges) {
+    if (edge.type == "same_as") linked_ids.insert(edge.target);
+  }
+  for (const GraphEdge& edge : incoming) linked_ids.insert(edge.source);
+  for (const std::string& other_id : linked_ids) {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> other, store_->GetGraphNode(other_id));
+    if (!other) continue;
+    linked.push_back({{"id", other->id}, {"document", other->record.value("document", "")},
+                      {"number", other->record.value("number", "")}, {"due", other->record.value("due", json(nullptr))},
+                      {"responsible", other->record.value("responsible", json::array())}});
+  }
+  if (!matches) return std::optional<json>();
+  // Made again in another evaluation (recurs, either direction).
+  json recurs = json::array();
+  for (bool outgoing : {true, false}) {
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> found, store_->GraphEdges(item.id, outgoing, "recurs"));
+    for (const GraphEdge& e : found) {
+      // Not with another version of its own document, nor with a version that does not stand for its group.
+      const std::string other_document = outgoing ? e.evidence.value("document", "") : e.document;
+      const std::string other_stands_for = duplicates.RepresentativeOf(other_document);
+      if (other_stands_for != other_document || other_stands_for == stands_for) continue;
+      recurs.push_back({{"id", outgoing ? e.target : e.source}, {"document", outgoing ? e.evidence.value("document", "") : e.document},
+                        {"similarity", e.evidence.value("similarity", 0.0)}});
+    }
+  }
+  if (filter.recurring && recurs.empty()) return std::optional<json>();
+  json rec = NodeToJson(item);
+  rec["recurs"] = recurs;
+  json action_ids = json::array();
+  for (const GraphEdge& edge : edges) {
+    if (edge.type == "has_action") action_ids.push_back(edge.target);
+  }
+  rec["action_ids"] = action_ids;
+  // The chain it rests on: conclusions and findings of its document ("based on Conclusion 2").
+  json based_on = json::array();
+  for (const GraphEdge& edge : edges) {
+    if (edge.type == "based_on") based_on.push_back(edge.target);
+  }
+  rec["based_on"] = based_on;
+  rec["responsible_ids"] = responsible_ids;
+  rec["linked"] = linked;
+  rec["duplicate_of"] = stands_for != item_document ? json(stands_for) : json(nullptr);
+  rec["other_versions"] = duplicates.OtherVersionsOf(item_document);
+  Result<std::optional<DocumentSummary>> doc = store_->GetDocument(DocumentId::FromHex(r.value("document", "")).value());
+  if (!doc.ok()) return doc.status();
+  if (*doc) {
+    rec["title"] = (*doc)->title;
+    rec["source"] = (*doc)->sources.empty() ? "" : (*doc)->sources.front().path;
+  }
+  return std::optional<json>(std::move(rec));
+}
+
 Result<json> QueryService::Recommendations(const RecommendationFilter& filter) const {
   DOSSIER_RETURN_IF_ERROR(CheckQueryDate("due-before", filter.due_before));
   DOSSIER_RETURN_IF_ERROR(CheckQueryDate("overdue-as-of", filter.overdue_as_of));
@@ -393,6 +483,7 @@ Result<json> QueryService::Recommendations(const RecommendationFilter& filter) c
   // A near-duplicate group's recommendations are listed once, under the
   // version that stands for it (unless that other version is asked for).
   DOSSIER_ASSIGN_OR_RETURN(const DuplicateGroups duplicates, NearDuplicateGroups());
+  if (filter.query || filter.similar_to) return RankedRecommendations(filter, doc_id, wanted, duplicates);
   // The candidates: a document's recommendations (its `contains` edges), or
   // those with a responsible edge to a wanted body, or else all of them.
   std::vector<GraphNode> items;
@@ -420,76 +511,8 @@ Result<json> QueryService::Recommendations(const RecommendationFilter& filter) c
   }
   json out = json::array();
   for (const GraphNode& item : items) {
-    const json& r = item.record;
-    if (doc_id && r.value("document", "") != *doc_id) continue;
-    const std::string item_document = r.value("document", "");
-    const std::string stands_for = duplicates.RepresentativeOf(item_document);
-    if (!doc_id && stands_for != item_document) continue;
-    std::string due = r.contains("due") && r["due"].is_string() ? r["due"].get<std::string>() : "";
-    if (filter.due_before && (due.empty() || PeriodEnd(due) >= *filter.due_before)) continue;
-    if (filter.overdue_as_of && (due.empty() || PeriodEnd(due) >= *filter.overdue_as_of)) continue;
-    DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> edges, store_->GraphEdges(item.id, true, ""));
-    json responsible_ids = json::array();
-    bool matches = wanted.empty();
-    for (const GraphEdge& edge : edges) {
-      if (edge.type != "responsible") continue;
-      responsible_ids.push_back(edge.target);
-      matches |= wanted.count(edge.target) > 0;
-    }
-    // The same recommendation in other documents, in either direction.
-    json linked = json::array();
-    DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> incoming, store_->GraphEdges(item.id, false, "same_as"));
-    std::set<std::string> linked_ids;
-    for (const GraphEdge& edge : edges) {
-      if (edge.type == "same_as") linked_ids.insert(edge.target);
-    }
-    for (const GraphEdge& edge : incoming) linked_ids.insert(edge.source);
-    for (const std::string& other_id : linked_ids) {
-      DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> other, store_->GetGraphNode(other_id));
-      if (!other) continue;
-      linked.push_back({{"id", other->id}, {"document", other->record.value("document", "")},
-                        {"number", other->record.value("number", "")}, {"due", other->record.value("due", json(nullptr))},
-                        {"responsible", other->record.value("responsible", json::array())}});
-    }
-    if (!matches) continue;
-    // Made again in another evaluation (recurs, either direction).
-    json recurs = json::array();
-    for (bool outgoing : {true, false}) {
-      DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> found, store_->GraphEdges(item.id, outgoing, "recurs"));
-      for (const GraphEdge& e : found) {
-        // Not with another version of its own document, nor with a version that does not stand for its group.
-        const std::string other_document = outgoing ? e.evidence.value("document", "") : e.document;
-        const std::string other_stands_for = duplicates.RepresentativeOf(other_document);
-        if (other_stands_for != other_document || other_stands_for == stands_for) continue;
-        recurs.push_back({{"id", outgoing ? e.target : e.source}, {"document", outgoing ? e.evidence.value("document", "") : e.document},
-                          {"similarity", e.evidence.value("similarity", 0.0)}});
-      }
-    }
-    if (filter.recurring && recurs.empty()) continue;
-    json rec = NodeToJson(item);
-    rec["recurs"] = recurs;
-    json action_ids = json::array();
-    for (const GraphEdge& edge : edges) {
-      if (edge.type == "has_action") action_ids.push_back(edge.target);
-    }
-    rec["action_ids"] = action_ids;
-    // The chain it rests on: conclusions and findings of its document ("based on Conclusion 2").
-    json based_on = json::array();
-    for (const GraphEdge& edge : edges) {
-      if (edge.type == "based_on") based_on.push_back(edge.target);
-    }
-    rec["based_on"] = based_on;
-    rec["responsible_ids"] = responsible_ids;
-    rec["linked"] = linked;
-    rec["duplicate_of"] = stands_for != item_document ? json(stands_for) : json(nullptr);
-    rec["other_versions"] = duplicates.OtherVersionsOf(item_document);
-    Result<std::optional<DocumentSummary>> doc = store_->GetDocument(DocumentId::FromHex(r.value("document", "")).value());
-    if (!doc.ok()) return doc.status();
-    if (*doc) {
-      rec["title"] = (*doc)->title;
-      rec["source"] = (*doc)->sources.empty() ? "" : (*doc)->sources.front().path;
-    }
-    out.push_back(std::move(rec));
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<json> rec, DescribeRecommendation(item, filter, doc_id, wanted, duplicates));
+    if (rec) out.push_back(std::move(*rec));
   }
   std::sort(out.begin(), out.end(), [](const json& a, const json& b) {
     return std::make_tuple(a.value("document", ""), a.value("page", 0), a.value("number", "")) <
@@ -498,6 +521,283 @@ Result<json> QueryService::Recommendations(const RecommendationFilter& filter) c
   const size_t total = out.size();
   return json{{"total", total}, {"offset", filter.offset},
               {"recommendations", Page(std::move(out), filter.offset, filter.limit)}};
+}
+
+// ---------------------------------------------------------------- items ranked
+
+namespace {
+
+std::string TodayIso();
+
+// A ranked listing's default page size (a plain listing's default is all).
+constexpr uint32_t kDefaultRankedLimit = 20;
+
+// The hex ids of the versions that do not stand for their near-duplicate group.
+std::vector<std::string> NonRepresentatives(const DuplicateGroups& duplicates) {
+  std::vector<std::string> out;
+  for (const DuplicateGroup& group : duplicates.groups) {
+    for (const std::string& doc : group.documents) {
+      if (doc != group.representative) out.push_back(doc);
+    }
+  }
+  return out;
+}
+
+json FacetsToJson(const std::map<std::string, SearchFacet>& facets) {
+  json out = json::object();
+  for (const auto& [name, facet] : facets) {
+    json values = json::array();
+    for (const FacetValue& v : facet.values) values.push_back({{"value", v.value}, {"count", v.count}});
+    out[name] = {{"values", values}, {"total_values", facet.total_values}};
+  }
+  return out;
+}
+
+// What a ranked hit adds to the record it is listed with.
+void AddRanking(const ItemHit& hit, json* record) {
+  (*record)["rank"] = hit.rank;
+  (*record)["percent"] = hit.percent;
+  (*record)["score"] = std::round(hit.weight * 1000) / 1000;
+  (*record)["snippet"] = hit.snippet_html;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> QueryService::BodyNames(const std::set<std::string>& bodies, const std::string& name) const {
+  std::set<std::string> names = {name};
+  for (const std::string& body : bodies) {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> node, store_->GetGraphNode(body));
+    if (!node) continue;
+    names.insert(node->record.value("name", ""));
+    for (const json& alias : node->record.value("aliases", json::array())) {
+      if (alias.is_string()) names.insert(alias.get<std::string>());
+    }
+  }
+  names.erase("");
+  return std::vector<std::string>(names.begin(), names.end());
+}
+
+Result<json> QueryService::LatestActionStatus(const std::string& action_id) const {
+  // The statements of one action (a response, then progress updates), joined
+  // by same_as in either direction; the latest dated one with a status wins.
+  std::set<std::string> seen = {action_id};
+  std::vector<std::string> queue = {action_id};
+  std::tuple<std::string, std::string> latest;
+  json status = nullptr;
+  for (size_t i = 0; i < queue.size() && i < 64; ++i) {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> node, store_->GetGraphNode(queue[i]));
+    if (!node) continue;
+    const json& r = node->record;
+    const std::tuple<std::string, std::string> stated = {
+        r.value("document_date", json(nullptr)).is_string() ? r["document_date"].get<std::string>() : "",
+        r.value("document", "")};
+    if (r.value("status", json(nullptr)).is_string() && (status.is_null() || stated > latest)) {
+      latest = stated;
+      status = r["status"];
+    }
+    for (bool outgoing : {true, false}) {
+      DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> same, store_->GraphEdges(queue[i], outgoing, "same_as"));
+      for (const GraphEdge& e : same) {
+        const std::string& other = outgoing ? e.target : e.source;
+        if (seen.insert(other).second) queue.push_back(other);
+      }
+    }
+  }
+  return status;
+}
+
+Result<json> QueryService::RankedRecommendations(const RecommendationFilter& filter, const std::optional<std::string>& doc_id,
+                                                 const std::set<std::string>& wanted,
+                                                 const DuplicateGroups& duplicates) const {
+  ItemSearchRequest request;
+  request.types = {"recommendation"};
+  if (filter.similar_to) {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> own, store_->GetGraphNode(*filter.similar_to));
+    if (!own || own->kind != "recommendation") return Status::NotFound("no recommendation " + *filter.similar_to);
+    request.similar_to = own->id;
+    // Not the other versions of its own document either.
+    request.exclude_documents = duplicates.OtherVersionsOf(own->record.value("document", ""));
+  } else {
+    request.query = *filter.query;
+    DOSSIER_RETURN_IF_ERROR(CheckQuery(request.query));
+  }
+  if (doc_id) {
+    request.documents = {*doc_id};
+  } else {
+    std::vector<std::string> others = NonRepresentatives(duplicates);
+    request.exclude_documents.insert(request.exclude_documents.end(), others.begin(), others.end());
+  }
+  if (filter.responsible) {
+    DOSSIER_ASSIGN_OR_RETURN(request.responsible, BodyNames(wanted, *filter.responsible));
+  }
+  // Due before either date (the describer checks both again).
+  request.due_before = filter.due_before;
+  if (filter.overdue_as_of && (!request.due_before || *filter.overdue_as_of < *request.due_before)) {
+    request.due_before = filter.overdue_as_of;
+  }
+  request.facets = true;
+  const uint32_t limit = filter.limit == 0 ? kDefaultRankedLimit : std::min(filter.limit, kMaxSearchLimit);
+  // --recurring is known from the graph only: rank the first matches and keep those that recur.
+  request.offset = filter.recurring ? 0 : filter.offset;
+  request.limit = filter.recurring ? kMaxSearchLimit : limit;
+  DOSSIER_ASSIGN_OR_RETURN(ItemSearchResponse found, store_->SearchItems(request));
+  json out = json::array();
+  uint64_t dropped = 0;
+  std::set<std::string> listed;
+  for (const ItemHit& hit : found.hits) {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> node, store_->GetGraphNode(hit.id));
+    std::optional<json> rec;
+    if (node) {
+      DOSSIER_ASSIGN_OR_RETURN(rec, DescribeRecommendation(*node, filter, doc_id, wanted, duplicates));
+    }
+    // A restatement (a progress update quoting it, linked by same_as) is
+    // listed once, where it ranks first.
+    bool restated = false;
+    if (rec) {
+      for (const json& linked : (*rec)["linked"]) restated |= listed.count(linked.value("id", "")) > 0;
+    }
+    if (!rec || restated) {
+      ++dropped;  // a restatement, the graph not caught up with the index, or a filter only the graph knows
+      continue;
+    }
+    listed.insert(hit.id);
+    AddRanking(hit, &*rec);
+    (*rec)["rank"] = request.offset + out.size() + 1;  // after the restatements left out
+    // Its follow-up: the response, and each key action's latest status.
+    json actions = json::array();
+    for (const json& action_id : (*rec)["action_ids"]) {
+      DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> action, store_->GetGraphNode(action_id.get<std::string>()));
+      DOSSIER_ASSIGN_OR_RETURN(json status, LatestActionStatus(action_id.get<std::string>()));
+      actions.push_back({{"id", action_id}, {"number", action ? action->record.value("number", "") : ""},
+                         {"status", status}});
+    }
+    std::sort(actions.begin(), actions.end(), [](const json& a, const json& b) { return a["number"] < b["number"]; });
+    const json response = rec->value("management_response", json(nullptr));
+    (*rec)["follow_up"] = {{"response_status", response.is_object() ? response.value("status", json(nullptr)) : json(nullptr)},
+                           {"actions", actions}};
+    out.push_back(std::move(*rec));
+  }
+  json result = {{"total", found.total >= dropped ? found.total - dropped : 0}, {"offset", filter.offset}, {"limit", limit},
+                 {"facets", FacetsToJson(found.facets)}};
+  if (filter.recurring) {
+    result["total"] = out.size();
+    result["recommendations"] = Page(std::move(out), filter.offset, limit);
+  } else {
+    result["recommendations"] = std::move(out);
+  }
+  if (filter.similar_to) result["similar_to"] = *request.similar_to;
+  else result["query"] = *filter.query;
+  return result;
+}
+
+Result<json> QueryService::RankedActions(const ActionFilter& filter) const {
+  DOSSIER_RETURN_IF_ERROR(CheckQuery(*filter.query));
+  // Every action the filters keep (latest status, evaluation, overdue), then
+  // in the order the item search ranks their statements.
+  ActionFilter all = filter;
+  all.query.reset();
+  all.limit = 0;
+  all.offset = 0;
+  DOSSIER_ASSIGN_OR_RETURN(json listed, Actions(all));
+  std::map<std::string, size_t> action_of;  // statement id -> index in listed["actions"]
+  for (size_t i = 0; i < listed["actions"].size(); ++i) {
+    for (const json& statement : listed["actions"][i]["history"]) action_of[statement.value("id", "")] = i;
+  }
+  ItemSearchRequest request;
+  request.types = {"key_action"};
+  request.query = *filter.query;
+  request.limit = kMaxSearchLimit;
+  request.facets = true;
+  DOSSIER_ASSIGN_OR_RETURN(ItemSearchResponse found, store_->SearchItems(request));
+  json out = json::array();
+  std::set<size_t> taken;
+  for (const ItemHit& hit : found.hits) {
+    auto it = action_of.find(hit.id);
+    if (it == action_of.end() || !taken.insert(it->second).second) continue;
+    json action = std::move(listed["actions"][it->second]);
+    AddRanking(hit, &action);
+    action["rank"] = out.size() + 1;
+    out.push_back(std::move(action));
+  }
+  const uint32_t limit = filter.limit == 0 ? kDefaultRankedLimit : filter.limit;
+  const size_t total = out.size();
+  return json{{"as_of", listed["as_of"]}, {"query", *filter.query}, {"total", total}, {"offset", filter.offset},
+              {"limit", limit}, {"facets", FacetsToJson(found.facets)}, {"actions", Page(std::move(out), filter.offset, limit)}};
+}
+
+Result<json> QueryService::SearchItems(const ItemSearchRequest& request_in) const {
+  ItemSearchRequest request = request_in;
+  DOSSIER_RETURN_IF_ERROR(CheckQuery(request.query));
+  if (request.limit < 1 || request.limit > kMaxSearchLimit) {
+    return Status::InvalidArgument("limit: must be between 1 and " + std::to_string(kMaxSearchLimit));
+  }
+  if (request.offset > 100000) return Status::InvalidArgument("offset: must be at most 100000");
+  for (const std::string& type : request.types) {
+    if (std::find(std::begin(kItemTypes), std::end(kItemTypes), type) == std::end(kItemTypes)) {
+      return Status::InvalidArgument("type: expected recommendation, finding, conclusion, management_response or "
+                                     "key_action, got '" + std::string(TruncateUtf8(type, 40)) + "'");
+    }
+  }
+  if (ResponseStatus status; request.response_status && !ParseWireName(*request.response_status, &status)) {
+    return Status::InvalidArgument("response-status: expected accepted, partially accepted or not accepted, got '" +
+                                   std::string(TruncateUtf8(*request.response_status, 40)) + "'");
+  }
+  if (ActionStatus status; request.action_status && !ParseWireName(*request.action_status, &status)) {
+    return Status::InvalidArgument("action-status: expected completed, initiated, not started, overdue or no longer "
+                                   "applicable, got '" + std::string(TruncateUtf8(*request.action_status, 40)) + "'");
+  }
+  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("due-before", request.due_before));
+  if (!request.as_of.empty()) DOSSIER_RETURN_IF_ERROR(CheckQueryDate("as-of", request.as_of));
+  if (request.as_of.empty()) request.as_of = TodayIso();
+  DOSSIER_ASSIGN_OR_RETURN(const DuplicateGroups duplicates, NearDuplicateGroups());
+  for (std::string& document : request.documents) {
+    DOSSIER_ASSIGN_OR_RETURN(DocumentSummary doc, FindDocument(document));
+    document = doc.id.ToHex();
+  }
+  if (request.documents.empty()) request.exclude_documents = NonRepresentatives(duplicates);
+  std::vector<std::string> responsible;
+  for (const std::string& name : request.responsible) {
+    DOSSIER_ASSIGN_OR_RETURN(std::set<std::string> bodies, BodyAndUnits(name));
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<std::string> names, BodyNames(bodies, name));
+    responsible.insert(responsible.end(), names.begin(), names.end());
+  }
+  request.responsible = std::move(responsible);
+  DOSSIER_ASSIGN_OR_RETURN(ItemSearchResponse found, store_->SearchItems(request));
+  json items = json::array();
+  std::map<std::string, std::optional<DocumentSummary>> documents;
+  for (const ItemHit& hit : found.hits) {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> node, store_->GetGraphNode(hit.id));
+    if (!documents.count(hit.document)) {
+      Result<DocumentId> id = DocumentId::FromHex(hit.document);
+      if (!id.ok()) continue;
+      DOSSIER_ASSIGN_OR_RETURN(documents[hit.document], store_->GetDocument(*id));
+    }
+    const std::optional<DocumentSummary>& doc = documents[hit.document];
+    if (!node || !doc) continue;  // the graph or the records have not caught up with the index
+    const json& r = node->record;
+    json item = {{"id", hit.id}, {"type", hit.type}, {"number", hit.number}, {"document", hit.document},
+                 {"title", doc->title}, {"source", doc->sources.empty() ? "" : doc->sources.front().path},
+                 {"page", hit.page}, {"text", hit.text}, {"responsible", r.value("responsible", json::array())},
+                 {"due", hit.type == "management_response" ? json(nullptr) : r.value("due", json(nullptr))},
+                 {"response_status", nullptr}, {"action_status", nullptr}, {"recommendation", nullptr}};
+    AddRanking(hit, &item);
+    json response = r.value("management_response", json(nullptr));
+    if (hit.type == "key_action") {
+      const std::string rec_id = r.value("recommendation", "");
+      DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> rec, store_->GetGraphNode(rec_id));
+      if (rec) response = rec->record.value("management_response", json(nullptr));
+      item["recommendation"] = {{"id", rec_id}, {"number", r.value("recommendation_number", "")}};
+      DOSSIER_ASSIGN_OR_RETURN(item["action_status"], LatestActionStatus(hit.id));
+    } else if (hit.type == "management_response") {
+      item["recommendation"] = {{"id", hit.id}, {"number", hit.number}};
+    }
+    if (response.is_object()) item["response_status"] = response.value("status", json(nullptr));
+    items.push_back(std::move(item));
+  }
+  const uint64_t dropped = found.hits.size() - items.size();
+  return json{{"query", request.query}, {"total", found.total >= dropped ? found.total - dropped : 0},
+              {"total_exact", found.total_exact}, {"offset", request.offset}, {"limit", request.limit},
+              {"items", items}, {"facets", FacetsToJson(found.facets)}};
 }
 
 // ---------------------------------------------------------------- follow-up
@@ -536,6 +836,7 @@ Result<json> QueryService::Actions(const ActionFilter& filter) const {
     return Status::InvalidArgument("status: expected one of completed, initiated, not started, overdue, no longer applicable; got '" +
                                    *filter.status + "'");
   }
+  if (filter.query) return RankedActions(filter);
   const std::string as_of = filter.overdue_as_of ? *filter.overdue_as_of : filter.as_of.empty() ? TodayIso() : filter.as_of;
   // A near-duplicate group's actions are counted once: those of the version
   // that stands for it (an evaluation named by another version means it).
