@@ -143,6 +143,17 @@ TEST_F(ItemIndexTest, ItemsAreResultsOfTheirOwnStemmedAndTyped) {
   EXPECT_NE(found->hits[0].snippet_html.find("<mark>procurement</mark>"), std::string::npos) << found->hits[0].snippet_html;
 }
 
+TEST_F(ItemIndexTest, ItemsWithSomeOfTheWordsFollowWhenThePageHasRoom) {
+  ItemSearchRequest request = Query("procurement budgeting");  // no item has both
+  request.types = {"recommendation"};
+  Result<ItemSearchResponse> found = store_->SearchItems(request);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->total, 0u) << "total counts the items with every word";
+  ASSERT_EQ(found->hits.size(), 2u);
+  for (const ItemHit& hit : found->hits) EXPECT_FALSE(hit.all_words);
+  EXPECT_EQ(found->hits[1].rank, 2u);
+}
+
 TEST_F(ItemIndexTest, DocumentSearchCountsDocumentsOnly) {
   SearchRequest request;
   request.query = "gender";

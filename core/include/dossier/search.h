@@ -123,6 +123,9 @@ struct ItemHit {
   uint32_t page = 0;
   std::string text;
   std::string snippet_html;  // HTML-escaped text with <mark>…</mark> around matches
+  // False for an item with only some of the query's words: listed after
+  // every item with all of them, when a page of results has room left.
+  bool all_words = true;
 };
 
 struct ItemSearchResponse {

@@ -559,6 +559,7 @@ void AddRanking(const ItemHit& hit, json* record) {
   (*record)["percent"] = hit.percent;
   (*record)["score"] = std::round(hit.weight * 1000) / 1000;
   (*record)["snippet"] = hit.snippet_html;
+  (*record)["all_words"] = hit.all_words;
 }
 
 }  // namespace
@@ -637,9 +638,12 @@ Result<json> QueryService::RankedRecommendations(const RecommendationFilter& fil
   }
   request.facets = true;
   const uint32_t limit = filter.limit == 0 ? kDefaultRankedLimit : std::min(filter.limit, kMaxSearchLimit);
-  // --recurring is known from the graph only: rank the first matches and keep those that recur.
-  request.offset = filter.recurring ? 0 : filter.offset;
-  request.limit = filter.recurring ? kMaxSearchLimit : limit;
+  // The graph leaves out restatements (a management response matrix quoting
+  // the report) and knows --recurring: rank more than the page from the
+  // first match on, keep what the graph keeps, then cut the page.
+  request.offset = 0;
+  request.limit = filter.recurring ? kMaxSearchLimit
+                                   : std::min<uint32_t>(kMaxSearchLimit, 2 * (filter.offset + limit) + 20);
   DOSSIER_ASSIGN_OR_RETURN(ItemSearchResponse found, store_->SearchItems(request));
   json out = json::array();
   uint64_t dropped = 0;
@@ -662,7 +666,7 @@ Result<json> QueryService::RankedRecommendations(const RecommendationFilter& fil
     }
     listed.insert(hit.id);
     AddRanking(hit, &*rec);
-    (*rec)["rank"] = request.offset + out.size() + 1;  // after the restatements left out
+    (*rec)["rank"] = out.size() + 1;  // after the restatements left out
     // Its follow-up: the response, and each key action's latest status.
     json actions = json::array();
     for (const json& action_id : (*rec)["action_ids"]) {
@@ -677,14 +681,15 @@ Result<json> QueryService::RankedRecommendations(const RecommendationFilter& fil
                            {"actions", actions}};
     out.push_back(std::move(*rec));
   }
-  json result = {{"total", found.total >= dropped ? found.total - dropped : 0}, {"offset", filter.offset}, {"limit", limit},
-                 {"facets", FacetsToJson(found.facets)}};
-  if (filter.recurring) {
-    result["total"] = out.size();
-    result["recommendations"] = Page(std::move(out), filter.offset, limit);
-  } else {
-    result["recommendations"] = std::move(out);
-  }
+  // Every match was ranked when fewer than asked for came back; otherwise the
+  // index's count less what the graph left out of those ranked.
+  // (Items with only some of the words, listed when there is room, are not counted, as in a search.)
+  const uint64_t with_all_words = std::count_if(out.begin(), out.end(), [](const json& r) { return r["all_words"] == true; });
+  const uint64_t total = found.hits.size() < request.limit || filter.recurring
+                             ? with_all_words
+                             : std::max<uint64_t>(found.total >= dropped ? found.total - dropped : 0, with_all_words);
+  json result = {{"total", total}, {"offset", filter.offset}, {"limit", limit},
+                 {"facets", FacetsToJson(found.facets)}, {"recommendations", Page(std::move(out), filter.offset, limit)}};
   if (filter.similar_to) result["similar_to"] = *request.similar_to;
   else result["query"] = *filter.query;
   return result;

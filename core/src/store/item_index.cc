@@ -302,7 +302,7 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
   response.limit = request.limit;
   std::vector<std::string> languages = IndexLanguages(db);
   if (languages.empty()) return response;  // no items at all
-  Xapian::Query match, ranked;
+  Xapian::Query match, ranked, widened;  // widened: OR between the words, for a page with room left
   SnippetQuery snippet_query;
   if (request.similar_to) {
     // Relevance feedback: the item is the one relevant entry; its most
@@ -341,6 +341,7 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
     }, &parsers);
     match = ParseInEachLanguage(parsers, request.query, languages, Xapian::Query::OP_AND, false);
     ranked = ParseInEachLanguage(parsers, request.query, languages, Xapian::Query::OP_AND, true);
+    widened = ParseInEachLanguage(parsers, request.query, languages, Xapian::Query::OP_OR, false);
     for (auto t = match.get_unique_terms_begin(); t != match.get_unique_terms_end(); ++t) {
       if (IsPageTerm(*t)) snippet_query.terms.push_back(*t);
     }
@@ -375,25 +376,42 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
   }
   const double best = mset.get_max_attained();
   uint32_t rank = request.offset;
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
-    const Xapian::Document entry = it.get_document();
-    ItemHit hit;
-    hit.rank = ++rank;
-    hit.weight = it.get_weight();
-    hit.percent = best > 0 ? std::clamp(static_cast<int>(std::lround(100 * hit.weight / best)), 0, 100) : 100;
-    hit.id = entry.get_value(kItemValueId);
-    hit.type = entry.get_value(kItemValueType);
-    hit.document = entry.get_value(kItemValueDocument);
-    hit.number = entry.get_value(kItemValueNumber);
-    hit.page = static_cast<uint32_t>(std::strtoul(entry.get_value(kItemValuePage).c_str(), nullptr, 10));
-    hit.text = entry.get_data();
-    const Xapian::Stem stemmer = StemmerFor(entry.get_value(kItemValueLanguage));
-    hit.snippet_html = BestPassageSnippet(hit.text, snippet_query, stemmer, kItemSnippetBytes);
-    if (hit.snippet_html.empty()) {
-      hit.snippet_html = mset.snippet(hit.text, kItemSnippetBytes, Xapian::Stem(new FoldingStemmer(stemmer)), 0,
-                                      "<mark>", "</mark>", "…");
+  auto add_hits = [&](const Xapian::MSet& set, double best_weight, bool all_words) {
+    for (auto it = set.begin(); it != set.end(); ++it) {
+      const Xapian::Document entry = it.get_document();
+      ItemHit hit;
+      hit.rank = ++rank;
+      hit.weight = it.get_weight();
+      hit.all_words = all_words;
+      hit.percent = best_weight > 0 ? std::clamp(static_cast<int>(std::lround(100 * hit.weight / best_weight)), 0, 100) : 100;
+      hit.id = entry.get_value(kItemValueId);
+      hit.type = entry.get_value(kItemValueType);
+      hit.document = entry.get_value(kItemValueDocument);
+      hit.number = entry.get_value(kItemValueNumber);
+      hit.page = static_cast<uint32_t>(std::strtoul(entry.get_value(kItemValuePage).c_str(), nullptr, 10));
+      hit.text = entry.get_data();
+      const Xapian::Stem stemmer = StemmerFor(entry.get_value(kItemValueLanguage));
+      hit.snippet_html = BestPassageSnippet(hit.text, snippet_query, stemmer, kItemSnippetBytes);
+      if (hit.snippet_html.empty()) {
+        hit.snippet_html = set.snippet(hit.text, kItemSnippetBytes, Xapian::Stem(new FoldingStemmer(stemmer)), 0,
+                                       "<mark>", "</mark>", "…");
+      }
+      response.hits.push_back(std::move(hit));
     }
-    response.hits.push_back(std::move(hit));
+  };
+  add_hits(mset, best, true);
+  // Room left on this page: every item with all the words is listed, so
+  // items with only some of them follow, as in a document search (the same
+  // query with OR, less the items already matched). `total` and the facets
+  // count the items with all the words.
+  if (!request.similar_to && mset.size() < request.limit && widened.get_description() != match.get_description()) {
+    const Xapian::doccount with_all_words = mset.get_matches_estimated();  // exact: fewer than offset + limit
+    Xapian::Enquire partial_enquire(db);
+    partial_enquire.set_query(Filtered(Xapian::Query(Xapian::Query::OP_AND_NOT, widened, match), request));
+    const Xapian::doccount skip = request.offset > with_all_words ? request.offset - with_all_words : 0;
+    Xapian::MSet partial = partial_enquire.get_mset(skip, request.limit - mset.size());
+    rank = std::max<uint32_t>(rank, with_all_words + skip);
+    add_hits(partial, mset.empty() ? partial.get_max_attained() : best, false);
   }
   return response;
 }
