@@ -116,6 +116,19 @@ Result<DocumentId> ParseDocumentId(const std::string& text) {
 
 using PathArgs = std::vector<std::string>;
 
+// year_from and year_to (1000-2999), the first not after the second.
+Status ParseYears(const Params& p, std::optional<int>* from, std::optional<int>* to) {
+  for (const char* name : {"year_from", "year_to"}) {
+    if (!p.Get(name)) continue;
+    DOSSIER_ASSIGN_OR_RETURN(uint32_t year, p.Uint(name, 0, 1000, 2999));
+    *(std::string(name) == "year_from" ? from : to) = static_cast<int>(year);
+  }
+  if (*from && *to && **from > **to) {
+    return Status::InvalidArgument("year_to: " + std::to_string(**to) + " is before year_from " + std::to_string(**from));
+  }
+  return Status::Ok();
+}
+
 Result<json> Search(const QueryService& q, const Params& p, const PathArgs&) {
   DOSSIER_RETURN_IF_ERROR(
       p.Check({"q", "limit", "offset", "type", "lang", "org", "year_from", "year_to", "source", "facets"}));
@@ -132,15 +145,7 @@ Result<json> Search(const QueryService& q, const Params& p, const PathArgs&) {
   DOSSIER_RETURN_IF_ERROR(CheckPattern("lang", request.language, "[a-z]{2,3}", "an ISO 639-1 code such as en, or und"));
   request.entity = p.Get("org");
   DOSSIER_RETURN_IF_ERROR(CheckText("org", request.entity, 500));
-  for (const char* name : {"year_from", "year_to"}) {
-    if (!p.Get(name)) continue;
-    DOSSIER_ASSIGN_OR_RETURN(uint32_t year, p.Uint(name, 0, 1000, 2999));
-    (std::string(name) == "year_from" ? request.year_from : request.year_to) = static_cast<int>(year);
-  }
-  if (request.year_from && request.year_to && *request.year_from > *request.year_to) {
-    return Status::InvalidArgument("year_to: " + std::to_string(*request.year_to) + " is before year_from " +
-                                   std::to_string(*request.year_from));
-  }
+  DOSSIER_RETURN_IF_ERROR(ParseYears(p, &request.year_from, &request.year_to));
   if (std::optional<std::string> source = p.Get("source")) {
     request.text_source = TextSourceFromName(*source);
     if (!request.text_source) {
@@ -279,11 +284,7 @@ Result<json> SearchItems(const QueryService& q, const Params& p, const PathArgs&
   DOSSIER_RETURN_IF_ERROR(CheckText("agency", request.agency, 500));
   request.language = p.Get("lang");
   DOSSIER_RETURN_IF_ERROR(CheckPattern("lang", request.language, "[a-z]{2,3}", "an ISO 639-1 code such as en, or und"));
-  for (const char* name : {"year_from", "year_to"}) {
-    if (!p.Get(name)) continue;
-    DOSSIER_ASSIGN_OR_RETURN(uint32_t year, p.Uint(name, 0, 1000, 2999));
-    (std::string(name) == "year_from" ? request.year_from : request.year_to) = static_cast<int>(year);
-  }
+  DOSSIER_RETURN_IF_ERROR(ParseYears(p, &request.year_from, &request.year_to));
   request.facets = true;
   return q.SearchItems(request);
 }

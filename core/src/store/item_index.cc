@@ -327,11 +327,7 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
                           Xapian::Query("XD" + own_document));
     ranked = match;
   } else {
-    if (request.language) {
-      const bool indexed = std::find(languages.begin(), languages.end(), *request.language) != languages.end();
-      if (!indexed) return response;
-      languages.assign(1, *request.language);
-    }
+    if (!RestrictToLanguage(request.language, &languages)) return response;
     QueryParsers parsers;
     SetUpQueryParsers(db, [](Xapian::QueryParser& p) {
       p.add_boolean_prefix("doc", "XD");

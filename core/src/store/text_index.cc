@@ -513,11 +513,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       if (languages.empty()) return response;  // empty index
 
       // With --lang, only that language's documents can match: parse for it alone.
-      if (request.language) {
-        const bool indexed = std::find(languages.begin(), languages.end(), *request.language) != languages.end();
-        languages.assign(indexed ? 1 : 0, *request.language);
-        if (!indexed) return response;
-      }
+      if (!RestrictToLanguage(request.language, &languages)) return response;
 
       QueryParsers parsers;
       SetUpQueryParsers(db, [](Xapian::QueryParser& p) {

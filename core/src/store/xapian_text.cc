@@ -250,6 +250,13 @@ std::vector<std::string> IndexLanguages(const Xapian::Database& db) {
   return languages;
 }
 
+bool RestrictToLanguage(const std::optional<std::string>& language, std::vector<std::string>* languages) {
+  if (!language) return true;
+  const bool indexed = std::find(languages->begin(), languages->end(), *language) != languages->end();
+  languages->assign(indexed ? 1 : 0, *language);
+  return indexed;
+}
+
 void MultiValueFacetSpy::operator()(const Xapian::Document& doc, double) {
   const std::string value = doc.get_value(slot_);
   std::string_view rest = value;

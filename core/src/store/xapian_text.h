@@ -86,6 +86,10 @@ Xapian::Query YearRangeQuery(Xapian::valueno slot, std::optional<int> from, std:
 
 // The languages (L terms) an index holds.
 std::vector<std::string> IndexLanguages(const Xapian::Database& db);
+// With a language filter, only that language's entries can match: keeps it
+// alone in `languages` (parsed for it alone). False when the index holds
+// none of that language (nothing can match).
+bool RestrictToLanguage(const std::optional<std::string>& language, std::vector<std::string>* languages);
 
 // Counts the values of matching entries held in one value slot as names
 // joined by \x1f (several per entry), without allocating for names it has
