@@ -5,9 +5,10 @@
       Each judged query of TSV through `dossier recommendations QUERY --json
       --limit 5`; prints each query's top 5 beside the judgement (+ relevant,
       - not) and P@5 = judged recommendations found in the top 5 / min(5, judged).
-  similar DOSSIER DATA [MAX_LINKS]
-      For each recommendation with a recurs link, `dossier recommendations
-      --similar ID --json --limit 3`: is the linked one in the top 3?
+  similar DOSSIER DATA [MAX_RECOMMENDATIONS]
+      For each recommendation with recurs links, `dossier recommendations
+      --similar ID --json --limit 3`: are its top min(3, links) recurs-linked
+      ones? (A recommendation with more than 3 links has only 3 of them there.)
   latency URL QUERIES N
       N item queries (GET /v1/recommendations?q=…&limit=10, the queries of
       the file in turn), one client, one at a time over one kept-alive
@@ -57,21 +58,26 @@ def relevance(dossier, data, tsv, verbose):
     print(f"mean P@5 over {len(scores)} queries: {statistics.mean(scores):.3f} (target >= 0.8)")
 
 
-def similar(dossier, data, max_links):
+def similar(dossier, data, max_recommendations):
     recurring = run_json([dossier, "--data", data, "recommendations", "--recurring", "--json"])
-    checked = top3 = 0
-    links = [(rec, link) for rec in recurring["recommendations"] for link in rec["recurs"]]
-    for rec, link in links[:max_links]:
-        if True:
-            result = run_json([dossier, "--data", data, "recommendations", "--similar", rec["id"], "--json", "--limit", "3"])
-            ids = [r["id"] for r in result["recommendations"]]
-            checked += 1
-            top3 += link["id"] in ids
-            where = ids.index(link["id"]) + 1 if link["id"] in ids else "not in top 3"
-            if len(links) <= 20 or where == "not in top 3":
-                print(f"  {rec['id']} -> {link['id']} (similarity {link['similarity']}): rank {where}")
-    print(f"recurs links with the linked recommendation in --similar's top 3: {top3} of {checked}"
-          f"{'' if checked == len(links) else f' (the first {checked} of {len(links)})'} (target: all)")
+    recs = recurring["recommendations"]
+    checked = good = links_total = links_top3 = 0
+    for rec in recs[:max_recommendations]:
+        linked = {link["id"] for link in rec["recurs"]}
+        result = run_json([dossier, "--data", data, "recommendations", "--similar", rec["id"], "--json", "--limit", "3"])
+        ids = [r["id"] for r in result["recommendations"]]
+        want = min(3, len(linked))
+        ok = sum(i in linked for i in ids[:want]) == want
+        checked += 1
+        good += ok
+        links_total += len(linked)
+        links_top3 += sum(i in linked for i in ids)
+        if len(recs) <= 20 or not ok:
+            print(f"  {rec['id']}: {len(linked)} recurs link(s); top 3 of --similar: "
+                  + ", ".join(f"{i}{' (linked)' if i in linked else ''}" for i in ids))
+    print(f"recommendations whose top min(3, links) of --similar are their recurs links: {good} of {checked}"
+          f"{'' if checked == len(recs) else f' (the first {checked} of {len(recs)})'} (target: all); "
+          f"links in the top 3: {links_top3} of {links_total}")
 
 
 def latency(url, queries_file, n):

@@ -5,9 +5,10 @@
 #      any ranked query was run; see its header) through `dossier
 #      recommendations QUERY --limit 5`; each query's judgements beside its
 #      top 5, and the mean P@5 (target >= 0.8).
-#   2. Similarity: for every recurs link (`dossier recommendations
-#      --recurring`), is the linked recommendation in the top 3 of
-#      `--similar`? (target: all), on both the corpus and the generated archive.
+#   2. Similarity: for every recommendation with recurs links (`dossier
+#      recommendations --recurring`), are the top min(3, links) of `--similar`
+#      recurs-linked ones? (target: all), on both the corpus and the generated
+#      archive (its first 200).
 #   3. Speed and size at COUNT (default 10000) generated documents
 #      (bench/gen_corpus.py): dossierd with --cache-mb 0, one client sending
 #      ITEM_QUERIES (default 2000) item queries one at a time
@@ -66,7 +67,7 @@ items, pages, whole = size(data + "/xapian-items"), size(data + "/xapian"), size
 print(f"  item index {items / 2**20:.1f} MiB; page index {pages / 2**20:.1f} MiB; data folder {whole / 2**20:.1f} MiB")
 print(f"  growth: search index +{100 * items / pages:.1f} % (target <= 15 %), data folder +{100 * items / (whole - items):.1f} %")
 PY
-echo "similarity at $count documents (the first 200 recurs links):"
+echo "similarity at $count documents (the first 200 recommendations with recurs links):"
 python3 "$root/bench/items.py" similar "$dossier" "$work/data" 200 | tail -1
 
 source "$root/bench/dossierd_port.sh"

@@ -612,10 +612,15 @@ Result<json> QueryService::RankedRecommendations(const RecommendationFilter& fil
                                                  const DuplicateGroups& duplicates) const {
   ItemSearchRequest request;
   request.types = {"recommendation"};
+  json recurs = json::array();  // with similar_to: its recurs links, the strongest cases of "like it"
   if (filter.similar_to) {
     DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> own, store_->GetGraphNode(*filter.similar_to));
     if (!own || own->kind != "recommendation") return Status::NotFound("no recommendation " + *filter.similar_to);
     request.similar_to = own->id;
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<json> described,
+                             DescribeRecommendation(*own, RecommendationFilter(), own->record.value("document", ""),
+                                                    {}, duplicates));
+    if (described) recurs = (*described)["recurs"];
     // Not the other versions of its own document either.
     request.exclude_documents = duplicates.OtherVersionsOf(own->record.value("document", ""));
   } else {
@@ -648,7 +653,35 @@ Result<json> QueryService::RankedRecommendations(const RecommendationFilter& fil
   json out = json::array();
   uint64_t dropped = 0;
   std::set<std::string> listed;
-  for (const ItemHit& hit : found.hits) {
+  // Like a recommendation: first those the graph links to it as made again
+  // (recurs: the same body, half the significant words shared; by their
+  // similarity), then the rest by relevance feedback.
+  std::vector<ItemHit> ordered = found.hits;
+  std::stable_sort(recurs.begin(), recurs.end(),
+                   [](const json& a, const json& b) { return a.value("similarity", 0.0) > b.value("similarity", 0.0); });
+  std::vector<ItemHit> linked;
+  for (const json& link : recurs) {
+    const std::string id = link.value("id", "");
+    auto it = std::find_if(ordered.begin(), ordered.end(), [&](const ItemHit& h) { return h.id == id; });
+    if (it != ordered.end()) {
+      linked.push_back(*it);
+      ordered.erase(it);
+    } else if (std::none_of(linked.begin(), linked.end(), [&](const ItemHit& h) { return h.id == id; })) {
+      ItemHit hit;  // linked, though its words did not rank it among the candidates
+      hit.id = id;
+      hit.type = "recommendation";
+      linked.push_back(std::move(hit));
+    }
+  }
+  ordered.insert(ordered.begin(), linked.begin(), linked.end());
+  // Each hit costs graph reads: describe them until the page is full.
+  const size_t enough = filter.recurring ? ordered.size() : filter.offset + limit;
+  bool stopped = false;
+  for (const ItemHit& hit : ordered) {
+    if (out.size() >= enough) {
+      stopped = true;
+      break;
+    }
     DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> node, store_->GetGraphNode(hit.id));
     std::optional<json> rec;
     if (node) {
@@ -685,7 +718,7 @@ Result<json> QueryService::RankedRecommendations(const RecommendationFilter& fil
   // index's count less what the graph left out of those ranked.
   // (Items with only some of the words, listed when there is room, are not counted, as in a search.)
   const uint64_t with_all_words = std::count_if(out.begin(), out.end(), [](const json& r) { return r["all_words"] == true; });
-  const uint64_t total = found.hits.size() < request.limit || filter.recurring
+  const uint64_t total = (found.hits.size() < request.limit && !stopped) || filter.recurring
                              ? with_all_words
                              : std::max<uint64_t>(found.total >= dropped ? found.total - dropped : 0, with_all_words);
   json result = {{"total", total}, {"offset", filter.offset}, {"limit", limit},

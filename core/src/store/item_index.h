@@ -14,7 +14,8 @@
 //   XK<status>      a key action's status; a recommendation has its actions'
 //   XA<name key>    the agency: the evaluating organisation (see AgencyOf)
 //   Y<yyyy>, L<lang>  the document's year and language
-//   unprefixed, Z…, XF…, ZXF…  the item's words, stemmed in the document's language, with positions
+//   Z…, ZXF…       the item's words as stems (STEM_ALL_Z) in the document's language, and the
+//                  stems of their accent-folded forms where folding changes them; no positions
 // Values: see the kItemValue… slots in item_index.cc. Data: the item's text.
 #pragma once
 

@@ -82,9 +82,15 @@ std::string FoldingStemmer::operator()(const std::string& word) {
   return folded == word ? stem_(word) : "XF" + stem_(folded);
 }
 
-void IndexPageWords(Xapian::TermGenerator& tg, const std::string& text) {
+void IndexPageWords(Xapian::TermGenerator& tg, const std::string& text, bool positions) {
   const Xapian::termpos start = tg.get_termpos();
   const std::string words = RemoveElisions(text);
+  if (!positions) {
+    tg.index_text_without_positions(words);
+    const std::string folded = FoldAccents(words);
+    if (folded != words) tg.index_text_without_positions(folded, 1, "XF");
+    return;
+  }
   tg.index_text(words);
   IndexFolded(tg, words, start);
 }
@@ -178,13 +184,13 @@ void CollectPhrases(const Xapian::Query& query, std::vector<std::vector<std::str
 
 
 void SetUpQueryParsers(Xapian::Database& db, const std::function<void(Xapian::QueryParser&)>& configure,
-                       QueryParsers* parsers) {
+                       QueryParsers* parsers, Xapian::QueryParser::stem_strategy stemming) {
   for (Xapian::QueryParser* p : {&parsers->as_typed, &parsers->folded}) {
     p->set_database(db);
     p->set_default_op(Xapian::Query::OP_AND);
     configure(*p);
     p->set_max_expansion(1000, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-    p->set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    p->set_stemming_strategy(stemming);
   }
   parsers->folded.add_prefix("", "");
   parsers->folded.add_prefix("", "XF");

@@ -43,8 +43,9 @@ class FoldingStemmer : public Xapian::StemImplementation {
 // unprefixed words and Z stems (the generator's stemmer), then the
 // accent-folded form of what folding changes as XF/ZXF terms at the same
 // positions. Call DropUnfoldedPositions on the entry once all text is in.
-// French elisions are taken off first.
-void IndexPageWords(Xapian::TermGenerator& tg, const std::string& text);
+// French elisions are taken off first. Without `positions` (the item index)
+// the words are indexed without their positions.
+void IndexPageWords(Xapian::TermGenerator& tg, const std::string& text, bool positions = true);
 // Removes from XF<w> and ZXF<s> the positions where the same word is
 // indexed unfolded (<w>, Z<s>): a folded term only where folding changed the word.
 void DropUnfoldedPositions(Xapian::Document& entry);
@@ -68,8 +69,11 @@ void CollectPhrases(const Xapian::Query& query, std::vector<std::vector<std::str
 struct QueryParsers {
   Xapian::QueryParser as_typed, folded;
 };
+// `stemming` as the index was made: STEM_SOME (words and Z stems) for pages,
+// STEM_ALL_Z (Z stems only) for items.
 void SetUpQueryParsers(Xapian::Database& db, const std::function<void(Xapian::QueryParser&)>& configure,
-                       QueryParsers* parsers);
+                       QueryParsers* parsers,
+                       Xapian::QueryParser::stem_strategy stemming = Xapian::QueryParser::STEM_SOME);
 
 // The query parsed once per language present in the index (each parse
 // restricted to its `L` term; languages whose parses come out the same share
