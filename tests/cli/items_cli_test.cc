@@ -107,8 +107,9 @@ TEST_F(ItemsCliTest, SearchItemsListsEveryTypeWithFacets) {
   EXPECT_TRUE(types.count("recommendation") && types.count("key_action") && types.count("management_response"))
       << found.dump(1);
   for (const json& item : found["items"]) {
-    if (item["type"] == "key_action" && item["number"] == "1.1" && item["document"] != found["items"][0]["document"]) continue;
-    if (item["type"] == "key_action" && item["number"] == "1.1") EXPECT_EQ(item["action_status"], "completed");
+    if (item["type"] == "key_action" && item["number"] == "1.1") {
+      EXPECT_EQ(item["action_status"], "completed") << "the progress update's status is the latest";
+    }
   }
   EXPECT_FALSE(found["facets"]["responsible"]["values"].empty());
   json not_accepted = Json({"search", "--items", "data", "--response-status", "not accepted"}, "items.schema.json");
