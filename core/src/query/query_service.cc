@@ -613,10 +613,12 @@ Result<json> QueryService::RankedRecommendations(const RecommendationFilter& fil
   ItemSearchRequest request;
   request.types = {"recommendation"};
   json recurs = json::array();  // with similar_to: its recurs links, the strongest cases of "like it"
+  std::string own_document;     // with similar_to: its document, whose recommendations are not listed
   if (filter.similar_to) {
     DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> own, store_->GetGraphNode(*filter.similar_to));
     if (!own || own->kind != "recommendation") return Status::NotFound("no recommendation " + *filter.similar_to);
     request.similar_to = own->id;
+    own_document = own->record.value("document", "");
     DOSSIER_ASSIGN_OR_RETURN(std::optional<json> described,
                              DescribeRecommendation(*own, RecommendationFilter(), own->record.value("document", ""),
                                                     {}, duplicates));
@@ -682,10 +684,17 @@ Result<json> QueryService::RankedRecommendations(const RecommendationFilter& fil
       stopped = true;
       break;
     }
-    DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> node, store_->GetGraphNode(hit.id));
+    // A restatement (a progress update or response matrix quoting the
+    // report, same_as) stands for its original, which carries the response
+    // and the actions, unless the filters leave the original out.
     std::optional<json> rec;
-    if (node) {
-      DOSSIER_ASSIGN_OR_RETURN(rec, DescribeRecommendation(*node, filter, doc_id, wanted, duplicates));
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> restates, store_->GraphEdges(hit.id, true, "same_as"));
+    for (const std::string& id : {restates.empty() ? hit.id : restates.front().target, hit.id}) {
+      if (rec || listed.count(id)) break;
+      DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> node, store_->GetGraphNode(id));
+      if (node) {
+        DOSSIER_ASSIGN_OR_RETURN(rec, DescribeRecommendation(*node, filter, doc_id, wanted, duplicates));
+      }
     }
     // A restatement (a progress update quoting it, linked by same_as) is
     // listed once, where it ranks first.
@@ -693,11 +702,13 @@ Result<json> QueryService::RankedRecommendations(const RecommendationFilter& fil
     if (rec) {
       for (const json& linked : (*rec)["linked"]) restated |= listed.count(linked.value("id", "")) > 0;
     }
+    // (With similar_to: not a recommendation of its own document, which a restatement elsewhere may stand for.)
+    if (rec && !own_document.empty() && rec->value("document", "") == own_document) rec.reset();
     if (!rec || restated) {
       ++dropped;  // a restatement, the graph not caught up with the index, or a filter only the graph knows
       continue;
     }
-    listed.insert(hit.id);
+    listed.insert((*rec)["id"].get<std::string>());
     AddRanking(hit, &*rec);
     (*rec)["rank"] = out.size() + 1;  // after the restatements left out
     // Its follow-up: the response, and each key action's latest status.
