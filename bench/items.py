@@ -10,8 +10,8 @@
       --similar ID --json --limit 3`: are its top min(3, links) recurs-linked
       ones? (A recommendation with more than 3 links has only 3 of them there.)
   latency URL QUERIES N
-      N item queries (GET /v1/recommendations?q=…&limit=10, the queries of
-      the file in turn), one client, one at a time over one kept-alive
+      N item queries (GET /v1/recommendations?q=…&limit=10, the q of each
+      request of the file in turn, as gen_corpus.py writes them), one client, one at a time over one kept-alive
       connection; prints p50, p90, p99 and the mean in ms.
 """
 import http.client
@@ -82,7 +82,14 @@ def similar(dossier, data, max_recommendations):
 
 def latency(url, queries_file, n):
     parsed = urllib.parse.urlparse(url)
-    queries = [q.strip() for q in open(queries_file, encoding="utf-8") if q.strip()]
+    # gen_corpus.py writes search requests ("/v1/search?q=...&year_from=..."): their q.
+    queries = []
+    for line in open(queries_file, encoding="utf-8"):
+        line = line.strip()
+        if line.startswith("/"):
+            line = urllib.parse.parse_qs(urllib.parse.urlparse(line).query).get("q", [""])[0]
+        if line:
+            queries.append(line)
     conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
     times = []
     for i in range(n):
