@@ -334,8 +334,7 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
       }
       if (word.empty()) continue;
       if (authority.words().HeadType(word) == "organisation") return false;
-      title |= authority.words().Has("title.person", word) ||
-               (word.size() > 3 && word.back() == 's' && authority.words().Has("title.person", word.substr(0, word.size() - 1)));
+      title |= authority.words().IsPostTitle(word);
       word.clear();
     }
     return title;

@@ -90,6 +90,11 @@ bool NameWords::Has(std::string_view category, const std::string& key) const {
   return words.count(key) > 0;
 }
 
+bool NameWords::IsPostTitle(const std::string& key) const {
+  return Has("title.person", key) ||
+         (key.size() > 3 && key.back() == 's' && Has("title.person", key.substr(0, key.size() - 1)));
+}
+
 std::string_view NameWords::HeadType(const std::string& key) const {
   if (key.empty()) return "";
   // A hyphenated word ("Directorate-General", "Sub-Committee"): its last part with a type.

@@ -32,6 +32,8 @@ class NameWords {
   // "organisation", "programme", "document" for a head word (its plural
   // "Offices" too), else "".
   std::string_view HeadType(const std::string& key) const;
+  // Whether a word is a post's title, or its plural ("officer", "directors").
+  bool IsPostTitle(const std::string& key) const;
   bool empty() const { return words_.empty(); }
   // The phrases of a category (folded keys), e.g. the generic phrases.
   const std::unordered_set<std::string>& Category(std::string_view category) const;

@@ -42,8 +42,7 @@ bool CapitalsEndInCompanySuffix(const PageTokens& page, const NameWords& words, 
 
 // Whether a word is a post's title ("Officer", "Gerente", "Directors").
 bool IsPostTitle(const NameWords& words, const Token& t) {
-  return t.word && (words.Has("title.person", t.key) ||
-                    (t.key.size() > 3 && t.key.back() == 's' && words.Has("title.person", t.key.substr(0, t.key.size() - 1))));
+  return t.word && words.IsPostTitle(t.key);
 }
 
 // Where the body starts in a name that opens with a post ("Presidente del
