@@ -412,7 +412,7 @@ void FindNamedBodies(PageTokens& page, EntityTable& table) {
       a = BodyAfterPost(tokens, words, a, b, keeps_suffix);
       // "EMPRESA HEAVEN PETROLEUM OPERATORS S.A.": the word for a company before its
       // name is no part of it (unless the name is made of it: "Empresa Nacional de …").
-      if (keeps_suffix && HeadType(tokens[a]) == "organisation") {
+      if (keeps_suffix && a < b && HeadType(tokens[a]) == "organisation") {
         int suffix = a + 1;
         while (suffix < b && CompanySuffixEnd(page, words, suffix) != b) ++suffix;
         bool plain = suffix - a >= 3;
