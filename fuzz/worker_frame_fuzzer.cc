@@ -31,9 +31,11 @@ void ReadPayload(w::FrameType type, std::string_view payload) {
     case w::kOcrStarted:
       r.GetFixed32(&v);
       break;
-    case w::kPage:
-      if (r.GetFixed32(&v) && r.GetU8(&u) && r.GetFixed32(&v)) r.GetString(&s);
+    case w::kPage: {
+      dossier::PageText page;
+      if (w::ParsePagePayload(payload, &page)) sink = sink + page.text.size() + page.line_styles.size();
       break;
+    }
     case w::kWarning:
       r.GetString(&s);
       break;

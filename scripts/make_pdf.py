@@ -219,7 +219,21 @@ def wrap_words(text, width, max_chars=None, first_width=None):
     return out
 
 
+# --styled: a line that starts with one of these marks is set in that type.
+STYLED = False
+STYLE_MARKS = {"[h1] ": ("F2", 16), "[h2] ": ("F2", 13), "[b] ": ("F2", FONT_SIZE)}
+
+
 def layout_line(line):
+    if STYLED:
+        for mark, style in STYLE_MARKS.items():
+            if line.startswith(mark):
+                return [[(x, text, style) for x, text in runs]
+                        for runs in layout_plain_line(line[len(mark):])]
+    return layout_plain_line(line)
+
+
+def layout_plain_line(line):
     """Physical lines for one input line: a list of lines, each a list of
     (x, text) runs.
 
@@ -356,12 +370,18 @@ def fmt_num(v):
 
 def content_stream(lines):
     out = [b"BT", b"/F1 %d Tf" % FONT_SIZE]
+    current = ("F1", FONT_SIZE)
     y = FIRST_BASELINE
     for runs in lines:
         if isinstance(runs, tuple):  # ROW_GAP
             y -= LEADING * runs[1]
             continue
-        for x, text in runs:
+        for run in runs:
+            x, text = run[0], run[1]
+            style = run[2] if len(run) > 2 else ("F1", FONT_SIZE)
+            if style != current:
+                out.append(b"/%s %d Tf" % (style[0].encode("ascii"), style[1]))
+                current = style
             out.append(("1 0 0 1 %s %s Tm " % (fmt_num(x), fmt_num(y)))
                        .encode("ascii") + pdf_literal(winansi(text)) + b" Tj")
         y -= LEADING
@@ -576,15 +596,17 @@ def build_pdf(pages, title=None, author=None, date=None, lang=None,
     w.add(CATALOG, catalog + b" >>")
 
     kids = []
+    # Helvetica-Bold, for --styled lines, after every page's objects.
+    bold_font = first + 2 * len(streams) + 3 * len(scans)
     for k, stream in enumerate(streams):
         page_num = first + 2 * k
         content_num = page_num + 1
         kids.append(page_num)
         w.add(page_num, (
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %s %s]\n"
-            b"   /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>"
+            b"   /Resources << /Font << /F1 3 0 R%s >> >> /Contents %d 0 R >>"
             % (fmt_num(PAGE_WIDTH).encode(), fmt_num(PAGE_HEIGHT).encode(),
-               content_num)))
+               b" /F2 %d 0 R" % bold_font if STYLED else b"", content_num)))
         w.add_stream(content_num, stream)
     next_num = first + 2 * len(streams)
     for width, height, pixels in scans:
@@ -606,6 +628,9 @@ def build_pdf(pages, title=None, author=None, date=None, lang=None,
         len(kids), b" ".join(b"%d 0 R" % n for n in kids)))
     w.add(FONT, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica"
                 b" /Encoding /WinAnsiEncoding >>")
+    if STYLED:
+        w.add(bold_font, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold"
+                         b" /Encoding /WinAnsiEncoding >>")
 
     info = [b"<<"]
     if title:
@@ -663,6 +688,9 @@ def main(argv=None):
     ap.add_argument("--aligned-tables", action="store_true",
                     help="draw consecutive tab-separated lines as a table with aligned, "
                          "word-wrapped columns (default: a wide gap on one text line)")
+    ap.add_argument("--styled", action="store_true",
+                    help="lines starting with [h1] , [h2] or [b]  are set in Helvetica-Bold "
+                         "at 16, 13 or 11 pt (the mark is not printed)")
     ap.add_argument("--scan", action="append", default=[], metavar="PAGE.pgm",
                     help="append an image-only page from an 8-bit PGM "
                          "(repeatable)")
@@ -670,8 +698,9 @@ def main(argv=None):
                     help="resolution of the --scan images on the page")
     args = ap.parse_args(argv)
 
-    global ALIGNED_TABLES
+    global ALIGNED_TABLES, STYLED
     ALIGNED_TABLES = args.aligned_tables
+    STYLED = args.styled
     if args.encrypt_owner_password is not None and \
             args.encrypt_user_password is None:
         ap.error("--encrypt-owner-password needs --encrypt-user-password")

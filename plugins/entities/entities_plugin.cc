@@ -26,11 +26,15 @@ std::string ShippedAuthorityPath() {
 struct Instance {
   dossier_entities::Authority authority;
   dossier_structure::Cues cues;
+  bool line_styles = false;  // the host sends page_styles in the document view
 };
 
-void* CreateInstance(const char*, dossier_error_buffer* error) {
+void* CreateInstance(const char* options_json, dossier_error_buffer* error) {
   try {
     auto instance = std::make_unique<Instance>();
+    // The options are a flat JSON object from the host; only this flag matters here.
+    instance->line_styles = std::string_view(options_json ? options_json : "").find("\"line_styles\":true") !=
+                            std::string_view::npos;
     std::string why;
     std::string shipped = ShippedAuthorityPath();
     if (!shipped.empty() && std::filesystem::exists(shipped) && !instance->authority.LoadFile(shipped, &why)) {
@@ -73,6 +77,12 @@ int32_t ExtractFacts(void* raw, const dossier_document_view* doc, const dossier_
     std::vector<dossier_entities::PageInput> pages;
     for (size_t i = 0; i < doc->page_count; ++i) {
       pages.push_back({doc->pages[i].number, std::string_view(doc->pages[i].text, doc->pages[i].text_len)});
+      if (!instance->line_styles || doc->page_styles == nullptr) continue;
+      const dossier_page_styles& styles = doc->page_styles[i];
+      for (size_t k = 0; k < styles.count; ++k) {
+        const dossier_line_style& s = styles.styles[k];
+        pages.back().styles.push_back({s.first_line, s.line_count, s.size, (s.flags & DOSSIER_LINE_BOLD) != 0});
+      }
     }
     for (const dossier::Fact& fact :
          dossier_entities::ExtractTypedFacts(pages, doc->language, instance->authority, instance->cues)) {

@@ -302,7 +302,7 @@ std::vector<dossier::Fact> ExtractTypedFacts(const std::vector<PageInput>& input
 
   // The document's structure, read once; the items pass works on it.
   std::vector<dossier_structure::PageText> page_texts;
-  for (const PageInput& input : inputs) page_texts.push_back({input.number, input.text});
+  for (const PageInput& input : inputs) page_texts.push_back({input.number, input.text, input.styles});
   const dossier_structure::DocumentStructure structure = dossier_structure::BuildStructure(page_texts, cues, language);
   // Items with their follow-up; a recommendation printed twice is kept once.
   std::vector<Item> unique = FindStructuredItems(structure, cues, language, order);

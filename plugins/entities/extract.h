@@ -12,12 +12,14 @@
 #include "authority.h"
 #include "dossier/facts.h"
 #include "cues.h"
+#include "structure.h"
 
 namespace dossier_entities {
 
 struct PageInput {
   uint32_t number;
   std::string_view text;
+  std::vector<dossier_structure::LineStyle> styles = {};  // how its lines are set, when the host said
 };
 
 // Extracts the facts of one document (dossier/facts.h; the plugin sends each

@@ -21,9 +21,12 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "dossier_plugin/support.h"
 #include "page_layout.h"
@@ -71,6 +74,7 @@ bool LacksEndMarker(const unsigned char* data, size_t size) {
 struct PdfInstance {
   std::string messages;
   bool page_images = false;  // the host OCRs pages sent as pixels
+  bool line_styles = false;  // the host takes how lines are set (set_line_styles)
 };
 
 // A text layer worth keeping: enough characters, mostly letters and digits,
@@ -202,8 +206,7 @@ void AppendText(void* stream, const char* text, int length) { static_cast<std::s
 // document's title from them.
 constexpr size_t kMaxTypesetBytes = 64 * 1024;  // a few pages of lines; a page of scattered words stops here
 
-void AppendTypesetLines(TextOutputDev& dev, int number, std::string* out) {
-  std::unique_ptr<TextWordList> list(dev.makeWordList());
+void AppendTypesetLines(TextWordList* list, int number, std::string* out) {
   std::string text;
   double size = 0, top = 0;
   const TextWord* previous = nullptr;
@@ -236,6 +239,107 @@ void AppendTypesetLines(TextOutputDev& dev, int number, std::string* out) {
   flush();
 }
 
+// Whether a font is a bold face: its flags say so, or its name does
+// ("ABCDEF+Arial-BoldMT", "Calibri,Bold", "Gotham-Black"), as most embedded
+// fonts do not set the flag.
+bool BoldFace(const TextFontInfo* font) {
+  if (font == nullptr) return false;
+  if (font->isBold()) return true;
+  const GooString* name = font->getFontName();
+  if (name == nullptr) return false;
+  const std::string& n = name->toStr();
+  for (const char* mark : {"Bold", "bold", "BOLD", "Black", "Heavy", "Semibold", "SemiBold", "Demi"}) {
+    if (n.find(mark) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// How each line of the page's text is set: its words' common type size and
+// weight, found by the line's text among the laid-out lines (words Poppler
+// chained into one line). Lines it cannot place (table rows, lines Poppler
+// joined or split otherwise) get no style; runs of lines set alike become
+// one dossier_line_style.
+std::vector<dossier_line_style> LineStyles(TextWordList* list, const std::string& text) {
+  struct Set {
+    float size = 0;
+    uint32_t flags = 0;
+  };
+  // Each laid-out line's text (words joined by one space) and how it is set.
+  std::unordered_map<std::string, std::vector<Set>> by_text;
+  std::string line;
+  std::map<float, size_t> letters_at_size;  // letters per size, this line
+  size_t letters = 0, bold = 0, italic = 0;
+  const TextWord* previous = nullptr;
+  auto flush = [&] {
+    if (!line.empty() && letters > 0) {
+      Set set;
+      size_t most = 0;
+      for (const auto& [size, count] : letters_at_size) {
+        if (count > most) most = count, set.size = size;
+      }
+      if (bold * 10 >= letters * 8) set.flags |= DOSSIER_LINE_BOLD;
+      if (italic * 10 >= letters * 8) set.flags |= DOSSIER_LINE_ITALIC;
+      by_text[line].push_back(set);
+    }
+    line.clear();
+    letters_at_size.clear();
+    letters = bold = italic = 0;
+  };
+  for (int i = 0; list && i < list->getLength(); ++i) {
+    const TextWord* word = list->get(i);
+    if (previous == nullptr || previous->nextWord() != word) flush();
+    previous = word;
+    std::unique_ptr<GooString> utf8(word->getText());
+    if (!utf8 || utf8->getLength() == 0) continue;
+    if (!line.empty()) line.push_back(' ');
+    line += utf8->toStr();
+    const size_t n = static_cast<size_t>(word->getLength());
+    letters += n;
+    letters_at_size[std::round(word->getFontSize() * 2) / 2] += n;
+    const TextFontInfo* font = word->getFontInfo(0);
+    if (BoldFace(font)) bold += n;
+    if (font != nullptr && font->isItalic()) italic += n;
+  }
+  flush();
+
+  std::vector<dossier_line_style> styles;
+  std::unordered_map<std::string, size_t> used;  // how many lines of that text were placed
+  uint32_t number = 0;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find_first_of("\n\f", start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view raw(text.data() + start, end - start);
+    std::string key;  // spaces collapsed, as the words were joined
+    bool table_row = false;
+    for (char c : raw) {
+      if (c == '\t') table_row = true;
+      if (c == ' ' || c == '\t' || c == '\r') {
+        if (!key.empty() && key.back() != ' ') key.push_back(' ');
+      } else {
+        key.push_back(c);
+      }
+    }
+    while (!key.empty() && key.back() == ' ') key.pop_back();
+    auto found = table_row || key.empty() ? by_text.end() : by_text.find(key);
+    if (found != by_text.end()) {
+      size_t& k = used[key];
+      const Set& set = found->second[std::min(k, found->second.size() - 1)];
+      ++k;
+      dossier_line_style* last = styles.empty() ? nullptr : &styles.back();
+      if (last != nullptr && last->first_line + last->line_count == number && last->size == set.size &&
+          last->flags == set.flags) {
+        ++last->line_count;
+      } else {
+        styles.push_back({number, 1, set.size, set.flags});
+      }
+    }
+    ++number;
+    start = end + 1;
+  }
+  return styles;
+}
+
 // The page's text in reading order. A page of one column without tables is
 // byte for byte what pdftotext and poppler-cpp's page::text print. Otherwise
 // the page layout (page_layout.h) gives the areas in reading order: each
@@ -244,15 +348,20 @@ void AppendTypesetLines(TextOutputDev& dev, int number, std::string* out) {
 // rows. One layout pass gives the text, the word boxes and the areas' text:
 // poppler-cpp needed a pass for each, which made ingest three times slower
 // than pdftotext on documentation PDFs, where many pages have aligned columns.
-std::string PageText(PDFDoc* pdf, int number, std::string* typeset_lines) {
+// With `styles`, also how its lines are set (LineStyles).
+std::string PageText(PDFDoc* pdf, int number, std::string* typeset_lines, std::vector<dossier_line_style>* styles) {
   std::string text;
   TextOutputDev dev(&AppendText, &text, /*physLayoutA=*/false, 0, /*rawOrderA=*/false, false);
   if (!dev.isOk()) return text;
   pdf->displayPage(&dev, number, 72, 72, 0, false, true, false);
-  if (typeset_lines) AppendTypesetLines(dev, number, typeset_lines);
-  const std::vector<dossier_tables::Word> words = dossier_pdf::PageWords(dev);
+  std::unique_ptr<TextWordList> list(dev.makeWordList());
+  if (typeset_lines) AppendTypesetLines(list.get(), number, typeset_lines);
+  const std::vector<dossier_tables::Word> words = dossier_pdf::PageWords(list.get());
   const dossier_tables::PageLayout layout = dossier_tables::LayOutPage(words);
-  if (layout.areas.empty()) return text;
+  if (layout.areas.empty()) {
+    if (styles) *styles = LineStyles(list.get(), text);
+    return text;
+  }
   // Rectangles are clamped to a generous page (rotated pages included).
   const double limit = std::max(pdf->getPageMediaWidth(number), pdf->getPageMediaHeight(number)) * 2;
   text.clear();
@@ -268,6 +377,7 @@ std::string PageText(PDFDoc* pdf, int number, std::string* typeset_lines) {
     while (!part.empty() && (part.back() == '\n' || part.back() == '\f' || part.back() == ' ')) part.pop_back();
     if (!part.empty()) text.append(part).push_back('\n');
   }
+  if (styles) *styles = LineStyles(list.get(), text);
   return text;
 }
 
@@ -279,6 +389,7 @@ void* CreateInstance(const char* options_json, dossier_error_buffer* error) {
     // The options are a flat JSON object from the host; only this flag matters here.
     std::string_view options(options_json ? options_json : "");
     instance->page_images = options.find("\"page_images\":true") != std::string_view::npos;
+    instance->line_styles = options.find("\"line_styles\":true") != std::string_view::npos;
     return instance;
   } catch (...) {
     plugin_support::WriteError(error, "cannot create pdf plugin instance");
@@ -353,11 +464,13 @@ int32_t ExtractPages(void* raw_instance, const dossier_input* input, const dossi
     for (int i = 0; i < page_count; ++i) {
       const uint32_t number = static_cast<uint32_t>(i + 1);
       std::string text;
+      std::vector<dossier_line_style> styles;
       if (pdf.getPage(i + 1) == nullptr) {
         sink->warn(sink->host_context, number, "cannot read this page; it is indexed as empty");
       } else {
         // Reading order, as pdftotext prints it by default.
-        text = PageText(&pdf, i + 1, i < kTypesetPages ? &typeset_lines : nullptr);
+        text = PageText(&pdf, i + 1, i < kTypesetPages ? &typeset_lines : nullptr,
+                        instance->line_styles ? &styles : nullptr);
         if (instance->page_images && !TextLayerUsable(text)) {
           std::unique_ptr<poppler::page> page(doc->create_page(i));  // for rendering
           PageImages images = InspectImages(&pdf, i + 1);
@@ -369,6 +482,10 @@ int32_t ExtractPages(void* raw_instance, const dossier_input* input, const dossi
             sink->warn(sink->host_context, number, (problem + "; its text layer is kept").c_str());
           }
         }
+      }
+      if (instance->line_styles && !styles.empty()) {
+        rc = sink->set_line_styles(sink->host_context, number, styles.data(), styles.size());
+        if (rc != DOSSIER_OK) return Fail(error, static_cast<dossier_status_code>(rc), "stopped by host");
       }
       rc = sink->add_page(sink->host_context, number, text.data(), text.size(), DOSSIER_TEXT_LAYER, -1.0f);
       if (rc != DOSSIER_OK) return Fail(error, static_cast<dossier_status_code>(rc), "stopped by host");

@@ -13,9 +13,8 @@
 
 namespace dossier_pdf {
 
-inline std::vector<dossier_tables::Word> PageWords(TextOutputDev& dev) {
+inline std::vector<dossier_tables::Word> PageWords(TextWordList* list) {
   std::vector<dossier_tables::Word> words;
-  std::unique_ptr<TextWordList> list(dev.makeWordList());
   for (int i = 0; list && i < list->getLength(); ++i) {
     const TextWord* word = list->get(i);
     if (word->getRotation() != 0) continue;
@@ -25,6 +24,11 @@ inline std::vector<dossier_tables::Word> PageWords(TextOutputDev& dev) {
     words.push_back({utf8 ? utf8->toStr() : std::string(), x0, y0, x1, y1});
   }
   return words;
+}
+
+inline std::vector<dossier_tables::Word> PageWords(TextOutputDev& dev) {
+  std::unique_ptr<TextWordList> list(dev.makeWordList());
+  return PageWords(list.get());
 }
 
 }  // namespace dossier_pdf

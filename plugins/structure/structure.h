@@ -2,10 +2,12 @@
 // lines, blocks and a section tree, shared by every extraction pass.
 //
 // What it is built from: the page texts Dossier stores (text layer or OCR, in
-// reading order, tables as tab-separated rows). It does not see fonts or
-// positions yet, so headings are told from their numbering, capitals, length
-// and punctuation, and heading levels from the order in which each heading
-// style first appears (as reStructuredText does with its adornments).
+// reading order, tables as tab-separated rows) and, for text layers, how
+// each line is set (type size; bold is carried, for joining a heading set
+// on two lines). Headings are told from their
+// numbering, capitals, length and punctuation, and from a type larger than
+// the body's; heading levels from the order in which each heading style
+// first appears (as reStructuredText does with its adornments).
 //
 // What it labels (a closed set, after docling-core's labels): page_header,
 // page_footer and page_number lines are removed from the reading text;
@@ -26,9 +28,19 @@
 
 namespace dossier_structure {
 
+// How a run of a page's lines is set (the plugin ABI's dossier_line_style):
+// lines of the page text split at '\n', counted from 0.
+struct LineStyle {
+  uint32_t first_line = 0;
+  uint32_t line_count = 1;
+  float size = 0;      // type size in points
+  bool bold = false;   // set in a bold face
+};
+
 struct PageText {
   uint32_t number = 0;
   std::string_view text;
+  std::vector<LineStyle> styles;  // in line order; empty when the page's source could not tell (OCR, plain text)
 };
 
 // What a block is. On the wire (the "structure" fact) as the names below.

@@ -75,5 +75,33 @@ TEST(WorkerProtocolTest, FramesAreTakenWholeAndOversizedOnesAreBad) {
   EXPECT_TRUE(bad);
 }
 
+// A page goes over with its line styles, and a page sent without any (an
+// OCR page) reads back with none; a truncated style list is refused.
+TEST(WorkerProtocolTest, PagePayloadCarriesLineStyles) {
+  PageText page;
+  page.number = 7;
+  page.source = TextSource::kTextLayer;
+  page.text = "Heading\nbody line\nbody line";
+  page.line_styles = {{0, 1, 16.5f, LineStyle::kBold}, {1, 2, 10, 0}};
+  const std::string payload = PagePayload(page);
+  PageText out;
+  ASSERT_TRUE(ParsePagePayload(payload, &out));
+  EXPECT_EQ(out.number, 7u);
+  EXPECT_EQ(out.text, page.text);
+  EXPECT_EQ(out.ocr_confidence, -1.0f);
+  EXPECT_EQ(out.line_styles, page.line_styles);
+  EXPECT_FALSE(ParsePagePayload(payload.substr(0, payload.size() - 1), &out));
+
+  PageText ocr;
+  ocr.number = 2;
+  ocr.source = TextSource::kOcr;
+  ocr.ocr_confidence = 87.5f;
+  ocr.text = "read from pixels";
+  ASSERT_TRUE(ParsePagePayload(PagePayload(ocr), &out));
+  EXPECT_EQ(out.source, TextSource::kOcr);
+  EXPECT_FLOAT_EQ(out.ocr_confidence, 87.5f);
+  EXPECT_TRUE(out.line_styles.empty());
+}
+
 }  // namespace
 }  // namespace dossier::worker

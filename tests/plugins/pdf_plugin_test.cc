@@ -47,6 +47,60 @@ TEST_F(PdfPluginTest, ExtractsPagesInOrderWithMetadata) {
   EXPECT_EQ(file->metadata.created.substr(0, 10), "2019-07-16");
 }
 
+// How lines are set reaches the host when it asks for it: the type size of
+// each run of lines and whether it is bold; table rows and lines it cannot
+// place get none.
+TEST_F(PdfPluginTest, LineStylesGiveEachLinesTypeSizeAndWeight) {
+  TempDir dir;
+  MakePdf(dir / "styled.pdf",
+          "[h1] What the review of kelp farming found\nThe body text is set in the plain face.\n"
+          "[h2] Lessons for the next phase\n[b] A lead sentence in bold.\nMore plain text here.\n",
+          {.styled = true});
+  const LoadedPlugin* pdf = host_->FindIngestPlugin("application/pdf");
+  ASSERT_NE(pdf, nullptr);
+  auto styled = pdf->CreateIngestInstance(R"({"line_styles":true})");
+  ASSERT_TRUE(styled.ok()) << styled.status().ToString();
+  Result<ExtractedFile> file = (*styled)->Extract(dir / "styled.pdf", "application/pdf", ReadFile(dir / "styled.pdf"));
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  ASSERT_EQ(file->pages.size(), 1u);
+  const PageText& page = file->pages[0];
+  // The style of line `n` of the page text, or none.
+  auto style_of = [&](const std::string& line_text) -> const LineStyle* {
+    size_t start = 0;
+    uint32_t n = 0;
+    while (start <= page.text.size()) {
+      size_t end = page.text.find('\n', start);
+      if (end == std::string::npos) end = page.text.size();
+      if (page.text.substr(start, end - start) == line_text) {
+        for (const LineStyle& s : page.line_styles) {
+          if (s.first_line <= n && n < s.first_line + s.line_count) return &s;
+        }
+        return nullptr;
+      }
+      ++n;
+      start = end + 1;
+    }
+    ADD_FAILURE() << "no line " << line_text << " in " << page.text;
+    return nullptr;
+  };
+  const LineStyle* title = style_of("What the review of kelp farming found");
+  const LineStyle* body = style_of("The body text is set in the plain face.");
+  const LineStyle* subtitle = style_of("Lessons for the next phase");
+  const LineStyle* lead = style_of("A lead sentence in bold.");
+  ASSERT_TRUE(title && body && subtitle && lead);
+  EXPECT_FLOAT_EQ(title->size, 16);
+  EXPECT_EQ(title->flags, LineStyle::kBold);
+  EXPECT_FLOAT_EQ(body->size, 11);
+  EXPECT_EQ(body->flags, 0u);
+  EXPECT_FLOAT_EQ(subtitle->size, 13);
+  EXPECT_FLOAT_EQ(lead->size, 11);
+  EXPECT_EQ(lead->flags, LineStyle::kBold);
+  // Without the option (an older host) the plugin sends none.
+  Result<ExtractedFile> plain = Extract(dir / "styled.pdf");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->pages[0].line_styles.empty());
+}
+
 TEST_F(PdfPluginTest, EncryptedPdfNeedsAPassword) {
   TempDir dir;
   MakePdf(dir / "secret.pdf", "Confidential text", {.user_password = "s3cret"});

@@ -60,6 +60,41 @@ TEST_F(StructureTest, LabelsOfEveryStyle) {
   EXPECT_FALSE(ParseLabel("e.g. this", &l));
 }
 
+// A text layer says how lines are set: a sentence-case line in a larger
+// type is a heading (it opens a recommendations section here), which the
+// words alone do not show; a numbered line set large stays a list item; a
+// heading set large on two lines is one heading.
+TEST_F(StructureTest, ALineInALargerTypeIsAHeading) {
+  const std::string text =
+      "The kelp cooperative was visited in May and its books were read.\n"
+      "Recommendations to the cooperative\n"
+      "1. The Kelp Board should publish its accounts every year.\n"
+      "2. The Harbour Office should repair the landing stage.\n"
+      "Where the review of the\n"
+      "kelp harbour went next\n"
+      "3. Nothing more is said here about it.\n";
+  std::vector<LineStyle> styles = {{0, 1, 10, false}, {1, 1, 16, true}, {2, 1, 16, false},
+                                   {3, 1, 10, false}, {4, 2, 14, false}, {6, 1, 10, false}};
+  const std::vector<PageText> styled_pages = {{1, text, styles}};
+  DocumentStructure styled = BuildStructure(styled_pages, cues_, "en");
+  auto headings = OfKind(styled, BlockKind::kHeading);
+  ASSERT_EQ(headings.size(), 2u);
+  EXPECT_EQ(headings[0]->text, "Recommendations to the cooperative");
+  EXPECT_EQ(styled.TopicAt(*headings[0]), Topic::kRecommendations);
+  EXPECT_EQ(headings[1]->text, "Where the review of the kelp harbour went next");
+  auto items = OfKind(styled, BlockKind::kListItem);
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0]->number, "1");  // set large, still numbered: a list item
+  EXPECT_EQ(styled.TopicAt(*items[1]), Topic::kRecommendations);
+
+  // The same text without styles (OCR, plain text): no heading is seen.
+  DocumentStructure plain = Build({text});
+  EXPECT_TRUE(OfKind(plain, BlockKind::kHeading).empty());
+  // A document whose lines are mostly unstyled does not go by the few that are.
+  const std::vector<PageText> few_styled = {{1, text, {{1, 1, 16, true}}}};
+  EXPECT_TRUE(OfKind(BuildStructure(few_styled, cues_, "en"), BlockKind::kHeading).empty());
+}
+
 TEST_F(StructureTest, PageNumbersInEveryForm) {
   for (const char* line : {"12", "Page 3", "page 3 of 10", "4/48", "- 7 -", "iv", "Página 2 de 5"}) {
     EXPECT_TRUE(IsPageNumberLine(line)) << line;

@@ -74,6 +74,7 @@ void MakePdf(const std::string& path, const std::string& text, const PdfOptions&
   if (!options.author.empty()) argv.insert(argv.end(), {"--author", options.author});
   if (!options.date.empty()) argv.insert(argv.end(), {"--date", options.date});
   if (!options.user_password.empty()) argv.insert(argv.end(), {"--encrypt-user-password", options.user_password});
+  if (options.styled) argv.push_back("--styled");
   for (const std::string& scan : options.scans) argv.insert(argv.end(), {"--scan", scan});
   if (!options.scans.empty()) argv.insert(argv.end(), {"--scan-dpi", std::to_string(options.scan_dpi)});
   CommandResult r = Run(argv);

@@ -28,6 +28,7 @@ struct PdfOptions {
   std::string user_password;  // non-empty: encrypt
   std::vector<std::string> scans;  // 8-bit PGM files appended as image-only pages
   double scan_dpi = 300;
+  bool styled = false;  // lines starting "[h1] ", "[h2] ", "[b] " set in Helvetica-Bold 16, 13, 11 pt
 };
 // Writes a PDF whose pages are `text` split at form feeds, with
 // scripts/make_pdf.py. Fails the current test when the script fails.

@@ -46,11 +46,26 @@ enum class TextSource : uint8_t {
 std::string_view TextSourceName(TextSource source);  // "text_layer", "ocr", "plain_text"
 std::optional<TextSource> TextSourceFromName(std::string_view name);
 
+// How a run of a page's lines is set (the plugin ABI's dossier_line_style):
+// lines of the page text split at '\n', counted from 0.
+struct LineStyle {
+  uint32_t first_line = 0;
+  uint32_t line_count = 1;
+  float size = 0;      // type size in points
+  uint32_t flags = 0;  // kBold | kItalic
+  static constexpr uint32_t kBold = 1, kItalic = 2;
+  bool operator==(const LineStyle&) const = default;
+};
+
 struct PageText {
   uint32_t number = 0;  // 1-based
   std::string text;     // UTF-8, NFC
   TextSource source = TextSource::kTextLayer;
   float ocr_confidence = -1;  // 0..100 for OCR pages, -1 otherwise
+  // How its lines are set, when the ingestion plugin could tell (text-layer
+  // PDFs); the extractors read it at ingest. Not stored: the structure built
+  // from it is.
+  std::vector<LineStyle> line_styles;
 };
 
 // Metadata read from the file itself. Dates are ISO 8601 strings

@@ -80,6 +80,27 @@ typedef struct dossier_page_image {
   float dpi;         /* resolution of the image on the page; 0 when unknown */
 } dossier_page_image;
 
+/* Appended. How a run of a page's lines is set: the type size and weight
+ * the structure reader tells headings and bold lead sentences by. Lines are
+ * those of the page's text split at '\n' (and '\f'), counted from 0. */
+typedef enum dossier_line_flags {
+  DOSSIER_LINE_BOLD = 1,   /* most of the run's letters are in a bold face */
+  DOSSIER_LINE_ITALIC = 2  /* most are in an italic face */
+} dossier_line_flags;
+
+typedef struct dossier_line_style {
+  uint32_t first_line;
+  uint32_t line_count; /* >= 1 */
+  float size;          /* type size in points (the size most of its letters have) */
+  uint32_t flags;      /* dossier_line_flags */
+} dossier_line_style;
+
+/* Appended. One page's line styles, in line order, runs not overlapping. */
+typedef struct dossier_page_styles {
+  const dossier_line_style* styles;
+  size_t count;
+} dossier_page_styles;
+
 /* A host-owned buffer for an error message. */
 typedef struct dossier_error_buffer {
   char* message;
@@ -114,6 +135,13 @@ typedef struct dossier_page_sink {
    * host copies the pixels before returning; it may block while its OCR
    * workers are busy. The page then counts as sent, in order, like add_page. */
   int32_t (*add_page_image)(void* host_context, uint32_t page_number, const dossier_page_image* image);
+  /* Appended. How the lines of the page sent next are set (dossier_line_style),
+   * called just before that page's add_page. Call it only when the instance
+   * was created with "line_styles": true in its options: older hosts lack it.
+   * Lines the plugin cannot tell get no run; runs past the page's last line
+   * are dropped. */
+  int32_t (*set_line_styles)(void* host_context, uint32_t page_number, const dossier_line_style* styles,
+                             size_t count);
 } dossier_page_sink;
 
 /* Where an OCR plugin sends what it read on one page image. */
@@ -143,6 +171,10 @@ typedef struct dossier_document_view {
   const char* source_path;
   const dossier_page_view* pages;
   size_t page_count;
+  /* Appended. page_count entries, parallel to `pages` (a page without styles
+   * has count 0). Read it only when the instance was created with
+   * "line_styles": true in its options: older hosts lack the field. */
+  const dossier_page_styles* page_styles;
 } dossier_document_view;
 
 /* Where an extractor sends what it finds: one fact per call, as a JSON

@@ -613,18 +613,6 @@ void IngestRun::HandleInput(Slot* slot) {
 }
 
 namespace {
-bool ReadPage(worker::Reader& r, PageText* page) {
-  uint8_t source = 0;
-  uint32_t confidence = 0;
-  std::string_view text;
-  if (!r.GetFixed32(&page->number) || !r.GetU8(&source) || !r.GetFixed32(&confidence) || !r.GetString(&text)) {
-    return false;
-  }
-  page->source = static_cast<TextSource>(source);
-  page->ocr_confidence = confidence == 0xFFFFFFFFu ? -1.0f : confidence / 100.0f;
-  page->text = text;
-  return true;
-}
 // An 'E' frame: the status the worker failed with.
 Status ReadError(worker::Reader& r) {
   uint32_t code = 0;
@@ -663,7 +651,7 @@ void IngestRun::HandleFileFrame(Slot* slot, worker::FrameType type, const std::s
     case worker::kOcrStarted: ++slot->ocr_started; break;
     case worker::kPage: {
       PageText page;
-      if (ReadPage(r, &page)) f.doc.pages.push_back(std::move(page));
+      if (worker::ParsePagePayload(payload, &page)) f.doc.pages.push_back(std::move(page));
       break;
     }
     case worker::kWarning: f.warnings.emplace_back(payload); break;
@@ -730,7 +718,7 @@ void IngestRun::HandlePageFrame(Slot* slot, worker::FrameType type, const std::s
   switch (type) {
     case worker::kPage: {
       PageText page;
-      if (ReadPage(r, &page)) f.doc.pages.push_back(std::move(page));
+      if (worker::ParsePagePayload(payload, &page)) f.doc.pages.push_back(std::move(page));
       break;
     }
     case worker::kWarning: f.warnings.emplace_back(payload); break;
@@ -899,7 +887,8 @@ void IngestRun::StoreDocument(Task& task) {
   for (const LoadedPlugin* extractor : plugins_->Extractors()) {
     auto& instance = extractors_[extractor];
     if (!instance) {
-      Result<std::unique_ptr<ExtractorPluginInstance>> created = extractor->CreateExtractorInstance();
+      Result<std::unique_ptr<ExtractorPluginInstance>> created =
+          extractor->CreateExtractorInstance(R"({"line_styles":true})");
       if (!created.ok()) {
         result.warnings.push_back(created.status().message());
         continue;

@@ -91,6 +91,7 @@ class Worker {
     auto& instance = instances_[plugin];
     if (!instance) {
       nlohmann::json options = {{"page_images", ocr_plugin_ != nullptr},
+                                {"line_styles", true},
                                 {"languages", config_.ocr_languages},
                                 {"strategy", config_.ocr_strategy}};
       Result<std::unique_ptr<IngestPluginInstance>> created = plugin->CreateIngestInstance(options.dump());
@@ -150,13 +151,7 @@ class Worker {
     while (t < text.size() || o < ocr_pages.size()) {
       bool take_ocr = t == text.size() || (o < ocr_pages.size() && ocr_pages[o].number < text[t].number);
       const PageText& page = take_ocr ? ocr_pages[o++] : text[t++];
-      std::string payload;
-      payload.reserve(page.text.size() + 16);
-      PutFixed32(&payload, page.number);
-      payload.push_back(static_cast<char>(page.source));
-      PutFixed32(&payload, page.ocr_confidence < 0 ? 0xFFFFFFFFu : static_cast<uint32_t>(page.ocr_confidence * 100));
-      PutString(&payload, page.text);
-      Send(worker::kPage, payload);
+      Send(worker::kPage, worker::PagePayload(page));
     }
     for (const std::string& w : extracted->warnings) Send(worker::kWarning, w);
     for (const std::string& w : ocr_warnings) Send(worker::kWarning, w);
@@ -178,12 +173,12 @@ class Worker {
     if (ocr_plugin_ == nullptr) return SendError(NotLoaded("ocr"));
     Result<RecognisedPage> read = Recognise(image);
     if (!read.ok()) return SendError(read.status());
-    std::string page;
-    PutFixed32(&page, number);
-    page.push_back(static_cast<char>(TextSource::kOcr));
-    PutFixed32(&page, static_cast<uint32_t>(read->mean_confidence * 100));
-    PutString(&page, read->text);
-    Send(worker::kPage, page);
+    PageText page;
+    page.number = number;
+    page.source = TextSource::kOcr;
+    page.ocr_confidence = read->mean_confidence;
+    page.text = std::move(read->text);
+    Send(worker::kPage, worker::PagePayload(page));
     std::string done;
     PutString(&done, ocr_plugin_->NameAndVersion());
     PutFixed32(&done, 0);

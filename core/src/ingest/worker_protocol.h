@@ -17,6 +17,8 @@
 //   'G' image    image (below), after 'K'
 //   'O' ocr      page:fixed32 (a page image is being OCR'd here now; extends the deadline)
 //   'P' page     page:fixed32 · source:u8 · confidence×100:fixed32 (0xFFFFFFFF: not OCR) · string text
+//                [· styles:fixed32 · style × styles] (the page's line styles, when it has any)
+//   style   := first_line:fixed32 · line_count:fixed32 · size×100:fixed32 · flags:u8
 //   'W' warning  string message
 //   'D' done     string extracted_by · ocr_failures:fixed32   (the job succeeded; every page
 //                it kept was sent; ocr_failures of them could not be recognised)
@@ -40,6 +42,7 @@
 #include <string>
 #include <string_view>
 
+#include "dossier/document.h"
 #include "dossier/plugin_abi.h"
 
 namespace dossier::worker {
@@ -131,6 +134,57 @@ inline bool TakeFrame(std::string* buffer, size_t* consumed, FrameType* type, st
   *type = static_cast<FrameType>(rest[0]);
   *payload = rest.substr(5, length);
   *consumed += 5 + size_t{length};
+  return true;
+}
+
+// The payload of a 'P' frame: a page's text and how its lines are set.
+inline std::string PagePayload(const PageText& page) {
+  std::string out;
+  out.reserve(page.text.size() + 17 + page.line_styles.size() * 13);
+  PutFixed32(&out, page.number);
+  out.push_back(static_cast<char>(page.source));
+  PutFixed32(&out, page.ocr_confidence < 0 ? 0xFFFFFFFFu : static_cast<uint32_t>(page.ocr_confidence * 100));
+  PutString(&out, page.text);
+  if (!page.line_styles.empty()) {
+    PutFixed32(&out, static_cast<uint32_t>(page.line_styles.size()));
+    for (const LineStyle& style : page.line_styles) {
+      PutFixed32(&out, style.first_line);
+      PutFixed32(&out, style.line_count);
+      PutFixed32(&out, static_cast<uint32_t>(style.size * 100));
+      out.push_back(static_cast<char>(style.flags));
+    }
+  }
+  return out;
+}
+
+// Reads a PagePayload; false when it is malformed.
+inline bool ParsePagePayload(std::string_view payload, PageText* page) {
+  Reader r(payload);
+  uint8_t source = 0;
+  uint32_t confidence = 0, styles = 0;
+  std::string_view text;
+  if (!r.GetFixed32(&page->number) || !r.GetU8(&source) || !r.GetFixed32(&confidence) || !r.GetString(&text)) {
+    return false;
+  }
+  page->source = static_cast<TextSource>(source);
+  page->ocr_confidence = confidence == 0xFFFFFFFFu ? -1.0f : confidence / 100.0f;
+  page->text = text;
+  page->line_styles.clear();
+  if (!r.GetFixed32(&styles)) return true;  // a page without styles
+  if (styles > payload.size() / 13) return false;
+  page->line_styles.reserve(styles);
+  for (uint32_t i = 0; i < styles; ++i) {
+    LineStyle style;
+    uint32_t size = 0;
+    uint8_t flags = 0;
+    if (!r.GetFixed32(&style.first_line) || !r.GetFixed32(&style.line_count) || !r.GetFixed32(&size) ||
+        !r.GetU8(&flags)) {
+      return false;
+    }
+    style.size = size / 100.0f;
+    style.flags = flags;
+    page->line_styles.push_back(style);
+  }
   return true;
 }
 

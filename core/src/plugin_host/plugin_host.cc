@@ -44,7 +44,42 @@ struct SinkState {
   const PageImageHandler* on_page_image = nullptr;
   Status image_error;                   // the handler's failure, which stops the file
   std::string protocol_error;  // set when the plugin broke the sink's contract
+  std::vector<LineStyle> next_page_styles;  // set_line_styles for page pages_sent + 1
 };
+
+// The most style runs one page may have (one per line of a dense page is a few hundred).
+constexpr size_t kMaxStyleRuns = 100000;
+
+int32_t SinkSetLineStyles(void* context, uint32_t page_number, const dossier_line_style* styles, size_t count) {
+  auto* state = static_cast<SinkState*>(context);
+  const std::string page = "page " + std::to_string(page_number);
+  if (page_number != state->pages_sent + 1) {
+    state->protocol_error = "sent line styles for " + page + " where page " + std::to_string(state->pages_sent + 1) +
+                            " was due";
+    return DOSSIER_INVALID_ARGUMENT;
+  }
+  if ((styles == nullptr && count > 0) || count > kMaxStyleRuns) {
+    state->protocol_error = "sent " + std::to_string(count) + " line styles for " + page + " without data or too many";
+    return DOSSIER_INVALID_ARGUMENT;
+  }
+  try {
+    state->next_page_styles.clear();
+    uint64_t next_free = 0;
+    for (size_t i = 0; i < count; ++i) {
+      const dossier_line_style& s = styles[i];
+      if (s.line_count == 0 || s.first_line < next_free || !(s.size >= 0 && s.size < 10000)) {
+        state->protocol_error = "sent line styles for " + page + " that are empty, overlap or have no size";
+        state->next_page_styles.clear();
+        return DOSSIER_INVALID_ARGUMENT;
+      }
+      next_free = uint64_t{s.first_line} + s.line_count;
+      state->next_page_styles.push_back({s.first_line, s.line_count, s.size, s.flags & (LineStyle::kBold | LineStyle::kItalic)});
+    }
+  } catch (const std::bad_alloc&) {
+    return DOSSIER_RESOURCE_EXHAUSTED;
+  }
+  return DOSSIER_OK;
+}
 
 int32_t SinkSetMetadata(void* context, const char* key, const char* value, size_t value_len) {
   auto* state = static_cast<SinkState*>(context);
@@ -87,6 +122,14 @@ int32_t SinkAddPage(void* context, uint32_t page_number, const char* text, size_
     while (!page.text.empty() && page.text.back() == '\n') page.text.pop_back();
     page.source = static_cast<TextSource>(source);
     page.ocr_confidence = source == DOSSIER_TEXT_OCR ? std::clamp(ocr_confidence, 0.0f, 100.0f) : -1.0f;
+    // Styles for lines the page has (its trailing line breaks are gone).
+    const uint32_t lines = static_cast<uint32_t>(std::count(page.text.begin(), page.text.end(), '\n')) + 1;
+    for (LineStyle& style : state->next_page_styles) {
+      if (style.first_line >= lines) break;
+      style.line_count = std::min(style.line_count, lines - style.first_line);
+      page.line_styles.push_back(style);
+    }
+    state->next_page_styles.clear();
     state->file.pages.push_back(std::move(page));
     ++state->pages_sent;
   } catch (const std::bad_alloc&) {
@@ -221,9 +264,17 @@ Result<ExtractedFacts> ExtractorPluginInstance::Extract(const Document& document
   const std::string id = document.id.ToHex();
   const std::string source = document.sources.empty() ? id : document.sources.front().path;
   std::vector<dossier_page_view> pages;
+  std::vector<dossier_page_styles> page_styles;
+  std::vector<dossier_line_style> styles;
   pages.reserve(document.pages.size());
+  page_styles.reserve(document.pages.size());
+  size_t style_count = 0;
+  for (const PageText& page : document.pages) style_count += page.line_styles.size();
+  styles.reserve(style_count);  // no reallocation below: page_styles point into it
   for (const PageText& page : document.pages) {
     pages.push_back({page.number, static_cast<uint32_t>(page.source), page.text.data(), page.text.size()});
+    page_styles.push_back({styles.data() + styles.size(), page.line_styles.size()});
+    for (const LineStyle& s : page.line_styles) styles.push_back({s.first_line, s.line_count, s.size, s.flags});
   }
   dossier_document_view view{id.c_str(),
                              document.title.c_str(),
@@ -232,7 +283,8 @@ Result<ExtractedFacts> ExtractorPluginInstance::Extract(const Document& document
                              document.metadata.created.c_str(),
                              source.c_str(),
                              pages.data(),
-                             pages.size()};
+                             pages.size(),
+                             page_styles.data()};
   ExtractedFacts facts;
   dossier_fact_sink sink{&facts, &SinkAddFact};
   char message[kErrorCapacity] = {0};
@@ -257,7 +309,7 @@ Result<ExtractedFile> IngestPluginInstance::Extract(std::string_view display_nam
   std::string name(display_name), mime(mime_type);
   SinkState state;
   state.on_page_image = &on_page_image;
-  dossier_page_sink sink{&state, &SinkSetMetadata, &SinkAddPage, &SinkWarn, &SinkAddPageImage};
+  dossier_page_sink sink{&state, &SinkSetMetadata, &SinkAddPage, &SinkWarn, &SinkAddPageImage, &SinkSetLineStyles};
   dossier_input input{name.c_str(), mime.c_str(), reinterpret_cast<const unsigned char*>(content.data()),
                       content.size()};
   char message[kErrorCapacity] = {0};
