@@ -514,18 +514,18 @@ Status RemoveContribution(const GraphColumns& graph, const DocumentId& id, std::
   DOSSIER_RETURN_IF_ERROR(ForgetNearDuplicates(graph, id, &batch));
   // The entities it mentioned lose its evidence, in the same batch as its edges.
   DOSSIER_RETURN_IF_ERROR(UpdateEntities(graph, mentioned, -1, &batch));
-  DOSSIER_RETURN_IF_ERROR(FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &batch)));
-  // Dates nothing states any more go (reads see the batch above).
-  rocksdb::WriteBatch refresh;
+  // Dates no other document states (the edges reaching a date are all
+  // filed under the document stating it) go in the same batch.
   for (const std::string& date : dates) {
     bool used = false;
-    DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.edges_in, date, [&](std::string_view, std::string_view) {
-      used = true;
-      return false;
+    DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.edges_in, date, [&](std::string_view key, std::string_view) {
+      keys::EdgeParts e;
+      used = keys::ParseEdgeInKey(key, &e) && e.doc != id;
+      return !used;
     }));
-    if (!used) refresh.Delete(graph.nodes, date);
+    if (!used) batch.Delete(graph.nodes, date);
   }
-  return FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &refresh));
+  return FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &batch));
 }
 
 // ---- writing a document's own contribution ----
