@@ -21,7 +21,17 @@
 //   edges       src edge:u8 dst doc       -> JSON evidence {page, start, end, extractor, ...}
 //   edges_in    dst edge:u8 src doc       -> "" (the same edge, found from its target)
 //   doc_edges   doc src edge:u8 dst       -> "" (every edge a document contributed)
+//   nodes       '~' node                  -> JSON tally of an entity's mention evidence (TallyKey;
+//                                            '~' is no node kind, so scans of a kind never see it)
 //   aliases     name_key 0x00 node        -> "" (NameKey of every name and alias of an entity)
+//   aliases     item_type '|' text_key 0x00 node -> "" (ItemTextAlias: an item or action by the
+//                                            NameKey of its text, cut to 160 bytes)
+//   aliases     "title|" key 0x00 doc_node   -> "" (TitleAlias: the evaluation a document is)
+//   aliases     "answers|" key 0x00 doc_node -> "" (TitleAlias: the evaluation a document answers)
+//   aliases     "acronym|" name_key 0x00 doc_node -> "" (AcronymUseAlias: a document uses this
+//                                            acronym bare, without defining it)
+// Scans: a node's edges of one type are the prefix EdgePrefix(node, type) of
+// edges or edges_in; the nodes under an alias are the prefix AliasPrefix(alias).
 //
 // Near-duplicate documents (near_duplicate.h; written and read by store/near_duplicates.cc):
 //   near_duplicates  'S' id                       -> signature: shingles:fixed32 n:u8 n x minhash:fixed32
@@ -124,6 +134,21 @@ bool ParseEdgeKey(std::string_view key, EdgeParts* parts);    // edges
 bool ParseEdgeInKey(std::string_view key, EdgeParts* parts);  // edges_in
 bool ParseDocEdgeKey(std::string_view key, EdgeParts* parts); // doc_edges
 std::string AliasKey(std::string_view name_key, std::string_view node);
+// What every alias key of `alias` starts with (its nodes are the rest of the key).
+std::string AliasPrefix(std::string_view alias);
+// The edges of one type leaving a node (in edges) or reaching it (in edges_in).
+std::string EdgePrefix(std::string_view node, EdgeType type);
+// An entity's tally of its mentions' evidence, in the nodes column family.
+inline constexpr char kTallyPrefix = '~';
+std::string TallyKey(std::string_view node);
+// The alias under which items of one type (wire name, or "action") meet when
+// their texts have the same NameKey (`text_key`, cut here to 160 bytes).
+std::string ItemTextAlias(std::string_view item_type, std::string_view text_key);
+// The alias under which an evaluation (answers = false) and the documents
+// answering it (answers = true) meet: `title_key` is the title's NameKey.
+std::string TitleAlias(bool answers, std::string_view title_key);
+// The alias listing the documents that use an acronym (its NameKey) bare.
+std::string AcronymUseAlias(std::string_view acronym_key);
 
 // ---- near-duplicate documents (near_duplicates column family) ----
 inline constexpr std::string_view kNearDuplicatesVersionKey = "version";

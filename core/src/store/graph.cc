@@ -41,6 +41,19 @@ Status FromRocksWrite(const std::string& data_dir, const std::string& what, cons
   return Status::Internal(data_dir + ": " + what + ": " + s.ToString());
 }
 
+void PutEdge(const GraphColumns& graph, const std::string& src, EdgeType type, const std::string& dst,
+             const DocumentId& doc, const json& evidence, rocksdb::WriteBatch* batch) {
+  batch->Put(graph.edges, keys::EdgeKey(src, type, dst, doc), evidence.dump());
+  batch->Put(graph.edges_in, keys::EdgeInKey(dst, type, src, doc), "");
+  batch->Put(graph.doc_edges, keys::DocEdgeKey(doc, src, type, dst), "");
+}
+
+void DeleteEdge(const GraphColumns& graph, const keys::EdgeParts& e, rocksdb::WriteBatch* batch) {
+  batch->Delete(graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc));
+  batch->Delete(graph.edges_in, keys::EdgeInKey(e.dst, e.type, e.src, e.doc));
+  batch->Delete(graph.doc_edges, keys::DocEdgeKey(e.doc, e.src, e.type, e.dst));
+}
+
 namespace {
 
 Status FromRocks(const GraphColumns& graph, const rocksdb::Status& s) {
@@ -110,29 +123,31 @@ double Similarity(const std::set<std::string>& a, const std::set<std::string>& b
 // Items whose text opens with the same words are the same item (a memo or a
 // response restating a report's recommendation): they share this alias key.
 std::string ItemTextKey(const std::string& item_type, const std::string& text) {
-  return item_type + "|" + NameKey(text).substr(0, 160);
+  return keys::ItemTextAlias(item_type, NameKey(text));
 }
 
 // What the recurrence check compares of a recommendation: its text key and
-// its significant words. An item never changes under its id (the id hashes
-// the document's content id and the item's number), so this bounded cache is
-// never stale; it spares an ICU normalisation of every candidate's text for
-// each new recommendation to the same body, which was most of the cost of
-// storing a document once a body had hundreds of recommendations.
+// its significant words, a function of its text alone. This bounded cache
+// spares an ICU normalisation of every candidate's text for each
+// recommendation to the same body (most of the cost of storing a document
+// once a body had hundreds of recommendations); an entry serves only the
+// text it was made from, so the cache never changes a result.
 struct RecommendationFeatures {
+  std::string text;
   std::string text_key;
   std::set<std::string> words;
 };
 
 class RecommendationFeatureCache {
  public:
-  std::shared_ptr<const RecommendationFeatures> Find(const std::string& node) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = features_.find(node);
-    return it == features_.end() ? nullptr : it->second;
-  }
-  std::shared_ptr<const RecommendationFeatures> Add(const std::string& node, const std::string& text) {
+  std::shared_ptr<const RecommendationFeatures> Of(const std::string& node, const std::string& text) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = features_.find(node);
+      if (it != features_.end() && it->second->text == text) return it->second;
+    }
     auto features = std::make_shared<RecommendationFeatures>();
+    features->text = text;
     features->text_key = ItemTextKey("recommendation", text);
     features->words = SignificantWords(text);
     std::lock_guard<std::mutex> lock(mutex_);
@@ -163,6 +178,55 @@ Status Scan(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf, const st
   return Status::Ok();
 }
 
+// A stored JSON record (a node's, an edge's evidence), or nothing when absent or unreadable.
+Result<std::optional<json>> ReadJson(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf, const std::string& key) {
+  std::string value;
+  bool stored = false;
+  DOSSIER_RETURN_IF_ERROR(GetValue(graph, cf, key, &value, &stored));
+  if (!stored) return std::optional<json>();
+  json record = json::parse(value, nullptr, false);
+  if (record.is_discarded() || !record.is_object()) return std::optional<json>();
+  return std::optional<json>(std::move(record));
+}
+
+// Whether any edge of `type` leaves `node`.
+Result<bool> HasOutgoing(const GraphColumns& graph, const std::string& node, EdgeType type) {
+  bool found = false;
+  DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.edges, keys::EdgePrefix(node, type), [&](std::string_view, std::string_view) {
+    found = true;
+    return false;
+  }));
+  return found;
+}
+
+// Every edge of `type` leaving or reaching `node`.
+Result<std::vector<keys::EdgeParts>> EdgesOfType(const GraphColumns& graph, const std::string& node, EdgeType type) {
+  std::vector<keys::EdgeParts> found;
+  for (bool outgoing : {true, false}) {
+    DOSSIER_RETURN_IF_ERROR(Scan(graph, outgoing ? graph.edges : graph.edges_in, keys::EdgePrefix(node, type),
+                                 [&](std::string_view key, std::string_view) {
+                                   keys::EdgeParts e;
+                                   if (outgoing ? keys::ParseEdgeKey(key, &e) : keys::ParseEdgeInKey(key, &e)) {
+                                     found.push_back(std::move(e));
+                                   }
+                                   return true;
+                                 }));
+  }
+  return found;
+}
+
+// The extractors a stored document's facts came from, as its edges' evidence names them.
+Result<std::string> StoredExtractors(const GraphColumns& graph, const DocumentId& doc) {
+  DOSSIER_ASSIGN_OR_RETURN(std::optional<json> stored, ReadJson(graph, graph.facts, keys::DocumentKey(doc)));
+  std::string extractors;
+  if (stored && (*stored)["extractors"].is_array()) {
+    for (const json& e : (*stored)["extractors"]) {
+      if (e.is_string()) extractors += (extractors.empty() ? "" : ", ") + e.get<std::string>();
+    }
+  }
+  return extractors;
+}
+
 // A bare acronym: 2 to 12 capitals, digits or '&', at least two capitals.
 bool IsBareAcronym(std::string_view name) {
   if (name.size() < 2 || name.size() > 12) return false;
@@ -174,34 +238,45 @@ bool IsBareAcronym(std::string_view name) {
   return capitals >= 2;
 }
 
-struct DefinedEntity {
-  std::string node, name;
-};
+// An entity fact that uses an acronym without defining it ("RISU should ...").
+bool UsesAcronymBare(const EntityFact& fact) {
+  return fact.aliases.empty() && !fact.authority && IsBareAcronym(fact.name);
+}
 
-// The one entity other than `own` that has `acronym` as a name or alias, or
-// nothing when none or several do.
-Result<std::optional<DefinedEntity>> EntityDefiningAcronym(const GraphColumns& graph, const std::string& acronym,
-                                                           const std::string& own) {
-  std::string prefix = NameKey(acronym);
-  prefix.push_back('\0');
+// The node of an entity named `name_key` (a NameKey) of `kind`.
+std::string EntityNodeKey(NodeKind kind, const std::string& name_key) { return keys::NodeKey(kind, HashBytes(name_key)); }
+
+// The entities that stored documents define an acronym (its NameKey) as:
+// those having it as a name or alias, other than the nodes of its bare uses.
+// A mention resolved through a bare acronym adds no names (AddEvidence), so
+// it never makes its entity a definer: the definers are those of the
+// documents' definitions alone, whatever order they came in.
+Result<std::set<std::string>> StoredAcronymDefiners(const GraphColumns& graph, const std::string& acronym_key) {
   std::set<std::string> found;
+  const std::string prefix = keys::AliasPrefix(acronym_key);
+  const std::string bare = HashBytes(acronym_key);
   DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.aliases, prefix, [&](std::string_view key, std::string_view) {
     const std::string node(key.substr(prefix.size()));
-    const char kind = node.empty() ? 0 : node[0];
-    const bool entity = kind == static_cast<char>(NodeKind::kOrganisation) ||
-                        kind == static_cast<char>(NodeKind::kProgramme) ||
-                        kind == static_cast<char>(NodeKind::kOtherEntity);
-    if (entity && node != own) found.insert(node);
-    return found.size() <= 1;
+    if (!node.empty() && IsEntityKind(node[0]) && node.substr(1) != bare) found.insert(node);
+    return true;
   }));
-  if (found.size() != 1) return std::optional<DefinedEntity>();
-  std::string value;
-  bool stored = false;
-  DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.nodes, *found.begin(), &value, &stored));
-  if (!stored) return std::optional<DefinedEntity>();
-  json record = json::parse(value, nullptr, false);
-  if (!record.is_object() || !record.contains("name") || !record["name"].is_string()) return std::optional<DefinedEntity>();
-  return std::optional<DefinedEntity>(DefinedEntity{*found.begin(), record["name"].get<std::string>()});
+  return found;
+}
+
+// The documents other than `except` that use an acronym (its NameKey) bare.
+Result<std::vector<DocumentId>> DocumentsUsingAcronymBare(const GraphColumns& graph, const std::string& acronym_key,
+                                                          const DocumentId& except) {
+  std::vector<DocumentId> found;
+  const std::string prefix = keys::AliasPrefix(keys::AcronymUseAlias(acronym_key));
+  DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.aliases, prefix, [&](std::string_view key, std::string_view) {
+    const std::string_view node = key.substr(prefix.size());
+    if (node.size() == keys::kNodeKeySize && node[0] == static_cast<char>(NodeKind::kDocument)) {
+      const DocumentId doc = DocumentId::FromBytes(node.substr(1));
+      if (doc != except) found.push_back(doc);
+    }
+    return true;
+  }));
+  return found;
 }
 
 // ---- entity records, kept up to date incrementally ----
@@ -214,25 +289,26 @@ Result<std::optional<DefinedEntity>> EntityDefiningAcronym(const GraphColumns& g
 // ingest cost grow with the archive (quadratic overall), so each entity keeps
 // a tally of its mentions' evidence, updated by +/- one document's evidence in
 // the same write batch as that document's edges; the record is derived from
-// the tally. The tally lives in the nodes column family under kTallyPrefix +
-// node key ('~' is no node kind, so scans of a kind never see it). An entity
+// the tally. The tally lives in the nodes column family under keys::TallyKey.
+// An entity
 // without a tally (a data folder written before tallies existed) gets one
 // built once from its mention edges.
-constexpr char kTallyPrefix = '~';
-
 struct EntityTally {
   int64_t documents = 0;  // mention edges
   int64_t authority = 0;  // mentions saying the authority file knows it
   std::map<std::string, int64_t> names, aliases, types;
 };
 
-std::string TallyKey(const std::string& node) { return kTallyPrefix + node; }
-
+// A mention resolved through a bare acronym ("resolved") counts as a
+// document and a type, but lends the entity no name: its names and aliases
+// are those the documents defining it give.
 void AddEvidence(const json& evidence, int sign, EntityTally* t) {
   t->documents += sign;
-  t->names[evidence.value("name", "")] += sign;
-  for (const auto& alias : evidence.value("aliases", json::array())) {
-    if (alias.is_string()) t->aliases[alias.get<std::string>()] += sign;
+  if (!evidence.value("resolved", false)) {
+    t->names[evidence.value("name", "")] += sign;
+    for (const auto& alias : evidence.value("aliases", json::array())) {
+      if (alias.is_string()) t->aliases[alias.get<std::string>()] += sign;
+    }
   }
   if (evidence.contains("type") && evidence["type"].is_string()) t->types[evidence["type"].get<std::string>()] += sign;
   if (evidence.value("authority", false)) t->authority += sign;
@@ -254,7 +330,7 @@ json TallyToJson(const EntityTally& t) {
 Status LoadTally(const GraphColumns& graph, const std::string& node, EntityTally* t) {
   *t = EntityTally();
   std::string value;
-  rocksdb::Status s = graph.db->Get(CheckedReadOptions(), graph.nodes, TallyKey(node), &value);
+  rocksdb::Status s = graph.db->Get(CheckedReadOptions(), graph.nodes, keys::TallyKey(node), &value);
   if (s.ok()) {
     json j = json::parse(value, nullptr, false);
     if (!j.is_discarded() && j.is_object()) {
@@ -310,7 +386,7 @@ Status WriteEntity(const GraphColumns& graph, const std::string& node, const Ent
   }
   if (t.documents <= 0) {
     batch->Delete(graph.nodes, node);
-    batch->Delete(graph.nodes, TallyKey(node));
+    batch->Delete(graph.nodes, keys::TallyKey(node));
     return Status::Ok();
   }
   auto most = [](const std::map<std::string, int64_t>& votes) {
@@ -340,7 +416,7 @@ Status WriteEntity(const GraphColumns& graph, const std::string& node, const Ent
   json record = {{"name", best}, {"type", most(t.types)}, {"aliases", alias_list}, {"documents", t.documents},
                  {"authority", t.authority > 0}};
   batch->Put(graph.nodes, node, record.dump());
-  batch->Put(graph.nodes, TallyKey(node), TallyToJson(t).dump());
+  batch->Put(graph.nodes, keys::TallyKey(node), TallyToJson(t).dump());
   for (const std::string& k : alias_keys) batch->Put(graph.aliases, keys::AliasKey(k, node), "");
   return Status::Ok();
 }
@@ -358,30 +434,38 @@ Status UpdateEntities(const GraphColumns& graph, const std::map<std::string, jso
   return Status::Ok();
 }
 
-}  // namespace
+// ---- removing a document's contribution ----
 
-Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
+// Deletes everything `id` contributed to the graph (and its near-duplicate
+// signature), collecting into *linked the items of other documents that
+// stated the same text as one of its items (their links change with it).
+Status RemoveContribution(const GraphColumns& graph, const DocumentId& id, std::set<std::string>* linked) {
   rocksdb::WriteBatch batch;
   std::set<std::string> dates, items;
   std::map<std::string, json> mentioned;  // entity -> this document's mention evidence
+  const std::string doc_node = keys::DocumentNodeKey(id);
   Status read_status;
   DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.doc_edges, std::string(id.Bytes()), [&](std::string_view key, std::string_view) {
     keys::EdgeParts e;
     if (!keys::ParseDocEdgeKey(key, &e)) return true;
     const std::string edge_key = keys::EdgeKey(e.src, e.type, e.dst, e.doc);
     if (e.type == EdgeType::kMentions && IsEntityKind(e.dst[0])) {
-      std::string value;
-      bool stored = false;
-      read_status = GetValue(graph, graph.edges, edge_key, &value, &stored);
-      if (!read_status.ok()) return false;
-      if (stored) {
-        json evidence = json::parse(value, nullptr, false);
-        mentioned[e.dst] = evidence.is_discarded() ? json::object() : std::move(evidence);
+      Result<std::optional<json>> evidence = ReadJson(graph, graph.edges, edge_key);
+      if (!evidence.ok()) {
+        read_status = evidence.status();
+        return false;
+      }
+      mentioned[e.dst] = evidence->value_or(json::object());
+      // Its bare uses of acronyms go with it.
+      const json& used = mentioned[e.dst];
+      const std::string name = used.value("name", "");
+      if (used.value("resolved", false) ||
+          (used.value("aliases", json::array()).empty() && !used.value("authority", false) && IsBareAcronym(name))) {
+        batch.Delete(graph.aliases, keys::AliasKey(keys::AcronymUseAlias(NameKey(name)), doc_node));
       }
     }
-    batch.Delete(graph.edges, edge_key);
-    batch.Delete(graph.edges_in, keys::EdgeInKey(e.dst, e.type, e.src, e.doc));
-    batch.Delete(graph.doc_edges, std::string(key));
+    if (e.type == EdgeType::kSameAs) linked->insert({e.src, e.dst});
+    DeleteEdge(graph, e, &batch);
     for (const std::string* node : {&e.src, &e.dst}) {
       char kind = (*node)[0];
       if (kind == 'T') dates.insert(*node);
@@ -399,67 +483,59 @@ Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
       DOSSIER_RETURN_IF_ERROR(Scan(graph, outgoing ? graph.edges : graph.edges_in, prefix, [&](std::string_view key, std::string_view) {
         keys::EdgeParts e;
         if (!(outgoing ? keys::ParseEdgeKey(key, &e) : keys::ParseEdgeInKey(key, &e)) || e.doc == id) return true;
-        batch.Delete(graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc));
-        batch.Delete(graph.edges_in, keys::EdgeInKey(e.dst, e.type, e.src, e.doc));
-        batch.Delete(graph.doc_edges, keys::DocEdgeKey(e.doc, e.src, e.type, e.dst));
+        if (e.type == EdgeType::kSameAs) linked->insert({e.src, e.dst});
+        DeleteEdge(graph, e, &batch);
         return true;
       }));
     }
     return Status::Ok();
   };
   // Items belong to one document: they go with it, with the links other
-  // documents made to them (same_as) and their text alias.
+  // documents made to them (same_as, recurs) and their text alias.
   for (const std::string& item : items) {
     batch.Delete(graph.nodes, item);
-    std::string value;
-    bool value_stored = false;
-    DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.nodes, item, &value, &value_stored));
-    if (value_stored) {
-      json record = json::parse(value, nullptr, false);
-      if (!record.is_discarded()) {
-        batch.Delete(graph.aliases, keys::AliasKey(ItemTextKey(record.value("item_type", ""), record.value("text", "")), item));
-      }
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<json> record, ReadJson(graph, graph.nodes, item));
+    if (record) {
+      batch.Delete(graph.aliases, keys::AliasKey(ItemTextKey(record->value("item_type", ""), record->value("text", "")), item));
     }
     DOSSIER_RETURN_IF_ERROR(delete_links_of_others(item));
   }
+  for (const std::string& item : items) linked->erase(item);
   // The document's title keys, and responds_to links another document made to it.
-  const std::string doc_node = keys::DocumentNodeKey(id);
-  std::string doc_value;
-  bool doc_value_stored = false;
-  DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.nodes, doc_node, &doc_value, &doc_value_stored));
-  if (doc_value_stored) {
-    json record = json::parse(doc_value, nullptr, false);
-    if (!record.is_discarded()) {
-      for (const auto& alias : record.value("title_keys", json::array())) {
-        if (alias.is_string()) batch.Delete(graph.aliases, keys::AliasKey(alias.get<std::string>(), doc_node));
-      }
+  DOSSIER_ASSIGN_OR_RETURN(std::optional<json> doc_record, ReadJson(graph, graph.nodes, doc_node));
+  if (doc_record) {
+    for (const auto& alias : doc_record->value("title_keys", json::array())) {
+      if (alias.is_string()) batch.Delete(graph.aliases, keys::AliasKey(alias.get<std::string>(), doc_node));
     }
   }
-  std::string responds_to = doc_node;
-  responds_to.push_back(static_cast<char>(EdgeType::kRespondsTo));
-  DOSSIER_RETURN_IF_ERROR(delete_links_of_others(responds_to));
+  DOSSIER_RETURN_IF_ERROR(delete_links_of_others(keys::EdgePrefix(doc_node, EdgeType::kRespondsTo)));
   batch.Delete(graph.nodes, doc_node);
   // Its near-duplicate signature and links (both directions).
   DOSSIER_RETURN_IF_ERROR(ForgetNearDuplicates(graph, id, &batch));
   // The entities it mentioned lose its evidence, in the same batch as its edges.
   DOSSIER_RETURN_IF_ERROR(UpdateEntities(graph, mentioned, -1, &batch));
-  DOSSIER_RETURN_IF_ERROR(FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &batch)));
-  // Dates nothing states any more go (reads see the batch above).
-  rocksdb::WriteBatch refresh;
+  // Dates no other document states (the edges reaching a date are all
+  // filed under the document stating it) go in the same batch.
   for (const std::string& date : dates) {
     bool used = false;
-    DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.edges_in, date, [&](std::string_view, std::string_view) {
-      used = true;
-      return false;
+    DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.edges_in, date, [&](std::string_view key, std::string_view) {
+      keys::EdgeParts e;
+      used = keys::ParseEdgeInKey(key, &e) && e.doc != id;
+      return !used;
     }));
-    if (!used) refresh.Delete(graph.nodes, date);
+    if (!used) batch.Delete(graph.nodes, date);
   }
-  return FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &refresh));
+  return FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &batch));
 }
 
-Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const std::string& title,
-                          const std::vector<Fact>& facts, const std::string& extractor) {
-  DOSSIER_RETURN_IF_ERROR(RemoveDocumentGraph(graph, id));
+// ---- writing a document's own contribution ----
+
+// Writes what `id`'s facts say of it alone (its nodes, the edges it states,
+// its aliases, its entities' tallies) and its responds_to links, whose
+// direction (answer -> evaluation) and document (the answer's) are fixed
+// whichever came first. Its items are added to *items for the linker.
+Status WriteContribution(const GraphColumns& graph, const DocumentId& id, const std::string& title,
+                         const std::vector<Fact>& facts, const std::string& extractor, std::set<std::string>* items) {
   rocksdb::WriteBatch batch;
   const std::string doc_node = keys::DocumentNodeKey(id);
   std::map<std::string, json> mentioned;  // entity -> this document's mention evidence (the last edge written)
@@ -467,35 +543,49 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
     json full = evidence;
     full["extractor"] = extractor;
     if (type == EdgeType::kMentions) mentioned[dst] = full;
-    batch.Put(graph.edges, keys::EdgeKey(src, type, dst, id), full.dump());
-    batch.Put(graph.edges_in, keys::EdgeInKey(dst, type, src, id), "");
-    batch.Put(graph.doc_edges, keys::DocEdgeKey(id, src, type, dst), "");
+    PutEdge(graph, src, type, dst, id, full, &batch);
   };
   json doc_record = {{"title", title}, {"document", id.ToHex()}};
 
   // Entities first: names and aliases of this document resolve to node keys.
   std::map<std::string, std::string> node_of_name;  // NameKey(name or alias) -> node
+  // The entities this document itself defines each name or alias as (for its bare acronyms).
+  std::map<std::string, std::set<std::string>> own_definers;
+  for (const Fact& any : facts) {
+    const auto* fact = std::get_if<EntityFact>(&any);
+    if (!fact || fact->name.empty() || UsesAcronymBare(*fact)) continue;
+    const std::string node = EntityNodeKey(KindOfEntityType(fact->type), NameKey(fact->name));
+    for (const std::string& alias : fact->aliases) {
+      const std::string alias_key = NameKey(alias);
+      if (node.substr(1) != HashBytes(alias_key)) own_definers[alias_key].insert(node);  // as StoredAcronymDefiners
+    }
+  }
   for (const Fact& any : facts) {
     const auto* fact = std::get_if<EntityFact>(&any);
     if (!fact) continue;
-    std::string name = fact->name;
+    const std::string& name = fact->name;
     if (name.empty()) continue;
-    std::string node = keys::NodeKey(KindOfEntityType(fact->type), HashBytes(NameKey(name)));
-    json aliases = fact->aliases;
+    std::string node = EntityNodeKey(KindOfEntityType(fact->type), NameKey(name));
+    bool resolved = false;
     // An acronym this document uses but does not define ("RISU should …") is
-    // the entity that earlier documents define it as, when exactly one does:
-    // its mention counts there, under that entity's name, the acronym an alias.
-    if (aliases.empty() && !fact->authority && IsBareAcronym(name)) {
-      DOSSIER_ASSIGN_OR_RETURN(std::optional<DefinedEntity> defined, EntityDefiningAcronym(graph, name, node));
-      if (defined) {
-        node_of_name[NameKey(name)] = defined->node;
-        aliases.push_back(name);
-        node = defined->node;
-        name = defined->name;
+    // the entity the documents (any, this one too) define it as, when exactly
+    // one is: its mention counts there. Whether one is depends on the set of
+    // documents, so the documents using it bare are listed under the acronym,
+    // and stored again when its definers change (ApplyWhereAcronymsChanged).
+    if (UsesAcronymBare(*fact)) {
+      const std::string acronym_key = NameKey(name);
+      batch.Put(graph.aliases, keys::AliasKey(keys::AcronymUseAlias(acronym_key), doc_node), "");
+      DOSSIER_ASSIGN_OR_RETURN(std::set<std::string> definers, StoredAcronymDefiners(graph, acronym_key));
+      const std::set<std::string>& own = own_definers[acronym_key];
+      definers.insert(own.begin(), own.end());
+      definers.erase(node);
+      if (definers.size() == 1) {
+        node = *definers.begin();
+        resolved = true;
       }
     }
     node_of_name[NameKey(name)] = node;
-    for (const auto& alias : aliases) node_of_name.emplace(NameKey(alias.get<std::string>()), node);
+    for (const std::string& alias : fact->aliases) node_of_name.emplace(NameKey(alias), node);
     json pages = json::array();
     std::set<uint32_t> seen;
     json first_span = nullptr;
@@ -503,23 +593,23 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
       if (first_span.is_null()) first_span = ToJson(m);
       if (seen.insert(m.page).second) pages.push_back(m.page);
     }
-    add_edge(doc_node, EdgeType::kMentions, node,
-             {{"name", name}, {"type", WireName(fact->type)}, {"aliases", aliases},
-              {"authority", fact->authority}, {"pages", pages},
-              {"mentions", fact->mentions.size()}, {"first", first_span}});
+    json evidence = {{"name", name}, {"type", WireName(fact->type)}, {"aliases", fact->aliases},
+                     {"authority", fact->authority}, {"pages", pages},
+                     {"mentions", fact->mentions.size()}, {"first", first_span}};
+    if (resolved) evidence["resolved"] = true;
+    add_edge(doc_node, EdgeType::kMentions, node, evidence);
   }
   auto entity_node = [&](const std::string& name) -> std::string {
     auto it = node_of_name.find(NameKey(name));
     if (it != node_of_name.end()) return it->second;
-    return keys::NodeKey(NodeKind::kOrganisation, HashBytes(NameKey(name)));
+    return EntityNodeKey(NodeKind::kOrganisation, NameKey(name));
   };
   std::string document_date;
   for (const Fact& any : facts) {
     if (const auto* fact = std::get_if<DocumentDateFact>(&any)) document_date = fact->value;
   }
-  // Links `node` (an item or action) to the nodes of other documents that
-  // state the same text (a memo restating a report's recommendation, a
-  // progress update restating an action), and records its text alias.
+  // The linker orders restatements and recurrences by their documents' dates.
+  if (!document_date.empty()) doc_record["date"] = document_date;
   // This document's items by type and number, for the chains they state ("based on Conclusion 2").
   auto item_node = [&](const ItemFact& fact) {
     return keys::ItemNodeKey(id, WireName(fact.item_type), fact.number, fact.start);
@@ -538,35 +628,14 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
       item_by_number.emplace(number_key(std::string(WireName(fact->item_type)), fact->number), item_node(*fact));
     }
   }
-  std::set<std::string> restatements;  // nodes of this document that restate another document's item
-  auto link_same_text = [&](const std::string& node, const std::string& item_type, const std::string& text) -> Status {
-    const std::string text_key = ItemTextKey(item_type, text);
-    batch.Put(graph.aliases, keys::AliasKey(text_key, node), "");
-    std::string prefix = text_key;
-    prefix.push_back('\0');
-    Status read_status;
-    DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.aliases, prefix, [&](std::string_view key, std::string_view) {
-      std::string other(key.substr(prefix.size()));
-      std::string value;
-      bool stored = false;
-      if (other != node) {
-        read_status = GetValue(graph, graph.nodes, other, &value, &stored);
-        if (!read_status.ok()) return false;
-      }
-      if (stored) {
-        json other_record = json::parse(value, nullptr, false);
-        if (!other_record.is_discarded() && other_record.value("document", "") != id.ToHex()) {
-          add_edge(node, EdgeType::kSameAs, other, {{"by", "text"}, {"number", other_record.value("number", "")}});
-          restatements.insert(node);
-        }
-      }
-      return true;
-    }));
-    return read_status;
+  // An item or action's text alias, under which the linker finds the same text in other documents.
+  auto add_item = [&](const std::string& node, const std::string& item_type, const std::string& text) {
+    batch.Put(graph.aliases, keys::AliasKey(ItemTextKey(item_type, text), node), "");
+    items->insert(node);
   };
   // Key actions under a recommendation: nodes of their own, with their
   // responsible units, due date and the document's date (for status history).
-  auto apply_actions = [&](const ItemFact& fact, const std::string& rec_node, const std::string& rec_number) -> Status {
+  auto apply_actions = [&](const ItemFact& fact, const std::string& rec_node, const std::string& rec_number) {
     size_t n = 0;
     for (const KeyAction& action : fact.key_actions) {
       const std::string& number = action.number;
@@ -591,92 +660,41 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
         batch.Put(graph.nodes, date_node, json({{"value", due}}).dump());
         add_edge(node, EdgeType::kDue, date_node, page);
       }
-      DOSSIER_RETURN_IF_ERROR(link_same_text(node, "action", action.text));
+      add_item(node, "action", action.text);
     }
-    return Status::Ok();
-  };
-  // The same recommendation made again to the same body in another
-  // evaluation: similar (not identical) text and a shared responsible body.
-  auto link_recurrences = [&](const ItemFact& fact, const std::string& rec_node) -> Status {
-    if (restatements.count(rec_node)) return Status::Ok();  // the original carries the recurrence
-    const std::shared_ptr<const RecommendationFeatures> own = FeatureCache().Add(rec_node, fact.text);
-    const std::set<std::string>& words = own->words;
-    if (words.size() < 4) return Status::Ok();
-    const std::string& own_key = own->text_key;
-    std::set<std::string> done;
-    for (const std::string& who : fact.responsible) {
-      std::string prefix = entity_node(who);
-      prefix.push_back(static_cast<char>(EdgeType::kResponsible));
-      int looked = 0;
-      std::vector<std::string> candidates;
-      DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.edges_in, prefix, [&](std::string_view key, std::string_view) {
-        keys::EdgeParts e;
-        if (keys::ParseEdgeInKey(key, &e) && e.doc != id && e.src[0] == 'R') candidates.push_back(e.src);
-        return ++looked < 500;  // bounded work per recommendation, however big the body
-      }));
-      for (const std::string& other : candidates) {
-        if (!done.insert(other).second) continue;
-        std::shared_ptr<const RecommendationFeatures> theirs = FeatureCache().Find(other);
-        json record;
-        if (!theirs) {
-          std::string value;
-          bool value_stored = false;
-          DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.nodes, other, &value, &value_stored));
-          if (!value_stored) continue;
-          record = json::parse(value, nullptr, false);
-          if (record.is_discarded()) continue;
-          theirs = FeatureCache().Add(other, record.value("text", ""));
-        }
-        if (theirs->text_key == own_key) continue;
-        const double similarity = Similarity(words, theirs->words);
-        if (similarity < 0.5) continue;
-        // A restatement (a memo or update repeating a report's item) links to
-        // the original through same_as; the recurrence is with the original.
-        bool restates = false;
-        std::string same_prefix = other;
-        same_prefix.push_back(static_cast<char>(EdgeType::kSameAs));
-        DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.edges, same_prefix, [&](std::string_view, std::string_view) {
-          restates = true;
-          return false;
-        }));
-        if (restates) continue;
-        if (record.is_null()) {
-          std::string value;
-          bool value_stored = false;
-          DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.nodes, other, &value, &value_stored));
-          if (!value_stored) continue;
-          record = json::parse(value, nullptr, false);
-          if (record.is_discarded()) continue;
-        }
-        add_edge(rec_node, EdgeType::kRecurs, other,
-                 {{"similarity", std::round(similarity * 100) / 100}, {"responsible", who},
-                  {"document", record.value("document", "")}, {"number", record.value("number", "")}});
-      }
-    }
-    return Status::Ok();
   };
   // The evaluation this document is, or the one it answers: the two meet
-  // under the title's key, whichever was ingested first.
+  // under the title's key, whichever was stored first. The link goes from
+  // the answer to the evaluation and is filed under the answer.
   for (const Fact& any : facts) {
     const auto* fact = std::get_if<EvaluationTitleFact>(&any);
     if (!fact) continue;
     const std::string& key = fact->key;
     if (key.empty()) continue;
     const bool answers = fact->responds_to;
-    const std::string own = (answers ? "answers|" : "title|") + key;
-    const std::string other = (answers ? "title|" : "answers|") + key;
+    const std::string own = keys::TitleAlias(answers, key);
     batch.Put(graph.aliases, keys::AliasKey(own, doc_node), "");
     doc_record["title_keys"].push_back(own);
     doc_record[answers ? "responds_to_title" : "evaluation_title"] = fact->title;
-    std::string prefix = other;
-    prefix.push_back('\0');
+    const std::string prefix = keys::AliasPrefix(keys::TitleAlias(!answers, key));
+    std::vector<std::string> found;
     DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.aliases, prefix, [&](std::string_view alias, std::string_view) {
-      std::string found(alias.substr(prefix.size()));
-      if (found == doc_node) return true;
-      if (answers) add_edge(doc_node, EdgeType::kRespondsTo, found, {{"title", fact->title}, {"by", "title"}});
-      else add_edge(found, EdgeType::kRespondsTo, doc_node, {{"title", fact->title}, {"by", "title"}});
+      if (alias.substr(prefix.size()) != doc_node) found.emplace_back(alias.substr(prefix.size()));
       return true;
     }));
+    for (const std::string& other : found) {
+      if (answers) {
+        add_edge(doc_node, EdgeType::kRespondsTo, other, {{"title", fact->title}, {"by", "title"}});
+        continue;
+      }
+      const DocumentId answer = DocumentId::FromBytes(std::string_view(other).substr(1));
+      DOSSIER_ASSIGN_OR_RETURN(std::optional<json> answer_record, ReadJson(graph, graph.nodes, other));
+      DOSSIER_ASSIGN_OR_RETURN(const std::string answer_extractor, StoredExtractors(graph, answer));
+      PutEdge(graph, other, EdgeType::kRespondsTo, doc_node, answer,
+              {{"title", answer_record ? answer_record->value("responds_to_title", fact->title) : fact->title},
+               {"by", "title"}, {"extractor", answer_extractor}},
+              &batch);
+    }
   }
   batch.Put(graph.nodes, doc_node, doc_record.dump());
   for (const Fact& any : facts) {
@@ -706,7 +724,7 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
                      {"document", id.ToHex()}, {"page", fact->page}};
       if (fact->item_type == ItemType::kRecommendation) {
         if (fact->management_response) record["management_response"] = ToJson(*fact->management_response);
-        DOSSIER_RETURN_IF_ERROR(apply_actions(*fact, node, number));
+        apply_actions(*fact, node, number);
         record["responsible"] = fact->responsible;
         record["due"] = fact->due ? json(*fact->due) : json(nullptr);
         for (const std::string& who : fact->responsible) {
@@ -720,8 +738,7 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
         }
       }
       batch.Put(graph.nodes, node, record.dump());
-      DOSSIER_RETURN_IF_ERROR(link_same_text(node, item_type, fact->text));
-      if (fact->item_type == ItemType::kRecommendation) DOSSIER_RETURN_IF_ERROR(link_recurrences(*fact, node));
+      add_item(node, item_type, fact->text);
       add_edge(doc_node, EdgeType::kContains, node, {{"page", fact->page}, {"start", fact->start}, {"end", fact->end}});
     } else if (const auto* fact = std::get_if<RelationFact>(&any)) {
       // "A funds B", "B is implemented by A": an edge between the two bodies, with the sentence as evidence.
@@ -733,14 +750,342 @@ Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const
       const std::string& value = fact->value;
       if (value.empty()) continue;
       const std::string date_node = keys::NodeKey(NodeKind::kDate, HashBytes(value));
-      batch.Put(graph.nodes, date_node, json({{"value", value}, {"precision", WireName(fact->precision)}}).dump());
+      // The node is shared (a due date of another document may be the same
+      // value): the precision this document states it at is the edge's.
+      batch.Put(graph.nodes, date_node, json({{"value", value}}).dump());
       add_edge(doc_node, EdgeType::kStatesDate, date_node, {{"text", fact->text}, {"page", fact->page},
-                                                            {"start", fact->start}});
+                                                            {"start", fact->start},
+                                                            {"precision", WireName(fact->precision)}});
     }
   }
   // The entities it mentions gain its evidence, in the same batch as its edges.
   DOSSIER_RETURN_IF_ERROR(UpdateEntities(graph, mentioned, +1, &batch));
   return FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &batch));
+}
+
+// ---- the linker: what spans the items of several documents ----
+//
+// same_as joins items of different documents stating the same text (a
+// report's recommendation restated by its management response, a response's
+// action restated by a progress update); recurs joins recommendations of
+// different evaluations to a shared responsible body whose texts are similar
+// (half the significant words) but not the same. Each link is a function of
+// its two items and their documents' dates, whichever document was stored
+// first: recurs goes from the later recommendation to the earlier (by
+// document date, then node key; an undated document counts as the latest);
+// same_as goes from the restatement to the statement standing for it — one
+// carrying a management response or key actions before one that does not,
+// then the earlier — and each is filed under its source's document. An item
+// with a same_as link is a restatement: the statement it stands for carries
+// the recurrences.
+class Linker {
+ public:
+  explicit Linker(const GraphColumns& graph) : graph_(graph) {}
+
+  // Recomputes every same_as and recurs link of `items` and of the items of
+  // other documents stating the same text as one of them.
+  Status Relink(const std::set<std::string>& items) {
+    std::set<std::string> all;
+    for (const std::string& node : items) {
+      DOSSIER_ASSIGN_OR_RETURN(const Item* item, Load(node));
+      if (!item) continue;
+      all.insert(node);
+      DOSSIER_ASSIGN_OR_RETURN(std::vector<std::string> same, SameText(*item));
+      all.insert(same.begin(), same.end());
+    }
+    // Their links go, then come back: same_as first (which say which items are restatements), then recurs.
+    rocksdb::WriteBatch cleared;
+    for (const std::string& node : all) {
+      for (EdgeType type : {EdgeType::kSameAs, EdgeType::kRecurs}) {
+        DOSSIER_ASSIGN_OR_RETURN(std::vector<keys::EdgeParts> edges, EdgesOfType(graph_, node, type));
+        for (const keys::EdgeParts& e : edges) DeleteEdge(graph_, e, &cleared);
+      }
+    }
+    DOSSIER_RETURN_IF_ERROR(FromRocks(graph_, graph_.db->Write(rocksdb::WriteOptions(), &cleared)));
+    rocksdb::WriteBatch same_as;
+    for (const std::string& node : all) DOSSIER_RETURN_IF_ERROR(LinkSameText(node, &same_as));
+    DOSSIER_RETURN_IF_ERROR(FromRocks(graph_, graph_.db->Write(rocksdb::WriteOptions(), &same_as)));
+    rocksdb::WriteBatch recurs;
+    for (const std::string& node : all) {
+      if (node[0] == static_cast<char>(NodeKind::kRecommendation)) DOSSIER_RETURN_IF_ERROR(LinkRecurrences(node, &recurs));
+    }
+    return FromRocks(graph_, graph_.db->Write(rocksdb::WriteOptions(), &recurs));
+  }
+
+ private:
+  struct Item {
+    std::string node;
+    json record;
+    DocumentId doc;
+    std::string order;  // document date ("~" when none), then node key: earlier sorts first
+    // For same_as: the statement carrying a management response or key
+    // actions first (the one a restatement stands for), then `order`.
+    std::string standing;
+  };
+
+  Result<const Item*> Load(const std::string& node) {
+    if (auto it = items_.find(node); it != items_.end()) return &it->second;
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<json> record, ReadJson(graph_, graph_.nodes, node));
+    if (!record) return static_cast<const Item*>(nullptr);
+    Result<DocumentId> doc = DocumentId::FromHex(record->value("document", ""));
+    if (!doc.ok()) return static_cast<const Item*>(nullptr);
+    DOSSIER_ASSIGN_OR_RETURN(std::string date, DocumentDate(*doc));
+    DOSSIER_ASSIGN_OR_RETURN(const bool has_actions, HasOutgoing(graph_, node, EdgeType::kHasAction));
+    const bool follow_up = has_actions || record->contains("management_response");
+    std::string order = (date.empty() ? "~" : date) + '\0' + node;
+    std::string standing = (follow_up ? "0" : "1") + order;
+    Item item{node, std::move(*record), *doc, std::move(order), std::move(standing)};
+    return &items_.emplace(node, std::move(item)).first->second;
+  }
+
+  Result<std::string> DocumentDate(const DocumentId& doc) {
+    if (auto it = dates_.find(doc.ToHex()); it != dates_.end()) return it->second;
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<json> record, ReadJson(graph_, graph_.nodes, keys::DocumentNodeKey(doc)));
+    std::string date = record ? record->value("date", "") : "";
+    dates_[doc.ToHex()] = date;
+    return date;
+  }
+
+  Result<std::string> Extractors(const DocumentId& doc) {
+    if (auto it = extractors_.find(doc.ToHex()); it != extractors_.end()) return it->second;
+    DOSSIER_ASSIGN_OR_RETURN(std::string extractors, StoredExtractors(graph_, doc));
+    extractors_[doc.ToHex()] = extractors;
+    return extractors;
+  }
+
+  // The items of other documents under the same text alias.
+  Result<std::vector<std::string>> SameText(const Item& item) {
+    const std::string prefix =
+        keys::AliasPrefix(ItemTextKey(item.record.value("item_type", ""), item.record.value("text", "")));
+    std::vector<std::string> found;
+    DOSSIER_RETURN_IF_ERROR(Scan(graph_, graph_.aliases, prefix, [&](std::string_view key, std::string_view) {
+      found.emplace_back(key.substr(prefix.size()));
+      return true;
+    }));
+    std::vector<std::string> others;
+    for (const std::string& node : found) {
+      DOSSIER_ASSIGN_OR_RETURN(const Item* other, Load(node));
+      if (other && other->doc != item.doc) others.push_back(node);
+    }
+    return others;
+  }
+
+  // Files the link between two items: from the later to the earlier (for
+  // same_as, the one standing for both), under the later's document.
+  Status PutLink(const Item& a, const Item& b, EdgeType type, json evidence, rocksdb::WriteBatch* batch) {
+    const bool a_later = type == EdgeType::kSameAs ? a.standing > b.standing : a.order > b.order;
+    const Item& later = a_later ? a : b;
+    const Item& earlier = a_later ? b : a;
+    DOSSIER_ASSIGN_OR_RETURN(evidence["extractor"], Extractors(later.doc));
+    evidence["number"] = earlier.record.value("number", "");
+    if (type == EdgeType::kRecurs) evidence["document"] = earlier.doc.ToHex();
+    PutEdge(graph_, later.node, type, earlier.node, later.doc, evidence, batch);
+    return Status::Ok();
+  }
+
+  Status LinkSameText(const std::string& node, rocksdb::WriteBatch* batch) {
+    DOSSIER_ASSIGN_OR_RETURN(const Item* item, Load(node));
+    if (!item) return Status::Ok();
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<std::string> same, SameText(*item));
+    for (const std::string& other : same) {
+      DOSSIER_ASSIGN_OR_RETURN(const Item* other_item, Load(other));
+      DOSSIER_RETURN_IF_ERROR(PutLink(*item, *other_item, EdgeType::kSameAs, {{"by", "text"}}, batch));
+    }
+    return Status::Ok();
+  }
+
+  // The bodies a recommendation names as responsible, in its order, each
+  // with the node its responsible edge reaches.
+  Result<std::vector<std::pair<std::string, std::string>>> Responsible(const Item& item) {
+    std::set<std::string> targets;
+    DOSSIER_RETURN_IF_ERROR(Scan(graph_, graph_.edges, keys::EdgePrefix(item.node, EdgeType::kResponsible),
+                                 [&](std::string_view key, std::string_view) {
+                                   keys::EdgeParts e;
+                                   if (keys::ParseEdgeKey(key, &e)) targets.insert(e.dst);
+                                   return true;
+                                 }));
+    std::vector<std::pair<std::string, std::string>> out;
+    std::set<std::string> done;
+    for (const json& who : item.record.value("responsible", json::array())) {
+      if (!who.is_string()) continue;
+      const std::string name_key = NameKey(who.get<std::string>());
+      for (const std::string& target : targets) {
+        bool named = target.substr(1) == HashBytes(name_key);
+        if (!named) {
+          std::string ignored;
+          DOSSIER_RETURN_IF_ERROR(GetValue(graph_, graph_.aliases, keys::AliasKey(name_key, target), &ignored, &named));
+        }
+        if (named && done.insert(target).second) {
+          out.emplace_back(who.get<std::string>(), target);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  Result<const std::set<DocumentId>*> GroupOf(const DocumentId& doc) {
+    if (auto it = groups_.find(doc); it != groups_.end()) return &it->second;
+    std::set<DocumentId> group = {doc};
+    if (graph_.near_duplicates) {
+      DOSSIER_ASSIGN_OR_RETURN(group, NearDuplicateGroup(graph_, doc));
+    }
+    return &groups_.emplace(doc, std::move(group)).first->second;
+  }
+
+  Result<bool> IsRestatement(const std::string& node) { return HasOutgoing(graph_, node, EdgeType::kSameAs); }
+
+  Status LinkRecurrences(const std::string& node, rocksdb::WriteBatch* batch) {
+    DOSSIER_ASSIGN_OR_RETURN(const Item* own, Load(node));
+    if (!own) return Status::Ok();
+    DOSSIER_ASSIGN_OR_RETURN(bool restatement, IsRestatement(node));
+    if (restatement) return Status::Ok();  // the original carries the recurrence
+    const auto own_features = FeatureCache().Of(node, own->record.value("text", ""));
+    if (own_features->words.size() < 4) return Status::Ok();
+    DOSSIER_ASSIGN_OR_RETURN(const auto own_bodies, Responsible(*own));
+    std::set<std::string> own_targets;
+    for (const auto& [who, body] : own_bodies) own_targets.insert(body);
+    std::set<std::string> done;
+    for (const auto& [who, body] : own_bodies) {
+      int looked = 0;
+      std::vector<std::string> candidates;
+      DOSSIER_RETURN_IF_ERROR(Scan(graph_, graph_.edges_in, keys::EdgePrefix(body, EdgeType::kResponsible),
+                                   [&](std::string_view key, std::string_view) {
+                                     keys::EdgeParts e;
+                                     if (keys::ParseEdgeInKey(key, &e) && e.doc != own->doc && e.src[0] == 'R') {
+                                       candidates.push_back(e.src);
+                                     }
+                                     return ++looked < 500;  // bounded work per recommendation, however big the body
+                                   }));
+      for (const std::string& other : candidates) {
+        if (!done.insert(other).second) continue;
+        DOSSIER_ASSIGN_OR_RETURN(const Item* theirs, Load(other));
+        if (!theirs || theirs->doc == own->doc) continue;
+        // Not with another version of its own document (LinkNearDuplicates prunes those too).
+        DOSSIER_ASSIGN_OR_RETURN(const std::set<DocumentId>* versions, GroupOf(own->doc));
+        if (versions->count(theirs->doc)) continue;
+        const auto their_features = FeatureCache().Of(other, theirs->record.value("text", ""));
+        if (their_features->text_key == own_features->text_key) continue;
+        const double similarity = Similarity(own_features->words, their_features->words);
+        if (similarity < 0.5) continue;
+        // A restatement (a memo or update repeating a report's item) links to
+        // the original through same_as; the recurrence is with the original.
+        DOSSIER_ASSIGN_OR_RETURN(bool restates, IsRestatement(other));
+        if (restates) continue;
+        // The body as the later recommendation names it.
+        std::string named = who;
+        if (theirs->order > own->order) {
+          DOSSIER_ASSIGN_OR_RETURN(const auto their_bodies, Responsible(*theirs));
+          for (const auto& [their_who, their_body] : their_bodies) {
+            if (own_targets.count(their_body)) {
+              named = their_who;
+              break;
+            }
+          }
+        }
+        DOSSIER_RETURN_IF_ERROR(PutLink(*own, *theirs, EdgeType::kRecurs,
+                                        {{"similarity", std::round(similarity * 100) / 100}, {"responsible", named}}, batch));
+      }
+    }
+    return Status::Ok();
+  }
+
+  const GraphColumns& graph_;
+  std::map<std::string, Item> items_;
+  std::map<std::string, std::string> dates_, extractors_;
+  std::map<DocumentId, std::set<DocumentId>> groups_;
+};
+
+// ---- acronyms whose definers a change alters ----
+
+// The acronyms that documents use bare and that a change to `id` (its stored
+// mentions, and `facts` when it is being stored) may define or stop
+// defining, each with its definers before the change.
+Result<std::map<std::string, std::set<std::string>>> WatchAcronyms(const GraphColumns& graph, const DocumentId& id,
+                                                                   const std::vector<Fact>& facts) {
+  std::set<std::string> names;
+  for (const Fact& any : facts) {
+    const auto* fact = std::get_if<EntityFact>(&any);
+    if (!fact || UsesAcronymBare(*fact)) continue;
+    names.insert(NameKey(fact->name));
+    for (const std::string& alias : fact->aliases) names.insert(NameKey(alias));
+  }
+  std::vector<std::string> mention_keys;
+  DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.doc_edges, std::string(id.Bytes()), [&](std::string_view key, std::string_view) {
+    keys::EdgeParts e;
+    if (keys::ParseDocEdgeKey(key, &e) && e.type == EdgeType::kMentions) mention_keys.push_back(keys::EdgeKey(e.src, e.type, e.dst, e.doc));
+    return true;
+  }));
+  for (const std::string& key : mention_keys) {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<json> evidence, ReadJson(graph, graph.edges, key));
+    if (!evidence || evidence->value("resolved", false)) continue;
+    names.insert(NameKey(evidence->value("name", "")));
+    for (const json& alias : evidence->value("aliases", json::array())) {
+      if (alias.is_string()) names.insert(NameKey(alias.get<std::string>()));
+    }
+  }
+  std::map<std::string, std::set<std::string>> watched;
+  for (const std::string& name_key : names) {
+    if (name_key.empty()) continue;
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<DocumentId> users, DocumentsUsingAcronymBare(graph, name_key, id));
+    if (users.empty()) continue;
+    DOSSIER_ASSIGN_OR_RETURN(watched[name_key], StoredAcronymDefiners(graph, name_key));
+  }
+  return watched;
+}
+
+Status ReapplyStoredDocument(const GraphColumns& graph, const DocumentId& id);
+
+// Stores again the documents using bare an acronym whose definers changed.
+Status ApplyWhereAcronymsChanged(const GraphColumns& graph, const DocumentId& id,
+                                 const std::map<std::string, std::set<std::string>>& before) {
+  std::set<DocumentId> again;
+  for (const auto& [name_key, definers] : before) {
+    DOSSIER_ASSIGN_OR_RETURN(std::set<std::string> now, StoredAcronymDefiners(graph, name_key));
+    if (now == definers) continue;
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<DocumentId> users, DocumentsUsingAcronymBare(graph, name_key, id));
+    again.insert(users.begin(), users.end());
+  }
+  for (const DocumentId& doc : again) DOSSIER_RETURN_IF_ERROR(ReapplyStoredDocument(graph, doc));
+  return Status::Ok();
+}
+
+// Applies a stored document's graph again from its stored facts, keeping its
+// near-duplicate signature and links.
+Status ReapplyStoredDocument(const GraphColumns& graph, const DocumentId& id) {
+  DOSSIER_ASSIGN_OR_RETURN(std::optional<json> stored, ReadJson(graph, graph.facts, keys::DocumentKey(id)));
+  DOSSIER_ASSIGN_OR_RETURN(std::optional<json> doc_record, ReadJson(graph, graph.nodes, keys::DocumentNodeKey(id)));
+  if (!stored || !doc_record) return Status::Ok();
+  std::vector<Fact> facts;
+  for (const json& fact : stored->value("facts", json::array())) {
+    Result<Fact> decoded = DecodeFactJson(fact);
+    if (decoded.ok() && !std::holds_alternative<StructureFact>(*decoded)) facts.push_back(std::move(decoded).value());
+  }
+  DOSSIER_ASSIGN_OR_RETURN(const std::string extractors, StoredExtractors(graph, id));
+  DOSSIER_ASSIGN_OR_RETURN(std::optional<NearDuplicateSignature> signature, ReadNearDuplicateSignature(graph, id));
+  DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(graph, id, doc_record->value("title", ""), facts, extractors));
+  if (signature) DOSSIER_RETURN_IF_ERROR(LinkNearDuplicates(graph, id, *signature));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
+  DOSSIER_ASSIGN_OR_RETURN(const auto acronyms, WatchAcronyms(graph, id, {}));
+  std::set<std::string> linked;
+  DOSSIER_RETURN_IF_ERROR(RemoveContribution(graph, id, &linked));
+  DOSSIER_RETURN_IF_ERROR(Linker(graph).Relink(linked));
+  return ApplyWhereAcronymsChanged(graph, id, acronyms);
+}
+
+Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const std::string& title,
+                          const std::vector<Fact>& facts, const std::string& extractor) {
+  DOSSIER_ASSIGN_OR_RETURN(const auto acronyms, WatchAcronyms(graph, id, facts));
+  std::set<std::string> items;
+  DOSSIER_RETURN_IF_ERROR(RemoveContribution(graph, id, &items));
+  DOSSIER_RETURN_IF_ERROR(WriteContribution(graph, id, title, facts, extractor, &items));
+  DOSSIER_RETURN_IF_ERROR(Linker(graph).Relink(items));
+  return ApplyWhereAcronymsChanged(graph, id, acronyms);
 }
 
 Result<std::optional<GraphNode>> ReadNode(const GraphColumns& graph, const std::string& node_key) {

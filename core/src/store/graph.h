@@ -4,6 +4,9 @@
 #pragma once
 
 #include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <nlohmann/json.hpp>
 
 #include <set>
 #include <string>
@@ -12,6 +15,7 @@
 #include "dossier/document.h"
 #include "dossier/facts.h"
 #include "dossier/graph.h"
+#include "dossier/keys.h"
 #include "dossier/status.h"
 #include "write_failure.h"
 
@@ -43,13 +47,26 @@ struct GraphColumns {
   // Signatures and band keys of near-duplicate detection; null in a reader of
   // a data folder no writer of this version has opened yet.
   rocksdb::ColumnFamilyHandle* near_duplicates = nullptr;
+  // The documents' stored facts and extractors: the graph of a document is
+  // applied again from them when the acronyms it uses change meaning.
+  rocksdb::ColumnFamilyHandle* facts = nullptr;
 };
 
-// Replaces everything `id` contributed to the graph with what `facts` say.
+// Adds to `batch` one edge, listed from both ends and under the document `doc` it is filed under.
+void PutEdge(const GraphColumns& graph, const std::string& src, keys::EdgeType type, const std::string& dst,
+             const DocumentId& doc, const nlohmann::json& evidence, rocksdb::WriteBatch* batch);
+// Adds to `batch` the deletion of one edge, from both ends and its document's list.
+void DeleteEdge(const GraphColumns& graph, const keys::EdgeParts& e, rocksdb::WriteBatch* batch);
+
+// Replaces everything `id` contributed to the graph with what `facts` say,
+// then recomputes the links between documents it touched (same_as, recurs,
+// and the documents using bare an acronym whose meaning it changed): the
+// graph is a function of the set of stored documents, not of their order.
 // Idempotent: running it again after a crash gives the same graph.
 Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const std::string& title,
                           const std::vector<Fact>& facts, const std::string& extractor);
-// Removes everything `id` contributed; entities and dates it alone mentioned go too.
+// Removes everything `id` contributed; entities and dates it alone mentioned
+// go too, and the links between documents it touched are recomputed.
 Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id);
 
 // ---- reading ----

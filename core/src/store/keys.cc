@@ -255,6 +255,30 @@ std::string AliasKey(std::string_view name_key, std::string_view node) {
   return key;
 }
 
+std::string AliasPrefix(std::string_view alias) {
+  std::string key(alias);
+  key.push_back('\0');
+  return key;
+}
+
+std::string EdgePrefix(std::string_view node, EdgeType type) {
+  std::string key(node);
+  key.push_back(static_cast<char>(type));
+  return key;
+}
+
+std::string TallyKey(std::string_view node) { return kTallyPrefix + std::string(node); }
+
+std::string ItemTextAlias(std::string_view item_type, std::string_view text_key) {
+  return std::string(item_type) + "|" + std::string(text_key.substr(0, 160));
+}
+
+std::string TitleAlias(bool answers, std::string_view title_key) {
+  return (answers ? "answers|" : "title|") + std::string(title_key);
+}
+
+std::string AcronymUseAlias(std::string_view acronym_key) { return "acronym|" + std::string(acronym_key); }
+
 }  // namespace dossier::keys
 
 namespace dossier::keys {

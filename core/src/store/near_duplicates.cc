@@ -62,14 +62,9 @@ Status LinkedDocuments(const GraphColumns& graph, const DocumentId& doc, std::ve
   return Status::Ok();
 }
 
-void DeleteEdge(const GraphColumns& graph, const keys::EdgeParts& e, rocksdb::WriteBatch* batch) {
-  batch->Delete(graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc));
-  batch->Delete(graph.edges_in, keys::EdgeInKey(e.dst, e.type, e.src, e.doc));
-  batch->Delete(graph.doc_edges, keys::DocEdgeKey(e.doc, e.src, e.type, e.dst));
-}
+}  // namespace
 
-// The documents of `start`'s near-duplicate group (itself included), as hex ids.
-Result<std::set<DocumentId>> Group(const GraphColumns& graph, const DocumentId& start) {
+Result<std::set<DocumentId>> NearDuplicateGroup(const GraphColumns& graph, const DocumentId& start) {
   std::set<DocumentId> group = {start};
   std::deque<DocumentId> queue = {start};
   while (!queue.empty() && group.size() < 1000) {
@@ -86,6 +81,8 @@ Result<std::set<DocumentId>> Group(const GraphColumns& graph, const DocumentId& 
   }
   return group;
 }
+
+namespace {
 
 // Recurrence is between different evaluations: a `recurs` link from a
 // recommendation of one group member to one of another member goes.
@@ -116,6 +113,13 @@ Status PruneRecurrencesWithin(const GraphColumns& graph, const std::set<Document
 }
 
 }  // namespace
+
+Result<std::optional<NearDuplicateSignature>> ReadNearDuplicateSignature(const GraphColumns& graph, const DocumentId& id) {
+  if (!graph.near_duplicates) return std::optional<NearDuplicateSignature>();
+  DOSSIER_ASSIGN_OR_RETURN(NearDuplicateSignature signature, ReadSignature(graph, id));
+  if (signature.empty()) return std::optional<NearDuplicateSignature>();
+  return std::optional<NearDuplicateSignature>(std::move(signature));
+}
 
 Status ForgetNearDuplicates(const GraphColumns& graph, const DocumentId& id, rocksdb::WriteBatch* batch) {
   if (!graph.near_duplicates) return Status::Ok();
@@ -171,7 +175,7 @@ Status LinkNearDuplicates(const GraphColumns& graph, const DocumentId& id, const
   }
   rocksdb::Status s = graph.db->Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok()) return Status::Internal(graph.data_dir + ": near-duplicates of " + id.ToHex() + ": " + s.ToString());
-  DOSSIER_ASSIGN_OR_RETURN(std::set<DocumentId> group, Group(graph, id));
+  DOSSIER_ASSIGN_OR_RETURN(std::set<DocumentId> group, NearDuplicateGroup(graph, id));
   return PruneRecurrencesWithin(graph, group);
 }
 

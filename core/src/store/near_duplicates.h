@@ -7,6 +7,8 @@
 
 #include <rocksdb/write_batch.h>
 
+#include <optional>
+#include <set>
 #include <vector>
 
 #include "dossier/near_duplicate.h"
@@ -24,6 +26,10 @@ Status ForgetNearDuplicates(const GraphColumns& graph, const DocumentId& id, roc
 // The edge goes from the lower id to the higher and is filed under the lower
 // id, so the graph is the same whichever document came first. Idempotent.
 Status LinkNearDuplicates(const GraphColumns& graph, const DocumentId& id, const NearDuplicateSignature& signature);
+// The documents of `start`'s near-duplicate group (itself included).
+Result<std::set<DocumentId>> NearDuplicateGroup(const GraphColumns& graph, const DocumentId& start);
+// A document's stored signature; nothing when it has none.
+Result<std::optional<NearDuplicateSignature>> ReadNearDuplicateSignature(const GraphColumns& graph, const DocumentId& id);
 // Every linked pair (one prefix scan).
 Result<std::vector<NearDuplicatePair>> ReadNearDuplicatePairs(const GraphColumns& graph);
 // The stored layout version ("version" key); 0 when none.

@@ -274,6 +274,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
   impl->facts = handles[6];
   impl->graph = {impl->db.get(), handles[7], handles[8], handles[9], handles[10], handles[11], data_dir};
   impl->graph.near_duplicates = handles.size() > 12 ? handles[12] : nullptr;
+  impl->graph.facts = impl->facts;
 
   // Every command that opens the stores checks them: a deleted or truncated
   // file must be an error here, not an empty answer later.
