@@ -49,6 +49,7 @@
 #include <string>
 #include <string_view>
 
+#include "dossier/coding.h"
 #include "dossier/document.h"
 #include "dossier/near_duplicate.h"
 
@@ -179,14 +180,13 @@ enum class PendingOp : uint8_t {
   kRemove = 2,  // Xapian must drop it, then RocksDB
 };
 
-// Appends big-endian integers to `dst`.
-void PutFixed16(std::string* dst, uint16_t value);
-void PutFixed32(std::string* dst, uint32_t value);
-void PutFixed64(std::string* dst, uint64_t value);
-// Consume a big-endian integer from the front of `input`; false when too short.
-bool GetFixed16(std::string_view* input, uint16_t* value);
-bool GetFixed32(std::string_view* input, uint32_t* value);
-bool GetFixed64(std::string_view* input, uint64_t* value);
+// Big-endian integers in keys and values: the one codec (coding.h).
+using coding::GetFixed16;
+using coding::GetFixed32;
+using coding::GetFixed64;
+using coding::PutFixed16;
+using coding::PutFixed32;
+using coding::PutFixed64;
 
 std::string EncodeSchemaVersion(uint32_t version);
 std::optional<uint32_t> DecodeSchemaVersion(std::string_view value);

@@ -114,7 +114,10 @@ bool WorkerProcess::NextFrame(worker::FrameType* type, std::string* payload) {
   for (;;) {
     std::string_view view;
     bool bad = false;
-    if (!worker::TakeFrame(&in_, &consumed_, type, &view, &bad)) return false;
+    if (!worker::TakeFrame(&in_, &consumed_, type, &view, &bad)) {
+      malformed_ |= bad;
+      return false;
+    }
     if (*type == worker::kReady) {
       ready_ = true;
       continue;

@@ -46,12 +46,18 @@ class WorkerProcess {
   // Reads whatever has arrived, without blocking. False at end of stream
   // (the child exited or crashed) or on a malformed frame.
   bool ReadAvailable();
-  // The next whole frame received, if any ('R' is consumed here).
+  // The next whole frame received, if any ('R' is consumed here). False when
+  // no whole frame has arrived yet, and from the first oversized frame on
+  // (the stream is malformed: see malformed()).
   bool NextFrame(worker::FrameType* type, std::string* payload);
+  // True once the child sent a frame longer than worker::kMaxFrame: nothing
+  // after it can be read, so the child should be killed.
+  bool malformed() const { return malformed_; }
 
   // Kills the child (SIGKILL) if `kill`, waits for it, and describes how it
-  // ended: "signal 11 (Segmentation fault)", "out of memory", "exit status 3".
-  // `*crashed_by_signal` tells a signal from an exit.
+  // ended: "signal 11 (Segmentation fault)", "out of memory", "exit status 3"
+  // (`max_memory`, the child's address-space limit, is named in the
+  // out-of-memory case).
   std::string Reap(bool kill, uint64_t max_memory);
 
  private:
@@ -61,6 +67,7 @@ class WorkerProcess {
   int fd_;
   bool ready_ = false;
   bool reaped_ = false;
+  bool malformed_ = false;  // an oversized frame arrived
   std::string in_;
   size_t consumed_ = 0;
 };

@@ -42,6 +42,7 @@
 #include <string>
 #include <string_view>
 
+#include "dossier/coding.h"
 #include "dossier/document.h"
 #include "dossier/plugin_abi.h"
 
@@ -71,10 +72,8 @@ inline constexpr int kSocketFd = 3;
 // Frames larger than this are refused (a page of text is far smaller).
 inline constexpr uint32_t kMaxFrame = 1u << 31;
 
-inline void PutFixed32(std::string* out, uint32_t v) {
-  char b[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
-  out->append(b, 4);
-}
+// Lengths and numbers are big-endian 32-bit integers (coding.h).
+using coding::PutFixed32;
 inline void PutString(std::string* out, std::string_view s) {
   PutFixed32(out, static_cast<uint32_t>(s.size()));
   out->append(s);
@@ -93,13 +92,7 @@ inline std::string Frame(FrameType type, std::string_view payload) {
 class Reader {
  public:
   explicit Reader(std::string_view data) : data_(data) {}
-  bool GetFixed32(uint32_t* v) {
-    if (data_.size() < 4) return false;
-    const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
-    *v = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-    data_.remove_prefix(4);
-    return true;
-  }
+  bool GetFixed32(uint32_t* v) { return coding::GetFixed32(&data_, v); }
   bool GetU8(uint8_t* v) {
     if (data_.empty()) return false;
     *v = static_cast<uint8_t>(data_[0]);

@@ -8,33 +8,6 @@
 
 namespace dossier::keys {
 
-void PutFixed16(std::string* dst, uint16_t v) {
-  dst->push_back(static_cast<char>(v >> 8));
-  dst->push_back(static_cast<char>(v));
-}
-void PutFixed32(std::string* dst, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) dst->push_back(static_cast<char>(v >> shift));
-}
-void PutFixed64(std::string* dst, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) dst->push_back(static_cast<char>(v >> shift));
-}
-
-namespace {
-template <typename T>
-bool GetFixed(std::string_view* input, T* value) {
-  if (input->size() < sizeof(T)) return false;
-  T v = 0;
-  for (size_t i = 0; i < sizeof(T); ++i) v = static_cast<T>((v << 8) | static_cast<uint8_t>((*input)[i]));
-  *value = v;
-  input->remove_prefix(sizeof(T));
-  return true;
-}
-}  // namespace
-
-bool GetFixed16(std::string_view* input, uint16_t* value) { return GetFixed(input, value); }
-bool GetFixed32(std::string_view* input, uint32_t* value) { return GetFixed(input, value); }
-bool GetFixed64(std::string_view* input, uint64_t* value) { return GetFixed(input, value); }
-
 std::string EncodeSchemaVersion(uint32_t version) {
   std::string out;
   PutFixed32(&out, version);
