@@ -4,6 +4,7 @@
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -207,6 +208,89 @@ std::string TakeText(char* text) {
   return owned ? std::string(owned.get()) : std::string();
 }
 
+// One text line as read, before its style is estimated.
+struct MeasuredLine {
+  uint32_t line = 0;       // in the page's text
+  float row_height = 0;    // pixels: x-height + ascenders + descenders
+  float stroke = 0;        // pixels, filled in by EstimateLineStyles
+  size_t letters = 0;
+  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+};
+
+size_t Letters(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += std::isalpha(c) || c >= 0xC0;  // ASCII letters and UTF-8 lead bytes
+  return n;
+}
+
+// A line counts as bold when its strokes are this much wider, for its
+// height, than those of the page's body lines (regular faces run about
+// 0.09 em, bold ones 0.14 em).
+constexpr float kBoldStrokeRatio = 1.3f;
+// Lines with fewer letters say too little about their strokes.
+constexpr size_t kFewestLettersForWeight = 4;
+
+// The mean width of the strokes on a black-and-white image: ink pixels over
+// half the pixels on the ink's edge (a stroke w wide and l long has w·l of
+// ink and 2·l of edge). Leptonica's pixFindStrokeWidth prints its histogram.
+float StrokeWidth(Pix* binary) {
+  PixPtr inner(pixErodeBrick(nullptr, binary, 3, 3));
+  if (!inner) return 0;
+  PixPtr edge(pixXor(nullptr, binary, inner.get()));
+  l_int32 ink = 0, edges = 0;
+  if (!edge || pixCountPixels(binary, &ink, nullptr) != 0 || pixCountPixels(edge.get(), &edges, nullptr) != 0 ||
+      edges == 0) {
+    return 0;
+  }
+  return 2.0f * static_cast<float>(ink) / static_cast<float>(edges);
+}
+
+// Sizes in points from the row heights, and weight from the stroke width
+// Leptonica measures on Tesseract's black-and-white page, against the
+// stroke-to-height ratio most letters of the page have.
+std::vector<RecognisedLineStyle> EstimateLineStyles(tesseract::TessBaseAPI* api, std::vector<MeasuredLine> lines,
+                                                    float dpi) {
+  std::vector<RecognisedLineStyle> styles;
+  if (lines.empty() || dpi <= 0) return styles;
+  PixPtr binary(api->GetThresholdedImage());
+  std::vector<std::pair<float, size_t>> ratios;  // stroke / height -> letters
+  if (binary) {
+    for (MeasuredLine& m : lines) {
+      if (m.letters < kFewestLettersForWeight || m.row_height <= 0) continue;
+      BOX* box = boxCreate(m.x0, m.y0, m.x1 - m.x0 + 1, m.y1 - m.y0 + 1);
+      PixPtr clip(pixClipRectangle(binary.get(), box, nullptr));
+      boxDestroy(&box);
+      const float width = clip ? StrokeWidth(clip.get()) : 0;
+      if (width > 0) {
+        m.stroke = width;
+        ratios.push_back({width / m.row_height, m.letters});
+      }
+    }
+  }
+  // The body's ratio: the one most letters reach (a weighted median).
+  float body_ratio = 0;
+  if (!ratios.empty()) {
+    std::sort(ratios.begin(), ratios.end());
+    size_t all = 0, seen = 0;
+    for (const auto& r : ratios) all += r.second;
+    for (const auto& r : ratios) {
+      seen += r.second;
+      if (seen * 2 >= all) {
+        body_ratio = r.first;
+        break;
+      }
+    }
+  }
+  for (const MeasuredLine& m : lines) {
+    RecognisedLineStyle style;
+    style.line = m.line;
+    style.size = std::round(m.row_height * 72.0f / dpi * 10) / 10;
+    style.bold = body_ratio > 0 && m.stroke > 0 && m.stroke / m.row_height >= body_ratio * kBoldStrokeRatio;
+    if (style.size > 0) styles.push_back(style);
+  }
+  return styles;
+}
+
 }  // namespace
 
 bool Engine::Recognise(const Pix* page, float dpi, Recognition* out, std::string* error) {
@@ -221,6 +305,7 @@ bool Engine::Recognise(const Pix* page, float dpi, Recognition* out, std::string
   // lines apart; rebuilt from the word boxes, as for a PDF text layer.
   std::vector<dossier_tables::Word> words;
   out->words.clear();
+  out->line_styles.clear();
   {
     std::unique_ptr<tesseract::ResultIterator> it(api_->GetIterator());
     if (it && !it->Empty(tesseract::RIL_WORD)) {
@@ -236,47 +321,77 @@ bool Engine::Recognise(const Pix* page, float dpi, Recognition* out, std::string
   }
   dossier_tables::DropContainedFragments(&words);  // i-dots read as words of their own
   const dossier_tables::PageLayout layout = dossier_tables::LayOutPage(words, {.jitter = 0.08});
-  if (layout.areas.empty()) {
-    out->text = TakeText(api_->GetUTF8Text());
-  } else {
-    // Tesseract's lines, each in the area its centre falls in, in
-    // Tesseract's order there; the areas in the layout's reading order.
-    std::vector<std::string> area_text(layout.areas.size());
+  // Tesseract's lines, each in the area its centre falls in, in Tesseract's
+  // order there; the areas in the layout's reading order. A page of one
+  // column is one area: its text is Tesseract's own (GetUTF8Text's), built
+  // line by line so that each line's style can be measured.
+  std::vector<dossier_tables::PageArea> areas = layout.areas;
+  if (areas.empty()) areas.push_back({dossier_tables::PageArea::kText, -1e9, -1e9, 1e9, 1e9, 0});
+  {
+    std::vector<std::string> area_text(areas.size());
+    std::vector<uint32_t> area_lines(areas.size(), 0);
+    std::vector<std::vector<MeasuredLine>> area_measures(areas.size());
     std::unique_ptr<tesseract::ResultIterator> it(api_->GetIterator());
     if (it && !it->Empty(tesseract::RIL_TEXTLINE)) {
       do {
         int x0, y0, x1, y1;
         if (!it->BoundingBox(tesseract::RIL_TEXTLINE, &x0, &y0, &x1, &y1)) continue;
+        switch (it->BlockType()) {  // what GetUTF8Text leaves out: pictures and rules
+          case tesseract::PT_FLOWING_IMAGE: case tesseract::PT_HEADING_IMAGE: case tesseract::PT_PULLOUT_IMAGE:
+          case tesseract::PT_HORZ_LINE: case tesseract::PT_VERT_LINE: continue;
+          default: break;
+        }
         const double cx = (x0 + x1) / 2.0, cy = (y0 + y1) / 2.0;
-        size_t area = layout.areas.size();
-        for (size_t a = 0; a < layout.areas.size() && area == layout.areas.size(); ++a) {
-          const dossier_tables::PageArea& r = layout.areas[a];
+        size_t area = areas.size();
+        for (size_t a = 0; a < areas.size() && area == areas.size(); ++a) {
+          const dossier_tables::PageArea& r = areas[a];
           if (cx >= r.x0 && cx <= r.x1 && cy >= r.y0 && cy <= r.y1) area = a;
         }
-        if (area == layout.areas.size()) {  // between areas (a table's edge): the nearest one above
-          for (size_t a = 0; a < layout.areas.size(); ++a) {
-            const dossier_tables::PageArea& r = layout.areas[a];
+        if (area == areas.size()) {  // between areas (a table's edge): the nearest one above
+          for (size_t a = 0; a < areas.size(); ++a) {
+            const dossier_tables::PageArea& r = areas[a];
             if (cx >= r.x0 && cx <= r.x1 && r.y0 <= cy) area = a;
           }
-          if (area == layout.areas.size()) area = 0;
+          if (area == areas.size()) area = 0;
         }
-        if (layout.areas[area].kind == dossier_tables::PageArea::kTable) continue;
+        if (areas[area].kind == dossier_tables::PageArea::kTable) continue;
         std::string& text = area_text[area];
-        if (it->IsAtBeginningOf(tesseract::RIL_PARA) && !text.empty() && text.back() == '\n') text += '\n';
-        text += TakeText(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
+        if (it->IsAtBeginningOf(tesseract::RIL_PARA) && !text.empty() && text.back() == '\n') {
+          text += '\n';
+          ++area_lines[area];
+        }
+        const std::string line = TakeText(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
+        if (line.find_first_not_of(" \n") != std::string::npos) {
+          float row_height = 0, descenders = 0, ascenders = 0;
+          it->RowAttributes(&row_height, &descenders, &ascenders);
+          area_measures[area].push_back({area_lines[area], row_height, 0, Letters(line), x0, y0, x1, y1});
+        }
+        const size_t before = text.size();
+        text += line;
         if (!text.empty() && text.back() != '\n') text += '\n';
+        area_lines[area] += static_cast<uint32_t>(std::count(text.begin() + before, text.end(), '\n'));
       } while (it->Next(tesseract::RIL_TEXTLINE));
     }
     std::string text;
-    for (size_t a = 0; a < layout.areas.size(); ++a) {
-      if (layout.areas[a].kind == dossier_tables::PageArea::kTable) {
-        text += dossier_tables::TableText(layout.tables[layout.areas[a].table]);
+    uint32_t lines = 0;  // line breaks in `text`
+    std::vector<MeasuredLine> measured;
+    for (size_t a = 0; a < areas.size(); ++a) {
+      if (areas[a].kind == dossier_tables::PageArea::kTable) {
+        const std::string table = dossier_tables::TableText(layout.tables[areas[a].table]);
+        lines += static_cast<uint32_t>(std::count(table.begin(), table.end(), '\n'));
+        text += table;
       } else if (!area_text[a].empty()) {
-        if (!text.empty() && text.back() == '\n') text += '\n';
+        if (!text.empty() && text.back() == '\n') text += '\n', ++lines;
+        for (MeasuredLine m : area_measures[a]) {
+          m.line += lines;
+          measured.push_back(m);
+        }
+        lines += area_lines[a];
         text += area_text[a];
       }
     }
     out->text = std::move(text);
+    out->line_styles = EstimateLineStyles(api_.get(), measured, dpi);
   }
   out->mean_confidence = static_cast<float>(std::max(0, api_->MeanTextConf()));
   api_->Clear();

@@ -3,6 +3,7 @@
 // the OCR benchmark can drive each step.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,10 +54,21 @@ struct RecognisedWord {
   bool dictionary = false;  // found in the model's word list
 };
 
+// How one line of the recognised text is set, estimated from the image:
+// Tesseract's row height (x-height plus ascenders and descenders, close to
+// the type size) in points, and the strokes' width against the page's body
+// lines for weight.
+struct RecognisedLineStyle {
+  uint32_t line = 0;   // 0-based line of Recognition::text
+  float size = 0;      // points, in steps of 0.5
+  bool bold = false;
+};
+
 struct Recognition {
   std::string text;
   float mean_confidence = 0;  // 0..100
   std::vector<RecognisedWord> words;  // in reading order
+  std::vector<RecognisedLineStyle> line_styles;  // in line order; none for table rows
 };
 
 // One Tesseract engine. Not thread-safe: one per thread.

@@ -31,6 +31,7 @@ constexpr int kMaxTiffPages = 5000;
 struct OcrInstance {
   ReaderOptions reading;     // "languages" (default eng+spa) and "strategy" (detect or combined)
   bool page_images = false;  // the host OCRs pages we send as pixels
+  bool line_styles = false;  // the host takes line styles (set_line_styles in its sinks)
   CleanOptions clean;
   std::unique_ptr<Reader> reader;  // created with the instance; its models on first use
   std::string reader_error;
@@ -79,6 +80,7 @@ void* CreateInstance(const char* options_json, dossier_error_buffer* error) {
       return nullptr;
     }
     instance->page_images = options.value("page_images", false);
+    instance->line_styles = options.value("line_styles", false);
     if (auto clean = options.find("clean"); clean != options.end() && clean->is_object()) {
       instance->clean.rescale = clean->value("rescale", instance->clean.rescale);
       instance->clean.orient = clean->value("orient", instance->clean.orient);
@@ -112,6 +114,22 @@ Reader* GetReader(OcrInstance* instance, std::string* error) {
   return instance->reader.get();
 }
 
+// What the engine estimated of each line, as the ABI's runs (one per line;
+// consecutive lines set alike share one).
+std::vector<dossier_line_style> StyleRuns(const Recognition& result) {
+  std::vector<dossier_line_style> runs;
+  for (const RecognisedLineStyle& line : result.line_styles) {
+    const uint32_t flags = line.bold ? DOSSIER_LINE_BOLD : 0;
+    if (!runs.empty() && runs.back().first_line + runs.back().line_count == line.line && runs.back().size == line.size &&
+        runs.back().flags == flags) {
+      ++runs.back().line_count;
+    } else if (runs.empty() || line.line >= runs.back().first_line + runs.back().line_count) {
+      runs.push_back({line.line, 1, line.size, flags});
+    }
+  }
+  return runs;
+}
+
 // Cleans and reads one page.
 bool RecognisePix(OcrInstance* instance, const Pix* pix, float dpi, Recognition* out,
                   std::vector<std::string>* notes, std::string* error) {
@@ -141,6 +159,10 @@ int32_t RecognisePage(void* raw_instance, const dossier_page_image* image, const
     }
     for (const std::string& note : notes) sink->note(sink->host_context, note.c_str());
     sink->set_text(sink->host_context, result.text.data(), result.text.size(), result.mean_confidence);
+    if (instance->line_styles) {
+      const std::vector<dossier_line_style> runs = StyleRuns(result);
+      return sink->set_line_styles(sink->host_context, runs.data(), runs.size());
+    }
     return DOSSIER_OK;
   });
 }
@@ -173,6 +195,12 @@ int32_t SendPage(OcrInstance* instance, const dossier_page_sink* sink, uint32_t 
     // A page that cannot be read does not lose the rest of the file.
     sink->warn(sink->host_context, number, ("OCR failed: " + why).c_str());
     return sink->add_page(sink->host_context, number, "", 0, DOSSIER_TEXT_OCR, 0.0f);
+  }
+  if (instance->line_styles) {
+    const std::vector<dossier_line_style> runs = StyleRuns(result);
+    if (int32_t rc = sink->set_line_styles(sink->host_context, number, runs.data(), runs.size()); rc != DOSSIER_OK) {
+      return rc;
+    }
   }
   return sink->add_page(sink->host_context, number, result.text.data(), result.text.size(), DOSSIER_TEXT_OCR,
                         result.mean_confidence);

@@ -442,8 +442,10 @@ class Builder {
   // The body text's type: the size most letters of the document are set in.
   // Styles count only when most of the text has them (a text-layer document,
   // not OCR).
+  // OCR estimates sizes to a tenth of a point, so the body is the mean size
+  // of the letters in the most common half point, not that half point.
   void ReadBodyStyle() {
-    std::map<int, size_t> letters_at;  // half points -> letters
+    std::map<int, std::pair<size_t, double>> letters_at;  // half points -> letters, letters x size
     size_t all = 0, styled = 0;
     for (const RawLine& line : lines_) {
       if (line.state != RawLine::kText) continue;
@@ -451,18 +453,21 @@ class Builder {
       if (!line.styled) continue;
       styled += line.text.size();
       const int half_points = static_cast<int>(std::lround(line.size * 2));
-      letters_at[half_points] += line.text.size();
+      letters_at[half_points].first += line.text.size();
+      letters_at[half_points].second += static_cast<double>(line.text.size()) * line.size;
     }
     if (all == 0 || styled * 2 < all) return;
     size_t most = 0;
-    int body = 0;
+    double body = 0;
     for (const auto& [half_points, letters] : letters_at) {
-      if (letters > most) most = letters, body = half_points;
+      if (letters.first > most) most = letters.first, body = letters.second / static_cast<double>(letters.first);
     }
     styled_ = true;
-    body_size_ = body / 2.0f;
+    body_size_ = static_cast<float>(body);
   }
 
+  // Sizes equal to within what OCR's estimates vary by from line to line.
+  static bool SameSize(float a, float b) { return std::fabs(a - b) <= 0.06f * std::max(a, b); }
   // A line set in a type clearly larger than the body's (a heading's).
   bool LargerType(const RawLine& line) const {
     return styled_ && line.styled && line.size >= body_size_ * 1.15f && line.size >= body_size_ + 1.0f;
@@ -925,7 +930,7 @@ class Builder {
             // "CONCLUSIONS & RECOMMENDATIONS" over "CONCLUSIONS": a topic's own heading stands alone.
             if (IsTopicHeading(t) && FirstLetterCase(t) != -1) break;
             // A heading in a larger type goes on in the same type ("Evaluation of the" / "Rural Water Programme").
-            const bool same_large_type = larger && LargerType(following) && following.size == line.size &&
+            const bool same_large_type = larger && LargerType(following) && SameSize(following.size, line.size) &&
                                          following.bold == line.bold && HeadingShape(t);
             const bool joins = EndsWithFunctionWord(b.text) || FirstLetterCase(t) == -1 || same_large_type ||
                                (CountCase(b.text).upper == CountCase(b.text).letters &&

@@ -166,6 +166,64 @@ TEST(PluginHostTest, PluginErrorsBecomeStatusesNamingTheFile) {
   EXPECT_NE(misbehaved.status().message().find("sent page 2 where page 1 was due"), std::string::npos);
 }
 
+// Line styles from an ingestion plugin reach the page they were sent for,
+// cut to its lines; runs that overlap are refused naming the plugin and the
+// page; styles sent for a page that then went as an image do not pass on to
+// the next text page.
+TEST(PluginHostTest, LineStylesAreCheckedAndKeptWithTheirPage) {
+  TempDir dir;
+  Install(dir, "tp_good", "fake", Manifest("fake", "tp_good.so"));
+  auto host = PluginHost::LoadDirectory(dir.path());
+  auto instance = host->FindIngestPlugin("text/x-fake")->CreateIngestInstance(R"({"line_styles":true})");
+  ASSERT_TRUE(instance.ok());
+
+  Result<ExtractedFile> styled = (*instance)->Extract("/in/a.fake", "text/x-fake", "STYLES");
+  ASSERT_TRUE(styled.ok()) << styled.status().ToString();
+  ASSERT_EQ(styled->pages.size(), 1u);
+  EXPECT_EQ(styled->pages[0].line_styles,
+            (std::vector<LineStyle>{{0, 1, 16, LineStyle::kBold}, {1, 1, 11, 0}}));
+
+  Result<ExtractedFile> overlapping = (*instance)->Extract("/in/b.fake", "text/x-fake", "OVERLAPPING-STYLES");
+  ASSERT_FALSE(overlapping.ok());
+  EXPECT_EQ(overlapping.status().message(),
+            "/in/b.fake: plugin fake sent line styles that are empty, overlap or have no size (page 1)");
+
+  std::vector<uint32_t> images;
+  PageImageHandler on_image = [&](uint32_t number, const dossier_page_image&) {
+    images.push_back(number);
+    return Status::Ok();
+  };
+  Result<ExtractedFile> image_first = (*instance)->Extract("/in/c.fake", "text/x-fake", "STYLED-IMAGE", on_image);
+  ASSERT_TRUE(image_first.ok()) << image_first.status().ToString();
+  EXPECT_EQ(images, std::vector<uint32_t>{1});
+  ASSERT_EQ(image_first->pages.size(), 1u);
+  EXPECT_EQ(image_first->pages[0].number, 2u);
+  EXPECT_TRUE(image_first->pages[0].line_styles.empty());
+}
+
+// An OCR plugin's line styles come back with the page it read, cut to its
+// lines; overlapping ones fail the page with the plugin's name.
+TEST(PluginHostTest, OcrLineStylesComeBackWithTheText) {
+  TempDir dir;
+  Install(dir, "tp_ocr", "fakeocr", Manifest("fakeocr", "tp_ocr.so", "image/x-fake"));
+  auto host = PluginHost::LoadDirectory(dir.path());
+  const LoadedPlugin* ocr = host->FindOcrPlugin();
+  ASSERT_NE(ocr, nullptr);
+  auto instance = ocr->CreateOcrInstance(R"({"line_styles":true})");
+  ASSERT_TRUE(instance.ok()) << instance.status().ToString();
+  unsigned char pixel = 255;
+  Result<RecognisedPage> page = (*instance)->Recognise(dossier_page_image{1, 1, 1, 1, &pixel, 300});
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  EXPECT_EQ(page->text, "Big line\nsmall line");
+  EXPECT_EQ(page->line_styles, (std::vector<LineStyle>{{0, 1, 18, LineStyle::kBold}, {1, 1, 10, 0}}));
+
+  pixel = 0;
+  Result<RecognisedPage> bad = (*instance)->Recognise(dossier_page_image{1, 1, 1, 1, &pixel, 300});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(),
+            "OCR (fakeocr): plugin sent line styles that are empty, overlap or have no size");
+}
+
 TEST(PluginHostTest, ExtractorPluginsSeeEveryPageAndSendFacts) {
   TempDir dir;
   Install(dir, "tp_extractor", "counter",

@@ -39,9 +39,9 @@ constexpr char kPageText[] =
     "Recommendation 2: headquarters should publish the final report.\n";
 
 // The top of page 1 of a PDF holding `text`, rendered in grey at `dpi`.
-PixPtr RenderTextPage(const std::string& text, double dpi) {
+PixPtr RenderTextPage(const std::string& text, double dpi, const PdfOptions& options = {}) {
   TempDir tmp;
-  MakePdf(tmp / "page.pdf", text);
+  MakePdf(tmp / "page.pdf", text, options);
   std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(tmp / "page.pdf"));
   if (!doc) return nullptr;
   std::unique_ptr<poppler::page> page(doc->create_page(0));
@@ -102,6 +102,67 @@ TEST(OcrEngineTest, ReadsARenderedPage) {
   EXPECT_THAT(text, HasSubstr("EVALUATION OF THE WATER PROGRAMME"));
   EXPECT_THAT(text, HasSubstr("monitoring officers"));
   EXPECT_EQ(Joined(notes), "") << "a clean, straight 300 dpi page needs no turning, deskewing or rescaling";
+}
+
+// How a scanned page's lines are set, from the image alone: a heading in a
+// larger type reads larger than the body, which reads near its 11 pt, and a
+// line in bold reads bold while plain lines do not.
+TEST(OcrEngineTest, EstimatesEachLinesTypeSizeAndWeight) {
+  const std::string text =
+      "[h1] What the review of kelp farming found\n"
+      "The body text of the report is set in the plain face of the type.\n"
+      "[b] A lead sentence set in the bold face of the type.\n"
+      "More plain text follows the lead sentence in the body of it.\n"
+      "[h2] Lessons for the next phase\n"
+      "And plain text again, with nothing set apart in any way at all.\n";
+  for (double dpi : {300.0, 200.0}) {
+    SCOPED_TRACE(dpi);
+    PixPtr page = RenderTextPage(text, dpi, {.styled = true});
+    ASSERT_TRUE(page);
+    std::string error;
+    auto engine = dossier_ocr::Engine::Create("eng", &error);
+    ASSERT_TRUE(engine) << error;
+    float clean_dpi = 0;
+    std::vector<std::string> notes;
+    PixPtr cleaned = dossier_ocr::CleanPage(page.get(), dpi, {}, &clean_dpi, &notes);
+    dossier_ocr::Recognition result;
+    ASSERT_TRUE(engine->Recognise(cleaned.get(), clean_dpi, &result, &error)) << error;
+    // The estimated style of the line holding `words`.
+    auto style_of = [&](const std::string& words) -> const dossier_ocr::RecognisedLineStyle* {
+      uint32_t n = 0;
+      size_t start = 0;
+      while (start < result.text.size()) {
+        size_t end = result.text.find('\n', start);
+        if (end == std::string::npos) end = result.text.size();
+        if (result.text.substr(start, end - start).find(words) != std::string::npos) {
+          for (const auto& s : result.line_styles) {
+            if (s.line == n) return &s;
+          }
+          return nullptr;
+        }
+        ++n;
+        start = end + 1;
+      }
+      ADD_FAILURE() << "no line with '" << words << "' in\n" << result.text;
+      return nullptr;
+    };
+    const auto* title = style_of("farming found");
+    const auto* subtitle = style_of("next phase");
+    const auto* lead = style_of("lead sentence set");
+    std::vector<const dossier_ocr::RecognisedLineStyle*> plain = {style_of("body text of the report"),
+                                                                  style_of("More plain text"), style_of("And plain text")};
+    ASSERT_TRUE(title && subtitle && lead && plain[0] && plain[1] && plain[2]);
+    for (const auto* body : plain) {
+      EXPECT_NEAR(body->size, 11, 1.5);
+      EXPECT_FALSE(body->bold) << body->line;
+    }
+    EXPECT_GE(title->size, plain[0]->size * 1.3f);
+    EXPECT_GE(subtitle->size, plain[0]->size * 1.1f);
+    EXPECT_LT(subtitle->size, title->size);
+    EXPECT_TRUE(title->bold);
+    EXPECT_TRUE(lead->bold);
+    EXPECT_NEAR(lead->size, plain[0]->size, 1);
+  }
 }
 
 TEST(OcrCleanTest, DeskewsASkewedPage) {
@@ -561,6 +622,40 @@ TEST(OcrIngestTest, ImageFilesAreReadAndSearchable) {
     EXPECT_EQ(hit["page_source"], "ocr");
     EXPECT_GT(hit["ocr_confidence"].get<double>(), 50);
   }
+}
+
+// A scanned page's headings are found by their type, as on a text layer:
+// the line set large over the numbered list opens a recommendations section
+// that its words alone (one short line between paragraphs) do not make a
+// heading of, so the list items are taken as recommendations.
+TEST(OcrIngestTest, AScannedLineInALargerTypeIsAHeading) {
+  TempDir tmp;
+  PixPtr page = RenderTextPage(
+      "The kelp cooperative was visited in May and its books were read.\n"
+      "[h1] Recommendations to the cooperative\n"
+      "1. The Kelp Board should publish its accounts every year.\n"
+      "2. The Harbour Office should repair the landing stage.\n",
+      300, {.styled = true});
+  ASSERT_TRUE(page);
+  WriteImage(page.get(), tmp / "scan.pgm", IFF_PNM);
+  PdfOptions scanned;
+  scanned.scans = {tmp / "scan.pgm"};
+  MakePdf(tmp / "scanned.pdf", "", scanned);
+  CommandResult r = RunDossier(tmp / "data", {"ingest", tmp / "scanned.pdf"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  CommandResult structure = RunDossier(tmp / "data", {"show", "--structure", "--json", tmp / "scanned.pdf"});
+  ASSERT_EQ(structure.exit_code, 0) << structure.err;
+  const nlohmann::json s = nlohmann::json::parse(structure.out);
+  std::string topic;
+  std::vector<std::string> taken;
+  for (const nlohmann::json& section : s["sections"]) {
+    if (section["title"] == "Recommendations to the cooperative") topic = section["topic"];
+    for (const nlohmann::json& b : section["labelled"]) {
+      if (b["taken"].is_object()) taken.push_back(b["taken"]["as"].get<std::string>() + " " + b["taken"]["number"].get<std::string>());
+    }
+  }
+  EXPECT_EQ(topic, "recommendations") << structure.out;
+  EXPECT_EQ(taken, (std::vector<std::string>{"recommendation 1", "recommendation 2"})) << structure.out;
 }
 
 TEST(OcrIngestTest, ScannedAndMixedPdfsAreDecidedPageByPage) {

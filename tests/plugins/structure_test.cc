@@ -95,6 +95,28 @@ TEST_F(StructureTest, ALineInALargerTypeIsAHeading) {
   EXPECT_TRUE(OfKind(BuildStructure(few_styled, cues_, "en"), BlockKind::kHeading).empty());
 }
 
+// OCR estimates each line's size from the image, to a tenth of a point and
+// a little apart from line to line: a heading two sizes up from the body
+// still stands out, and the two lines of one heading still join.
+TEST_F(StructureTest, SizesEstimatedByOcrFindHeadingsToo) {
+  const std::string text =
+      "The kelp cooperative was visited in May and its books were read.\n"
+      "Recommendations to the cooperative\n"
+      "1. The Kelp Board should publish its accounts every year.\n"
+      "2. The Harbour Office should repair the landing stage.\n"
+      "Where the review of the\n"
+      "kelp harbour went next\n"
+      "3. Nothing more is said here about it.\n";
+  std::vector<LineStyle> styles = {{0, 1, 10.9f, false}, {1, 1, 12.6f, true},  {2, 1, 10.8f, false},
+                                   {3, 1, 10.9f, false}, {4, 1, 14.6f, false}, {5, 1, 14.0f, false},
+                                   {6, 1, 10.8f, false}};
+  DocumentStructure ocr = BuildStructure({{1, text, styles}}, cues_, "en");
+  auto headings = OfKind(ocr, BlockKind::kHeading);
+  ASSERT_EQ(headings.size(), 2u);
+  EXPECT_EQ(headings[0]->text, "Recommendations to the cooperative");
+  EXPECT_EQ(headings[1]->text, "Where the review of the kelp harbour went next");
+}
+
 TEST_F(StructureTest, PageNumbersInEveryForm) {
   for (const char* line : {"12", "Page 3", "page 3 of 10", "4/48", "- 7 -", "iv", "Página 2 de 5"}) {
     EXPECT_TRUE(IsPageNumberLine(line)) << line;

@@ -151,6 +151,11 @@ typedef struct dossier_ocr_sink {
   void (*set_text)(void* host_context, const char* text, size_t text_len, float mean_confidence);
   /* What clean-up did ("deskewed by 1.4 degrees", "rotated 180"), for logs. */
   void (*note)(void* host_context, const char* message);
+  /* Appended. How the lines of the text sent with set_text are set, as
+   * estimated from the image (dossier_line_style, runs in line order). Call
+   * it only when the instance was created with "line_styles": true in its
+   * options: older hosts lack it. Runs past the text's last line are dropped. */
+  int32_t (*set_line_styles)(void* host_context, const dossier_line_style* styles, size_t count);
 } dossier_ocr_sink;
 
 /* One page of a document, as an extractor sees it. */

@@ -68,6 +68,7 @@ struct RecognisedPage {
   std::string text;               // UTF-8, NFC
   float mean_confidence = 0;      // 0..100
   std::vector<std::string> notes; // what clean-up did
+  std::vector<LineStyle> line_styles;  // how its lines are set, as the plugin estimated them
 };
 
 // An instance of an ingestion plugin for one thread. Not thread-safe: use one

@@ -122,6 +122,7 @@ class Worker {
         if (read.ok()) {
           page.text = std::move(read->text);
           page.ocr_confidence = read->mean_confidence;
+          page.line_styles = std::move(read->line_styles);
         } else {
           ++ocr_failures;
           page.ocr_confidence = 0;
@@ -178,6 +179,7 @@ class Worker {
     page.source = TextSource::kOcr;
     page.ocr_confidence = read->mean_confidence;
     page.text = std::move(read->text);
+    page.line_styles = std::move(read->line_styles);
     Send(worker::kPage, worker::PagePayload(page));
     std::string done;
     PutString(&done, ocr_plugin_->NameAndVersion());
@@ -205,7 +207,8 @@ class Worker {
   // This worker's Tesseract engine, created at its first page.
   Result<RecognisedPage> Recognise(const dossier_page_image& image) {
     if (!ocr_engine_ && ocr_error_.ok()) {
-      nlohmann::json options = {{"languages", config_.ocr_languages}, {"strategy", config_.ocr_strategy}};
+      nlohmann::json options = {
+          {"languages", config_.ocr_languages}, {"strategy", config_.ocr_strategy}, {"line_styles", true}};
       Result<std::unique_ptr<OcrPluginInstance>> created = ocr_plugin_->CreateOcrInstance(options.dump());
       if (created.ok()) ocr_engine_ = std::move(created).value();
       else ocr_error_ = created.status();

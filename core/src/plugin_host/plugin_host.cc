@@ -50,6 +50,38 @@ struct SinkState {
 // The most style runs one page may have (one per line of a dense page is a few hundred).
 constexpr size_t kMaxStyleRuns = 100000;
 
+// Checks a plugin's style runs (in order, not overlapping, a sane size) and
+// keeps them in `out`; "" when they are good, else what is wrong with them.
+std::string TakeLineStyles(const dossier_line_style* styles, size_t count, std::vector<LineStyle>* out) {
+  out->clear();
+  if ((styles == nullptr && count > 0) || count > kMaxStyleRuns) {
+    return "sent " + std::to_string(count) + " line styles without data or too many";
+  }
+  uint64_t next_free = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const dossier_line_style& s = styles[i];
+    if (s.line_count == 0 || s.first_line < next_free || !(s.size >= 0 && s.size < 10000)) {
+      out->clear();
+      return "sent line styles that are empty, overlap or have no size";
+    }
+    next_free = uint64_t{s.first_line} + s.line_count;
+    out->push_back({s.first_line, s.line_count, s.size, s.flags & (LineStyle::kBold | LineStyle::kItalic)});
+  }
+  return "";
+}
+
+// Drops the runs past the last line of `text` and shortens the one it ends in.
+void ClipLineStyles(const std::string& text, std::vector<LineStyle>* styles) {
+  const uint32_t lines = static_cast<uint32_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+  size_t kept = 0;
+  for (LineStyle& style : *styles) {
+    if (style.first_line >= lines) break;
+    style.line_count = std::min(style.line_count, lines - style.first_line);
+    ++kept;
+  }
+  styles->resize(kept);
+}
+
 int32_t SinkSetLineStyles(void* context, uint32_t page_number, const dossier_line_style* styles, size_t count) {
   auto* state = static_cast<SinkState*>(context);
   const std::string page = "page " + std::to_string(page_number);
@@ -58,22 +90,10 @@ int32_t SinkSetLineStyles(void* context, uint32_t page_number, const dossier_lin
                             " was due";
     return DOSSIER_INVALID_ARGUMENT;
   }
-  if ((styles == nullptr && count > 0) || count > kMaxStyleRuns) {
-    state->protocol_error = "sent " + std::to_string(count) + " line styles for " + page + " without data or too many";
-    return DOSSIER_INVALID_ARGUMENT;
-  }
   try {
-    state->next_page_styles.clear();
-    uint64_t next_free = 0;
-    for (size_t i = 0; i < count; ++i) {
-      const dossier_line_style& s = styles[i];
-      if (s.line_count == 0 || s.first_line < next_free || !(s.size >= 0 && s.size < 10000)) {
-        state->protocol_error = "sent line styles for " + page + " that are empty, overlap or have no size";
-        state->next_page_styles.clear();
-        return DOSSIER_INVALID_ARGUMENT;
-      }
-      next_free = uint64_t{s.first_line} + s.line_count;
-      state->next_page_styles.push_back({s.first_line, s.line_count, s.size, s.flags & (LineStyle::kBold | LineStyle::kItalic)});
+    if (std::string wrong = TakeLineStyles(styles, count, &state->next_page_styles); !wrong.empty()) {
+      state->protocol_error = wrong + " (" + page + ")";
+      return DOSSIER_INVALID_ARGUMENT;
     }
   } catch (const std::bad_alloc&) {
     return DOSSIER_RESOURCE_EXHAUSTED;
@@ -123,13 +143,9 @@ int32_t SinkAddPage(void* context, uint32_t page_number, const char* text, size_
     page.source = static_cast<TextSource>(source);
     page.ocr_confidence = source == DOSSIER_TEXT_OCR ? std::clamp(ocr_confidence, 0.0f, 100.0f) : -1.0f;
     // Styles for lines the page has (its trailing line breaks are gone).
-    const uint32_t lines = static_cast<uint32_t>(std::count(page.text.begin(), page.text.end(), '\n')) + 1;
-    for (LineStyle& style : state->next_page_styles) {
-      if (style.first_line >= lines) break;
-      style.line_count = std::min(style.line_count, lines - style.first_line);
-      page.line_styles.push_back(style);
-    }
+    page.line_styles = std::move(state->next_page_styles);
     state->next_page_styles.clear();
+    ClipLineStyles(page.text, &page.line_styles);
     state->file.pages.push_back(std::move(page));
     ++state->pages_sent;
   } catch (const std::bad_alloc&) {
@@ -163,6 +179,7 @@ int32_t SinkAddPageImage(void* context, uint32_t page_number, const dossier_page
     return DOSSIER_RESOURCE_EXHAUSTED;
   }
   try {
+    state->next_page_styles.clear();  // an image page's lines are set as its OCR finds them
     Status s = (*state->on_page_image)(page_number, *image);
     if (!s.ok()) {
       state->image_error = s;
@@ -330,15 +347,29 @@ Result<ExtractedFile> IngestPluginInstance::Extract(std::string_view display_nam
 // ---------------------------------------------------------------- OcrPluginInstance
 
 namespace {
+// The OCR sink's context: the page, and what the plugin did wrong.
+struct OcrSinkState {
+  RecognisedPage page;
+  std::string protocol_error;
+};
 void OcrSetText(void* context, const char* text, size_t text_len, float confidence) {
-  auto* page = static_cast<RecognisedPage*>(context);
+  RecognisedPage* page = &static_cast<OcrSinkState*>(context)->page;
   page->text = NormalizeText(std::string_view(text ? text : "", text ? text_len : 0));
   std::replace(page->text.begin(), page->text.end(), '\f', '\n');
   while (!page->text.empty() && (page->text.back() == '\n' || page->text.back() == ' ')) page->text.pop_back();
   page->mean_confidence = std::clamp(confidence, 0.0f, 100.0f);
 }
 void OcrNote(void* context, const char* message) {
-  if (message) static_cast<RecognisedPage*>(context)->notes.emplace_back(message);
+  if (message) static_cast<OcrSinkState*>(context)->page.notes.emplace_back(message);
+}
+int32_t OcrSetLineStyles(void* context, const dossier_line_style* styles, size_t count) {
+  auto* state = static_cast<OcrSinkState*>(context);
+  try {
+    state->protocol_error = TakeLineStyles(styles, count, &state->page.line_styles);
+  } catch (const std::bad_alloc&) {
+    return DOSSIER_RESOURCE_EXHAUSTED;
+  }
+  return state->protocol_error.empty() ? DOSSIER_OK : DOSSIER_INVALID_ARGUMENT;
 }
 }  // namespace
 
@@ -347,17 +378,21 @@ OcrPluginInstance::~OcrPluginInstance() {
 }
 
 Result<RecognisedPage> OcrPluginInstance::Recognise(const dossier_page_image& image) {
-  RecognisedPage page;
-  dossier_ocr_sink sink{&page, &OcrSetText, &OcrNote};
+  OcrSinkState state;
+  dossier_ocr_sink sink{&state, &OcrSetText, &OcrNote, &OcrSetLineStyles};
   char message[kErrorCapacity] = {0};
   dossier_error_buffer error{message, sizeof message};
   int32_t code = plugin_->api_->recognise_page(instance_, &image, &sink, &error);
   message[sizeof message - 1] = 0;
+  if (!state.protocol_error.empty()) {
+    return Status::Internal("OCR (" + plugin_->manifest_.name + "): plugin " + state.protocol_error);
+  }
   if (code != DOSSIER_OK) {
     return Status(CodeFromAbi(code),
                   "OCR (" + plugin_->manifest_.name + "): " + (message[0] ? message : "failed without a reason"));
   }
-  return page;
+  ClipLineStyles(state.page.text, &state.page.line_styles);
+  return std::move(state.page);
 }
 
 bool LoadedPlugin::CanRecognisePages() const {
