@@ -33,6 +33,14 @@ void Print(const std::vector<dossier_tables::Word>& words, const dossier_tables:
     }
     std::printf("%s\n", shown > 8 ? " ..." : "");
   }
+  for (size_t t = 0; t < layout.tables.size(); ++t) {
+    std::printf("  table %zu, %zu rows:\n", t, layout.tables[t].rows.size());
+    for (const auto& row : layout.tables[t].rows) {
+      std::printf("   ");
+      for (const auto& cell : row) std::printf(" | %.40s", cell.c_str());
+      std::printf("\n");
+    }
+  }
 }
 
 // Tesseract's TSV: level page_num block_num par_num line_num word_num left top width height conf text.

@@ -313,7 +313,9 @@ bool Engine::Recognise(const Pix* page, float dpi, Recognition* out, std::string
         int x0, y0, x1, y1;
         if (!it->BoundingBox(tesseract::RIL_WORD, &x0, &y0, &x1, &y1)) continue;
         std::string word = TakeText(it->GetUTF8Text(tesseract::RIL_WORD));
-        if (word.empty()) continue;
+        // A ruled frame comes back as "words" of blank text the length of
+        // its rules: they would make columns of the frame's sides.
+        if (word.find_first_not_of(" \t\n") == std::string::npos) continue;
         out->words.push_back({word, x0, y0, x1, y1, it->Confidence(tesseract::RIL_WORD), it->WordIsFromDictionary()});
         words.push_back({std::move(word), double(x0), double(y0), double(x1), double(y1)});
       } while (it->Next(tesseract::RIL_WORD));

@@ -165,6 +165,32 @@ TEST(OcrEngineTest, EstimatesEachLinesTypeSizeAndWeight) {
   }
 }
 
+// A page of prose inside a ruled frame, as forms and response matrices are
+// set: Tesseract reads the rules as "words" of blank text, which must not
+// make a table of the frame's sides (one cell holding the whole text, its
+// lines out of order).
+TEST(OcrEngineTest, ARuledFrameAroundProseIsNoTable) {
+  PixPtr page = RenderTextPage(kPageText, 200);
+  ASSERT_TRUE(page);
+  const int w = pixGetWidth(page.get()), h = pixGetHeight(page.get());
+  PixPtr framed(pixConvertTo32(page.get()));
+  ASSERT_TRUE(framed);
+  BOX* frame = boxCreate(w / 20, h / 20, w - w / 10, h - h / 10);
+  ASSERT_EQ(pixRenderBoxArb(framed.get(), frame, 2, 0, 0, 0), 0);
+  boxDestroy(&frame);
+  PixPtr grey(pixConvertTo8(framed.get(), 0));
+  pixSetResolution(grey.get(), 200, 200);
+  std::vector<std::string> notes;
+  const std::string text = Recognise(grey.get(), 200, {}, &notes);
+  EXPECT_EQ(text.find('\t'), std::string::npos) << text;
+  const size_t found = text.find("The evaluation found"), weak = text.find("was weak in three"),
+               committee = text.find("steering committee");
+  ASSERT_NE(found, std::string::npos) << text;
+  ASSERT_NE(committee, std::string::npos) << text;
+  EXPECT_LT(found, weak) << text;
+  EXPECT_LT(weak, committee) << text;
+}
+
 TEST(OcrCleanTest, DeskewsASkewedPage) {
   PixPtr page = RenderTextPage(kPageText, 300);
   ASSERT_TRUE(page);
