@@ -618,6 +618,9 @@ class Builder {
     const bool title = significant > 0 && capitalised * 10 >= significant * 7;
     const int next_case = FirstLetterCase(next);
     if (last == ':' && !caps && words.size() > 4) return false;  // "Subrecommendations include:"
+    // "To the Harbour Board:" between blank lines (OCR sets paragraphs
+    // apart): whom the items below are for, inside their section.
+    if (last == ':' && IsAddresseeLine(text)) return false;
     if (caps) return words.size() <= 16 && next_case != -1;
     if (label != nullptr) return next_case != -1 && ((title && words.size() <= 12) || (words.size() <= 4 && after_break));
     if (next_case == -1 && after_break && !next.empty() && FirstLetterCase(after_next) != -1) {
@@ -669,10 +672,16 @@ class Builder {
     }
     // "Al Órgano Instructor:", "To the Secretary of Health:": the addressee of
     // the items that follow, a line of its own ending in a colon.
-    if (colon != std::string_view::npos && colon + 1 == Trim(text).size() && colon < 140 && FirstLetterCase(text) == 1 &&
-        !cues_.StartsWith(FoldedKey(text.substr(0, colon)), {"label.addressee"}, language_, &length).empty())
-      return true;
-    return false;
+    return IsAddresseeLine(text);
+  }
+
+  // A line of its own naming whom the items below are for, ending in a colon.
+  bool IsAddresseeLine(std::string_view text) const {
+    text = Trim(text);
+    const size_t colon = text.find(':');
+    size_t length = 0;
+    return colon != std::string_view::npos && colon + 1 == text.size() && colon < 140 && FirstLetterCase(text) == 1 &&
+           !cues_.StartsWith(FoldedKey(text.substr(0, colon)), {"label.addressee"}, language_, &length).empty();
   }
 
   // A line that is a topic's name and nothing else ("Conclusions", "Recommandations").

@@ -117,6 +117,27 @@ TEST_F(StructureTest, SizesEstimatedByOcrFindHeadingsToo) {
   EXPECT_EQ(headings[1]->text, "Where the review of the kelp harbour went next");
 }
 
+// OCR sets paragraphs apart with blank lines, so a line naming whom the
+// next items are for stands alone like a heading; it stays inside the
+// recommendations, and the items after it are recommendations too.
+TEST_F(StructureTest, AnAddresseeBetweenBlankLinesIsNoHeading) {
+  const std::string text =
+      "RECOMMENDATIONS\n"
+      "\n"
+      "1. Publish the kelp accounts every year and send them to the board.\n"
+      "\n"
+      "To the Harbour Board:\n"
+      "\n"
+      "2. Repair the landing stage before the winter storms arrive.\n";
+  DocumentStructure s = Build({text});
+  auto headings = OfKind(s, BlockKind::kHeading);
+  ASSERT_EQ(headings.size(), 1u);
+  EXPECT_EQ(headings[0]->text, "RECOMMENDATIONS");
+  auto items = OfKind(s, BlockKind::kListItem);
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(s.TopicAt(*items[1]), Topic::kRecommendations);
+}
+
 TEST_F(StructureTest, PageNumbersInEveryForm) {
   for (const char* line : {"12", "Page 3", "page 3 of 10", "4/48", "- 7 -", "iv", "Página 2 de 5"}) {
     EXPECT_TRUE(IsPageNumberLine(line)) << line;
