@@ -976,7 +976,12 @@ class Builder {
       // Continuation or a new paragraph; a labelled line ("Recommendation 2.",
       // "Management response:") always opens one.
       const bool bare_label = IsBareItemLabel(text);
-      const bool continues = open >= 0 && (!after_break || FirstLetterCase(text) == -1) && !OpensBlock(text) && !bare_label;
+      // A list item that ends in a colon ("3. To the Harbour Board:") goes on
+      // in the paragraph after it, across the blank line OCR sets there.
+      const bool introduces = open >= 0 && out_.blocks[open].kind == BlockKind::kListItem &&
+                              !out_.blocks[open].text.empty() && out_.blocks[open].text.back() == ':';
+      const bool continues = open >= 0 && (!after_break || FirstLetterCase(text) == -1 || introduces) &&
+                             !OpensBlock(text) && !bare_label;
       if (continues) {
         Block& b = out_.blocks[open];
         b.text += ' ';

@@ -138,6 +138,27 @@ TEST_F(StructureTest, AnAddresseeBetweenBlankLinesIsNoHeading) {
   EXPECT_EQ(s.TopicAt(*items[1]), Topic::kRecommendations);
 }
 
+// A list item that ends in a colon introduces what follows: its text goes
+// on in the next paragraph, even across the blank line OCR sets there; an
+// item that ends in a full stop does not.
+TEST_F(StructureTest, AnItemEndingInAColonGoesOnInTheNextParagraph) {
+  const std::string text =
+      "RECOMMENDATIONS\n"
+      "\n"
+      "1. To the Harbour Board:\n"
+      "\n"
+      "Repair the landing stage before the winter storms arrive.\n"
+      "\n"
+      "2. Publish the kelp accounts every year.\n"
+      "\n"
+      "The board agreed to both in its reply.\n";
+  DocumentStructure s = Build({text});
+  auto items = OfKind(s, BlockKind::kListItem);
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0]->text, "To the Harbour Board: Repair the landing stage before the winter storms arrive.");
+  EXPECT_EQ(items[1]->text, "Publish the kelp accounts every year.");
+}
+
 TEST_F(StructureTest, PageNumbersInEveryForm) {
   for (const char* line : {"12", "Page 3", "page 3 of 10", "4/48", "- 7 -", "iv", "Página 2 de 5"}) {
     EXPECT_TRUE(IsPageNumberLine(line)) << line;
