@@ -159,6 +159,29 @@ TEST_F(StructureTest, AnItemEndingInAColonGoesOnInTheNextParagraph) {
   EXPECT_EQ(items[1]->text, "Publish the kelp accounts every year.");
 }
 
+// A sentence whose first line reads like a title ("The Harbour Board
+// recommends that the Kelp") is no heading, even alone after a blank line
+// as OCR sets paragraphs: a reporting verb makes it a sentence, in English,
+// French and Spanish.
+TEST_F(StructureTest, ALineThatRecommendsIsASentenceNotAHeading) {
+  const struct {
+    const char* language;
+    const char* text;
+  } cases[] = {
+      {"en", "Response by the Harbour Board\n\n\nThe board has no comments to make.\n\n\n"
+             "The Kelp Transport Safety Bureau recommends that the Civil\n"
+             "Harbour Safety Authority consider the benefits of new lights.\n"},
+      {"fr", "Constat\n\nLa Mission Recommande que la Direction\nRégionale Publie ses Comptes.\n"},
+      {"es", "Hallazgo\n\nLa Junta del Puerto Recomienda a la\nCooperativa Reparar el Muelle.\n"},
+  };
+  for (const auto& c : cases) {
+    DocumentStructure s = BuildStructure({{1, c.text, {}}}, cues_, c.language);
+    auto headings = OfKind(s, BlockKind::kHeading);
+    ASSERT_EQ(headings.size(), 1u) << c.language << ": " << headings.back()->text;
+    EXPECT_EQ(s.sections.size(), 1u) << c.language;
+  }
+}
+
 TEST_F(StructureTest, PageNumbersInEveryForm) {
   for (const char* line : {"12", "Page 3", "page 3 of 10", "4/48", "- 7 -", "iv", "Página 2 de 5"}) {
     EXPECT_TRUE(IsPageNumberLine(line)) << line;
