@@ -1,6 +1,8 @@
 // Tests of text normalisation, hashing, and language and type detection.
 #include "dossier/text.h"
 
+#include "dossier/name_key.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +15,20 @@ TEST(NormalizeTextTest, ComposesToNfcAndDropsControls) {
   EXPECT_EQ(NormalizeText("a\x01" "b\r\nc\td\fe"), "ab\nc\td\fe");
   EXPECT_EQ(NormalizeText("bad \xFF byte"), "bad \xEF\xBF\xBD byte");  // U+FFFD
   EXPECT_EQ(NormalizeText(""), "");
+}
+
+// NameKey folds ASCII through a table and the rest through ICU; a name that
+// mixes them folds as a whole: case, accents (precomposed or combining),
+// punctuation and a leading article go, "&" and other scripts stay.
+TEST(NameKeyTest, FoldsMixedNamesAsAWhole) {
+  EXPECT_EQ(NameKey("The Ministère de l'Économie"), "ministere de l economie");
+  EXPECT_EQ(NameKey("Cafe\xCC\x81 & Co."), "cafe & co");  // e + combining acute
+  EXPECT_EQ(NameKey("OFFICE OF THE INSPECTOR GENERAL"), "office of the inspector general");
+  EXPECT_EQ(NameKey("La Dirección\xC2\xA0Regional"), "direccion regional");  // no-break space
+  EXPECT_EQ(NameKey("\xE2\x80\x9CKelp\xE2\x80\x9D Board (KB)"), "kelp board kb");
+  EXPECT_EQ(NameKey("\xC4\xB0stanbul Office"), "istanbul office");  // capital I with dot above
+  EXPECT_EQ(NameKey("\xCE\x9F\xCE\x97\xCE\xB5"), "\xCE\xBF\xCE\xB7\xCE\xB5");  // Greek stays, lower case
+  EXPECT_EQ(NameKey("  --  "), "");
 }
 
 TEST(FoldAccentsTest, RemovesMarksAndKeepsTheRest) {

@@ -5,57 +5,85 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/utf8.h>
 
-#include <algorithm>
-#include <cctype>
+#include <array>
 
 namespace dossier {
 
-// A name's leading article ("the", "la", "les" ...) does not tell names apart.
-static std::string WithoutLeadingArticle(std::string key) {
-  for (std::string_view article : {"the ", "la ", "el ", "le ", "les ", "los ", "las ", "l "}) {
-    if (key.rfind(article, 0) == 0) return key.substr(article.size());
+// ASCII: the folded byte of a letter, digit or '&', else 0.
+static const std::array<char, 128> kAsciiFold = [] {
+  std::array<char, 128> table{};
+  for (int c = 0; c < 128; ++c) {
+    if (c >= 'a' && c <= 'z') table[c] = static_cast<char>(c);
+    else if (c >= 'A' && c <= 'Z') table[c] = static_cast<char>(c - 'A' + 'a');
+    else if ((c >= '0' && c <= '9') || c == '&') table[c] = static_cast<char>(c);
   }
-  return key;
+  return table;
+}();
+
+static void DropLeadingArticle(std::string* key) {
+  for (std::string_view article : {"the ", "la ", "el ", "le ", "les ", "los ", "las ", "l "}) {
+    if (key->compare(0, article.size(), article) == 0) {
+      key->erase(0, article.size());
+      return;
+    }
+  }
 }
 
 std::string NameKey(std::string_view name) {
-  // ASCII fast path (most names): the same result as the ICU path below.
-  if (std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
-    std::string out;
-    out.reserve(name.size());
-    bool space = false;
-    for (char c : name) {
-      if (std::isalnum(static_cast<unsigned char>(c)) || c == '&') {
-        if (space && !out.empty()) out.push_back(' ');
-        space = false;
-        out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-      } else {
-        space = true;
-      }
-    }
-    return WithoutLeadingArticle(std::move(out));
-  }
-
-  icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
-  if (U_SUCCESS(status)) text = nfd->normalize(text, status);
   std::string out;
+  out.reserve(name.size());
   bool space = false;
-  for (int32_t i = 0; i < text.length();) {
-    UChar32 c = text.char32At(i);
-    i += U16_LENGTH(c);
-    if (u_getCombiningClass(c) != 0 || u_charType(c) == U_NON_SPACING_MARK) continue;
-    if (u_isalnum(c) || c == '&') {
+  size_t i = 0;
+  // ASCII bytes (most names, and every cue word) need no Unicode tables: a
+  // table folds them. The first other byte sends the rest to ICU, whose NFD
+  // leaves ASCII as it is, so the prefix folds the same either way.
+  for (; i < name.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c >= 0x80) break;
+    if (const char folded = kAsciiFold[c]) {
       if (space && !out.empty()) out.push_back(' ');
       space = false;
-      icu::UnicodeString(u_foldCase(c, U_FOLD_CASE_DEFAULT)).toUTF8String(out);
+      out.push_back(folded);
     } else {
       space = true;
     }
   }
-  return WithoutLeadingArticle(std::move(out));
+  if (i < name.size()) {
+    icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data() + i, static_cast<int32_t>(name.size() - i)));
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+    if (U_SUCCESS(status)) text = nfd->normalize(text, status);
+    for (int32_t k = 0; k < text.length();) {
+      UChar32 c = text.char32At(k);
+      k += U16_LENGTH(c);
+      if (c < 0x80) {
+        if (const char folded = kAsciiFold[c]) {
+          if (space && !out.empty()) out.push_back(' ');
+          space = false;
+          out.push_back(folded);
+        } else {
+          space = true;
+        }
+        continue;
+      }
+      if (u_getCombiningClass(c) != 0 || u_charType(c) == U_NON_SPACING_MARK) continue;
+      if (u_isalnum(c)) {
+        if (space && !out.empty()) out.push_back(' ');
+        space = false;
+        const UChar32 folded = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+        char bytes[U8_MAX_LENGTH];
+        int32_t length = 0;
+        U8_APPEND_UNSAFE(bytes, length, folded);
+        out.append(bytes, static_cast<size_t>(length));
+      } else {
+        space = true;
+      }
+    }
+  }
+  DropLeadingArticle(&out);
+  return out;
 }
 
 }  // namespace dossier
