@@ -23,6 +23,8 @@ static const std::array<char, 128> kAsciiFold = [] {
 }();
 
 static void DropLeadingArticle(std::string* key) {
+  // Every article starts with 't', 'l' or 'e' (most keys start otherwise).
+  if (key->empty() || ((*key)[0] != 't' && (*key)[0] != 'l' && (*key)[0] != 'e')) return;
   for (std::string_view article : {"the ", "la ", "el ", "le ", "les ", "los ", "las ", "l "}) {
     if (key->compare(0, article.size(), article) == 0) {
       key->erase(0, article.size());
