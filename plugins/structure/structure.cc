@@ -976,10 +976,13 @@ class Builder {
       // Continuation or a new paragraph; a labelled line ("Recommendation 2.",
       // "Management response:") always opens one.
       const bool bare_label = IsBareItemLabel(text);
-      // A list item that ends in a colon ("3. To the Harbour Board:") goes on
-      // in the paragraph after it, across the blank line OCR sets there.
-      const bool introduces = open >= 0 && out_.blocks[open].kind == BlockKind::kListItem &&
-                              !out_.blocks[open].text.empty() && out_.blocks[open].text.back() == ':';
+      // A list item that is one clause ending in a colon ("3. To the Harbour
+      // Board:") goes on in the paragraph after it, across the blank line OCR
+      // sets there; one whose sentence ended first ("... missions.
+      // Confirmation due by:") is a table's column read apart.
+      const std::string& open_text = open >= 0 ? out_.blocks[open].text : std::string();
+      const bool introduces = open >= 0 && out_.blocks[open].kind == BlockKind::kListItem && !open_text.empty() &&
+                              open_text.back() == ':' && open_text.find_first_of(".!?") == std::string::npos;
       const bool continues = open >= 0 && (!after_break || FirstLetterCase(text) == -1 || introduces) &&
                              !OpensBlock(text) && !bare_label;
       if (continues) {

@@ -116,6 +116,23 @@ TEST_F(GraphTest, SharedEntitiesLiveUntilTheirLastMentionGoes) {
   EXPECT_EQ(Edges("D:" + a.id.ToHex()), 0u);
 }
 
+// A name printed in capitals on title pages and in headings is the same
+// entity as its mixed-case spelling, and the mixed-case one names it even
+// when the capitals are used more; capitals alone still name it.
+TEST_F(GraphTest, AMixedCaseSpellingNamesAnEntityOverCapitals) {
+  ASSERT_TRUE(store_->PutDocument(DocWithFacts("a", {Entity("KELP HARBOUR BOARD", {})})).ok());
+  ASSERT_TRUE(store_->PutDocument(DocWithFacts("b", {Entity("KELP HARBOUR BOARD", {})})).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  const std::string board = EntityId("Kelp Harbour Board");
+  ASSERT_FALSE(board.empty());
+  EXPECT_EQ((*store_->GetGraphNode(board))->record["name"], "KELP HARBOUR BOARD");
+  ASSERT_TRUE(store_->PutDocument(DocWithFacts("c", {Entity("Kelp Harbour Board", {})})).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  EXPECT_EQ(EntityId("KELP HARBOUR BOARD"), board);
+  EXPECT_EQ((*store_->GetGraphNode(board))->record["name"], "Kelp Harbour Board");
+  EXPECT_EQ((*store_->GetGraphNode(board))->record["documents"], 3);
+}
+
 TEST_F(GraphTest, ABareAcronymIsTheEntityTheDocumentsDefineItAs) {
   Document a = DocWithFacts("a", {Entity("Rural Infrastructure Support Unit", {"RISU"})});
   Document b = DocWithFacts("b", {Entity("RISU"), Recommendation("2", "RISU should train staff.", {"RISU"}, "2025-03")});

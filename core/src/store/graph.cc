@@ -283,7 +283,7 @@ Result<std::vector<DocumentId>> DocumentsUsingAcronymBare(const GraphColumns& gr
 //
 // An entity's record (name, aliases, type, documents, authority) summarises
 // the evidence of all its `mentions` edges: the most used name wins (ties:
-// the smallest name), every other name and every alias is an alias, the most
+// the smallest name; a name in capitals only when there is no other), every other name and every alias is an alias, the most
 // common type wins (ties: the smallest), authority if any mention says so.
 // Re-reading every mention each time a document mentions the entity made
 // ingest cost grow with the archive (quadratic overall), so each entity keeps
@@ -397,7 +397,13 @@ Status WriteEntity(const GraphColumns& graph, const std::string& node, const Ent
     }
     return best;
   };
-  const std::string best = most(t.names);
+  // A name set in capitals (a title page's, a heading's) names the entity
+  // only when no document prints it in the case its text uses.
+  std::map<std::string, int64_t> cased;
+  for (const auto& [name, n] : t.names) {
+    if (std::any_of(name.begin(), name.end(), [](char c) { return c >= 'a' && c <= 'z'; })) cased[name] = n;
+  }
+  const std::string best = most(cased).empty() ? most(t.names) : most(cased);
   std::set<std::string> aliases;
   for (const auto& [name, n] : t.names) {
     if (n > 0 && name != best) aliases.insert(name);
