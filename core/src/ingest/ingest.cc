@@ -588,28 +588,17 @@ void IngestRun::HandleInput(Slot* slot) {
   if (open || !slot->proc) return;
   // The worker is gone.
   const bool was_ready = slot->proc->ready();
-  std::string how = slot->proc->Reap(/*kill=*/false, options_.max_worker_memory);
+  const WorkerEnded ended = slot->proc->Reap(/*kill=*/false, options_.max_worker_memory);
   slot->proc.reset();
   if (!was_ready && ++start_failures_ >= 3) {
-    SetFatal(Status::FailedPrecondition("the ingest worker does not start (" + how + "): " +
+    SetFatal(Status::FailedPrecondition("the ingest worker does not start (" + ended.Describe() + "): " +
                                         (options_.worker_executable.empty() ? DefaultWorkerExecutable()
                                                                             : options_.worker_executable)));
   }
   if (was_ready) start_failures_ = 0;
   if (!slot->busy) return;
-  if (slot->kind == Slot::kPage) {
-    if (how.starts_with("out of memory")) return PageDone(slot, "OCR ran " + how);
-    return PageDone(slot, "the OCR worker " + std::string(how.starts_with("signal") ? "crashed" : "ended") +
-                              " on this page (" + how + ")");
-  }
-  const std::string plugin = files_[slot->file].job.plugin->manifest().name;
-  if (how.starts_with("out of memory")) {
-    FileExtracted(slot, how + " in the " + plugin + " plugin");
-  } else if (how.starts_with("signal")) {
-    FileExtracted(slot, "the " + plugin + " plugin crashed on this file (" + how + ")");
-  } else {
-    FileExtracted(slot, "the worker running the " + plugin + " plugin ended unexpectedly (" + how + ")");
-  }
+  if (slot->kind == Slot::kPage) return PageDone(slot, ended.PageFailure());
+  FileExtracted(slot, ended.FileFailure(files_[slot->file].job.plugin->manifest().name));
 }
 
 namespace {
@@ -1090,14 +1079,11 @@ Result<IngestSummary> IngestRun::Go(const std::vector<std::string>& paths) {
       if (took < allowance(*slot)) continue;
       (void)slot->proc->Reap(/*kill=*/true, 0);
       slot->proc.reset();
-      char what[200];
+      const WorkerEnded ended = WorkerEnded::Timeout(took);
       if (slot->kind == Slot::kPage) {
-        std::snprintf(what, sizeof what, "OCR timed out after %.0f s (worker killed)", took);
-        PageDone(slot, what);
+        PageDone(slot, ended.PageFailure());
       } else {
-        std::snprintf(what, sizeof what, "timed out after %.0f s in the %s plugin (worker killed)", took,
-                      files_[slot->file].job.plugin->manifest().name.c_str());
-        FileExtracted(slot, what);
+        FileExtracted(slot, ended.FileFailure(files_[slot->file].job.plugin->manifest().name));
       }
     }
     if (after - last_tick >= std::chrono::seconds(1)) {
