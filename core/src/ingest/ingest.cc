@@ -17,6 +17,7 @@
 #include <unordered_set>
 
 #include "archive.h"
+#include "discovery.h"
 #include "dossier/graph.h"
 #include "dossier/paths.h"
 #include "dossier/facts.h"
@@ -68,13 +69,6 @@ std::string LowerExtension(const std::string& path) {
   std::string ext = fs::path(path).extension().string();
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return ext;
-}
-
-// Strips a leading "<path>: " that plugin messages carry, for the report.
-std::string Reason(const Status& status, const std::string& path) {
-  const std::string& message = status.message();
-  if (message.rfind(path + ": ", 0) == 0) return message.substr(path.size() + 2);
-  return message;
 }
 
 // What the committer thread is asked to do, in order.
@@ -134,21 +128,6 @@ class TaskQueue {
   bool closed_ = false;
 };
 
-// A file or archive member found by the walk.
-struct Input {
-  std::string path;
-  FileInfo info;
-};
-
-// One thing to ingest: a file, or the current member of an open archive.
-struct Candidate {
-  std::string path;
-  uint64_t size = 0;
-  int64_t mtime_ns = 0;
-  bool member = false;
-  std::string unsafe;  // a member whose name is refused
-};
-
 // A file on its way through a worker.
 struct Job {
   FileResult result;
@@ -191,7 +170,9 @@ class IngestRun {
   IngestRun(Store* store, const PluginHost* plugins, const LanguageDetector* languages, const MimeDetector* mime,
             Env* env, const IngestOptions& options)
       : store_(store), plugins_(plugins), languages_(languages), mime_(mime), env_(env), options_(options),
-        queue_(2 * Jobs() + 4) {}
+        queue_(2 * Jobs() + 4),
+        discovery_(env, {store->data_dir(), options.open_archives, options.max_archive_total_bytes},
+                   [this](DiscoveryProblem problem) { Discovered(std::move(problem)); }) {}
 
   Result<IngestSummary> Go(const std::vector<std::string>& paths);
 
@@ -200,8 +181,7 @@ class IngestRun {
     return options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
   }
   // ---- dispatcher (calling thread) ----
-  void Walk(const std::string& path, bool explicitly_named, std::vector<Input>* inputs);
-  bool NextCandidate(Candidate* candidate);
+  void Discovered(DiscoveryProblem problem);
   std::optional<Job> NextJob();
   std::optional<Job> Prepare(const Candidate& candidate);
   bool StartWorker(Slot* slot);
@@ -240,19 +220,12 @@ class IngestRun {
   Clock::time_point start_ = Clock::now();
 
   // dispatcher state
-  std::vector<Input> inputs_;
-  size_t next_input_ = 0;
-  std::unique_ptr<ArchiveReader> archive_;
-  std::string archive_path_;
-  uint64_t archive_members_ = 0;
-  ArchiveReader::Member member_;
   std::vector<Slot> slots_;
   std::map<uint64_t, FileInWork> files_;  // files in the workers, by serial number
   uint64_t next_file_ = 0;
   uint64_t handed_over_ = 0;
   unsigned start_failures_ = 0;
   std::unordered_set<std::string> seen_;   // for --prune
-  std::vector<std::string> protected_;     // prefixes --prune must not touch (unreadable, damaged)
 
   // shared
   TaskQueue queue_;
@@ -260,7 +233,7 @@ class IngestRun {
   std::map<DocumentId, std::vector<SourceFile>> in_flight_;  // id → paths waiting for it (duplicates)
   std::mutex fatal_mutex_;
   Status fatal_;
-  std::atomic<uint64_t> discovered_{0};
+  Discovery discovery_;  // the walk, and the files it found (dispatcher); discovered() from any thread
 
   // committer state
   std::map<const LoadedPlugin*, std::unique_ptr<ExtractorPluginInstance>> extractors_;
@@ -286,108 +259,10 @@ bool UnderPrefix(const std::string& path, const std::string& prefix) { return pa
 
 // ------------------------------------------------------------------ discovery
 
-void IngestRun::Walk(const std::string& path, bool explicitly_named, std::vector<Input>* inputs) {
-  auto fail = [&](std::string reason) {
-    FileResult r;
-    r.path = path;
-    r.message = std::move(reason);
-    queue_.Push({Task::kReport, std::move(r)});
-  };
-  FileInfo info;
-  if (Status s = env_->Stat(path, &info); !s.ok()) {
-    if (s.code() != StatusCode::kNotFound) protected_.push_back(path);
-    return fail(Reason(s, path));
-  }
-  if (info.type == FileInfo::Type::kSymlink) {
-    std::error_code ec;
-    fs::file_status target = fs::status(path, ec);
-    if (ec || !fs::exists(target)) return fail("broken symbolic link");
-    if (fs::is_directory(target) && !explicitly_named) {
-      FileResult r{path, FileOutcome::kSkipped};
-      r.message = "symbolic link to a folder, not followed (name it explicitly to ingest it)";
-      queue_.Push({Task::kReport, std::move(r)});
-      return;
-    }
-    info.type = fs::is_directory(target) ? FileInfo::Type::kDirectory
-                : fs::is_regular_file(target) ? FileInfo::Type::kRegular
-                                              : FileInfo::Type::kOther;
-    info.size = fs::is_regular_file(target) ? fs::file_size(path, ec) : 0;
-  }
-  if (info.type == FileInfo::Type::kDirectory) {
-    // The data folder itself, met inside a walked folder (`--data ./data
-    // ingest .`): its own files are not documents.
-    std::error_code same_error;
-    if (fs::equivalent(path, store_->data_dir(), same_error)) {
-      FileResult r{path, FileOutcome::kSkipped};
-      r.message = "this is the data folder";
-      queue_.Push({Task::kReport, std::move(r)});
-      return;
-    }
-    std::vector<std::string> names;
-    if (Status s = env_->ListDirectory(path, &names); !s.ok()) {
-      protected_.push_back(path + "/");
-      return fail(Reason(s, path));
-    }
-    for (const std::string& name : names) Walk((fs::path(path) / name).string(), false, inputs);
-    return;
-  }
-  if (info.type != FileInfo::Type::kRegular) {
-    if (explicitly_named) fail("not a regular file");
-    return;  // sockets, fifos, devices in a folder walk
-  }
-  inputs->push_back({path, info});
-  ++discovered_;
-}
-
-// Next file or archive member, in walk order; false at the end.
-bool IngestRun::NextCandidate(Candidate* c) {
-  for (;;) {
-    if (archive_) {
-      Result<bool> next = archive_->Next(&member_);
-      if (next.ok() && *next) {
-        ++archive_members_;
-        ++discovered_;
-        c->path = archive_path_ + "/" + member_.name;
-        c->size = member_.size;
-        c->mtime_ns = member_.mtime_ns;
-        c->member = true;
-        c->unsafe = member_.unsafe;
-        return true;
-      }
-      if (!next.ok()) {
-        protected_.push_back(archive_path_ + "/");
-        FileResult r{archive_path_, FileOutcome::kFailed};
-        r.message = Reason(next.status(), archive_path_) + " (after " + std::to_string(archive_members_) + " member(s))";
-        queue_.Push({Task::kReport, std::move(r)});
-      }
-      archive_.reset();
-    }
-    if (next_input_ == inputs_.size()) return false;
-    const Input& input = inputs_[next_input_++];
-    if (options_.open_archives && IsArchivePath(input.path)) {
-      --discovered_;  // counted by its members from now on
-      if (options_.prune) seen_.insert(input.path);
-      Result<std::unique_ptr<ArchiveReader>> opened = ArchiveReader::Open(input.path, options_.max_archive_total_bytes);
-      if (!opened.ok()) {
-        ++discovered_;
-        protected_.push_back(input.path + "/");
-        FileResult r{input.path, FileOutcome::kFailed};
-        r.message = Reason(opened.status(), input.path);
-        FailFile(std::move(r), {input.path, input.info.size, input.info.mtime_ns});
-        continue;
-      }
-      archive_ = std::move(opened).value();
-      archive_path_ = input.path;
-      archive_members_ = 0;
-      continue;
-    }
-    c->path = input.path;
-    c->size = input.info.size;
-    c->mtime_ns = input.info.mtime_ns;
-    c->member = false;
-    c->unsafe.clear();
-    return true;
-  }
+// A path the walk cannot offer (discovery.h): reported, or recorded as failed.
+void IngestRun::Discovered(DiscoveryProblem problem) {
+  if (problem.record) return FailFile(std::move(problem.result), problem.source);
+  queue_.Push({Task::kReport, std::move(problem.result)});
 }
 
 void IngestRun::FailFile(FileResult result, const SourceFile& source, bool record) {
@@ -399,7 +274,7 @@ void IngestRun::FailFile(FileResult result, const SourceFile& source, bool recor
 
 std::optional<Job> IngestRun::NextJob() {
   Candidate c;
-  while (Fatal().ok() && NextCandidate(&c)) {
+  while (Fatal().ok() && discovery_.Next(&c)) {
     std::optional<Job> job = Prepare(c);
     if (job) return job;
   }
@@ -451,14 +326,8 @@ std::optional<Job> IngestRun::Prepare(const Candidate& c) {
 
   std::string content;
   if (c.member) {
-    Status s = archive_->ReadData(std::min(options_.max_member_bytes, options_.max_file_bytes), &content);
-    if (!s.ok()) {
-      if (archive_->over_total()) {  // stop reading this archive
-        protected_.push_back(archive_path_ + "/");
-        archive_.reset();
-      }
-      return failed(s.message());
-    }
+    Status s = discovery_.ReadMember(std::min(options_.max_member_bytes, options_.max_file_bytes), &content);
+    if (!s.ok()) return failed(s.message());
   } else if (Status s = env_->ReadFile(c.path, options_.max_file_bytes, &content); !s.ok()) {
     return failed(Reason(s, c.path));
   }
@@ -588,28 +457,17 @@ void IngestRun::HandleInput(Slot* slot) {
   if (open || !slot->proc) return;
   // The worker is gone.
   const bool was_ready = slot->proc->ready();
-  std::string how = slot->proc->Reap(/*kill=*/false, options_.max_worker_memory);
+  const WorkerEnded ended = slot->proc->Reap(/*kill=*/false, options_.max_worker_memory);
   slot->proc.reset();
   if (!was_ready && ++start_failures_ >= 3) {
-    SetFatal(Status::FailedPrecondition("the ingest worker does not start (" + how + "): " +
+    SetFatal(Status::FailedPrecondition("the ingest worker does not start (" + ended.Describe() + "): " +
                                         (options_.worker_executable.empty() ? DefaultWorkerExecutable()
                                                                             : options_.worker_executable)));
   }
   if (was_ready) start_failures_ = 0;
   if (!slot->busy) return;
-  if (slot->kind == Slot::kPage) {
-    if (how.starts_with("out of memory")) return PageDone(slot, "OCR ran " + how);
-    return PageDone(slot, "the OCR worker " + std::string(how.starts_with("signal") ? "crashed" : "ended") +
-                              " on this page (" + how + ")");
-  }
-  const std::string plugin = files_[slot->file].job.plugin->manifest().name;
-  if (how.starts_with("out of memory")) {
-    FileExtracted(slot, how + " in the " + plugin + " plugin");
-  } else if (how.starts_with("signal")) {
-    FileExtracted(slot, "the " + plugin + " plugin crashed on this file (" + how + ")");
-  } else {
-    FileExtracted(slot, "the worker running the " + plugin + " plugin ended unexpectedly (" + how + ")");
-  }
+  if (slot->kind == Slot::kPage) return PageDone(slot, ended.PageFailure());
+  FileExtracted(slot, ended.FileFailure(files_[slot->file].job.plugin->manifest().name));
 }
 
 namespace {
@@ -852,7 +710,7 @@ void IngestRun::Commit(Task& task) {
   switch (task.kind) {
     case Task::kProgress:
       progress_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-      progress_.discovered = discovered_;
+      progress_.discovered = discovery_.discovered();
       if (options_.on_progress) options_.on_progress(progress_);
       return;
     case Task::kReport: return Report(std::move(task.result), task.extracted);
@@ -993,7 +851,7 @@ void IngestRun::Report(FileResult result, bool extracted) {
   if (options_.on_file) options_.on_file(result);
   if (options_.on_progress) {
     progress_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-    progress_.discovered = discovered_;
+    progress_.discovered = discovery_.discovered();
     options_.on_progress(progress_);
   }
 }
@@ -1001,6 +859,8 @@ void IngestRun::Report(FileResult result, bool extracted) {
 // ------------------------------------------------------------------ prune
 
 void IngestRun::Prune(const std::vector<std::string>& roots) {
+  seen_.insert(discovery_.archives().begin(), discovery_.archives().end());
+  const std::vector<std::string>& unreadable = discovery_.unreadable();
   std::vector<std::pair<std::string, SourceEntry>> stored;
   for (const std::string& root : roots) {
     FileInfo info;
@@ -1019,7 +879,7 @@ void IngestRun::Prune(const std::vector<std::string>& roots) {
   }
   for (const auto& [path, entry] : stored) {
     if (seen_.count(path)) continue;
-    if (std::any_of(protected_.begin(), protected_.end(), [&](const std::string& p) { return UnderPrefix(path, p); })) {
+    if (std::any_of(unreadable.begin(), unreadable.end(), [&](const std::string& p) { return UnderPrefix(path, p); })) {
       continue;
     }
     Result<std::optional<DocumentSummary>> doc = store_->GetDocument(entry.id);
@@ -1044,7 +904,7 @@ Result<IngestSummary> IngestRun::Go(const std::vector<std::string>& paths) {
   std::vector<std::string> roots;
   for (const std::string& path : paths) {
     roots.push_back(AbsolutePath(path));
-    Walk(roots.back(), /*explicitly_named=*/true, &inputs_);
+    discovery_.AddRoot(roots.back());
   }
   slots_.resize(std::max(1u, Jobs()));
   auto last_tick = Clock::now();
@@ -1090,14 +950,11 @@ Result<IngestSummary> IngestRun::Go(const std::vector<std::string>& paths) {
       if (took < allowance(*slot)) continue;
       (void)slot->proc->Reap(/*kill=*/true, 0);
       slot->proc.reset();
-      char what[200];
+      const WorkerEnded ended = WorkerEnded::Timeout(took);
       if (slot->kind == Slot::kPage) {
-        std::snprintf(what, sizeof what, "OCR timed out after %.0f s (worker killed)", took);
-        PageDone(slot, what);
+        PageDone(slot, ended.PageFailure());
       } else {
-        std::snprintf(what, sizeof what, "timed out after %.0f s in the %s plugin (worker killed)", took,
-                      files_[slot->file].job.plugin->manifest().name.c_str());
-        FileExtracted(slot, what);
+        FileExtracted(slot, ended.FileFailure(files_[slot->file].job.plugin->manifest().name));
       }
     }
     if (after - last_tick >= std::chrono::seconds(1)) {

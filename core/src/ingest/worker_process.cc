@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <vector>
 
@@ -127,22 +128,73 @@ bool WorkerProcess::NextFrame(worker::FrameType* type, std::string* payload) {
   }
 }
 
-std::string WorkerProcess::Reap(bool kill, uint64_t max_memory) {
-  if (reaped_) return "already ended";
+WorkerEnded WorkerProcess::Reap(bool kill, uint64_t max_memory) {
+  if (reaped_) return ended_;
   if (kill) ::kill(pid_, SIGKILL);
   int status = 0;
   while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
   reaped_ = true;
+  ended_ = WorkerEnded::FromWaitStatus(status, max_memory);
+  return ended_;
+}
+
+WorkerEnded WorkerEnded::FromWaitStatus(int status, uint64_t max_memory) {
+  WorkerEnded ended;
   if (WIFSIGNALED(status)) {
-    int sig = WTERMSIG(status);
-    return "signal " + std::to_string(sig) + " (" + strsignal(sig) + ")";
+    ended.kind = kSignal;
+    ended.code = WTERMSIG(status);
+    return ended;
   }
-  int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  if (code == worker::kExitOutOfMemory) {
-    return "out of memory" + (max_memory ? " (worker limit " + std::to_string(max_memory >> 20) + " MiB)" : std::string());
+  ended.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (ended.code == worker::kExitOutOfMemory) {
+    ended.kind = kOutOfMemory;
+    ended.memory_limit = max_memory;
+  }
+  return ended;
+}
+
+WorkerEnded WorkerEnded::Timeout(double seconds) {
+  WorkerEnded ended;
+  ended.kind = kTimeout;
+  ended.seconds = seconds;
+  return ended;
+}
+
+std::string WorkerEnded::Describe() const {
+  switch (kind) {
+    case kSignal: return "signal " + std::to_string(code) + " (" + strsignal(code) + ")";
+    case kOutOfMemory:
+      return "out of memory" +
+             (memory_limit ? " (worker limit " + std::to_string(memory_limit >> 20) + " MiB)" : std::string());
+    case kTimeout: {
+      char what[64];
+      std::snprintf(what, sizeof what, "timed out after %.0f s", seconds);
+      return what;
+    }
+    case kExit: break;
   }
   return "exit status " + std::to_string(code);
+}
+
+std::string WorkerEnded::FileFailure(const std::string& plugin) const {
+  switch (kind) {
+    case kOutOfMemory: return Describe() + " in the " + plugin + " plugin";
+    case kSignal: return "the " + plugin + " plugin crashed on this file (" + Describe() + ")";
+    case kTimeout: return Describe() + " in the " + plugin + " plugin (worker killed)";
+    case kExit: break;
+  }
+  return "the worker running the " + plugin + " plugin ended unexpectedly (" + Describe() + ")";
+}
+
+std::string WorkerEnded::PageFailure() const {
+  switch (kind) {
+    case kOutOfMemory: return "OCR ran " + Describe();
+    case kSignal: return "the OCR worker crashed on this page (" + Describe() + ")";
+    case kTimeout: return "OCR " + Describe() + " (worker killed)";
+    case kExit: break;
+  }
+  return "the OCR worker ended on this page (" + Describe() + ")";
 }
 
 }  // namespace dossier

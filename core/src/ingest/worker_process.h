@@ -14,6 +14,29 @@
 
 namespace dossier {
 
+// How a worker process ended, as the pool reports it: by its own exit, a
+// signal, running out of memory (the worker's exit code for it), or killed
+// for taking too long.
+struct WorkerEnded {
+  enum Kind { kExit, kSignal, kOutOfMemory, kTimeout };
+  Kind kind = kExit;
+  int code = 0;               // kExit: the exit status (-1 when unknown); kSignal: the signal number
+  uint64_t memory_limit = 0;  // kOutOfMemory: the worker's address-space limit, bytes (0 = not named)
+  double seconds = 0;         // kTimeout: how long it ran before it was killed
+
+  // Classifies a waitpid() status; `max_memory` is named when it ran out.
+  static WorkerEnded FromWaitStatus(int status, uint64_t max_memory);
+  static WorkerEnded Timeout(double seconds);
+
+  // "signal 11 (Segmentation fault)", "out of memory (worker limit 768 MiB)",
+  // "exit status 3", "timed out after 2 s".
+  std::string Describe() const;
+  // Why a file failed when its own worker, running `plugin`, ended so.
+  std::string FileFailure(const std::string& plugin) const;
+  // Why a page handed over to a worker for OCR failed when the worker ended so.
+  std::string PageFailure() const;
+};
+
 struct WorkerSpec {
   std::string executable;  // the dossier-worker binary
   std::string plugin_dir;
@@ -54,11 +77,10 @@ class WorkerProcess {
   // after it can be read, so the child should be killed.
   bool malformed() const { return malformed_; }
 
-  // Kills the child (SIGKILL) if `kill`, waits for it, and describes how it
-  // ended: "signal 11 (Segmentation fault)", "out of memory", "exit status 3"
-  // (`max_memory`, the child's address-space limit, is named in the
-  // out-of-memory case).
-  std::string Reap(bool kill, uint64_t max_memory);
+  // Kills the child (SIGKILL) if `kill`, waits for it, and says how it
+  // ended (`max_memory`, the child's address-space limit, is named in the
+  // out-of-memory case). Called again, it says the same.
+  WorkerEnded Reap(bool kill, uint64_t max_memory);
 
  private:
   bool SendAll(std::string_view data);
@@ -67,6 +89,7 @@ class WorkerProcess {
   int fd_;
   bool ready_ = false;
   bool reaped_ = false;
+  WorkerEnded ended_;  // once reaped_
   bool malformed_ = false;  // an oversized frame arrived
   std::string in_;
   size_t consumed_ = 0;
