@@ -2,6 +2,8 @@
 #include "command.h"
 
 #include <iostream>
+#include <map>
+#include <string_view>
 
 #include "dossier/json.h"
 
@@ -17,7 +19,30 @@ int ExitCodeFor(const Status& status) {
   }
 }
 
-int Fail(const Status& status, bool json) {
+Status WithFlagNames(const Status& status) {
+  // Request field (dossier/query_service.h) -> the flag that sets it.
+  static const std::map<std::string, std::string, std::less<>> kFlags = {
+      {"limit", "--limit"},
+      {"offset", "--offset"},
+      {"mentions_limit", "--mentions-limit"},
+      {"mentions_offset", "--mentions-offset"},
+      {"due_before", "--due-before"},
+      {"overdue_as_of", "--overdue-as-of"},
+      {"as_of", "--as-of"},
+      {"status", "--status"},
+      {"action_status", "--action-status"},
+      {"response_status", "--response-status"},
+      {"type", "--type"},
+      {"types", "--item-type"},
+      {"year_from", "--year"},
+      {"year_to", "--year"},
+      {"depth", "--depth"},
+  };
+  return RenameQueryField(status, kFlags);
+}
+
+int Fail(const Status& status_in, bool json) {
+  const Status status = WithFlagNames(status_in);
   if (json) std::cout << DumpJson(ErrorToJson(status), 2) << "\n";
   std::cerr << "dossier: error: " << status.message() << "\n";
   return ExitCodeFor(status);

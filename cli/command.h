@@ -35,6 +35,11 @@ int ExitCodeFor(const Status& status);
 // Prints an error to stderr (or as JSON to stdout with --json) and returns the
 // exit code.
 int Fail(const Status& status, bool json);
+// QueryService names a bad request field as the request struct does
+// ("due_before: expected a date ..."); the user typed a flag. Returns the
+// status with a leading field name replaced by its flag ("--due-before: ...").
+// Fail does this for every InvalidArgument.
+Status WithFlagNames(const Status& status);
 
 // A writing command (ingest, remove) that stopped because a write to the data
 // folder failed (disk full, I/O error): exit 1, saying that what was written

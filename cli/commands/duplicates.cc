@@ -44,7 +44,7 @@ void AddDuplicatesCommand(CLI::App& app, const GlobalOptions& global, CommandLis
   auto o = std::make_shared<DuplicatesCommandOptions>();
   auto* duplicates = app.add_subcommand("duplicates", "Near-duplicate documents (a file and its scan, two printings, a draft and its final) and which version stands for each group");
   duplicates->add_option("--limit", o->limit, "List at most N groups")->capture_default_str()->check(CLI::Range(1u, kMaxDuplicatesLimit));
-  duplicates->add_option("--offset", o->offset, "Skip the first N groups")->check(CLI::Range(0u, 1000000u));
+  duplicates->add_option("--offset", o->offset, "Skip the first N groups");
   duplicates->add_flag("--json", o->json, "Print JSON (schemas/duplicates.schema.json)");
   commands.Add(duplicates, [o, &global] {
     return RunGraphQuery(global, o->json, [&](const QueryService& q) { return q.Duplicates(o->limit, o->offset); },

@@ -78,7 +78,7 @@ void AddRecommendationsCommand(CLI::App& app, const GlobalOptions& global, Comma
   recommendations->add_flag("--recurring", rec_filter.recurring,
                             "Only those made again to the same body in another evaluation (similar text)");
   recommendations->add_option("--limit", rec_filter.limit, "List at most N (default: all; ranked: 20)")->check(CLI::Range(1u, 1000000u));
-  recommendations->add_option("--offset", rec_filter.offset, "Skip the first N")->check(CLI::Range(0u, 100000u));
+  recommendations->add_option("--offset", rec_filter.offset, "Skip the first N");
   recommendations->add_flag("--json", o->json, "Print JSON (schemas/recommendations.schema.json)");
   AddListingFormatOption(recommendations, &o->format);
   commands.Add(recommendations, [o, &global] {

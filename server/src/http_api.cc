@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 #include <cstring>
+#include <limits>
 #include <regex>
 #include <set>
 #include <string_view>
@@ -63,6 +64,11 @@ class Params {
     if (!v) return fallback;
     return ParseUint(name, *v, min, max);
   }
+  // An unsigned 32-bit integer, `fallback` when absent: only its type is
+  // checked here; its range is QueryService's to check.
+  Result<uint32_t> Uint(const std::string& name, uint32_t fallback) const {
+    return Uint(name, fallback, 0, std::numeric_limits<uint32_t>::max());
+  }
 
   static Result<uint32_t> ParseUint(const std::string& name, const std::string& v, uint32_t min, uint32_t max) {
     auto bad = [&] {
@@ -116,15 +122,19 @@ Result<DocumentId> ParseDocumentId(const std::string& text) {
 
 using PathArgs = std::vector<std::string>;
 
-// year_from and year_to (1000-2999), the first not after the second.
+// QueryService names a bad field as its request struct does; the query
+// parameters are those names but for the few below (field -> parameter).
+Status WithParameterNames(const Status& status) {
+  static const std::map<std::string, std::string, std::less<>> kParameters = {{"types", "type"}};
+  return RenameQueryField(status, kParameters);
+}
+
+// year_from and year_to (1000-2999); QueryService checks that the first is not after the second.
 Status ParseYears(const Params& p, std::optional<int>* from, std::optional<int>* to) {
   for (const char* name : {"year_from", "year_to"}) {
     if (!p.Get(name)) continue;
     DOSSIER_ASSIGN_OR_RETURN(uint32_t year, p.Uint(name, 0, 1000, 2999));
     *(std::string(name) == "year_from" ? from : to) = static_cast<int>(year);
-  }
-  if (*from && *to && **from > **to) {
-    return Status::InvalidArgument("year_to: " + std::to_string(**to) + " is before year_from " + std::to_string(**from));
   }
   return Status::Ok();
 }
@@ -136,8 +146,8 @@ Result<json> Search(const QueryService& q, const Params& p, const PathArgs&) {
   std::optional<std::string> query = p.Get("q");
   if (!query) return Status::InvalidArgument("q: missing (the query, e.g. q=decentralization)");
   request.query = *query;
-  DOSSIER_ASSIGN_OR_RETURN(request.limit, p.Uint("limit", 10, 1, kMaxSearchLimit));
-  DOSSIER_ASSIGN_OR_RETURN(request.offset, p.Uint("offset", 0, 0, kMaxOffset));
+  DOSSIER_ASSIGN_OR_RETURN(request.limit, p.Uint("limit", 10));
+  DOSSIER_ASSIGN_OR_RETURN(request.offset, p.Uint("offset", 0));
   request.mime_type = p.Get("type");
   DOSSIER_RETURN_IF_ERROR(CheckPattern("type", request.mime_type, "[a-z0-9][a-z0-9.+_-]*/[a-z0-9][a-z0-9.+_-]*",
                                        "a MIME type such as application/pdf"));
@@ -164,8 +174,8 @@ Result<json> Search(const QueryService& q, const Params& p, const PathArgs&) {
 
 Result<json> ListDocuments(const QueryService& q, const Params& p, const PathArgs&) {
   DOSSIER_RETURN_IF_ERROR(p.Check({"limit", "offset"}));
-  DOSSIER_ASSIGN_OR_RETURN(uint32_t limit, p.Uint("limit", 100, 1, kMaxListLimit));
-  DOSSIER_ASSIGN_OR_RETURN(uint32_t offset, p.Uint("offset", 0, 0, kMaxOffset));
+  DOSSIER_ASSIGN_OR_RETURN(uint32_t limit, p.Uint("limit", 100));
+  DOSSIER_ASSIGN_OR_RETURN(uint32_t offset, p.Uint("offset", 0));
   DOSSIER_ASSIGN_OR_RETURN(DocumentList documents, q.ListDocuments(limit, offset));
   return DocumentListToJson(documents.documents, documents.total, offset, limit);
 }
@@ -206,13 +216,10 @@ Result<json> GetStructure(const QueryService& q, const Params& p, const PathArgs
 Result<json> ListEntities(const QueryService& q, const Params& p, const PathArgs&) {
   DOSSIER_RETURN_IF_ERROR(p.Check({"type", "doc", "limit", "offset"}));
   std::optional<std::string> type = p.Get("type");
-  if (type && *type != "organisation" && *type != "programme" && *type != "entity") {
-    return Status::InvalidArgument("type: expected organisation, programme or entity, got " + Quote(*type, 40));
-  }
   std::optional<std::string> doc = p.Get("doc");
   DOSSIER_RETURN_IF_ERROR(CheckText("doc", doc, 4096));
-  DOSSIER_ASSIGN_OR_RETURN(uint32_t limit, p.Uint("limit", 100, 1, kMaxListLimit));
-  DOSSIER_ASSIGN_OR_RETURN(uint32_t offset, p.Uint("offset", 0, 0, kMaxOffset));
+  DOSSIER_ASSIGN_OR_RETURN(uint32_t limit, p.Uint("limit", 100));
+  DOSSIER_ASSIGN_OR_RETURN(uint32_t offset, p.Uint("offset", 0));
   return q.Entities(type, doc, limit, offset);
 }
 
@@ -220,8 +227,8 @@ Result<json> GetEntity(const QueryService& q, const Params& p, const PathArgs& a
   DOSSIER_RETURN_IF_ERROR(p.Check({"mentions_limit", "mentions_offset"}));
   if (!IsValidUtf8(args[0])) return Status::InvalidArgument("id: not valid UTF-8");
   if (args[0].size() > 500) return Status::InvalidArgument("id: longer than 500 bytes");
-  DOSSIER_ASSIGN_OR_RETURN(uint32_t limit, p.Uint("mentions_limit", kDefaultEntityMentionsLimit, 1, kMaxEntityMentionsLimit));
-  DOSSIER_ASSIGN_OR_RETURN(uint32_t offset, p.Uint("mentions_offset", 0, 0, kMaxOffset));
+  DOSSIER_ASSIGN_OR_RETURN(uint32_t limit, p.Uint("mentions_limit", kDefaultEntityMentionsLimit));
+  DOSSIER_ASSIGN_OR_RETURN(uint32_t offset, p.Uint("mentions_offset", 0));
   return q.Entity(args[0], limit, offset);
 }
 
@@ -229,8 +236,9 @@ Result<json> ListRecommendations(const QueryService& q, const Params& p, const P
   DOSSIER_RETURN_IF_ERROR(p.Check({"q", "responsible", "due_before", "overdue_as_of", "doc", "recurring", "limit", "offset"}));
   RecommendationFilter filter;
   filter.query = p.Get("q");
+  // The API always pages (QueryService's limit 0, "all", is the CLI's default only).
   DOSSIER_ASSIGN_OR_RETURN(filter.limit, p.Uint("limit", 100, 1, kMaxListLimit));
-  DOSSIER_ASSIGN_OR_RETURN(filter.offset, p.Uint("offset", 0, 0, kMaxOffset));
+  DOSSIER_ASSIGN_OR_RETURN(filter.offset, p.Uint("offset", 0));
   std::optional<std::string> recurring = p.Get("recurring");
   if (recurring && *recurring != "true" && *recurring != "false") {
     return Status::InvalidArgument("recurring: expected true or false, got '" + std::string(TruncateUtf8(*recurring, 40)) + "'");
@@ -239,9 +247,7 @@ Result<json> ListRecommendations(const QueryService& q, const Params& p, const P
   filter.responsible = p.Get("responsible");
   DOSSIER_RETURN_IF_ERROR(CheckText("responsible", filter.responsible, 500));
   filter.due_before = p.Get("due_before");
-  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("due_before", filter.due_before));
   filter.overdue_as_of = p.Get("overdue_as_of");
-  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("overdue_as_of", filter.overdue_as_of));
   filter.document = p.Get("doc");
   DOSSIER_RETURN_IF_ERROR(CheckText("doc", filter.document, 4096));
   return q.Recommendations(filter);
@@ -265,8 +271,8 @@ Result<json> SearchItems(const QueryService& q, const Params& p, const PathArgs&
   std::optional<std::string> query = p.Get("q");
   if (!query) return Status::InvalidArgument("q: missing (the query, e.g. q=gender)");
   request.query = *query;
-  DOSSIER_ASSIGN_OR_RETURN(request.limit, p.Uint("limit", 10, 1, kMaxSearchLimit));
-  DOSSIER_ASSIGN_OR_RETURN(request.offset, p.Uint("offset", 0, 0, kMaxOffset));
+  DOSSIER_ASSIGN_OR_RETURN(request.limit, p.Uint("limit", 10));
+  DOSSIER_ASSIGN_OR_RETURN(request.offset, p.Uint("offset", 0));
   if (std::optional<std::string> type = p.Get("type")) request.types = {*type};
   if (std::optional<std::string> responsible = p.Get("responsible")) {
     DOSSIER_RETURN_IF_ERROR(CheckText("responsible", responsible, 500));
@@ -274,8 +280,8 @@ Result<json> SearchItems(const QueryService& q, const Params& p, const PathArgs&
   }
   request.response_status = p.Get("response_status");
   request.action_status = p.Get("action_status");
+  DOSSIER_RETURN_IF_ERROR(CheckText("as_of", p.Get("as_of"), 40));  // empty would mean "today"
   request.as_of = p.Get("as_of").value_or("");
-  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("as_of", p.Get("as_of")));
   if (std::optional<std::string> doc = p.Get("doc")) {
     DOSSIER_RETURN_IF_ERROR(CheckText("doc", doc, 4096));
     request.documents = {*doc};
@@ -294,19 +300,16 @@ Result<json> ListActions(const QueryService& q, const Params& p, const PathArgs&
       p.Check({"q", "responsible", "status", "due_before", "overdue_as_of", "evaluation", "as_of", "limit", "offset"}));
   ActionFilter filter;
   filter.query = p.Get("q");
+  // The API always pages (QueryService's limit 0, "all", is the CLI's default only).
   DOSSIER_ASSIGN_OR_RETURN(filter.limit, p.Uint("limit", 100, 1, kMaxListLimit));
-  DOSSIER_ASSIGN_OR_RETURN(filter.offset, p.Uint("offset", 0, 0, kMaxOffset));
+  DOSSIER_ASSIGN_OR_RETURN(filter.offset, p.Uint("offset", 0));
   filter.responsible = p.Get("responsible");
   DOSSIER_RETURN_IF_ERROR(CheckText("responsible", filter.responsible, 500));
   filter.status = p.Get("status");
-  DOSSIER_RETURN_IF_ERROR(CheckText("status", filter.status, 40));
-  for (const char* name : {"due_before", "overdue_as_of", "as_of"}) {
-    std::optional<std::string> date = p.Get(name);
-    DOSSIER_RETURN_IF_ERROR(CheckQueryDate(name, date));
-    if (std::string_view(name) == "due_before") filter.due_before = date;
-    else if (std::string_view(name) == "overdue_as_of") filter.overdue_as_of = date;
-    else filter.as_of = date.value_or("");
-  }
+  filter.due_before = p.Get("due_before");
+  filter.overdue_as_of = p.Get("overdue_as_of");
+  DOSSIER_RETURN_IF_ERROR(CheckText("as_of", p.Get("as_of"), 40));  // empty would mean "today"
+  filter.as_of = p.Get("as_of").value_or("");
   filter.evaluation = p.Get("evaluation");
   DOSSIER_RETURN_IF_ERROR(CheckText("evaluation", filter.evaluation, 4096));
   return q.Actions(filter);
@@ -315,20 +318,20 @@ Result<json> ListActions(const QueryService& q, const Params& p, const PathArgs&
 Result<json> GetFollowUp(const QueryService& q, const Params& p, const PathArgs&) {
   DOSSIER_RETURN_IF_ERROR(p.Check({"as_of"}));
   std::optional<std::string> as_of = p.Get("as_of");
-  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("as_of", as_of));
+  DOSSIER_RETURN_IF_ERROR(CheckText("as_of", as_of, 40));  // empty would mean "today"
   return q.FollowUp(as_of.value_or(""));
 }
 
 Result<json> ListDuplicates(const QueryService& q, const Params& p, const PathArgs&) {
   DOSSIER_RETURN_IF_ERROR(p.Check({"limit", "offset"}));
-  DOSSIER_ASSIGN_OR_RETURN(uint32_t limit, p.Uint("limit", kDefaultDuplicatesLimit, 1, kMaxDuplicatesLimit));
-  DOSSIER_ASSIGN_OR_RETURN(uint32_t offset, p.Uint("offset", 0, 0, kMaxOffset));
+  DOSSIER_ASSIGN_OR_RETURN(uint32_t limit, p.Uint("limit", kDefaultDuplicatesLimit));
+  DOSSIER_ASSIGN_OR_RETURN(uint32_t offset, p.Uint("offset", 0));
   return q.Duplicates(limit, offset);
 }
 
 Result<json> Neighbors(const QueryService& q, const Params& p, const PathArgs& args) {
   DOSSIER_RETURN_IF_ERROR(p.Check({"depth", "edge"}));
-  DOSSIER_ASSIGN_OR_RETURN(uint32_t depth, p.Uint("depth", 1, 1, 3));
+  DOSSIER_ASSIGN_OR_RETURN(uint32_t depth, p.Uint("depth", 1));
   std::optional<std::string> edge = p.Get("edge");
   DOSSIER_RETURN_IF_ERROR(CheckText("edge", edge, 40));
   return q.Neighbors(args[0], depth, edge.value_or(""));
@@ -641,7 +644,7 @@ HttpResponse HttpApi::Dispatch(const HttpRequest& request) const {
   Result<json> result = route->handler(**service, params, args);
   if (!result.ok()) {
     if (result.status().code() == StatusCode::kDataLoss) ReportDataLoss(result.status());
-    return Error(result.status());
+    return Error(WithParameterNames(result.status()));
   }
   HttpResponse r = JsonResponse(200, *result);
   if (cache_) {

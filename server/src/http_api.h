@@ -22,10 +22,10 @@ namespace dossier::server {
 
 // Largest request body accepted (the API has no request bodies; 413 above).
 inline constexpr size_t kMaxRequestBodyBytes = 64 * 1024;
-// Largest `limit` of the list endpoints (documents, entities).
-inline constexpr uint32_t kMaxListLimit = 1000;
-// Largest `offset` of every paged endpoint.
-inline constexpr uint32_t kMaxOffset = 100000;
+// The limits of `limit`, `offset` and the rest are QueryService's
+// (dossier/query_service.h: kMaxOffset, kMaxListLimit ...): the API parses
+// each parameter's type and passes it on; QueryService checks it and names
+// the field, which is the parameter's name.
 
 struct HttpRequest {
   std::string method;  // GET, HEAD, OPTIONS, POST ...

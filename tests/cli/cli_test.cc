@@ -140,12 +140,15 @@ TEST_F(CliTest, ExitCodesAndErrorsForUsersMistakes) {
   ExpectValid("error.schema.json", missing.out);
   auto bad_limit = RunDossier(data_, {"search", "--limit", "0", "water"});
   EXPECT_EQ(bad_limit.exit_code, 2);
-  EXPECT_NE(bad_limit.err.find("limit: must be between 1 and 1000"), std::string::npos) << bad_limit.err;
+  EXPECT_NE(bad_limit.err.find("--limit: must be between 1 and 1000"), std::string::npos) << bad_limit.err;
   // The API's date rule: a real calendar day.
   auto no_such_day = RunDossier(data_, {"actions", "--overdue-as-of", "2023-02-29"});
   EXPECT_EQ(no_such_day.exit_code, 2);
-  EXPECT_NE(no_such_day.err.find("overdue-as-of: expected a date as YYYY-MM-DD, got '2023-02-29' (no such day)"),
+  EXPECT_NE(no_such_day.err.find("--overdue-as-of: expected a date as YYYY-MM-DD, got '2023-02-29' (no such day)"),
             std::string::npos) << no_such_day.err;
+  auto far = RunDossier(data_, {"actions", "--offset", "100001"});
+  EXPECT_EQ(far.exit_code, 2);
+  EXPECT_NE(far.err.find("dossier: error: --offset: must be at most 100000"), std::string::npos) << far.err;
 }
 
 // `--data ./data ingest .`: the data folder met in the walk is not read as documents.
@@ -202,7 +205,16 @@ TEST_F(CliTest, GraphCommandsAnswerWhoMustActAndByWhen) {
   EXPECT_GE(nlohmann::json::parse(paged_json.out)["total"].get<int>(), 2);
   auto bad = RunDossier(data_, {"recommendations", "--due-before", "June 2021"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("due-before: expected a date as YYYY-MM-DD"), std::string::npos);
+  EXPECT_NE(bad.err.find("dossier: error: --due-before: expected a date as YYYY-MM-DD"), std::string::npos) << bad.err;
+  // QueryService names the request field (due_before); the CLI shows the flag, in JSON too.
+  auto bad_json = RunDossier(data_, {"actions", "--json", "--due-before", "2023-02-29"});
+  EXPECT_EQ(bad_json.exit_code, 2);
+  ExpectValid("error.schema.json", bad_json.out);
+  EXPECT_EQ(nlohmann::json::parse(bad_json.out)["error"]["message"].get<std::string>().rfind("--due-before: ", 0), 0u)
+      << bad_json.out;
+  auto reversed = RunDossier(data_, {"search", "--year", "2024..2019", "menus"});
+  EXPECT_EQ(reversed.exit_code, 2);
+  EXPECT_NE(reversed.err.find("dossier: error: --year: 2019 is before"), std::string::npos) << reversed.err;
 
   auto neighbors = RunDossier(data_, {"graph", "neighbors", "--json", "--depth", "2", detail["id"].get<std::string>()});
   ASSERT_EQ(neighbors.exit_code, 0) << neighbors.err;

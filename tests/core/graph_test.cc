@@ -343,5 +343,56 @@ TEST(NameKeyAgreementTest, CoreAndPluginFoldNamesAlike) {
   }
 }
 
+// Every check of a request is QueryService's, and its InvalidArgument names
+// the request field as the struct spells it (the CLI and the server map it).
+TEST_F(GraphTest, BadRequestsNameTheRequestField) {
+  auto starts_with = [](const Status& status, const std::string& field) {
+    return status.code() == StatusCode::kInvalidArgument && status.message().rfind(field + ": ", 0) == 0;
+  };
+  ActionFilter actions;
+  actions.offset = kMaxOffset + 1;
+  Status bad = Service().Actions(actions).status();
+  EXPECT_TRUE(starts_with(bad, "offset")) << bad.ToString();
+  actions.offset = kMaxOffset;
+  EXPECT_TRUE(Service().Actions(actions).ok());
+  EXPECT_TRUE(starts_with(Service().ListDocuments(10, kMaxOffset + 1).status(), "offset"));
+  EXPECT_TRUE(starts_with(Service().Entities(std::nullopt, std::nullopt, kMaxListLimit + 1, 0).status(), "limit"));
+
+  actions = {};
+  actions.due_before = "2023-02-29";
+  bad = Service().Actions(actions).status();
+  EXPECT_TRUE(starts_with(bad, "due_before")) << bad.ToString();
+  RecommendationFilter recommendations;
+  recommendations.overdue_as_of = "31/12/2020";
+  bad = Service().Recommendations(recommendations).status();
+  EXPECT_TRUE(starts_with(bad, "overdue_as_of")) << bad.ToString();
+
+  bad = Service().Search(SearchRequest{.query = "pumps", .year_from = 2022, .year_to = 2020}).status();
+  EXPECT_TRUE(starts_with(bad, "year_to")) << bad.ToString();
+  EXPECT_NE(bad.message().find("year_from 2022"), std::string::npos) << bad.ToString();
+  bad = Service().SearchItems(ItemSearchRequest{.query = "pumps", .year_from = 2022, .year_to = 2020}).status();
+  EXPECT_TRUE(starts_with(bad, "year_to")) << bad.ToString();
+  ItemSearchRequest items;
+  items.query = "pumps";
+  items.types = {"memo"};
+  EXPECT_TRUE(starts_with(Service().SearchItems(items).status(), "types"));
+}
+
+// "Today" (the as_of of an answer that names no date) is the Env's clock.
+TEST_F(GraphTest, TodayComesFromTheEnvClock) {
+  class FixedClock : public EnvWrapper {
+   public:
+    FixedClock() : EnvWrapper(Env::Default()) {}
+    int64_t NowMs() override { return 1907755200000; }  // 2030-06-15 12:00 UTC
+  } clock;
+  QueryService service(std::shared_ptr<Store>(store_.get(), [](Store*) {}), &clock);
+  auto actions = service.Actions(ActionFilter{});
+  ASSERT_TRUE(actions.ok()) << actions.status().ToString();
+  EXPECT_EQ((*actions)["as_of"], "2030-06-15");
+  auto followup = service.FollowUp("");
+  ASSERT_TRUE(followup.ok()) << followup.status().ToString();
+  EXPECT_EQ((*followup)["as_of"], "2030-06-15");
+}
+
 }  // namespace
 }  // namespace dossier

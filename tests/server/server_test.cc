@@ -296,6 +296,22 @@ TEST_F(ServerTest, SearchGivesTheSameResultsAsTheCli) {
   EXPECT_EQ(json::parse(Get(*client_, "/v1/search?q=decentralization&year_from=2022", 200))["total"], 1);
 }
 
+// QueryService checks ranges, dates, date ranges and values and names the
+// request field; the 400 starts with the query parameter's name.
+TEST_F(ServerTest, ErrorsStartWithTheParameterName) {
+  for (const auto& [target, parameter] : std::vector<std::pair<std::string, std::string>>{
+           {"/v1/actions?offset=100001", "offset"},
+           {"/v1/documents?offset=100001", "offset"},
+           {"/v1/actions?due_before=2023-02-29", "due_before"},
+           {"/v1/actions?status=finished", "status"},
+           {"/v1/items?q=water&year_from=2022&year_to=2020", "year_to"},
+           {"/v1/items?q=water&type=memo", "type"},
+           {"/v1/followup?as_of=", "as_of"}}) {
+    const json error = json::parse(Get(*client_, target, 400), nullptr, false);
+    EXPECT_EQ(error["error"].value("message", "").rfind(parameter + ": ", 0), 0u) << target << ": " << error;
+  }
+}
+
 TEST_F(ServerTest, ErrorsAreJsonWithTheRightStatus) {
   ExpectError("/v1/search?q=water&limit=abc", 400, "invalid_argument", "limit");
   ExpectError("/v1/search?q=water&limit=0", 400, "invalid_argument", "limit");

@@ -9,11 +9,13 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "dossier/document.h"
+#include "dossier/env.h"
 #include "dossier/graph.h"
 #include "dossier/near_duplicate.h"
 #include "dossier/search.h"
@@ -21,6 +23,18 @@
 #include "dossier/store.h"
 
 namespace dossier {
+
+// Validation: QueryService checks every request it is given (offsets,
+// limits, dates, date and year ranges, enumerated values) and answers
+// InvalidArgument with a message that starts with the request field's own
+// name ("offset: ...", "due_before: ...", "year_to: ..."). The CLI and the
+// server only parse types; each maps a field name to its own spelling
+// (cli/command.cc: "--due-before"; the HTTP parameters are the field names).
+
+// The largest `offset` of every paged request.
+inline constexpr uint32_t kMaxOffset = 100000;
+// The largest `limit` of the plain lists (documents, entities).
+inline constexpr uint32_t kMaxListLimit = 1000;
 
 // Paging of an entity's mentions (QueryService::Entity).
 inline constexpr uint32_t kDefaultEntityMentionsLimit = 50;
@@ -32,9 +46,30 @@ inline constexpr uint32_t kEntityRelationsCap = 100;
 // The rule for every date a query takes, in the CLI and the API alike:
 // YYYY-MM-DD naming a real calendar day (2024-02-29 yes, 2023-02-29 and
 // 2024-13-01 no). OK for nullopt; otherwise InvalidArgument naming
-// `parameter` (as the caller spells it: "due_before" in the API,
-// "--due-before" in the CLI) and the value.
+// `parameter` (the request field's name, e.g. "due_before") and the value.
 Status CheckQueryDate(std::string_view parameter, const std::optional<std::string>& value);
+// For the CLI and the server: `status` with the field name its message starts
+// with ("due_before: ...") replaced by names[field] ("--due-before: ...").
+// Only InvalidArgument is rewritten, and only fields found in `names`.
+Status RenameQueryField(const Status& status, const std::map<std::string, std::string, std::less<>>& names);
+// `field` (a limit) in 1..max: OK, or InvalidArgument naming `field`.
+Status CheckQueryLimit(std::string_view field, uint32_t value, uint32_t max);
+// `field` (an offset) at most kMaxOffset: OK, or InvalidArgument naming `field`.
+Status CheckQueryOffset(std::string_view field, uint32_t value);
+// A range of dates or years given by two fields (either may be absent): OK
+// unless both are there and `to` is before `from`; then InvalidArgument
+// naming `to_field`, e.g. "year_to: 2020 is before year_from 2022".
+template <typename T>
+Status CheckQueryRange(std::string_view from_field, const std::optional<T>& from, std::string_view to_field,
+                       const std::optional<T>& to) {
+  if (!from || !to || !(*to < *from)) return Status::Ok();
+  auto text = [](const T& v) {
+    if constexpr (std::is_arithmetic_v<T>) return std::to_string(v);
+    else return std::string(v);
+  };
+  return Status::InvalidArgument(std::string(to_field) + ": " + text(*to) + " is before " + std::string(from_field) +
+                                 " " + text(*from));
+}
 
 // One page of the stored documents, in id order, and how many there are.
 struct DocumentList {
@@ -70,7 +105,9 @@ class QueryService {
  public:
   // Opens `data_dir` read-only (works while an ingest writes to it).
   static Result<std::unique_ptr<QueryService>> Open(const std::string& data_dir);
-  explicit QueryService(std::shared_ptr<Store> store) : store_(std::move(store)) {}
+  // `env` gives the clock ("today" when a request names no date); never null.
+  explicit QueryService(std::shared_ptr<Store> store, Env* env = Env::Default())
+      : store_(std::move(store)), env_(env) {}
 
   // Validates the request (InvalidArgument naming the bad parameter), then
   // searches and fills each hit's title, language, type and paths.
@@ -82,7 +119,8 @@ class QueryService {
   Result<std::vector<PageText>> GetPages(const DocumentId& id) const;
   // One page (1-based); NotFound past the last page.
   Result<PageText> GetPage(const DocumentId& id, uint32_t page) const;
-  // Documents `offset`.. `offset + limit - 1` in id order, with the total.
+  // Documents `offset`.. `offset + limit - 1` in id order, with the total;
+  // InvalidArgument for a limit outside 1..kMaxListLimit or an offset above kMaxOffset.
   Result<DocumentList> ListDocuments(uint32_t limit, uint32_t offset) const;
   Result<StoreStats> Stats() const;
 
@@ -174,7 +212,10 @@ class QueryService {
   Result<nlohmann::json> LatestActionStatus(const std::string& action_id) const;
   // The graph nodes of every entity with this name or alias, and of their units (part_of), transitively.
   Result<std::set<std::string>> BodyAndUnits(const std::string& name) const;
+  // Today (UTC) as YYYY-MM-DD, from env_'s clock.
+  std::string Today() const;
   std::shared_ptr<Store> store_;
+  Env* env_;
 };
 
 }  // namespace dossier

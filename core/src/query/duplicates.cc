@@ -105,10 +105,8 @@ Result<DuplicateGroups> QueryService::NearDuplicateGroups() const {
 }
 
 Result<json> QueryService::Duplicates(uint32_t limit, uint32_t offset) const {
-  if (limit < 1 || limit > kMaxDuplicatesLimit) {
-    return Status::InvalidArgument("limit: must be between 1 and " + std::to_string(kMaxDuplicatesLimit) + ", got " +
-                                   std::to_string(limit));
-  }
+  DOSSIER_RETURN_IF_ERROR(CheckQueryLimit("limit", limit, kMaxDuplicatesLimit));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryOffset("offset", offset));
   DOSSIER_ASSIGN_OR_RETURN(DuplicateGroups groups, NearDuplicateGroups());
   json out = json::array();
   for (size_t i = offset; i < groups.groups.size() && out.size() < limit; ++i) {

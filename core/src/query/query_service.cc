@@ -9,7 +9,7 @@
 #include <limits>
 #include <functional>
 #include <cmath>
-#include <ctime>
+#include <cstdio>
 #include <tuple>
 #include <regex>
 #include <set>
@@ -41,10 +41,9 @@ Result<std::unique_ptr<QueryService>> QueryService::Open(const std::string& data
 
 Result<SearchResponse> QueryService::Search(const SearchRequest& request) const {
   DOSSIER_RETURN_IF_ERROR(CheckQuery(request.query));
-  if (request.limit < 1 || request.limit > kMaxSearchLimit) {
-    return Status::InvalidArgument("limit: must be between 1 and " + std::to_string(kMaxSearchLimit));
-  }
-  if (request.offset > 100000) return Status::InvalidArgument("offset: must be at most 100000");
+  DOSSIER_RETURN_IF_ERROR(CheckQueryLimit("limit", request.limit, kMaxSearchLimit));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryOffset("offset", request.offset));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryRange("year_from", request.year_from, "year_to", request.year_to));
   DOSSIER_ASSIGN_OR_RETURN(SearchResponse response, store_->Search(request));
   for (SearchHit& hit : response.hits) {
     DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> doc, store_->GetDocument(hit.id));
@@ -86,6 +85,8 @@ Result<std::vector<PageText>> QueryService::GetPages(const DocumentId& id) const
 Result<PageText> QueryService::GetPage(const DocumentId& id, uint32_t page) const { return store_->GetPage(id, page); }
 
 Result<DocumentList> QueryService::ListDocuments(uint32_t limit, uint32_t offset) const {
+  DOSSIER_RETURN_IF_ERROR(CheckQueryLimit("limit", limit, kMaxListLimit));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryOffset("offset", offset));
   DocumentList list;
   DOSSIER_ASSIGN_OR_RETURN(list.documents, store_->ListDocuments(limit, offset));
   DOSSIER_ASSIGN_OR_RETURN(list.total, store_->CountDocuments());
@@ -228,6 +229,32 @@ Status CheckQueryDate(std::string_view parameter, const std::optional<std::strin
   return Status::Ok();
 }
 
+Status RenameQueryField(const Status& status, const std::map<std::string, std::string, std::less<>>& names) {
+  if (status.code() != StatusCode::kInvalidArgument) return status;
+  const std::string& message = status.message();
+  const size_t colon = message.find(':');
+  if (colon == std::string::npos) return status;
+  auto it = names.find(std::string_view(message).substr(0, colon));
+  if (it == names.end()) return status;
+  return Status(status.code(), it->second + message.substr(colon));
+}
+
+Status CheckQueryLimit(std::string_view field, uint32_t value, uint32_t max) {
+  if (value < 1 || value > max) {
+    return Status::InvalidArgument(std::string(field) + ": must be between 1 and " + std::to_string(max) + ", got " +
+                                   std::to_string(value));
+  }
+  return Status::Ok();
+}
+
+Status CheckQueryOffset(std::string_view field, uint32_t value) {
+  if (value > kMaxOffset) {
+    return Status::InvalidArgument(std::string(field) + ": must be at most " + std::to_string(kMaxOffset) + ", got " +
+                                   std::to_string(value));
+  }
+  return Status::Ok();
+}
+
 namespace {
 
 // The last day a due value ("2021", "2021-06", "2021-06-30") still covers.
@@ -241,6 +268,8 @@ std::string PeriodEnd(const std::string& due) {
 
 Result<json> QueryService::Entities(const std::optional<std::string>& type, const std::optional<std::string>& document,
                                     uint32_t limit, uint32_t offset) const {
+  DOSSIER_RETURN_IF_ERROR(CheckQueryLimit("limit", limit, kMaxListLimit));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryOffset("offset", offset));
   std::string kinds = "OPX";
   if (type) {
     if (*type == "organisation") kinds = "O";
@@ -284,9 +313,8 @@ Result<json> QueryService::Entities(const std::optional<std::string>& type, cons
 }
 
 Result<json> QueryService::Entity(std::string_view name_or_id, uint32_t mentions_limit, uint32_t mentions_offset) const {
-  if (mentions_limit < 1 || mentions_limit > kMaxEntityMentionsLimit) {
-    return Status::InvalidArgument("mentions_limit: must be between 1 and " + std::to_string(kMaxEntityMentionsLimit));
-  }
+  DOSSIER_RETURN_IF_ERROR(CheckQueryLimit("mentions_limit", mentions_limit, kMaxEntityMentionsLimit));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryOffset("mentions_offset", mentions_offset));
   std::vector<std::string> ids;
   if (name_or_id.size() == 18 && name_or_id[1] == ':') ids.emplace_back(name_or_id);
   else {
@@ -468,8 +496,9 @@ Result<std::optional<json>> QueryService::DescribeRecommendation(const GraphNode
 }
 
 Result<json> QueryService::Recommendations(const RecommendationFilter& filter) const {
-  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("due-before", filter.due_before));
-  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("overdue-as-of", filter.overdue_as_of));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryOffset("offset", filter.offset));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("due_before", filter.due_before));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("overdue_as_of", filter.overdue_as_of));
   std::optional<std::string> doc_id;
   if (filter.document) {
     DOSSIER_ASSIGN_OR_RETURN(DocumentSummary doc, FindDocument(*filter.document));
@@ -526,8 +555,6 @@ Result<json> QueryService::Recommendations(const RecommendationFilter& filter) c
 // ---------------------------------------------------------------- items ranked
 
 namespace {
-
-std::string TodayIso();
 
 // A ranked listing's default page size (a plain listing's default is all).
 constexpr uint32_t kDefaultRankedLimit = 20;
@@ -777,27 +804,26 @@ Result<json> QueryService::RankedActions(const ActionFilter& filter) const {
 Result<json> QueryService::SearchItems(const ItemSearchRequest& request_in) const {
   ItemSearchRequest request = request_in;
   DOSSIER_RETURN_IF_ERROR(CheckQuery(request.query));
-  if (request.limit < 1 || request.limit > kMaxSearchLimit) {
-    return Status::InvalidArgument("limit: must be between 1 and " + std::to_string(kMaxSearchLimit));
-  }
-  if (request.offset > 100000) return Status::InvalidArgument("offset: must be at most 100000");
+  DOSSIER_RETURN_IF_ERROR(CheckQueryLimit("limit", request.limit, kMaxSearchLimit));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryOffset("offset", request.offset));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryRange("year_from", request.year_from, "year_to", request.year_to));
   for (const std::string& type : request.types) {
     if (std::find(std::begin(kItemTypes), std::end(kItemTypes), type) == std::end(kItemTypes)) {
-      return Status::InvalidArgument("type: expected recommendation, finding, conclusion, management_response or "
+      return Status::InvalidArgument("types: expected recommendation, finding, conclusion, management_response or "
                                      "key_action, got '" + std::string(TruncateUtf8(type, 40)) + "'");
     }
   }
   if (ResponseStatus status; request.response_status && !ParseWireName(*request.response_status, &status)) {
-    return Status::InvalidArgument("response-status: expected accepted, partially accepted or not accepted, got '" +
+    return Status::InvalidArgument("response_status: expected accepted, partially accepted or not accepted, got '" +
                                    std::string(TruncateUtf8(*request.response_status, 40)) + "'");
   }
   if (ActionStatus status; request.action_status && !ParseWireName(*request.action_status, &status)) {
-    return Status::InvalidArgument("action-status: expected completed, initiated, not started, overdue or no longer "
+    return Status::InvalidArgument("action_status: expected completed, initiated, not started, overdue or no longer "
                                    "applicable, got '" + std::string(TruncateUtf8(*request.action_status, 40)) + "'");
   }
-  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("due-before", request.due_before));
-  if (!request.as_of.empty()) DOSSIER_RETURN_IF_ERROR(CheckQueryDate("as-of", request.as_of));
-  if (request.as_of.empty()) request.as_of = TodayIso();
+  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("due_before", request.due_before));
+  if (!request.as_of.empty()) DOSSIER_RETURN_IF_ERROR(CheckQueryDate("as_of", request.as_of));
+  if (request.as_of.empty()) request.as_of = Today();
   DOSSIER_ASSIGN_OR_RETURN(const DuplicateGroups duplicates, NearDuplicateGroups());
   for (std::string& document : request.documents) {
     DOSSIER_ASSIGN_OR_RETURN(DocumentSummary doc, FindDocument(document));
@@ -853,14 +879,21 @@ Result<json> QueryService::SearchItems(const ItemSearchRequest& request_in) cons
 
 namespace {
 
-std::string TodayIso() {
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
+std::string IsoDay(int64_t ms_since_epoch) {
+  const std::chrono::sys_days day = std::chrono::floor<std::chrono::days>(
+      std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms_since_epoch)));
+  const std::chrono::year_month_day ymd(day);
   char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &utc);
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
   return buf;
 }
+
+}  // namespace
+
+std::string QueryService::Today() const { return IsoDay(env_->NowMs()); }
+
+namespace {
 
 bool IsClosedStatus(const std::string& status) { return status == "completed" || status == "no longer applicable"; }
 
@@ -877,16 +910,17 @@ bool IsOverdue(const json& action, const std::string& as_of) {
 }  // namespace
 
 Result<json> QueryService::Actions(const ActionFilter& filter) const {
-  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("due-before", filter.due_before));
-  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("overdue-as-of", filter.overdue_as_of));
-  if (!filter.as_of.empty()) DOSSIER_RETURN_IF_ERROR(CheckQueryDate("as-of", filter.as_of));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryOffset("offset", filter.offset));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("due_before", filter.due_before));
+  DOSSIER_RETURN_IF_ERROR(CheckQueryDate("overdue_as_of", filter.overdue_as_of));
+  if (!filter.as_of.empty()) DOSSIER_RETURN_IF_ERROR(CheckQueryDate("as_of", filter.as_of));
   static const std::set<std::string> kStatuses = {"completed", "initiated", "not started", "overdue", "no longer applicable"};
   if (filter.status && !kStatuses.count(*filter.status)) {
     return Status::InvalidArgument("status: expected one of completed, initiated, not started, overdue, no longer applicable; got '" +
                                    *filter.status + "'");
   }
   if (filter.query) return RankedActions(filter);
-  const std::string as_of = filter.overdue_as_of ? *filter.overdue_as_of : filter.as_of.empty() ? TodayIso() : filter.as_of;
+  const std::string as_of = filter.overdue_as_of ? *filter.overdue_as_of : filter.as_of.empty() ? Today() : filter.as_of;
   // A near-duplicate group's actions are counted once: those of the version
   // that stands for it (an evaluation named by another version means it).
   DOSSIER_ASSIGN_OR_RETURN(const DuplicateGroups duplicates, NearDuplicateGroups());
