@@ -60,12 +60,9 @@ TEST_F(StructureTest, LabelsOfEveryStyle) {
   EXPECT_FALSE(ParseLabel("e.g. this", &l));
 }
 
-// A text layer says how lines are set: a sentence-case line in a larger
-// type is a heading (it opens a recommendations section here), which the
-// words alone do not show; a numbered line set large stays a list item; a
-// heading set large on two lines is one heading.
-TEST_F(StructureTest, ALineInALargerTypeIsAHeading) {
-  const std::string text =
+// A report whose two headings are unnumbered sentence-case lines: only their
+// type tells them from the text.
+constexpr char kReportWithUnnumberedHeadings[] =
       "The kelp cooperative was visited in May and its books were read.\n"
       "Recommendations to the cooperative\n"
       "1. The Kelp Board should publish its accounts every year.\n"
@@ -73,6 +70,13 @@ TEST_F(StructureTest, ALineInALargerTypeIsAHeading) {
       "Where the review of the\n"
       "kelp harbour went next\n"
       "3. Nothing more is said here about it.\n";
+
+// A text layer says how lines are set: a sentence-case line in a larger
+// type is a heading (it opens a recommendations section here), which the
+// words alone do not show; a numbered line set large stays a list item; a
+// heading set large on two lines is one heading.
+TEST_F(StructureTest, ALineInALargerTypeIsAHeading) {
+  const std::string text = kReportWithUnnumberedHeadings;
   std::vector<LineStyle> styles = {{0, 1, 10, false}, {1, 1, 16, true}, {2, 1, 16, false},
                                    {3, 1, 10, false}, {4, 2, 14, false}, {6, 1, 10, false}};
   const std::vector<PageText> styled_pages = {{1, text, styles}};
@@ -99,14 +103,7 @@ TEST_F(StructureTest, ALineInALargerTypeIsAHeading) {
 // a little apart from line to line: a heading two sizes up from the body
 // still stands out, and the two lines of one heading still join.
 TEST_F(StructureTest, SizesEstimatedByOcrFindHeadingsToo) {
-  const std::string text =
-      "The kelp cooperative was visited in May and its books were read.\n"
-      "Recommendations to the cooperative\n"
-      "1. The Kelp Board should publish its accounts every year.\n"
-      "2. The Harbour Office should repair the landing stage.\n"
-      "Where the review of the\n"
-      "kelp harbour went next\n"
-      "3. Nothing more is said here about it.\n";
+  const std::string text = kReportWithUnnumberedHeadings;
   std::vector<LineStyle> styles = {{0, 1, 10.9f, false}, {1, 1, 12.6f, true},  {2, 1, 10.8f, false},
                                    {3, 1, 10.9f, false}, {4, 1, 14.6f, false}, {5, 1, 14.0f, false},
                                    {6, 1, 10.8f, false}};

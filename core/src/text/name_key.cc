@@ -36,49 +36,39 @@ static void DropLeadingArticle(std::string* key) {
 std::string NameKey(std::string_view name) {
   std::string out;
   out.reserve(name.size());
-  bool space = false;
-  size_t i = 0;
+  bool space = false;  // a separator since the last kept character
+  // Appends one kept character's folded bytes, a space first if one is due.
+  auto keep = [&](const char* bytes, size_t length) {
+    if (space && !out.empty()) out.push_back(' ');
+    space = false;
+    out.append(bytes, length);
+  };
+  auto ascii = [&](unsigned char c) {
+    if (const char folded = kAsciiFold[c]) keep(&folded, 1);
+    else space = true;
+  };
   // ASCII bytes (most names, and every cue word) need no Unicode tables: a
   // table folds them. The first other byte sends the rest to ICU, whose NFD
   // leaves ASCII as it is, so the prefix folds the same either way.
-  for (; i < name.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(name[i]);
-    if (c >= 0x80) break;
-    if (const char folded = kAsciiFold[c]) {
-      if (space && !out.empty()) out.push_back(' ');
-      space = false;
-      out.push_back(folded);
-    } else {
-      space = true;
-    }
-  }
+  size_t i = 0;
+  for (; i < name.size() && static_cast<unsigned char>(name[i]) < 0x80; ++i) ascii(static_cast<unsigned char>(name[i]));
   if (i < name.size()) {
     icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data() + i, static_cast<int32_t>(name.size() - i)));
     UErrorCode status = U_ZERO_ERROR;
     const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
     if (U_SUCCESS(status)) text = nfd->normalize(text, status);
     for (int32_t k = 0; k < text.length();) {
-      UChar32 c = text.char32At(k);
+      const UChar32 c = text.char32At(k);
       k += U16_LENGTH(c);
       if (c < 0x80) {
-        if (const char folded = kAsciiFold[c]) {
-          if (space && !out.empty()) out.push_back(' ');
-          space = false;
-          out.push_back(folded);
-        } else {
-          space = true;
-        }
-        continue;
-      }
-      if (u_getCombiningClass(c) != 0 || u_charType(c) == U_NON_SPACING_MARK) continue;
-      if (u_isalnum(c)) {
-        if (space && !out.empty()) out.push_back(' ');
-        space = false;
-        const UChar32 folded = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+        ascii(static_cast<unsigned char>(c));
+      } else if (u_getCombiningClass(c) != 0 || u_charType(c) == U_NON_SPACING_MARK) {
+        continue;  // accents go
+      } else if (u_isalnum(c)) {
         char bytes[U8_MAX_LENGTH];
         int32_t length = 0;
-        U8_APPEND_UNSAFE(bytes, length, folded);
-        out.append(bytes, static_cast<size_t>(length));
+        U8_APPEND_UNSAFE(bytes, length, u_foldCase(c, U_FOLD_CASE_DEFAULT));
+        keep(bytes, static_cast<size_t>(length));
       } else {
         space = true;
       }
