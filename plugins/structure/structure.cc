@@ -466,6 +466,11 @@ class Builder {
     body_size_ = static_cast<float>(body);
   }
 
+  // A list item that is one clause ending in a colon ("3. To the Harbour Board:").
+  static bool IntroducesWhatFollows(const Block& b) {
+    return b.kind == BlockKind::kListItem && !b.text.empty() && b.text.back() == ':' &&
+           b.text.find_first_of(".!?") == std::string::npos;
+  }
   // Sizes equal to within what OCR's estimates vary by from line to line.
   static bool SameSize(float a, float b) { return std::fabs(a - b) <= 0.06f * std::max(a, b); }
   // A line set in a type clearly larger than the body's (a heading's).
@@ -980,9 +985,7 @@ class Builder {
       // Board:") goes on in the paragraph after it, across the blank line OCR
       // sets there; one whose sentence ended first ("... missions.
       // Confirmation due by:") is a table's column read apart.
-      const std::string& open_text = open >= 0 ? out_.blocks[open].text : std::string();
-      const bool introduces = open >= 0 && out_.blocks[open].kind == BlockKind::kListItem && !open_text.empty() &&
-                              open_text.back() == ':' && open_text.find_first_of(".!?") == std::string::npos;
+      const bool introduces = open >= 0 && IntroducesWhatFollows(out_.blocks[open]);
       const bool continues = open >= 0 && (!after_break || FirstLetterCase(text) == -1 || introduces) &&
                              !OpensBlock(text) && !bare_label;
       if (continues) {
