@@ -140,7 +140,23 @@ TEST_F(ItemIndexTest, ItemsAreResultsOfTheirOwnStemmedAndTyped) {
   EXPECT_EQ(found->hits[0].id, keys::NodeKeyToText(keys::ItemNodeKey(first_.id, "recommendation", "2", 200)));
   EXPECT_EQ(found->hits[0].page, 2u);
   EXPECT_EQ(found->hits[0].document, first_.id.ToHex());
-  EXPECT_NE(found->hits[0].snippet_html.find("<mark>procurement</mark>"), std::string::npos) << found->hits[0].snippet_html;
+  EXPECT_EQ(found->hits[0].language, "en");
+  // The snippet is made from the text the graph holds, for the hits a page shows.
+  const std::string snippet = found->snippet("Publish the procurement plans of every district every quarter.", "en");
+  EXPECT_NE(snippet.find("<mark>procurement</mark>"), std::string::npos) << snippet;
+  EXPECT_EQ(found->snippet("Nothing here & there.", "en"), "Nothing here &amp; there.") << "no word matches: the start";
+}
+
+TEST_F(ItemIndexTest, AnEntryHoldsWhatAHitShowsAndNotTheText) {
+  Xapian::Database items(dir_.path() + "/xapian-items");
+  const std::string by_document = "XD" + first_.id.ToHex();
+  size_t entries = 0;
+  for (auto entry = items.postlist_begin(by_document); entry != items.postlist_end(by_document); ++entry, ++entries) {
+    const std::string data = items.get_document(*entry).get_data();
+    EXPECT_EQ(data.find(' '), std::string::npos) << "the text stays in the graph: " << data;
+    EXPECT_NE(data.find(first_.id.ToHex()), std::string::npos) << data;
+  }
+  EXPECT_EQ(entries, 5u) << "three items, a management response and a key action";
 }
 
 TEST_F(ItemIndexTest, ItemsWithSomeOfTheWordsFollowWhenThePageHasRoom) {

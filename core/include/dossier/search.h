@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -121,8 +122,7 @@ struct ItemHit {
   std::string document;  // hex document id
   std::string number;    // as printed: "3", "A.2"; a key action's own number
   uint32_t page = 0;
-  std::string text;
-  std::string snippet_html;  // HTML-escaped text with <mark>…</mark> around matches
+  std::string language;  // the document's (ISO 639-1): the snippet's stemmer
   // False for an item with only some of the query's words: listed after
   // every item with all of them, when a page of results has room left.
   bool all_words = true;
@@ -137,6 +137,11 @@ struct ItemSearchResponse {
   std::vector<ItemHit> hits;
   // With `facets`: "type", "responsible", "response_status", "year", "agency".
   std::map<std::string, SearchFacet> facets;
+  // The snippet of a hit's text (which the graph holds, not the index) for
+  // this query: about 300 bytes, HTML-escaped (& < >), <mark>…</mark> around
+  // the query's words, "…" where text is left out; the text's start when no
+  // word matches. Called only for the hits a page shows. Never empty.
+  std::function<std::string(const std::string& text, const std::string& language)> snippet;
 };
 
 }  // namespace dossier

@@ -580,12 +580,13 @@ json FacetsToJson(const std::map<std::string, SearchFacet>& facets) {
   return out;
 }
 
-// What a ranked hit adds to the record it is listed with.
-void AddRanking(const ItemHit& hit, json* record) {
+// What a ranked hit adds to the record it is listed with: its ranking, and
+// the snippet of `text` (the listed item's, from the graph) for the query.
+void AddRanking(const ItemHit& hit, const ItemSearchResponse& found, const std::string& text, json* record) {
   (*record)["rank"] = hit.rank;
   (*record)["percent"] = hit.percent;
   (*record)["score"] = std::round(hit.weight * 1000) / 1000;
-  (*record)["snippet"] = hit.snippet_html;
+  (*record)["snippet"] = found.snippet(text, hit.language);
   (*record)["all_words"] = hit.all_words;
 }
 
@@ -736,7 +737,7 @@ Result<json> QueryService::RankedRecommendations(const RecommendationFilter& fil
       continue;
     }
     listed.insert((*rec)["id"].get<std::string>());
-    AddRanking(hit, &*rec);
+    AddRanking(hit, found, rec->value("text", ""), &*rec);
     (*rec)["rank"] = out.size() + 1;  // after the restatements left out
     // Its follow-up: the response, and each key action's latest status.
     json actions = json::array();
@@ -786,19 +787,30 @@ Result<json> QueryService::RankedActions(const ActionFilter& filter) const {
   request.facets = true;
   DOSSIER_ASSIGN_OR_RETURN(ItemSearchResponse found, store_->SearchItems(request));
   json out = json::array();
+  std::vector<const ItemHit*> hit_of;  // the statement that ranked each action listed
   std::set<size_t> taken;
   for (const ItemHit& hit : found.hits) {
     auto it = action_of.find(hit.id);
     if (it == action_of.end() || !taken.insert(it->second).second) continue;
     json action = std::move(listed["actions"][it->second]);
-    AddRanking(hit, &action);
     action["rank"] = out.size() + 1;
     out.push_back(std::move(action));
+    hit_of.push_back(&hit);
   }
   const uint32_t limit = filter.limit == 0 ? kDefaultRankedLimit : filter.limit;
   const size_t total = out.size();
+  json page = Page(std::move(out), filter.offset, limit);
+  // The page's snippets, each of the statement that matched (the listed
+  // record is the action's latest statement).
+  for (size_t i = 0; i < page.size(); ++i) {
+    const ItemHit& hit = *hit_of[filter.offset + i];
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> statement, store_->GetGraphNode(hit.id));
+    const uint64_t rank = page[i]["rank"];
+    AddRanking(hit, found, statement ? statement->record.value("text", "") : page[i].value("text", ""), &page[i]);
+    page[i]["rank"] = rank;
+  }
   return json{{"as_of", listed["as_of"]}, {"query", *filter.query}, {"total", total}, {"offset", filter.offset},
-              {"limit", limit}, {"facets", FacetsToJson(found.facets)}, {"actions", Page(std::move(out), filter.offset, limit)}};
+              {"limit", limit}, {"facets", FacetsToJson(found.facets)}, {"actions", std::move(page)}};
 }
 
 Result<json> QueryService::SearchItems(const ItemSearchRequest& request_in) const {
@@ -850,13 +862,16 @@ Result<json> QueryService::SearchItems(const ItemSearchRequest& request_in) cons
     const std::optional<DocumentSummary>& doc = documents[hit.document];
     if (!node || !doc) continue;  // the graph or the records have not caught up with the index
     const json& r = node->record;
+    json response = r.value("management_response", json(nullptr));
+    // A management response's entry is its recommendation's node, which holds the response's text.
+    const std::string text = hit.type == "management_response" && response.is_object() ? response.value("text", "")
+                                                                                        : r.value("text", "");
     json item = {{"id", hit.id}, {"type", hit.type}, {"number", hit.number}, {"document", hit.document},
                  {"title", doc->title}, {"source", doc->sources.empty() ? "" : doc->sources.front().path},
-                 {"page", hit.page}, {"text", hit.text}, {"responsible", r.value("responsible", json::array())},
+                 {"page", hit.page}, {"text", text}, {"responsible", r.value("responsible", json::array())},
                  {"due", hit.type == "management_response" ? json(nullptr) : r.value("due", json(nullptr))},
                  {"response_status", nullptr}, {"action_status", nullptr}, {"recommendation", nullptr}};
-    AddRanking(hit, &item);
-    json response = r.value("management_response", json(nullptr));
+    AddRanking(hit, found, text, &item);
     if (hit.type == "key_action") {
       const std::string rec_id = r.value("recommendation", "");
       DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> rec, store_->GetGraphNode(rec_id));

@@ -15,16 +15,19 @@ namespace dossier {
 
 namespace {
 
-constexpr Xapian::valueno kItemValueId = 0;           // graph node id
-constexpr Xapian::valueno kItemValueDocument = 1;     // hex document id
+// Slots 0 (graph node id), 1 (hex document id), 8 (page), 9 (number) and
+// 10 (language) held what the entry's data holds since text format 4 (see
+// EntryData); an entry of format 3 is still read by them.
+constexpr Xapian::valueno kItemValueId = 0;
+constexpr Xapian::valueno kItemValueDocument = 1;
 constexpr Xapian::valueno kItemValueDue = 2;          // last day of the stated due period, YYYY-MM-DD
 constexpr Xapian::valueno kItemValueYear = 3;         // the document's year (facet, range)
 constexpr Xapian::valueno kItemValueResponse = 4;     // management response status (facet)
 constexpr Xapian::valueno kItemValueResponsible = 5;  // responsible names as stated, joined by \x1f (facet)
 constexpr Xapian::valueno kItemValueAgency = 6;       // the agency's name (facet)
 constexpr Xapian::valueno kItemValueType = 7;         // item type (facet)
-constexpr Xapian::valueno kItemValuePage = 8;         // decimal page number
-constexpr Xapian::valueno kItemValueNumber = 9;       // as printed
+constexpr Xapian::valueno kItemValuePage = 8;
+constexpr Xapian::valueno kItemValueNumber = 9;
 constexpr Xapian::valueno kItemValueLanguage = 10;
 // The earliest due day of an open key action: the action's own, or for a
 // recommendation the earliest of its actions not completed nor no longer
@@ -37,6 +40,9 @@ constexpr Xapian::doccount kItemFacetSample = 1000;
 constexpr size_t kItemFacetValues = 20;
 // A snippet's length in bytes of item text.
 constexpr size_t kItemSnippetBytes = 300;
+// The first byte of an entry's data since text format 4 (EntryData).
+constexpr char kEntryDataMark = '\x01';
+constexpr char kEntryDataSeparator = '\x1f';
 // Expand terms taken from an item for "more like this".
 constexpr Xapian::termcount kSimilarTerms = 40;
 
@@ -64,6 +70,48 @@ const EntityFact* AgencyOf(const std::vector<Fact>& facts) {
     if (!best || entity->mentions.size() > best->mentions.size()) best = entity;
   }
   return best;
+}
+
+// What a hit shows without a graph read, in one read of the entry's data:
+// mark, then id, type, hex document id, number, page and language, each
+// after a separator (\x1f). The item's text stays in the graph, which the
+// query service reads for the hits it lists (a tenth of the index's size at
+// 10,000 documents, docs/BENCHMARKS.md).
+std::string EntryData(const std::string& id, const std::string& type, const std::string& document,
+                      const std::string& number, uint32_t page, const std::string& language) {
+  std::string data(1, kEntryDataMark);
+  for (const std::string& field : {id, type, document, number, std::to_string(page), language}) {
+    data += kEntryDataSeparator;
+    data += field;
+  }
+  return data;
+}
+
+// Fills a hit's fields from an entry (its data, or a format-3 entry's values).
+void ReadEntry(const Xapian::Document& entry, ItemHit* hit) {
+  const std::string data = entry.get_data();
+  if (!data.empty() && data[0] == kEntryDataMark) {
+    std::vector<std::string> fields;
+    for (size_t at = 1; at < data.size() && data[at] == kEntryDataSeparator;) {
+      const size_t end = std::min(data.find(kEntryDataSeparator, at + 1), data.size());
+      fields.push_back(data.substr(at + 1, end - at - 1));
+      at = end;
+    }
+    fields.resize(6);
+    hit->id = fields[0];
+    hit->type = fields[1];
+    hit->document = fields[2];
+    hit->number = fields[3];
+    hit->page = static_cast<uint32_t>(std::strtoul(fields[4].c_str(), nullptr, 10));
+    hit->language = fields[5];
+    return;
+  }
+  hit->id = entry.get_value(kItemValueId);
+  hit->type = entry.get_value(kItemValueType);
+  hit->document = entry.get_value(kItemValueDocument);
+  hit->number = entry.get_value(kItemValueNumber);
+  hit->page = static_cast<uint32_t>(std::strtoul(entry.get_value(kItemValuePage).c_str(), nullptr, 10));
+  hit->language = entry.get_value(kItemValueLanguage);
 }
 
 // What one entry holds besides its words.
@@ -138,13 +186,8 @@ class ItemWriter {
       entry.add_value(kItemValueResponse, std::string(WireName(*item.response)));
     }
     for (ActionStatus status : item.action_statuses) entry.add_boolean_term("XK" + std::string(WireName(status)));
-    entry.add_value(kItemValueId, item.id);
-    entry.add_value(kItemValueDocument, hex_);
     entry.add_value(kItemValueType, item.type);
-    entry.add_value(kItemValuePage, std::to_string(item.page));
-    entry.add_value(kItemValueNumber, item.number);
-    entry.add_value(kItemValueLanguage, document_.language);
-    entry.set_data(item.text);
+    entry.set_data(EntryData(item.id, item.type, hex_, item.number, item.page, document_.language));
     db_.replace_document("Q" + item.key, entry);
   }
 
@@ -305,6 +348,7 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
   response.query = request.similar_to ? "" : request.query;
   response.offset = request.offset;
   response.limit = request.limit;
+  response.snippet = [](const std::string& text, const std::string&) { return LeadingSnippet(text, kItemSnippetBytes); };
   std::vector<std::string> languages = IndexLanguages(db);
   if (languages.empty()) return response;  // no items at all
   Xapian::Query match, ranked, widened;  // widened: OR between the words, for a page with room left
@@ -327,7 +371,9 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
       weighted.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*t), t.get_weight());
       snippet_query.terms.push_back(*t);
     }
-    const std::string own_document = db.get_document(*own).get_value(kItemValueDocument);
+    ItemHit own_entry;
+    ReadEntry(db.get_document(*own), &own_entry);
+    const std::string own_document = own_entry.document;
     match = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_OR, weighted.begin(), weighted.end()),
                           Xapian::Query("XD" + own_document));
     ranked = match;
@@ -349,6 +395,10 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
     CollectPhrases(match, &snippet_query.phrases);
     snippet_query.typed = request.query;
   }
+  response.snippet = [snippet_query](const std::string& text, const std::string& language) {
+    std::string html = BestPassageSnippet(text, snippet_query, StemmerFor(language), kItemSnippetBytes);
+    return html.empty() ? LeadingSnippet(text, kItemSnippetBytes) : html;
+  };
   Xapian::Enquire enquire(db);
   enquire.set_query(Filtered(ranked, request));
   Xapian::ValueCountMatchSpy type_spy(kItemValueType), response_spy(kItemValueResponse), year_spy(kItemValueYear),
@@ -379,24 +429,12 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
   uint32_t rank = request.offset;
   auto add_hits = [&](const Xapian::MSet& set, double best_weight, bool all_words) {
     for (auto it = set.begin(); it != set.end(); ++it) {
-      const Xapian::Document entry = it.get_document();
       ItemHit hit;
       hit.rank = ++rank;
       hit.weight = it.get_weight();
       hit.all_words = all_words;
       hit.percent = best_weight > 0 ? std::clamp(static_cast<int>(std::lround(100 * hit.weight / best_weight)), 0, 100) : 100;
-      hit.id = entry.get_value(kItemValueId);
-      hit.type = entry.get_value(kItemValueType);
-      hit.document = entry.get_value(kItemValueDocument);
-      hit.number = entry.get_value(kItemValueNumber);
-      hit.page = static_cast<uint32_t>(std::strtoul(entry.get_value(kItemValuePage).c_str(), nullptr, 10));
-      hit.text = entry.get_data();
-      const Xapian::Stem stemmer = StemmerFor(entry.get_value(kItemValueLanguage));
-      hit.snippet_html = BestPassageSnippet(hit.text, snippet_query, stemmer, kItemSnippetBytes);
-      if (hit.snippet_html.empty()) {
-        hit.snippet_html = set.snippet(hit.text, kItemSnippetBytes, Xapian::Stem(new FoldingStemmer(stemmer)), 0,
-                                       "<mark>", "</mark>", "…");
-      }
+      ReadEntry(it.get_document(), &hit);
       response.hits.push_back(std::move(hit));
     }
   };

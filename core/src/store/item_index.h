@@ -16,7 +16,9 @@
 //   Y<yyyy>, L<lang>  the document's year and language
 //   Z…, ZXF…       the item's words as stems (STEM_ALL_Z) in the document's language, and the
 //                  stems of their accent-folded forms where folding changes them; no positions
-// Values: see the kItemValue… slots in item_index.cc. Data: the item's text.
+// Values: see the kItemValue… slots in item_index.cc. Data: what a hit shows
+// (id, type, document, number, page, language; EntryData in item_index.cc),
+// not the item's text, which the graph holds.
 #pragma once
 
 #include <xapian.h>

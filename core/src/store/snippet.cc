@@ -91,6 +91,21 @@ std::vector<std::string> QueryWords(const std::string& typed) {
   return words;
 }
 
+std::string LeadingSnippet(const std::string& text, size_t length) {
+  const std::vector<Word> words = SplitWords(text);
+  std::string out;
+  if (words.empty()) return out;
+  size_t shown = 1;  // at least the first word, however long
+  while (shown < words.size() && words[shown].end <= length) ++shown;
+  if (shown == words.size()) {
+    AppendEscaped(text, &out);
+  } else {
+    AppendEscaped(std::string_view(text).substr(0, words[shown - 1].end), &out);
+    out += "…";
+  }
+  return out;
+}
+
 std::string BestPassageSnippet(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stem,
                                size_t length) {
   const std::unordered_set<std::string> terms(query.terms.begin(), query.terms.end());

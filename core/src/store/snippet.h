@@ -29,6 +29,7 @@ struct SnippetQuery {
   std::string typed;
 };
 
+
 // The words of a query as typed, lowercased, French elisions taken off
 // (what the parser reads as words, operators and prefixes included).
 std::vector<std::string> QueryWords(const std::string& typed);
@@ -43,5 +44,9 @@ std::vector<std::string> QueryWords(const std::string& typed);
 // (only its title or a filter did): the caller then shows the page's start.
 std::string BestPassageSnippet(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stem,
                                size_t length);
+
+// The start of `text`, about `length` bytes cut at a word, HTML-escaped, with
+// "…" when text is left out: what a snippet shows when no word matches.
+std::string LeadingSnippet(const std::string& text, size_t length);
 
 }  // namespace dossier
