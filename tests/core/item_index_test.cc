@@ -216,6 +216,32 @@ TEST_F(ItemIndexTest, FiltersByParentBodyStatusDueAndYear) {
   EXPECT_EQ(faceted->facets["agency"].values.size(), 0u) << "no organisation from the authority file";
 }
 
+TEST_F(ItemIndexTest, TheAgencyIsTheKnownOrganisationTheFirstPagesNameEvenWithinASystem) {
+  // The cover names the agency (which the authority file places in the
+  // United Nations); a ministry it worked with is mentioned more often later.
+  EntityFact agency = Organisation("International Organization for Migration", "United Nations");
+  agency.authority = true;
+  agency.mentions = {{1, 0, 40}, {5, 10, 50}};
+  EntityFact system = Organisation("United Nations");
+  system.authority = true;
+  system.mentions = {{6, 0, 14}};
+  EntityFact ministry = Organisation("Ministry of Interior");
+  ministry.authority = true;
+  ministry.mentions = {{4, 0, 20}, {5, 0, 20}, {6, 20, 40}, {7, 0, 20}};
+  Document doc = DocumentWith("agency", {agency, system, ministry, Recommendation("1", "Train the border staff.")}, "Pages.");
+  ASSERT_TRUE(store_->PutDocument(doc).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  ItemSearchRequest request = Query("border");
+  request.facets = true;
+  Result<ItemSearchResponse> found = store_->SearchItems(request);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_EQ(found->facets["agency"].values.size(), 1u);
+  EXPECT_EQ(found->facets["agency"].values[0].value, "International Organization for Migration");
+  request.agency = "International Organization for Migration";
+  request.facets = false;
+  EXPECT_EQ(Numbers(*store_, request), (std::vector<std::string>{"recommendation 1"}));
+}
+
 TEST_F(ItemIndexTest, ReIngestAndRemovalKeepItemsInStep) {
   Document changed = first_;
   ItemFact only = Recommendation("7", "Close the regional procurement backlog.", {"Procurement Office"});

@@ -60,14 +60,22 @@ bool IsOpen(const KeyAction& action) {
   return !action.status || (*action.status != ActionStatus::kCompleted && *action.status != ActionStatus::kNoLongerApplicable);
 }
 
-// The evaluating agency: of the organisations the authority file knows that
-// are no one's unit, the one the document mentions most (the first on a tie).
+// The evaluating agency: of the organisations the authority file knows, the
+// one the document's first two pages (its cover, title page or memo head)
+// mention most, then the one the whole document mentions most; on a tie,
+// one that is no one's unit, then the first. (An agency the authority file
+// places in a system, as IOM or UNICEF in the United Nations, is an agency
+// all the same.)
 const EntityFact* AgencyOf(const std::vector<Fact>& facts) {
   const EntityFact* best = nullptr;
+  auto weight = [](const EntityFact* e) {
+    const auto up_front = std::count_if(e->mentions.begin(), e->mentions.end(), [](const Mention& m) { return m.page <= 2; });
+    return std::make_tuple(up_front, e->mentions.size(), !e->part_of);
+  };
   for (const Fact& any : facts) {
     const auto* entity = std::get_if<EntityFact>(&any);
-    if (!entity || entity->type != EntityType::kOrganisation || !entity->authority || entity->part_of) continue;
-    if (!best || entity->mentions.size() > best->mentions.size()) best = entity;
+    if (!entity || entity->type != EntityType::kOrganisation || !entity->authority) continue;
+    if (!best || weight(entity) > weight(best)) best = entity;
   }
   return best;
 }
