@@ -216,6 +216,49 @@ TEST_F(ItemIndexTest, FiltersByParentBodyStatusDueAndYear) {
   EXPECT_EQ(faceted->facets["agency"].values.size(), 0u) << "no organisation from the authority file";
 }
 
+TEST_F(ItemIndexTest, AnEntryWrittenBeforeTheDataHeaderIsStillReadAndCounted) {
+  // Text format 3 kept the id, document, page, number and language in
+  // values 0, 1, 8, 9, 10, the facets in values 3-7 and the text as data.
+  store_.reset();
+  const std::string hex = Sha256Hex("older").substr(0, 16);
+  {
+    Xapian::WritableDatabase items(dir_.path() + "/xapian-items", Xapian::DB_OPEN);
+    Xapian::Document entry;
+    entry.add_term("Zharbour");
+    entry.add_boolean_term("QR:00000000000000aa");
+    entry.add_boolean_term("XD" + hex);
+    entry.add_boolean_term("XTrecommendation");
+    entry.add_boolean_term("Len");
+    for (const auto& [slot, value] : std::vector<std::pair<Xapian::valueno, std::string>>{
+             {0, "R:00000000000000aa"}, {1, hex}, {3, "2019"}, {4, "accepted"}, {5, "Port Authority\x1fHarbour Board"},
+             {6, "World Bank"}, {7, "recommendation"}, {8, "4"}, {9, "12"}, {10, "en"}}) {
+      entry.add_value(slot, value);
+    }
+    entry.set_data("Dredge the harbour.");
+    items.replace_document("QR:00000000000000aa", entry);
+    items.commit();
+  }
+  auto reader = Store::Open(dir_.path(), StoreMode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  ItemSearchRequest request = Query("harbour");
+  request.facets = true;
+  Result<ItemSearchResponse> found = (*reader)->SearchItems(request);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_EQ(found->hits.size(), 1u);
+  const ItemHit& hit = found->hits[0];
+  EXPECT_EQ(hit.id, "R:00000000000000aa");
+  EXPECT_EQ(hit.document, hex);
+  EXPECT_EQ(hit.type, "recommendation");
+  EXPECT_EQ(hit.number, "12");
+  EXPECT_EQ(hit.page, 4u);
+  EXPECT_EQ(hit.language, "en");
+  EXPECT_EQ(found->facets["year"].values.at(0).value, "2019");
+  EXPECT_EQ(found->facets["response_status"].values.at(0).value, "accepted");
+  EXPECT_EQ(found->facets["agency"].values.at(0).value, "World Bank");
+  EXPECT_EQ(found->facets["type"].values.at(0).value, "recommendation");
+  EXPECT_EQ(found->facets["responsible"].values.size(), 2u);
+}
+
 TEST_F(ItemIndexTest, TheAgencyIsTheKnownOrganisationTheFirstPagesNameEvenWithinASystem) {
   // The cover names the agency (which the authority file places in the
   // United Nations); a ministry it worked with is mentioned more often later.
