@@ -586,7 +586,7 @@ void AddRanking(const ItemHit& hit, const ItemSearchResponse& found, const std::
   (*record)["rank"] = hit.rank;
   (*record)["percent"] = hit.percent;
   (*record)["score"] = std::round(hit.weight * 1000) / 1000;
-  (*record)["snippet"] = found.snippet(text, hit.language);
+  (*record)["snippet"] = found.snippet ? found.snippet(text, hit.language) : "";
   (*record)["all_words"] = hit.all_words;
 }
 

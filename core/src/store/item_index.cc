@@ -16,8 +16,8 @@ namespace dossier {
 namespace {
 
 // Slots 0 (graph node id), 1 (hex document id), 8 (page), 9 (number) and
-// 10 (language) held what the entry's data holds since text format 4 (see
-// EntryData); an entry of format 3 is still read by them.
+// 10 (language) held what the entry's data holds now (EntryData) in entries
+// written before the data header; such an entry is still read by them.
 constexpr Xapian::valueno kItemValueId = 0;
 constexpr Xapian::valueno kItemValueDocument = 1;
 constexpr Xapian::valueno kItemValueDue = 2;          // last day of the stated due period, YYYY-MM-DD
@@ -40,7 +40,8 @@ constexpr Xapian::doccount kItemFacetSample = 1000;
 constexpr size_t kItemFacetValues = 20;
 // A snippet's length in bytes of item text.
 constexpr size_t kItemSnippetBytes = 300;
-// The first byte of an entry's data since text format 4 (EntryData).
+// The first byte of an entry's data with the header (EntryData); an entry
+// written before holds the item's text there instead.
 constexpr char kEntryDataMark = '\x01';
 constexpr char kEntryDataSeparator = '\x1f';
 // Expand terms taken from an item for "more like this".
@@ -95,7 +96,8 @@ std::string EntryData(const std::string& id, const std::string& type, const std:
   return data;
 }
 
-// Fills a hit's fields from an entry (its data, or a format-3 entry's values).
+// Fills a hit's fields from an entry (its data header, or the values of an
+// entry written before the header).
 void ReadEntry(const Xapian::Document& entry, ItemHit* hit) {
   const std::string data = entry.get_data();
   if (!data.empty() && data[0] == kEntryDataMark) {

@@ -29,7 +29,6 @@ struct SnippetQuery {
   std::string typed;
 };
 
-
 // The words of a query as typed, lowercased, French elisions taken off
 // (what the parser reads as words, operators and prefixes included).
 std::vector<std::string> QueryWords(const std::string& typed);
