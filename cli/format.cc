@@ -39,6 +39,7 @@ void PrintItemFacets(const nlohmann::json& result) {
     }
     std::cout << "\n";
   }
+  if (!result.value("facets_exact", true)) std::cout << "(these counts are over a sample of the matches, not all of them)\n";
   std::cout << "\n";
 }
 

@@ -112,6 +112,7 @@ TEST_F(ItemsCliTest, SearchItemsListsEveryTypeWithFacets) {
     }
   }
   EXPECT_FALSE(found["facets"]["responsible"]["values"].empty());
+  EXPECT_EQ(found["facets_exact"], true) << "counted over every match";
   json not_accepted = Json({"search", "--items", "data", "--response-status", "not accepted"}, "items.schema.json");
   ASSERT_GE(not_accepted["items"].size(), 1u);
   for (const json& item : not_accepted["items"]) EXPECT_EQ(item["response_status"], "not accepted");

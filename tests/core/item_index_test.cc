@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "dossier/facts.h"
 #include "dossier/keys.h"
@@ -214,6 +215,60 @@ TEST_F(ItemIndexTest, FiltersByParentBodyStatusDueAndYear) {
   EXPECT_EQ(faceted->facets["responsible"].values[0].count, 2u);
   EXPECT_EQ(faceted->facets["year"].values[0].value, "2024");
   EXPECT_EQ(faceted->facets["agency"].values.size(), 0u) << "no organisation from the authority file";
+}
+
+TEST_F(ItemIndexTest, AReaderCountsFacetsOverEveryMatchAndCatchesUpWithTheWriter) {
+  auto reader = Store::Open(dir_.path(), StoreMode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  ItemSearchRequest request = Query("gender OR procurement OR budget OR agree");
+  request.facets = true;
+  request.limit = 1;  // the counts are over every match, not the page
+  auto type_counts = [&]() {
+    Result<ItemSearchResponse> found = (*reader)->SearchItems(request);
+    EXPECT_TRUE(found.ok()) << found.status().ToString();
+    std::map<std::string, uint64_t> counts;
+    if (!found.ok()) return counts;
+    EXPECT_TRUE(found->facets_exact);
+    EXPECT_EQ(found->hits.size(), 1u);
+    for (const FacetValue& v : found->facets["type"].values) counts[v.value] = v.count;
+    return counts;
+  };
+  EXPECT_EQ(type_counts(), (std::map<std::string, uint64_t>{
+                               {"finding", 1}, {"key_action", 1}, {"management_response", 1}, {"recommendation", 2}}));
+  ItemFact more = Recommendation("4", "Audit the gender budget of each ministry.", {"Audit Office"});
+  ASSERT_TRUE(store_->PutDocument(DocumentWith("second", {more}, "Another report on gender.")).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  ASSERT_TRUE((*reader)->Refresh().ok());
+  EXPECT_EQ(type_counts(), (std::map<std::string, uint64_t>{
+                               {"finding", 1}, {"key_action", 1}, {"management_response", 1}, {"recommendation", 3}}))
+      << "the columns are made again at the writer's new revision";
+}
+
+TEST_F(ItemIndexTest, FacetsOfABroadQuerySayWhetherTheyCountedEveryMatch) {
+  std::vector<Fact> many;
+  for (int n = 1; n <= 1500; ++n) many.push_back(Recommendation(std::to_string(n), "Repair rural road " + std::to_string(n) + "."));
+  ASSERT_TRUE(store_->PutDocument(DocumentWith("roads", many, "Roads.")).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  ItemSearchRequest request = Query("road");
+  request.facets = true;
+  // The writer counts with values over the first thousand or so matches
+  // (Xapian may look at more); counts it calls exact are.
+  Result<ItemSearchResponse> sampled = store_->SearchItems(request);
+  ASSERT_TRUE(sampled.ok()) << sampled.status().ToString();
+  ASSERT_EQ(sampled->facets["type"].values.size(), 1u);
+  EXPECT_GE(sampled->facets["type"].values[0].count, 1000u);
+  if (sampled->facets_exact) EXPECT_EQ(sampled->facets["type"].values[0].count, 1500u);
+  // A reader counts every match from its columns, and its total is exact.
+  auto reader = Store::Open(dir_.path(), StoreMode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  Result<ItemSearchResponse> counted = (*reader)->SearchItems(request);
+  ASSERT_TRUE(counted.ok()) << counted.status().ToString();
+  EXPECT_TRUE(counted->facets_exact);
+  EXPECT_TRUE(counted->total_exact);
+  EXPECT_EQ(counted->total, 1500u);
+  ASSERT_EQ(counted->facets["type"].values.size(), 1u);
+  EXPECT_EQ(counted->facets["type"].values[0].count, 1500u);
+  EXPECT_EQ(counted->hits.size(), 10u);
 }
 
 TEST_F(ItemIndexTest, AnEntryWrittenBeforeTheDataHeaderIsStillReadAndCounted) {

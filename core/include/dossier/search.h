@@ -137,6 +137,9 @@ struct ItemSearchResponse {
   std::vector<ItemHit> hits;
   // With `facets`: "type", "responsible", "response_status", "year", "agency".
   std::map<std::string, SearchFacet> facets;
+  // True when the facets counted every matching item; false when they may
+  // have counted only the first many (a sample).
+  bool facets_exact = true;
   // The snippet of a hit's text (which the graph holds, not the index) for
   // this query: about 300 bytes, HTML-escaped (& < >), <mark>…</mark> around
   // the query's words, "…" where text is left out; the text's start when no

@@ -761,7 +761,7 @@ Result<json> QueryService::RankedRecommendations(const RecommendationFilter& fil
                              ? with_all_words
                              : std::max<uint64_t>(found.total >= dropped ? found.total - dropped : 0, with_all_words);
   json result = {{"total", total}, {"offset", filter.offset}, {"limit", limit},
-                 {"facets", FacetsToJson(found.facets)}, {"recommendations", Page(std::move(out), filter.offset, limit)}};
+                 {"facets", FacetsToJson(found.facets)}, {"facets_exact", found.facets_exact}, {"recommendations", Page(std::move(out), filter.offset, limit)}};
   if (filter.similar_to) result["similar_to"] = *request.similar_to;
   else result["query"] = *filter.query;
   return result;
@@ -810,7 +810,8 @@ Result<json> QueryService::RankedActions(const ActionFilter& filter) const {
     page[i]["rank"] = rank;
   }
   return json{{"as_of", listed["as_of"]}, {"query", *filter.query}, {"total", total}, {"offset", filter.offset},
-              {"limit", limit}, {"facets", FacetsToJson(found.facets)}, {"actions", std::move(page)}};
+              {"limit", limit}, {"facets", FacetsToJson(found.facets)}, {"facets_exact", found.facets_exact},
+              {"actions", std::move(page)}};
 }
 
 Result<json> QueryService::SearchItems(const ItemSearchRequest& request_in) const {
@@ -887,7 +888,7 @@ Result<json> QueryService::SearchItems(const ItemSearchRequest& request_in) cons
   const uint64_t dropped = found.hits.size() - items.size();
   return json{{"query", request.query}, {"total", found.total >= dropped ? found.total - dropped : 0},
               {"total_exact", found.total_exact}, {"offset", request.offset}, {"limit", request.limit},
-              {"items", items}, {"facets", FacetsToJson(found.facets)}};
+              {"items", items}, {"facets", FacetsToJson(found.facets)}, {"facets_exact", found.facets_exact}};
 }
 
 // ---------------------------------------------------------------- follow-up

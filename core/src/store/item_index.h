@@ -31,6 +31,7 @@
 #include "dossier/facts.h"
 #include "dossier/search.h"
 #include "dossier/status.h"
+#include "facet_columns.h"
 
 namespace dossier {
 
@@ -45,9 +46,15 @@ size_t CountItemEntries(const DocumentId& id, const std::vector<Fact>& facts);
 // Item entries by document (hex id -> count). Throws Xapian::Error.
 std::map<std::string, uint64_t> ItemEntriesByDocument(const Xapian::Database& db);
 
+// The facet columns an item search counts with (facet_columns.h).
+std::vector<FacetColumnSpec> ItemFacetColumns();
+
 // Runs an item search (a query, or `similar_to`). InvalidArgument for a bad
 // query or filter, NotFound for an unknown `similar_to`. Throws Xapian::Error
-// (DatabaseModifiedError: the caller reopens and retries).
-Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSearchRequest& request);
+// (DatabaseModifiedError: the caller reopens and retries). With
+// `column_cache`, facets count over every match (up to 100,000) from the
+// columns in memory; without, over the first thousand or so, reading values.
+Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSearchRequest& request,
+                                             FacetColumnCache* column_cache = nullptr);
 
 }  // namespace dossier

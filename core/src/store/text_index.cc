@@ -173,6 +173,8 @@ struct TextIndex::Impl {
   // Read-only mode: one handle per concurrent search, reopened lazily after Reopen().
   std::vector<std::unique_ptr<ReaderSlot>> readers;
   std::atomic<uint64_t> generation{1};
+  // Read-only mode: the item index's facet columns at the latest revision searched.
+  mutable FacetColumnCache item_columns{ItemFacetColumns()};
 
   // Free reader slots: a search waits (FIFO-ish, on a condition variable)
   // for any free slot rather than queueing on one busy slot's mutex.
@@ -450,10 +452,12 @@ uint64_t TextIndex::EntryCount() const {
 }
 
 Result<ItemSearchResponse> TextIndex::SearchItems(const ItemSearchRequest& request) const {
-  auto search = [&](Xapian::Database& db) -> Result<ItemSearchResponse> {
+  // The writer's revision does not change before a commit, so its searches
+  // read values rather than columns that may be out of date.
+  auto search = [&](Xapian::Database& db, FacetColumnCache* columns = nullptr) -> Result<ItemSearchResponse> {
     for (int attempt = 0;; ++attempt) {
       try {
-        return SearchItemEntries(db, request);
+        return SearchItemEntries(db, request, columns);
       } catch (const Xapian::DatabaseModifiedError& e) {
         if (attempt >= 2) return FromXapian(impl_->items_path + ": item search", e);
         db.reopen();
@@ -473,7 +477,7 @@ Result<ItemSearchResponse> TextIndex::SearchItems(const ItemSearchRequest& reque
     return Status::FailedPrecondition(impl_->items_path + ": this data folder has no item index yet; the next "
                                       "dossier ingest (or dossier check --repair) makes it");
   }
-  return search(*slot->items);
+  return search(*slot->items, &impl_->item_columns);
 }
 
 Result<std::map<std::string, uint64_t>> TextIndex::ItemEntries() const {

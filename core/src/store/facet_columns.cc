@@ -1,0 +1,94 @@
+// Facet columns: slot values in memory by docid (facet_columns.h).
+#include "facet_columns.h"
+
+#include <string_view>
+#include <unordered_map>
+
+namespace dossier {
+
+std::shared_ptr<const FacetColumns> FacetColumns::Build(const Xapian::Database& db,
+                                                        const std::vector<FacetColumnSpec>& specs) {
+  auto built = std::make_shared<FacetColumns>();
+  built->revision_ = db.get_revision();
+  built->uuid_ = db.get_uuid();
+  const Xapian::docid last = db.get_lastdocid();
+  for (const FacetColumnSpec& spec : specs) {
+    Column column;
+    column.begin.assign(static_cast<size_t>(last) + 2, 0);
+    std::unordered_map<std::string, uint32_t> code_of;
+    auto code = [&](std::string_view value) {
+      auto [it, added] = code_of.try_emplace(std::string(value), static_cast<uint32_t>(column.values.size()));
+      if (added) column.values.emplace_back(value);
+      return it->second;
+    };
+    Xapian::docid next = 1;  // the first docid whose begin is not yet set
+    for (auto it = db.valuestream_begin(spec.slot); it != db.valuestream_end(spec.slot); ++it) {
+      const Xapian::docid docid = it.get_docid();
+      if (docid > last) break;  // cannot happen within one revision
+      for (; next <= docid; ++next) column.begin[next] = static_cast<uint32_t>(column.codes.size());
+      const std::string value = *it;
+      if (!spec.multi_valued) {
+        if (!value.empty()) column.codes.push_back(code(value));
+      } else {
+        std::string_view rest = value;
+        while (!rest.empty()) {
+          const size_t end = std::min(rest.find('\x1f'), rest.size());
+          if (end > 0) column.codes.push_back(code(rest.substr(0, end)));
+          rest.remove_prefix(std::min(end + 1, rest.size()));
+        }
+      }
+    }
+    for (; next < column.begin.size(); ++next) column.begin[next] = static_cast<uint32_t>(column.codes.size());
+    column.codes.shrink_to_fit();
+    built->columns_.push_back(std::move(column));
+  }
+  return built;
+}
+
+size_t FacetColumns::MemoryBytes() const {
+  size_t bytes = sizeof(*this);
+  for (const Column& c : columns_) {
+    bytes += (c.begin.capacity() + c.codes.capacity()) * sizeof(uint32_t);
+    for (const std::string& v : c.values) bytes += sizeof(v) + v.capacity();
+  }
+  return bytes;
+}
+
+FacetColumnSpy::FacetColumnSpy(const FacetColumns& columns) : columns_(columns) {
+  for (size_t c = 0; c < columns.ColumnCount(); ++c) counts_.emplace_back(columns.Values(c).size(), 0);
+}
+
+void FacetColumnSpy::operator()(const Xapian::Document& doc, double) {
+  ++seen_;
+  const Xapian::docid docid = doc.get_docid();  // no read: the document's data and values stay unread
+  for (size_t c = 0; c < counts_.size(); ++c) {
+    std::vector<uint64_t>& counts = counts_[c];
+    columns_.ForEachCode(c, docid, [&counts](uint32_t code) { ++counts[code]; });
+  }
+}
+
+std::map<std::string, uint64_t> FacetColumnSpy::Counts(size_t column) const {
+  std::map<std::string, uint64_t> out;
+  const std::vector<std::string>& values = columns_.Values(column);
+  for (size_t code = 1; code < values.size(); ++code) {
+    if (counts_[column][code] > 0) out.emplace(values[code], counts_[column][code]);
+  }
+  return out;
+}
+
+std::shared_ptr<const FacetColumns> FacetColumnCache::For(const Xapian::Database& db) {
+  const uint64_t revision = db.get_revision();
+  const std::string uuid = db.get_uuid();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!latest_ || latest_->Uuid() != uuid || latest_->Revision() < revision) {
+      latest_ = FacetColumns::Build(db, specs_);
+    }
+    if (latest_->Revision() == revision) return latest_;
+  }
+  // A handle not yet caught up with a newer revision the cache holds: its
+  // own columns, made for this search alone (the cache keeps the newer).
+  return FacetColumns::Build(db, specs_);
+}
+
+}  // namespace dossier

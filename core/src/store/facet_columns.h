@@ -1,0 +1,94 @@
+// Facet columns (internal to core): the values some slots hold for every
+// entry of a Xapian database, in memory and indexed by docid, so that a
+// facet counted over the matches of a search costs an array read per match
+// rather than a value read from the database (docs/ARCHITECTURE.md, "Facets").
+//
+// Each column maps a docid to small integer codes; code 0 is "no value". A
+// multi-valued column splits a slot's value at \x1f (names joined, as the
+// responsible bodies of an item). Columns are made from one revision of the
+// database and are immutable: a search on a handle at another revision makes
+// new ones (FacetColumnCache).
+#pragma once
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace dossier {
+
+struct FacetColumnSpec {
+  Xapian::valueno slot = 0;
+  bool multi_valued = false;  // names joined by \x1f
+};
+
+class FacetColumns {
+ public:
+  // Reads every entry's value in each spec's slot (one value stream per
+  // slot, in docid order). Throws Xapian::Error.
+  static std::shared_ptr<const FacetColumns> Build(const Xapian::Database& db, const std::vector<FacetColumnSpec>& specs);
+
+  size_t ColumnCount() const { return columns_.size(); }
+  // The distinct values of a column, by code (index 0 is the empty "no value").
+  const std::vector<std::string>& Values(size_t column) const { return columns_[column].values; }
+  // Calls `add(code)` for each value `docid` has in `column` (none for no value).
+  template <typename Add>
+  void ForEachCode(size_t column, Xapian::docid docid, Add&& add) const {
+    const Column& c = columns_[column];
+    if (docid + 1 >= c.begin.size()) return;
+    for (uint32_t at = c.begin[docid]; at < c.begin[docid + 1]; ++at) add(c.codes[at]);
+  }
+  // The revision and identity of the database they were made from.
+  uint64_t Revision() const { return revision_; }
+  const std::string& Uuid() const { return uuid_; }
+  size_t MemoryBytes() const;
+
+ private:
+  struct Column {
+    std::vector<std::string> values{std::string()};
+    // Codes of docid d: codes[begin[d] .. begin[d + 1]).
+    std::vector<uint32_t> begin;
+    std::vector<uint32_t> codes;
+  };
+  std::vector<Column> columns_;
+  uint64_t revision_ = 0;
+  std::string uuid_;
+};
+
+// Counts the codes of each column over the matches a search's spy sees.
+class FacetColumnSpy : public Xapian::MatchSpy {
+ public:
+  explicit FacetColumnSpy(const FacetColumns& columns);
+  void operator()(const Xapian::Document& doc, double) override;
+  // Value -> count for one column (values with no match left out).
+  std::map<std::string, uint64_t> Counts(size_t column) const;
+  // The matches counted.
+  uint64_t Seen() const { return seen_; }
+
+ private:
+  const FacetColumns& columns_;
+  std::vector<std::vector<uint64_t>> counts_;
+  uint64_t seen_ = 0;
+};
+
+// The columns of the latest revision searched, shared by the handles of a
+// reader pool: the first search at a new revision makes them, and the
+// searches that run meanwhile at that revision wait for them rather than
+// making their own.
+class FacetColumnCache {
+ public:
+  explicit FacetColumnCache(std::vector<FacetColumnSpec> specs) : specs_(std::move(specs)) {}
+  // The columns for `db` at its present revision. Throws Xapian::Error.
+  std::shared_ptr<const FacetColumns> For(const Xapian::Database& db);
+
+ private:
+  std::vector<FacetColumnSpec> specs_;
+  std::mutex mutex_;
+  std::shared_ptr<const FacetColumns> latest_;
+};
+
+}  // namespace dossier

@@ -1,0 +1,93 @@
+// Tests of the facet columns: slot values in memory by docid, counted over
+// the matches of a search without reading the entries' values.
+#include "facet_columns.h"
+
+#include <gtest/gtest.h>
+
+#include <xapian.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "support/test_support.h"
+
+namespace dossier {
+namespace {
+
+using ValueCounts = std::map<std::string, uint64_t>;
+
+Xapian::Document Entry(const std::string& word, const std::string& type, const std::string& bodies) {
+  Xapian::Document doc;
+  doc.add_term(word);
+  doc.add_term("all");
+  if (!type.empty()) doc.add_value(3, type);
+  if (!bodies.empty()) doc.add_value(5, bodies);
+  return doc;
+}
+
+// What the spy saw over every match of `word`: how many, and each column's counts.
+struct Seen {
+  uint64_t matches = 0;
+  std::vector<ValueCounts> columns;
+  const ValueCounts& Counts(size_t column) const { return columns.at(column); }
+};
+
+Seen CountMatches(const Xapian::Database& db, const FacetColumns& columns, const std::string& word) {
+  FacetColumnSpy spy(columns);
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Xapian::Query(word));
+  enquire.add_matchspy(&spy);
+  enquire.get_mset(0, 1, db.get_doccount());
+  Seen seen{spy.Seen(), {}};
+  for (size_t c = 0; c < columns.ColumnCount(); ++c) seen.columns.push_back(spy.Counts(c));
+  return seen;
+}
+
+TEST(FacetColumnsTest, EachEntrysValuesAreCountedOverEveryMatchAndMissingValuesAreNone) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  db.add_document(Entry("red", "finding", "Unit A\x1fUnit B"));
+  db.add_document(Entry("red", "recommendation", "Unit B"));
+  db.add_document(Entry("blue", "recommendation", ""));  // no responsible body
+  db.add_document(Entry("red", "", "\x1fUnit C\x1f"));   // no type; empty names skipped
+  db.delete_document(2);                                 // a gap in the docids
+  db.add_document(Entry("red", "recommendation", "Unit A"));
+  db.commit();
+  auto columns = FacetColumns::Build(db, {{3, false}, {5, true}});
+  ASSERT_EQ(columns->ColumnCount(), 2u);
+  EXPECT_EQ(columns->Values(0).front(), "") << "code 0 is no value";
+
+  const Seen red = CountMatches(db, *columns, "red");
+  EXPECT_EQ(red.matches, 3u);
+  EXPECT_EQ(red.Counts(0), (ValueCounts{{"finding", 1}, {"recommendation", 1}}));
+  EXPECT_EQ(red.Counts(1), (ValueCounts{{"Unit A", 2}, {"Unit B", 1}, {"Unit C", 1}}));
+
+  const Seen all = CountMatches(db, *columns, "all");
+  EXPECT_EQ(all.matches, 4u);
+  EXPECT_EQ(all.Counts(0), (ValueCounts{{"finding", 1}, {"recommendation", 2}}));
+
+  int codes = 0;
+  columns->ForEachCode(1, 3, [&](uint32_t) { ++codes; });
+  EXPECT_EQ(codes, 0) << "docid 3 has no responsible body";
+  columns->ForEachCode(1, 99, [&](uint32_t) { ++codes; });
+  EXPECT_EQ(codes, 0) << "a docid past the last has nothing";
+}
+
+TEST(FacetColumnsTest, TheCacheMakesNewColumnsForANewRevisionOnly) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  db.add_document(Entry("red", "finding", ""));
+  db.commit();
+  FacetColumnCache cache({{3, false}});
+  auto first = cache.For(db);
+  EXPECT_EQ(cache.For(db), first) << "same revision, same columns";
+  db.add_document(Entry("red", "conclusion", ""));
+  db.commit();
+  auto second = cache.For(db);
+  EXPECT_NE(second, first);
+  EXPECT_EQ(CountMatches(db, *second, "red").Counts(0), (ValueCounts{{"conclusion", 1}, {"finding", 1}}));
+}
+
+}  // namespace
+}  // namespace dossier
