@@ -439,6 +439,7 @@ Result<std::optional<json>> QueryService::DescribeRecommendation(const GraphNode
     responsible_ids.push_back(edge.target);
     matches |= wanted.count(edge.target) > 0;
   }
+  if (!matches) return std::optional<json>();
   // The same recommendation in other documents, in either direction.
   json linked = json::array();
   DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> incoming, store_->GraphEdges(item.id, false, "same_as"));
@@ -454,12 +455,14 @@ Result<std::optional<json>> QueryService::DescribeRecommendation(const GraphNode
                       {"number", other->record.value("number", "")}, {"due", other->record.value("due", json(nullptr))},
                       {"responsible", other->record.value("responsible", json::array())}});
   }
-  if (!matches) return std::optional<json>();
   // Made again in another evaluation (recurs, either direction).
   json recurs = json::array();
+  // (The outgoing ones are among `edges`, read above: a templated
+  // recommendation can have a hundred.)
+  DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> incoming_recurs, store_->GraphEdges(item.id, false, "recurs"));
   for (bool outgoing : {true, false}) {
-    DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> found, store_->GraphEdges(item.id, outgoing, "recurs"));
-    for (const GraphEdge& e : found) {
+    for (const GraphEdge& e : outgoing ? edges : incoming_recurs) {
+      if (e.type != "recurs") continue;
       // Not with another version of its own document, nor with a version that does not stand for its group.
       const std::string other_document = outgoing ? e.evidence.value("document", "") : e.document;
       const std::string other_stands_for = duplicates.RepresentativeOf(other_document);
