@@ -301,6 +301,17 @@ TEST_F(SearchTest, FacetsAreSortedByCountThenValue) {
   EXPECT_NE(entities.values[0].value.find("Children"), std::string::npos) << entities.values[0].value;
   const SearchFacet& years = r.facets.at("year");
   EXPECT_EQ(years.total_values, years.values.size());
+  // A reader counts every match, not only the page's: one hit shown, the
+  // same counts and an exact total.
+  EXPECT_TRUE(r.facets_exact);
+  SearchResponse one = Search("UNICEF OR evaluación OR evaluation OR memorandum", 1);
+  ASSERT_EQ(one.hits.size(), 1u);
+  EXPECT_TRUE(one.facets_exact);
+  EXPECT_TRUE(one.total_exact);
+  EXPECT_EQ(one.total, r.total);
+  ASSERT_TRUE(one.facets.count("entity"));
+  EXPECT_EQ(one.facets.at("entity").values[0].value, entities.values[0].value);
+  EXPECT_EQ(one.facets.at("entity").values[0].count, 2u);
 }
 
 // "l’entrepreneuriat" (typographic apostrophe) is found by the word alone,

@@ -73,9 +73,12 @@ struct SearchResponse {
   uint64_t total = 0;        // matching documents (estimate unless total_exact)
   bool total_exact = true;
   std::vector<SearchHit> hits;
-  // Counts over the matching documents (up to the first few thousand):
-  // "year" -> [{"2001", 3}, ...], "entity" -> [{"International Organization for Migration", 5}, ...].
+  // Counts over the matching documents: "year" -> [{"2001", 3}, ...],
+  // "entity" -> [{"International Organization for Migration", 5}, ...].
   std::map<std::string, SearchFacet> facets;
+  // True when the facets counted every matching document; false when they
+  // may have counted only the first many (a sample).
+  bool facets_exact = true;
 };
 
 // ---------------------------------------------------------------- items

@@ -53,7 +53,7 @@ json ToJson(const SearchResponse& response) {
   }
   return {{"query", response.query}, {"offset", response.offset}, {"limit", response.limit},
           {"total", response.total}, {"total_exact", response.total_exact}, {"hits", hits},
-          {"facets", facets}, {"facet_values", facet_values}};
+          {"facets", facets}, {"facet_values", facet_values}, {"facets_exact", response.facets_exact}};
 }
 
 json ToJson(const DocumentSummary& s) {

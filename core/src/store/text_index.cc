@@ -20,6 +20,7 @@
 
 #include "dossier/graph.h"
 #include "dossier/text.h"
+#include "facet_columns.h"
 #include "item_index.h"
 #include "snippet.h"
 #include "xapian_text.h"
@@ -35,8 +36,11 @@ constexpr Xapian::valueno kValueYear = 4;      // the document's own year, "2001
 constexpr Xapian::valueno kValueEntities = 5;  // organisation and programme names, joined by \x1f
 // The metadata key holding the index's text format (kTextFormat), a decimal number.
 constexpr const char* kTextFormatKey = "dossier.text_format";
-// Facet counts look at at least this many matches past the requested page.
+// Without facet columns (a writer's handle), facet counts look at at least
+// this many matches past the requested page.
 constexpr Xapian::doccount kFacetSample = 1000;
+// With them (a reader), every match up to this many.
+constexpr Xapian::doccount kFacetExactUpTo = 100000;
 // Entity facet values returned (the most frequent).
 constexpr size_t kEntityFacetValues = 20;
 // A snippet's length in bytes of page text.
@@ -173,8 +177,9 @@ struct TextIndex::Impl {
   // Read-only mode: one handle per concurrent search, reopened lazily after Reopen().
   std::vector<std::unique_ptr<ReaderSlot>> readers;
   std::atomic<uint64_t> generation{1};
-  // Read-only mode: the item index's facet columns at the latest revision searched.
+  // Read-only mode: the facet columns of each index at the latest revision searched.
   mutable FacetColumnCache item_columns{ItemFacetColumns()};
+  mutable FacetColumnCache page_columns{{{kValueYear, false}, {kValueEntities, true}}};
 
   // Free reader slots: a search waits (FIFO-ish, on a condition variable)
   // for any free slot rather than queueing on one busy slot's mutex.
@@ -497,14 +502,14 @@ Result<std::map<std::string, uint64_t>> TextIndex::ItemEntries() const {
 Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const PageFetcher& fetch_page) const {
   if (impl_->writer) {
     std::lock_guard<std::mutex> lock(impl_->mutex);
-    return SearchIn(*impl_->writer, request, fetch_page);
+    return SearchIn(*impl_->writer, request, fetch_page, nullptr);
   }
   DOSSIER_ASSIGN_OR_RETURN(Impl::SlotHandle slot, impl_->AcquireReader());
-  return SearchIn(*slot->db, request, fetch_page);
+  return SearchIn(*slot->db, request, fetch_page, &impl_->page_columns);
 }
 
 Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchRequest& request,
-                                           const PageFetcher& fetch_page) const {
+                                           const PageFetcher& fetch_page, FacetColumnCache* column_cache) const {
   SearchResponse response;
   response.query = request.query;
   response.offset = request.offset;
@@ -569,22 +574,45 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
 
       Xapian::Enquire enquire(db);
       enquire.set_query(ranked);
-      // Facets count over at least the first kFacetSample matches (all of
-      // them when fewer): the spies see every document the matcher looks
-      // at, so this bound is what a search with facets costs.
+      // Facets: a reader counts every match (up to kFacetExactUpTo) from its
+      // facet columns, in an unweighted pass of its own (as the item search,
+      // item_index.cc); a writer's handle counts at least the first
+      // kFacetSample matches with spies reading values.
       Xapian::ValueCountMatchSpy year_spy(kValueYear);
       MultiValueFacetSpy entity_spy(kValueEntities);
-      if (request.facets) {
+      std::shared_ptr<const FacetColumns> columns = request.facets && column_cache ? column_cache->For(db) : nullptr;
+      std::optional<FacetColumnSpy> column_spy;
+      Xapian::doccount check = request.offset + request.limit + 1;
+      if (columns) {
+        column_spy.emplace(*columns);
+        Xapian::Enquire counting(db);
+        counting.set_query(query);
+        counting.set_weighting_scheme(Xapian::BoolWeight());
+        counting.set_docid_order(Xapian::Enquire::ASCENDING);
+        counting.add_matchspy(&*column_spy);
+        counting.get_mset(0, 0, std::min(db.get_doccount(), kFacetExactUpTo));
+      } else if (request.facets) {
         enquire.add_matchspy(&year_spy);
         enquire.add_matchspy(&entity_spy);
+        check += kFacetSample;
       }
-      const Xapian::doccount check = request.offset + request.limit + (request.facets ? kFacetSample : 1);
       Xapian::MSet mset = enquire.get_mset(request.offset, request.limit, check);
       response.total = mset.get_matches_estimated();
       response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-      if (request.facets) {
+      if (columns) {
+        response.facets["year"] = TopFacetValues(column_spy->Counts(0), SIZE_MAX);
+        response.facets["entity"] = TopFacetValues(column_spy->Counts(1), kEntityFacetValues);
+        response.facets_exact = column_spy->Seen() < kFacetExactUpTo;
+        if (response.facets_exact) {  // every match was counted: the total too
+          response.total = column_spy->Seen();
+          response.total_exact = true;
+        }
+      } else if (request.facets) {
         response.facets["year"] = FacetOf(year_spy);
         response.facets["entity"] = TopFacetValues(entity_spy.counts, kEntityFacetValues);
+        // Every match was seen when the match ended before `check`, or when the total is exact.
+        const Xapian::doccount seen = year_spy.get_total();
+        response.facets_exact = seen < check || (response.total_exact && seen >= response.total);
       }
       // The query's own page terms and phrases, for BestPage.
       PageQuery page_query;

@@ -51,6 +51,8 @@ class Database;
 
 namespace dossier {
 
+class FacetColumnCache;
+
 class TextIndex {
  public:
   enum class Mode { kWritable, kReadOnly };
@@ -98,7 +100,9 @@ class TextIndex {
   explicit TextIndex(std::unique_ptr<Impl> impl);
   // `read` on the writer or on a free reader caught up with the last Reopen(); 0 on error.
   uint64_t ReadNumber(uint64_t (*read)(const Xapian::Database&)) const;
-  Result<SearchResponse> SearchIn(Xapian::Database& db, const SearchRequest& request, const PageFetcher& fetch_page) const;
+  // With `column_cache` (a reader), facets count every match from its columns.
+  Result<SearchResponse> SearchIn(Xapian::Database& db, const SearchRequest& request, const PageFetcher& fetch_page,
+                                  FacetColumnCache* column_cache) const;
   std::unique_ptr<Impl> impl_;
 };
 
