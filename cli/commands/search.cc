@@ -70,6 +70,9 @@ int RunSearch(const GlobalOptions& global, const SearchRequest& request, bool js
     if (counted.total_values > 8) std::cout << "(" << counted.total_values - 8 << " more)";
     std::cout << "\n";
   }
+  if (!response->facets.empty() && !response->facets_exact) {
+    std::cout << "(these counts are over a sample of the matches, not all of them)\n";
+  }
   std::cout << "\n";
   bool some_words_said = response->total == 0;
   for (const SearchHit& hit : response->hits) {
