@@ -93,6 +93,8 @@ int main(int argc, char** argv) {
   uint32_t read_timeout_ms = server::kDefaultReadTimeoutMs, idle_timeout_ms = server::kDefaultIdleTimeoutMs;
   size_t max_connections = server::kDefaultMaxConnections;
   size_t max_client_connections = server::kDefaultMaxClientConnections;
+  server::AdmissionLimits options_admission;
+  uint32_t queue_wait_ms = static_cast<uint32_t>(options_admission.max_wait.count());
   app.add_option("--data", data_dir, "Data folder (default: $DOSSIER_DATA, else $XDG_DATA_HOME/dossier)")
       ->capture_default_str();
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
@@ -120,6 +122,18 @@ int main(int argc, char** argv) {
                  "Connections open at once from one client address; one more is answered 503 and closed")
       ->check(CLI::Range(size_t{1}, size_t{100000}))
       ->capture_default_str();
+  app.add_option("--max-active-queries", options_admission.max_active,
+                 "Queries computed at once (answers from the cache do not count); 0: twice the number of cores")
+      ->check(CLI::Range(size_t{0}, size_t{4096}))
+      ->capture_default_str();
+  app.add_option("--max-queued-queries", options_admission.max_waiting,
+                 "Queries waiting for a turn beyond those; one more is answered 503 with Retry-After")
+      ->check(CLI::Range(size_t{0}, size_t{100000}))
+      ->capture_default_str();
+  app.add_option("--queue-wait-ms", queue_wait_ms,
+                 "How long a query may wait for a turn before it is answered 503 with Retry-After")
+      ->check(CLI::Range(1u, 600000u))
+      ->capture_default_str();
   app.add_option("--cache-mb", cache_mb,
                  "Memory for answers to repeated requests, dropped when an ingest commits (0: no cache)")
       ->check(CLI::Range(size_t{0}, size_t{65536}))
@@ -145,6 +159,8 @@ int main(int argc, char** argv) {
   options.access_log = !quiet;
   options.threads = threads;
   options.cache_bytes = cache_mb << 20;
+  options.admission = options_admission;
+  options.admission.max_wait = std::chrono::milliseconds(queue_wait_ms);
   options.refresh_interval = std::chrono::milliseconds(refresh_ms);
   options.read_timeout = std::chrono::milliseconds(read_timeout_ms);
   options.idle_timeout = std::chrono::milliseconds(idle_timeout_ms);

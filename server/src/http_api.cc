@@ -641,6 +641,25 @@ HttpResponse HttpApi::Dispatch(const HttpRequest& request) const {
       return r;
     }
   }
+  // A computed query takes a turn (query_admission.h): refused, it is
+  // answered 503 with Retry-After rather than late.
+  QueryAdmission::Turn turn;
+  if (options_.admission) {
+    QueryAdmission::Refusal refusal = QueryAdmission::Refusal::kNone;
+    turn = options_.admission->Enter(&refusal);
+    if (!turn.admitted()) {
+      const AdmissionLimits& limits = options_.admission->limits();
+      HttpResponse r = Error(503, Status::Unavailable(
+          refusal == QueryAdmission::Refusal::kQueueFull
+              ? "busy: " + std::to_string(limits.max_active) + " queries are being answered and " +
+                    std::to_string(limits.max_waiting) + " wait for a turn (dossierd --max-active-queries, "
+                    "--max-queued-queries); retry after Retry-After seconds"
+              : "busy: this query waited " + std::to_string(limits.max_wait.count()) +
+                    " ms for a turn without getting one (dossierd --queue-wait-ms); retry after Retry-After seconds"));
+      r.headers.emplace_back("Retry-After", "1");
+      return r;
+    }
+  }
   Result<json> result = route->handler(**service, params, args);
   if (!result.ok()) {
     if (result.status().code() == StatusCode::kDataLoss) ReportDataLoss(result.status());

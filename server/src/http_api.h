@@ -16,6 +16,7 @@
 
 #include "dossier/query_service.h"
 #include "dossier/status.h"
+#include "query_admission.h"
 #include "response_cache.h"
 
 namespace dossier::server {
@@ -54,6 +55,9 @@ struct ApiOptions {
   size_t cache_bytes = 0;
   // Where errors that are bugs (an exception escaping a handler) are logged; none when unset.
   std::function<void(const std::string&)> log;
+  // Queries computed at once and waiting (query_admission.h); none: no limit
+  // beyond the worker threads.
+  std::shared_ptr<QueryAdmission> admission;
 };
 
 // Returns the query service, or Unavailable (with the reason) while the data

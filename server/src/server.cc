@@ -134,6 +134,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   api_options.data_dir = s.options.data_dir;
   api_options.cache_bytes = s.options.cache_bytes;
   api_options.log = [impl = impl_.get()](const std::string& line) { impl->Log(line); };
+  api_options.admission = std::make_shared<QueryAdmission>(s.options.admission);
   s.api = std::make_unique<HttpApi>([impl = impl_.get()] { return impl->CurrentService(); }, api_options,
                                     openapi.ok() ? *openapi : std::string("{}"));
   if (!openapi.ok()) s.Log("warning: " + openapi.status().message());

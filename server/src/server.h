@@ -44,6 +44,9 @@ struct ServerOptions {
   size_t keep_alive_max_requests = 100;
   size_t max_connections = kDefaultMaxConnections;                 // open at once, all clients
   size_t max_client_connections = kDefaultMaxClientConnections;    // open at once from one address
+  // Queries computed at once (0: the number of cores), waiting for a turn,
+  // and how long one may wait; beyond, 503 with Retry-After (query_admission.h).
+  AdmissionLimits admission;
 };
 
 class Server {

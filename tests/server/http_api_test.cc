@@ -7,10 +7,14 @@
 #include <set>
 #include <thread>
 #include <atomic>
+#include <chrono>
 
 #include "dossier/json.h"
 #include "src/embedded_schemas.h"
+#include "dossier/query_service.h"
+#include "dossier/store.h"
 #include "src/http_api.h"
+#include "src/query_admission.h"
 #include "src/response_cache.h"
 #include "src/server.h"
 #include "support/test_support.h"
@@ -202,6 +206,75 @@ TEST(HttpApiAuthTest, TokenComparison) {
 
 std::shared_ptr<const std::string> Body(size_t bytes, char fill = 'x') {
   return std::make_shared<const std::string>(bytes, fill);
+}
+
+// ---- queries computed at once, and the line for a turn ----
+
+TEST(QueryAdmissionTest, AFullLineIsRefusedAtOnceAndAFreedTurnGoesToTheNext) {
+  QueryAdmission admission({1, 0, std::chrono::milliseconds(1000)});
+  QueryAdmission::Refusal refusal;
+  QueryAdmission::Turn first = admission.Enter(&refusal);
+  ASSERT_TRUE(first.admitted());
+  QueryAdmission::Turn second = admission.Enter(&refusal);
+  EXPECT_FALSE(second.admitted());
+  EXPECT_EQ(refusal, QueryAdmission::Refusal::kQueueFull) << "no room to wait";
+  first = QueryAdmission::Turn();  // given back
+  QueryAdmission::Turn third = admission.Enter(&refusal);
+  EXPECT_TRUE(third.admitted());
+  EXPECT_EQ(admission.counters().admitted, 2u);
+  EXPECT_EQ(admission.counters().refused_queue_full, 1u);
+}
+
+TEST(QueryAdmissionTest, AWaitingQueryGetsTheNextTurnOrIsRefusedAfterItsWait) {
+  QueryAdmission admission({1, 4, std::chrono::milliseconds(300)});
+  QueryAdmission::Refusal refusal;
+  QueryAdmission::Turn held = admission.Enter(&refusal);
+  ASSERT_TRUE(held.admitted());
+  // Nobody gives the turn back: the waiting query is refused after its wait.
+  const auto start = std::chrono::steady_clock::now();
+  QueryAdmission::Turn late = admission.Enter(&refusal);
+  EXPECT_FALSE(late.admitted());
+  EXPECT_EQ(refusal, QueryAdmission::Refusal::kWaitedTooLong);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
+  // The turn is given back while another waits: it gets it.
+  std::atomic<bool> admitted{false};
+  std::thread waiter([&] {
+    QueryAdmission::Refusal r;
+    QueryAdmission::Turn turn = admission.Enter(&r);
+    admitted = turn.admitted();
+  });
+  while (admission.counters().waiting == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  held = QueryAdmission::Turn();
+  waiter.join();
+  EXPECT_TRUE(admitted);
+  EXPECT_EQ(admission.counters().active, 0u);
+  EXPECT_EQ(admission.counters().refused_waited_too_long, 1u);
+}
+
+TEST(QueryAdmissionTest, ABusyServerAnswers503WithRetryAfterAndStillAnswersHealth) {
+  testing::TempDir dir;
+  { ASSERT_TRUE(Store::Open(dir.path(), StoreMode::kReadWrite).ok()); }
+  Result<std::unique_ptr<QueryService>> opened = QueryService::Open(dir.path());
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  std::shared_ptr<const QueryService> service = std::move(opened).value();
+  ApiOptions options;
+  options.admission = std::make_shared<QueryAdmission>(AdmissionLimits{1, 0, std::chrono::milliseconds(100)});
+  HttpApi api([service] { return Result<std::shared_ptr<const QueryService>>(service); }, options, "{}");
+  auto call = [&](const std::string& path) { return api.Handle(HttpRequest{"GET", path, {}, "", ""}); };
+  EXPECT_EQ(call("/v1/stats").status, 200);
+  QueryAdmission::Refusal refusal;
+  QueryAdmission::Turn held = options.admission->Enter(&refusal);  // every turn taken
+  ASSERT_TRUE(held.admitted());
+  HttpResponse busy = call("/v1/stats");
+  EXPECT_EQ(busy.status, 503);
+  EXPECT_EQ(json::parse(busy.body)["error"]["code"], "unavailable");
+  EXPECT_NE(json::parse(busy.body)["error"]["message"].get<std::string>().find("--max-queued-queries"), std::string::npos);
+  bool retry_after = false;
+  for (const auto& [name, value] : busy.headers) retry_after |= name == "Retry-After" && value == "1";
+  EXPECT_TRUE(retry_after);
+  EXPECT_EQ(call("/health").status, 200) << "not a query";
+  held = QueryAdmission::Turn();
+  EXPECT_EQ(call("/v1/stats").status, 200);
 }
 
 TEST(ResponseCacheTest, AnswersARepeatedKeyAtTheSameVersionOnly) {
