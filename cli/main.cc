@@ -31,6 +31,7 @@ int RunCommandLine(int argc, char** argv) {
   CommandList commands;
   AddIngestCommand(app, global, commands);
   AddRemoveCommand(app, global, commands);
+  AddCompactCommand(app, global, commands);
   AddSearchCommand(app, global, commands);
   AddShowCommand(app, global, commands);
   AddPluginsCommand(app, global, commands);

@@ -102,6 +102,20 @@ TEST_F(CliTest, IngestSearchShowRoundTrip) {
   EXPECT_NE(again.err.find("0 ingested (0 pages), 2 unchanged"), std::string::npos) << again.err;
 }
 
+TEST_F(CliTest, CompactRewritesTheIndexesAndSearchAnswersTheSame) {
+  ASSERT_EQ(RunDossier(data_, {"ingest", "-q", in_.path()}).exit_code, 0);
+  auto before = RunDossier(data_, {"search", "--json", "decentralization"});
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  auto compact = RunDossier(data_, {"compact"});
+  ASSERT_EQ(compact.exit_code, 0) << compact.err;
+  EXPECT_NE(compact.out.find("search indexes: "), std::string::npos) << compact.out;
+  EXPECT_NE(compact.out.find(" MiB -> "), std::string::npos) << compact.out;
+  auto after = RunDossier(data_, {"search", "--json", "decentralization"});
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(nlohmann::json::parse(after.out)["hits"], nlohmann::json::parse(before.out)["hits"]);
+  EXPECT_FALSE(std::filesystem::exists(data_ + "/xapian.compacting"));
+}
+
 TEST_F(CliTest, BadFilesGetOneErrorLineEachAndExitOne) {
   std::string whole = ReadFile(in_ / "eval.pdf");
   WriteFile(in_ / "truncated.pdf", whole.substr(0, whole.size() / 2));

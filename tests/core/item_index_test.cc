@@ -271,6 +271,46 @@ TEST_F(ItemIndexTest, FacetsOfABroadQuerySayWhetherTheyCountedEveryMatch) {
   EXPECT_EQ(counted->hits.size(), 10u);
 }
 
+TEST_F(ItemIndexTest, CompactingKeepsEveryAnswerAndAReaderOpenedBeforeGoesOn) {
+  for (int n = 0; n < 30; ++n) {
+    ItemFact item = Recommendation("1", "Maintain the village pumps, report " + std::to_string(n) + ".");
+    ASSERT_TRUE(store_->PutDocument(DocumentWith("pumps" + std::to_string(n), {item}, "Pumps and wells.")).ok());
+    ASSERT_TRUE(store_->Flush().ok());  // a commit each: room for the compactor to take back
+  }
+  auto reader = Store::Open(dir_.path(), StoreMode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  auto answers = [](const Store& store) {
+    std::vector<std::string> out = Numbers(store, Query("pumps OR gender"));
+    SearchRequest pages;
+    pages.query = "wells OR gender";
+    pages.limit = 50;
+    Result<SearchResponse> found = store.Search(pages);
+    EXPECT_TRUE(found.ok()) << found.status().ToString();
+    if (found.ok()) out.push_back("documents: " + std::to_string(found->total));
+    return out;
+  };
+  const std::vector<std::string> before = answers(**reader);
+  ASSERT_EQ(before.back(), "documents: 31");
+  // A compaction left half done by a kill is cleared at the next writer's open.
+  std::filesystem::create_directories(dir_.path() + "/xapian.compacting/junk");
+  store_.reset();
+  store_ = OpenWriter(dir_.path());
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/xapian.compacting"));
+  Result<Store::CompactReport> compacted = store_->CompactIndex();
+  ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
+  EXPECT_LT(compacted->bytes_after, compacted->bytes_before);
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/xapian.compacting"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/xapian-items.compacting"));
+  EXPECT_EQ(answers(*store_), before) << "the writer answers the same";
+  ASSERT_TRUE((*reader)->Refresh().ok());
+  EXPECT_EQ(answers(**reader), before) << "the reader opened before moves to the compacted index";
+  // And the writer goes on writing into it.
+  ASSERT_TRUE(store_->PutDocument(DocumentWith("late", {Recommendation("9", "Fence the pumps.")}, "Pumps.")).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  ASSERT_TRUE((*reader)->Refresh().ok());
+  EXPECT_EQ(Numbers(**reader, Query("fence")), (std::vector<std::string>{"recommendation 9"}));
+}
+
 TEST_F(ItemIndexTest, AnEntryWrittenBeforeTheDataHeaderIsStillReadAndCounted) {
   // Text format 3 kept the id, document, page, number and language in
   // values 0, 1, 8, 9, 10, the facets in values 3-7 and the text as data.

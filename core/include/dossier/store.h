@@ -137,6 +137,13 @@ class Store {
   // Commits the index and clears the pending markers of everything written
   // since the last Flush.
   Status Flush();
+  // Read-write only: flushes, then rewrites the search indexes compactly and
+  // swaps them in (TextIndex::Compact). Bytes of the indexes before and after.
+  struct CompactReport {
+    uint64_t bytes_before = 0;
+    uint64_t bytes_after = 0;
+  };
+  Result<CompactReport> CompactIndex();
   // Remembers that `path` failed, with the reason; ClearFailure forgets it.
   Status RecordFailure(std::string_view path, uint64_t size, int64_t mtime_ns, std::string_view reason);
   Status ClearFailure(std::string_view path);

@@ -621,6 +621,18 @@ Status Store::Refresh() {
   return Status::Ok();
 }
 
+Result<Store::CompactReport> Store::CompactIndex() {
+  if (impl_->mode != StoreMode::kReadWrite) return Status::FailedPrecondition(impl_->data_dir + ": compacting needs the writer");
+  DOSSIER_RETURN_IF_ERROR(Flush());
+  CompactReport report;
+  DOSSIER_RETURN_IF_ERROR(impl_->Guarded([&]() -> Status {
+    DOSSIER_ASSIGN_OR_RETURN(TextIndex::CompactReport compacted, impl_->index->Compact());
+    report = CompactReport{compacted.bytes_before, compacted.bytes_after};
+    return Status::Ok();
+  }));
+  return report;
+}
+
 uint64_t Store::DataVersion() const {
   if (impl_->mode == StoreMode::kReadWrite) return impl_->db->GetLatestSequenceNumber();
   return impl_->data_version.load();

@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <atomic>
 #include <cctype>
 #include <cmath>
@@ -163,7 +166,29 @@ struct ReaderSlot {
   std::unique_ptr<Xapian::Database> db;  // opened on first use
   std::unique_ptr<Xapian::Database> items;  // the item index; null while there is none
   uint64_t generation = 0;               // the Reopen() it has caught up with
+  // The index folder's inode when `db` was opened: a compaction swaps in
+  // another folder, which a reopen() of the old handle would not follow.
+  ino_t folder = 0;
 };
+
+// The inode of `path` (0 when it cannot be read).
+ino_t FolderInode(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
+// Where a compaction writes before the swap (removed at a writer's open if
+// a run was killed: the path itself always holds a whole database).
+std::string CompactingPath(const std::string& path) { return path + ".compacting"; }
+
+uint64_t FolderBytes(const std::string& path) {
+  uint64_t bytes = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(path, ec)) {
+    if (entry.is_regular_file(ec)) bytes += entry.file_size(ec);
+  }
+  return bytes;
+}
 
 struct TextIndex::Impl {
   std::string path;
@@ -218,7 +243,12 @@ struct TextIndex::Impl {
   Status CatchUp(ReaderSlot& r) const {
     const uint64_t wanted = generation.load();
     try {
+      if (r.db && r.generation != wanted && FolderInode(path) != r.folder) {
+        r.db.reset();  // compacted: the path holds another folder now
+        r.items.reset();
+      }
       if (!r.db) {
+        r.folder = FolderInode(path);
         r.db = std::make_unique<Xapian::Database>(path);
         r.generation = wanted;
       } else if (r.generation != wanted) {
@@ -247,12 +277,19 @@ Result<std::unique_ptr<TextIndex>> TextIndex::Open(const std::string& path, Mode
   impl->mode = mode;
   try {
     if (mode == Mode::kWritable) {
+      // What a killed compaction left (the swap had not happened, or it had
+      // and the old database was not yet deleted: either way not the index).
+      for (const std::string& left : {CompactingPath(path), CompactingPath(impl->items_path)}) {
+        std::error_code ec;
+        std::filesystem::remove_all(left, ec);
+      }
       impl->writer = std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OPEN);
       impl->items_writer = std::make_unique<Xapian::WritableDatabase>(impl->items_path, Xapian::DB_CREATE_OR_OPEN);
     } else {
       if (!std::filesystem::exists(path)) return Status::NotFound(path + ": no search index here");
       const size_t readers = std::clamp<size_t>(std::thread::hardware_concurrency(), 2, 16);
       for (size_t i = 0; i < readers; ++i) impl->readers.push_back(std::make_unique<ReaderSlot>());
+      impl->readers[0]->folder = FolderInode(path);
       impl->readers[0]->db = std::make_unique<Xapian::Database>(path);  // fails here when it cannot open
       if (std::filesystem::exists(impl->items_path)) {
         impl->readers[0]->items = std::make_unique<Xapian::Database>(impl->items_path);
@@ -349,6 +386,52 @@ Status TextIndex::Commit() {
     return FromXapianWrite(impl_->path, "commit", e);
   }
   return Status::Ok();
+}
+
+Result<TextIndex::CompactReport> TextIndex::Compact() {
+  if (!impl_->writer) return Status::FailedPrecondition(impl_->path + ": compacting needs the writer");
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  CompactReport report;
+  try {
+    impl_->writer->commit();
+    impl_->items_writer->commit();
+    impl_->writer.reset();  // the store's RocksDB lock keeps other writers out meanwhile
+    impl_->items_writer.reset();
+  } catch (const Xapian::Error& e) {
+    return FromXapianWrite(impl_->path, "commit before compacting", e);
+  }
+  Status failed = Status::Ok();
+  for (const std::string& path : {impl_->path, impl_->items_path}) {
+    const std::string fresh = CompactingPath(path);
+    std::error_code ec;
+    std::filesystem::remove_all(fresh, ec);
+    report.bytes_before += FolderBytes(path);
+    try {
+      Xapian::Database(path).compact(fresh, Xapian::DBCOMPACT_NO_RENUMBER | Xapian::DBCOMPACT_MULTIPASS);
+    } catch (const Xapian::Error& e) {
+      std::filesystem::remove_all(fresh, ec);
+      failed = FromXapianWrite(path, "compacting", e);
+      report.bytes_after += FolderBytes(path);
+      continue;
+    }
+    if (::renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) != 0) {
+      const int error = errno;
+      std::filesystem::remove_all(fresh, ec);
+      failed = Status::Internal(path + ": swapping in the compacted index: " + std::strerror(error));
+      report.bytes_after += FolderBytes(path);
+      continue;
+    }
+    std::filesystem::remove_all(fresh, ec);  // the old database now
+    report.bytes_after += FolderBytes(path);
+  }
+  try {
+    impl_->writer = std::make_unique<Xapian::WritableDatabase>(impl_->path, Xapian::DB_CREATE_OR_OPEN);
+    impl_->items_writer = std::make_unique<Xapian::WritableDatabase>(impl_->items_path, Xapian::DB_CREATE_OR_OPEN);
+  } catch (const Xapian::Error& e) {
+    return FromXapianWrite(impl_->path, "reopening after compacting", e);
+  }
+  if (!failed.ok()) return failed;
+  return report;
 }
 
 Status TextIndex::Reopen() {

@@ -76,6 +76,18 @@ class TextIndex {
   Status DeleteDocument(const DocumentId& id);
   Status Commit();
 
+  // Writable only: commits, then rewrites both databases compactly
+  // (Xapian's compactor, docids kept) into a fresh folder beside each and
+  // swaps it in atomically (renameat2 RENAME_EXCHANGE), so the path always
+  // holds a whole database; the old one is then deleted. Readers of another
+  // process keep reading the old files until they catch up, then open the
+  // new ones (ReaderSlot::folder). Sizes in bytes before and after.
+  struct CompactReport {
+    uint64_t bytes_before = 0;
+    uint64_t bytes_after = 0;
+  };
+  Result<CompactReport> Compact();
+
   // Read-only: sees the latest commit.
   Status Reopen();
   // The Xapian revision searches now see (0 when unknown); changes with every commit they can see.
