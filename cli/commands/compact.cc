@@ -1,5 +1,6 @@
 // dossier compact: rewrites the search indexes compactly (Xapian's
-// compactor), swapping them in so that a running dossierd goes on.
+// compactor), swapping them in so that a running dossierd goes on, and
+// compacts RocksDB's column families into their last level.
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -24,7 +25,9 @@ int RunCompact(const GlobalOptions& global, bool quiet) {
   Result<Store::CompactReport> compacted = (*store)->CompactIndex();
   if (!compacted.ok()) return FailWriting(compacted.status(), false, "compact");
   if (!quiet) {
-    std::cout << "search indexes: " << MiB(compacted->bytes_before) << " -> " << MiB(compacted->bytes_after) << "\n";
+    std::cout << "search indexes: " << MiB(compacted->bytes_before) << " -> " << MiB(compacted->bytes_after)
+              << "; documents, pages and graph: " << MiB(compacted->store_bytes_before) << " -> "
+              << MiB(compacted->store_bytes_after) << "\n";
   }
   return kExitOk;
 }
@@ -38,8 +41,8 @@ struct CompactCommandOptions {
 void AddCompactCommand(CLI::App& app, const GlobalOptions& global, CommandList& commands) {
   auto o = std::make_shared<CompactCommandOptions>();
   auto* compact = app.add_subcommand(
-      "compact", "Rewrite the search indexes compactly (after many documents were added or removed); a running "
-                 "dossierd goes on answering");
+      "compact", "Rewrite the search indexes and the store compactly (after many documents were added or removed); "
+                 "a running dossierd goes on answering");
   compact->add_flag("-q,--quiet", o->quiet, "Print only errors");
   commands.Add(compact, [o, &global] { return RunCompact(global, o->quiet); });
 }

@@ -299,6 +299,8 @@ TEST_F(ItemIndexTest, CompactingKeepsEveryAnswerAndAReaderOpenedBeforeGoesOn) {
   Result<Store::CompactReport> compacted = store_->CompactIndex();
   ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
   EXPECT_LT(compacted->bytes_after, compacted->bytes_before);
+  EXPECT_GT(compacted->store_bytes_before, 0u);
+  EXPECT_GT(compacted->store_bytes_after, 0u);
   EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/xapian.compacting"));
   EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/xapian-items.compacting"));
   EXPECT_EQ(answers(*store_), before) << "the writer answers the same";

@@ -138,10 +138,13 @@ class Store {
   // since the last Flush.
   Status Flush();
   // Read-write only: flushes, then rewrites the search indexes compactly and
-  // swaps them in (TextIndex::Compact). Bytes of the indexes before and after.
+  // swaps them in (TextIndex::Compact), and compacts every RocksDB column
+  // family into its last level. Bytes before and after.
   struct CompactReport {
-    uint64_t bytes_before = 0;
+    uint64_t bytes_before = 0;  // the search indexes
     uint64_t bytes_after = 0;
+    uint64_t store_bytes_before = 0;  // RocksDB (documents, pages, facts, graph)
+    uint64_t store_bytes_after = 0;
   };
   Result<CompactReport> CompactIndex();
   // Remembers that `path` failed, with the reason; ClearFailure forgets it.
