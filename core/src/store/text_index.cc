@@ -167,7 +167,9 @@ struct ReaderSlot {
   std::unique_ptr<Xapian::Database> items;  // the item index; null while there is none
   uint64_t generation = 0;               // the Reopen() it has caught up with
   // The index folder's inode when `db` was opened: a compaction swaps in
-  // another folder, which a reopen() of the old handle would not follow.
+  // another folder. Xapian does not document that reopen() follows such a
+  // swap (in a test it did), so the handle is opened afresh, which also
+  // lets go of the old folder's deleted files.
   ino_t folder = 0;
 };
 
