@@ -90,7 +90,9 @@ void AppendEscaped(std::string_view text, std::string* out) {
 // stemmer: the texts of one archive share most of their words, and a stem
 // costs about ten times a lookup (at 10,000 generated documents, stemming
 // was half of the time an item query spent on its snippets). A thread's
-// memo is emptied when it holds kStemMemoWords words of one stemmer.
+// memo is emptied when it holds kStemMemoWords words of one stemmer: the
+// words met most come back at once, and dossierd's 64 or more worker
+// threads hold at most about 1 MiB each (a word and its stem, ~100 bytes).
 class StemMemo {
  public:
   explicit StemMemo(const Xapian::Stem& stemmer) : stemmer_(stemmer), stems_(Memo()[stemmer.get_description()]) {
@@ -103,7 +105,7 @@ class StemMemo {
   }
 
  private:
-  static constexpr size_t kStemMemoWords = 200000;
+  static constexpr size_t kStemMemoWords = 10000;
   using Stems = std::unordered_map<std::string, std::string>;
   static std::unordered_map<std::string, Stems>& Memo() {
     thread_local std::unordered_map<std::string, Stems> memo;
