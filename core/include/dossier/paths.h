@@ -1,6 +1,7 @@
 // Where Dossier keeps its data and finds its plugins by default.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace dossier {
@@ -11,5 +12,8 @@ std::string DefaultDataDir();
 std::string DefaultPluginDir();
 // `path` made absolute and lexically normal, without resolving symlinks.
 std::string AbsolutePath(const std::string& path);
+
+// The bytes of the regular files under folder `path` (0 when it cannot be read).
+uint64_t FolderBytes(const std::string& path);
 
 }  // namespace dossier

@@ -36,4 +36,13 @@ std::string AbsolutePath(const std::string& path) {
   return out;
 }
 
+uint64_t FolderBytes(const std::string& path) {
+  uint64_t bytes = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::recursive_directory_iterator(path, ec)) {
+    if (entry.is_regular_file(ec)) bytes += entry.file_size(ec);
+  }
+  return bytes;
+}
+
 }  // namespace dossier

@@ -1,6 +1,7 @@
 // Facet columns: slot values in memory by docid (facet_columns.h).
 #include "facet_columns.h"
 
+#include <algorithm>
 #include <string_view>
 #include <unordered_map>
 
@@ -74,6 +75,16 @@ std::map<std::string, uint64_t> FacetColumnSpy::Counts(size_t column) const {
     if (counts_[column][code] > 0) out.emplace(values[code], counts_[column][code]);
   }
   return out;
+}
+
+bool CountEveryMatch(const Xapian::Database& db, const Xapian::Query& query, FacetColumnSpy* spy) {
+  Xapian::Enquire counting(db);
+  counting.set_query(query);
+  counting.set_weighting_scheme(Xapian::BoolWeight());
+  counting.set_docid_order(Xapian::Enquire::ASCENDING);
+  counting.add_matchspy(spy);
+  counting.get_mset(0, 0, std::min(db.get_doccount(), kFacetExactUpTo));
+  return spy->Seen() < kFacetExactUpTo;
 }
 
 std::shared_ptr<const FacetColumns> FacetColumnCache::For(const Xapian::Database& db) {

@@ -75,6 +75,18 @@ class FacetColumnSpy : public Xapian::MatchSpy {
   uint64_t seen_ = 0;
 };
 
+// A facet count over the matches of a search looks at this many at most;
+// beyond, its counts are a sample.
+inline constexpr Xapian::doccount kFacetExactUpTo = 100000;
+
+// Counts every match of `query` in `db` (up to kFacetExactUpTo) into `spy`,
+// in a pass of its own: unweighted (BoolWeight), in docid order, no hits
+// kept, so the ranked pass keeps Xapian's early termination and the count
+// computes no weights (a ranked pass made to check every match cost more
+// than both). True when that was every match (the count is then the total).
+// Throws Xapian::Error.
+bool CountEveryMatch(const Xapian::Database& db, const Xapian::Query& query, FacetColumnSpy* spy);
+
 // The columns of the latest revision searched, shared by the handles of a
 // reader pool: the first search at a new revision makes them, and the
 // searches that run meanwhile at that revision wait for them rather than

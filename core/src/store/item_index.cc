@@ -37,11 +37,9 @@ constexpr Xapian::valueno kItemValueLanguage = 10;
 constexpr Xapian::valueno kItemValueOpenDue = 11;
 
 // Without facet columns, facets count over at least this many matches past
-// the requested page (a value read per match each).
+// the requested page (a value read per match each); with them, over every
+// match (CountEveryMatch).
 constexpr Xapian::doccount kItemFacetSample = 1000;
-// With facet columns, facets count over every match up to this many (an
-// array read per match); beyond, over this many and flagged as not exact.
-constexpr Xapian::doccount kItemFacetExactUpTo = 100000;
 // Responsible bodies and agencies listed in a facet (the most frequent).
 constexpr size_t kItemFacetValues = 20;
 // A snippet's length in bytes of item text.
@@ -430,16 +428,8 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
   std::optional<FacetColumnSpy> column_spy;
   Xapian::doccount check = request.offset + request.limit + 1;
   if (columns) {
-    // A pass of its own over every match, unweighted: the ranked pass then
-    // stops early, as Xapian does when it may, and the count costs no
-    // weights (about half the time of a ranked pass checking every match).
     column_spy.emplace(*columns);
-    Xapian::Enquire counting(db);
-    counting.set_query(Filtered(match, request));
-    counting.set_weighting_scheme(Xapian::BoolWeight());
-    counting.set_docid_order(Xapian::Enquire::ASCENDING);
-    counting.add_matchspy(&*column_spy);
-    counting.get_mset(0, 0, std::min(db.get_doccount(), kItemFacetExactUpTo));
+    response.facets_exact = CountEveryMatch(db, Filtered(match, request), &*column_spy);
   } else if (request.facets) {
     for (Xapian::MatchSpy* spy : std::initializer_list<Xapian::MatchSpy*>{&type_spy, &response_spy, &year_spy, &agency_spy,
                                                                            &responsible_spy}) {
@@ -457,7 +447,6 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
     response.facets["year"] = TopFacetValues(column_spy->Counts(2), SIZE_MAX);
     response.facets["agency"] = TopFacetValues(column_spy->Counts(3), kItemFacetValues);
     response.facets["responsible"] = TopFacetValues(column_spy->Counts(4), kItemFacetValues);
-    response.facets_exact = column_spy->Seen() < kItemFacetExactUpTo;
     if (response.facets_exact) {  // every match was counted: the total too
       response.total = column_spy->Seen();
       response.total_exact = true;
@@ -472,10 +461,7 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
     }
     response.facets["agency"] = TopFacetValues(agencies, kItemFacetValues);
     response.facets["responsible"] = TopFacetValues(responsible_spy.counts, kItemFacetValues);
-    // Every match was seen when the match ended before `check` (Xapian's
-    // bounds may still be estimates then) or when the total is exact.
-    const Xapian::doccount seen = type_spy.get_total();
-    response.facets_exact = seen < check || (response.total_exact && seen >= response.total);
+    response.facets_exact = SawEveryMatch(type_spy.get_total(), check, mset);
   }
   const double best = mset.get_max_attained();
   uint32_t rank = request.offset;

@@ -27,6 +27,7 @@
 
 #include "dossier/facts.h"
 #include "dossier/keys.h"
+#include "dossier/paths.h"
 #include "document_record.h"
 #include "near_duplicates.h"
 #include "store_impl.h"
@@ -625,19 +626,6 @@ Status Store::Refresh() {
   }
   return Status::Ok();
 }
-
-namespace {
-
-uint64_t FolderBytes(const std::string& path) {
-  uint64_t bytes = 0;
-  std::error_code ec;
-  for (const auto& entry : fs::recursive_directory_iterator(path, ec)) {
-    if (entry.is_regular_file(ec)) bytes += entry.file_size(ec);
-  }
-  return bytes;
-}
-
-}  // namespace
 
 Result<Store::CompactReport> Store::CompactIndex() {
   if (impl_->mode != StoreMode::kReadWrite) return Status::FailedPrecondition(impl_->data_dir + ": compacting needs the writer");

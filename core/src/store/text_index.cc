@@ -22,6 +22,7 @@
 #include <tuple>
 
 #include "dossier/graph.h"
+#include "dossier/paths.h"
 #include "dossier/text.h"
 #include "facet_columns.h"
 #include "item_index.h"
@@ -40,10 +41,9 @@ constexpr Xapian::valueno kValueEntities = 5;  // organisation and programme nam
 // The metadata key holding the index's text format (kTextFormat), a decimal number.
 constexpr const char* kTextFormatKey = "dossier.text_format";
 // Without facet columns (a writer's handle), facet counts look at at least
-// this many matches past the requested page.
+// this many matches past the requested page; with them (a reader), at every
+// match (CountEveryMatch).
 constexpr Xapian::doccount kFacetSample = 1000;
-// With them (a reader), every match up to this many.
-constexpr Xapian::doccount kFacetExactUpTo = 100000;
 // Entity facet values returned (the most frequent).
 constexpr size_t kEntityFacetValues = 20;
 // A snippet's length in bytes of page text.
@@ -183,13 +183,26 @@ ino_t FolderInode(const std::string& path) {
 // a run was killed: the path itself always holds a whole database).
 std::string CompactingPath(const std::string& path) { return path + ".compacting"; }
 
-uint64_t FolderBytes(const std::string& path) {
-  uint64_t bytes = 0;
+// Compacts the database at `path` into CompactingPath(path) and swaps the
+// two folders in one step; the old database is then deleted. On failure the
+// path still holds the database it had.
+Status CompactAndSwap(const std::string& path) {
+  const std::string fresh = CompactingPath(path);
   std::error_code ec;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(path, ec)) {
-    if (entry.is_regular_file(ec)) bytes += entry.file_size(ec);
+  std::filesystem::remove_all(fresh, ec);
+  try {
+    Xapian::Database(path).compact(fresh, Xapian::DBCOMPACT_NO_RENUMBER | Xapian::DBCOMPACT_MULTIPASS);
+  } catch (const Xapian::Error& e) {
+    std::filesystem::remove_all(fresh, ec);
+    return FromXapianWrite(path, "compacting", e);
   }
-  return bytes;
+  if (::renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) != 0) {
+    const int error = errno;
+    std::filesystem::remove_all(fresh, ec);
+    return Status::Internal(path + ": swapping in the compacted index: " + std::strerror(error));
+  }
+  std::filesystem::remove_all(fresh, ec);  // the old database now
+  return Status::Ok();
 }
 
 struct TextIndex::Impl {
@@ -404,26 +417,8 @@ Result<TextIndex::CompactReport> TextIndex::Compact() {
   }
   Status failed = Status::Ok();
   for (const std::string& path : {impl_->path, impl_->items_path}) {
-    const std::string fresh = CompactingPath(path);
-    std::error_code ec;
-    std::filesystem::remove_all(fresh, ec);
     report.bytes_before += FolderBytes(path);
-    try {
-      Xapian::Database(path).compact(fresh, Xapian::DBCOMPACT_NO_RENUMBER | Xapian::DBCOMPACT_MULTIPASS);
-    } catch (const Xapian::Error& e) {
-      std::filesystem::remove_all(fresh, ec);
-      failed = FromXapianWrite(path, "compacting", e);
-      report.bytes_after += FolderBytes(path);
-      continue;
-    }
-    if (::renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) != 0) {
-      const int error = errno;
-      std::filesystem::remove_all(fresh, ec);
-      failed = Status::Internal(path + ": swapping in the compacted index: " + std::strerror(error));
-      report.bytes_after += FolderBytes(path);
-      continue;
-    }
-    std::filesystem::remove_all(fresh, ec);  // the old database now
+    if (Status s = CompactAndSwap(path); !s.ok()) failed = s;
     report.bytes_after += FolderBytes(path);
   }
   try {
@@ -659,9 +654,8 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
 
       Xapian::Enquire enquire(db);
       enquire.set_query(ranked);
-      // Facets: a reader counts every match (up to kFacetExactUpTo) from its
-      // facet columns, in an unweighted pass of its own (as the item search,
-      // item_index.cc); a writer's handle counts at least the first
+      // Facets: a reader counts every match from its facet columns
+      // (CountEveryMatch); a writer's handle counts at least the first
       // kFacetSample matches with spies reading values.
       Xapian::ValueCountMatchSpy year_spy(kValueYear);
       MultiValueFacetSpy entity_spy(kValueEntities);
@@ -670,12 +664,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       Xapian::doccount check = request.offset + request.limit + 1;
       if (columns) {
         column_spy.emplace(*columns);
-        Xapian::Enquire counting(db);
-        counting.set_query(query);
-        counting.set_weighting_scheme(Xapian::BoolWeight());
-        counting.set_docid_order(Xapian::Enquire::ASCENDING);
-        counting.add_matchspy(&*column_spy);
-        counting.get_mset(0, 0, std::min(db.get_doccount(), kFacetExactUpTo));
+        response.facets_exact = CountEveryMatch(db, query, &*column_spy);
       } else if (request.facets) {
         enquire.add_matchspy(&year_spy);
         enquire.add_matchspy(&entity_spy);
@@ -687,7 +676,6 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       if (columns) {
         response.facets["year"] = TopFacetValues(column_spy->Counts(0), SIZE_MAX);
         response.facets["entity"] = TopFacetValues(column_spy->Counts(1), kEntityFacetValues);
-        response.facets_exact = column_spy->Seen() < kFacetExactUpTo;
         if (response.facets_exact) {  // every match was counted: the total too
           response.total = column_spy->Seen();
           response.total_exact = true;
@@ -695,9 +683,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       } else if (request.facets) {
         response.facets["year"] = FacetOf(year_spy);
         response.facets["entity"] = TopFacetValues(entity_spy.counts, kEntityFacetValues);
-        // Every match was seen when the match ended before `check`, or when the total is exact.
-        const Xapian::doccount seen = year_spy.get_total();
-        response.facets_exact = seen < check || (response.total_exact && seen >= response.total);
+        response.facets_exact = SawEveryMatch(year_spy.get_total(), check, mset);
       }
       // The query's own page terms and phrases, for BestPage.
       PageQuery page_query;

@@ -278,6 +278,11 @@ void MultiValueFacetSpy::operator()(const Xapian::Document& doc, double) {
   }
 }
 
+bool SawEveryMatch(Xapian::doccount seen, Xapian::doccount check, const Xapian::MSet& mset) {
+  return seen < check ||
+         (mset.get_matches_lower_bound() == mset.get_matches_upper_bound() && seen >= mset.get_matches_estimated());
+}
+
 SearchFacet FacetOf(const Xapian::ValueCountMatchSpy& spy) {
   std::map<std::string, uint64_t> counts;
   for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {

@@ -125,4 +125,9 @@ SearchFacet TopFacetValues(const Counts& counts, size_t limit) {
 // The counts of a ValueCountMatchSpy as a facet (every value).
 SearchFacet FacetOf(const Xapian::ValueCountMatchSpy& spy);
 
+// Whether spies that saw `seen` matches of a search run with check_at_least
+// `check` saw every match: the match ended before `check` (Xapian's bounds
+// may still be estimates then), or the total is exact and no larger.
+bool SawEveryMatch(Xapian::doccount seen, Xapian::doccount check, const Xapian::MSet& mset);
+
 }  // namespace dossier
