@@ -28,8 +28,13 @@ std::string_view TruncateUtf8(std::string_view text, size_t max_bytes);
 // FoldAccents: `text` without its accents: NFD, combining marks
 // (Unicode Mn) removed, NFC again ("evaluación" -> "evaluacion",
 // "Ç" -> "C"). Letters that do not decompose ("ø", "ß", "ł") stay. Case is
-// kept. Returns `text` itself (no ICU work) when it is all ASCII.
+// kept. Returns `text` itself (no ICU work) when it is all ASCII, and folds
+// letter by letter from a table when it is ASCII and U+0080..U+024F only
+// (the table is FoldAccentsWithIcu's answer for each of those letters).
 std::string FoldAccents(std::string_view text);
+// The same through ICU alone, whatever the text (the reference FoldAccents
+// is tested against).
+std::string FoldAccentsWithIcu(std::string_view text);
 
 // French elisions: at the start of a word, l' d' j' m' n' s' t' c' qu'
 // jusqu' lorsqu' puisqu' quoiqu' presqu' (any case, with ' or the

@@ -1136,19 +1136,25 @@ Result<std::vector<GraphEdge>> ReadEdges(const GraphColumns& graph, const std::s
   std::vector<GraphEdge> out;
   std::string prefix = node_key;
   if (edge_type > 0) prefix.push_back(static_cast<char>(edge_type));
-  std::vector<keys::EdgeParts> found;
-  DOSSIER_RETURN_IF_ERROR(Scan(graph, outgoing ? graph.edges : graph.edges_in, prefix, [&](std::string_view key, std::string_view) {
+  // An outgoing edge's evidence is the value the scan is on; an incoming
+  // edge's (edges_in holds keys only) is read from edges.
+  std::vector<std::pair<keys::EdgeParts, std::string>> found;
+  DOSSIER_RETURN_IF_ERROR(Scan(graph, outgoing ? graph.edges : graph.edges_in, prefix, [&](std::string_view key, std::string_view value) {
     keys::EdgeParts parts;
-    if (outgoing ? keys::ParseEdgeKey(key, &parts) : keys::ParseEdgeInKey(key, &parts)) found.push_back(parts);
+    if (outgoing ? keys::ParseEdgeKey(key, &parts) : keys::ParseEdgeInKey(key, &parts)) {
+      found.emplace_back(parts, outgoing ? std::string(value) : std::string());
+    }
     return true;
   }));
-  for (const keys::EdgeParts& e : found) {
-    std::string value;
-    bool stored = false;
-    DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc), &value, &stored));
+  for (auto& [e, value] : found) {
+    if (!outgoing) {
+      bool stored = false;
+      DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc), &value, &stored));
+    }
     json evidence = json::parse(value, nullptr, false);
+    if (evidence.is_discarded()) evidence = json::object();
     out.push_back({keys::NodeKeyToText(e.src), std::string(keys::EdgeTypeName(e.type)), keys::NodeKeyToText(e.dst),
-                   e.doc.ToHex(), evidence.is_discarded() ? json::object() : evidence});
+                   e.doc.ToHex(), std::move(evidence)});
   }
   return out;
 }

@@ -27,39 +27,65 @@ struct Word {
 // inside the word ("don't", "aujourd’hui"). Elision marks (U+E000, U+E001)
 // are not word characters, so "l’entrepreneuriat" cut by MarkElisions gives
 // "l" and "entrepreneuriat".
+// The code point at byte `at` of `text` and its length in bytes: ASCII
+// directly (most of the text, and most of the cost when each went through
+// Xapian's decoder), the rest through Xapian::Utf8Iterator, which turns an
+// invalid byte into a code point of its own as TermGenerator does.
+inline std::pair<unsigned, size_t> CodePointAt(const std::string& text, size_t at) {
+  const unsigned char byte = static_cast<unsigned char>(text[at]);
+  if (byte < 0x80) return {byte, 1};
+  const Xapian::Utf8Iterator it(text.data() + at, text.size() - at);
+  Xapian::Utf8Iterator next = it;
+  ++next;
+  return {*it, it.left() - next.left()};
+}
+
+// Xapian's word characters among ASCII: letters, digits and '_'.
+constexpr std::array<bool, 128> kAsciiWordChar = [] {
+  std::array<bool, 128> table{};
+  for (int c = 0; c < 128; ++c) table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  return table;
+}();
+
+inline bool IsWordChar(unsigned ch) { return ch < 0x80 ? kAsciiWordChar[ch] : Xapian::Unicode::is_wordchar(ch); }
+
 std::vector<Word> SplitWords(const std::string& text) {
   std::vector<Word> words;
-  Xapian::Utf8Iterator it(text);
-  const Xapian::Utf8Iterator end;
-  auto offset = [&](const Xapian::Utf8Iterator& at) { return text.size() - at.left(); };
-  while (it != end) {
-    if (!Xapian::Unicode::is_wordchar(*it)) {
-      ++it;
+  words.reserve(text.size() / 6);
+  const size_t size = text.size();
+  size_t at = 0;
+  while (at < size) {
+    auto [ch, length] = CodePointAt(text, at);
+    if (!IsWordChar(ch)) {
+      at += length;
       continue;
     }
-    Word word;
-    word.begin = offset(it);
-    while (it != end) {
-      const unsigned ch = *it;
-      if (Xapian::Unicode::is_wordchar(ch)) {
-        Xapian::Unicode::append_utf8(word.lower, Xapian::Unicode::tolower(ch));
-        ++it;
+    Word& word = words.emplace_back();
+    word.begin = at;
+    bool ascii = true;
+    while (at < size) {
+      const unsigned char byte = static_cast<unsigned char>(text[at]);
+      if (byte < 0x80 && kAsciiWordChar[byte]) {  // the common case, without a decode
+        word.lower += static_cast<char>(byte >= 'A' && byte <= 'Z' ? byte + ('a' - 'A') : byte);
+        ++at;
         continue;
       }
-      if (ch == '\'' || ch == 0x2019) {
-        Xapian::Utf8Iterator next = it;
-        ++next;
-        if (next != end && Xapian::Unicode::is_wordchar(*next)) {
-          word.lower += '\'';
-          it = next;
-          continue;
-        }
+      std::tie(ch, length) = CodePointAt(text, at);
+      if (ch >= 0x80 && Xapian::Unicode::is_wordchar(ch)) {
+        ascii = false;
+        Xapian::Unicode::append_utf8(word.lower, Xapian::Unicode::tolower(ch));
+        at += length;
+        continue;
+      }
+      if ((ch == '\'' || ch == 0x2019) && at + length < size && IsWordChar(CodePointAt(text, at + length).first)) {
+        word.lower += '\'';
+        at += length;
+        continue;
       }
       break;
     }
-    word.end = offset(it);
-    word.folded = FoldAccents(word.lower);
-    words.push_back(std::move(word));
+    word.end = at;
+    word.folded = ascii ? word.lower : FoldAccents(word.lower);
   }
   return words;
 }

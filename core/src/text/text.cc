@@ -124,8 +124,7 @@ std::string RewriteElisions(std::string_view text, OnElision on_elision) {
 
 }  // namespace
 
-std::string FoldAccents(std::string_view text) {
-  if (IsAscii(text)) return std::string(text);
+std::string FoldAccentsWithIcu(std::string_view text) {
   UErrorCode error = U_ZERO_ERROR;
   const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(error);
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(error);
@@ -146,6 +145,51 @@ std::string FoldAccents(std::string_view text) {
   if (U_FAILURE(error)) return std::string(text);
   std::string out;
   composed.toUTF8String(out);
+  return out;
+}
+
+namespace {
+
+// The fold of each code point from U+0080 to U+024F (Latin-1 and the Latin
+// Extended blocks, where nearly every accented letter of a European text
+// lies), each made once by FoldAccentsWithIcu. A text of ASCII and these
+// folds letter by letter: it holds no combining mark, so no letter's fold
+// depends on its neighbours.
+constexpr char32_t kFoldTableEnd = 0x250;
+
+const std::vector<std::string>& LatinFolds() {
+  static const std::vector<std::string> folds = [] {
+    std::vector<std::string> table(kFoldTableEnd);
+    for (char32_t c = 0x80; c < kFoldTableEnd; ++c) {
+      const char utf8[2] = {static_cast<char>(0xC0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3F))};
+      table[c] = FoldAccentsWithIcu(std::string_view(utf8, 2));
+    }
+    return table;
+  }();
+  return folds;
+}
+
+}  // namespace
+
+std::string FoldAccents(std::string_view text) {
+  if (IsAscii(text)) return std::string(text);
+  const std::vector<std::string>& folds = LatinFolds();
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      out += static_cast<char>(byte);
+      continue;
+    }
+    // Two bytes, U+0080..U+024F: lead byte 0xC2..0xC9, then a continuation.
+    if (byte < 0xC2 || byte > 0xC9 || i + 1 >= text.size() || (static_cast<unsigned char>(text[i + 1]) & 0xC0) != 0x80) {
+      return FoldAccentsWithIcu(text);  // anything else: the whole text through ICU
+    }
+    const char32_t c = ((byte & 0x1F) << 6) | (static_cast<unsigned char>(text[i + 1]) & 0x3F);
+    out += folds[c];
+    ++i;
+  }
   return out;
 }
 
