@@ -371,7 +371,9 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
   response.snippet = [](const std::string& text, const std::string&) { return LeadingSnippet(text, kItemSnippetBytes); };
   std::vector<std::string> languages = IndexLanguages(db);
   if (languages.empty()) return response;  // no items at all
-  Xapian::Query match, ranked, widened;  // widened: OR between the words, for a page with room left
+  // widened: OR between the words, for a page with room left; counted: the
+  // entries `match` matches, for the facets' pass (ParsePurpose).
+  Xapian::Query match, ranked, widened, counted;
   SnippetQuery snippet_query;
   if (request.similar_to) {
     // Relevance feedback: the item is the one relevant entry; its most
@@ -397,6 +399,7 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
     match = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_OR, weighted.begin(), weighted.end()),
                           Xapian::Query("XD" + own_document));
     ranked = match;
+    counted = match;
   } else {
     if (!RestrictToLanguage(request.language, &languages)) return response;
     QueryParsers parsers;
@@ -409,6 +412,7 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
     match = ParseInEachLanguage(parsers, request.query, languages, Xapian::Query::OP_AND, false);
     ranked = ParseInEachLanguage(parsers, request.query, languages, Xapian::Query::OP_AND, true);
     widened = ParseInEachLanguage(parsers, request.query, languages, Xapian::Query::OP_OR, false);
+    counted = ParseInEachLanguage(parsers, request.query, languages, Xapian::Query::OP_AND, false, ParsePurpose::kMatchSet);
     for (auto t = match.get_unique_terms_begin(); t != match.get_unique_terms_end(); ++t) {
       if (IsPageTerm(*t)) snippet_query.terms.push_back(*t);
     }
@@ -429,7 +433,7 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
   Xapian::doccount check = request.offset + request.limit + 1;
   if (columns) {
     column_spy.emplace(*columns);
-    response.facets_exact = CountEveryMatch(db, Filtered(match, request), &*column_spy);
+    response.facets_exact = CountEveryMatch(db, Filtered(counted, request), &*column_spy);
   } else if (request.facets) {
     for (Xapian::MatchSpy* spy : std::initializer_list<Xapian::MatchSpy*>{&type_spy, &response_spy, &year_spy, &agency_spy,
                                                                            &responsible_spy}) {

@@ -627,8 +627,8 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // words of the query stand side by side as typed ("management
       // response") ranks above one that has them pages apart; what matches
       // is the same.
-      auto build = [&](Xapian::Query::op default_op, bool adjacent_boost) {
-        Xapian::Query query = ParseInEachLanguage(parsers, request.query, languages, default_op, adjacent_boost);
+      auto build = [&](Xapian::Query::op default_op, bool adjacent_boost, ParsePurpose purpose = ParsePurpose::kRank) {
+        Xapian::Query query = ParseInEachLanguage(parsers, request.query, languages, default_op, adjacent_boost, purpose);
         if (request.language) query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("L" + *request.language));
         if (request.text_source) {
           query = Xapian::Query(Xapian::Query::OP_FILTER, query,
@@ -664,7 +664,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       Xapian::doccount check = request.offset + request.limit + 1;
       if (columns) {
         column_spy.emplace(*columns);
-        response.facets_exact = CountEveryMatch(db, query, &*column_spy);
+        response.facets_exact = CountEveryMatch(db, build(Xapian::Query::OP_AND, false, ParsePurpose::kMatchSet), &*column_spy);
       } else if (request.facets) {
         enquire.add_matchspy(&year_spy);
         enquire.add_matchspy(&entity_spy);

@@ -64,6 +64,18 @@ void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* run
   }
 }
 
+// Whether `query` excludes anything (AND_NOT: NOT, -word, a pure NOT; XOR):
+// then a query matching more entries than it in one branch may match fewer
+// in the whole.
+bool HasNegation(const Xapian::Query& query) {
+  const Xapian::Query::op type = query.get_type();
+  if (type == Xapian::Query::OP_AND_NOT || type == Xapian::Query::OP_XOR) return true;
+  for (size_t i = 0; i < query.get_num_subqueries(); ++i) {
+    if (HasNegation(query.get_subquery(i))) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 // A stemmer for an ISO 639-1 code; the "none" stemmer for "und" or a
@@ -198,7 +210,7 @@ void SetUpQueryParsers(Xapian::Database& db, const std::function<void(Xapian::Qu
 
 Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& query_text,
                                   const std::vector<std::string>& languages, Xapian::Query::op default_op,
-                                  bool adjacent_boost) {
+                                  bool adjacent_boost, ParsePurpose purpose) {
   constexpr unsigned kFlags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
                               Xapian::QueryParser::FLAG_PURE_NOT;
   const std::string typed = RemoveElisions(query_text);
@@ -212,9 +224,11 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
     parsers.as_typed.set_stemmer(stemmer);
     parsers.folded.set_stemmer(stemmer);
     const Xapian::Query as_typed = parsers.as_typed.parse_query(typed, kFlags);
-    Xapian::Query parsed(Xapian::Query::OP_OR, as_typed,
-                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, parsers.folded.parse_query(folded, kFlags),
-                                       kFoldedWeight));
+    const Xapian::Query folded_parse = parsers.folded.parse_query(folded, kFlags);
+    Xapian::Query parsed =
+        purpose == ParsePurpose::kMatchSet && folded == typed && !HasNegation(as_typed) && !HasNegation(folded_parse)
+            ? folded_parse
+            : Xapian::Query(Xapian::Query::OP_OR, as_typed, Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded_parse, kFoldedWeight));
     if (adjacent_boost) {
       std::vector<Xapian::Query> runs;
       CollectWordRuns(as_typed, &runs);

@@ -80,9 +80,20 @@ void SetUpQueryParsers(Xapian::Database& db, const std::function<void(Xapian::Qu
 // one subquery), each parse `as typed OR kFoldedWeight × folded`. With
 // `adjacent_boost`, the runs of words the query ANDs are added as phrases
 // under OP_AND_MAYBE (weight only).
+//
+// What a parse is for: ranking and matching needs both forms (the typed
+// form weighs more); counting the matches (the facets' pass) needs only the
+// entries that match. When the query has no accent to fold, the folded
+// parse is the typed one with each term t read as (t OR XF t), so it
+// matches every entry the typed parse matches, unless the query excludes
+// something (NOT, -word, XOR): then kMatchSet parses the folded form alone,
+// which matches the same entries with fewer posting lists. (With accents
+// typed, the two parse different words: a stemmer does not stem
+// "coordinacion" as it stems "coordinación", so both stay.)
+enum class ParsePurpose { kRank, kMatchSet };
 Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& query_text,
                                   const std::vector<std::string>& languages, Xapian::Query::op default_op,
-                                  bool adjacent_boost);
+                                  bool adjacent_boost, ParsePurpose purpose = ParsePurpose::kRank);
 
 // Entries whose year (four digits in value `slot`) lies in [from, to]; a
 // missing bound leaves that end open.
