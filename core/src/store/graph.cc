@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <map>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -112,11 +113,17 @@ std::set<std::string> SignificantWords(const std::string& text) {
   return words;
 }
 
-// Jaccard similarity of two word sets.
-double Similarity(const std::set<std::string>& a, const std::set<std::string>& b) {
+// Jaccard similarity of two sorted word lists (no word twice), counted in
+// one pass over both.
+double Similarity(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   if (a.empty() || b.empty()) return 0;
   size_t common = 0;
-  for (const std::string& w : a) common += b.count(w);
+  for (auto i = a.begin(), j = b.begin(); i != a.end() && j != b.end();) {
+    const int order = i->compare(*j);
+    if (order == 0) ++common;
+    if (order <= 0) ++i;
+    if (order >= 0) ++j;
+  }
   return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
 }
 
@@ -126,44 +133,85 @@ std::string ItemTextKey(const std::string& item_type, const std::string& text) {
   return keys::ItemTextAlias(item_type, NameKey(text));
 }
 
-// What the recurrence check compares of a recommendation: its text key and
-// its significant words, a function of its text alone. This bounded cache
-// spares an ICU normalisation of every candidate's text for each
-// recommendation to the same body (most of the cost of storing a document
-// once a body had hundreds of recommendations); an entry serves only the
-// text it was made from, so the cache never changes a result.
-struct RecommendationFeatures {
-  std::string text;
-  std::string text_key;
-  std::set<std::string> words;
+// What the linker reads of an item node, parsed once while the node holds
+// the same bytes: the linker looks at up to 500 recommendations of each body
+// a new document's recommendation names, and parsing their JSON (and
+// folding their text into a key) each time was most of a bulk ingest's time
+// once the archive held thousands of documents. An entry serves only the
+// stored value it was made from (its hash and size), so the cache never
+// changes a result.
+struct LinkedItem {
+  std::string document;  // hex id
+  std::string item_type, number;
+  std::vector<std::string> responsible;  // as named, in order
+  bool management_response = false;
+  std::string text_key;            // ItemTextKey(item_type, text): items stating the same text share it
+  std::vector<std::string> words;  // SignificantWords(text) in order, for recommendations (recurrence)
 };
 
-class RecommendationFeatureCache {
+// What the linker made of a node's stored value, kept while the node holds
+// the same bytes (their hash and size), at most kLimit nodes.
+template <typename Made>
+class NodeValueCache {
  public:
-  std::shared_ptr<const RecommendationFeatures> Of(const std::string& node, const std::string& text) {
+  explicit NodeValueCache(std::function<Made(const std::string& node, const json& record)> make) : make_(std::move(make)) {}
+
+  // What `make` gives for the record stored as `value` under `node`; Made()
+  // when the value is not a JSON object.
+  Made Of(const std::string& node, std::string_view value) {
+    const size_t hash = std::hash<std::string_view>()(value);
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      auto it = features_.find(node);
-      if (it != features_.end() && it->second->text == text) return it->second;
+      auto it = entries_.find(node);
+      if (it != entries_.end() && it->second.hash == hash && it->second.size == value.size()) return it->second.made;
     }
-    auto features = std::make_shared<RecommendationFeatures>();
-    features->text = text;
-    features->text_key = ItemTextKey("recommendation", text);
-    features->words = SignificantWords(text);
+    json record = json::parse(value, nullptr, false);
+    if (record.is_discarded() || !record.is_object()) return Made();
+    Made made = make_(node, record);
     std::lock_guard<std::mutex> lock(mutex_);
-    if (features_.size() >= kLimit) features_.clear();  // crude but bounded (about 30 MB)
-    features_[node] = features;
-    return features;
+    if (entries_.size() >= kLimit) entries_.clear();  // crude but bounded
+    entries_[node] = Entry{hash, value.size(), made};
+    return made;
   }
 
  private:
+  struct Entry {
+    size_t hash = 0, size = 0;
+    Made made;
+  };
   static constexpr size_t kLimit = 20000;
+  std::function<Made(const std::string&, const json&)> make_;
   std::mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<const RecommendationFeatures>> features_;
+  std::unordered_map<std::string, Entry> entries_;
 };
 
-RecommendationFeatureCache& FeatureCache() {
-  static RecommendationFeatureCache cache;
+std::shared_ptr<const LinkedItem> MakeLinkedItem(const std::string& node, const json& record) {
+  auto item = std::make_shared<LinkedItem>();
+  item->document = record.value("document", "");
+  item->item_type = record.value("item_type", "");
+  item->number = record.value("number", "");
+  for (const json& who : record.value("responsible", json::array())) {
+    if (who.is_string()) item->responsible.push_back(who.get<std::string>());
+  }
+  item->management_response = record.contains("management_response");
+  const std::string text = record.value("text", "");
+  item->text_key = ItemTextKey(item->item_type, text);
+  if (node[0] == static_cast<char>(NodeKind::kRecommendation)) {
+    const std::set<std::string> words = SignificantWords(text);
+    item->words.assign(words.begin(), words.end());
+  }
+  return item;
+}
+
+// The items the linker reads (an item node's value -> LinkedItem).
+NodeValueCache<std::shared_ptr<const LinkedItem>>& LinkedItems() {
+  static NodeValueCache<std::shared_ptr<const LinkedItem>> cache(MakeLinkedItem);
+  return cache;
+}
+
+// Documents' dates, which order recurrences (a document node's value -> its "date").
+NodeValueCache<std::string>& LinkedDocumentDates() {
+  static NodeValueCache<std::string> cache([](const std::string&, const json& record) { return record.value("date", ""); });
   return cache;
 }
 
@@ -821,7 +869,7 @@ class Linker {
  private:
   struct Item {
     std::string node;
-    json record;
+    std::shared_ptr<const LinkedItem> record;
     DocumentId doc;
     std::string order;  // document date ("~" when none), then node key: earlier sorts first
     // For same_as: the statement carrying a management response or key
@@ -831,23 +879,30 @@ class Linker {
 
   Result<const Item*> Load(const std::string& node) {
     if (auto it = items_.find(node); it != items_.end()) return &it->second;
-    DOSSIER_ASSIGN_OR_RETURN(std::optional<json> record, ReadJson(graph_, graph_.nodes, node));
+    std::string value;
+    bool stored = false;
+    DOSSIER_RETURN_IF_ERROR(GetValue(graph_, graph_.nodes, node, &value, &stored));
+    if (!stored) return static_cast<const Item*>(nullptr);
+    std::shared_ptr<const LinkedItem> record = LinkedItems().Of(node, value);
     if (!record) return static_cast<const Item*>(nullptr);
-    Result<DocumentId> doc = DocumentId::FromHex(record->value("document", ""));
+    Result<DocumentId> doc = DocumentId::FromHex(record->document);
     if (!doc.ok()) return static_cast<const Item*>(nullptr);
     DOSSIER_ASSIGN_OR_RETURN(std::string date, DocumentDate(*doc));
     DOSSIER_ASSIGN_OR_RETURN(const bool has_actions, HasOutgoing(graph_, node, EdgeType::kHasAction));
-    const bool follow_up = has_actions || record->contains("management_response");
+    const bool follow_up = has_actions || record->management_response;
     std::string order = (date.empty() ? "~" : date) + '\0' + node;
     std::string standing = (follow_up ? "0" : "1") + order;
-    Item item{node, std::move(*record), *doc, std::move(order), std::move(standing)};
+    Item item{node, std::move(record), *doc, std::move(order), std::move(standing)};
     return &items_.emplace(node, std::move(item)).first->second;
   }
 
   Result<std::string> DocumentDate(const DocumentId& doc) {
     if (auto it = dates_.find(doc.ToHex()); it != dates_.end()) return it->second;
-    DOSSIER_ASSIGN_OR_RETURN(std::optional<json> record, ReadJson(graph_, graph_.nodes, keys::DocumentNodeKey(doc)));
-    std::string date = record ? record->value("date", "") : "";
+    const std::string node = keys::DocumentNodeKey(doc);
+    std::string value;
+    bool stored = false;
+    DOSSIER_RETURN_IF_ERROR(GetValue(graph_, graph_.nodes, node, &value, &stored));
+    std::string date = stored ? LinkedDocumentDates().Of(node, value) : "";
     dates_[doc.ToHex()] = date;
     return date;
   }
@@ -862,7 +917,7 @@ class Linker {
   // The items of other documents under the same text alias.
   Result<std::vector<std::string>> SameText(const Item& item) {
     const std::string prefix =
-        keys::AliasPrefix(ItemTextKey(item.record.value("item_type", ""), item.record.value("text", "")));
+        keys::AliasPrefix(item.record->text_key);
     std::vector<std::string> found;
     DOSSIER_RETURN_IF_ERROR(Scan(graph_, graph_.aliases, prefix, [&](std::string_view key, std::string_view) {
       found.emplace_back(key.substr(prefix.size()));
@@ -883,7 +938,7 @@ class Linker {
     const Item& later = a_later ? a : b;
     const Item& earlier = a_later ? b : a;
     DOSSIER_ASSIGN_OR_RETURN(evidence["extractor"], Extractors(later.doc));
-    evidence["number"] = earlier.record.value("number", "");
+    evidence["number"] = earlier.record->number;
     if (type == EdgeType::kRecurs) evidence["document"] = earlier.doc.ToHex();
     PutEdge(graph_, later.node, type, earlier.node, later.doc, evidence, batch);
     return Status::Ok();
@@ -912,9 +967,8 @@ class Linker {
                                  }));
     std::vector<std::pair<std::string, std::string>> out;
     std::set<std::string> done;
-    for (const json& who : item.record.value("responsible", json::array())) {
-      if (!who.is_string()) continue;
-      const std::string name_key = NameKey(who.get<std::string>());
+    for (const std::string& who : item.record->responsible) {
+      const std::string name_key = NameKey(who);
       for (const std::string& target : targets) {
         bool named = target.substr(1) == HashBytes(name_key);
         if (!named) {
@@ -922,7 +976,7 @@ class Linker {
           DOSSIER_RETURN_IF_ERROR(GetValue(graph_, graph_.aliases, keys::AliasKey(name_key, target), &ignored, &named));
         }
         if (named && done.insert(target).second) {
-          out.emplace_back(who.get<std::string>(), target);
+          out.emplace_back(who, target);
           break;
         }
       }
@@ -946,8 +1000,8 @@ class Linker {
     if (!own) return Status::Ok();
     DOSSIER_ASSIGN_OR_RETURN(bool restatement, IsRestatement(node));
     if (restatement) return Status::Ok();  // the original carries the recurrence
-    const auto own_features = FeatureCache().Of(node, own->record.value("text", ""));
-    if (own_features->words.size() < 4) return Status::Ok();
+    const LinkedItem& own_features = *own->record;
+    if (own_features.words.size() < 4) return Status::Ok();
     DOSSIER_ASSIGN_OR_RETURN(const auto own_bodies, Responsible(*own));
     std::set<std::string> own_targets;
     for (const auto& [who, body] : own_bodies) own_targets.insert(body);
@@ -970,9 +1024,9 @@ class Linker {
         // Not with another version of its own document (LinkNearDuplicates prunes those too).
         DOSSIER_ASSIGN_OR_RETURN(const std::set<DocumentId>* versions, GroupOf(own->doc));
         if (versions->count(theirs->doc)) continue;
-        const auto their_features = FeatureCache().Of(other, theirs->record.value("text", ""));
-        if (their_features->text_key == own_features->text_key) continue;
-        const double similarity = Similarity(own_features->words, their_features->words);
+        const LinkedItem& their_features = *theirs->record;
+        if (their_features.text_key == own_features.text_key) continue;
+        const double similarity = Similarity(own_features.words, their_features.words);
         if (similarity < 0.5) continue;
         // A restatement (a memo or update repeating a report's item) links to
         // the original through same_as; the recurrence is with the original.
