@@ -141,8 +141,12 @@ before(async () => {
 });
 
 after(async () => {
-  if (browser) await browser.close();
   for (const child of servers) child.kill('SIGTERM');
+  if (browser) {
+    await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 5000))]);
+    const proc = browser.process();
+    if (proc && proc.exitCode === null) proc.kill('SIGKILL');
+  }
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -450,6 +454,44 @@ test('keyboard: the focus is visible, the skip link and the navigation are reach
   await page.keyboard.press('Enter');
   await waitRendered(page, n);
   assert.equal(new URL(page.url()).pathname, '/ui/recommendations');
+  await page.close();
+});
+
+test('contrast: every text on the views meets WCAG AA (4.5:1) against its background', async () => {
+  const page = await newPage();
+  const id = ids['EVALUATION OF THE COASTAL FISHERIES PROGRAMME'];
+  for (const url of ['/ui/search?q=decentralization', `/ui/documents/${id}?q=licences`, '/ui/actions?as_of=2026-01-01',
+                     '/ui/followup?as_of=2026-01-01', '/ui/search?q=x&limit=abc']) {
+    await visit(page, base + url);
+    const low = await page.evaluate(() => {
+      const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+      const lum = ([r, g, b]) => {
+        const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      const background = (e) => {
+        for (; e; e = e.parentElement) {
+          const c = rgb(getComputedStyle(e).backgroundColor);
+          if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+        }
+        return [255, 255, 255];
+      };
+      const out = [];
+      let checked = 0;
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const e = n.parentElement;
+        if (!n.textContent.trim() || !e.checkVisibility() || e.closest('.sr-only, .skip, option')) continue;
+        checked++;
+        const a = lum(rgb(getComputedStyle(e).color)), b = lum(background(e));
+        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        if (ratio < 4.5) out.push(`${e.tagName}.${e.className} "${n.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
+      }
+      return { checked, out };
+    });
+    assert.ok(low.checked >= 8, `${url}: ${low.checked} texts`);
+    assert.deepEqual(low.out, [], url);
+  }
   await page.close();
 });
 
