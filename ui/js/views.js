@@ -179,7 +179,8 @@ views.search = async function search({ params }) {
   const results = r.hits.length ? frag(list, pager(r.total, r.offset, r.limit, r.hits.length))
     : r.offset > 0 ? el('p', { class: 'notice' }, 'No more results on this page.') : await nothing('No document matches this search. Try fewer words, OR between them, or remove a filter.');
   return frag(el('h1', null, 'Search'), searchForm(params), activeFilters(params),
-    el('div', { class: 'search-layout' }, el('div', null, facetsNav), el('div', null, total, results)));
+    facetsNav.childNodes.length ? el('div', { class: 'search-layout' }, el('div', null, facetsNav), el('div', null, total, results))
+      : el('div', null, total, results));
 };
 
 // ---- a document ----
