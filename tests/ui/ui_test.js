@@ -266,6 +266,15 @@ test('search form: typing a query and pressing Enter shows its results', async (
   await waitRendered(page, n);
   assert.match(page.url(), /\/ui\/search\?q=licences$/);
   assert.equal(await text(page, '#total'), '1 document match');
+  // The language filter lists the archive's languages (/v1/stats) and filters by one.
+  assert.deepEqual(await texts(page, '#f-lang option'), ['any', 'en (14 in the archive)']);
+  await page.select('#f-lang', 'en');
+  const m = await rendered(page);
+  await page.click('form.filters button[type="submit"]');
+  await waitRendered(page, m);
+  assert.match(page.url(), /\/ui\/search\?q=licences&lang=en$/);
+  assert.equal(await text(page, '#total'), '1 document match');
+  assert.ok((await texts(page, 'ul.chips a')).includes('language: en ✕'));
   await page.close();
 });
 

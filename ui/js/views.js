@@ -105,12 +105,21 @@ function searchHelp() {
     el('p', { class: 'muted' }, 'Words are matched in their other forms too (evaluate, evaluation). The filters below narrow by language, year, organisation and source.'));
 }
 
-function searchForm(params) {
+// The languages of the archive (/v1/stats: documents by language), for the language filter.
+function languageOptions(s, params) {
+  const langs = Object.entries((s && s.languages) || {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const options = langs.map(([code, count]) => [code, `${code} (${n(count)} in the archive)`]);
+  const current = params.get('lang');
+  if (current && !langs.some(([code]) => code === current)) options.push([current, current]);
+  return options;
+}
+
+function searchForm(params, s) {
   const q = input('q', params, { type: 'search', placeholder: 'e.g. decentralization', 'aria-describedby': 'q-help' });
   return frag(
     filterForm('/ui/search', [
       field('Search the archive', q, true),
-      field('Language', input('lang', params, { size: 4, placeholder: 'en' })),
+      field('Language', select('lang', params, languageOptions(s, params), 'any')),
       field('Source', select('source', params, Object.entries(SOURCES), 'any')),
       field('Year from', input('year_from', params, { size: 5, inputmode: 'numeric' })),
       field('Year to', input('year_to', params, { size: 5, inputmode: 'numeric' })),
@@ -144,11 +153,11 @@ views.search = async function search({ params }) {
   document.title = (q ? q + ' · ' : '') + 'Search · Dossier';
   if (!q) {
     const s = await stats();
-    return frag(el('h1', null, 'Search'), searchForm(params),
+    return frag(el('h1', null, 'Search'), searchForm(params, s),
       s.documents === 0 ? emptyArchive()
         : el('p', { class: 'muted', id: 'archive-size' }, `${n(s.documents)} documents, ${n(s.pages)} pages in the archive.`));
   }
-  const r = await get('search', pick(params));
+  const [r, s] = await Promise.all([get('search', pick(params)), stats().catch(() => null)]);
   const facetsNav = el('nav', { class: 'facets', 'aria-label': 'Narrow the results' });
   for (const [facet, fv] of Object.entries(r.facet_values || {})) {
     if (!fv.values || !fv.values.length) continue;
@@ -178,7 +187,7 @@ views.search = async function search({ params }) {
   const total = el('p', { class: 'total', id: 'total' }, `${r.total_exact ? '' : 'about '}${n(r.total)} document${r.total === 1 ? '' : 's'} match`);
   const results = r.hits.length ? frag(list, pager(r.total, r.offset, r.limit, r.hits.length))
     : r.offset > 0 ? el('p', { class: 'notice' }, 'No more results on this page.') : await nothing('No document matches this search. Try fewer words, OR between them, or remove a filter.');
-  return frag(el('h1', null, 'Search'), searchForm(params), activeFilters(params),
+  return frag(el('h1', null, 'Search'), searchForm(params, s), activeFilters(params),
     facetsNav.childNodes.length ? el('div', { class: 'search-layout' }, el('div', null, facetsNav), el('div', null, total, results))
       : el('div', null, total, results));
 };
