@@ -29,6 +29,7 @@ tests=(
   python3                    # scripts/make_pdf.py makes the test PDFs
   node-ajv                   # checks JSON output against schemas/
   clang libclang-rt-14-dev   # the fuzz stage (scripts/fuzz.sh --ci): clang 14, its libFuzzer and sanitizer runtimes
+  chromium                   # the web page's browser test (tests/ui/ui_test.js), headless
 )
 
 bench=(
@@ -54,3 +55,14 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 echo "install-deps.sh: installed ${#packages[@]} packages"
+for option in "$@"; do
+  if [[ $option == --test ]]; then
+    # Test tooling from npm, at the versions pinned in tests/ui/package-lock.json
+    # (puppeteer-core: drives chromium over the DevTools protocol; downloads no browser).
+    # Debian's npm unless a Node.js with its own npm is installed (NodeSource's
+    # nodejs package holds npm, and conflicts with Debian's).
+    if ! command -v npm >/dev/null; then apt-get install -y -qq --no-install-recommends npm >/dev/null; fi
+    npm ci --prefix "$(dirname "$0")/../tests/ui" --no-audit --no-fund --loglevel=error
+    echo "install-deps.sh: installed the browser test's npm tooling in tests/ui/node_modules"
+  fi
+done

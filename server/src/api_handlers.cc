@@ -41,6 +41,7 @@ HttpRequest ToApiRequest(const httplib::Request& req) {
   for (const auto& [name, value] : req.params) out.params.emplace(name, value);
   out.authorization = req.get_header_value("Authorization");
   out.origin = req.get_header_value("Origin");
+  out.if_none_match = req.get_header_value("If-None-Match");
   return out;
 }
 
@@ -60,8 +61,13 @@ bool AnnouncedBodyTooLarge(const httplib::Request& req) {
 
 void Apply(const HttpResponse& from, httplib::Response& to) {
   to.status = from.status;
-  for (const auto& [name, value] : from.headers) to.set_header(name, value);
-  to.set_header("Cache-Control", "no-store");
+  bool cache_control = false;
+  for (const auto& [name, value] : from.headers) {
+    to.set_header(name, value);
+    cache_control |= name == "Cache-Control";
+  }
+  // API answers are never cached by clients; the web page's assets say their own (revalidate by ETag).
+  if (!cache_control) to.set_header("Cache-Control", "no-store");
   to.set_header("X-Content-Type-Options", "nosniff");
   if (!from.content_type.empty()) {
     to.set_content(from.body, from.content_type.c_str());

@@ -556,7 +556,60 @@ HttpResponse HttpApi::Handle(const HttpRequest& request) const {
   return Error(500, Status::Internal(what));
 }
 
+// The web page's paths: "/", "/ui" and everything under "/ui/".
+static bool IsUiPath(std::string_view path) { return path == "/" || path == "/ui" || path.rfind("/ui/", 0) == 0; }
+
+HttpResponse HttpApi::ServeUi(const HttpRequest& request) const {
+  const std::string shown_path = request.path.size() > 200 ? std::string(TruncateUtf8(request.path, 200)) + "…" : request.path;
+  if (request.method == "OPTIONS") {
+    HttpResponse r;
+    r.status = 204;
+    r.content_type.clear();
+    r.headers.emplace_back("Allow", kAllowedMethods);
+    return r;
+  }
+  if (request.method != "GET" && request.method != "HEAD") {
+    HttpResponse r = Error(405, Status::Unimplemented("method " + std::string(TruncateUtf8(request.method, 20)) +
+                                                      " is not allowed on " + shown_path + " (allowed: " + kAllowedMethods + ")"));
+    r.headers.emplace_back("Allow", kAllowedMethods);
+    return r;
+  }
+  if (!options_.ui || options_.ui->empty()) {
+    return Error(404, Status::NotFound("no route " + shown_path + " (this dossierd was built without its web page)"));
+  }
+  if (request.path == "/" || request.path == "/ui") {
+    HttpResponse r;
+    r.status = 302;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = "See /ui/\n";
+    r.headers.emplace_back("Location", "/ui/");
+    return r;
+  }
+  const UiAsset* asset = options_.ui->Find(std::string_view(request.path).substr(4));
+  if (!asset) return Error(404, Status::NotFound("no page or file " + shown_path + " (the web page starts at /ui/)"));
+  HttpResponse r;
+  // Revalidated on every load (the ETag makes that a 304 without a body), so
+  // a new dossierd's page is never mixed with an old cached module.
+  r.headers.emplace_back("ETag", asset->etag);
+  r.headers.emplace_back("Cache-Control", "no-cache");
+  // Only the page's own files and /v1 on the same origin; no inline script,
+  // no frames: API text that slipped into markup could run nothing.
+  r.headers.emplace_back("Content-Security-Policy",
+                         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                         "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  if (!request.if_none_match.empty() && request.if_none_match.find(asset->etag) != std::string::npos) {
+    r.status = 304;
+    r.content_type.clear();
+    return r;
+  }
+  r.content_type = asset->content_type;
+  r.body = asset->body;
+  return r;
+}
+
 HttpResponse HttpApi::Dispatch(const HttpRequest& request) const {
+  if (IsUiPath(request.path)) return ServeUi(request);
   const Route* route = nullptr;
   PathArgs args;
   for (const Route& r : Routes()) {

@@ -18,6 +18,7 @@
 #include "dossier/status.h"
 #include "query_admission.h"
 #include "response_cache.h"
+#include "ui_assets.h"
 
 namespace dossier::server {
 
@@ -34,6 +35,7 @@ struct HttpRequest {
   std::multimap<std::string, std::string> params;  // percent-decoded query parameters
   std::string authorization;  // the Authorization header ("" when absent)
   std::string origin;         // the Origin header ("" when absent)
+  std::string if_none_match;  // the If-None-Match header ("" when absent): the web page's assets answer 304
 };
 
 struct HttpResponse {
@@ -58,6 +60,8 @@ struct ApiOptions {
   // Queries computed at once and waiting (query_admission.h); none: no limit
   // beyond the worker threads.
   std::shared_ptr<QueryAdmission> admission;
+  // The web page served under /ui/ (ui_assets.h); none: /ui/ is a 404.
+  std::shared_ptr<const UiAssets> ui;
 };
 
 // Returns the query service, or Unavailable (with the reason) while the data
@@ -100,6 +104,8 @@ class HttpApi {
 
  private:
   HttpResponse Dispatch(const HttpRequest& request) const;
+  // /, /ui and /ui/...: the web page (no token needed: the assets hold no data).
+  HttpResponse ServeUi(const HttpRequest& request) const;
   HttpResponse WithCors(const HttpRequest& request, HttpResponse response) const;
   bool Authorized(const HttpRequest& request) const;
 

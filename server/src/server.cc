@@ -16,6 +16,7 @@
 #include "api_handlers.h"
 #include "embedded_schemas.h"
 #include "gated_http_server.h"
+#include "ui_assets.h"
 
 namespace dossier::server {
 
@@ -135,6 +136,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   api_options.cache_bytes = s.options.cache_bytes;
   api_options.log = [impl = impl_.get()](const std::string& line) { impl->Log(line); };
   api_options.admission = std::make_shared<QueryAdmission>(s.options.admission);
+  api_options.ui = std::make_shared<const UiAssets>(EmbeddedUiFiles());
   s.api = std::make_unique<HttpApi>([impl = impl_.get()] { return impl->CurrentService(); }, api_options,
                                     openapi.ok() ? *openapi : std::string("{}"));
   if (!openapi.ok()) s.Log("warning: " + openapi.status().message());
