@@ -61,7 +61,7 @@ int RunSearch(const GlobalOptions& global, const SearchRequest& request, bool js
   // The largest values of each facet (they come sorted by count, then by value).
   for (const auto& [facet, counted] : response->facets) {
     if (counted.values.empty()) continue;
-    std::cout << (facet == "year" ? "by year:    " : "by entity:  ");
+    std::cout << (facet == "year" ? "by year:    " : facet == "entity" ? "by entity:  " : facet == "language" ? "by language:" : "by source:  ");
     size_t shown = 0;
     for (const FacetValue& v : counted.values) {
       if (shown++ == 8) break;

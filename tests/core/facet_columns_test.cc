@@ -89,5 +89,31 @@ TEST(FacetColumnsTest, TheCacheMakesNewColumnsForANewRevisionOnly) {
   EXPECT_EQ(CountMatches(db, *second, "red").Counts(0), (ValueCounts{{"conclusion", 1}, {"finding", 1}}));
 }
 
+// A column of boolean terms (the text sources, "XS…"): an entry counts under
+// every value whose term it holds, and an entry with none under no value.
+TEST(FacetColumnsTest, ATermColumnCountsEveryTermWithItsPrefix) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  auto entry = [](const std::vector<std::string>& sources) {
+    Xapian::Document doc = Entry("red", "finding", "");
+    for (const std::string& source : sources) doc.add_boolean_term("XS" + source);
+    doc.add_boolean_term("XT");  // a shorter term that shares no prefix value
+    return doc;
+  };
+  db.add_document(entry({"text_layer", "ocr"}));
+  db.add_document(entry({"ocr"}));
+  db.add_document(entry({}));
+  db.add_document(entry({"plain_text"}));
+  db.delete_document(2);
+  db.add_document(entry({"ocr"}));
+  db.commit();
+  auto columns = FacetColumns::Build(db, {{3, false}, {0, true, "XS"}});
+  ASSERT_EQ(columns->ColumnCount(), 2u);
+  const Seen seen = CountMatches(db, *columns, "red");
+  EXPECT_EQ(seen.matches, 4u);
+  EXPECT_EQ(seen.Counts(0), (ValueCounts{{"finding", 4}}));
+  EXPECT_EQ(seen.Counts(1), (ValueCounts{{"ocr", 2}, {"plain_text", 1}, {"text_layer", 1}}));
+}
+
 }  // namespace
 }  // namespace dossier

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -301,6 +302,16 @@ TEST_F(SearchTest, FacetsAreSortedByCountThenValue) {
   EXPECT_NE(entities.values[0].value.find("Children"), std::string::npos) << entities.values[0].value;
   const SearchFacet& years = r.facets.at("year");
   EXPECT_EQ(years.total_values, years.values.size());
+  // Language and text source too: every matching document has one language,
+  // and these text files are read as plain text.
+  std::map<std::string, uint64_t> languages;
+  for (const FacetValue& v : r.facets.at("language").values) languages[v.value] = v.count;
+  EXPECT_EQ(languages["en"] + languages["es"] + languages["fr"], r.total);
+  EXPECT_GE(languages["es"], 1u);
+  EXPECT_GE(languages["fr"], 1u);
+  ASSERT_EQ(r.facets.at("source").values.size(), 1u);
+  EXPECT_EQ(r.facets.at("source").values[0].value, "plain_text");
+  EXPECT_EQ(r.facets.at("source").values[0].count, r.total);
   // A reader counts every match, not only the page's: one hit shown, the
   // same counts and an exact total.
   EXPECT_TRUE(r.facets_exact);

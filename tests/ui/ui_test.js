@@ -222,6 +222,9 @@ test('search: results, snippet highlights, facets, total, paging, help; a deep l
   const facets = await texts(page, '.facets a');
   assert.ok(facets.includes('International Organization for Migration (1)'), facets.join(' | '));
   assert.ok(facets.includes('2019 (4)'), facets.join(' | '));
+  // Language and text source, counted over the matches too.
+  assert.ok(facets.includes('en (13)'), facets.join(' | '));
+  assert.ok(facets.includes('plain text (13)'), facets.join(' | '));
   // The help popover opens with the query syntax.
   await page.click('details.help summary');
   assert.ok((await text(page, 'details.help')).includes('"best practice"'));
@@ -253,6 +256,10 @@ test('search: clicking a facet narrows the results; the filter can be removed', 
   // A year facet narrows to that year's documents.
   await clickAndWait(page, '.facets a[data-facet="year"]');
   assert.match(page.url(), /year_from=(\d{4})&year_to=\1/);
+  assert.match(await text(page, '#total'), /^4 documents match$/);
+  // A source facet narrows by how the text was read.
+  await clickAndWait(page, '.facets a[data-facet="source"]');
+  assert.match(page.url(), /source=plain_text/);
   assert.match(await text(page, '#total'), /^4 documents match$/);
   await page.close();
 });

@@ -164,7 +164,7 @@ views.search = async function search({ params }) {
     const list = el('ul');
     for (const { value, count } of fv.values) {
       const filter = facetFilter(facet, value);
-      const label = frag(value + ' ', el('span', { class: 'count' }, '(' + n(count) + ')'));
+      const label = frag((facet === 'source' ? SOURCES[value] || value : value) + ' ', el('span', { class: 'count' }, '(' + n(count) + ')'));
       list.appendChild(el('li', null, filter ? el('a', { href: withParams(filter), 'data-facet': facet }, label) : label));
     }
     facetsNav.appendChild(el('h2', null, FACET_LABELS[facet] || facet));

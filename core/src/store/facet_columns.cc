@@ -22,6 +22,24 @@ std::shared_ptr<const FacetColumns> FacetColumns::Build(const Xapian::Database& 
       if (added) column.values.emplace_back(value);
       return it->second;
     };
+    if (!spec.term_prefix.empty()) {
+      // One posting list per term: (docid, code) pairs, then laid out by docid.
+      std::vector<std::pair<Xapian::docid, uint32_t>> postings;
+      for (auto t = db.allterms_begin(spec.term_prefix); t != db.allterms_end(spec.term_prefix); ++t) {
+        const std::string term = *t;
+        const uint32_t value_code = code(std::string_view(term).substr(spec.term_prefix.size()));
+        for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+          if (*p <= last) postings.emplace_back(*p, value_code);
+        }
+      }
+      std::sort(postings.begin(), postings.end());
+      for (const auto& [docid, value_code] : postings) ++column.begin[docid + 1];
+      for (size_t d = 1; d < column.begin.size(); ++d) column.begin[d] += column.begin[d - 1];
+      column.codes.reserve(postings.size());
+      for (const auto& [docid, value_code] : postings) column.codes.push_back(value_code);
+      built->columns_.push_back(std::move(column));
+      continue;
+    }
     Xapian::docid next = 1;  // the first docid whose begin is not yet set
     for (auto it = db.valuestream_begin(spec.slot); it != db.valuestream_end(spec.slot); ++it) {
       const Xapian::docid docid = it.get_docid();

@@ -24,12 +24,17 @@ namespace dossier {
 struct FacetColumnSpec {
   Xapian::valueno slot = 0;
   bool multi_valued = false;  // names joined by \x1f
+  // When set, the column comes from boolean terms instead of a slot: each
+  // term with this prefix names a value (the term less the prefix), and an
+  // entry holds every value whose term it has (the text sources "XS…").
+  std::string term_prefix;
 };
 
 class FacetColumns {
  public:
   // Reads every entry's value in each spec's slot (one value stream per
-  // slot, in docid order). Throws Xapian::Error.
+  // slot, in docid order), or the posting lists of its prefix's terms.
+  // Throws Xapian::Error.
   static std::shared_ptr<const FacetColumns> Build(const Xapian::Database& db, const std::vector<FacetColumnSpec>& specs);
 
   size_t ColumnCount() const { return columns_.size(); }

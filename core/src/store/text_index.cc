@@ -219,7 +219,9 @@ struct TextIndex::Impl {
   std::atomic<uint64_t> generation{1};
   // Read-only mode: the facet columns of each index at the latest revision searched.
   mutable FacetColumnCache item_columns{ItemFacetColumns()};
-  mutable FacetColumnCache page_columns{{{kValueYear, false}, {kValueEntities, true}}};
+  // Document facets, in the order SearchDocuments reads them: year, entity,
+  // language, source (the XS terms).
+  mutable FacetColumnCache page_columns{{{kValueYear, false}, {kValueEntities, true}, {kValueLanguage, false}, {0, true, "XS"}}};
 
   // Free reader slots: a search waits (FIFO-ish, on a condition variable)
   // for any free slot rather than queueing on one busy slot's mutex.
@@ -659,6 +661,8 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // kFacetSample matches with spies reading values.
       Xapian::ValueCountMatchSpy year_spy(kValueYear);
       MultiValueFacetSpy entity_spy(kValueEntities);
+      Xapian::ValueCountMatchSpy language_spy(kValueLanguage);
+      TermFacetSpy source_spy("XS");
       std::shared_ptr<const FacetColumns> columns = request.facets && column_cache ? column_cache->For(db) : nullptr;
       std::optional<FacetColumnSpy> column_spy;
       Xapian::doccount check = request.offset + request.limit + 1;
@@ -668,6 +672,8 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       } else if (request.facets) {
         enquire.add_matchspy(&year_spy);
         enquire.add_matchspy(&entity_spy);
+        enquire.add_matchspy(&language_spy);
+        enquire.add_matchspy(&source_spy);
         check += kFacetSample;
       }
       Xapian::MSet mset = enquire.get_mset(request.offset, request.limit, check);
@@ -676,6 +682,8 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       if (columns) {
         response.facets["year"] = TopFacetValues(column_spy->Counts(0), SIZE_MAX);
         response.facets["entity"] = TopFacetValues(column_spy->Counts(1), kEntityFacetValues);
+        response.facets["language"] = TopFacetValues(column_spy->Counts(2), SIZE_MAX);
+        response.facets["source"] = TopFacetValues(column_spy->Counts(3), SIZE_MAX);
         if (response.facets_exact) {  // every match was counted: the total too
           response.total = column_spy->Seen();
           response.total_exact = true;
@@ -683,6 +691,8 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       } else if (request.facets) {
         response.facets["year"] = FacetOf(year_spy);
         response.facets["entity"] = TopFacetValues(entity_spy.counts, kEntityFacetValues);
+        response.facets["language"] = FacetOf(language_spy);
+        response.facets["source"] = TopFacetValues(source_spy.counts, SIZE_MAX);
         response.facets_exact = SawEveryMatch(year_spy.get_total(), check, mset);
       }
       // The query's own page terms and phrases, for BestPage.

@@ -277,6 +277,15 @@ bool RestrictToLanguage(const std::optional<std::string>& language, std::vector<
   return indexed;
 }
 
+void TermFacetSpy::operator()(const Xapian::Document& doc, double) {
+  Xapian::TermIterator t = doc.termlist_begin();
+  for (t.skip_to(prefix_); t != doc.termlist_end(); ++t) {
+    const std::string term = *t;
+    if (term.compare(0, prefix_.size(), prefix_) != 0) break;
+    ++counts[term.substr(prefix_.size())];
+  }
+}
+
 void MultiValueFacetSpy::operator()(const Xapian::Document& doc, double) {
   const std::string value = doc.get_value(slot_);
   std::string_view rest = value;

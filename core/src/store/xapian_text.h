@@ -119,6 +119,19 @@ class MultiValueFacetSpy : public Xapian::MatchSpy {
   Xapian::valueno slot_;
 };
 
+// Counts the boolean terms with a prefix that each match holds (the value is
+// the term less the prefix): a facet of terms, for a handle without facet
+// columns (each match's term list is read).
+class TermFacetSpy : public Xapian::MatchSpy {
+ public:
+  explicit TermFacetSpy(std::string prefix) : prefix_(std::move(prefix)) {}
+  void operator()(const Xapian::Document& doc, double) override;
+  std::map<std::string, uint64_t, std::less<>> counts;
+
+ private:
+  std::string prefix_;
+};
+
 // A facet's values by count (largest first), then by value; at most `limit`
 // of them, and how many there were.
 template <typename Counts>
