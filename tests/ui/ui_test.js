@@ -331,6 +331,13 @@ test('recommendations: who must act, due, response, source page; sorting; CSV wi
   assert.equal(lines[0], 'document,title,page,recommendation,responsible,due,response_status,response,text');
   assert.equal(lines.length, 4, csvText);
   assert.ok(lines.some((l) => l.endsWith(',Fisheries Department,,not accepted,The data belong to the ministry.,FD should publish its catch data every quarter.')), csvText);
+  // With one row a page, the CSV still holds every match: the page reads the
+  // others from the API before the download (the same rows, one per line).
+  await visit(page, base + '/ui/recommendations?responsible=Fisheries%20Department&limit=1');
+  assert.equal((await texts(page, 'tbody tr')).length, 1);
+  assert.equal(await text(page, 'a.csv'), 'Download CSV (3 rows)');
+  const everyRow = await download(page, 'a.csv');
+  assert.deepEqual(everyRow.trimEnd().split('\r\n').sort(), lines.slice().sort(), everyRow);
   await page.close();
 });
 

@@ -83,9 +83,45 @@ function pager(total, offset, limit, shown) {
   return nav;
 }
 
-function csvLink(name, header, rows) {
-  const blob = new Blob([csv(header, rows)], { type: 'text/csv;charset=utf-8' });
-  return el('a', { class: 'button secondary csv', href: URL.createObjectURL(blob), download: name }, `Download CSV (${n(rows.length)} rows)`);
+// A CSV of every row that matches, not only the page shown: when there are
+// more, the first click reads them from the API a thousand at a time (its
+// own limit and offset: the same rows, in the same order), then downloads.
+function csvLink(name, header, rows, { path, params, key, total, toRow }) {
+  const blobUrl = (all) => URL.createObjectURL(new Blob([csv(header, all.map(toRow))], { type: 'text/csv;charset=utf-8' }));
+  const label = `Download CSV (${n(total)} row${total === 1 ? '' : 's'})`;
+  const a = el('a', { class: 'button secondary csv', download: name, href: '#' }, label);
+  if (rows.length >= total) {
+    a.href = blobUrl(rows);
+    return a;
+  }
+  let ready = false;
+  a.addEventListener('click', async (event) => {
+    if (ready) return;
+    event.preventDefault();
+    if (a.getAttribute('aria-busy') === 'true') return;
+    a.setAttribute('aria-busy', 'true');
+    try {
+      const all = [];
+      for (let offset = 0; offset < total; offset += 1000) {
+        a.textContent = `Reading rows ${n(offset + 1)}–${n(Math.min(total, offset + 1000))} of ${n(total)}…`;
+        const query = new URLSearchParams(params);
+        query.set('offset', offset);
+        query.set('limit', 1000);
+        const page = await get(path, query);
+        all.push(...page[key]);
+        if (page[key].length < 1000) break;
+      }
+      a.href = blobUrl(all);
+      a.textContent = label;
+      ready = true;
+      a.click();
+    } catch (e) {
+      a.textContent = `CSV failed: ${e.message} (click to try again)`;
+    } finally {
+      a.removeAttribute('aria-busy');
+    }
+  });
+  return a;
 }
 
 // ---- search ----
@@ -288,7 +324,8 @@ views.recommendations = async function recommendations({ params }) {
   const rows = r.recommendations;
   const body = rows.length ? frag(
     el('div', { class: 'summary' }, el('p', { id: 'total' }, `${n(r.total)} recommendation${r.total === 1 ? '' : 's'}`),
-      csvLink('recommendations.csv', REC_CSV_HEADER, rows.map(recCsvRow))),
+      csvLink('recommendations.csv', REC_CSV_HEADER, rows,
+        { path: 'recommendations', params: pick(params), key: 'recommendations', total: r.total, toRow: recCsvRow })),
     table('Recommendations', [
       { label: 'Recommendation', value: (x) => x.snippet ? el('span', null, snippet(x.snippet)) : x.text, sort: (x) => x.text, class: 'text' },
       { label: 'Who must act', value: (x) => bodies(x.responsible, x.responsible_ids), sort: (x) => (x.responsible || []).join('; ') },
@@ -339,7 +376,8 @@ views.actions = async function actions({ params }) {
   const rows = r.actions;
   const body = rows.length ? frag(
     el('div', { class: 'summary' }, el('p', { id: 'total' }, `${n(r.total)} key action${r.total === 1 ? '' : 's'}, status as of ${r.as_of}`),
-      csvLink('actions.csv', ACT_CSV_HEADER, rows.map(actCsvRow))),
+      csvLink('actions.csv', ACT_CSV_HEADER, rows,
+        { path: 'actions', params: pick(params), key: 'actions', total: r.total, toRow: actCsvRow })),
     actionsTable('Key actions', rows),
     pager(r.total, r.offset, r.limit || rows.length, rows.length))
     : await nothing('No key action matches these filters.');
