@@ -165,6 +165,9 @@ int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths
     std::string more;
     if (summary->duplicates) more += ", " + std::to_string(summary->duplicates) + " duplicate(s)";
     if (summary->removed) more += ", " + std::to_string(summary->removed) + " removed";
+    if (summary->other_partitions) {
+      more += ", " + std::to_string(summary->other_partitions) + " left to other partitions than " + options.partition.Name();
+    }
     const double rate = summary->seconds > 0 ? summary->pages / summary->seconds : 0;
     std::snprintf(line, sizeof line, "%llu file(s): %llu ingested (%s), %llu unchanged, %llu skipped, %llu failed%s in %.2f s (%.1f pages/s)\n",
                   static_cast<unsigned long long>(summary->files), static_cast<unsigned long long>(summary->ingested),
@@ -202,6 +205,7 @@ struct IngestCommandOptions {
   IngestOptions ingest;
   bool no_ocr = false, no_archives = false, no_compact = false;
   uint64_t max_worker_mib = 0;
+  std::string partition;
 };
 
 }  // namespace
@@ -234,6 +238,10 @@ void AddIngestCommand(CLI::App& app, const GlobalOptions& global, CommandList& c
   ingest->add_option("--max-worker-memory", o->max_worker_mib, "Address-space limit of each worker in MiB (0: none)")
       ->capture_default_str();
   ingest->add_flag("--prune", ingest_options.prune, "Remove stored paths under the given folders and archives whose files are gone");
+  ingest->add_option("--partition", o->partition,
+                     "K/N: ingest only partition K (0 to N-1) of the files, chosen by a hash of each file's path under "
+                     "the folders named (an archive member's too), into this data folder; N runs on N machines read "
+                     "every file once (docs/USING.md, \"Ingesting on several machines\")");
   ingest->add_flag("--retry-failed", ingest_options.retry_failed, "Try again files that failed before and have not changed since");
   ingest->add_flag("--no-archives", o->no_archives, "Treat .zip/.tar/.tar.gz/.tgz files as plain files instead of opening them");
   ingest->add_flag("--no-compact", o->no_compact,
@@ -253,6 +261,19 @@ void AddIngestCommand(CLI::App& app, const GlobalOptions& global, CommandList& c
     options.ocr = !o->no_ocr;
     options.open_archives = !o->no_archives;
     options.max_worker_memory = o->max_worker_mib << 20;
+    if (!o->partition.empty()) {
+      Result<Partition> partition = ParsePartition(o->partition);
+      if (!partition.ok()) {
+        std::cerr << "dossier ingest: --partition " << partition.status().message() << "\n";
+        return kExitUsage;
+      }
+      options.partition = *partition;
+      if (o->paths.empty()) {
+        std::cerr << "dossier ingest: --partition needs the folders it partitions (a file's key is its path under them), "
+                     "not --reprocess alone\n";
+        return kExitUsage;
+      }
+    }
     return RunIngest(global, o->paths, options, o->json, o->quiet, o->report_path, !o->no_compact);
   });
 }

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "support/test_support.h"
@@ -131,6 +132,59 @@ TEST(BulkCliTest, KillNineInTheMiddleThenTheSameCommandFinishesTheRest) {
   auto search = RunDossier(data, {"search", "--json", "--limit", "100", "fake"});
   ASSERT_EQ(search.exit_code, 0) << search.err;
   EXPECT_EQ(nlohmann::json::parse(search.out)["total"], kFiles);
+}
+
+// Two machines' share of one archive (--partition K/N): each data folder
+// holds its partition's documents, together every document once; the report
+// counts the files left to the other partition; a rerun is incremental; a
+// run with another N and --prune removes what is no longer its share,
+// saying why; and a malformed K/N is a usage error naming the mistake.
+TEST(BulkCliTest, PartitionsSplitAnArchiveBetweenDataFoldersAndTogetherHoldEveryFile) {
+  TempDir in, tmp;
+  for (int i = 0; i < 12; ++i) {
+    WriteFile(in / ("r" + std::to_string(i % 3) + "/memo_" + std::to_string(i) + ".txt"),
+              "Memo number " + std::to_string(i) + " on the staffing of office " + std::to_string(i * 7) + ".");
+  }
+  std::set<std::string> all_titles;
+  uint64_t ingested = 0;
+  for (int k = 0; k < 2; ++k) {
+    const std::string data = tmp / ("shard" + std::to_string(k));
+    auto r = RunDossier(data, {"ingest", "--json", "--partition", std::to_string(k) + "/2", in.path()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    WriteFile(tmp / "report.json", r.out);
+    EXPECT_EQ(SchemaErrors("ingest-report.schema.json", tmp / "report.json"), "");
+    const nlohmann::json report = nlohmann::json::parse(r.out);
+    EXPECT_EQ(report["ingested"].get<uint64_t>() + report["other_partitions"].get<uint64_t>(), 12u);
+    EXPECT_GT(report["ingested"].get<uint64_t>(), 0u);
+    ingested += report["ingested"].get<uint64_t>();
+    auto again = RunDossier(data, {"ingest", "--partition", std::to_string(k) + "/2", in.path()});
+    EXPECT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.err.find("0 ingested"), std::string::npos) << again.err;
+    EXPECT_NE(again.err.find("left to other partitions than " + std::to_string(k) + "/2"), std::string::npos) << again.err;
+  }
+  EXPECT_EQ(ingested, 12u) << "every file in exactly one shard";
+  // Shard 0 becomes partition 0 of 3: what it held of partitions 1 and 2 of
+  // three goes with --prune, and says so.
+  auto three = RunDossier(tmp / "shard0", {"ingest", "--json", "--prune", "--partition", "0/3", in.path()});
+  ASSERT_EQ(three.exit_code, 0) << three.err;
+  const nlohmann::json report = nlohmann::json::parse(three.out);
+  uint64_t removed = 0;
+  for (const auto& f : report["files_report"]) {
+    if (f["outcome"] == "removed") {
+      ++removed;
+      EXPECT_EQ(f["message"], "file is in another partition than 0/3: document removed");
+    }
+  }
+  EXPECT_GT(removed, 0u);
+  EXPECT_EQ(report["removed"], removed);
+  auto listed = RunDossier(tmp / "shard0", {"stats", "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(nlohmann::json::parse(listed.out)["documents"].get<uint64_t>(), 12u - report["other_partitions"].get<uint64_t>());
+  for (const char* bad : {"2/2", "x/2", "1"}) {
+    auto r = RunDossier(tmp / "bad", {"ingest", "--partition", bad, in.path()});
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_NE(r.err.find("--partition partition '"), std::string::npos) << r.err;
+  }
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "support/test_support.h"
 
@@ -149,6 +150,65 @@ TEST_F(DiscoveryTest, ArchiveMembersAreOfferedInPlaceAndADamagedArchiveIsAFailur
   problems_.clear();
   EXPECT_EQ(Walk({in_ / "box.zip"}), std::vector<std::string>{in_ / "box.zip"});
   EXPECT_TRUE(problems_.empty());
+}
+
+// --partition K/N: the N walks offer every file and archive member once
+// between them, and which partition a file falls in depends on its path
+// under the folder named, not on where that folder is or what is beside it.
+TEST_F(DiscoveryTest, PartitionsCoverEveryFileOnceWhereverTheFolderIs) {
+  auto make_tree = [](const std::string& root) {
+    for (int i = 0; i < 40; ++i) WriteFile(root + "/r" + std::to_string(i % 4) + "/eval_" + std::to_string(i) + ".txt", "x");
+    const std::string script =
+        "import sys, zipfile\n"
+        "with zipfile.ZipFile(sys.argv[1], 'w') as z:\n"
+        "    for i in range(20): z.writestr('memos/m%d.txt' % i, 'memo')\n";
+    auto made = testing::Run({DOSSIER_PYTHON, "-c", script, root + "/box.zip"});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+  };
+  make_tree(in_ / "here");
+  make_tree(in_ / "elsewhere/mounted/differently");
+  auto relative = [](const std::vector<std::string>& paths, const std::string& root) {
+    std::set<std::string> out;
+    for (const std::string& p : paths) out.insert(fs::path(p).lexically_relative(root).generic_string());
+    return out;
+  };
+  const std::set<std::string> every = relative(Walk({in_ / "here"}), in_ / "here");
+  ASSERT_EQ(every.size(), 60u);
+  std::set<std::string> covered;
+  size_t offered = 0;
+  for (uint32_t k = 0; k < 3; ++k) {
+    options_.partition = {k, 3};
+    const std::vector<std::string> mine = Walk({in_ / "here"});
+    EXPECT_GT(mine.size(), 5u) << "partition " << k << " of 3 has a fair share";
+    EXPECT_EQ(discovery_->discovered(), mine.size());
+    EXPECT_EQ(discovery_->other_partitions().size(), 60u - mine.size());
+    offered += mine.size();
+    const std::set<std::string> keys = relative(mine, in_ / "here");
+    covered.insert(keys.begin(), keys.end());
+    // The same tree elsewhere, named by another path: the same partition.
+    EXPECT_EQ(relative(Walk({in_ / "elsewhere/mounted/differently"}), in_ / "elsewhere/mounted/differently"), keys);
+  }
+  EXPECT_EQ(offered, 60u) << "no file in two partitions";
+  EXPECT_EQ(covered, every);
+}
+
+TEST(PartitionTest, ParsesKOfNAndSaysWhatIsWrong) {
+  Result<Partition> p = ParsePartition("2/5");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->index, 2u);
+  EXPECT_EQ(p->count, 5u);
+  EXPECT_EQ(p->Name(), "2/5");
+  EXPECT_TRUE(ParsePartition("0/1").ok());
+  for (const char* bad : {"5/5", "1/0", "a/3", "3", "-1/3", "1/3/4", "", "1/99999999"}) {
+    Result<Partition> r = ParsePartition(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_NE(r.status().message().find("partition '"), std::string::npos) << r.status().message();
+    }
+  }
+  EXPECT_NE(ParsePartition("5/5").status().message().find("K counts from 0"), std::string::npos);
+  Partition all;  // the default holds every key
+  EXPECT_TRUE(all.Holds("anything"));
 }
 
 }  // namespace

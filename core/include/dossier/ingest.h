@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dossier/document.h"
@@ -54,6 +55,8 @@ struct IngestSummary {
   // Unchanged documents whose OCR settings differ from this run's, left as
   // they are because `reprocess` was off (the CLI suggests --reprocess).
   uint64_t other_settings = 0;
+  // Files and archive members found but left to other partitions (--partition).
+  uint64_t other_partitions = 0;
   uint64_t pages = 0;
   double seconds = 0;
   RepairReport repair;
@@ -73,6 +76,24 @@ struct IngestProgress {
 // below it a worker cannot map Poppler's and Tesseract's libraries and a page.
 inline constexpr uint64_t kMinWorkerMemory = 256ull << 20;
 
+// One of N partitions of the files an ingest is given (`dossier ingest
+// --partition K/N`), for ingesting an archive on several machines into
+// shard data folders. A file belongs to partition (the first 8 bytes of the
+// SHA-256 of its key) mod N. Its key is its path relative to the folder it
+// was found under as named ("2021/eval.pdf" under "~/archive"), a named
+// file's own name, and for an archive member the archive's key, '/', and
+// the member's name inside ("reports.zip/2021/eval.pdf"). So the N runs
+// together read every file once, wherever each machine mounts the archive
+// and in whatever order its folders list.
+struct Partition {
+  uint32_t index = 0;  // K: 0 .. count - 1
+  uint32_t count = 1;  // N
+  bool Holds(std::string_view key) const;
+  std::string Name() const;  // "K/N"
+};
+// "K/N", 0 <= K < N, 1 <= N <= 1,000,000; InvalidArgument naming what is wrong.
+Result<Partition> ParsePartition(std::string_view spec);
+
 struct IngestOptions {
   uint64_t max_file_bytes = 2ull << 30;  // larger files fail with a clear reason
   uint32_t flush_every_documents = 64;   // index commit batch size
@@ -88,7 +109,8 @@ struct IngestOptions {
   bool open_archives = true;
   // Incremental runs:
   bool retry_failed = false;  // retry files that failed before and have not changed since
-  bool prune = false;         // remove stored paths under the given folders whose files are gone
+  bool prune = false;         // remove stored paths under the given folders whose files are gone (or are in another partition)
+  Partition partition;        // read only the files of this partition (default: all)
   // OCR of scanned pages and images (when an OCR plugin is loaded), inside the workers:
   std::string ocr_languages = "eng+spa";  // Tesseract language models, '+'-separated
   // "detect": each page is read with one of those models, chosen by the

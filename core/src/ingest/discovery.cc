@@ -1,10 +1,48 @@
 #include "discovery.h"
 
 #include <filesystem>
+#include <string>
+
+#include "dossier/text.h"
 
 namespace dossier {
 
 namespace fs = std::filesystem;
+
+bool Partition::Holds(std::string_view key) const {
+  if (count <= 1) return true;
+  const uint64_t hash = std::stoull(Sha256Hex(key).substr(0, 16), nullptr, 16);
+  return hash % count == index;
+}
+
+std::string Partition::Name() const { return std::to_string(index) + "/" + std::to_string(count); }
+
+Result<Partition> ParsePartition(std::string_view spec) {
+  auto number = [](std::string_view text, uint32_t* out) {
+    if (text.empty() || text.size() > 7) return false;
+    uint32_t value = 0;
+    for (char c : text) {
+      if (c < '0' || c > '9') return false;
+      value = value * 10 + static_cast<uint32_t>(c - '0');
+    }
+    *out = value;
+    return true;
+  };
+  const size_t slash = spec.find('/');
+  Partition p;
+  if (slash == std::string_view::npos || !number(spec.substr(0, slash), &p.index) ||
+      !number(spec.substr(slash + 1), &p.count)) {
+    return Status::InvalidArgument("partition '" + std::string(spec) + "': expected K/N, e.g. 0/4 (the first of four)");
+  }
+  if (p.count < 1 || p.count > 1000000) {
+    return Status::InvalidArgument("partition '" + std::string(spec) + "': N must be 1 to 1,000,000");
+  }
+  if (p.index >= p.count) {
+    return Status::InvalidArgument("partition '" + std::string(spec) + "': K counts from 0, so it must be below N (0 to " +
+                                   std::to_string(p.count - 1) + ")");
+  }
+  return p;
+}
 
 std::string Reason(const Status& status, const std::string& path) {
   const std::string& message = status.message();
@@ -17,9 +55,9 @@ Discovery::Discovery(Env* env, DiscoveryOptions options, ProblemSink on_problem)
 
 Discovery::~Discovery() = default;
 
-void Discovery::AddRoot(const std::string& path) { Walk(path, /*explicitly_named=*/true); }
+void Discovery::AddRoot(const std::string& path) { Walk(path, /*explicitly_named=*/true, path); }
 
-void Discovery::Walk(const std::string& path, bool explicitly_named) {
+void Discovery::Walk(const std::string& path, bool explicitly_named, const std::string& root) {
   auto fail = [&](std::string reason) {
     FileResult r;
     r.path = path;
@@ -59,14 +97,22 @@ void Discovery::Walk(const std::string& path, bool explicitly_named) {
       unreadable_.push_back(path + "/");
       return fail(Reason(s, path));
     }
-    for (const std::string& name : names) Walk((fs::path(path) / name).string(), false);
+    for (const std::string& name : names) Walk((fs::path(path) / name).string(), false, root);
     return;
   }
   if (info.type != FileInfo::Type::kRegular) {
     if (explicitly_named) fail("not a regular file");
     return;  // sockets, fifos, devices in a folder walk
   }
-  inputs_.push_back({path, info});
+  // The partition key: the path under the folder named, or a named file's own name.
+  const std::string key = path == root ? fs::path(path).filename().string()
+                                       : fs::path(path).lexically_relative(root).generic_string();
+  const bool archive = options_.open_archives && IsArchivePath(path);
+  if (!archive && !options_.partition.Holds(key)) {  // an archive's members are partitioned one by one
+    other_partitions_.push_back(path);
+    return;
+  }
+  inputs_.push_back({path, info, key});
   ++discovered_;
 }
 
@@ -76,6 +122,10 @@ bool Discovery::Next(Candidate* c) {
       Result<bool> next = archive_->Next(&member_);
       if (next.ok() && *next) {
         ++archive_members_;
+        if (!options_.partition.Holds(archive_key_ + "/" + member_.name)) {
+          other_partitions_.push_back(archive_path_ + "/" + member_.name);
+          continue;
+        }
         ++discovered_;
         c->path = archive_path_ + "/" + member_.name;
         c->size = member_.size;
@@ -109,6 +159,7 @@ bool Discovery::Next(Candidate* c) {
       }
       archive_ = std::move(opened).value();
       archive_path_ = input.path;
+      archive_key_ = input.key;
       archive_members_ = 0;
       continue;
     }

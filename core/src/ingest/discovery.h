@@ -29,6 +29,7 @@ struct DiscoveryOptions {
   std::string data_dir;  // the data folder: skipped when a walk meets it
   bool open_archives = true;
   uint64_t max_archive_total_bytes = 16ull << 30;  // all members of one archive, unpacked
+  Partition partition;  // files and members of other partitions are not offered
 };
 
 // A path Discovery does not offer, and why.
@@ -74,14 +75,18 @@ class Discovery {
   const std::vector<std::string>& unreadable() const { return unreadable_; }
   // The archives met, opened or not: their own paths count as seen for --prune.
   const std::vector<std::string>& archives() const { return archives_; }
+  // The files and archive members found but left to other partitions.
+  const std::vector<std::string>& other_partitions() const { return other_partitions_; }
 
  private:
   // A file or archive found by the walk.
   struct Input {
     std::string path;
     FileInfo info;
+    std::string key;  // its partition key (Partition)
   };
-  void Walk(const std::string& path, bool explicitly_named);
+  // `root` is the path the user named that this walk started from.
+  void Walk(const std::string& path, bool explicitly_named, const std::string& root);
   void Problem(FileResult result) { on_problem_({std::move(result)}); }
 
   Env* env_;
@@ -91,11 +96,13 @@ class Discovery {
   size_t next_input_ = 0;
   std::unique_ptr<ArchiveReader> archive_;
   std::string archive_path_;
+  std::string archive_key_;
   uint64_t archive_members_ = 0;
   ArchiveReader::Member member_;
   std::atomic<uint64_t> discovered_{0};
   std::vector<std::string> unreadable_;
   std::vector<std::string> archives_;
+  std::vector<std::string> other_partitions_;
 };
 
 }  // namespace dossier

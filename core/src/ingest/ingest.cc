@@ -171,7 +171,7 @@ class IngestRun {
             Env* env, const IngestOptions& options)
       : store_(store), plugins_(plugins), languages_(languages), mime_(mime), env_(env), options_(options),
         queue_(2 * Jobs() + 4),
-        discovery_(env, {store->data_dir(), options.open_archives, options.max_archive_total_bytes},
+        discovery_(env, {store->data_dir(), options.open_archives, options.max_archive_total_bytes, options.partition},
                    [this](DiscoveryProblem problem) { Discovered(std::move(problem)); }) {}
 
   Result<IngestSummary> Go(const std::vector<std::string>& paths);
@@ -861,6 +861,7 @@ void IngestRun::Report(FileResult result, bool extracted) {
 void IngestRun::Prune(const std::vector<std::string>& roots) {
   seen_.insert(discovery_.archives().begin(), discovery_.archives().end());
   const std::vector<std::string>& unreadable = discovery_.unreadable();
+  const std::set<std::string> other_partitions(discovery_.other_partitions().begin(), discovery_.other_partitions().end());
   std::vector<std::pair<std::string, SourceEntry>> stored;
   for (const std::string& root : roots) {
     FileInfo info;
@@ -889,7 +890,9 @@ void IngestRun::Prune(const std::vector<std::string>& roots) {
     FileResult r{path, FileOutcome::kRemoved};
     r.id = entry.id;
     const bool last = !*doc || (*doc)->sources.size() <= 1;
-    r.message = last ? "file is gone: document removed" : "file is gone: path removed, the document keeps its other paths";
+    const std::string why = other_partitions.count(path) ? "file is in another partition than " + options_.partition.Name()
+                                                         : "file is gone";
+    r.message = why + (last ? ": document removed" : ": path removed, the document keeps its other paths");
     Report(std::move(r), false);
   }
   if (Status s = store_->Flush(); !s.ok()) SetFatal(s);
@@ -973,6 +976,7 @@ Result<IngestSummary> IngestRun::Go(const std::vector<std::string>& paths) {
   summary_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
   summary_.ocr_pages_handed_over = handed_over_;
   summary_.other_settings = other_settings_;
+  summary_.other_partitions = discovery_.other_partitions().size();
   return summary_;
 }
 

@@ -178,7 +178,7 @@ json ToJson(const FileResult& r) {
 json ToJson(const IngestSummary& s) {
   return {{"files", s.files},     {"ingested", s.ingested}, {"unchanged", s.unchanged},
           {"duplicates", s.duplicates}, {"skipped", s.skipped}, {"failed", s.failed}, {"removed", s.removed},
-          {"other_settings", s.other_settings}, {"pages", s.pages}, {"ocr_pages", s.ocr_pages},
+          {"other_settings", s.other_settings}, {"other_partitions", s.other_partitions}, {"pages", s.pages}, {"ocr_pages", s.ocr_pages},
           {"seconds", s.seconds}, {"repaired", {{"reindexed", s.repair.reindexed}, {"removed", s.repair.removed}}}};
 }
 
