@@ -31,7 +31,9 @@
 //   aliases     "acronym|" name_key 0x00 doc_node -> "" (AcronymUseAlias: a document uses this
 //                                            acronym bare, without defining it)
 // Scans: a node's edges of one type are the prefix EdgePrefix(node, type) of
-// edges or edges_in; the nodes under an alias are the prefix AliasPrefix(alias).
+// edges or edges_in; a document's contributed edges the prefix
+// DocEdgePrefix(doc) of doc_edges; the nodes under an alias are the prefix
+// AliasPrefix(alias).
 //
 // Near-duplicate documents (near_duplicate.h; written and read by store/near_duplicates.cc):
 //   near_duplicates  'S' id                       -> signature: shingles:fixed32 n:u8 n x minhash:fixed32
@@ -139,6 +141,8 @@ std::string AliasKey(std::string_view name_key, std::string_view node);
 std::string AliasPrefix(std::string_view alias);
 // The edges of one type leaving a node (in edges) or reaching it (in edges_in).
 std::string EdgePrefix(std::string_view node, EdgeType type);
+// Every edge a document contributed (in doc_edges).
+std::string DocEdgePrefix(const DocumentId& doc);
 // An entity's tally of its mentions' evidence, in the nodes column family.
 inline constexpr char kTallyPrefix = '~';
 std::string TallyKey(std::string_view node);

@@ -399,7 +399,7 @@ Status LoadTally(const GraphColumns& graph, const std::string& node, EntityTally
     return DamagedDataFolder(graph.data_dir, "graph: " + s.ToString());
   }
   std::vector<keys::EdgeParts> mentions;
-  std::string prefix = node + static_cast<char>(EdgeType::kMentions);
+  const std::string prefix = keys::EdgePrefix(node, EdgeType::kMentions);
   DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.edges_in, prefix, [&](std::string_view key, std::string_view) {
     keys::EdgeParts parts;
     if (keys::ParseEdgeInKey(key, &parts)) mentions.push_back(parts);
@@ -499,7 +499,7 @@ Status RemoveContribution(const GraphColumns& graph, const DocumentId& id, std::
   std::map<std::string, json> mentioned;  // entity -> this document's mention evidence
   const std::string doc_node = keys::DocumentNodeKey(id);
   Status read_status;
-  DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.doc_edges, std::string(id.Bytes()), [&](std::string_view key, std::string_view) {
+  DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.doc_edges, keys::DocEdgePrefix(id), [&](std::string_view key, std::string_view) {
     keys::EdgeParts e;
     if (!keys::ParseDocEdgeKey(key, &e)) return true;
     const std::string edge_key = keys::EdgeKey(e.src, e.type, e.dst, e.doc);
@@ -1071,7 +1071,7 @@ Result<std::map<std::string, std::set<std::string>>> WatchAcronyms(const GraphCo
     for (const std::string& alias : fact->aliases) names.insert(NameKey(alias));
   }
   std::vector<std::string> mention_keys;
-  DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.doc_edges, std::string(id.Bytes()), [&](std::string_view key, std::string_view) {
+  DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.doc_edges, keys::DocEdgePrefix(id), [&](std::string_view key, std::string_view) {
     keys::EdgeParts e;
     if (keys::ParseDocEdgeKey(key, &e) && e.type == EdgeType::kMentions) mention_keys.push_back(keys::EdgeKey(e.src, e.type, e.dst, e.doc));
     return true;
@@ -1188,8 +1188,7 @@ Result<std::vector<std::string>> FindNodesByName(const GraphColumns& graph, std:
 Result<std::vector<GraphEdge>> ReadEdges(const GraphColumns& graph, const std::string& node_key, bool outgoing,
                                          int edge_type) {
   std::vector<GraphEdge> out;
-  std::string prefix = node_key;
-  if (edge_type > 0) prefix.push_back(static_cast<char>(edge_type));
+  const std::string prefix = edge_type > 0 ? keys::EdgePrefix(node_key, static_cast<EdgeType>(edge_type)) : node_key;
   // An outgoing edge's evidence is the value the scan is on; an incoming
   // edge's (edges_in holds keys only) is read from edges.
   std::vector<std::pair<keys::EdgeParts, std::string>> found;
@@ -1217,8 +1216,7 @@ Result<std::vector<GraphEdge>> ReadEdgesPage(const GraphColumns& graph, const st
                                              int edge_type, uint32_t offset, uint32_t limit, uint64_t* total,
                                              bool with_evidence) {
   std::vector<GraphEdge> out;
-  std::string prefix = node_key;
-  if (edge_type > 0) prefix.push_back(static_cast<char>(edge_type));
+  const std::string prefix = edge_type > 0 ? keys::EdgePrefix(node_key, static_cast<EdgeType>(edge_type)) : node_key;
   uint64_t seen = 0;
   std::vector<keys::EdgeParts> found;
   DOSSIER_RETURN_IF_ERROR(Scan(graph, outgoing ? graph.edges : graph.edges_in, prefix, [&](std::string_view key, std::string_view) {

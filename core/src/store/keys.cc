@@ -240,6 +240,8 @@ std::string EdgePrefix(std::string_view node, EdgeType type) {
   return key;
 }
 
+std::string DocEdgePrefix(const DocumentId& doc) { return std::string(doc.Bytes()); }
+
 std::string TallyKey(std::string_view node) { return kTallyPrefix + std::string(node); }
 
 std::string ItemTextAlias(std::string_view item_type, std::string_view text_key) {

@@ -47,8 +47,7 @@ Result<NearDuplicateSignature> ReadSignature(const GraphColumns& graph, const Do
 
 // The documents linked to `doc` by near_duplicate edges, in either direction.
 Status LinkedDocuments(const GraphColumns& graph, const DocumentId& doc, std::vector<keys::EdgeParts>* edges) {
-  std::string prefix = keys::DocumentNodeKey(doc);
-  prefix.push_back(static_cast<char>(EdgeType::kNearDuplicate));
+  const std::string prefix = keys::EdgePrefix(keys::DocumentNodeKey(doc), EdgeType::kNearDuplicate);
   for (bool outgoing : {true, false}) {
     DOSSIER_RETURN_IF_ERROR(ScanPrefix(graph, outgoing ? graph.edges : graph.edges_in, prefix,
                                        [&](std::string_view key, std::string_view) {
@@ -93,7 +92,7 @@ Status PruneRecurrencesWithin(const GraphColumns& graph, const std::set<Document
   rocksdb::WriteBatch batch;
   for (const DocumentId& doc : group) {
     std::vector<keys::EdgeParts> recurs;
-    DOSSIER_RETURN_IF_ERROR(ScanPrefix(graph, graph.doc_edges, std::string(doc.Bytes()), [&](std::string_view key, std::string_view) {
+    DOSSIER_RETURN_IF_ERROR(ScanPrefix(graph, graph.doc_edges, keys::DocEdgePrefix(doc), [&](std::string_view key, std::string_view) {
       keys::EdgeParts e;
       if (keys::ParseDocEdgeKey(key, &e) && e.type == EdgeType::kRecurs) recurs.push_back(std::move(e));
       return true;
