@@ -48,8 +48,9 @@ TEST(FoldAccentsTest, TheLatinTableGivesWhatIcuGives) {
       "e\xCC\x81t\xC3\xA9",                                     // a combining accent before a table letter
       "caf\xC3\xA9 \xE2\x80\x99 ﬁn ὈΔΥΣΣΕΎΣ",                   // beyond the table: ICU for the whole text
       "bad \xC3 byte", "\xC3\xA9\xFF", "\xC9\x8F\xCA\x80",          // cut or invalid UTF-8; U+024F, then U+0280
+      "\xC3\xA9\xC9\x90\xC9\xBF",                                // U+0250 and U+027F: a lead byte of the table's, past its end
   };
-  for (char32_t c = 0x80; c < 0x250; ++c) {
+  for (char32_t c = 0x80; c < 0x280; ++c) {  // every code point of the lead bytes 0xC2..0xC9
     texts.push_back(std::string("x") + static_cast<char>(0xC0 | (c >> 6)) + static_cast<char>(0x80 | (c & 0x3F)) + "y");
   }
   for (const std::string& text : texts) EXPECT_EQ(FoldAccents(text), FoldAccentsWithIcu(text)) << text;

@@ -182,11 +182,14 @@ std::string FoldAccents(std::string_view text) {
       out += static_cast<char>(byte);
       continue;
     }
-    // Two bytes, U+0080..U+024F: lead byte 0xC2..0xC9, then a continuation.
+    // Two bytes (lead byte 0xC2..0xC9, then a continuation) for a code point
+    // below kFoldTableEnd; anything else: the whole text through ICU. (0xC9
+    // leads up to U+027F, past the table.)
     if (byte < 0xC2 || byte > 0xC9 || i + 1 >= text.size() || (static_cast<unsigned char>(text[i + 1]) & 0xC0) != 0x80) {
-      return FoldAccentsWithIcu(text);  // anything else: the whole text through ICU
+      return FoldAccentsWithIcu(text);
     }
     const char32_t c = ((byte & 0x1F) << 6) | (static_cast<unsigned char>(text[i + 1]) & 0x3F);
+    if (c >= kFoldTableEnd) return FoldAccentsWithIcu(text);
     out += folds[c];
     ++i;
   }
