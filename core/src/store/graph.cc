@@ -4,9 +4,10 @@
 
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <cmath>
-#include <map>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -99,17 +100,20 @@ std::string KindName(char kind) {
 
 bool IsEntityKind(char kind) { return kind == 'O' || kind == 'P' || kind == 'X'; }
 
-// The words of a text that carry meaning (four letters or more), folded.
-std::set<std::string> SignificantWords(const std::string& text) {
-  std::set<std::string> words;
+// The words of a text that carry meaning (four letters or more), folded,
+// sorted, each once (what Similarity compares).
+std::vector<std::string> SignificantWords(const std::string& text) {
+  std::vector<std::string> words;
   std::string key = NameKey(text.substr(0, 2000));
   size_t start = 0;
   while (start < key.size()) {
     size_t end = key.find(' ', start);
     if (end == std::string::npos) end = key.size();
-    if (end - start >= 4) words.insert(key.substr(start, end - start));
+    if (end - start >= 4) words.push_back(key.substr(start, end - start));
     start = end + 1;
   }
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
   return words;
 }
 
@@ -196,11 +200,17 @@ std::shared_ptr<const LinkedItem> MakeLinkedItem(const std::string& node, const 
   item->management_response = record.contains("management_response");
   const std::string text = record.value("text", "");
   item->text_key = ItemTextKey(item->item_type, text);
-  if (node[0] == static_cast<char>(NodeKind::kRecommendation)) {
-    const std::set<std::string> words = SignificantWords(text);
-    item->words.assign(words.begin(), words.end());
-  }
+  if (node[0] == static_cast<char>(NodeKind::kRecommendation)) item->words = SignificantWords(text);
   return item;
+}
+
+// What `cache` makes of the value stored under `node` (Made() when nothing is).
+template <typename Made>
+Result<Made> ReadThrough(const GraphColumns& graph, NodeValueCache<Made>& cache, const std::string& node) {
+  std::string value;
+  bool stored = false;
+  DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.nodes, node, &value, &stored));
+  return stored ? cache.Of(node, value) : Made();
 }
 
 // The items the linker reads (an item node's value -> LinkedItem).
@@ -879,11 +889,7 @@ class Linker {
 
   Result<const Item*> Load(const std::string& node) {
     if (auto it = items_.find(node); it != items_.end()) return &it->second;
-    std::string value;
-    bool stored = false;
-    DOSSIER_RETURN_IF_ERROR(GetValue(graph_, graph_.nodes, node, &value, &stored));
-    if (!stored) return static_cast<const Item*>(nullptr);
-    std::shared_ptr<const LinkedItem> record = LinkedItems().Of(node, value);
+    DOSSIER_ASSIGN_OR_RETURN(std::shared_ptr<const LinkedItem> record, ReadThrough(graph_, LinkedItems(), node));
     if (!record) return static_cast<const Item*>(nullptr);
     Result<DocumentId> doc = DocumentId::FromHex(record->document);
     if (!doc.ok()) return static_cast<const Item*>(nullptr);
@@ -898,11 +904,7 @@ class Linker {
 
   Result<std::string> DocumentDate(const DocumentId& doc) {
     if (auto it = dates_.find(doc.ToHex()); it != dates_.end()) return it->second;
-    const std::string node = keys::DocumentNodeKey(doc);
-    std::string value;
-    bool stored = false;
-    DOSSIER_RETURN_IF_ERROR(GetValue(graph_, graph_.nodes, node, &value, &stored));
-    std::string date = stored ? LinkedDocumentDates().Of(node, value) : "";
+    DOSSIER_ASSIGN_OR_RETURN(std::string date, ReadThrough(graph_, LinkedDocumentDates(), keys::DocumentNodeKey(doc)));
     dates_[doc.ToHex()] = date;
     return date;
   }
