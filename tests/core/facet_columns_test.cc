@@ -115,5 +115,26 @@ TEST(FacetColumnsTest, ATermColumnCountsEveryTermWithItsPrefix) {
   EXPECT_EQ(seen.Counts(1), (ValueCounts{{"ocr", 2}, {"plain_text", 1}, {"text_layer", 1}}));
 }
 
+// Xapian 1.4.22 (Debian 12) throws "Unexpected end of posting list" when a
+// BoolWeight match reads a whole posting list of several chunks after a
+// document was deleted from it (a re-ingest of a changed file, a removal,
+// a merge): the counting pass must count those matches all the same.
+TEST(FacetColumnsTest, EveryMatchIsCountedAfterDeletionsFromALongPostingList) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  for (int i = 0; i < 3000; ++i) db.add_document(Entry("red", i % 2 ? "finding" : "recommendation", ""));
+  db.commit();
+  db.delete_document(2);
+  db.delete_document(2500);
+  db.commit();
+  auto columns = FacetColumns::Build(db, {{3, false}});
+  FacetColumnSpy spy(*columns);
+  bool every = false;
+  ASSERT_NO_THROW(every = CountEveryMatch(db, Xapian::Query("red"), &spy));
+  EXPECT_TRUE(every);
+  EXPECT_EQ(spy.Seen(), 2998u);
+  EXPECT_EQ(spy.Counts(0), (ValueCounts{{"finding", 1498}, {"recommendation", 1500}}));
+}
+
 }  // namespace
 }  // namespace dossier

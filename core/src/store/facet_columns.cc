@@ -98,7 +98,12 @@ std::map<std::string, uint64_t> FacetColumnSpy::Counts(size_t column) const {
 bool CountEveryMatch(const Xapian::Database& db, const Xapian::Query& query, FacetColumnSpy* spy) {
   Xapian::Enquire counting(db);
   counting.set_query(query);
-  counting.set_weighting_scheme(Xapian::BoolWeight());
+  // Weights are not wanted, but not BoolWeight either: with it (and with
+  // any scheme that reads no wdf) Xapian 1.4.22 throws "Unexpected end of
+  // posting list" reading a posting list of several chunks that a deletion
+  // changed. BM25 with b = 0 reads wdf but no document lengths; k1 > 0 keeps
+  // every match's weight above 0 (with k1 = 0 phrase matches were dropped).
+  counting.set_weighting_scheme(Xapian::BM25Weight(1, 0, 1, 0, 0));
   counting.set_docid_order(Xapian::Enquire::ASCENDING);
   counting.add_matchspy(spy);
   counting.get_mset(0, 0, std::min(db.get_doccount(), kFacetExactUpTo));
