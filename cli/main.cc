@@ -32,6 +32,7 @@ int RunCommandLine(int argc, char** argv) {
   AddIngestCommand(app, global, commands);
   AddRemoveCommand(app, global, commands);
   AddCompactCommand(app, global, commands);
+  AddMergeCommand(app, global, commands);
   AddSearchCommand(app, global, commands);
   AddShowCommand(app, global, commands);
   AddPluginsCommand(app, global, commands);

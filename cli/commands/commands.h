@@ -12,6 +12,7 @@ namespace dossier::cli {
 void AddIngestCommand(CLI::App& app, const GlobalOptions& global, CommandList& commands);
 void AddRemoveCommand(CLI::App& app, const GlobalOptions& global, CommandList& commands);
 void AddCompactCommand(CLI::App& app, const GlobalOptions& global, CommandList& commands);
+void AddMergeCommand(CLI::App& app, const GlobalOptions& global, CommandList& commands);
 void AddSearchCommand(CLI::App& app, const GlobalOptions& global, CommandList& commands);
 void AddShowCommand(CLI::App& app, const GlobalOptions& global, CommandList& commands);
 void AddPluginsCommand(CLI::App& app, const GlobalOptions& global, CommandList& commands);

@@ -11,7 +11,9 @@
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "support/test_support.h"
@@ -21,6 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::MakePdf;
+using testing::PdfOptions;
 using testing::ReadFile;
 using testing::RunDossier;
 using testing::SchemaErrors;
@@ -185,6 +188,128 @@ TEST(BulkCliTest, PartitionsSplitAnArchiveBetweenDataFoldersAndTogetherHoldEvery
     EXPECT_EQ(r.exit_code, 2) << bad;
     EXPECT_NE(r.err.find("--partition partition '"), std::string::npos) << r.err;
   }
+}
+
+// Sorted lines: an export whose records may come in another order.
+std::string SortedLines(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::sort(lines.begin(), lines.end());
+  std::string out;
+  for (const std::string& line : lines) out += line + "\n";
+  return out;
+}
+
+// The ids and total of a search, and each hit's page and weight: what a
+// merged folder must answer as the single folder does (hits of equal
+// weight may come in another order: ties go by Xapian docid).
+std::string SearchAnswer(const std::string& data, const std::string& query) {
+  auto r = RunDossier(data, {"search", "--json", "--limit", "100", query});
+  EXPECT_EQ(r.exit_code, 0) << query << ": " << r.err;
+  const nlohmann::json found = nlohmann::json::parse(r.out, nullptr, false);
+  if (found.is_discarded()) return "unreadable: " + r.out;
+  std::vector<std::string> hits;
+  for (const auto& hit : found["hits"]) {
+    hits.push_back(hit["id"].get<std::string>() + " p" + hit["page"].dump() + " " + hit["percent"].dump());
+  }
+  std::sort(hits.begin(), hits.end());
+  std::string out = query + ": " + found["total"].dump() + "\n";
+  for (const std::string& h : hits) out += h + "\n";
+  return out;
+}
+
+// Three machines' shares ingested at once (--partition K/3, in parallel),
+// then `dossier merge`: the merged folder exports (JSON lines and JSON-LD)
+// and searches as a single-folder ingest of the same files, structure
+// included; a second merge writes nothing; merging into a folder an ingest
+// filled is refused, naming it.
+TEST(BulkCliTest, ThreePartitionsMergedAnswerAsOneIngestOfTheSameFiles) {
+  TempDir in, tmp;
+  PdfOptions styled;
+  styled.styled = true;
+  std::filesystem::create_directories(in / "eval");
+  MakePdf(in / "eval/rural_water_evaluation.pdf",
+          "[h1] Evaluation of the Rural Water Programme\n"
+          "The programme was evaluated in 2024 by the Independent Evaluation Office.\n"
+          "[h2] Recommendations\n"
+          "Recommendation 1. The Rural Infrastructure Support Unit (RISU) should train district engineers "
+          "in pump maintenance by December 2025.\n"
+          "Recommendation 2. The Ministry of Water should fund the regional water boards every year.\n",
+          styled);
+  MakePdf(in / "eval/rural_water_response.pdf",
+          "[h1] Management response to the Evaluation of the Rural Water Programme\n"
+          "Recommendation 1. RISU should train district engineers in pump maintenance.\n"
+          "Management response: Accepted.\n"
+          "Key action 1.1 Training courses for district engineers are held twice a year. Responsible: RISU. "
+          "Due: June 2026.\n",
+          styled);
+  for (int i = 0; i < 10; ++i) {
+    WriteFile(in / ("memos/memo_" + std::to_string(i) + ".txt"),
+              "Memo " + std::to_string(i) + " on water boards and pump maintenance in district " +
+                  std::to_string(i * 7) + ". The Ministry of Water funds district " + std::to_string(i) + ".");
+  }
+  std::vector<pid_t> runs;
+  for (int k = 0; k < 3; ++k) {
+    runs.push_back(Spawn({DOSSIER_CLI, "--data", tmp / ("shard" + std::to_string(k)), "--plugin-dir", DOSSIER_PLUGIN_DIR,
+                          "ingest", "--partition", std::to_string(k) + "/3", in.path()}));
+  }
+  for (pid_t pid : runs) {
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "a partition's ingest failed";
+  }
+  auto single = RunDossier(tmp / "single", {"ingest", in.path()});
+  ASSERT_EQ(single.exit_code, 0) << single.err;
+
+  auto merged = RunDossier(tmp / "merged", {"merge", "--json", tmp / "shard0", tmp / "shard1", tmp / "shard2", "--into",
+                                            tmp / "merged"});
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  WriteFile(tmp / "merge.json", merged.out);
+  EXPECT_EQ(SchemaErrors("merge-report.schema.json", tmp / "merge.json"), "");
+  const nlohmann::json report = nlohmann::json::parse(merged.out);
+  EXPECT_EQ(report["documents"], 12);
+  EXPECT_EQ(report["added"], 12);
+  uint64_t from_shards = 0;
+  for (const auto& shard : report["shards"]) from_shards += shard["documents"].get<uint64_t>();
+  EXPECT_EQ(from_shards, 12u) << "every file in exactly one shard";
+
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"export"}, {"export", "--format", "jsonld"}, {"export", "--format", "graphml"}}) {
+    auto want = RunDossier(tmp / "single", args);
+    auto got = RunDossier(tmp / "merged", args);
+    ASSERT_EQ(want.exit_code, 0) << want.err;
+    ASSERT_EQ(got.exit_code, 0) << got.err;
+    EXPECT_EQ(SortedLines(got.out), SortedLines(want.out)) << args.back();
+  }
+  EXPECT_NE(RunDossier(tmp / "merged", {"export"}).out.find("RISU"), std::string::npos) << "extraction ran";
+  for (const char* query : {"pump maintenance", "water", "\"district engineers\"", "RISU OR ministry"}) {
+    EXPECT_EQ(SearchAnswer(tmp / "merged", query), SearchAnswer(tmp / "single", query));
+  }
+  for (const char* command : {"recommendations", "actions"}) {
+    auto want = RunDossier(tmp / "single", {command, "--json"});
+    auto got = RunDossier(tmp / "merged", {command, "--json"});
+    EXPECT_EQ(got.out, want.out) << command;
+  }
+  // The structure model travels with its document.
+  auto docs = nlohmann::json::parse(RunDossier(tmp / "single", {"documents", "--json", "--limit", "100"}).out);
+  for (const auto& doc : docs["documents"]) {
+    const std::string id = doc["id"];
+    auto want = RunDossier(tmp / "single", {"show", id, "--structure", "--json"});
+    auto got = RunDossier(tmp / "merged", {"show", id, "--structure", "--json"});
+    EXPECT_EQ(got.exit_code, want.exit_code) << id;
+    EXPECT_EQ(got.out, want.out) << id;
+  }
+
+  auto again = RunDossier(tmp / "merged", {"merge", "--json", tmp / "shard0", tmp / "shard1", tmp / "shard2", "--into",
+                                           tmp / "merged"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(nlohmann::json::parse(again.out)["unchanged"], 12);
+
+  auto refused = RunDossier(tmp / "x", {"merge", tmp / "shard0", "--into", tmp / "single"});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find(tmp / "single"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("no merge put there"), std::string::npos) << refused.err;
 }
 
 }  // namespace

@@ -22,61 +22,7 @@ namespace {
 
 using nlohmann::json;
 using testing::TempDir;
-
-json Entity(const std::string& name, const std::vector<std::string>& aliases = {}) {
-  return {{"kind", "entity"}, {"type", "organisation"}, {"name", name}, {"aliases", aliases},
-          {"mentions", json::array({{{"page", 1}, {"start", 0}, {"end", 3}}})}};
-}
-
-json Recommendation(const std::string& number, const std::string& text, const std::vector<std::string>& who,
-                    const json& actions = json::array(), const json& due = nullptr) {
-  json r = {{"kind", "item"}, {"item_type", "recommendation"}, {"number", number}, {"text", text}, {"page", 1},
-            {"start", 0}, {"end", 10}, {"responsible", who}, {"due", due}};
-  if (!actions.empty()) r["key_actions"] = actions;
-  return r;
-}
-
-json Action(const std::string& number, const std::string& text, const std::string& status) {
-  return {{"number", number}, {"text", text}, {"responsible", json::array({"RISU"})}, {"status", status}, {"page", 1}};
-}
-
-json Dated(const std::string& value) { return {{"kind", "document_date"}, {"value", value}}; }
-
-json StatedDate(const std::string& text, const std::string& value) {
-  return {{"kind", "date"}, {"text", text}, {"value", value}, {"precision", "month"}, {"page", 1}, {"start", 0}, {"end", 5}};
-}
-
-json Title(const std::string& title, bool responds) {
-  return {{"kind", responds ? "responds_to" : "evaluation_title"}, {"title", title}, {"key", NameKey(title)}};
-}
-
-const std::string kTrain = "The Rural Infrastructure Support Unit should train district engineers in pump maintenance.";
-const std::string kTrainAgain =
-    "The Rural Infrastructure Support Unit should train district engineers in pump maintenance and repair.";
-const std::string kFund = "The ministry should fund the regional water boards from the national budget every year.";
-const std::string kAct = "Training courses for district engineers are held twice a year.";
-
-// Five documents: an evaluation defining RISU, its management response
-// (restating recommendation 1 and an action, answering the title, using RISU
-// bare), a progress update restating the action (and stating a date), a
-// later evaluation making a similar recommendation to the unit again (due
-// that date), and a document using RISU bare.
-std::vector<Document> Corpus() {
-  return {
-      DocWithFacts("evaluation", {Dated("2019-05-01"), Title("Evaluation of Rural Water", false),
-                                  Entity("Rural Infrastructure Support Unit", {"RISU"}), Entity("Ministry of Water"),
-                                  Recommendation("1", kTrain, {"Rural Infrastructure Support Unit"}),
-                                  Recommendation("2", kFund, {"Ministry of Water"})}),
-      DocWithFacts("response", {Dated("2019-09-01"), Title("Evaluation of Rural Water", true), Entity("RISU"),
-                                Recommendation("1", kTrain, {"RISU"}, json::array({Action("1.1", kAct, "initiated")})),
-                                Recommendation("2", kFund, {"Ministry of Water"})}),
-      DocWithFacts("update", {Dated("2020-09-01"), Entity("RISU"), StatedDate("December 2021", "2021-12"),
-                              Recommendation("1", kTrain, {"RISU"}, json::array({Action("1.1", kAct, "completed")}))}),
-      DocWithFacts("second", {Dated("2023-02-01"), Entity("Rural Infrastructure Support Unit", {"RISU"}),
-                              Recommendation("4", kTrainAgain, {"RISU"}, json::array(), "2021-12")}),
-      DocWithFacts("bare", {Entity("RISU"), Entity("Ministry of Water")}),
-  };
-}
+using graph_documents::Corpus;
 
 struct Exports {
   std::string jsonld, graphml;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -127,6 +128,24 @@ class Store {
   // "structure" is stored apart (GetStructure), in the same write batch; a
   // version without one drops the previous version's.
   Status PutDocument(const Document& document);
+  // PutDocument of `source`'s document `id` with these `sources` (what
+  // `dossier merge` does): its near-duplicate signature is copied from
+  // `source` rather than computed again, and with `index_holds_it` its
+  // search index entries are taken as they are (MergeIndexesOf put them
+  // there) instead of being made from its text. NotFound when `source` has
+  // no such document.
+  Status CopyDocumentFrom(const Store& source, const DocumentId& id, const std::vector<SourceFile>& sources,
+                          bool index_holds_it);
+  // Read-write, with no document yet: the search indexes become the merge of
+  // the `shards`' indexes (Xapian's compactor), less the entries of the
+  // documents in `drop`. The hex ids of the documents the merged index
+  // holds. FailedPrecondition when a shard's index was made by another text
+  // analysis (TextIndex::kTextFormat) or this store holds documents.
+  Result<std::set<std::string>> MergeIndexesOf(const std::vector<const Store*>& shards,
+                                               const std::vector<DocumentId>& drop);
+  // Deletes the index entries of documents this store does not hold (what a
+  // merge killed between its index and its documents leaves). How many.
+  Result<uint64_t> DropIndexEntriesWithoutDocuments();
   // Adds `source` to an existing document's paths.
   Status AddSource(const DocumentId& id, const SourceFile& source);
   // Drops `path` from whatever document it belongs to; a document left
@@ -199,6 +218,10 @@ class Store {
   // entities extractor did, or without it).
   Result<std::optional<std::string>> GetStructure(const DocumentId& id) const;
   Result<std::vector<PageText>> GetPages(const DocumentId& id) const;
+  // The whole stored document as PutDocument took it (record, pages, facts
+  // with the structure fact among them, extractors), or nullopt when there
+  // is none: what `dossier merge` copies into another folder.
+  Result<std::optional<Document>> ReadDocument(const DocumentId& id) const;
   // Documents in id order.
   Result<std::vector<DocumentSummary>> ListDocuments(uint32_t limit, uint32_t offset) const;
   // How many documents are stored (reads keys only).
@@ -242,6 +265,9 @@ class Store {
 
  private:
   explicit Store(std::unique_ptr<Impl> impl);
+  // PutDocument, with the signature from `copy_from` when not null, and no
+  // index entry written when `index_holds_it`.
+  Status PutDocumentFrom(const Document& document, const Store* copy_from, bool index_holds_it);
   Result<RepairReport> RepairUnguarded();
   Result<uint32_t> RebuildIndexUnguarded();
   std::unique_ptr<Impl> impl_;

@@ -374,26 +374,9 @@ Result<RebuildReport> Store::RebuildFromStoredDocuments() {
     }
     uint32_t done = 0;
     for (const auto& [at, id] : kept) {
-      const DocumentSummary& record = docs[id].summary;
-      Document doc;
-      doc.id = id;
-      doc.mime_type = record.mime_type;
-      doc.title = record.title;
-      doc.language = record.language;
-      doc.metadata = record.metadata;
-      DOSSIER_ASSIGN_OR_RETURN(doc.pages, GetPages(id));
-      DOSSIER_ASSIGN_OR_RETURN(doc.facts, GetFacts(id));
-      std::string value, extractors;
-      bool found = false;
-      DOSSIER_RETURN_IF_ERROR(s.Get(s.facts, keys::DocumentKey(id), &value, &found));
-      json stored = json::parse(value, nullptr, /*allow_exceptions=*/false);
-      if (stored.is_object() && stored.contains("extractors") && stored["extractors"].is_array()) {
-        for (const json& e : stored["extractors"]) {
-          if (e.is_string()) extractors += (extractors.empty() ? "" : ", ") + e.get<std::string>();
-        }
-      }
+      DOSSIER_ASSIGN_OR_RETURN(const Document doc, ForIndex(*this, s, id, docs[id].summary));
       const std::vector<Fact> typed = DecodeFacts(doc.facts);
-      DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(s.graph, id, doc.title, typed, extractors));
+      DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(s.graph, id, doc.title, typed, JoinedExtractors(doc.extractors)));
       DOSSIER_RETURN_IF_ERROR(LinkNearDuplicates(s.graph, id, ComputeNearDuplicateSignature(doc.pages)));
       DOSSIER_RETURN_IF_ERROR(s.index->ReplaceDocument(doc, typed));
       if (++done % 64 == 0) DOSSIER_RETURN_IF_ERROR(s.index->Commit());

@@ -82,7 +82,6 @@ Status CheckLiveFiles(rocksdb::DB* db, const std::string& data_dir) {
   return Status::Ok();
 }
 
-
 // RocksDB's info log (rocksdb/LOG) for the writer, written with plain
 // write(2). RocksDB's own file logger aborts the process (an assertion in its
 // file writer) when it logs again after a failed write, which a full disk
@@ -155,6 +154,38 @@ Status CheckAsReadOnly(const rocksdb::Options& options, const std::string& rocks
 
 }  // namespace
 
+Result<Document> ForIndex(const Store& store, const Store::Impl& s, const DocumentId& id,
+                          const DocumentSummary& record) {
+  Document doc;
+  doc.id = id;
+  doc.mime_type = record.mime_type;
+  doc.title = record.title;
+  doc.language = record.language;
+  doc.metadata = record.metadata;
+  DOSSIER_ASSIGN_OR_RETURN(doc.pages, store.GetPages(id));
+  std::string value;
+  bool found = false;
+  DOSSIER_RETURN_IF_ERROR(s.Get(s.facts, keys::DocumentKey(id), &value, &found));
+  if (!found) return doc;
+  json stored = json::parse(value, nullptr, /*allow_exceptions=*/false);
+  if (!stored.is_object() || !stored.contains("facts") || !stored["facts"].is_array()) {
+    return Status::DataLoss(store.data_dir() + ": the facts of " + id.ToHex() + " are damaged");
+  }
+  if (stored.contains("extractors") && stored["extractors"].is_array()) {
+    for (const json& e : stored["extractors"]) {
+      if (e.is_string()) doc.extractors.push_back(e.get<std::string>());
+    }
+  }
+  for (const json& fact : stored["facts"]) doc.facts.push_back(fact.dump());
+  return doc;
+}
+
+std::string JoinedExtractors(const std::vector<std::string>& extractors) {
+  std::string joined;
+  for (const std::string& e : extractors) joined += (joined.empty() ? "" : ", ") + e;
+  return joined;
+}
+
 // True when another process (a writer) holds the database's lock: RocksDB
 // takes an fcntl write lock on rocksdb/LOCK, which F_GETLK reports.
 bool WriterActive(const std::string& rocks_path) {
@@ -180,7 +211,6 @@ std::string PrefixEnd(std::string prefix) {
   }
   return prefix;
 }
-
 
 bool IsDataFolderWriteFailure(const Status& status) {
   return (status.code() == StatusCode::kResourceExhausted || status.code() == StatusCode::kUnavailable) &&
@@ -339,7 +369,56 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
   return store;
 }
 
-Status Store::PutDocument(const Document& document) {
+Status Store::PutDocument(const Document& document) { return PutDocumentFrom(document, nullptr, false); }
+
+Status Store::CopyDocumentFrom(const Store& source, const DocumentId& id, const std::vector<SourceFile>& sources,
+                               bool index_holds_it) {
+  DOSSIER_ASSIGN_OR_RETURN(std::optional<Document> document, source.ReadDocument(id));
+  if (!document) return Status::NotFound(source.data_dir() + ": no document " + id.ToHex());
+  document->sources = sources;
+  return PutDocumentFrom(*document, &source, index_holds_it);
+}
+
+Result<std::set<std::string>> Store::MergeIndexesOf(const std::vector<const Store*>& shards,
+                                                    const std::vector<DocumentId>& drop) {
+  std::set<std::string> held;
+  DOSSIER_RETURN_IF_ERROR(impl_->Guarded([&]() -> Status {
+    DOSSIER_ASSIGN_OR_RETURN(uint64_t documents, CountDocuments());
+    if (documents != 0) return Status::FailedPrecondition(impl_->data_dir + ": merging indexes needs a folder without documents");
+    std::vector<std::string> indexes;
+    for (const Store* shard : shards) {
+      if (shard->impl_->index->TextFormat() != TextIndex::kTextFormat) {
+        return Status::FailedPrecondition(shard->data_dir() + ": its search index was made by another version's text "
+                                          "analysis (a writer's open of the shard makes it again)");
+      }
+      indexes.push_back((std::filesystem::path(shard->data_dir()) / "xapian").string());
+    }
+    DOSSIER_RETURN_IF_ERROR(impl_->index->ReplaceWithMergeOf(indexes, drop));
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<std::string> entries, impl_->index->ListEntries());
+    held.insert(entries.begin(), entries.end());
+    return Status::Ok();
+  }));
+  return held;
+}
+
+Result<uint64_t> Store::DropIndexEntriesWithoutDocuments() {
+  uint64_t dropped = 0;
+  DOSSIER_RETURN_IF_ERROR(impl_->Guarded([&]() -> Status {
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<std::string> entries, impl_->index->ListEntries());
+    for (const std::string& hex : entries) {
+      Result<DocumentId> id = DocumentId::FromHex(hex);
+      if (!id.ok()) continue;
+      DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, impl_->LoadRecord(*id));
+      if (record) continue;
+      DOSSIER_RETURN_IF_ERROR(impl_->index->DeleteDocument(*id));
+      ++dropped;
+    }
+    return dropped > 0 ? impl_->index->Commit() : Status::Ok();
+  }));
+  return dropped;
+}
+
+Status Store::PutDocumentFrom(const Document& document, const Store* copy_from, bool index_holds_it) {
   return impl_->Guarded([&]() -> Status {
     Impl& s = *impl_;
     rocksdb::WriteBatch batch;
@@ -397,10 +476,19 @@ Status Store::PutDocument(const Document& document) {
     s.unflushed[document.id] = keys::PendingOp::kIndex;
     // The graph and the index are derived from what was just written; the
     // pending marker makes Repair redo both if the process dies now.
-    std::string extractors;
-    for (const std::string& e : document.extractors) extractors += (extractors.empty() ? "" : ", ") + e;
-    DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(s.graph, document.id, document.title, typed, extractors));
-    DOSSIER_RETURN_IF_ERROR(LinkNearDuplicates(s.graph, document.id, ComputeNearDuplicateSignature(document.pages)));
+    DOSSIER_RETURN_IF_ERROR(
+        ApplyDocumentGraph(s.graph, document.id, document.title, typed, JoinedExtractors(document.extractors)));
+    std::optional<NearDuplicateSignature> signature;
+    if (copy_from != nullptr) {
+      const GraphColumns& from = copy_from->impl_->graph;
+      DOSSIER_ASSIGN_OR_RETURN(const uint32_t version, ReadNearDuplicatesVersion(from));
+      if (version == keys::kNearDuplicatesVersion) {
+        DOSSIER_ASSIGN_OR_RETURN(signature, ReadNearDuplicateSignature(from, document.id));
+      }
+    }
+    if (!signature) signature = ComputeNearDuplicateSignature(document.pages);
+    DOSSIER_RETURN_IF_ERROR(LinkNearDuplicates(s.graph, document.id, *signature));
+    if (index_holds_it) return Status::Ok();
     return s.index->ReplaceDocument(document, typed);
   });
 }
@@ -494,23 +582,6 @@ Status Store::ClearFailure(std::string_view path) {
   });
 }
 
-namespace {
-
-// A stored document as the index reads it: record, pages and facts.
-Result<Document> ForIndex(const Store& store, const DocumentId& id, const DocumentSummary& record) {
-  Document doc;
-  doc.id = id;
-  doc.mime_type = record.mime_type;
-  doc.title = record.title;
-  doc.language = record.language;
-  doc.metadata = record.metadata;
-  DOSSIER_ASSIGN_OR_RETURN(doc.pages, store.GetPages(id));
-  DOSSIER_ASSIGN_OR_RETURN(doc.facts, store.GetFacts(id));
-  return doc;
-}
-
-}  // namespace
-
 Result<RepairReport> Store::Repair() {
   RepairReport report;
   DOSSIER_RETURN_IF_ERROR(impl_->Guarded([&]() -> Status {
@@ -536,9 +607,11 @@ Result<RepairReport> Store::RepairUnguarded() {
   for (const auto& [id, op] : work) {
     DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, s.LoadRecord(id));
     if (op == keys::PendingOp::kIndex && record) {
-      DOSSIER_ASSIGN_OR_RETURN(Document doc, ForIndex(*this, id, *record));
+      DOSSIER_ASSIGN_OR_RETURN(Document doc, ForIndex(*this, *impl_, id, *record));
       const std::vector<Fact> typed = DecodeFacts(doc.facts);
-      DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(s.graph, id, doc.title, typed, "repair"));
+      // The evidence names the extractors the facts came from, as when the
+      // document was stored.
+      DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(s.graph, id, doc.title, typed, JoinedExtractors(doc.extractors)));
       DOSSIER_RETURN_IF_ERROR(LinkNearDuplicates(s.graph, id, ComputeNearDuplicateSignature(doc.pages)));
       DOSSIER_RETURN_IF_ERROR(s.index->ReplaceDocument(doc, typed));
       s.unflushed[id] = keys::PendingOp::kIndex;
@@ -577,7 +650,7 @@ Result<uint32_t> Store::RebuildIndexUnguarded() {
   for (const DocumentId& id : ids) {
     DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, s.LoadRecord(id));
     if (!record) continue;
-    DOSSIER_ASSIGN_OR_RETURN(Document doc, ForIndex(*this, id, *record));
+    DOSSIER_ASSIGN_OR_RETURN(Document doc, ForIndex(*this, *impl_, id, *record));
     DOSSIER_RETURN_IF_ERROR(s.index->ReplaceDocument(doc, DecodeFacts(doc.facts)));
     if (++done % 64 == 0) DOSSIER_RETURN_IF_ERROR(s.index->Commit());
   }
@@ -731,6 +804,23 @@ Result<std::optional<std::string>> Store::GetStructure(const DocumentId& id) con
   if (!found) return std::optional<std::string>();
   if (!json::accept(value)) return Status::DataLoss(impl_->data_dir + ": the structure of " + id.ToHex() + " is damaged");
   return std::optional<std::string>(std::move(value));
+}
+
+Result<std::optional<Document>> Store::ReadDocument(const DocumentId& id) const {
+  DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, impl_->LoadRecord(id));
+  if (!record) return std::optional<Document>();
+  DOSSIER_ASSIGN_OR_RETURN(Document doc, ForIndex(*this, *impl_, id, *record));
+  doc.size_bytes = record->size_bytes;
+  doc.sources = record->sources;
+  doc.title_source = record->title_source;
+  doc.date = record->date;
+  doc.date_source = record->date_source;
+  doc.extracted_by = record->extracted_by;
+  doc.ocr_settings = record->ocr_settings;
+  doc.ingested_at_ms = record->ingested_at_ms;
+  DOSSIER_ASSIGN_OR_RETURN(std::optional<std::string> structure, GetStructure(id));
+  if (structure) doc.facts.push_back(std::move(*structure));
+  return std::optional<Document>(std::move(doc));
 }
 
 Result<std::vector<PageText>> Store::GetPages(const DocumentId& id) const {

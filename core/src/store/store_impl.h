@@ -156,4 +156,12 @@ struct Store::Impl {
   }
 };
 
+// What the graph and the index are made from, read back from the store:
+// the record's fields they read, the pages, the facts (without the
+// structure fact, as PutDocument passes them) and the extractors.
+Result<Document> ForIndex(const Store& store, const Store::Impl& s, const DocumentId& id,
+                          const DocumentSummary& record);
+// "pdf 0.1.0, entities 0.2.0": how graph evidence names a document's extractors.
+std::string JoinedExtractors(const std::vector<std::string>& extractors);
+
 }  // namespace dossier

@@ -183,15 +183,22 @@ ino_t FolderInode(const std::string& path) {
 // a run was killed: the path itself always holds a whole database).
 std::string CompactingPath(const std::string& path) { return path + ".compacting"; }
 
-// Compacts the database at `path` into CompactingPath(path) and swaps the
-// two folders in one step; the old database is then deleted. On failure the
-// path still holds the database it had.
-Status CompactAndSwap(const std::string& path) {
+// Compacts the database at `path` (or, given `sources`, those databases
+// merged: docids renumbered one source after another) into
+// CompactingPath(path) and swaps the two folders in one step; the old
+// database is then deleted. On failure the path still holds the database it had.
+Status CompactAndSwap(const std::string& path, const std::vector<std::string>& sources = {}) {
   const std::string fresh = CompactingPath(path);
   std::error_code ec;
   std::filesystem::remove_all(fresh, ec);
   try {
-    Xapian::Database(path).compact(fresh, Xapian::DBCOMPACT_NO_RENUMBER | Xapian::DBCOMPACT_MULTIPASS);
+    if (sources.empty()) {
+      Xapian::Database(path).compact(fresh, Xapian::DBCOMPACT_NO_RENUMBER | Xapian::DBCOMPACT_MULTIPASS);
+    } else {
+      Xapian::Database merged;
+      for (const std::string& source : sources) merged.add_database(Xapian::Database(source));
+      merged.compact(fresh, Xapian::DBCOMPACT_MULTIPASS);
+    }
   } catch (const Xapian::Error& e) {
     std::filesystem::remove_all(fresh, ec);
     return FromXapianWrite(path, "compacting", e);
@@ -405,32 +412,71 @@ Status TextIndex::Commit() {
   return Status::Ok();
 }
 
-Result<TextIndex::CompactReport> TextIndex::Compact() {
-  if (!impl_->writer) return Status::FailedPrecondition(impl_->path + ": compacting needs the writer");
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  CompactReport report;
+Status TextIndex::WithWritersClosed(const std::string& what, const std::function<Status()>& work) {
+  if (!impl_->writer) return Status::FailedPrecondition(impl_->path + ": " + what + " needs the writer");
   try {
     impl_->writer->commit();
     impl_->items_writer->commit();
     impl_->writer.reset();  // the store's RocksDB lock keeps other writers out meanwhile
     impl_->items_writer.reset();
   } catch (const Xapian::Error& e) {
-    return FromXapianWrite(impl_->path, "commit before compacting", e);
+    return FromXapianWrite(impl_->path, "commit before " + what, e);
   }
-  Status failed = Status::Ok();
-  for (const std::string& path : {impl_->path, impl_->items_path}) {
-    report.bytes_before += FolderBytes(path);
-    if (Status s = CompactAndSwap(path); !s.ok()) failed = s;
-    report.bytes_after += FolderBytes(path);
-  }
+  Status failed = work();
   try {
     impl_->writer = std::make_unique<Xapian::WritableDatabase>(impl_->path, Xapian::DB_CREATE_OR_OPEN);
     impl_->items_writer = std::make_unique<Xapian::WritableDatabase>(impl_->items_path, Xapian::DB_CREATE_OR_OPEN);
   } catch (const Xapian::Error& e) {
-    return FromXapianWrite(impl_->path, "reopening after compacting", e);
+    return FromXapianWrite(impl_->path, "reopening after " + what, e);
   }
-  if (!failed.ok()) return failed;
+  return failed;
+}
+
+Result<TextIndex::CompactReport> TextIndex::Compact() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  CompactReport report;
+  DOSSIER_RETURN_IF_ERROR(WithWritersClosed("compacting", [&]() -> Status {
+    Status failed = Status::Ok();
+    for (const std::string& path : {impl_->path, impl_->items_path}) {
+      report.bytes_before += FolderBytes(path);
+      if (Status s = CompactAndSwap(path); !s.ok()) failed = s;
+      report.bytes_after += FolderBytes(path);
+    }
+    return failed;
+  }));
   return report;
+}
+
+Status TextIndex::ReplaceWithMergeOf(const std::vector<std::string>& indexes, const std::vector<DocumentId>& drop) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  if (!impl_->writer) return Status::FailedPrecondition(impl_->path + ": merging needs the writer");
+  if (impl_->writer->get_doccount() != 0 || impl_->items_writer->get_doccount() != 0) {
+    return Status::FailedPrecondition(impl_->path + ": merging shard indexes needs an empty index");
+  }
+  std::vector<std::string> items;
+  for (const std::string& index : indexes) {
+    items.push_back(index + "-items");
+    for (const std::string& path : {index, items.back()}) {
+      if (!std::filesystem::exists(path)) return Status::FailedPrecondition(path + ": no such index to merge");
+    }
+  }
+  DOSSIER_RETURN_IF_ERROR(WithWritersClosed("merging", [&]() -> Status {
+    DOSSIER_RETURN_IF_ERROR(CompactAndSwap(impl_->path, indexes));
+    return CompactAndSwap(impl_->items_path, items);
+  }));
+  try {
+    for (const DocumentId& id : drop) impl_->writer->delete_document(IdTerm(id.ToHex()));
+    impl_->writer->commit();
+  } catch (const Xapian::Error& e) {
+    return FromXapianWrite(impl_->path, "dropping entries after merging", e);
+  }
+  try {
+    for (const DocumentId& id : drop) DeleteItemEntries(*impl_->items_writer, id);
+    impl_->items_writer->commit();
+  } catch (const Xapian::Error& e) {
+    return FromXapianWrite(impl_->items_path, "dropping item entries after merging", e);
+  }
+  return Status::Ok();
 }
 
 Status TextIndex::Reopen() {

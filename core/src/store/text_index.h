@@ -87,6 +87,12 @@ class TextIndex {
     uint64_t bytes_after = 0;
   };
   Result<CompactReport> Compact();
+  // Writable and empty only: both databases become the merge of the page
+  // indexes at `indexes` (and of the item indexes beside them), made by
+  // Xapian's compactor and swapped in as Compact() does; then the entries
+  // of the documents in `drop` (held by several of them, or not to be kept)
+  // are deleted. What `dossier merge` does into a new folder.
+  Status ReplaceWithMergeOf(const std::vector<std::string>& indexes, const std::vector<DocumentId>& drop);
 
   // Read-only: sees the latest commit.
   Status Reopen();
@@ -110,6 +116,9 @@ class TextIndex {
  private:
   struct Impl;
   explicit TextIndex(std::unique_ptr<Impl> impl);
+  // Commits and closes both writers, runs `work` (which may swap the
+  // folders), and opens them again; the caller holds the mutex.
+  Status WithWritersClosed(const std::string& what, const std::function<Status()>& work);
   // `read` on the writer or on a free reader caught up with the last Reopen(); 0 on error.
   uint64_t ReadNumber(uint64_t (*read)(const Xapian::Database&)) const;
   // With `column_cache` (a reader), facets count every match from its columns.
