@@ -70,39 +70,36 @@ uint32_t PageOfPosition(Xapian::termpos position) { return (position - 1) / kPag
 // kFacetExactUpTo) by spies xapian-tcpsrv can run: a spy is sent to the
 // server by name, and the server knows Xapian's ValueCountMatchSpy, not
 // Dossier's spies; nor can facet columns be built, a remote database reading
-// value streams one document at a time. An entry's entity names are one
-// value (joined by \x1f): counted as joined and split here, they count as
-// the multi-valued column does. The text sources are terms, not values: one
-// count of the matches with each XS term.
+// value streams one document at a time. The spies ride on the ranked pass
+// (one pass, not two: each is a round trip to every shard). An entry's
+// entity names are one value (joined by \x1f): counted as joined and split
+// here, they count as the multi-valued column does. The text sources are
+// terms, not values: one count of the matches with each XS term.
+struct RemoteFacetSpies {
+  Xapian::ValueCountMatchSpy year{kValueYear}, entities{kValueEntities}, language{kValueLanguage};
+  void AddTo(Xapian::Enquire& enquire) {
+    enquire.add_matchspy(&year);
+    enquire.add_matchspy(&entities);
+    enquire.add_matchspy(&language);
+  }
+};
+
 struct SpiedFacets {
   std::map<std::string, uint64_t> year, entity, language, source;
   uint64_t seen = 0;
   bool exact = false;  // every match was counted: `seen` is the total
 };
 
+// After a pass with `spies` that checked at least `cap` matches of `query`.
 // Throws Xapian::Error.
-SpiedFacets CountFacetsWithValueSpies(const Xapian::Database& db, const Xapian::Query& query) {
+SpiedFacets CollectRemoteFacets(const Xapian::Database& db, const Xapian::Query& query, const RemoteFacetSpies& spies,
+                                const std::vector<std::string>& source_terms, Xapian::doccount cap) {
   SpiedFacets out;
-  const Xapian::doccount cap = std::min(db.get_doccount(), kFacetExactUpTo);
-  // Unweighted, in docid order, no hits kept (as CountEveryMatch).
-  auto counting = [&db](const Xapian::Query& counted) {
-    Xapian::Enquire enquire(db);
-    enquire.set_query(counted);
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-    return enquire;
-  };
-  Xapian::ValueCountMatchSpy year(kValueYear), entities(kValueEntities), language(kValueLanguage);
-  Xapian::Enquire every = counting(query);
-  every.add_matchspy(&year);
-  every.add_matchspy(&entities);
-  every.add_matchspy(&language);
-  every.get_mset(0, 0, cap);
-  out.seen = year.get_total();
+  out.seen = spies.year.get_total();
   out.exact = out.seen < kFacetExactUpTo;
-  for (auto v = year.values_begin(); v != year.values_end(); ++v) out.year[*v] += v.get_termfreq();
-  for (auto v = language.values_begin(); v != language.values_end(); ++v) out.language[*v] += v.get_termfreq();
-  for (auto v = entities.values_begin(); v != entities.values_end(); ++v) {
+  for (auto v = spies.year.values_begin(); v != spies.year.values_end(); ++v) out.year[*v] += v.get_termfreq();
+  for (auto v = spies.language.values_begin(); v != spies.language.values_end(); ++v) out.language[*v] += v.get_termfreq();
+  for (auto v = spies.entities.values_begin(); v != spies.entities.values_end(); ++v) {
     const std::string joined = *v;
     std::string_view rest = joined;
     while (!rest.empty()) {
@@ -112,9 +109,13 @@ SpiedFacets CountFacetsWithValueSpies(const Xapian::Database& db, const Xapian::
     }
   }
   if (out.seen == 0) return out;
-  for (auto t = db.allterms_begin("XS"); t != db.allterms_end("XS"); ++t) {
-    const std::string term = *t;
-    const Xapian::MSet with = counting(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(term))).get_mset(0, 0, cap);
+  for (const std::string& term : source_terms) {
+    // Unweighted, in docid order, no hits kept (as CountEveryMatch).
+    Xapian::Enquire counting(db);
+    counting.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(term)));
+    counting.set_weighting_scheme(Xapian::BoolWeight());
+    counting.set_docid_order(Xapian::Enquire::ASCENDING);
+    const Xapian::MSet with = counting.get_mset(0, 0, cap);
     if (with.get_matches_estimated() > 0) out.source[term.substr(2)] = with.get_matches_estimated();
   }
   return out;
@@ -215,6 +216,15 @@ uint32_t BestPage(const Xapian::Database& db, const Xapian::Enquire& enquire, co
 
 }  // namespace
 
+// What a remote handle's shards hold that every search asks for: the
+// languages (L terms) and the text sources (XS terms). Each is a round trip
+// to every shard in turn, so they are read when the handle connects or
+// reopens, not at each search.
+struct ShardTerms {
+  std::vector<std::string> languages;
+  std::vector<std::string> source_terms;
+};
+
 // A read-only handle of the pool: Xapian handles are not thread-safe, so
 // each is used by one search at a time; a search takes a free one.
 struct ReaderSlot {
@@ -227,6 +237,7 @@ struct ReaderSlot {
   // every Reopen() (items_generation).
   uint64_t epoch = 0;
   uint64_t items_generation = 0;
+  ShardTerms shard_terms;  // of `db` as connected or last reopened
   // The index folder's inode when `db` was opened: a compaction swaps in
   // another folder. Xapian does not document that reopen() follows such a
   // swap (in a test it did), so the handle is opened afresh, which also
@@ -331,7 +342,7 @@ struct TextIndex::Impl {
     health = status;
   }
 
-  // kUnavailable naming the shard `e` is about (from its context, else `shard`).
+  // kUnavailable naming `shard`, or (none given) the shard `e`'s context names.
   Status ShardFailure(const Xapian::Error& e, const std::string& shard = "") const {
     std::string name = shard;
     const std::string address = RemoteContextAddress(e);
@@ -417,6 +428,7 @@ struct TextIndex::Impl {
     if (r.db && r.generation != pages_wanted) {
       try {
         r.db->reopen();
+        r.shard_terms = ReadShardTerms(*r.db);
         r.generation = pages_wanted;
       } catch (const Xapian::Error&) {
         r.db.reset();  // connected afresh below
@@ -428,11 +440,26 @@ struct TextIndex::Impl {
         SetHealth(connected.status());
         return connected.status();
       }
+      try {
+        r.shard_terms = ReadShardTerms(**connected);
+      } catch (const Xapian::Error& e) {
+        Status failed = ShardFailure(e);
+        SetHealth(failed);
+        return failed;
+      }
       r.db = std::move(connected).value();
       r.generation = pages_wanted;
       r.epoch = epoch;
     }
     return Status::Ok();
+  }
+
+  // Throws Xapian::Error.
+  static ShardTerms ReadShardTerms(const Xapian::Database& db) {
+    ShardTerms terms;
+    terms.languages = IndexLanguages(db);
+    for (auto t = db.allterms_begin("XS"); t != db.allterms_end("XS"); ++t) terms.source_terms.push_back(*t);
+    return terms;
   }
 
   // Remote: Reopen()'s look at the shards: each probe connection reopened
@@ -840,7 +867,7 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Pag
     for (int attempt = 0;; ++attempt) {
       Result<Impl::SlotHandle> slot = impl_->AcquireReader();
       if (!slot.ok()) return slot.status();
-      Result<SearchResponse> found = SearchIn(*(*slot)->db, request, fetch_page, nullptr, true);
+      Result<SearchResponse> found = SearchIn(*(*slot)->db, request, fetch_page, nullptr, &(*slot)->shard_terms);
       if (found.ok() || found.status().code() != StatusCode::kUnavailable) return found;
       (*slot)->db.reset();
       if (attempt >= 1) {
@@ -855,7 +882,7 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Pag
 
 Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchRequest& request,
                                            const PageFetcher& fetch_page, FacetColumnCache* column_cache,
-                                           bool remote) const {
+                                           const ShardTerms* remote) const {
   SearchResponse response;
   response.query = request.query;
   response.offset = request.offset;
@@ -864,7 +891,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
   // DatabaseModifiedError and a reopen gives a consistent view again.
   for (int attempt = 0;; ++attempt) {
     try {
-      std::vector<std::string> languages = IndexLanguages(db);
+      std::vector<std::string> languages = remote ? remote->languages : IndexLanguages(db);
       if (languages.empty()) return response;  // empty index
 
       // With --lang, only that language's documents can match: parse for it alone.
@@ -929,14 +956,16 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       TermFacetSpy source_spy("XS");
       std::shared_ptr<const FacetColumns> columns = request.facets && column_cache ? column_cache->For(db) : nullptr;
       std::optional<FacetColumnSpy> column_spy;
+      RemoteFacetSpies remote_spies;
       std::optional<SpiedFacets> spied;  // remote
       Xapian::doccount check = request.offset + request.limit + 1;
+      const Xapian::doccount every_match = std::min(db.get_doccount(), kFacetExactUpTo);
       if (columns) {
         column_spy.emplace(*columns);
         response.facets_exact = CountEveryMatch(db, build(Xapian::Query::OP_AND, false, ParsePurpose::kMatchSet), &*column_spy);
       } else if (request.facets && remote) {
-        spied = CountFacetsWithValueSpies(db, build(Xapian::Query::OP_AND, false, ParsePurpose::kMatchSet));
-        response.facets_exact = spied->exact;
+        remote_spies.AddTo(enquire);
+        check = std::max(check, every_match);
       } else if (request.facets) {
         enquire.add_matchspy(&year_spy);
         enquire.add_matchspy(&entity_spy);
@@ -945,6 +974,11 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         check += kFacetSample;
       }
       Xapian::MSet mset = enquire.get_mset(request.offset, request.limit, check);
+      if (request.facets && remote) {
+        spied = CollectRemoteFacets(db, build(Xapian::Query::OP_AND, false, ParsePurpose::kMatchSet), remote_spies,
+                                    remote->source_terms, every_match);
+        response.facets_exact = spied->exact;
+      }
       response.total = mset.get_matches_estimated();
       response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
       if (columns) {
@@ -987,6 +1021,14 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       snippet_query.terms = page_query.terms;
       snippet_query.phrases = page_query.phrases;
       snippet_query.typed = request.query;
+      // Remote: every position list BestPage reads is a round trip to the
+      // hit's shard, also for a term no shard holds (another language's stem,
+      // a folded form the words lack). Those are left out: they have no
+      // positions to change the page. (The statistics of the match know each
+      // term's frequency: no round trip.)
+      if (remote) {
+        std::erase_if(page_query.terms, [&mset](const std::string& term) { return mset.get_termfreq(term) == 0; });
+      }
       response.hits.clear();
       // The hits of `set` (made by `from`), ranked on from `rank`.
       uint32_t rank = request.offset;
@@ -1036,6 +1078,10 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         }
         return Status::Ok();
       };
+      // Remote: the hits' documents requested from their shards at once, not
+      // one round trip each. Not past the first hit: Xapian 1.4.22's
+      // MSet::fetch() reads past its items then (a crash, met in the tests).
+      if (remote && mset.get_firstitem() == 0) mset.fetch();
       DOSSIER_RETURN_IF_ERROR(add_hits(enquire, mset, true, mset.get_max_attained()));
       // Room left on this page of results: every document with all the words
       // has been listed, so documents with only some of them follow (those
@@ -1052,6 +1098,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
           partial_enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, widened, query));
           const Xapian::doccount skip = request.offset > with_all_words ? request.offset - with_all_words : 0;
           Xapian::MSet partial = partial_enquire.get_mset(skip, request.limit - mset.size());
+          if (remote && partial.get_firstitem() == 0) partial.fetch();
           rank = std::max<uint32_t>(rank, with_all_words + skip);
           const double best = mset.empty() ? partial.get_max_attained() : mset.get_max_attained();
           DOSSIER_RETURN_IF_ERROR(add_hits(partial_enquire, partial, false, best));

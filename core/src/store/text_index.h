@@ -63,6 +63,7 @@ class Database;
 namespace dossier {
 
 class FacetColumnCache;
+struct ShardTerms;
 
 class TextIndex {
  public:
@@ -136,9 +137,10 @@ class TextIndex {
   // `read` on the writer or on a free reader caught up with the last Reopen(); 0 on error.
   uint64_t ReadNumber(uint64_t (*read)(const Xapian::Database&)) const;
   // With `column_cache` (a reader), facets count every match from its columns.
-  // `remote`: the facets are counted by spies xapian-tcpsrv can run (no columns).
+  // `remote` (the handle's shards, with the languages and text sources they
+  // hold): facets are counted by spies xapian-tcpsrv can run (no columns).
   Result<SearchResponse> SearchIn(Xapian::Database& db, const SearchRequest& request, const PageFetcher& fetch_page,
-                                  FacetColumnCache* column_cache, bool remote = false) const;
+                                  FacetColumnCache* column_cache, const struct ShardTerms* remote = nullptr) const;
   std::unique_ptr<Impl> impl_;
 };
 
