@@ -120,6 +120,12 @@ class TcpServer {
     return ::testing::AssertionFailure() << "xapian-tcpsrv did not accept connections on port " << port_ << " within 10 s";
   }
 
+  // SIGSTOP / SIGCONT to the whole group: a shard that hangs (connections
+  // are still accepted by the kernel, nothing answers).
+  void Signal(int signal) const {
+    if (pid_ > 0) ::kill(-pid_, signal);
+  }
+
   void Kill() {
     if (pid_ <= 0) return;
     ::kill(-pid_, SIGKILL);
@@ -355,6 +361,26 @@ TEST_F(RemoteIndexTest, AShardDownIs503NamingItAndSearchesWorkWhenItIsBack) {
   EXPECT_EQ(Comparable(json::parse(got)), Comparable(json::parse(Get(*local_client, target, 200))));
   WaitFor(*client, "/ready", 200);
   EXPECT_NE(remote.Log().find(down.address()), std::string::npos) << "the log names the shard that went down";
+}
+
+TEST_F(RemoteIndexTest, AHungShardIs503NamingItWithinTheTimeout) {
+  StartShards();
+  ServerProcess remote(*tmp_ / "all", {"--remote-index", ShardList(), "--remote-timeout-ms", "1000"});
+  ASSERT_TRUE(remote.started());
+  auto client = remote.Client();
+  WaitFor(*client, "/ready", 200);
+  Get(*client, "/v1/search?q=water", 200);
+  TcpServer& hung = *shards_[0];
+  hung.Signal(SIGSTOP);
+  const auto start = Clock::now();
+  const std::string body = Get(*client, "/v1/search?q=health", 503);
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  EXPECT_NE(body.find(hung.address()), std::string::npos) << body;
+  EXPECT_NE(body.find("imeout"), std::string::npos) << body;  // "Timeout expired while trying to read"
+  // The search and its one retry on a fresh connection: two timeouts, not more.
+  EXPECT_LT(seconds, 5.0) << body;
+  hung.Signal(SIGCONT);
+  Get(*client, "/v1/search?q=health&limit=3", 200);
 }
 
 TEST_F(RemoteIndexTest, StartsWithAShardDownAndIsReadyWhenItAnswers) {
