@@ -28,6 +28,8 @@ inline constexpr int kExitEnvironment = 3; // the data folder or plugins are unu
 struct GlobalOptions {
   std::string data_dir;
   std::string plugin_dir;
+  // --remote-index: `dossier search` runs on these xapian-tcpsrv shards.
+  std::optional<RemoteIndex> remote_index;
 };
 
 int ExitCodeFor(const Status& status);

@@ -2,6 +2,8 @@
 // Each subcommand is in commands/<name>.cc; this file adds them and runs the
 // one the command line names.
 #include <CLI/CLI.hpp>
+#include <signal.h>
+
 #include <algorithm>
 #include <exception>
 #include <iostream>
@@ -12,6 +14,7 @@
 #include "command.h"
 #include "commands/commands.h"
 #include "dossier/paths.h"
+#include "dossier/remote_index.h"
 
 namespace dossier::cli {
 namespace {
@@ -27,6 +30,10 @@ int RunCommandLine(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--plugin-dir", global.plugin_dir, "Plugin directory (default: $DOSSIER_PLUGIN_DIR, else beside the binary)")
       ->capture_default_str();
+  std::string remote_index;
+  app.add_option("--remote-index", remote_index,
+                 "HOST:PORT[,HOST:PORT...]: `search` runs on the page indexes these xapian-tcpsrv shards serve, as "
+                 "one index (documents and pages still come from --data)");
 
   CommandList commands;
   AddIngestCommand(app, global, commands);
@@ -55,6 +62,13 @@ int RunCommandLine(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
   global.data_dir = AbsolutePath(global.data_dir);
+  if (app.count("--remote-index") > 0) {
+    Result<std::vector<RemoteShard>> shards = ParseRemoteShards(remote_index);
+    if (!shards.ok()) return Fail(shards.status(), false);
+    global.remote_index = RemoteIndex{*shards, kDefaultRemoteTimeout};
+    // A shard closing its connection must be an error, not the end of the process.
+    ::signal(SIGPIPE, SIG_IGN);
+  }
   return commands.RunParsed().value_or(kExitUsage);
 }
 

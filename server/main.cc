@@ -95,6 +95,8 @@ int main(int argc, char** argv) {
   size_t max_client_connections = server::kDefaultMaxClientConnections;
   server::AdmissionLimits options_admission;
   uint32_t queue_wait_ms = static_cast<uint32_t>(options_admission.max_wait.count());
+  std::string remote_index;
+  uint32_t remote_timeout_ms = static_cast<uint32_t>(kDefaultRemoteTimeout.count());
   app.add_option("--data", data_dir, "Data folder (default: $DOSSIER_DATA, else $XDG_DATA_HOME/dossier)")
       ->capture_default_str();
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
@@ -141,6 +143,16 @@ int main(int argc, char** argv) {
   app.add_option("--refresh-ms", refresh_ms, "How often to look for what an ingest added (milliseconds)")
       ->check(CLI::Range(100u, 60000u))
       ->capture_default_str();
+  app.add_option("--remote-index", remote_index,
+                 "HOST:PORT[,HOST:PORT...]: search the page index on these xapian-tcpsrv shards (one per shard data "
+                 "folder's xapian/) as one database, instead of the data folder's own; documents, pages, facts, "
+                 "graph and item search still come from --data. A shard that does not answer makes searches and "
+                 "/ready answer 503 naming it");
+  app.add_option("--remote-timeout-ms", remote_timeout_ms,
+                 "With --remote-index: a connection to a shard, and each exchange with it, must complete within "
+                 "this many milliseconds, or the shard counts as down")
+      ->check(CLI::Range(100u, 600000u))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -149,6 +161,11 @@ int main(int argc, char** argv) {
 
   server::ServerOptions options;
   options.data_dir = AbsolutePath(data_dir);
+  if (!remote_index.empty() || app.count("--remote-index") > 0) {
+    Result<std::vector<RemoteShard>> shards = ParseRemoteShards(remote_index);
+    if (!shards.ok()) return Fail(shards.status(), kExitUsage);
+    options.remote_index = RemoteIndex{*shards, std::chrono::milliseconds(remote_timeout_ms)};
+  }
   if (Status s = ParseListen(listen, &options.host, &options.port); !s.ok()) return Fail(s, kExitUsage);
   if (!token_file.empty()) {
     Result<std::string> token = ReadToken(token_file);

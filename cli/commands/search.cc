@@ -38,7 +38,7 @@ std::string SnippetForTerminal(const std::string& html, bool tty) {
 }
 
 int RunSearch(const GlobalOptions& global, const SearchRequest& request, bool json) {
-  Result<std::unique_ptr<QueryService>> service = QueryService::Open(global.data_dir);
+  Result<std::unique_ptr<QueryService>> service = QueryService::Open(global.data_dir, global.remote_index);
   if (!service.ok()) return Fail(service.status(), json);
   Result<SearchResponse> response = (*service)->Search(request);
   if (!response.ok()) return Fail(response.status(), json);

@@ -668,6 +668,12 @@ HttpResponse HttpApi::Dispatch(const HttpRequest& request) const {
       Result<std::shared_ptr<const QueryService>> service = service_();
       if (!service.ok()) return Error(503, service.status());
       if (Status damage = Damage(); !damage.ok()) return Error(503, damage);
+      // With --remote-index: every shard answered the last look (each refresh interval).
+      if (Status shards = (*service)->SearchIndexHealth(); !shards.ok()) {
+        HttpResponse r = Error(503, shards);
+        r.headers.emplace_back("Retry-After", "1");
+        return r;
+      }
       return JsonResponse(200, {{"status", "ready"}, {"version", options_.version}, {"uptime_seconds", uptime},
                                 {"data_dir", options_.data_dir}});
     }

@@ -64,11 +64,21 @@ struct Server::Impl {
 
   // Opens the data folder when it can; true when open.
   bool TryOpen(std::string* last_error) {
-    Result<std::unique_ptr<QueryService>> opened = QueryService::Open(options.data_dir);
+    Result<std::unique_ptr<QueryService>> opened = QueryService::Open(options.data_dir, options.remote_index);
     if (opened.ok()) {
       std::lock_guard<std::mutex> guard(service_mutex);
       service = std::shared_ptr<const QueryService>(std::move(opened).value());
-      Log("ready: data folder " + options.data_dir + " is open");
+      if (!options.remote_index) {
+        Log("ready: data folder " + options.data_dir + " is open");
+      } else if (Status shards = service->SearchIndexHealth(); shards.ok()) {
+        Log("ready: data folder " + options.data_dir + " is open, searching " +
+            std::to_string(options.remote_index->shards.size()) + " remote index shards");
+      } else {
+        // Documents, pages and the graph answer; searches and /ready wait for the shard.
+        Log("data folder " + options.data_dir + " is open; not ready: " + shards.message() + " (retrying)");
+        *last_error = shards.message();
+        return true;
+      }
       last_error->clear();
       return true;
     }
@@ -104,6 +114,7 @@ struct Server::Impl {
             Log("warning: refreshing " + options.data_dir + ": " + refreshed.message());
             last_error = refreshed.message();
           } else if (refreshed.ok()) {
+            if (!last_error.empty()) Log("ready again: refreshing " + options.data_dir + " works");
             last_error.clear();
           }
         }

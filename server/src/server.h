@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "dossier/remote_index.h"
 #include "dossier/status.h"
 #include "http_api.h"
 
@@ -26,6 +27,9 @@ inline constexpr size_t kDefaultMaxClientConnections = 64;
 
 struct ServerOptions {
   std::string data_dir;
+  // Search the page index on these xapian-tcpsrv shards instead of the data
+  // folder's own (dossierd --remote-index); none: the folder's.
+  std::optional<RemoteIndex> remote_index;
   std::string host = "127.0.0.1";
   int port = 8080;                          // 0: any free port (see Server::port())
   std::optional<std::string> token;         // bearer token; none: no authentication

@@ -105,6 +105,10 @@ class QueryService {
  public:
   // Opens `data_dir` read-only (works while an ingest writes to it).
   static Result<std::unique_ptr<QueryService>> Open(const std::string& data_dir);
+  // With `remote_index`: searches the shards xapian-tcpsrv serves instead of
+  // the folder's own page index (Store::Open).
+  static Result<std::unique_ptr<QueryService>> Open(const std::string& data_dir,
+                                                    const std::optional<RemoteIndex>& remote_index);
   // `env` gives the clock ("today" when a request names no date); never null.
   explicit QueryService(std::shared_ptr<Store> store, Env* env = Env::Default())
       : store_(std::move(store)), env_(env) {}
@@ -193,6 +197,9 @@ class QueryService {
   // Changes whenever an answer may have changed (see Store::DataVersion): the
   // key under which answers may be cached.
   uint64_t DataVersion() const { return store_->DataVersion(); }
+  // OK, or kUnavailable naming a remote index shard that does not answer
+  // (Store::SearchIndexHealth): dossierd's /ready.
+  Status SearchIndexHealth() const { return store_->SearchIndexHealth(); }
 
  private:
   Result<std::optional<nlohmann::json>> DescribeRecommendation(const GraphNode& item, const RecommendationFilter& filter,

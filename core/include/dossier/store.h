@@ -14,6 +14,7 @@
 #include "dossier/document.h"
 #include "dossier/graph.h"
 #include "dossier/near_duplicate.h"
+#include "dossier/remote_index.h"
 #include "dossier/search.h"
 #include "dossier/status.h"
 
@@ -117,6 +118,12 @@ class Store {
   // read-only open finds no data folder; kFailedPrecondition on a schema
   // version this build does not read.
   static Result<std::unique_ptr<Store>> Open(const std::string& data_dir, StoreMode mode);
+  // Read-only with `remote_index`: full-text search runs on the shards
+  // xapian-tcpsrv serves (dossier/remote_index.h) instead of DATA/xapian;
+  // everything else (documents, pages, facts, graph, item index) is read
+  // from the data folder. Opens while shards are down (SearchIndexHealth).
+  static Result<std::unique_ptr<Store>> Open(const std::string& data_dir, StoreMode mode,
+                                             const std::optional<RemoteIndex>& remote_index);
   ~Store();
 
   const std::string& data_dir() const;
@@ -204,6 +211,9 @@ class Store {
   // or Xapian revision moved); read-write, with every RocksDB write. Caches of
   // answers are keyed by it.
   uint64_t DataVersion() const;
+  // OK, or kUnavailable naming a shard of the remote index that the last
+  // Refresh() (or search) could not reach; always OK with a local index.
+  Status SearchIndexHealth() const;
   Result<std::optional<DocumentSummary>> GetDocument(const DocumentId& id) const;
   Result<std::optional<SourceEntry>> LookupSource(std::string_view path) const;
   // The failure recorded for `path` by RecordFailure, if any.

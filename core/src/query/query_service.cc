@@ -35,7 +35,12 @@ Status CheckQuery(const std::string& query) {
 }  // namespace
 
 Result<std::unique_ptr<QueryService>> QueryService::Open(const std::string& data_dir) {
-  DOSSIER_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(data_dir, StoreMode::kReadOnly));
+  return Open(data_dir, std::nullopt);
+}
+
+Result<std::unique_ptr<QueryService>> QueryService::Open(const std::string& data_dir,
+                                                         const std::optional<RemoteIndex>& remote_index) {
+  DOSSIER_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(data_dir, StoreMode::kReadOnly, remote_index));
   return std::make_unique<QueryService>(std::shared_ptr<Store>(std::move(store)));
 }
 

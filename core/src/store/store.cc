@@ -255,6 +255,14 @@ void DatabaseOptions(rocksdb::Options* options_out, std::vector<rocksdb::ColumnF
 }
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMode mode) {
+  return Open(data_dir, mode, std::nullopt);
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMode mode,
+                                           const std::optional<RemoteIndex>& remote_index) {
+  if (remote_index && mode == StoreMode::kReadWrite) {
+    return Status::InvalidArgument("--remote-index: the shards are searched, not written: a writer needs the local index");
+  }
   auto impl = std::make_unique<Impl>();
   impl->data_dir = data_dir;
   impl->mode = mode;
@@ -347,9 +355,14 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
     DOSSIER_RETURN_IF_ERROR(FromRocksWrite(data_dir, "writing the schema version", s));
   }
 
-  DOSSIER_ASSIGN_OR_RETURN(impl->index, TextIndex::Open(xapian_path, mode == StoreMode::kReadWrite
-                                                                        ? TextIndex::Mode::kWritable
-                                                                        : TextIndex::Mode::kReadOnly));
+  if (remote_index) {
+    // The page index on the shards; the item index stays the folder's own.
+    DOSSIER_ASSIGN_OR_RETURN(impl->index, TextIndex::OpenRemote(xapian_path + "-items", *remote_index));
+  } else {
+    DOSSIER_ASSIGN_OR_RETURN(impl->index, TextIndex::Open(xapian_path, mode == StoreMode::kReadWrite
+                                                                          ? TextIndex::Mode::kWritable
+                                                                          : TextIndex::Mode::kReadOnly));
+  }
   if (mode == StoreMode::kReadOnly) {
     // What Refresh() compares against: the version changes only when a commit lands after this.
     impl->seen_sequence = impl->db->GetLatestSequenceNumber();
@@ -689,7 +702,10 @@ Status Store::Refresh() {
   if (s.mode == StoreMode::kReadWrite) return Status::Ok();
   std::lock_guard<std::mutex> lock(s.refresh_mutex);
   DOSSIER_RETURN_IF_ERROR(FromRocks(s.data_dir, s.db->TryCatchUpWithPrimary()));
-  DOSSIER_RETURN_IF_ERROR(s.index->Reopen());
+  // A remote index's shard that does not answer (Health() says which) does
+  // not keep what the folder itself committed from being seen.
+  const Status reopened = s.index->Reopen();
+  if (!reopened.ok() && s.index->Health().ok()) return reopened;
   const uint64_t sequence = s.db->GetLatestSequenceNumber();
   const uint64_t revision = s.index->Revision();
   if (sequence != s.seen_sequence || revision != s.seen_revision) {
@@ -697,7 +713,7 @@ Status Store::Refresh() {
     s.seen_revision = revision;
     s.data_version.fetch_add(1);
   }
-  return Status::Ok();
+  return reopened;
 }
 
 Result<Store::CompactReport> Store::CompactIndex() {
@@ -721,6 +737,8 @@ Result<Store::CompactReport> Store::CompactIndex() {
   }));
   return report;
 }
+
+Status Store::SearchIndexHealth() const { return impl_->index->Health(); }
 
 uint64_t Store::DataVersion() const {
   if (impl_->mode == StoreMode::kReadWrite) return impl_->db->GetLatestSequenceNumber();

@@ -31,6 +31,16 @@
 // core, 2..16), each used by one search at a time, so searches run in
 // parallel; Reopen() makes each handle reopen before its next use. A
 // writable index has one handle behind a mutex.
+//
+// Remote (OpenRemote): the page index is the shards xapian-tcpsrv serves,
+// combined into one Xapian database per handle of the pool (each handle has
+// its own connection to every shard); the item index is still the local
+// `path`-items. Docids of a combined database interleave the shards, so
+// nothing here keys anything by docid across handles: facets are counted by
+// spies the servers run (facet columns need value streams, which a remote
+// database reads one document at a time). A shard that does not answer
+// makes the search kUnavailable naming it (HOST:PORT); the next search
+// connects again.
 #pragma once
 
 #include <functional>
@@ -42,6 +52,7 @@
 
 #include "dossier/document.h"
 #include "dossier/facts.h"
+#include "dossier/remote_index.h"
 #include "dossier/search.h"
 #include "dossier/status.h"
 
@@ -52,12 +63,18 @@ class Database;
 namespace dossier {
 
 class FacetColumnCache;
+struct ShardTerms;
 
 class TextIndex {
  public:
   enum class Mode { kWritable, kReadOnly };
   // kUnavailable when another writer holds the lock, kNotFound for a missing read-only index.
   static Result<std::unique_ptr<TextIndex>> Open(const std::string& path, Mode mode);
+  // Read-only, with the page index on `remote`'s shards and the item index at
+  // `items_path` (a data folder's xapian-items). Fails only when the item
+  // index cannot be read: shards that do not answer yet make Health() and
+  // each search kUnavailable until they do (Reopen() looks again).
+  static Result<std::unique_ptr<TextIndex>> OpenRemote(const std::string& items_path, const RemoteIndex& remote);
   ~TextIndex();
 
   // The text analysis the index's entries were made with: 1 before accent
@@ -94,10 +111,17 @@ class TextIndex {
   // are deleted. What `dossier merge` does into a new folder.
   Status ReplaceWithMergeOf(const std::vector<std::string>& indexes, const std::vector<DocumentId>& drop);
 
-  // Read-only: sees the latest commit.
+  // Read-only: sees the latest commit. Remote: also connects to every shard
+  // (or finds one down: kUnavailable naming it, and Health() says so).
   Status Reopen();
   // The Xapian revision searches now see (0 when unknown); changes with every commit they can see.
+  // Remote (Xapian gives no revision over the network): a fingerprint of
+  // each shard's uuid, entry count, last docid and total length, as the
+  // last Reopen() saw them.
   uint64_t Revision() const;
+  // OK, or (remote) kUnavailable naming a shard the last Reopen() or search
+  // could not reach.
+  Status Health() const;
   uint64_t EntryCount() const;
   // The hex document id of every entry (sorted); kDataLoss when an id term
   // is on several entries or an entry has none.
@@ -122,8 +146,10 @@ class TextIndex {
   // `read` on the writer or on a free reader caught up with the last Reopen(); 0 on error.
   uint64_t ReadNumber(uint64_t (*read)(const Xapian::Database&)) const;
   // With `column_cache` (a reader), facets count every match from its columns.
+  // `remote` (the handle's shards, with the languages and text sources they
+  // hold): facets are counted by spies xapian-tcpsrv can run (no columns).
   Result<SearchResponse> SearchIn(Xapian::Database& db, const SearchRequest& request, const PageFetcher& fetch_page,
-                                  FacetColumnCache* column_cache) const;
+                                  FacetColumnCache* column_cache, const struct ShardTerms* remote = nullptr) const;
   std::unique_ptr<Impl> impl_;
 };
 
