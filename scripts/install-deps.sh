@@ -31,6 +31,7 @@ tests=(
   clang libclang-rt-14-dev   # the fuzz stage (scripts/fuzz.sh --ci): clang 14, its libFuzzer and sanitizer runtimes
   chromium                   # the web page's browser test (tests/ui/ui_test.js), headless
   xapian-tools               # RemoteIndexTest: xapian-tcpsrv serves the shard indexes dossierd --remote-index searches
+  parallel                   # ClusterRecipesTest: the GNU parallel recipe of docs/SCALING.md, as a dry run
 )
 
 bench=(
