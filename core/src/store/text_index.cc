@@ -718,9 +718,6 @@ Result<TextIndex::CompactReport> TextIndex::Compact() {
 Status TextIndex::ReplaceWithMergeOf(const std::vector<std::string>& indexes, const std::vector<DocumentId>& drop) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   if (!impl_->writer) return Status::FailedPrecondition(impl_->path + ": merging needs the writer");
-  if (impl_->writer->get_doccount() != 0 || impl_->items_writer->get_doccount() != 0) {
-    return Status::FailedPrecondition(impl_->path + ": merging shard indexes needs an empty index");
-  }
   std::vector<std::string> items;
   for (const std::string& index : indexes) {
     items.push_back(index + "-items");

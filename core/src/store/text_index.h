@@ -104,11 +104,13 @@ class TextIndex {
     uint64_t bytes_after = 0;
   };
   Result<CompactReport> Compact();
-  // Writable and empty only: both databases become the merge of the page
-  // indexes at `indexes` (and of the item indexes beside them), made by
-  // Xapian's compactor and swapped in as Compact() does; then the entries
-  // of the documents in `drop` (held by several of them, or not to be kept)
-  // are deleted. What `dossier merge` does into a new folder.
+  // Writable only: both databases are replaced (whatever they held) by the
+  // merge of the page indexes at `indexes` (and of the item indexes beside
+  // them), made by Xapian's compactor and swapped in as Compact() does;
+  // then the entries of the documents in `drop` (held by several of them,
+  // or not to be kept) are deleted. What `dossier merge` does into a folder
+  // without documents (a new one, or one a merge killed before its first
+  // document left with an index).
   Status ReplaceWithMergeOf(const std::vector<std::string>& indexes, const std::vector<DocumentId>& drop);
 
   // Read-only: sees the latest commit. Remote: also connects to every shard
