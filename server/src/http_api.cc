@@ -9,6 +9,7 @@
 #include <set>
 #include <string_view>
 
+#include "dossier/env.h"
 #include "dossier/json.h"
 #include "dossier/text.h"
 #include "dossier/utf8.h"
@@ -432,7 +433,7 @@ std::string CacheKey(const HttpRequest& request) {
     key += ':';
     key += part;
   };
-  const std::time_t now = std::time(nullptr);
+  const std::time_t now = static_cast<std::time_t>(Env::Default()->NowMs() / 1000);
   std::tm utc{};
   gmtime_r(&now, &utc);
   char day[16];

@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "dossier/env.h"
 #include "dossier/facts.h"
 #include "dossier/keys.h"
 #include "dossier/paths.h"
@@ -582,7 +583,7 @@ Status Store::Flush() {
 Status Store::RecordFailure(std::string_view path, uint64_t size, int64_t mtime_ns, std::string_view reason) {
   return impl_->Guarded([&]() -> Status {
     json j = {{"size", size}, {"mtime_ns", mtime_ns}, {"reason", std::string(reason)},
-              {"at_ms", static_cast<int64_t>(time(nullptr)) * 1000}};
+              {"at_ms", Env::Default()->NowMs()}};
     return FromRocksWrite(impl_->data_dir, "recording the failure of " + std::string(path),
                           impl_->db->Put(rocksdb::WriteOptions(), impl_->failed, keys::SourceKey(path), j.dump()));
   });
