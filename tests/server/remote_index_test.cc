@@ -1,6 +1,6 @@
 // dossierd --remote-index: the page index searched on three shards that
 // xapian-tcpsrv serves (each made by `dossier ingest --partition K/3`) gives
-// the same hits, totals and facets as the folder that holds every document;
+// the same hits, totals and facets as the folder `dossier merge` made of them;
 // a shard that stops answering makes searches and /ready 503 naming it, and
 // searches work again once it is back. Needs xapian-tcpsrv (package
 // xapian-tools, installed by scripts/install-deps.sh --test): without it the
@@ -210,13 +210,18 @@ class RemoteIndexTest : public ::testing::Test {
   static void SetUpTestSuite() {
     tmp_ = new TempDir;
     MakeCorpus(*tmp_ / "in");
-    CommandResult all = RunDossier(*tmp_ / "all", {"ingest", "-q", *tmp_ / "in"});
-    ASSERT_EQ(all.exit_code, 0) << all.err;
+    std::vector<std::string> merge = {"merge", "-q"};
     for (int k = 0; k < kShards; ++k) {
       const std::string shard = *tmp_ / ("shard" + std::to_string(k));
       CommandResult part = RunDossier(shard, {"ingest", "-q", "--partition", std::to_string(k) + "/3", *tmp_ / "in"});
       ASSERT_EQ(part.exit_code, 0) << part.err;
+      merge.push_back(shard);
     }
+    // "all": the shards merged (dossier merge), as in real use; its local
+    // index is what the remote shards must answer as.
+    merge.insert(merge.end(), {"--into", *tmp_ / "all"});
+    CommandResult all = RunDossier(*tmp_ / "all", merge);
+    ASSERT_EQ(all.exit_code, 0) << all.err;
   }
   static void TearDownTestSuite() { delete tmp_; }
 
