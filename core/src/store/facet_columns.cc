@@ -95,7 +95,7 @@ std::map<std::string, uint64_t> FacetColumnSpy::Counts(size_t column) const {
   return out;
 }
 
-bool CountEveryMatch(const Xapian::Database& db, const Xapian::Query& query, FacetColumnSpy* spy) {
+Xapian::Enquire CountingEnquire(const Xapian::Database& db, const Xapian::Query& query) {
   Xapian::Enquire counting(db);
   counting.set_query(query);
   // Weights are not wanted, but not BoolWeight either: with it (and with
@@ -105,6 +105,11 @@ bool CountEveryMatch(const Xapian::Database& db, const Xapian::Query& query, Fac
   // every match's weight above 0 (with k1 = 0 phrase matches were dropped).
   counting.set_weighting_scheme(Xapian::BM25Weight(1, 0, 1, 0, 0));
   counting.set_docid_order(Xapian::Enquire::ASCENDING);
+  return counting;
+}
+
+bool CountEveryMatch(const Xapian::Database& db, const Xapian::Query& query, FacetColumnSpy* spy) {
+  Xapian::Enquire counting = CountingEnquire(db, query);
   counting.add_matchspy(spy);
   counting.get_mset(0, 0, std::min(db.get_doccount(), kFacetExactUpTo));
   return spy->Seen() < kFacetExactUpTo;

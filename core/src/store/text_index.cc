@@ -110,11 +110,8 @@ SpiedFacets CollectRemoteFacets(const Xapian::Database& db, const Xapian::Query&
   }
   if (out.seen == 0) return out;
   for (const std::string& term : source_terms) {
-    // Unweighted, in docid order, no hits kept (as CountEveryMatch).
-    Xapian::Enquire counting(db);
-    counting.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(term)));
-    counting.set_weighting_scheme(Xapian::BoolWeight());
-    counting.set_docid_order(Xapian::Enquire::ASCENDING);
+    // A counting pass (as CountEveryMatch), no hits kept.
+    Xapian::Enquire counting = CountingEnquire(db, Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(term)));
     const Xapian::MSet with = counting.get_mset(0, 0, cap);
     if (with.get_matches_estimated() > 0) out.source[term.substr(2)] = with.get_matches_estimated();
   }
