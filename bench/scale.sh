@@ -22,7 +22,7 @@ timed() {  # timed LABEL COMMAND...: runs it, prints and records wall and CPU se
   local label="$1"; shift
   /usr/bin/time -f "%e %U %S" -o "$work/$label.time" "$@"
   read -r wall user sys < "$work/$label.time"
-  printf '%-14s wall %7.2f s   CPU %7.2f s (user %.2f, sys %.2f)\n' "$label" "$wall" "$(echo "$user + $sys" | bc)" "$user" "$sys"
+  printf '%-14s wall %7.2f s   CPU %7.2f s (user %.2f, sys %.2f)\n' "$label" "$wall" "$(awk "BEGIN {print $user + $sys}")" "$user" "$sys"
 }
 echo "files: $(find "$src" -type f | wc -l) in $src"
 timed single "$bin/dossier" --data "$work/single" ingest -q --no-compact "$src"
