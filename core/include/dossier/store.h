@@ -262,7 +262,9 @@ class Store {
   // Every pair of documents linked as near-duplicates (lower id first), in
   // key order; empty for a data folder no writer of this version has opened.
   Result<std::vector<NearDuplicatePair>> NearDuplicatePairs() const;
-  // Full-text search; hits carry id, page and snippet (not the title etc.).
+  // Full-text search; hits carry id, page, snippet and, from the document's
+  // record, title, language, type and paths (left empty for a document
+  // removed since the index was read).
   Result<SearchResponse> Search(const SearchRequest& request) const;
   // Item search (recommendations, findings, conclusions, management
   // responses, key actions as results of their own): by a query or, with

@@ -49,15 +49,8 @@ Result<SearchResponse> QueryService::Search(const SearchRequest& request) const 
   DOSSIER_RETURN_IF_ERROR(CheckQueryLimit("limit", request.limit, kMaxSearchLimit));
   DOSSIER_RETURN_IF_ERROR(CheckQueryOffset("offset", request.offset));
   DOSSIER_RETURN_IF_ERROR(CheckQueryRange("year_from", request.year_from, "year_to", request.year_to));
+  // The hits come with their title, language, type and paths (Store::Search).
   DOSSIER_ASSIGN_OR_RETURN(SearchResponse response, store_->Search(request));
-  for (SearchHit& hit : response.hits) {
-    DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> doc, store_->GetDocument(hit.id));
-    if (!doc) continue;  // removed between the index read and now
-    hit.title = doc->title;
-    hit.language = doc->language;
-    hit.mime_type = doc->mime_type;
-    for (const SourceFile& source : doc->sources) hit.source_paths.push_back(source.path);
-  }
   // A hit whose document this reader cannot see yet (the index caught up with
   // a commit before the document store did) or any more (removed) is left
   // out, and out of the total too: a total never promises hits that are not there.

@@ -970,7 +970,18 @@ Result<ItemSearchResponse> Store::SearchItems(const ItemSearchRequest& request) 
 }
 
 Result<SearchResponse> Store::Search(const SearchRequest& request) const {
-  return impl_->index->Search(request, [this](const DocumentId& id, uint32_t page) { return GetPage(id, page); });
+  TextIndex::HitReader reader;
+  reader.page = [this](const DocumentId& id, uint32_t page) { return GetPage(id, page); };
+  reader.describe = [this](SearchHit* hit) -> Status {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, impl_->LoadRecord(hit->id));
+    if (!record) return Status::Ok();  // removed between the index read and now
+    hit->title = record->title;
+    hit->language = record->language;
+    hit->mime_type = record->mime_type;
+    for (const SourceFile& source : record->sources) hit->source_paths.push_back(source.path);
+    return Status::Ok();
+  };
+  return impl_->index->Search(request, reader);
 }
 
 }  // namespace dossier

@@ -63,7 +63,7 @@ class Database;
 namespace dossier {
 
 class FacetColumnCache;
-struct ShardTerms;
+struct ShardView;
 
 class TextIndex {
  public:
@@ -135,9 +135,17 @@ class TextIndex {
   // of this version has made the item index yet.
   Result<ItemSearchResponse> SearchItems(const ItemSearchRequest& request) const;
 
-  // Runs `request`; `fetch_page` returns a hit's page (for its snippet and OCR confidence).
-  using PageFetcher = std::function<Result<PageText>(const DocumentId&, uint32_t)>;
-  Result<SearchResponse> Search(const SearchRequest& request, const PageFetcher& fetch_page) const;
+  // What a search reads from the store for each hit: `describe` fills its
+  // title, language, type and paths from the document's record (with a
+  // remote index, the language would be a round trip to the shard: hits come
+  // from the shards by id alone); left empty when the store has no such
+  // document. `page` returns one of its pages (for the snippet and OCR
+  // confidence).
+  struct HitReader {
+    std::function<Status(SearchHit*)> describe;
+    std::function<Result<PageText>(const DocumentId&, uint32_t)> page;
+  };
+  Result<SearchResponse> Search(const SearchRequest& request, const HitReader& reader) const;
 
  private:
   struct Impl;
@@ -150,8 +158,8 @@ class TextIndex {
   // With `column_cache` (a reader), facets count every match from its columns.
   // `remote` (the handle's shards, with the languages and text sources they
   // hold): facets are counted by spies xapian-tcpsrv can run (no columns).
-  Result<SearchResponse> SearchIn(Xapian::Database& db, const SearchRequest& request, const PageFetcher& fetch_page,
-                                  FacetColumnCache* column_cache, const struct ShardTerms* remote = nullptr) const;
+  Result<SearchResponse> SearchIn(Xapian::Database& db, const SearchRequest& request, const HitReader& reader,
+                                  FacetColumnCache* column_cache, const struct ShardView* remote = nullptr) const;
   std::unique_ptr<Impl> impl_;
 };
 
