@@ -298,6 +298,11 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
     if (::mkdtemp(secondary) == nullptr) return Status::Internal("cannot create a temporary folder for the reader");
     impl->secondary_dir = secondary;
     options.max_open_files = -1;  // required by secondary instances
+    // Each catch-up with the writer (Refresh, every second in dossierd)
+    // loads the table handlers of every column family on this many threads,
+    // started and joined there and then, changed or not: 16 (the default)
+    // made dossierd start about 150 threads a second while idle.
+    options.max_file_opening_threads = 1;
     // A data folder no writer of this version has opened lacks the newer
     // column families (near_duplicates): read it without them.
     std::vector<std::string> existing;
