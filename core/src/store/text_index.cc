@@ -1177,6 +1177,14 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
             language = entry.get_value(kValueLanguage);
           }
           DOSSIER_RETURN_IF_ERROR(reader.describe(&hit));
+          if (hit.title.empty() && hit.source_paths.empty()) {
+            // The store has no such document (removed since the index was
+            // read, or not yet seen by this reader): no page to read, and
+            // QueryService leaves the hit out.
+            hit.page = 1;
+            response.hits.push_back(std::move(hit));
+            continue;
+          }
           if (remote) language = hit.language;
           hit.page = BestPage(db, *it, page_query, language, remote != nullptr);
           if (hit.page == 0) {
