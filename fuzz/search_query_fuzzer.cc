@@ -66,14 +66,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.facets = options & 32;
   request.limit = (options & 64) ? 1 : 10;
   request.offset = (options & 128) ? 1 : 0;
-  auto fetch = [&](const dossier::DocumentId& id, uint32_t page) -> dossier::Result<dossier::PageText> {
+  dossier::TextIndex::HitReader reader;
+  reader.describe = [&](dossier::SearchHit* hit) {
+    auto it = index.documents.find(hit->id.ToHex());
+    if (it != index.documents.end()) {
+      hit->title = it->second.title;
+      hit->language = it->second.language;
+      hit->source_paths = {"sample.txt"};
+    }
+    return dossier::Status::Ok();
+  };
+  reader.page = [&](const dossier::DocumentId& id, uint32_t page) -> dossier::Result<dossier::PageText> {
     auto it = index.documents.find(id.ToHex());
     if (it == index.documents.end() || page < 1 || page > it->second.pages.size()) {
       return dossier::Status::NotFound("no such page");
     }
     return it->second.pages[page - 1];
   };
-  dossier::Result<dossier::SearchResponse> response = index.index->Search(request, fetch);
+  dossier::Result<dossier::SearchResponse> response = index.index->Search(request, reader);
   if (!response.ok()) {
     if (response.status().code() != dossier::StatusCode::kInvalidArgument) std::abort();
     return 0;
