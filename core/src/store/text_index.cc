@@ -83,10 +83,10 @@ uint32_t PageOfPosition(Xapian::termpos position) { return (position - 1) / kPag
 // server by name, and the server knows Xapian's ValueCountMatchSpy, not
 // Dossier's spies; nor can facet columns be built, a remote database reading
 // value streams one document at a time. The spies ride on a counting pass
-// of their own (SearchIn). An entry's
-// entity names are one value (joined by \x1f): counted as joined and split
-// here, they count as the multi-valued column does. The text sources are
-// terms, not values: one count of the matches with each XS term.
+// of their own (SearchIn). An entry's entity names are one value (joined by
+// \x1f): counted as joined and split here, they count as the multi-valued
+// column does. The text sources are terms, not values: one count of the
+// matches with each XS term (but one every entry has).
 struct RemoteFacetSpies {
   Xapian::ValueCountMatchSpy year{kValueYear}, entities{kValueEntities}, language{kValueLanguage};
   void AddTo(Xapian::Enquire& enquire) {
@@ -166,15 +166,16 @@ void MapTermsToWords(const std::string& typed, const std::vector<std::string>& l
     for (size_t k = 0; k < words.size(); ++k) {
       const std::string& word = words[k];
       const std::string folded = FoldAccents(word);
-      for (const std::string& form : {word, "Z" + stem(word), "XF" + folded, "ZXF" + stem(folded), folded, "Z" + stem(folded)}) {
+      const std::string word_stem = stem(word), folded_stem = stem(folded);
+      for (const std::string& form : {word, "Z" + word_stem, "XF" + folded, "ZXF" + folded_stem, folded, "Z" + folded_stem}) {
         query->word_of.emplace(form, k);
       }
       if (stem.is_none()) continue;
-      for (const std::string& form : {"Z" + stem(word), "ZXF" + stem(folded), "Z" + stem(folded)}) {
+      for (const std::string& form : {"Z" + word_stem, "ZXF" + folded_stem, "Z" + folded_stem}) {
         query->stems.insert(form);
         query->stems_of[language].insert(form);
       }
-      if (!stem(word).empty()) query->stem_of_word[language].emplace(word, "Z" + stem(word));
+      if (!word_stem.empty()) query->stem_of_word[language].emplace(word, "Z" + word_stem);
     }
   }
 }
@@ -198,9 +199,8 @@ void MapTermsToWords(const std::string& typed, const std::vector<std::string>& l
 // then differ from a local search's when another language's stemmer joins
 // inflections the entry's keeps apart (never the hits or the total).
 //
-// `db` and `did` may be one shard of a remote index and the entry's number
-// there. Returns 0 when the query's terms gave no position: the caller then
-// asks again with the terms that matched (`matching`, get_matching_terms).
+// Returns 0 when the query's terms gave no position: the caller then asks
+// again with the terms that matched (`matching`, get_matching_terms).
 uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery& query, const std::string& language,
                   bool own_stems_only, const std::vector<std::string>* matching = nullptr) {
   struct PageScore {
@@ -234,7 +234,9 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
     auto covered = [&](const std::string& name) {
       if (stems == query.stem_of_word.end()) return false;
       auto stem = stems->second.find(name);
-      if (stem == stems->second.end() || !read.count(stem->second) || read[stem->second].empty()) return false;
+      if (stem == stems->second.end()) return false;
+      auto stem_read = read.find(stem->second);
+      if (stem_read == read.end() || stem_read->second.empty()) return false;
       auto word = query.word_of.find(name), stem_word = query.word_of.find(stem->second);
       return word != query.word_of.end() && stem_word != query.word_of.end() && word->second == stem_word->second;
     };
