@@ -73,6 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       hit->title = it->second.title;
       hit->language = it->second.language;
       hit->source_paths = {"sample.txt"};
+      hit->page_count = static_cast<uint32_t>(it->second.pages.size());
     }
     return dossier::Status::Ok();
   };
@@ -82,6 +83,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       return dossier::Status::NotFound("no such page");
     }
     return it->second.pages[page - 1];
+  };
+  reader.pages = [&](const dossier::DocumentId& id) -> dossier::Result<std::vector<dossier::PageText>> {
+    auto it = index.documents.find(id.ToHex());
+    if (it == index.documents.end()) return dossier::Status::NotFound("no such document");
+    return it->second.pages;
   };
   dossier::Result<dossier::SearchResponse> response = index.index->Search(request, reader);
   if (!response.ok()) {

@@ -81,7 +81,9 @@ int RunSearch(const GlobalOptions& global, const SearchRequest& request, bool js
       some_words_said = true;
     }
     std::cout << hit.rank << ". " << hit.title << "  [" << hit.id.ToHex() << "]\n";
-    std::cout << "   page " << hit.page << " (" << TextSourceName(hit.page_source);
+    std::cout << "   page " << hit.page;
+    if (hit.page_count > 1) std::cout << " of " << hit.page_count;
+    std::cout << " (" << TextSourceName(hit.page_source);
     if (hit.ocr_confidence >= 0) std::cout << ", OCR confidence " << static_cast<int>(hit.ocr_confidence) << "%";
     std::cout << "), " << hit.percent << "% match, " << hit.language << "\n";
     for (const std::string& path : hit.source_paths) std::cout << "   " << path << "\n";

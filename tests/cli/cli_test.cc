@@ -2,6 +2,8 @@
 // formats, and JSON checked against the schemas in schemas/.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -53,7 +55,7 @@ TEST_F(CliTest, IngestSearchShowRoundTrip) {
   ASSERT_EQ(search.exit_code, 0) << search.err;
   EXPECT_NE(search.out.find("2 document(s) match"), std::string::npos) << search.out;
   EXPECT_NE(search.out.find("Rural Water Programme Evaluation"), std::string::npos);
-  EXPECT_NE(search.out.find("page 2 (text_layer)"), std::string::npos) << search.out;
+  EXPECT_NE(search.out.find("page 2 of 2 (text_layer)"), std::string::npos) << search.out;
   EXPECT_NE(search.out.find("**decentralization**"), std::string::npos) << search.out;
 
   auto json = RunDossier(data_, {"search", "--json", "--limit", "1", "decentralization"});
@@ -63,6 +65,13 @@ TEST_F(CliTest, IngestSearchShowRoundTrip) {
   EXPECT_EQ(parsed["total"], 2);
   EXPECT_EQ(parsed["hits"].size(), 1u);
   const std::string id = parsed["hits"][0]["id"];
+  auto every = RunDossier(data_, {"search", "--json", "decentralization"});
+  ASSERT_EQ(every.exit_code, 0);
+  std::map<std::string, std::pair<int, int>> pages;  // title -> page, page_count
+  const nlohmann::json every_parsed = nlohmann::json::parse(every.out);
+  for (const auto& hit : every_parsed["hits"]) pages[hit["title"].get<std::string>()] = {hit["page"].get<int>(), hit["page_count"].get<int>()};
+  EXPECT_EQ(pages["Memo on decentralization and staffing."], std::make_pair(1, 1));
+  EXPECT_EQ(pages["Rural Water Programme Evaluation"], std::make_pair(2, 2)) << every.out;
 
   auto text = RunDossier(data_, {"show", "--text", in_ / "eval.pdf"});
   ASSERT_EQ(text.exit_code, 0) << text.err;

@@ -1,11 +1,13 @@
 // Tests of BestPassageSnippet's word matching: a text word matches a query
 // term by its stem, as typed or accent-folded, whatever letter its stemmer
-// leaves first.
+// leaves first; and of ScorePage, which ranks a document's pages by the same
+// matching (how a remote index chooses a hit's best page).
 #include "snippet.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "dossier/text.h"
 
@@ -32,6 +34,55 @@ TEST(SnippetTest, AWordMatchesWhenItsStemmerTakesOffTheAccentOfItsFirstLetter) {
   // English exceptions that stem to another form ("dying" -> "die").
   EXPECT_NE(SnippetFor("The dying trees were counted.", "die", "english").find("<mark>dying</mark>"), std::string::npos);
   EXPECT_EQ(SnippetFor("Nothing here begins with that letter.", "zebra", "english"), "") << "no word matches";
+}
+
+// A query as the parser makes its page terms: each word as typed and Z + its
+// stem, and the phrase's words in order.
+SnippetQuery QueryOf(const std::vector<std::string>& words, const Xapian::Stem& stem, bool phrase) {
+  SnippetQuery query;
+  for (const std::string& word : words) {
+    query.terms.push_back(word);
+    query.terms.push_back("Z" + stem(word));
+    query.typed += (query.typed.empty() ? "" : " ") + word;
+  }
+  if (phrase) query.phrases.push_back(words);
+  return query;
+}
+
+TEST(ScorePageTest, PhrasesThenDistinctWordsThenMatchingWords) {
+  const Xapian::Stem stem("english");
+  const SnippetQuery query = QueryOf({"water", "committees"}, stem, /*phrase=*/true);
+  const PageScore repeated = ScorePage("Water, water and more water; the committee met.", query, stem);
+  EXPECT_EQ(repeated.phrases, 0u);
+  EXPECT_EQ(repeated.words, 2u) << "\"committee\" is a stem variant of \"committees\": one word";
+  EXPECT_EQ(repeated.matches, 4u);
+  const PageScore phrase = ScorePage("The Water Committees met once.", query, stem);
+  EXPECT_EQ(phrase.phrases, 1u) << "the phrase, in another case";
+  EXPECT_EQ(phrase.words, 2u);
+  EXPECT_EQ(phrase.matches, 2u);
+  EXPECT_GT(phrase.Key(), repeated.Key()) << "a phrase outranks more occurrences";
+  const PageScore one_word = ScorePage("Water everywhere, water again, water.", query, stem);
+  EXPECT_GT(repeated.Key(), one_word.Key()) << "two distinct words outrank one repeated";
+  EXPECT_EQ(ScorePage("Nothing of the kind.", query, stem).Key(), PageScore{}.Key());
+  EXPECT_EQ(ScorePage("", query, stem).Key(), PageScore{}.Key());
+}
+
+TEST(ScorePageTest, AccentedWordsMatchTheirFoldedTermsAndAWildcardItsExpansions) {
+  const Xapian::Stem stem("french");
+  SnippetQuery query;
+  query.terms = {"XFevaluation", "ZXF" + stem("evaluation")};
+  query.typed = "evaluation";
+  const PageScore accented = ScorePage("Une \u00e9valuation et les \u00e9valuations finales.", query, stem);
+  EXPECT_EQ(accented.words, 1u);
+  EXPECT_EQ(accented.matches, 2u);
+
+  SnippetQuery wildcard;
+  wildcard.typed = "stu*";
+  wildcard.prefixes = {"stu"};
+  const PageScore expansions = ScorePage("Students studied the study; Stuttgart aside, nothing else.", wildcard, stem);
+  EXPECT_EQ(expansions.words, 4u) << "each word the wildcard matches is a word of its own";
+  EXPECT_EQ(expansions.matches, 4u);
+  EXPECT_EQ(ScorePage("Nothing begins so here.", wildcard, stem).matches, 0u);
 }
 
 }  // namespace

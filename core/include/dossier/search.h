@@ -39,6 +39,7 @@ struct SearchHit {
   int percent = 0;        // relevance: the hit's weight as a percentage of the best match's
   DocumentId id;
   uint32_t page = 0;      // the best-matching page
+  uint32_t page_count = 0;  // the document's pages (from its record)
   TextSource page_source = TextSource::kTextLayer;
   float ocr_confidence = -1;
   std::string snippet_html;  // HTML-escaped page text with <mark>…</mark> around matches

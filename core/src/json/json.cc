@@ -31,6 +31,7 @@ json ToJson(const SearchResponse& response) {
                     {"mime_type", hit.mime_type},
                     {"source_paths", hit.source_paths},
                     {"page", hit.page},
+                    {"page_count", hit.page_count},
                     {"page_source", std::string(TextSourceName(hit.page_source))},
                     {"ocr_confidence", ConfidenceToJson(hit.ocr_confidence)},
                     {"snippet_html", hit.snippet_html},

@@ -49,7 +49,10 @@ constexpr std::array<bool, 128> kAsciiWordChar = [] {
 
 inline bool IsWordChar(unsigned ch) { return ch < 0x80 ? kAsciiWordChar[ch] : Xapian::Unicode::is_wordchar(ch); }
 
-std::vector<Word> SplitWords(const std::string& text) {
+// With `first_bytes`, a word whose first character is ASCII and, lowercased,
+// not among them is left with empty `lower` and `folded` (it can match no
+// query word; building its strings was most of a page's cost).
+std::vector<Word> SplitWords(const std::string& text, const std::array<bool, 256>* first_bytes = nullptr) {
   std::vector<Word> words;
   words.reserve(text.size() / 6);
   const size_t size = text.size();
@@ -62,30 +65,32 @@ std::vector<Word> SplitWords(const std::string& text) {
     }
     Word& word = words.emplace_back();
     word.begin = at;
+    const bool build = first_bytes == nullptr || ch >= 0x80 ||
+                       (*first_bytes)[static_cast<unsigned char>(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch)];
     bool ascii = true;
     while (at < size) {
       const unsigned char byte = static_cast<unsigned char>(text[at]);
       if (byte < 0x80 && kAsciiWordChar[byte]) {  // the common case, without a decode
-        word.lower += static_cast<char>(byte >= 'A' && byte <= 'Z' ? byte + ('a' - 'A') : byte);
+        if (build) word.lower += static_cast<char>(byte >= 'A' && byte <= 'Z' ? byte + ('a' - 'A') : byte);
         ++at;
         continue;
       }
       std::tie(ch, length) = CodePointAt(text, at);
       if (ch >= 0x80 && Xapian::Unicode::is_wordchar(ch)) {
         ascii = false;
-        Xapian::Unicode::append_utf8(word.lower, Xapian::Unicode::tolower(ch));
+        if (build) Xapian::Unicode::append_utf8(word.lower, Xapian::Unicode::tolower(ch));
         at += length;
         continue;
       }
       if ((ch == '\'' || ch == 0x2019) && at + length < size && IsWordChar(CodePointAt(text, at + length).first)) {
-        word.lower += '\'';
+        if (build) word.lower += '\'';
         at += length;
         continue;
       }
       break;
     }
     word.end = at;
-    word.folded = ascii ? word.lower : FoldAccents(word.lower);
+    if (build) word.folded = ascii ? word.lower : FoldAccents(word.lower);
   }
   return words;
 }
@@ -164,8 +169,21 @@ std::string LeadingSnippet(const std::string& text, size_t length) {
   return out;
 }
 
-std::string BestPassageSnippet(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stemmer,
-                               size_t length) {
+namespace {
+
+// The words of a text that match a query: each word's query word (the stem
+// of its folded form, so "évaluation" and "evaluation" are one), or -1, and
+// whether it is typed so; where the query's phrases start, and how long.
+struct QueryMatches {
+  std::vector<Word> words;
+  std::vector<int> query_word;
+  std::vector<char> exact;
+  std::map<std::string, int> word_ids;
+  std::vector<size_t> matches;        // the matching words, in order
+  std::vector<size_t> phrase_length;  // phrase_length[i] words from word i (0: none)
+};
+
+QueryMatches FindQueryMatches(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stemmer) {
   StemMemo stem(stemmer);
   const std::unordered_set<std::string> terms(query.terms.begin(), query.terms.end());
   // The first bytes the query's words begin with (past Z, ZXF, XF): a word
@@ -184,22 +202,22 @@ std::string BestPassageSnippet(const std::string& text, const SnippetQuery& quer
     }
     if (!word.empty()) first_bytes[static_cast<unsigned char>(word[0])] = true;
   }
-  auto may_match = [&first_bytes](const Word& w) {
+  for (const std::string& prefix : query.prefixes) {
+    if (!prefix.empty()) first_bytes[static_cast<unsigned char>(prefix[0])] = true;
+  }
+  auto may_match = [&first_bytes](const Word& w) {  // (an empty word's [0] is '\0', in no query word)
     return first_bytes[static_cast<unsigned char>(w.lower[0])] || first_bytes[static_cast<unsigned char>(w.folded[0])];
   };
   std::unordered_set<std::string> typed;
   for (const Word& w : SplitWords(RemoveElisions(query.typed))) typed.insert(w.folded);
-  const std::vector<Word> words = SplitWords(text);
+  QueryMatches m;
+  m.words = SplitWords(text, &first_bytes);
+  const std::vector<Word>& words = m.words;
   const size_t n = words.size();
-
-  // Each word's query word (the stem of its folded form, so
-  // "évaluation" and "evaluation" are one), or -1; and whether it is typed so.
+  m.query_word.assign(n, -1);
+  m.exact.assign(n, 0);
   // A word met again is looked up once (`looked_up`: its query word, or -1).
-  std::vector<int> query_word(n, -1);
-  std::vector<char> exact(n, 0);
-  std::map<std::string, int> word_ids;
   std::unordered_map<std::string_view, int> looked_up;
-  std::vector<size_t> matches;
   for (size_t i = 0; i < n; ++i) {
     const Word& w = words[i];
     if (!may_match(w)) continue;
@@ -207,17 +225,26 @@ std::string BestPassageSnippet(const std::string& text, const SnippetQuery& quer
     if (added) {
       bool hit = terms.count(w.lower) || terms.count("Z" + stem(w.lower));
       if (!hit && w.folded != w.lower) hit = terms.count("XF" + w.folded) || terms.count("ZXF" + stem(w.folded));
-      if (hit) known->second = word_ids.emplace("Z" + stem(w.folded), static_cast<int>(word_ids.size())).first->second;
+      if (hit) {
+        known->second = m.word_ids.emplace("Z" + stem(w.folded), static_cast<int>(m.word_ids.size())).first->second;
+      } else {
+        // A wildcard's expansions are words of their own, as the terms
+        // that matched are in BestPage.
+        for (const std::string& prefix : query.prefixes) {
+          if (w.folded.compare(0, prefix.size(), prefix) == 0) {
+            known->second = m.word_ids.emplace(w.folded, static_cast<int>(m.word_ids.size())).first->second;
+            break;
+          }
+        }
+      }
     }
     if (known->second < 0) continue;
-    query_word[i] = known->second;
-    exact[i] = typed.count(w.folded) ? 1 : 0;
-    matches.push_back(i);
+    m.query_word[i] = known->second;
+    m.exact[i] = typed.count(w.folded) ? 1 : 0;
+    m.matches.push_back(i);
   }
-  if (matches.empty()) return "";
-
-  // Phrase occurrences: phrase_length[i] words from word i (0: none).
-  std::vector<size_t> phrase_length(n, 0);
+  m.phrase_length.assign(n, 0);
+  if (m.matches.empty()) return m;
   std::set<std::vector<std::string>> phrases(query.phrases.begin(), query.phrases.end());
   for (const std::vector<std::string>& phrase : phrases) {
     if (phrase.size() < 2 || phrase.size() > n) continue;
@@ -227,9 +254,36 @@ std::string BestPassageSnippet(const std::string& text, const SnippetQuery& quer
         const Word& w = words[start + k];
         whole = phrase[k] == w.lower || phrase[k] == "XF" + w.folded;
       }
-      if (whole) phrase_length[start] = std::max(phrase_length[start], phrase.size());
+      if (whole) m.phrase_length[start] = std::max(m.phrase_length[start], phrase.size());
     }
   }
+  return m;
+}
+
+}  // namespace
+
+PageScore ScorePage(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stem) {
+  const QueryMatches m = FindQueryMatches(text, query, stem);
+  PageScore score;
+  score.phrases = static_cast<size_t>(std::count_if(m.phrase_length.begin(), m.phrase_length.end(), [](size_t l) { return l > 0; }));
+  std::set<int> distinct;
+  for (size_t i : m.matches) distinct.insert(m.query_word[i]);
+  score.words = distinct.size();
+  score.matches = m.matches.size();
+  return score;
+}
+
+std::string BestPassageSnippet(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stemmer,
+                               size_t length) {
+  const QueryMatches m = FindQueryMatches(text, query, stemmer);
+  if (m.matches.empty()) return "";
+  const std::vector<Word>& words = m.words;
+  const size_t n = words.size();
+  const std::vector<int>& query_word = m.query_word;
+  const std::vector<char>& exact = m.exact;
+  const std::map<std::string, int>& word_ids = m.word_ids;
+  const std::vector<size_t>& matches = m.matches;
+  const std::vector<size_t>& phrase_length = m.phrase_length;
 
   // The best window of at most `length` bytes that starts at a matching word.
   using Score = std::tuple<size_t, size_t, size_t, size_t>;  // phrases, query words, typed ones, matching words

@@ -13,6 +13,7 @@
 #include <xapian.h>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace dossier {
@@ -27,7 +28,21 @@ struct SnippetQuery {
   // The query as the user typed it (its words, lowercased and without
   // accents, are the "typed forms").
   std::string typed;
+  // A wildcard's prefixes ("stu" for stu*), lowercased and without accents:
+  // a word beginning so matches (ScorePage; a snippet's wildcard is left to
+  // Xapian's, which knows the expansions).
+  std::vector<std::string> prefixes;
 };
+
+// How well a page's text matches a query, by what chooses a hit's best page:
+// the occurrences of the query's phrases, then the distinct query words
+// (a word's stem variants and accented forms are one word; each word a
+// wildcard matches is one), then the matching words.
+struct PageScore {
+  size_t phrases = 0, words = 0, matches = 0;
+  auto Key() const { return std::make_tuple(phrases, words, matches); }
+};
+PageScore ScorePage(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stem);
 
 // The words of a query as typed, lowercased, French elisions taken off
 // (what the parser reads as words, operators and prefixes included).

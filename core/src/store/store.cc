@@ -977,12 +977,14 @@ Result<ItemSearchResponse> Store::SearchItems(const ItemSearchRequest& request) 
 Result<SearchResponse> Store::Search(const SearchRequest& request) const {
   TextIndex::HitReader reader;
   reader.page = [this](const DocumentId& id, uint32_t page) { return GetPage(id, page); };
+  reader.pages = [this](const DocumentId& id) { return GetPages(id); };
   reader.describe = [this](SearchHit* hit) -> Status {
     DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, impl_->LoadRecord(hit->id));
     if (!record) return Status::Ok();  // removed between the index read and now
     hit->title = record->title;
     hit->language = record->language;
     hit->mime_type = record->mime_type;
+    hit->page_count = record->page_count;
     for (const SourceFile& source : record->sources) hit->source_paths.push_back(source.path);
     return Status::Ok();
   };

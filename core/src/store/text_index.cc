@@ -134,6 +134,24 @@ SpiedFacets CollectRemoteFacets(const Xapian::Database& db, const Xapian::Query&
   return out;
 }
 
+// The prefixes of the query's wildcards ("stu" for stu*, "eval" for
+// title:Éval*), lowercased and without accents.
+std::vector<std::string> WildcardPrefixes(const std::string& typed) {
+  std::vector<std::string> prefixes;
+  size_t at = 0;
+  while (at < typed.size()) {
+    const size_t end = std::min(typed.find_first_of(" \t\n", at), typed.size());
+    std::string_view token(typed.data() + at, end - at);
+    at = end + 1;
+    if (token.size() < 2 || token.back() != '*') continue;
+    token.remove_suffix(1);
+    if (const size_t colon = token.rfind(':'); colon != std::string_view::npos) token.remove_prefix(colon + 1);
+    const std::vector<std::string> words = QueryWords(std::string(token));
+    if (!words.empty()) prefixes.push_back(FoldAccents(words.back()));
+  }
+  return prefixes;
+}
+
 // What a search needs to choose a hit's best page: the query's own
 // (unexpanded) page terms and its phrases.
 struct PageQuery {
@@ -147,9 +165,8 @@ struct PageQuery {
   // The stemmed (Z) forms of the words, in every language. Another
   // language's stems are read too: they count inflections the entry's own
   // stemmer keeps apart (French stems "microcrédit" and "microcrédits"
-  // apart, English does not). `stems_of` holds each language's own.
+  // apart, English does not).
   std::set<std::string> stems;
-  std::map<std::string, std::set<std::string>> stems_of;
   // For each language, a word's unstemmed term -> its Z stem: the indexer puts
   // the stem at every position of the word (STEM_SOME_FULL_POS), so once the
   // stem's positions are read the word's add nothing.
@@ -173,7 +190,6 @@ void MapTermsToWords(const std::string& typed, const std::vector<std::string>& l
       if (stem.is_none()) continue;
       for (const std::string& form : {"Z" + word_stem, "ZXF" + folded_stem, "Z" + folded_stem}) {
         query->stems.insert(form);
-        query->stems_of[language].insert(form);
       }
       if (!word_stem.empty()) query->stem_of_word[language].emplace(word, "Z" + word_stem);
     }
@@ -193,22 +209,19 @@ void MapTermsToWords(const std::string& typed, const std::vector<std::string>& l
 // Only the lists that can change the answer are read: not a word's
 // unstemmed term once its stem in the entry's `language` gave positions
 // (they are among the stem's), and each list once, also for the phrases.
-// With `own_stems_only` (a remote index, where each list is a round trip to
-// the entry's shard, and a search would read the stems of every language
-// the shards hold), only the stems of the entry's language: the page can
-// then differ from a local search's when another language's stemmer joins
-// inflections the entry's keeps apart (never the hits or the total).
+// (With a remote index the page is chosen from the pages' text instead:
+// SearchIn.)
 //
 // Returns 0 when the query's terms gave no position: the caller then asks
 // again with the terms that matched (`matching`, get_matching_terms).
 uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery& query, const std::string& language,
-                  bool own_stems_only, const std::vector<std::string>* matching = nullptr) {
-  struct PageScore {
+                  const std::vector<std::string>* matching = nullptr) {
+  struct PageTally {
     std::set<Xapian::termpos> phrases;  // where a phrase starts (a typed and a folded phrase can both start there)
     std::set<std::string> words;        // query words, by their first term (or the term, for a word not typed)
     std::set<Xapian::termpos> positions;
   };
-  std::map<uint32_t, PageScore> by_page;
+  std::map<uint32_t, PageTally> by_page;
   std::map<std::string, std::vector<Xapian::termpos>> read;  // the position lists read, by term
   auto positions_of = [&](const std::string& name) -> const std::vector<Xapian::termpos>& {
     auto [it, added] = read.try_emplace(name);
@@ -219,7 +232,7 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
     auto word = query.word_of.find(name);
     const std::string key = word == query.word_of.end() ? name : "\x01" + std::to_string(word->second);
     for (Xapian::termpos pos : positions_of(name)) {
-      PageScore& page = by_page[PageOfPosition(pos)];
+      PageTally& page = by_page[PageOfPosition(pos)];
       page.words.insert(key);
       page.positions.insert(pos);
     }
@@ -241,12 +254,7 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
       return word != query.word_of.end() && stem_word != query.word_of.end() && word->second == stem_word->second;
     };
     for (const std::string& name : query.terms) {
-      if (!query.stems.count(name)) continue;
-      if (own_stems_only) {
-        auto own = query.stems_of.find(language);
-        if (own == query.stems_of.end() || !own->second.count(name)) continue;
-      }
-      count_positions(name);
+      if (query.stems.count(name)) count_positions(name);
     }
     for (const std::string& name : query.terms) {
       if (!query.stems.count(name) && !covered(name)) count_positions(name);
@@ -271,7 +279,7 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
     }
   }
   uint32_t best = 1;
-  const PageScore* best_score = nullptr;
+  const PageTally* best_score = nullptr;
   for (const auto& [page, score] : by_page) {
     if (best_score == nullptr ||
         std::make_tuple(score.phrases.size(), score.words.size(), score.positions.size()) >
@@ -1142,14 +1150,13 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       snippet_query.terms = page_query.terms;
       snippet_query.phrases = page_query.phrases;
       snippet_query.typed = request.query;
-      // Remote: every position list BestPage reads is a round trip to the
-      // hit's shard, also for a term no shard holds (another language's stem,
-      // a folded form the words lack). Those are left out: they have no
-      // positions to change the page. (The statistics of the match know each
-      // term's frequency: no round trip.)
-      if (remote) {
-        std::erase_if(page_query.terms, [&mset](const std::string& term) { return mset.get_termfreq(term) == 0; });
-      }
+      // Remote: a hit's best page is chosen from its pages' text, which the
+      // store holds (ScorePage, by BestPage's criteria), not from position
+      // lists: xapian-tcpsrv (1.4) sends a list one message per position, a
+      // write each, and a best page then cost more than the rest of the
+      // search. The pages are scored with the wildcards' prefixes too.
+      SnippetQuery page_text_query = snippet_query;
+      if (remote) page_text_query.prefixes = WildcardPrefixes(request.query);
       response.hits.clear();
       // The hits of `set` (made by `from`), ranked on from `rank`.
       uint32_t rank = request.offset;
@@ -1188,13 +1195,36 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
             continue;
           }
           if (remote) language = hit.language;
-          hit.page = BestPage(db, *it, page_query, language, remote != nullptr);
-          if (hit.page == 0) {
-            // No page term of the query has a position here: the terms that matched (a wildcard's expansions).
-            const std::vector<std::string> matching(from.get_matching_terms_begin(it), from.get_matching_terms_end(it));
-            hit.page = BestPage(db, *it, page_query, language, remote != nullptr, &matching);
+          std::optional<Result<PageText>> best_page_text;
+          if (hit.page_count == 1) {
+            hit.page = 1;  // no other page to choose
+          } else if (remote) {
+            Result<std::vector<PageText>> pages = reader.pages(hit.id);
+            if (!pages.ok() && !pages.status().IsNotFound()) return pages.status();
+            hit.page = 1;
+            if (pages.ok() && !pages->empty()) {
+              const Xapian::Stem stemmer = StemmerFor(language);
+              size_t best = 0;
+              PageScore best_score;
+              for (size_t k = 0; k < pages->size(); ++k) {
+                const PageScore score = ScorePage(MarkElisions((*pages)[k].text), page_text_query, stemmer);
+                if (k == 0 || score.Key() > best_score.Key()) {
+                  best = k;
+                  best_score = score;
+                }
+              }
+              hit.page = (*pages)[best].number;
+              best_page_text = std::move((*pages)[best]);
+            }
+          } else {
+            hit.page = BestPage(db, *it, page_query, language);
+            if (hit.page == 0) {
+              // No page term of the query has a position here: the terms that matched (a wildcard's expansions).
+              const std::vector<std::string> matching(from.get_matching_terms_begin(it), from.get_matching_terms_end(it));
+              hit.page = BestPage(db, *it, page_query, language, &matching);
+            }
           }
-          Result<PageText> page = reader.page(hit.id, hit.page);
+          Result<PageText> page = best_page_text ? std::move(*best_page_text) : reader.page(hit.id, hit.page);
           // A page removed since the index read leaves the snippet blank; a
           // damaged one is an error, not a blank snippet.
           if (!page.ok() && !page.status().IsNotFound()) return page.status();
