@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -150,6 +151,19 @@ std::vector<std::string> WildcardPrefixes(const std::string& typed) {
     if (!words.empty()) prefixes.push_back(FoldAccents(words.back()));
   }
   return prefixes;
+}
+
+// The facets of `match_set` on a remote index: a counting pass with the
+// spies, then CollectRemoteFacets. Runs on a thread of its own (SearchIn),
+// on `db` (connections no other thread uses) and owning its query. Throws
+// Xapian::Error.
+SpiedFacets CountRemoteFacets(Xapian::Database& db, Xapian::Query match_set, const ShardView& shard_view,
+                              Xapian::doccount every_match) {
+  RemoteFacetSpies spies;
+  Xapian::Enquire counting = CountingEnquire(db, match_set);
+  spies.AddTo(counting);
+  (void)counting.get_mset(0, 0, every_match);
+  return CollectRemoteFacets(db, match_set, spies, shard_view, every_match);
 }
 
 // What a search needs to choose a hit's best page: the query's own
@@ -307,6 +321,10 @@ struct ReaderSlot {
   uint64_t epoch = 0;
   uint64_t items_generation = 0;
   ShardView shard_view;  // of `db` as connected or last reopened
+  // Remote: a second connection to each shard, which the facets' counting
+  // pass uses on a thread of its own while the ranked pass and the hits
+  // go on (SearchIn); connected, reopened and dropped with `db`.
+  std::unique_ptr<Xapian::Database> counting;
   // The index folder's inode when `db` was opened: a compaction swaps in
   // another folder. Xapian does not document that reopen() follows such a
   // swap (in a test it did), so the handle is opened afresh, which also
@@ -504,15 +522,24 @@ struct TextIndex::Impl {
     if (r.db && r.generation != pages_wanted) {
       try {
         r.db->reopen();
+        if (r.counting) r.counting->reopen();
         r.shard_view = ReadShardView(*r.db);
         r.generation = pages_wanted;
       } catch (const Xapian::Error&) {
         r.db.reset();  // connected afresh below
       }
     }
-    if (!r.db) {
+    if (!r.db || !r.counting) {
+      r.db.reset();
+      r.counting.reset();
       Result<std::unique_ptr<Xapian::Database>> connected = ConnectShards();
+      if (connected.ok()) {
+        Result<std::unique_ptr<Xapian::Database>> counting = ConnectShards();
+        if (!counting.ok()) connected = counting.status();
+        else r.counting = std::move(counting).value();
+      }
       if (!connected.ok()) {
+        r.counting.reset();
         SetHealth(connected.status());
         return connected.status();
       }
@@ -983,9 +1010,11 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Hit
     for (int attempt = 0;; ++attempt) {
       Result<Impl::SlotHandle> slot = impl_->AcquireReader();
       if (!slot.ok()) return slot.status();
-      Result<SearchResponse> found = SearchIn(*(*slot)->db, request, reader, nullptr, &(*slot)->shard_view);
+      Result<SearchResponse> found =
+          SearchIn(*(*slot)->db, request, reader, nullptr, &(*slot)->shard_view, (*slot)->counting.get());
       if (found.ok() || found.status().code() != StatusCode::kUnavailable) return found;
       (*slot)->db.reset();
+      (*slot)->counting.reset();
       if (attempt >= 1) {
         impl_->SetHealth(found.status());
         return found;
@@ -998,7 +1027,7 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Hit
 
 Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchRequest& request,
                                            const HitReader& reader, FacetColumnCache* column_cache,
-                                           const ShardView* remote) const {
+                                           const ShardView* remote, Xapian::Database* remote_counting) const {
   SearchResponse response;
   response.query = request.query;
   response.offset = request.offset;
@@ -1076,8 +1105,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       TermFacetSpy source_spy("XS");
       std::shared_ptr<const FacetColumns> columns = request.facets && column_cache ? column_cache->For(db) : nullptr;
       std::optional<FacetColumnSpy> column_spy;
-      RemoteFacetSpies remote_spies;
-      std::optional<SpiedFacets> spied;  // remote
+      std::future<SpiedFacets> remote_counted;
       Xapian::doccount check = request.offset + request.limit + 1;
       const Xapian::doccount every_match = std::min(db.get_doccount(), kFacetExactUpTo);
       if (columns) {
@@ -1086,12 +1114,18 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       } else if (request.facets && remote) {
         // A counting pass of its own, as CountEveryMatch: the shards check
         // every match with the cheaper unranked query, and weigh and rank only
-        // what the ranked pass needs (early termination). One more round
-        // trip, but less work on each shard than a ranked pass over every
-        // match: p50 17 % lower in bench/remote.sh.
-        Xapian::Enquire counting = CountingEnquire(db, build(Xapian::Query::OP_AND, false, ParsePurpose::kMatchSet));
-        remote_spies.AddTo(counting);
-        (void)counting.get_mset(0, 0, every_match);
+        // what the ranked pass needs (early termination): p50 17 % lower in
+        // bench/remote.sh than a ranked pass over every match. It runs on the
+        // slot's second connections, on a thread of its own, while this one
+        // runs the ranked pass and reads the hits' pages (without them, as
+        // the CLI's one-off searches, here first). The thread owns its query
+        // (Xapian's reference counts are not atomic).
+        Xapian::Database& counting_db = remote_counting ? *remote_counting : db;
+        remote_counted = std::async(remote_counting ? std::launch::async : std::launch::deferred,
+                                    CountRemoteFacets, std::ref(counting_db),
+                                    build(Xapian::Query::OP_AND, false, ParsePurpose::kMatchSet), std::cref(*remote),
+                                    every_match);
+        if (!remote_counting) remote_counted.wait();
       } else if (request.facets) {
         enquire.add_matchspy(&year_spy);
         enquire.add_matchspy(&entity_spy);
@@ -1100,11 +1134,6 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         check += kFacetSample;
       }
       Xapian::MSet mset = enquire.get_mset(request.offset, request.limit, check);
-      if (request.facets && remote) {
-        spied = CollectRemoteFacets(db, build(Xapian::Query::OP_AND, false, ParsePurpose::kMatchSet), remote_spies,
-                                    *remote, every_match);
-        response.facets_exact = spied->exact;
-      }
       response.total = mset.get_matches_estimated();
       response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
       if (columns) {
@@ -1116,16 +1145,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
           response.total = column_spy->Seen();
           response.total_exact = true;
         }
-      } else if (spied) {
-        response.facets["year"] = TopFacetValues(spied->year, SIZE_MAX);
-        response.facets["entity"] = TopFacetValues(spied->entity, kEntityFacetValues);
-        response.facets["language"] = TopFacetValues(spied->language, SIZE_MAX);
-        response.facets["source"] = TopFacetValues(spied->source, SIZE_MAX);
-        if (spied->exact) {
-          response.total = spied->seen;
-          response.total_exact = true;
-        }
-      } else if (request.facets) {
+      } else if (request.facets && !remote) {
         response.facets["year"] = FacetOf(year_spy);
         response.facets["entity"] = TopFacetValues(entity_spy.counts, kEntityFacetValues);
         response.facets["language"] = FacetOf(language_spy);
@@ -1275,10 +1295,23 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
           DOSSIER_RETURN_IF_ERROR(add_hits(partial_enquire, partial, false, best));
         }
       }
+      if (remote_counted.valid()) {
+        const SpiedFacets spied = remote_counted.get();  // rethrows the pass's Xapian::Error
+        response.facets["year"] = TopFacetValues(spied.year, SIZE_MAX);
+        response.facets["entity"] = TopFacetValues(spied.entity, kEntityFacetValues);
+        response.facets["language"] = TopFacetValues(spied.language, SIZE_MAX);
+        response.facets["source"] = TopFacetValues(spied.source, SIZE_MAX);
+        response.facets_exact = spied.exact;
+        if (spied.exact) {
+          response.total = spied.seen;
+          response.total_exact = true;
+        }
+      }
       return response;
     } catch (const Xapian::DatabaseModifiedError& e) {
       if (attempt >= 2) return FromXapian(impl_->path + ": search", e);
       db.reopen();
+      if (remote_counting) remote_counting->reopen();
     } catch (const Xapian::QueryParserError& e) {
       return Status::InvalidArgument("query: " + e.get_msg());
     } catch (const Xapian::NetworkError& e) {

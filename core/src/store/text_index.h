@@ -161,8 +161,11 @@ class TextIndex {
   // With `column_cache` (a reader), facets count every match from its columns.
   // `remote` (the handle's shards, with the languages and text sources they
   // hold): facets are counted by spies xapian-tcpsrv can run (no columns).
+  // `remote_counting`: a second handle on the same shards, on which the
+  // facets are counted beside the search.
   Result<SearchResponse> SearchIn(Xapian::Database& db, const SearchRequest& request, const HitReader& reader,
-                                  FacetColumnCache* column_cache, const struct ShardView* remote = nullptr) const;
+                                  FacetColumnCache* column_cache, const struct ShardView* remote = nullptr,
+                                  Xapian::Database* remote_counting = nullptr) const;
   std::unique_ptr<Impl> impl_;
 };
 
