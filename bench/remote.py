@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Times the same search requests on two dossierd, one request to each in
 turn (so both meet the same load on a shared machine), and checks that they
-answer the same total and the same set of hits.
+answer the same total and the same set of hits, and how many hits both list
+have another best page (a remote index counts a hit's own language's stems
+only: docs/LIMITS.md).
 
 Usage: remote.py LOCAL_URL REMOTE_URL QUERIES_FILE N
 QUERIES_FILE: one request path a line ("/v1/search?q=...", as gen_corpus.py writes).
@@ -29,6 +31,7 @@ def main(local_url, remote_url, queries_file, n):
         conns[name] = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
     times = {"local": [], "remote": []}
     differing = []
+    pages_same = pages_other = 0
     for i in range(n):
         path = paths[i % len(paths)]
         answers = {}
@@ -44,6 +47,13 @@ def main(local_url, remote_url, queries_file, n):
         # Ties at the page's end may be other documents of the same weight:
         # the totals and the weights in rank order must agree.
         a, b = answers["local"], answers["remote"]
+        local_pages = {h["id"]: h["page"] for h in a["hits"]}
+        for h in b["hits"]:
+            if h["id"] in local_pages:
+                if local_pages[h["id"]] == h["page"]:
+                    pages_same += 1
+                else:
+                    pages_other += 1
         if (a["total"], [h["percent"] for h in a["hits"]]) != (b["total"], [h["percent"] for h in b["hits"]]):
             differing.append(path)
     pick = lambda ts, p: sorted(ts)[min(len(ts) - 1, max(0, int(round(p / 100 * len(ts))) - 1))]
@@ -58,6 +68,7 @@ def main(local_url, remote_url, queries_file, n):
           f" ({wildcard} of them wildcard queries, whose expansion each shard weighs on its own)")
     for path in differing[:5]:
         print(f"  e.g. {path}")
+    print(f"hits both list: {pages_same + pages_other}, with another best page: {pages_other}")
 
 
 if __name__ == "__main__":

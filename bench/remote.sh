@@ -13,6 +13,11 @@
 # Usage: bench/remote.sh [BUILD_DIR]        (default: build)
 # Environment: BENCH_DIR (default /tmp/dossier-remote-bench; folders already
 # ingested there are reused), COUNT, SEARCHES. Not run in CI.
+#
+# SCALE_DIR=DIR: real documents instead: the folders bench/scale.sh leaves
+# in DIR (shard0..2 made by --partition K/3, and `merged`, which both
+# dossierd use as --data), and 400 distinct queries drawn from their
+# vocabulary (vocab_queries.py).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$(cd "${1:-$root/build}" && pwd)"
@@ -25,7 +30,14 @@ dossierd="$build/bin/dossierd"
 command -v xapian-tcpsrv >/dev/null || { echo "bench/remote.sh: xapian-tcpsrv missing: install xapian-tools" >&2; exit 2; }
 mkdir -p "$work"
 
-if [[ ! -f "$work/ingested-$count" ]]; then
+whole="$work/all"
+if [[ -n "${SCALE_DIR:-}" ]]; then
+  work="$SCALE_DIR"
+  whole="$work/merged"
+  for d in shard0 shard1 shard2 merged; do
+    [[ -d "$work/$d" ]] || { echo "bench/remote.sh: $work/$d missing: run bench/scale.sh first" >&2; exit 2; }
+  done
+elif [[ ! -f "$work/ingested-$count" ]]; then
   rm -rf "$work/docs" "$work/all" "$work"/shard* "$work"/ingested-*
   python3 "$root/bench/gen_corpus.py" "$work/docs" "$count" "$work/queries.txt"
   start=$(date +%s.%N)
@@ -51,12 +63,17 @@ for k in 0 1 2; do
   shards="${shards:+$shards,}127.0.0.1:$port"
 done
 source "$root/bench/dossierd_port.sh"
-"$dossierd" --data "$work/all" --listen 127.0.0.1:0 --quiet --cache-mb 0 2>"$work/local.log" &
+"$dossierd" --data "$whole" --listen 127.0.0.1:0 --quiet --cache-mb 0 2>"$work/local.log" &
 pids+=($!)
-"$dossierd" --data "$work/all" --remote-index "$shards" --listen 127.0.0.1:0 --quiet --cache-mb 0 2>"$work/remote.log" &
+"$dossierd" --data "$whole" --remote-index "$shards" --listen 127.0.0.1:0 --quiet --cache-mb 0 2>"$work/remote.log" &
 pids+=($!)
 local_port="$(dossierd_port "$work/local.log")"
 remote_port="$(dossierd_port "$work/remote.log")"
 echo "shards: $shards"
-python3 "$root/bench/remote.py" "http://127.0.0.1:$local_port" "http://127.0.0.1:$remote_port" "$work/queries.txt" 200 >/dev/null  # warm up
-python3 "$root/bench/remote.py" "http://127.0.0.1:$local_port" "http://127.0.0.1:$remote_port" "$work/queries.txt" "$searches"
+if [[ -n "${SCALE_DIR:-}" && ! -f "$work/remote-queries.txt" ]]; then
+  python3 "$root/bench/vocab_queries.py" "http://127.0.0.1:$local_port" 400 "$work/remote-queries.txt" >/dev/null
+fi
+queries="$work/queries.txt"
+[[ -n "${SCALE_DIR:-}" ]] && queries="$work/remote-queries.txt"
+python3 "$root/bench/remote.py" "http://127.0.0.1:$local_port" "http://127.0.0.1:$remote_port" "$queries" 200 >/dev/null  # warm up
+python3 "$root/bench/remote.py" "http://127.0.0.1:$local_port" "http://127.0.0.1:$remote_port" "$queries" "$searches"

@@ -144,7 +144,10 @@ class TcpServer {
 
 // Twenty-four documents: PDFs with a date (the year facet) and text files,
 // naming organisations (the entity facet), sharing words so that queries
-// match across every shard, some with equal weights (ties).
+// match across every shard, some with equal weights (ties). And three
+// handbooks of 20 pages, whose best pages a remote index reads from its
+// shards' position lists (a short document's are chosen from its text):
+// the query words on late pages, more often than on the early ones.
 void MakeCorpus(const std::string& dir) {
   fs::create_directories(dir);
   const char* topics[] = {"water", "health", "education", "decentralization"};
@@ -165,6 +168,27 @@ void MakeCorpus(const std::string& dir) {
       WriteFile(dir + "/note-" + std::to_string(i) + ".txt", text);
     }
   }
+  for (int h = 0; h < 3; ++h) {
+    std::string text;
+    for (int page = 1; page <= 20; ++page) {
+      if (page > 1) text += "\f";
+      text += "Handbook " + std::to_string(h) + ", page " + std::to_string(page) + ": procedures for the offices.\n";
+      if (page == 3) text += "The water supply is described later.\n";
+      if (page == 15 + h) text += "Water, water and water again: the water committees and education services.\n";
+      if (page == 18) text += "District planning in the northern region; district planning again.\n";
+    }
+    WriteFile(dir + "/handbook-" + std::to_string(h) + ".txt", text);
+  }
+  // A manual where "the", which every document holds, crowds page 2 beside
+  // one "water", and page 5 has "water" three times.
+  std::string manual;
+  for (int page = 1; page <= 20; ++page) {
+    if (page > 1) manual += "\f";
+    manual += "Manual, page " + std::to_string(page) + ": the procedures.\n";
+    if (page == 2) manual += "The list, the form, the date, the name, the place, the time, the end, the water.\n";
+    if (page == 5) manual += "Water meters, water pipes and water tanks.\n";
+  }
+  WriteFile(dir + "/manual.txt", manual);
 }
 
 // What a search answer must agree on: the total, the facets, and the hits
@@ -325,6 +349,35 @@ TEST_F(RemoteIndexTest, ShardsAnswerAsTheFolderHoldingEveryDocument) {
   ASSERT_EQ(local_cli.exit_code, 0) << local_cli.err;
   ASSERT_EQ(remote_cli.exit_code, 0) << remote_cli.err;
   EXPECT_EQ(Comparable(json::parse(remote_cli.out)), Comparable(json::parse(local_cli.out)));
+}
+
+// With a remote index, each position list is an exchange with the shard,
+// sent one message per position: a long document's best page leaves out a
+// query word that most documents hold ("the"), when the query has others.
+// A local search counts it; the hits and the total are the same.
+TEST_F(RemoteIndexTest, ALongDocumentsBestPageLeavesOutAWordMostDocumentsHold) {
+  StartShards();
+  ServerProcess local(*tmp_ / "all");
+  ServerProcess remote(*tmp_ / "all", {"--remote-index", ShardList()});
+  ASSERT_TRUE(local.started());
+  ASSERT_TRUE(remote.started());
+  auto local_client = local.Client();
+  auto remote_client = remote.Client();
+  WaitFor(*remote_client, "/ready", 200);
+  auto manual_page = [](const json& answer) {
+    for (const json& hit : answer["hits"]) {
+      if (hit["source_paths"][0].get<std::string>().ends_with("/manual.txt")) return hit["page"].get<int>();
+    }
+    return 0;
+  };
+  const json want = json::parse(Get(*local_client, "/v1/search?q=the%20water&limit=100", 200));
+  const json have = json::parse(Get(*remote_client, "/v1/search?q=the%20water&limit=100", 200));
+  EXPECT_EQ(have["total"], want["total"]);
+  EXPECT_EQ(manual_page(want), 2) << "local: the page with the most positions of both words";
+  EXPECT_EQ(manual_page(have), 5) << "remote: the page with the most of the word not every document holds";
+  // A query of such words only still reads them.
+  EXPECT_EQ(manual_page(json::parse(Get(*remote_client, "/v1/search?q=the&limit=100", 200))),
+            manual_page(json::parse(Get(*local_client, "/v1/search?q=the&limit=100", 200))));
 }
 
 TEST_F(RemoteIndexTest, AShardDownIs503NamingItAndSearchesWorkWhenItIsBack) {

@@ -74,6 +74,13 @@ class EntityFieldProcessor : public Xapian::FieldProcessor {
 // that page).
 constexpr Xapian::termpos kPageStride = 1u << 18;
 constexpr uint32_t kMaxDistinctPages = (0xFFFFFFFFu / kPageStride) - 1;
+// With a remote index, a hit of at most this many pages has its best page
+// chosen from its pages' text rather than from its shard's position lists
+// (SearchIn).
+constexpr uint32_t kScoredPagesUpTo = 16;
+// With a remote index, the best page leaves out the query's terms that more
+// than this share of the entries hold, when it has others (SearchIn).
+constexpr double kInMostEntries = 0.6;
 
 std::string IdTerm(const std::string& hex_id) { return "Q" + hex_id; }
 
@@ -179,8 +186,9 @@ struct PageQuery {
   // The stemmed (Z) forms of the words, in every language. Another
   // language's stems are read too: they count inflections the entry's own
   // stemmer keeps apart (French stems "microcrédit" and "microcrédits"
-  // apart, English does not).
+  // apart, English does not). `stems_of` holds each language's own.
   std::set<std::string> stems;
+  std::map<std::string, std::set<std::string>> stems_of;
   // For each language, a word's unstemmed term -> its Z stem: the indexer puts
   // the stem at every position of the word (STEM_SOME_FULL_POS), so once the
   // stem's positions are read the word's add nothing.
@@ -204,6 +212,7 @@ void MapTermsToWords(const std::string& typed, const std::vector<std::string>& l
       if (stem.is_none()) continue;
       for (const std::string& form : {"Z" + word_stem, "ZXF" + folded_stem, "Z" + folded_stem}) {
         query->stems.insert(form);
+        query->stems_of[language].insert(form);
       }
       if (!word_stem.empty()) query->stem_of_word[language].emplace(word, "Z" + word_stem);
     }
@@ -223,13 +232,18 @@ void MapTermsToWords(const std::string& typed, const std::vector<std::string>& l
 // Only the lists that can change the answer are read: not a word's
 // unstemmed term once its stem in the entry's `language` gave positions
 // (they are among the stem's), and each list once, also for the phrases.
-// (With a remote index the page is chosen from the pages' text instead:
-// SearchIn.)
+// With `own_stems_only` (a remote index, where each list is a round trip to
+// the entry's shard, and a search would read the stems of every language
+// the shards hold), only the stems of the entry's language: the page can
+// then differ from a local search's when another language's stemmer joins
+// inflections the entry's keeps apart (never the hits or the total). (With
+// a remote index, a short document's page is chosen from its pages' text
+// instead: SearchIn.)
 //
 // Returns 0 when the query's terms gave no position: the caller then asks
 // again with the terms that matched (`matching`, get_matching_terms).
 uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery& query, const std::string& language,
-                  const std::vector<std::string>* matching = nullptr) {
+                  bool own_stems_only, const std::vector<std::string>* matching = nullptr) {
   struct PageTally {
     std::set<Xapian::termpos> phrases;  // where a phrase starts (a typed and a folded phrase can both start there)
     std::set<std::string> words;        // query words, by their first term (or the term, for a word not typed)
@@ -268,7 +282,12 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
       return word != query.word_of.end() && stem_word != query.word_of.end() && word->second == stem_word->second;
     };
     for (const std::string& name : query.terms) {
-      if (query.stems.count(name)) count_positions(name);
+      if (!query.stems.count(name)) continue;
+      if (own_stems_only) {
+        auto own = query.stems_of.find(language);
+        if (own == query.stems_of.end() || !own->second.count(name)) continue;
+      }
+      count_positions(name);
     }
     for (const std::string& name : query.terms) {
       if (!query.stems.count(name) && !covered(name)) count_positions(name);
@@ -1170,13 +1189,38 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       snippet_query.terms = page_query.terms;
       snippet_query.phrases = page_query.phrases;
       snippet_query.typed = request.query;
-      // Remote: a hit's best page is chosen from its pages' text, which the
-      // store holds (ScorePage, by BestPage's criteria), not from position
-      // lists: xapian-tcpsrv (1.4) sends a list one message per position, a
-      // write each, and a best page then cost more than the rest of the
-      // search. The pages are scored with the wildcards' prefixes too.
+      // Remote: every position list BestPage reads is a round trip to the
+      // hit's shard, which xapian-tcpsrv (1.4) answers with one message per
+      // position, a write each. A document of at most kScoredPagesUpTo
+      // pages has its best page chosen from its pages' text instead, which
+      // the store holds (ScorePage, by BestPage's criteria; a wildcard's
+      // words by its prefix): reading a few pages costs less than the
+      // exchanges. A longer one's text would cost more than its lists
+      // (measured on real manuals of hundreds of pages: p50 twice as long).
+      // Its terms that no shard holds (another language's stem, a folded
+      // form the words lack) are not read, nor phrases with such a term:
+      // they have no positions to change the page. Nor, when the query has
+      // other terms, those of a word in most documents ("the", "for"): it
+      // stands on nearly every page, and a long document's list of it is
+      // thousands of messages (a search with "the" took a second on real
+      // manuals). (The statistics of the match know each term's
+      // frequency: no round trip.)
       SnippetQuery page_text_query = snippet_query;
-      if (remote) page_text_query.prefixes = WildcardPrefixes(request.query);
+      if (remote) {
+        page_text_query.prefixes = WildcardPrefixes(request.query);
+        auto held_nowhere = [&mset](const std::string& term) { return mset.get_termfreq(term) == 0; };
+        const double entries = db.get_doccount();
+        auto in_most = [&mset, entries](const std::string& term) {
+          return mset.get_termfreq(term) > kInMostEntries * entries;
+        };
+        std::erase_if(page_query.terms, held_nowhere);
+        const bool leave_out_in_most = !std::all_of(page_query.terms.begin(), page_query.terms.end(), in_most);
+        if (leave_out_in_most) std::erase_if(page_query.terms, in_most);
+        std::erase_if(page_query.phrases, [&](const std::vector<std::string>& phrase) {
+          return std::any_of(phrase.begin(), phrase.end(),
+                             [&](const std::string& t) { return held_nowhere(t) || (leave_out_in_most && in_most(t)); });
+        });
+      }
       response.hits.clear();
       // The hits of `set` (made by `from`), ranked on from `rank`.
       uint32_t rank = request.offset;
@@ -1218,7 +1262,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
           std::optional<Result<PageText>> best_page_text;
           if (hit.page_count == 1) {
             hit.page = 1;  // no other page to choose
-          } else if (remote) {
+          } else if (remote && hit.page_count <= kScoredPagesUpTo) {
             Result<std::vector<PageText>> pages = reader.pages(hit.id);
             if (!pages.ok() && !pages.status().IsNotFound()) return pages.status();
             hit.page = 1;
@@ -1237,11 +1281,11 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
               best_page_text = std::move((*pages)[best]);
             }
           } else {
-            hit.page = BestPage(db, *it, page_query, language);
+            hit.page = BestPage(db, *it, page_query, language, remote != nullptr);
             if (hit.page == 0) {
               // No page term of the query has a position here: the terms that matched (a wildcard's expansions).
               const std::vector<std::string> matching(from.get_matching_terms_begin(it), from.get_matching_terms_end(it));
-              hit.page = BestPage(db, *it, page_query, language, &matching);
+              hit.page = BestPage(db, *it, page_query, language, remote != nullptr, &matching);
             }
           }
           Result<PageText> page = best_page_text ? std::move(*best_page_text) : reader.page(hit.id, hit.page);
