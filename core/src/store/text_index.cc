@@ -1200,7 +1200,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // Its terms that no shard holds (another language's stem, a folded
       // form the words lack) are not read, nor phrases with such a term:
       // they have no positions to change the page. Nor, when the query has
-      // other terms, those of a word in most documents ("the", "for"): it
+      // other words, those of a word in most documents ("the", "for"): it
       // stands on nearly every page, and a long document's list of it is
       // thousands of messages (a search with "the" took a second on real
       // manuals). (The statistics of the match know each term's
@@ -1209,9 +1209,19 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       if (remote) {
         page_text_query.prefixes = WildcardPrefixes(request.query);
         auto held_nowhere = [&mset](const std::string& term) { return mset.get_termfreq(term) == 0; };
+        // A word is in most entries when one of its terms is (its stem in
+        // one language, unstemmed...): all its terms are left out.
         const double entries = db.get_doccount();
-        auto in_most = [&mset, entries](const std::string& term) {
-          return mset.get_termfreq(term) > kInMostEntries * entries;
+        std::set<size_t> words_in_most;
+        for (const std::string& term : page_query.terms) {
+          auto word = page_query.word_of.find(term);
+          if (word != page_query.word_of.end() && mset.get_termfreq(term) > kInMostEntries * entries) {
+            words_in_most.insert(word->second);
+          }
+        }
+        auto in_most = [&](const std::string& term) {
+          auto word = page_query.word_of.find(term);
+          return word != page_query.word_of.end() && words_in_most.count(word->second) > 0;
         };
         std::erase_if(page_query.terms, held_nowhere);
         const bool leave_out_in_most = !std::all_of(page_query.terms.begin(), page_query.terms.end(), in_most);
@@ -1260,9 +1270,8 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
           }
           if (remote) language = hit.language;
           std::optional<Result<PageText>> best_page_text;
-          if (hit.page_count == 1) {
-            hit.page = 1;  // no other page to choose
-          } else if (remote && hit.page_count <= kScoredPagesUpTo) {
+          // Remote: the page whose text matches best (ScorePage), from the store.
+          auto score_pages = [&]() -> Status {
             Result<std::vector<PageText>> pages = reader.pages(hit.id);
             if (!pages.ok() && !pages.status().IsNotFound()) return pages.status();
             hit.page = 1;
@@ -1280,12 +1289,23 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
               hit.page = (*pages)[best].number;
               best_page_text = std::move((*pages)[best]);
             }
+            return Status::Ok();
+          };
+          if (hit.page_count == 1) {
+            hit.page = 1;  // no other page to choose
+          } else if (remote && hit.page_count <= kScoredPagesUpTo) {
+            DOSSIER_RETURN_IF_ERROR(score_pages());
           } else {
             hit.page = BestPage(db, *it, page_query, language, remote != nullptr);
-            if (hit.page == 0) {
+            if (hit.page == 0 && remote) {
+              // Not the terms that matched: a remote term list carries every
+              // term's frequency, looked up on the shard (seconds for a long
+              // document).
+              DOSSIER_RETURN_IF_ERROR(score_pages());
+            } else if (hit.page == 0) {
               // No page term of the query has a position here: the terms that matched (a wildcard's expansions).
               const std::vector<std::string> matching(from.get_matching_terms_begin(it), from.get_matching_terms_end(it));
-              hit.page = BestPage(db, *it, page_query, language, remote != nullptr, &matching);
+              hit.page = BestPage(db, *it, page_query, language, false, &matching);
             }
           }
           Result<PageText> page = best_page_text ? std::move(*best_page_text) : reader.page(hit.id, hit.page);
