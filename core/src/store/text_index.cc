@@ -78,8 +78,9 @@ constexpr uint32_t kMaxDistinctPages = (0xFFFFFFFFu / kPageStride) - 1;
 // chosen from its pages' text rather than from its shard's position lists
 // (SearchIn).
 constexpr uint32_t kScoredPagesUpTo = 16;
-// With a remote index, the best page leaves out the query's terms that more
-// than this share of the entries hold, when it has others (SearchIn).
+// With a remote index, a long document's best page leaves out the terms of a
+// query word one of whose terms more than this share of the entries hold,
+// when the query has other words (SearchIn).
 constexpr double kInMostEntries = 0.6;
 
 std::string IdTerm(const std::string& hex_id) { return "Q" + hex_id; }
@@ -143,7 +144,7 @@ SpiedFacets CollectRemoteFacets(const Xapian::Database& db, const Xapian::Query&
 }
 
 // The prefixes of the query's wildcards ("stu" for stu*, "eval" for
-// title:Éval*), lowercased and without accents.
+// title:Éval*, also in brackets), lowercased and without accents.
 std::vector<std::string> WildcardPrefixes(const std::string& typed) {
   std::vector<std::string> prefixes;
   size_t at = 0;
@@ -151,6 +152,7 @@ std::vector<std::string> WildcardPrefixes(const std::string& typed) {
     const size_t end = std::min(typed.find_first_of(" \t\n", at), typed.size());
     std::string_view token(typed.data() + at, end - at);
     at = end + 1;
+    while (!token.empty() && (token.back() == ')' || token.back() == '"')) token.remove_suffix(1);
     if (token.size() < 2 || token.back() != '*') continue;
     token.remove_suffix(1);
     if (const size_t colon = token.rfind(':'); colon != std::string_view::npos) token.remove_prefix(colon + 1);
@@ -1136,9 +1138,9 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         // what the ranked pass needs (early termination): p50 17 % lower in
         // bench/remote.sh than a ranked pass over every match. It runs on the
         // slot's second connections, on a thread of its own, while this one
-        // runs the ranked pass and reads the hits' pages (without them, as
-        // the CLI's one-off searches, here first). The thread owns its query
-        // (Xapian's reference counts are not atomic).
+        // runs the ranked pass and reads the hits' pages (without a second
+        // handle, here first). The thread owns its query (Xapian's
+        // reference counts are not atomic).
         Xapian::Database& counting_db = remote_counting ? *remote_counting : db;
         remote_counted = std::async(remote_counting ? std::launch::async : std::launch::deferred,
                                     CountRemoteFacets, std::ref(counting_db),
