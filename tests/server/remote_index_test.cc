@@ -145,9 +145,10 @@ class TcpServer {
 // Twenty-four documents: PDFs with a date (the year facet) and text files,
 // naming organisations (the entity facet), sharing words so that queries
 // match across every shard, some with equal weights (ties). And three
-// handbooks of 20 pages, whose best pages a remote index reads from its
-// shards' position lists (a short document's are chosen from its text):
-// the query words on late pages, more often than on the early ones.
+// handbooks of 20 pages, whose best pages a remote index without the data
+// folder's page index reads from its shards' position lists (a short
+// document's are chosen from its text): the query words on late pages,
+// more often than on the early ones.
 void MakeCorpus(const std::string& dir) {
   fs::create_directories(dir);
   const char* topics[] = {"water", "health", "education", "decentralization"};
@@ -351,11 +352,18 @@ TEST_F(RemoteIndexTest, ShardsAnswerAsTheFolderHoldingEveryDocument) {
   EXPECT_EQ(Comparable(json::parse(remote_cli.out)), Comparable(json::parse(local_cli.out)));
 }
 
-// With a remote index, each position list is an exchange with the shard,
-// sent one message per position: a long document's best page leaves out a
-// query word that most documents hold ("the"), when the query has others.
-// A local search counts it; the hits and the total are the same.
-TEST_F(RemoteIndexTest, ALongDocumentsBestPageLeavesOutAWordMostDocumentsHold) {
+// The page of "manual.txt" among `answer`'s hits (0: not among them).
+int ManualPage(const json& answer) {
+  for (const json& hit : answer["hits"]) {
+    if (hit["source_paths"][0].get<std::string>().ends_with("/manual.txt")) return hit["page"].get<int>();
+  }
+  return 0;
+}
+
+// The data folder's own page index (dossier merge makes it) chooses the
+// hits' best pages, as a local search does: with all the query's words,
+// even one that most documents hold ("the").
+TEST_F(RemoteIndexTest, BestPagesAreChosenInTheDataFoldersPageIndex) {
   StartShards();
   ServerProcess local(*tmp_ / "all");
   ServerProcess remote(*tmp_ / "all", {"--remote-index", ShardList()});
@@ -364,20 +372,46 @@ TEST_F(RemoteIndexTest, ALongDocumentsBestPageLeavesOutAWordMostDocumentsHold) {
   auto local_client = local.Client();
   auto remote_client = remote.Client();
   WaitFor(*remote_client, "/ready", 200);
-  auto manual_page = [](const json& answer) {
-    for (const json& hit : answer["hits"]) {
-      if (hit["source_paths"][0].get<std::string>().ends_with("/manual.txt")) return hit["page"].get<int>();
-    }
-    return 0;
-  };
+  const json want = json::parse(Get(*local_client, "/v1/search?q=the%20water&limit=100", 200));
+  const json have = json::parse(Get(*remote_client, "/v1/search?q=the%20water&limit=100", 200));
+  EXPECT_EQ(ManualPage(want), 2) << "local: the page with the most positions of both words";
+  EXPECT_EQ(ManualPage(have), 2) << "remote: the same page";
+  EXPECT_EQ(Comparable(have), Comparable(want));
+}
+
+// A data folder without a page index of its own: the best pages come from
+// the shards. A short document's is chosen from its text in the folder; a
+// long one's (the handbooks, the manual) from its position lists on its
+// shard, each an exchange sent one message per position, so a long
+// document's page leaves out a query word that most documents hold
+// ("the") when the query has others. The hits and totals are the same.
+TEST_F(RemoteIndexTest, WithoutAPageIndexInTheDataFolderPagesComeFromTheShards) {
+  const fs::path folder = *tmp_ / "all-without-page-index";
+  fs::remove_all(folder);
+  fs::copy(*tmp_ / "all", folder, fs::copy_options::recursive);
+  ASSERT_TRUE(fs::remove_all(folder / "xapian") > 0);
+  StartShards();
+  ServerProcess local(*tmp_ / "all");
+  ServerProcess remote(folder, {"--remote-index", ShardList()});
+  ASSERT_TRUE(local.started());
+  ASSERT_TRUE(remote.started());
+  auto local_client = local.Client();
+  auto remote_client = remote.Client();
+  WaitFor(*remote_client, "/ready", 200);
+  for (const std::string& target : kQueries) {
+    const bool wildcard = target.find('*') != std::string::npos;
+    EXPECT_EQ(Comparable(json::parse(Get(*remote_client, target, 200)), wildcard),
+              Comparable(json::parse(Get(*local_client, target, 200)), wildcard))
+        << target;
+  }
   const json want = json::parse(Get(*local_client, "/v1/search?q=the%20water&limit=100", 200));
   const json have = json::parse(Get(*remote_client, "/v1/search?q=the%20water&limit=100", 200));
   EXPECT_EQ(have["total"], want["total"]);
-  EXPECT_EQ(manual_page(want), 2) << "local: the page with the most positions of both words";
-  EXPECT_EQ(manual_page(have), 5) << "remote: the page with the most of the word not every document holds";
+  EXPECT_EQ(ManualPage(want), 2) << "local: the page with the most positions of both words";
+  EXPECT_EQ(ManualPage(have), 5) << "remote: the page with the most of the word not every document holds";
   // A query of such words only still reads them.
-  EXPECT_EQ(manual_page(json::parse(Get(*remote_client, "/v1/search?q=the&limit=100", 200))),
-            manual_page(json::parse(Get(*local_client, "/v1/search?q=the&limit=100", 200))));
+  EXPECT_EQ(ManualPage(json::parse(Get(*remote_client, "/v1/search?q=the&limit=100", 200))),
+            ManualPage(json::parse(Get(*local_client, "/v1/search?q=the&limit=100", 200))));
 }
 
 TEST_F(RemoteIndexTest, AShardDownIs503NamingItAndSearchesWorkWhenItIsBack) {

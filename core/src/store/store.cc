@@ -362,8 +362,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
   }
 
   if (remote_index) {
-    // The page index on the shards; the item index stays the folder's own.
-    DOSSIER_ASSIGN_OR_RETURN(impl->index, TextIndex::OpenRemote(xapian_path + "-items", *remote_index));
+    // The page index on the shards; the item index stays the folder's own
+    // (and its page index, when it has one, chooses the hits' best pages).
+    DOSSIER_ASSIGN_OR_RETURN(impl->index, TextIndex::OpenRemote(xapian_path, *remote_index));
   } else {
     DOSSIER_ASSIGN_OR_RETURN(impl->index, TextIndex::Open(xapian_path, mode == StoreMode::kReadWrite
                                                                           ? TextIndex::Mode::kWritable

@@ -346,6 +346,12 @@ struct ReaderSlot {
   // pass uses on a thread of its own while the ranked pass and the hits
   // go on (SearchIn); connected, reopened and dropped with `db`.
   std::unique_ptr<Xapian::Database> counting;
+  // Remote: the data folder's own page index (null when it has none), where
+  // hits' best pages are chosen (SearchIn); its folder's inode and the
+  // Reopen() it has caught up with.
+  std::unique_ptr<Xapian::Database> local_pages;
+  ino_t local_pages_folder = 0;
+  uint64_t local_pages_generation = 0;
   // The index folder's inode when `db` was opened: a compaction swaps in
   // another folder. Xapian does not document that reopen() follows such a
   // swap (in a test it did), so the handle is opened afresh, which also
@@ -418,6 +424,7 @@ std::string RemoteErrorWords(const Xapian::Error& e) {
 struct TextIndex::Impl {
   std::string path;
   std::string items_path;  // the item index beside it (item_index.h)
+  std::string local_pages_path;  // remote: the data folder's own page index (may be absent)
   Mode mode;
   std::unique_ptr<Xapian::WritableDatabase> writer;
   std::unique_ptr<Xapian::WritableDatabase> items_writer;
@@ -537,6 +544,7 @@ struct TextIndex::Impl {
       return FromXapian(items_path + ": opening a reader", e);
     }
     if (!pages) return Status::Ok();
+    CatchUpLocalPages(r, wanted);
     const uint64_t epoch = connection_epoch.load();
     const uint64_t pages_wanted = pages_generation.load();
     if (r.db && r.epoch != epoch) r.db.reset();
@@ -576,6 +584,26 @@ struct TextIndex::Impl {
       r.epoch = epoch;
     }
     return Status::Ok();
+  }
+
+  // Remote: opens or reopens the data folder's own page index, which
+  // `dossier merge` makes, when it has one; opened afresh when a compaction
+  // swapped its folder. It only chooses best pages: without it (or when it
+  // cannot be read) they come from the shards, slower, so no error.
+  void CatchUpLocalPages(ReaderSlot& r, uint64_t wanted) const {
+    try {
+      const ino_t folder = FolderInode(local_pages_path);
+      if (r.local_pages && folder != r.local_pages_folder) r.local_pages.reset();
+      if (!r.local_pages && folder != 0) {
+        r.local_pages = std::make_unique<Xapian::Database>(local_pages_path);
+        r.local_pages_folder = folder;
+      } else if (r.local_pages && r.local_pages_generation != wanted) {
+        r.local_pages->reopen();
+      }
+      r.local_pages_generation = wanted;
+    } catch (const Xapian::Error&) {
+      r.local_pages.reset();
+    }
   }
 
   // Throws Xapian::Error.
@@ -693,11 +721,12 @@ Result<std::unique_ptr<TextIndex>> TextIndex::Open(const std::string& path, Mode
   return std::unique_ptr<TextIndex>(new TextIndex(std::move(impl)));
 }
 
-Result<std::unique_ptr<TextIndex>> TextIndex::OpenRemote(const std::string& items_path, const RemoteIndex& remote) {
+Result<std::unique_ptr<TextIndex>> TextIndex::OpenRemote(const std::string& path, const RemoteIndex& remote) {
   if (remote.shards.empty()) return Status::InvalidArgument("--remote-index: no shard given");
   auto impl = std::make_unique<Impl>();
   impl->path = "--remote-index";  // how errors of the page index name it
-  impl->items_path = items_path;
+  impl->items_path = path + "-items";
+  impl->local_pages_path = path;
   impl->mode = Mode::kReadOnly;
   impl->is_remote = true;
   impl->remote = remote;
@@ -1032,7 +1061,8 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Hit
       Result<Impl::SlotHandle> slot = impl_->AcquireReader();
       if (!slot.ok()) return slot.status();
       Result<SearchResponse> found =
-          SearchIn(*(*slot)->db, request, reader, nullptr, &(*slot)->shard_view, (*slot)->counting.get());
+          SearchIn(*(*slot)->db, request, reader, nullptr, &(*slot)->shard_view, (*slot)->counting.get(),
+                   (*slot)->local_pages.get());
       if (found.ok() || found.status().code() != StatusCode::kUnavailable) return found;
       (*slot)->db.reset();
       (*slot)->counting.reset();
@@ -1048,7 +1078,8 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Hit
 
 Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchRequest& request,
                                            const HitReader& reader, FacetColumnCache* column_cache,
-                                           const ShardView* remote, Xapian::Database* remote_counting) const {
+                                           const ShardView* remote, Xapian::Database* remote_counting,
+                                           Xapian::Database* local_pages) const {
   SearchResponse response;
   response.query = request.query;
   response.offset = request.offset;
@@ -1207,6 +1238,11 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // thousands of messages (a search with "the" took a second on real
       // manuals). (The statistics of the match know each term's
       // frequency: no round trip.)
+      // Remote with the data folder's own page index: a hit it holds has its
+      // page chosen there, as a local search chooses it (all the query's
+      // terms; the folder's text is what the snippet shows anyway). Only a
+      // hit it lacks reads the shard's lists, with the cuts below.
+      const PageQuery local_page_query = page_query;
       SnippetQuery page_text_query = snippet_query;
       if (remote) {
         page_text_query.prefixes = WildcardPrefixes(request.query);
@@ -1293,8 +1329,18 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
             }
             return Status::Ok();
           };
+          Xapian::docid local_entry = 0;  // the hit's entry in `local_pages`
+          if (local_pages && hit.page_count > 1) {
+            const std::string id_term = IdTerm(hit.id.ToHex());
+            Xapian::PostingIterator held = local_pages->postlist_begin(id_term);
+            if (held != local_pages->postlist_end(id_term)) local_entry = *held;
+          }
           if (hit.page_count == 1) {
             hit.page = 1;  // no other page to choose
+          } else if (local_entry != 0) {
+            hit.page = BestPage(*local_pages, local_entry, local_page_query, language, false);
+            // No position of the query's terms (a wildcard): from the text.
+            if (hit.page == 0) DOSSIER_RETURN_IF_ERROR(score_pages());
           } else if (remote && hit.page_count <= kScoredPagesUpTo) {
             DOSSIER_RETURN_IF_ERROR(score_pages());
           } else {
@@ -1378,6 +1424,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       if (attempt >= 2) return FromXapian(impl_->path + ": search", e);
       db.reopen();
       if (remote_counting) remote_counting->reopen();
+      if (local_pages) local_pages->reopen();
     } catch (const Xapian::QueryParserError& e) {
       return Status::InvalidArgument("query: " + e.get_msg());
     } catch (const Xapian::NetworkError& e) {

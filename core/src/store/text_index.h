@@ -35,7 +35,8 @@
 // Remote (OpenRemote): the page index is the shards xapian-tcpsrv serves,
 // combined into one Xapian database per handle of the pool (each handle has
 // its own connection to every shard); the item index is still the local
-// `path`-items. Docids of a combined database interleave the shards, so
+// `path`-items, and the local page index at `path` (the folder `dossier
+// merge` made), when there is one, is where hits' best pages are chosen. Docids of a combined database interleave the shards, so
 // nothing here keys anything by docid across handles: facets are counted by
 // spies the servers run (facet columns need value streams, which a remote
 // database reads one document at a time). A shard that does not answer
@@ -71,10 +72,12 @@ class TextIndex {
   // kUnavailable when another writer holds the lock, kNotFound for a missing read-only index.
   static Result<std::unique_ptr<TextIndex>> Open(const std::string& path, Mode mode);
   // Read-only, with the page index on `remote`'s shards and the item index at
-  // `items_path` (a data folder's xapian-items). Fails only when the item
-  // index cannot be read: shards that do not answer yet make Health() and
-  // each search kUnavailable until they do (Reopen() looks again).
-  static Result<std::unique_ptr<TextIndex>> OpenRemote(const std::string& items_path, const RemoteIndex& remote);
+  // `path`-items (a data folder's xapian-items). The folder's own page index
+  // at `path`, when it has one, is read only to choose hits' best pages
+  // (SearchIn). Fails only when the item index cannot be read: shards that
+  // do not answer yet make Health() and each search kUnavailable until they
+  // do (Reopen() looks again).
+  static Result<std::unique_ptr<TextIndex>> OpenRemote(const std::string& path, const RemoteIndex& remote);
   ~TextIndex();
 
   // The text analysis the index's entries were made with: 1 before accent
@@ -162,10 +165,13 @@ class TextIndex {
   // `remote` (the handle's shards, with the languages and text sources they
   // hold): facets are counted by spies xapian-tcpsrv can run (no columns).
   // `remote_counting`: a second handle on the same shards, on which the
-  // facets are counted beside the search.
+  // facets are counted beside the search. `local_pages`: the data folder's
+  // own page index, where a remote search chooses the best page of each hit
+  // it holds, as a local search does.
   Result<SearchResponse> SearchIn(Xapian::Database& db, const SearchRequest& request, const HitReader& reader,
                                   FacetColumnCache* column_cache, const struct ShardView* remote = nullptr,
-                                  Xapian::Database* remote_counting = nullptr) const;
+                                  Xapian::Database* remote_counting = nullptr,
+                                  Xapian::Database* local_pages = nullptr) const;
   std::unique_ptr<Impl> impl_;
 };
 
