@@ -57,20 +57,88 @@ void DeleteEdge(const GraphColumns& graph, const keys::EdgeParts& e, rocksdb::Wr
   batch->Delete(graph.doc_edges, keys::DocEdgeKey(e.doc, e.src, e.type, e.dst));
 }
 
+Status GraphGet(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf, const std::string& key, std::string* value,
+                bool* found) {
+  rocksdb::Status s = graph.staged ? graph.staged->GetFromBatchAndDB(graph.db, CheckedReadOptions(), cf, key, value)
+                                   : graph.db->Get(CheckedReadOptions(), cf, key, value);
+  *found = s.ok();
+  if (s.ok() || s.IsNotFound()) return Status::Ok();
+  return DamagedDataFolder(graph.data_dir, "graph: " + s.ToString());
+}
+
+std::unique_ptr<rocksdb::Iterator> GraphIterator(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf) {
+  std::unique_ptr<rocksdb::Iterator> stored(graph.db->NewIterator(CheckedReadOptions(), cf));
+  if (!graph.staged) return stored;
+  return std::unique_ptr<rocksdb::Iterator>(graph.staged->NewIteratorWithBase(cf, stored.release()));
+}
+
+namespace {
+
+// Replays a step's batch into the staged change (the graph writes Put and
+// Delete only).
+class StageBatch : public rocksdb::WriteBatch::Handler {
+ public:
+  explicit StageBatch(const GraphColumns& graph) : graph_(graph) {
+    for (rocksdb::ColumnFamilyHandle* cf : {graph.nodes, graph.edges, graph.edges_in, graph.doc_edges, graph.aliases,
+                                            graph.near_duplicates, graph.facts}) {
+      if (cf) by_id_[cf->GetID()] = cf;
+    }
+  }
+  rocksdb::Status PutCF(uint32_t id, const rocksdb::Slice& key, const rocksdb::Slice& value) override {
+    rocksdb::ColumnFamilyHandle* cf = Column(id);
+    return cf ? graph_.staged->Put(cf, key, value) : Unknown(id);
+  }
+  rocksdb::Status DeleteCF(uint32_t id, const rocksdb::Slice& key) override {
+    rocksdb::ColumnFamilyHandle* cf = Column(id);
+    return cf ? graph_.staged->Delete(cf, key) : Unknown(id);
+  }
+
+ private:
+  rocksdb::ColumnFamilyHandle* Column(uint32_t id) const {
+    auto it = by_id_.find(id);
+    return it == by_id_.end() ? nullptr : it->second;
+  }
+  static rocksdb::Status Unknown(uint32_t id) {
+    return rocksdb::Status::InvalidArgument("graph batch writes column family " + std::to_string(id) + ", not the graph's");
+  }
+  const GraphColumns& graph_;
+  std::map<uint32_t, rocksdb::ColumnFamilyHandle*> by_id_;
+};
+
+}  // namespace
+
+rocksdb::Status GraphWrite(const GraphColumns& graph, rocksdb::WriteBatch* batch) {
+  if (!graph.staged) return graph.db->Write(rocksdb::WriteOptions(), batch);
+  StageBatch stage(graph);
+  return batch->Iterate(&stage);
+}
+
+StagedGraphChange::StagedGraphChange(const GraphColumns& graph) : graph_(graph) {
+  if (graph_.staged) return;  // nested: adds to the change being made
+  // overwrite_key: a key written twice reads (and is written) as its last write.
+  own_ = std::make_unique<rocksdb::WriteBatchWithIndex>(rocksdb::BytewiseComparator(), 0, true);
+  graph_.staged = own_.get();
+}
+
+StagedGraphChange::~StagedGraphChange() = default;
+
+Status StagedGraphChange::Commit() {
+  if (!own_) return Status::Ok();
+  rocksdb::Status s = graph_.db->Write(rocksdb::WriteOptions(), own_->GetWriteBatch());
+  own_.reset();
+  graph_.staged = nullptr;
+  return FromRocksWrite(graph_.data_dir, "writing the graph", s);
+}
+
 namespace {
 
 Status FromRocks(const GraphColumns& graph, const rocksdb::Status& s) {
   return FromRocksWrite(graph.data_dir, "writing the graph", s);
 }
 
-// A point read. *found says whether the key is there; any failure other than
-// "not found" is damage (kDataLoss), never taken for the key's absence.
 Status GetValue(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf, const std::string& key, std::string* value,
                 bool* found) {
-  rocksdb::Status s = graph.db->Get(CheckedReadOptions(), cf, key, value);
-  *found = s.ok();
-  if (s.ok() || s.IsNotFound()) return Status::Ok();
-  return DamagedDataFolder(graph.data_dir, "graph: " + s.ToString());
+  return GraphGet(graph, cf, key, value, found);
 }
 
 std::string KindName(char kind) {
@@ -212,7 +280,7 @@ NodeValueCache<std::string>& LinkedDocumentDates() {
 // The prefix scan helper: calls `visit(key, value)` for keys starting with `prefix`.
 template <typename Visit>
 Status Scan(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf, const std::string& prefix, Visit visit) {
-  std::unique_ptr<rocksdb::Iterator> it(graph.db->NewIterator(CheckedReadOptions(), cf));
+  std::unique_ptr<rocksdb::Iterator> it = GraphIterator(graph, cf);
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     if (!visit(it->key().ToStringView(), it->value().ToStringView())) break;
   }
@@ -353,8 +421,9 @@ json TallyToJson(const EntityTally& t) {
 Status LoadTally(const GraphColumns& graph, const std::string& node, EntityTally* t) {
   *t = EntityTally();
   std::string value;
-  rocksdb::Status s = graph.db->Get(CheckedReadOptions(), graph.nodes, keys::TallyKey(node), &value);
-  if (s.ok()) {
+  bool stored = false;
+  DOSSIER_RETURN_IF_ERROR(GraphGet(graph, graph.nodes, keys::TallyKey(node), &value, &stored));
+  if (stored) {
     json j = json::parse(value, nullptr, false);
     if (!j.is_discarded() && j.is_object()) {
       t->documents = j.value("documents", int64_t{0});
@@ -370,8 +439,6 @@ Status LoadTally(const GraphColumns& graph, const std::string& node, EntityTally
       read("types", &t->types);
       return Status::Ok();
     }
-  } else if (!s.IsNotFound()) {
-    return DamagedDataFolder(graph.data_dir, "graph: " + s.ToString());
   }
   std::vector<keys::EdgeParts> mentions;
   const std::string prefix = keys::EdgePrefix(node, EdgeType::kMentions);
@@ -554,7 +621,7 @@ Status RemoveContribution(const GraphColumns& graph, const DocumentId& id, std::
     }));
     if (!used) batch.Delete(graph.nodes, date);
   }
-  return FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &batch));
+  return FromRocks(graph, GraphWrite(graph, &batch));
 }
 
 // ---- writing a document's own contribution ----
@@ -598,7 +665,7 @@ Status WriteContribution(const GraphColumns& graph, const DocumentId& id, const 
   items->insert(plan.items.begin(), plan.items.end());
   // The entities it mentions gain its evidence, in the same batch as its edges.
   DOSSIER_RETURN_IF_ERROR(UpdateEntities(graph, plan.mentioned, +1, &batch));
-  return FromRocks(graph, graph.db->Write(rocksdb::WriteOptions(), &batch));
+  return FromRocks(graph, GraphWrite(graph, &batch));
 }
 
 // ---- the linker: what spans the items of several documents ----
@@ -639,15 +706,15 @@ class Linker {
         for (const keys::EdgeParts& e : edges) DeleteEdge(graph_, e, &cleared);
       }
     }
-    DOSSIER_RETURN_IF_ERROR(FromRocks(graph_, graph_.db->Write(rocksdb::WriteOptions(), &cleared)));
+    DOSSIER_RETURN_IF_ERROR(FromRocks(graph_, GraphWrite(graph_, &cleared)));
     rocksdb::WriteBatch same_as;
     for (const std::string& node : all) DOSSIER_RETURN_IF_ERROR(LinkSameText(node, &same_as));
-    DOSSIER_RETURN_IF_ERROR(FromRocks(graph_, graph_.db->Write(rocksdb::WriteOptions(), &same_as)));
+    DOSSIER_RETURN_IF_ERROR(FromRocks(graph_, GraphWrite(graph_, &same_as)));
     rocksdb::WriteBatch recurs;
     for (const std::string& node : all) {
       if (node[0] == static_cast<char>(NodeKind::kRecommendation)) DOSSIER_RETURN_IF_ERROR(LinkRecurrences(node, &recurs));
     }
-    return FromRocks(graph_, graph_.db->Write(rocksdb::WriteOptions(), &recurs));
+    return FromRocks(graph_, GraphWrite(graph_, &recurs));
   }
 
  private:
@@ -906,22 +973,28 @@ Status ReapplyStoredDocument(const GraphColumns& graph, const DocumentId& id) {
 
 }  // namespace
 
-Status RemoveDocumentGraph(const GraphColumns& graph, const DocumentId& id) {
+Status RemoveDocumentGraph(const GraphColumns& stored, const DocumentId& id) {
+  StagedGraphChange change(stored);
+  const GraphColumns& graph = change.graph();
   DOSSIER_ASSIGN_OR_RETURN(const auto acronyms, WatchAcronyms(graph, id, {}));
   std::set<std::string> linked;
   DOSSIER_RETURN_IF_ERROR(RemoveContribution(graph, id, &linked));
   DOSSIER_RETURN_IF_ERROR(Linker(graph).Relink(linked));
-  return ApplyWhereAcronymsChanged(graph, id, acronyms);
+  DOSSIER_RETURN_IF_ERROR(ApplyWhereAcronymsChanged(graph, id, acronyms));
+  return change.Commit();
 }
 
-Status ApplyDocumentGraph(const GraphColumns& graph, const DocumentId& id, const std::string& title,
+Status ApplyDocumentGraph(const GraphColumns& stored, const DocumentId& id, const std::string& title,
                           const std::vector<Fact>& facts, const std::string& extractor) {
+  StagedGraphChange change(stored);
+  const GraphColumns& graph = change.graph();
   DOSSIER_ASSIGN_OR_RETURN(const auto acronyms, WatchAcronyms(graph, id, facts));
   std::set<std::string> items;
   DOSSIER_RETURN_IF_ERROR(RemoveContribution(graph, id, &items));
   DOSSIER_RETURN_IF_ERROR(WriteContribution(graph, id, title, facts, extractor, &items));
   DOSSIER_RETURN_IF_ERROR(Linker(graph).Relink(items));
-  return ApplyWhereAcronymsChanged(graph, id, acronyms);
+  DOSSIER_RETURN_IF_ERROR(ApplyWhereAcronymsChanged(graph, id, acronyms));
+  return change.Commit();
 }
 
 Result<std::optional<GraphNode>> ReadNode(const GraphColumns& graph, const std::string& node_key) {

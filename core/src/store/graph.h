@@ -4,10 +4,12 @@
 #pragma once
 
 #include <rocksdb/db.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
 #include <rocksdb/write_batch.h>
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -50,7 +52,42 @@ struct GraphColumns {
   // The documents' stored facts and extractors: the graph of a document is
   // applied again from them when the acronyms it uses change meaning.
   rocksdb::ColumnFamilyHandle* facts = nullptr;
+  // While one document's graph change is made (StagedGraphChange): the
+  // writes of its steps so far, which every read sees over the stored
+  // graph, written to RocksDB in one batch at the end. Null: each step
+  // writes its own batch (none of the graph's writers runs without one).
+  rocksdb::WriteBatchWithIndex* staged = nullptr;
 };
+
+// One document's graph change in one batch: the steps (removing its
+// previous contribution, writing the new one, the linker, the documents
+// whose acronyms it redefines, near-duplicate links) each build their batch
+// from what the steps before them wrote, read through `graph()`, and
+// nothing reaches RocksDB until Commit() writes them all at once, so a
+// reader never sees a document's graph half changed, and a failure leaves
+// the stored graph as it was. Run inside another change (`graph.staged`
+// set), it adds to that one and Commit() writes nothing.
+class StagedGraphChange {
+ public:
+  explicit StagedGraphChange(const GraphColumns& graph);
+  ~StagedGraphChange();
+  const GraphColumns& graph() const { return graph_; }
+  Status Commit();
+
+ private:
+  GraphColumns graph_;
+  std::unique_ptr<rocksdb::WriteBatchWithIndex> own_;  // null when nested
+};
+
+// A point read of the graph (with the staged writes when a change is being
+// made): *found says whether the key is there; any failure other than "not
+// found" is damage (kDataLoss), never taken for the key's absence.
+Status GraphGet(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf, const std::string& key, std::string* value,
+                bool* found);
+// An iterator over `cf` (with the staged writes).
+std::unique_ptr<rocksdb::Iterator> GraphIterator(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf);
+// Writes `batch` (Put and Delete only), or adds it to the staged change.
+rocksdb::Status GraphWrite(const GraphColumns& graph, rocksdb::WriteBatch* batch);
 
 // Adds to `batch` one edge, listed from both ends and under the document `doc` it is filed under.
 void PutEdge(const GraphColumns& graph, const std::string& src, keys::EdgeType type, const std::string& dst,

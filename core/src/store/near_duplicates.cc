@@ -25,7 +25,7 @@ Status Damaged(const GraphColumns& graph, const rocksdb::Status& s) {
 
 template <typename Visit>
 Status ScanPrefix(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf, const std::string& prefix, Visit visit) {
-  std::unique_ptr<rocksdb::Iterator> it(graph.db->NewIterator(CheckedReadOptions(), cf));
+  std::unique_ptr<rocksdb::Iterator> it = GraphIterator(graph, cf);
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     if (!visit(it->key().ToStringView(), it->value().ToStringView())) break;
   }
@@ -36,9 +36,9 @@ Status ScanPrefix(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf, co
 Result<NearDuplicateSignature> ReadSignature(const GraphColumns& graph, const DocumentId& id) {
   NearDuplicateSignature signature;
   std::string value;
-  rocksdb::Status s = graph.db->Get(CheckedReadOptions(), graph.near_duplicates, keys::NearDuplicateSignatureKey(id), &value);
-  if (s.IsNotFound()) return signature;
-  if (!s.ok()) return Damaged(graph, s);
+  bool stored = false;
+  DOSSIER_RETURN_IF_ERROR(GraphGet(graph, graph.near_duplicates, keys::NearDuplicateSignatureKey(id), &value, &stored));
+  if (!stored) return signature;
   if (!keys::DecodeNearDuplicateSignature(value, &signature)) {
     return Status::DataLoss(graph.data_dir + ": near-duplicate signature of " + id.ToHex() + " is damaged");
   }
@@ -99,15 +99,15 @@ Status PruneRecurrencesWithin(const GraphColumns& graph, const std::set<Document
     }));
     for (const keys::EdgeParts& e : recurs) {
       std::string value;
-      rocksdb::Status s = graph.db->Get(CheckedReadOptions(), graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc), &value);
-      if (s.IsNotFound()) continue;
-      if (!s.ok()) return Damaged(graph, s);
+      bool stored = false;
+      DOSSIER_RETURN_IF_ERROR(GraphGet(graph, graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc), &value, &stored));
+      if (!stored) continue;
       json evidence = json::parse(value, nullptr, false);
       if (evidence.is_object() && members.count(evidence.value("document", ""))) DeleteEdge(graph, e, &batch);
     }
   }
   if (batch.Count() == 0) return Status::Ok();
-  rocksdb::Status s = graph.db->Write(rocksdb::WriteOptions(), &batch);
+  rocksdb::Status s = GraphWrite(graph, &batch);
   return s.ok() ? Status::Ok() : Status::Internal(graph.data_dir + ": near-duplicates: " + s.ToString());
 }
 
@@ -172,7 +172,7 @@ Status LinkNearDuplicates(const GraphColumns& graph, const DocumentId& id, const
       batch.Put(graph.near_duplicates, keys::NearDuplicatePairKey(low, high), keys::EncodeNearDuplicateSimilarity(similarity));
     }
   }
-  rocksdb::Status s = graph.db->Write(rocksdb::WriteOptions(), &batch);
+  rocksdb::Status s = GraphWrite(graph, &batch);
   if (!s.ok()) return Status::Internal(graph.data_dir + ": near-duplicates of " + id.ToHex() + ": " + s.ToString());
   DOSSIER_ASSIGN_OR_RETURN(std::set<DocumentId> group, NearDuplicateGroup(graph, id));
   return PruneRecurrencesWithin(graph, group);

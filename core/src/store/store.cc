@@ -496,8 +496,10 @@ Status Store::PutDocumentFrom(const Document& document, const Store* copy_from, 
     s.unflushed[document.id] = keys::PendingOp::kIndex;
     // The graph and the index are derived from what was just written; the
     // pending marker makes Repair redo both if the process dies now.
-    DOSSIER_RETURN_IF_ERROR(
-        ApplyDocumentGraph(s.graph, document.id, document.title, typed, JoinedExtractors(document.extractors)));
+    // Its graph and near-duplicate links change in one batch (StagedGraphChange).
+    StagedGraphChange graph_change(s.graph);
+    DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(graph_change.graph(), document.id, document.title, typed,
+                                               JoinedExtractors(document.extractors)));
     std::optional<NearDuplicateSignature> signature;
     if (copy_from != nullptr) {
       const GraphColumns& from = copy_from->impl_->graph;
@@ -507,7 +509,8 @@ Status Store::PutDocumentFrom(const Document& document, const Store* copy_from, 
       }
     }
     if (!signature) signature = ComputeNearDuplicateSignature(document.pages);
-    DOSSIER_RETURN_IF_ERROR(LinkNearDuplicates(s.graph, document.id, *signature));
+    DOSSIER_RETURN_IF_ERROR(LinkNearDuplicates(graph_change.graph(), document.id, *signature));
+    DOSSIER_RETURN_IF_ERROR(graph_change.Commit());
     if (index_holds_it) return Status::Ok();
     return s.index->ReplaceDocument(document, typed);
   });
@@ -631,8 +634,11 @@ Result<RepairReport> Store::RepairUnguarded() {
       const std::vector<Fact> typed = DecodeFacts(doc.facts);
       // The evidence names the extractors the facts came from, as when the
       // document was stored.
-      DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(s.graph, id, doc.title, typed, JoinedExtractors(doc.extractors)));
-      DOSSIER_RETURN_IF_ERROR(LinkNearDuplicates(s.graph, id, ComputeNearDuplicateSignature(doc.pages)));
+      StagedGraphChange graph_change(s.graph);
+      DOSSIER_RETURN_IF_ERROR(
+          ApplyDocumentGraph(graph_change.graph(), id, doc.title, typed, JoinedExtractors(doc.extractors)));
+      DOSSIER_RETURN_IF_ERROR(LinkNearDuplicates(graph_change.graph(), id, ComputeNearDuplicateSignature(doc.pages)));
+      DOSSIER_RETURN_IF_ERROR(graph_change.Commit());
       DOSSIER_RETURN_IF_ERROR(s.index->ReplaceDocument(doc, typed));
       s.unflushed[id] = keys::PendingOp::kIndex;
       ++report.reindexed;
