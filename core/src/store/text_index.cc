@@ -1222,7 +1222,12 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       snippet_query.terms = page_query.terms;
       snippet_query.phrases = page_query.phrases;
       snippet_query.typed = request.query;
-      // Remote: every position list BestPage reads is a round trip to the
+      // Remote with the data folder's own page index: a hit it holds has its
+      // page chosen there, as a local search chooses it (all the query's
+      // terms; the folder's text is what the snippet shows anyway). Only a
+      // hit it lacks reads the shard's lists, with the cuts below.
+      const PageQuery local_page_query = page_query;
+      // Remote without it: every position list BestPage reads is a round trip to the
       // hit's shard, which xapian-tcpsrv (1.4) answers with one message per
       // position, a write each. A document of at most kScoredPagesUpTo
       // pages has its best page chosen from its pages' text instead, which
@@ -1238,11 +1243,6 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // thousands of messages (a search with "the" took a second on real
       // manuals). (The statistics of the match know each term's
       // frequency: no round trip.)
-      // Remote with the data folder's own page index: a hit it holds has its
-      // page chosen there, as a local search chooses it (all the query's
-      // terms; the folder's text is what the snippet shows anyway). Only a
-      // hit it lacks reads the shard's lists, with the cuts below.
-      const PageQuery local_page_query = page_query;
       SnippetQuery page_text_query = snippet_query;
       if (remote) {
         page_text_query.prefixes = WildcardPrefixes(request.query);
