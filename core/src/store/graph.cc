@@ -136,11 +136,6 @@ Status FromRocks(const GraphColumns& graph, const rocksdb::Status& s) {
   return FromRocksWrite(graph.data_dir, "writing the graph", s);
 }
 
-Status GetValue(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf, const std::string& key, std::string* value,
-                bool* found) {
-  return GraphGet(graph, cf, key, value, found);
-}
-
 std::string KindName(char kind) {
   switch (static_cast<NodeKind>(kind)) {
     case NodeKind::kDocument: return "document";
@@ -261,7 +256,7 @@ template <typename Made>
 Result<Made> ReadThrough(const GraphColumns& graph, NodeValueCache<Made>& cache, const std::string& node) {
   std::string value;
   bool stored = false;
-  DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.nodes, node, &value, &stored));
+  DOSSIER_RETURN_IF_ERROR(GraphGet(graph, graph.nodes, node, &value, &stored));
   return stored ? cache.Of(node, value) : Made();
 }
 
@@ -292,7 +287,7 @@ Status Scan(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf, const st
 Result<std::optional<json>> ReadJson(const GraphColumns& graph, rocksdb::ColumnFamilyHandle* cf, const std::string& key) {
   std::string value;
   bool stored = false;
-  DOSSIER_RETURN_IF_ERROR(GetValue(graph, cf, key, &value, &stored));
+  DOSSIER_RETURN_IF_ERROR(GraphGet(graph, cf, key, &value, &stored));
   if (!stored) return std::optional<json>();
   json record = json::parse(value, nullptr, false);
   if (record.is_discarded() || !record.is_object()) return std::optional<json>();
@@ -450,7 +445,7 @@ Status LoadTally(const GraphColumns& graph, const std::string& node, EntityTally
   for (const keys::EdgeParts& m : mentions) {
     std::string evidence_text;
     bool stored = false;
-    DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.edges, keys::EdgeKey(m.src, m.type, m.dst, m.doc), &evidence_text, &stored));
+    DOSSIER_RETURN_IF_ERROR(GraphGet(graph, graph.edges, keys::EdgeKey(m.src, m.type, m.dst, m.doc), &evidence_text, &stored));
     if (!stored) continue;
     json evidence = json::parse(evidence_text, nullptr, false);
     if (evidence.is_discarded()) continue;
@@ -465,7 +460,7 @@ Status WriteEntity(const GraphColumns& graph, const std::string& node, const Ent
   // Old alias keys go; new ones are written below.
   std::string old_value;
   bool old_value_stored = false;
-  DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.nodes, node, &old_value, &old_value_stored));
+  DOSSIER_RETURN_IF_ERROR(GraphGet(graph, graph.nodes, node, &old_value, &old_value_stored));
   if (old_value_stored) {
     json old = json::parse(old_value, nullptr, false);
     if (!old.is_discarded()) {
@@ -816,7 +811,7 @@ class Linker {
         bool named = target.substr(1) == HashBytes(name_key);
         if (!named) {
           std::string ignored;
-          DOSSIER_RETURN_IF_ERROR(GetValue(graph_, graph_.aliases, keys::AliasKey(name_key, target), &ignored, &named));
+          DOSSIER_RETURN_IF_ERROR(GraphGet(graph_, graph_.aliases, keys::AliasKey(name_key, target), &ignored, &named));
         }
         if (named && done.insert(target).second) {
           out.emplace_back(who, target);
@@ -1000,7 +995,7 @@ Status ApplyDocumentGraph(const GraphColumns& stored, const DocumentId& id, cons
 Result<std::optional<GraphNode>> ReadNode(const GraphColumns& graph, const std::string& node_key) {
   std::string value;
   bool stored = false;
-  DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.nodes, node_key, &value, &stored));
+  DOSSIER_RETURN_IF_ERROR(GraphGet(graph, graph.nodes, node_key, &value, &stored));
   if (!stored) return std::optional<GraphNode>();
   json record = json::parse(value, nullptr, false);
   if (record.is_discarded()) return Status::DataLoss(graph.data_dir + ": graph node " + keys::NodeKeyToText(node_key) + " is damaged");
@@ -1051,7 +1046,7 @@ Result<std::vector<GraphEdge>> ReadEdges(const GraphColumns& graph, const std::s
   for (auto& [e, value] : found) {
     if (!outgoing) {
       bool stored = false;
-      DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc), &value, &stored));
+      DOSSIER_RETURN_IF_ERROR(GraphGet(graph, graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc), &value, &stored));
     }
     json evidence = json::parse(value, nullptr, false);
     if (evidence.is_discarded()) evidence = json::object();
@@ -1081,7 +1076,7 @@ Result<std::vector<GraphEdge>> ReadEdgesPage(const GraphColumns& graph, const st
     if (with_evidence) {
       std::string value;
       bool stored = false;
-      DOSSIER_RETURN_IF_ERROR(GetValue(graph, graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc), &value, &stored));
+      DOSSIER_RETURN_IF_ERROR(GraphGet(graph, graph.edges, keys::EdgeKey(e.src, e.type, e.dst, e.doc), &value, &stored));
       evidence = json::parse(value, nullptr, false);
       if (evidence.is_discarded()) evidence = json::object();
     }

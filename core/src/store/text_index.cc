@@ -1226,7 +1226,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // page chosen there, as a local search chooses it (all the query's
       // terms; the folder's text is what the snippet shows anyway). Only a
       // hit it lacks reads the shard's lists, with the cuts below.
-      const PageQuery local_page_query = page_query;
+      const PageQuery local_page_query = local_pages ? page_query : PageQuery();
       // Remote without it: every position list BestPage reads is a round trip to the
       // hit's shard, which xapian-tcpsrv (1.4) answers with one message per
       // position, a write each. A document of at most kScoredPagesUpTo
