@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <rocksdb/db.h>
+#include <rocksdb/statistics.h>
 
 #include <memory>
 #include <string>
@@ -23,8 +24,10 @@ class StagedGraphChangeTest : public ::testing::Test {
     rocksdb::Options options;
     options.create_if_missing = true;
     options.create_missing_column_families = true;
+    options.statistics = rocksdb::CreateDBStatistics();
+    statistics_ = options.statistics;
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (const char* name : {"default", "nodes", "edges", "edges_in", "doc_edges", "aliases"}) {
+    for (const char* name : {"default", "nodes", "edges", "edges_in", "doc_edges", "aliases", "pages"}) {
       families.emplace_back(name, rocksdb::ColumnFamilyOptions());
     }
     rocksdb::DB* db = nullptr;
@@ -36,6 +39,7 @@ class StagedGraphChangeTest : public ::testing::Test {
     graph_.edges_in = handles_[3];
     graph_.doc_edges = handles_[4];
     graph_.aliases = handles_[5];
+    pages_ = handles_[6];  // not the graph's: a document record's column
     graph_.data_dir = dir_ / "db";
   }
   void TearDown() override {
@@ -62,6 +66,8 @@ class StagedGraphChangeTest : public ::testing::Test {
 
   TempDir dir_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::ColumnFamilyHandle* pages_ = nullptr;
+  std::shared_ptr<rocksdb::Statistics> statistics_;  // counts the DB's writes
   std::unique_ptr<rocksdb::DB> db_;
   GraphColumns graph_;
 };
@@ -112,6 +118,51 @@ TEST_F(StagedGraphChangeTest, StepsSeeEachOthersWritesAndReadersSeeAllOrNothing)
   direct.Put(graph_.nodes, "e", "1");
   ASSERT_TRUE(GraphWrite(graph_, &direct).ok());
   EXPECT_TRUE(Stored("e"));
+}
+
+TEST_F(StagedGraphChangeTest, ARecordsBatchAndTheGraphChangeAreOneWrite) {
+  // The document record's batch holds what an indexed batch cannot (a
+  // DeleteRange over its old pages) and goes in the same write as the graph.
+  ASSERT_TRUE(db_->Put(rocksdb::WriteOptions(), pages_, "doc/1", "old page").ok());
+  ASSERT_TRUE(db_->Put(rocksdb::WriteOptions(), pages_, "doc/2", "old page").ok());
+  const uint64_t writes_before = statistics_->getTickerCount(rocksdb::WRITE_DONE_BY_SELF);
+  {
+    StagedGraphChange change(graph_);
+    rocksdb::WriteBatch record;
+    ASSERT_TRUE(record.DeleteRange(pages_, "doc/", "doc0").ok());
+    ASSERT_TRUE(record.Put(pages_, "doc/1", "new page").ok());
+    rocksdb::WriteBatch step;
+    step.Put(graph_.nodes, "n", "1");
+    ASSERT_TRUE(GraphWrite(change.graph(), &step).ok());
+    EXPECT_FALSE(Stored("n"));
+    {
+      // Only the outermost change takes a batch of its own.
+      StagedGraphChange nested(change.graph());
+      rocksdb::WriteBatch other;
+      Status refused = nested.Commit(&other);
+      EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition) << refused.ToString();
+    }
+    ASSERT_TRUE(change.Commit(&record).ok());
+  }
+  // One write, and everything in it.
+  EXPECT_EQ(statistics_->getTickerCount(rocksdb::WRITE_DONE_BY_SELF), writes_before + 1);
+  EXPECT_TRUE(Stored("n"));
+  std::string value;
+  ASSERT_TRUE(db_->Get(rocksdb::ReadOptions(), pages_, "doc/1", &value).ok());
+  EXPECT_EQ(value, "new page");
+  EXPECT_TRUE(db_->Get(rocksdb::ReadOptions(), pages_, "doc/2", &value).IsNotFound());
+
+  // A record's batch with a change that is abandoned is written by no one.
+  {
+    StagedGraphChange abandoned(graph_);
+    rocksdb::WriteBatch record;
+    ASSERT_TRUE(record.Put(pages_, "doc/3", "page").ok());
+    rocksdb::WriteBatch step;
+    step.Put(graph_.nodes, "m", "1");
+    ASSERT_TRUE(GraphWrite(abandoned.graph(), &step).ok());
+  }
+  EXPECT_TRUE(db_->Get(rocksdb::ReadOptions(), pages_, "doc/3", &value).IsNotFound());
+  EXPECT_FALSE(Stored("m"));
 }
 
 }  // namespace

@@ -106,8 +106,9 @@ bool IsDataFolderWriteFailure(const Status& status);
 // committer). Every method reports failures as a Status naming the data
 // folder or the document concerned.
 //
-// Consistency: a document is written to RocksDB together with a `pending`
-// marker in one atomic batch, then to Xapian; Flush() commits Xapian and
+// Consistency: a document (record, pages, facts and its whole graph change)
+// is written to RocksDB together with a `pending` marker in one atomic
+// batch, then to Xapian; Flush() commits Xapian and
 // only then clears the markers. A run killed at any point leaves markers that
 // Repair() (run by Open in read-write mode) finishes, so every document ends
 // up fully in both stores or in neither.

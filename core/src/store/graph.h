@@ -72,7 +72,12 @@ class StagedGraphChange {
   explicit StagedGraphChange(const GraphColumns& graph);
   ~StagedGraphChange();
   const GraphColumns& graph() const { return graph_; }
-  Status Commit();
+  // Writes the staged change. With `with`, the change is appended to that
+  // batch and both go in one write: the document record's batch, which holds
+  // what an indexed batch cannot (DeleteRange) and which the steps do not
+  // read, so the record and its graph are stored together or not at all.
+  // Only the outermost change takes `with` (a nested one: FailedPrecondition).
+  Status Commit(rocksdb::WriteBatch* with = nullptr);
 
  private:
   GraphColumns graph_;

@@ -470,6 +470,11 @@ Status Store::PutDocumentFrom(const Document& document, const Store* copy_from, 
       batch.Put(s.sources, keys::SourceKey(source.path), keys::EncodeSourceValue(document.id, source.size, source.mtime_ns));
     }
     batch.Put(s.documents, keys::DocumentKey(document.id), EncodeDocumentRecord(summary, text_bytes));
+    // The document and its graph are written in one batch at the end: the
+    // record's batch (above, and the pending marker below) with the graph
+    // change's. Its facts are staged with the graph, whose steps read them.
+    StagedGraphChange graph_change(s.graph);
+    rocksdb::WriteBatch facts_batch;
     json facts = {{"extractors", document.extractors}, {"facts", json::array()}};
     // The "structure" fact, kept under a key of its own: large, and read only by show --structure.
     std::optional<StructureFact> structure;
@@ -485,19 +490,18 @@ Status Store::PutDocumentFrom(const Document& document, const Store* copy_from, 
       if (decoded.ok()) typed.push_back(std::move(decoded).value());
       facts["facts"].push_back(std::move(parsed));  // as the extractor sent it; other kinds are kept too
     }
-    batch.Put(s.facts, keys::DocumentKey(document.id), facts.dump());
+    facts_batch.Put(s.facts, keys::DocumentKey(document.id), facts.dump());
     if (structure) {
-      batch.Put(s.facts, keys::DocumentStructureKey(document.id), EncodeFact(*structure));
+      facts_batch.Put(s.facts, keys::DocumentStructureKey(document.id), EncodeFact(*structure));
     } else {
-      batch.Delete(s.facts, keys::DocumentStructureKey(document.id));
+      facts_batch.Delete(s.facts, keys::DocumentStructureKey(document.id));
     }
+    DOSSIER_RETURN_IF_ERROR(FromRocksWrite(s.data_dir, "storing the facts of " + document.id.ToHex(),
+                                           GraphWrite(graph_change.graph(), &facts_batch)));
+    // The index is derived from what this write stores; the pending marker
+    // makes Repair redo it (and the graph) if the process dies before the
+    // index commit.
     batch.Put(s.pending, keys::PendingKey(document.id), keys::EncodePendingValue(keys::PendingOp::kIndex));
-    DOSSIER_RETURN_IF_ERROR(s.Write(&batch, "storing " + document.id.ToHex()));
-    s.unflushed[document.id] = keys::PendingOp::kIndex;
-    // The graph and the index are derived from what was just written; the
-    // pending marker makes Repair redo both if the process dies now.
-    // Its graph and near-duplicate links change in one batch (StagedGraphChange).
-    StagedGraphChange graph_change(s.graph);
     DOSSIER_RETURN_IF_ERROR(ApplyDocumentGraph(graph_change.graph(), document.id, document.title, typed,
                                                JoinedExtractors(document.extractors)));
     std::optional<NearDuplicateSignature> signature;
@@ -510,7 +514,8 @@ Status Store::PutDocumentFrom(const Document& document, const Store* copy_from, 
     }
     if (!signature) signature = ComputeNearDuplicateSignature(document.pages);
     DOSSIER_RETURN_IF_ERROR(LinkNearDuplicates(graph_change.graph(), document.id, *signature));
-    DOSSIER_RETURN_IF_ERROR(graph_change.Commit());
+    DOSSIER_RETURN_IF_ERROR(s.Write(&batch, "storing " + document.id.ToHex(), &graph_change));
+    s.unflushed[document.id] = keys::PendingOp::kIndex;
     if (index_holds_it) return Status::Ok();
     return s.index->ReplaceDocument(document, typed);
   });
@@ -564,12 +569,13 @@ Status Store::Flush() {
     if (s.unflushed.empty()) return Status::Ok();
     DOSSIER_RETURN_IF_ERROR(s.index->Commit());
     // Xapian now holds exactly what RocksDB says: clear the markers, and drop
-    // the RocksDB side of finished removals.
+    // the RocksDB side of finished removals, records and graph in one write.
     rocksdb::WriteBatch batch;
+    StagedGraphChange graph_change(s.graph);
     for (const auto& [id, op] : s.unflushed) {
       batch.Delete(s.pending, keys::PendingKey(id));
       if (op != keys::PendingOp::kRemove) continue;
-      DOSSIER_RETURN_IF_ERROR(RemoveDocumentGraph(s.graph, id));
+      DOSSIER_RETURN_IF_ERROR(RemoveDocumentGraph(graph_change.graph(), id));
       DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, s.LoadRecord(id));
       if (record) {
         for (const SourceFile& source : record->sources) {
@@ -583,7 +589,7 @@ Status Store::Flush() {
       const std::string prefix = keys::PagePrefix(id);
       batch.DeleteRange(s.pages, prefix, PrefixEnd(prefix));
     }
-    DOSSIER_RETURN_IF_ERROR(s.Write(&batch, "finishing index commit"));
+    DOSSIER_RETURN_IF_ERROR(s.Write(&batch, "finishing index commit", &graph_change));
     s.unflushed.clear();
     return Status::Ok();
   });

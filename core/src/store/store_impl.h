@@ -113,10 +113,16 @@ struct Store::Impl {
     return std::optional<DocumentSummary>(std::move(summary));
   }
 
-  Status Write(rocksdb::WriteBatch* batch, const std::string& what) {
+  // With `graph_change`, the batch and that staged graph change are written
+  // together, in one RocksDB write (StagedGraphChange::Commit).
+  Status Write(rocksdb::WriteBatch* batch, const std::string& what, StagedGraphChange* graph_change = nullptr) {
     std::vector<DocumentId> removals;
     removals.swap(removals_in_batch);
-    DOSSIER_RETURN_IF_ERROR(FromRocksWrite(data_dir, what, db->Write(rocksdb::WriteOptions(), batch)));
+    if (graph_change != nullptr) {
+      DOSSIER_RETURN_IF_ERROR(graph_change->Commit(batch));
+    } else {
+      DOSSIER_RETURN_IF_ERROR(FromRocksWrite(data_dir, what, db->Write(rocksdb::WriteOptions(), batch)));
+    }
     for (const DocumentId& id : removals) {
       DOSSIER_RETURN_IF_ERROR(index->DeleteDocument(id));
       unflushed[id] = keys::PendingOp::kRemove;
