@@ -1,7 +1,11 @@
-// Admission: what each file the walk offers needs (ingest_run.h).
-#include "ingest_run.h"
+// Admission (admission.h): what each file the walk offers needs.
+#include "admission.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
+
+#include "dossier/keys.h"
 
 namespace dossier {
 
@@ -15,64 +19,57 @@ std::string LowerExtension(const std::string& path) {
   return ext;
 }
 
+Admitted Answer(Task::Kind kind, FileResult result) {
+  Admitted admitted;
+  admitted.kind = Admitted::kAnswered;
+  admitted.task.kind = kind;
+  admitted.task.result = std::move(result);
+  return admitted;
+}
+
+Admitted Fatal(Status status) {
+  Admitted admitted;
+  admitted.kind = Admitted::kFatal;
+  admitted.fatal = std::move(status);
+  return admitted;
+}
+
+// What a stored document tells the report of a file that has its content.
+void FromStored(const DocumentSummary& doc, FileResult* result) {
+  result->mime_type = doc.mime_type;
+  result->pages = doc.page_count;
+  result->ocr_pages = doc.ocr_page_count;
+}
+
 }  // namespace
 
-// ------------------------------------------------------------------ discovery
-
-// A path the walk cannot offer (discovery.h): reported, or recorded as failed.
-void IngestRun::Discovered(DiscoveryProblem problem) {
-  if (problem.record) return FailFile(std::move(problem.result), problem.source);
-  queue_.Push({Task::kReport, std::move(problem.result)});
-}
-
-void IngestRun::FailFile(FileResult result, const SourceFile& source, bool record) {
-  result.outcome = FileOutcome::kFailed;
-  Task task{record ? Task::kFailure : Task::kReport, std::move(result)};
-  task.source = source;
-  queue_.Push(std::move(task));
-}
-
-std::optional<Job> IngestRun::NextJob() {
-  Candidate c;
-  while (Fatal().ok() && discovery_.Next(&c)) {
-    std::optional<Job> job = Prepare(c);
-    if (job) return job;
-  }
-  return std::nullopt;
-}
-
-// Decides what a candidate needs: an answer now (unchanged, duplicate,
-// skipped, failed) or extraction by a worker (the returned job).
-std::optional<Job> IngestRun::Prepare(const Candidate& c) {
-  if (options_.prune) seen_.insert(c.path);
+Admitted Admission::Admit(const Candidate& c, const MemberReader& read_member) {
   FileResult result;
   result.path = c.path;
   const SourceFile source{c.path, c.size, c.mtime_ns};
+  // A failure: recorded in the store (so an unchanged file is not tried
+  // again), or only reported.
   auto failed = [&](std::string reason, bool record = true) {
+    result.outcome = FileOutcome::kFailed;
     result.message = std::move(reason);
-    FailFile(std::move(result), source, record);
-    return std::nullopt;
+    Admitted admitted = Answer(record ? Task::kFailure : Task::kReport, std::move(result));
+    admitted.task.source = source;
+    return admitted;
   };
   if (!c.unsafe.empty()) return failed("refused archive member: " + c.unsafe, /*record=*/false);
   if (c.size == 0) return failed("empty file (0 bytes)");
 
   // Unchanged since last time: same path, size and mtime, document still there.
   Result<std::optional<SourceEntry>> known = store_->LookupSource(c.path);
-  if (!known.ok()) {
-    SetFatal(known.status());
-    return std::nullopt;
-  }
+  if (!known.ok()) return Fatal(known.status());
   if (*known && (*known)->size == c.size && (*known)->mtime_ns == c.mtime_ns) {
     Result<std::optional<DocumentSummary>> doc = store_->GetDocument((*known)->id);
     if (doc.ok() && *doc && !ToReprocess(**doc)) {
       if (options_.ocr && OtherOcrSettings(**doc)) ++other_settings_;
       result.outcome = FileOutcome::kUnchanged;
       result.id = (*known)->id;
-      result.mime_type = (*doc)->mime_type;
-      result.pages = (*doc)->page_count;
-      result.ocr_pages = (*doc)->ocr_page_count;
-      queue_.Push({Task::kReport, std::move(result)});
-      return std::nullopt;
+      FromStored(**doc, &result);
+      return Answer(Task::kReport, std::move(result));
     }
   }
   // Failed last time and not changed since: not tried again unless asked.
@@ -86,7 +83,7 @@ std::optional<Job> IngestRun::Prepare(const Candidate& c) {
 
   std::string content;
   if (c.member) {
-    Status s = discovery_.ReadMember(std::min(options_.max_member_bytes, options_.max_file_bytes), &content);
+    Status s = read_member(std::min(options_.max_member_bytes, options_.max_file_bytes), &content);
     if (!s.ok()) return failed(s.message());
   } else if (Status s = env_->ReadFile(c.path, options_.max_file_bytes, &content); !s.ok()) {
     return failed(Reason(s, c.path));
@@ -98,39 +95,29 @@ std::optional<Job> IngestRun::Prepare(const Candidate& c) {
   actual.size = content.size();
 
   // The same content on its way through a worker: this path joins it.
-  {
-    std::lock_guard<std::mutex> lock(dup_mutex_);
-    auto it = in_flight_.find(id);
-    if (it != in_flight_.end()) {
-      it->second.push_back(actual);
-      return std::nullopt;
-    }
+  if (in_flight_->Join(id, actual)) {
+    Admitted joined;
+    joined.kind = Admitted::kJoined;
+    joined.task.result = std::move(result);
+    joined.task.source = actual;
+    return joined;
   }
   // Same content stored already (this path touched, or another path: a duplicate).
   Result<std::optional<DocumentSummary>> existing = store_->GetDocument(id);
-  if (!existing.ok()) {
-    SetFatal(existing.status());
-    return std::nullopt;
-  }
+  if (!existing.ok()) return Fatal(existing.status());
   if (*existing && !ToReprocess(**existing)) {
     const DocumentSummary& doc = **existing;
     result.outcome = FileOutcome::kUnchanged;
-    result.mime_type = doc.mime_type;
-    result.pages = doc.page_count;
-    result.ocr_pages = doc.ocr_page_count;
-    bool has_path = false;
-    for (const SourceFile& other : doc.sources) has_path |= other.path == c.path;
+    FromStored(doc, &result);
+    const bool has_path =
+        std::any_of(doc.sources.begin(), doc.sources.end(), [&](const SourceFile& other) { return other.path == c.path; });
     if (!has_path) {
       result.outcome = FileOutcome::kDuplicate;
-      for (const SourceFile& other : doc.sources) {
-        result.message = "same content as " + other.path;
-        break;
-      }
+      if (!doc.sources.empty()) result.message = "same content as " + doc.sources.front().path;
     }
-    Task task{Task::kAddSource, std::move(result)};
-    task.source = actual;
-    queue_.Push(std::move(task));
-    return std::nullopt;
+    Admitted admitted = Answer(Task::kAddSource, std::move(result));
+    admitted.task.source = actual;
+    return admitted;
   }
 
   result.mime_type = mime_->Detect(content, c.path);
@@ -147,26 +134,22 @@ std::optional<Job> IngestRun::Prepare(const Candidate& c) {
     }
     result.outcome = FileOutcome::kSkipped;
     result.message = "no plugin handles " + result.mime_type;
-    queue_.Push({Task::kReport, std::move(result)});
-    return std::nullopt;
+    return Answer(Task::kReport, std::move(result));
   }
   if (!options_.ocr && plugin->CanRecognisePages()) {
     result.outcome = FileOutcome::kSkipped;
     result.message = result.mime_type + " needs OCR, which is turned off";
-    queue_.Push({Task::kReport, std::move(result)});
-    return std::nullopt;
+    return Answer(Task::kReport, std::move(result));
   }
-  {
-    std::lock_guard<std::mutex> lock(dup_mutex_);
-    in_flight_[id];
-  }
-  Job job;
-  job.result = std::move(result);
-  job.source = actual;
-  job.id = id;
-  job.plugin = plugin;
-  job.content = std::move(content);
-  return job;
+  in_flight_->Start(id);
+  Admitted admitted;
+  admitted.kind = Admitted::kExtract;
+  admitted.job.result = std::move(result);
+  admitted.job.source = actual;
+  admitted.job.id = id;
+  admitted.job.plugin = plugin;
+  admitted.job.content = std::move(content);
+  return admitted;
 }
 
 }  // namespace dossier

@@ -1,8 +1,10 @@
-// The committer thread: documents stored in the order their files were
-// offered, failures recorded, duplicates released, the report (ingest_run.h).
-#include "ingest_run.h"
+// The committer (committer.h): documents stored in the order their files
+// were offered, failures recorded, duplicates released, the report.
+#include "committer.h"
 
 #include <filesystem>
+
+#include "discovery.h"
 
 #include "dossier/facts.h"
 #include "dossier/text.h"
@@ -42,9 +44,7 @@ void SetDocumentDateFact(Document* doc) {
 
 }  // namespace
 
-// ------------------------------------------------------------------ committer
-
-void IngestRun::CommitLoop() {
+void Committer::Run(TaskQueue* queue) {
   Task task;
   // An exception (a library's, or a bug) would end the process from this
   // thread: it ends the run instead, as a failed write does.
@@ -52,38 +52,41 @@ void IngestRun::CommitLoop() {
     try {
       step();
     } catch (const std::exception& e) {
-      SetFatal(Status::Internal(store_->data_dir() + ": storing: unexpected error: " + e.what()));
+      failure_->Set(Status::Internal(store_->data_dir() + ": storing: unexpected error: " + e.what()));
     } catch (...) {
-      SetFatal(Status::Internal(store_->data_dir() + ": storing: unexpected error"));
+      failure_->Set(Status::Internal(store_->data_dir() + ": storing: unexpected error"));
     }
   };
-  while (queue_.Pop(&task)) {
-    if (!Fatal().ok()) continue;  // drain, so the dispatcher never blocks
+  while (queue->Pop(&task)) {
+    if (!failure_->Get().ok()) continue;  // drain, so the dispatcher never blocks
     guarded([&] { Commit(task); });
   }
-  if (Fatal().ok()) {
+  if (failure_->Get().ok()) {
     guarded([&] {
-      if (Status s = store_->Flush(); !s.ok()) SetFatal(s);
+      if (Status s = store_->Flush(); !s.ok()) failure_->Set(s);
     });
   }
 }
 
-void IngestRun::Commit(Task& task) {
+void Committer::Progress() {
+  if (!options_.on_progress) return;
+  progress_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  progress_.discovered = discovered_ ? discovered_() : 0;
+  options_.on_progress(progress_);
+}
+
+void Committer::Commit(Task& task) {
   switch (task.kind) {
-    case Task::kProgress:
-      progress_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-      progress_.discovered = discovery_.discovered();
-      if (options_.on_progress) options_.on_progress(progress_);
-      return;
+    case Task::kProgress: return Progress();
     case Task::kReport: return Report(std::move(task.result), task.extracted);
     case Task::kFailure: {
       const SourceFile& f = task.source;
-      if (Status s = store_->RecordFailure(f.path, f.size, f.mtime_ns, task.result.message); !s.ok()) return SetFatal(s);
+      if (Status s = store_->RecordFailure(f.path, f.size, f.mtime_ns, task.result.message); !s.ok()) return failure_->Set(s);
       if (task.result.id) ReleaseDuplicates(*task.result.id, &task.result);
       return Report(std::move(task.result), task.extracted);
     }
     case Task::kAddSource: {
-      if (Status s = store_->AddSource(*task.result.id, task.source); !s.ok()) return SetFatal(s);
+      if (Status s = store_->AddSource(*task.result.id, task.source); !s.ok()) return failure_->Set(s);
       (void)store_->ClearFailure(task.source.path);
       return Report(std::move(task.result), false);
     }
@@ -91,7 +94,7 @@ void IngestRun::Commit(Task& task) {
   }
 }
 
-void IngestRun::StoreDocument(Task& task) {
+void Committer::StoreDocument(Task& task) {
   FileResult& result = task.result;
   Document& doc = task.doc;
   const std::string& path = result.path;
@@ -135,7 +138,7 @@ void IngestRun::StoreDocument(Task& task) {
   // can be told from the records (check --repair enters the graph again in it).
   doc.ingested_at_ms = std::max(doc.ingested_at_ms, last_stored_ms_ + 1);
   last_stored_ms_ = doc.ingested_at_ms;
-  if (Status s = store_->PutDocument(doc); !s.ok()) return SetFatal(s);
+  if (Status s = store_->PutDocument(doc); !s.ok()) return failure_->Set(s);
   (void)store_->ClearFailure(path);
   result.outcome = FileOutcome::kIngested;
   result.pages = static_cast<uint32_t>(doc.pages.size());
@@ -143,22 +146,15 @@ void IngestRun::StoreDocument(Task& task) {
   Report(std::move(result), true);
   ReleaseDuplicates(id, nullptr);
   if (++unflushed_ >= options_.flush_every_documents) {
-    if (Status s = store_->Flush(); !s.ok()) return SetFatal(s);
+    if (Status s = store_->Flush(); !s.ok()) return failure_->Set(s);
     unflushed_ = 0;
   }
 }
 
 // Paths that waited for a document's content: added to it, or failed with it.
-void IngestRun::ReleaseDuplicates(const DocumentId& id, const FileResult* failed) {
-  std::vector<SourceFile> waiting;
-  std::string first_path;
-  {
-    std::lock_guard<std::mutex> lock(dup_mutex_);
-    auto it = in_flight_.find(id);
-    if (it == in_flight_.end()) return;
-    waiting = std::move(it->second);
-    in_flight_.erase(it);
-  }
+void Committer::ReleaseDuplicates(const DocumentId& id, const FileResult* failed) {
+  const std::vector<SourceFile> waiting = in_flight_->Release(id);
+  if (waiting.empty()) return;
   Result<std::optional<DocumentSummary>> doc = failed ? Result<std::optional<DocumentSummary>>(std::nullopt)
                                                       : store_->GetDocument(id);
   for (const SourceFile& source : waiting) {
@@ -169,9 +165,9 @@ void IngestRun::ReleaseDuplicates(const DocumentId& id, const FileResult* failed
       r.outcome = FileOutcome::kFailed;
       r.mime_type = failed->mime_type;
       r.message = failed->message + " (same content as " + failed->path + ")";
-      if (Status s = store_->RecordFailure(source.path, source.size, source.mtime_ns, r.message); !s.ok()) return SetFatal(s);
+      if (Status s = store_->RecordFailure(source.path, source.size, source.mtime_ns, r.message); !s.ok()) return failure_->Set(s);
     } else {
-      if (Status s = store_->AddSource(id, source); !s.ok()) return SetFatal(s);
+      if (Status s = store_->AddSource(id, source); !s.ok()) return failure_->Set(s);
       (void)store_->ClearFailure(source.path);
       r.outcome = FileOutcome::kDuplicate;
       if (doc.ok() && *doc) {
@@ -190,7 +186,7 @@ void IngestRun::ReleaseDuplicates(const DocumentId& id, const FileResult* failed
   }
 }
 
-void IngestRun::Report(FileResult result, bool extracted) {
+void Committer::Report(FileResult result, bool extracted) {
   ++summary_.files;
   ++progress_.done;
   if (extracted) ++progress_.extracted;
@@ -211,11 +207,7 @@ void IngestRun::Report(FileResult result, bool extracted) {
     case FileOutcome::kRemoved: --summary_.files; ++summary_.removed; break;
   }
   if (options_.on_file) options_.on_file(result);
-  if (options_.on_progress) {
-    progress_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-    progress_.discovered = discovery_.discovered();
-    options_.on_progress(progress_);
-  }
+  Progress();
 }
 
 }  // namespace dossier

@@ -67,79 +67,70 @@ void IngestRun::Prune(const std::vector<std::string>& roots) {
     const std::string why = other_partitions.count(path) ? "file is in another partition than " + options_.partition.Name()
                                                          : "file is gone";
     r.message = why + (last ? ": document removed" : ": path removed, the document keeps its other paths");
-    Report(std::move(r), false);
+    Task task{Task::kReport, std::move(r)};
+    committer_.Commit(task);
   }
   if (Status s = store_->Flush(); !s.ok()) SetFatal(s);
 }
 
 // ------------------------------------------------------------------ the run
 
+// A path the walk cannot offer (discovery.h): reported, or recorded as failed.
+void IngestRun::Discovered(DiscoveryProblem problem) {
+  if (problem.record) return FailFile(std::move(problem.result), problem.source);
+  queue_.Push({Task::kReport, std::move(problem.result)});
+}
+
+void IngestRun::FailFile(FileResult result, const SourceFile& source, bool record) {
+  result.outcome = FileOutcome::kFailed;
+  Task task{record ? Task::kFailure : Task::kReport, std::move(result)};
+  task.source = source;
+  queue_.Push(std::move(task));
+}
+
+// The next file for a worker; what admission answers at once goes to the committer.
+std::optional<Job> IngestRun::NextJob() {
+  Candidate c;
+  const Admission::MemberReader read_member = [this](uint64_t max_bytes, std::string* content) {
+    return discovery_.ReadMember(max_bytes, content);
+  };
+  while (Fatal().ok() && discovery_.Next(&c)) {
+    if (options_.prune) seen_.insert(c.path);
+    Admitted admitted = admission_.Admit(c, read_member);
+    switch (admitted.kind) {
+      case Admitted::kExtract: return std::move(admitted.job);
+      case Admitted::kAnswered: queue_.Push(std::move(admitted.task)); break;
+      case Admitted::kJoined: break;
+      case Admitted::kFatal: SetFatal(std::move(admitted.fatal)); break;
+    }
+  }
+  return std::nullopt;
+}
+
 Result<IngestSummary> IngestRun::Go(const std::vector<std::string>& paths) {
   // What opening the data folder finished for a run that died (reported as "repaired").
-  summary_.repair = store_->RepairedAtOpen();
-  std::thread committer([this] { CommitLoop(); });
+  const RepairReport repair = store_->RepairedAtOpen();
+  std::thread committer([this] { committer_.Run(&queue_); });
   std::vector<std::string> roots;
   for (const std::string& path : paths) {
     roots.push_back(AbsolutePath(path));
     discovery_.AddRoot(roots.back());
   }
-  slots_.resize(std::max(1u, Jobs()));
-  auto last_tick = Clock::now();
   bool exhausted = false;
+  auto last_tick = Clock::now();
   while (Fatal().ok()) {
-    for (Slot& slot : slots_) {
-      if (slot.busy || exhausted || !Fatal().ok()) continue;
-      std::optional<Job> job = NextJob();
-      if (!job) {
-        exhausted = true;
-        break;
-      }
-      Dispatch(&slot, std::move(*job));
-    }
-    std::vector<pollfd> fds;
-    std::vector<Slot*> polled;
-    int wait_ms = 1000;
-    const auto now = Clock::now();
-    // A file's allowance grows with the pages it OCRs itself; a handed-over page has its own.
-    auto allowance = [&](const Slot& slot) {
-      return slot.kind == Slot::kPage ? options_.ocr_page_timeout_seconds
-                                      : options_.timeout_seconds + slot.ocr_started * options_.ocr_page_timeout_seconds;
-    };
-    for (Slot& slot : slots_) {
-      if (!slot.busy || !slot.proc || slot.awaiting_image) continue;
-      fds.push_back({slot.proc->fd(), POLLIN, 0});
-      polled.push_back(&slot);
-      const double left = allowance(slot) - std::chrono::duration<double>(now - slot.started).count();
-      wait_ms = std::min(wait_ms, std::max(0, static_cast<int>(left * 1000) + 1));
-    }
-    if (polled.empty()) {
+    if (!exhausted && !pool_.Fill([this] { return NextJob(); })) exhausted = true;
+    if (!pool_.Wait(1000)) {
       if (exhausted) break;
       continue;
     }
-    int ready = ::poll(fds.data(), fds.size(), wait_ms);
-    for (size_t i = 0; ready > 0 && i < fds.size(); ++i) {
-      if (fds[i].revents != 0 && polled[i]->busy && !polled[i]->awaiting_image) HandleInput(polled[i]);
-    }
     const auto after = Clock::now();
-    for (Slot* slot : polled) {
-      if (!slot->busy || slot->awaiting_image) continue;
-      const double took = std::chrono::duration<double>(after - slot->started).count();
-      if (took < allowance(*slot)) continue;
-      (void)slot->proc->Reap(/*kill=*/true, 0);
-      slot->proc.reset();
-      const WorkerEnded ended = WorkerEnded::Timeout(took);
-      if (slot->kind == Slot::kPage) {
-        PageDone(slot, ended.PageFailure());
-      } else {
-        FileExtracted(slot, ended.FileFailure(files_[slot->file].job.plugin->manifest().name));
-      }
-    }
     if (after - last_tick >= std::chrono::seconds(1)) {
       last_tick = after;
       (void)queue_.TryPush({Task::kProgress});
     }
   }
-  for (Slot& slot : slots_) slot.proc.reset();  // workers see the socket close and exit
+  pool_.Stop();  // workers see the socket close and exit
   queue_.Close();
   committer.join();
   DOSSIER_RETURN_IF_ERROR(Fatal());
@@ -147,11 +138,13 @@ Result<IngestSummary> IngestRun::Go(const std::vector<std::string>& paths) {
     Prune(roots);
     DOSSIER_RETURN_IF_ERROR(Fatal());
   }
-  summary_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-  summary_.ocr_pages_handed_over = handed_over_;
-  summary_.other_settings = other_settings_;
-  summary_.other_partitions = discovery_.other_partitions().size();
-  return summary_;
+  IngestSummary summary = committer_.summary();
+  summary.repair = repair;
+  summary.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+  summary.ocr_pages_handed_over = pool_.handed_over();
+  summary.other_settings = admission_.other_settings();
+  summary.other_partitions = discovery_.other_partitions().size();
+  return summary;
 }
 
 Ingester::Ingester(Store* store, const PluginHost* plugins, const LanguageDetector* languages,

@@ -1,16 +1,72 @@
-// The worker pool: worker processes started, files and OCR pages handed
-// out, their frames read, deadlines kept (ingest_run.h).
-#include "ingest_run.h"
+// The worker pool (worker_pool.h): worker processes started, files and OCR
+// pages handed out, their frames read, deadlines kept.
+#include "worker_pool.h"
 
+#include <poll.h>
+
+#include <algorithm>
 #include <filesystem>
+
+#include "discovery.h"
 
 namespace dossier {
 
 namespace fs = std::filesystem;
 
-// ------------------------------------------------------------------ workers
+bool WorkerPool::Fill(const std::function<std::optional<Job>()>& next) {
+  for (Slot& slot : slots_) {
+    if (slot.busy || !failure_->Get().ok()) continue;
+    std::optional<Job> job = next();
+    if (!job) return false;
+    Dispatch(&slot, std::move(*job));
+  }
+  return true;
+}
 
-bool IngestRun::StartWorker(Slot* slot) {
+double WorkerPool::Allowance(const Slot& slot) const {
+  return slot.kind == Slot::kPage ? options_.ocr_page_timeout_seconds
+                                  : options_.timeout_seconds + slot.ocr_started * options_.ocr_page_timeout_seconds;
+}
+
+bool WorkerPool::Wait(int max_wait_ms) {
+  std::vector<pollfd> fds;
+  std::vector<Slot*> polled;
+  int wait_ms = max_wait_ms;
+  const auto now = Clock::now();
+  for (Slot& slot : slots_) {
+    if (!slot.busy || !slot.proc || slot.awaiting_image) continue;
+    fds.push_back({slot.proc->fd(), POLLIN, 0});
+    polled.push_back(&slot);
+    const double left = Allowance(slot) - std::chrono::duration<double>(now - slot.started).count();
+    wait_ms = std::min(wait_ms, std::max(0, static_cast<int>(left * 1000) + 1));
+  }
+  if (polled.empty()) return false;
+  int ready = ::poll(fds.data(), fds.size(), wait_ms);
+  for (size_t i = 0; ready > 0 && i < fds.size(); ++i) {
+    if (fds[i].revents != 0 && polled[i]->busy && !polled[i]->awaiting_image) HandleInput(polled[i]);
+  }
+  const auto after = Clock::now();
+  for (Slot* slot : polled) {
+    if (!slot->busy || slot->awaiting_image) continue;
+    const double took = std::chrono::duration<double>(after - slot->started).count();
+    if (took < Allowance(*slot)) continue;
+    (void)slot->proc->Reap(/*kill=*/true, 0);
+    slot->proc.reset();
+    const WorkerEnded ended = WorkerEnded::Timeout(took);
+    if (slot->kind == Slot::kPage) {
+      PageDone(slot, ended.PageFailure());
+    } else {
+      FileExtracted(slot, ended.FileFailure(files_[slot->file].job.plugin->manifest().name));
+    }
+  }
+  return true;
+}
+
+void WorkerPool::Stop() {
+  for (Slot& slot : slots_) slot.proc.reset();
+}
+
+bool WorkerPool::StartWorker(Slot* slot) {
   if (slot->proc) return true;
   WorkerSpec spec;
   spec.executable = options_.worker_executable.empty() ? DefaultWorkerExecutable() : options_.worker_executable;
@@ -21,14 +77,14 @@ bool IngestRun::StartWorker(Slot* slot) {
   spec.max_memory = options_.max_worker_memory;
   Result<std::unique_ptr<WorkerProcess>> started = WorkerProcess::Start(spec);
   if (!started.ok()) {
-    SetFatal(started.status());
+    failure_->Set(started.status());
     return false;
   }
   slot->proc = std::move(started).value();
   return true;
 }
 
-void IngestRun::Dispatch(Slot* slot, Job job) {
+void WorkerPool::Dispatch(Slot* slot, Job job) {
   const uint64_t serial = ++next_file_;
   files_[serial].job = std::move(job);
   slot->busy = true;
@@ -36,7 +92,7 @@ void IngestRun::Dispatch(Slot* slot, Job job) {
   slot->file = serial;
   slot->ocr_started = 0;
   slot->started = Clock::now();
-  if (!StartWorker(slot)) return FileExtracted(slot, Fatal().message());
+  if (!StartWorker(slot)) return FileExtracted(slot, failure_->Get().message());
   FileInWork& f = files_[serial];
   const Job& j = f.job;
   bool sent = slot->proc->SendJob(j.result.path, j.result.mime_type, j.plugin->manifest().name, j.content);
@@ -45,7 +101,7 @@ void IngestRun::Dispatch(Slot* slot, Job job) {
 }
 
 // Reads what a busy worker sent; ends its job on 'D', 'E' or its death.
-void IngestRun::HandleInput(Slot* slot) {
+void WorkerPool::HandleInput(Slot* slot) {
   bool open = slot->proc->ReadAvailable();
   worker::FrameType type;
   std::string payload;
@@ -59,7 +115,7 @@ void IngestRun::HandleInput(Slot* slot) {
   const WorkerEnded ended = slot->proc->Reap(/*kill=*/false, options_.max_worker_memory);
   slot->proc.reset();
   if (!was_ready && ++start_failures_ >= 3) {
-    SetFatal(Status::FailedPrecondition("the ingest worker does not start (" + ended.Describe() + "): " +
+    failure_->Set(Status::FailedPrecondition("the ingest worker does not start (" + ended.Describe() + "): " +
                                         (options_.worker_executable.empty() ? DefaultWorkerExecutable()
                                                                             : options_.worker_executable)));
   }
@@ -80,7 +136,7 @@ Status ReadError(worker::Reader& r) {
 }
 }  // namespace
 
-void IngestRun::HandleFileFrame(Slot* slot, worker::FrameType type, const std::string& payload) {
+void WorkerPool::HandleFileFrame(Slot* slot, worker::FrameType type, const std::string& payload) {
   FileInWork& f = files_[slot->file];
   worker::Reader r(payload);
   switch (type) {
@@ -129,7 +185,7 @@ void IngestRun::HandleFileFrame(Slot* slot, worker::FrameType type, const std::s
 
 // A worker rendered a scanned page: an idle worker OCRs it if there is one
 // (the end of a run), else the worker itself does.
-void IngestRun::Offer(Slot* slot, uint32_t page) {
+void WorkerPool::Offer(Slot* slot, uint32_t page) {
   Slot* idle = nullptr;
   for (Slot& other : slots_) {
     if (!other.busy && &other != slot) {
@@ -152,7 +208,7 @@ void IngestRun::Offer(Slot* slot, uint32_t page) {
   (void)slot->proc->Send(worker::kTake, "");
 }
 
-void IngestRun::ForwardImage(Slot* slot, const std::string& payload) {
+void WorkerPool::ForwardImage(Slot* slot, const std::string& payload) {
   uint32_t page = 0;
   worker::Reader r(payload);
   if (!r.GetFixed32(&page)) return;
@@ -169,7 +225,7 @@ void IngestRun::ForwardImage(Slot* slot, const std::string& payload) {
   }
 }
 
-void IngestRun::HandlePageFrame(Slot* slot, worker::FrameType type, const std::string& payload) {
+void WorkerPool::HandlePageFrame(Slot* slot, worker::FrameType type, const std::string& payload) {
   FileInWork& f = files_[slot->file];
   worker::Reader r(payload);
   switch (type) {
@@ -192,7 +248,7 @@ void IngestRun::HandlePageFrame(Slot* slot, worker::FrameType type, const std::s
 }
 
 // A file's own worker is done with it (failed when `failure` is not empty).
-void IngestRun::FileExtracted(Slot* slot, std::string failure) {
+void WorkerPool::FileExtracted(Slot* slot, std::string failure) {
   slot->busy = false;
   const uint64_t serial = slot->file;
   FileInWork& f = files_[serial];
@@ -210,7 +266,7 @@ void IngestRun::FileExtracted(Slot* slot, std::string failure) {
 }
 
 // A handed-over page is back (read, or failed with the reason).
-void IngestRun::PageDone(Slot* slot, std::string failure) {
+void WorkerPool::PageDone(Slot* slot, std::string failure) {
   slot->busy = false;
   FileInWork& f = files_[slot->file];
   --f.pages_out;
@@ -228,7 +284,7 @@ void IngestRun::PageDone(Slot* slot, std::string failure) {
 
 // Hands a file to the committer once its worker and every page it handed
 // over are done: stored, or recorded as failed.
-void IngestRun::MaybeFinish(uint64_t serial) {
+void WorkerPool::MaybeFinish(uint64_t serial) {
   auto it = files_.find(serial);
   if (it == files_.end() || !it->second.extracted || it->second.pages_out > 0) return;
   FileInWork f = std::move(it->second);
@@ -254,7 +310,7 @@ void IngestRun::MaybeFinish(uint64_t serial) {
     Task task{Task::kFailure, std::move(job.result)};
     task.source = job.source;
     task.extracted = true;
-    queue_.Push(std::move(task));
+    queue_->Push(std::move(task));
     return;
   }
   if (!f.ocr_by.empty() && doc.extracted_by.find(f.ocr_by) == std::string::npos) doc.extracted_by += " + " + f.ocr_by;
@@ -276,7 +332,7 @@ void IngestRun::MaybeFinish(uint64_t serial) {
   task.source = job.source;
   task.doc = std::move(doc);
   task.extracted = true;
-  queue_.Push(std::move(task));
+  queue_->Push(std::move(task));
 }
 
 }  // namespace dossier
