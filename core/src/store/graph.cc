@@ -213,41 +213,6 @@ std::string KindName(char kind) {
   return "unknown";
 }
 
-bool IsEntityKind(char kind) { return kind == 'O' || kind == 'P' || kind == 'X'; }
-
-// The entities that stored documents define an acronym (its NameKey) as:
-// those having it as a name or alias, other than the nodes of its bare uses.
-// A mention resolved through a bare acronym adds no names (AddEvidence), so
-// it never makes its entity a definer: the definers are those of the
-// documents' definitions alone, whatever order they came in.
-Result<std::set<std::string>> StoredAcronymDefiners(const GraphColumns& graph, const std::string& acronym_key) {
-  std::set<std::string> found;
-  const std::string prefix = keys::AliasPrefix(acronym_key);
-  const std::string bare = HashBytes(acronym_key);
-  DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.aliases, prefix, [&](std::string_view key, std::string_view) {
-    const std::string node(key.substr(prefix.size()));
-    if (!node.empty() && IsEntityKind(node[0]) && node.substr(1) != bare) found.insert(node);
-    return true;
-  }));
-  return found;
-}
-
-// The documents other than `except` that use an acronym (its NameKey) bare.
-Result<std::vector<DocumentId>> DocumentsUsingAcronymBare(const GraphColumns& graph, const std::string& acronym_key,
-                                                          const DocumentId& except) {
-  std::vector<DocumentId> found;
-  const std::string prefix = keys::AliasPrefix(keys::AcronymUseAlias(acronym_key));
-  DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.aliases, prefix, [&](std::string_view key, std::string_view) {
-    const std::string_view node = key.substr(prefix.size());
-    if (node.size() == keys::kNodeKeySize && node[0] == static_cast<char>(NodeKind::kDocument)) {
-      const DocumentId doc = DocumentId::FromBytes(node.substr(1));
-      if (doc != except) found.push_back(doc);
-    }
-    return true;
-  }));
-  return found;
-}
-
 // ---- entity records, kept up to date incrementally ----
 //
 // An entity's record (name, aliases, type, documents, authority) summarises
@@ -546,56 +511,14 @@ Status WriteContribution(const GraphColumns& graph, const DocumentId& id, const 
   return FromRocks(graph, GraphWrite(graph, &batch));
 }
 
-// ---- acronyms whose definers a change alters ----
-
-// The acronyms that documents use bare and that a change to `id` (its stored
-// mentions, and `facts` when it is being stored) may define or stop
-// defining, each with its definers before the change.
-Result<std::map<std::string, std::set<std::string>>> WatchAcronyms(const GraphColumns& graph, const DocumentId& id,
-                                                                   const std::vector<Fact>& facts) {
-  std::set<std::string> names;
-  for (const Fact& any : facts) {
-    const auto* fact = std::get_if<EntityFact>(&any);
-    if (!fact || UsesAcronymBare(*fact)) continue;
-    names.insert(NameKey(fact->name));
-    for (const std::string& alias : fact->aliases) names.insert(NameKey(alias));
-  }
-  std::vector<std::string> mention_keys;
-  DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.doc_edges, keys::DocEdgePrefix(id), [&](std::string_view key, std::string_view) {
-    keys::EdgeParts e;
-    if (keys::ParseDocEdgeKey(key, &e) && e.type == EdgeType::kMentions) mention_keys.push_back(keys::EdgeKey(e.src, e.type, e.dst, e.doc));
-    return true;
-  }));
-  for (const std::string& key : mention_keys) {
-    DOSSIER_ASSIGN_OR_RETURN(std::optional<json> evidence, ReadJson(graph, graph.edges, key));
-    if (!evidence || evidence->value("resolved", false)) continue;
-    names.insert(NameKey(evidence->value("name", "")));
-    for (const json& alias : evidence->value("aliases", json::array())) {
-      if (alias.is_string()) names.insert(NameKey(alias.get<std::string>()));
-    }
-  }
-  std::map<std::string, std::set<std::string>> watched;
-  for (const std::string& name_key : names) {
-    if (name_key.empty()) continue;
-    DOSSIER_ASSIGN_OR_RETURN(std::vector<DocumentId> users, DocumentsUsingAcronymBare(graph, name_key, id));
-    if (users.empty()) continue;
-    DOSSIER_ASSIGN_OR_RETURN(watched[name_key], StoredAcronymDefiners(graph, name_key));
-  }
-  return watched;
-}
+// ---- acronyms whose definers a change alters (the linker watches them) ----
 
 Status ReapplyStoredDocument(const GraphColumns& graph, const DocumentId& id);
 
-// Stores again the documents using bare an acronym whose definers changed.
-Status ApplyWhereAcronymsChanged(const GraphColumns& graph, const DocumentId& id,
-                                 const std::map<std::string, std::set<std::string>>& before) {
-  std::set<DocumentId> again;
-  for (const auto& [name_key, definers] : before) {
-    DOSSIER_ASSIGN_OR_RETURN(std::set<std::string> now, StoredAcronymDefiners(graph, name_key));
-    if (now == definers) continue;
-    DOSSIER_ASSIGN_OR_RETURN(std::vector<DocumentId> users, DocumentsUsingAcronymBare(graph, name_key, id));
-    again.insert(users.begin(), users.end());
-  }
+// Stores again the documents using bare an acronym whose definers changed
+// (the linker says which).
+Status ApplyWhereAcronymsChanged(const GraphColumns& graph, const DocumentId& id, const AcronymDefiners& before) {
+  DOSSIER_ASSIGN_OR_RETURN(const std::set<DocumentId> again, DocumentsToApplyAgain(graph, id, before));
   for (const DocumentId& doc : again) DOSSIER_RETURN_IF_ERROR(ReapplyStoredDocument(graph, doc));
   return Status::Ok();
 }

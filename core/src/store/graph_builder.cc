@@ -70,7 +70,7 @@ Result<DocumentGraphPlan> BuildDocumentGraph(const DocumentId& id, const std::st
     const std::string node = EntityNodeKey(KindOfEntityType(fact->type), NameKey(fact->name));
     for (const std::string& alias : fact->aliases) {
       const std::string alias_key = NameKey(alias);
-      if (node.substr(1) != HashBytes(alias_key)) own_definers[alias_key].insert(node);  // as StoredAcronymDefiners
+      if (node.substr(1) != HashBytes(alias_key)) own_definers[alias_key].insert(node);  // as StoredAcronymDefiners (graph_linker.h)
     }
   }
   for (const Fact& any : facts) {
@@ -84,7 +84,7 @@ Result<DocumentGraphPlan> BuildDocumentGraph(const DocumentId& id, const std::st
     // the entity the documents (any, this one too) define it as, when exactly
     // one is: its mention counts there. Whether one is depends on the set of
     // documents, so the documents using it bare are listed under the acronym,
-    // and stored again when its definers change (ApplyWhereAcronymsChanged).
+    // and stored again when its definers change (graph.cc ApplyWhereAcronymsChanged, from the linker's DocumentsToApplyAgain).
     if (UsesAcronymBare(*fact)) {
       const std::string acronym_key = NameKey(name);
       plan.aliases.push_back(keys::AliasKey(keys::AcronymUseAlias(acronym_key), doc_node));

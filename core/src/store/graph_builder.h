@@ -45,7 +45,7 @@ class GraphLookup {
  public:
   virtual ~GraphLookup() = default;
   // The entity nodes that stored documents define an acronym (its NameKey)
-  // as (graph.cc StoredAcronymDefiners).
+  // as (graph_linker.h StoredAcronymDefiners).
   virtual Result<std::set<std::string>> AcronymDefiners(const std::string& acronym_key) const = 0;
   // The nodes filed under an alias (keys::AliasKey(alias, node)), in key order.
   virtual Result<std::vector<std::string>> NodesWithAlias(const std::string& alias) const = 0;

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dossier/facts.h"
 #include "dossier/keys.h"
 #include "dossier/text.h"
 #include "graph_builder.h"
@@ -369,5 +370,84 @@ class Linker {
 }  // namespace
 
 Status RelinkItems(const GraphColumns& graph, const std::set<std::string>& items) { return Linker(graph).Relink(items); }
+
+// ---- acronyms used bare across documents ----
+
+// (graph.cc's AddEvidence lends a mention resolved through a bare acronym no names.)
+Result<std::set<std::string>> StoredAcronymDefiners(const GraphColumns& graph, const std::string& acronym_key) {
+  std::set<std::string> found;
+  const std::string prefix = keys::AliasPrefix(acronym_key);
+  const std::string bare = HashBytes(acronym_key);
+  DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.aliases, prefix, [&](std::string_view key, std::string_view) {
+    const std::string node(key.substr(prefix.size()));
+    if (!node.empty() && IsEntityKind(node[0]) && node.substr(1) != bare) found.insert(node);
+    return true;
+  }));
+  return found;
+}
+
+namespace {
+
+// The documents other than `except` that use an acronym (its NameKey) bare.
+Result<std::vector<DocumentId>> DocumentsUsingAcronymBare(const GraphColumns& graph, const std::string& acronym_key,
+                                                          const DocumentId& except) {
+  std::vector<DocumentId> found;
+  const std::string prefix = keys::AliasPrefix(keys::AcronymUseAlias(acronym_key));
+  DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.aliases, prefix, [&](std::string_view key, std::string_view) {
+    const std::string_view node = key.substr(prefix.size());
+    if (node.size() == keys::kNodeKeySize && node[0] == static_cast<char>(NodeKind::kDocument)) {
+      const DocumentId doc = DocumentId::FromBytes(node.substr(1));
+      if (doc != except) found.push_back(doc);
+    }
+    return true;
+  }));
+  return found;
+}
+
+}  // namespace
+
+Result<AcronymDefiners> WatchAcronyms(const GraphColumns& graph, const DocumentId& id, const std::vector<Fact>& facts) {
+  std::set<std::string> names;
+  for (const Fact& any : facts) {
+    const auto* fact = std::get_if<EntityFact>(&any);
+    if (!fact || UsesAcronymBare(*fact)) continue;
+    names.insert(NameKey(fact->name));
+    for (const std::string& alias : fact->aliases) names.insert(NameKey(alias));
+  }
+  std::vector<std::string> mention_keys;
+  DOSSIER_RETURN_IF_ERROR(Scan(graph, graph.doc_edges, keys::DocEdgePrefix(id), [&](std::string_view key, std::string_view) {
+    keys::EdgeParts e;
+    if (keys::ParseDocEdgeKey(key, &e) && e.type == EdgeType::kMentions) mention_keys.push_back(keys::EdgeKey(e.src, e.type, e.dst, e.doc));
+    return true;
+  }));
+  for (const std::string& key : mention_keys) {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<json> evidence, ReadJson(graph, graph.edges, key));
+    if (!evidence || evidence->value("resolved", false)) continue;
+    names.insert(NameKey(evidence->value("name", "")));
+    for (const json& alias : evidence->value("aliases", json::array())) {
+      if (alias.is_string()) names.insert(NameKey(alias.get<std::string>()));
+    }
+  }
+  AcronymDefiners watched;
+  for (const std::string& name_key : names) {
+    if (name_key.empty()) continue;
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<DocumentId> users, DocumentsUsingAcronymBare(graph, name_key, id));
+    if (users.empty()) continue;
+    DOSSIER_ASSIGN_OR_RETURN(watched[name_key], StoredAcronymDefiners(graph, name_key));
+  }
+  return watched;
+}
+
+Result<std::set<DocumentId>> DocumentsToApplyAgain(const GraphColumns& graph, const DocumentId& id,
+                                                   const AcronymDefiners& before) {
+  std::set<DocumentId> again;
+  for (const auto& [name_key, definers] : before) {
+    DOSSIER_ASSIGN_OR_RETURN(std::set<std::string> now, StoredAcronymDefiners(graph, name_key));
+    if (now == definers) continue;
+    DOSSIER_ASSIGN_OR_RETURN(std::vector<DocumentId> users, DocumentsUsingAcronymBare(graph, name_key, id));
+    again.insert(users.begin(), users.end());
+  }
+  return again;
+}
 
 }  // namespace dossier

@@ -16,6 +16,9 @@
 
 namespace dossier {
 
+// Whether a node key's kind letter is an entity's (organisation, programme, other).
+inline bool IsEntityKind(char kind) { return kind == 'O' || kind == 'P' || kind == 'X'; }
+
 // A graph write's status, as FromRocksWrite words it ("writing the graph").
 Status FromRocks(const GraphColumns& graph, const rocksdb::Status& s);
 
