@@ -1,11 +1,9 @@
 // The ingester: a bounded pipeline from files, folders and archives to
 // documents in the store, with the ingestion plugins in worker processes.
-// This file holds the run (IngestRun::Go: the poll loop that ties
-// discovery, admission, the worker pool and the committer, ingest_run.h
-// says which file holds each), --prune, and the public entry points.
+// This file holds the run (IngestRun::Go: the loop that ties discovery,
+// admission, the worker pool and the committer, ingest_run.h says which file
+// holds each), --prune, and the public entry points.
 #include "ingest_run.h"
-
-#include <poll.h>
 
 #include <algorithm>
 #include <filesystem>

@@ -75,8 +75,6 @@ std::unique_ptr<rocksdb::Iterator> GraphIterator(const GraphColumns& graph, rock
 
 namespace {
 
-// Replays a step's batch into the staged change (the graph writes Put and
-// Delete only).
 // Replays a graph step's batch (Put and Delete on the graph's columns) into
 // `target`: the staged change, or the batch that Commit() writes.
 class StageBatch : public rocksdb::WriteBatch::Handler {
@@ -125,7 +123,7 @@ StagedGraphChange::StagedGraphChange(const GraphColumns& graph) : graph_(graph) 
 
 StagedGraphChange::~StagedGraphChange() = default;
 
-Status StagedGraphChange::Commit(rocksdb::WriteBatch* with) {
+Status StagedGraphChange::Commit(rocksdb::WriteBatch* with, const std::string& what) {
   if (!own_) {
     if (with == nullptr) return Status::Ok();
     return Status::FailedPrecondition(graph_.data_dir + ": a batch of its own cannot join a nested graph change");
@@ -134,13 +132,13 @@ Status StagedGraphChange::Commit(rocksdb::WriteBatch* with) {
   if (with != nullptr) {
     StageBatch append(graph_, with);
     rocksdb::Status appended = batch->Iterate(&append);
-    if (!appended.ok()) return FromRocksWrite(graph_.data_dir, "writing the graph", appended);
+    if (!appended.ok()) return FromRocksWrite(graph_.data_dir, what, appended);
     batch = with;
   }
   rocksdb::Status s = graph_.db->Write(rocksdb::WriteOptions(), batch);
   own_.reset();
   graph_.staged = nullptr;
-  return FromRocksWrite(graph_.data_dir, "writing the graph", s);
+  return FromRocksWrite(graph_.data_dir, what, s);
 }
 
 Status FromRocks(const GraphColumns& graph, const rocksdb::Status& s) {

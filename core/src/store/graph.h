@@ -77,7 +77,8 @@ class StagedGraphChange {
   // what an indexed batch cannot (DeleteRange) and which the steps do not
   // read, so the record and its graph are stored together or not at all.
   // Only the outermost change takes `with` (a nested one: FailedPrecondition).
-  Status Commit(rocksdb::WriteBatch* with = nullptr);
+  // A failed write's message names `what` was being written.
+  Status Commit(rocksdb::WriteBatch* with = nullptr, const std::string& what = "writing the graph");
 
  private:
   GraphColumns graph_;

@@ -119,7 +119,7 @@ struct Store::Impl {
     std::vector<DocumentId> removals;
     removals.swap(removals_in_batch);
     if (graph_change != nullptr) {
-      DOSSIER_RETURN_IF_ERROR(graph_change->Commit(batch));
+      DOSSIER_RETURN_IF_ERROR(graph_change->Commit(batch, what));
     } else {
       DOSSIER_RETURN_IF_ERROR(FromRocksWrite(data_dir, what, db->Write(rocksdb::WriteOptions(), batch)));
     }
