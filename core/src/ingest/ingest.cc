@@ -75,14 +75,11 @@ void IngestRun::Prune(const std::vector<std::string>& roots) {
 
 // A path the walk cannot offer (discovery.h): reported, or recorded as failed.
 void IngestRun::Discovered(DiscoveryProblem problem) {
-  if (problem.record) return FailFile(std::move(problem.result), problem.source);
-  queue_.Push({Task::kReport, std::move(problem.result)});
-}
-
-void IngestRun::FailFile(FileResult result, const SourceFile& source, bool record) {
-  result.outcome = FileOutcome::kFailed;
-  Task task{record ? Task::kFailure : Task::kReport, std::move(result)};
-  task.source = source;
+  Task task{problem.record ? Task::kFailure : Task::kReport, std::move(problem.result)};
+  if (problem.record) {
+    task.result.outcome = FileOutcome::kFailed;
+    task.source = problem.source;
+  }
   queue_.Push(std::move(task));
 }
 

@@ -56,7 +56,6 @@ class IngestRun {
   // ---- dispatcher (calling thread) ----
   void Discovered(DiscoveryProblem problem);
   std::optional<Job> NextJob();
-  void FailFile(FileResult result, const SourceFile& source, bool record = true);
   void Prune(const std::vector<std::string>& roots);
   void SetFatal(Status status) { failure_.Set(std::move(status)); }
   Status Fatal() const { return failure_.Get(); }

@@ -6,6 +6,7 @@
 // the committer's queue: a document to store, or a failure to record.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
