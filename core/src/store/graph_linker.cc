@@ -1,5 +1,5 @@
 // The linker (graph_linker.h): same_as and recurs between items of
-// different documents.
+// different documents, and the acronyms documents use bare.
 #include "graph_linker.h"
 
 #include <rocksdb/write_batch.h>
