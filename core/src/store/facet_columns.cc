@@ -27,7 +27,9 @@ std::shared_ptr<const FacetColumns> FacetColumns::Build(const Xapian::Database& 
       std::vector<std::pair<Xapian::docid, uint32_t>> postings;
       for (auto t = db.allterms_begin(spec.term_prefix); t != db.allterms_end(spec.term_prefix); ++t) {
         const std::string term = *t;
-        const uint32_t value_code = code(std::string_view(term).substr(spec.term_prefix.size()));
+        std::string shown = spec.display_metadata.empty() ? std::string() : db.get_metadata(spec.display_metadata + term);
+        if (shown.empty()) shown = term.substr(spec.term_prefix.size());
+        const uint32_t value_code = code(shown);
         for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
           if (*p <= last) postings.emplace_back(*p, value_code);
         }
@@ -90,7 +92,7 @@ std::map<std::string, uint64_t> FacetColumnSpy::Counts(size_t column) const {
   std::map<std::string, uint64_t> out;
   const std::vector<std::string>& values = columns_.Values(column);
   for (size_t code = 1; code < values.size(); ++code) {
-    if (counts_[column][code] > 0) out.emplace(values[code], counts_[column][code]);
+    if (counts_[column][code] > 0) out[values[code]] += counts_[column][code];
   }
   return out;
 }

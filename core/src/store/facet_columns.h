@@ -28,6 +28,10 @@ struct FacetColumnSpec {
   // term with this prefix names a value (the term less the prefix), and an
   // entry holds every value whose term it has (the text sources "XS…").
   std::string term_prefix;
+  // With a term prefix: a value shows as the database's metadata under this
+  // key prefix + the term, where there is one (the item index keeps the
+  // names documents state there; their terms hold only the folded key).
+  std::string display_metadata;
 };
 
 class FacetColumns {

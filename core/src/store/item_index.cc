@@ -20,14 +20,13 @@ namespace {
 // Slots 0 (graph node id), 1 (hex document id), 8 (page), 9 (number) and
 // 10 (language) held what the entry's data holds now (EntryData) in entries
 // written before the data header; such an entry is still read by them.
+// Slots 4-7 held the facets (response status, responsible names, agency,
+// type) before text format 4, which counts them from the boolean terms.
 constexpr Xapian::valueno kItemValueId = 0;
 constexpr Xapian::valueno kItemValueDocument = 1;
-constexpr Xapian::valueno kItemValueDue = 2;          // last day of the stated due period, YYYY-MM-DD
-constexpr Xapian::valueno kItemValueYear = 3;         // the document's year (facet, range)
-constexpr Xapian::valueno kItemValueResponse = 4;     // management response status (facet)
-constexpr Xapian::valueno kItemValueResponsible = 5;  // responsible names as stated, joined by \x1f (facet)
-constexpr Xapian::valueno kItemValueAgency = 6;       // the agency's name (facet)
-constexpr Xapian::valueno kItemValueType = 7;         // item type (facet)
+constexpr Xapian::valueno kItemValueDue = 2;   // last day of the stated due period, YYYY-MM-DD
+constexpr Xapian::valueno kItemValueYear = 3;  // the document's year (range)
+constexpr Xapian::valueno kItemValueType = 7;
 constexpr Xapian::valueno kItemValuePage = 8;
 constexpr Xapian::valueno kItemValueNumber = 9;
 constexpr Xapian::valueno kItemValueLanguage = 10;
@@ -36,10 +35,6 @@ constexpr Xapian::valueno kItemValueLanguage = 10;
 // applicable ("overdue as of" is a range on it).
 constexpr Xapian::valueno kItemValueOpenDue = 11;
 
-// Without facet columns, facets count over at least this many matches past
-// the requested page (a value read per match each); with them, over every
-// match (CountEveryMatch).
-constexpr Xapian::doccount kItemFacetSample = 1000;
 // Responsible bodies and agencies listed in a facet (the most frequent).
 constexpr size_t kItemFacetValues = 20;
 // A snippet's length in bytes of item text.
@@ -50,8 +45,21 @@ constexpr char kEntryDataMark = '\x01';
 constexpr char kEntryDataSeparator = '\x1f';
 // Expand terms taken from an item for "more like this".
 constexpr Xapian::termcount kSimilarTerms = 40;
+// The metadata key prefix of a name term's display form: + "XR…" or "XA…"
+// -> the name as a document states it (the facets show it).
+constexpr const char* kNameShownKey = "dossier.name.";
 
 std::string NameTerm(const char* prefix, std::string_view name) { return prefix + NameKey(name).substr(0, 200); }
+
+// Records how a name term shows: of the spellings documents gave it, the
+// first in byte order, so that the folder shows the same whatever order its
+// documents came in. (A spelling whose documents were all removed may stay:
+// only how the facet shows the name, never what it counts.)
+void RecordNameShown(Xapian::WritableDatabase& db, const std::string& term, const std::string& name) {
+  const std::string key = kNameShownKey + term;
+  const std::string shown = db.get_metadata(key);
+  if (shown.empty() || name < shown) db.set_metadata(key, name);
+}
 
 // The last day a due value ("2021", "2021-06", "2021-06-30") still covers,
 // as text that sorts as the days do.
@@ -173,7 +181,6 @@ class ItemWriter {
     tg_.set_termpos(0);
     IndexPageWords(tg_, item.text, /*positions=*/false);
     DropUnfoldedPositions(entry);
-    entry.add_boolean_term("Q" + item.key);
     entry.add_boolean_term("XD" + hex_);
     entry.add_boolean_term("XT" + item.type);
     entry.add_boolean_term("L" + document_.language);
@@ -182,41 +189,49 @@ class ItemWriter {
       entry.add_value(kItemValueYear, year_);
     }
     if (!agency_.empty()) {
-      entry.add_boolean_term(NameTerm("XA", agency_));
-      entry.add_value(kItemValueAgency, agency_);
+      const std::string agency = NameTerm("XA", agency_);
+      entry.add_boolean_term(agency);
+      RecordNameShown(db_, agency, agency_);
     }
-    std::string names;
-    if (item.responsible) {
-      for (const std::string& name : *item.responsible) {
-        names += (names.empty() ? "" : "\x1f") + name;
-        AddBodyTerms(entry, name);
-      }
-    }
-    entry.add_value(kItemValueResponsible, names);
+    if (item.responsible) AddBodyTerms(entry, *item.responsible);
     if (item.due) entry.add_value(kItemValueDue, DueDay(*item.due));
     if (!item.open_due.empty()) entry.add_value(kItemValueOpenDue, item.open_due);
     if (item.response) {
       entry.add_boolean_term("XS" + std::string(WireName(*item.response)));
-      entry.add_value(kItemValueResponse, std::string(WireName(*item.response)));
     }
     for (ActionStatus status : item.action_statuses) entry.add_boolean_term("XK" + std::string(WireName(status)));
-    entry.add_value(kItemValueType, item.type);
     entry.set_data(EntryData(item.id, item.type, hex_, item.number, item.page, document_.language));
-    db_.replace_document("Q" + item.key, entry);
+    // No unique term: a document's entries are deleted together (XD) before
+    // its entries are added again, and one is found by its document's.
+    db_.add_document(entry);
   }
 
  private:
-  // A body by each of its names, and every body it is part of (as this
-  // document states it), so that asking for a parent finds its units' items.
-  void AddBodyTerms(Xapian::Document& entry, const std::string& name) {
-    std::string current = name;
-    for (int depth = 0; depth < 8 && !current.empty(); ++depth) {
-      entry.add_boolean_term(NameTerm("XR", current));
-      auto it = entity_of_.find(NameKey(current));
-      if (it == entity_of_.end()) break;
-      entry.add_boolean_term(NameTerm("XR", it->second->name));
-      for (const std::string& alias : it->second->aliases) entry.add_boolean_term(NameTerm("XR", alias));
-      current = it->second->part_of.value_or("");
+  // The bodies as stated (XR, the facet counts them), and each one's other
+  // names and every body it is part of as this document states them (XP),
+  // so that asking for a parent finds its units' items.
+  void AddBodyTerms(Xapian::Document& entry, const std::vector<std::string>& stated) {
+    std::set<std::string> terms;
+    for (const std::string& name : stated) {
+      const std::string term = NameTerm("XR", name);
+      entry.add_boolean_term(term);
+      RecordNameShown(db_, term, name);
+      terms.insert(term.substr(2));
+    }
+    auto also = [&](const std::string& name) {
+      const std::string key = NameTerm("", name);
+      if (terms.insert(key).second) entry.add_boolean_term("XP" + key);
+    };
+    for (const std::string& name : stated) {
+      std::string current = name;
+      for (int depth = 0; depth < 8 && !current.empty(); ++depth) {
+        if (depth > 0) also(current);
+        auto it = entity_of_.find(NameKey(current));
+        if (it == entity_of_.end()) break;
+        also(it->second->name);
+        for (const std::string& alias : it->second->aliases) also(alias);
+        current = it->second->part_of.value_or("");
+      }
     }
   }
 
@@ -299,8 +314,17 @@ void DeleteItemEntries(Xapian::WritableDatabase& db, const DocumentId& id) { db.
 void ReplaceItemEntries(Xapian::WritableDatabase& db, Xapian::TermGenerator& tg, const Document& document,
                         const std::vector<Fact>& facts) {
   DeleteItemEntries(db, document.id);
+  // An item stated twice under one key is one entry, at the first's place
+  // and with the last's content (as CountItemEntries counts them).
+  std::vector<ItemEntry> entries;
+  std::map<std::string, size_t> at;
+  ForEachItemEntry(document.id, facts, [&](const ItemEntry& item) {
+    auto [it, added] = at.try_emplace(item.key, entries.size());
+    if (added) entries.push_back(item);
+    else entries[it->second] = item;
+  });
   ItemWriter writer(db, tg, document, facts);
-  ForEachItemEntry(document.id, facts, [&](const ItemEntry& item) { writer.Add(item); });
+  for (const ItemEntry& item : entries) writer.Add(item);
 }
 
 std::map<std::string, uint64_t> ItemEntriesByDocument(const Xapian::Database& db) {
@@ -335,7 +359,9 @@ Xapian::Query DayBefore(Xapian::valueno slot, const std::string& day) {
 Xapian::Query Filtered(Xapian::Query query, const ItemSearchRequest& request) {
   auto filter = [&](const Xapian::Query& by) { query = Xapian::Query(Xapian::Query::OP_FILTER, query, by); };
   if (!request.types.empty()) filter(AnyOf("XT", request.types, false));
-  if (!request.responsible.empty()) filter(AnyOf("XR", request.responsible, true));
+  if (!request.responsible.empty()) {
+    filter(Xapian::Query(Xapian::Query::OP_OR, AnyOf("XR", request.responsible, true), AnyOf("XP", request.responsible, true)));
+  }
   if (!request.documents.empty()) filter(AnyOf("XD", request.documents, false));
   if (request.response_status) filter(Xapian::Query("XS" + *request.response_status));
   if (request.action_status) {
@@ -358,12 +384,28 @@ Xapian::Query Filtered(Xapian::Query query, const ItemSearchRequest& request) {
 }  // namespace
 
 std::vector<FacetColumnSpec> ItemFacetColumns() {
-  return {{kItemValueType, false}, {kItemValueResponse, false}, {kItemValueYear, false}, {kItemValueAgency, false},
-          {kItemValueResponsible, true}};
+  return {{0, false, "XT"}, {0, false, "XS"}, {0, false, "Y"}, {0, false, "XA", kNameShownKey}, {0, false, "XR", kNameShownKey}};
 }
 
+namespace {
+
+// The entry of item `id` among the entries of document `hex` (the item
+// itself, not its management response, which has its id too).
+std::optional<Xapian::Document> FindEntry(const Xapian::Database& db, const std::string& hex, const std::string& id) {
+  const std::string term = "XD" + hex;
+  for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+    Xapian::Document entry = db.get_document(*it);
+    ItemHit hit;
+    ReadEntry(entry, &hit);
+    if (hit.id == id && hit.type != "management_response") return entry;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSearchRequest& request,
-                                             FacetColumnCache* column_cache) {
+                                             const std::string& similar_in, FacetColumnCache* column_cache) {
   ItemSearchResponse response;
   response.query = request.similar_to ? "" : request.query;
   response.offset = request.offset;
@@ -379,12 +421,10 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
     // Relevance feedback: the item is the one relevant entry; its most
     // telling words (by Xapian's expand weight over the item index) make
     // the query, and the item's own document is left out.
-    Xapian::PostingIterator own = db.postlist_begin("Q" + *request.similar_to);
-    if (own == db.postlist_end("Q" + *request.similar_to)) {
-      return Status::NotFound("no item " + *request.similar_to + " in the item index");
-    }
+    std::optional<Xapian::Document> own = FindEntry(db, similar_in, *request.similar_to);
+    if (!own) return Status::NotFound("no item " + *request.similar_to + " in the item index");
     Xapian::RSet relevant;
-    relevant.add_document(*own);
+    relevant.add_document(own->get_docid());
     Xapian::Enquire expand(db);
     ItemWordDecider words;
     Xapian::ESet terms = expand.get_eset(kSimilarTerms, relevant, &words);
@@ -393,9 +433,7 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
       weighted.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*t), t.get_weight());
       snippet_query.terms.push_back(*t);
     }
-    ItemHit own_entry;
-    ReadEntry(db.get_document(*own), &own_entry);
-    const std::string own_document = own_entry.document;
+    const std::string own_document = similar_in;
     match = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_OR, weighted.begin(), weighted.end()),
                           Xapian::Query("XD" + own_document));
     ranked = match;
@@ -425,23 +463,14 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
   };
   Xapian::Enquire enquire(db);
   enquire.set_query(Filtered(ranked, request));
-  Xapian::ValueCountMatchSpy type_spy(kItemValueType), response_spy(kItemValueResponse), year_spy(kItemValueYear),
-      agency_spy(kItemValueAgency);
-  MultiValueFacetSpy responsible_spy(kItemValueResponsible);
-  std::shared_ptr<const FacetColumns> columns = request.facets && column_cache ? column_cache->For(db) : nullptr;
+  std::shared_ptr<const FacetColumns> columns;
+  if (request.facets) columns = column_cache ? column_cache->For(db) : FacetColumns::Build(db, ItemFacetColumns());
   std::optional<FacetColumnSpy> column_spy;
-  Xapian::doccount check = request.offset + request.limit + 1;
   if (columns) {
     column_spy.emplace(*columns);
     response.facets_exact = CountEveryMatch(db, Filtered(counted, request), &*column_spy);
-  } else if (request.facets) {
-    for (Xapian::MatchSpy* spy : std::initializer_list<Xapian::MatchSpy*>{&type_spy, &response_spy, &year_spy, &agency_spy,
-                                                                           &responsible_spy}) {
-      enquire.add_matchspy(spy);
-    }
-    check += kItemFacetSample;
   }
-  Xapian::MSet mset = enquire.get_mset(request.offset, request.limit, check);
+  Xapian::MSet mset = enquire.get_mset(request.offset, request.limit, request.offset + request.limit + 1);
   response.total = mset.get_matches_estimated();
   response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
   if (columns) {
@@ -455,17 +484,6 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
       response.total = column_spy->Seen();
       response.total_exact = true;
     }
-  } else if (request.facets) {
-    response.facets["type"] = FacetOf(type_spy);
-    response.facets["response_status"] = FacetOf(response_spy);
-    response.facets["year"] = FacetOf(year_spy);
-    std::map<std::string, uint64_t> agencies;
-    for (auto it = agency_spy.values_begin(); it != agency_spy.values_end(); ++it) {
-      if (!(*it).empty()) agencies[*it] = it.get_termfreq();
-    }
-    response.facets["agency"] = TopFacetValues(agencies, kItemFacetValues);
-    response.facets["responsible"] = TopFacetValues(responsible_spy.counts, kItemFacetValues);
-    response.facets_exact = SawEveryMatch(type_spy.get_total(), check, mset);
   }
   const double best = mset.get_max_attained();
   uint32_t rank = request.offset;

@@ -49,12 +49,13 @@ std::map<std::string, uint64_t> ItemEntriesByDocument(const Xapian::Database& db
 // The facet columns an item search counts with (facet_columns.h).
 std::vector<FacetColumnSpec> ItemFacetColumns();
 
-// Runs an item search (a query, or `similar_to`). InvalidArgument for a bad
-// query or filter, NotFound for an unknown `similar_to`. Throws Xapian::Error
-// (DatabaseModifiedError: the caller reopens and retries). With
-// `column_cache`, facets count over every match (up to 100,000) from the
-// columns in memory; without, over the first thousand or so, reading values.
+// Runs an item search (a query, or `similar_to`, whose entry is among those
+// of document `similar_in`, a hex id). InvalidArgument for a bad query or
+// filter, NotFound for an unknown `similar_to`. Throws Xapian::Error
+// (DatabaseModifiedError: the caller reopens and retries). Facets count
+// over every match (up to 100,000) from facet columns: `column_cache`'s, or
+// without it columns made for this search.
 Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSearchRequest& request,
-                                             FacetColumnCache* column_cache = nullptr);
+                                             const std::string& similar_in, FacetColumnCache* column_cache = nullptr);
 
 }  // namespace dossier

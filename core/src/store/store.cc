@@ -984,7 +984,13 @@ Result<std::vector<GraphEdge>> Store::GraphEdgesPage(std::string_view node_id, b
 }
 
 Result<ItemSearchResponse> Store::SearchItems(const ItemSearchRequest& request) const {
-  return impl_->index->SearchItems(request);
+  std::string similar_in;  // the document whose entries hold the item's (the graph says which)
+  if (request.similar_to) {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> item, GetGraphNode(*request.similar_to));
+    if (!item) return Status::NotFound("no item " + *request.similar_to + " in the graph");
+    similar_in = item->record.value("document", "");
+  }
+  return impl_->index->SearchItems(request, similar_in);
 }
 
 Result<SearchResponse> Store::Search(const SearchRequest& request) const {

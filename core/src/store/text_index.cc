@@ -1005,13 +1005,13 @@ uint64_t TextIndex::EntryCount() const {
   return ReadNumber([](const Xapian::Database& db) -> uint64_t { return db.get_doccount(); });
 }
 
-Result<ItemSearchResponse> TextIndex::SearchItems(const ItemSearchRequest& request) const {
+Result<ItemSearchResponse> TextIndex::SearchItems(const ItemSearchRequest& request, const std::string& similar_in) const {
   // The writer's revision does not change before a commit, so its searches
-  // read values rather than columns that may be out of date.
+  // make their columns afresh rather than share ones that may be out of date.
   auto search = [&](Xapian::Database& db, FacetColumnCache* columns = nullptr) -> Result<ItemSearchResponse> {
     for (int attempt = 0;; ++attempt) {
       try {
-        return SearchItemEntries(db, request, columns);
+        return SearchItemEntries(db, request, similar_in, columns);
       } catch (const Xapian::DatabaseModifiedError& e) {
         if (attempt >= 2) return FromXapian(impl_->items_path + ": item search", e);
         db.reopen();

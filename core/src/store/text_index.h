@@ -84,7 +84,9 @@ class TextIndex {
   // folding and elision splitting (no format recorded), kTextFormat now.
   // Store::Open (read-write) re-indexes an older index from the stored pages.
   // 3: the item index exists (made from the stored facts at the next write open).
-  static constexpr uint32_t kTextFormat = 3;
+  // 4: item entries without a unique term nor facet values; the facets are
+  //    counted from their terms (responsible bodies as stated XR, the others XP).
+  static constexpr uint32_t kTextFormat = 4;
   uint32_t TextFormat() const;
   // Writable: records kTextFormat, durable at the next Commit().
   Status SetTextFormat();
@@ -135,8 +137,9 @@ class TextIndex {
   // Item entries by document (hex id -> count); empty when there is no item index.
   Result<std::map<std::string, uint64_t>> ItemEntries() const;
   // Runs an item search (item_index.h). FailedPrecondition when no writer
-  // of this version has made the item index yet.
-  Result<ItemSearchResponse> SearchItems(const ItemSearchRequest& request) const;
+  // of this version has made the item index yet. With `similar_to`,
+  // `similar_in` is the hex id of the item's document.
+  Result<ItemSearchResponse> SearchItems(const ItemSearchRequest& request, const std::string& similar_in = "") const;
 
   // What a search reads from the store for each hit: `describe` fills its
   // title, language, type and paths from the document's record (with a
