@@ -231,6 +231,31 @@ TEST(MergeVersionsTest, ThePathGoesToTheNewestVersionAndSharedContentKeepsEveryP
   EXPECT_EQ((*shared)->ingested_at_ms, 1500);  // its text and facts from the copy ingested last
 }
 
+TEST(MergeNamesTest, ABodySpelledTwoWaysInTwoShardsShowsAsOneFolderOfBothWouldShowIt) {
+  // The item index keeps the first spelling in byte order of a body's name
+  // (its facet shows it); the merged folder must too, whichever shard has it.
+  for (const bool upper_first : {true, false}) {
+    TempDir dir;
+    Document lower = DocWithFacts("lower", {graph_documents::Recommendation("1", "Reform the water tariffs.", {"water board"})});
+    Document upper = DocWithFacts("upper", {graph_documents::Recommendation("1", "Reform the water tariffs.", {"Water Board"})});
+    Fill(dir / "s0", {upper_first ? upper : lower});
+    Fill(dir / "s1", {upper_first ? lower : upper});
+    MergeOptions options;
+    options.shard_dirs = {dir / "s0", dir / "s1"};
+    options.into_dir = dir / "merged";
+    ASSERT_TRUE(MergeDataFolders(options).ok());
+    auto store = std::move(Store::Open(dir / "merged", StoreMode::kReadOnly)).value();
+    ItemSearchRequest request;
+    request.query = "water";
+    request.facets = true;
+    Result<ItemSearchResponse> found = store->SearchItems(request);
+    ASSERT_TRUE(found.ok()) << found.status().message();
+    ASSERT_EQ(found->facets["responsible"].values.size(), 1u);
+    EXPECT_EQ(found->facets["responsible"].values[0].value, "Water Board") << (upper_first ? "upper first" : "lower first");
+    EXPECT_EQ(found->facets["responsible"].values[0].count, 2u);
+  }
+}
+
 TEST(MergeRefusalTest, FoldersThatCannotBeMergedAreRefusedByName) {
   TempDir dir;
   Fill(dir / "shard", {DocWithFacts("one", {})});

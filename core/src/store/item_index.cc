@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include <string_view>
 
 #include "dossier/keys.h"
 #include "dossier/name_key.h"
@@ -382,6 +383,16 @@ Xapian::Query Filtered(Xapian::Query query, const ItemSearchRequest& request) {
 }
 
 }  // namespace
+
+std::string ItemMetadataMerge::resolve_duplicate_metadata(const std::string& key, size_t count,
+                                                          const std::string tags[]) {
+  // Xapian 1.4 passes the key as its table stores it, after a two-byte
+  // prefix ("\0\xc0") that marks metadata.
+  const size_t at = key.size() >= 2 && key[0] == '\0' ? 2 : 0;
+  const std::string_view name_shown(kNameShownKey);
+  if (std::string_view(key).substr(at, name_shown.size()) != name_shown) return tags[0];
+  return *std::min_element(tags, tags + count);
+}
 
 std::vector<FacetColumnSpec> ItemFacetColumns() {
   return {{0, false, "XT"}, {0, false, "XS"}, {0, false, "Y"}, {0, false, "XA", kNameShownKey}, {0, false, "XR", kNameShownKey}};

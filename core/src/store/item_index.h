@@ -46,6 +46,15 @@ size_t CountItemEntries(const DocumentId& id, const std::vector<Fact>& facts);
 // Item entries by document (hex id -> count). Throws Xapian::Error.
 std::map<std::string, uint64_t> ItemEntriesByDocument(const Xapian::Database& db);
 
+// How a merge of several item indexes (Xapian's compactor) combines their
+// metadata: a name term's spelling is the first in byte order of theirs,
+// as one index of all their documents would have it; for any other key,
+// the first index's.
+class ItemMetadataMerge : public Xapian::Compactor {
+ public:
+  std::string resolve_duplicate_metadata(const std::string& key, size_t count, const std::string tags[]) override;
+};
+
 // The facet columns an item search counts with (facet_columns.h).
 std::vector<FacetColumnSpec> ItemFacetColumns();
 

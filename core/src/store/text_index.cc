@@ -383,7 +383,8 @@ Status CompactAndSwap(const std::string& path, const std::vector<std::string>& s
     } else {
       Xapian::Database merged;
       for (const std::string& source : sources) merged.add_database(Xapian::Database(source));
-      merged.compact(fresh, Xapian::DBCOMPACT_MULTIPASS);
+      ItemMetadataMerge metadata;  // the item index's; the page index's keys agree
+      merged.compact(fresh, Xapian::DBCOMPACT_MULTIPASS, 0, metadata);
     }
   } catch (const Xapian::Error& e) {
     std::filesystem::remove_all(fresh, ec);
