@@ -476,6 +476,33 @@ TEST_F(ItemIndexTest, AFolderWithoutAnItemIndexGetsOneAtTheNextWriterOpen) {
   EXPECT_EQ(Numbers(*writer, Query("procurement")), (std::vector<std::string>{"recommendation 2"}));
 }
 
+TEST_F(ItemIndexTest, AnItemIndexOfTextFormat3IsMadeAgainAtTheNextWriterOpen) {
+  // Format 3 gave each entry a unique term and the facets as values; a
+  // writer's open makes the entries again without them.
+  store_.reset();
+  for (const char* path : {"/xapian", "/xapian-items"}) {
+    Xapian::WritableDatabase db(dir_.path() + path, Xapian::DB_OPEN);
+    db.set_metadata("dossier.text_format", "3");
+    if (std::string(path) == "/xapian-items") {
+      Xapian::Document old;
+      old.add_boolean_term("QR:00000000000000bb");
+      old.add_boolean_term("XD" + first_.id.ToHex());
+      old.add_value(7, "recommendation");
+      db.add_document(old);
+    }
+    db.commit();
+  }
+  auto writer = OpenWriter(dir_.path());
+  EXPECT_EQ(writer->IndexRebuiltAtOpen(), 1u);
+  writer.reset();
+  Xapian::Database items(dir_.path() + "/xapian-items");
+  EXPECT_EQ(items.get_metadata("dossier.text_format"), "4");
+  EXPECT_EQ(items.allterms_begin("Q"), items.allterms_end("Q")) << "no unique terms left";
+  EXPECT_EQ(items.get_value_freq(7), 0u) << "no facet values left";
+  EXPECT_EQ(items.get_termfreq("XD" + first_.id.ToHex()), 5u);
+  EXPECT_EQ(items.get_metadata("dossier.name.XRgender unit"), "Gender Unit");
+}
+
 TEST_F(ItemIndexTest, SimilarRanksTheCloseRecommendationOfAnotherEvaluationFirst) {
   Document later = DocumentWith(
       "later", {Recommendation("4", "Train the district health teams in gender-responsive budgeting and planning.",
