@@ -5,18 +5,21 @@
 // statistics. TextIndex owns the database and calls these with its handles,
 // so items are written, deleted and committed with their document.
 //
-// Entries (docs/ARCHITECTURE.md, "Items in the index"):
-//   Q<item key>     unique: the graph node id ("R:1a2b…"), "/response" added for a management response
+// Entries (docs/ARCHITECTURE.md, "Items in the index"), none with a unique
+// term (text format 4: a document's entries are replaced together):
 //   XD<hexid>       the document (every entry of a document goes with it: delete by this term)
 //   XT<type>        recommendation | finding | conclusion | management_response | key_action
-//   XR<name key>    a responsible body, each of its aliases, and every body it is part of
+//   XR<name key>    a responsible body as stated (the facet counts these; the
+//                   metadata "dossier.name.XR…" holds how it shows)
+//   XP<name key>    a stated body's other names, and every body it is part of
 //   XS<status>      the management response's status (accepted, partially accepted, not accepted)
 //   XK<status>      a key action's status; a recommendation has its actions'
 //   XA<name key>    the agency: the evaluating organisation (see AgencyOf)
 //   Y<yyyy>, L<lang>  the document's year and language
 //   Z…, ZXF…       the item's words as stems (STEM_ALL_Z) in the document's language, and the
 //                  stems of their accent-folded forms where folding changes them; no positions
-// Values: see the kItemValue… slots in item_index.cc. Data: what a hit shows
+// Values: the due days and the year, for ranges (the kItemValue… slots in
+// item_index.cc); the facets are counted from the terms. Data: what a hit shows
 // (id, type, document, number, page, language; EntryData in item_index.cc),
 // not the item's text, which the graph holds.
 #pragma once
