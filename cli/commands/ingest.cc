@@ -118,8 +118,13 @@ int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths
   Result<std::unique_ptr<Store>> store = Store::Open(global.data_dir, StoreMode::kReadWrite);
   if (!store.ok()) return FailWriting(store.status(), json, "ingest");
   if ((*store)->IndexRebuiltAtOpen() > 0 && !quiet) {
-    std::cerr << "dossier: note: the search index was made by an older version; re-indexed "
-              << (*store)->IndexRebuiltAtOpen() << " document(s) from their stored text (accent and elision matching)\n";
+    if ((*store)->ItemsOnlyRebuiltAtOpen()) {
+      std::cerr << "dossier: note: the item index was made by an older version; made the item entries of "
+                << (*store)->IndexRebuiltAtOpen() << " document(s) again from their stored facts\n";
+    } else {
+      std::cerr << "dossier: note: the search index was made by an older version; re-indexed "
+                << (*store)->IndexRebuiltAtOpen() << " document(s) from their stored text and facts\n";
+    }
   }
 
   std::vector<std::string> inputs = paths;
@@ -176,7 +181,8 @@ int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths
                   more.c_str(), summary->seconds, rate);
     std::cerr << line;
   }
-  if (compact && summary->ingested + summary->removed >= kCompactAfterChanges) {
+  // A re-index at open (an index of an older format) rewrote as many entries as an ingest of them.
+  if (compact && summary->ingested + summary->removed + (*store)->IndexRebuiltAtOpen() >= kCompactAfterChanges) {
     if (!quiet) std::cerr << "dossier: compacting the search indexes (--no-compact skips this)\n";
     Result<Store::CompactReport> compacted = (*store)->CompactIndex();
     if (!compacted.ok()) return FailWriting(compacted.status(), json, "ingest");

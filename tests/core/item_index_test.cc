@@ -473,17 +473,24 @@ TEST_F(ItemIndexTest, AFolderWithoutAnItemIndexGetsOneAtTheNextWriterOpen) {
   }
   auto writer = OpenWriter(dir_.path());
   EXPECT_EQ(writer->IndexRebuiltAtOpen(), 1u);
+  EXPECT_FALSE(writer->ItemsOnlyRebuiltAtOpen()) << "format 2: the pages are indexed again too";
   EXPECT_EQ(Numbers(*writer, Query("procurement")), (std::vector<std::string>{"recommendation 2"}));
 }
 
 TEST_F(ItemIndexTest, AnItemIndexOfTextFormat3IsMadeAgainAtTheNextWriterOpen) {
   // Format 3 gave each entry a unique term and the facets as values; a
-  // writer's open makes the entries again without them.
+  // writer's open makes the item entries again without them, and leaves
+  // the page index (analysed as now) as it is.
   store_.reset();
   for (const char* path : {"/xapian", "/xapian-items"}) {
     Xapian::WritableDatabase db(dir_.path() + path, Xapian::DB_OPEN);
     db.set_metadata("dossier.text_format", "3");
-    if (std::string(path) == "/xapian-items") {
+    if (std::string(path) == "/xapian") {
+      const std::string id_term = "Q" + first_.id.ToHex();
+      Xapian::Document page_entry = db.get_document(*db.postlist_begin(id_term));
+      page_entry.add_boolean_term("Xleft-as-it-is");  // gone if the page entry were made again
+      db.replace_document(id_term, page_entry);
+    } else {
       Xapian::Document old;
       old.add_boolean_term("QR:00000000000000bb");
       old.add_boolean_term("XD" + first_.id.ToHex());
@@ -494,7 +501,11 @@ TEST_F(ItemIndexTest, AnItemIndexOfTextFormat3IsMadeAgainAtTheNextWriterOpen) {
   }
   auto writer = OpenWriter(dir_.path());
   EXPECT_EQ(writer->IndexRebuiltAtOpen(), 1u);
+  EXPECT_TRUE(writer->ItemsOnlyRebuiltAtOpen());
   writer.reset();
+  Xapian::Database pages(dir_.path() + "/xapian");
+  EXPECT_EQ(pages.get_metadata("dossier.text_format"), "4");
+  EXPECT_EQ(pages.get_termfreq("Xleft-as-it-is"), 1u) << "the page entry was not made again";
   Xapian::Database items(dir_.path() + "/xapian-items");
   EXPECT_EQ(items.get_metadata("dossier.text_format"), "4");
   EXPECT_EQ(items.allterms_begin("Q"), items.allterms_end("Q")) << "no unique terms left";

@@ -182,12 +182,16 @@ class Store {
   Result<RepairReport> Repair();
   RepairReport RepairedAtOpen() const;
   // Re-indexes every stored document from its stored pages and facts (no
-  // file is read again) and records the index's text format. Open()
-  // (read-write) calls it when the search index was made by an older text
-  // analysis (TextIndex::kTextFormat); IndexRebuiltAtOpen() says how many
-  // documents that took.
-  Result<uint32_t> RebuildIndex();
+  // file is read again) and records the index's text format; with
+  // `items_only`, only the item entries, from the facts (the page index is
+  // left as it is). Open() (read-write) calls it when the search index was
+  // made by an older text analysis (TextIndex::kTextFormat), items only
+  // when only the item index's changed since (TextIndex::kPageTextFormat);
+  // IndexRebuiltAtOpen() says how many documents that took, and
+  // ItemsOnlyRebuiltAtOpen() whether it was the items only.
+  Result<uint32_t> RebuildIndex(bool items_only = false);
   uint32_t IndexRebuiltAtOpen() const;
+  bool ItemsOnlyRebuiltAtOpen() const;
   // Rebuilds what is derived from the stored documents: every document whose
   // record, pages and facts read back whole is indexed again and its graph
   // re-entered from its facts (in the order the documents were ingested);
@@ -282,7 +286,7 @@ class Store {
   // index entry written when `index_holds_it`.
   Status PutDocumentFrom(const Document& document, const Store* copy_from, bool index_holds_it);
   Result<RepairReport> RepairUnguarded();
-  Result<uint32_t> RebuildIndexUnguarded();
+  Result<uint32_t> RebuildIndexUnguarded(bool items_only);
   std::unique_ptr<Impl> impl_;
 };
 

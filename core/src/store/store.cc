@@ -156,14 +156,16 @@ Status CheckAsReadOnly(const rocksdb::Options& options, const std::string& rocks
 }  // namespace
 
 Result<Document> ForIndex(const Store& store, const Store::Impl& s, const DocumentId& id,
-                          const DocumentSummary& record) {
+                          const DocumentSummary& record, bool with_pages) {
   Document doc;
   doc.id = id;
   doc.mime_type = record.mime_type;
   doc.title = record.title;
   doc.language = record.language;
   doc.metadata = record.metadata;
-  DOSSIER_ASSIGN_OR_RETURN(doc.pages, store.GetPages(id));
+  if (with_pages) {
+    DOSSIER_ASSIGN_OR_RETURN(doc.pages, store.GetPages(id));
+  }
   std::string value;
   bool found = false;
   DOSSIER_RETURN_IF_ERROR(s.Get(s.facts, keys::DocumentKey(id), &value, &found));
@@ -382,8 +384,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
     store->impl_->repaired_at_open = *repaired;
     DOSSIER_ASSIGN_OR_RETURN(const uint32_t near_duplicates, ReadNearDuplicatesVersion(store->impl_->graph));
     if (near_duplicates < keys::kNearDuplicatesVersion) DOSSIER_RETURN_IF_ERROR(store->RelinkNearDuplicates());
-    if (store->impl_->index->TextFormat() < TextIndex::kTextFormat) {
-      DOSSIER_ASSIGN_OR_RETURN(store->impl_->rebuilt_at_open, store->RebuildIndex());
+    if (const uint32_t format = store->impl_->index->TextFormat(); format < TextIndex::kTextFormat) {
+      // Pages analysed as now: only the item entries are made again.
+      store->impl_->rebuilt_items_only = format >= TextIndex::kPageTextFormat;
+      DOSSIER_ASSIGN_OR_RETURN(store->impl_->rebuilt_at_open, store->RebuildIndex(store->impl_->rebuilt_items_only));
     }
   }
   return store;
@@ -658,16 +662,16 @@ Result<RepairReport> Store::RepairUnguarded() {
   return report;
 }
 
-Result<uint32_t> Store::RebuildIndex() {
+Result<uint32_t> Store::RebuildIndex(bool items_only) {
   uint32_t done = 0;
   DOSSIER_RETURN_IF_ERROR(impl_->Guarded([&]() -> Status {
-    DOSSIER_ASSIGN_OR_RETURN(done, RebuildIndexUnguarded());
+    DOSSIER_ASSIGN_OR_RETURN(done, RebuildIndexUnguarded(items_only));
     return Status::Ok();
   }));
   return done;
 }
 
-Result<uint32_t> Store::RebuildIndexUnguarded() {
+Result<uint32_t> Store::RebuildIndexUnguarded(bool items_only) {
   Impl& s = *impl_;
   DOSSIER_RETURN_IF_ERROR(Flush());
   std::vector<DocumentId> ids;
@@ -682,8 +686,12 @@ Result<uint32_t> Store::RebuildIndexUnguarded() {
   for (const DocumentId& id : ids) {
     DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, s.LoadRecord(id));
     if (!record) continue;
-    DOSSIER_ASSIGN_OR_RETURN(Document doc, ForIndex(*this, *impl_, id, *record));
-    DOSSIER_RETURN_IF_ERROR(s.index->ReplaceDocument(doc, DecodeFacts(doc.facts)));
+    DOSSIER_ASSIGN_OR_RETURN(Document doc, ForIndex(*this, *impl_, id, *record, /*with_pages=*/!items_only));
+    if (items_only) {
+      DOSSIER_RETURN_IF_ERROR(s.index->ReplaceItems(doc, DecodeFacts(doc.facts)));
+    } else {
+      DOSSIER_RETURN_IF_ERROR(s.index->ReplaceDocument(doc, DecodeFacts(doc.facts)));
+    }
     if (++done % 64 == 0) DOSSIER_RETURN_IF_ERROR(s.index->Commit());
   }
   // Recorded with the last entries: a run that dies before this starts over.
@@ -693,6 +701,8 @@ Result<uint32_t> Store::RebuildIndexUnguarded() {
 }
 
 uint32_t Store::IndexRebuiltAtOpen() const { return impl_->rebuilt_at_open; }
+
+bool Store::ItemsOnlyRebuiltAtOpen() const { return impl_->rebuilt_items_only && impl_->rebuilt_at_open > 0; }
 
 Status Store::RelinkNearDuplicates() {
   Impl& s = *impl_;

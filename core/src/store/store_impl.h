@@ -65,6 +65,7 @@ struct Store::Impl {
   Status write_failure;
   // Documents RebuildIndex re-indexed when Open found an older index format.
   uint32_t rebuilt_at_open = 0;
+  bool rebuilt_items_only = false;  // ... their item entries only
   // What the repair at open (a writer's) redid, for the ingest report.
   RepairReport repaired_at_open;
   // Read-only: what the last Refresh() saw, and the DataVersion() it gave.
@@ -164,9 +165,10 @@ struct Store::Impl {
 
 // What the graph and the index are made from, read back from the store:
 // the record's fields they read, the pages, the facts (without the
-// structure fact, as PutDocument passes them) and the extractors.
+// structure fact, as PutDocument passes them) and the extractors; without
+// the pages for what needs only the facts (the item entries).
 Result<Document> ForIndex(const Store& store, const Store::Impl& s, const DocumentId& id,
-                          const DocumentSummary& record);
+                          const DocumentSummary& record, bool with_pages = true);
 // "pdf 0.1.0, entities 0.2.0": how graph evidence names a document's extractors.
 std::string JoinedExtractors(const std::vector<std::string>& extractors);
 

@@ -809,6 +809,16 @@ Status TextIndex::ReplaceDocument(const Document& document, const std::vector<Fa
   return Status::Ok();
 }
 
+Status TextIndex::ReplaceItems(const Document& document, const std::vector<Fact>& facts) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  try {
+    ReplaceItemEntries(*impl_->items_writer, impl_->term_generator, document, facts);
+  } catch (const Xapian::Error& e) {
+    return FromXapianWrite(impl_->items_path, "indexing the items of " + document.id.ToHex(), e);
+  }
+  return Status::Ok();
+}
+
 Status TextIndex::DeleteDocument(const DocumentId& id) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   try {

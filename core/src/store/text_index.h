@@ -87,6 +87,9 @@ class TextIndex {
   // 4: item entries without a unique term nor facet values; the facets are
   //    counted from their terms (responsible bodies as stated XR, the others XP).
   static constexpr uint32_t kTextFormat = 4;
+  // The last format that changed how pages are indexed: an index of this
+  // format or a later one has only its item entries made again.
+  static constexpr uint32_t kPageTextFormat = 3;
   uint32_t TextFormat() const;
   // Writable: records kTextFormat, durable at the next Commit().
   Status SetTextFormat();
@@ -94,6 +97,8 @@ class TextIndex {
   // Writable only. Changes become visible and durable at Commit().
   // `facts` are the document's facts, decoded (its entities and date are indexed).
   Status ReplaceDocument(const Document& document, const std::vector<Fact>& facts);
+  // The document's item entries only (its page entry is left as it is).
+  Status ReplaceItems(const Document& document, const std::vector<Fact>& facts);
   // Both also replace or delete the document's item entries (item_index.h).
   Status DeleteDocument(const DocumentId& id);
   Status Commit();
