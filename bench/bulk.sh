@@ -13,6 +13,8 @@
 # untimed pdftotext pass first). Memory: the largest single process
 # (/usr/bin/time -f %M, which folds in reaped workers) and the peak of the sum
 # of dossier's and its workers' RSS, sampled every 0.2 s from /proc.
+# Size: the data folder after the last ingest (which compacts at its end)
+# against omindex's database, both with `du -sb` (target: at most 1.5x).
 # Usage: bench/bulk.sh [--runs N] [CORPUS_DIR] [BUILD_DIR]
 # Environment: SKIP_PEERS=1 leaves out recollindex and omindex.
 # Needs: poppler-utils (pdftotext), bc; recollcmd and xapian-omega for the peers.
@@ -68,6 +70,7 @@ for ((i = 0; i < runs; i++)); do
   r+=("$(timed "$dossier" --data "$work/data" ingest -q "$corpus")")
 done
 ingest=$(printf '%s\n' "${t[@]}" | median)
+data_bytes=$(du -sb "$work/data" | cut -f1)  # after the last ingest (compacted at its end)
 rerun=$(printf '%s\n' "${r[@]}" | median)
 peak=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
 peak_total=$(printf '%s\n' "${total[@]}" | sort -n | tail -1)
@@ -121,5 +124,7 @@ if command -v omindex >/dev/null; then
     t+=("$(timed omindex --db "$work/omega" --url / "$corpus")")
   done
   results+=("omindex: $(printf '%s\n' "${t[@]}" | median) s  [${t[*]}]")
+  omega_bytes=$(du -sb "$work/omega" | cut -f1)
+  results+=("size: dossier data folder $(echo "scale=1; $data_bytes / 1000000" | bc) MB (rocksdb/ + xapian/ + xapian-items/), omindex database $(echo "scale=1; $omega_bytes / 1000000" | bc) MB: $(echo "scale=2; $data_bytes / $omega_bytes" | bc)x (target <= 1.5)")
 fi
 printf '%s\n' "${results[@]}"

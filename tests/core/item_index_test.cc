@@ -477,41 +477,45 @@ TEST_F(ItemIndexTest, AFolderWithoutAnItemIndexGetsOneAtTheNextWriterOpen) {
   EXPECT_EQ(Numbers(*writer, Query("procurement")), (std::vector<std::string>{"recommendation 2"}));
 }
 
-TEST_F(ItemIndexTest, AnItemIndexOfTextFormat3IsMadeAgainAtTheNextWriterOpen) {
-  // Format 3 gave each entry a unique term and the facets as values; a
-  // writer's open makes the item entries again without them, and leaves
-  // the page index (analysed as now) as it is.
-  store_.reset();
-  for (const char* path : {"/xapian", "/xapian-items"}) {
-    Xapian::WritableDatabase db(dir_.path() + path, Xapian::DB_OPEN);
-    db.set_metadata("dossier.text_format", "3");
-    if (std::string(path) == "/xapian") {
-      const std::string id_term = "Q" + first_.id.ToHex();
-      Xapian::Document page_entry = db.get_document(*db.postlist_begin(id_term));
-      page_entry.add_boolean_term("Xleft-as-it-is");  // gone if the page entry were made again
-      db.replace_document(id_term, page_entry);
-    } else {
-      Xapian::Document old;
-      old.add_boolean_term("QR:00000000000000bb");
-      old.add_boolean_term("XD" + first_.id.ToHex());
-      old.add_value(7, "recommendation");
-      db.add_document(old);
+TEST_F(ItemIndexTest, AnIndexOfTextFormat3Or4IsMadeAgainAtTheNextWriterOpen) {
+  // Format 3 gave each item entry a unique term and the facets as values;
+  // formats up to 4 put page p's words at (p-1) * 2^18 + 1. A writer's open
+  // makes both the page entries and the item entries again.
+  for (const char* format : {"3", "4"}) {
+    SCOPED_TRACE(format);
+    store_.reset();
+    for (const char* path : {"/xapian", "/xapian-items"}) {
+      Xapian::WritableDatabase db(dir_.path() + path, Xapian::DB_OPEN);
+      db.set_metadata("dossier.text_format", format);
+      if (std::string(path) == "/xapian") {
+        const std::string id_term = "Q" + first_.id.ToHex();
+        Xapian::Document page_entry = db.get_document(*db.postlist_begin(id_term));
+        page_entry.add_boolean_term("Xmade-by-an-older-build");  // gone when the page entry is made again
+        db.replace_document(id_term, page_entry);
+      } else {
+        Xapian::Document old;
+        old.add_boolean_term("QR:00000000000000bb");
+        old.add_boolean_term("XD" + first_.id.ToHex());
+        old.add_value(7, "recommendation");
+        db.add_document(old);
+      }
+      db.commit();
     }
-    db.commit();
+    auto writer = OpenWriter(dir_.path());
+    EXPECT_EQ(writer->IndexRebuiltAtOpen(), 1u);
+    EXPECT_FALSE(writer->ItemsOnlyRebuiltAtOpen()) << "the pages are indexed again too";
+    writer.reset();
+    Xapian::Database pages(dir_.path() + "/xapian");
+    EXPECT_EQ(pages.get_metadata("dossier.text_format"), "5");
+    EXPECT_EQ(pages.get_termfreq("Xmade-by-an-older-build"), 0u) << "the page entry was made again";
+    Xapian::Database items(dir_.path() + "/xapian-items");
+    EXPECT_EQ(items.get_metadata("dossier.text_format"), "5");
+    EXPECT_EQ(items.allterms_begin("Q"), items.allterms_end("Q")) << "no unique terms left";
+    EXPECT_EQ(items.get_value_freq(7), 0u) << "no facet values left";
+    EXPECT_EQ(items.get_termfreq("XD" + first_.id.ToHex()), 5u);
+    EXPECT_EQ(items.get_metadata("dossier.name.XRgender unit"), "Gender Unit");
+    store_ = OpenWriter(dir_.path());
   }
-  auto writer = OpenWriter(dir_.path());
-  EXPECT_EQ(writer->IndexRebuiltAtOpen(), 1u);
-  EXPECT_TRUE(writer->ItemsOnlyRebuiltAtOpen());
-  writer.reset();
-  Xapian::Database pages(dir_.path() + "/xapian");
-  EXPECT_EQ(pages.get_metadata("dossier.text_format"), "4");
-  EXPECT_EQ(pages.get_termfreq("Xleft-as-it-is"), 1u) << "the page entry was not made again";
-  Xapian::Database items(dir_.path() + "/xapian-items");
-  EXPECT_EQ(items.get_metadata("dossier.text_format"), "4");
-  EXPECT_EQ(items.allterms_begin("Q"), items.allterms_end("Q")) << "no unique terms left";
-  EXPECT_EQ(items.get_value_freq(7), 0u) << "no facet values left";
-  EXPECT_EQ(items.get_termfreq("XD" + first_.id.ToHex()), 5u);
-  EXPECT_EQ(items.get_metadata("dossier.name.XRgender unit"), "Gender Unit");
 }
 
 TEST_F(ItemIndexTest, SimilarRanksTheCloseRecommendationOfAnotherEvaluationFirst) {

@@ -215,6 +215,101 @@ TEST(StoreTest, AnIndexOfAnOlderTextFormatIsRebuiltAtOpen) {
   EXPECT_EQ(OpenWriter(dir.path())->IndexRebuiltAtOpen(), 0u);  // once only
 }
 
+uint32_t BestPageOf(const Store& store, const std::string& query) {
+  SearchRequest request;
+  request.query = query;
+  Result<SearchResponse> r = store.Search(request);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() && !r->hits.empty() ? r->hits[0].page : 0;
+}
+
+// The first positions of each page, from an entry's value 6 (pairs of
+// varint increases: page number, first position).
+std::vector<Xapian::termpos> PageStarts(const std::string& value) {
+  std::vector<Xapian::termpos> starts;
+  uint64_t fields[2] = {0, 0}, n = 0;
+  int field = 0, shift = 0;
+  for (unsigned char byte : value) {
+    n |= static_cast<uint64_t>(byte & 0x7F) << shift;
+    shift += 7;
+    if (byte & 0x80) continue;
+    fields[field] += n;
+    if (field == 1) starts.push_back(static_cast<Xapian::termpos>(fields[1]));
+    field = 1 - field;
+    n = 0;
+    shift = 0;
+  }
+  return starts;
+}
+
+// Text format 5 puts each page's words right after the previous page's (64
+// positions apart) and says in value 6 where each page starts, and keeps the
+// positions of a word that is its own stem under the word only; format 4
+// put page p's at (p-1) * 2^18 + 1. A reader of a format-4 index finds pages
+// where that format put them; the next writer's open indexes it again.
+TEST(StoreTest, PagesAreFoundWhereTheIndexFormatPutThem) {
+  TempDir dir;
+  {
+    auto writer = OpenWriter(dir.path());
+    ASSERT_TRUE(writer->PutDocument(MakeDocument("three", "/in/three.pdf",
+                                                 {"first page about budgets", "second page about wells",
+                                                  "third page about wells, schools and wells"}))
+                    .ok());
+    ASSERT_TRUE(writer->Flush().ok());
+    EXPECT_EQ(BestPageOf(*writer, "budgets"), 1u);
+    EXPECT_EQ(BestPageOf(*writer, "wells"), 3u);
+    EXPECT_EQ(BestPageOf(*writer, "\"second page\""), 2u);
+    EXPECT_EQ(Hits(*writer, "\"budgets second\""), 0u) << "a phrase does not run across a page break";
+  }
+  {
+    Xapian::WritableDatabase db(dir.path() + "/xapian", Xapian::DB_OPEN);
+    Xapian::Document entry = db.get_document(1);
+    const std::vector<Xapian::termpos> starts = PageStarts(entry.get_value(6));
+    ASSERT_EQ(starts.size(), 3u);
+    EXPECT_EQ(starts[0], 1u);
+    EXPECT_EQ(starts[1], 4u + 64u + 1u) << "page 2 follows page 1's four words and the gap";
+    // "page" is its own English stem: its positions are the word's only, and
+    // the stem keeps its wdf; "wells" (stem "well") has both.
+    EXPECT_EQ(db.positionlist_begin(1, "Zpage"), db.positionlist_end(1, "Zpage"));
+    EXPECT_EQ(std::distance(db.positionlist_begin(1, "page"), db.positionlist_end(1, "page")), 3);
+    Xapian::TermIterator stem = entry.termlist_begin();
+    stem.skip_to("Zpage");
+    ASSERT_EQ(*stem, "Zpage");
+    EXPECT_EQ(stem.get_wdf(), 3u);
+    EXPECT_EQ(std::distance(db.positionlist_begin(1, "Zwell"), db.positionlist_end(1, "Zwell")), 3);
+    // What format 4 wrote: the same words, page p's from (p-1) * 2^18 + 1, no value 6.
+    Xapian::Document old;
+    for (auto t = entry.termlist_begin(); t != entry.termlist_end(); ++t) {
+      old.add_term(*t, t.get_wdf());
+      for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) {
+        const size_t page = std::upper_bound(starts.begin(), starts.end(), *p) - starts.begin();
+        old.add_posting(*t, (page - 1) * (1u << 18) + (*p - starts[page - 1]) + 1, 0);
+      }
+    }
+    for (auto v = entry.values_begin(); v != entry.values_end(); ++v) {
+      if (v.get_valueno() != 6) old.add_value(v.get_valueno(), *v);
+    }
+    db.replace_document(1, old);
+    db.set_metadata("dossier.text_format", "4");
+    db.commit();
+  }
+  {
+    auto reader = Store::Open(dir.path(), StoreMode::kReadOnly);
+    ASSERT_TRUE(reader.ok());
+    EXPECT_EQ(BestPageOf(**reader, "budgets"), 1u);
+    EXPECT_EQ(BestPageOf(**reader, "wells"), 3u);
+    EXPECT_EQ(BestPageOf(**reader, "\"second page\""), 2u);
+  }
+  {
+    auto writer = OpenWriter(dir.path());
+    EXPECT_EQ(writer->IndexRebuiltAtOpen(), 1u);
+    EXPECT_FALSE(writer->ItemsOnlyRebuiltAtOpen());
+    EXPECT_EQ(BestPageOf(*writer, "wells"), 3u);
+  }
+  Xapian::Database db(dir.path() + "/xapian");
+  EXPECT_EQ(PageStarts(db.get_document(1).get_value(6)).size(), 3u) << "made again with its page starts";
+}
+
 TEST(StoreTest, DataVersionMovesOnlyWhenARefreshSeesACommit) {
   TempDir dir;
   auto writer = OpenWriter(dir.path());

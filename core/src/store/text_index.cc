@@ -52,6 +52,7 @@ constexpr Xapian::valueno kValueDocId = 0;
 constexpr Xapian::valueno kValueLanguage = 2;
 constexpr Xapian::valueno kValueYear = 4;      // the document's own year, "2001"
 constexpr Xapian::valueno kValueEntities = 5;  // organisation and programme names, joined by \x1f
+constexpr Xapian::valueno kValuePageStarts = 6;  // where each page's words start (PageMap)
 // The metadata key holding the index's text format (kTextFormat), a decimal number.
 constexpr const char* kTextFormatKey = "dossier.text_format";
 // Without facet columns (a writer's handle), facet counts look at at least
@@ -69,11 +70,13 @@ class EntityFieldProcessor : public Xapian::FieldProcessor {
   Xapian::Query operator()(const std::string& text) override { return Xapian::Query("XE" + NameKey(text).substr(0, 200)); }
 };
 
-// Positions reserved for each page: 2^18 words. Xapian positions are 32-bit,
-// so pages past kMaxDistinctPages share the last range (their hits report
-// that page).
-constexpr Xapian::termpos kPageStride = 1u << 18;
-constexpr uint32_t kMaxDistinctPages = (0xFFFFFFFFu / kPageStride) - 1;
+// A page's words follow the previous page's after this many unused
+// positions, so that no phrase, nor NEAR of up to this window, spans two
+// pages. (Text formats up to 4 started page p at (p-1) * 2^18 instead:
+// kStridePage. Those jumps made the position table a third bigger: 38.4
+// against 28.9 MB on 626 real PDFs; docs/BENCHMARKS.md, "Storage".)
+constexpr Xapian::termpos kPageGap = 64;
+constexpr Xapian::termpos kStridePage = 1u << 18;
 // With a remote index, a hit of at most this many pages has its best page
 // chosen from its pages' text rather than from its shard's position lists
 // (SearchIn).
@@ -85,7 +88,70 @@ constexpr double kInMostEntries = 0.6;
 
 std::string IdTerm(const std::string& hex_id) { return "Q" + hex_id; }
 
-uint32_t PageOfPosition(Xapian::termpos position) { return (position - 1) / kPageStride + 1; }
+void AppendVarint(uint64_t n, std::string* out) {
+  while (n >= 0x80) {
+    out->push_back(static_cast<char>((n & 0x7F) | 0x80));
+    n >>= 7;
+  }
+  out->push_back(static_cast<char>(n));
+}
+
+bool ReadVarint(std::string_view* in, uint64_t* n) {
+  *n = 0;
+  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
+    const auto byte = static_cast<unsigned char>(in->front());
+    in->remove_prefix(1);
+    *n |= static_cast<uint64_t>(byte & 0x7F) << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+// Which page a term position of an entry is on. The entry's kValuePageStarts
+// value lists, page by page in order, the page's number and the position of
+// its first word, each as the varint of its increase over the previous
+// page's. An entry without it (text format 4 and before) has page p's words
+// from (p-1) * kStridePage + 1 on.
+class PageMap {
+ public:
+  static std::string Encode(const std::vector<std::pair<uint32_t, Xapian::termpos>>& starts) {
+    std::string out;
+    uint64_t number = 0, start = 0;
+    for (const auto& [page, first] : starts) {
+      AppendVarint(page - number, &out);
+      AppendVarint(first - start, &out);
+      number = page;
+      start = first;
+    }
+    return out;
+  }
+  // A value that does not decode (damaged) maps every position to page 1.
+  explicit PageMap(std::string_view value) {
+    uint64_t number = 0, start = 0;
+    while (!value.empty()) {
+      uint64_t page_step = 0, start_step = 0;
+      if (!ReadVarint(&value, &page_step) || !ReadVarint(&value, &start_step)) {
+        damaged_ = true;
+        return;
+      }
+      number += page_step;
+      start += start_step;
+      pages_.push_back(static_cast<uint32_t>(number));
+      starts_.push_back(static_cast<Xapian::termpos>(start));
+    }
+  }
+  uint32_t PageOf(Xapian::termpos position) const {
+    if (damaged_) return 1;
+    if (starts_.empty()) return (position - 1) / kStridePage + 1;
+    const auto after = std::upper_bound(starts_.begin(), starts_.end(), position);
+    return after == starts_.begin() ? pages_.front() : pages_[after - starts_.begin() - 1];
+  }
+
+ private:
+  std::vector<uint32_t> pages_;
+  std::vector<Xapian::termpos> starts_;
+  bool damaged_ = false;
+};
 
 // The facets of a search on a remote index, counted over every match (up to
 // kFacetExactUpTo) by spies xapian-tcpsrv can run: a spy is sent to the
@@ -195,6 +261,17 @@ struct PageQuery {
   // the stem at every position of the word (STEM_SOME_FULL_POS), so once the
   // stem's positions are read the word's add nothing.
   std::map<std::string, std::map<std::string, std::string>> stem_of_word;
+  // The words that are their own stem among `terms`' stems ("report" for
+  // "Zreport") and that the index holds: a stem's positions are read with
+  // its word's (DropWordPositionsFromStems). Words the index lacks are not
+  // looked up hit after hit.
+  std::set<std::string> stem_words;
+  void FindStemWords(const Xapian::Database& db) {
+    stem_words.clear();
+    for (const std::string& term : terms) {
+      if (std::string word = WordOfStem(term); !word.empty() && db.term_exists(word)) stem_words.insert(std::move(word));
+    }
+  }
 };
 
 // Fills `query->word_of`: every form a query word takes in the parsed query
@@ -252,17 +329,32 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
     std::set<Xapian::termpos> positions;
   };
   std::map<uint32_t, PageTally> by_page;
+  std::optional<PageMap> page_map;  // read with the first position found
+  auto page_of = [&](Xapian::termpos position) {
+    if (!page_map) page_map.emplace(db.get_document(did, Xapian::DOC_ASSUME_VALID).get_value(kValuePageStarts));
+    return page_map->PageOf(position);
+  };
   std::map<std::string, std::vector<Xapian::termpos>> read;  // the position lists read, by term
   auto positions_of = [&](const std::string& name) -> const std::vector<Xapian::termpos>& {
     auto [it, added] = read.try_emplace(name);
-    if (added) it->second.assign(db.positionlist_begin(did, name), db.positionlist_end(did, name));
+    if (added) {
+      it->second.assign(db.positionlist_begin(did, name), db.positionlist_end(did, name));
+      // A stem shares its positions with the word that is its own stem
+      // (DropWordPositionsFromStems; text format 5).
+      if (const std::string word = WordOfStem(name); query.stem_words.count(word)) {
+        const size_t own = it->second.size();
+        it->second.insert(it->second.end(), db.positionlist_begin(did, word), db.positionlist_end(did, word));
+        std::inplace_merge(it->second.begin(), it->second.begin() + own, it->second.end());
+        it->second.erase(std::unique(it->second.begin(), it->second.end()), it->second.end());
+      }
+    }
     return it->second;
   };
   auto count_positions = [&](const std::string& name) {
     auto word = query.word_of.find(name);
     const std::string key = word == query.word_of.end() ? name : "\x01" + std::to_string(word->second);
     for (Xapian::termpos pos : positions_of(name)) {
-      PageTally& page = by_page[PageOfPosition(pos)];
+      PageTally& page = by_page[page_of(pos)];
       page.words.insert(key);
       page.positions.insert(pos);
     }
@@ -297,7 +389,7 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
   }
   if (by_page.empty() && !matching) return 0;
   // A phrase occurs where its first term is at p, its second at p + 1, …
-  // (positions never run across pages: each page starts a stride apart).
+  // (positions never run across pages: kPageGap unused positions part them).
   for (const std::vector<std::string>& phrase : query.phrases) {
     std::vector<const std::vector<Xapian::termpos>*> positions;
     for (const std::string& term : phrase) {
@@ -310,7 +402,7 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
       for (size_t i = 1; i < positions.size() && whole; ++i) {
         whole = std::binary_search(positions[i]->begin(), positions[i]->end(), start + static_cast<Xapian::termpos>(i));
       }
-      if (whole) by_page[PageOfPosition(start)].phrases.insert(start);
+      if (whole) by_page[page_of(start)].phrases.insert(start);
     }
   }
   uint32_t best = 1;
@@ -756,13 +848,17 @@ Status TextIndex::ReplaceDocument(const Document& document, const std::vector<Fa
     tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME_FULL_POS);
     tg.set_document(entry);
     std::set<TextSource> sources;
+    std::vector<std::pair<uint32_t, Xapian::termpos>> page_starts;
     for (const PageText& page : document.pages) {
-      const Xapian::termpos start = (std::min(page.number, kMaxDistinctPages) - 1) * kPageStride;
+      const Xapian::termpos start = page_starts.empty() ? 0 : tg.get_termpos() + kPageGap;
+      if (start >= 0xFFFFFFFFu - (1u << 24)) break;  // 4 billion words: the positions are 32-bit
       tg.set_termpos(start);
+      page_starts.emplace_back(page.number, start + 1);
       IndexPageWords(tg, page.text);
       sources.insert(page.source);
     }
     DropUnfoldedPositions(entry);
+    DropWordPositionsFromStems(entry);
     tg.set_termpos(0);
     // Title and author: their words, and their folded words when folding changes any.
     for (const auto& [text, prefix] : {std::pair{&document.title, "S"}, std::pair{&document.metadata.author, "A"}}) {
@@ -797,6 +893,7 @@ Status TextIndex::ReplaceDocument(const Document& document, const std::vector<Fa
     entry.add_value(kValueEntities, entity_names);
     entry.add_value(kValueDocId, hex);
     entry.add_value(kValueLanguage, document.language);
+    entry.add_value(kValuePageStarts, PageMap::Encode(page_starts));
     impl_->writer->replace_document(IdTerm(hex), entry);
   } catch (const Xapian::Error& e) {
     return FromXapianWrite(impl_->path, "indexing " + hex, e);
@@ -1228,6 +1325,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       std::set<std::vector<std::string>> seen_phrases;
       std::erase_if(page_query.phrases, [&](const std::vector<std::string>& p) { return !seen_phrases.insert(p).second; });
       MapTermsToWords(typed, languages, &page_query);
+      page_query.FindStemWords(db);
       // What the snippet looks for: the same terms and phrases, and the words as typed.
       SnippetQuery snippet_query;
       snippet_query.terms = page_query.terms;
@@ -1237,7 +1335,8 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // page chosen there, as a local search chooses it (all the query's
       // terms; the folder's text is what the snippet shows anyway). Only a
       // hit it lacks reads the shard's lists, with the cuts below.
-      const PageQuery local_page_query = local_pages ? page_query : PageQuery();
+      PageQuery local_page_query = local_pages ? page_query : PageQuery();
+      if (local_pages) local_page_query.FindStemWords(*local_pages);
       // Remote without it: every position list BestPage reads is a round trip to the
       // hit's shard, which xapian-tcpsrv (1.4) answers with one message per
       // position, a write each. A document of at most kScoredPagesUpTo

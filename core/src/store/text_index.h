@@ -8,9 +8,10 @@
 //   T<mime>           document MIME type
 //   S...              title words (title:), A... author words (author:)
 //   unprefixed + Z... page words, stemmed by the document's language, all
-//                     with positions (STEM_SOME_FULL_POS). Page p's words
-//                     start at position (p-1) * kPageStride + 1, so a
-//                     position tells its page and phrases never span pages.
+//                     with positions (STEM_SOME_FULL_POS). Each page's words
+//                     follow the previous page's after kPageGap unused
+//                     positions, so phrases never span pages; value 6 says
+//                     where each page starts (PageMap in text_index.cc).
 //                     French elisions are taken off first ("l’entrepreneuriat"
 //                     is indexed as "entrepreneuriat").
 //   XF... + ZXF...    the accent-folded form of the page words that folding
@@ -25,7 +26,7 @@
 // `path`-items, written, deleted and committed with their document
 // (item_index.h).
 // Value slots: 0 hex document id, 2 language, 4 year, 5 entity names joined
-// by \x1f (for facet counts).
+// by \x1f (for facet counts), 6 the pages' first positions.
 //
 // Threads: a read-only index keeps a small pool of Xapian handles (one per
 // core, 2..16), each used by one search at a time, so searches run in
@@ -86,10 +87,12 @@ class TextIndex {
   // 3: the item index exists (made from the stored facts at the next write open).
   // 4: item entries without a unique term nor facet values; the facets are
   //    counted from their terms (responsible bodies as stated XR, the others XP).
-  static constexpr uint32_t kTextFormat = 4;
+  // 5: each page's positions follow the previous page's (value 6 says where
+  //    each starts) instead of starting at (p-1) * 2^18 + 1.
+  static constexpr uint32_t kTextFormat = 5;
   // The last format that changed how pages are indexed: an index of this
   // format or a later one has only its item entries made again.
-  static constexpr uint32_t kPageTextFormat = 3;
+  static constexpr uint32_t kPageTextFormat = 5;
   uint32_t TextFormat() const;
   // Writable: records kTextFormat, durable at the next Commit().
   Status SetTextFormat();

@@ -1,6 +1,7 @@
 // Text analysis and query parsing shared by the page and item indexes (see xapian_text.h).
 #include "xapian_text.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -31,7 +32,7 @@ void IndexFolded(Xapian::TermGenerator& tg, const std::string& text, Xapian::ter
 // response": AND(Zmanag, Zrespons)), each as the phrase of those terms in
 // order, wherever they sit in `query` (not under NOT, and not when a word of
 // the run is a phrase, a wildcard or a field).
-void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* runs) {
+void CollectWordRuns(const Xapian::Query& query, const Xapian::Database* db, std::vector<Xapian::Query>* runs) {
   const size_t n = query.get_num_subqueries();
   switch (query.get_type()) {
     case Xapian::Query::OP_AND: {
@@ -41,10 +42,17 @@ void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* run
         const Xapian::Query part = query.get_subquery(i);
         if (part.get_type() == Xapian::Query::LEAF_TERM && part.get_terms_begin() != part.get_terms_end() &&
             IsPageTerm(*part.get_terms_begin())) {
-          words.push_back(part);
+          // A stem's positions are shared with the word that is its own
+          // stem (DropWordPositionsFromStems): both, the word weighing
+          // nothing, when the index has that word at all.
+          std::string word = WordOfStem(*part.get_terms_begin());
+          if (!word.empty() && db != nullptr && !db->term_exists(word)) word.clear();
+          words.push_back(word.empty() ? part
+                                       : Xapian::Query(Xapian::Query::OP_OR, part,
+                                                       Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(word), 0)));
         } else {
           plain = false;
-          CollectWordRuns(part, runs);
+          CollectWordRuns(part, db, runs);
         }
       }
       if (plain) runs->emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
@@ -53,11 +61,11 @@ void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* run
     case Xapian::Query::OP_FILTER:
     case Xapian::Query::OP_AND_NOT:
     case Xapian::Query::OP_AND_MAYBE:
-      if (n > 0) CollectWordRuns(query.get_subquery(0), runs);
+      if (n > 0) CollectWordRuns(query.get_subquery(0), db, runs);
       return;
     case Xapian::Query::OP_OR:
     case Xapian::Query::OP_SCALE_WEIGHT:
-      for (size_t i = 0; i < n; ++i) CollectWordRuns(query.get_subquery(i), runs);
+      for (size_t i = 0; i < n; ++i) CollectWordRuns(query.get_subquery(i), db, runs);
       return;
     default:
       return;
@@ -148,6 +156,32 @@ void DropUnfoldedPositions(Xapian::Document& entry) {
   }
 }
 
+std::string WordOfStem(const std::string& term) {
+  if (term.size() < 2 || term[0] != 'Z') return "";
+  const size_t rest = term.rfind("ZXF", 0) == 0 ? 3 : 1;
+  // ZS..., ZA..., ZXFS...: title and author stems, without positions.
+  if (rest >= term.size() || std::isupper(static_cast<unsigned char>(term[rest]))) return "";
+  return term.substr(1);
+}
+
+void DropWordPositionsFromStems(Xapian::Document& entry) {
+  std::map<std::string, std::vector<Xapian::termpos>> positions;  // of every term with some
+  for (auto t = entry.termlist_begin(); t != entry.termlist_end(); ++t) {
+    if (t.positionlist_count() > 0) positions[*t].assign(t.positionlist_begin(), t.positionlist_end());
+  }
+  for (const auto& [stem, at] : positions) {
+    const std::string word = WordOfStem(stem);
+    if (word.empty()) continue;
+    auto word_at = positions.find(word);
+    if (word_at == positions.end()) continue;
+    for (Xapian::termpos pos : at) {
+      if (std::binary_search(word_at->second.begin(), word_at->second.end(), pos)) {
+        entry.remove_posting(stem, pos, 0);  // the wdf stays: it weighs every occurrence
+      }
+    }
+  }
+}
+
 Status FromXapian(const std::string& context, const Xapian::Error& e) {
   std::string msg = context + ": " + e.get_type() + ": " + e.get_msg();
   std::string type = e.get_type();
@@ -199,6 +233,7 @@ void SetUpQueryParsers(Xapian::Database& db, const std::function<void(Xapian::Qu
                        QueryParsers* parsers, Xapian::QueryParser::stem_strategy stemming) {
   for (Xapian::QueryParser* p : {&parsers->as_typed, &parsers->folded}) {
     p->set_database(db);
+    parsers->db = &db;
     p->set_default_op(Xapian::Query::OP_AND);
     configure(*p);
     p->set_max_expansion(1000, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
@@ -231,7 +266,7 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
             : Xapian::Query(Xapian::Query::OP_OR, as_typed, Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded_parse, kFoldedWeight));
     if (adjacent_boost) {
       std::vector<Xapian::Query> runs;
-      CollectWordRuns(as_typed, &runs);
+      CollectWordRuns(as_typed, parsers.db, &runs);
       if (!runs.empty()) {
         parsed = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed, Xapian::Query(Xapian::Query::OP_OR, runs.begin(), runs.end()));
       }
