@@ -323,12 +323,13 @@ void MapTermsToWords(const std::string& typed, const std::vector<std::string>& l
 // again with the terms that matched (`matching`, get_matching_terms).
 uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery& query, const std::string& language,
                   bool own_stems_only, const std::vector<std::string>* matching = nullptr) {
-  struct PageTally {
-    std::set<Xapian::termpos> phrases;  // where a phrase starts (a typed and a folded phrase can both start there)
-    std::set<std::string> words;        // query words, by their first term (or the term, for a word not typed)
-    std::set<Xapian::termpos> positions;
-  };
-  std::map<uint32_t, PageTally> by_page;
+  // What the positions read show, tallied by page at the end (a long
+  // document's common word has thousands of positions: flat vectors, sorted
+  // once, not a set node per position):
+  std::vector<Xapian::termpos> all_positions;           // of the terms counted (several terms can share one)
+  std::vector<std::pair<uint32_t, int>> page_words;     // (page, query word) once per term and page
+  std::vector<Xapian::termpos> phrase_starts;           // a typed and a folded phrase can both start there
+  std::map<std::string, int> other_words;               // a term that stands for no typed word counts as one
   std::optional<PageMap> page_map;  // read with the first position found
   auto page_of = [&](Xapian::termpos position) {
     if (!page_map) page_map.emplace(db.get_document(did, Xapian::DOC_ASSUME_VALID).get_value(kValuePageStarts));
@@ -351,12 +352,19 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
     return it->second;
   };
   auto count_positions = [&](const std::string& name) {
-    auto word = query.word_of.find(name);
-    const std::string key = word == query.word_of.end() ? name : "\x01" + std::to_string(word->second);
+    auto typed = query.word_of.find(name);
+    int word = 0;
+    if (typed != query.word_of.end()) {
+      word = static_cast<int>(typed->second);
+    } else {
+      word = other_words.try_emplace(name, -1 - static_cast<int>(other_words.size())).first->second;
+    }
+    uint32_t last_page = 0;
     for (Xapian::termpos pos : positions_of(name)) {
-      PageTally& page = by_page[page_of(pos)];
-      page.words.insert(key);
-      page.positions.insert(pos);
+      all_positions.push_back(pos);
+      const uint32_t page = page_of(pos);
+      if (page != last_page) page_words.emplace_back(page, word);
+      last_page = page;
     }
   };
   if (matching) {
@@ -387,7 +395,7 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
       if (!query.stems.count(name) && !covered(name)) count_positions(name);
     }
   }
-  if (by_page.empty() && !matching) return 0;
+  if (all_positions.empty() && !matching) return 0;
   // A phrase occurs where its first term is at p, its second at p + 1, …
   // (positions never run across pages: kPageGap unused positions part them).
   for (const std::vector<std::string>& phrase : query.phrases) {
@@ -402,15 +410,29 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
       for (size_t i = 1; i < positions.size() && whole; ++i) {
         whole = std::binary_search(positions[i]->begin(), positions[i]->end(), start + static_cast<Xapian::termpos>(i));
       }
-      if (whole) by_page[page_of(start)].phrases.insert(start);
+      if (whole) phrase_starts.push_back(start);
     }
   }
+  struct PageTally {
+    size_t phrases = 0, words = 0, positions = 0;
+  };
+  std::map<uint32_t, PageTally> by_page;
+  auto distinct = [](auto& list) {
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+  };
+  distinct(all_positions);
+  for (Xapian::termpos pos : all_positions) ++by_page[page_of(pos)].positions;
+  distinct(page_words);
+  for (const auto& [page, word] : page_words) ++by_page[page].words;
+  distinct(phrase_starts);
+  for (Xapian::termpos start : phrase_starts) ++by_page[page_of(start)].phrases;
   uint32_t best = 1;
   const PageTally* best_score = nullptr;
   for (const auto& [page, score] : by_page) {
     if (best_score == nullptr ||
-        std::make_tuple(score.phrases.size(), score.words.size(), score.positions.size()) >
-            std::make_tuple(best_score->phrases.size(), best_score->words.size(), best_score->positions.size())) {
+        std::make_tuple(score.phrases, score.words, score.positions) >
+            std::make_tuple(best_score->phrases, best_score->words, best_score->positions)) {
       best = page;
       best_score = &score;
     }
@@ -1377,6 +1399,15 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         std::erase_if(page_query.phrases, [&](const std::vector<std::string>& phrase) {
           return std::any_of(phrase.begin(), phrase.end(),
                              [&](const std::string& t) { return held_nowhere(t) || (leave_out_in_most && in_most(t)); });
+        });
+      } else {
+        // Locally too, a term no entry holds (another language's stem of an
+        // English word, a folded form no word has) has no position in any
+        // hit: it is not looked up hit after hit, nor a phrase with it.
+        auto held_nowhere = [&mset](const std::string& term) { return mset.get_termfreq(term) == 0; };
+        std::erase_if(page_query.terms, held_nowhere);
+        std::erase_if(page_query.phrases, [&](const std::vector<std::string>& phrase) {
+          return std::any_of(phrase.begin(), phrase.end(), held_nowhere);
         });
       }
       response.hits.clear();
