@@ -66,6 +66,15 @@ TEST(ElisionsTest, FrenchElidedWordsComeOffWithEitherApostrophe) {
             "aujourd’hui, rock n' roll, l'1, O'Brien, don't, l’");
   EXPECT_EQ(RemoveElisions("(l’État)"), "(État)");
   EXPECT_EQ(RemoveElisions("no apostrophe"), "no apostrophe");
+  // The word right after an elision is not one (as the index was always made).
+  EXPECT_EQ(RemoveElisions("qu’l’avion, l'l'x"), "l’avion, l'x");
+  // Apostrophes of both kinds, many of them, in a longer text.
+  std::string many, expected;
+  for (int i = 0; i < 200; ++i) {
+    many += "d’eau l'été it's ";
+    expected += "eau été it's ";
+  }
+  EXPECT_EQ(RemoveElisions(many), expected);
 }
 
 TEST(ElisionsTest, MarksKeepTheTextAndComeBack) {

@@ -78,47 +78,54 @@ constexpr std::string_view kMarkTypographic = "\xEE\x80\x81";        // U+E001
 
 // Copies `text`, handing each elision (the elided word, then whether its
 // apostrophe was the typographic one) to `on_elision` instead of copying it.
+// An elision is one of kElided at a word's start (after no letter, digit,
+// mark or apostrophe; not the word right after another elision: "qu’l’a"
+// loses "qu’" only), an apostrophe, then a letter. The text is copied in
+// runs between the apostrophes that end one: a page is mostly copied whole.
 template <typename OnElision>
 std::string RewriteElisions(std::string_view text, OnElision on_elision) {
-  if (text.find('\'') == std::string_view::npos && text.find(kTypographicApostrophe) == std::string_view::npos) {
+  size_t next_straight = text.find('\'');
+  size_t next_typographic = text.find(kTypographicApostrophe);
+  if (next_straight == std::string_view::npos && next_typographic == std::string_view::npos) {
     return std::string(text);
   }
   std::string out;
   out.reserve(text.size());
-  UChar32 previous = ' ';
-  size_t i = 0;
-  while (i < text.size()) {
-    const unsigned char first = static_cast<unsigned char>(text[i]);
-    if (first < 0x80 && std::isalpha(first) && !IsWordPart(previous)) {
-      for (std::string_view elided : kElided) {
-        size_t j = i + elided.size();
-        if (j >= text.size()) continue;
-        bool same = true;
-        for (size_t k = 0; k < elided.size() && same; ++k) {
-          same = std::tolower(static_cast<unsigned char>(text[i + k])) == elided[k];
-        }
-        if (!same) continue;
-        bool typographic = false;
-        if (text[j] == '\'') {
-          ++j;
-        } else if (text.compare(j, kTypographicApostrophe.size(), kTypographicApostrophe) == 0) {
-          j += kTypographicApostrophe.size();
-          typographic = true;
-        } else {
-          continue;
-        }
-        size_t after = j;
-        if (after >= text.size() || !u_isalpha(NextCodePoint(text, &after))) continue;
-        on_elision(out, text.substr(i, elided.size()), typographic);
-        i = j;
-        previous = ' ';  // the next word starts here
-        break;
+  size_t copied = 0;           // text[0, copied) is in `out`
+  size_t after_elision = std::string_view::npos;  // where the last elision ended
+  while (next_straight != std::string_view::npos || next_typographic != std::string_view::npos) {
+    const bool typographic = next_typographic < next_straight;
+    const size_t at = typographic ? next_typographic : next_straight;
+    const size_t after = at + (typographic ? kTypographicApostrophe.size() : 1);
+    for (std::string_view elided : kElided) {
+      if (at < copied + elided.size()) continue;
+      const size_t i = at - elided.size();
+      bool same = true;
+      for (size_t k = 0; k < elided.size() && same; ++k) {
+        same = std::tolower(static_cast<unsigned char>(text[i + k])) == elided[k];
       }
+      if (!same) continue;
+      if (i == after_elision) continue;
+      if (i > 0) {
+        int32_t before = static_cast<int32_t>(i);
+        UChar32 c;
+        U8_PREV(reinterpret_cast<const uint8_t*>(text.data()), 0, before, c);
+        if (IsWordPart(c < 0 ? 0xFFFD : c)) continue;
+      }
+      size_t letter = after;
+      if (after >= text.size() || !u_isalpha(NextCodePoint(text, &letter))) continue;
+      out.append(text.substr(copied, i - copied));
+      on_elision(out, text.substr(i, elided.size()), typographic);
+      copied = after_elision = after;
+      break;
     }
-    const size_t start = i;
-    previous = NextCodePoint(text, &i);
-    out.append(text.substr(start, i - start));
+    if (typographic) {
+      next_typographic = text.find(kTypographicApostrophe, after);
+    } else {
+      next_straight = text.find('\'', after);
+    }
   }
+  out.append(text.substr(copied));
   return out;
 }
 
