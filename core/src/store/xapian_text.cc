@@ -255,11 +255,17 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
   std::vector<std::pair<Xapian::Query, std::vector<Xapian::Query>>> parses;  // parse, its L terms
   std::map<std::string, size_t> parse_of_description;
   for (const std::string& language : languages) {
-    const Xapian::Stem stemmer = StemmerFor(language);
-    parsers.as_typed.set_stemmer(stemmer);
-    parsers.folded.set_stemmer(stemmer);
-    const Xapian::Query as_typed = parsers.as_typed.parse_query(typed, kFlags);
-    const Xapian::Query folded_parse = parsers.folded.parse_query(folded, kFlags);
+    auto parse = [&](bool folded_form) {
+      auto [it, added] = parsers.parses.try_emplace({query_text, language, static_cast<int>(default_op), folded_form});
+      if (added) {
+        Xapian::QueryParser& parser = folded_form ? parsers.folded : parsers.as_typed;
+        parser.set_stemmer(StemmerFor(language));
+        it->second = parser.parse_query(folded_form ? folded : typed, kFlags);
+      }
+      return it->second;
+    };
+    const Xapian::Query as_typed = parse(false);
+    const Xapian::Query folded_parse = parse(true);
     Xapian::Query parsed =
         purpose == ParsePurpose::kMatchSet && folded == typed && !HasNegation(as_typed) && !HasNegation(folded_parse)
             ? folded_parse

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "dossier/search.h"
@@ -78,6 +79,9 @@ void CollectPhrases(const Xapian::Query& query, std::vector<std::vector<std::str
 struct QueryParsers {
   Xapian::QueryParser as_typed, folded;
   const Xapian::Database* db = nullptr;  // the index they parse for (SetUpQueryParsers)
+  // The parses made (query text, language, default operator, folded): a
+  // search builds its query three or four ways from the same parses.
+  std::map<std::tuple<std::string, std::string, int, bool>, Xapian::Query> parses;
 };
 // `stemming` as the index was made: STEM_SOME (words and Z stems) for pages,
 // STEM_ALL_Z (Z stems only) for items.
