@@ -253,19 +253,28 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
   parsers.as_typed.set_default_op(default_op);
   parsers.folded.set_default_op(default_op);
   std::vector<std::pair<Xapian::Query, std::vector<Xapian::Query>>> parses;  // parse, its L terms
+  // Languages whose two parses come out the same share one subquery.
   std::map<std::string, size_t> parse_of_description;
   for (const std::string& language : languages) {
-    auto parse = [&](bool folded_form) {
+    auto parse = [&](bool folded_form) -> const QueryParsers::Parse& {
       auto [it, added] = parsers.parses.try_emplace({query_text, language, static_cast<int>(default_op), folded_form});
       if (added) {
         Xapian::QueryParser& parser = folded_form ? parsers.folded : parsers.as_typed;
         parser.set_stemmer(StemmerFor(language));
-        it->second = parser.parse_query(folded_form ? folded : typed, kFlags);
+        it->second.query = parser.parse_query(folded_form ? folded : typed, kFlags);
+        it->second.description = it->second.query.get_description();
       }
       return it->second;
     };
-    const Xapian::Query as_typed = parse(false);
-    const Xapian::Query folded_parse = parse(true);
+    const QueryParsers::Parse& typed_parse = parse(false);
+    const QueryParsers::Parse& folded_parsed = parse(true);
+    auto [shared, first] = parse_of_description.emplace(typed_parse.description + '\0' + folded_parsed.description, parses.size());
+    if (!first) {
+      parses[shared->second].second.emplace_back("L" + language);
+      continue;
+    }
+    const Xapian::Query& as_typed = typed_parse.query;
+    const Xapian::Query& folded_parse = folded_parsed.query;
     Xapian::Query parsed =
         purpose == ParsePurpose::kMatchSet && folded == typed && !HasNegation(as_typed) && !HasNegation(folded_parse)
             ? folded_parse
@@ -277,9 +286,7 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
         parsed = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed, Xapian::Query(Xapian::Query::OP_OR, runs.begin(), runs.end()));
       }
     }
-    auto [it, added] = parse_of_description.emplace(parsed.get_description(), parses.size());
-    if (added) parses.emplace_back(parsed, std::vector<Xapian::Query>());
-    parses[it->second].second.emplace_back("L" + language);
+    parses.emplace_back(parsed, std::vector<Xapian::Query>{Xapian::Query("L" + language)});
   }
   std::vector<Xapian::Query> per_language;
   for (auto& [parsed, language_terms] : parses) {

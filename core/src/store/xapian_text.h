@@ -79,9 +79,14 @@ void CollectPhrases(const Xapian::Query& query, std::vector<std::vector<std::str
 struct QueryParsers {
   Xapian::QueryParser as_typed, folded;
   const Xapian::Database* db = nullptr;  // the index they parse for (SetUpQueryParsers)
-  // The parses made (query text, language, default operator, folded): a
-  // search builds its query three or four ways from the same parses.
-  std::map<std::tuple<std::string, std::string, int, bool>, Xapian::Query> parses;
+  // The parses made (query text, language, default operator, folded), with
+  // their descriptions: a search builds its query three or four ways from
+  // the same parses, and languages whose parses read the same share them.
+  struct Parse {
+    Xapian::Query query;
+    std::string description;
+  };
+  std::map<std::tuple<std::string, std::string, int, bool>, Parse> parses;
 };
 // `stemming` as the index was made: STEM_SOME (words and Z stems) for pages,
 // STEM_ALL_Z (Z stems only) for items.
