@@ -264,13 +264,17 @@ struct PageQuery {
   // The words that are their own stem among `terms`' stems ("report" for
   // "Zreport") and that the index holds: a stem's positions are read with
   // its word's (DropWordPositionsFromStems). Words the index lacks are not
-  // looked up hit after hit.
-  std::set<std::string> stem_words;
-  void FindStemWords(const Xapian::Database& db) {
-    stem_words.clear();
-    for (const std::string& term : terms) {
-      if (std::string word = WordOfStem(term); !word.empty() && db.term_exists(word)) stem_words.insert(std::move(word));
+  // looked up hit after hit. Found by the first best page that needs them
+  // (a remote index answers each lookup over the network).
+  mutable std::optional<std::set<std::string>> stem_words;
+  const std::set<std::string>& StemWords(const Xapian::Database& db) const {
+    if (!stem_words) {
+      stem_words.emplace();
+      for (const std::string& term : terms) {
+        if (std::string word = WordOfStem(term); !word.empty() && db.term_exists(word)) stem_words->insert(std::move(word));
+      }
     }
+    return *stem_words;
   }
 };
 
@@ -342,7 +346,7 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
       it->second.assign(db.positionlist_begin(did, name), db.positionlist_end(did, name));
       // A stem shares its positions with the word that is its own stem
       // (DropWordPositionsFromStems; text format 5).
-      if (const std::string word = WordOfStem(name); query.stem_words.count(word)) {
+      if (const std::string word = WordOfStem(name); !word.empty() && query.StemWords(db).count(word)) {
         const size_t own = it->second.size();
         it->second.insert(it->second.end(), db.positionlist_begin(did, word), db.positionlist_end(did, word));
         std::inplace_merge(it->second.begin(), it->second.begin() + own, it->second.end());
@@ -1347,7 +1351,6 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       std::set<std::vector<std::string>> seen_phrases;
       std::erase_if(page_query.phrases, [&](const std::vector<std::string>& p) { return !seen_phrases.insert(p).second; });
       MapTermsToWords(typed, languages, &page_query);
-      page_query.FindStemWords(db);
       // What the snippet looks for: the same terms and phrases, and the words as typed.
       SnippetQuery snippet_query;
       snippet_query.terms = page_query.terms;
@@ -1357,8 +1360,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // page chosen there, as a local search chooses it (all the query's
       // terms; the folder's text is what the snippet shows anyway). Only a
       // hit it lacks reads the shard's lists, with the cuts below.
-      PageQuery local_page_query = local_pages ? page_query : PageQuery();
-      if (local_pages) local_page_query.FindStemWords(*local_pages);
+      const PageQuery local_page_query = local_pages ? page_query : PageQuery();
       // Remote without it: every position list BestPage reads is a round trip to the
       // hit's shard, which xapian-tcpsrv (1.4) answers with one message per
       // position, a write each. A document of at most kScoredPagesUpTo

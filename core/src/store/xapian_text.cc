@@ -32,7 +32,7 @@ void IndexFolded(Xapian::TermGenerator& tg, const std::string& text, Xapian::ter
 // response": AND(Zmanag, Zrespons)), each as the phrase of those terms in
 // order, wherever they sit in `query` (not under NOT, and not when a word of
 // the run is a phrase, a wildcard or a field).
-void CollectWordRuns(const Xapian::Query& query, const Xapian::Database* db, std::vector<Xapian::Query>* runs) {
+void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* runs) {
   const size_t n = query.get_num_subqueries();
   switch (query.get_type()) {
     case Xapian::Query::OP_AND: {
@@ -44,15 +44,14 @@ void CollectWordRuns(const Xapian::Query& query, const Xapian::Database* db, std
             IsPageTerm(*part.get_terms_begin())) {
           // A stem's positions are shared with the word that is its own
           // stem (DropWordPositionsFromStems): both, the word weighing
-          // nothing, when the index has that word at all.
-          std::string word = WordOfStem(*part.get_terms_begin());
-          if (!word.empty() && db != nullptr && !db->term_exists(word)) word.clear();
+          // nothing (a word no entry has is an empty posting list).
+          const std::string word = WordOfStem(*part.get_terms_begin());
           words.push_back(word.empty() ? part
                                        : Xapian::Query(Xapian::Query::OP_OR, part,
                                                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(word), 0)));
         } else {
           plain = false;
-          CollectWordRuns(part, db, runs);
+          CollectWordRuns(part, runs);
         }
       }
       if (plain) runs->emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
@@ -61,11 +60,11 @@ void CollectWordRuns(const Xapian::Query& query, const Xapian::Database* db, std
     case Xapian::Query::OP_FILTER:
     case Xapian::Query::OP_AND_NOT:
     case Xapian::Query::OP_AND_MAYBE:
-      if (n > 0) CollectWordRuns(query.get_subquery(0), db, runs);
+      if (n > 0) CollectWordRuns(query.get_subquery(0), runs);
       return;
     case Xapian::Query::OP_OR:
     case Xapian::Query::OP_SCALE_WEIGHT:
-      for (size_t i = 0; i < n; ++i) CollectWordRuns(query.get_subquery(i), db, runs);
+      for (size_t i = 0; i < n; ++i) CollectWordRuns(query.get_subquery(i), runs);
       return;
     default:
       return;
@@ -233,7 +232,6 @@ void SetUpQueryParsers(Xapian::Database& db, const std::function<void(Xapian::Qu
                        QueryParsers* parsers, Xapian::QueryParser::stem_strategy stemming) {
   for (Xapian::QueryParser* p : {&parsers->as_typed, &parsers->folded}) {
     p->set_database(db);
-    parsers->db = &db;
     p->set_default_op(Xapian::Query::OP_AND);
     configure(*p);
     p->set_max_expansion(1000, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
@@ -281,7 +279,7 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
             : Xapian::Query(Xapian::Query::OP_OR, as_typed, Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded_parse, kFoldedWeight));
     if (adjacent_boost) {
       std::vector<Xapian::Query> runs;
-      CollectWordRuns(as_typed, parsers.db, &runs);
+      CollectWordRuns(as_typed, &runs);
       if (!runs.empty()) {
         parsed = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed, Xapian::Query(Xapian::Query::OP_OR, runs.begin(), runs.end()));
       }

@@ -78,7 +78,6 @@ void CollectPhrases(const Xapian::Query& query, std::vector<std::vector<std::str
 // adds the prefixes of the index at hand to both.
 struct QueryParsers {
   Xapian::QueryParser as_typed, folded;
-  const Xapian::Database* db = nullptr;  // the index they parse for (SetUpQueryParsers)
   // The parses made (query text, language, default operator, folded), with
   // their descriptions: a search builds its query three or four ways from
   // the same parses, and languages whose parses read the same share them.
