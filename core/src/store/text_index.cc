@@ -1378,9 +1378,16 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // manuals). (The statistics of the match know each term's
       // frequency: no round trip.)
       SnippetQuery page_text_query = snippet_query;
+      // A term no entry holds (another language's stem of the word, a folded
+      // form no word has) has no position in any hit: it is not looked up hit
+      // after hit, nor a phrase with it.
+      auto held_nowhere = [&mset](const std::string& term) { return mset.get_termfreq(term) == 0; };
+      std::erase_if(page_query.terms, held_nowhere);
+      std::erase_if(page_query.phrases, [&](const std::vector<std::string>& phrase) {
+        return std::any_of(phrase.begin(), phrase.end(), held_nowhere);
+      });
       if (remote) {
         page_text_query.prefixes = WildcardPrefixes(request.query);
-        auto held_nowhere = [&mset](const std::string& term) { return mset.get_termfreq(term) == 0; };
         // A word is in most entries when one of its terms is (its stem in
         // one language, unstemmed...): all its terms are left out.
         const double entries = db.get_doccount();
@@ -1395,22 +1402,12 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
           auto word = page_query.word_of.find(term);
           return word != page_query.word_of.end() && words_in_most.count(word->second) > 0;
         };
-        std::erase_if(page_query.terms, held_nowhere);
-        const bool leave_out_in_most = !std::all_of(page_query.terms.begin(), page_query.terms.end(), in_most);
-        if (leave_out_in_most) std::erase_if(page_query.terms, in_most);
-        std::erase_if(page_query.phrases, [&](const std::vector<std::string>& phrase) {
-          return std::any_of(phrase.begin(), phrase.end(),
-                             [&](const std::string& t) { return held_nowhere(t) || (leave_out_in_most && in_most(t)); });
-        });
-      } else {
-        // Locally too, a term no entry holds (another language's stem of an
-        // English word, a folded form no word has) has no position in any
-        // hit: it is not looked up hit after hit, nor a phrase with it.
-        auto held_nowhere = [&mset](const std::string& term) { return mset.get_termfreq(term) == 0; };
-        std::erase_if(page_query.terms, held_nowhere);
-        std::erase_if(page_query.phrases, [&](const std::vector<std::string>& phrase) {
-          return std::any_of(phrase.begin(), phrase.end(), held_nowhere);
-        });
+        if (!std::all_of(page_query.terms.begin(), page_query.terms.end(), in_most)) {
+          std::erase_if(page_query.terms, in_most);
+          std::erase_if(page_query.phrases, [&](const std::vector<std::string>& phrase) {
+            return std::any_of(phrase.begin(), phrase.end(), in_most);
+          });
+        }
       }
       response.hits.clear();
       // The hits of `set` (made by `from`), ranked on from `rank`.

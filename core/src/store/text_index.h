@@ -8,10 +8,12 @@
 //   T<mime>           document MIME type
 //   S...              title words (title:), A... author words (author:)
 //   unprefixed + Z... page words, stemmed by the document's language, all
-//                     with positions (STEM_SOME_FULL_POS). Each page's words
-//                     follow the previous page's after kPageGap unused
-//                     positions, so phrases never span pages; value 6 says
-//                     where each page starts (PageMap in text_index.cc).
+//                     with positions (STEM_SOME_FULL_POS; a stem has none
+//                     where its word is itself: DropWordPositionsFromStems).
+//                     Each page's words follow the previous page's after
+//                     kPageGap unused positions, so phrases never span pages;
+//                     value 6 says where each page starts (PageMap in
+//                     text_index.cc).
 //                     French elisions are taken off first ("l’entrepreneuriat"
 //                     is indexed as "entrepreneuriat").
 //   XF... + ZXF...    the accent-folded form of the page words that folding
@@ -88,7 +90,8 @@ class TextIndex {
   // 4: item entries without a unique term nor facet values; the facets are
   //    counted from their terms (responsible bodies as stated XR, the others XP).
   // 5: each page's positions follow the previous page's (value 6 says where
-  //    each starts) instead of starting at (p-1) * 2^18 + 1.
+  //    each starts) instead of starting at (p-1) * 2^18 + 1, and a word that
+  //    is its own stem keeps its positions under the word only.
   static constexpr uint32_t kTextFormat = 5;
   // The last format that changed how pages are indexed: an index of this
   // format or a later one has only its item entries made again.
