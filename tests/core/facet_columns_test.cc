@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "support/test_support.h"
+#include "xapian_text.h"
 
 namespace dossier {
 namespace {
@@ -113,6 +114,40 @@ TEST(FacetColumnsTest, ATermColumnCountsEveryTermWithItsPrefix) {
   EXPECT_EQ(seen.matches, 4u);
   EXPECT_EQ(seen.Counts(0), (ValueCounts{{"finding", 4}}));
   EXPECT_EQ(seen.Counts(1), (ValueCounts{{"ocr", 2}, {"plain_text", 1}, {"text_layer", 1}}));
+}
+
+// Top() ranks the codes as TopFacetValues ranks the counted values (by
+// count, then by value) and makes strings only of those it shows.
+TEST(FacetColumnsTest, TheTopValuesAreThoseTopFacetValuesGivesForTheCounts) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  // Codes are given in the order values are first seen: "Unit D" gets a
+  // lower code than "Unit B", so a tie must be broken by the value.
+  for (const char* bodies : {"Unit D", "Unit BUnit D", "Unit BUnit A", "Unit C", "Unit CUnit E"}) {
+    db.add_document(Entry("red", "", bodies));
+  }
+  db.add_document(Entry("blue", "", "Unit F"));  // not matched: not among the values
+  db.commit();
+  auto columns = FacetColumns::Build(db, {{5, true}});
+  FacetColumnSpy spy(*columns);
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Xapian::Query("red"));
+  enquire.add_matchspy(&spy);
+  enquire.get_mset(0, 1, db.get_doccount());
+  for (size_t limit : {size_t{0}, size_t{1}, size_t{2}, size_t{3}, size_t{5}, SIZE_MAX}) {
+    const SearchFacet top = spy.Top(0, limit), expected = TopFacetValues(spy.Counts(0), limit);
+    EXPECT_EQ(top.total_values, 5u);
+    ASSERT_EQ(top.values.size(), expected.values.size()) << "limit " << limit;
+    for (size_t i = 0; i < top.values.size(); ++i) {
+      EXPECT_EQ(top.values[i].value, expected.values[i].value) << "limit " << limit << ", value " << i;
+      EXPECT_EQ(top.values[i].count, expected.values[i].count) << "limit " << limit << ", value " << i;
+    }
+  }
+  const SearchFacet three = spy.Top(0, 3);
+  ASSERT_EQ(three.values.size(), 3u);
+  EXPECT_EQ(three.values[0].value, "Unit B");
+  EXPECT_EQ(three.values[1].value, "Unit C");
+  EXPECT_EQ(three.values[2].value, "Unit D");
 }
 
 // Xapian 1.4.22 (Debian 12) throws "Unexpected end of posting list" when a

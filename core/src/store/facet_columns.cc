@@ -97,6 +97,26 @@ std::map<std::string, uint64_t> FacetColumnSpy::Counts(size_t column) const {
   return out;
 }
 
+SearchFacet FacetColumnSpy::Top(size_t column, size_t limit) const {
+  const std::vector<std::string>& values = columns_.Values(column);
+  const std::vector<uint64_t>& counts = counts_[column];
+  std::vector<uint32_t> seen;  // the codes counted
+  for (uint32_t code = 1; code < values.size(); ++code) {
+    if (counts[code] > 0) seen.push_back(code);
+  }
+  // By count (largest first), then by value, as TopFacetValues.
+  auto before = [&](uint32_t a, uint32_t b) {
+    return counts[a] != counts[b] ? counts[a] > counts[b] : values[a] < values[b];
+  };
+  const size_t shown = std::min(limit, seen.size());
+  std::partial_sort(seen.begin(), seen.begin() + static_cast<std::ptrdiff_t>(shown), seen.end(), before);
+  SearchFacet facet;
+  facet.total_values = seen.size();
+  facet.values.reserve(shown);
+  for (size_t i = 0; i < shown; ++i) facet.values.push_back({values[seen[i]], counts[seen[i]]});
+  return facet;
+}
+
 Xapian::Enquire CountingEnquire(const Xapian::Database& db, const Xapian::Query& query) {
   Xapian::Enquire counting(db);
   counting.set_query(query);

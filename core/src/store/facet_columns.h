@@ -12,6 +12,8 @@
 
 #include <xapian.h>
 
+#include "dossier/search.h"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -75,6 +77,9 @@ class FacetColumnSpy : public Xapian::MatchSpy {
   void operator()(const Xapian::Document& doc, double) override;
   // Value -> count for one column (values with no match left out).
   std::map<std::string, uint64_t> Counts(size_t column) const;
+  // The same as TopFacetValues(Counts(column), limit), ranked by code: only
+  // the values shown are made strings (an entity column has thousands).
+  SearchFacet Top(size_t column, size_t limit) const;
   // The matches counted.
   uint64_t Seen() const { return seen_; }
 

@@ -486,11 +486,11 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
   response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
   if (columns) {
     // ItemFacetColumns() lists the columns in this order.
-    response.facets["type"] = TopFacetValues(column_spy->Counts(0), SIZE_MAX);
-    response.facets["response_status"] = TopFacetValues(column_spy->Counts(1), SIZE_MAX);
-    response.facets["year"] = TopFacetValues(column_spy->Counts(2), SIZE_MAX);
-    response.facets["agency"] = TopFacetValues(column_spy->Counts(3), kItemFacetValues);
-    response.facets["responsible"] = TopFacetValues(column_spy->Counts(4), kItemFacetValues);
+    response.facets["type"] = column_spy->Top(0, SIZE_MAX);
+    response.facets["response_status"] = column_spy->Top(1, SIZE_MAX);
+    response.facets["year"] = column_spy->Top(2, SIZE_MAX);
+    response.facets["agency"] = column_spy->Top(3, kItemFacetValues);
+    response.facets["responsible"] = column_spy->Top(4, kItemFacetValues);
     if (response.facets_exact) {  // every match was counted: the total too
       response.total = column_spy->Seen();
       response.total_exact = true;

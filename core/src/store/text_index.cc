@@ -1323,10 +1323,10 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       response.total = mset.get_matches_estimated();
       response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
       if (columns) {
-        response.facets["year"] = TopFacetValues(column_spy->Counts(0), SIZE_MAX);
-        response.facets["entity"] = TopFacetValues(column_spy->Counts(1), kEntityFacetValues);
-        response.facets["language"] = TopFacetValues(column_spy->Counts(2), SIZE_MAX);
-        response.facets["source"] = TopFacetValues(column_spy->Counts(3), SIZE_MAX);
+        response.facets["year"] = column_spy->Top(0, SIZE_MAX);
+        response.facets["entity"] = column_spy->Top(1, kEntityFacetValues);
+        response.facets["language"] = column_spy->Top(2, SIZE_MAX);
+        response.facets["source"] = column_spy->Top(3, SIZE_MAX);
         if (response.facets_exact) {  // every match was counted: the total too
           response.total = column_spy->Seen();
           response.total_exact = true;
