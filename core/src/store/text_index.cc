@@ -146,6 +146,22 @@ class PageMap {
     const auto after = std::upper_bound(starts_.begin(), starts_.end(), position);
     return after == starts_.begin() ? pages_.front() : pages_[after - starts_.begin() - 1];
   }
+  // PageOf for positions asked in ascending order (a sorted position list):
+  // walks the page starts once rather than searching them per position.
+  class Cursor {
+   public:
+    explicit Cursor(const PageMap& map) : map_(map) {}
+    uint32_t PageOf(Xapian::termpos position) {
+      const PageMap& m = map_;
+      if (m.damaged_ || m.starts_.empty()) return m.PageOf(position);
+      while (next_ < m.starts_.size() && m.starts_[next_] <= position) ++next_;
+      return next_ == 0 ? m.pages_.front() : m.pages_[next_ - 1];
+    }
+
+   private:
+    const PageMap& map_;
+    size_t next_ = 0;  // the first page start after the last position asked
+  };
 
  private:
   std::vector<uint32_t> pages_;
@@ -330,14 +346,15 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
   // What the positions read show, tallied by page at the end (a long
   // document's common word has thousands of positions: flat vectors, sorted
   // once, not a set node per position):
-  std::vector<Xapian::termpos> all_positions;           // of the terms counted (several terms can share one)
+  std::vector<Xapian::termpos> all_positions;           // of the terms counted, each once (several terms can share one)
+  std::vector<Xapian::termpos> merged;                  // scratch for merging a list into all_positions
   std::vector<std::pair<uint32_t, int>> page_words;     // (page, query word) once per term and page
   std::vector<Xapian::termpos> phrase_starts;           // a typed and a folded phrase can both start there
   std::map<std::string, int> other_words;               // a term that stands for no typed word counts as one
   std::optional<PageMap> page_map;  // read with the first position found
-  auto page_of = [&](Xapian::termpos position) {
+  auto pages = [&]() -> const PageMap& {
     if (!page_map) page_map.emplace(db.get_document(did, Xapian::DOC_ASSUME_VALID).get_value(kValuePageStarts));
-    return page_map->PageOf(position);
+    return *page_map;
   };
   std::map<std::string, std::vector<Xapian::termpos>> read;  // the position lists read, by term
   auto positions_of = [&](const std::string& name) -> const std::vector<Xapian::termpos>& {
@@ -363,13 +380,19 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
     } else {
       word = other_words.try_emplace(name, -1 - static_cast<int>(other_words.size())).first->second;
     }
+    const std::vector<Xapian::termpos>& positions = positions_of(name);  // sorted, each once
+    if (positions.empty()) return;
+    PageMap::Cursor cursor(pages());
     uint32_t last_page = 0;
-    for (Xapian::termpos pos : positions_of(name)) {
-      all_positions.push_back(pos);
-      const uint32_t page = page_of(pos);
+    for (Xapian::termpos pos : positions) {
+      const uint32_t page = cursor.PageOf(pos);
       if (page != last_page) page_words.emplace_back(page, word);
       last_page = page;
     }
+    merged.clear();
+    std::set_union(all_positions.begin(), all_positions.end(), positions.begin(), positions.end(),
+                   std::back_inserter(merged));
+    all_positions.swap(merged);
   };
   if (matching) {
     for (const std::string& name : *matching) {
@@ -425,12 +448,22 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
     std::sort(list.begin(), list.end());
     list.erase(std::unique(list.begin(), list.end()), list.end());
   };
-  distinct(all_positions);
-  for (Xapian::termpos pos : all_positions) ++by_page[page_of(pos)].positions;
+  // all_positions is sorted and each once already (count_positions):
+  // one map update per run of positions on a page.
+  if (!all_positions.empty()) {
+    PageMap::Cursor cursor(pages());
+    for (size_t i = 0; i < all_positions.size();) {
+      const uint32_t page = cursor.PageOf(all_positions[i]);
+      size_t run = 1;
+      while (i + run < all_positions.size() && cursor.PageOf(all_positions[i + run]) == page) ++run;
+      by_page[page].positions += run;
+      i += run;
+    }
+  }
   distinct(page_words);
   for (const auto& [page, word] : page_words) ++by_page[page].words;
   distinct(phrase_starts);
-  for (Xapian::termpos start : phrase_starts) ++by_page[page_of(start)].phrases;
+  for (Xapian::termpos start : phrase_starts) ++by_page[pages().PageOf(start)].phrases;
   uint32_t best = 1;
   const PageTally* best_score = nullptr;
   for (const auto& [page, score] : by_page) {
