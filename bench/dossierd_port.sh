@@ -6,7 +6,7 @@
 dossierd_port() {
   local log="$1" port=""
   for _ in $(seq 1 200); do
-    port="$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$log" | grep -o '[0-9]*$' || true)"
+    port="$(grep -ao 'listening on http://127.0.0.1:[0-9]*' "$log" | grep -o '[0-9]*$' || true)"
     if [[ -n "$port" ]] && curl -sf "http://127.0.0.1:$port/ready" >/dev/null; then
       echo "$port"
       return 0
