@@ -109,7 +109,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const dossier::DocumentId id = dossier::DocumentId::FromBytes("\x01\x02\x03\x04\x05\x06\x07\x08");
       dossier::DocumentSummary summary;
       uint64_t text_bytes = 0;
-      if (dossier::DecodeDocumentRecord(id, in, &summary, &text_bytes)) {
+      const bool decoded = dossier::DecodeDocumentRecord(id, in, &summary, &text_bytes);
+      // The hit's reader accepts only what the whole decoder accepts, with
+      // the same fields (it may refuse a key given twice: the caller then
+      // falls back to the whole decoder).
+      dossier::HitFields hit;
+      if (dossier::DecodeHitFields(in, &hit)) {
+        Require(decoded);
+        std::vector<std::string> paths;
+        for (const dossier::SourceFile& source : summary.sources) paths.push_back(source.path);
+        Require(hit.title == summary.title && hit.language == summary.language &&
+                hit.mime_type == summary.mime_type && hit.page_count == summary.page_count && hit.source_paths == paths);
+      }
+      if (decoded) {
         dossier::DocumentSummary again;
         uint64_t again_bytes = 0;
         Require(dossier::DecodeDocumentRecord(id, dossier::EncodeDocumentRecord(summary, text_bytes), &again, &again_bytes));

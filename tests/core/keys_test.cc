@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "document_record.h"
 
 namespace dossier::keys {
@@ -143,6 +145,80 @@ TEST(DocumentRecordTest, NumbersThatAreNotIntegersOfTheirFieldsRangeMakeTheRecor
        }) {
     EXPECT_FALSE(DecodeDocumentRecord(Id(1), damaged, &decoded, &text_bytes)) << damaged;
   }
+}
+
+// A search reads the hit's fields of each hit's record in one pass
+// (DecodeHitFields): the same fields as the whole decoder, and a record the
+// whole decoder refuses is refused, whichever field is damaged.
+TEST(DocumentRecordTest, TheHitsFieldsAreReadAsTheWholeDecoderReadsThemAndDamageIsRefusedAlike) {
+  DocumentSummary summary;
+  summary.mime_type = "application/pdf";
+  summary.size_bytes = 1234;
+  summary.sources = {{"/a/report.pdf", 1234, -5}, {"/b/copy of report.pdf", 1234, 7}};
+  summary.metadata.title = "Metadata title";
+  summary.title = "Évaluation finale";
+  summary.language = "fr";
+  summary.page_count = 42;
+  const std::string encoded = EncodeDocumentRecord(summary, 4567);
+  HitFields hit;
+  ASSERT_TRUE(DecodeHitFields(encoded, &hit));
+  EXPECT_EQ(hit.title, "Évaluation finale");
+  EXPECT_EQ(hit.language, "fr");
+  EXPECT_EQ(hit.mime_type, "application/pdf");
+  EXPECT_EQ(hit.page_count, 42u);
+  EXPECT_EQ(hit.source_paths, (std::vector<std::string>{"/a/report.pdf", "/b/copy of report.pdf"}));
+  ASSERT_TRUE(DecodeHitFields(R"({"metadata":{},"sources":[{"size":1}],"extra":{"title":5,"sources":7}})", &hit));
+  EXPECT_EQ(hit.language, "und") << "an absent language is und, as DecodeDocumentRecord reads it";
+  EXPECT_EQ(hit.source_paths, (std::vector<std::string>{""}));
+  EXPECT_EQ(hit.title, "") << "a title inside another field is not the record's";
+
+  // Each field of the record, given a value of each wrong kind, in turn:
+  // both decoders accept it or both refuse it.
+  const nlohmann::json record = nlohmann::json::parse(encoded);
+  std::vector<std::string> variants;
+  const std::vector<nlohmann::json> values = {nullptr, true, -1, 4294967296ull, 18446744073709551615ull, 1.5,
+                                              "text", nlohmann::json::array(), nlohmann::json::object(),
+                                              nlohmann::json::array({nlohmann::json::object()})};
+  for (const auto& [field, original] : record.items()) {
+    for (const nlohmann::json& value : values) {
+      nlohmann::json changed = record;
+      changed[field] = value;
+      variants.push_back(changed.dump());
+    }
+    nlohmann::json without = record;
+    without.erase(field);
+    variants.push_back(without.dump());
+  }
+  for (const char* field : {"path", "size", "mtime_ns"}) {
+    for (const nlohmann::json& value : values) {
+      nlohmann::json changed = record;
+      changed["sources"][1][field] = value;
+      variants.push_back(changed.dump());
+    }
+  }
+  for (const char* field : {"title", "author", "modified"}) {
+    for (const nlohmann::json& value : values) {
+      nlohmann::json changed = record;
+      changed["metadata"][field] = value;
+      variants.push_back(changed.dump());
+    }
+  }
+  for (const char* other : {"[]", "\"text\"", "{", "{\"metadata\":{}} x", "null"}) variants.push_back(other);
+  size_t refused = 0;
+  for (const std::string& variant : variants) {
+    DocumentSummary whole;
+    const bool accepted = DecodeDocumentRecord(Id(1), variant, &whole, nullptr);
+    EXPECT_EQ(DecodeHitFields(variant, &hit), accepted) << variant;
+    if (!accepted) {
+      ++refused;
+      continue;
+    }
+    EXPECT_EQ(hit.title, whole.title) << variant;
+    EXPECT_EQ(hit.language, whole.language) << variant;
+    EXPECT_EQ(hit.page_count, whole.page_count) << variant;
+    EXPECT_EQ(hit.source_paths.size(), whole.sources.size()) << variant;
+  }
+  EXPECT_GT(refused, variants.size() / 2) << "most of the variants are damaged records";
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 namespace dossier {
 
@@ -110,6 +111,164 @@ bool DecodeDocumentRecord(const DocumentId& id, std::string_view value, Document
   }
   if (text_bytes) *text_bytes = stored_text_bytes;
   return true;
+}
+
+}  // namespace dossier
+
+namespace dossier {
+namespace {
+
+// A SAX reader of a record for DecodeHitFields: keeps the hit's fields, and
+// checks every field DecodeDocumentRecord reads as it does (a string field
+// holds a string, an integer field an integer in its range, "sources" an
+// array of objects, "metadata" an object), so that it accepts the same
+// records. (A key given twice is checked twice, where DecodeDocumentRecord
+// checks the last: such a record is refused here and the caller falls back.)
+class HitFieldsReader : public nlohmann::json_sax<json> {
+ public:
+  explicit HitFieldsReader(HitFields* fields) : fields_(fields) {}
+
+  bool null() override { return Value(Kind::kOther); }
+  bool boolean(bool) override { return Value(Kind::kOther); }
+  bool number_integer(number_integer_t) override { return Value(Kind::kNegativeInteger); }
+  bool number_unsigned(number_unsigned_t v) override {
+    unsigned_value_ = v;
+    return Value(Kind::kUnsignedInteger);
+  }
+  bool number_float(number_float_t, const string_t&) override { return Value(Kind::kOther); }
+  bool binary(binary_t&) override { return Value(Kind::kOther); }
+  bool string(string_t& v) override {
+    if (!Value(Kind::kString)) return false;
+    if (Top() == Context::kRoot) {
+      if (key_ == "title") fields_->title = std::move(v);
+      if (key_ == "language") fields_->language = std::move(v);
+      if (key_ == "mime_type") fields_->mime_type = std::move(v);
+    } else if (Top() == Context::kSource && key_ == "path") {
+      fields_->source_paths.back() = std::move(v);
+    }
+    return true;
+  }
+  bool start_object(std::size_t) override { return Open(/*object=*/true); }
+  bool start_array(std::size_t) override { return Open(/*object=*/false); }
+  bool end_object() override { return Close(); }
+  bool end_array() override { return Close(); }
+  bool key(string_t& k) override {
+    key_ = std::move(k);
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+  bool SawMetadata() const { return saw_metadata_; }
+
+ private:
+  // Where a value stands: in the record, its sources' array, a source, its
+  // metadata, or in a value no check looks into.
+  enum class Context { kNone, kRoot, kSources, kSource, kMetadata, kFree };
+  enum class Kind { kString, kUnsignedInteger, kNegativeInteger, kOther };
+  // What a field must hold.
+  enum class Field { kAny, kString, kUint64, kInt64, kUint32, kSources, kMetadata };
+
+  Context Top() const { return stack_.empty() ? Context::kNone : stack_.back(); }
+
+  // The field `key_` names where the next value stands.
+  Field Expected() const {
+    switch (Top()) {
+      case Context::kRoot:
+        for (const char* k : {"mime_type", "title", "title_source", "date", "date_source", "language", "extracted_by",
+                              "ocr_settings"}) {
+          if (key_ == k) return Field::kString;
+        }
+        if (key_ == "size_bytes" || key_ == "text_bytes") return Field::kUint64;
+        if (key_ == "ingested_at_ms") return Field::kInt64;
+        if (key_ == "page_count" || key_ == "ocr_page_count") return Field::kUint32;
+        if (key_ == "sources") return Field::kSources;
+        if (key_ == "metadata") return Field::kMetadata;
+        return Field::kAny;
+      case Context::kSource:
+        if (key_ == "path") return Field::kString;
+        if (key_ == "size") return Field::kUint64;
+        if (key_ == "mtime_ns") return Field::kInt64;
+        return Field::kAny;
+      case Context::kMetadata:
+        for (const char* k : {"title", "author", "subject", "keywords", "creator", "producer", "created", "modified"}) {
+          if (key_ == k) return Field::kString;
+        }
+        return Field::kAny;
+      default:
+        return Field::kAny;
+    }
+  }
+
+  bool Value(Kind kind) {
+    if (Top() == Context::kNone || Top() == Context::kSources) return false;  // not an object
+    switch (Expected()) {
+      case Field::kAny: return true;
+      case Field::kString: return kind == Kind::kString;
+      case Field::kUint64: return kind == Kind::kUnsignedInteger;
+      case Field::kInt64:
+        return kind == Kind::kNegativeInteger ||
+               (kind == Kind::kUnsignedInteger && unsigned_value_ <= uint64_t{std::numeric_limits<int64_t>::max()});
+      case Field::kUint32:
+        if (kind != Kind::kUnsignedInteger || unsigned_value_ > std::numeric_limits<uint32_t>::max()) return false;
+        if (key_ == "page_count") fields_->page_count = static_cast<uint32_t>(unsigned_value_);
+        return true;
+      default: return false;  // "sources" or "metadata" that is not an array or an object
+    }
+  }
+
+  bool Open(bool object) {
+    Context context = Context::kFree;
+    switch (Top()) {
+      case Context::kNone:
+        if (!object) return false;
+        context = Context::kRoot;
+        break;
+      case Context::kSources:
+        if (!object) return false;
+        context = Context::kSource;
+        fields_->source_paths.emplace_back();  // "" unless the source gives its path
+        break;
+      case Context::kFree:
+        break;
+      default:
+        switch (Expected()) {
+          case Field::kAny: break;
+          case Field::kSources:
+            if (object) return false;
+            context = Context::kSources;
+            fields_->source_paths.clear();  // the last "sources" counts
+            break;
+          case Field::kMetadata:
+            if (!object) return false;
+            context = Context::kMetadata;
+            saw_metadata_ = true;
+            break;
+          default: return false;
+        }
+    }
+    stack_.push_back(context);
+    return true;
+  }
+
+  bool Close() {
+    stack_.pop_back();
+    return true;
+  }
+
+  HitFields* fields_;
+  std::vector<Context> stack_;
+  std::string key_;
+  uint64_t unsigned_value_ = 0;
+  bool saw_metadata_ = false;
+};
+
+}  // namespace
+
+bool DecodeHitFields(std::string_view value, HitFields* fields) {
+  *fields = HitFields();
+  fields->language = "und";
+  HitFieldsReader reader(fields);
+  return json::sax_parse(value, &reader, json::input_format_t::json, /*strict=*/true) && reader.SawMetadata();
 }
 
 }  // namespace dossier

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dossier/document.h"
 
@@ -19,5 +20,19 @@ std::string EncodeDocumentRecord(const DocumentSummary& summary, uint64_t text_b
 // field of the wrong type, a number that is not an integer or is out of its
 // field's range).
 bool DecodeDocumentRecord(const DocumentId& id, std::string_view value, DocumentSummary* summary, uint64_t* text_bytes);
+
+// What a search hit shows of its document's record.
+struct HitFields {
+  std::string title;
+  std::string language;
+  std::string mime_type;
+  uint32_t page_count = 0;
+  std::vector<std::string> source_paths;
+};
+
+// The hit's fields of a stored record, read in one pass without building the
+// record's JSON tree (a search reads a record per hit). True exactly when
+// DecodeDocumentRecord would accept the value, with the same fields.
+bool DecodeHitFields(std::string_view value, HitFields* fields);
 
 }  // namespace dossier

@@ -1008,13 +1008,26 @@ Result<SearchResponse> Store::Search(const SearchRequest& request) const {
   reader.page = [this](const DocumentId& id, uint32_t page) { return GetPage(id, page); };
   reader.pages = [this](const DocumentId& id) { return GetPages(id); };
   reader.describe = [this](SearchHit* hit) -> Status {
-    DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, impl_->LoadRecord(hit->id));
-    if (!record) return Status::Ok();  // removed between the index read and now
-    hit->title = record->title;
-    hit->language = record->language;
-    hit->mime_type = record->mime_type;
-    hit->page_count = record->page_count;
-    for (const SourceFile& source : record->sources) hit->source_paths.push_back(source.path);
+    std::string value;
+    bool found = false;
+    DOSSIER_RETURN_IF_ERROR(impl_->Get(impl_->documents, keys::DocumentKey(hit->id), &value, &found));
+    if (!found) return Status::Ok();  // removed between the index read and now
+    // Only the fields a hit shows, in one pass (DecodeHitFields); a record
+    // that pass refuses is read whole, which names the damage.
+    HitFields fields;
+    if (!DecodeHitFields(value, &fields)) {
+      DocumentSummary record;
+      if (!DecodeDocumentRecord(hit->id, value, &record, nullptr)) {
+        return Status::DataLoss(impl_->data_dir + ": document record " + hit->id.ToHex() + " is damaged");
+      }
+      fields = {record.title, record.language, record.mime_type, record.page_count, {}};
+      for (const SourceFile& source : record.sources) fields.source_paths.push_back(source.path);
+    }
+    hit->title = std::move(fields.title);
+    hit->language = std::move(fields.language);
+    hit->mime_type = std::move(fields.mime_type);
+    hit->page_count = fields.page_count;
+    hit->source_paths = std::move(fields.source_paths);
     return Status::Ok();
   };
   return impl_->index->Search(request, reader);
