@@ -140,7 +140,7 @@ Status ParseYears(const Params& p, std::optional<int>* from, std::optional<int>*
   return Status::Ok();
 }
 
-Result<json> Search(const QueryService& q, const Params& p, const PathArgs&) {
+Result<std::string> Search(const QueryService& q, const Params& p, const PathArgs&) {
   DOSSIER_RETURN_IF_ERROR(
       p.Check({"q", "limit", "offset", "type", "lang", "org", "year_from", "year_to", "source", "facets"}));
   SearchRequest request;
@@ -170,7 +170,8 @@ Result<json> Search(const QueryService& q, const Params& p, const PathArgs&) {
     request.facets = *facets == "true";
   }
   DOSSIER_ASSIGN_OR_RETURN(SearchResponse response, q.Search(request));
-  return ToJson(response);
+  // Written directly (SearchResponseJson): the same bytes as the tree's dump.
+  return SearchResponseJson(response);
 }
 
 Result<json> ListDocuments(const QueryService& q, const Params& p, const PathArgs&) {
@@ -354,6 +355,8 @@ struct HttpApi::Route {
   Kind kind = Kind::kQuery;
   Result<json> (*handler)(const QueryService&, const Params&, const PathArgs&) = nullptr;
   bool greedy_last = false;
+  // Instead of `handler`: one that writes its JSON text itself.
+  Result<std::string> (*text_handler)(const QueryService&, const Params&, const PathArgs&) = nullptr;
 
   bool Match(std::string_view path, PathArgs* args) const {
     args->clear();
@@ -388,7 +391,7 @@ const std::vector<HttpApi::Route>& Routes() {
       {"/health", R::Kind::kHealth},
       {"/ready", R::Kind::kReady},
       {"/openapi.json", R::Kind::kOpenApi},
-      {"/v1/search", R::Kind::kQuery, Search},
+      {"/v1/search", R::Kind::kQuery, nullptr, false, Search},
       {"/v1/documents", R::Kind::kQuery, ListDocuments},
       {"/v1/documents/{id}", R::Kind::kQuery, GetDocument},
       {"/v1/documents/{id}/pages/{n}", R::Kind::kQuery, GetPage},
@@ -720,12 +723,24 @@ HttpResponse HttpApi::Dispatch(const HttpRequest& request) const {
       return r;
     }
   }
-  Result<json> result = route->handler(**service, params, args);
-  if (!result.ok()) {
-    if (result.status().code() == StatusCode::kDataLoss) ReportDataLoss(result.status());
-    return Error(WithParameterNames(result.status()));
+  HttpResponse r;
+  if (route->text_handler) {
+    Result<std::string> text = route->text_handler(**service, params, args);
+    if (!text.ok()) {
+      if (text.status().code() == StatusCode::kDataLoss) ReportDataLoss(text.status());
+      return Error(WithParameterNames(text.status()));
+    }
+    r.status = 200;
+    r.body = std::move(*text);
+    r.body += "\n";
+  } else {
+    Result<json> result = route->handler(**service, params, args);
+    if (!result.ok()) {
+      if (result.status().code() == StatusCode::kDataLoss) ReportDataLoss(result.status());
+      return Error(WithParameterNames(result.status()));
+    }
+    r = JsonResponse(200, *result);
   }
-  HttpResponse r = JsonResponse(200, *result);
   if (cache_) {
     cache_->Put(cache_key, version, std::make_shared<const std::string>(r.body));
     r.headers.emplace_back("X-Dossier-Cache", "miss");

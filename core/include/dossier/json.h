@@ -42,4 +42,9 @@ nlohmann::json ToJson(const RebuildReport& report);
 // from a dump must never abort a command or a server thread.
 std::string DumpJson(const nlohmann::json& value, int indent = -1);
 
+// DumpJson(ToJson(response)) written directly, without the JSON tree (a
+// search answers with one of these; building and walking the tree was a
+// twelfth of a computed search's instructions). The same bytes.
+std::string SearchResponseJson(const SearchResponse& response);
+
 }  // namespace dossier

@@ -1,5 +1,10 @@
 // JSON serialisers shared by the CLI and the server (schemas in schemas/).
 #include "dossier/json.h"
+#include "dossier/utf8.h"
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <functional>
 
 namespace dossier {
 
@@ -188,5 +193,181 @@ json ErrorToJson(const Status& status) {
 }
 
 std::string DumpJson(const json& value, int indent) { return value.dump(indent, ' ', false, json::error_handler_t::replace); }
+
+namespace {
+
+// Appends `text` as DumpJson writes a string. Valid UTF-8 is written here
+// (nlohmann escapes ", \\ and the control characters, the usual five by
+// name, the others as \u00xx); text with invalid UTF-8 is left to nlohmann,
+// whose replacement of bad bytes is its own.
+void AppendJsonString(std::string_view text, std::string* out) {
+  if (!IsValidUtf8(text)) {
+    *out += DumpJson(json(std::string(text)));
+    return;
+  }
+  *out += '"';
+  size_t run = 0;  // bytes copied as they are since the last escape
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(text.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\b': *out += "\\b"; break;
+      case '\f': *out += "\\f"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default: {
+        char escaped[8];
+        std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+        *out += escaped;
+      }
+    }
+  }
+  out->append(text.data() + run, text.size() - run);
+  *out += '"';
+}
+
+// A JSON object's members, written in the order nlohmann's (a std::map)
+// keeps them: by key. Each member's value is written by its function.
+class ObjectWriter {
+ public:
+  explicit ObjectWriter(std::string* out) : out_(out) {}
+  ObjectWriter& Add(std::string_view key, std::function<void(std::string*)> value) {
+    members_.emplace_back(key, std::move(value));
+    return *this;
+  }
+  void Write() {
+    std::stable_sort(members_.begin(), members_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    *out_ += '{';
+    for (size_t i = 0; i < members_.size(); ++i) {
+      if (i > 0) *out_ += ',';
+      AppendJsonString(members_[i].first, out_);
+      *out_ += ':';
+      members_[i].second(out_);
+    }
+    *out_ += '}';
+  }
+
+ private:
+  std::string* out_;
+  std::vector<std::pair<std::string_view, std::function<void(std::string*)>>> members_;
+};
+
+template <typename Number>
+std::function<void(std::string*)> NumberValue(Number n) {
+  return [n](std::string* out) { *out += std::to_string(n); };
+}
+std::function<void(std::string*)> BoolValue(bool b) {
+  return [b](std::string* out) { *out += b ? "true" : "false"; };
+}
+std::function<void(std::string*)> StringValue(std::string_view s) {
+  return [s](std::string* out) { AppendJsonString(s, out); };
+}
+
+}  // namespace
+
+std::string SearchResponseJson(const SearchResponse& response) {
+  std::string out;
+  out.reserve(1024 + response.hits.size() * 1024);
+  auto hits = [&response](std::string* o) {
+    *o += '[';
+    for (size_t i = 0; i < response.hits.size(); ++i) {
+      const SearchHit& hit = response.hits[i];
+      if (i > 0) *o += ',';
+      const std::string id = hit.id.ToHex();
+      ObjectWriter(o)
+          .Add("rank", NumberValue(hit.rank))
+          .Add("percent", NumberValue(hit.percent))
+          .Add("id", StringValue(id))
+          .Add("title", StringValue(hit.title))
+          .Add("language", StringValue(hit.language))
+          .Add("mime_type", StringValue(hit.mime_type))
+          .Add("source_paths",
+               [&hit](std::string* p) {
+                 *p += '[';
+                 for (size_t k = 0; k < hit.source_paths.size(); ++k) {
+                   if (k > 0) *p += ',';
+                   AppendJsonString(hit.source_paths[k], p);
+                 }
+                 *p += ']';
+               })
+          .Add("page", NumberValue(hit.page))
+          .Add("page_count", NumberValue(hit.page_count))
+          .Add("page_source", StringValue(TextSourceName(hit.page_source)))
+          .Add("ocr_confidence", [&hit](std::string* p) { *p += DumpJson(ConfidenceToJson(hit.ocr_confidence)); })
+          .Add("snippet_html", StringValue(hit.snippet_html))
+          .Add("all_words", BoolValue(hit.all_words))
+          .Write();
+    }
+    *o += ']';
+  };
+  // "facets": value -> count (an object: by value, a value given twice
+  // counted as the last); "facet_values": the values in their order.
+  auto facets = [&response](std::string* o) {
+    *o += '{';
+    bool first = true;
+    for (const auto& [facet, counted] : response.facets) {
+      if (!first) *o += ',';
+      first = false;
+      AppendJsonString(facet, o);
+      *o += ':';
+      std::map<std::string_view, uint64_t> counts;
+      for (const FacetValue& v : counted.values) counts[v.value] = v.count;
+      *o += '{';
+      bool first_value = true;
+      for (const auto& [value, count] : counts) {
+        if (!first_value) *o += ',';
+        first_value = false;
+        AppendJsonString(value, o);
+        *o += ':';
+        *o += std::to_string(count);
+      }
+      *o += '}';
+    }
+    *o += '}';
+  };
+  auto facet_values = [&response](std::string* o) {
+    *o += '{';
+    bool first = true;
+    for (const auto& [facet, counted] : response.facets) {
+      if (!first) *o += ',';
+      first = false;
+      AppendJsonString(facet, o);
+      *o += ':';
+      ObjectWriter(o)
+          .Add("total_values", NumberValue(counted.total_values))
+          .Add("values",
+               [&counted](std::string* p) {
+                 *p += '[';
+                 for (size_t k = 0; k < counted.values.size(); ++k) {
+                   if (k > 0) *p += ',';
+                   ObjectWriter(p)
+                       .Add("value", StringValue(counted.values[k].value))
+                       .Add("count", NumberValue(counted.values[k].count))
+                       .Write();
+                 }
+                 *p += ']';
+               })
+          .Write();
+    }
+    *o += '}';
+  };
+  ObjectWriter(&out)
+      .Add("query", StringValue(response.query))
+      .Add("offset", NumberValue(response.offset))
+      .Add("limit", NumberValue(response.limit))
+      .Add("total", NumberValue(response.total))
+      .Add("total_exact", BoolValue(response.total_exact))
+      .Add("hits", hits)
+      .Add("facets", facets)
+      .Add("facet_values", facet_values)
+      .Add("facets_exact", BoolValue(response.facets_exact))
+      .Write();
+  return out;
+}
 
 }  // namespace dossier
