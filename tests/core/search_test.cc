@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <tuple>
@@ -156,6 +157,52 @@ TEST_F(SearchTest, TheBestPageCountsQueryWordsNotTheirTerms) {
     EXPECT_EQ(r.hits[0].title, "Note sur les prêts aux artisans") << query;
     EXPECT_EQ(r.hits[0].page, 1u) << query << ": " << r.hits[0].snippet_html;
   }
+}
+
+// Each hit of a page of results gets its own best page, the hits' position
+// lists being read term by term for all of them (and not looked up in a hit
+// that lacks the term): documents in which the query's words stand on
+// different pages, one of the words missing from some of them.
+TEST(SearchBestPagesTest, EachHitOfAPageOfResultsHasItsOwnBestPage) {
+  TempDir dir;
+  const std::string in = dir / "in";
+  // The ferry and its timetable: both words on page 3, 2 and 1 in turn.
+  WriteFile(in + "/a.txt", "Note A\nThe ferry left. A ferry came. The ferry waited.\fNothing here.\f"
+                           "The ferry timetable was posted.");
+  WriteFile(in + "/b.txt", "Note B\nThe timetable changed at the quay.\fThe ferry timetable and the ferry.");
+  WriteFile(in + "/c.txt", "Note C\nThe ferry timetable is new.\fThe ferry was late. The ferry sank.");
+  // No timetable: the ferry, most on page 2; the quay on page 3.
+  WriteFile(in + "/d.txt", "Note D\nA ferry.\fThe ferry and the ferry and the ferry.\fThe quay.");
+  auto plugins = PluginHost::LoadDirectory(DOSSIER_PLUGIN_DIR);
+  auto languages = std::move(LanguageDetector::Create()).value();
+  auto mime = std::move(MimeDetector::Create()).value();
+  {
+    auto store = std::move(Store::Open(dir / "data", StoreMode::kReadWrite)).value();
+    Ingester ingester(store.get(), plugins.get(), languages.get(), mime.get());
+    ASSERT_TRUE(ingester.Ingest({in}, {}).ok());
+  }
+  auto service = std::move(QueryService::Open(dir / "data")).value();
+  auto pages = [&](const std::string& query) {  // file name -> best page
+    SearchRequest request;
+    request.query = query;
+    Result<SearchResponse> response = service->Search(request);
+    EXPECT_TRUE(response.ok()) << response.status().ToString();
+    std::map<std::string, uint32_t> page_of;
+    if (response.ok()) {
+      for (const SearchHit& hit : response->hits) {
+        if (!hit.source_paths.empty()) page_of[std::filesystem::path(hit.source_paths[0]).filename().string()] = hit.page;
+      }
+    }
+    return page_of;
+  };
+  using Pages = std::map<std::string, uint32_t>;
+  // (d.txt lacks the timetable: it follows the others, with some of the words.)
+  EXPECT_EQ(pages("ferry timetable"), (Pages{{"a.txt", 3}, {"b.txt", 2}, {"c.txt", 1}, {"d.txt", 2}}));
+  // The timetable is in three of the four: a page with both words still wins in each.
+  EXPECT_EQ(pages("ferry OR timetable"), (Pages{{"a.txt", 3}, {"b.txt", 2}, {"c.txt", 1}, {"d.txt", 2}}));
+  // "quay" is in two of the four only; the ferry in all, most on page 2 of b, c and d.
+  EXPECT_EQ(pages("ferry OR quay"), (Pages{{"a.txt", 1}, {"b.txt", 2}, {"c.txt", 2}, {"d.txt", 2}}));
+  EXPECT_EQ(pages("timetable OR quay"), (Pages{{"a.txt", 3}, {"b.txt", 1}, {"c.txt", 1}, {"d.txt", 3}}));
 }
 
 // Words typed side by side rank a document that has them side by side above

@@ -318,6 +318,42 @@ void MapTermsToWords(const std::string& typed, const std::vector<std::string>& l
   }
 }
 
+// Which hits of one page of results hold a term, found for all of them at
+// the first ask: the term's posting list walked once to each hit (in docid
+// order), rather than a position list looked up hit after hit for nothing.
+// Most of the lists BestPage asks for are not in the hit (another
+// language's stem, a folded form, a word of the query the entry lacks:
+// three lists in four on the real PDFs), and Xapian 1.4 reads each lookup's
+// B-tree blocks from the file again (about two reads a list).
+class HitTermPresence {
+ public:
+  HitTermPresence(const Xapian::Database& db, std::vector<Xapian::docid> docids) : db_(db), docids_(std::move(docids)) {
+    std::sort(docids_.begin(), docids_.end());
+    docids_.erase(std::unique(docids_.begin(), docids_.end()), docids_.end());
+  }
+  // False only when `did`, one of the hits, does not hold `term`.
+  bool MayHold(Xapian::docid did, const std::string& term) {
+    const auto at = std::lower_bound(docids_.begin(), docids_.end(), did);
+    if (at == docids_.end() || *at != did) return true;  // not one of the hits: not known
+    auto [held, first_ask] = held_.try_emplace(term);
+    if (first_ask) {
+      held->second.assign(docids_.size(), false);
+      Xapian::PostingIterator posting = db_.postlist_begin(term);
+      const Xapian::PostingIterator end = db_.postlist_end(term);
+      for (size_t i = 0; i < docids_.size() && posting != end; ++i) {
+        posting.skip_to(docids_[i]);
+        held->second[i] = posting != end && *posting == docids_[i];
+      }
+    }
+    return held->second[static_cast<size_t>(at - docids_.begin())];
+  }
+
+ private:
+  const Xapian::Database& db_;
+  std::vector<Xapian::docid> docids_;
+  std::map<std::string, std::vector<bool>> held_;
+};
+
 // The page of a hit where the query matches best: the most occurrences of
 // its phrases, then the most of its distinct words (a word's stemmed,
 // unstemmed and folded terms count once), then the most positions where
@@ -342,7 +378,8 @@ void MapTermsToWords(const std::string& typed, const std::vector<std::string>& l
 // Returns 0 when the query's terms gave no position: the caller then asks
 // again with the terms that matched (`matching`, get_matching_terms).
 uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery& query, const std::string& language,
-                  bool own_stems_only, const std::vector<std::string>* matching = nullptr) {
+                  bool own_stems_only, const std::vector<std::string>* matching = nullptr,
+                  HitTermPresence* presence = nullptr) {
   // What the positions read show, tallied by page at the end (a long
   // document's common word has thousands of positions: flat vectors, sorted
   // once, not a set node per position):
@@ -360,10 +397,14 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
   auto positions_of = [&](const std::string& name) -> const std::vector<Xapian::termpos>& {
     auto [it, added] = read.try_emplace(name);
     if (added) {
-      it->second.assign(db.positionlist_begin(did, name), db.positionlist_end(did, name));
+      // (A term the hit does not hold has no list to look up: `presence`.)
+      if (!presence || presence->MayHold(did, name)) {
+        it->second.assign(db.positionlist_begin(did, name), db.positionlist_end(did, name));
+      }
       // A stem shares its positions with the word that is its own stem
       // (DropWordPositionsFromStems; text format 5).
-      if (const std::string word = WordOfStem(name); !word.empty() && query.StemWords(db).count(word)) {
+      if (const std::string word = WordOfStem(name);
+          !word.empty() && query.StemWords(db).count(word) && (!presence || presence->MayHold(did, word))) {
         const size_t own = it->second.size();
         it->second.insert(it->second.end(), db.positionlist_begin(did, word), db.positionlist_end(did, word));
         std::inplace_merge(it->second.begin(), it->second.begin() + own, it->second.end());
@@ -1447,6 +1488,11 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       uint32_t rank = request.offset;
       auto add_hits = [&](const Xapian::Enquire& from, const Xapian::MSet& set, bool all_words,
                           double max_weight) -> Status {
+        // Local: which hits hold each term BestPage asks for, found once for
+        // all of them (HitTermPresence). Remote: a posting list is a round
+        // trip to every shard, and the lists are cut otherwise (below).
+        std::optional<HitTermPresence> presence;
+        if (!remote) presence.emplace(db, std::vector<Xapian::docid>(set.begin(), set.end()));
         for (Xapian::MSetIterator it = set.begin(); it != set.end(); ++it) {
           SearchHit hit;
           hit.rank = ++rank;
@@ -1517,7 +1563,8 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
           } else if (remote && hit.page_count <= kScoredPagesUpTo) {
             DOSSIER_RETURN_IF_ERROR(score_pages());
           } else {
-            hit.page = BestPage(db, *it, page_query, language, remote != nullptr);
+            hit.page = BestPage(db, *it, page_query, language, remote != nullptr, nullptr,
+                                presence ? &*presence : nullptr);
             if (hit.page == 0 && remote) {
               // Not the terms that matched: a remote term list carries every
               // term's frequency, looked up on the shard (seconds for a long
