@@ -305,9 +305,9 @@ std::string SearchResponseJson(const SearchResponse& response) {
     }
     *o += ']';
   };
-  // "facets": value -> count (an object: by value, a value given twice
-  // counted as the last); "facet_values": the values in their order.
-  auto facets = [&response](std::string* o) {
+  // An object of the facets by name (response.facets is a std::map: by
+  // name), each facet's value written by `write`.
+  auto by_facet = [&response](std::string* o, auto write) {
     *o += '{';
     bool first = true;
     for (const auto& [facet, counted] : response.facets) {
@@ -315,46 +315,46 @@ std::string SearchResponseJson(const SearchResponse& response) {
       first = false;
       AppendJsonString(facet, o);
       *o += ':';
-      std::map<std::string_view, uint64_t> counts;
-      for (const FacetValue& v : counted.values) counts[v.value] = v.count;
-      *o += '{';
-      bool first_value = true;
-      for (const auto& [value, count] : counts) {
-        if (!first_value) *o += ',';
-        first_value = false;
-        AppendJsonString(value, o);
-        *o += ':';
-        *o += std::to_string(count);
-      }
-      *o += '}';
+      write(counted, o);
     }
     *o += '}';
   };
-  auto facet_values = [&response](std::string* o) {
-    *o += '{';
-    bool first = true;
-    for (const auto& [facet, counted] : response.facets) {
-      if (!first) *o += ',';
-      first = false;
-      AppendJsonString(facet, o);
-      *o += ':';
-      ObjectWriter(o)
+  // "facets": value -> count (an object: by value, a value given twice
+  // counted as the last); "facet_values": the values in their order.
+  auto facets = [&by_facet](std::string* o) {
+    by_facet(o, [](const SearchFacet& counted, std::string* p) {
+      std::map<std::string_view, uint64_t> counts;
+      for (const FacetValue& v : counted.values) counts[v.value] = v.count;
+      *p += '{';
+      bool first_value = true;
+      for (const auto& [value, count] : counts) {
+        if (!first_value) *p += ',';
+        first_value = false;
+        AppendJsonString(value, p);
+        *p += ':';
+        *p += std::to_string(count);
+      }
+      *p += '}';
+    });
+  };
+  auto facet_values = [&by_facet](std::string* o) {
+    by_facet(o, [](const SearchFacet& counted, std::string* p) {
+      ObjectWriter(p)
           .Add("total_values", NumberValue(counted.total_values))
           .Add("values",
-               [&counted](std::string* p) {
-                 *p += '[';
+               [&counted](std::string* q) {
+                 *q += '[';
                  for (size_t k = 0; k < counted.values.size(); ++k) {
-                   if (k > 0) *p += ',';
-                   ObjectWriter(p)
+                   if (k > 0) *q += ',';
+                   ObjectWriter(q)
                        .Add("value", StringValue(counted.values[k].value))
                        .Add("count", NumberValue(counted.values[k].count))
                        .Write();
                  }
-                 *p += ']';
+                 *q += ']';
                })
           .Write();
-    }
-    *o += '}';
+    });
   };
   ObjectWriter(&out)
       .Add("query", StringValue(response.query))
