@@ -381,8 +381,8 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
                   bool own_stems_only, const std::vector<std::string>* matching = nullptr,
                   HitTermPresence* presence = nullptr) {
   // What the positions read show, tallied by page at the end (a long
-  // document's common word has thousands of positions: flat vectors, sorted
-  // once, not a set node per position):
+  // document's common word has thousands of positions: flat vectors, each
+  // list merged in as it is read, not a set node per position):
   std::vector<Xapian::termpos> all_positions;           // of the terms counted, each once (several terms can share one)
   std::vector<Xapian::termpos> merged;                  // scratch for merging a list into all_positions
   std::vector<std::pair<uint32_t, int>> page_words;     // (page, query word) once per term and page
