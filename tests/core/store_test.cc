@@ -9,7 +9,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 
+#include <rocksdb/db.h>
+
+#include "dossier/keys.h"
 #include "dossier/text.h"
 #include "support/test_support.h"
 
@@ -308,6 +312,65 @@ TEST(StoreTest, PagesAreFoundWhereTheIndexFormatPutThem) {
   }
   Xapian::Database db(dir.path() + "/xapian");
   EXPECT_EQ(PageStarts(db.get_document(1).get_value(6)).size(), 3u) << "made again with its page starts";
+}
+
+// A hit is described from its record's fields read in one pass; a record
+// that pass refuses is read whole: still described when the whole decoder
+// accepts it (a field given twice, the first of the wrong kind), a DataLoss
+// naming the record when it is damaged.
+TEST(StoreTest, AHitsRecordIsReadWholeWhenTheOnePassRefusesIt) {
+  TempDir dir;
+  Document doc = MakeDocument("rec", "/in/rec.pdf", {"a page about irrigation", "another page"});
+  {
+    auto store = OpenWriter(dir.path());
+    ASSERT_TRUE(store->PutDocument(doc).ok());
+    ASSERT_TRUE(store->Flush().ok());
+  }
+  // Rewrites the record's value with `edit` applied to its JSON text.
+  auto rewrite = [&](const std::function<std::string(std::string)>& edit) {
+    rocksdb::Options options;
+    std::vector<std::string> names;
+    const std::string path = dir.path() + "/rocksdb";
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(options, path, &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const std::string& name : names) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, path, descriptors, &handles, &db).ok());
+    rocksdb::ColumnFamilyHandle* documents =
+        handles[std::find(names.begin(), names.end(), std::string(keys::kDocumentsCf)) - names.begin()];
+    std::string value;
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), documents, keys::DocumentKey(doc.id), &value).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), documents, keys::DocumentKey(doc.id), edit(value)).ok());
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    delete db;
+  };
+  auto search = [&]() {
+    auto store = Store::Open(dir.path(), StoreMode::kReadOnly);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    SearchRequest request;
+    request.query = "irrigation";
+    return store.ok() ? (*store)->Search(request) : Result<SearchResponse>(store.status());
+  };
+  // {"title": 7, ...the record...}: the whole decoder keeps the last title.
+  rewrite([](std::string v) { return "{\"title\":7," + v.substr(1); });
+  Result<SearchResponse> found = search();
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_EQ(found->hits.size(), 1u);
+  EXPECT_EQ(found->hits[0].title, "Title of rec");
+  EXPECT_EQ(found->hits[0].page_count, 2u);
+  EXPECT_EQ(found->hits[0].source_paths, (std::vector<std::string>{"/in/rec.pdf"}));
+  // A page count that is not a count: damaged.
+  rewrite([](std::string v) {
+    const size_t at = v.find("\"page_count\":2");
+    EXPECT_NE(at, std::string::npos) << v;
+    return at == std::string::npos ? v : v.replace(at, 14, "\"page_count\":-1");
+  });
+  found = search();
+  ASSERT_FALSE(found.ok());
+  EXPECT_EQ(found.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(found.status().message().find("document record " + doc.id.ToHex() + " is damaged"), std::string::npos)
+      << found.status().ToString();
 }
 
 TEST(StoreTest, DataVersionMovesOnlyWhenARefreshSeesACommit) {

@@ -122,8 +122,9 @@ namespace {
 // checks every field DecodeDocumentRecord reads as it does (a string field
 // holds a string, an integer field an integer in its range, "sources" an
 // array of objects, "metadata" an object), so that it accepts the same
-// records. (A key given twice is checked twice, where DecodeDocumentRecord
-// checks the last: such a record is refused here and the caller falls back.)
+// records. (A key given twice has each of its values checked, where
+// DecodeDocumentRecord checks the last: a record whose earlier value is
+// wrong is refused here, and the caller then reads it whole.)
 class HitFieldsReader : public nlohmann::json_sax<json> {
  public:
   explicit HitFieldsReader(HitFields* fields) : fields_(fields) {}

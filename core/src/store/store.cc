@@ -1013,15 +1013,13 @@ Result<SearchResponse> Store::Search(const SearchRequest& request) const {
     DOSSIER_RETURN_IF_ERROR(impl_->Get(impl_->documents, keys::DocumentKey(hit->id), &value, &found));
     if (!found) return Status::Ok();  // removed between the index read and now
     // Only the fields a hit shows, in one pass (DecodeHitFields); a record
-    // that pass refuses is read whole, which names the damage.
+    // that pass refuses is read whole (LoadRecord), which names the damage.
     HitFields fields;
     if (!DecodeHitFields(value, &fields)) {
-      DocumentSummary record;
-      if (!DecodeDocumentRecord(hit->id, value, &record, nullptr)) {
-        return Status::DataLoss(impl_->data_dir + ": document record " + hit->id.ToHex() + " is damaged");
-      }
-      fields = {record.title, record.language, record.mime_type, record.page_count, {}};
-      for (const SourceFile& source : record.sources) fields.source_paths.push_back(source.path);
+      DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, impl_->LoadRecord(hit->id));
+      if (!record) return Status::Ok();
+      fields = {record->title, record->language, record->mime_type, record->page_count, {}};
+      for (const SourceFile& source : record->sources) fields.source_paths.push_back(source.path);
     }
     hit->title = std::move(fields.title);
     hit->language = std::move(fields.language);
