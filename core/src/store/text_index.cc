@@ -281,7 +281,8 @@ struct PageQuery {
   // "Zreport") and that the index holds: a stem's positions are read with
   // its word's (DropWordPositionsFromStems). Words the index lacks are not
   // looked up hit after hit. Found by the first best page that needs them
-  // (a remote index answers each lookup over the network).
+  // (a remote index answers each lookup over the network); a local search
+  // asks HitTermPresence instead.
   mutable std::optional<std::set<std::string>> stem_words;
   const std::set<std::string>& StemWords(const Xapian::Database& db) const {
     if (!stem_words) {
@@ -403,8 +404,10 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
       }
       // A stem shares its positions with the word that is its own stem
       // (DropWordPositionsFromStems; text format 5).
+      // Whether the hit holds that word: `presence` knows (a local search);
+      // otherwise only the words some entry holds are looked up.
       if (const std::string word = WordOfStem(name);
-          !word.empty() && query.StemWords(db).count(word) && (!presence || presence->MayHold(did, word))) {
+          !word.empty() && (presence ? presence->MayHold(did, word) : query.StemWords(db).count(word) > 0)) {
         const size_t own = it->second.size();
         it->second.insert(it->second.end(), db.positionlist_begin(did, word), db.positionlist_end(did, word));
         std::inplace_merge(it->second.begin(), it->second.begin() + own, it->second.end());
