@@ -314,6 +314,51 @@ TEST(StoreTest, PagesAreFoundWhereTheIndexFormatPutThem) {
   EXPECT_EQ(PageStarts(db.get_document(1).get_value(6)).size(), 3u) << "made again with its page starts";
 }
 
+// The best page is tallied in a flat array by page number, and in a map past
+// 65,536 pages (a damaged value 6 that still decodes gives such numbers):
+// either way the page with most matches wins, the lowest number on a tie.
+TEST(StoreTest, TheBestPageIsChosenAlikeBelowAndPastTheFlatTally) {
+  TempDir dir;
+  {
+    auto writer = OpenWriter(dir.path());
+    ASSERT_TRUE(writer->PutDocument(MakeDocument("pages", "/in/pages.pdf",
+                                                 {"first page about budgets", "second page about wells",
+                                                  "third page about wells and schools"}))
+                    .ok());
+    ASSERT_TRUE(writer->Flush().ok());
+    EXPECT_EQ(BestPageOf(*writer, "wells"), 2u) << "a tie: the lower page";
+    EXPECT_EQ(BestPageOf(*writer, "schools"), 3u);
+    EXPECT_EQ(BestPageOf(*writer, "budgets"), 1u);
+    EXPECT_EQ(BestPageOf(*writer, "wells schools"), 3u) << "more of the query's words";
+  }
+  {
+    // Pages 1, 70,000 and 70,001, each starting where it did.
+    Xapian::WritableDatabase db(dir.path() + "/xapian", Xapian::DB_OPEN);
+    Xapian::Document entry = db.get_document(1);
+    const std::vector<Xapian::termpos> starts = PageStarts(entry.get_value(6));
+    ASSERT_EQ(starts.size(), 3u);
+    auto varint = [](uint64_t n, std::string* out) {
+      for (; n >= 0x80; n >>= 7) out->push_back(static_cast<char>((n & 0x7F) | 0x80));
+      out->push_back(static_cast<char>(n));
+    };
+    std::string value;
+    for (const auto& [page_step, start_step] :
+         std::vector<std::pair<uint64_t, uint64_t>>{{1, starts[0]}, {69999, starts[1] - starts[0]}, {1, starts[2] - starts[1]}}) {
+      varint(page_step, &value);
+      varint(start_step, &value);
+    }
+    entry.add_value(6, value);
+    db.replace_document(1, entry);
+    db.commit();
+  }
+  auto reader = Store::Open(dir.path(), StoreMode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ(BestPageOf(**reader, "wells"), 70000u) << "a tie past the flat tally: the lower page";
+  EXPECT_EQ(BestPageOf(**reader, "schools"), 70001u);
+  EXPECT_EQ(BestPageOf(**reader, "budgets"), 1u);
+  EXPECT_EQ(BestPageOf(**reader, "wells schools"), 70001u);
+  EXPECT_EQ(BestPageOf(**reader, "page"), 1u) << "a tie across both tallies: the flat one's page";
+}
 // A hit is described from its record's fields read in one pass; a record
 // that pass refuses is read whole: still described when the whole decoder
 // accepts it (a field given twice, the first of the wrong kind), a DataLoss
