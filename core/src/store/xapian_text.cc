@@ -83,6 +83,27 @@ bool HasNegation(const Xapian::Query& query) {
   return false;
 }
 
+// The words of `typed`, lowercased, when it holds nothing but words and
+// white space (no quotes, operators, wildcards, fields or other marks): the
+// terms QueryParser stems are then these words, and nothing else of the
+// query depends on the stemmer. Empty otherwise.
+std::vector<std::string> PlainQueryWords(const std::string& typed) {
+  std::vector<std::string> words;
+  std::string word;
+  for (Xapian::Utf8Iterator it(typed); it != Xapian::Utf8Iterator(); ++it) {
+    const unsigned ch = *it;
+    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+      continue;
+    }
+    if (!Xapian::Unicode::is_wordchar(ch)) return {};
+    Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(ch));
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  return words;
+}
+
 }  // namespace
 
 // A stemmer for an ISO 639-1 code; the "none" stemmer for "und" or a
@@ -253,7 +274,32 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
   std::vector<std::pair<Xapian::Query, std::vector<Xapian::Query>>> parses;  // parse, its L terms
   // Languages whose two parses come out the same share one subquery.
   std::map<std::string, size_t> parse_of_description;
+  // A query of plain words is parsed alike by two languages whose stemmers
+  // stem each of its words, as typed and folded, alike: such a language
+  // joins the first one's subquery without parsing (two parses for each of
+  // an index's languages were 8 % of a search on 14 languages).
+  const std::vector<std::string> plain_words = PlainQueryWords(typed);
+  std::map<std::string, size_t> parse_of_stems;
   for (const std::string& language : languages) {
+    std::string stems_key;
+    if (!plain_words.empty()) {
+      auto [cached, added] = parsers.stems_keys.try_emplace({query_text, language});
+      if (added) {
+        const Xapian::Stem stem = StemmerFor(language);
+        std::string& key = cached->second;
+        key = stem.is_none() ? "-" : "+";
+        for (const std::string& word : plain_words) {
+          const std::string word_stem = stem(word), folded = FoldAccents(word);
+          ((key += word_stem) += '\0') += folded == word ? word_stem : stem(folded);
+          key += '\0';
+        }
+      }
+      stems_key = cached->second;
+      if (auto known = parse_of_stems.find(stems_key); known != parse_of_stems.end()) {
+        parses[known->second].second.emplace_back("L" + language);
+        continue;
+      }
+    }
     auto parse = [&](bool folded_form) -> const QueryParsers::Parse& {
       auto [it, added] = parsers.parses.try_emplace({query_text, language, static_cast<int>(default_op), folded_form});
       if (added) {
@@ -267,6 +313,7 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
     const QueryParsers::Parse& typed_parse = parse(false);
     const QueryParsers::Parse& folded_parsed = parse(true);
     auto [shared, first] = parse_of_description.emplace(typed_parse.description + '\0' + folded_parsed.description, parses.size());
+    if (!plain_words.empty()) parse_of_stems.emplace(stems_key, shared->second);
     if (!first) {
       parses[shared->second].second.emplace_back("L" + language);
       continue;

@@ -86,6 +86,9 @@ struct QueryParsers {
     std::string description;
   };
   std::map<std::tuple<std::string, std::string, int, bool>, Parse> parses;
+  // For a query of plain words, by (query text, language): the stems of its
+  // words as typed and folded; languages with the same parse alike.
+  std::map<std::pair<std::string, std::string>, std::string> stems_keys;
 };
 // `stemming` as the index was made: STEM_SOME (words and Z stems) for pages,
 // STEM_ALL_Z (Z stems only) for items.
@@ -95,7 +98,9 @@ void SetUpQueryParsers(Xapian::Database& db, const std::function<void(Xapian::Qu
 
 // The query parsed once per language present in the index (each parse
 // restricted to its `L` term; languages whose parses come out the same share
-// one subquery), each parse `as typed OR kFoldedWeight × folded`. With
+// one subquery, and a query of plain words is not parsed again for a
+// language whose stemmer stems each of its words as an earlier one's did),
+// each parse `as typed OR kFoldedWeight × folded`. With
 // `adjacent_boost`, the runs of words the query ANDs are added as phrases
 // under OP_AND_MAYBE (weight only).
 //
