@@ -444,8 +444,8 @@ struct GatedHttpServer::Gate {
           }
         }
       }
-      if (dispatched == 1) ready_cv.notify_one();
-      if (dispatched > 1) ready_cv.notify_all();
+      // One worker woken for each connection dispatched (not all idle ones).
+      for (size_t i = 0; i < dispatched; ++i) ready_cv.notify_one();
       for (auto& connection : to_close) Close(std::move(connection));
     }
   }

@@ -39,33 +39,32 @@ QueryAdmission::Turn QueryAdmission::Enter(Refusal* refusal) {
     *refusal = Refusal::kQueueFull;
     return Turn();
   }
-  const uint64_t ticket = next_ticket_++;
-  line_.push_back(ticket);
+  // First come, first served: a freed turn is handed to the head of the line
+  // (Leave), which counts it active for this query.
+  Waiter self;
+  line_.push_back(&self);
   counters_.waiting = line_.size();
-  // First come, first served: a turn goes to the head of the line.
-  const bool turn = turn_free_.wait_for(lock, limits_.max_wait, [&] {
-    return counters_.active < limits_.max_active && line_.front() == ticket;
-  });
-  line_.erase(std::find(line_.begin(), line_.end(), ticket));
-  counters_.waiting = line_.size();
-  if (!turn) {
+  if (!self.cv.wait_for(lock, limits_.max_wait, [&self] { return self.granted; })) {
+    line_.erase(std::find(line_.begin(), line_.end(), &self));
+    counters_.waiting = line_.size();
     ++counters_.refused_waited_too_long;
     *refusal = Refusal::kWaitedTooLong;
-    turn_free_.notify_all();  // the next in line may now be at the head
     return Turn();
   }
-  ++counters_.active;
-  ++counters_.admitted;
-  turn_free_.notify_all();  // a second free turn goes to the next in line
-  return Turn(this);
+  return Turn(this);  // Leave took it out of the line
 }
 
 void QueryAdmission::Leave() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    --counters_.active;
-  }
-  turn_free_.notify_all();
+  std::lock_guard<std::mutex> lock(mutex_);
+  --counters_.active;
+  if (line_.empty() || counters_.active >= limits_.max_active) return;
+  Waiter* next = line_.front();
+  line_.pop_front();
+  counters_.waiting = line_.size();
+  ++counters_.active;
+  ++counters_.admitted;
+  next->granted = true;
+  next->cv.notify_one();  // under the lock: `next` lives until its thread sees `granted`
 }
 
 QueryAdmission::Counters QueryAdmission::counters() const {

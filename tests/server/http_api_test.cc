@@ -251,6 +251,70 @@ TEST(QueryAdmissionTest, AWaitingQueryGetsTheNextTurnOrIsRefusedAfterItsWait) {
   EXPECT_EQ(admission.counters().refused_waited_too_long, 1u);
 }
 
+// A freed turn is handed to the head of the line alone: the waiting
+// queries are admitted in the order they came, one at a time; one that
+// waited too long leaves the line without holding up those behind it.
+TEST(QueryAdmissionTest, WaitingQueriesAreAdmittedInTheOrderTheyCame) {
+  QueryAdmission admission({1, 16, std::chrono::milliseconds(5000)});
+  QueryAdmission::Refusal refusal;
+  QueryAdmission::Turn held = admission.Enter(&refusal);
+  ASSERT_TRUE(held.admitted());
+  std::mutex order_mutex;
+  std::vector<int> order;
+  std::atomic<int> at_once{0}, most_at_once{0};
+  std::vector<std::thread> waiters;
+  for (int i = 0; i < 8; ++i) {
+    waiters.emplace_back([&, i] {
+      QueryAdmission::Refusal r;
+      QueryAdmission::Turn turn = admission.Enter(&r);
+      if (!turn.admitted()) return;
+      const int now = ++at_once;
+      most_at_once = std::max(most_at_once.load(), now);
+      {
+        std::lock_guard<std::mutex> lock(order_mutex);
+        order.push_back(i);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      --at_once;
+    });
+    // The next comes once this one waits in line.
+    while (admission.counters().waiting < static_cast<size_t>(i + 1)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  // In another line: one that waits too long is refused and leaves the
+  // line; the one behind it, which came 200 ms later, gets the next turn.
+  QueryAdmission other({1, 16, std::chrono::milliseconds(400)});
+  QueryAdmission::Turn other_held = other.Enter(&refusal);
+  ASSERT_TRUE(other_held.admitted());
+  std::thread impatient([&] {
+    QueryAdmission::Refusal r;
+    EXPECT_FALSE(other.Enter(&r).admitted());
+    EXPECT_EQ(r, QueryAdmission::Refusal::kWaitedTooLong);
+  });
+  while (other.counters().waiting < 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::atomic<bool> behind_admitted{false};
+  std::thread behind([&] {
+    QueryAdmission::Refusal r;
+    QueryAdmission::Turn turn = other.Enter(&r);
+    behind_admitted = turn.admitted();
+  });
+  impatient.join();
+  EXPECT_EQ(other.counters().waiting, 1u) << "the impatient one left the line";
+  other_held = QueryAdmission::Turn();
+  behind.join();
+  EXPECT_TRUE(behind_admitted);
+  EXPECT_EQ(other.counters().refused_waited_too_long, 1u);
+
+  held = QueryAdmission::Turn();  // the eight go, one after another
+  for (std::thread& t : waiters) t.join();
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(most_at_once.load(), 1) << "one turn, one query at a time";
+  const QueryAdmission::Counters counters = admission.counters();
+  EXPECT_EQ(counters.admitted, 9u);
+  EXPECT_EQ(counters.active, 0u);
+  EXPECT_EQ(counters.waiting, 0u);
+}
+
 TEST(QueryAdmissionTest, ABusyServerAnswers503WithRetryAfterAndStillAnswersHealth) {
   testing::TempDir dir;
   { ASSERT_TRUE(Store::Open(dir.path(), StoreMode::kReadWrite).ok()); }
