@@ -191,7 +191,14 @@ struct GatedHttpServer::Gate {
   mutable std::mutex mutex;
   std::unordered_map<int, std::unique_ptr<Connection>> waiting;  // registered with epoll
   std::deque<std::unique_ptr<Connection>> ready;                 // a complete head arrived: for a worker
-  std::condition_variable ready_cv;
+  // The idle workers, each waiting on its own condition variable, the most
+  // recently idle last: a connection wakes the worker that ran last (its
+  // stack and caches warm), not the one idle longest, and only one.
+  struct IdleWorker {
+    std::condition_variable cv;
+    bool woken = false;
+  };
+  std::vector<IdleWorker*> idle_workers;
   std::unordered_map<std::string, size_t> open_per_client;
   size_t open = 0;
   size_t refused = 0;
@@ -342,11 +349,19 @@ struct GatedHttpServer::Gate {
   }
 
   void Dispatch(std::unique_ptr<Connection> connection) {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      ready.push_back(std::move(connection));
+    std::lock_guard<std::mutex> lock(mutex);
+    ready.push_back(std::move(connection));
+    WakeWorkersLocked(1);
+  }
+
+  // Under `mutex`: wakes up to `count` idle workers, the most recently idle first.
+  void WakeWorkersLocked(size_t count) {
+    for (; count > 0 && !idle_workers.empty(); --count) {
+      IdleWorker* worker = idle_workers.back();
+      idle_workers.pop_back();
+      worker->woken = true;
+      worker->cv.notify_one();  // under the lock: the worker is still waiting on it
     }
-    ready_cv.notify_one();
   }
 
   // Under `mutex`: takes `fd` out of the gate.
@@ -443,20 +458,25 @@ struct GatedHttpServer::Gate {
             if (Drain(c, peek)) to_close.push_back(TakeLocked(fd));
           }
         }
+        WakeWorkersLocked(dispatched);  // one for each connection dispatched
       }
-      // One worker woken for each connection dispatched (not all idle ones).
-      for (size_t i = 0; i < dispatched; ++i) ready_cv.notify_one();
       for (auto& connection : to_close) Close(std::move(connection));
     }
   }
 
   void WorkerLoop() {
+    IdleWorker self;
     for (;;) {
       std::unique_ptr<Connection> connection;
       bool closing;
       {
         std::unique_lock<std::mutex> lock(mutex);
-        ready_cv.wait(lock, [this] { return !ready.empty() || stopping; });
+        while (ready.empty() && !stopping) {
+          self.woken = false;
+          idle_workers.push_back(&self);
+          self.cv.wait(lock, [this, &self] { return self.woken || stopping; });
+          if (!self.woken) idle_workers.erase(std::find(idle_workers.begin(), idle_workers.end(), &self));
+        }
         if (ready.empty()) return;  // stopping, and nothing left to answer
         connection = std::move(ready.front());
         ready.pop_front();
@@ -557,7 +577,10 @@ void GatedHttpServer::ShutdownConnections() {
     for (const auto& [fd, connection] : g.waiting) fds.push_back(fd);
     for (int fd : fds) parked.push_back(g.TakeLocked(fd));
   }
-  g.ready_cv.notify_all();
+  {
+    std::lock_guard<std::mutex> lock(g.mutex);
+    for (Gate::IdleWorker* worker : g.idle_workers) worker->cv.notify_one();  // each sees `stopping`
+  }
   const uint64_t one = 1;
   if (g.wake_fd >= 0) (void)::write(g.wake_fd, &one, sizeof one);
   for (auto& connection : parked) g.Close(std::move(connection));

@@ -9,8 +9,9 @@
 //
 //  - Accepted connections wait in one epoll thread (the gate), which costs
 //    no worker, until a complete request head (up to the blank line) has
-//    arrived; only then does a worker read and answer the request. After the
-//    answer a keep-alive connection goes back to the gate.
+//    arrived; only then does a worker read and answer the request: the one
+//    that went idle last, so the few workers a load needs stay warm. After
+//    the answer a keep-alive connection goes back to the gate.
 //  - A request must arrive in full within `request_timeout` of its first
 //    byte (of the connection, for a new one), however slowly it trickles in;
 //    one that has not is answered 408 (JSON error) and closed. A head longer
