@@ -69,7 +69,8 @@ class QueryAdmission {
   // handed to the head of the line alone (its `granted` set, its `cv`
   // notified). A condition variable all waiters shared, notified to all at
   // every freed turn, woke every waiting thread to find one at the head:
-  // 60 context switches a query with 32 clients, a fifth of the CPU.
+  // 61 context switches a query with 32 clients (8.6 now), and 15-30 %
+  // fewer requests a second (docs/BENCHMARKS.md, "stop 41").
   struct Waiter {
     std::condition_variable cv;
     bool granted = false;
