@@ -1525,19 +1525,16 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
           // with the folded half and one parse per language, even an exact
           // match of every word lacks most of them.)
           hit.percent = max_weight > 0 ? std::clamp(static_cast<int>(std::lround(100 * it.get_weight() / max_weight)), 0, 100) : 100;
-          // Remote: the id came with the hit as its collapse key, and the
-          // language is the store's (no round trip to the shard for the entry).
-          std::string language;
+          // Remote: the id came with the hit as its collapse key (no round
+          // trip to the shard for the entry).
           if (remote) {
             Result<DocumentId> id = DocumentId::FromHex(it.get_collapse_key());
             if (!id.ok()) continue;
             hit.id = *id;
           } else {
-            Xapian::Document entry = it.get_document();
-            Result<DocumentId> id = DocumentId::FromHex(entry.get_value(kValueDocId));
+            Result<DocumentId> id = DocumentId::FromHex(it.get_document().get_value(kValueDocId));
             if (!id.ok()) continue;
             hit.id = *id;
-            language = entry.get_value(kValueLanguage);
           }
           DOSSIER_RETURN_IF_ERROR(reader.describe(&hit));
           if (hit.title.empty() && hit.source_paths.empty()) {
@@ -1548,7 +1545,10 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
             response.hits.push_back(std::move(hit));
             continue;
           }
-          if (remote) language = hit.language;
+          // The language the page and snippet are stemmed in: the store's
+          // record's, which the hit shows (the index entry's value, written
+          // from the same document, was one more read a hit).
+          const std::string language = hit.language;
           std::optional<Result<PageText>> best_page_text;
           // Remote: the page whose text matches best (ScorePage), from the store.
           auto score_pages = [&]() -> Status {
