@@ -44,6 +44,15 @@ std::unique_ptr<Store> OpenWriter(const std::string& dir) {
   return store.ok() ? std::move(store).value() : nullptr;
 }
 
+// A writer holding one document of `pages`, flushed (searchable).
+std::unique_ptr<Store> WriterWithPages(const std::string& dir, const std::string& name, std::vector<std::string> pages) {
+  auto writer = OpenWriter(dir);
+  if (!writer) return nullptr;
+  EXPECT_TRUE(writer->PutDocument(MakeDocument(name, "/in/" + name + ".pdf", std::move(pages))).ok());
+  EXPECT_TRUE(writer->Flush().ok());
+  return writer;
+}
+
 uint64_t Hits(const Store& store, const std::string& query) {
   SearchRequest request;
   request.query = query;
@@ -254,12 +263,10 @@ std::vector<Xapian::termpos> PageStarts(const std::string& value) {
 TEST(StoreTest, PagesAreFoundWhereTheIndexFormatPutThem) {
   TempDir dir;
   {
-    auto writer = OpenWriter(dir.path());
-    ASSERT_TRUE(writer->PutDocument(MakeDocument("three", "/in/three.pdf",
-                                                 {"first page about budgets", "second page about wells",
-                                                  "third page about wells, schools and wells"}))
-                    .ok());
-    ASSERT_TRUE(writer->Flush().ok());
+    auto writer = WriterWithPages(dir.path(), "three",
+                                  {"first page about budgets", "second page about wells",
+                                   "third page about wells, schools and wells"});
+    ASSERT_TRUE(writer);
     EXPECT_EQ(BestPageOf(*writer, "budgets"), 1u);
     EXPECT_EQ(BestPageOf(*writer, "wells"), 3u);
     EXPECT_EQ(BestPageOf(*writer, "\"second page\""), 2u);
@@ -320,12 +327,10 @@ TEST(StoreTest, PagesAreFoundWhereTheIndexFormatPutThem) {
 TEST(StoreTest, TheBestPageIsChosenAlikeBelowAndPastTheFlatTally) {
   TempDir dir;
   {
-    auto writer = OpenWriter(dir.path());
-    ASSERT_TRUE(writer->PutDocument(MakeDocument("pages", "/in/pages.pdf",
-                                                 {"first page about budgets", "second page about wells",
-                                                  "third page about wells and schools"}))
-                    .ok());
-    ASSERT_TRUE(writer->Flush().ok());
+    auto writer = WriterWithPages(dir.path(), "pages",
+                                  {"first page about budgets", "second page about wells",
+                                   "third page about wells and schools"});
+    ASSERT_TRUE(writer);
     EXPECT_EQ(BestPageOf(*writer, "wells"), 2u) << "a tie: the lower page";
     EXPECT_EQ(BestPageOf(*writer, "schools"), 3u);
     EXPECT_EQ(BestPageOf(*writer, "budgets"), 1u);
