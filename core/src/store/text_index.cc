@@ -1339,6 +1339,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       }, &parsers);
       parsers.folded.add_prefix("title", "XFS");
       parsers.folded.add_prefix("author", "XFA");
+      if (remote) parsers.db = nullptr;  // a term's look-up is a round trip to every shard
       const std::string typed = RemoveElisions(request.query);
       // Each document was stemmed in its own language: the query is parsed
       // once per language and each parse matches only that language

@@ -89,6 +89,12 @@ struct QueryParsers {
   // For a query of plain words, by (query text, language): the stems of its
   // words as typed and folded; languages with the same parse alike.
   std::map<std::pair<std::string, std::string>, std::string> stems_keys;
+  // The local database the parsers read (nullptr for a remote one, where
+  // each look-up is a round trip): whether it holds a parse's folded terms
+  // tells when the folded parse adds nothing (ParseInEachLanguage), and
+  // `held` keeps what was found, term by term.
+  const Xapian::Database* db = nullptr;
+  std::map<std::string, bool> held;
 };
 // `stemming` as the index was made: STEM_SOME (words and Z stems) for pages,
 // STEM_ALL_Z (Z stems only) for items.
@@ -100,7 +106,9 @@ void SetUpQueryParsers(Xapian::Database& db, const std::function<void(Xapian::Qu
 // restricted to its `L` term; languages whose parses come out the same share
 // one subquery, and a query of plain words is not parsed again for a
 // language whose stemmer stems each of its words as an earlier one's did),
-// each parse `as typed OR kFoldedWeight × folded`. With
+// each parse `as typed OR kFoldedWeight × folded` (or, when the folded
+// parse is the typed one with folded terms the index does not hold,
+// `(1 + kFoldedWeight) × as typed`: the same matches and weights). With
 // `adjacent_boost`, the runs of words the query ANDs are added as phrases
 // under OP_AND_MAYBE (weight only).
 //
