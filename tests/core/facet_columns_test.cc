@@ -171,5 +171,84 @@ TEST(FacetColumnsTest, EveryMatchIsCountedAfterDeletionsFromALongPostingList) {
   EXPECT_EQ(spy.Counts(0), (ValueCounts{{"finding", 1498}, {"recommendation", 1500}}));
 }
 
+// A ColumnFilterSource restricts a query to the entries holding some
+// values of a column, as an OR of the values' terms does: the same
+// matches, whether the filter drives the match (a rare value: next and
+// skip_to) or checks the candidates a common word gives (check), for a
+// column made from terms and one made from a value slot, with deleted
+// entries, an entry without the value, and values no entry holds.
+TEST(FacetColumnsTest, AColumnFilterMatchesWhatAnOrOfItsValuesTermsMatches) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  for (int i = 1; i <= 400; ++i) {
+    Xapian::Document doc;
+    doc.add_term("all");
+    if (i % 3 == 0) doc.add_term("third");
+    if (i % 50 == 7) doc.add_term("rare");
+    const std::string language = i % 97 == 0 ? "" : i % 40 == 0 ? "ca" : i % 4 == 0 ? "fr" : "en";
+    if (!language.empty()) {
+      doc.add_boolean_term("L" + language);
+      doc.add_value(2, language);
+    }
+    db.add_document(doc);
+  }
+  for (Xapian::docid gone : {3u, 40u, 41u, 400u}) db.delete_document(gone);
+  db.commit();
+  auto columns = FacetColumns::Build(db, {{0, false, "L", "", true}, {2, false, "", "", true}});
+  auto docids = [&db](const Xapian::Query& query) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    std::vector<Xapian::docid> found;
+    const Xapian::MSet mset = enquire.get_mset(0, 1000);
+    for (auto it = mset.begin(); it != mset.end(); ++it) found.push_back(*it);
+    return found;
+  };
+  const std::vector<std::vector<std::string>> value_sets = {{"en"}, {"fr"}, {"ca"}, {"fr", "ca"}, {"en", "fr", "ca"},
+                                                            {"xx"}, {"ca", "xx"}, {}};
+  for (const char* word : {"all", "third", "rare"}) {
+    for (const std::vector<std::string>& values : value_sets) {
+      std::vector<Xapian::Query> terms;
+      for (const std::string& value : values) terms.emplace_back("L" + value);
+      const Xapian::Query expected(Xapian::Query::OP_FILTER, Xapian::Query(word),
+                                   Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+      const std::vector<Xapian::docid> want = docids(expected);
+      for (size_t column : {size_t{0}, size_t{1}}) {
+        const Xapian::Query filtered(Xapian::Query::OP_FILTER, Xapian::Query(word),
+                                     Xapian::Query((new ColumnFilterSource(columns, column, values))->release()));
+        EXPECT_EQ(docids(filtered), want) << word << " in " << values.size() << " languages, column " << column;
+        // Two filters in one AND: one checks what the other gives.
+        const Xapian::Query twice(Xapian::Query::OP_FILTER, filtered,
+                                  Xapian::Query((new ColumnFilterSource(columns, column, {"fr", "ca"}))->release()));
+        const Xapian::Query twice_expected(Xapian::Query::OP_FILTER, expected,
+                                           Xapian::Query(Xapian::Query::OP_OR, Xapian::Query("Lfr"), Xapian::Query("Lca")));
+        EXPECT_EQ(docids(twice), docids(twice_expected)) << word << ", column " << column;
+      }
+    }
+  }
+  // The filter alone: every entry holding a value, in docid order.
+  const std::vector<Xapian::docid> french_or_catalan =
+      docids(Xapian::Query((new ColumnFilterSource(columns, 0, {"fr", "ca"}))->release()));
+  EXPECT_EQ(french_or_catalan, docids(Xapian::Query(Xapian::Query::OP_OR, Xapian::Query("Lfr"), Xapian::Query("Lca"))));
+  EXPECT_EQ(french_or_catalan.size(), 97u);
+  EXPECT_EQ(ColumnFilterSource(columns, 0, {"fr", "ca"}).get_termfreq_est(), 97u) << "exact: the postings' sizes";
+  // The source never goes back: not before where it stands, nor before a
+  // docid check() found without the values.
+  ColumnFilterSource source(columns, 0, {"fr"});
+  source.init(db);
+  EXPECT_FALSE(source.check(9, 0)) << "9 is English";
+  source.skip_to(5, 0);
+  ASSERT_FALSE(source.at_end());
+  EXPECT_EQ(source.get_docid(), 12u) << "the first French entry past 9";
+  source.skip_to(8, 0);
+  EXPECT_EQ(source.get_docid(), 12u);
+  EXPECT_TRUE(source.check(16, 0));
+  source.next(0);
+  EXPECT_EQ(source.get_docid(), 20u);
+  source.skip_to(399, 0);
+  EXPECT_TRUE(source.at_end()) << "396 is the last French entry";
+}
+
 }  // namespace
 }  // namespace dossier

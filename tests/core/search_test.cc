@@ -247,6 +247,16 @@ TEST_F(SearchTest, DocumentsWithSomeOfTheWordsFollowThoseWithAll) {
   EXPECT_EQ(Search("programme NOT budgets").hits.size(), 0u);
   EXPECT_EQ(Search("\"experience best-practice\"").hits.size(), 0u);
   EXPECT_EQ(Search("lantern OR nothingmatches").hits.size(), 1u);
+  // Without facets, the same hits, widened alike (each language's parse
+  // still filtered by the reader's columns).
+  SearchRequest bare;
+  bare.query = "evaluation decentralize";
+  bare.facets = false;
+  Result<SearchResponse> without = service_->Search(bare);
+  ASSERT_TRUE(without.ok()) << without.status().ToString();
+  ASSERT_EQ(without->hits.size(), r.hits.size());
+  for (size_t i = 0; i < r.hits.size(); ++i) EXPECT_EQ(without->hits[i].id, r.hits[i].id) << "hit " << i;
+  EXPECT_TRUE(without->facets.empty());
 }
 
 // The snippet is cut around the passage where the query's words stand as

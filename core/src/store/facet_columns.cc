@@ -35,6 +35,10 @@ std::shared_ptr<const FacetColumns> FacetColumns::Build(const Xapian::Database& 
         }
       }
       std::sort(postings.begin(), postings.end());
+      if (spec.postings) {
+        column.postings.resize(column.values.size());
+        for (const auto& [docid, value_code] : postings) column.postings[value_code].push_back(docid);
+      }
       for (const auto& [docid, value_code] : postings) ++column.begin[docid + 1];
       for (size_t d = 1; d < column.begin.size(); ++d) column.begin[d] += column.begin[d - 1];
       column.codes.reserve(postings.size());
@@ -61,18 +65,89 @@ std::shared_ptr<const FacetColumns> FacetColumns::Build(const Xapian::Database& 
     }
     for (; next < column.begin.size(); ++next) column.begin[next] = static_cast<uint32_t>(column.codes.size());
     column.codes.shrink_to_fit();
+    if (spec.postings) {
+      column.postings.resize(column.values.size());
+      for (Xapian::docid docid = 1; docid + 1 < column.begin.size(); ++docid) {
+        for (uint32_t at = column.begin[docid]; at < column.begin[docid + 1]; ++at) column.postings[column.codes[at]].push_back(docid);
+      }
+    }
     built->columns_.push_back(std::move(column));
   }
   return built;
+}
+
+const std::vector<Xapian::docid>& FacetColumns::Postings(size_t column, uint32_t code) const {
+  static const std::vector<Xapian::docid> kNone;
+  const Column& c = columns_[column];
+  return code < c.postings.size() ? c.postings[code] : kNone;
 }
 
 size_t FacetColumns::MemoryBytes() const {
   size_t bytes = sizeof(*this);
   for (const Column& c : columns_) {
     bytes += (c.begin.capacity() + c.codes.capacity()) * sizeof(uint32_t);
+    for (const auto& p : c.postings) bytes += p.capacity() * sizeof(Xapian::docid);
     for (const std::string& v : c.values) bytes += sizeof(v) + v.capacity();
   }
   return bytes;
+}
+
+ColumnFilterSource::ColumnFilterSource(std::shared_ptr<const FacetColumns> columns, size_t column,
+                                       const std::vector<std::string>& values)
+    : columns_(std::move(columns)), column_(column) {
+  const std::vector<std::string>& known = columns_->Values(column_);
+  for (uint32_t code = 1; code < known.size(); ++code) {
+    if (std::find(values.begin(), values.end(), known[code]) != values.end()) {
+      codes_.push_back(code);
+      count_ += static_cast<Xapian::doccount>(columns_->Postings(column_, code).size());
+    }
+  }
+}
+
+void ColumnFilterSource::init(const Xapian::Database&) {
+  did_ = 0;
+  on_match_ = false;
+  at_end_ = codes_.empty();
+}
+
+void ColumnFilterSource::next(double min_wt) { skip_to(did_ + 1, min_wt); }
+
+void ColumnFilterSource::skip_to(Xapian::docid did, double) {
+  if (did <= did_) {  // never backwards, nor back past a docid check() found without the values
+    if (on_match_) return;
+    did = did_;
+  }
+  Xapian::docid nearest = 0;  // the first docid >= did holding one of the codes
+  for (uint32_t code : codes_) {
+    const std::vector<Xapian::docid>& postings = columns_->Postings(column_, code);
+    const auto at = std::lower_bound(postings.begin(), postings.end(), did);
+    if (at != postings.end() && (nearest == 0 || *at < nearest)) nearest = *at;
+  }
+  if (nearest == 0) {
+    at_end_ = true;
+  } else {
+    did_ = nearest;
+    on_match_ = true;
+  }
+}
+
+bool ColumnFilterSource::check(Xapian::docid did, double) {
+  did_ = did;
+  on_match_ = false;
+  for (uint32_t code : codes_) {
+    if (columns_->Holds(column_, did, code)) on_match_ = true;
+  }
+  return on_match_;
+}
+
+ColumnFilterSource* ColumnFilterSource::clone() const {
+  return new ColumnFilterSource(columns_, column_, codes_, count_);
+}
+
+std::string ColumnFilterSource::get_description() const {
+  std::string description = "ColumnFilterSource(";
+  for (uint32_t code : codes_) (description += (description.back() == '(' ? "" : " ")) += columns_->Values(column_)[code];
+  return description + ")";
 }
 
 FacetColumnSpy::FacetColumnSpy(const FacetColumns& columns) : columns_(columns) {

@@ -34,6 +34,10 @@ struct FacetColumnSpec {
   // key prefix + the term, where there is one (the item index keeps the
   // names documents state there; their terms hold only the folded key).
   std::string display_metadata;
+  // Keep, for each value, the sorted docids of the entries holding it
+  // (Postings): a column that filters matches (ColumnFilterSource), not
+  // only counts them.
+  bool postings = false;
 };
 
 class FacetColumns {
@@ -53,6 +57,15 @@ class FacetColumns {
     if (docid + 1 >= c.begin.size()) return;
     for (uint32_t at = c.begin[docid]; at < c.begin[docid + 1]; ++at) add(c.codes[at]);
   }
+  // Whether `docid` holds value `code` in `column`.
+  bool Holds(size_t column, Xapian::docid docid, uint32_t code) const {
+    bool held = false;
+    ForEachCode(column, docid, [&](uint32_t c) { held = held || c == code; });
+    return held;
+  }
+  // The entries holding value `code` in `column`, in docid order (empty
+  // unless its spec asked for postings).
+  const std::vector<Xapian::docid>& Postings(size_t column, uint32_t code) const;
   // The revision and identity of the database they were made from.
   uint64_t Revision() const { return revision_; }
   const std::string& Uuid() const { return uuid_; }
@@ -64,10 +77,48 @@ class FacetColumns {
     // Codes of docid d: codes[begin[d] .. begin[d + 1]).
     std::vector<uint32_t> begin;
     std::vector<uint32_t> codes;
+    // With FacetColumnSpec::postings: by code, the docids holding it.
+    std::vector<std::vector<Xapian::docid>> postings;
   };
   std::vector<Column> columns_;
   uint64_t revision_ = 0;
   std::string uuid_;
+};
+
+// The entries of a database holding any of some values of one column: a
+// boolean filter (OP_FILTER's right side) in place of an OR of the values'
+// terms. Matching checks each candidate with an array read (FacetColumns)
+// where Xapian 1.4 would walk the terms' posting lists, which every
+// candidate moves forward. The column's spec must keep postings. For the
+// database the columns were made from (the revision: FacetColumnCache).
+class ColumnFilterSource : public Xapian::PostingSource {
+ public:
+  ColumnFilterSource(std::shared_ptr<const FacetColumns> columns, size_t column, const std::vector<std::string>& values);
+
+  Xapian::doccount get_termfreq_min() const override { return count_; }
+  Xapian::doccount get_termfreq_est() const override { return count_; }
+  Xapian::doccount get_termfreq_max() const override { return count_; }
+  void init(const Xapian::Database& db) override;
+  void next(double min_wt) override;
+  void skip_to(Xapian::docid did, double min_wt) override;
+  bool check(Xapian::docid did, double min_wt) override;
+  bool at_end() const override { return at_end_; }
+  Xapian::docid get_docid() const override { return did_; }
+  ColumnFilterSource* clone() const override;
+  std::string get_description() const override;
+
+ private:
+  ColumnFilterSource(std::shared_ptr<const FacetColumns> columns, size_t column, std::vector<uint32_t> codes,
+                     Xapian::doccount count)
+      : columns_(std::move(columns)), column_(column), codes_(std::move(codes)), count_(count) {}
+
+  std::shared_ptr<const FacetColumns> columns_;
+  size_t column_;
+  std::vector<uint32_t> codes_;  // the values' codes
+  Xapian::doccount count_ = 0;   // the entries holding one of them
+  Xapian::docid did_ = 0;  // where next() goes on from
+  bool on_match_ = false;  // did_ holds one of the values (a failed check() leaves it on one that does not)
+  bool at_end_ = false;
 };
 
 // Counts the codes of each column over the matches a search's spy sees.

@@ -53,6 +53,8 @@ constexpr Xapian::valueno kValueLanguage = 2;
 constexpr Xapian::valueno kValueYear = 4;      // the document's own year, "2001"
 constexpr Xapian::valueno kValueEntities = 5;  // organisation and programme names, joined by \x1f
 constexpr Xapian::valueno kValuePageStarts = 6;  // where each page's words start (PageMap)
+// The facet column of the L terms (Impl::page_columns), which filters each language's parse.
+constexpr size_t kLanguageColumn = 4;
 // The metadata key holding the index's text format (kTextFormat), a decimal number.
 constexpr const char* kTextFormatKey = "dossier.text_format";
 // Without facet columns (a writer's handle), facet counts look at at least
@@ -650,7 +652,8 @@ struct TextIndex::Impl {
   mutable FacetColumnCache item_columns{ItemFacetColumns()};
   // Document facets, in the order SearchDocuments reads them: year, entity,
   // language, source (the XS terms).
-  mutable FacetColumnCache page_columns{{{kValueYear, false}, {kValueEntities, true}, {kValueLanguage, false}, {0, true, "XS"}}};
+  mutable FacetColumnCache page_columns{
+      {{kValueYear, false}, {kValueEntities, true}, {kValueLanguage, false}, {0, true, "XS"}, {0, false, "L", "", true}}};
 
   // Remote (OpenRemote): the shards, how long each exchange may take, and
   // the state of the connections to them.
@@ -1340,6 +1343,16 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       parsers.folded.add_prefix("title", "XFS");
       parsers.folded.add_prefix("author", "XFA");
       if (remote) parsers.db = nullptr;  // a term's look-up is a round trip to every shard
+      // A reader's columns (made once per revision): the facets, and the
+      // language filter of each language's parse, which checks a match's
+      // language with an array read rather than moving the L terms'
+      // posting lists to it.
+      const std::shared_ptr<const FacetColumns> page_columns = column_cache ? column_cache->For(db) : nullptr;
+      if (page_columns) {
+        parsers.language_filter = [page_columns](const std::vector<std::string>& its_languages) {
+          return Xapian::Query((new ColumnFilterSource(page_columns, kLanguageColumn, its_languages))->release());
+        };
+      }
       const std::string typed = RemoveElisions(request.query);
       // Each document was stemmed in its own language: the query is parsed
       // once per language and each parse matches only that language
@@ -1387,7 +1400,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       MultiValueFacetSpy entity_spy(kValueEntities);
       Xapian::ValueCountMatchSpy language_spy(kValueLanguage);
       TermFacetSpy source_spy("XS");
-      std::shared_ptr<const FacetColumns> columns = request.facets && column_cache ? column_cache->For(db) : nullptr;
+      const std::shared_ptr<const FacetColumns> columns = request.facets ? page_columns : nullptr;
       std::optional<FacetColumnSpy> column_spy;
       std::future<SpiedFacets> remote_counted;
       Xapian::doccount check = request.offset + request.limit + 1;

@@ -297,7 +297,7 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
   const std::string folded = FoldAccents(typed);
   parsers.as_typed.set_default_op(default_op);
   parsers.folded.set_default_op(default_op);
-  std::vector<std::pair<Xapian::Query, std::vector<Xapian::Query>>> parses;  // parse, its L terms
+  std::vector<std::pair<Xapian::Query, std::vector<std::string>>> parses;  // parse, its languages
   // Languages whose two parses come out the same share one subquery.
   std::map<std::string, size_t> parse_of_description;
   // A query of plain words is parsed alike by two languages whose stemmers
@@ -322,7 +322,7 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
       }
       stems_key = cached->second;
       if (auto known = parse_of_stems.find(stems_key); known != parse_of_stems.end()) {
-        parses[known->second].second.emplace_back("L" + language);
+        parses[known->second].second.push_back(language);
         continue;
       }
     }
@@ -341,7 +341,7 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
     auto [shared, first] = parse_of_description.emplace(typed_parse.description + '\0' + folded_parsed.description, parses.size());
     if (!plain_words.empty()) parse_of_stems.emplace(stems_key, shared->second);
     if (!first) {
-      parses[shared->second].second.emplace_back("L" + language);
+      parses[shared->second].second.push_back(language);
       continue;
     }
     const Xapian::Query& as_typed = typed_parse.query;
@@ -366,13 +366,17 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
         parsed = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed, Xapian::Query(Xapian::Query::OP_OR, runs.begin(), runs.end()));
       }
     }
-    parses.emplace_back(parsed, std::vector<Xapian::Query>{Xapian::Query("L" + language)});
+    parses.emplace_back(parsed, std::vector<std::string>{language});
   }
   std::vector<Xapian::Query> per_language;
-  for (auto& [parsed, language_terms] : parses) {
+  for (auto& [parsed, its_languages] : parses) {
     if (parses.size() == 1) {
       per_language.push_back(parsed);  // every entry has one of these languages
+    } else if (parsers.language_filter) {
+      per_language.emplace_back(Xapian::Query::OP_FILTER, parsed, parsers.language_filter(its_languages));
     } else {
+      std::vector<Xapian::Query> language_terms;
+      for (const std::string& language : its_languages) language_terms.emplace_back("L" + language);
       per_language.emplace_back(Xapian::Query::OP_FILTER, parsed,
                                 Xapian::Query(Xapian::Query::OP_OR, language_terms.begin(), language_terms.end()));
     }

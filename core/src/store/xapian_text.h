@@ -95,6 +95,9 @@ struct QueryParsers {
   // `held` keeps what was found, term by term.
   const Xapian::Database* db = nullptr;
   std::map<std::string, bool> held;
+  // When set, what restricts a parse to entries in some languages (by
+  // default, an OR of their L terms).
+  std::function<Xapian::Query(const std::vector<std::string>& languages)> language_filter;
 };
 // `stemming` as the index was made: STEM_SOME (words and Z stems) for pages,
 // STEM_ALL_Z (Z stems only) for items.
