@@ -7,9 +7,11 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <vector>
 
 #include "dossier/ingest.h"
 #include "dossier/query_service.h"
+#include "dossier/store.h"
 #include "support/test_support.h"
 
 namespace dossier {
@@ -203,6 +205,42 @@ TEST(SearchBestPagesTest, EachHitOfAPageOfResultsHasItsOwnBestPage) {
   // "quay" is in two of the four only; the ferry in all, most on page 2 of b, c and d.
   EXPECT_EQ(pages("ferry OR quay"), (Pages{{"a.txt", 1}, {"b.txt", 2}, {"c.txt", 2}, {"d.txt", 2}}));
   EXPECT_EQ(pages("timetable OR quay"), (Pages{{"a.txt", 3}, {"b.txt", 1}, {"c.txt", 1}, {"d.txt", 3}}));
+
+  // The position lists read are kept across searches (PositionCache): each
+  // query asked again of this service, whose cache now holds every list,
+  // and of a new one, whose cache is empty, gives the same pages.
+  const std::vector<std::string> queries = {"ferry timetable", "ferry OR timetable", "ferry OR quay", "timetable OR quay",
+                                            "ferry", "quay ferry"};
+  for (const std::string& query : queries) {
+    const Pages warm = pages(query);
+    auto cold_service = std::move(QueryService::Open(dir / "data")).value();
+    SearchRequest request;
+    request.query = query;
+    Result<SearchResponse> cold = cold_service->Search(request);
+    ASSERT_TRUE(cold.ok()) << cold.status().ToString();
+    Pages cold_pages;
+    for (const SearchHit& hit : cold->hits) cold_pages[std::filesystem::path(hit.source_paths.at(0)).filename().string()] = hit.page;
+    EXPECT_EQ(warm, cold_pages) << query;
+  }
+  // A document removed and the index compacted into another database (a
+  // new uuid, its revision back to 1): the open service follows the swap,
+  // and the pages are those of the documents left.
+  {
+    SearchRequest request;
+    request.query = "ferry";
+    Result<SearchResponse> all = service->Search(request);
+    ASSERT_TRUE(all.ok());
+    auto store = std::move(Store::Open(dir / "data", StoreMode::kReadWrite)).value();
+    for (const SearchHit& hit : all->hits) {
+      if (std::filesystem::path(hit.source_paths.at(0)).filename() == "a.txt") ASSERT_TRUE(store->RemoveDocument(hit.id).ok());
+    }
+    ASSERT_TRUE(store->Flush().ok());
+    ASSERT_TRUE(store->CompactIndex().ok());
+  }
+  ASSERT_TRUE(service->Refresh().ok());
+  EXPECT_EQ(pages("ferry timetable"), (Pages{{"b.txt", 2}, {"c.txt", 1}, {"d.txt", 2}}));
+  EXPECT_EQ(pages("ferry OR quay"), (Pages{{"b.txt", 2}, {"c.txt", 2}, {"d.txt", 2}}));
+  EXPECT_EQ(pages("timetable OR quay"), (Pages{{"b.txt", 1}, {"c.txt", 1}, {"d.txt", 3}}));
 }
 
 // Words typed side by side rank a document that has them side by side above

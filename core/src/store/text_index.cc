@@ -27,6 +27,7 @@
 #include "dossier/paths.h"
 #include "dossier/text.h"
 #include "facet_columns.h"
+#include "position_cache.h"
 #include "item_index.h"
 #include "snippet.h"
 #include "xapian_text.h"
@@ -55,6 +56,9 @@ constexpr Xapian::valueno kValueEntities = 5;  // organisation and programme nam
 constexpr Xapian::valueno kValuePageStarts = 6;  // where each page's words start (PageMap)
 // The facet column of the L terms (Impl::page_columns), which filters each language's parse.
 constexpr size_t kLanguageColumn = 4;
+// What a reader's position lists kept across searches may take (PositionCache):
+// on 626 real PDFs, 8 MiB held what 2,000 distinct queries read again.
+constexpr size_t kPositionCacheBytes = size_t{32} << 20;
 // The metadata key holding the index's text format (kTextFormat), a decimal number.
 constexpr const char* kTextFormatKey = "dossier.text_format";
 // Without facet columns (a writer's handle), facet counts look at at least
@@ -380,9 +384,14 @@ class HitTermPresence {
 //
 // Returns 0 when the query's terms gave no position: the caller then asks
 // again with the terms that matched (`matching`, get_matching_terms).
+//
+// With `positions` (which needs `presence`: a stem's list is merged with
+// its word's by what the hit holds, the same from search to search), the
+// lists are read through the reader's PositionCache.
 uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery& query, const std::string& language,
                   bool own_stems_only, const std::vector<std::string>* matching = nullptr,
-                  HitTermPresence* presence = nullptr) {
+                  HitTermPresence* presence = nullptr, const PositionCache::View* positions = nullptr) {
+  if (presence == nullptr) positions = nullptr;
   // What the positions read show, tallied by page at the end (a long
   // document's common word has thousands of positions: flat vectors, each
   // list merged in as it is read, not a set node per position):
@@ -396,27 +405,35 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
     if (!page_map) page_map.emplace(db.get_document(did, Xapian::DOC_ASSUME_VALID).get_value(kValuePageStarts));
     return *page_map;
   };
-  std::map<std::string, std::vector<Xapian::termpos>> read;  // the position lists read, by term
+  // The position lists read, by term (shared with the cache).
+  std::map<std::string, PositionCache::Positions> read;
   auto positions_of = [&](const std::string& name) -> const std::vector<Xapian::termpos>& {
     auto [it, added] = read.try_emplace(name);
     if (added) {
       // (A term the hit does not hold has no list to look up: `presence`.)
-      if (!presence || presence->MayHold(did, name)) {
-        it->second.assign(db.positionlist_begin(did, name), db.positionlist_end(did, name));
-      }
+      const bool held = !presence || presence->MayHold(did, name);
       // A stem shares its positions with the word that is its own stem
       // (DropWordPositionsFromStems; text format 5).
       // Whether the hit holds that word: `presence` knows (a local search);
       // otherwise only the words some entry holds are looked up.
-      if (const std::string word = WordOfStem(name);
-          !word.empty() && (presence ? presence->MayHold(did, word) : query.StemWords(db).count(word) > 0)) {
-        const size_t own = it->second.size();
-        it->second.insert(it->second.end(), db.positionlist_begin(did, word), db.positionlist_end(did, word));
-        std::inplace_merge(it->second.begin(), it->second.begin() + own, it->second.end());
-        it->second.erase(std::unique(it->second.begin(), it->second.end()), it->second.end());
+      const std::string word = WordOfStem(name);
+      const bool word_held =
+          !word.empty() && (presence ? presence->MayHold(did, word) : query.StemWords(db).count(word) > 0);
+      if ((held || word_held) && positions) it->second = positions->Find(did, name);
+      if (!it->second) {
+        auto list = std::make_shared<std::vector<Xapian::termpos>>();
+        if (held) list->assign(db.positionlist_begin(did, name), db.positionlist_end(did, name));
+        if (word_held) {
+          const size_t own = list->size();
+          list->insert(list->end(), db.positionlist_begin(did, word), db.positionlist_end(did, word));
+          std::inplace_merge(list->begin(), list->begin() + own, list->end());
+          list->erase(std::unique(list->begin(), list->end()), list->end());
+        }
+        if ((held || word_held) && positions) positions->Keep(did, name, list);
+        it->second = std::move(list);
       }
     }
-    return it->second;
+    return *it->second;
   };
   auto count_positions = [&](const std::string& name) {
     auto typed = query.word_of.find(name);
@@ -452,7 +469,7 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
       auto stem = stems->second.find(name);
       if (stem == stems->second.end()) return false;
       auto stem_read = read.find(stem->second);
-      if (stem_read == read.end() || stem_read->second.empty()) return false;
+      if (stem_read == read.end() || stem_read->second->empty()) return false;
       auto word = query.word_of.find(name), stem_word = query.word_of.find(stem->second);
       return word != query.word_of.end() && stem_word != query.word_of.end() && word->second == stem_word->second;
     };
@@ -654,6 +671,8 @@ struct TextIndex::Impl {
   // language, source (the XS terms).
   mutable FacetColumnCache page_columns{
       {{kValueYear, false}, {kValueEntities, true}, {kValueLanguage, false}, {0, true, "XS"}, {0, false, "L", "", true}}};
+  // Read-only mode: the position lists best pages read, kept across searches.
+  mutable PositionCache positions{kPositionCacheBytes};
 
   // Remote (OpenRemote): the shards, how long each exchange may take, and
   // the state of the connections to them.
@@ -1295,7 +1314,7 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Hit
       Result<Impl::SlotHandle> slot = impl_->AcquireReader();
       if (!slot.ok()) return slot.status();
       Result<SearchResponse> found =
-          SearchIn(*(*slot)->db, request, reader, nullptr, &(*slot)->shard_view, (*slot)->counting.get(),
+          SearchIn(*(*slot)->db, request, reader, nullptr, nullptr, &(*slot)->shard_view, (*slot)->counting.get(),
                    (*slot)->local_pages.get());
       if (found.ok() || found.status().code() != StatusCode::kUnavailable) return found;
       (*slot)->db.reset();
@@ -1307,12 +1326,12 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Hit
     }
   }
   DOSSIER_ASSIGN_OR_RETURN(Impl::SlotHandle slot, impl_->AcquireReader());
-  return SearchIn(*slot->db, request, reader, &impl_->page_columns);
+  return SearchIn(*slot->db, request, reader, &impl_->page_columns, &impl_->positions);
 }
 
 Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchRequest& request,
                                            const HitReader& reader, FacetColumnCache* column_cache,
-                                           const ShardView* remote, Xapian::Database* remote_counting,
+                                           PositionCache* position_cache, const ShardView* remote, Xapian::Database* remote_counting,
                                            Xapian::Database* local_pages) const {
   SearchResponse response;
   response.query = request.query;
@@ -1348,6 +1367,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // language with an array read rather than moving the L terms'
       // posting lists to it.
       const std::shared_ptr<const FacetColumns> page_columns = column_cache ? column_cache->For(db) : nullptr;
+      const PositionCache::View position_view = position_cache ? position_cache->For(db) : PositionCache::View();
       if (page_columns) {
         parsers.language_filter = [page_columns](const std::vector<std::string>& its_languages) {
           return Xapian::Query((new ColumnFilterSource(page_columns, kLanguageColumn, its_languages))->release());
@@ -1601,7 +1621,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
             DOSSIER_RETURN_IF_ERROR(score_pages());
           } else {
             hit.page = BestPage(db, *it, page_query, language, remote != nullptr, nullptr,
-                                presence ? &*presence : nullptr);
+                                presence ? &*presence : nullptr, &position_view);
             if (hit.page == 0 && remote) {
               // Not the terms that matched: a remote term list carries every
               // term's frequency, looked up on the shard (seconds for a long

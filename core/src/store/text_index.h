@@ -67,6 +67,7 @@ class Database;
 namespace dossier {
 
 class FacetColumnCache;
+class PositionCache;
 struct ShardView;
 
 class TextIndex {
@@ -175,7 +176,9 @@ class TextIndex {
   Status WithWritersClosed(const std::string& what, const std::function<Status()>& work);
   // `read` on the writer or on a free reader caught up with the last Reopen(); 0 on error.
   uint64_t ReadNumber(uint64_t (*read)(const Xapian::Database&)) const;
-  // With `column_cache` (a reader), facets count every match from its columns.
+  // With `column_cache` (a reader), facets count every match from its columns
+  // (and each language's parse is filtered by its language column); with
+  // `position_cache`, the best pages read position lists through it.
   // `remote` (the handle's shards, with the languages and text sources they
   // hold): facets are counted by spies xapian-tcpsrv can run (no columns).
   // `remote_counting`: a second handle on the same shards, on which the
@@ -183,7 +186,8 @@ class TextIndex {
   // own page index, where a remote search chooses the best page of each hit
   // it holds, as a local search does.
   Result<SearchResponse> SearchIn(Xapian::Database& db, const SearchRequest& request, const HitReader& reader,
-                                  FacetColumnCache* column_cache, const struct ShardView* remote = nullptr,
+                                  FacetColumnCache* column_cache, PositionCache* position_cache = nullptr,
+                                  const struct ShardView* remote = nullptr,
                                   Xapian::Database* remote_counting = nullptr,
                                   Xapian::Database* local_pages = nullptr) const;
   std::unique_ptr<Impl> impl_;
