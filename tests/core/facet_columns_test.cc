@@ -171,6 +171,36 @@ TEST(FacetColumnsTest, EveryMatchIsCountedAfterDeletionsFromALongPostingList) {
   EXPECT_EQ(spy.Counts(0), (ValueCounts{{"finding", 1498}, {"recommendation", 1500}}));
 }
 
+// A column that is not counted (a value of each entry's own, read by
+// docid: a hit's document id, its page starts) is read with ValueOf and
+// costs the spy nothing; the counted columns are counted as before.
+TEST(FacetColumnsTest, AColumnNotCountedIsReadByDocidAndLeftOutOfTheCounts) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  for (const char* id : {"id-one", "id-two", "", "id-four"}) {
+    Xapian::Document doc = Entry("red", "finding", "");
+    if (*id != '\0') doc.add_value(0, id);
+    db.add_document(doc);
+  }
+  db.delete_document(2);
+  db.commit();
+  FacetColumnSpec ids{0, false};
+  ids.counted = false;
+  auto columns = FacetColumns::Build(db, {{3, false}, ids});
+  EXPECT_EQ(columns->ValueOf(1, 1), "id-one");
+  EXPECT_EQ(columns->ValueOf(1, 2), "") << "deleted";
+  EXPECT_EQ(columns->ValueOf(1, 3), "") << "no value";
+  EXPECT_EQ(columns->ValueOf(1, 4), "id-four");
+  EXPECT_EQ(columns->ValueOf(1, 99), "") << "past the last docid";
+  EXPECT_EQ(columns->ValueOf(0, 4), "finding");
+  const Seen seen = CountMatches(db, *columns, "red");
+  EXPECT_EQ(seen.matches, 3u);
+  EXPECT_EQ(seen.Counts(0), (ValueCounts{{"finding", 3}}));
+  EXPECT_TRUE(seen.Counts(1).empty());
+  FacetColumnSpy spy(*columns);
+  EXPECT_TRUE(spy.Top(1, 10).values.empty());
+}
+
 // A ColumnFilterSource restricts a query to the entries holding some
 // values of a column, as an OR of the values' terms does: the same
 // matches, whether the filter drives the match (a rare value: next and

@@ -15,6 +15,7 @@ std::shared_ptr<const FacetColumns> FacetColumns::Build(const Xapian::Database& 
   const Xapian::docid last = db.get_lastdocid();
   for (const FacetColumnSpec& spec : specs) {
     Column column;
+    column.counted = spec.counted;
     column.begin.assign(static_cast<size_t>(last) + 2, 0);
     std::unordered_map<std::string, uint32_t> code_of;
     auto code = [&](std::string_view value) {
@@ -151,13 +152,16 @@ std::string ColumnFilterSource::get_description() const {
 }
 
 FacetColumnSpy::FacetColumnSpy(const FacetColumns& columns) : columns_(columns) {
-  for (size_t c = 0; c < columns.ColumnCount(); ++c) counts_.emplace_back(columns.Values(c).size(), 0);
+  for (size_t c = 0; c < columns.ColumnCount(); ++c) {
+    counts_.emplace_back(columns.Counted(c) ? columns.Values(c).size() : 0, 0);
+  }
 }
 
 void FacetColumnSpy::operator()(const Xapian::Document& doc, double) {
   ++seen_;
   const Xapian::docid docid = doc.get_docid();  // no read: the document's data and values stay unread
   for (size_t c = 0; c < counts_.size(); ++c) {
+    if (!columns_.Counted(c)) continue;
     std::vector<uint64_t>& counts = counts_[c];
     columns_.ForEachCode(c, docid, [&counts](uint32_t code) { ++counts[code]; });
   }
@@ -165,6 +169,7 @@ void FacetColumnSpy::operator()(const Xapian::Document& doc, double) {
 
 std::map<std::string, uint64_t> FacetColumnSpy::Counts(size_t column) const {
   std::map<std::string, uint64_t> out;
+  if (!columns_.Counted(column)) return out;
   const std::vector<std::string>& values = columns_.Values(column);
   for (size_t code = 1; code < values.size(); ++code) {
     if (counts_[column][code] > 0) out[values[code]] += counts_[column][code];
@@ -173,6 +178,7 @@ std::map<std::string, uint64_t> FacetColumnSpy::Counts(size_t column) const {
 }
 
 SearchFacet FacetColumnSpy::Top(size_t column, size_t limit) const {
+  if (!columns_.Counted(column)) return SearchFacet();
   const std::vector<std::string>& values = columns_.Values(column);
   const std::vector<uint64_t>& counts = counts_[column];
   std::vector<uint32_t> seen;  // the codes counted

@@ -38,6 +38,9 @@ struct FacetColumnSpec {
   // (Postings): a column that filters matches (ColumnFilterSource), not
   // only counts them.
   bool postings = false;
+  // Counted by FacetColumnSpy. A column that is not (a value each entry has
+  // its own of, read by docid: ValueOf) costs a search nothing.
+  bool counted = true;
 };
 
 class FacetColumns {
@@ -57,6 +60,13 @@ class FacetColumns {
     if (docid + 1 >= c.begin.size()) return;
     for (uint32_t at = c.begin[docid]; at < c.begin[docid + 1]; ++at) add(c.codes[at]);
   }
+  // The (first) value `docid` has in `column`; "" for none.
+  const std::string& ValueOf(size_t column, Xapian::docid docid) const {
+    const Column& c = columns_[column];
+    if (docid + 1 >= c.begin.size() || c.begin[docid] == c.begin[docid + 1]) return c.values[0];
+    return c.values[c.codes[c.begin[docid]]];
+  }
+  bool Counted(size_t column) const { return columns_[column].counted; }
   // Whether `docid` holds value `code` in `column`.
   bool Holds(size_t column, Xapian::docid docid, uint32_t code) const {
     bool held = false;
@@ -79,6 +89,7 @@ class FacetColumns {
     std::vector<uint32_t> codes;
     // With FacetColumnSpec::postings: by code, the docids holding it.
     std::vector<std::vector<Xapian::docid>> postings;
+    bool counted = true;
   };
   std::vector<Column> columns_;
   uint64_t revision_ = 0;

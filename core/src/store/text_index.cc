@@ -54,8 +54,12 @@ constexpr Xapian::valueno kValueLanguage = 2;
 constexpr Xapian::valueno kValueYear = 4;      // the document's own year, "2001"
 constexpr Xapian::valueno kValueEntities = 5;  // organisation and programme names, joined by \x1f
 constexpr Xapian::valueno kValuePageStarts = 6;  // where each page's words start (PageMap)
-// The facet column of the L terms (Impl::page_columns), which filters each language's parse.
+// The columns of Impl::page_columns that are not facets: the L terms, which
+// filter each language's parse; each entry's document id and page starts,
+// read by docid for each hit.
 constexpr size_t kLanguageColumn = 4;
+constexpr size_t kDocIdColumn = 5;
+constexpr size_t kPageStartsColumn = 6;
 // What a reader's position lists kept across searches may take (PositionCache):
 // on 626 real PDFs, 8 MiB held what 2,000 distinct queries read again.
 constexpr size_t kPositionCacheBytes = size_t{32} << 20;
@@ -361,6 +365,19 @@ class HitTermPresence {
   std::map<std::string, std::vector<bool>> held_;
 };
 
+// What a local search's best pages read through, each optional:
+struct LocalReads {
+  // Which hits hold each term.
+  HitTermPresence* presence = nullptr;
+  // The position lists kept across searches. Only with `presence`: a stem's
+  // list is merged with its word's by what the hit holds, the same from
+  // search to search.
+  const PositionCache::View* positions = nullptr;
+  // The reader's columns of the searched database's revision: each entry's
+  // page starts (kPageStartsColumn) without a value read.
+  const FacetColumns* columns = nullptr;
+};
+
 // The page of a hit where the query matches best: the most occurrences of
 // its phrases, then the most of its distinct words (a word's stemmed,
 // unstemmed and folded terms count once), then the most positions where
@@ -385,13 +402,12 @@ class HitTermPresence {
 // Returns 0 when the query's terms gave no position: the caller then asks
 // again with the terms that matched (`matching`, get_matching_terms).
 //
-// With `positions` (which needs `presence`: a stem's list is merged with
-// its word's by what the hit holds, the same from search to search), the
-// lists are read through the reader's PositionCache.
+// `local`: what a local search reads through (LocalReads).
 uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery& query, const std::string& language,
                   bool own_stems_only, const std::vector<std::string>* matching = nullptr,
-                  HitTermPresence* presence = nullptr, const PositionCache::View* positions = nullptr) {
-  if (presence == nullptr) positions = nullptr;
+                  const LocalReads& local = LocalReads()) {
+  HitTermPresence* const presence = local.presence;
+  const PositionCache::View* const positions = presence ? local.positions : nullptr;
   // What the positions read show, tallied by page at the end (a long
   // document's common word has thousands of positions: flat vectors, each
   // list merged in as it is read, not a set node per position):
@@ -402,7 +418,10 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
   std::map<std::string, int> other_words;               // a term that stands for no typed word counts as one
   std::optional<PageMap> page_map;  // read with the first position found
   auto pages = [&]() -> const PageMap& {
-    if (!page_map) page_map.emplace(db.get_document(did, Xapian::DOC_ASSUME_VALID).get_value(kValuePageStarts));
+    if (!page_map) {
+      page_map.emplace(local.columns ? local.columns->ValueOf(kPageStartsColumn, did)
+                                     : db.get_document(did, Xapian::DOC_ASSUME_VALID).get_value(kValuePageStarts));
+    }
     return *page_map;
   };
   // The position lists read, by term (shared with the cache).
@@ -670,7 +689,13 @@ struct TextIndex::Impl {
   // Document facets, in the order SearchDocuments reads them: year, entity,
   // language, source (the XS terms).
   mutable FacetColumnCache page_columns{
-      {{kValueYear, false}, {kValueEntities, true}, {kValueLanguage, false}, {0, true, "XS"}, {0, false, "L", "", true}}};
+      {{kValueYear, false},
+       {kValueEntities, true},
+       {kValueLanguage, false},
+       {0, true, "XS"},
+       {0, false, "L", "", true, false},
+       {kValueDocId, false, "", "", false, false},
+       {kValuePageStarts, false, "", "", false, false}}};
   // Read-only mode: the position lists best pages read, kept across searches.
   mutable PositionCache positions{kPositionCacheBytes};
 
@@ -1566,7 +1591,9 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
             if (!id.ok()) continue;
             hit.id = *id;
           } else {
-            Result<DocumentId> id = DocumentId::FromHex(it.get_document().get_value(kValueDocId));
+            // (From the reader's column: no value read.)
+            Result<DocumentId> id = DocumentId::FromHex(page_columns ? page_columns->ValueOf(kDocIdColumn, *it)
+                                                                     : it.get_document().get_value(kValueDocId));
             if (!id.ok()) continue;
             hit.id = *id;
           }
@@ -1620,8 +1647,9 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
           } else if (remote && hit.page_count <= kScoredPagesUpTo) {
             DOSSIER_RETURN_IF_ERROR(score_pages());
           } else {
-            hit.page = BestPage(db, *it, page_query, language, remote != nullptr, nullptr,
-                                presence ? &*presence : nullptr, &position_view);
+            LocalReads local;
+            if (presence) local = {&*presence, &position_view, page_columns.get()};
+            hit.page = BestPage(db, *it, page_query, language, remote != nullptr, nullptr, local);
             if (hit.page == 0 && remote) {
               // Not the terms that matched: a remote term list carries every
               // term's frequency, looked up on the shard (seconds for a long
