@@ -687,7 +687,9 @@ struct TextIndex::Impl {
   // Read-only mode: the facet columns of each index at the latest revision searched.
   mutable FacetColumnCache item_columns{ItemFacetColumns()};
   // Document facets, in the order SearchDocuments reads them: year, entity,
-  // language, source (the XS terms).
+  // language, source (the XS terms); then, not counted, the L terms with
+  // their postings (kLanguageColumn), each entry's document id
+  // (kDocIdColumn) and page starts (kPageStartsColumn).
   mutable FacetColumnCache page_columns{
       {{kValueYear, false},
        {kValueEntities, true},
@@ -1356,8 +1358,8 @@ Result<SearchResponse> TextIndex::Search(const SearchRequest& request, const Hit
 
 Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchRequest& request,
                                            const HitReader& reader, FacetColumnCache* column_cache,
-                                           PositionCache* position_cache, const ShardView* remote, Xapian::Database* remote_counting,
-                                           Xapian::Database* local_pages) const {
+                                           PositionCache* position_cache, const ShardView* remote,
+                                           Xapian::Database* remote_counting, Xapian::Database* local_pages) const {
   SearchResponse response;
   response.query = request.query;
   response.offset = request.offset;

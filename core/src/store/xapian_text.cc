@@ -357,7 +357,8 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
       // (the hits and their order the same).
       parsed = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, as_typed, 1 + kFoldedWeight);
     } else {
-      parsed = Xapian::Query(Xapian::Query::OP_OR, as_typed, Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded_parse, kFoldedWeight));
+      parsed = Xapian::Query(Xapian::Query::OP_OR, as_typed,
+                             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded_parse, kFoldedWeight));
     }
     if (adjacent_boost) {
       std::vector<Xapian::Query> runs;
