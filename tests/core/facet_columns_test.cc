@@ -224,7 +224,7 @@ TEST(FacetColumnsTest, AColumnFilterMatchesWhatAnOrOfItsValuesTermsMatches) {
   }
   for (Xapian::docid gone : {3u, 40u, 41u, 400u}) db.delete_document(gone);
   db.commit();
-  auto columns = FacetColumns::Build(db, {{0, false, "L", "", true}, {2, false, "", "", true}});
+  auto columns = FacetColumns::Build(db, {{.term_prefix = "L", .postings = true}, {.slot = 2, .postings = true}});
   auto docids = [&db](const Xapian::Query& query) {
     Xapian::Enquire enquire(db);
     enquire.set_query(query);

@@ -97,9 +97,11 @@ ColumnFilterSource::ColumnFilterSource(std::shared_ptr<const FacetColumns> colum
                                        const std::vector<std::string>& values)
     : columns_(std::move(columns)), column_(column) {
   const std::vector<std::string>& known = columns_->Values(column_);
+  accepted_.assign(known.size(), 0);
   for (uint32_t code = 1; code < known.size(); ++code) {
     if (std::find(values.begin(), values.end(), known[code]) != values.end()) {
       codes_.push_back(code);
+      accepted_[code] = 1;
       count_ += static_cast<Xapian::doccount>(columns_->Postings(column_, code).size());
     }
   }
@@ -135,14 +137,12 @@ void ColumnFilterSource::skip_to(Xapian::docid did, double) {
 bool ColumnFilterSource::check(Xapian::docid did, double) {
   did_ = did;
   on_match_ = false;
-  for (uint32_t code : codes_) {
-    if (columns_->Holds(column_, did, code)) on_match_ = true;
-  }
+  columns_->ForEachCode(column_, did, [this](uint32_t code) { on_match_ = on_match_ || accepted_[code]; });
   return on_match_;
 }
 
 ColumnFilterSource* ColumnFilterSource::clone() const {
-  return new ColumnFilterSource(columns_, column_, codes_, count_);
+  return new ColumnFilterSource(columns_, column_, codes_, accepted_, count_);
 }
 
 std::string ColumnFilterSource::get_description() const {

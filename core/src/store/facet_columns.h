@@ -67,12 +67,6 @@ class FacetColumns {
     return c.values[c.codes[c.begin[docid]]];
   }
   bool Counted(size_t column) const { return columns_[column].counted; }
-  // Whether `docid` holds value `code` in `column`.
-  bool Holds(size_t column, Xapian::docid docid, uint32_t code) const {
-    bool held = false;
-    ForEachCode(column, docid, [&](uint32_t c) { held = held || c == code; });
-    return held;
-  }
   // The entries holding value `code` in `column`, in docid order (empty
   // unless its spec asked for postings).
   const std::vector<Xapian::docid>& Postings(size_t column, uint32_t code) const;
@@ -120,12 +114,14 @@ class ColumnFilterSource : public Xapian::PostingSource {
 
  private:
   ColumnFilterSource(std::shared_ptr<const FacetColumns> columns, size_t column, std::vector<uint32_t> codes,
-                     Xapian::doccount count)
-      : columns_(std::move(columns)), column_(column), codes_(std::move(codes)), count_(count) {}
+                     std::vector<char> accepted, Xapian::doccount count)
+      : columns_(std::move(columns)), column_(column), codes_(std::move(codes)), accepted_(std::move(accepted)),
+        count_(count) {}
 
   std::shared_ptr<const FacetColumns> columns_;
   size_t column_;
   std::vector<uint32_t> codes_;  // the values' codes
+  std::vector<char> accepted_;   // by code: one of the values
   Xapian::doccount count_ = 0;   // the entries holding one of them
   Xapian::docid did_ = 0;  // where next() goes on from
   bool on_match_ = false;  // did_ holds one of the values (a failed check() leaves it on one that does not)

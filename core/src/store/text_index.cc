@@ -438,7 +438,8 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
       const std::string word = WordOfStem(name);
       const bool word_held =
           !word.empty() && (presence ? presence->MayHold(did, word) : query.StemWords(db).count(word) > 0);
-      if ((held || word_held) && positions) it->second = positions->Find(did, name);
+      const bool cached = (held || word_held) && positions;  // no list to keep otherwise
+      if (cached) it->second = positions->Find(did, name);
       if (!it->second) {
         auto list = std::make_shared<std::vector<Xapian::termpos>>();
         if (held) list->assign(db.positionlist_begin(did, name), db.positionlist_end(did, name));
@@ -448,7 +449,7 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
           std::inplace_merge(list->begin(), list->begin() + own, list->end());
           list->erase(std::unique(list->begin(), list->end()), list->end());
         }
-        if ((held || word_held) && positions) positions->Keep(did, name, list);
+        if (cached) positions->Keep(did, name, list);
         it->second = std::move(list);
       }
     }
@@ -695,9 +696,9 @@ struct TextIndex::Impl {
        {kValueEntities, true},
        {kValueLanguage, false},
        {0, true, "XS"},
-       {0, false, "L", "", true, false},
-       {kValueDocId, false, "", "", false, false},
-       {kValuePageStarts, false, "", "", false, false}}};
+       {.term_prefix = "L", .postings = true, .counted = false},
+       {.slot = kValueDocId, .counted = false},
+       {.slot = kValuePageStarts, .counted = false}}};
   // Read-only mode: the position lists best pages read, kept across searches.
   mutable PositionCache positions{kPositionCacheBytes};
 
