@@ -1,6 +1,8 @@
 // Position lists kept across searches (position_cache.h).
 #include "position_cache.h"
 
+#include <utility>
+
 namespace dossier {
 
 namespace {
@@ -13,12 +15,12 @@ size_t BytesOf(const std::string& key, const std::vector<Xapian::termpos>& posit
 
 }  // namespace
 
-PositionCache::PositionCache(size_t budget_bytes) : shard_budget_(budget_bytes / kShards) {}
+// A list may take up to a shard's whole share (ShardedLru keeps nothing larger).
+PositionCache::PositionCache(size_t budget_bytes) : lists_(budget_bytes, kShards, budget_bytes / kShards) {}
 
-std::string PositionCache::Key(uint64_t epoch, Xapian::docid did, const std::string& term) {
+std::string PositionCache::Key(Xapian::docid did, const std::string& term) {
   std::string key;
-  key.reserve(sizeof epoch + sizeof did + term.size());
-  key.append(reinterpret_cast<const char*>(&epoch), sizeof epoch);
+  key.reserve(sizeof did + term.size());
   key.append(reinterpret_cast<const char*>(&did), sizeof did);
   key += term;
   return key;
@@ -28,73 +30,28 @@ PositionCache::View PositionCache::For(const Xapian::Database& db) {
   const std::string uuid = db.get_uuid();
   const Xapian::rev revision = db.get_revision();
   std::lock_guard<std::mutex> lock(revision_mutex_);
-  if (uuid == uuid_ && revision == revision_) return View(this, epoch_.load());
+  if (uuid == uuid_ && revision == revision_) return View(this, epoch_);
   if (uuid == uuid_ && revision < revision_) return View();  // a handle behind: not served
   // A newer revision, or another database (a compaction's): the lists held
-  // are of no use any more.
+  // are of no use any more. Shards still at the old epoch would empty
+  // themselves when next used; letting go of them now frees the memory.
   uuid_ = uuid;
   revision_ = revision;
-  const uint64_t epoch = ++epoch_;
-  Clear();
-  return View(this, epoch);
-}
-
-void PositionCache::Clear() {
-  for (Shard& shard : shards_) {
-    std::lock_guard<std::mutex> lock(shard.mutex);
-    shard.order.clear();
-    shard.at.clear();
-    shard.bytes = 0;
-  }
+  ++epoch_;
+  lists_.Clear();
+  return View(this, epoch_);
 }
 
 PositionCache::Positions PositionCache::View::Find(Xapian::docid did, const std::string& term) const {
   if (cache_ == nullptr) return nullptr;
-  const std::string key = Key(epoch_, did, term);
-  Shard& shard = cache_->ShardOf(key);
-  std::lock_guard<std::mutex> lock(shard.mutex);
-  auto found = shard.at.find(key);
-  if (found == shard.at.end()) return nullptr;
-  shard.order.splice(shard.order.begin(), shard.order, found->second);
-  return found->second->positions;
+  return cache_->lists_.Find(Key(did, term), epoch_);
 }
 
 void PositionCache::View::Keep(Xapian::docid did, const std::string& term, Positions positions) const {
   if (cache_ == nullptr || positions == nullptr) return;
-  if (epoch_ != cache_->epoch_.load()) return;  // the revision moved on while this search ran
-  std::string key = Key(epoch_, did, term);
+  std::string key = Key(did, term);
   const size_t bytes = BytesOf(key, *positions);
-  if (bytes > cache_->shard_budget_) return;  // would push out everything else
-  Shard& shard = cache_->ShardOf(key);
-  std::lock_guard<std::mutex> lock(shard.mutex);
-  if (shard.at.count(key) > 0) return;  // another search kept it meanwhile
-  shard.order.push_front({key, std::move(positions), bytes});
-  shard.at.emplace(std::move(key), shard.order.begin());
-  shard.bytes += bytes;
-  while (shard.bytes > cache_->shard_budget_) {
-    const Shard::Entry& oldest = shard.order.back();
-    shard.bytes -= oldest.bytes;
-    shard.at.erase(oldest.key);
-    shard.order.pop_back();
-  }
-}
-
-size_t PositionCache::BytesHeld() const {
-  size_t bytes = 0;
-  for (const Shard& shard : shards_) {
-    std::lock_guard<std::mutex> lock(shard.mutex);
-    bytes += shard.bytes;
-  }
-  return bytes;
-}
-
-size_t PositionCache::ListsHeld() const {
-  size_t lists = 0;
-  for (const Shard& shard : shards_) {
-    std::lock_guard<std::mutex> lock(shard.mutex);
-    lists += shard.order.size();
-  }
-  return lists;
+  cache_->lists_.Put(key, epoch_, std::move(positions), bytes);
 }
 
 }  // namespace dossier

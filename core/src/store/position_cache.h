@@ -17,15 +17,13 @@
 
 #include <xapian.h>
 
-#include <array>
-#include <atomic>
 #include <cstdint>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
+
+#include "dossier/sharded_lru.h"
 
 namespace dossier {
 
@@ -57,37 +55,22 @@ class PositionCache {
   View For(const Xapian::Database& db);
 
   // The bytes the lists held take, by the cache's count.
-  size_t BytesHeld() const;
-  size_t ListsHeld() const;
+  size_t BytesHeld() const { return lists_.counters().bytes; }
+  size_t ListsHeld() const { return lists_.counters().entries; }
 
  private:
-  struct Shard {
-    mutable std::mutex mutex;
-    // Most recently used first: key, list, bytes.
-    struct Entry {
-      std::string key;
-      Positions positions;
-      size_t bytes;
-    };
-    std::list<Entry> order;
-    std::unordered_map<std::string, std::list<Entry>::iterator> at;
-    size_t bytes = 0;
-  };
   static constexpr size_t kShards = 16;
+  static std::string Key(Xapian::docid did, const std::string& term);
 
-  static std::string Key(uint64_t epoch, Xapian::docid did, const std::string& term);
-  Shard& ShardOf(const std::string& key) { return shards_[std::hash<std::string>()(key) % kShards]; }
-  void Clear();
-
-  const size_t shard_budget_;
-  std::array<Shard, kShards> shards_;
-  // The revision the cache holds lists of, and the epoch that keys them
+  // Keyed by document and term; the version is the epoch below.
+  ShardedLru<Positions> lists_;
+  // The revision the cache holds lists of, and the epoch that stands for it
   // (bumped when the revision moves, so that a list a slower search adds
   // for the old revision is never found).
   std::mutex revision_mutex_;
   std::string uuid_;
   Xapian::rev revision_ = 0;
-  std::atomic<uint64_t> epoch_{0};
+  uint64_t epoch_ = 0;
 };
 
 }  // namespace dossier
