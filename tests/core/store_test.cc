@@ -444,6 +444,39 @@ TEST(StoreTest, DataVersionMovesOnlyWhenARefreshSeesACommit) {
   EXPECT_EQ((*reader)->DataVersion(), after_commit);
 }
 
+// A hit's title and paths are kept across searches (Store::Impl::hit_fields)
+// for one data version: a document changed since shows as it is now, in a
+// reader after its refresh and in the writer itself.
+TEST(StoreTest, AHitShowsItsDocumentAsItIsNowAfterAChange) {
+  TempDir dir;
+  auto writer = OpenWriter(dir.path());
+  ASSERT_TRUE(writer->PutDocument(MakeDocument("kept", "/in/kept.pdf", {"evaluation of the mission"})).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  auto reader = Store::Open(dir.path(), StoreMode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  auto first_hit = [](const Store& store) {
+    SearchRequest request;
+    request.query = "mission";
+    Result<SearchResponse> r = store.Search(request);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() && !r->hits.empty() ? r->hits[0] : SearchHit();
+  };
+  for (int i = 0; i < 2; ++i) {  // the second search finds the fields the first kept
+    EXPECT_EQ(first_hit(**reader).title, "Title of kept");
+    EXPECT_EQ(first_hit(*writer).title, "Title of kept");
+  }
+  Document changed = MakeDocument("kept", "/in/renamed.pdf", {"evaluation of the mission"});
+  changed.title = "A new title";
+  ASSERT_TRUE(writer->PutDocument(changed).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  EXPECT_EQ(first_hit(*writer).title, "A new title");
+  EXPECT_EQ(first_hit(**reader).title, "Title of kept") << "a reader sees the change at its refresh";
+  ASSERT_TRUE((*reader)->Refresh().ok());
+  const SearchHit now = first_hit(**reader);
+  EXPECT_EQ(now.title, "A new title");
+  EXPECT_EQ(now.source_paths, (std::vector<std::string>{"/in/kept.pdf", "/in/renamed.pdf"})) << "the same content at a second path";
+}
+
 TEST(StoreTest, AClosedWriterLeavesTablesNotJustItsLog) {
   TempDir dir;
   {

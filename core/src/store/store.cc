@@ -1008,24 +1008,37 @@ Result<SearchResponse> Store::Search(const SearchRequest& request) const {
   reader.page = [this](const DocumentId& id, uint32_t page) { return GetPage(id, page); };
   reader.pages = [this](const DocumentId& id) { return GetPages(id); };
   reader.describe = [this](SearchHit* hit) -> Status {
-    std::string value;
-    bool found = false;
-    DOSSIER_RETURN_IF_ERROR(impl_->Get(impl_->documents, keys::DocumentKey(hit->id), &value, &found));
-    if (!found) return Status::Ok();  // removed between the index read and now
-    // Only the fields a hit shows, in one pass (DecodeHitFields); a record
-    // that pass refuses is read whole (LoadRecord), which names the damage.
-    HitFields fields;
-    if (!DecodeHitFields(value, &fields)) {
-      DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, impl_->LoadRecord(hit->id));
-      if (!record) return Status::Ok();
-      fields = {record->title, record->language, record->mime_type, record->page_count, {}};
-      for (const SourceFile& source : record->sources) fields.source_paths.push_back(source.path);
+    // The version is read before the record: a record read after a newer
+    // one became visible is kept under the older version, never served as
+    // current (Refresh makes the data visible before it moves the version).
+    const uint64_t version = DataVersion();
+    const std::string key = keys::DocumentKey(hit->id);
+    std::shared_ptr<const HitFields> fields = impl_->hit_fields.Find(key, version);
+    if (fields == nullptr) {
+      std::string value;
+      bool found = false;
+      DOSSIER_RETURN_IF_ERROR(impl_->Get(impl_->documents, key, &value, &found));
+      if (!found) return Status::Ok();  // removed between the index read and now
+      // Only the fields a hit shows, in one pass (DecodeHitFields); a record
+      // that pass refuses is read whole (LoadRecord), which names the damage.
+      auto decoded = std::make_shared<HitFields>();
+      if (!DecodeHitFields(value, decoded.get())) {
+        DOSSIER_ASSIGN_OR_RETURN(std::optional<DocumentSummary> record, impl_->LoadRecord(hit->id));
+        if (!record) return Status::Ok();
+        *decoded = {record->title, record->language, record->mime_type, record->page_count, {}};
+        for (const SourceFile& source : record->sources) decoded->source_paths.push_back(source.path);
+      }
+      // Charged the strings' bytes and about what the entry's nodes take.
+      size_t charge = key.size() + decoded->title.size() + decoded->language.size() + decoded->mime_type.size() + 256;
+      for (const std::string& path : decoded->source_paths) charge += path.size() + sizeof path;
+      fields = decoded;
+      impl_->hit_fields.Put(key, version, std::move(decoded), charge);
     }
-    hit->title = std::move(fields.title);
-    hit->language = std::move(fields.language);
-    hit->mime_type = std::move(fields.mime_type);
-    hit->page_count = fields.page_count;
-    hit->source_paths = std::move(fields.source_paths);
+    hit->title = fields->title;
+    hit->language = fields->language;
+    hit->mime_type = fields->mime_type;
+    hit->page_count = fields->page_count;
+    hit->source_paths = fields->source_paths;
     return Status::Ok();
   };
   return impl_->index->Search(request, reader);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "dossier/keys.h"
+#include "dossier/sharded_lru.h"
 #include "dossier/store.h"
 #include "document_record.h"
 #include "graph.h"
@@ -73,6 +74,12 @@ struct Store::Impl {
   uint64_t seen_sequence = 0;
   uint64_t seen_revision = 0;
   std::atomic<uint64_t> data_version{1};
+  // The fields search hits show of a document (DecodeHitFields), kept
+  // across searches by document key for one DataVersion(): decoding the
+  // record's JSON was a tenth of a search's instructions, and the same
+  // documents come back query after query.
+  static constexpr size_t kHitFieldsCacheBytes = size_t{8} << 20;
+  mutable ShardedLru<std::shared_ptr<const HitFields>> hit_fields{kHitFieldsCacheBytes, 16, kHitFieldsCacheBytes / 16};
 
   ~Impl() {
     if (db) {
