@@ -18,8 +18,24 @@ namespace {
 
 struct Word {
   size_t begin = 0, end = 0;  // byte range in the text
-  std::string lower;          // lowercased, apostrophes as '
-  std::string folded;         // `lower` without accents
+  int forms = -1;             // its forms in Words::forms, or -1 when not built
+};
+
+struct WordForms {
+  std::string lower;   // lowercased, apostrophes as '
+  std::string folded;  // `lower` without accents
+};
+
+// A text's words, and the forms of those that were built (most words of a
+// page are not: see SplitWords).
+struct Words {
+  std::vector<Word> list;
+  std::vector<WordForms> forms;
+  // A word's forms; both empty for a word not built.
+  const WordForms& FormsOf(const Word& word) const {
+    static const WordForms kNone;
+    return word.forms < 0 ? kNone : forms[static_cast<size_t>(word.forms)];
+  }
 };
 
 // The words of `text` as Xapian's TermGenerator sees them: runs of word
@@ -50,11 +66,11 @@ constexpr std::array<bool, 128> kAsciiWordChar = [] {
 inline bool IsWordChar(unsigned ch) { return ch < 0x80 ? kAsciiWordChar[ch] : Xapian::Unicode::is_wordchar(ch); }
 
 // With `first_bytes`, a word whose first character is ASCII and, lowercased,
-// not among them is left with empty `lower` and `folded` (it can match no
-// query word; building its strings was most of a page's cost).
-std::vector<Word> SplitWords(const std::string& text, const std::array<bool, 256>* first_bytes = nullptr) {
-  std::vector<Word> words;
-  words.reserve(text.size() / 6);
+// not among them has no forms built (it can match no query word; building
+// its strings was most of a page's cost).
+Words SplitWords(const std::string& text, const std::array<bool, 256>* first_bytes = nullptr) {
+  Words words;
+  words.list.reserve(text.size() / 6);
   const size_t size = text.size();
   size_t at = 0;
   while (at < size) {
@@ -63,34 +79,47 @@ std::vector<Word> SplitWords(const std::string& text, const std::array<bool, 256
       at += length;
       continue;
     }
-    Word& word = words.emplace_back();
+    Word& word = words.list.emplace_back();
     word.begin = at;
     const bool build = first_bytes == nullptr || ch >= 0x80 ||
                        (*first_bytes)[static_cast<unsigned char>(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch)];
+    std::string* lower = nullptr;
+    if (build) {
+      word.forms = static_cast<int>(words.forms.size());
+      lower = &words.forms.emplace_back().lower;
+    }
     bool ascii = true;
     while (at < size) {
-      const unsigned char byte = static_cast<unsigned char>(text[at]);
-      if (byte < 0x80 && kAsciiWordChar[byte]) {  // the common case, without a decode
-        if (build) word.lower += static_cast<char>(byte >= 'A' && byte <= 'Z' ? byte + ('a' - 'A') : byte);
-        ++at;
-        continue;
+      // A run of ASCII word characters (the common case) without a decode.
+      const size_t run = at;
+      while (at < size && static_cast<unsigned char>(text[at]) < 0x80 && kAsciiWordChar[static_cast<unsigned char>(text[at])]) ++at;
+      if (build && at > run) {
+        const size_t from = lower->size();
+        lower->append(text, run, at - run);
+        for (size_t i = from; i < lower->size(); ++i) {
+          if ((*lower)[i] >= 'A' && (*lower)[i] <= 'Z') (*lower)[i] = static_cast<char>((*lower)[i] + ('a' - 'A'));
+        }
       }
+      if (at >= size) break;
       std::tie(ch, length) = CodePointAt(text, at);
       if (ch >= 0x80 && Xapian::Unicode::is_wordchar(ch)) {
         ascii = false;
-        if (build) Xapian::Unicode::append_utf8(word.lower, Xapian::Unicode::tolower(ch));
+        if (build) Xapian::Unicode::append_utf8(*lower, Xapian::Unicode::tolower(ch));
         at += length;
         continue;
       }
       if ((ch == '\'' || ch == 0x2019) && at + length < size && IsWordChar(CodePointAt(text, at + length).first)) {
-        if (build) word.lower += '\'';
+        if (build) *lower += '\'';
         at += length;
         continue;
       }
       break;
     }
     word.end = at;
-    if (build) word.folded = ascii ? word.lower : FoldAccents(word.lower);
+    if (build) {
+      WordForms& forms = words.forms.back();
+      forms.folded = ascii ? forms.lower : FoldAccents(forms.lower);
+    }
   }
   return words;
 }
@@ -150,12 +179,12 @@ class StemMemo {
 
 std::vector<std::string> QueryWords(const std::string& typed) {
   std::vector<std::string> words;
-  for (Word& w : SplitWords(RemoveElisions(typed))) words.push_back(std::move(w.lower));
+  for (WordForms& forms : SplitWords(RemoveElisions(typed)).forms) words.push_back(std::move(forms.lower));
   return words;
 }
 
 std::string LeadingSnippet(const std::string& text, size_t length) {
-  const std::vector<Word> words = SplitWords(text);
+  const std::vector<Word> words = SplitWords(text).list;
   std::string out;
   if (words.empty()) return out;
   size_t shown = 1;  // at least the first word, however long
@@ -175,7 +204,7 @@ namespace {
 // of its folded form, so "évaluation" and "evaluation" are one), or -1, and
 // whether it is typed so; where the query's phrases start, and how long.
 struct QueryMatches {
-  std::vector<Word> words;
+  Words words;
   std::vector<int> query_word;
   std::vector<char> exact;
   std::map<std::string, int> word_ids;
@@ -205,21 +234,21 @@ QueryMatches FindQueryMatches(const std::string& text, const SnippetQuery& query
   for (const std::string& prefix : query.prefixes) {
     if (!prefix.empty()) first_bytes[static_cast<unsigned char>(prefix[0])] = true;
   }
-  auto may_match = [&first_bytes](const Word& w) {  // (an empty word's [0] is '\0', in no query word)
+  auto may_match = [&first_bytes](const WordForms& w) {  // (an empty word's [0] is '\0', in no query word)
     return first_bytes[static_cast<unsigned char>(w.lower[0])] || first_bytes[static_cast<unsigned char>(w.folded[0])];
   };
   std::unordered_set<std::string> typed;
-  for (const Word& w : SplitWords(RemoveElisions(query.typed))) typed.insert(w.folded);
+  for (const WordForms& w : SplitWords(RemoveElisions(query.typed)).forms) typed.insert(w.folded);
   QueryMatches m;
   m.words = SplitWords(text, &first_bytes);
-  const std::vector<Word>& words = m.words;
+  const std::vector<Word>& words = m.words.list;
   const size_t n = words.size();
   m.query_word.assign(n, -1);
   m.exact.assign(n, 0);
   // A word met again is looked up once (`looked_up`: its query word, or -1).
   std::unordered_map<std::string_view, int> looked_up;
   for (size_t i = 0; i < n; ++i) {
-    const Word& w = words[i];
+    const WordForms& w = m.words.FormsOf(words[i]);
     if (!may_match(w)) continue;
     auto [known, added] = looked_up.try_emplace(w.lower, -1);
     if (added) {
@@ -251,7 +280,7 @@ QueryMatches FindQueryMatches(const std::string& text, const SnippetQuery& query
     for (size_t start = 0; start + phrase.size() <= n; ++start) {
       bool whole = true;
       for (size_t k = 0; k < phrase.size() && whole; ++k) {
-        const Word& w = words[start + k];
+        const WordForms& w = m.words.FormsOf(words[start + k]);
         whole = phrase[k] == w.lower || phrase[k] == "XF" + w.folded;
       }
       if (whole) m.phrase_length[start] = std::max(m.phrase_length[start], phrase.size());
@@ -277,7 +306,7 @@ std::string BestPassageSnippet(const std::string& text, const SnippetQuery& quer
                                size_t length) {
   const QueryMatches m = FindQueryMatches(text, query, stemmer);
   if (m.matches.empty()) return "";
-  const std::vector<Word>& words = m.words;
+  const std::vector<Word>& words = m.words.list;
   const size_t n = words.size();
   const std::vector<int>& query_word = m.query_word;
   const std::vector<char>& exact = m.exact;
