@@ -468,8 +468,9 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
     CollectPhrases(match, &snippet_query.phrases);
     snippet_query.typed = request.query;
   }
-  response.snippet = [snippet_query](const std::string& text, const std::string& language) {
-    std::string html = BestPassageSnippet(text, snippet_query, StemmerFor(language), kItemSnippetBytes);
+  response.snippet = [matcher = std::make_shared<const SnippetMatcher>(snippet_query)](const std::string& text,
+                                                                                   const std::string& language) {
+    std::string html = matcher->BestPassage(text, StemmerFor(language), kItemSnippetBytes);
     return html.empty() ? LeadingSnippet(text, kItemSnippetBytes) : html;
   };
   Xapian::Enquire enquire(db);

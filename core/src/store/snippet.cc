@@ -212,33 +212,16 @@ struct QueryMatches {
   std::vector<size_t> phrase_length;  // phrase_length[i] words from word i (0: none)
 };
 
-QueryMatches FindQueryMatches(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stemmer) {
+// (`terms`, `typed`, `first_bytes` and `phrases`: what SnippetMatcher made
+// of `query` once.)
+QueryMatches FindQueryMatches(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stemmer,
+                              const std::unordered_set<std::string>& terms, const std::unordered_set<std::string>& typed,
+                              const std::array<bool, 256>& first_bytes,
+                              const std::vector<std::vector<std::string>>& phrases) {
   StemMemo stem(stemmer);
-  const std::unordered_set<std::string> terms(query.terms.begin(), query.terms.end());
-  // The first bytes the query's words begin with (past Z, ZXF, XF): a word
-  // beginning otherwise, as typed and folded, matches none of them, and is
-  // not stemmed. (The stemmers of Xapian's languages keep a word's first
-  // letter, accents aside: Spanish and German take them off, which the
-  // folded form has done too.)
-  std::array<bool, 256> first_bytes{};
-  for (const std::string& term : query.terms) {
-    std::string_view word = term;
-    for (std::string_view prefix : {"ZXF", "XF", "Z"}) {
-      if (word.substr(0, prefix.size()) == prefix) {
-        word.remove_prefix(prefix.size());
-        break;
-      }
-    }
-    if (!word.empty()) first_bytes[static_cast<unsigned char>(word[0])] = true;
-  }
-  for (const std::string& prefix : query.prefixes) {
-    if (!prefix.empty()) first_bytes[static_cast<unsigned char>(prefix[0])] = true;
-  }
   auto may_match = [&first_bytes](const WordForms& w) {  // (an empty word's [0] is '\0', in no query word)
     return first_bytes[static_cast<unsigned char>(w.lower[0])] || first_bytes[static_cast<unsigned char>(w.folded[0])];
   };
-  std::unordered_set<std::string> typed;
-  for (const WordForms& w : SplitWords(RemoveElisions(query.typed)).forms) typed.insert(w.folded);
   QueryMatches m;
   m.words = SplitWords(text, &first_bytes);
   const std::vector<Word>& words = m.words.list;
@@ -274,7 +257,6 @@ QueryMatches FindQueryMatches(const std::string& text, const SnippetQuery& query
   }
   m.phrase_length.assign(n, 0);
   if (m.matches.empty()) return m;
-  std::set<std::vector<std::string>> phrases(query.phrases.begin(), query.phrases.end());
   for (const std::vector<std::string>& phrase : phrases) {
     if (phrase.size() < 2 || phrase.size() > n) continue;
     for (size_t start = 0; start + phrase.size() <= n; ++start) {
@@ -291,8 +273,42 @@ QueryMatches FindQueryMatches(const std::string& text, const SnippetQuery& query
 
 }  // namespace
 
+SnippetMatcher::SnippetMatcher(SnippetQuery query) : query_(std::move(query)) {
+  terms_.insert(query_.terms.begin(), query_.terms.end());
+  // The first bytes the query's words begin with (past Z, ZXF, XF): a word
+  // beginning otherwise, as typed and folded, matches none of them, and is
+  // not stemmed. (The stemmers of Xapian's languages keep a word's first
+  // letter, accents aside: Spanish and German take them off, which the
+  // folded form has done too.)
+  for (const std::string& term : query_.terms) {
+    std::string_view word = term;
+    for (std::string_view prefix : {"ZXF", "XF", "Z"}) {
+      if (word.substr(0, prefix.size()) == prefix) {
+        word.remove_prefix(prefix.size());
+        break;
+      }
+    }
+    if (!word.empty()) first_bytes_[static_cast<unsigned char>(word[0])] = true;
+  }
+  for (const std::string& prefix : query_.prefixes) {
+    if (!prefix.empty()) first_bytes_[static_cast<unsigned char>(prefix[0])] = true;
+  }
+  for (const WordForms& w : SplitWords(RemoveElisions(query_.typed)).forms) typed_.insert(w.folded);
+  const std::set<std::vector<std::string>> distinct(query_.phrases.begin(), query_.phrases.end());
+  phrases_.assign(distinct.begin(), distinct.end());
+}
+
 PageScore ScorePage(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stem) {
-  const QueryMatches m = FindQueryMatches(text, query, stem);
+  return SnippetMatcher(query).Score(text, stem);
+}
+
+std::string BestPassageSnippet(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stem,
+                               size_t length) {
+  return SnippetMatcher(query).BestPassage(text, stem, length);
+}
+
+PageScore SnippetMatcher::Score(const std::string& text, const Xapian::Stem& stem) const {
+  const QueryMatches m = FindQueryMatches(text, query_, stem, terms_, typed_, first_bytes_, phrases_);
   PageScore score;
   score.phrases = static_cast<size_t>(std::count_if(m.phrase_length.begin(), m.phrase_length.end(), [](size_t l) { return l > 0; }));
   std::set<int> distinct;
@@ -302,9 +318,8 @@ PageScore ScorePage(const std::string& text, const SnippetQuery& query, const Xa
   return score;
 }
 
-std::string BestPassageSnippet(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stemmer,
-                               size_t length) {
-  const QueryMatches m = FindQueryMatches(text, query, stemmer);
+std::string SnippetMatcher::BestPassage(const std::string& text, const Xapian::Stem& stemmer, size_t length) const {
+  const QueryMatches m = FindQueryMatches(text, query_, stemmer, terms_, typed_, first_bytes_, phrases_);
   if (m.matches.empty()) return "";
   const std::vector<Word>& words = m.words.list;
   const size_t n = words.size();

@@ -12,8 +12,10 @@
 
 #include <xapian.h>
 
+#include <array>
 #include <string>
 #include <tuple>
+#include <unordered_set>
 #include <vector>
 
 namespace dossier {
@@ -58,6 +60,23 @@ std::vector<std::string> QueryWords(const std::string& typed);
 // (only its title or a filter did): the caller then shows the page's start.
 std::string BestPassageSnippet(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stem,
                                size_t length);
+
+// A query made ready to be matched against page after page (a search's
+// hits, an item query's entries): what matching needs of it is made once.
+// ScorePage and BestPassageSnippet are its Score and BestPassage for one text.
+class SnippetMatcher {
+ public:
+  explicit SnippetMatcher(SnippetQuery query);
+  PageScore Score(const std::string& text, const Xapian::Stem& stem) const;
+  std::string BestPassage(const std::string& text, const Xapian::Stem& stem, size_t length) const;
+
+ private:
+  SnippetQuery query_;
+  std::unordered_set<std::string> terms_;
+  std::unordered_set<std::string> typed_;  // the typed words' folded forms
+  std::array<bool, 256> first_bytes_{};    // what a word that may match begins with (lowercased)
+  std::vector<std::vector<std::string>> phrases_;  // each once
+};
 
 // The start of `text`, about `length` bytes cut at a word, HTML-escaped, with
 // "…" when text is left out: what a snippet shows when no word matches.

@@ -1568,6 +1568,9 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
           });
         }
       }
+      // Made ready once for every hit's page (SnippetMatcher).
+      const SnippetMatcher snippet_matcher(snippet_query);
+      const SnippetMatcher page_text_matcher(page_text_query);
       response.hits.clear();
       // The hits of `set` (made by `from`), ranked on from `rank`.
       uint32_t rank = request.offset;
@@ -1624,7 +1627,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
               size_t best = 0;
               PageScore best_score;
               for (size_t k = 0; k < pages->size(); ++k) {
-                const PageScore score = ScorePage(MarkElisions((*pages)[k].text), page_text_query, stemmer);
+                const PageScore score = page_text_matcher.Score(MarkElisions((*pages)[k].text), stemmer);
                 if (k == 0 || score.Key() > best_score.Key()) {
                   best = k;
                   best_score = score;
@@ -1676,7 +1679,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
             // The passage is where the query's phrases, then the most of its
             // words, then the most of them as typed stand (snippet.h).
             const std::string text = MarkElisions(page->text);
-            std::string html = BestPassageSnippet(text, snippet_query, StemmerFor(language), kSnippetBytes);
+            std::string html = snippet_matcher.BestPassage(text, StemmerFor(language), kSnippetBytes);
             if (html.empty()) {
               // No page word matches (a title match, a wildcard): Xapian's
               // snippet, which then shows the page's start. Without
