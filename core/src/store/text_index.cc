@@ -16,6 +16,7 @@
 #include <deque>
 #include <filesystem>
 #include <future>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -166,6 +167,29 @@ class PageMap {
       if (m.damaged_ || m.starts_.empty()) return m.PageOf(position);
       while (next_ < m.starts_.size() && m.starts_[next_] <= position) ++next_;
       return next_ == 0 ? m.pages_.front() : m.pages_[next_ - 1];
+    }
+    // The index of the first of `positions` (sorted) from `i` on that lies
+    // past the page PageOf(positions[i]) found: the end of that page's run.
+    // Found by galloping, not position by position (a common word has
+    // thousands of positions in a long document, tens a page).
+    size_t RunEnd(const std::vector<Xapian::termpos>& positions, size_t i) const {
+      const PageMap& m = map_;
+      uint64_t bound = std::numeric_limits<uint64_t>::max();  // damaged: every position on page 1
+      if (!m.damaged_ && m.starts_.empty()) {
+        bound = (static_cast<uint64_t>(positions[i]) - 1) / kStridePage * kStridePage + kStridePage + 1;
+      } else if (!m.damaged_ && next_ < m.starts_.size()) {
+        bound = m.starts_[next_];
+      }
+      size_t lo = i + 1, step = 1;
+      while (lo + step - 1 < positions.size() && positions[lo + step - 1] < bound) {
+        lo += step;
+        step *= 2;
+      }
+      const size_t hi = std::min(lo + step - 1, positions.size());
+      return static_cast<size_t>(
+          std::lower_bound(positions.begin() + static_cast<std::ptrdiff_t>(lo), positions.begin() + static_cast<std::ptrdiff_t>(hi), bound,
+                           [](Xapian::termpos p, uint64_t b) { return p < b; }) -
+          positions.begin());
     }
 
    private:
@@ -467,8 +491,8 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
     if (positions.empty()) return;
     PageMap::Cursor cursor(pages());
     uint32_t last_page = 0;
-    for (Xapian::termpos pos : positions) {
-      const uint32_t page = cursor.PageOf(pos);
+    for (size_t i = 0; i < positions.size(); i = cursor.RunEnd(positions, i)) {
+      const uint32_t page = cursor.PageOf(positions[i]);
       if (page != last_page) page_words.emplace_back(page, word);
       last_page = page;
     }
@@ -548,10 +572,9 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
     PageMap::Cursor cursor(pages());
     for (size_t i = 0; i < all_positions.size();) {
       const uint32_t page = cursor.PageOf(all_positions[i]);
-      size_t run = 1;
-      while (i + run < all_positions.size() && cursor.PageOf(all_positions[i + run]) == page) ++run;
-      tally(page).positions += run;
-      i += run;
+      const size_t end = cursor.RunEnd(all_positions, i);
+      tally(page).positions += end - i;
+      i = end;
     }
   }
   distinct(page_words);
