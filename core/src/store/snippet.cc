@@ -65,6 +65,20 @@ constexpr std::array<bool, 128> kAsciiWordChar = [] {
 
 inline bool IsWordChar(unsigned ch) { return ch < 0x80 ? kAsciiWordChar[ch] : Xapian::Unicode::is_wordchar(ch); }
 
+// By byte: an ASCII word character; an ASCII byte that is not one (a
+// separator, without a decode). A byte from 0x80 on is neither: it starts
+// (or continues) a code point that must be decoded.
+constexpr std::array<bool, 256> kAsciiWordByte = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 128; ++c) table[c] = kAsciiWordChar[c];
+  return table;
+}();
+constexpr std::array<bool, 256> kAsciiSeparatorByte = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 128; ++c) table[c] = !kAsciiWordChar[c];
+  return table;
+}();
+
 // With `first_bytes`, a word whose first character is ASCII and, lowercased,
 // not among them has no forms built (it can match no query word; building
 // its strings was most of a page's cost).
@@ -74,6 +88,10 @@ Words SplitWords(const std::string& text, const std::array<bool, 256>* first_byt
   const size_t size = text.size();
   size_t at = 0;
   while (at < size) {
+    if (kAsciiSeparatorByte[static_cast<unsigned char>(text[at])]) {
+      ++at;
+      continue;
+    }
     auto [ch, length] = CodePointAt(text, at);
     if (!IsWordChar(ch)) {
       at += length;
@@ -92,7 +110,7 @@ Words SplitWords(const std::string& text, const std::array<bool, 256>* first_byt
     while (at < size) {
       // A run of ASCII word characters (the common case) without a decode.
       const size_t run = at;
-      while (at < size && static_cast<unsigned char>(text[at]) < 0x80 && kAsciiWordChar[static_cast<unsigned char>(text[at])]) ++at;
+      while (at < size && kAsciiWordByte[static_cast<unsigned char>(text[at])]) ++at;
       if (build && at > run) {
         const size_t from = lower->size();
         lower->append(text, run, at - run);
