@@ -119,6 +119,9 @@ Words SplitWords(const std::string& text, const std::array<bool, 256>* first_byt
         }
       }
       if (at >= size) break;
+      // An ASCII separator other than an apostrophe ends the word.
+      const unsigned char next = static_cast<unsigned char>(text[at]);
+      if (kAsciiSeparatorByte[next] && next != '\'') break;
       std::tie(ch, length) = CodePointAt(text, at);
       if (ch >= 0x80 && Xapian::Unicode::is_wordchar(ch)) {
         ascii = false;
@@ -249,6 +252,7 @@ QueryMatches FindQueryMatches(const std::string& text, const SnippetQuery& query
   // A word met again is looked up once (`looked_up`: its query word, or -1).
   std::unordered_map<std::string_view, int> looked_up;
   for (size_t i = 0; i < n; ++i) {
+    if (words[i].forms < 0) continue;  // not built: it may match no query word
     const WordForms& w = m.words.FormsOf(words[i]);
     if (!may_match(w)) continue;
     auto [known, added] = looked_up.try_emplace(w.lower, -1);
