@@ -7,7 +7,9 @@
 namespace dossier::server {
 
 namespace {
-size_t ShardBytes(size_t max_bytes, size_t shards) { return std::max<size_t>(1, max_bytes / std::max<size_t>(1, shards)); }
+size_t ShardBytes(size_t max_bytes, size_t shards) {
+  return std::max<size_t>(1, max_bytes / std::max<size_t>(1, shards));
+}
 }  // namespace
 
 ResponseCache::ResponseCache(size_t max_bytes, size_t shards)

@@ -236,7 +236,8 @@ struct QueryMatches {
 // (`terms`, `typed`, `first_bytes` and `phrases`: what SnippetMatcher made
 // of `query` once.)
 QueryMatches FindQueryMatches(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stemmer,
-                              const std::unordered_set<std::string>& terms, const std::unordered_set<std::string>& typed,
+                              const std::unordered_set<std::string>& terms,
+                              const std::unordered_set<std::string>& typed,
                               const std::array<bool, 256>& first_bytes,
                               const std::vector<std::vector<std::string>>& phrases) {
   StemMemo stem(stemmer);

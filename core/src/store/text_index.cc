@@ -186,10 +186,10 @@ class PageMap {
         step *= 2;
       }
       const size_t hi = std::min(lo + step - 1, positions.size());
-      return static_cast<size_t>(
-          std::lower_bound(positions.begin() + static_cast<std::ptrdiff_t>(lo), positions.begin() + static_cast<std::ptrdiff_t>(hi), bound,
-                           [](Xapian::termpos p, uint64_t b) { return p < b; }) -
-          positions.begin());
+      const auto first = positions.begin() + static_cast<std::ptrdiff_t>(lo);
+      const auto last = positions.begin() + static_cast<std::ptrdiff_t>(hi);
+      const auto end = std::lower_bound(first, last, bound, [](Xapian::termpos p, uint64_t b) { return p < b; });
+      return static_cast<size_t>(end - positions.begin());
     }
 
    private:
