@@ -17,7 +17,7 @@ using Lru = ShardedLru<std::shared_ptr<const int>>;
 std::shared_ptr<const int> Value(int v) { return std::make_shared<const int>(v); }
 
 TEST(ShardedLruTest, AKeyKeptAgainReplacesItsValueAndItsCharge) {
-  Lru lru(1000, 1, 500);
+  Lru lru(1000, 1, /*largest_entry_divisor=*/2);  // entries of up to 500
   lru.Put("a", 3, Value(1), 400);
   lru.Put("a", 3, Value(2), 100);
   ASSERT_NE(lru.Find("a", 3), nullptr);
@@ -35,7 +35,7 @@ TEST(ShardedLruTest, AKeyKeptAgainReplacesItsValueAndItsCharge) {
 }
 
 TEST(ShardedLruTest, ClearLetsGoOfEveryEntryAndKeepsTheVersion) {
-  Lru lru(1 << 16, 4, 1 << 10);
+  Lru lru(1 << 16, 4, /*largest_entry_divisor=*/16);  // entries of up to 1 KiB
   for (int i = 0; i < 20; ++i) lru.Put("k" + std::to_string(i), 5, Value(i), 10);
   EXPECT_EQ(lru.counters().entries, 20u);
   lru.Clear();

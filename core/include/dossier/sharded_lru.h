@@ -28,12 +28,12 @@ template <typename Value>
 class ShardedLru {
  public:
   // `max_bytes` is shared evenly by `shards` (at least one); an entry
-  // charged more than `max_entry_bytes` is not kept, so that one large
-  // entry does not push out everything else.
-  ShardedLru(size_t max_bytes, size_t shards, size_t max_entry_bytes)
+  // charged more than a shard's share divided by `largest_entry_divisor`
+  // is not kept, so that one large entry does not push out everything else.
+  ShardedLru(size_t max_bytes, size_t shards, size_t largest_entry_divisor = 1)
       : max_bytes_(max_bytes),
         shard_bytes_(std::max<size_t>(1, max_bytes / std::max<size_t>(1, shards))),
-        max_entry_bytes_(max_entry_bytes) {
+        max_entry_bytes_(shard_bytes_ / std::max<size_t>(1, largest_entry_divisor)) {
     shards_.reserve(std::max<size_t>(1, shards));
     for (size_t i = 0; i < std::max<size_t>(1, shards); ++i) shards_.push_back(std::make_unique<Shard>());
   }
@@ -58,7 +58,7 @@ class ShardedLru {
   // of what the key held. Dropped when computed at a version older than the
   // shard's (the data has changed since) or when charged too much.
   void Put(const std::string& key, uint64_t version, Value value, size_t charge) {
-    if (charge > max_entry_bytes_ || charge > shard_bytes_) return;
+    if (charge > max_entry_bytes_) return;
     Shard& shard = ShardOf(key);
     std::lock_guard<std::mutex> lock(shard.mutex);
     if (version < shard.version) return;

@@ -16,7 +16,7 @@ size_t BytesOf(const std::string& key, const std::vector<Xapian::termpos>& posit
 }  // namespace
 
 // A list may take up to a shard's whole share (ShardedLru keeps nothing larger).
-PositionCache::PositionCache(size_t budget_bytes) : lists_(budget_bytes, kShards, budget_bytes / kShards) {}
+PositionCache::PositionCache(size_t budget_bytes) : lists_(budget_bytes, kShards) {}
 
 std::string PositionCache::Key(Xapian::docid did, const std::string& term) {
   std::string key;

@@ -79,7 +79,7 @@ struct Store::Impl {
   // record's JSON was a tenth of a search's instructions, and the same
   // documents come back query after query.
   static constexpr size_t kHitFieldsCacheBytes = size_t{8} << 20;
-  mutable ShardedLru<std::shared_ptr<const HitFields>> hit_fields{kHitFieldsCacheBytes, 16, kHitFieldsCacheBytes / 16};
+  mutable ShardedLru<std::shared_ptr<const HitFields>> hit_fields{kHitFieldsCacheBytes, 16};
 
   ~Impl() {
     if (db) {
