@@ -56,6 +56,17 @@ int FailWriting(const Status& status, bool json, const std::string& command) {
   return kExitSomeFailed;
 }
 
+void NoteIndexRebuiltAtOpen(const Store& store, bool quiet) {
+  if (store.IndexRebuiltAtOpen() == 0 || quiet) return;
+  if (store.ItemsOnlyRebuiltAtOpen()) {
+    std::cerr << "dossier: note: the item index was made by an older version; made the item entries of "
+              << store.IndexRebuiltAtOpen() << " document(s) again from their stored facts\n";
+  } else {
+    std::cerr << "dossier: note: the search index was made by an older version; re-indexed "
+              << store.IndexRebuiltAtOpen() << " document(s) from their stored text and facts\n";
+  }
+}
+
 void AddListingFormatOption(CLI::App* command, std::string* format) {
   command->add_option("--format", *format, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}));
 }

@@ -48,6 +48,11 @@ Status WithFlagNames(const Status& status);
 // is kept and the next run finishes it. Other failures as Fail.
 int FailWriting(const Status& status, bool json, const std::string& command);
 
+// When the writer's open of `store` made its index entries again (an index
+// of an older text format), says so on stderr, unless `quiet`: the open
+// took that long, and nothing else needs doing.
+void NoteIndexRebuiltAtOpen(const Store& store, bool quiet);
+
 // An option's text, or nullopt when it was not given (left empty).
 inline std::optional<std::string> OptionalText(const std::string& value) {
   return value.empty() ? std::nullopt : std::optional<std::string>(value);

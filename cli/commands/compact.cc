@@ -21,6 +21,7 @@ std::string MiB(uint64_t bytes) {
 int RunCompact(const GlobalOptions& global, bool quiet) {
   Result<std::unique_ptr<Store>> store = Store::Open(global.data_dir, StoreMode::kReadWrite);
   if (!store.ok()) return FailWriting(store.status(), false, "compact");
+  NoteIndexRebuiltAtOpen(**store, quiet);
   if (!quiet) std::cerr << "dossier: compacting the search indexes of " << global.data_dir << "\n";
   Result<Store::CompactReport> compacted = (*store)->CompactIndex();
   if (!compacted.ok()) return FailWriting(compacted.status(), false, "compact");

@@ -117,15 +117,7 @@ int RunIngest(const GlobalOptions& global, const std::vector<std::string>& paths
   }
   Result<std::unique_ptr<Store>> store = Store::Open(global.data_dir, StoreMode::kReadWrite);
   if (!store.ok()) return FailWriting(store.status(), json, "ingest");
-  if ((*store)->IndexRebuiltAtOpen() > 0 && !quiet) {
-    if ((*store)->ItemsOnlyRebuiltAtOpen()) {
-      std::cerr << "dossier: note: the item index was made by an older version; made the item entries of "
-                << (*store)->IndexRebuiltAtOpen() << " document(s) again from their stored facts\n";
-    } else {
-      std::cerr << "dossier: note: the search index was made by an older version; re-indexed "
-                << (*store)->IndexRebuiltAtOpen() << " document(s) from their stored text and facts\n";
-    }
-  }
+  NoteIndexRebuiltAtOpen(**store, quiet);
 
   std::vector<std::string> inputs = paths;
   if (inputs.empty()) {  // --reprocess alone: what is stored

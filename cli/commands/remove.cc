@@ -14,6 +14,7 @@ namespace {
 int RunRemove(const GlobalOptions& global, const std::vector<std::string>& targets, bool quiet) {
   Result<std::unique_ptr<Store>> store = Store::Open(global.data_dir, StoreMode::kReadWrite);
   if (!store.ok()) return FailWriting(store.status(), false, "remove");
+  NoteIndexRebuiltAtOpen(**store, quiet);
   int code = kExitOk;
   for (const std::string& what : targets) {
     Result<RemoveReport> removed = RemoveFromStore(store->get(), what);

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <xapian.h>
 
 #include "support/test_support.h"
 
@@ -123,6 +124,32 @@ TEST_F(CliTest, CompactRewritesTheIndexesAndSearchAnswersTheSame) {
   ASSERT_EQ(after.exit_code, 0) << after.err;
   EXPECT_EQ(nlohmann::json::parse(after.out)["hits"], nlohmann::json::parse(before.out)["hits"]);
   EXPECT_FALSE(std::filesystem::exists(data_ + "/xapian.compacting"));
+}
+
+// A data folder whose search index an older version made (text format 5
+// here) is re-indexed at the next writing command's open; compact says so,
+// and searches answer the same.
+TEST_F(CliTest, CompactSaysItReIndexedAnIndexOfAnOlderVersion) {
+  ASSERT_EQ(RunDossier(data_, {"ingest", "-q", in_.path()}).exit_code, 0);
+  auto before = RunDossier(data_, {"search", "--json", "decentralization"});
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  {
+    Xapian::WritableDatabase index(data_ + "/xapian", Xapian::DB_OPEN);
+    index.set_metadata("dossier.text_format", "5");
+    index.commit();
+  }
+  auto compact = RunDossier(data_, {"compact"});
+  ASSERT_EQ(compact.exit_code, 0) << compact.err;
+  EXPECT_NE(compact.err.find("dossier: note: the search index was made by an older version; re-indexed 2 document(s)"),
+            std::string::npos)
+      << compact.err;
+  EXPECT_EQ(Xapian::Database(data_ + "/xapian").get_metadata("dossier.text_format"), "6");
+  auto after = RunDossier(data_, {"search", "--json", "decentralization"});
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(nlohmann::json::parse(after.out)["hits"], nlohmann::json::parse(before.out)["hits"]);
+  auto again = RunDossier(data_, {"compact"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.err.find("re-indexed"), std::string::npos) << "once only: " << again.err;
 }
 
 TEST_F(CliTest, BadFilesGetOneErrorLineEachAndExitOne) {

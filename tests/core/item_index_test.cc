@@ -477,11 +477,12 @@ TEST_F(ItemIndexTest, AFolderWithoutAnItemIndexGetsOneAtTheNextWriterOpen) {
   EXPECT_EQ(Numbers(*writer, Query("procurement")), (std::vector<std::string>{"recommendation 2"}));
 }
 
-TEST_F(ItemIndexTest, AnIndexOfTextFormat3Or4IsMadeAgainAtTheNextWriterOpen) {
+TEST_F(ItemIndexTest, AnIndexOfTextFormat3To5IsMadeAgainAtTheNextWriterOpen) {
   // Format 3 gave each item entry a unique term and the facets as values;
-  // formats up to 4 put page p's words at (p-1) * 2^18 + 1. A writer's open
-  // makes both the page entries and the item entries again.
-  for (const char* format : {"3", "4"}) {
+  // formats up to 4 put page p's words at (p-1) * 2^18 + 1; format 5 put
+  // page 1's first word at position 1. A writer's open makes both the page
+  // entries and the item entries again.
+  for (const char* format : {"3", "4", "5"}) {
     SCOPED_TRACE(format);
     store_.reset();
     for (const char* path : {"/xapian", "/xapian-items"}) {
@@ -506,10 +507,10 @@ TEST_F(ItemIndexTest, AnIndexOfTextFormat3Or4IsMadeAgainAtTheNextWriterOpen) {
     EXPECT_FALSE(writer->ItemsOnlyRebuiltAtOpen()) << "the pages are indexed again too";
     writer.reset();
     Xapian::Database pages(dir_.path() + "/xapian");
-    EXPECT_EQ(pages.get_metadata("dossier.text_format"), "5");
+    EXPECT_EQ(pages.get_metadata("dossier.text_format"), "6");
     EXPECT_EQ(pages.get_termfreq("Xmade-by-an-older-build"), 0u) << "the page entry was made again";
     Xapian::Database items(dir_.path() + "/xapian-items");
-    EXPECT_EQ(items.get_metadata("dossier.text_format"), "5");
+    EXPECT_EQ(items.get_metadata("dossier.text_format"), "6");
     EXPECT_EQ(items.allterms_begin("Q"), items.allterms_end("Q")) << "no unique terms left";
     EXPECT_EQ(items.get_value_freq(7), 0u) << "no facet values left";
     EXPECT_EQ(items.get_termfreq("XD" + first_.id.ToHex()), 5u);

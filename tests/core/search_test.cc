@@ -253,6 +253,43 @@ TEST_F(SearchTest, WordsSideBySideRankFirst) {
   EXPECT_GT(r.hits[0].percent, r.hits[1].percent);
 }
 
+// The boost goes only to the words side by side: not to a document that
+// starts with the query's second word and has the first elsewhere. (Up to
+// text format 5 it did: a word that is its own stem, such as "how", leaves
+// its stem without positions, and Xapian 1.4 reads such a term in a phrase
+// as if it stood at position 0, just before the document's first word.)
+TEST(SearchAdjacencyTest, TheBoostNeedsTheWordsSideBySide) {
+  TempDir dir;
+  const std::string in = dir / "in";
+  const std::string rest = " explains how the district teams shared their duties during the year, and ";
+  // "how" and "matrix" side by side.
+  WriteFile(in + "/beside.txt", "Duties of the teams\nThis note" + rest.substr(0, 13) + " matrix" + rest.substr(13) +
+                                    "which teams reported on time.");
+  // "how" twice, "matrix" once, apart: the most weight without the boost.
+  WriteFile(in + "/apart.txt", "Duties and the matrix\nThis note" + rest + "how the teams reported on time.");
+  // "how" once, apart from "matrix", its first word.
+  WriteFile(in + "/opens.txt", "Matrix of duties\nThis note" + rest + "which teams reported on time.");
+  auto plugins = PluginHost::LoadDirectory(DOSSIER_PLUGIN_DIR);
+  auto languages = std::move(LanguageDetector::Create()).value();
+  auto mime = std::move(MimeDetector::Create()).value();
+  {
+    auto store = std::move(Store::Open(dir / "data", StoreMode::kReadWrite)).value();
+    Ingester ingester(store.get(), plugins.get(), languages.get(), mime.get());
+    ASSERT_TRUE(ingester.Ingest({in}, {}).ok());
+  }
+  auto service = std::move(QueryService::Open(dir / "data")).value();
+  SearchRequest request;
+  request.query = "how matrix";
+  Result<SearchResponse> response = service->Search(request);
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  std::vector<std::string> order;
+  for (const SearchHit& hit : response->hits) {
+    EXPECT_EQ(hit.language, "en") << hit.title;
+    order.push_back(std::filesystem::path(hit.source_paths.at(0)).filename().string());
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"beside.txt", "apart.txt", "opens.txt"}));
+}
+
 // All the words first; when a page of results has room left, documents with
 // only some of them follow, flagged, and are not counted in the total.
 TEST_F(SearchTest, DocumentsWithSomeOfTheWordsFollowThoseWithAll) {

@@ -5,6 +5,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -148,6 +149,39 @@ TEST(XapianTextTest, AFoldedParseTheIndexHoldsNoTermOfIsWeighedInNotWalked) {
       }
     }
   }
+}
+
+// The adjacency boost's phrase of a long run of words is cut into phrases
+// of at most kMaxBoostPhraseWords words (the page index leaves no more
+// positions free before the first page); a last piece of one word has no
+// neighbour in it and is left out.
+TEST(XapianTextTest, ALongRunOfWordsIsBoostedInPhrasesOfBoundedLength) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  db.add_document(Xapian::Document());
+  db.commit();
+  auto phrase_lengths = [&db](size_t words) {
+    std::string text;
+    for (size_t i = 0; i < words; ++i) text += "w" + std::to_string(i) + " ";
+    QueryParsers parsers;
+    SetUpQueryParsers(db, [](Xapian::QueryParser&) {}, &parsers);
+    const Xapian::Query query = ParseInEachLanguage(parsers, text, {"und"}, Xapian::Query::OP_AND, true, ParsePurpose::kRank);
+    std::vector<size_t> lengths;
+    std::vector<Xapian::Query> pending{query};
+    while (!pending.empty()) {
+      const Xapian::Query q = pending.back();
+      pending.pop_back();
+      if (q.get_type() == Xapian::Query::OP_PHRASE) lengths.push_back(q.get_num_subqueries());
+      for (size_t i = 0; i < q.get_num_subqueries(); ++i) pending.push_back(q.get_subquery(i));
+    }
+    std::sort(lengths.begin(), lengths.end());
+    return lengths;
+  };
+  EXPECT_EQ(phrase_lengths(2), (std::vector<size_t>{2}));
+  EXPECT_EQ(phrase_lengths(kMaxBoostPhraseWords), (std::vector<size_t>{kMaxBoostPhraseWords}));
+  EXPECT_EQ(phrase_lengths(kMaxBoostPhraseWords + 1), (std::vector<size_t>{kMaxBoostPhraseWords}));
+  EXPECT_EQ(phrase_lengths(kMaxBoostPhraseWords + 6), (std::vector<size_t>{6, kMaxBoostPhraseWords}));
+  EXPECT_EQ(phrase_lengths(2 * kMaxBoostPhraseWords + 2), (std::vector<size_t>{2, kMaxBoostPhraseWords, kMaxBoostPhraseWords}));
 }
 
 }  // namespace

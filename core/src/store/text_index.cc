@@ -86,7 +86,15 @@ class EntityFieldProcessor : public Xapian::FieldProcessor {
 // pages. (Text formats up to 4 started page p at (p-1) * 2^18 instead:
 // kStridePage. Those jumps made the position table a third bigger: 38.4
 // against 28.9 MB on 626 real PDFs; docs/BENCHMARKS.md, "Storage".)
+// The first page starts after as many: Xapian 1.4 reads a term that has no
+// positions in an entry (a stem whose only word is itself,
+// DropWordPositionsFromStems) as standing at position 0 when it opens a
+// phrase, so a phrase matched an entry whose first words were the phrase's
+// other words. With positions 1..kPageGap unused, no phrase of up to
+// kPageGap + 1 words can (text format 6; the adjacency boost's phrases are
+// at most kMaxBoostPhraseWords long).
 constexpr Xapian::termpos kPageGap = 64;
+static_assert(kMaxBoostPhraseWords <= kPageGap + 1);
 constexpr Xapian::termpos kStridePage = 1u << 18;
 // With a remote index, a hit of at most this many pages has its best page
 // chosen from its pages' text rather than from its shard's position lists
@@ -1046,7 +1054,7 @@ Status TextIndex::ReplaceDocument(const Document& document, const std::vector<Fa
     std::set<TextSource> sources;
     std::vector<std::pair<uint32_t, Xapian::termpos>> page_starts;
     for (const PageText& page : document.pages) {
-      const Xapian::termpos start = page_starts.empty() ? 0 : tg.get_termpos() + kPageGap;
+      const Xapian::termpos start = (page_starts.empty() ? 0 : tg.get_termpos()) + kPageGap;
       if (start >= 0xFFFFFFFFu - (1u << 24)) break;  // 4 billion words: the positions are 32-bit
       tg.set_termpos(start);
       page_starts.emplace_back(page.number, start + 1);

@@ -93,10 +93,13 @@ class TextIndex {
   // 5: each page's positions follow the previous page's (value 6 says where
   //    each starts) instead of starting at (p-1) * 2^18 + 1, and a word that
   //    is its own stem keeps its positions under the word only.
-  static constexpr uint32_t kTextFormat = 5;
+  // 6: the first page starts after kPageGap unused positions, as the others
+  //    do, so that no phrase can match through a term without positions
+  //    (Xapian 1.4 reads one as standing at position 0).
+  static constexpr uint32_t kTextFormat = 6;
   // The last format that changed how pages are indexed: an index of this
   // format or a later one has only its item entries made again.
-  static constexpr uint32_t kPageTextFormat = 5;
+  static constexpr uint32_t kPageTextFormat = 6;
   uint32_t TextFormat() const;
   // Writable: records kTextFormat, durable at the next Commit().
   Status SetTextFormat();

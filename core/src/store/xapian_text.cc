@@ -54,7 +54,11 @@ void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* run
           CollectWordRuns(part, runs);
         }
       }
-      if (plain) runs->emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
+      if (!plain) return;
+      for (size_t from = 0; from + 1 < words.size(); from += kMaxBoostPhraseWords) {
+        const size_t to = std::min(words.size(), from + kMaxBoostPhraseWords);
+        runs->emplace_back(Xapian::Query::OP_PHRASE, words.begin() + from, words.begin() + to, to - from);
+      }
       return;
     }
     case Xapian::Query::OP_FILTER:

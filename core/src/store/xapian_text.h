@@ -22,6 +22,11 @@ namespace dossier {
 // The weight of matches through accent-folded forms, against 1 for the words as typed.
 inline constexpr double kFoldedWeight = 0.5;
 
+// The adjacency boost (ParseInEachLanguage) cuts a longer run of words into
+// phrases of at most this many words (the page index leaves room for them
+// before the first page: kPageGap in text_index.cc).
+inline constexpr size_t kMaxBoostPhraseWords = 64;
+
 // A stemmer for an ISO 639-1 code; the "none" stemmer for "und" or a
 // language Xapian does not stem.
 Xapian::Stem StemmerFor(const std::string& language);
@@ -113,7 +118,7 @@ void SetUpQueryParsers(Xapian::Database& db, const std::function<void(Xapian::Qu
 // parse is the typed one with folded terms the index does not hold,
 // `(1 + kFoldedWeight) × as typed`: the same matches and weights). With
 // `adjacent_boost`, the runs of words the query ANDs are added as phrases
-// under OP_AND_MAYBE (weight only).
+// (of at most kMaxBoostPhraseWords words) under OP_AND_MAYBE (weight only).
 //
 // What a parse is for: ranking and matching needs both forms (the typed
 // form weighs more); counting the matches (the facets' pass) needs only the
