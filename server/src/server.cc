@@ -70,6 +70,11 @@ struct Server::Impl {
       service = std::shared_ptr<const QueryService>(std::move(opened).value());
       if (!options.remote_index) {
         Log("ready: data folder " + options.data_dir + " is open");
+        if (service->SearchIndexIsOlder()) {
+          Log("note: the search index of " + options.data_dir +
+              " was made by an older version of dossier; it answers as that version did until the next "
+              "'dossier ingest', 'remove' or 'compact' on the folder re-indexes it");
+        }
       } else if (Status shards = service->SearchIndexHealth(); shards.ok()) {
         Log("ready: data folder " + options.data_dir + " is open, searching " +
             std::to_string(options.remote_index->shards.size()) + " remote index shards");

@@ -232,7 +232,9 @@ TEST(SearchBestPagesTest, EachHitOfAPageOfResultsHasItsOwnBestPage) {
     ASSERT_TRUE(all.ok());
     auto store = std::move(Store::Open(dir / "data", StoreMode::kReadWrite)).value();
     for (const SearchHit& hit : all->hits) {
-      if (std::filesystem::path(hit.source_paths.at(0)).filename() == "a.txt") ASSERT_TRUE(store->RemoveDocument(hit.id).ok());
+      if (std::filesystem::path(hit.source_paths.at(0)).filename() == "a.txt") {
+        ASSERT_TRUE(store->RemoveDocument(hit.id).ok());
+      }
     }
     ASSERT_TRUE(store->Flush().ok());
     ASSERT_TRUE(store->CompactIndex().ok());

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <mutex>
 #include <thread>
+#include <xapian.h>
 
 #include "server/server_process.h"
 #include "support/test_support.h"
@@ -533,6 +534,43 @@ fs::path LargestSst(const std::string& data) {
     if (largest.empty() || entry.file_size() > fs::file_size(largest)) largest = entry.path();
   }
   return largest;
+}
+
+// A search index an older version made (text format 5 here) is served as
+// it is, and the log says that the next writing command re-indexes it.
+TEST(ServerLifecycleTest, SaysWhenTheSearchIndexIsOfAnOlderVersion) {
+  TempDir tmp;
+  MakeArchive(tmp / "in");
+  ASSERT_EQ(RunDossier(tmp / "data", {"ingest", "-q", tmp / "in"}).exit_code, 0);
+  const std::string note = "was made by an older version of dossier";
+  // The log once it holds `text` (or after 10 s).
+  auto log_with = [](ServerProcess& server, const std::string& text) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (server.Log().find(text) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return server.Log();
+  };
+  {
+    ServerProcess server(tmp / "data");
+    ASSERT_TRUE(server.started());
+    EXPECT_NE(log_with(server, "ready: data folder").find("ready: data folder"), std::string::npos) << server.Log();
+    EXPECT_EQ(server.Client()->Get("/ready")->status, 200);
+    // The note would have been written right after "ready", by the same thread.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(server.Log().find(note), std::string::npos) << server.Log();
+  }
+  {
+    Xapian::WritableDatabase index(tmp / "data/xapian", Xapian::DB_OPEN);
+    index.set_metadata("dossier.text_format", "5");
+    index.commit();
+  }
+  ServerProcess server(tmp / "data");
+  ASSERT_TRUE(server.started());
+  const std::string log = log_with(server, note);
+  EXPECT_NE(log.find("note: the search index of " + (tmp / "data") + " " + note), std::string::npos) << log;
+  EXPECT_NE(log.find("'dossier ingest', 'remove' or 'compact'"), std::string::npos) << log;
+  EXPECT_EQ(server.Client()->Get("/v1/search?q=decentralization")->status, 200);
 }
 
 // A truncated SST file: found when the folder is opened; /ready and every

@@ -200,6 +200,8 @@ class QueryService {
   // OK, or kUnavailable naming a remote index shard that does not answer
   // (Store::SearchIndexHealth): dossierd's /ready.
   Status SearchIndexHealth() const { return store_->SearchIndexHealth(); }
+  // Store::SearchIndexIsOlder: dossierd says so when it opens the folder.
+  bool SearchIndexIsOlder() const { return store_->SearchIndexIsOlder(); }
 
  private:
   Result<std::optional<nlohmann::json>> DescribeRecommendation(const GraphNode& item, const RecommendationFilter& filter,

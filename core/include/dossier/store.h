@@ -219,6 +219,10 @@ class Store {
   // OK, or kUnavailable naming a shard of the remote index that the last
   // Refresh() (or search) could not reach; always OK with a local index.
   Status SearchIndexHealth() const;
+  // Whether the local search index was made by an older text analysis
+  // (TextIndex::kTextFormat): it answers, as that version did, until a
+  // writer's open re-indexes it. False with a remote index.
+  bool SearchIndexIsOlder() const;
   Result<std::optional<DocumentSummary>> GetDocument(const DocumentId& id) const;
   Result<std::optional<SourceEntry>> LookupSource(std::string_view path) const;
   // The failure recorded for `path` by RecordFailure, if any.

@@ -769,6 +769,10 @@ Result<Store::CompactReport> Store::CompactIndex() {
 
 Status Store::SearchIndexHealth() const { return impl_->index->Health(); }
 
+bool Store::SearchIndexIsOlder() const {
+  return !impl_->index->IsRemote() && impl_->index->TextFormat() < TextIndex::kTextFormat;
+}
+
 uint64_t Store::DataVersion() const {
   if (impl_->mode == StoreMode::kReadWrite) return impl_->db->GetLatestSequenceNumber();
   return impl_->data_version.load();

@@ -1036,6 +1036,8 @@ Result<std::unique_ptr<TextIndex>> TextIndex::OpenRemote(const std::string& path
   return std::unique_ptr<TextIndex>(new TextIndex(std::move(impl)));
 }
 
+bool TextIndex::IsRemote() const { return impl_->is_remote; }
+
 Status TextIndex::Health() const {
   if (!impl_->is_remote) return Status::Ok();
   std::lock_guard<std::mutex> lock(impl_->health_mutex);

@@ -141,6 +141,8 @@ class TextIndex {
   // each shard's uuid, entry count, last docid and total length, as the
   // last Reopen() saw them.
   uint64_t Revision() const;
+  // Whether the page index is remote shards' (OpenRemote).
+  bool IsRemote() const;
   // OK, or (remote) kUnavailable naming a shard the last Reopen() or search
   // could not reach.
   Status Health() const;
