@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
 #include <tuple>
 #include <vector>
@@ -161,6 +162,22 @@ TEST_F(SearchTest, TheBestPageCountsQueryWordsNotTheirTerms) {
   }
 }
 
+// The files of `in` ingested into a new data folder `data`, and a query
+// service on it (null, the test failed, when the ingest fails).
+std::unique_ptr<QueryService> IngestAndOpen(const std::string& in, const std::string& data) {
+  auto plugins = PluginHost::LoadDirectory(DOSSIER_PLUGIN_DIR);
+  auto languages = std::move(LanguageDetector::Create()).value();
+  auto mime = std::move(MimeDetector::Create()).value();
+  {
+    auto store = std::move(Store::Open(data, StoreMode::kReadWrite)).value();
+    Ingester ingester(store.get(), plugins.get(), languages.get(), mime.get());
+    const Status ingested = ingester.Ingest({in}, {}).status();
+    EXPECT_TRUE(ingested.ok()) << ingested.ToString();
+    if (!ingested.ok()) return nullptr;
+  }
+  return std::move(QueryService::Open(data)).value();
+}
+
 // Each hit of a page of results gets its own best page, the hits' position
 // lists being read term by term for all of them (and not looked up in a hit
 // that lacks the term): documents in which the query's words stand on
@@ -175,15 +192,8 @@ TEST(SearchBestPagesTest, EachHitOfAPageOfResultsHasItsOwnBestPage) {
   WriteFile(in + "/c.txt", "Note C\nThe ferry timetable is new.\fThe ferry was late. The ferry sank.");
   // No timetable: the ferry, most on page 2; the quay on page 3.
   WriteFile(in + "/d.txt", "Note D\nA ferry.\fThe ferry and the ferry and the ferry.\fThe quay.");
-  auto plugins = PluginHost::LoadDirectory(DOSSIER_PLUGIN_DIR);
-  auto languages = std::move(LanguageDetector::Create()).value();
-  auto mime = std::move(MimeDetector::Create()).value();
-  {
-    auto store = std::move(Store::Open(dir / "data", StoreMode::kReadWrite)).value();
-    Ingester ingester(store.get(), plugins.get(), languages.get(), mime.get());
-    ASSERT_TRUE(ingester.Ingest({in}, {}).ok());
-  }
-  auto service = std::move(QueryService::Open(dir / "data")).value();
+  std::unique_ptr<QueryService> service = IngestAndOpen(in, dir / "data");
+  ASSERT_TRUE(service);
   auto pages = [&](const std::string& query) {  // file name -> best page
     SearchRequest request;
     request.query = query;
@@ -271,15 +281,8 @@ TEST(SearchAdjacencyTest, TheBoostNeedsTheWordsSideBySide) {
   WriteFile(in + "/apart.txt", "Duties and the matrix\nThis note" + rest + "how the teams reported on time.");
   // "how" once, apart from "matrix", its first word.
   WriteFile(in + "/opens.txt", "Matrix of duties\nThis note" + rest + "which teams reported on time.");
-  auto plugins = PluginHost::LoadDirectory(DOSSIER_PLUGIN_DIR);
-  auto languages = std::move(LanguageDetector::Create()).value();
-  auto mime = std::move(MimeDetector::Create()).value();
-  {
-    auto store = std::move(Store::Open(dir / "data", StoreMode::kReadWrite)).value();
-    Ingester ingester(store.get(), plugins.get(), languages.get(), mime.get());
-    ASSERT_TRUE(ingester.Ingest({in}, {}).ok());
-  }
-  auto service = std::move(QueryService::Open(dir / "data")).value();
+  std::unique_ptr<QueryService> service = IngestAndOpen(in, dir / "data");
+  ASSERT_TRUE(service);
   SearchRequest request;
   request.query = "how matrix";
   Result<SearchResponse> response = service->Search(request);
