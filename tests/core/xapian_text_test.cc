@@ -51,8 +51,8 @@ TEST(XapianTextTest, LanguagesThatStemAQuerysWordsAlikeShareItsParse) {
   testing::TempDir dir;
   Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
   Xapian::Document doc;
-  doc.add_term("unit");
-  doc.add_term("units");
+  doc.add_posting("unit", 1);  // with positions, as a page index has: the boost is parsed
+  doc.add_posting("units", 2);
   db.add_document(doc);
   db.commit();
   const std::vector<std::string> languages = {"und", "en", "fr", "es", "de", "it", "pt", "nl", "sv", "ru"};
@@ -158,7 +158,9 @@ TEST(XapianTextTest, AFoldedParseTheIndexHoldsNoTermOfIsWeighedInNotWalked) {
 TEST(XapianTextTest, ALongRunOfWordsIsBoostedInPhrasesOfBoundedLength) {
   testing::TempDir dir;
   Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
-  db.add_document(Xapian::Document());
+  Xapian::Document page;
+  page.add_posting("w0", 1);  // positions: without any, no boost is added
+  db.add_document(page);
   db.commit();
   auto phrase_lengths = [&db](size_t words) {
     std::string text;
@@ -182,6 +184,28 @@ TEST(XapianTextTest, ALongRunOfWordsIsBoostedInPhrasesOfBoundedLength) {
   EXPECT_EQ(phrase_lengths(kMaxBoostPhraseWords + 1), (std::vector<size_t>{kMaxBoostPhraseWords}));
   EXPECT_EQ(phrase_lengths(kMaxBoostPhraseWords + 6), (std::vector<size_t>{6, kMaxBoostPhraseWords}));
   EXPECT_EQ(phrase_lengths(2 * kMaxBoostPhraseWords + 2), (std::vector<size_t>{2, kMaxBoostPhraseWords, kMaxBoostPhraseWords}));
+}
+
+// An index without positions (the item index) gets no boost: Xapian would
+// read its phrases as ANDs of the same terms.
+TEST(XapianTextTest, AnIndexWithoutPositionsGetsNoAdjacencyBoost) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  Xapian::Document entry;
+  entry.add_term("Zmanag");
+  entry.add_term("Zrespons");
+  db.add_document(entry);
+  db.commit();
+  QueryParsers parsers;
+  SetUpQueryParsers(db, [](Xapian::QueryParser&) {}, &parsers, Xapian::QueryParser::STEM_ALL_Z);
+  const std::string boosted =
+      ParseInEachLanguage(parsers, "management response", {"en"}, Xapian::Query::OP_AND, true, ParsePurpose::kRank)
+          .get_description();
+  const std::string plain =
+      ParseInEachLanguage(parsers, "management response", {"en"}, Xapian::Query::OP_AND, false, ParsePurpose::kRank)
+          .get_description();
+  EXPECT_EQ(boosted, plain);
+  EXPECT_EQ(boosted.find("PHRASE"), std::string::npos) << boosted;
 }
 
 }  // namespace

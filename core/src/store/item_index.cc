@@ -459,11 +459,9 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
       p.add_boolean_prefix("type", "XT");
     }, &parsers, Xapian::QueryParser::STEM_ALL_Z);
     match = ParseInEachLanguage(parsers, request.query, languages, Xapian::Query::OP_AND, false);
-    // Item entries keep no positions, so Xapian reads the adjacency boost's
-    // phrases as plain ANDs: the same terms weighed a second time, not the
-    // words side by side. Without positions, the match is the ranking.
-    ranked = db.has_positions() ? ParseInEachLanguage(parsers, request.query, languages, Xapian::Query::OP_AND, true)
-                                : match;
+    // Item entries keep no positions: ParseInEachLanguage adds no adjacency
+    // boost, and the ranking is the match.
+    ranked = match;
     widened = ParseInEachLanguage(parsers, request.query, languages, Xapian::Query::OP_OR, false);
     counted = ParseInEachLanguage(parsers, request.query, languages, Xapian::Query::OP_AND, false, ParsePurpose::kMatchSet);
     for (auto t = match.get_unique_terms_begin(); t != match.get_unique_terms_end(); ++t) {

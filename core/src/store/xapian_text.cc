@@ -364,7 +364,9 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
       parsed = Xapian::Query(Xapian::Query::OP_OR, as_typed,
                              Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded_parse, kFoldedWeight));
     }
-    if (adjacent_boost) {
+    // Without positions (an item index) Xapian reads a phrase as an AND,
+    // which would weigh the same terms a second time.
+    if (adjacent_boost && (parsers.db == nullptr || parsers.db->has_positions())) {
       std::vector<Xapian::Query> runs;
       CollectWordRuns(as_typed, &runs);
       if (!runs.empty()) {

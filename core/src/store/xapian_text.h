@@ -118,7 +118,8 @@ void SetUpQueryParsers(Xapian::Database& db, const std::function<void(Xapian::Qu
 // parse is the typed one with folded terms the index does not hold,
 // `(1 + kFoldedWeight) × as typed`: the same matches and weights). With
 // `adjacent_boost`, the runs of words the query ANDs are added as phrases
-// (of at most kMaxBoostPhraseWords words) under OP_AND_MAYBE (weight only).
+// (of at most kMaxBoostPhraseWords words) under OP_AND_MAYBE (weight only),
+// unless the index (`parsers.db`) holds no positions.
 //
 // What a parse is for: ranking and matching needs both forms (the typed
 // form weighs more); counting the matches (the facets' pass) needs only the
