@@ -273,18 +273,19 @@ TEST_F(SearchTest, WordsSideBySideRankFirst) {
 TEST(SearchAdjacencyTest, TheBoostNeedsTheWordsSideBySide) {
   TempDir dir;
   const std::string in = dir / "in";
-  const std::string rest = " explains how the district teams shared their duties during the year, and ";
-  // "how" and "matrix" side by side.
-  WriteFile(in + "/beside.txt", "Duties of the teams\nThis note" + rest.substr(0, 13) + " matrix" + rest.substr(13) +
+  // ("soon" is its own stem, and not a function word: FunctionWordsDoNot...)
+  const std::string rest = " explains soon the district teams shared their duties during the year, and ";
+  // "soon" and "matrix" side by side.
+  WriteFile(in + "/beside.txt", "Duties of the teams\nThis note" + rest.substr(0, 14) + " matrix" + rest.substr(14) +
                                     "which teams reported on time.");
-  // "how" twice, "matrix" once, apart: the most weight without the boost.
-  WriteFile(in + "/apart.txt", "Duties and the matrix\nThis note" + rest + "how the teams reported on time.");
-  // "how" once, apart from "matrix", its first word.
+  // "soon" twice, "matrix" once, apart: the most weight without the boost.
+  WriteFile(in + "/apart.txt", "Duties and the matrix\nThis note" + rest + "soon the teams reported on time.");
+  // "soon" once, apart from "matrix", its first word.
   WriteFile(in + "/opens.txt", "Matrix of duties\nThis note" + rest + "which teams reported on time.");
   std::unique_ptr<QueryService> service = IngestAndOpen(in, dir / "data");
   ASSERT_TRUE(service);
   SearchRequest request;
-  request.query = "how matrix";
+  request.query = "soon matrix";
   Result<SearchResponse> response = service->Search(request);
   ASSERT_TRUE(response.ok()) << response.status().ToString();
   std::vector<std::string> order;
@@ -293,6 +294,47 @@ TEST(SearchAdjacencyTest, TheBoostNeedsTheWordsSideBySide) {
     order.push_back(std::filesystem::path(hit.source_paths.at(0)).filename().string());
   }
   EXPECT_EQ(order, (std::vector<std::string>{"beside.txt", "apart.txt", "opens.txt"}));
+}
+
+// The boost leaves a query's function words out: its other words count as
+// side by side when they stand in order within the span the query gives
+// them, whatever function words sit between ("response of management"
+// boosts "response from management"), and a function word with one other
+// word boosts nothing ("the management").
+TEST(SearchAdjacencyTest, FunctionWordsDoNotDecideWhetherWordsStandSideBySide) {
+  TempDir dir;
+  const std::string in = dir / "in";
+  const std::string body = " The teams of the district shared their duties during the year and reported on time to the board.";
+  // Once each, in order with another function word between.
+  WriteFile(in + "/between.txt", "Annual note\nThe response from management came late." + body + body);
+  // Twice each, apart: the most weight without a boost.
+  WriteFile(in + "/apart.txt", "Annual note\nA response came late." + body + " The management met." + body +
+                                   " Another response came. The management agreed.");
+  // Notes without either word: the two words are then rare enough to weigh.
+  for (int i = 0; i < 6; ++i) {
+    WriteFile(in + "/other" + std::to_string(i) + ".txt",
+              "Field note " + std::to_string(i) + "\nThe weather was mild and the harvest was good this year." + body);
+  }
+  std::unique_ptr<QueryService> service = IngestAndOpen(in, dir / "data");
+  ASSERT_TRUE(service);
+  auto order = [&](const std::string& query) {
+    SearchRequest request;
+    request.query = query;
+    Result<SearchResponse> response = service->Search(request);
+    EXPECT_TRUE(response.ok()) << response.status().ToString();
+    std::vector<std::string> files;
+    if (!response.ok()) return files;
+    for (const SearchHit& hit : response->hits) {
+      EXPECT_EQ(hit.language, "en") << hit.title;
+      // (Those with all the words: the notes with "of" or "the" only follow.)
+      if (hit.all_words) files.push_back(std::filesystem::path(hit.source_paths.at(0)).filename().string());
+    }
+    return files;
+  };
+  EXPECT_EQ(order("response of management"), (std::vector<std::string>{"between.txt", "apart.txt"}));
+  // Without a boost, BM25 alone: more occurrences rank first.
+  EXPECT_EQ(order("response management"), (std::vector<std::string>{"apart.txt", "between.txt"}));
+  EXPECT_EQ(order("the management"), (std::vector<std::string>{"apart.txt", "between.txt"}));
 }
 
 // All the words first; when a page of results has room left, documents with

@@ -1,5 +1,6 @@
 // Tests of the query parsing the page and item indexes share (xapian_text.h).
 #include "xapian_text.h"
+#include "function_words.h"
 
 #include <gtest/gtest.h>
 
@@ -151,31 +152,39 @@ TEST(XapianTextTest, AFoldedParseTheIndexHoldsNoTermOfIsWeighedInNotWalked) {
   }
 }
 
+// The adjacency boost's phrases of `text` parsed in `language` by a
+// database whose one entry has positions (without any, no boost is added).
+std::vector<Xapian::Query> BoostPhrases(const std::string& text, const std::string& language) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  Xapian::Document page;
+  page.add_posting("w0", 1);
+  db.add_document(page);
+  db.commit();
+  QueryParsers parsers;
+  SetUpQueryParsers(db, [](Xapian::QueryParser&) {}, &parsers);
+  std::vector<Xapian::Query> phrases;
+  std::vector<Xapian::Query> pending{
+      ParseInEachLanguage(parsers, text, {language}, Xapian::Query::OP_AND, true, ParsePurpose::kRank)};
+  while (!pending.empty()) {
+    const Xapian::Query q = pending.back();
+    pending.pop_back();
+    if (q.get_type() == Xapian::Query::OP_PHRASE) phrases.push_back(q);
+    for (size_t i = 0; i < q.get_num_subqueries(); ++i) pending.push_back(q.get_subquery(i));
+  }
+  return phrases;
+}
+
 // The adjacency boost's phrase of a long run of words is cut into phrases
 // of at most kMaxBoostPhraseWords words (the page index leaves no more
 // positions free before the first page); a last piece of one word has no
 // neighbour in it and is left out.
 TEST(XapianTextTest, ALongRunOfWordsIsBoostedInPhrasesOfBoundedLength) {
-  testing::TempDir dir;
-  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
-  Xapian::Document page;
-  page.add_posting("w0", 1);  // positions: without any, no boost is added
-  db.add_document(page);
-  db.commit();
-  auto phrase_lengths = [&db](size_t words) {
+  auto phrase_lengths = [](size_t words) {
     std::string text;
     for (size_t i = 0; i < words; ++i) text += "w" + std::to_string(i) + " ";
-    QueryParsers parsers;
-    SetUpQueryParsers(db, [](Xapian::QueryParser&) {}, &parsers);
-    const Xapian::Query query = ParseInEachLanguage(parsers, text, {"und"}, Xapian::Query::OP_AND, true, ParsePurpose::kRank);
     std::vector<size_t> lengths;
-    std::vector<Xapian::Query> pending{query};
-    while (!pending.empty()) {
-      const Xapian::Query q = pending.back();
-      pending.pop_back();
-      if (q.get_type() == Xapian::Query::OP_PHRASE) lengths.push_back(q.get_num_subqueries());
-      for (size_t i = 0; i < q.get_num_subqueries(); ++i) pending.push_back(q.get_subquery(i));
-    }
+    for (const Xapian::Query& phrase : BoostPhrases(text, "und")) lengths.push_back(phrase.get_num_subqueries());
     std::sort(lengths.begin(), lengths.end());
     return lengths;
   };
@@ -206,6 +215,62 @@ TEST(XapianTextTest, AnIndexWithoutPositionsGetsNoAdjacencyBoost) {
           .get_description();
   EXPECT_EQ(boosted, plain);
   EXPECT_EQ(boosted.find("PHRASE"), std::string::npos) << boosted;
+}
+
+// The boost leaves a query's function words out of its phrases (the others
+// then stand in order within the run's span), boosts no run left with one
+// word, and keeps a run of function words only whole. Each language knows
+// its own: German has no list, so "the" stays in its phrase.
+TEST(XapianTextTest, TheAdjacencyBoostLeavesFunctionWordsOut) {
+  auto phrases = [](const std::string& text, const std::string& language) {
+    std::vector<std::string> found;
+    for (const Xapian::Query& phrase : BoostPhrases(text, language)) found.push_back(phrase.get_description());
+    std::sort(found.begin(), found.end());
+    return found;
+  };
+  std::vector<std::string> found = phrases("management of the response", "en");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].find("Zmanag"), std::string::npos) << found[0];
+  EXPECT_NE(found[0].find("PHRASE 4 "), std::string::npos) << found[0];
+  EXPECT_NE(found[0].find("Zrespons"), std::string::npos) << found[0];
+  EXPECT_EQ(found[0].find("Zthe"), std::string::npos) << found[0];
+  EXPECT_EQ(found[0].find("Zof"), std::string::npos) << found[0];
+  EXPECT_TRUE(phrases("since the", "en").empty());
+  found = phrases("of the", "en");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].find("PHRASE 2 "), std::string::npos) << found[0];
+  found = phrases("the response", "de");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].find("PHRASE 2 "), std::string::npos) << found[0];
+  found = phrases("mise en œuvre", "fr");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].find("PHRASE 3 "), std::string::npos) << found[0];
+  EXPECT_EQ(found[0].find("Zen"), std::string::npos) << found[0];
+  found = phrases("el informe de la evaluación", "es");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].find("PHRASE 4 "), std::string::npos) << found[0];
+  // A long run: its phrases span at most kMaxBoostPhraseWords positions.
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += "w" + std::to_string(i) + " the ";  // kept words at 0, 2, ..., 78
+  found = phrases(text, "en");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].find("PHRASE 63 ") != std::string::npos, true) << found[0];  // words 0 to 62
+  EXPECT_EQ(found[1].find("PHRASE 15 ") != std::string::npos, true) << found[1];  // words 64 to 78
+  static_assert(kMaxBoostPhraseWords == 64, "the spans above assume phrases of at most 64 positions");
+}
+
+TEST(XapianTextTest, FunctionWordsAreClosedClassWordsOfEachLanguage) {
+  EXPECT_TRUE(IsFunctionWord("en", "the"));
+  EXPECT_TRUE(IsFunctionWord("en", "doe"));  // the stem of "does", as a Z term holds it
+  EXPECT_FALSE(IsFunctionWord("en", "evaluation"));
+  EXPECT_FALSE(IsFunctionWord("en", "les"));
+  EXPECT_TRUE(IsFunctionWord("fr", "les"));
+  EXPECT_TRUE(IsFunctionWord("fr", "été"));
+  EXPECT_FALSE(IsFunctionWord("fr", "évaluation"));
+  EXPECT_TRUE(IsFunctionWord("es", "los"));
+  EXPECT_FALSE(IsFunctionWord("es", "informe"));
+  EXPECT_FALSE(IsFunctionWord("de", "der"));  // no list
+  EXPECT_FALSE(IsFunctionWord("und", "the"));
 }
 
 }  // namespace

@@ -91,8 +91,8 @@ class EntityFieldProcessor : public Xapian::FieldProcessor {
 // DropWordPositionsFromStems) as standing at position 0 when it opens a
 // phrase, so a phrase matched an entry whose first words were the phrase's
 // other words. With positions 1..kPageGap unused, no phrase of up to
-// kPageGap + 1 words can (text format 6; the adjacency boost's phrases are
-// at most kMaxBoostPhraseWords long).
+// kPageGap + 1 words can (text format 6; the adjacency boost's phrases
+// span at most kMaxBoostPhraseWords positions, window included).
 constexpr Xapian::termpos kPageGap = 64;
 static_assert(kMaxBoostPhraseWords <= kPageGap + 1);
 constexpr Xapian::termpos kStridePage = 1u << 18;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "dossier/text.h"
+#include "function_words.h"
 #include "write_failure.h"
 
 namespace dossier {
@@ -32,43 +33,73 @@ void IndexFolded(Xapian::TermGenerator& tg, const std::string& text, Xapian::ter
 // response": AND(Zmanag, Zrespons)), each as the phrase of those terms in
 // order, wherever they sit in `query` (not under NOT, and not when a word of
 // the run is a phrase, a wildcard or a field).
-void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* runs) {
+//
+// A function word (`is_function_word`, given the word or stem a term holds)
+// is left out of a run that has other words, which must then stand in
+// order within the run's span: "management of the response" boosts
+// "management" and "response" within 4 positions, "since the" boosts
+// nothing. What sits beside "the" tells little about which documents hold a
+// query's words together, and a function word's position lists are the
+// longest in the index: a phrase check reads them for each candidate
+// document (20 of the 25 slowest of 1,000 searches on real PDFs had one). A
+// run of function words only is kept whole: nothing else ranks it.
+void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* runs,
+                     const std::function<bool(const std::string&)>& is_function_word) {
   const size_t n = query.get_num_subqueries();
   switch (query.get_type()) {
     case Xapian::Query::OP_AND: {
       std::vector<Xapian::Query> words;
+      std::vector<char> function_word;  // of each of `words`
       bool plain = n >= 2;
       for (size_t i = 0; i < n; ++i) {
         const Xapian::Query part = query.get_subquery(i);
         if (part.get_type() == Xapian::Query::LEAF_TERM && part.get_terms_begin() != part.get_terms_end() &&
             IsPageTerm(*part.get_terms_begin())) {
+          const std::string& term = *part.get_terms_begin();
           // A stem's positions are shared with the word that is its own
           // stem (DropWordPositionsFromStems): both, the word weighing
           // nothing (a word no entry has is an empty posting list).
-          const std::string word = WordOfStem(*part.get_terms_begin());
+          const std::string word = WordOfStem(term);
           words.push_back(word.empty() ? part
                                        : Xapian::Query(Xapian::Query::OP_OR, part,
                                                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(word), 0)));
+          function_word.push_back(is_function_word && is_function_word(word.empty() ? term : word));
         } else {
           plain = false;
-          CollectWordRuns(part, runs);
+          CollectWordRuns(part, runs, is_function_word);
         }
       }
       if (!plain) return;
-      for (size_t from = 0; from + 1 < words.size(); from += kMaxBoostPhraseWords) {
-        const size_t to = std::min(words.size(), from + kMaxBoostPhraseWords);
-        runs->emplace_back(Xapian::Query::OP_PHRASE, words.begin() + from, words.begin() + to, to - from);
+      // The words kept, by their place in the run.
+      std::vector<size_t> kept;
+      for (size_t i = 0; i < words.size(); ++i) {
+        if (!function_word[i]) kept.push_back(i);
+      }
+      if (kept.empty()) {
+        for (size_t i = 0; i < words.size(); ++i) kept.push_back(i);
+      }
+      // Phrases spanning at most kMaxBoostPhraseWords positions (each the
+      // words kept in that span, in order within it).
+      for (size_t from = 0; from + 1 < kept.size();) {
+        size_t to = from + 1;
+        while (to < kept.size() && kept[to] - kept[from] < kMaxBoostPhraseWords) ++to;
+        if (to - from >= 2) {
+          std::vector<Xapian::Query> phrase;
+          for (size_t k = from; k < to; ++k) phrase.push_back(words[kept[k]]);
+          runs->emplace_back(Xapian::Query::OP_PHRASE, phrase.begin(), phrase.end(), kept[to - 1] - kept[from] + 1);
+        }
+        from = to;
       }
       return;
     }
     case Xapian::Query::OP_FILTER:
     case Xapian::Query::OP_AND_NOT:
     case Xapian::Query::OP_AND_MAYBE:
-      if (n > 0) CollectWordRuns(query.get_subquery(0), runs);
+      if (n > 0) CollectWordRuns(query.get_subquery(0), runs, is_function_word);
       return;
     case Xapian::Query::OP_OR:
     case Xapian::Query::OP_SCALE_WEIGHT:
-      for (size_t i = 0; i < n; ++i) CollectWordRuns(query.get_subquery(i), runs);
+      for (size_t i = 0; i < n; ++i) CollectWordRuns(query.get_subquery(i), runs, is_function_word);
       return;
     default:
       return;
@@ -131,6 +162,21 @@ std::vector<std::string> PlainQueryWords(const std::string& typed) {
   }
   if (!word.empty()) words.push_back(std::move(word));
   return words;
+}
+
+// Which of `words` are function words of `language`, as the word or its
+// stem ('1') or not ('0'), in order; empty when none is.
+std::string FunctionWordMarks(const std::string& language, const std::vector<std::string>& words) {
+  if (!KnowsFunctionWords(language)) return "";
+  const Xapian::Stem stem = StemmerFor(language);
+  std::string marks;
+  bool any = false;
+  for (const std::string& word : words) {
+    const bool function_word = IsFunctionWord(language, word) || IsFunctionWord(language, stem(word));
+    marks += function_word ? '1' : '0';
+    any = any || function_word;
+  }
+  return any ? marks : "";
 }
 
 }  // namespace
@@ -310,6 +356,9 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
   // an index's languages were 8 % of a search on 14 languages).
   const std::vector<std::string> plain_words = PlainQueryWords(typed);
   std::map<std::string, size_t> parse_of_stems;
+  // Without positions (an item index) Xapian reads a phrase as an AND,
+  // which would weigh the same terms a second time.
+  const bool boost = adjacent_boost && (parsers.db == nullptr || parsers.db->has_positions());
   for (const std::string& language : languages) {
     std::string stems_key;
     if (!plain_words.empty()) {
@@ -325,6 +374,10 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
         }
       }
       stems_key = cached->second;
+      // The boost of two words or more leaves out each language's own
+      // function words (CollectWordRuns): the languages that share a parse
+      // leave out the same ones.
+      if (boost && plain_words.size() >= 2) stems_key += '\1' + FunctionWordMarks(language, plain_words);
       if (auto known = parse_of_stems.find(stems_key); known != parse_of_stems.end()) {
         parses[known->second].second.push_back(language);
         continue;
@@ -342,13 +395,22 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
     };
     const QueryParsers::Parse& typed_parse = parse(false);
     const QueryParsers::Parse& folded_parsed = parse(true);
-    auto [shared, first] = parse_of_description.emplace(typed_parse.description + '\0' + folded_parsed.description, parses.size());
+    const Xapian::Query& as_typed = typed_parse.query;
+    // The phrases of the adjacency boost, without `language`'s function words.
+    std::vector<Xapian::Query> runs;
+    if (boost) {
+      CollectWordRuns(as_typed, &runs, [&language](const std::string& word) { return IsFunctionWord(language, word); });
+    }
+    const Xapian::Query boost_phrases =
+        runs.empty() ? Xapian::Query() : Xapian::Query(Xapian::Query::OP_OR, runs.begin(), runs.end());
+    auto [shared, first] = parse_of_description.emplace(
+        typed_parse.description + '\0' + folded_parsed.description + '\0' + boost_phrases.get_description(),
+        parses.size());
     if (!plain_words.empty()) parse_of_stems.emplace(stems_key, shared->second);
     if (!first) {
       parses[shared->second].second.push_back(language);
       continue;
     }
-    const Xapian::Query& as_typed = typed_parse.query;
     const Xapian::Query& folded_parse = folded_parsed.query;
     Xapian::Query parsed;
     if (purpose == ParsePurpose::kMatchSet && folded == typed && !HasNegation(as_typed) && !HasNegation(folded_parse)) {
@@ -364,15 +426,7 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
       parsed = Xapian::Query(Xapian::Query::OP_OR, as_typed,
                              Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded_parse, kFoldedWeight));
     }
-    // Without positions (an item index) Xapian reads a phrase as an AND,
-    // which would weigh the same terms a second time.
-    if (adjacent_boost && (parsers.db == nullptr || parsers.db->has_positions())) {
-      std::vector<Xapian::Query> runs;
-      CollectWordRuns(as_typed, &runs);
-      if (!runs.empty()) {
-        parsed = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed, Xapian::Query(Xapian::Query::OP_OR, runs.begin(), runs.end()));
-      }
-    }
+    if (!runs.empty()) parsed = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed, boost_phrases);
     parses.emplace_back(parsed, std::vector<std::string>{language});
   }
   std::vector<Xapian::Query> per_language;

@@ -23,8 +23,8 @@ namespace dossier {
 inline constexpr double kFoldedWeight = 0.5;
 
 // The adjacency boost (ParseInEachLanguage) cuts a longer run of words into
-// phrases of at most this many words (the page index leaves room for them
-// before the first page: kPageGap in text_index.cc).
+// phrases spanning at most this many positions (the page index leaves room
+// for them before the first page: kPageGap in text_index.cc).
 inline constexpr size_t kMaxBoostPhraseWords = 64;
 
 // A stemmer for an ISO 639-1 code; the "none" stemmer for "und" or a
@@ -118,8 +118,10 @@ void SetUpQueryParsers(Xapian::Database& db, const std::function<void(Xapian::Qu
 // parse is the typed one with folded terms the index does not hold,
 // `(1 + kFoldedWeight) × as typed`: the same matches and weights). With
 // `adjacent_boost`, the runs of words the query ANDs are added as phrases
-// (of at most kMaxBoostPhraseWords words) under OP_AND_MAYBE (weight only),
-// unless the index (`parsers.db`) holds no positions.
+// (spanning at most kMaxBoostPhraseWords positions) under OP_AND_MAYBE
+// (weight only), without the language's function words (function_words.h;
+// the other words in order within the run's span), unless the index
+// (`parsers.db`) holds no positions.
 //
 // What a parse is for: ranking and matching needs both forms (the typed
 // form weighs more); counting the matches (the facets' pass) needs only the
