@@ -36,6 +36,28 @@ TEST(SnippetTest, AWordMatchesWhenItsStemmerTakesOffTheAccentOfItsFirstLetter) {
   EXPECT_EQ(SnippetFor("Nothing here begins with that letter.", "zebra", "english"), "") << "no word matches";
 }
 
+// Which page words are worth stemming: those that begin, lowercased, with
+// the first two bytes of a query word (stemmers change a word past them),
+// or with its one byte; a second byte that is not ASCII is not judged.
+TEST(WordStartsTest, AdmitsTheWordsThatBeginAsAQueryWordInTwoBytes) {
+  WordStarts starts;
+  starts.Add("respons");
+  starts.Add("a");
+  starts.Add("die");
+  starts.Add("été");
+  EXPECT_TRUE(starts.Admits('r', 'e'));
+  EXPECT_FALSE(starts.Admits('r', 'a')) << "\"rather\" stems to no \"respons\"";
+  EXPECT_FALSE(starts.Admits('r', 0)) << "nor does \"r\"";
+  EXPECT_TRUE(starts.Admits('r', 0xC3)) << "a second byte that is not ASCII";
+  EXPECT_TRUE(starts.Admits('a', 'x')) << "a query word of one byte";
+  EXPECT_TRUE(starts.Admits('a', 0));
+  EXPECT_TRUE(starts.Admits('d', 'i'));
+  EXPECT_TRUE(starts.Admits('d', 'y')) << "\"dying\" stems to \"die\"";
+  EXPECT_FALSE(starts.Admits('d', 'o'));
+  EXPECT_TRUE(starts.Admits(0xC3, 0xA9)) << "\"été\" begins with a byte that is not ASCII";
+  EXPECT_FALSE(starts.Admits('z', 'e'));
+}
+
 // A query as the parser makes its page terms: each word as typed and Z + its
 // stem, and the phrase's words in order.
 SnippetQuery QueryOf(const std::vector<std::string>& words, const Xapian::Stem& stem, bool phrase) {

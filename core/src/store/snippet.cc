@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string_view>
@@ -17,8 +18,8 @@ namespace dossier {
 namespace {
 
 struct Word {
-  size_t begin = 0, end = 0;  // byte range in the text
-  int forms = -1;             // its forms in Words::forms, or -1 when not built
+  uint32_t begin = 0, end = 0;  // byte range in the text (a page is far below 4 GiB)
+  int32_t forms = -1;           // its forms in Words::forms, or -1 when not built
 };
 
 struct WordForms {
@@ -79,12 +80,25 @@ constexpr std::array<bool, 256> kAsciiSeparatorByte = [] {
   return table;
 }();
 
-// With `first_bytes`, a word whose first character is ASCII and, lowercased,
-// not among them has no forms built (it can match no query word; building
-// its strings was most of a page's cost).
-Words SplitWords(const std::string& text, const std::array<bool, 256>* first_bytes = nullptr) {
+// A byte of a word as WordStarts reads it: ASCII letters lowercased, 0 for
+// a byte that ends the word (an ASCII separator other than the apostrophe,
+// or the text's end).
+inline unsigned char StartByte(std::string_view text, size_t at) {
+  if (at >= text.size()) return 0;
+  const unsigned char byte = static_cast<unsigned char>(text[at]);
+  if (byte >= 'A' && byte <= 'Z') return static_cast<unsigned char>(byte + ('a' - 'A'));
+  if (byte < 0x80 && !kAsciiWordByte[byte] && byte != '\'') return 0;
+  return byte;
+}
+
+// With `starts`, a word whose first character is ASCII and that, lowercased,
+// begins as no query word can has no forms built (it can match no query
+// word; building its strings was most of a page's cost).
+Words SplitWords(const std::string& text, const WordStarts* starts = nullptr) {
   Words words;
-  words.list.reserve(text.size() / 6);
+  // (A word with its separator averages about six bytes: a word for every
+  // four bytes fits nearly every page without a reallocation.)
+  words.list.reserve(text.size() / 4 + 16);
   const size_t size = text.size();
   size_t at = 0;
   while (at < size) {
@@ -98,9 +112,8 @@ Words SplitWords(const std::string& text, const std::array<bool, 256>* first_byt
       continue;
     }
     Word& word = words.list.emplace_back();
-    word.begin = at;
-    const bool build = first_bytes == nullptr || ch >= 0x80 ||
-                       (*first_bytes)[static_cast<unsigned char>(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch)];
+    word.begin = static_cast<uint32_t>(at);
+    const bool build = starts == nullptr || ch >= 0x80 || starts->Admits(StartByte(text, at), StartByte(text, at + 1));
     std::string* lower = nullptr;
     if (build) {
       word.forms = static_cast<int>(words.forms.size());
@@ -136,7 +149,7 @@ Words SplitWords(const std::string& text, const std::array<bool, 256>* first_byt
       }
       break;
     }
-    word.end = at;
+    word.end = static_cast<uint32_t>(at);
     if (build) {
       WordForms& forms = words.forms.back();
       forms.folded = ascii ? forms.lower : FoldAccents(forms.lower);
@@ -233,19 +246,20 @@ struct QueryMatches {
   std::vector<size_t> phrase_length;  // phrase_length[i] words from word i (0: none)
 };
 
-// (`terms`, `typed`, `first_bytes` and `phrases`: what SnippetMatcher made
+// (`terms`, `typed`, `starts` and `phrases`: what SnippetMatcher made
 // of `query` once.)
 QueryMatches FindQueryMatches(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stemmer,
                               const std::unordered_set<std::string>& terms,
                               const std::unordered_set<std::string>& typed,
-                              const std::array<bool, 256>& first_bytes,
+                              const WordStarts& starts,
                               const std::vector<std::vector<std::string>>& phrases) {
   StemMemo stem(stemmer);
-  auto may_match = [&first_bytes](const WordForms& w) {  // (an empty word's [0] is '\0', in no query word)
-    return first_bytes[static_cast<unsigned char>(w.lower[0])] || first_bytes[static_cast<unsigned char>(w.folded[0])];
+  auto may_match = [&starts](const WordForms& w) {  // (an empty word begins as no query word)
+    return (!w.lower.empty() && starts.Admits(StartByte(w.lower, 0), StartByte(w.lower, 1))) ||
+           (!w.folded.empty() && starts.Admits(StartByte(w.folded, 0), StartByte(w.folded, 1)));
   };
   QueryMatches m;
-  m.words = SplitWords(text, &first_bytes);
+  m.words = SplitWords(text, &starts);
   const std::vector<Word>& words = m.words.list;
   const size_t n = words.size();
   m.query_word.assign(n, -1);
@@ -296,13 +310,25 @@ QueryMatches FindQueryMatches(const std::string& text, const SnippetQuery& query
 
 }  // namespace
 
+void WordStarts::Add(std::string_view word) {
+  if (word.empty()) return;
+  const unsigned char first = StartByte(word, 0), second = StartByte(word, 1);
+  if (first == 0) return;  // begins with no word character: no page word begins so
+  firsts_.set(first);
+  if (second == 0 || second >= 0x80) {
+    any_second_.set(first);
+  } else {
+    pairs_.set(static_cast<size_t>(first) * 128 + second);
+    // English stems "dying", "lying" and "tying" as "die", "lie" and "tie".
+    if (second == 'i') pairs_.set(static_cast<size_t>(first) * 128 + 'y');
+  }
+}
+
 SnippetMatcher::SnippetMatcher(SnippetQuery query) : query_(std::move(query)) {
   terms_.insert(query_.terms.begin(), query_.terms.end());
-  // The first bytes the query's words begin with (past Z, ZXF, XF): a word
-  // beginning otherwise, as typed and folded, matches none of them, and is
-  // not stemmed. (The stemmers of Xapian's languages keep a word's first
-  // letter, accents aside: Spanish and German take them off, which the
-  // folded form has done too.)
+  // How the query's words begin (past Z, ZXF, XF): a word beginning
+  // otherwise, as typed and folded, matches none of them, and is not
+  // stemmed (WordStarts).
   for (const std::string& term : query_.terms) {
     std::string_view word = term;
     for (std::string_view prefix : {"ZXF", "XF", "Z"}) {
@@ -311,11 +337,9 @@ SnippetMatcher::SnippetMatcher(SnippetQuery query) : query_(std::move(query)) {
         break;
       }
     }
-    if (!word.empty()) first_bytes_[static_cast<unsigned char>(word[0])] = true;
+    starts_.Add(word);
   }
-  for (const std::string& prefix : query_.prefixes) {
-    if (!prefix.empty()) first_bytes_[static_cast<unsigned char>(prefix[0])] = true;
-  }
+  for (const std::string& prefix : query_.prefixes) starts_.Add(prefix);
   for (const WordForms& w : SplitWords(RemoveElisions(query_.typed)).forms) typed_.insert(w.folded);
   const std::set<std::vector<std::string>> distinct(query_.phrases.begin(), query_.phrases.end());
   phrases_.assign(distinct.begin(), distinct.end());
@@ -331,7 +355,7 @@ std::string BestPassageSnippet(const std::string& text, const SnippetQuery& quer
 }
 
 PageScore SnippetMatcher::Score(const std::string& text, const Xapian::Stem& stem) const {
-  const QueryMatches m = FindQueryMatches(text, query_, stem, terms_, typed_, first_bytes_, phrases_);
+  const QueryMatches m = FindQueryMatches(text, query_, stem, terms_, typed_, starts_, phrases_);
   PageScore score;
   score.phrases = static_cast<size_t>(std::count_if(m.phrase_length.begin(), m.phrase_length.end(), [](size_t l) { return l > 0; }));
   std::set<int> distinct;
@@ -342,7 +366,7 @@ PageScore SnippetMatcher::Score(const std::string& text, const Xapian::Stem& ste
 }
 
 std::string SnippetMatcher::BestPassage(const std::string& text, const Xapian::Stem& stemmer, size_t length) const {
-  const QueryMatches m = FindQueryMatches(text, query_, stemmer, terms_, typed_, first_bytes_, phrases_);
+  const QueryMatches m = FindQueryMatches(text, query_, stemmer, terms_, typed_, starts_, phrases_);
   if (m.matches.empty()) return "";
   const std::vector<Word>& words = m.words.list;
   const size_t n = words.size();

@@ -13,6 +13,8 @@
 #include <xapian.h>
 
 #include <array>
+#include <bitset>
+#include <string_view>
 #include <string>
 #include <tuple>
 #include <unordered_set>
@@ -61,6 +63,30 @@ std::vector<std::string> QueryWords(const std::string& typed);
 std::string BestPassageSnippet(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stem,
                                size_t length);
 
+// How the words that may match a query begin: their first two bytes,
+// lowercased. The stemmers of Xapian's languages change a word only past its
+// second letter (they take suffixes off a region that starts there at the
+// earliest), accents aside (Spanish and German take them off, which the
+// folded form has done too), except English's "dying" ("die"), "lying" and
+// "tying": a query's "i" second admits a page word's "y". Indonesian and
+// Irish take prefixes off, and a page's words may then go unmarked. A query
+// word of one byte, or whose second byte is not ASCII, admits every word
+// with its first byte.
+class WordStarts {
+ public:
+  void Add(std::string_view word);
+  // `second` is 0 past a word's end; a `second` from 0x80 on (not ASCII) is
+  // admitted when `first` is.
+  bool Admits(unsigned char first, unsigned char second) const {
+    if (second >= 0x80) return firsts_[first];
+    return any_second_[first] || pairs_[static_cast<size_t>(first) * 128 + second];
+  }
+
+ private:
+  std::bitset<256> firsts_, any_second_;
+  std::bitset<256 * 128> pairs_;  // first byte × ASCII second byte
+};
+
 // A query made ready to be matched against page after page (a search's
 // hits, an item query's entries): what matching needs of it is made once.
 // ScorePage and BestPassageSnippet are its Score and BestPassage for one text.
@@ -74,7 +100,7 @@ class SnippetMatcher {
   SnippetQuery query_;
   std::unordered_set<std::string> terms_;
   std::unordered_set<std::string> typed_;  // the typed words' folded forms
-  std::array<bool, 256> first_bytes_{};    // what a word that may match begins with (lowercased)
+  WordStarts starts_;                      // how a word that may match begins
   std::vector<std::vector<std::string>> phrases_;  // each once
 };
 

@@ -159,6 +159,10 @@ class PageMap {
       starts_.push_back(static_cast<Xapian::termpos>(start));
     }
   }
+  // The highest page number the map holds (0 when it holds none).
+  uint32_t LastPage() const {
+    return damaged_ || pages_.empty() ? 0 : *std::max_element(pages_.begin(), pages_.end());
+  }
   uint32_t PageOf(Xapian::termpos position) const {
     if (damaged_) return 1;
     if (starts_.empty()) return (position - 1) / kStridePage + 1;
@@ -347,8 +351,12 @@ void MapTermsToWords(const std::string& typed, const std::vector<std::string>& l
     for (size_t k = 0; k < words.size(); ++k) {
       const std::string& word = words[k];
       const std::string folded = FoldAccents(word);
-      const std::string word_stem = stem(word), folded_stem = stem(folded);
-      for (const std::string& form : {word, "Z" + word_stem, "XF" + folded, "ZXF" + folded_stem, folded, "Z" + folded_stem}) {
+      const std::string word_stem = stem(word), folded_stem = folded == word ? word_stem : stem(folded);
+      // (The word and its folded forms are the same in every language: once.)
+      if (&language == &languages.front()) {
+        for (const std::string& form : {word, "XF" + folded, folded}) query->word_of.emplace(form, k);
+      }
+      for (const std::string& form : {"Z" + word_stem, "ZXF" + folded_stem, "Z" + folded_stem}) {
         query->word_of.emplace(form, k);
       }
       if (stem.is_none()) continue;
@@ -571,7 +579,12 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
   std::map<uint32_t, PageTally> by_page_beyond;
   auto tally = [&](uint32_t page) -> PageTally& {
     if (page >= kFlatPages) return by_page_beyond[page];
-    if (page >= by_page.size()) by_page.resize(static_cast<size_t>(page) + 1);
+    if (page >= by_page.size()) {
+      // Made as long as the document at the first page counted (pages come
+      // in ascending order: growing page by page was 1 % of a search).
+      const uint32_t last = pages().LastPage();
+      by_page.resize(static_cast<size_t>(std::min(std::max(page, last), kFlatPages - 1)) + 1);
+    }
     return by_page[page];
   };
   // all_positions is sorted and each once already (count_positions):
