@@ -280,30 +280,38 @@ std::string SearchResponseJson(const SearchResponse& response) {
     for (size_t i = 0; i < response.hits.size(); ++i) {
       const SearchHit& hit = response.hits[i];
       if (i > 0) *o += ',';
-      const std::string id = hit.id.ToHex();
-      ObjectWriter(o)
-          .Add("rank", NumberValue(hit.rank))
-          .Add("percent", NumberValue(hit.percent))
-          .Add("id", StringValue(id))
-          .Add("title", StringValue(hit.title))
-          .Add("language", StringValue(hit.language))
-          .Add("mime_type", StringValue(hit.mime_type))
-          .Add("source_paths",
-               [&hit](std::string* p) {
-                 *p += '[';
-                 for (size_t k = 0; k < hit.source_paths.size(); ++k) {
-                   if (k > 0) *p += ',';
-                   AppendJsonString(hit.source_paths[k], p);
-                 }
-                 *p += ']';
-               })
-          .Add("page", NumberValue(hit.page))
-          .Add("page_count", NumberValue(hit.page_count))
-          .Add("page_source", StringValue(TextSourceName(hit.page_source)))
-          .Add("ocr_confidence", [&hit](std::string* p) { *p += DumpJson(ConfidenceToJson(hit.ocr_confidence)); })
-          .Add("snippet_html", StringValue(hit.snippet_html))
-          .Add("all_words", BoolValue(hit.all_words))
-          .Write();
+      // The members in ObjectWriter's order (by name), written straight out:
+      // the hits were most of a response's writing.
+      *o += "{\"all_words\":";
+      *o += hit.all_words ? "true" : "false";
+      *o += ",\"id\":";
+      AppendJsonString(hit.id.ToHex(), o);
+      *o += ",\"language\":";
+      AppendJsonString(hit.language, o);
+      *o += ",\"mime_type\":";
+      AppendJsonString(hit.mime_type, o);
+      *o += ",\"ocr_confidence\":";
+      *o += hit.ocr_confidence < 0 ? "null" : DumpJson(ConfidenceToJson(hit.ocr_confidence));
+      *o += ",\"page\":";
+      *o += std::to_string(hit.page);
+      *o += ",\"page_count\":";
+      *o += std::to_string(hit.page_count);
+      *o += ",\"page_source\":";
+      AppendJsonString(TextSourceName(hit.page_source), o);
+      *o += ",\"percent\":";
+      *o += std::to_string(hit.percent);
+      *o += ",\"rank\":";
+      *o += std::to_string(hit.rank);
+      *o += ",\"snippet_html\":";
+      AppendJsonString(hit.snippet_html, o);
+      *o += ",\"source_paths\":[";
+      for (size_t k = 0; k < hit.source_paths.size(); ++k) {
+        if (k > 0) *o += ',';
+        AppendJsonString(hit.source_paths[k], o);
+      }
+      *o += "],\"title\":";
+      AppendJsonString(hit.title, o);
+      *o += '}';
     }
     *o += ']';
   };
