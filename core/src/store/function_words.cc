@@ -3,8 +3,8 @@
 
 #include <xapian.h>
 
-#include <array>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 

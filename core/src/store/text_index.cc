@@ -346,16 +346,19 @@ struct PageQuery {
 // the folded stem), for each language's stemmer.
 void MapTermsToWords(const std::string& typed, const std::vector<std::string>& languages, PageQuery* query) {
   const std::vector<std::string> words = QueryWords(typed);
+  std::vector<std::string> folded_words;
+  // The word and its folded forms, the same in every language (lowercase or
+  // XF: none is a Z form below).
+  for (size_t k = 0; k < words.size(); ++k) {
+    const std::string& folded = folded_words.emplace_back(FoldAccents(words[k]));
+    for (const std::string& form : {words[k], "XF" + folded, folded}) query->word_of.emplace(form, k);
+  }
   for (const std::string& language : languages) {
     const Xapian::Stem stem = StemmerFor(language);
     for (size_t k = 0; k < words.size(); ++k) {
       const std::string& word = words[k];
-      const std::string folded = FoldAccents(word);
+      const std::string& folded = folded_words[k];
       const std::string word_stem = stem(word), folded_stem = folded == word ? word_stem : stem(folded);
-      // (The word and its folded forms are the same in every language: once.)
-      if (&language == &languages.front()) {
-        for (const std::string& form : {word, "XF" + folded, folded}) query->word_of.emplace(form, k);
-      }
       for (const std::string& form : {"Z" + word_stem, "ZXF" + folded_stem, "Z" + folded_stem}) {
         query->word_of.emplace(form, k);
       }
