@@ -280,5 +280,55 @@ TEST(FacetColumnsTest, AColumnFilterMatchesWhatAnOrOfItsValuesTermsMatches) {
   EXPECT_TRUE(source.at_end()) << "396 is the last French entry";
 }
 
+// MayHold tells whether an entry with one of some values (languages) holds
+// a term: false exactly when none does, for common, rare and one-language
+// words, a word only deleted entries held, values no entry has, and the
+// same answer when asked again (kept with the columns). A column without
+// postings cannot tell.
+TEST(FacetColumnsTest, MayHoldIsFalseExactlyWhenNoEntryOfTheValuesHoldsTheTerm) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  for (int i = 1; i <= 400; ++i) {
+    Xapian::Document doc;
+    doc.add_term("all");
+    if (i % 3 == 0) doc.add_term("third");
+    if (i % 50 == 7) doc.add_term("rare");
+    if (i % 80 == 0) doc.add_term("catalan");  // on Catalan entries only
+    if (i == 41) doc.add_term("gone");         // on a deleted entry only
+    const std::string language = i % 97 == 0 ? "" : i % 40 == 0 ? "ca" : i % 4 == 0 ? "fr" : "en";
+    if (!language.empty()) doc.add_boolean_term("L" + language);
+    doc.add_value(2, language);
+    db.add_document(doc);
+  }
+  for (Xapian::docid gone : {3u, 40u, 41u, 400u}) db.delete_document(gone);
+  db.commit();
+  auto columns = FacetColumns::Build(db, {{.term_prefix = "L", .postings = true}, {.slot = 2}});
+  auto held = [&db](const std::string& word, const std::vector<std::string>& values) {
+    std::vector<Xapian::Query> terms;
+    for (const std::string& value : values) terms.emplace_back("L" + value);
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(word),
+                                    Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end())));
+    return !enquire.get_mset(0, 1).empty();
+  };
+  const std::vector<std::vector<std::string>> value_sets = {{"en"}, {"fr"}, {"ca"}, {"fr", "ca"}, {"en", "fr", "ca"},
+                                                            {"xx"}, {"ca", "xx"}, {}};
+  int held_nowhere = 0;
+  for (const char* word : {"all", "third", "rare", "catalan", "gone", "absent", "Len", "Lca"}) {
+    for (const std::vector<std::string>& values : value_sets) {
+      const bool want = held(word, values);
+      held_nowhere += want ? 0 : 1;
+      for (int ask = 0; ask < 2; ++ask) {
+        EXPECT_EQ(columns->MayHold(db, 0, word, values), want) << word << " in " << values.size() << " values, ask " << ask;
+      }
+      EXPECT_TRUE(columns->MayHold(db, 1, word, {"en"})) << "no postings: it may";
+    }
+  }
+  EXPECT_GT(held_nowhere, 20) << "the cases must include terms held by no entry of the values";
+  EXPECT_FALSE(columns->MayHold(db, 0, "catalan", {"en", "fr"}));
+  EXPECT_TRUE(columns->MayHold(db, 0, "catalan", {"fr", "ca"}));
+  EXPECT_FALSE(columns->MayHold(db, 0, "rare", {"ca"})) << "7, 57, ... are never multiples of 40";
+}
+
 }  // namespace
 }  // namespace dossier

@@ -1,5 +1,6 @@
 // Tests of the query parsing the page and item indexes share (xapian_text.h).
 #include "xapian_text.h"
+#include "facet_columns.h"
 #include "function_words.h"
 
 #include <gtest/gtest.h>
@@ -150,6 +151,96 @@ TEST(XapianTextTest, AFoldedParseTheIndexHoldsNoTermOfIsWeighedInNotWalked) {
       }
     }
   }
+}
+
+// With `held_in` (a reader's columns), a language's subquery whose terms
+// no entry of that language holds is left out, and folded terms are held
+// nowhere language by language: the same hits with the same weights as
+// every subquery kept, fewer posting lists. The subqueries left keep their
+// language filter: English "running" is "run", which a French entry holds
+// as its own word, and which must not match there.
+TEST(XapianTextTest, ALanguagesSubqueryWhoseTermsItsEntriesLackIsLeftOut) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  Xapian::TermGenerator tg;
+  tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME_FULL_POS);
+  for (const auto& [language, text] : std::vector<std::pair<std::string, std::string>>{
+           {"en", "running shoes for the budget review"}, {"en", "the runners ran"}, {"fr", "run de la révision"},
+           {"fr", "le budget"}, {"de", "der Haushalt"}}) {
+    Xapian::Document entry;
+    tg.set_stemmer(StemmerFor(language));
+    tg.set_document(entry);
+    tg.set_termpos(0);
+    IndexPageWords(tg, text);
+    DropUnfoldedPositions(entry);
+    DropWordPositionsFromStems(entry);
+    entry.add_boolean_term("L" + language);
+    db.add_document(entry);
+  }
+  db.commit();
+  const std::vector<std::string> languages = {"de", "en", "fr"};
+  auto columns = FacetColumns::Build(db, {{.term_prefix = "L", .postings = true}});
+  auto hits = [&db](const Xapian::Query& query) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    std::vector<std::pair<Xapian::docid, double>> found;
+    const Xapian::MSet mset = enquire.get_mset(0, 100);
+    for (auto it = mset.begin(); it != mset.end(); ++it) found.emplace_back(*it, it.get_weight());
+    return found;
+  };
+  auto parse = [&](const std::string& text, Xapian::Query::op op, bool boost, bool leave_out) {
+    QueryParsers parsers;
+    SetUpQueryParsers(db, [](Xapian::QueryParser&) {}, &parsers);
+    parsers.language_filter = [&columns](const std::vector<std::string>& its_languages) {
+      return Xapian::Query((new ColumnFilterSource(columns, 0, its_languages))->release());
+    };
+    if (leave_out) {
+      parsers.held_in = [&columns, &db](const std::string& term, const std::vector<std::string>& its_languages) {
+        return columns->MayHold(db, 0, term, its_languages);
+      };
+    }
+    return ParseInEachLanguage(parsers, text, languages, op, boost);
+  };
+  int fewer = 0;
+  for (const std::string text : {"running", "budget review", "budget", "revision", "review -shoes", "\"budget review\"",
+                                 "run*", "absent", "budget absent"}) {
+    for (const auto& [op, boost] : std::vector<std::pair<Xapian::Query::op, bool>>{
+             {Xapian::Query::OP_AND, false}, {Xapian::Query::OP_AND, true}, {Xapian::Query::OP_OR, false}}) {
+      const Xapian::Query left_out = parse(text, op, boost, true), kept = parse(text, op, boost, false);
+      SCOPED_TRACE(text + " (operator " + std::to_string(op) + ", boost " + std::to_string(boost) + "): " +
+                   left_out.get_description());
+      const auto got = hits(left_out), want = hits(kept);
+      ASSERT_EQ(got.size(), want.size());
+      for (size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].first, want[i].first) << "hit " << i;
+        EXPECT_NEAR(got[i].second, want[i].second, 1e-9 * want[i].second) << "hit " << i;
+      }
+      auto subqueries = [](const Xapian::Query& query) {
+        const std::string description = query.get_description();
+        size_t count = 0;
+        for (size_t at = description.find("ColumnFilterSource"); at != std::string::npos;
+             at = description.find("ColumnFilterSource", at + 1)) {
+          ++count;
+        }
+        return count;
+      };
+      EXPECT_LE(subqueries(left_out), subqueries(kept));
+      fewer += subqueries(left_out) < subqueries(kept) ? 1 : 0;
+    }
+  }
+  EXPECT_GE(fewer, 6) << "some of these queries have a language subquery that cannot match";
+  // "running": English "run" only (French stems it "running", which no
+  // French entry holds), filtered to English: not the French "run".
+  const Xapian::Query running = parse("running", Xapian::Query::OP_AND, false, true);
+  EXPECT_EQ(running.get_description().find("Zrunning"), std::string::npos) << running.get_description();
+  EXPECT_NE(running.get_description().find("ColumnFilterSource(en)"), std::string::npos) << running.get_description();
+  ASSERT_EQ(hits(running).size(), 1u);
+  EXPECT_EQ(hits(running).front().first, 1u);
+  // A word no entry holds: every subquery is left out, nothing matches.
+  EXPECT_TRUE(hits(parse("absent", Xapian::Query::OP_AND, true, true)).empty());
+  // "budget": English entries hold no XF form of it: weighed in, not walked.
+  const std::string budget = parse("budget", Xapian::Query::OP_AND, false, true).get_description();
+  EXPECT_NE(budget.find("1.5 * "), std::string::npos) << budget;
 }
 
 // The adjacency boost's phrases of `text` parsed in `language` by a

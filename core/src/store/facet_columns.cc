@@ -83,6 +83,57 @@ const std::vector<Xapian::docid>& FacetColumns::Postings(size_t column, uint32_t
   return code < c.postings.size() ? c.postings[code] : kNone;
 }
 
+bool FacetColumns::MayHold(const Xapian::Database& db, size_t column, const std::string& term,
+                           const std::vector<std::string>& values) const {
+  const Column& c = columns_[column];
+  // The values' codes (no entry has a value the column lacks).
+  std::vector<uint32_t> wanted;
+  for (const std::string& value : values) {
+    auto at = std::find(c.values.begin() + 1, c.values.end(), value);
+    if (at != c.values.end()) wanted.push_back(static_cast<uint32_t>(at - c.values.begin()));
+  }
+  if (wanted.empty()) return false;
+  if (c.postings.empty()) return true;  // no postings kept: nothing to tell by
+  std::sort(wanted.begin(), wanted.end());
+  std::string key(1, static_cast<char>(column));
+  key += term;
+  key += '\0';
+  for (uint32_t code : wanted) key.append(reinterpret_cast<const char*>(&code), sizeof code);
+  HeldShard& shard = held_[std::hash<std::string>()(key) % kHeldShards];
+  {
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    if (auto known = shard.held.find(key); known != shard.held.end()) return known->second;
+  }
+  // The term's posting list and the values' entries, each skipped forward to
+  // the other's next docid, as an AND would: the cost follows the shorter.
+  auto wanted_code = [&](Xapian::docid did) {
+    bool found = false;
+    ForEachCode(column, did, [&](uint32_t code) { found = found || std::binary_search(wanted.begin(), wanted.end(), code); });
+    return found;
+  };
+  bool held = false;
+  const Xapian::PostingIterator end = db.postlist_end(term);
+  for (Xapian::PostingIterator p = db.postlist_begin(term); p != end;) {
+    const Xapian::docid did = *p;
+    if (wanted_code(did)) {
+      held = true;
+      break;
+    }
+    Xapian::docid next = 0;  // the first entry after `did` with one of the values
+    for (uint32_t code : wanted) {
+      const std::vector<Xapian::docid>& entries = Postings(column, code);
+      auto after = std::upper_bound(entries.begin(), entries.end(), did);
+      if (after != entries.end() && (next == 0 || *after < next)) next = *after;
+    }
+    if (next == 0) break;
+    p.skip_to(next);
+  }
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  if (shard.held.size() >= kHeldPerShard) shard.held.clear();
+  shard.held.emplace(std::move(key), held);
+  return held;
+}
+
 size_t FacetColumns::MemoryBytes() const {
   size_t bytes = sizeof(*this);
   for (const Column& c : columns_) {

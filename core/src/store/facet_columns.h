@@ -14,11 +14,13 @@
 
 #include "dossier/search.h"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace dossier {
@@ -70,6 +72,15 @@ class FacetColumns {
   // The entries holding value `code` in `column`, in docid order (empty
   // unless its spec asked for postings).
   const std::vector<Xapian::docid>& Postings(size_t column, uint32_t code) const;
+  // Whether an entry holding `term` in `db` (the database the columns were
+  // made from, at their revision) may have one of `values` in `column`:
+  // false only when none does. Found once by walking the term's posting
+  // list and the values' entries (the column's postings) side by side, and
+  // kept with the columns: searches at this revision ask no more. A column
+  // without postings cannot tell (true). Thread-safe. Throws Xapian::Error
+  // (what a posting list read throws); nothing is kept then.
+  bool MayHold(const Xapian::Database& db, size_t column, const std::string& term,
+               const std::vector<std::string>& values) const;
   // The revision and identity of the database they were made from.
   uint64_t Revision() const { return revision_; }
   const std::string& Uuid() const { return uuid_; }
@@ -88,6 +99,16 @@ class FacetColumns {
   std::vector<Column> columns_;
   uint64_t revision_ = 0;
   std::string uuid_;
+
+  // MayHold's findings, by column, term and values. Split by the key's
+  // hash, each part with its lock, and emptied when it holds kHeldPerShard.
+  static constexpr size_t kHeldShards = 16;
+  static constexpr size_t kHeldPerShard = 8192;
+  struct HeldShard {
+    std::mutex mutex;
+    std::unordered_map<std::string, bool> held;
+  };
+  mutable std::array<HeldShard, kHeldShards> held_;
 };
 
 // The entries of a database holding any of some values of one column: a

@@ -1449,6 +1449,9 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         parsers.language_filter = [page_columns](const std::vector<std::string>& its_languages) {
           return Xapian::Query((new ColumnFilterSource(page_columns, kLanguageColumn, its_languages))->release());
         };
+        parsers.held_in = [&page_columns, &db](const std::string& term, const std::vector<std::string>& its_languages) {
+          return page_columns->MayHold(db, kLanguageColumn, term, its_languages);
+        };
       }
       const std::string typed = RemoveElisions(request.query);
       // Each document was stemmed in its own language: the query is parsed
@@ -1458,9 +1461,15 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // only some of its words. With `adjacent_boost`, a document where the
       // words of the query stand side by side as typed ("management
       // response") ranks above one that has them pages apart; what matches
-      // is the same.
-      auto build = [&](Xapian::Query::op default_op, bool adjacent_boost, ParsePurpose purpose = ParsePurpose::kRank) {
+      // is the same. With `every_language`, no language's subquery is left
+      // out for lack of the terms it needs (QueryParsers::held_in): the
+      // query then holds each language's terms, which the best page reads.
+      auto build = [&](Xapian::Query::op default_op, bool adjacent_boost, ParsePurpose purpose = ParsePurpose::kRank,
+                       bool every_language = false) {
+        std::function<bool(const std::string&, const std::vector<std::string>&)> held_in;
+        if (every_language) std::swap(held_in, parsers.held_in);
         Xapian::Query query = ParseInEachLanguage(parsers, request.query, languages, default_op, adjacent_boost, purpose);
+        if (every_language) std::swap(held_in, parsers.held_in);
         if (request.language) query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query("L" + *request.language));
         if (request.text_source) {
           query = Xapian::Query(Xapian::Query::OP_FILTER, query,
@@ -1479,9 +1488,13 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         }
         return query;
       };
-      // `query` decides what matches (and gives the best page and snippet its
-      // terms and phrases); `ranked` is the same with the adjacency boost.
-      const Xapian::Query query = build(Xapian::Query::OP_AND, false);
+      // `query` decides what matches, and gives the best page and snippet
+      // their terms and phrases: every language's stems of the words, also
+      // where no entry of that language holds them (another language's
+      // stemmer can join inflections the entry's keeps apart: BestPage).
+      // `ranked` matches the same with the adjacency boost, without the
+      // subqueries that cannot match.
+      const Xapian::Query query = build(Xapian::Query::OP_AND, false, ParsePurpose::kRank, true);
       const Xapian::Query ranked = build(Xapian::Query::OP_AND, true);
 
       Xapian::Enquire enquire(db);
@@ -1754,11 +1767,13 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // widen (one word, a phrase) adds nothing. `total` and the facets count
       // the documents with all the words only.
       if (mset.size() < request.limit) {
-        const Xapian::Query widened = build(Xapian::Query::OP_OR, false);
+        const Xapian::Query widened = build(Xapian::Query::OP_OR, false, ParsePurpose::kRank, true);
         if (widened.get_description() != query.get_description()) {
           const Xapian::doccount with_all_words = mset.get_matches_estimated();  // exact: fewer than offset + limit
           Xapian::Enquire partial_enquire(db);
-          partial_enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, widened, query));
+          // (Without the subqueries that cannot match, on either side.)
+          partial_enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, build(Xapian::Query::OP_OR, false),
+                                                  build(Xapian::Query::OP_AND, false)));
           if (remote) partial_enquire.set_collapse_key(kValueDocId);
           const Xapian::doccount skip = request.offset > with_all_words ? request.offset - with_all_words : 0;
           Xapian::MSet partial = partial_enquire.get_mset(skip, request.limit - mset.size());

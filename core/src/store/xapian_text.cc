@@ -118,29 +118,80 @@ bool HasNegation(const Xapian::Query& query) {
   return false;
 }
 
-// Whether the index (`parsers->db`; false without one) holds none of the
-// folded terms (XF…, ZXF…) of `folded_parse`, nor could its wildcards
-// expand to one (a wildcard is expanded when the query runs, against
-// whatever terms are there: never "held nowhere"). What each term was
-// found to be is kept in `parsers->held`.
-bool FoldedFormsHeldNowhere(const Xapian::Query& folded_parse, QueryParsers* parsers) {
-  if (parsers->db == nullptr) return false;
+// Whether an entry of `languages` may hold `term`: the reader's columns know
+// (`parsers->held_in`); otherwise whether any entry of the index holds it
+// (`parsers->db`, kept in `parsers->held`); without either, it may.
+bool MayBeHeld(const std::string& term, const std::vector<std::string>& languages, QueryParsers* parsers) {
+  if (parsers->held_in) return parsers->held_in(term, languages);
+  if (parsers->db == nullptr) return true;
+  auto [known, added] = parsers->held.try_emplace(term, false);
+  if (added) known->second = parsers->db->term_exists(term);
+  return known->second;
+}
+
+// Whether no entry of `languages` holds any of the folded terms (XF…, ZXF…)
+// of `folded_parse` (MayBeHeld), nor could its wildcards expand to one (a
+// wildcard is expanded when the query runs, against whatever terms are
+// there: never "held nowhere"). False when nothing can tell (a remote index).
+bool FoldedFormsHeldNowhere(const Xapian::Query& folded_parse, const std::vector<std::string>& languages,
+                            QueryParsers* parsers) {
+  if (parsers->db == nullptr && !parsers->held_in) return false;
   const Xapian::Query::op type = folded_parse.get_type();
   if (type == Xapian::Query::OP_WILDCARD) return false;
   if (type == Xapian::Query::LEAF_TERM) {
     for (auto t = folded_parse.get_terms_begin(); t != folded_parse.get_terms_end(); ++t) {
       const std::string& term = *t;
       if (term.compare(0, 2, "XF") != 0 && term.compare(0, 3, "ZXF") != 0) continue;
-      auto [known, added] = parsers->held.try_emplace(term, false);
-      if (added) known->second = parsers->db->term_exists(term);
-      if (known->second) return false;
+      if (MayBeHeld(term, languages, parsers)) return false;
     }
     return true;
   }
   for (size_t i = 0; i < folded_parse.get_num_subqueries(); ++i) {
-    if (!FoldedFormsHeldNowhere(folded_parse.get_subquery(i), parsers)) return false;
+    if (!FoldedFormsHeldNowhere(folded_parse.get_subquery(i), languages, parsers)) return false;
   }
   return true;
+}
+
+// Whether `query` may match an entry in one of `languages`: false only when
+// the terms it needs are held by no such entry (`parsers->held_in`: the
+// reader's columns; without them, it may). Each operator needs what it
+// needs: all of an AND's (FILTER, PHRASE, NEAR) subqueries, one of an OR's
+// (SYNONYM, MAX, ELITE_SET, XOR), the first of AND_MAYBE and AND_NOT. A
+// wildcard, a value range, a posting source may match.
+bool MayMatchIn(const Xapian::Query& query, const std::vector<std::string>& languages, QueryParsers* parsers) {
+  if (!parsers->held_in) return true;
+  const size_t n = query.get_num_subqueries();
+  switch (query.get_type()) {
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+      return false;
+    case Xapian::Query::LEAF_TERM: {
+      auto t = query.get_terms_begin();
+      return t == query.get_terms_end() || (*t).empty() || MayBeHeld(*t, languages, parsers);
+    }
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_PHRASE:
+    case Xapian::Query::OP_NEAR:
+      for (size_t i = 0; i < n; ++i) {
+        if (!MayMatchIn(query.get_subquery(i), languages, parsers)) return false;
+      }
+      return true;
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX:
+    case Xapian::Query::OP_ELITE_SET:
+      for (size_t i = 0; i < n; ++i) {
+        if (MayMatchIn(query.get_subquery(i), languages, parsers)) return true;
+      }
+      return false;
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_SCALE_WEIGHT:
+      return n == 0 || MayMatchIn(query.get_subquery(0), languages, parsers);
+    default:
+      return true;
+  }
 }
 
 // The words of `typed`, lowercased, when it holds nothing but words and
@@ -359,6 +410,14 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
   // Without positions (an item index) Xapian reads a phrase as an AND,
   // which would weigh the same terms a second time.
   const bool boost = adjacent_boost && (parsers.db == nullptr || parsers.db->has_positions());
+  // The languages sharing one subquery: its two parses and boost phrases.
+  struct Group {
+    const QueryParsers::Parse* typed;
+    const QueryParsers::Parse* folded;
+    std::vector<Xapian::Query> runs;
+    std::vector<std::string> languages;
+  };
+  std::vector<Group> groups;
   for (const std::string& language : languages) {
     std::string stems_key;
     if (!plain_words.empty()) {
@@ -379,7 +438,7 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
       // leave out the same ones.
       if (boost && plain_words.size() >= 2) stems_key += '\1' + FunctionWordMarks(language, plain_words);
       if (auto known = parse_of_stems.find(stems_key); known != parse_of_stems.end()) {
-        parses[known->second].second.push_back(language);
+        groups[known->second].languages.push_back(language);
         continue;
       }
     }
@@ -395,49 +454,57 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
     };
     const QueryParsers::Parse& typed_parse = parse(false);
     const QueryParsers::Parse& folded_parsed = parse(true);
-    const Xapian::Query& as_typed = typed_parse.query;
     // The phrases of the adjacency boost, without `language`'s function words.
     std::vector<Xapian::Query> runs;
     if (boost) {
-      CollectWordRuns(as_typed, &runs, [&language](const std::string& word) { return IsFunctionWord(language, word); });
+      CollectWordRuns(typed_parse.query, &runs, [&language](const std::string& word) { return IsFunctionWord(language, word); });
     }
-    const Xapian::Query boost_phrases =
-        runs.empty() ? Xapian::Query() : Xapian::Query(Xapian::Query::OP_OR, runs.begin(), runs.end());
+    std::string runs_description;
+    for (const Xapian::Query& run : runs) runs_description += run.get_description() + '\0';
     auto [shared, first] = parse_of_description.emplace(
-        typed_parse.description + '\0' + folded_parsed.description + '\0' + boost_phrases.get_description(),
-        parses.size());
+        typed_parse.description + '\0' + folded_parsed.description + '\0' + runs_description, groups.size());
     if (!plain_words.empty()) parse_of_stems.emplace(stems_key, shared->second);
     if (!first) {
-      parses[shared->second].second.push_back(language);
+      groups[shared->second].languages.push_back(language);
       continue;
     }
-    const Xapian::Query& folded_parse = folded_parsed.query;
+    groups.push_back(Group{&typed_parse, &folded_parsed, std::move(runs), {language}});
+  }
+  std::vector<Xapian::Query> per_language;
+  for (Group& group : groups) {
+    const Xapian::Query& as_typed = group.typed->query;
+    const Xapian::Query& folded_parse = group.folded->query;
+    // A subquery whose languages' entries lack the terms it needs matches
+    // nothing: left out, it opens no posting list (the reader's columns
+    // know which languages' entries hold a term).
+    if (!MayMatchIn(as_typed, group.languages, &parsers) && !MayMatchIn(folded_parse, group.languages, &parsers)) {
+      continue;
+    }
     Xapian::Query parsed;
     if (purpose == ParsePurpose::kMatchSet && folded == typed && !HasNegation(as_typed) && !HasNegation(folded_parse)) {
       parsed = folded_parse;
-    } else if (folded == typed && FoldedFormsHeldNowhere(folded_parse, &parsers)) {
+    } else if (folded == typed && FoldedFormsHeldNowhere(folded_parse, group.languages, &parsers)) {
       // The folded parse is the typed one, each term t read as (t OR XF t),
-      // and the index holds no XF t: it matches what the typed parse
-      // matches, weighing kFoldedWeight times as much. One parse weighed
-      // 1 + kFoldedWeight walks each posting list once instead of twice
-      // (the hits and their order the same).
+      // and no entry of these languages holds an XF t: it matches what the
+      // typed parse matches, weighing kFoldedWeight times as much. One
+      // parse weighed 1 + kFoldedWeight walks each posting list once
+      // instead of twice (the hits and their order the same).
       parsed = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, as_typed, 1 + kFoldedWeight);
     } else {
       parsed = Xapian::Query(Xapian::Query::OP_OR, as_typed,
                              Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded_parse, kFoldedWeight));
     }
-    if (!runs.empty()) parsed = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed, boost_phrases);
-    parses.emplace_back(parsed, std::vector<std::string>{language});
-  }
-  std::vector<Xapian::Query> per_language;
-  for (auto& [parsed, its_languages] : parses) {
-    if (parses.size() == 1) {
+    if (!group.runs.empty()) {
+      parsed = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed,
+                             Xapian::Query(Xapian::Query::OP_OR, group.runs.begin(), group.runs.end()));
+    }
+    if (groups.size() == 1) {
       per_language.push_back(parsed);  // every entry has one of these languages
     } else if (parsers.language_filter) {
-      per_language.emplace_back(Xapian::Query::OP_FILTER, parsed, parsers.language_filter(its_languages));
+      per_language.emplace_back(Xapian::Query::OP_FILTER, parsed, parsers.language_filter(group.languages));
     } else {
       std::vector<Xapian::Query> language_terms;
-      for (const std::string& language : its_languages) language_terms.emplace_back("L" + language);
+      for (const std::string& language : group.languages) language_terms.emplace_back("L" + language);
       per_language.emplace_back(Xapian::Query::OP_FILTER, parsed,
                                 Xapian::Query(Xapian::Query::OP_OR, language_terms.begin(), language_terms.end()));
     }

@@ -103,6 +103,11 @@ struct QueryParsers {
   // When set, what restricts a parse to entries in some languages (by
   // default, an OR of their L terms).
   std::function<Xapian::Query(const std::vector<std::string>& languages)> language_filter;
+  // When set, whether an entry in one of `languages` may hold `term` (false
+  // only when none does): a subquery whose languages' entries lack a term
+  // it needs is left out, and folded terms are "held nowhere" language by
+  // language (ParseInEachLanguage). A reader's columns answer it.
+  std::function<bool(const std::string& term, const std::vector<std::string>& languages)> held_in;
 };
 // `stemming` as the index was made: STEM_SOME (words and Z stems) for pages,
 // STEM_ALL_Z (Z stems only) for items.
