@@ -398,27 +398,24 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
   const std::string folded = FoldAccents(typed);
   parsers.as_typed.set_default_op(default_op);
   parsers.folded.set_default_op(default_op);
-  std::vector<std::pair<Xapian::Query, std::vector<std::string>>> parses;  // parse, its languages
+  // Without positions (an item index) Xapian reads a phrase as an AND,
+  // which would weigh the same terms a second time.
+  const bool boost = adjacent_boost && (parsers.db == nullptr || parsers.db->has_positions());
+  using Group = QueryParsers::Group;
+  std::string languages_key;
+  for (const std::string& language : languages) (languages_key += language) += ' ';
+  auto [grouped, group_anew] =
+      parsers.groupings.try_emplace({query_text, std::move(languages_key), static_cast<int>(default_op), boost});
+  std::vector<Group>& groups = grouped->second;
   // Languages whose two parses come out the same share one subquery.
   std::map<std::string, size_t> parse_of_description;
   // A query of plain words is parsed alike by two languages whose stemmers
   // stem each of its words, as typed and folded, alike: such a language
   // joins the first one's subquery without parsing (two parses for each of
   // an index's languages were 8 % of a search on 14 languages).
-  const std::vector<std::string> plain_words = PlainQueryWords(typed);
+  const std::vector<std::string> plain_words = group_anew ? PlainQueryWords(typed) : std::vector<std::string>();
   std::map<std::string, size_t> parse_of_stems;
-  // Without positions (an item index) Xapian reads a phrase as an AND,
-  // which would weigh the same terms a second time.
-  const bool boost = adjacent_boost && (parsers.db == nullptr || parsers.db->has_positions());
-  // The languages sharing one subquery: its two parses and boost phrases.
-  struct Group {
-    const QueryParsers::Parse* typed;
-    const QueryParsers::Parse* folded;
-    std::vector<Xapian::Query> runs;
-    std::vector<std::string> languages;
-  };
-  std::vector<Group> groups;
-  for (const std::string& language : languages) {
+  for (const std::string& language : group_anew ? languages : std::vector<std::string>()) {
     std::string stems_key;
     if (!plain_words.empty()) {
       auto [cached, added] = parsers.stems_keys.try_emplace({query_text, language});
@@ -477,13 +474,29 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
     // A subquery whose languages' entries lack the terms it needs matches
     // nothing: left out, it opens no posting list (the reader's columns
     // know which languages' entries hold a term).
-    if (!MayMatchIn(as_typed, group.languages, &parsers) && !MayMatchIn(folded_parse, group.languages, &parsers)) {
-      continue;
+    QueryParsers::Verdict* verdict = nullptr;
+    if (parsers.held_in) {
+      std::string joined;
+      for (const std::string& language : group.languages) (joined += language) += ' ';
+      auto [known, added] = parsers.verdicts.try_emplace({group.typed, group.folded, std::move(joined)});
+      verdict = &known->second;
+      if (added) {
+        verdict->may_match = MayMatchIn(as_typed, group.languages, &parsers) ||
+                             MayMatchIn(folded_parse, group.languages, &parsers);
+      }
+      if (!verdict->may_match) continue;
     }
+    auto folded_held_nowhere = [&]() {
+      if (verdict == nullptr) return FoldedFormsHeldNowhere(folded_parse, group.languages, &parsers);
+      if (!verdict->folded_held_nowhere) {
+        verdict->folded_held_nowhere = FoldedFormsHeldNowhere(folded_parse, group.languages, &parsers);
+      }
+      return *verdict->folded_held_nowhere;
+    };
     Xapian::Query parsed;
     if (purpose == ParsePurpose::kMatchSet && folded == typed && !HasNegation(as_typed) && !HasNegation(folded_parse)) {
       parsed = folded_parse;
-    } else if (folded == typed && FoldedFormsHeldNowhere(folded_parse, group.languages, &parsers)) {
+    } else if (folded == typed && folded_held_nowhere()) {
       // The folded parse is the typed one, each term t read as (t OR XF t),
       // and no entry of these languages holds an XF t: it matches what the
       // typed parse matches, weighing kFoldedWeight times as much. One
