@@ -348,22 +348,21 @@ std::string SearchResponseJson(const SearchResponse& response) {
     });
   };
   auto facet_values = [&by_facet](std::string* o) {
+    // Written straight out, members by name as ObjectWriter orders them
+    // (an ObjectWriter for each of up to 40 values cost 3 % of a search).
     by_facet(o, [](const SearchFacet& counted, std::string* p) {
-      ObjectWriter(p)
-          .Add("total_values", NumberValue(counted.total_values))
-          .Add("values",
-               [&counted](std::string* q) {
-                 *q += '[';
-                 for (size_t k = 0; k < counted.values.size(); ++k) {
-                   if (k > 0) *q += ',';
-                   ObjectWriter(q)
-                       .Add("value", StringValue(counted.values[k].value))
-                       .Add("count", NumberValue(counted.values[k].count))
-                       .Write();
-                 }
-                 *q += ']';
-               })
-          .Write();
+      *p += "{\"total_values\":";
+      *p += std::to_string(counted.total_values);
+      *p += ",\"values\":[";
+      for (size_t k = 0; k < counted.values.size(); ++k) {
+        if (k > 0) *p += ',';
+        *p += "{\"count\":";
+        *p += std::to_string(counted.values[k].count);
+        *p += ",\"value\":";
+        AppendJsonString(counted.values[k].value, p);
+        *p += '}';
+      }
+      *p += "]}";
     });
   };
   ObjectWriter(&out)
