@@ -39,6 +39,14 @@ connections="${CONNECTIONS:-32}"
 wrk_threads="${THREADS:-2}"
 dossier="$build/bin/dossier"
 dossierd="$build/bin/dossierd"
+# Before anything else: without them the archive below would look empty and
+# be generated again (its folder emptied first).
+for binary in "$dossier" "$dossierd"; do
+  if [[ ! -x "$binary" ]]; then
+    echo "bench/server.sh: $binary is missing: give a build folder holding bin/dossier and bin/dossierd" >&2
+    exit 2
+  fi
+done
 
 if ! command -v wrk >/dev/null; then
   echo "== installing wrk (Debian package)"
@@ -47,8 +55,15 @@ if ! command -v wrk >/dev/null; then
 fi
 mkdir -p "$work"
 
-documents() { "$dossier" --data "$work/data" stats --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["documents"])' 2>/dev/null || echo 0; }
-have="$(documents)"
+documents() { "$dossier" --data "$work/data" stats --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["documents"])' 2>/dev/null || echo unreadable; }
+have=0
+if [[ -d "$work/data" ]]; then
+  have="$(documents)"
+  if [[ "$have" == unreadable ]]; then
+    echo "bench/server.sh: $work/data exists but $dossier cannot read it (dossier --data $work/data stats); remove it to generate the archive again" >&2
+    exit 2
+  fi
+fi
 if [[ "$have" -lt "$count" ]]; then
   echo "== generating $count documents in $work/docs"
   rm -rf "$work/docs" "$work/data"
