@@ -415,7 +415,8 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
   // an index's languages were 8 % of a search on 14 languages).
   const std::vector<std::string> plain_words = group_anew ? PlainQueryWords(typed) : std::vector<std::string>();
   std::map<std::string, size_t> parse_of_stems;
-  for (const std::string& language : group_anew ? languages : std::vector<std::string>()) {
+  const std::vector<std::string> grouped_already;  // (groups made by an earlier build: none to parse)
+  for (const std::string& language : group_anew ? languages : grouped_already) {
     std::string stems_key;
     if (!plain_words.empty()) {
       auto [cached, added] = parsers.stems_keys.try_emplace({query_text, language});

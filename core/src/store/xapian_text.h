@@ -146,7 +146,10 @@ void SetUpQueryParsers(Xapian::Database& db, const std::function<void(Xapian::Qu
 // (spanning at most kMaxBoostPhraseWords positions) under OP_AND_MAYBE
 // (weight only), without the language's function words (function_words.h;
 // the other words in order within the run's span), unless the index
-// (`parsers.db`) holds no positions.
+// (`parsers.db`) holds no positions. With `parsers.held_in` (a reader's
+// columns), a subquery whose languages' entries lack a term it needs is
+// left out (the same matches and weights), and the others keep their
+// language filter.
 //
 // What a parse is for: ranking and matching needs both forms (the typed
 // form weighs more); counting the matches (the facets' pass) needs only the
