@@ -201,20 +201,18 @@ TEST(FacetColumnsTest, AColumnNotCountedIsReadByDocidAndLeftOutOfTheCounts) {
   EXPECT_TRUE(spy.Top(1, 10).values.empty());
 }
 
-// A ColumnFilterSource restricts a query to the entries holding some
-// values of a column, as an OR of the values' terms does: the same
-// matches, whether the filter drives the match (a rare value: next and
-// skip_to) or checks the candidates a common word gives (check), for a
-// column made from terms and one made from a value slot, with deleted
-// entries, an entry without the value, and values no entry holds.
-TEST(FacetColumnsTest, AColumnFilterMatchesWhatAnOrOfItsValuesTermsMatches) {
-  testing::TempDir dir;
-  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+// 400 entries in English, French and Catalan (an L term and value 2),
+// every 97th without a language, 4 of them deleted: "all" on every entry,
+// "third" on every third, "rare" on 8, "catalan" on Catalan entries only,
+// "gone" on a deleted one only.
+void AddLanguageEntries(Xapian::WritableDatabase& db) {
   for (int i = 1; i <= 400; ++i) {
     Xapian::Document doc;
     doc.add_term("all");
     if (i % 3 == 0) doc.add_term("third");
     if (i % 50 == 7) doc.add_term("rare");
+    if (i % 80 == 0) doc.add_term("catalan");
+    if (i == 41) doc.add_term("gone");
     const std::string language = i % 97 == 0 ? "" : i % 40 == 0 ? "ca" : i % 4 == 0 ? "fr" : "en";
     if (!language.empty()) {
       doc.add_boolean_term("L" + language);
@@ -224,6 +222,18 @@ TEST(FacetColumnsTest, AColumnFilterMatchesWhatAnOrOfItsValuesTermsMatches) {
   }
   for (Xapian::docid gone : {3u, 40u, 41u, 400u}) db.delete_document(gone);
   db.commit();
+}
+
+// A ColumnFilterSource restricts a query to the entries holding some
+// values of a column, as an OR of the values' terms does: the same
+// matches, whether the filter drives the match (a rare value: next and
+// skip_to) or checks the candidates a common word gives (check), for a
+// column made from terms and one made from a value slot, with deleted
+// entries, an entry without the value, and values no entry holds.
+TEST(FacetColumnsTest, AColumnFilterMatchesWhatAnOrOfItsValuesTermsMatches) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  AddLanguageEntries(db);
   auto columns = FacetColumns::Build(db, {{.term_prefix = "L", .postings = true}, {.slot = 2, .postings = true}});
   auto docids = [&db](const Xapian::Query& query) {
     Xapian::Enquire enquire(db);
@@ -288,20 +298,7 @@ TEST(FacetColumnsTest, AColumnFilterMatchesWhatAnOrOfItsValuesTermsMatches) {
 TEST(FacetColumnsTest, MayHoldIsFalseExactlyWhenNoEntryOfTheValuesHoldsTheTerm) {
   testing::TempDir dir;
   Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
-  for (int i = 1; i <= 400; ++i) {
-    Xapian::Document doc;
-    doc.add_term("all");
-    if (i % 3 == 0) doc.add_term("third");
-    if (i % 50 == 7) doc.add_term("rare");
-    if (i % 80 == 0) doc.add_term("catalan");  // on Catalan entries only
-    if (i == 41) doc.add_term("gone");         // on a deleted entry only
-    const std::string language = i % 97 == 0 ? "" : i % 40 == 0 ? "ca" : i % 4 == 0 ? "fr" : "en";
-    if (!language.empty()) doc.add_boolean_term("L" + language);
-    doc.add_value(2, language);
-    db.add_document(doc);
-  }
-  for (Xapian::docid gone : {3u, 40u, 41u, 400u}) db.delete_document(gone);
-  db.commit();
+  AddLanguageEntries(db);
   auto columns = FacetColumns::Build(db, {{.term_prefix = "L", .postings = true}, {.slot = 2}});
   auto held = [&db](const std::string& word, const std::vector<std::string>& values) {
     std::vector<Xapian::Query> terms;

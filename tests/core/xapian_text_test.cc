@@ -84,21 +84,12 @@ TEST(XapianTextTest, LanguagesThatStemAQuerysWordsAlikeShareItsParse) {
   }
 }
 
-// A query without accents is parsed as typed and folded, the folded parse
-// reading each term t as (t OR XF t). Where the index holds none of the
-// XF terms, the folded parse matches what the typed one does, and
-// ParseInEachLanguage weighs the typed parse 1 + kFoldedWeight times
-// instead of walking each posting list twice: the same hits, in the same
-// order, with the same weights. A query whose folded terms the index
-// holds, or with a wildcard (expanded when it runs), keeps both parses.
-TEST(XapianTextTest, AFoldedParseTheIndexHoldsNoTermOfIsWeighedInNotWalked) {
-  testing::TempDir dir;
-  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+// Adds a page entry for each (language, text) as the page index makes it:
+// its words stemmed in its language, folded forms, its L term.
+void AddPages(Xapian::WritableDatabase& db, const std::vector<std::pair<std::string, std::string>>& pages) {
   Xapian::TermGenerator tg;
   tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME_FULL_POS);
-  for (const auto& [language, text] : std::vector<std::pair<std::string, std::string>>{
-           {"en", "budget review of the budget lines"}, {"en", "review of programmes"}, {"en", "the budget"},
-           {"fr", "révision du budget"}, {"en", "budget review review"}, {"en", "budgetary reviews"}}) {
+  for (const auto& [language, text] : pages) {
     Xapian::Document entry;
     tg.set_stemmer(StemmerFor(language));
     tg.set_document(entry);
@@ -110,6 +101,20 @@ TEST(XapianTextTest, AFoldedParseTheIndexHoldsNoTermOfIsWeighedInNotWalked) {
     db.add_document(entry);
   }
   db.commit();
+}
+
+// A query without accents is parsed as typed and folded, the folded parse
+// reading each term t as (t OR XF t). Where the index holds none of the
+// XF terms, the folded parse matches what the typed one does, and
+// ParseInEachLanguage weighs the typed parse 1 + kFoldedWeight times
+// instead of walking each posting list twice: the same hits, in the same
+// order, with the same weights. A query whose folded terms the index
+// holds, or with a wildcard (expanded when it runs), keeps both parses.
+TEST(XapianTextTest, AFoldedParseTheIndexHoldsNoTermOfIsWeighedInNotWalked) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  AddPages(db, {{"en", "budget review of the budget lines"}, {"en", "review of programmes"}, {"en", "the budget"},
+                {"fr", "révision du budget"}, {"en", "budget review review"}, {"en", "budgetary reviews"}});
   const std::vector<std::string> languages = {"en", "fr"};
   struct Hit {
     Xapian::docid docid;
@@ -162,22 +167,8 @@ TEST(XapianTextTest, AFoldedParseTheIndexHoldsNoTermOfIsWeighedInNotWalked) {
 TEST(XapianTextTest, ALanguagesSubqueryWhoseTermsItsEntriesLackIsLeftOut) {
   testing::TempDir dir;
   Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
-  Xapian::TermGenerator tg;
-  tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME_FULL_POS);
-  for (const auto& [language, text] : std::vector<std::pair<std::string, std::string>>{
-           {"en", "running shoes for the budget review"}, {"en", "the runners ran"}, {"fr", "run de la révision"},
-           {"fr", "le budget"}, {"de", "der Haushalt"}}) {
-    Xapian::Document entry;
-    tg.set_stemmer(StemmerFor(language));
-    tg.set_document(entry);
-    tg.set_termpos(0);
-    IndexPageWords(tg, text);
-    DropUnfoldedPositions(entry);
-    DropWordPositionsFromStems(entry);
-    entry.add_boolean_term("L" + language);
-    db.add_document(entry);
-  }
-  db.commit();
+  AddPages(db, {{"en", "running shoes for the budget review"}, {"en", "the runners ran"}, {"fr", "run de la révision"},
+                {"fr", "le budget"}, {"de", "der Haushalt"}});
   const std::vector<std::string> languages = {"de", "en", "fr"};
   auto columns = FacetColumns::Build(db, {{.term_prefix = "L", .postings = true}});
   auto hits = [&db](const Xapian::Query& query) {
