@@ -1767,13 +1767,14 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // widen (one word, a phrase) adds nothing. `total` and the facets count
       // the documents with all the words only.
       if (mset.size() < request.limit) {
-        const Xapian::Query widened = build(Xapian::Query::OP_OR, false, ParsePurpose::kRank, true);
-        if (widened.get_description() != query.get_description()) {
+        // (Both without the subqueries that cannot match: a query OR cannot
+        // widen still reads the same either way.)
+        const Xapian::Query widened = build(Xapian::Query::OP_OR, false);
+        const Xapian::Query narrow = build(Xapian::Query::OP_AND, false);
+        if (widened.get_description() != narrow.get_description()) {
           const Xapian::doccount with_all_words = mset.get_matches_estimated();  // exact: fewer than offset + limit
           Xapian::Enquire partial_enquire(db);
-          // (Without the subqueries that cannot match, on either side.)
-          partial_enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, build(Xapian::Query::OP_OR, false),
-                                                  build(Xapian::Query::OP_AND, false)));
+          partial_enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, widened, narrow));
           if (remote) partial_enquire.set_collapse_key(kValueDocId);
           const Xapian::doccount skip = request.offset > with_all_words ? request.offset - with_all_words : 0;
           Xapian::MSet partial = partial_enquire.get_mset(skip, request.limit - mset.size());

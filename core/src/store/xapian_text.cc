@@ -475,24 +475,21 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
     // A subquery whose languages' entries lack the terms it needs matches
     // nothing: left out, it opens no posting list (the reader's columns
     // know which languages' entries hold a term).
-    QueryParsers::Verdict* verdict = nullptr;
+    // (What held_in told is kept with the group: each build of the search's
+    // query with this grouping asks once.)
     if (parsers.held_in) {
-      std::string joined;
-      for (const std::string& language : group.languages) (joined += language) += ' ';
-      auto [known, added] = parsers.verdicts.try_emplace({group.typed, group.folded, std::move(joined)});
-      verdict = &known->second;
-      if (added) {
-        verdict->may_match = MayMatchIn(as_typed, group.languages, &parsers) ||
-                             MayMatchIn(folded_parse, group.languages, &parsers);
+      if (!group.may_match) {
+        group.may_match = MayMatchIn(as_typed, group.languages, &parsers) ||
+                          MayMatchIn(folded_parse, group.languages, &parsers);
       }
-      if (!verdict->may_match) continue;
+      if (!*group.may_match) continue;
     }
     auto folded_held_nowhere = [&]() {
-      if (verdict == nullptr) return FoldedFormsHeldNowhere(folded_parse, group.languages, &parsers);
-      if (!verdict->folded_held_nowhere) {
-        verdict->folded_held_nowhere = FoldedFormsHeldNowhere(folded_parse, group.languages, &parsers);
+      if (!parsers.held_in) return FoldedFormsHeldNowhere(folded_parse, group.languages, &parsers);
+      if (!group.folded_held_nowhere) {
+        group.folded_held_nowhere = FoldedFormsHeldNowhere(folded_parse, group.languages, &parsers);
       }
-      return *verdict->folded_held_nowhere;
+      return *group.folded_held_nowhere;
     };
     Xapian::Query parsed;
     if (purpose == ParsePurpose::kMatchSet && folded == typed && !HasNegation(as_typed) && !HasNegation(folded_parse)) {

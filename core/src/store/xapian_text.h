@@ -91,12 +91,15 @@ struct QueryParsers {
     std::string description;
   };
   std::map<std::tuple<std::string, std::string, int, bool>, Parse> parses;
-  // The languages sharing one subquery: its two parses, its boost phrases.
+  // The languages sharing one subquery: its two parses, its boost phrases,
+  // and what `held_in` told of it once asked (whether it may match, whether
+  // its folded terms are held nowhere).
   struct Group {
     const Parse* typed = nullptr;
     const Parse* folded = nullptr;
     std::vector<Xapian::Query> runs;
     std::vector<std::string> languages;
+    std::optional<bool> may_match, folded_held_nowhere;
   };
   // How the languages group, by (query text, languages, default operator,
   // boost): the same for each build of a search's query with them
@@ -119,15 +122,6 @@ struct QueryParsers {
   // it needs is left out, and folded terms are "held nowhere" language by
   // language (ParseInEachLanguage). A reader's columns answer it.
   std::function<bool(const std::string& term, const std::vector<std::string>& languages)> held_in;
-  // What `held_in` told of a subquery (its typed and folded parses, its
-  // languages joined): whether it may match, whether its folded terms are
-  // held nowhere (unknown until asked). A search builds its query three or
-  // four ways from the same subqueries.
-  struct Verdict {
-    bool may_match = true;
-    std::optional<bool> folded_held_nowhere;
-  };
-  std::map<std::tuple<const Parse*, const Parse*, std::string>, Verdict> verdicts;
 };
 // `stemming` as the index was made: STEM_SOME (words and Z stems) for pages,
 // STEM_ALL_Z (Z stems only) for items.
