@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "byte_classes.h"
 #include "dossier/text.h"
 
 namespace dossier {
@@ -94,18 +95,24 @@ inline unsigned char StartByte(std::string_view text, size_t at) {
 // With `starts`, a word whose first character is ASCII and that, lowercased,
 // begins as no query word can has no forms built (it can match no query
 // word; building its strings was most of a page's cost).
+//
+// The separators between words and the ASCII runs within them are skipped
+// by the text's byte classes (ByteClasses), not byte by byte; a byte from
+// 0x80 on is decoded where it stands.
 Words SplitWords(const std::string& text, const WordStarts* starts = nullptr) {
   Words words;
   // (A word with its separator averages about six bytes: a word for every
   // four bytes fits nearly every page without a reallocation.)
   words.list.reserve(text.size() / 4 + 16);
+  // (Each thread's classes are reused page after page: no allocation once
+  // they have grown to the longest page.)
+  thread_local ByteClasses classes;
+  classes.Classify(text);
   const size_t size = text.size();
   size_t at = 0;
   while (at < size) {
-    if (kAsciiSeparatorByte[static_cast<unsigned char>(text[at])]) {
-      ++at;
-      continue;
-    }
+    at = classes.NextNonSeparator(at);
+    if (at >= size) break;
     auto [ch, length] = CodePointAt(text, at);
     if (!IsWordChar(ch)) {
       at += length;
@@ -123,7 +130,7 @@ Words SplitWords(const std::string& text, const WordStarts* starts = nullptr) {
     while (at < size) {
       // A run of ASCII word characters (the common case) without a decode.
       const size_t run = at;
-      while (at < size && kAsciiWordByte[static_cast<unsigned char>(text[at])]) ++at;
+      at = classes.NextNonWord(at);
       if (build && at > run) {
         const size_t from = lower->size();
         lower->append(text, run, at - run);

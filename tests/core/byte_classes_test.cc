@@ -1,0 +1,70 @@
+// Tests of the byte classes a page is split into words by: the next
+// separator or word byte found from the masks is the one a byte-by-byte
+// scan finds, with the SSE2 classification and the portable one alike.
+#include "byte_classes.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+
+namespace dossier {
+namespace {
+
+bool AsciiWordByte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// From every position of texts of every length up to 300 bytes (several
+// blocks of 64, and tails that are not whole 16-byte runs) drawn from word
+// bytes, separators (the apostrophe, '@', '[', '`', '{', '/', ':', the
+// bytes next to the letters' and digits' ranges) and bytes from 0x80 on
+// (UTF-8 and stray bytes).
+TEST(ByteClassesTest, TheNextByteOfAClassIsTheOneAScanFinds) {
+  const std::string alphabet = std::string("azAZ09_mQ '@[`{/:-.\n\t") + "\xc3\xa9\xe2\x80\x99\x80\xff\x7f";
+  std::mt19937 random(47);
+  int checked = 0;
+  for (size_t length = 0; length <= 300; ++length) {
+    for (int draw = 0; draw < 3; ++draw) {
+      std::string text;
+      for (size_t i = 0; i < length; ++i) text += alphabet[random() % alphabet.size()];
+      for (bool vector_unit : {true, false}) {
+        ByteClasses classes;
+        classes.Classify(text, vector_unit);
+        for (size_t at = 0; at <= length + 1; ++at) {
+          size_t separator_end = at, word_end = at;
+          while (separator_end < length && !AsciiWordByte(text[separator_end]) &&
+                 static_cast<unsigned char>(text[separator_end]) < 0x80) {
+            ++separator_end;
+          }
+          while (word_end < length && AsciiWordByte(text[word_end])) ++word_end;
+          ASSERT_EQ(classes.NextNonSeparator(at), std::min(separator_end, length))
+              << "length " << length << " at " << at << " vector unit " << vector_unit;
+          ASSERT_EQ(classes.NextNonWord(at), std::min(word_end, length))
+              << "length " << length << " at " << at << " vector unit " << vector_unit;
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 90000);
+}
+
+// A text classified again (a thread's classes are reused page after page)
+// keeps nothing of the longer text before it.
+TEST(ByteClassesTest, ClassifyingAgainForgetsTheLongerTextBefore) {
+  ByteClasses classes;
+  const std::string longer(200, 'a');
+  classes.Classify(longer);
+  EXPECT_EQ(classes.NextNonWord(0), 200u);
+  const std::string shorter = "ab cd";
+  classes.Classify(shorter);
+  EXPECT_EQ(classes.NextNonWord(0), 2u);
+  EXPECT_EQ(classes.NextNonSeparator(2), 3u);
+  EXPECT_EQ(classes.NextNonWord(3), 5u);
+  EXPECT_EQ(classes.NextNonSeparator(5), 5u) << "the text's end, not the longer text's bytes";
+  EXPECT_EQ(classes.NextNonWord(70), 5u);
+}
+
+}  // namespace
+}  // namespace dossier
