@@ -6,6 +6,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -325,6 +326,68 @@ TEST(FacetColumnsTest, MayHoldIsFalseExactlyWhenNoEntryOfTheValuesHoldsTheTerm) 
   EXPECT_FALSE(columns->MayHold(db, 0, "catalan", {"en", "fr"}));
   EXPECT_TRUE(columns->MayHold(db, 0, "catalan", {"fr", "ca"}));
   EXPECT_FALSE(columns->MayHold(db, 0, "rare", {"ca"})) << "7, 57, ... are never multiples of 40";
+}
+
+// DocsOf holds exactly the entries of a term's posting list (deleted
+// entries left out), as docids for a rare term and as bits for one most
+// entries hold, and keeps them: the second ask gets the same list. Holds
+// agrees with term_exists, and the languages (L terms) are read once.
+TEST(FacetColumnsTest, DocsOfHoldsExactlyTheEntriesOfATermsPostingList) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  AddLanguageEntries(db);
+  auto columns = FacetColumns::Build(db, {{.term_prefix = "L", .postings = true}});
+  for (const char* term : {"all", "third", "rare", "catalan", "gone", "absent", "Len", "Lca"}) {
+    const std::shared_ptr<const TermDocs> docs = columns->DocsOf(db, term);
+    ASSERT_NE(docs, nullptr) << term;
+    std::vector<Xapian::docid> want;
+    for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) want.push_back(*p);
+    EXPECT_EQ(docs->size(), want.size()) << term;
+    for (Xapian::docid did = 0; did <= 410; ++did) {
+      EXPECT_EQ(docs->Contains(did), std::binary_search(want.begin(), want.end(), did)) << term << " " << did;
+    }
+    std::vector<Xapian::docid> seen;
+    EXPECT_FALSE(docs->Any([&](Xapian::docid did) { seen.push_back(did); return false; }));
+    EXPECT_EQ(seen, want) << term << ": every entry, in docid order";
+    EXPECT_EQ(columns->DocsOf(db, term), docs) << term << ": kept";
+    EXPECT_EQ(columns->Holds(db, term), db.term_exists(term)) << term;
+  }
+  EXPECT_TRUE(columns->DocsOf(db, "all")->dense());
+  EXPECT_FALSE(columns->DocsOf(db, "rare")->dense());
+  EXPECT_TRUE(columns->DocsOf(db, "absent")->empty());
+  Xapian::docid first_third = 0;
+  EXPECT_TRUE(columns->DocsOf(db, "third")->Any([&](Xapian::docid did) { first_third = did; return true; }));
+  EXPECT_EQ(first_third, 6u) << "3 was deleted: the first held is 6, and Any stops there";
+  EXPECT_EQ(columns->TermsWithPrefix(db, "L"), (std::vector<std::string>{"ca", "en", "fr"}));
+  db.add_document([] { Xapian::Document doc; doc.add_boolean_term("Lxx"); return doc; }());
+  db.commit();
+  EXPECT_EQ(columns->TermsWithPrefix(db, "L"), (std::vector<std::string>{"ca", "en", "fr"}))
+      << "kept with the columns of their revision";
+}
+
+// A term held by more than kMaxTermDocs entries is not kept (its posting
+// list is walked where it is asked about): DocsOf says so, again when asked
+// again, and Holds and MayHold still answer.
+TEST(FacetColumnsTest, ATermMoreEntriesHoldThanTheLimitIsNotKept) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  const Xapian::docid entries = FacetColumns::kMaxTermDocs + 10;
+  for (Xapian::docid i = 1; i <= entries; ++i) {
+    Xapian::Document doc;
+    doc.add_term("common");
+    if (i == entries) doc.add_term("last");
+    doc.add_boolean_term(i == entries ? "Lfr" : "Len");
+    db.add_document(doc);
+  }
+  db.commit();
+  auto columns = FacetColumns::Build(db, {{.term_prefix = "L", .postings = true}});
+  EXPECT_EQ(columns->DocsOf(db, "common"), nullptr);
+  EXPECT_EQ(columns->DocsOf(db, "common"), nullptr);
+  EXPECT_TRUE(columns->Holds(db, "common"));
+  EXPECT_TRUE(columns->MayHold(db, 0, "common", {"fr"})) << "the one French entry holds it, the list's last";
+  EXPECT_FALSE(columns->MayHold(db, 0, "last", {"en"}));
+  ASSERT_NE(columns->DocsOf(db, "last"), nullptr);
+  EXPECT_TRUE(columns->DocsOf(db, "last")->Contains(entries));
 }
 
 }  // namespace

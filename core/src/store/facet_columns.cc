@@ -99,35 +99,105 @@ bool FacetColumns::MayHold(const Xapian::Database& db, size_t column, const std:
   key += term;
   key += '\0';
   for (uint32_t code : wanted) key.append(reinterpret_cast<const char*>(&code), sizeof code);
-  HeldShard& shard = held_[std::hash<std::string>()(key) % kHeldShards];
-  {
-    std::lock_guard<std::mutex> lock(shard.mutex);
-    if (auto known = shard.held.find(key); known != shard.held.end()) return known->second;
-  }
-  // The term's posting list and the values' entries, each skipped forward to
-  // the other's next docid, as an AND would: the cost follows the shorter.
   auto wanted_code = [&](Xapian::docid did) {
     bool found = false;
     ForEachCode(column, did, [&](uint32_t code) { found = found || std::binary_search(wanted.begin(), wanted.end(), code); });
     return found;
   };
-  bool held = false;
-  const Xapian::PostingIterator end = db.postlist_end(term);
-  for (Xapian::PostingIterator p = db.postlist_begin(term); p != end;) {
-    const Xapian::docid did = *p;
-    if (wanted_code(did)) {
-      held = true;
-      break;
+  return Memo(std::move(key), [&]() {
+    // The term's entries (DocsOf, read once for every question about the
+    // term): their codes, or, for a term held as bits (one most entries
+    // hold), the values' entries looked up among them.
+    if (const std::shared_ptr<const TermDocs> docs = DocsOf(db, term)) {
+      if (!docs->dense()) return docs->Any(wanted_code);
+      for (uint32_t code : wanted) {
+        const std::vector<Xapian::docid>& entries = Postings(column, code);
+        if (std::any_of(entries.begin(), entries.end(), [&](Xapian::docid did) { return docs->Contains(did); })) return true;
+      }
+      return false;
     }
-    Xapian::docid next = 0;  // the first entry after `did` with one of the values
-    for (uint32_t code : wanted) {
-      const std::vector<Xapian::docid>& entries = Postings(column, code);
-      auto after = std::upper_bound(entries.begin(), entries.end(), did);
-      if (after != entries.end() && (next == 0 || *after < next)) next = *after;
+    // A longer list: it and the values' entries, each skipped forward to
+    // the other's next docid, as an AND would: the cost follows the shorter.
+    const Xapian::PostingIterator end = db.postlist_end(term);
+    for (Xapian::PostingIterator p = db.postlist_begin(term); p != end;) {
+      const Xapian::docid did = *p;
+      if (wanted_code(did)) return true;
+      Xapian::docid next = 0;  // the first entry after `did` with one of the values
+      for (uint32_t code : wanted) {
+        const std::vector<Xapian::docid>& entries = Postings(column, code);
+        auto after = std::upper_bound(entries.begin(), entries.end(), did);
+        if (after != entries.end() && (next == 0 || *after < next)) next = *after;
+      }
+      if (next == 0) break;
+      p.skip_to(next);
     }
-    if (next == 0) break;
-    p.skip_to(next);
+    return false;
+  });
+}
+
+bool FacetColumns::Holds(const Xapian::Database& db, const std::string& term) const {
+  const std::shared_ptr<const TermDocs> docs = DocsOf(db, term);
+  return docs == nullptr || !docs->empty();  // (null: more than kMaxTermDocs entries hold it)
+}
+
+TermDocs::TermDocs(std::vector<Xapian::docid> docids, Xapian::docid last_docid)
+    : count_(static_cast<Xapian::doccount>(docids.size())) {
+  // One bit a docid when that is smaller than the docids themselves.
+  const size_t words = static_cast<size_t>(last_docid) / 64 + 1;
+  if (words * sizeof(uint64_t) < docids.size() * sizeof(Xapian::docid)) {
+    bits_.assign(words, 0);
+    for (Xapian::docid did : docids) {
+      if (did / 64 < words) bits_[did / 64] |= uint64_t{1} << (did % 64);
+    }
+  } else {
+    docids_ = std::move(docids);
+    docids_.shrink_to_fit();
   }
+}
+
+bool TermDocs::Contains(Xapian::docid did) const {
+  if (bits_.empty()) return std::binary_search(docids_.begin(), docids_.end(), did);
+  return did / 64 < bits_.size() && (bits_[did / 64] >> (did % 64) & 1) != 0;
+}
+
+std::shared_ptr<const TermDocs> FacetColumns::DocsOf(const Xapian::Database& db, const std::string& term) const {
+  // (The columns are of one revision: every entry is kept at version 0.)
+  if (const std::shared_ptr<const HeldDocs> held = term_docs_.Find(term, 0)) return held->docs;
+  auto found = std::make_shared<HeldDocs>();
+  std::vector<Xapian::docid> docids;
+  bool too_many = false;
+  const Xapian::PostingIterator end = db.postlist_end(term);
+  for (Xapian::PostingIterator p = db.postlist_begin(term); p != end && !too_many; ++p) {
+    too_many = docids.size() >= kMaxTermDocs;
+    if (!too_many) docids.push_back(*p);
+  }
+  if (!too_many) found->docs = std::make_shared<const TermDocs>(std::move(docids), db.get_lastdocid());
+  const size_t charge = term.size() + 160 + (found->docs ? found->docs->Bytes() : 0);
+  std::shared_ptr<const TermDocs> docs = found->docs;
+  term_docs_.Put(term, 0, std::move(found), charge);
+  return docs;
+}
+
+std::vector<std::string> FacetColumns::TermsWithPrefix(const Xapian::Database& db, const std::string& prefix) const {
+  {
+    std::lock_guard<std::mutex> lock(prefix_terms_mutex_);
+    if (auto known = prefix_terms_.find(prefix); known != prefix_terms_.end()) return known->second;
+  }
+  std::vector<std::string> terms;
+  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) terms.push_back((*t).substr(prefix.size()));
+  std::lock_guard<std::mutex> lock(prefix_terms_mutex_);
+  prefix_terms_.emplace(prefix, terms);
+  return terms;
+}
+
+template <typename Find>
+bool FacetColumns::Memo(std::string key, Find&& find) const {
+  HeldShard& shard = held_[std::hash<std::string>()(key) % kHeldShards];
+  {
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    if (auto known = shard.held.find(key); known != shard.held.end()) return known->second;
+  }
+  const bool held = find();  // (outside the lock: a posting list read)
   std::lock_guard<std::mutex> lock(shard.mutex);
   if (shard.held.size() >= kHeldPerShard) shard.held.clear();
   shard.held.emplace(std::move(key), held);
@@ -135,7 +205,7 @@ bool FacetColumns::MayHold(const Xapian::Database& db, size_t column, const std:
 }
 
 size_t FacetColumns::MemoryBytes() const {
-  size_t bytes = sizeof(*this);
+  size_t bytes = sizeof(*this) + term_docs_.counters().bytes;
   for (const Column& c : columns_) {
     bytes += (c.begin.capacity() + c.codes.capacity()) * sizeof(uint32_t);
     for (const auto& p : c.postings) bytes += p.capacity() * sizeof(Xapian::docid);

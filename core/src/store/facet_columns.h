@@ -13,7 +13,9 @@
 #include <xapian.h>
 
 #include "dossier/search.h"
+#include "dossier/sharded_lru.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <map>
@@ -45,6 +47,36 @@ struct FacetColumnSpec {
   bool counted = true;
 };
 
+// The entries of a database that hold one term, in docid order: as their
+// docids, or as one bit a docid where that takes less room
+// (FacetColumns::DocsOf).
+class TermDocs {
+ public:
+  TermDocs(std::vector<Xapian::docid> docids, Xapian::docid last_docid);
+  bool Contains(Xapian::docid did) const;
+  bool empty() const { return count_ == 0; }
+  Xapian::doccount size() const { return count_; }
+  bool dense() const { return !bits_.empty(); }  // held as bits
+  // Whether `wanted` is true of one of them (in docid order, stopping there).
+  template <typename Wanted>
+  bool Any(Wanted&& wanted) const {
+    if (bits_.empty()) return std::any_of(docids_.begin(), docids_.end(), wanted);
+    for (size_t word = 0; word < bits_.size(); ++word) {
+      for (uint64_t rest = bits_[word]; rest != 0; rest &= rest - 1) {
+        if (wanted(static_cast<Xapian::docid>(word * 64 + static_cast<size_t>(__builtin_ctzll(rest))))) return true;
+      }
+    }
+    return false;
+  }
+  // What it takes in memory, about.
+  size_t Bytes() const { return docids_.capacity() * sizeof(Xapian::docid) + bits_.capacity() * sizeof(uint64_t) + 64; }
+
+ private:
+  std::vector<Xapian::docid> docids_;  // sparse: the docids
+  std::vector<uint64_t> bits_;         // dense: bit d for docid d
+  Xapian::doccount count_ = 0;
+};
+
 class FacetColumns {
  public:
   // Reads every entry's value in each spec's slot (one value stream per
@@ -74,13 +106,35 @@ class FacetColumns {
   const std::vector<Xapian::docid>& Postings(size_t column, uint32_t code) const;
   // Whether an entry holding `term` in `db` (the database the columns were
   // made from, at their revision) may have one of `values` in `column`:
-  // false only when none does. Found once by walking the term's posting
-  // list and the values' entries (the column's postings) side by side, and
-  // kept with the columns: searches at this revision ask no more. A column
+  // false only when none does. Found once, from the term's entries
+  // (DocsOf) or, for a term held too widely to keep them, by walking its
+  // posting list and the values' entries (the column's postings) side by
+  // side, and kept with the columns: searches at this revision ask no more. A column
   // without postings cannot tell (true). Thread-safe. Throws Xapian::Error
   // (what a posting list read throws); nothing is kept then.
   bool MayHold(const Xapian::Database& db, size_t column, const std::string& term,
                const std::vector<std::string>& values) const;
+  // Whether any entry of `db` (as for MayHold) holds `term`: its
+  // term_exists, from DocsOf (a look-up in the index reads the posting
+  // table's blocks from the file again each time). Thread-safe. Throws
+  // Xapian::Error.
+  bool Holds(const Xapian::Database& db, const std::string& term) const;
+  // The entries of `db` (as for MayHold) holding `term`, from its whole
+  // posting list, read once and kept with the columns: the best pages of a
+  // search ask which of its hits hold each of the query's terms, and each
+  // new posting list opened reads its B-tree blocks from the file again
+  // (Xapian 1.4 keeps none between look-ups). Kept within kTermDocsBytes,
+  // the least recently used let go first. Null for a term more than
+  // kMaxTermDocs entries hold (its list is walked where it is needed
+  // instead), which is remembered. Thread-safe. Throws Xapian::Error;
+  // nothing is kept then.
+  std::shared_ptr<const TermDocs> DocsOf(const Xapian::Database& db, const std::string& term) const;
+  static constexpr size_t kTermDocsBytes = size_t{16} << 20;
+  static constexpr Xapian::doccount kMaxTermDocs = 1u << 16;
+  // The terms of `db` with `prefix`, less the prefix (the languages: "L"),
+  // read once and kept with the columns (a search asks for them each time).
+  // Thread-safe. Throws Xapian::Error; nothing is kept then.
+  std::vector<std::string> TermsWithPrefix(const Xapian::Database& db, const std::string& prefix) const;
   // The revision and identity of the database they were made from.
   uint64_t Revision() const { return revision_; }
   const std::string& Uuid() const { return uuid_; }
@@ -109,6 +163,18 @@ class FacetColumns {
     std::unordered_map<std::string, bool> held;
   };
   mutable std::array<HeldShard, kHeldShards> held_;
+  // DocsOf's lists, by term (an entry without docs for a longer one: a
+  // found entry, where an empty handle is a term not asked about yet).
+  struct HeldDocs {
+    std::shared_ptr<const TermDocs> docs;
+  };
+  mutable ShardedLru<std::shared_ptr<const HeldDocs>> term_docs_{kTermDocsBytes, kHeldShards};
+  // TermsWithPrefix's, by prefix.
+  mutable std::mutex prefix_terms_mutex_;
+  mutable std::map<std::string, std::vector<std::string>> prefix_terms_;
+  // What `find` tells of `key`, found once (see held_).
+  template <typename Find>
+  bool Memo(std::string key, Find&& find) const;
 };
 
 // The entries of a database holding any of some values of one column: a

@@ -379,9 +379,14 @@ void MapTermsToWords(const std::string& typed, const std::vector<std::string>& l
 // language's stem, a folded form, a word of the query the entry lacks:
 // three lists in four on the real PDFs), and Xapian 1.4 reads each lookup's
 // B-tree blocks from the file again (about two reads a list).
+//
+// With the reader's columns, a term's entries come from what they keep
+// (FacetColumns::DocsOf): a term of one search comes back in the next, and
+// each posting list opened reads its B-tree blocks from the file again.
 class HitTermPresence {
  public:
-  HitTermPresence(const Xapian::Database& db, std::vector<Xapian::docid> docids) : db_(db), docids_(std::move(docids)) {
+  HitTermPresence(const Xapian::Database& db, std::vector<Xapian::docid> docids, const FacetColumns* columns)
+      : db_(db), docids_(std::move(docids)), columns_(columns) {
     std::sort(docids_.begin(), docids_.end());
     docids_.erase(std::unique(docids_.begin(), docids_.end()), docids_.end());
   }
@@ -392,6 +397,10 @@ class HitTermPresence {
     auto [held, first_ask] = held_.try_emplace(term);
     if (first_ask) {
       held->second.assign(docids_.size(), false);
+      if (const std::shared_ptr<const TermDocs> docs = columns_ ? columns_->DocsOf(db_, term) : nullptr) {
+        for (size_t i = 0; i < docids_.size(); ++i) held->second[i] = docs->Contains(docids_[i]);
+        return held->second[static_cast<size_t>(at - docids_.begin())];
+      }
       Xapian::PostingIterator posting = db_.postlist_begin(term);
       const Xapian::PostingIterator end = db_.postlist_end(term);
       for (size_t i = 0; i < docids_.size() && posting != end; ++i) {
@@ -405,6 +414,7 @@ class HitTermPresence {
  private:
   const Xapian::Database& db_;
   std::vector<Xapian::docid> docids_;
+  const FacetColumns* columns_;  // of db_'s revision, or null
   std::map<std::string, std::vector<bool>> held_;
 };
 
@@ -1418,7 +1428,14 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
   // DatabaseModifiedError and a reopen gives a consistent view again.
   for (int attempt = 0;; ++attempt) {
     try {
-      std::vector<std::string> languages = remote ? remote->languages : IndexLanguages(db);
+      // A reader's columns (made once per revision): the facets, the
+      // index's languages, and the language filter of each language's
+      // parse, which checks a match's language with an array read rather
+      // than moving the L terms' posting lists to it.
+      const std::shared_ptr<const FacetColumns> page_columns = column_cache ? column_cache->For(db) : nullptr;
+      std::vector<std::string> languages = remote         ? remote->languages
+                                           : page_columns ? page_columns->TermsWithPrefix(db, "L")
+                                                          : IndexLanguages(db);
       if (languages.empty()) return response;  // empty index
 
       // With --lang, only that language's documents can match: parse for it alone.
@@ -1439,11 +1456,6 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       parsers.folded.add_prefix("title", "XFS");
       parsers.folded.add_prefix("author", "XFA");
       if (remote) parsers.db = nullptr;  // a term's look-up is a round trip to every shard
-      // A reader's columns (made once per revision): the facets, and the
-      // language filter of each language's parse, which checks a match's
-      // language with an array read rather than moving the L terms'
-      // posting lists to it.
-      const std::shared_ptr<const FacetColumns> page_columns = column_cache ? column_cache->For(db) : nullptr;
       const PositionCache::View position_view = position_cache ? position_cache->For(db) : PositionCache::View();
       if (page_columns) {
         parsers.language_filter = [page_columns](const std::vector<std::string>& its_languages) {
@@ -1452,6 +1464,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         parsers.held_in = [&page_columns, &db](const std::string& term, const std::vector<std::string>& its_languages) {
           return page_columns->MayHold(db, kLanguageColumn, term, its_languages);
         };
+        parsers.held_anywhere = [&page_columns, &db](const std::string& term) { return page_columns->Holds(db, term); };
       }
       const std::string typed = RemoveElisions(request.query);
       // Each document was stemmed in its own language: the query is parsed
@@ -1602,7 +1615,13 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // A term no entry holds (another language's stem of the word, a folded
       // form no word has) has no position in any hit: it is not looked up hit
       // after hit, nor a phrase with it.
-      auto held_nowhere = [&mset](const std::string& term) { return mset.get_termfreq(term) == 0; };
+      // (A term the ranked query lacks, left out for its languages'
+      // entries, is not in the match's statistics: the reader's columns
+      // know whether any entry holds it, where the MSet would look it up in
+      // the index again.)
+      auto held_nowhere = [&](const std::string& term) {
+        return page_columns ? !page_columns->Holds(db, term) : mset.get_termfreq(term) == 0;
+      };
       std::erase_if(page_query.terms, held_nowhere);
       std::erase_if(page_query.phrases, [&](const std::vector<std::string>& phrase) {
         return std::any_of(phrase.begin(), phrase.end(), held_nowhere);
@@ -1642,7 +1661,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         // all of them (HitTermPresence). Remote: a posting list is a round
         // trip to every shard, and the lists are cut otherwise (below).
         std::optional<HitTermPresence> presence;
-        if (!remote) presence.emplace(db, std::vector<Xapian::docid>(set.begin(), set.end()));
+        if (!remote) presence.emplace(db, std::vector<Xapian::docid>(set.begin(), set.end()), page_columns.get());
         for (Xapian::MSetIterator it = set.begin(); it != set.end(); ++it) {
           SearchHit hit;
           hit.rank = ++rank;

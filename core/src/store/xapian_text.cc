@@ -120,9 +120,11 @@ bool HasNegation(const Xapian::Query& query) {
 
 // Whether an entry of `languages` may hold `term`: the reader's columns know
 // (`parsers->held_in`); otherwise whether any entry of the index holds it
-// (`parsers->db`, kept in `parsers->held`); without either, it may.
+// (`parsers->held_anywhere`, or `parsers->db`, kept in `parsers->held`);
+// without either, it may.
 bool MayBeHeld(const std::string& term, const std::vector<std::string>& languages, QueryParsers* parsers) {
   if (parsers->held_in) return parsers->held_in(term, languages);
+  if (parsers->held_anywhere) return parsers->held_anywhere(term);
   if (parsers->db == nullptr) return true;
   auto [known, added] = parsers->held.try_emplace(term, false);
   if (added) known->second = parsers->db->term_exists(term);

@@ -122,6 +122,10 @@ struct QueryParsers {
   // it needs is left out, and folded terms are "held nowhere" language by
   // language (ParseInEachLanguage). A reader's columns answer it.
   std::function<bool(const std::string& term, const std::vector<std::string>& languages)> held_in;
+  // When set (and `held_in` is not), whether any entry of `db` holds
+  // `term`, in place of a look-up in `db` (`held`) search after search. A
+  // reader's columns answer it, once per revision.
+  std::function<bool(const std::string& term)> held_anywhere;
 };
 // `stemming` as the index was made: STEM_SOME (words and Z stems) for pages,
 // STEM_ALL_Z (Z stems only) for items.
