@@ -17,7 +17,10 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "server/server_process.h"
@@ -76,6 +79,31 @@ bool Accepts(int port) {
   return connected;
 }
 
+// Whether process `pid` holds the socket listening on `port` (IPv4): a
+// port FreePort gave out can be taken by another test's server in the
+// meantime (ctest runs two at once), and that one accepts connections too.
+bool ListensOn(pid_t pid, int port) {
+  std::set<std::string> sockets;  // "socket:[inode]" of the listeners on the port
+  std::ifstream tcp("/proc/net/tcp");
+  std::string line;
+  std::getline(tcp, line);  // the header
+  while (std::getline(tcp, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+    fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode;
+    const size_t colon = local.find(':');
+    if (state != "0A" || colon == std::string::npos) continue;  // 0A: LISTEN
+    if (std::stoi(local.substr(colon + 1), nullptr, 16) == port) sockets.insert("socket:[" + inode + "]");
+  }
+  if (sockets.empty()) return false;
+  std::error_code error;
+  for (const auto& fd : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd", error)) {
+    const fs::path target = fs::read_symlink(fd.path(), error);
+    if (!error && sockets.count(target.string())) return true;
+  }
+  return false;
+}
+
 // xapian-tcpsrv serving one shard's page index on a port. It forks a child
 // per connection, so it runs in a process group of its own, and Kill() ends
 // the whole group: the shard is then down for every connection, as when its
@@ -87,8 +115,39 @@ class TcpServer {
   int port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
 
-  // Starts it and waits until the port accepts connections.
+  // Starts it and waits until it listens on its port. At its first start,
+  // when it cannot bind the port (another process took it since FreePort
+  // gave it out), on another port; started again (a shard back), on the
+  // same one.
   ::testing::AssertionResult Start() {
+    for (int attempt = 0;; ++attempt) {
+      ::testing::AssertionResult started = StartOnPort();
+      if (started) started_once_ = true;
+      if (started || started_once_ || pid_ > 0 || attempt == 4) return started;
+      port_ = FreePort();
+    }
+  }
+
+  // SIGSTOP / SIGCONT to the whole group: a shard that hangs (connections
+  // are still accepted by the kernel, nothing answers).
+  void Signal(int signal) const {
+    if (pid_ > 0) ::kill(-pid_, signal);
+  }
+
+  void Kill() {
+    if (pid_ <= 0) return;
+    ::kill(-pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+    // The forked children of the group are not ours to reap; wait for the port to close.
+    const auto deadline = Clock::now() + std::chrono::seconds(5);
+    while (Clock::now() < deadline && Accepts(port_)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+
+ private:
+  // Starts it on port_ and waits until it listens there (pid_ is -1 when it
+  // exited, as it does when the port is taken).
+  ::testing::AssertionResult StartOnPort() {
     const std::string binary = TcpServerBinary();
     if (binary.empty()) {
       return ::testing::AssertionFailure() << "xapian-tcpsrv is not installed: install the package xapian-tools "
@@ -109,7 +168,7 @@ class TcpServer {
     ::setpgid(pid_, pid_);  // also here: whichever of the two runs first
     const auto deadline = Clock::now() + std::chrono::seconds(10);
     while (Clock::now() < deadline) {
-      if (Accepts(port_)) return ::testing::AssertionSuccess();
+      if (ListensOn(pid_, port_)) return ::testing::AssertionSuccess();
       int status = 0;
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {
         pid_ = -1;
@@ -117,26 +176,10 @@ class TcpServer {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    return ::testing::AssertionFailure() << "xapian-tcpsrv did not accept connections on port " << port_ << " within 10 s";
+    return ::testing::AssertionFailure() << "xapian-tcpsrv did not listen on port " << port_ << " within 10 s";
   }
 
-  // SIGSTOP / SIGCONT to the whole group: a shard that hangs (connections
-  // are still accepted by the kernel, nothing answers).
-  void Signal(int signal) const {
-    if (pid_ > 0) ::kill(-pid_, signal);
-  }
-
-  void Kill() {
-    if (pid_ <= 0) return;
-    ::kill(-pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-    // The forked children of the group are not ours to reap; wait for the port to close.
-    const auto deadline = Clock::now() + std::chrono::seconds(5);
-    while (Clock::now() < deadline && Accepts(port_)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-
- private:
+  bool started_once_ = false;
   std::string database_;
   int port_;
   pid_t pid_ = -1;
