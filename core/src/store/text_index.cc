@@ -379,10 +379,9 @@ void MapTermsToWords(const std::string& typed, const std::vector<std::string>& l
 // language's stem, a folded form, a word of the query the entry lacks:
 // three lists in four on the real PDFs), and Xapian 1.4 reads each lookup's
 // B-tree blocks from the file again (about two reads a list).
-//
-// With the reader's columns, a term's entries come from what they keep
-// (FacetColumns::DocsOf): a term of one search comes back in the next, and
-// each posting list opened reads its B-tree blocks from the file again.
+// With the reader's columns, a term's entries come from what they keep,
+// read once per revision (FacetColumns::DocsOf): a term of one search
+// comes back in the next.
 class HitTermPresence {
  public:
   HitTermPresence(const Xapian::Database& db, std::vector<Xapian::docid> docids, const FacetColumns* columns)
