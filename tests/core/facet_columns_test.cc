@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -365,6 +366,84 @@ TEST(FacetColumnsTest, DocsOfHoldsExactlyTheEntriesOfATermsPostingList) {
       << "kept with the columns of their revision";
 }
 
+// MatchesOf: for terms joined by AND, OR, AND_NOT, FILTER, AND_MAYBE and
+// SCALE_WEIGHT, exactly the entries a match over the index gives (deleted
+// entries, language terms, a term no entry holds); a phrase, a wildcard, a
+// value range and a posting source it cannot tell. Counted from the
+// columns, the facets, the count and its exactness are a counting pass's.
+TEST(FacetColumnsTest, TheMatchesOfTermsJoinedByAndAndOrAreThoseOfAMatch) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  AddLanguageEntries(db);
+  auto columns = FacetColumns::Build(db, {{.slot = 2}, {.term_prefix = "L", .postings = true}});
+  using Q = Xapian::Query;
+  auto matched = [&](const Q& query) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    std::vector<Xapian::docid> docids;
+    const Xapian::MSet mset = enquire.get_mset(0, db.get_doccount());
+    for (auto it = mset.begin(); it != mset.end(); ++it) docids.push_back(*it);
+    std::sort(docids.begin(), docids.end());
+    return docids;
+  };
+  auto of_bits = [](const std::vector<uint64_t>& bits) {
+    std::vector<Xapian::docid> docids;
+    for (size_t w = 0; w < bits.size(); ++w) {
+      for (size_t b = 0; b < 64; ++b) {
+        if (bits[w] >> b & 1) docids.push_back(static_cast<Xapian::docid>(w * 64 + b));
+      }
+    }
+    return docids;
+  };
+  const std::vector<Q> told = {
+      Q("rare"),
+      Q("gone"),
+      Q("absent"),
+      Q(Q::OP_AND, Q("third"), Q("catalan")),
+      Q(Q::OP_OR, Q("rare"), Q("catalan")),
+      Q(Q::OP_AND_NOT, Q("third"), Q(Q::OP_OR, Q("Len"), Q("rare"))),
+      Q(Q::OP_FILTER, Q(Q::OP_OR, Q("third"), Q("rare")), Q(Q::OP_OR, Q("Lfr"), Q("Lca"))),
+      Q(Q::OP_AND_MAYBE, Q("rare"), Q("third")),
+      Q(Q::OP_SCALE_WEIGHT, Q(Q::OP_AND, Q("all"), Q("absent")), 0.5),
+      Q(Q::OP_OR, Q(Q::OP_FILTER, Q(Q::OP_AND, Q("third"), Q(Q::OP_SCALE_WEIGHT, Q("all"), 0)), Q("Len")),
+        Q(Q::OP_FILTER, Q("catalan"), Q("Lca"))),
+      Q(Q::OP_SYNONYM, Q("rare"), Q("gone")),
+      Q::MatchNothing,
+  };
+  for (const Q& query : told) {
+    std::vector<uint64_t> bits;
+    ASSERT_TRUE(columns->MatchesOf(db, query, &bits)) << query.get_description();
+    EXPECT_EQ(of_bits(bits), matched(query)) << query.get_description();
+  }
+  const std::vector<Q> untold = {
+      Q(Q::OP_PHRASE, Q("all"), Q("third")),
+      Q(Q::OP_WILDCARD, "thi"),
+      Q(Q::OP_VALUE_RANGE, 2, "a", "f"),
+      Q(Q::OP_AND, Q("third"), Q((new ColumnFilterSource(columns, 1, {"fr"}))->release())),
+      Q::MatchAll,
+  };
+  for (const Q& query : untold) {
+    std::vector<uint64_t> bits;
+    EXPECT_FALSE(columns->MatchesOf(db, query, &bits)) << query.get_description();
+  }
+
+  for (const Q& query : {Q(Q::OP_OR, Q("third"), Q("rare")), Q(Q::OP_AND, Q("all"), Q("Lfr"))}) {
+    FacetColumnSpy from_columns(*columns), from_pass(*columns);
+    const std::optional<bool> exact = CountEveryMatchFromColumns(db, *columns, query, &from_columns);
+    ASSERT_TRUE(exact.has_value()) << query.get_description();
+    EXPECT_EQ(*exact, CountEveryMatch(db, query, &from_pass)) << query.get_description();
+    EXPECT_EQ(from_columns.Seen(), from_pass.Seen()) << query.get_description();
+    EXPECT_EQ(from_columns.Seen(), matched(query).size()) << query.get_description();
+    for (size_t c = 0; c < columns->ColumnCount(); ++c) {
+      EXPECT_EQ(from_columns.Counts(c), from_pass.Counts(c)) << query.get_description() << " column " << c;
+    }
+  }
+  FacetColumnSpy untouched(*columns);
+  EXPECT_FALSE(CountEveryMatchFromColumns(db, *columns, Q(Q::OP_PHRASE, Q("all"), Q("third")), &untouched));
+  EXPECT_EQ(untouched.Seen(), 0u) << "nothing counted when the columns cannot tell";
+}
+
+
 // A term held by more than kMaxTermDocs entries is not kept (its posting
 // list is walked where it is asked about): DocsOf says so, again when asked
 // again, and Holds and MayHold still answer.
@@ -388,6 +467,11 @@ TEST(FacetColumnsTest, ATermMoreEntriesHoldThanTheLimitIsNotKept) {
   EXPECT_FALSE(columns->MayHold(db, 0, "last", {"en"}));
   ASSERT_NE(columns->DocsOf(db, "last"), nullptr);
   EXPECT_TRUE(columns->DocsOf(db, "last")->Contains(entries));
+  std::vector<uint64_t> bits;
+  EXPECT_FALSE(columns->MatchesOf(db, Xapian::Query(Xapian::Query::OP_AND, Xapian::Query("common"), Xapian::Query("last")), &bits))
+      << "a list DocsOf does not keep: a match must find the entries";
+  ASSERT_TRUE(columns->MatchesOf(db, Xapian::Query("last"), &bits));
+  EXPECT_EQ(bits.at(entries / 64) >> (entries % 64) & 1, 1u);
 }
 
 }  // namespace

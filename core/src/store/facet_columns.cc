@@ -155,6 +155,17 @@ TermDocs::TermDocs(std::vector<Xapian::docid> docids, Xapian::docid last_docid)
   }
 }
 
+void TermDocs::SetBits(std::vector<uint64_t>* bits) const {
+  if (bits_.empty()) {
+    for (Xapian::docid did : docids_) {
+      if (did / 64 < bits->size()) (*bits)[did / 64] |= uint64_t{1} << (did % 64);
+    }
+    return;
+  }
+  const size_t words = std::min(bits_.size(), bits->size());
+  for (size_t w = 0; w < words; ++w) (*bits)[w] |= bits_[w];
+}
+
 bool TermDocs::Contains(Xapian::docid did) const {
   if (bits_.empty()) return std::binary_search(docids_.begin(), docids_.end(), did);
   return did / 64 < bits_.size() && (bits_[did / 64] >> (did % 64) & 1) != 0;
@@ -176,6 +187,49 @@ std::shared_ptr<const TermDocs> FacetColumns::DocsOf(const Xapian::Database& db,
   std::shared_ptr<const TermDocs> docs = found->docs;
   term_docs_.Put(term, 0, std::move(found), charge);
   return docs;
+}
+
+bool FacetColumns::MatchesOf(const Xapian::Database& db, const Xapian::Query& query, std::vector<uint64_t>* bits) const {
+  const size_t words = static_cast<size_t>(db.get_lastdocid()) / 64 + 1;
+  const size_t parts = query.get_num_subqueries();
+  // The subqueries from `from` on, each into `bits` with `join` (false when one cannot be told).
+  auto fold = [&](size_t from, auto&& join) {
+    std::vector<uint64_t> part;
+    for (size_t i = from; i < parts; ++i) {
+      if (!MatchesOf(db, query.get_subquery(i), &part)) return false;
+      for (size_t w = 0; w < words; ++w) join((*bits)[w], part[w]);
+    }
+    return true;
+  };
+  switch (query.get_type()) {
+    case Xapian::Query::LEAF_TERM: {
+      const std::shared_ptr<const TermDocs> docs = DocsOf(db, *query.get_terms_begin());
+      if (!docs) return false;
+      bits->assign(words, 0);
+      docs->SetBits(bits);
+      return true;
+    }
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+      bits->assign(words, 0);
+      return true;
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER:
+      if (parts == 0 || !MatchesOf(db, query.get_subquery(0), bits)) return false;
+      return fold(1, [](uint64_t& into, uint64_t part) { into &= part; });
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX:
+      bits->assign(words, 0);
+      return fold(0, [](uint64_t& into, uint64_t part) { into |= part; });
+    case Xapian::Query::OP_AND_NOT:
+      if (parts == 0 || !MatchesOf(db, query.get_subquery(0), bits)) return false;
+      return fold(1, [](uint64_t& into, uint64_t part) { into &= ~part; });
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_SCALE_WEIGHT:
+      return parts > 0 && MatchesOf(db, query.get_subquery(0), bits);
+    default:
+      return false;
+  }
 }
 
 std::vector<std::string> FacetColumns::TermsWithPrefix(const Xapian::Database& db, const std::string& prefix) const {
@@ -279,8 +333,11 @@ FacetColumnSpy::FacetColumnSpy(const FacetColumns& columns) : columns_(columns) 
 }
 
 void FacetColumnSpy::operator()(const Xapian::Document& doc, double) {
+  Count(doc.get_docid());  // no read: the document's data and values stay unread
+}
+
+void FacetColumnSpy::Count(Xapian::docid docid) {
   ++seen_;
-  const Xapian::docid docid = doc.get_docid();  // no read: the document's data and values stay unread
   for (size_t c = 0; c < counts_.size(); ++c) {
     if (!columns_.Counted(c)) continue;
     std::vector<uint64_t>& counts = counts_[c];
@@ -336,6 +393,20 @@ bool CountEveryMatch(const Xapian::Database& db, const Xapian::Query& query, Fac
   Xapian::Enquire counting = CountingEnquire(db, query);
   counting.add_matchspy(spy);
   counting.get_mset(0, 0, std::min(db.get_doccount(), kFacetExactUpTo));
+  return spy->Seen() < kFacetExactUpTo;
+}
+
+std::optional<bool> CountEveryMatchFromColumns(const Xapian::Database& db, const FacetColumns& columns,
+                                               const Xapian::Query& query, FacetColumnSpy* spy) {
+  std::vector<uint64_t> matches;
+  if (!columns.MatchesOf(db, query, &matches)) return std::nullopt;
+  // As a counting pass: in docid order, at most as many as it checks.
+  const uint64_t cap = std::min(db.get_doccount(), kFacetExactUpTo);
+  for (size_t w = 0; w < matches.size() && spy->Seen() < cap; ++w) {
+    for (uint64_t rest = matches[w]; rest != 0 && spy->Seen() < cap; rest &= rest - 1) {
+      spy->Count(static_cast<Xapian::docid>(w * 64 + static_cast<size_t>(__builtin_ctzll(rest))));
+    }
+  }
   return spy->Seen() < kFacetExactUpTo;
 }
 

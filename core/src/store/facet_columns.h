@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -68,6 +69,9 @@ class TermDocs {
     }
     return false;
   }
+  // Sets bit d of `bits` for each of them (`bits` long enough for the
+  // database's last docid).
+  void SetBits(std::vector<uint64_t>* bits) const;
   // What it takes in memory, about.
   size_t Bytes() const { return docids_.capacity() * sizeof(Xapian::docid) + bits_.capacity() * sizeof(uint64_t) + 64; }
 
@@ -129,6 +133,14 @@ class FacetColumns {
   // instead), which is remembered. Thread-safe. Throws Xapian::Error;
   // nothing is kept then.
   std::shared_ptr<const TermDocs> DocsOf(const Xapian::Database& db, const std::string& term) const;
+  // The entries `query` matches in `db` (as for MayHold), one bit a
+  // docid, from DocsOf's lists alone: for terms joined by AND, OR,
+  // SYNONYM, MAX, AND_NOT, FILTER, AND_MAYBE (its left side) and
+  // SCALE_WEIGHT, the set operations give exactly the entries a match would.
+  // False for any other part (a phrase, a wildcard, a value range, a
+  // posting source) or a term too widely held for DocsOf: a match must find
+  // them. Throws Xapian::Error.
+  bool MatchesOf(const Xapian::Database& db, const Xapian::Query& query, std::vector<uint64_t>* bits) const;
   static constexpr size_t kTermDocsBytes = size_t{16} << 20;
   static constexpr Xapian::doccount kMaxTermDocs = 1u << 16;
   // The terms of `db` with `prefix`, less the prefix (the languages: "L"),
@@ -225,6 +237,8 @@ class FacetColumnSpy : public Xapian::MatchSpy {
   // The same as TopFacetValues(Counts(column), limit), ranked by code: only
   // the values shown are made strings (an entity column has thousands).
   SearchFacet Top(size_t column, size_t limit) const;
+  // Counts entry `docid` as a match.
+  void Count(Xapian::docid docid);
   // The matches counted.
   uint64_t Seen() const { return seen_; }
 
@@ -250,6 +264,13 @@ Xapian::Enquire CountingEnquire(const Xapian::Database& db, const Xapian::Query&
 // pass made to check every match cost more than both). True when that was
 // every match (the count is then the total). Throws Xapian::Error.
 bool CountEveryMatch(const Xapian::Database& db, const Xapian::Query& query, FacetColumnSpy* spy);
+
+// The same from the columns' lists of the terms (FacetColumns::MatchesOf),
+// with no pass over the index: the matches in docid order, as a counting
+// pass sees them. Nullopt, with nothing counted, for a query MatchesOf
+// cannot tell (count with CountEveryMatch then). Throws Xapian::Error.
+std::optional<bool> CountEveryMatchFromColumns(const Xapian::Database& db, const FacetColumns& columns,
+                                               const Xapian::Query& query, FacetColumnSpy* spy);
 
 // The columns of the latest revision searched, shared by the handles of a
 // reader pool: the first search at a new revision makes them, and the

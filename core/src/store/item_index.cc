@@ -482,7 +482,12 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
   std::optional<FacetColumnSpy> column_spy;
   if (columns) {
     column_spy.emplace(*columns);
-    response.facets_exact = CountEveryMatch(db, Filtered(counted, request), &*column_spy);
+    // From the columns' lists of its terms where they tell (terms joined
+    // by AND and OR), with no counting pass over the index.
+    const Xapian::Query counted_filtered = Filtered(counted, request);
+    std::optional<bool> exact = CountEveryMatchFromColumns(db, *columns, counted_filtered, &*column_spy);
+    if (!exact) exact = CountEveryMatch(db, counted_filtered, &*column_spy);
+    response.facets_exact = *exact;
   }
   Xapian::MSet mset = enquire.get_mset(request.offset, request.limit, request.offset + request.limit + 1);
   response.total = mset.get_matches_estimated();

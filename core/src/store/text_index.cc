@@ -1529,7 +1529,21 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       const Xapian::doccount every_match = std::min(db.get_doccount(), kFacetExactUpTo);
       if (columns) {
         column_spy.emplace(*columns);
-        response.facets_exact = CountEveryMatch(db, build(Xapian::Query::OP_AND, false, ParsePurpose::kMatchSet), &*column_spy);
+        // Terms joined by AND and OR (a query of words, each language's
+        // parse filtered by its L terms): the matches from the columns'
+        // lists of the terms, which the parse has mostly read already
+        // (held_in), with no counting pass over the index (14 % of a
+        // search's CPU on 10,000 generated documents).
+        std::optional<bool> exact;
+        {
+          std::function<Xapian::Query(const std::vector<std::string>&)> filter;
+          std::swap(filter, parsers.language_filter);
+          const Xapian::Query by_terms = build(Xapian::Query::OP_AND, false, ParsePurpose::kMatchSet);
+          std::swap(filter, parsers.language_filter);
+          exact = CountEveryMatchFromColumns(db, *columns, by_terms, &*column_spy);
+        }
+        if (!exact) exact = CountEveryMatch(db, build(Xapian::Query::OP_AND, false, ParsePurpose::kMatchSet), &*column_spy);
+        response.facets_exact = *exact;
       } else if (request.facets && remote) {
         // A counting pass of its own, as CountEveryMatch: the shards check
         // every match with the cheaper unranked query, and weigh and rank only
