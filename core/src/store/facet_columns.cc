@@ -190,6 +190,7 @@ std::shared_ptr<const TermDocs> FacetColumns::DocsOf(const Xapian::Database& db,
 }
 
 bool FacetColumns::MatchesOf(const Xapian::Database& db, const Xapian::Query& query, std::vector<uint64_t>* bits) const {
+  if (db.get_lastdocid() > kMaxMatchesDocid) return false;
   const size_t words = static_cast<size_t>(db.get_lastdocid()) / 64 + 1;
   const size_t parts = query.get_num_subqueries();
   // The subqueries from `from` on, each into `bits` with `join` (false when one cannot be told).

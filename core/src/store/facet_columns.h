@@ -139,8 +139,10 @@ class FacetColumns {
   // SCALE_WEIGHT, the set operations give exactly the entries a match would.
   // False for any other part (a phrase, a wildcard, a value range, a
   // posting source) or a term too widely held for DocsOf: a match must find
-  // them. Throws Xapian::Error.
+  // them. False too past kMaxMatchesDocid docids: each part of the query
+  // is a bit array that long (128 KiB at the limit). Throws Xapian::Error.
   bool MatchesOf(const Xapian::Database& db, const Xapian::Query& query, std::vector<uint64_t>* bits) const;
+  static constexpr Xapian::docid kMaxMatchesDocid = 1u << 20;
   static constexpr size_t kTermDocsBytes = size_t{16} << 20;
   static constexpr Xapian::doccount kMaxTermDocs = 1u << 16;
   // The terms of `db` with `prefix`, less the prefix (the languages: "L"),
