@@ -171,6 +171,14 @@ TEST(FacetColumnsTest, EveryMatchIsCountedAfterDeletionsFromALongPostingList) {
   EXPECT_TRUE(every);
   EXPECT_EQ(spy.Seen(), 2998u);
   EXPECT_EQ(spy.Counts(0), (ValueCounts{{"finding", 1498}, {"recommendation", 1500}}));
+  // And from the term's list the columns keep (DocsOf reads it whole).
+  FacetColumnSpy from_columns(*columns);
+  std::optional<bool> from_lists;
+  ASSERT_NO_THROW(from_lists = CountEveryMatchFromColumns(db, *columns, Xapian::Query("red"), &from_columns));
+  ASSERT_TRUE(from_lists.has_value());
+  EXPECT_TRUE(*from_lists);
+  EXPECT_EQ(from_columns.Seen(), 2998u);
+  EXPECT_EQ(from_columns.Counts(0), spy.Counts(0));
 }
 
 // A column that is not counted (a value of each entry's own, read by
