@@ -480,6 +480,17 @@ TEST(FacetColumnsTest, ATermMoreEntriesHoldThanTheLimitIsNotKept) {
       << "a list DocsOf does not keep: a match must find the entries";
   ASSERT_TRUE(columns->MatchesOf(db, Xapian::Query("last"), &bits));
   EXPECT_EQ(bits.at(entries / 64) >> (entries % 64) & 1, 1u);
+  // A language term is read from the column's own entries, however many hold it.
+  using Q = Xapian::Query;
+  ASSERT_TRUE(columns->MatchesOf(db, Q(Q::OP_FILTER, Q("last"), Q("Len")), &bits))
+      << "Len is on " << entries - 1 << " entries, more than DocsOf keeps";
+  EXPECT_TRUE(std::all_of(bits.begin(), bits.end(), [](uint64_t w) { return w == 0; }));
+  ASSERT_TRUE(columns->MatchesOf(db, Q(Q::OP_FILTER, Q("last"), Q(Q::OP_OR, Q("Len"), Q("Lfr"))), &bits));
+  EXPECT_EQ(bits.at(entries / 64) >> (entries % 64) & 1, 1u);
+  ASSERT_TRUE(columns->MatchesOf(db, Q("Len"), &bits));
+  size_t english = 0;
+  for (uint64_t w : bits) english += static_cast<size_t>(__builtin_popcountll(w));
+  EXPECT_EQ(english, entries - 1);
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ std::shared_ptr<const FacetColumns> FacetColumns::Build(const Xapian::Database& 
         std::string shown = spec.display_metadata.empty() ? std::string() : db.get_metadata(spec.display_metadata + term);
         if (shown.empty()) shown = term.substr(spec.term_prefix.size());
         const uint32_t value_code = code(shown);
+        if (spec.postings) column.term_codes.emplace(term, value_code);
         for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
           if (*p <= last) postings.emplace_back(*p, value_code);
         }
@@ -204,9 +205,18 @@ bool FacetColumns::MatchesOf(const Xapian::Database& db, const Xapian::Query& qu
   };
   switch (query.get_type()) {
     case Xapian::Query::LEAF_TERM: {
-      const std::shared_ptr<const TermDocs> docs = DocsOf(db, *query.get_terms_begin());
-      if (!docs) return false;
+      const std::string& term = *query.get_terms_begin();
       bits->assign(words, 0);
+      // A term of a column that keeps its entries (the languages' L terms),
+      // however many entries hold it.
+      for (const Column& c : columns_) {
+        if (auto known = c.term_codes.find(term); known != c.term_codes.end()) {
+          for (Xapian::docid did : c.postings[known->second]) (*bits)[did / 64] |= uint64_t{1} << (did % 64);
+          return true;
+        }
+      }
+      const std::shared_ptr<const TermDocs> docs = DocsOf(db, term);
+      if (!docs) return false;
       docs->SetBits(bits);
       return true;
     }
@@ -264,6 +274,7 @@ size_t FacetColumns::MemoryBytes() const {
   for (const Column& c : columns_) {
     bytes += (c.begin.capacity() + c.codes.capacity()) * sizeof(uint32_t);
     for (const auto& p : c.postings) bytes += p.capacity() * sizeof(Xapian::docid);
+    for (const auto& [term, code] : c.term_codes) bytes += sizeof(term) + term.capacity() + 32;
     for (const std::string& v : c.values) bytes += sizeof(v) + v.capacity();
   }
   return bytes;

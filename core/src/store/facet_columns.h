@@ -134,7 +134,8 @@ class FacetColumns {
   // nothing is kept then.
   std::shared_ptr<const TermDocs> DocsOf(const Xapian::Database& db, const std::string& term) const;
   // The entries `query` matches in `db` (as for MayHold), one bit a
-  // docid, from DocsOf's lists alone: for terms joined by AND, OR,
+  // docid, from DocsOf's lists (or, for a term of a column that keeps its
+  // entries, the column's: the L terms) alone: for terms joined by AND, OR,
   // SYNONYM, MAX, AND_NOT, FILTER, AND_MAYBE (its left side) and
   // SCALE_WEIGHT, the set operations give exactly the entries a match would.
   // False for any other part (a phrase, a wildcard, a value range, a
@@ -160,8 +161,10 @@ class FacetColumns {
     // Codes of docid d: codes[begin[d] .. begin[d + 1]).
     std::vector<uint32_t> begin;
     std::vector<uint32_t> codes;
-    // With FacetColumnSpec::postings: by code, the docids holding it.
+    // With FacetColumnSpec::postings: by code, the docids holding it; and
+    // for a column of terms, each term's code (MatchesOf).
     std::vector<std::vector<Xapian::docid>> postings;
+    std::unordered_map<std::string, uint32_t> term_codes;
     bool counted = true;
   };
   std::vector<Column> columns_;
