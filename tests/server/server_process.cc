@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -74,6 +75,21 @@ ServerProcess::ServerProcess(const std::string& data_dir, const std::vector<std:
 }
 
 ServerProcess::~ServerProcess() {
+  // A server that died of a crash before the test stopped it fails the
+  // test, saying so (a request to it only sees "no response").
+  int status = 0;
+  if (pid_ > 0 && ::waitpid(pid_, &status, WNOHANG) == pid_) {
+    pid_ = -1;
+    if (WIFSIGNALED(status)) {
+      const int signal = WTERMSIG(status);
+      if (signal == SIGSEGV || signal == SIGABRT || signal == SIGBUS || signal == SIGILL || signal == SIGFPE) {
+        const std::string log = Log();
+        ADD_FAILURE() << "dossierd crashed (signal " << signal << ", " << ::strsignal(signal)
+                      << ") before the test stopped it; the end of its log:\n"
+                      << log.substr(log.size() > 4000 ? log.size() - 4000 : 0);
+      }
+    }
+  }
   if (pid_ > 0) StopWith(SIGTERM, 10000);
   if (pid_ > 0) StopWith(SIGKILL, 10000);
   std::error_code ec;

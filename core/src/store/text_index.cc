@@ -290,12 +290,17 @@ std::vector<std::string> WildcardPrefixes(const std::string& typed) {
   return prefixes;
 }
 
-// The facets of `match_set` on a remote index: a counting pass with the
+// The facets of a query on a remote index: a counting pass with the
 // spies, then CollectRemoteFacets. Runs on a thread of its own (SearchIn),
-// on `db` (connections no other thread uses) and owning its query. Throws
-// Xapian::Error.
-SpiedFacets CountRemoteFacets(Xapian::Database& db, Xapian::Query match_set, const ShardView& shard_view,
-                              Xapian::doccount every_match) {
+// on `db` (connections no other thread uses). The query comes serialised
+// and is rebuilt here: a copy of a Xapian::Query shares its subqueries with
+// the original (the parsers' cached parses, the ranked query), and their
+// reference counts are not atomic, so two threads copying and dropping
+// handles to them lose counts, and a subquery still in use is freed.
+// Throws Xapian::Error.
+SpiedFacets CountRemoteFacets(Xapian::Database& db, const std::string& serialised_match_set,
+                              const ShardView& shard_view, Xapian::doccount every_match) {
+  const Xapian::Query match_set = Xapian::Query::unserialise(serialised_match_set);
   RemoteFacetSpies spies;
   Xapian::Enquire counting = CountingEnquire(db, match_set);
   spies.AddTo(counting);
@@ -1551,13 +1556,13 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         // bench/remote.sh than a ranked pass over every match. It runs on the
         // slot's second connections, on a thread of its own, while this one
         // runs the ranked pass and reads the hits' pages (without a second
-        // handle, here first). The thread owns its query (Xapian's
-        // reference counts are not atomic).
+        // handle, here first). The thread gets its query serialised and
+        // shares no subquery with this one (CountRemoteFacets).
         Xapian::Database& counting_db = remote_counting ? *remote_counting : db;
         remote_counted = std::async(remote_counting ? std::launch::async : std::launch::deferred,
                                     CountRemoteFacets, std::ref(counting_db),
-                                    build(Xapian::Query::OP_AND, false, ParsePurpose::kMatchSet), std::cref(*remote),
-                                    every_match);
+                                    build(Xapian::Query::OP_AND, false, ParsePurpose::kMatchSet).serialise(),
+                                    std::cref(*remote), every_match);
         if (!remote_counting) remote_counted.wait();
       } else if (request.facets) {
         enquire.add_matchspy(&year_spy);
