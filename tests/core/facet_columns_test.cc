@@ -7,12 +7,16 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "support/test_support.h"
+#include "text_index.h"
 #include "xapian_text.h"
 
 namespace dossier {
@@ -90,6 +94,74 @@ TEST(FacetColumnsTest, TheCacheMakesNewColumnsForANewRevisionOnly) {
   auto second = cache.For(db);
   EXPECT_NE(second, first);
   EXPECT_EQ(CountMatches(db, *second, "red").Counts(0), (ValueCounts{{"conclusion", 1}, {"finding", 1}}));
+}
+
+// A search at the revision the cache holds gets its columns while the
+// columns of a newer revision are being made, without waiting for them; a
+// second search at the newer revision waits for that build rather than
+// making its own.
+TEST(FacetColumnsTest, ASearchAtTheRevisionHeldDoesNotWaitForANewerOnesColumns) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  db.add_document(Entry("red", "finding", ""));
+  db.commit();
+  Xapian::Database older(dir.path() + "/db");  // stays at the first revision
+  std::promise<void> building, release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> builds{0};
+  FacetColumnCache cache({{3, false}}, [&](const Xapian::Database& handle, const std::vector<FacetColumnSpec>& specs) {
+    ++builds;
+    if (handle.get_revision() == 2) {
+      building.set_value();
+      released.wait();
+    }
+    return FacetColumns::Build(handle, specs);
+  });
+  const auto first = cache.For(older);
+  EXPECT_EQ(cache.Revision(), 1u);
+  db.add_document(Entry("red", "conclusion", ""));
+  db.commit();
+  Xapian::Database newer(dir.path() + "/db");
+  std::future<std::shared_ptr<const FacetColumns>> made = std::async(std::launch::async, [&] { return cache.For(db); });
+  building.get_future().wait();
+  std::future<std::shared_ptr<const FacetColumns>> held =
+      std::async(std::launch::async, [&] { return cache.For(older); });
+  // (Checked without returning early: the build is released below in any case.)
+  const bool held_at_once = held.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  EXPECT_TRUE(held_at_once) << "a search at the revision held waited for the newer columns";
+  std::future<std::shared_ptr<const FacetColumns>> waiting =
+      std::async(std::launch::async, [&] { return cache.For(newer); });
+  EXPECT_EQ(waiting.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout)
+      << "a search at the revision being made waits for it";
+  release.set_value();
+  const auto second = made.get();
+  EXPECT_EQ(held.get(), first);
+  EXPECT_EQ(waiting.get(), second);
+  EXPECT_EQ(builds.load(), 2) << "the newer revision's columns were made once";
+  EXPECT_EQ(cache.Revision(), 2u);
+  EXPECT_EQ(CountMatches(db, *second, "red").Counts(0), (ValueCounts{{"conclusion", 1}, {"finding", 1}}));
+}
+
+// A reader's Reopen() makes the facet columns of the revision it moves to
+// before any search asks for them (else the first search at each new
+// revision made them, and the searches at that revision waited).
+TEST(FacetColumnsTest, AReadersReopenMakesTheNewRevisionsColumnsBeforeAnySearch) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/xapian";
+  Xapian::WritableDatabase db(path, Xapian::DB_CREATE);
+  db.add_document(Entry("red", "finding", ""));
+  db.commit();
+  Result<std::unique_ptr<TextIndex>> reader = TextIndex::Open(path, TextIndex::Mode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ((*reader)->FacetColumnsRevisions().first, 0u) << "nothing made at open";
+  db.add_document(Entry("red", "conclusion", ""));
+  db.commit();
+  ASSERT_TRUE((*reader)->Reopen().ok());
+  EXPECT_EQ((*reader)->FacetColumnsRevisions().first, db.get_revision());
+  db.add_document(Entry("blue", "finding", ""));
+  db.commit();
+  ASSERT_TRUE((*reader)->Reopen().ok());
+  EXPECT_EQ((*reader)->FacetColumnsRevisions().first, db.get_revision());
 }
 
 // A column of boolean terms (the text sources, "XS…"): an entry counts under

@@ -422,19 +422,48 @@ std::optional<bool> CountEveryMatchFromColumns(const Xapian::Database& db, const
   return spy->Seen() < kFacetExactUpTo;
 }
 
+FacetColumnCache::FacetColumnCache(std::vector<FacetColumnSpec> specs, Builder build)
+    : specs_(std::move(specs)), build_(build ? std::move(build) : Builder(&FacetColumns::Build)) {}
+
 std::shared_ptr<const FacetColumns> FacetColumnCache::For(const Xapian::Database& db) {
   const uint64_t revision = db.get_revision();
   const std::string uuid = db.get_uuid();
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!latest_ || latest_->Uuid() != uuid || latest_->Revision() < revision) {
-      latest_ = FacetColumns::Build(db, specs_);
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (true) {
+    if (latest_ && latest_->Uuid() == uuid && latest_->Revision() == revision) return latest_;
+    const bool newer = !latest_ || latest_->Uuid() != uuid || latest_->Revision() < revision;
+    if (!newer) break;
+    if (building_) {  // perhaps of this revision: wait, then look again
+      built_.wait(lock);
+      continue;
     }
-    if (latest_->Revision() == revision) return latest_;
+    // Made without the lock: searches at the revision the cache holds go on.
+    building_ = true;
+    lock.unlock();
+    std::shared_ptr<const FacetColumns> made;
+    try {
+      made = build_(db, specs_);
+    } catch (...) {
+      lock.lock();
+      building_ = false;
+      built_.notify_all();
+      throw;
+    }
+    lock.lock();
+    building_ = false;
+    if (!latest_ || latest_->Uuid() != made->Uuid() || latest_->Revision() < made->Revision()) latest_ = made;
+    built_.notify_all();
+    return made;
   }
   // A handle not yet caught up with a newer revision the cache holds: its
   // own columns, made for this search alone (the cache keeps the newer).
-  return FacetColumns::Build(db, specs_);
+  lock.unlock();
+  return build_(db, specs_);
+}
+
+uint64_t FacetColumnCache::Revision() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return latest_ ? latest_->Revision() : 0;
 }
 
 }  // namespace dossier

@@ -17,7 +17,9 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -277,19 +279,30 @@ bool CountEveryMatch(const Xapian::Database& db, const Xapian::Query& query, Fac
 std::optional<bool> CountEveryMatchFromColumns(const Xapian::Database& db, const FacetColumns& columns,
                                                const Xapian::Query& query, FacetColumnSpy* spy);
 
-// The columns of the latest revision searched, shared by the handles of a
-// reader pool: the first search at a new revision makes them, and the
-// searches that run meanwhile at that revision wait for them rather than
-// making their own.
+// The columns of the latest revision, shared by the handles of a reader
+// pool. The reader's refresh makes them for a new revision before its
+// handles move to it (TextIndex::Reopen), so a search seldom waits: a search
+// at a revision the cache does not hold yet makes them, and the searches at
+// that revision that run meanwhile wait for them rather than making their
+// own. A search at an older revision (a handle not yet caught up) gets
+// columns of its own, without waiting for a build under way.
 class FacetColumnCache {
  public:
-  explicit FacetColumnCache(std::vector<FacetColumnSpec> specs) : specs_(std::move(specs)) {}
+  using Builder = std::function<std::shared_ptr<const FacetColumns>(const Xapian::Database&,
+                                                                    const std::vector<FacetColumnSpec>&)>;
+  // `build` makes the columns (FacetColumns::Build; tests pass another).
+  explicit FacetColumnCache(std::vector<FacetColumnSpec> specs, Builder build = nullptr);
   // The columns for `db` at its present revision. Throws Xapian::Error.
   std::shared_ptr<const FacetColumns> For(const Xapian::Database& db);
+  // The revision whose columns the cache holds (0: none yet).
+  uint64_t Revision() const;
 
  private:
   std::vector<FacetColumnSpec> specs_;
-  std::mutex mutex_;
+  Builder build_;
+  mutable std::mutex mutex_;
+  std::condition_variable built_;  // a build ended (building_ went false)
+  bool building_ = false;
   std::shared_ptr<const FacetColumns> latest_;
 };
 

@@ -762,6 +762,13 @@ struct TextIndex::Impl {
        {.slot = kValuePageStarts, .counted = false}}};
   // Read-only mode: the position lists best pages read, kept across searches.
   mutable PositionCache positions{kPositionCacheBytes};
+  // Read-only mode, local: Reopen()'s own handles, on which it makes the
+  // facet columns of a new revision before the search handles move to it
+  // (PrebuildColumns), and the folders they opened (a compaction swaps them).
+  std::unique_ptr<Xapian::Database> refresh_db;
+  std::unique_ptr<Xapian::Database> refresh_items;
+  ino_t refresh_folder = 0;
+  ino_t refresh_items_folder = 0;
 
   // Remote (OpenRemote): the shards, how long each exchange may take, and
   // the state of the connections to them.
@@ -978,6 +985,35 @@ struct TextIndex::Impl {
     const uint64_t now = std::hash<std::string>()(print);
     if (fingerprint.exchange(now) != now) pages_generation.fetch_add(1);
     return Status::Ok();
+  }
+
+  // The facet columns of the index's latest revision, made on Reopen()'s
+  // own handles while the searches go on at the revision they hold: without
+  // this, the first search at a new revision made them and every search at
+  // that revision waited (24 ms on 10,000 entries, 2.4 µs an entry), after
+  // each commit of an ingest that runs while people search. Best effort: on
+  // an error the searches make them as before.
+  void PrebuildColumns() {
+    auto open = [](const std::string& folder, std::unique_ptr<Xapian::Database>* db, ino_t* inode) {
+      const ino_t now = FolderInode(folder);
+      if (*db && now == *inode) {
+        (*db)->reopen();
+      } else if (std::filesystem::exists(folder)) {
+        *inode = now;
+        *db = std::make_unique<Xapian::Database>(folder);
+      } else {
+        db->reset();
+      }
+    };
+    try {
+      open(path, &refresh_db, &refresh_folder);
+      if (refresh_db) page_columns.For(*refresh_db);
+      open(items_path, &refresh_items, &refresh_items_folder);
+      if (refresh_items) item_columns.For(*refresh_items);
+    } catch (const Xapian::Error&) {
+      refresh_db.reset();
+      refresh_items.reset();
+    }
   }
 
   // Opens or reopens a slot's database when it is behind the last Reopen().
@@ -1240,6 +1276,8 @@ Status TextIndex::ReplaceWithMergeOf(const std::vector<std::string>& indexes, co
 
 Status TextIndex::Reopen() {
   if (impl_->writer) return Status::Ok();  // a writer always sees its own state
+  // The new revision's facet columns first, while the searches go on at the old one.
+  if (!impl_->is_remote) impl_->PrebuildColumns();
   // Every reader catches up before its next search.
   impl_->generation.fetch_add(1);
   // Idle handles reopen now, right after the store's RocksDB caught up, so a
@@ -1266,6 +1304,10 @@ Status TextIndex::Reopen() {
     if (status.ok()) status = shards;
   }
   return status;
+}
+
+std::pair<uint64_t, uint64_t> TextIndex::FacetColumnsRevisions() const {
+  return {impl_->page_columns.Revision(), impl_->item_columns.Revision()};
 }
 
 uint64_t TextIndex::ReadNumber(uint64_t (*read)(const Xapian::Database&)) const {
