@@ -123,7 +123,10 @@ TEST(FacetColumnsTest, ASearchAtTheRevisionHeldDoesNotWaitForANewerOnesColumns) 
   db.commit();
   Xapian::Database newer(dir.path() + "/db");
   std::future<std::shared_ptr<const FacetColumns>> made = std::async(std::launch::async, [&] { return cache.For(db); });
-  building.get_future().wait();
+  if (building.get_future().wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    release.set_value();
+    FAIL() << "the columns of the new revision were not made";
+  }
   std::future<std::shared_ptr<const FacetColumns>> held =
       std::async(std::launch::async, [&] { return cache.For(older); });
   // (Checked without returning early: the build is released below in any case.)
@@ -142,10 +145,50 @@ TEST(FacetColumnsTest, ASearchAtTheRevisionHeldDoesNotWaitForANewerOnesColumns) 
   EXPECT_EQ(CountMatches(db, *second, "red").Counts(0), (ValueCounts{{"conclusion", 1}, {"finding", 1}}));
 }
 
-// A reader's Reopen() makes the facet columns of the revision it moves to
-// before any search asks for them (else the first search at each new
+// The refresh's Prepare makes the columns of a newer revision, once
+// searches asked for columns, and keeps those it replaces for the searches
+// still at that revision until ForgetPrevious.
+TEST(FacetColumnsTest, PrepareMakesANewerRevisionsColumnsAndKeepsThePreviousOnesUntilForgotten) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  db.add_document(Entry("red", "finding", ""));
+  db.commit();
+  std::atomic<int> builds{0};
+  FacetColumnCache cache({{3, false}}, [&](const Xapian::Database& handle, const std::vector<FacetColumnSpec>& specs) {
+    ++builds;
+    return FacetColumns::Build(handle, specs);
+  });
+  cache.Prepare(db);
+  EXPECT_EQ(builds.load(), 0) << "no search asked for columns yet";
+  Xapian::Database older(dir.path() + "/db");
+  const auto first = cache.For(older);
+  cache.Prepare(db);
+  EXPECT_EQ(builds.load(), 1) << "the cache holds this revision already";
+  db.add_document(Entry("red", "conclusion", ""));
+  db.commit();
+  cache.Prepare(db);
+  EXPECT_EQ(builds.load(), 2);
+  EXPECT_EQ(cache.Revision(), 2u);
+  EXPECT_EQ(cache.For(older), first) << "the revision before, kept for the searches still there";
+  const auto second = cache.For(db);
+  EXPECT_EQ(builds.load(), 2) << "the search at the new revision finds its columns made";
+  db.add_document(Entry("blue", "finding", ""));
+  db.commit();
+  cache.Prepare(db);
+  EXPECT_EQ(builds.load(), 3) << "a search asked since";
+  cache.Prepare(db);
+  EXPECT_EQ(builds.load(), 3);
+  cache.ForgetPrevious();
+  EXPECT_NE(cache.For(older), first) << "forgotten: a search still at the first revision makes its own";
+  EXPECT_EQ(builds.load(), 4);
+  EXPECT_EQ(cache.Revision(), 3u) << "and the cache keeps the newest";
+  EXPECT_EQ(CountMatches(db, *second, "red").Counts(0), (ValueCounts{{"conclusion", 1}, {"finding", 1}}));
+}
+
+// A reader's PrepareRefresh makes the facet columns of the latest revision
+// before Reopen moves the searches there (else the first search at each new
 // revision made them, and the searches at that revision waited).
-TEST(FacetColumnsTest, AReadersReopenMakesTheNewRevisionsColumnsBeforeAnySearch) {
+TEST(FacetColumnsTest, AReadersRefreshMakesTheNewRevisionsColumnsBeforeItsSearchesMove) {
   testing::TempDir dir;
   const std::string path = dir.path() + "/xapian";
   Xapian::WritableDatabase db(path, Xapian::DB_CREATE);
@@ -153,15 +196,34 @@ TEST(FacetColumnsTest, AReadersReopenMakesTheNewRevisionsColumnsBeforeAnySearch)
   db.commit();
   Result<std::unique_ptr<TextIndex>> reader = TextIndex::Open(path, TextIndex::Mode::kReadOnly);
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
-  EXPECT_EQ((*reader)->FacetColumnsRevisions().first, 0u) << "nothing made at open";
+  (*reader)->PrepareRefresh();
+  EXPECT_EQ((*reader)->FacetColumnsRevisions().first, 0u) << "no search asked for columns yet";
+  TextIndex::HitReader hits;
+  hits.describe = [](SearchHit*) { return Status::Ok(); };
+  hits.page = [](const DocumentId&, uint32_t) -> Result<PageText> { return Status::NotFound("no page"); };
+  SearchRequest request;
+  request.query = "red";
+  request.facets = true;
+  Result<SearchResponse> found = (*reader)->Search(request, hits);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ((*reader)->FacetColumnsRevisions().first, db.get_revision());
   db.add_document(Entry("red", "conclusion", ""));
   db.commit();
+  (*reader)->PrepareRefresh();
+  EXPECT_EQ((*reader)->FacetColumnsRevisions().first, db.get_revision()) << "made before Reopen";
   ASSERT_TRUE((*reader)->Reopen().ok());
-  EXPECT_EQ((*reader)->FacetColumnsRevisions().first, db.get_revision());
+  found = (*reader)->Search(request, hits);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
   db.add_document(Entry("blue", "finding", ""));
   db.commit();
+  (*reader)->PrepareRefresh();
+  EXPECT_EQ((*reader)->FacetColumnsRevisions().first, db.get_revision()) << "a search asked since";
+  const uint64_t made = db.get_revision();
+  db.add_document(Entry("blue", "conclusion", ""));
+  db.commit();
   ASSERT_TRUE((*reader)->Reopen().ok());
-  EXPECT_EQ((*reader)->FacetColumnsRevisions().first, db.get_revision());
+  (*reader)->PrepareRefresh();
+  EXPECT_EQ((*reader)->FacetColumnsRevisions().first, made) << "no search since: nothing made";
 }
 
 // A column of boolean terms (the text sources, "XS…"): an entry counts under

@@ -74,23 +74,33 @@ ServerProcess::ServerProcess(const std::string& data_dir, const std::vector<std:
   port_ = -1;
 }
 
+namespace {
+
+bool IsCrashSignal(int signal) {
+  return signal == SIGSEGV || signal == SIGABRT || signal == SIGBUS || signal == SIGILL || signal == SIGFPE;
+}
+
+}  // namespace
+
 ServerProcess::~ServerProcess() {
-  // A server that died of a crash before the test stopped it fails the
-  // test, saying so (a request to it only sees "no response").
+  // A server that died of a crash, before the test stopped it or while it
+  // stopped, fails the test saying so (a request to it only sees "no
+  // response").
+  auto report = [this](int signal, const char* when) {
+    const std::string log = Log();
+    ADD_FAILURE() << "dossierd crashed (signal " << signal << ", " << ::strsignal(signal) << ") " << when
+                  << "; the end of its log:\n"
+                  << log.substr(log.size() > 4000 ? log.size() - 4000 : 0);
+  };
   int status = 0;
   if (pid_ > 0 && ::waitpid(pid_, &status, WNOHANG) == pid_) {
     pid_ = -1;
-    if (WIFSIGNALED(status)) {
-      const int signal = WTERMSIG(status);
-      if (signal == SIGSEGV || signal == SIGABRT || signal == SIGBUS || signal == SIGILL || signal == SIGFPE) {
-        const std::string log = Log();
-        ADD_FAILURE() << "dossierd crashed (signal " << signal << ", " << ::strsignal(signal)
-                      << ") before the test stopped it; the end of its log:\n"
-                      << log.substr(log.size() > 4000 ? log.size() - 4000 : 0);
-      }
-    }
+    if (WIFSIGNALED(status) && IsCrashSignal(WTERMSIG(status))) report(WTERMSIG(status), "before the test stopped it");
   }
-  if (pid_ > 0) StopWith(SIGTERM, 10000);
+  if (pid_ > 0) {
+    const int code = StopWith(SIGTERM, 10000);
+    if (code > 128 && IsCrashSignal(code - 128)) report(code - 128, "while it stopped");
+  }
   if (pid_ > 0) StopWith(SIGKILL, 10000);
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);

@@ -425,40 +425,61 @@ std::optional<bool> CountEveryMatchFromColumns(const Xapian::Database& db, const
 FacetColumnCache::FacetColumnCache(std::vector<FacetColumnSpec> specs, Builder build)
     : specs_(std::move(specs)), build_(build ? std::move(build) : Builder(&FacetColumns::Build)) {}
 
+std::shared_ptr<const FacetColumns> FacetColumnCache::BuildAndKeep(const Xapian::Database& db, const Key& key,
+                                                                   std::unique_lock<std::mutex>& lock) {
+  building_ = key;
+  lock.unlock();
+  std::shared_ptr<const FacetColumns> made;
+  try {
+    made = build_(db, specs_);
+  } catch (...) {
+    lock.lock();
+    building_.reset();
+    built_.notify_all();
+    throw;
+  }
+  lock.lock();
+  building_.reset();
+  if (Newer(key)) {
+    if (latest_) previous_ = std::move(latest_);
+    latest_ = made;
+  }
+  built_.notify_all();
+  return made;
+}
+
 std::shared_ptr<const FacetColumns> FacetColumnCache::For(const Xapian::Database& db) {
-  const uint64_t revision = db.get_revision();
-  const std::string uuid = db.get_uuid();
+  const Key key{db.get_uuid(), db.get_revision()};
   std::unique_lock<std::mutex> lock(mutex_);
+  asked_ = true;
   while (true) {
-    if (latest_ && latest_->Uuid() == uuid && latest_->Revision() == revision) return latest_;
-    const bool newer = !latest_ || latest_->Uuid() != uuid || latest_->Revision() < revision;
-    if (!newer) break;
-    if (building_) {  // perhaps of this revision: wait, then look again
-      built_.wait(lock);
+    if (Is(latest_, key)) return latest_;
+    if (Is(previous_, key)) return previous_;
+    if (building_ && building_->uuid == key.uuid && building_->revision == key.revision) {
+      built_.wait(lock);  // this revision's: wait for it, then look again
       continue;
     }
-    // Made without the lock: searches at the revision the cache holds go on.
-    building_ = true;
-    lock.unlock();
-    std::shared_ptr<const FacetColumns> made;
-    try {
-      made = build_(db, specs_);
-    } catch (...) {
-      lock.lock();
-      building_ = false;
-      built_.notify_all();
-      throw;
-    }
-    lock.lock();
-    building_ = false;
-    if (!latest_ || latest_->Uuid() != made->Uuid() || latest_->Revision() < made->Revision()) latest_ = made;
-    built_.notify_all();
-    return made;
+    if (!building_ && Newer(key)) return BuildAndKeep(db, key, lock);
+    break;
   }
-  // A handle not yet caught up with a newer revision the cache holds: its
-  // own columns, made for this search alone (the cache keeps the newer).
+  // An older revision, or another build under way: columns of its own,
+  // made for this search alone.
   lock.unlock();
   return build_(db, specs_);
+}
+
+void FacetColumnCache::Prepare(const Xapian::Database& db) {
+  const Key key{db.get_uuid(), db.get_revision()};
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (!asked_ || building_ || !Newer(key)) return;
+  asked_ = false;  // until a search asks again
+  (void)BuildAndKeep(db, key, lock);
+}
+
+void FacetColumnCache::ForgetPrevious() {
+  std::shared_ptr<const FacetColumns> forgotten;  // freed after the lock is let go
+  std::lock_guard<std::mutex> lock(mutex_);
+  forgotten = std::move(previous_);
 }
 
 uint64_t FacetColumnCache::Revision() const {

@@ -280,12 +280,17 @@ std::optional<bool> CountEveryMatchFromColumns(const Xapian::Database& db, const
                                                const Xapian::Query& query, FacetColumnSpy* spy);
 
 // The columns of the latest revision, shared by the handles of a reader
-// pool. The reader's refresh makes them for a new revision before its
-// handles move to it (TextIndex::Reopen), so a search seldom waits: a search
-// at a revision the cache does not hold yet makes them, and the searches at
-// that revision that run meanwhile wait for them rather than making their
-// own. A search at an older revision (a handle not yet caught up) gets
-// columns of its own, without waiting for a build under way.
+// pool, and of the revision before it while the handles move on.
+// - The reader's refresh makes them for a new revision before its handles
+//   move to it (Prepare; TextIndex::PrepareRefresh), when searches asked
+//   for columns since the last Prepare made some.
+// - A search at a revision the cache holds (the latest, or the one before
+//   while kept) gets them at once, even while a build is under way.
+// - A search at a newer revision makes them, and the searches at that
+//   revision that run meanwhile wait for that build rather than make their
+//   own.
+// - Any other search (an older revision, or another build under way) makes
+//   columns of its own for itself alone.
 class FacetColumnCache {
  public:
   using Builder = std::function<std::shared_ptr<const FacetColumns>(const Xapian::Database&,
@@ -294,16 +299,43 @@ class FacetColumnCache {
   explicit FacetColumnCache(std::vector<FacetColumnSpec> specs, Builder build = nullptr);
   // The columns for `db` at its present revision. Throws Xapian::Error.
   std::shared_ptr<const FacetColumns> For(const Xapian::Database& db);
+  // Makes and keeps the columns of `db`'s revision when it is newer than the
+  // cache's (or of another index: a compaction swapped the folder) and a
+  // search asked for columns since the last Prepare made some; the ones they
+  // replace are kept too, for the searches still at that revision, until
+  // ForgetPrevious. Nothing when another build is under way. Throws
+  // Xapian::Error.
+  void Prepare(const Xapian::Database& db);
+  // Lets the columns of the revision before go (the handles have moved on).
+  void ForgetPrevious();
   // The revision whose columns the cache holds (0: none yet).
   uint64_t Revision() const;
 
  private:
+  struct Key {
+    std::string uuid;
+    uint64_t revision = 0;
+  };
+  static bool Is(const std::shared_ptr<const FacetColumns>& columns, const Key& key) {
+    return columns && columns->Uuid() == key.uuid && columns->Revision() == key.revision;
+  }
+  // Whether `key` is of a revision newer than latest_'s, or of another index.
+  bool Newer(const Key& key) const {
+    return !latest_ || latest_->Uuid() != key.uuid || latest_->Revision() < key.revision;
+  }
+  // Makes the columns of `db` (at `key`), with building_ set and the lock
+  // released meanwhile, and keeps them unless newer ones came meanwhile.
+  std::shared_ptr<const FacetColumns> BuildAndKeep(const Xapian::Database& db, const Key& key,
+                                                   std::unique_lock<std::mutex>& lock);
+
   std::vector<FacetColumnSpec> specs_;
   Builder build_;
   mutable std::mutex mutex_;
-  std::condition_variable built_;  // a build ended (building_ went false)
-  bool building_ = false;
+  std::condition_variable built_;  // a build ended (building_ went empty)
+  std::optional<Key> building_;    // the revision being made for the cache
+  bool asked_ = false;             // a search asked for columns since the last Prepare made some
   std::shared_ptr<const FacetColumns> latest_;
+  std::shared_ptr<const FacetColumns> previous_;
 };
 
 }  // namespace dossier

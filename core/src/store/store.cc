@@ -730,6 +730,10 @@ Status Store::Refresh() {
   Impl& s = *impl_;
   if (s.mode == StoreMode::kReadWrite) return Status::Ok();
   std::lock_guard<std::mutex> lock(s.refresh_mutex);
+  // The facet columns of the index's latest revision first, while searches
+  // go on at the one they hold: made after the catch-up below, they would
+  // let the handles reopen to a commit newer than the documents read.
+  s.index->PrepareRefresh();
   DOSSIER_RETURN_IF_ERROR(FromRocks(s.data_dir, s.db->TryCatchUpWithPrimary()));
   // A remote index's shard that does not answer (Health() says which) does
   // not keep what the folder itself committed from being seen.

@@ -762,9 +762,10 @@ struct TextIndex::Impl {
        {.slot = kValuePageStarts, .counted = false}}};
   // Read-only mode: the position lists best pages read, kept across searches.
   mutable PositionCache positions{kPositionCacheBytes};
-  // Read-only mode, local: Reopen()'s own handles, on which it makes the
+  // Read-only mode: PrepareRefresh()'s own handles, on which it makes the
   // facet columns of a new revision before the search handles move to it
   // (PrebuildColumns), and the folders they opened (a compaction swaps them).
+  std::mutex refresh_mutex;
   std::unique_ptr<Xapian::Database> refresh_db;
   std::unique_ptr<Xapian::Database> refresh_items;
   ino_t refresh_folder = 0;
@@ -987,13 +988,17 @@ struct TextIndex::Impl {
     return Status::Ok();
   }
 
-  // The facet columns of the index's latest revision, made on Reopen()'s
-  // own handles while the searches go on at the revision they hold: without
-  // this, the first search at a new revision made them and every search at
-  // that revision waited (24 ms on 10,000 entries, 2.4 µs an entry), after
-  // each commit of an ingest that runs while people search. Best effort: on
-  // an error the searches make them as before.
+  // The facet columns of the index's latest revision, made on the refresh's
+  // own handles while the searches go on at the revision they hold
+  // (PrepareRefresh): without this, the first search at a new revision made
+  // them and every search at that revision waited (24 ms on 10,000
+  // entries, 2.4 µs an entry), after each commit of an ingest that runs
+  // while people search. Only for the caches searches used since their last
+  // columns (FacetColumnCache::Prepare). Best effort: on an error the
+  // searches make them as before. Remote: the item index's only (the page
+  // index's shards keep no columns here).
   void PrebuildColumns() {
+    std::lock_guard<std::mutex> lock(refresh_mutex);
     auto open = [](const std::string& folder, std::unique_ptr<Xapian::Database>* db, ino_t* inode) {
       const ino_t now = FolderInode(folder);
       if (*db && now == *inode) {
@@ -1006,10 +1011,12 @@ struct TextIndex::Impl {
       }
     };
     try {
-      open(path, &refresh_db, &refresh_folder);
-      if (refresh_db) page_columns.For(*refresh_db);
+      if (!is_remote) {
+        open(path, &refresh_db, &refresh_folder);
+        if (refresh_db) page_columns.Prepare(*refresh_db);
+      }
       open(items_path, &refresh_items, &refresh_items_folder);
-      if (refresh_items) item_columns.For(*refresh_items);
+      if (refresh_items) item_columns.Prepare(*refresh_items);
     } catch (const Xapian::Error&) {
       refresh_db.reset();
       refresh_items.reset();
@@ -1276,8 +1283,6 @@ Status TextIndex::ReplaceWithMergeOf(const std::vector<std::string>& indexes, co
 
 Status TextIndex::Reopen() {
   if (impl_->writer) return Status::Ok();  // a writer always sees its own state
-  // The new revision's facet columns first, while the searches go on at the old one.
-  if (!impl_->is_remote) impl_->PrebuildColumns();
   // Every reader catches up before its next search.
   impl_->generation.fetch_add(1);
   // Idle handles reopen now, right after the store's RocksDB caught up, so a
@@ -1299,11 +1304,19 @@ Status TextIndex::Reopen() {
     impl_->free_slots.insert(impl_->free_slots.end(), idle.begin(), idle.end());
   }
   impl_->free_cv.notify_all();
+  // The handles have moved on (a busy one does before its next search, and
+  // its search holds the columns it began with).
+  impl_->page_columns.ForgetPrevious();
+  impl_->item_columns.ForgetPrevious();
   if (impl_->is_remote) {
     Status shards = impl_->ProbeShards();
     if (status.ok()) status = shards;
   }
   return status;
+}
+
+void TextIndex::PrepareRefresh() {
+  if (!impl_->writer) impl_->PrebuildColumns();
 }
 
 std::pair<uint64_t, uint64_t> TextIndex::FacetColumnsRevisions() const {

@@ -133,10 +133,16 @@ class TextIndex {
   // document left with an index).
   Status ReplaceWithMergeOf(const std::vector<std::string>& indexes, const std::vector<DocumentId>& drop);
 
+  // Read-only: makes the facet columns of the index's latest revision, on
+  // handles of its own, while the searches go on at the revision they hold,
+  // so that none waits for them once Reopen() moves the handles there. Only
+  // for the page or item index that searches used since its columns were
+  // last made; remote: the item index only. Call it before the store catches
+  // up with the writer (a search must not see index entries newer than the
+  // documents it can read) and then Reopen(). Best effort.
+  void PrepareRefresh();
   // Read-only: sees the latest commit. Remote: also connects to every shard
   // (or finds one down: kUnavailable naming it, and Health() says so).
-  // Local: the facet columns of the latest revision are made first, on
-  // handles of its own, while searches go on at the revision they hold.
   Status Reopen();
   // Read-only: the revisions of the page index and item index whose facet
   // columns the searches share (0: none made yet).
