@@ -197,7 +197,7 @@ TEST(FacetColumnsTest, AReadersRefreshMakesTheNewRevisionsColumnsBeforeItsSearch
   Result<std::unique_ptr<TextIndex>> reader = TextIndex::Open(path, TextIndex::Mode::kReadOnly);
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
   (*reader)->PrepareRefresh();
-  EXPECT_EQ((*reader)->FacetColumnsRevisions().first, 0u) << "no search asked for columns yet";
+  EXPECT_EQ((*reader)->FacetColumnsRevision(), 0u) << "no search asked for columns yet";
   TextIndex::HitReader hits;
   hits.describe = [](SearchHit*) { return Status::Ok(); };
   hits.page = [](const DocumentId&, uint32_t) -> Result<PageText> { return Status::NotFound("no page"); };
@@ -206,24 +206,24 @@ TEST(FacetColumnsTest, AReadersRefreshMakesTheNewRevisionsColumnsBeforeItsSearch
   request.facets = true;
   Result<SearchResponse> found = (*reader)->Search(request, hits);
   ASSERT_TRUE(found.ok()) << found.status().ToString();
-  EXPECT_EQ((*reader)->FacetColumnsRevisions().first, db.get_revision());
+  EXPECT_EQ((*reader)->FacetColumnsRevision(), db.get_revision());
   db.add_document(Entry("red", "conclusion", ""));
   db.commit();
   (*reader)->PrepareRefresh();
-  EXPECT_EQ((*reader)->FacetColumnsRevisions().first, db.get_revision()) << "made before Reopen";
+  EXPECT_EQ((*reader)->FacetColumnsRevision(), db.get_revision()) << "made before Reopen";
   ASSERT_TRUE((*reader)->Reopen().ok());
   found = (*reader)->Search(request, hits);
   ASSERT_TRUE(found.ok()) << found.status().ToString();
   db.add_document(Entry("blue", "finding", ""));
   db.commit();
   (*reader)->PrepareRefresh();
-  EXPECT_EQ((*reader)->FacetColumnsRevisions().first, db.get_revision()) << "a search asked since";
+  EXPECT_EQ((*reader)->FacetColumnsRevision(), db.get_revision()) << "a search asked since";
   const uint64_t made = db.get_revision();
   db.add_document(Entry("blue", "conclusion", ""));
   db.commit();
   ASSERT_TRUE((*reader)->Reopen().ok());
   (*reader)->PrepareRefresh();
-  EXPECT_EQ((*reader)->FacetColumnsRevisions().first, made) << "no search since: nothing made";
+  EXPECT_EQ((*reader)->FacetColumnsRevision(), made) << "no search since: nothing made";
 }
 
 // A column of boolean terms (the text sources, "XS…"): an entry counts under

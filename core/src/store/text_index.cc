@@ -676,6 +676,22 @@ ino_t FolderInode(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
 }
 
+// Keeps `*db` open on the database at `folder`: opened afresh when the
+// folder is not the one it opened (`*opened`, its inode: a compaction
+// swapped it), none when there is no folder, else reopened when `reopen`.
+// Throws Xapian::Error.
+void KeepOpen(const std::string& folder, bool reopen, std::unique_ptr<Xapian::Database>* db, ino_t* opened) {
+  const ino_t now = FolderInode(folder);
+  if (*db && now != *opened) db->reset();
+  if (!*db) {
+    if (now == 0) return;
+    *db = std::make_unique<Xapian::Database>(folder);
+    *opened = now;
+  } else if (reopen) {
+    (*db)->reopen();
+  }
+}
+
 // Where a compaction writes before the swap (removed at a writer's open if
 // a run was killed: the path itself always holds a whole database).
 std::string CompactingPath(const std::string& path) { return path + ".compacting"; }
@@ -923,14 +939,7 @@ struct TextIndex::Impl {
   // cannot be read) they come from the shards, slower, so no error.
   void CatchUpLocalPages(ReaderSlot& r, uint64_t wanted) const {
     try {
-      const ino_t folder = FolderInode(local_pages_path);
-      if (r.local_pages && folder != r.local_pages_folder) r.local_pages.reset();
-      if (!r.local_pages && folder != 0) {
-        r.local_pages = std::make_unique<Xapian::Database>(local_pages_path);
-        r.local_pages_folder = folder;
-      } else if (r.local_pages && r.local_pages_generation != wanted) {
-        r.local_pages->reopen();
-      }
+      KeepOpen(local_pages_path, r.local_pages_generation != wanted, &r.local_pages, &r.local_pages_folder);
       r.local_pages_generation = wanted;
     } catch (const Xapian::Error&) {
       r.local_pages.reset();
@@ -999,23 +1008,12 @@ struct TextIndex::Impl {
   // index's shards keep no columns here).
   void PrebuildColumns() {
     std::lock_guard<std::mutex> lock(refresh_mutex);
-    auto open = [](const std::string& folder, std::unique_ptr<Xapian::Database>* db, ino_t* inode) {
-      const ino_t now = FolderInode(folder);
-      if (*db && now == *inode) {
-        (*db)->reopen();
-      } else if (std::filesystem::exists(folder)) {
-        *inode = now;
-        *db = std::make_unique<Xapian::Database>(folder);
-      } else {
-        db->reset();
-      }
-    };
     try {
       if (!is_remote) {
-        open(path, &refresh_db, &refresh_folder);
+        KeepOpen(path, true, &refresh_db, &refresh_folder);
         if (refresh_db) page_columns.Prepare(*refresh_db);
       }
-      open(items_path, &refresh_items, &refresh_items_folder);
+      KeepOpen(items_path, true, &refresh_items, &refresh_items_folder);
       if (refresh_items) item_columns.Prepare(*refresh_items);
     } catch (const Xapian::Error&) {
       refresh_db.reset();
@@ -1319,9 +1317,7 @@ void TextIndex::PrepareRefresh() {
   if (!impl_->writer) impl_->PrebuildColumns();
 }
 
-std::pair<uint64_t, uint64_t> TextIndex::FacetColumnsRevisions() const {
-  return {impl_->page_columns.Revision(), impl_->item_columns.Revision()};
-}
+uint64_t TextIndex::FacetColumnsRevision() const { return impl_->page_columns.Revision(); }
 
 uint64_t TextIndex::ReadNumber(uint64_t (*read)(const Xapian::Database&)) const {
   try {

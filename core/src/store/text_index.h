@@ -144,9 +144,9 @@ class TextIndex {
   // Read-only: sees the latest commit. Remote: also connects to every shard
   // (or finds one down: kUnavailable naming it, and Health() says so).
   Status Reopen();
-  // Read-only: the revisions of the page index and item index whose facet
-  // columns the searches share (0: none made yet).
-  std::pair<uint64_t, uint64_t> FacetColumnsRevisions() const;
+  // Read-only: the revision of the page index whose facet columns the
+  // searches share (0: none made yet).
+  uint64_t FacetColumnsRevision() const;
   // The Xapian revision searches now see (0 when unknown); changes with every commit they can see.
   // Remote (Xapian gives no revision over the network): a fingerprint of
   // each shard's uuid, entry count, last docid and total length, as the
