@@ -509,9 +509,11 @@ TEST(FacetColumnsTest, DocsOfHoldsExactlyTheEntriesOfATermsPostingList) {
 }
 
 // MatchesOf: for terms joined by AND, OR, AND_NOT, FILTER, AND_MAYBE and
-// SCALE_WEIGHT, exactly the entries a match over the index gives (deleted
-// entries, language terms, a term no entry holds); a phrase, a wildcard, a
-// value range and a posting source it cannot tell. Counted from the
+// SCALE_WEIGHT, and the query parsers' wildcards, exactly the entries a
+// match over the index gives (deleted entries, language terms, a term no
+// entry holds, a wildcard no term begins as); a phrase, another wildcard
+// (no limit, or another), a value range and a posting source it cannot
+// tell. Counted from the
 // columns, the facets, the count and its exactness are a counting pass's.
 TEST(FacetColumnsTest, TheMatchesOfTermsJoinedByAndAndOrAreThoseOfAMatch) {
   testing::TempDir dir;
@@ -551,6 +553,11 @@ TEST(FacetColumnsTest, TheMatchesOfTermsJoinedByAndAndOrAreThoseOfAMatch) {
         Q(Q::OP_FILTER, Q("catalan"), Q("Lca"))),
       Q(Q::OP_SYNONYM, Q("rare"), Q("gone")),
       Q::MatchNothing,
+      // Wildcards as the parsers make them (SetUpQueryParsers).
+      Q(Q::OP_WILDCARD, "thi", kWildcardExpansions, Q::WILDCARD_LIMIT_MOST_FREQUENT),
+      Q(Q::OP_WILDCARD, "", kWildcardExpansions, Q::WILDCARD_LIMIT_MOST_FREQUENT, Q::OP_OR),
+      Q(Q::OP_WILDCARD, "nothing begins so", kWildcardExpansions, Q::WILDCARD_LIMIT_MOST_FREQUENT, Q::OP_MAX),
+      Q(Q::OP_AND, Q(Q::OP_WILDCARD, "ra", kWildcardExpansions, Q::WILDCARD_LIMIT_MOST_FREQUENT), Q("Len")),
   };
   for (const Q& query : told) {
     std::vector<uint64_t> bits;
@@ -560,6 +567,8 @@ TEST(FacetColumnsTest, TheMatchesOfTermsJoinedByAndAndOrAreThoseOfAMatch) {
   const std::vector<Q> untold = {
       Q(Q::OP_PHRASE, Q("all"), Q("third")),
       Q(Q::OP_WILDCARD, "thi"),
+      Q(Q::OP_WILDCARD, "thi", kWildcardExpansions + 1, Q::WILDCARD_LIMIT_MOST_FREQUENT),
+      Q(Q::OP_WILDCARD, "thi", kWildcardExpansions, Q::WILDCARD_LIMIT_FIRST),
       Q(Q::OP_VALUE_RANGE, 2, "a", "f"),
       Q(Q::OP_AND, Q("third"), Q((new ColumnFilterSource(columns, 1, {"fr"}))->release())),
       Q::MatchAll,
@@ -585,6 +594,33 @@ TEST(FacetColumnsTest, TheMatchesOfTermsJoinedByAndAndOrAreThoseOfAMatch) {
   EXPECT_EQ(untouched.Seen(), 0u) << "nothing counted when the columns cannot tell";
 }
 
+
+// A parsers' wildcard that expands to more terms than kWildcardExpansions:
+// a match keeps the most frequent, which the columns cannot tell (ties), so
+// MatchesOf does not; one term fewer, and it does.
+TEST(FacetColumnsTest, AWildcardExpandingPastTheParsersLimitIsLeftToAMatch) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  Xapian::Document doc;
+  for (Xapian::termcount i = 0; i < kWildcardExpansions; ++i) doc.add_term("word" + std::to_string(i));
+  doc.add_boolean_term("Len");
+  db.add_document(doc);
+  db.commit();
+  auto columns = FacetColumns::Build(db, {{.term_prefix = "L", .postings = true}});
+  using Q = Xapian::Query;
+  const Q wildcard(Q::OP_WILDCARD, "word", kWildcardExpansions, Q::WILDCARD_LIMIT_MOST_FREQUENT);
+  std::vector<uint64_t> bits;
+  ASSERT_TRUE(columns->MatchesOf(db, wildcard, &bits)) << "as many terms as the limit";
+  EXPECT_EQ(bits[0], uint64_t{1} << 1);
+
+  Xapian::Document another;
+  another.add_term("word-one-more");
+  another.add_boolean_term("Len");
+  db.add_document(another);
+  db.commit();
+  columns = FacetColumns::Build(db, {{.term_prefix = "L", .postings = true}});
+  EXPECT_FALSE(columns->MatchesOf(db, wildcard, &bits)) << "one term past the limit";
+}
 
 // A term held by more than kMaxTermDocs entries is not kept (its posting
 // list is walked where it is asked about): DocsOf says so, again when asked

@@ -1,6 +1,8 @@
 // Facet columns: slot values in memory by docid (facet_columns.h).
 #include "facet_columns.h"
 
+#include "xapian_text.h"
+
 #include <algorithm>
 #include <string_view>
 #include <unordered_map>
@@ -190,6 +192,32 @@ std::shared_ptr<const TermDocs> FacetColumns::DocsOf(const Xapian::Database& db,
   return docs;
 }
 
+namespace {
+
+// The pattern of a wildcard the query parsers made (at most
+// kWildcardExpansions terms, the most frequent, combined as SYNONYM, OR or
+// MAX), or nothing for any other (Xapian 1.4 tells a wildcard's pattern
+// only in its description: the one read there is checked by making the same
+// wildcard again and comparing the two serialised).
+std::optional<std::string> ParsersWildcardPattern(const Xapian::Query& wildcard) {
+  const std::string description = wildcard.get_description();
+  constexpr std::string_view kOpen = "Query(WILDCARD ";
+  if (description.compare(0, kOpen.size(), kOpen) != 0 || description.back() != ')') return std::nullopt;
+  const std::string_view rest = std::string_view(description).substr(kOpen.size(), description.size() - kOpen.size() - 1);
+  const size_t space = rest.find(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  std::string pattern(rest.substr(space + 1));
+  const std::string serialised = wildcard.serialise();
+  for (Xapian::Query::op combiner : {Xapian::Query::OP_SYNONYM, Xapian::Query::OP_OR, Xapian::Query::OP_MAX}) {
+    const Xapian::Query same(Xapian::Query::OP_WILDCARD, pattern, kWildcardExpansions,
+                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT, combiner);
+    if (same.serialise() == serialised) return pattern;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 bool FacetColumns::MatchesOf(const Xapian::Database& db, const Xapian::Query& query, std::vector<uint64_t>* bits) const {
   if (db.get_lastdocid() > kMaxMatchesDocid) return false;
   const size_t words = static_cast<size_t>(db.get_lastdocid()) / 64 + 1;
@@ -223,6 +251,22 @@ bool FacetColumns::MatchesOf(const Xapian::Database& db, const Xapian::Query& qu
     case Xapian::Query::LEAF_MATCH_NOTHING:
       bits->assign(words, 0);
       return true;
+    case Xapian::Query::OP_WILDCARD: {
+      // Every term the pattern begins, as the match expands it (up to
+      // kWildcardExpansions of them: beyond, the match keeps the most
+      // frequent, and tells).
+      const std::optional<std::string> pattern = ParsersWildcardPattern(query);
+      if (!pattern) return false;
+      bits->assign(words, 0);
+      Xapian::termcount expansions = 0;
+      for (auto t = db.allterms_begin(*pattern); t != db.allterms_end(*pattern); ++t) {
+        if (++expansions > kWildcardExpansions) return false;
+        const std::shared_ptr<const TermDocs> docs = DocsOf(db, *t);
+        if (!docs) return false;
+        docs->SetBits(bits);
+      }
+      return true;
+    }
     case Xapian::Query::OP_AND:
     case Xapian::Query::OP_FILTER:
       if (parts == 0 || !MatchesOf(db, query.get_subquery(0), bits)) return false;

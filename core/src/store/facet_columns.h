@@ -139,10 +139,12 @@ class FacetColumns {
   // docid, from DocsOf's lists (or, for a term of a column that keeps its
   // entries, the column's: the L terms) alone: for terms joined by AND, OR,
   // SYNONYM, MAX, AND_NOT, FILTER, AND_MAYBE (its left side) and
-  // SCALE_WEIGHT, the set operations give exactly the entries a match would.
-  // False for any other part (a phrase, a wildcard, a value range, a
-  // posting source) or a term too widely held for DocsOf: a match must find
-  // them. False too past kMaxMatchesDocid docids: each part of the query
+  // SCALE_WEIGHT, the set operations give exactly the entries a match would;
+  // a wildcard the query parsers made (at most kWildcardExpansions terms,
+  // the most frequent) is the union of its terms' entries when it expands
+  // to no more. False for any other part (a phrase, a wildcard expanding to
+  // more terms or made otherwise, a value range, a posting source) or a term
+  // too widely held for DocsOf: a match must find them. False too past kMaxMatchesDocid docids: each part of the query
   // is a bit array that long (128 KiB at the limit). Throws Xapian::Error.
   bool MatchesOf(const Xapian::Database& db, const Xapian::Query& query, std::vector<uint64_t>* bits) const;
   static constexpr Xapian::docid kMaxMatchesDocid = 1u << 20;

@@ -383,7 +383,7 @@ void SetUpQueryParsers(Xapian::Database& db, const std::function<void(Xapian::Qu
     p->set_database(db);
     p->set_default_op(Xapian::Query::OP_AND);
     configure(*p);
-    p->set_max_expansion(1000, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    p->set_max_expansion(kWildcardExpansions, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     p->set_stemming_strategy(stemming);
   }
   parsers->folded.add_prefix("", "");

@@ -22,6 +22,10 @@ namespace dossier {
 // The weight of matches through accent-folded forms, against 1 for the words as typed.
 inline constexpr double kFoldedWeight = 0.5;
 
+// A wildcard expands to at most this many terms, the most frequent
+// (SetUpQueryParsers).
+inline constexpr Xapian::termcount kWildcardExpansions = 1000;
+
 // The adjacency boost (ParseInEachLanguage) cuts a longer run of words into
 // phrases spanning at most this many positions (the page index leaves room
 // for them before the first page: kPageGap in text_index.cc).
