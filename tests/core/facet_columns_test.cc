@@ -661,6 +661,52 @@ TEST(FacetColumnsTest, ATermMoreEntriesHoldThanTheLimitIsNotKept) {
   size_t english = 0;
   for (uint64_t w : bits) english += static_cast<size_t>(__builtin_popcountll(w));
   EXPECT_EQ(english, entries - 1);
+  auto any = [](const std::string&) { return true; };
+  EXPECT_FALSE(columns->QueryTermsHeld(db, Q(Q::OP_OR, Q("last"), Q("common")), entries, any).has_value())
+      << "a list DocsOf does not keep: the entry's term list must tell";
+}
+
+// QueryTermsHeld lists what Enquire::get_matching_terms lists (among the
+// terms wanted): the query's terms the entry holds, each once, by first
+// place in the query, for every matching entry, deleted entries and terms
+// no entry holds among the query's, and a wildcard's expansions not among
+// them (Xapian 1.4 lists none).
+TEST(FacetColumnsTest, TheQueryTermsAnEntryHoldsAreThoseGetMatchingTermsLists) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  AddLanguageEntries(db);
+  auto columns = FacetColumns::Build(db, {{.slot = 2}, {.term_prefix = "L", .postings = true}});
+  using Q = Xapian::Query;
+  auto any_of = [](std::vector<Q> parts) { return Q(Q::OP_OR, parts.begin(), parts.end()); };
+  // (A term's place in the query is its position, as the parser gives it:
+  // get_terms lists by position, then name.)
+  auto at = [](const char* term, Xapian::termpos position) { return Q(term, 1, position); };
+  const std::vector<Q> queries = {
+      any_of({Q("third"), Q("rare"), Q("absent"), Q("catalan")}),
+      any_of({at("third", 1), at("rare", 2), at("catalan", 3), at("all", 4)}),
+      any_of({at("catalan", 1), Q(Q::OP_AND, at("all", 2), at("third", 3)), at("catalan", 4), at("gone", 5),
+              at("rare", 6)}),
+      Q(Q::OP_AND_MAYBE, Q(Q::OP_FILTER, Q("all"), Q("Lfr")), Q(Q::OP_OR, Q("rare"), Q("third"))),
+      Q(Q::OP_OR, Q(Q::OP_WILDCARD, "ra", kWildcardExpansions, Q::WILDCARD_LIMIT_MOST_FREQUENT), Q("third")),
+  };
+  const std::function<bool(const std::string&)> wanted = [](const std::string& term) { return term[0] != 'L'; };
+  size_t entries_checked = 0;
+  for (const Q& query : queries) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    const Xapian::MSet mset = enquire.get_mset(0, db.get_doccount());
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      std::vector<std::string> listed;
+      for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t) {
+        if (wanted(*t)) listed.push_back(*t);
+      }
+      const std::optional<std::vector<std::string>> held = columns->QueryTermsHeld(db, query, *it, wanted);
+      ASSERT_TRUE(held.has_value()) << query.get_description();
+      EXPECT_EQ(*held, listed) << query.get_description() << " entry " << *it;
+      ++entries_checked;
+    }
+  }
+  EXPECT_GT(entries_checked, 500u);
 }
 
 }  // namespace

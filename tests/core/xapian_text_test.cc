@@ -108,8 +108,10 @@ void AddPages(Xapian::WritableDatabase& db, const std::vector<std::pair<std::str
 // XF terms, the folded parse matches what the typed one does, and
 // ParseInEachLanguage weighs the typed parse 1 + kFoldedWeight times
 // instead of walking each posting list twice: the same hits, in the same
-// order, with the same weights. A query whose folded terms the index
-// holds, or with a wildcard (expanded when it runs), keeps both parses.
+// order, with the same weights. So with a wildcard (expanded when it runs)
+// whose folded form (XF + pattern) begins no term of the index. A query
+// whose folded terms the index holds, or with a wildcard whose folded form
+// begins one ("revis*": XFrevision), keeps both parses.
 TEST(XapianTextTest, AFoldedParseTheIndexHoldsNoTermOfIsWeighedInNotWalked) {
   testing::TempDir dir;
   Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
@@ -140,8 +142,8 @@ TEST(XapianTextTest, AFoldedParseTheIndexHoldsNoTermOfIsWeighedInNotWalked) {
       const Xapian::Query two = ParseInEachLanguage(both, text, languages, op, boost);
       const std::string description = one.get_description();
       SCOPED_TRACE(text + " (operator " + std::to_string(op) + ", boost " + std::to_string(boost) + "): " + description);
-      const bool held = text.find("revision") != std::string::npos;  // "révision" gave XFrevision
-      if (held || text.find('*') != std::string::npos) {
+      const bool held = text.find("revis") != std::string::npos;  // "révision" gave XFrevision
+      if (held) {
         EXPECT_EQ(description, two.get_description());
       } else {
         EXPECT_NE(description.find("1.5 * "), std::string::npos);

@@ -4,6 +4,7 @@
 #include "xapian_text.h"
 
 #include <algorithm>
+#include <set>
 #include <string_view>
 #include <unordered_map>
 
@@ -192,32 +193,6 @@ std::shared_ptr<const TermDocs> FacetColumns::DocsOf(const Xapian::Database& db,
   return docs;
 }
 
-namespace {
-
-// The pattern of a wildcard the query parsers made (at most
-// kWildcardExpansions terms, the most frequent, combined as SYNONYM, OR or
-// MAX), or nothing for any other (Xapian 1.4 tells a wildcard's pattern
-// only in its description: the one read there is checked by making the same
-// wildcard again and comparing the two serialised).
-std::optional<std::string> ParsersWildcardPattern(const Xapian::Query& wildcard) {
-  const std::string description = wildcard.get_description();
-  constexpr std::string_view kOpen = "Query(WILDCARD ";
-  if (description.compare(0, kOpen.size(), kOpen) != 0 || description.back() != ')') return std::nullopt;
-  const std::string_view rest = std::string_view(description).substr(kOpen.size(), description.size() - kOpen.size() - 1);
-  const size_t space = rest.find(' ');
-  if (space == std::string_view::npos) return std::nullopt;
-  std::string pattern(rest.substr(space + 1));
-  const std::string serialised = wildcard.serialise();
-  for (Xapian::Query::op combiner : {Xapian::Query::OP_SYNONYM, Xapian::Query::OP_OR, Xapian::Query::OP_MAX}) {
-    const Xapian::Query same(Xapian::Query::OP_WILDCARD, pattern, kWildcardExpansions,
-                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT, combiner);
-    if (same.serialise() == serialised) return pattern;
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
 bool FacetColumns::MatchesOf(const Xapian::Database& db, const Xapian::Query& query, std::vector<uint64_t>* bits) const {
   if (db.get_lastdocid() > kMaxMatchesDocid) return false;
   const size_t words = static_cast<size_t>(db.get_lastdocid()) / 64 + 1;
@@ -285,6 +260,20 @@ bool FacetColumns::MatchesOf(const Xapian::Database& db, const Xapian::Query& qu
     default:
       return false;
   }
+}
+
+std::optional<std::vector<std::string>> FacetColumns::QueryTermsHeld(
+    const Xapian::Database& db, const Xapian::Query& query, Xapian::docid did,
+    const std::function<bool(const std::string&)>& wanted) const {
+  std::vector<std::string> held;
+  std::set<std::string> seen;
+  for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t) {
+    if (!wanted(*t) || !seen.insert(*t).second) continue;
+    const std::shared_ptr<const TermDocs> docs = DocsOf(db, *t);
+    if (!docs) return std::nullopt;
+    if (docs->Contains(did)) held.push_back(*t);
+  }
+  return held;
 }
 
 std::vector<std::string> FacetColumns::TermsWithPrefix(const Xapian::Database& db, const std::string& prefix) const {

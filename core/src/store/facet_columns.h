@@ -148,6 +148,14 @@ class FacetColumns {
   // is a bit array that long (128 KiB at the limit). Throws Xapian::Error.
   bool MatchesOf(const Xapian::Database& db, const Xapian::Query& query, std::vector<uint64_t>* bits) const;
   static constexpr Xapian::docid kMaxMatchesDocid = 1u << 20;
+  // The terms of `query` that entry `did` of `db` (as for MayHold) holds,
+  // among those `wanted` says, each once, in the order
+  // Enquire::get_matching_terms lists them (by first place in the query),
+  // from DocsOf's lists rather than a walk of the entry's whole term list;
+  // nothing when a term is too widely held for DocsOf. Throws Xapian::Error.
+  std::optional<std::vector<std::string>> QueryTermsHeld(const Xapian::Database& db, const Xapian::Query& query,
+                                                         Xapian::docid did,
+                                                         const std::function<bool(const std::string&)>& wanted) const;
   static constexpr size_t kTermDocsBytes = size_t{16} << 20;
   static constexpr Xapian::doccount kMaxTermDocs = 1u << 16;
   // The terms of `db` with `prefix`, less the prefix (the languages: "L"),

@@ -132,14 +132,22 @@ bool MayBeHeld(const std::string& term, const std::vector<std::string>& language
 }
 
 // Whether no entry of `languages` holds any of the folded terms (XF…, ZXF…)
-// of `folded_parse` (MayBeHeld), nor could its wildcards expand to one (a
-// wildcard is expanded when the query runs, against whatever terms are
-// there: never "held nowhere"). False when nothing can tell (a remote index).
+// of `folded_parse` (MayBeHeld), nor could its wildcards of folded forms
+// expand to one: a wildcard expands when the query runs, against the terms
+// the index holds then, so one is "held nowhere" only when the search's own
+// handle (`parsers->db`) holds no term it begins (its unfolded wildcard is
+// the typed parse's, as an unfolded term is). False when nothing can tell
+// (a remote index).
 bool FoldedFormsHeldNowhere(const Xapian::Query& folded_parse, const std::vector<std::string>& languages,
                             QueryParsers* parsers) {
   if (parsers->db == nullptr && !parsers->held_in) return false;
   const Xapian::Query::op type = folded_parse.get_type();
-  if (type == Xapian::Query::OP_WILDCARD) return false;
+  if (type == Xapian::Query::OP_WILDCARD) {
+    const std::optional<std::string> pattern = ParsersWildcardPattern(folded_parse);
+    if (!pattern || parsers->db == nullptr) return false;
+    if (pattern->compare(0, 2, "XF") != 0 && pattern->compare(0, 3, "ZXF") != 0) return true;
+    return parsers->db->allterms_begin(*pattern) == parsers->db->allterms_end(*pattern);
+  }
   if (type == Xapian::Query::LEAF_TERM) {
     for (auto t = folded_parse.get_terms_begin(); t != folded_parse.get_terms_end(); ++t) {
       const std::string& term = *t;
@@ -524,6 +532,24 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
   }
   return Xapian::Query(Xapian::Query::OP_OR, per_language.begin(), per_language.end());
 }
+
+std::optional<std::string> ParsersWildcardPattern(const Xapian::Query& wildcard) {
+  const std::string description = wildcard.get_description();
+  constexpr std::string_view kOpen = "Query(WILDCARD ";
+  if (description.compare(0, kOpen.size(), kOpen) != 0 || description.back() != ')') return std::nullopt;
+  const std::string_view rest = std::string_view(description).substr(kOpen.size(), description.size() - kOpen.size() - 1);
+  const size_t space = rest.find(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  std::string pattern(rest.substr(space + 1));
+  const std::string serialised = wildcard.serialise();
+  for (Xapian::Query::op combiner : {Xapian::Query::OP_SYNONYM, Xapian::Query::OP_OR, Xapian::Query::OP_MAX}) {
+    const Xapian::Query same(Xapian::Query::OP_WILDCARD, pattern, kWildcardExpansions,
+                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT, combiner);
+    if (same.serialise() == serialised) return pattern;
+  }
+  return std::nullopt;
+}
+
 
 Xapian::Query YearRangeQuery(Xapian::valueno slot, std::optional<int> from, std::optional<int> to) {
   // The year slot holds four digits, which sort as the numbers do.

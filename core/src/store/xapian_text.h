@@ -167,6 +167,13 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
                                   const std::vector<std::string>& languages, Xapian::Query::op default_op,
                                   bool adjacent_boost, ParsePurpose purpose = ParsePurpose::kRank);
 
+// The pattern of a wildcard the query parsers made (at most
+// kWildcardExpansions terms, the most frequent, combined as SYNONYM, OR or
+// MAX), or nothing for any other. (Xapian 1.4 tells a wildcard's pattern
+// only in its description: the one read there is checked by making the
+// same wildcard again and comparing the two serialised.)
+std::optional<std::string> ParsersWildcardPattern(const Xapian::Query& wildcard);
+
 // Entries whose year (four digits in value `slot`) lies in [from, to]; a
 // missing bound leaves that end open.
 Xapian::Query YearRangeQuery(Xapian::valueno slot, std::optional<int> from, std::optional<int> to);
