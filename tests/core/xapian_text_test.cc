@@ -2,6 +2,7 @@
 #include "xapian_text.h"
 #include "facet_columns.h"
 #include "function_words.h"
+#include "dossier/text.h"
 
 #include <gtest/gtest.h>
 
@@ -355,6 +356,26 @@ TEST(XapianTextTest, FunctionWordsAreClosedClassWordsOfEachLanguage) {
   EXPECT_FALSE(IsFunctionWord("es", "informe"));
   EXPECT_FALSE(IsFunctionWord("de", "der"));  // no list
   EXPECT_FALSE(IsFunctionWord("und", "the"));
+}
+
+// A FoldingStemmer keeps the stems it made: a word stemmed again, also
+// after the memo filled and was emptied, stems as it did the first time,
+// and as stemming it afresh does (a word folding changes: XF + the stem of
+// its folded form).
+TEST(XapianTextTest, AFoldingStemmerStemsAWordAgainAsItDidTheFirstTime) {
+  const Xapian::Stem french = StemmerFor("fr");
+  const Xapian::Stem stemmer(new FoldingStemmer(french));
+  auto afresh = [&french](const std::string& word) {
+    const std::string folded = FoldAccents(word);
+    return folded == word ? french(word) : "XF" + french(folded);
+  };
+  std::vector<std::string> words = {"évaluation", "evaluation", "évaluations", "recommandé", "recommande", "rapports"};
+  for (int i = 0; i < 40000; ++i) words.push_back((i % 2 ? "été" : "ete") + std::to_string(i) + "s");
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& word : words) ASSERT_EQ(stemmer(word), afresh(word)) << word << ", round " << round;
+  }
+  EXPECT_EQ(stemmer("évaluation"), "XF" + french("evaluation"));
+  EXPECT_EQ(stemmer("évaluation"), stemmer("évaluations"));
 }
 
 }  // namespace

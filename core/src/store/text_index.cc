@@ -1724,6 +1724,9 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       response.hits.clear();
       // The hits of `set` (made by `from`), ranked on from `rank`.
       uint32_t rank = request.offset;
+      // Xapian's snippets' stemmers, by language: one for all the hits of
+      // this search (FoldingStemmer keeps the stems it made).
+      std::map<std::string, Xapian::Stem> snippet_stemmers;
       auto add_hits = [&](const Xapian::Enquire& from, const Xapian::MSet& set, bool all_words,
                           double max_weight) -> Status {
         // Local: which hits hold each term BestPage asks for, found once for
@@ -1844,8 +1847,9 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
               // word of the page in the index (one B-tree read each), about
               // half of a search's CPU time. Accented words are looked up by
               // their folded stems too.
-              const Xapian::Stem stemmer(new FoldingStemmer(StemmerFor(language)));
-              html = set.snippet(text, kSnippetBytes, stemmer, 0, "<mark>", "</mark>", "…");
+              auto [stemmer, added] = snippet_stemmers.try_emplace(language);
+              if (added) stemmer->second = Xapian::Stem(new FoldingStemmer(StemmerFor(language)));
+              html = set.snippet(text, kSnippetBytes, stemmer->second, 0, "<mark>", "</mark>", "…");
             }
             hit.snippet_html = RestoreElisionMarks(html);
           }

@@ -254,8 +254,12 @@ Xapian::Stem StemmerFor(const std::string& language) {
 }
 
 std::string FoldingStemmer::operator()(const std::string& word) {
+  if (auto known = memo_.find(word); known != memo_.end()) return known->second;
   const std::string folded = FoldAccents(word);
-  return folded == word ? stem_(word) : "XF" + stem_(folded);
+  std::string stem = folded == word ? stem_(word) : "XF" + stem_(folded);
+  if (memo_.size() >= kMemoWords) memo_.clear();
+  memo_.emplace(word, stem);
+  return stem;
 }
 
 void IndexPageWords(Xapian::TermGenerator& tg, const std::string& text, bool positions) {

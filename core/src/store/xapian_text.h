@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "dossier/search.h"
@@ -39,6 +40,10 @@ Xapian::Stem StemmerFor(const std::string& language);
 // stems to "XF" + the stem of its folded form, so the snippet, which looks
 // for "Z" + stem among the query's terms, marks the word when the query
 // matched its folded form ("ZXFevaluacion"); other words stem as usual.
+//
+// Each word is stemmed once per stemmer (a snippet stems every word of the
+// page, and a page's words, and the pages of one search's hits, repeat): the
+// stems are kept, up to kMemoWords words. Not thread-safe: one search's.
 class FoldingStemmer : public Xapian::StemImplementation {
  public:
   explicit FoldingStemmer(Xapian::Stem stem) : stem_(std::move(stem)) {}
@@ -46,7 +51,9 @@ class FoldingStemmer : public Xapian::StemImplementation {
   std::string get_description() const override { return "folding " + stem_.get_description(); }
 
  private:
+  static constexpr size_t kMemoWords = 1 << 14;
   Xapian::Stem stem_;
+  std::unordered_map<std::string, std::string> memo_;
 };
 
 // Indexes `text` as page words from the term generator's current position:
