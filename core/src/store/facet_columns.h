@@ -144,8 +144,9 @@ class FacetColumns {
   // the most frequent) is the union of its terms' entries when it expands
   // to no more. False for any other part (a phrase, a wildcard expanding to
   // more terms or made otherwise, a value range, a posting source) or a term
-  // too widely held for DocsOf: a match must find them. False too past kMaxMatchesDocid docids: each part of the query
-  // is a bit array that long (128 KiB at the limit). Throws Xapian::Error.
+  // too widely held for DocsOf: a match must find them. False too past
+  // kMaxMatchesDocid docids: each part of the query is a bit array that long
+  // (128 KiB at the limit). Throws Xapian::Error.
   bool MatchesOf(const Xapian::Database& db, const Xapian::Query& query, std::vector<uint64_t>* bits) const;
   static constexpr Xapian::docid kMaxMatchesDocid = 1u << 20;
   // The terms of `query` that entry `did` of `db` (as for MayHold) holds,

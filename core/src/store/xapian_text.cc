@@ -554,7 +554,6 @@ std::optional<std::string> ParsersWildcardPattern(const Xapian::Query& wildcard)
   return std::nullopt;
 }
 
-
 Xapian::Query YearRangeQuery(Xapian::valueno slot, std::optional<int> from, std::optional<int> to) {
   // The year slot holds four digits, which sort as the numbers do.
   auto four_digits = [](int year) {
