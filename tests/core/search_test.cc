@@ -337,6 +337,73 @@ TEST(SearchAdjacencyTest, FunctionWordsDoNotDecideWhetherWordsStandSideBySide) {
   EXPECT_EQ(order("the management"), (std::vector<std::string>{"apart.txt", "between.txt"}));
 }
 
+// The boost reorders the best kBoostWindow (100) matches without it; past
+// them, the order is that of the words alone. Pages of results taken one by
+// one across that edge list every match once, in the order of one long
+// page, with percentages that never rise (a boosted match weighs at least
+// what it weighed without the boost, more than any match past the edge).
+TEST(SearchAdjacencyTest, PagesAcrossTheBoostsWindowListEveryMatchOnceInOneOrder) {
+  TempDir dir;
+  const std::string in = dir / "in";
+  const std::string filler =
+      " The district teams visited the clinics in the spring and wrote down what the nurses told them about"
+      " the roads, the weather, the supplies that came late and the training that was planned for the year.";
+  // The most weight without the boost: each word three times, apart.
+  for (int i = 0; i < 30; ++i) {
+    WriteFile(in + "/strong" + std::to_string(i) + ".txt",
+              "Storage log " + std::to_string(i) + "\nThe cold room was checked. The chain of custody was signed. "
+              "A cold night. The chain broke. Cold again, and the chain was mended.");
+  }
+  // The least: each word once, apart, in a long text.
+  for (int i = 0; i < 100; ++i) {
+    WriteFile(in + "/weak" + std::to_string(i) + ".txt", "Field report " + std::to_string(i) +
+                                                              "\nIt was cold." + filler + filler +
+                                                              " The supply chain held." + filler);
+  }
+  // Twice each, once side by side: within the window, boosted to the top.
+  WriteFile(in + "/beside.txt", "Depot note\nThe cold chain held all week. It was cold outside, and the chain of "
+                                "trucks came on time.");
+  std::unique_ptr<QueryService> service = IngestAndOpen(in, dir / "data");
+  ASSERT_TRUE(service);
+  auto search = [&](uint32_t offset, uint32_t limit) {
+    SearchRequest request;
+    request.query = "cold chain";
+    request.offset = offset;
+    request.limit = limit;
+    Result<SearchResponse> response = service->Search(request);
+    EXPECT_TRUE(response.ok()) << response.status().ToString();
+    return response.ok() ? *response : SearchResponse();
+  };
+  const SearchResponse whole = search(0, 200);
+  ASSERT_EQ(whole.hits.size(), 131u);
+  EXPECT_EQ(std::filesystem::path(whole.hits[0].source_paths.at(0)).filename(), "beside.txt");
+  EXPECT_EQ(whole.hits[0].percent, 100);
+  std::set<std::string> ids;
+  for (size_t i = 0; i < whole.hits.size(); ++i) {
+    EXPECT_EQ(whole.hits[i].rank, i + 1);
+    EXPECT_TRUE(whole.hits[i].all_words);
+    ids.insert(whole.hits[i].id.ToHex());
+    if (i > 0) {
+      EXPECT_LE(whole.hits[i].percent, whole.hits[i - 1].percent) << i;
+    }
+  }
+  EXPECT_EQ(ids.size(), 131u);
+  std::vector<SearchHit> paged;
+  for (uint32_t offset = 0; offset < 140; offset += 10) {
+    for (SearchHit& hit : search(offset, 10).hits) paged.push_back(std::move(hit));
+  }
+  ASSERT_EQ(paged.size(), whole.hits.size());
+  for (size_t i = 0; i < paged.size(); ++i) {
+    EXPECT_EQ(paged[i].id, whole.hits[i].id) << i;
+    EXPECT_EQ(paged[i].rank, whole.hits[i].rank) << i;
+    EXPECT_EQ(paged[i].percent, whole.hits[i].percent) << i;
+  }
+  // A page straddling the edge.
+  const SearchResponse straddling = search(95, 10);
+  ASSERT_EQ(straddling.hits.size(), 10u);
+  for (size_t i = 0; i < 10; ++i) EXPECT_EQ(straddling.hits[i].id, whole.hits[95 + i].id) << i;
+}
+
 // All the words first; when a page of results has room left, documents with
 // only some of them follow, flagged, and are not counted in the total.
 TEST_F(SearchTest, DocumentsWithSomeOfTheWordsFollowThoseWithAll) {

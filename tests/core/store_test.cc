@@ -189,6 +189,38 @@ TEST(StoreTest, YearRangesMayBeOpenAtEitherEnd) {
 
 // An index made before accent folding and elision splitting (no text format
 // recorded) is re-indexed from the stored pages at the next read-write open.
+// A writer's handle has no facet columns: the adjacency boost reads each
+// candidate's language from its index entry, and the document with the
+// words side by side still ranks first, in English as in French, with
+// both languages in the index.
+TEST(StoreTest, AWritersSearchBoostsWordsSideBySideInEachLanguage) {
+  TempDir dir;
+  auto writer = OpenWriter(dir.path());
+  ASSERT_TRUE(writer);
+  const std::vector<std::pair<std::string, Document>> documents = {
+      {"beside", MakeDocument("beside", "/in/beside.pdf", {"The cold chain held all week; it was cold."})},
+      {"apart", MakeDocument("apart", "/in/apart.pdf", {"Cold rooms, a chain, cold nights and a chain again, cold."})},
+      {"pres", MakeDocument("pres", "/in/pres.pdf", {"La chaîne du froid a tenu. Il faisait froid."}, "fr")},
+      {"loin", MakeDocument("loin", "/in/loin.pdf", {"Une chaîne, du vent, le froid, une chaîne et le froid encore."}, "fr")},
+  };
+  for (const auto& [name, doc] : documents) ASSERT_TRUE(writer->PutDocument(doc).ok()) << name;
+  ASSERT_TRUE(writer->Flush().ok());
+  auto first = [&](const std::string& query) {
+    SearchRequest request;
+    request.query = query;
+    Result<SearchResponse> r = writer->Search(request);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (!r.ok() || r->hits.empty()) return std::string("none");
+    for (const auto& [name, doc] : documents) {
+      if (doc.id == r->hits[0].id) return name;
+    }
+    return std::string("unknown");
+  };
+  EXPECT_EQ(first("cold chain"), "beside");
+  EXPECT_EQ(first("chaîne froid"), "loin");  // not side by side as typed: BM25 alone
+  EXPECT_EQ(first("chaîne du froid"), "pres");
+}
+
 TEST(StoreTest, AnIndexOfAnOlderTextFormatIsRebuiltAtOpen) {
   TempDir dir;
   {

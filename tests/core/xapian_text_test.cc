@@ -280,6 +280,49 @@ TEST(XapianTextTest, ALongRunOfWordsIsBoostedInPhrasesOfBoundedLength) {
   EXPECT_EQ(phrase_lengths(2 * kMaxBoostPhraseWords + 2), (std::vector<size_t>{2, kMaxBoostPhraseWords, kMaxBoostPhraseWords}));
 }
 
+// ParsePurpose::kBoost gives the boost's phrases alone: for each group of
+// languages, its phrases (the same as kRank's) for the entries of its
+// languages, made by `boost_among` when set; nothing for a query without
+// phrases (one word).
+TEST(XapianTextTest, TheBoostsPhrasesAloneComeGroupByGroup) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  Xapian::Document page;
+  page.add_posting("w0", 1);  // positions: the boost is parsed
+  db.add_document(page);
+  db.commit();
+  QueryParsers parsers;
+  SetUpQueryParsers(db, [](Xapian::QueryParser&) {}, &parsers);
+  const std::vector<std::string> languages = {"de", "en"};
+  auto parse = [&](const std::string& text, ParsePurpose purpose) {
+    return ParseInEachLanguage(parsers, text, languages, Xapian::Query::OP_AND, true, purpose);
+  };
+  EXPECT_TRUE(parse("management", ParsePurpose::kBoost).empty());
+  // English stems "management" and "response" as German does not: two groups.
+  const std::string boost = parse("management response", ParsePurpose::kBoost).get_description();
+  const std::string ranked = parse("management response", ParsePurpose::kRank).get_description();
+  EXPECT_NE(boost.find("Zmanag@1"), std::string::npos) << boost;
+  EXPECT_NE(boost.find("PHRASE 2"), std::string::npos) << boost;
+  EXPECT_NE(boost.find("Lde"), std::string::npos) << boost;
+  EXPECT_NE(boost.find("Len"), std::string::npos) << boost;
+  // No word outside a phrase: the words' own weight is the ranked pass's.
+  EXPECT_EQ(boost.find("AND_MAYBE"), std::string::npos) << boost;
+  EXPECT_NE(ranked.find("AND_MAYBE"), std::string::npos) << ranked;
+  std::vector<std::pair<std::vector<std::string>, std::string>> seen;
+  parsers.boost_among = [&](const std::vector<std::string>& its_languages, const Xapian::Query& phrases) {
+    seen.emplace_back(its_languages, phrases.get_description());
+    return Xapian::Query("made");
+  };
+  const Xapian::Query made = parse("management response", ParsePurpose::kBoost);
+  ASSERT_EQ(seen.size(), 2u);
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen[0].first, (std::vector<std::string>{"de"}));
+  EXPECT_EQ(seen[1].first, (std::vector<std::string>{"en"}));
+  EXPECT_NE(seen[1].second.find("Zmanag@1"), std::string::npos) << seen[1].second;
+  EXPECT_EQ(seen[1].second.find("Len"), std::string::npos) << seen[1].second;
+  EXPECT_EQ(made.get_description(), "Query((made OR made))");
+}
+
 // An index without positions (the item index) gets no boost: Xapian would
 // read its phrases as ANDs of the same terms.
 TEST(XapianTextTest, AnIndexWithoutPositionsGetsNoAdjacencyBoost) {

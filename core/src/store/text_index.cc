@@ -23,6 +23,7 @@
 #include <string_view>
 #include <thread>
 #include <tuple>
+#include <unordered_map>
 
 #include "dossier/graph.h"
 #include "dossier/paths.h"
@@ -106,6 +107,175 @@ constexpr uint32_t kScoredPagesUpTo = 16;
 constexpr double kInMostEntries = 0.6;
 
 std::string IdTerm(const std::string& hex_id) { return "Q" + hex_id; }
+
+// The adjacency boost (ParseInEachLanguage's phrases) reorders this many of
+// the best matches without it: the ranked pass weighs the words alone, and
+// a pass per group of languages weighs these candidates with the boost
+// (SearchIn). Over every match, as before, the boost's phrases were checked
+// in nearly every entry holding the words: half of a search's CPU on
+// 10,000 generated documents (docs/BENCHMARKS.md, "Stop 52").
+constexpr Xapian::doccount kBoostWindow = 100;
+
+// Matches the entries of a list of docids (ascending), with no weight: a
+// group's candidates, which the boosted pass's phrases are filtered by
+// (SearchIn).
+class DocidListSource : public Xapian::PostingSource {
+ public:
+  explicit DocidListSource(std::vector<Xapian::docid> docids) : docids_(std::move(docids)) {}
+  Xapian::doccount get_termfreq_min() const override { return static_cast<Xapian::doccount>(docids_.size()); }
+  Xapian::doccount get_termfreq_est() const override { return static_cast<Xapian::doccount>(docids_.size()); }
+  Xapian::doccount get_termfreq_max() const override { return static_cast<Xapian::doccount>(docids_.size()); }
+  void init(const Xapian::Database&) override {
+    at_ = 0;
+    started_ = false;
+  }
+  void next(double) override {
+    if (started_) ++at_;
+    started_ = true;
+  }
+  void skip_to(Xapian::docid did, double) override {
+    started_ = true;
+    at_ = static_cast<size_t>(std::lower_bound(docids_.begin() + static_cast<std::ptrdiff_t>(at_), docids_.end(), did) -
+                              docids_.begin());
+  }
+  bool at_end() const override { return started_ && at_ >= docids_.size(); }
+  Xapian::docid get_docid() const override { return docids_[at_]; }
+  DocidListSource* clone() const override { return new DocidListSource(docids_); }
+  std::string get_description() const override { return "DocidListSource(" + std::to_string(docids_.size()) + ")"; }
+
+ private:
+  std::vector<Xapian::docid> docids_;
+  size_t at_ = 0;
+  bool started_ = false;
+};
+
+// The candidates the boosted pass reorders (kBoostWindow), each with its
+// weight in the ranked pass, in docid order. Under OP_AND_MAYBE with the
+// boost's phrases, the sum is the weight the boosted query gives (the same
+// double); and a candidate whose weight cannot reach the matcher's minimum
+// (`min_wt`: the weakest kept less the most the boost can add) is passed
+// over, so its phrases are not checked.
+class WeighedCandidatesSource : public Xapian::PostingSource {
+ public:
+  // `candidates`: (docid, weight), ascending by docid.
+  explicit WeighedCandidatesSource(std::vector<std::pair<Xapian::docid, double>> candidates)
+      : candidates_(std::move(candidates)) {
+    double most = 0;
+    for (const auto& [did, weight] : candidates_) most = std::max(most, weight);
+    most_ = most;
+  }
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return static_cast<Xapian::doccount>(candidates_.size()); }
+  Xapian::doccount get_termfreq_max() const override { return static_cast<Xapian::doccount>(candidates_.size()); }
+  void init(const Xapian::Database&) override {
+    at_ = 0;
+    started_ = false;
+    set_maxweight(most_);
+  }
+  void next(double min_wt) override {
+    if (started_) ++at_;
+    started_ = true;
+    PassOver(min_wt);
+  }
+  void skip_to(Xapian::docid did, double min_wt) override {
+    started_ = true;
+    const auto from = candidates_.begin() + static_cast<std::ptrdiff_t>(at_);
+    const auto at = std::lower_bound(from, candidates_.end(), did,
+                                     [](const auto& candidate, Xapian::docid d) { return candidate.first < d; });
+    at_ = static_cast<size_t>(at - candidates_.begin());
+    PassOver(min_wt);
+  }
+  bool at_end() const override { return started_ && at_ >= candidates_.size(); }
+  Xapian::docid get_docid() const override { return candidates_[at_].first; }
+  double get_weight() const override { return candidates_[at_].second; }
+  WeighedCandidatesSource* clone() const override { return new WeighedCandidatesSource(candidates_); }
+  std::string get_description() const override {
+    return "WeighedCandidatesSource(" + std::to_string(candidates_.size()) + ")";
+  }
+
+ private:
+  void PassOver(double min_wt) {
+    while (at_ < candidates_.size() && candidates_[at_].second < min_wt) ++at_;
+  }
+  std::vector<std::pair<Xapian::docid, double>> candidates_;
+  double most_ = 0;
+  size_t at_ = 0;
+  bool started_ = false;
+};
+
+// The candidates of a search (docid, weight in the ranked pass: its best
+// kBoostWindow matches) weighed again with the adjacency boost's phrases
+// (`query_text` parsed with `parsers`, ParsePurpose::kBoost): the weights
+// the boosted query gives them. Each group of languages' phrases weigh
+// that group's candidates in a pass of their own,
+// AND_MAYBE(WeighedCandidatesSource, FILTER(phrases, DocidListSource)).
+// (One pass over the OR of the groups gave 2 of 1,000 searches an entry
+// weighed with a phrase it does not hold. Under the FILTER the phrases
+// are only moved on, never check()ed: Xapian 1.4.22's
+// SelectPostList::skip_to keeps a position a failed check() left, as when
+// an AND_MAYBE turns into an AND.) `columns`, when given, tell each
+// candidate's language; else its entry's value does.
+// Returns (weight, docid) of the best `wanted` of each group and of every
+// candidate of a language without phrases, best first (on a tie, the lower
+// docid first, as Xapian ranks). Throws Xapian::Error.
+std::vector<std::pair<double, Xapian::docid>> BoostCandidates(const Xapian::Database& db, QueryParsers& parsers,
+                                                              const std::string& query_text,
+                                                              const std::vector<std::string>& languages,
+                                                              const FacetColumns* columns,
+                                                              std::vector<std::pair<Xapian::docid, double>> candidates,
+                                                              Xapian::doccount wanted) {
+  std::sort(candidates.begin(), candidates.end());
+  std::vector<std::string> language_of(candidates.size());
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (columns) {
+      columns->ForEachCode(kLanguageColumn, candidates[i].first,
+                           [&](uint32_t code) { language_of[i] = columns->Values(kLanguageColumn)[code]; });
+    } else {
+      language_of[i] = db.get_document(candidates[i].first, Xapian::DOC_ASSUME_VALID).get_value(kValueLanguage);
+    }
+  }
+  // Each group of languages with phrases: its candidates, and the phrases.
+  std::vector<char> boosted(candidates.size(), 0);
+  std::vector<std::pair<std::vector<std::pair<Xapian::docid, double>>, Xapian::Query>> groups;
+  parsers.boost_among = [&](const std::vector<std::string>& its_languages, const Xapian::Query& phrases) {
+    std::vector<std::pair<Xapian::docid, double>> among;
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      if (boosted[i] || std::find(its_languages.begin(), its_languages.end(), language_of[i]) == its_languages.end()) {
+        continue;
+      }
+      boosted[i] = 1;
+      among.push_back(candidates[i]);
+    }
+    if (!among.empty()) groups.emplace_back(std::move(among), phrases);
+    return Xapian::Query();
+  };
+  try {
+    (void)ParseInEachLanguage(parsers, query_text, languages, Xapian::Query::OP_AND, true, ParsePurpose::kBoost);
+  } catch (...) {
+    parsers.boost_among = nullptr;
+    throw;
+  }
+  parsers.boost_among = nullptr;
+  std::vector<std::pair<double, Xapian::docid>> best;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (!boosted[i]) best.emplace_back(candidates[i].second, candidates[i].first);
+  }
+  for (auto& [among, phrases] : groups) {
+    std::vector<Xapian::docid> docids;
+    for (const auto& [did, weight] : among) docids.push_back(did);
+    Xapian::Enquire enquire(db);
+    const Xapian::Query weighed((new WeighedCandidatesSource(std::move(among)))->release());
+    const Xapian::Query listed((new DocidListSource(std::move(docids)))->release());
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_MAYBE, weighed,
+                                    Xapian::Query(Xapian::Query::OP_FILTER, phrases, listed)));
+    const Xapian::MSet group_best = enquire.get_mset(0, wanted);
+    for (auto it = group_best.begin(); it != group_best.end(); ++it) best.emplace_back(it.get_weight(), *it);
+  }
+  std::sort(best.begin(), best.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  return best;
+}
 
 void AppendVarint(uint64_t n, std::string* out) {
   while (n >= 0x80) {
@@ -1560,10 +1730,16 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // their terms and phrases: every language's stems of the words, also
       // where no entry of that language holds them (another language's
       // stemmer can join inflections the entry's keeps apart: BestPage).
-      // `ranked` matches the same with the adjacency boost, without the
-      // subqueries that cannot match.
+      // `ranked` matches the same without the subqueries that cannot match.
+      // Local: without the adjacency boost, whose phrases (`boost`, empty
+      // when the query has none) weigh the best kBoostWindow matches again
+      // below. Remote: with it (a shard knows no Dossier posting source,
+      // which those passes need).
       const Xapian::Query query = build(Xapian::Query::OP_AND, false, ParsePurpose::kRank, true);
-      const Xapian::Query ranked = build(Xapian::Query::OP_AND, true);
+      const Xapian::Query ranked = build(Xapian::Query::OP_AND, remote != nullptr);
+      const Xapian::Query boost = remote ? Xapian::Query()
+                                         : ParseInEachLanguage(parsers, request.query, languages, Xapian::Query::OP_AND,
+                                                               true, ParsePurpose::kBoost);
 
       Xapian::Enquire enquire(db);
       enquire.set_query(ranked);
@@ -1622,7 +1798,11 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         enquire.add_matchspy(&source_spy);
         check += kFacetSample;
       }
-      Xapian::MSet mset = enquire.get_mset(request.offset, request.limit, check);
+      // With the boost, the ranked pass gives the candidates it reorders,
+      // from the first match (and the page's matches past them).
+      Xapian::MSet mset = boost.empty()
+                              ? enquire.get_mset(request.offset, request.limit, check)
+                              : enquire.get_mset(0, std::max(kBoostWindow, request.offset + request.limit), check);
       response.total = mset.get_matches_estimated();
       response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
       if (columns) {
@@ -1722,19 +1902,26 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       const SnippetMatcher snippet_matcher(snippet_query);
       const SnippetMatcher page_text_matcher(page_text_query);
       response.hits.clear();
-      // The hits of `set` (made by `from`), ranked on from `rank`.
+      // The rank of the last hit added (add_hits).
       uint32_t rank = request.offset;
       // Xapian's snippets' stemmers, by language: one for all the hits of
       // this search (FoldingStemmer keeps the stems it made).
       std::map<std::string, Xapian::Stem> snippet_stemmers;
-      auto add_hits = [&](const Xapian::Enquire& from, const Xapian::MSet& set, bool all_words,
-                          double max_weight) -> Status {
+      // A hit of `set` (below) and its weight.
+      using WeighedHit = std::pair<Xapian::MSetIterator, double>;
+      // `hits`, of `set` (made by `from`), ranked on from `rank`.
+      auto add_hits = [&](const Xapian::Enquire& from, const Xapian::MSet& set, const std::vector<WeighedHit>& hits,
+                          bool all_words, double max_weight) -> Status {
         // Local: which hits hold each term BestPage asks for, found once for
         // all of them (HitTermPresence). Remote: a posting list is a round
         // trip to every shard, and the lists are cut otherwise (below).
         std::optional<HitTermPresence> presence;
-        if (!remote) presence.emplace(db, std::vector<Xapian::docid>(set.begin(), set.end()), page_columns.get());
-        for (Xapian::MSetIterator it = set.begin(); it != set.end(); ++it) {
+        if (!remote) {
+          std::vector<Xapian::docid> docids;
+          for (const auto& [it, weight] : hits) docids.push_back(*it);
+          presence.emplace(db, std::move(docids), page_columns.get());
+        }
+        for (const auto& [it, weight] : hits) {
           SearchHit hit;
           hit.rank = ++rank;
           hit.all_words = all_words;
@@ -1742,7 +1929,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
           // scales by the share of the query's terms the best document has:
           // with the folded half and one parse per language, even an exact
           // match of every word lacks most of them.)
-          hit.percent = max_weight > 0 ? std::clamp(static_cast<int>(std::lround(100 * it.get_weight() / max_weight)), 0, 100) : 100;
+          hit.percent = max_weight > 0 ? std::clamp(static_cast<int>(std::lround(100 * weight / max_weight)), 0, 100) : 100;
           // Remote: the id came with the hit as its collapse key (no round
           // trip to the shard for the entry).
           if (remote) {
@@ -1857,7 +2044,43 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         }
         return Status::Ok();
       };
-      DOSSIER_RETURN_IF_ERROR(add_hits(enquire, mset, true, mset.get_max_attained()));
+      // The hits with every word on this page, and the best match's weight.
+      std::vector<WeighedHit> page_hits;
+      double best_weight = mset.get_max_attained();
+      if (boost.empty()) {
+        for (auto it = mset.begin(); it != mset.end(); ++it) page_hits.emplace_back(it, it.get_weight());
+      } else {
+        // The candidates (the best kBoostWindow matches) in the boosted
+        // query's order (BoostCandidates); past them, the ranked pass's.
+        const size_t candidates = std::min<size_t>(mset.size(), kBoostWindow);
+        std::vector<std::pair<Xapian::docid, double>> weighed;
+        std::unordered_map<Xapian::docid, Xapian::MSetIterator> hit_of;
+        Xapian::MSetIterator it = mset.begin();
+        for (size_t i = 0; i < candidates; ++i, ++it) {
+          weighed.emplace_back(*it, it.get_weight());
+          hit_of.emplace(*it, it);
+        }
+        // (A page past the candidates still shows percentages of the best
+        // of them.)
+        const bool in_window = request.offset < candidates;
+        const size_t page_end = size_t{request.offset} + request.limit;
+        const Xapian::doccount wanted = in_window ? static_cast<Xapian::doccount>(std::min(page_end, candidates)) : 1;
+        const std::vector<std::pair<double, Xapian::docid>> best =
+            BoostCandidates(db, parsers, request.query, languages, page_columns.get(), std::move(weighed), wanted);
+        if (!best.empty()) best_weight = best.front().first;
+        if (in_window) {
+          for (size_t i = request.offset; i < wanted && i < best.size(); ++i) {
+            auto hit = hit_of.find(best[i].second);
+            if (hit != hit_of.end()) page_hits.emplace_back(hit->second, best[i].first);
+          }
+        }
+        for (size_t i = std::max<size_t>(request.offset, candidates); i < mset.size() && i < page_end; ++i) {
+          const Xapian::MSetIterator past = mset[static_cast<Xapian::doccount>(i)];
+          page_hits.emplace_back(past, past.get_weight());
+        }
+      }
+      DOSSIER_RETURN_IF_ERROR(add_hits(enquire, mset, page_hits, true, best_weight));
+      const size_t with_all_words_here = page_hits.size();
       // Room left on this page of results: every document with all the words
       // has been listed, so documents with only some of them follow (those
       // with the most, or the rarest, first: the same query with OR between
@@ -1865,7 +2088,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // (OR, NOT, a phrase) are kept as they are; a query that OR cannot
       // widen (one word, a phrase) adds nothing. `total` and the facets count
       // the documents with all the words only.
-      if (mset.size() < request.limit) {
+      if (with_all_words_here < request.limit) {
         // (Both without the subqueries that cannot match: a query OR cannot
         // widen still reads the same either way.)
         const Xapian::Query widened = build(Xapian::Query::OP_OR, false);
@@ -1876,10 +2099,13 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
           partial_enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, widened, narrow));
           if (remote) partial_enquire.set_collapse_key(kValueDocId);
           const Xapian::doccount skip = request.offset > with_all_words ? request.offset - with_all_words : 0;
-          Xapian::MSet partial = partial_enquire.get_mset(skip, request.limit - mset.size());
+          const auto room = request.limit - static_cast<Xapian::doccount>(with_all_words_here);
+          Xapian::MSet partial = partial_enquire.get_mset(skip, room);
           rank = std::max<uint32_t>(rank, with_all_words + skip);
-          const double best = mset.empty() ? partial.get_max_attained() : mset.get_max_attained();
-          DOSSIER_RETURN_IF_ERROR(add_hits(partial_enquire, partial, false, best));
+          const double best = with_all_words_here == 0 ? partial.get_max_attained() : best_weight;
+          std::vector<WeighedHit> partial_hits;
+          for (auto it = partial.begin(); it != partial.end(); ++it) partial_hits.emplace_back(it, it.get_weight());
+          DOSSIER_RETURN_IF_ERROR(add_hits(partial_enquire, partial, partial_hits, false, best));
         }
       }
       if (remote_counted.valid()) {

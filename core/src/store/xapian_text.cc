@@ -506,7 +506,15 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
       return *group.folded_held_nowhere;
     };
     Xapian::Query parsed;
-    if (purpose == ParsePurpose::kMatchSet && folded == typed && !HasNegation(as_typed) && !HasNegation(folded_parse)) {
+    if (purpose == ParsePurpose::kBoost) {
+      // The boost's phrases alone, for the entries of their languages.
+      if (group.runs.empty()) continue;
+      parsed = Xapian::Query(Xapian::Query::OP_OR, group.runs.begin(), group.runs.end());
+      if (parsers.boost_among) {
+        per_language.push_back(parsers.boost_among(group.languages, parsed));
+        continue;
+      }
+    } else if (purpose == ParsePurpose::kMatchSet && folded == typed && !HasNegation(as_typed) && !HasNegation(folded_parse)) {
       parsed = folded_parse;
     } else if (folded == typed && folded_held_nowhere()) {
       // The folded parse is the typed one, each term t read as (t OR XF t),
@@ -519,7 +527,7 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
       parsed = Xapian::Query(Xapian::Query::OP_OR, as_typed,
                              Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded_parse, kFoldedWeight));
     }
-    if (!group.runs.empty()) {
+    if (!group.runs.empty() && purpose != ParsePurpose::kBoost) {
       parsed = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed,
                              Xapian::Query(Xapian::Query::OP_OR, group.runs.begin(), group.runs.end()));
     }

@@ -137,6 +137,9 @@ struct QueryParsers {
   // `term`, in place of a look-up in `db` (`held`) search after search. A
   // reader's columns answer it, once per revision.
   std::function<bool(const std::string& term)> held_anywhere;
+  // When set, what a kBoost parse makes of a group's phrases for the
+  // entries of its languages (by default, the phrases filtered by them).
+  std::function<Xapian::Query(const std::vector<std::string>& languages, const Xapian::Query& phrases)> boost_among;
 };
 // `stemming` as the index was made: STEM_SOME (words and Z stems) for pages,
 // STEM_ALL_Z (Z stems only) for items.
@@ -169,7 +172,12 @@ void SetUpQueryParsers(Xapian::Database& db, const std::function<void(Xapian::Qu
 // which matches the same entries with fewer posting lists. (With accents
 // typed, the two parse different words: a stemmer does not stem
 // "coordinacion" as it stems "coordinación", so both stay.)
-enum class ParsePurpose { kRank, kMatchSet };
+//
+// kBoost gives the adjacency boost's phrases alone (each group's, restricted
+// to its languages as its parse is, or as `parsers.boost_among` makes
+// them): what weighs a document again for its words side by side
+// (TextIndex::Search); Query() when the query has none.
+enum class ParsePurpose { kRank, kMatchSet, kBoost };
 Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& query_text,
                                   const std::vector<std::string>& languages, Xapian::Query::op default_op,
                                   bool adjacent_boost, ParsePurpose purpose = ParsePurpose::kRank);
