@@ -116,61 +116,31 @@ std::string IdTerm(const std::string& hex_id) { return "Q" + hex_id; }
 // 10,000 generated documents (docs/BENCHMARKS.md, "Stop 52").
 constexpr Xapian::doccount kBoostWindow = 100;
 
-// Matches the entries of a list of docids (ascending), with no weight: a
-// group's candidates, which the boosted pass's phrases are filtered by
-// (SearchIn).
-class DocidListSource : public Xapian::PostingSource {
- public:
-  explicit DocidListSource(std::vector<Xapian::docid> docids) : docids_(std::move(docids)) {}
-  Xapian::doccount get_termfreq_min() const override { return static_cast<Xapian::doccount>(docids_.size()); }
-  Xapian::doccount get_termfreq_est() const override { return static_cast<Xapian::doccount>(docids_.size()); }
-  Xapian::doccount get_termfreq_max() const override { return static_cast<Xapian::doccount>(docids_.size()); }
-  void init(const Xapian::Database&) override {
-    at_ = 0;
-    started_ = false;
-  }
-  void next(double) override {
-    if (started_) ++at_;
-    started_ = true;
-  }
-  void skip_to(Xapian::docid did, double) override {
-    started_ = true;
-    at_ = static_cast<size_t>(std::lower_bound(docids_.begin() + static_cast<std::ptrdiff_t>(at_), docids_.end(), did) -
-                              docids_.begin());
-  }
-  bool at_end() const override { return started_ && at_ >= docids_.size(); }
-  Xapian::docid get_docid() const override { return docids_[at_]; }
-  DocidListSource* clone() const override { return new DocidListSource(docids_); }
-  std::string get_description() const override { return "DocidListSource(" + std::to_string(docids_.size()) + ")"; }
-
- private:
-  std::vector<Xapian::docid> docids_;
-  size_t at_ = 0;
-  bool started_ = false;
-};
-
-// The candidates the boosted pass reorders (kBoostWindow), each with its
-// weight in the ranked pass, in docid order. Under OP_AND_MAYBE with the
-// boost's phrases, the sum is the weight the boosted query gives (the same
-// double); and a candidate whose weight cannot reach the matcher's minimum
-// (`min_wt`: the weakest kept less the most the boost can add) is passed
-// over, so its phrases are not checked.
-class WeighedCandidatesSource : public Xapian::PostingSource {
+// The candidates the boosted pass reorders (kBoostWindow), in docid order.
+// Weighed, each has its weight in the ranked pass: under OP_AND_MAYBE with
+// the boost's phrases, the sum is the weight the boosted query gives (the
+// same double), and a candidate whose weight cannot reach the matcher's
+// minimum (`min_wt`: the weakest kept less the most the boost can add) is
+// passed over, so its phrases are not checked. Unweighed, it is a filter
+// that matches every candidate, with no weight.
+class CandidatesSource : public Xapian::PostingSource {
  public:
   // `candidates`: (docid, weight), ascending by docid.
-  explicit WeighedCandidatesSource(std::vector<std::pair<Xapian::docid, double>> candidates)
-      : candidates_(std::move(candidates)) {
-    double most = 0;
-    for (const auto& [did, weight] : candidates_) most = std::max(most, weight);
-    most_ = most;
+  CandidatesSource(std::vector<std::pair<Xapian::docid, double>> candidates, bool weighed)
+      : candidates_(std::move(candidates)), weighed_(weighed) {}
+  Xapian::doccount get_termfreq_min() const override {
+    return weighed_ ? 0 : static_cast<Xapian::doccount>(candidates_.size());
   }
-  Xapian::doccount get_termfreq_min() const override { return 0; }
   Xapian::doccount get_termfreq_est() const override { return static_cast<Xapian::doccount>(candidates_.size()); }
   Xapian::doccount get_termfreq_max() const override { return static_cast<Xapian::doccount>(candidates_.size()); }
   void init(const Xapian::Database&) override {
     at_ = 0;
     started_ = false;
-    set_maxweight(most_);
+    double most = 0;
+    if (weighed_) {
+      for (const auto& [did, weight] : candidates_) most = std::max(most, weight);
+    }
+    set_maxweight(most);
   }
   void next(double min_wt) override {
     if (started_) ++at_;
@@ -187,18 +157,19 @@ class WeighedCandidatesSource : public Xapian::PostingSource {
   }
   bool at_end() const override { return started_ && at_ >= candidates_.size(); }
   Xapian::docid get_docid() const override { return candidates_[at_].first; }
-  double get_weight() const override { return candidates_[at_].second; }
-  WeighedCandidatesSource* clone() const override { return new WeighedCandidatesSource(candidates_); }
+  double get_weight() const override { return weighed_ ? candidates_[at_].second : 0; }
+  CandidatesSource* clone() const override { return new CandidatesSource(candidates_, weighed_); }
   std::string get_description() const override {
-    return "WeighedCandidatesSource(" + std::to_string(candidates_.size()) + ")";
+    return std::string(weighed_ ? "Weighed" : "") + "CandidatesSource(" + std::to_string(candidates_.size()) + ")";
   }
 
  private:
   void PassOver(double min_wt) {
+    if (!weighed_) return;
     while (at_ < candidates_.size() && candidates_[at_].second < min_wt) ++at_;
   }
   std::vector<std::pair<Xapian::docid, double>> candidates_;
-  double most_ = 0;
+  bool weighed_ = false;
   size_t at_ = 0;
   bool started_ = false;
 };
@@ -208,7 +179,7 @@ class WeighedCandidatesSource : public Xapian::PostingSource {
 // (`query_text` parsed with `parsers`, ParsePurpose::kBoost): the weights
 // the boosted query gives them. Each group of languages' phrases weigh
 // that group's candidates in a pass of their own,
-// AND_MAYBE(WeighedCandidatesSource, FILTER(phrases, DocidListSource)).
+// AND_MAYBE(weighed CandidatesSource, FILTER(phrases, unweighed one)).
 // (One pass over the OR of the groups gave 2 of 1,000 searches an entry
 // weighed with a phrase it does not hold. Under the FILTER the phrases
 // are only moved on, never check()ed: Xapian 1.4.22's
@@ -261,11 +232,9 @@ std::vector<std::pair<double, Xapian::docid>> BoostCandidates(const Xapian::Data
     if (!boosted[i]) best.emplace_back(candidates[i].second, candidates[i].first);
   }
   for (auto& [among, phrases] : groups) {
-    std::vector<Xapian::docid> docids;
-    for (const auto& [did, weight] : among) docids.push_back(did);
     Xapian::Enquire enquire(db);
-    const Xapian::Query weighed((new WeighedCandidatesSource(std::move(among)))->release());
-    const Xapian::Query listed((new DocidListSource(std::move(docids)))->release());
+    const Xapian::Query weighed((new CandidatesSource(among, true))->release());
+    const Xapian::Query listed((new CandidatesSource(std::move(among), false))->release());
     enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_MAYBE, weighed,
                                     Xapian::Query(Xapian::Query::OP_FILTER, phrases, listed)));
     const Xapian::MSet group_best = enquire.get_mset(0, wanted);
