@@ -612,6 +612,24 @@ TEST_F(SearchTest, FrenchElisionsAreSplit) {
   EXPECT_NE(r.hits[0].snippet_html.find("<mark>coopératives</mark>"), std::string::npos) << r.hits[0].snippet_html;
 }
 
+// A wildcard's snippet marks the page's words its prefix begins, typed
+// without the accents too, and the query's other words beside them.
+TEST_F(SearchTest, WildcardSnippetsMarkTheWordsThePrefixBegins) {
+  SearchResponse r = Search("cooper*");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_NE(r.hits[0].snippet_html.find("les <mark>coopératives</mark>"), std::string::npos) << r.hits[0].snippet_html;
+  r = Search("entrepreneur*");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_NE(r.hits[0].snippet_html.find("L’<mark>entrepreneuriat</mark> des jeunes"), std::string::npos)
+      << r.hits[0].snippet_html;
+  EXPECT_NE(r.hits[0].snippet_html.find("l’<mark>entrepreneuriat</mark> rural"), std::string::npos)
+      << r.hits[0].snippet_html;
+  r = Search("recrui* engineers");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_NE(r.hits[0].snippet_html.find("must <mark>recruit</mark> two <mark>engineers</mark>"), std::string::npos)
+      << r.hits[0].snippet_html;
+}
+
 // Accents do not have to be typed; typed, they rank exact matches first.
 TEST_F(SearchTest, AccentsMatchWithOrWithoutThem) {
   const std::string escuelas = "Evaluación del Programa de Alimentación Escolar";

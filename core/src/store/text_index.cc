@@ -1791,23 +1791,29 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         response.facets_exact = SawEveryMatch(year_spy.get_total(), check, mset);
       }
       // The query's own page terms and phrases, for BestPage.
+      // (A wildcard's expansions are not among the query's terms: its words
+      // are found by the terms that matched, or by its prefix.)
+      std::vector<std::string> query_page_terms;
+      for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
+        if (IsPageTerm(*t)) query_page_terms.push_back(*t);
+      }
       PageQuery page_query;
       page_query.wildcard = request.query.find('*') != std::string::npos;
-      if (!page_query.wildcard) {
-        for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
-          if (IsPageTerm(*t)) page_query.terms.push_back(*t);
-        }
-      }
+      if (!page_query.wildcard) page_query.terms = query_page_terms;
       CollectPhrases(query, &page_query.phrases);
       // Each language's parse holds the typed phrases again (phrase words are not stemmed).
       std::set<std::vector<std::string>> seen_phrases;
       std::erase_if(page_query.phrases, [&](const std::vector<std::string>& p) { return !seen_phrases.insert(p).second; });
       MapTermsToWords(typed, languages, &page_query);
-      // What the snippet looks for: the same terms and phrases, and the words as typed.
+      // What the snippet looks for: the same terms and phrases, the words as
+      // typed, and a wildcard's words by its prefix (Xapian's snippet, which
+      // stems every word of the page to find the expansions, was a third of
+      // a wildcard search's instructions).
       SnippetQuery snippet_query;
-      snippet_query.terms = page_query.terms;
+      snippet_query.terms = std::move(query_page_terms);
       snippet_query.phrases = page_query.phrases;
       snippet_query.typed = request.query;
+      snippet_query.prefixes = WildcardPrefixes(request.query);
       // Remote with the data folder's own page index: a hit it holds has its
       // page chosen there, as a local search chooses it (all the query's
       // terms; the folder's text is what the snippet shows anyway). Only a
@@ -1845,7 +1851,6 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         return std::any_of(phrase.begin(), phrase.end(), held_nowhere);
       });
       if (remote) {
-        page_text_query.prefixes = WildcardPrefixes(request.query);
         // A word is in most entries when one of its terms is (its stem in
         // one language, unstemmed...): all its terms are left out.
         const double entries = db.get_doccount();
@@ -1997,7 +2002,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
             const std::string text = MarkElisions(page->text);
             std::string html = snippet_matcher.BestPassage(text, StemmerFor(language), kSnippetBytes);
             if (html.empty()) {
-              // No page word matches (a title match, a wildcard): Xapian's
+              // No page word matches (a title match): Xapian's
               // snippet, which then shows the page's start. Without
               // SNIPPET_BACKGROUND_MODEL: that looks up the frequency of every
               // word of the page in the index (one B-tree read each), about
