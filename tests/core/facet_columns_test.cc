@@ -226,6 +226,32 @@ TEST(FacetColumnsTest, AReadersRefreshMakesTheNewRevisionsColumnsBeforeItsSearch
   EXPECT_EQ((*reader)->FacetColumnsRevision(), made) << "no search since: nothing made";
 }
 
+// Warm (dossierd calls it before it says it is ready) makes the columns of
+// the present revision, which the first search made while its user waited,
+// and the refreshes after it keep them made for each new revision.
+TEST(FacetColumnsTest, AWarmedReaderHasItsColumnsBeforeTheFirstSearch) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/xapian";
+  Xapian::WritableDatabase db(path, Xapian::DB_CREATE);
+  db.add_document(Entry("red", "finding", ""));
+  db.commit();
+  Result<std::unique_ptr<TextIndex>> reader = TextIndex::Open(path, TextIndex::Mode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ((*reader)->FacetColumnsRevision(), 0u);
+  ASSERT_TRUE((*reader)->Warm().ok());
+  EXPECT_EQ((*reader)->FacetColumnsRevision(), db.get_revision()) << "made before any search";
+  db.add_document(Entry("blue", "finding", ""));
+  db.commit();
+  (*reader)->PrepareRefresh();
+  EXPECT_EQ((*reader)->FacetColumnsRevision(), db.get_revision()) << "the refresh makes the next revision's";
+  // A writer's searches make their own columns: nothing to warm.
+  db.close();
+  Result<std::unique_ptr<TextIndex>> writer = TextIndex::Open(path, TextIndex::Mode::kWritable);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  EXPECT_TRUE((*writer)->Warm().ok());
+  EXPECT_EQ((*writer)->FacetColumnsRevision(), 0u);
+}
+
 // A column of boolean terms (the text sources, "XS…"): an entry counts under
 // every value whose term it holds, and an entry with none under no value.
 TEST(FacetColumnsTest, ATermColumnCountsEveryTermWithItsPrefix) {

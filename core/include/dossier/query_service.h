@@ -194,6 +194,9 @@ class QueryService {
 
   // Sees what writers committed since the last call.
   Status Refresh() const { return store_->Refresh(); }
+  // Makes ready what the first searches would make while their users wait
+  // (Store::Warm).
+  Status Warm() const { return store_->Warm(); }
   // Changes whenever an answer may have changed (see Store::DataVersion): the
   // key under which answers may be cached.
   uint64_t DataVersion() const { return store_->DataVersion(); }

@@ -211,6 +211,10 @@ class Store {
   // A kReadOnly store sees the writer's changes as of its last catch-up;
   // this catches up again.
   Status Refresh();
+  // Read-only: makes ready what the first searches would otherwise make
+  // while their users wait (TextIndex::Warm): dossierd calls it before it
+  // says it is ready.
+  Status Warm() const;
   // A number that changes whenever what this store answers may have changed:
   // read-only, when Refresh() saw a writer's commit (RocksDB sequence number
   // or Xapian revision moved); read-write, with every RocksDB write. Caches of

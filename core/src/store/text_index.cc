@@ -1456,6 +1456,25 @@ void TextIndex::PrepareRefresh() {
   if (!impl_->writer) impl_->PrebuildColumns();
 }
 
+Status TextIndex::Warm() const {
+  if (impl_->writer) return Status::Ok();
+  // Local: every handle of the pool opened (searches take them in turn, so
+  // the first few searches each opened one); remote: one, for the item
+  // index (the shards' connections are made as searches need them).
+  std::vector<Impl::SlotHandle> slots;
+  for (size_t i = 0; i < (impl_->is_remote ? 1 : impl_->readers.size()); ++i) {
+    DOSSIER_ASSIGN_OR_RETURN(Impl::SlotHandle slot, impl_->AcquireReader(!impl_->is_remote));
+    slots.push_back(std::move(slot));
+  }
+  try {
+    if (!impl_->is_remote && slots.front()->db) (void)impl_->page_columns.For(*slots.front()->db);
+    if (slots.front()->items) (void)impl_->item_columns.For(*slots.front()->items);
+  } catch (const Xapian::Error& e) {
+    return FromXapian(impl_->path + ": making the facet columns", e);
+  }
+  return Status::Ok();
+}
+
 uint64_t TextIndex::FacetColumnsRevision() const { return impl_->page_columns.Revision(); }
 
 uint64_t TextIndex::ReadNumber(uint64_t (*read)(const Xapian::Database&)) const {

@@ -141,6 +141,14 @@ class TextIndex {
   // up with the writer (a search must not see index entries newer than the
   // documents it can read) and then Reopen(). Best effort.
   void PrepareRefresh();
+  // Read-only: makes ready what the first searches, and the first item
+  // search, would otherwise make while their users wait: every handle of the
+  // reader pool opened, and the facet columns of the index's present
+  // revision (about 2.4 µs an entry: 24 ms at 10,000 entries). Remote: one
+  // handle, and the item index's columns only. Nothing for a writer. Errors
+  // are the ones a search would meet. Call it before searches start: it
+  // takes every handle of the pool.
+  Status Warm() const;
   // Read-only: sees the latest commit. Remote: also connects to every shard
   // (or finds one down: kUnavailable naming it, and Health() says so).
   Status Reopen();
