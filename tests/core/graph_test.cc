@@ -90,6 +90,60 @@ TEST_F(GraphTest, FactsBecomeNodesAndEdgesFoundFromBothEnds) {
   EXPECT_EQ(Service().Neighbors("Z:00", 1, "").status().code(), StatusCode::kInvalidArgument);
 }
 
+// A plain listing is ordered by document, page and number, and a page of it
+// (only the page's recommendations are described) is that slice of the
+// whole list, with `total` counting every one the filters keep.
+TEST_F(GraphTest, APageOfTheRecommendationsIsTheSliceOfTheWholeListing) {
+  for (int d = 0; d < 4; ++d) {
+    std::vector<json> facts = {Entity("Agency for Rural Development", {"ARD"}), Entity("Ministry of Health")};
+    for (int n = 3; n >= 1; --n) {  // written out of order
+      facts.push_back(Recommendation(std::to_string(n), "Recommendation " + std::to_string(n) + " of report " +
+                                                            std::to_string(d) + " asks for repairs.",
+                                     {n == 2 ? "Ministry of Health" : "ARD"}, "202" + std::to_string(n) + "-06-30"));
+    }
+    ASSERT_TRUE(store_->PutDocument(DocWithFacts("report" + std::to_string(d), facts)).ok());
+  }
+  ASSERT_TRUE(store_->Flush().ok());
+  auto listing = [this](RecommendationFilter filter) {
+    Result<json> listed = Service().Recommendations(filter);
+    EXPECT_TRUE(listed.ok()) << listed.status().ToString();
+    return listed.ok() ? *listed : json();
+  };
+  RecommendationFilter all_of_them;
+  const json whole = listing(all_of_them);
+  ASSERT_EQ(whole["total"], 12);
+  ASSERT_EQ(whole["recommendations"].size(), 12u);
+  for (size_t i = 1; i < 12; ++i) {
+    const json& a = whole["recommendations"][i - 1];
+    const json& b = whole["recommendations"][i];
+    EXPECT_LE(std::make_tuple(a["document"].get<std::string>(), a["number"].get<std::string>()),
+              std::make_tuple(b["document"].get<std::string>(), b["number"].get<std::string>()));
+  }
+  EXPECT_EQ(whole["recommendations"][0]["number"], "1");
+  EXPECT_FALSE(whole["recommendations"][0]["responsible_ids"].empty()) << "described: its edges read";
+  for (const auto& [responsible, due_before, expected] :
+       {std::tuple<std::string, std::string, int>{"", "", 12}, {"ARD", "", 8}, {"", "2023-01-01", 8},
+        {"Ministry of Health", "2023-01-01", 4}}) {
+    RecommendationFilter filter;
+    if (!responsible.empty()) filter.responsible = responsible;
+    if (!due_before.empty()) filter.due_before = due_before;
+    const json full = listing(filter);
+    ASSERT_EQ(full["total"], expected) << responsible << " " << due_before;
+    for (uint32_t offset = 0; offset < static_cast<uint32_t>(expected) + 2; offset += 3) {
+      filter.offset = offset;
+      filter.limit = 3;
+      const json page = listing(filter);
+      EXPECT_EQ(page["total"], expected);
+      EXPECT_EQ(page["offset"], offset);
+      json slice = json::array();
+      for (size_t i = offset; i < full["recommendations"].size() && slice.size() < 3; ++i) {
+        slice.push_back(full["recommendations"][i]);
+      }
+      EXPECT_EQ(page["recommendations"], slice) << responsible << " " << due_before << " from " << offset;
+    }
+  }
+}
+
 TEST_F(GraphTest, SharedEntitiesLiveUntilTheirLastMentionGoes) {
   Document a = DocWithFacts("a", {Entity("Ministry of Health", {"MoH"})});
   Document b = DocWithFacts("b", {Entity("Ministry of Health", {"MINSA"})});

@@ -417,18 +417,34 @@ Result<std::set<std::string>> QueryService::BodyAndUnits(const std::string& name
 
 // One recommendation as listed (with its links, actions and document), or
 // nullopt when `filter` (resolved: `doc_id`, the `wanted` bodies) leaves it out.
+namespace {
+
+// What decides from a recommendation's record alone whether it is listed:
+// its document (asked for, or standing for its near-duplicate group) and
+// its due date against the date filters. (Whom it names and whether it
+// recurs need its edges: DescribeRecommendation.)
+bool ListedByItsRecord(const GraphNode& item, const RecommendationFilter& filter, const std::optional<std::string>& doc_id,
+                       const DuplicateGroups& duplicates) {
+  const json& r = item.record;
+  const std::string item_document = r.value("document", "");
+  if (doc_id && item_document != *doc_id) return false;
+  if (!doc_id && duplicates.RepresentativeOf(item_document) != item_document) return false;
+  const std::string due = r.contains("due") && r["due"].is_string() ? r["due"].get<std::string>() : "";
+  if (filter.due_before && (due.empty() || PeriodEnd(due) >= *filter.due_before)) return false;
+  if (filter.overdue_as_of && (due.empty() || PeriodEnd(due) >= *filter.overdue_as_of)) return false;
+  return true;
+}
+
+}  // namespace
+
 Result<std::optional<json>> QueryService::DescribeRecommendation(const GraphNode& item, const RecommendationFilter& filter,
                                                                  const std::optional<std::string>& doc_id,
                                                                  const std::set<std::string>& wanted,
                                                                  const DuplicateGroups& duplicates) const {
   const json& r = item.record;
-  if (doc_id && r.value("document", "") != *doc_id) return std::optional<json>();
+  if (!ListedByItsRecord(item, filter, doc_id, duplicates)) return std::optional<json>();
   const std::string item_document = r.value("document", "");
   const std::string stands_for = duplicates.RepresentativeOf(item_document);
-  if (!doc_id && stands_for != item_document) return std::optional<json>();
-  std::string due = r.contains("due") && r["due"].is_string() ? r["due"].get<std::string>() : "";
-  if (filter.due_before && (due.empty() || PeriodEnd(due) >= *filter.due_before)) return std::optional<json>();
-  if (filter.overdue_as_of && (due.empty() || PeriodEnd(due) >= *filter.overdue_as_of)) return std::optional<json>();
   DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> edges, store_->GraphEdges(item.id, true, ""));
   json responsible_ids = json::array();
   bool matches = wanted.empty();
@@ -539,12 +555,42 @@ Result<json> QueryService::Recommendations(const RecommendationFilter& filter) c
   } else {
     DOSSIER_ASSIGN_OR_RETURN(items, store_->ListGraphNodes('R', 1u << 30, 0));
   }
+  // Listed by document, page and number (then id, as the nodes come).
+  if (!filter.recurring) {
+    // Which are listed, and in what order, is known from their records (a
+    // responsible filter's candidates all have the edge it asks for): only
+    // the page's are described. Describing every one (its edges, its
+    // document) before cutting the page took 3-4 s for the first 100 of
+    // 29,274 recommendations at 10,000 documents.
+    // (Each one's sort key read from its record once: read at each
+    // comparison, they were a quarter of the listing's instructions.)
+    using Key = std::tuple<std::string, int, std::string, size_t>;
+    std::vector<Key> listed;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (!ListedByItsRecord(items[i], filter, doc_id, duplicates)) continue;
+      const json& r = items[i].record;
+      listed.emplace_back(r.value("document", ""), r.value("page", 0), r.value("number", ""), i);
+    }
+    std::sort(listed.begin(), listed.end());
+    json page = json::array();
+    size_t total = listed.size();
+    for (size_t i = filter.offset; i < listed.size() && (filter.limit == 0 || page.size() < filter.limit); ++i) {
+      const GraphNode& item = items[std::get<3>(listed[i])];
+      DOSSIER_ASSIGN_OR_RETURN(std::optional<json> rec, DescribeRecommendation(item, filter, doc_id, wanted, duplicates));
+      if (rec) {
+        page.push_back(std::move(*rec));
+      } else {
+        --total;  // (none: what the describer checks besides is true of every candidate)
+      }
+    }
+    return json{{"total", total}, {"offset", filter.offset}, {"recommendations", page}};
+  }
   json out = json::array();
   for (const GraphNode& item : items) {
     DOSSIER_ASSIGN_OR_RETURN(std::optional<json> rec, DescribeRecommendation(item, filter, doc_id, wanted, duplicates));
     if (rec) out.push_back(std::move(*rec));
   }
-  std::sort(out.begin(), out.end(), [](const json& a, const json& b) {
+  std::stable_sort(out.begin(), out.end(), [](const json& a, const json& b) {
     return std::make_tuple(a.value("document", ""), a.value("page", 0), a.value("number", "")) <
            std::make_tuple(b.value("document", ""), b.value("page", 0), b.value("number", ""));
   });
