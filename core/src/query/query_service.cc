@@ -415,8 +415,6 @@ Result<std::set<std::string>> QueryService::BodyAndUnits(const std::string& name
   return nodes;
 }
 
-// One recommendation as listed (with its links, actions and document), or
-// nullopt when `filter` (resolved: `doc_id`, the `wanted` bodies) leaves it out.
 namespace {
 
 // What decides from a recommendation's record alone whether it is listed:
@@ -437,6 +435,8 @@ bool ListedByItsRecord(const GraphNode& item, const RecommendationFilter& filter
 
 }  // namespace
 
+// One recommendation as listed (with its links, actions and document), or
+// nullopt when `filter` (resolved: `doc_id`, the `wanted` bodies) leaves it out.
 Result<std::optional<json>> QueryService::DescribeRecommendation(const GraphNode& item, const RecommendationFilter& filter,
                                                                  const std::optional<std::string>& doc_id,
                                                                  const std::set<std::string>& wanted,
