@@ -773,10 +773,7 @@ Result<Store::CompactReport> Store::CompactIndex() {
 
 Status Store::SearchIndexHealth() const { return impl_->index->Health(); }
 
-Status Store::Warm() const {
-  if (impl_->mode == StoreMode::kReadWrite) return Status::Ok();
-  return impl_->index->Warm();
-}
+Status Store::Warm() const { return impl_->index->Warm(); }  // (a writer's index has nothing to warm)
 
 bool Store::SearchIndexIsOlder() const {
   return !impl_->index->IsRemote() && impl_->index->TextFormat() < TextIndex::kTextFormat;

@@ -1466,11 +1466,17 @@ Status TextIndex::Warm() const {
     DOSSIER_ASSIGN_OR_RETURN(Impl::SlotHandle slot, impl_->AcquireReader(!impl_->is_remote));
     slots.push_back(std::move(slot));
   }
+  // (An error names the index whose columns it met.)
+  const ReaderSlot& slot = *slots.front();
   try {
-    if (!impl_->is_remote && slots.front()->db) (void)impl_->page_columns.For(*slots.front()->db);
-    if (slots.front()->items) (void)impl_->item_columns.For(*slots.front()->items);
+    if (!impl_->is_remote && slot.db) (void)impl_->page_columns.For(*slot.db);
   } catch (const Xapian::Error& e) {
     return FromXapian(impl_->path + ": making the facet columns", e);
+  }
+  try {
+    if (slot.items) (void)impl_->item_columns.For(*slot.items);
+  } catch (const Xapian::Error& e) {
+    return FromXapian(impl_->items_path + ": making the facet columns", e);
   }
   return Status::Ok();
 }
