@@ -118,6 +118,15 @@ bool HasNegation(const Xapian::Query& query) {
   return false;
 }
 
+// Whether `query` holds a wildcard.
+bool HasWildcard(const Xapian::Query& query) {
+  if (query.get_type() == Xapian::Query::OP_WILDCARD) return true;
+  for (size_t i = 0; i < query.get_num_subqueries(); ++i) {
+    if (HasWildcard(query.get_subquery(i))) return true;
+  }
+  return false;
+}
+
 // Whether an entry of `languages` may hold `term`: the reader's columns know
 // (`parsers->held_in`); otherwise whether any entry of the index holds it
 // (`parsers->held_anywhere`, or `parsers->db`, kept in `parsers->held`);
@@ -523,6 +532,16 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
       // parse weighed 1 + kFoldedWeight walks each posting list once
       // instead of twice (the hits and their order the same).
       parsed = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, as_typed, 1 + kFoldedWeight);
+    } else if (folded == typed && HasWildcard(as_typed) && !HasNegation(as_typed) && !HasNegation(folded_parse)) {
+      // A wildcard whose folded form begins terms the index holds: the
+      // folded parse alone, weighed 1 + kFoldedWeight. It matches what
+      // both parses match (each of its terms and wildcards t is read as
+      // t OR XF t, and nothing is excluded), and the typed expansions,
+      // up to kWildcardExpansions posting lists, are walked once instead
+      // of twice: half the time of a two- or three-letter prefix. A word
+      // matched only through its folded form then weighs as much as one
+      // matched as typed (docs/USING.md).
+      parsed = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded_parse, 1 + kFoldedWeight);
     } else {
       parsed = Xapian::Query(Xapian::Query::OP_OR, as_typed,
                              Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, folded_parse, kFoldedWeight));
