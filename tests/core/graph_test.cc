@@ -103,6 +103,11 @@ TEST_F(GraphTest, APageOfTheRecommendationsIsTheSliceOfTheWholeListing) {
     }
     ASSERT_TRUE(store_->PutDocument(DocWithFacts("report" + std::to_string(d), facts)).ok());
   }
+  // One made nowhere else: not listed with --recurring.
+  ASSERT_TRUE(store_->PutDocument(DocWithFacts("report4", {Entity("Ministry of Health"),
+                                                            Recommendation("1", "Publish the annual audit of school meals in every district.",
+                                                                           {"Ministry of Health"}, "2024-06-30")}))
+                  .ok());
   ASSERT_TRUE(store_->Flush().ok());
   auto listing = [this](RecommendationFilter filter) {
     Result<json> listed = Service().Recommendations(filter);
@@ -111,9 +116,9 @@ TEST_F(GraphTest, APageOfTheRecommendationsIsTheSliceOfTheWholeListing) {
   };
   RecommendationFilter all_of_them;
   const json whole = listing(all_of_them);
-  ASSERT_EQ(whole["total"], 12);
-  ASSERT_EQ(whole["recommendations"].size(), 12u);
-  for (size_t i = 1; i < 12; ++i) {
+  ASSERT_EQ(whole["total"], 13);
+  ASSERT_EQ(whole["recommendations"].size(), 13u);
+  for (size_t i = 1; i < 13; ++i) {
     const json& a = whole["recommendations"][i - 1];
     const json& b = whole["recommendations"][i];
     EXPECT_LE(std::make_tuple(a["document"].get<std::string>(), a["number"].get<std::string>()),
@@ -121,14 +126,27 @@ TEST_F(GraphTest, APageOfTheRecommendationsIsTheSliceOfTheWholeListing) {
   }
   EXPECT_EQ(whole["recommendations"][0]["number"], "1");
   EXPECT_FALSE(whole["recommendations"][0]["responsible_ids"].empty()) << "described: its edges read";
-  for (const auto& [responsible, due_before, expected] :
-       {std::tuple<std::string, std::string, int>{"", "", 12}, {"ARD", "", 8}, {"", "2023-01-01", 8},
-        {"Ministry of Health", "2023-01-01", 4}}) {
+  // With --recurring, those of the whole listing that recur, in its order
+  // (which ones are known from their recurs edges alone: the describer
+  // must agree).
+  json recurring_ones = json::array();
+  for (const json& r : whole["recommendations"]) {
+    if (!r["recurs"].empty()) recurring_ones.push_back(r);
+  }
+  ASSERT_EQ(recurring_ones.size(), 12u);
+  RecommendationFilter recurring;
+  recurring.recurring = true;
+  EXPECT_EQ(listing(recurring)["recommendations"], recurring_ones);
+  for (const auto& [responsible, due_before, recurs, expected] :
+       {std::tuple<std::string, std::string, bool, int>{"", "", false, 13}, {"ARD", "", false, 8},
+        {"", "2023-01-01", false, 8}, {"Ministry of Health", "2023-01-01", false, 4}, {"", "", true, 12},
+        {"Ministry of Health", "", true, 4}, {"", "2023-01-01", true, 8}}) {
     RecommendationFilter filter;
     if (!responsible.empty()) filter.responsible = responsible;
     if (!due_before.empty()) filter.due_before = due_before;
+    filter.recurring = recurs;
     const json full = listing(filter);
-    ASSERT_EQ(full["total"], expected) << responsible << " " << due_before;
+    ASSERT_EQ(full["total"], expected) << responsible << " " << due_before << " " << recurs;
     for (uint32_t offset = 0; offset < static_cast<uint32_t>(expected) + 2; offset += 3) {
       filter.offset = offset;
       filter.limit = 3;

@@ -433,6 +433,27 @@ bool ListedByItsRecord(const GraphNode& item, const RecommendationFilter& filter
   return true;
 }
 
+// Where a recommendation is made again in another evaluation: its recurs
+// edges, in either direction (`outgoing` may hold edges of other types,
+// left out), less those with another version of its own document or with
+// a version that does not stand for its near-duplicate group (`stands_for`:
+// the version that stands for the recommendation's own document's group).
+json RecursOf(const std::vector<GraphEdge>& outgoing, const std::vector<GraphEdge>& incoming_recurs,
+              const std::string& stands_for, const DuplicateGroups& duplicates) {
+  json recurs = json::array();
+  for (bool is_outgoing : {true, false}) {
+    for (const GraphEdge& e : is_outgoing ? outgoing : incoming_recurs) {
+      if (e.type != "recurs") continue;
+      const std::string other_document = is_outgoing ? e.evidence.value("document", "") : e.document;
+      const std::string other_stands_for = duplicates.RepresentativeOf(other_document);
+      if (other_stands_for != other_document || other_stands_for == stands_for) continue;
+      recurs.push_back({{"id", is_outgoing ? e.target : e.source}, {"document", other_document},
+                        {"similarity", e.evidence.value("similarity", 0.0)}});
+    }
+  }
+  return recurs;
+}
+
 }  // namespace
 
 // One recommendation as listed (with its links, actions and document), or
@@ -470,21 +491,10 @@ Result<std::optional<json>> QueryService::DescribeRecommendation(const GraphNode
                       {"responsible", other->record.value("responsible", json::array())}});
   }
   // Made again in another evaluation (recurs, either direction).
-  json recurs = json::array();
   // (The outgoing ones are among `edges`, read above: a templated
   // recommendation can have a hundred.)
   DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> incoming_recurs, store_->GraphEdges(item.id, false, "recurs"));
-  for (bool outgoing : {true, false}) {
-    for (const GraphEdge& e : outgoing ? edges : incoming_recurs) {
-      if (e.type != "recurs") continue;
-      // Not with another version of its own document, nor with a version that does not stand for its group.
-      const std::string other_document = outgoing ? e.evidence.value("document", "") : e.document;
-      const std::string other_stands_for = duplicates.RepresentativeOf(other_document);
-      if (other_stands_for != other_document || other_stands_for == stands_for) continue;
-      recurs.push_back({{"id", outgoing ? e.target : e.source}, {"document", outgoing ? e.evidence.value("document", "") : e.document},
-                        {"similarity", e.evidence.value("similarity", 0.0)}});
-    }
-  }
+  json recurs = RecursOf(edges, incoming_recurs, stands_for, duplicates);
   if (filter.recurring && recurs.empty()) return std::optional<json>();
   json rec = NodeToJson(item);
   rec["recurs"] = recurs;
@@ -556,47 +566,49 @@ Result<json> QueryService::Recommendations(const RecommendationFilter& filter) c
     DOSSIER_ASSIGN_OR_RETURN(items, store_->ListGraphNodes('R', 1u << 30, 0));
   }
   // Listed by document, page and number (then id, as the nodes come).
-  if (!filter.recurring) {
-    // Which are listed, and in what order, is known from their records (a
-    // responsible filter's candidates all have the edge it asks for): only
-    // the page's are described. Describing every one (its edges, its
-    // document) before cutting the page took 3-4 s for the first 100 of
-    // 29,274 recommendations at 10,000 documents.
-    // (Each one's sort key read from its record once: read at each
-    // comparison, they were a quarter of the listing's instructions.)
-    using Key = std::tuple<std::string, int, std::string, size_t>;
-    std::vector<Key> listed;
-    for (size_t i = 0; i < items.size(); ++i) {
-      if (!ListedByItsRecord(items[i], filter, doc_id, duplicates)) continue;
-      const json& r = items[i].record;
-      listed.emplace_back(r.value("document", ""), r.value("page", 0), r.value("number", ""), i);
-    }
-    std::sort(listed.begin(), listed.end());
-    json page = json::array();
-    size_t total = listed.size();
-    for (size_t i = filter.offset; i < listed.size() && (filter.limit == 0 || page.size() < filter.limit); ++i) {
-      const GraphNode& item = items[std::get<3>(listed[i])];
-      DOSSIER_ASSIGN_OR_RETURN(std::optional<json> rec, DescribeRecommendation(item, filter, doc_id, wanted, duplicates));
-      if (rec) {
-        page.push_back(std::move(*rec));
-      } else {
-        --total;  // (none: what the describer checks besides is true of every candidate)
+  // Which are listed, and in what order, is known from their records (a
+  // responsible filter's candidates all have the edge it asks for) and,
+  // with --recurring, their recurs edges alone: only the page's are
+  // described. Describing every one (all its edges, its linked
+  // recommendations, its document) before cutting the page took 3-4 s for
+  // the first 100 of 29,274 recommendations at 10,000 documents, and 4-6 s
+  // with --recurring.
+  // (Each one's sort key read from its record once: read at each
+  // comparison, they were a quarter of the listing's instructions.)
+  using Key = std::tuple<std::string, int, std::string, size_t>;
+  std::vector<Key> listed;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!ListedByItsRecord(items[i], filter, doc_id, duplicates)) continue;
+    const json& r = items[i].record;
+    if (filter.recurring) {
+      // The incoming edges first: an incoming edge's other document is in
+      // its key, so neither its evidence (one more read an edge) nor any
+      // JSON is needed to tell. The linker links both ways, so the
+      // outgoing ones (whose other document is in their evidence) are
+      // read only when no incoming one counts.
+      const std::string stands_for = duplicates.RepresentativeOf(r.value("document", ""));
+      DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> incoming,
+                               store_->GraphEdgesPage(items[i].id, false, "recurs", 0, UINT32_MAX, nullptr, false));
+      if (RecursOf({}, incoming, stands_for, duplicates).empty()) {
+        DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> outgoing, store_->GraphEdges(items[i].id, true, "recurs"));
+        if (RecursOf(outgoing, {}, stands_for, duplicates).empty()) continue;
       }
     }
-    return json{{"total", total}, {"offset", filter.offset}, {"recommendations", page}};
+    listed.emplace_back(r.value("document", ""), r.value("page", 0), r.value("number", ""), i);
   }
-  json out = json::array();
-  for (const GraphNode& item : items) {
+  std::sort(listed.begin(), listed.end());
+  json page = json::array();
+  size_t total = listed.size();
+  for (size_t i = filter.offset; i < listed.size() && (filter.limit == 0 || page.size() < filter.limit); ++i) {
+    const GraphNode& item = items[std::get<3>(listed[i])];
     DOSSIER_ASSIGN_OR_RETURN(std::optional<json> rec, DescribeRecommendation(item, filter, doc_id, wanted, duplicates));
-    if (rec) out.push_back(std::move(*rec));
+    if (rec) {
+      page.push_back(std::move(*rec));
+    } else {
+      --total;  // (none: what the describer checks besides is true of every candidate)
+    }
   }
-  std::stable_sort(out.begin(), out.end(), [](const json& a, const json& b) {
-    return std::make_tuple(a.value("document", ""), a.value("page", 0), a.value("number", "")) <
-           std::make_tuple(b.value("document", ""), b.value("page", 0), b.value("number", ""));
-  });
-  const size_t total = out.size();
-  return json{{"total", total}, {"offset", filter.offset},
-              {"recommendations", Page(std::move(out), filter.offset, filter.limit)}};
+  return json{{"total", total}, {"offset", filter.offset}, {"recommendations", page}};
 }
 
 // ---------------------------------------------------------------- items ranked
