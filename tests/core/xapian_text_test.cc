@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/test_support.h"
@@ -482,6 +483,40 @@ TEST(XapianTextTest, AFoldingStemmerStemsAWordAgainAsItDidTheFirstTime) {
   }
   EXPECT_EQ(stemmer("évaluation"), "XF" + french("evaluation"));
   EXPECT_EQ(stemmer("évaluation"), stemmer("évaluations"));
+}
+
+// QueryStemmer's stems, kept across searches and threads, are StemmerFor's:
+// the same word in two languages keeps both stems apart, a word met again
+// (also after the cache has been emptied: 40,000 words are more than it
+// holds) stems as the first time, and so for threads stemming at once.
+// "und" and a language Xapian does not stem get the "none" stemmer.
+TEST(XapianTextTest, AQueryStemmerStemsAsTheLanguagesStemmer) {
+  EXPECT_TRUE(QueryStemmer("und").is_none());
+  EXPECT_TRUE(QueryStemmer("xx").is_none());
+  EXPECT_FALSE(QueryStemmer("en").is_none());
+  std::vector<std::string> words = {"evaluations", "running", "recommandations", "évaluation", "coordinación", "like"};
+  for (int i = 0; i < 40000; ++i) words.push_back("report" + std::to_string(i) + (i % 2 ? "ing" : "s"));
+  auto stem_all = [&words](const std::string& language, int rounds) {
+    const Xapian::Stem cached = QueryStemmer(language), afresh = StemmerFor(language);
+    int wrong = 0;
+    for (int round = 0; round < rounds; ++round) {
+      for (const std::string& word : words) wrong += cached(word) != afresh(word);
+    }
+    return wrong;
+  };
+  EXPECT_EQ(stem_all("en", 2), 0);
+  // English stems "running" as "run", French leaves it.
+  EXPECT_EQ(QueryStemmer("en")("running"), "run");
+  EXPECT_EQ(QueryStemmer("fr")("running"), StemmerFor("fr")("running"));
+  EXPECT_NE(QueryStemmer("fr")("running"), "run");
+  std::vector<int> wrong(4, -1);
+  std::vector<std::thread> threads;
+  const std::vector<std::string> languages = {"en", "fr", "es", "en"};
+  for (size_t t = 0; t < languages.size(); ++t) {
+    threads.emplace_back([&, t] { wrong[t] = stem_all(languages[t], 1); });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(wrong, std::vector<int>(4, 0));
 }
 
 }  // namespace

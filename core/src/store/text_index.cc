@@ -498,7 +498,7 @@ void MapTermsToWords(const std::string& typed, const std::vector<std::string>& l
     for (const std::string& form : {words[k], "XF" + folded, folded}) query->word_of.emplace(form, k);
   }
   for (const std::string& language : languages) {
-    const Xapian::Stem stem = StemmerFor(language);
+    const Xapian::Stem stem = QueryStemmer(language);
     for (size_t k = 0; k < words.size(); ++k) {
       const std::string& word = words[k];
       const std::string& folded = folded_words[k];

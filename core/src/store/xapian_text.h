@@ -35,6 +35,10 @@ inline constexpr size_t kMaxBoostPhraseWords = 64;
 // A stemmer for an ISO 639-1 code; the "none" stemmer for "und" or a
 // language Xapian does not stem.
 Xapian::Stem StemmerFor(const std::string& language);
+// The same stems as StemmerFor(language), remembered across searches and
+// threads (a query's words come back in later queries): for parsing
+// queries, whose words are few. (The "none" stemmer where StemmerFor's is.)
+Xapian::Stem QueryStemmer(const std::string& language);
 
 // The stemmer snippets use: a word that folding changes ("evaluación")
 // stems to "XF" + the stem of its folded form, so the snippet, which looks
