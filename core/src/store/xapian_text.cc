@@ -109,18 +109,6 @@ void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* run
   }
 }
 
-// Whether `query` excludes anything (AND_NOT: NOT, -word, a pure NOT; XOR):
-// then a query matching more entries than it in one branch may match fewer
-// in the whole.
-bool HasNegation(const Xapian::Query& query) {
-  const Xapian::Query::op type = query.get_type();
-  if (type == Xapian::Query::OP_AND_NOT || type == Xapian::Query::OP_XOR) return true;
-  for (size_t i = 0; i < query.get_num_subqueries(); ++i) {
-    if (HasNegation(query.get_subquery(i))) return true;
-  }
-  return false;
-}
-
 // Whether `query` holds a wildcard.
 bool HasWildcard(const Xapian::Query& query) {
   if (query.get_type() == Xapian::Query::OP_WILDCARD) return true;
@@ -172,6 +160,32 @@ bool FoldedFormsHeldNowhere(const Xapian::Query& folded_parse, const std::vector
     if (!FoldedFormsHeldNowhere(folded_parse.get_subquery(i), languages, parsers)) return false;
   }
   return true;
+}
+
+// Whether the folded parse of a query typed without accents matches every
+// entry its typed parse matches (it reads each term t as t OR XF t): yes
+// unless something is excluded (NOT, -word, a pure NOT) whose folded forms
+// an entry of `languages` may hold, where the folded parse would exclude
+// XF t too (FoldedFormsHeldNowhere on each excluded subquery), or the
+// query has XOR. False when nothing can tell (a remote index).
+bool FoldedMatchesEveryTypedMatch(const Xapian::Query& folded_parse, const std::vector<std::string>& languages,
+                                  QueryParsers* parsers) {
+  const size_t n = folded_parse.get_num_subqueries();
+  switch (folded_parse.get_type()) {
+    case Xapian::Query::OP_XOR:
+      return false;
+    case Xapian::Query::OP_AND_NOT:
+      if (n > 0 && !FoldedMatchesEveryTypedMatch(folded_parse.get_subquery(0), languages, parsers)) return false;
+      for (size_t i = 1; i < n; ++i) {
+        if (!FoldedFormsHeldNowhere(folded_parse.get_subquery(i), languages, parsers)) return false;
+      }
+      return true;
+    default:
+      for (size_t i = 0; i < n; ++i) {
+        if (!FoldedMatchesEveryTypedMatch(folded_parse.get_subquery(i), languages, parsers)) return false;
+      }
+      return true;
+  }
 }
 
 // Whether `query` may match an entry in one of `languages`: false only when
@@ -595,7 +609,8 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
         per_language.push_back(parsers.boost_among(group.languages, parsed));
         continue;
       }
-    } else if (purpose == ParsePurpose::kMatchSet && folded == typed && !HasNegation(as_typed) && !HasNegation(folded_parse)) {
+    } else if (purpose == ParsePurpose::kMatchSet && folded == typed &&
+               FoldedMatchesEveryTypedMatch(folded_parse, group.languages, &parsers)) {
       parsed = folded_parse;
     } else if (folded == typed && folded_held_nowhere()) {
       // The folded parse is the typed one, each term t read as (t OR XF t),
@@ -604,11 +619,13 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
       // parse weighed 1 + kFoldedWeight walks each posting list once
       // instead of twice (the hits and their order the same).
       parsed = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, as_typed, 1 + kFoldedWeight);
-    } else if (folded == typed && HasWildcard(as_typed) && !HasNegation(as_typed) && !HasNegation(folded_parse)) {
+    } else if (folded == typed && HasWildcard(as_typed) &&
+               FoldedMatchesEveryTypedMatch(folded_parse, group.languages, &parsers)) {
       // A wildcard whose folded form begins terms the index holds: the
       // folded parse alone, weighed 1 + kFoldedWeight. It matches what
       // both parses match (each of its terms and wildcards t is read as
-      // t OR XF t, and nothing is excluded), and the typed expansions,
+      // t OR XF t, and what it excludes has no folded form an entry
+      // holds), and the typed expansions,
       // up to kWildcardExpansions posting lists, are walked once instead
       // of twice: half the time of a two- or three-letter prefix. A word
       // matched only through its folded form then weighs as much as one

@@ -175,8 +175,11 @@ void SetUpQueryParsers(Xapian::Database& db, const std::function<void(Xapian::Qu
 // entries that match. When the query has no accent to fold, the folded
 // parse is the typed one with each term t read as (t OR XF t), so it
 // matches every entry the typed parse matches, unless the query excludes
-// something (NOT, -word, XOR): then kMatchSet parses the folded form alone,
-// which matches the same entries with fewer posting lists. (With accents
+// something (NOT, -word) whose folded forms an entry of the group's
+// languages may hold, or has XOR: otherwise kMatchSet parses the folded
+// form alone, which matches the same entries with fewer posting lists, and
+// so does kRank for a query with a wildcard (weighed 1 + kFoldedWeight;
+// FoldedMatchesEveryTypedMatch). (With accents
 // typed, the two parse different words: a stemmer does not stem
 // "coordinacion" as it stems "coordinación", so both stay.)
 //
