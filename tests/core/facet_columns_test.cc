@@ -537,9 +537,10 @@ TEST(FacetColumnsTest, DocsOfHoldsExactlyTheEntriesOfATermsPostingList) {
 // MatchesOf: for terms joined by AND, OR, AND_NOT, FILTER, AND_MAYBE and
 // SCALE_WEIGHT, and the query parsers' wildcards, exactly the entries a
 // match over the index gives (deleted entries, language terms, a term no
-// entry holds, a wildcard no term begins as); a phrase, another wildcard
-// (no limit, or another), a value range and a posting source it cannot
-// tell. Counted from the
+// entry holds, a wildcard no term begins as), and value ranges over the
+// slot of a column of one value an entry; a phrase, another wildcard (no
+// limit, or another), a value range over another slot and a posting
+// source it cannot tell. Counted from the
 // columns, the facets, the count and its exactness are a counting pass's.
 TEST(FacetColumnsTest, TheMatchesOfTermsJoinedByAndAndOrAreThoseOfAMatch) {
   testing::TempDir dir;
@@ -584,6 +585,18 @@ TEST(FacetColumnsTest, TheMatchesOfTermsJoinedByAndAndOrAreThoseOfAMatch) {
       Q(Q::OP_WILDCARD, "", kWildcardExpansions, Q::WILDCARD_LIMIT_MOST_FREQUENT, Q::OP_OR),
       Q(Q::OP_WILDCARD, "nothing begins so", kWildcardExpansions, Q::WILDCARD_LIMIT_MOST_FREQUENT, Q::OP_MAX),
       Q(Q::OP_AND, Q(Q::OP_WILDCARD, "ra", kWildcardExpansions, Q::WILDCARD_LIMIT_MOST_FREQUENT), Q("Len")),
+      // Value ranges over the slot of a column of one value an entry (an
+      // entry without the value never matches).
+      Q(Q::OP_VALUE_RANGE, 2, "ca", "en"),
+      Q(Q::OP_VALUE_RANGE, 2, "a", "f"),
+      Q(Q::OP_VALUE_RANGE, 2, "en", "en"),
+      Q(Q::OP_VALUE_RANGE, 2, "fr", "zz"),
+      Q(Q::OP_VALUE_GE, 2, "e"),
+      Q(Q::OP_VALUE_GE, 2, "fr"),
+      Q(Q::OP_VALUE_LE, 2, "en"),
+      Q(Q::OP_VALUE_LE, 2, "d"),
+      Q(Q::OP_FILTER, Q(Q::OP_OR, Q("third"), Q("rare")), Q(Q::OP_VALUE_RANGE, 2, "ca", "en")),
+      Q(Q::OP_AND_NOT, Q("all"), Q(Q::OP_VALUE_GE, 2, "f")),
   };
   for (const Q& query : told) {
     std::vector<uint64_t> bits;
@@ -595,7 +608,8 @@ TEST(FacetColumnsTest, TheMatchesOfTermsJoinedByAndAndOrAreThoseOfAMatch) {
       Q(Q::OP_WILDCARD, "thi"),
       Q(Q::OP_WILDCARD, "thi", kWildcardExpansions + 1, Q::WILDCARD_LIMIT_MOST_FREQUENT),
       Q(Q::OP_WILDCARD, "thi", kWildcardExpansions, Q::WILDCARD_LIMIT_FIRST),
-      Q(Q::OP_VALUE_RANGE, 2, "a", "f"),
+      Q(Q::OP_VALUE_RANGE, 3, "a", "f"),  // a slot without a column
+      Q(Q::OP_VALUE_GE, 7, "a"),
       Q(Q::OP_AND, Q("third"), Q((new ColumnFilterSource(columns, 1, {"fr"}))->release())),
       Q::MatchAll,
   };
@@ -604,7 +618,8 @@ TEST(FacetColumnsTest, TheMatchesOfTermsJoinedByAndAndOrAreThoseOfAMatch) {
     EXPECT_FALSE(columns->MatchesOf(db, query, &bits)) << query.get_description();
   }
 
-  for (const Q& query : {Q(Q::OP_OR, Q("third"), Q("rare")), Q(Q::OP_AND, Q("all"), Q("Lfr"))}) {
+  for (const Q& query : {Q(Q::OP_OR, Q("third"), Q("rare")), Q(Q::OP_AND, Q("all"), Q("Lfr")),
+                         Q(Q::OP_FILTER, Q("third"), Q(Q::OP_VALUE_RANGE, 2, "ca", "en"))}) {
     FacetColumnSpy from_columns(*columns), from_pass(*columns);
     const std::optional<bool> exact = CountEveryMatchFromColumns(db, *columns, query, &from_columns);
     ASSERT_TRUE(exact.has_value()) << query.get_description();

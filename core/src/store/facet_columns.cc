@@ -70,6 +70,7 @@ std::shared_ptr<const FacetColumns> FacetColumns::Build(const Xapian::Database& 
     }
     for (; next < column.begin.size(); ++next) column.begin[next] = static_cast<uint32_t>(column.codes.size());
     column.codes.shrink_to_fit();
+    if (!spec.multi_valued) column.single_valued_slot = spec.slot;
     if (spec.postings) {
       column.postings.resize(column.values.size());
       for (Xapian::docid docid = 1; docid + 1 < column.begin.size(); ++docid) {
@@ -193,6 +194,57 @@ std::shared_ptr<const TermDocs> FacetColumns::DocsOf(const Xapian::Database& db,
   return docs;
 }
 
+namespace {
+
+// A value range query's slot and bounds (an empty bound: open), read from
+// its description (Xapian 1.4 tells them nowhere else) and checked by
+// making the same query again and comparing the two serialised; nothing
+// for any other query, or bounds the description does not give back.
+struct ValueRange {
+  Xapian::valueno slot = 0;
+  std::string begin, end;
+};
+std::optional<ValueRange> ValueRangeOf(const Xapian::Query& query) {
+  const Xapian::Query::op type = query.get_type();
+  if (type != Xapian::Query::OP_VALUE_RANGE && type != Xapian::Query::OP_VALUE_GE &&
+      type != Xapian::Query::OP_VALUE_LE) {
+    return std::nullopt;
+  }
+  // "Query(VALUE_RANGE 4 2013 2022)", "Query(VALUE_GE 4 2013)", "Query(VALUE_LE 4 2022)"
+  const std::string description = query.get_description();
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : std::string_view(description).substr(std::min(description.size(), sizeof("Query(") - 1))) {
+    if (c == ' ' || c == ')') {
+      words.push_back(std::move(word));
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  const size_t bounds = type == Xapian::Query::OP_VALUE_RANGE ? 2 : 1;
+  if (words.size() != 2 + bounds || words[1].empty() ||
+      words[1].find_first_not_of("0123456789") != std::string::npos || words[1].size() > 9) {
+    return std::nullopt;
+  }
+  ValueRange range;
+  range.slot = static_cast<Xapian::valueno>(std::stoul(words[1]));
+  Xapian::Query same;
+  if (type == Xapian::Query::OP_VALUE_RANGE) {
+    if (words[2].empty() || words[3].empty()) return std::nullopt;
+    range.begin = words[2];
+    range.end = words[3];
+    same = Xapian::Query(type, range.slot, range.begin, range.end);
+  } else {
+    (type == Xapian::Query::OP_VALUE_GE ? range.begin : range.end) = words[2];
+    same = Xapian::Query(type, range.slot, words[2]);
+  }
+  if (same.serialise() != query.serialise()) return std::nullopt;
+  return range;
+}
+
+}  // namespace
+
 bool FacetColumns::MatchesOf(const Xapian::Database& db, const Xapian::Query& query, std::vector<uint64_t>* bits) const {
   if (db.get_lastdocid() > kMaxMatchesDocid) return false;
   const size_t words = static_cast<size_t>(db.get_lastdocid()) / 64 + 1;
@@ -257,6 +309,32 @@ bool FacetColumns::MatchesOf(const Xapian::Database& db, const Xapian::Query& qu
     case Xapian::Query::OP_AND_MAYBE:
     case Xapian::Query::OP_SCALE_WEIGHT:
       return parts > 0 && MatchesOf(db, query.get_subquery(0), bits);
+    case Xapian::Query::OP_VALUE_RANGE:
+    case Xapian::Query::OP_VALUE_GE:
+    case Xapian::Query::OP_VALUE_LE: {
+      // The entries with a value in the slot that lies in the range, as
+      // Xapian compares them (bytewise; an entry without a value never
+      // matches): each value of the column checked once, then each entry's.
+      const std::optional<ValueRange> range = ValueRangeOf(query);
+      if (!range) return false;
+      const Column* column = nullptr;
+      for (const Column& c : columns_) {
+        if (c.single_valued_slot == range->slot) column = &c;
+      }
+      if (column == nullptr) return false;
+      std::vector<char> in_range(column->values.size(), 0);
+      for (size_t code = 1; code < column->values.size(); ++code) {
+        const std::string& value = column->values[code];
+        in_range[code] = value >= range->begin && (range->end.empty() || value <= range->end);
+      }
+      bits->assign(words, 0);
+      for (Xapian::docid did = 1; did + 1 < column->begin.size(); ++did) {
+        for (uint32_t at = column->begin[did]; at < column->begin[did + 1]; ++at) {
+          if (in_range[column->codes[at]]) (*bits)[did / 64] |= uint64_t{1} << (did % 64);
+        }
+      }
+      return true;
+    }
     default:
       return false;
   }

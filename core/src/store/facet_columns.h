@@ -142,8 +142,11 @@ class FacetColumns {
   // SCALE_WEIGHT, the set operations give exactly the entries a match would;
   // a wildcard the query parsers made (at most kWildcardExpansions terms,
   // the most frequent) is the union of its terms' entries when it expands
-  // to no more. False for any other part (a phrase, a wildcard expanding to
-  // more terms or made otherwise, a value range, a posting source) or a term
+  // to no more; a value range (VALUE_RANGE, VALUE_GE, VALUE_LE) over the
+  // slot of a column of one value an entry (the year) is the entries whose
+  // value lies in it, from the column. False for any other part (a phrase,
+  // a wildcard expanding to more terms or made otherwise, a value range
+  // over another slot, a posting source) or a term
   // too widely held for DocsOf: a match must find them. False too past
   // kMaxMatchesDocid docids: each part of the query is a bit array that long
   // (128 KiB at the limit). Throws Xapian::Error.
@@ -179,6 +182,9 @@ class FacetColumns {
     std::vector<std::vector<Xapian::docid>> postings;
     std::unordered_map<std::string, uint32_t> term_codes;
     bool counted = true;
+    // The value slot of a column of one value an entry (MatchesOf tells a
+    // value range over it).
+    std::optional<Xapian::valueno> single_valued_slot;
   };
   std::vector<Column> columns_;
   uint64_t revision_ = 0;
