@@ -158,9 +158,9 @@ void SetUpQueryParsers(Xapian::Database& db, const std::function<void(Xapian::Qu
 // each parse `as typed OR kFoldedWeight × folded` (or, when the folded
 // parse is the typed one with folded terms the index does not hold,
 // `(1 + kFoldedWeight) × as typed`: the same matches and weights; and when
-// the query has a wildcard, no accent typed and nothing excluded,
-// `(1 + kFoldedWeight) × folded`: the same matches, the typed wildcard's
-// expansions walked once). With
+// the query has a wildcard, no accent typed, and excludes nothing whose
+// folded forms an entry holds, `(1 + kFoldedWeight) × folded`: the same
+// matches, the typed wildcard's expansions walked once). With
 // `adjacent_boost`, the runs of words the query ANDs are added as phrases
 // (spanning at most kMaxBoostPhraseWords positions) under OP_AND_MAYBE
 // (weight only), without the language's function words (function_words.h;
