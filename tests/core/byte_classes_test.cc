@@ -1,12 +1,14 @@
 // Tests of the byte classes a page is split into words by: the next
 // separator or word byte found from the masks is the one a byte-by-byte
-// scan finds, with the SSE2 classification and the portable one alike.
+// scan finds, with the SSE2 classification and the portable one alike; so
+// are the boundaries no word crosses and where the runs between them start.
 #include "byte_classes.h"
 
 #include <gtest/gtest.h>
 
 #include <random>
 #include <string>
+#include <vector>
 
 namespace dossier {
 namespace {
@@ -42,8 +44,37 @@ TEST(ByteClassesTest, TheNextByteOfAClassIsTheOneAScanFinds) {
               << "length " << length << " at " << at << " vector unit " << vector_unit;
           ASSERT_EQ(classes.NextNonWord(at), std::min(word_end, length))
               << "length " << length << " at " << at << " vector unit " << vector_unit;
+          // A boundary: ASCII, neither a word byte nor an apostrophe. A run
+          // starts at a byte that is not one, after one or at the text's start.
+          auto boundary = [&text](size_t i) {
+            const auto c = static_cast<unsigned char>(text[i]);
+            return c < 0x80 && !AsciiWordByte(c) && c != '\'';
+          };
+          size_t boundary_at = at, odd_at = at;
+          while (boundary_at < length && !boundary(boundary_at)) ++boundary_at;
+          while (odd_at < length && static_cast<unsigned char>(text[odd_at]) < 0x80 && text[odd_at] != '\'') ++odd_at;
+          ASSERT_EQ(classes.NextBoundary(at), std::min(boundary_at, length)) << "length " << length << " at " << at;
+          for (size_t to = at; to <= length + 1; to += 1 + to / 8) {
+            ASSERT_EQ(classes.AnyApostropheOrHigh(at, to), odd_at < std::min(to, length))
+                << "length " << length << " from " << at << " to " << to;
+          }
+          ASSERT_EQ(classes.NextApostropheOrHigh(at), std::min(odd_at, length)) << "length " << length << " at " << at;
+          if (at < length && !boundary(at)) {
+            size_t run_start = at;
+            while (run_start > 0 && !boundary(run_start - 1)) --run_start;
+            ASSERT_EQ(classes.RunStartOf(at), run_start) << "length " << length << " at " << at;
+          }
           ++checked;
         }
+        std::vector<size_t> run_starts, scanned;
+        classes.ForEachRunStart([&run_starts](size_t at) { run_starts.push_back(at); });
+        for (size_t at = 0; at < length; ++at) {
+          const auto c = static_cast<unsigned char>(text[at]);
+          const auto p = at > 0 ? static_cast<unsigned char>(text[at - 1]) : ' ';
+          auto is_boundary = [](unsigned char b) { return b < 0x80 && !AsciiWordByte(b) && b != '\''; };
+          if (!is_boundary(c) && (at == 0 || is_boundary(p))) scanned.push_back(at);
+        }
+        ASSERT_EQ(run_starts, scanned) << "length " << length << " vector unit " << vector_unit;
       }
     }
   }

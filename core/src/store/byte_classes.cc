@@ -20,6 +20,8 @@ void ByteClasses::Classify(std::string_view text, bool vector_unit) {
   const size_t blocks = text.size() / 64 + 1;
   word_.assign(blocks, 0);
   non_separator_.assign(blocks, 0);
+  boundary_.assign(blocks, 0);
+  apostrophe_or_high_.assign(blocks, 0);
   size_t i = 0;
 #if defined(__SSE2__)
   if (vector_unit) {
@@ -29,6 +31,7 @@ void ByteClasses::Classify(std::string_view text, bool vector_unit) {
     const __m128i kBeforeA = _mm_set1_epi8('a' - 1), kAfterZ = _mm_set1_epi8('z' + 1);
     const __m128i kBefore0 = _mm_set1_epi8('0' - 1), kAfter9 = _mm_set1_epi8('9' + 1);
     const __m128i kUnderscore = _mm_set1_epi8('_');
+    const __m128i kApostrophe = _mm_set1_epi8('\'');
     for (; i + 16 <= text.size(); i += 16) {
       const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
       // Setting bit 5 lowercases A-Z and moves no other byte into a-z.
@@ -38,8 +41,12 @@ void ByteClasses::Classify(std::string_view text, bool vector_unit) {
       const __m128i word = _mm_or_si128(_mm_or_si128(letter, digit), _mm_cmpeq_epi8(c, kUnderscore));
       const auto word_bits = static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(word)));
       const auto high_bits = static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(c)));
+      const auto apostrophe_bits =
+          static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(c, kApostrophe))));
       word_[i >> 6] |= word_bits << (i & 63);
       non_separator_[i >> 6] |= (word_bits | high_bits) << (i & 63);
+      boundary_[i >> 6] |= (~(word_bits | high_bits | apostrophe_bits) & 0xffff) << (i & 63);
+      apostrophe_or_high_[i >> 6] |= (high_bits | apostrophe_bits) << (i & 63);
     }
   }
 #else
@@ -50,6 +57,8 @@ void ByteClasses::Classify(std::string_view text, bool vector_unit) {
     const uint64_t bit = uint64_t{1} << (i & 63);
     if (IsAsciiWordByte(c)) word_[i >> 6] |= bit;
     if (IsAsciiWordByte(c) || c >= 0x80) non_separator_[i >> 6] |= bit;
+    if (!IsAsciiWordByte(c) && c < 0x80 && c != '\'') boundary_[i >> 6] |= bit;
+    if (c >= 0x80 || c == '\'') apostrophe_or_high_[i >> 6] |= bit;
   }
 }
 

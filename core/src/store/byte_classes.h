@@ -28,6 +28,52 @@ class ByteClasses {
   // The first byte from `at` that is not an ASCII word character, or the
   // text's size.
   size_t NextNonWord(size_t at) const { return Next(word_, at, true); }
+  // The first byte from `at` that no word holds: ASCII, neither a word
+  // character nor an apostrophe (a word ends at such a byte, and a split
+  // that starts there splits as one from the text's start would), or the
+  // text's size.
+  size_t NextBoundary(size_t at) const { return Next(boundary_, at, false); }
+  // Whether a byte of [from, to) is an apostrophe or from 0x80 on (where a
+  // run of word bytes may hold more than one word).
+  bool AnyApostropheOrHigh(size_t from, size_t to) const {
+    to = to < size_ ? to : size_;
+    for (size_t block = from >> 6; from < to; ++block, from = block << 6) {
+      uint64_t bits = apostrophe_or_high_[block] & (~uint64_t{0} << (from & 63));
+      if ((to >> 6) == block) bits &= (uint64_t{1} << (to & 63)) - 1;
+      if (bits != 0) return true;
+    }
+    return false;
+  }
+  // A run: bytes between two boundaries (or the text's ends), none of them
+  // a boundary. Each word lies in a run (and begins at its start, when its
+  // first byte is an ASCII word character and the run holds no apostrophe
+  // or byte from 0x80 on).
+  // Calls `f(at)` for each byte `at` where such a run starts, in order.
+  template <typename F>
+  void ForEachRunStart(F&& f) const {
+    for (size_t block = 0; block < boundary_.size(); ++block) {
+      // A byte's predecessor is a boundary: this block's bits moved up one,
+      // the block before's last bit below them (the text's start counts as one).
+      const uint64_t before = block == 0 ? 1 : boundary_[block - 1] >> 63;
+      uint64_t bits = ~boundary_[block] & ((boundary_[block] << 1) | before);
+      if (((block + 1) << 6) > size_) bits &= (uint64_t{1} << (size_ & 63)) - 1;  // not past the text
+      for (; bits != 0; bits &= bits - 1) f((block << 6) + static_cast<size_t>(__builtin_ctzll(bits)));
+    }
+  }
+  // Where the run that holds byte `at` (not a boundary) starts.
+  size_t RunStartOf(size_t at) const {
+    size_t block = at >> 6;
+    uint64_t bits = boundary_[block] & ((uint64_t{1} << (at & 63)) - 1);
+    while (bits == 0) {
+      if (block == 0) return 0;
+      bits = boundary_[--block];
+    }
+    return (block << 6) + 64 - static_cast<size_t>(__builtin_clzll(bits));
+  }
+  // The first byte from `at` that is an apostrophe or from 0x80 on, or the
+  // text's size.
+  size_t NextApostropheOrHigh(size_t at) const { return Next(apostrophe_or_high_, at, false); }
+
 
  private:
   size_t Next(const std::vector<uint64_t>& mask, size_t at, bool clear) const {
@@ -47,6 +93,8 @@ class ByteClasses {
   size_t size_ = 0;
   std::vector<uint64_t> word_;           // ASCII word characters
   std::vector<uint64_t> non_separator_;  // ASCII word characters and bytes from 0x80 on
+  std::vector<uint64_t> boundary_;       // ASCII bytes other than word characters and '\''
+  std::vector<uint64_t> apostrophe_or_high_;  // '\'' and bytes from 0x80 on
 };
 
 }  // namespace dossier

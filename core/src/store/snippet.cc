@@ -92,49 +92,48 @@ inline unsigned char StartByte(std::string_view text, size_t at) {
   return byte;
 }
 
-// With `starts`, a word whose first character is ASCII and that, lowercased,
-// begins as no query word can has no forms built (it can match no query
-// word; building its strings was most of a page's cost).
+// Which words SplitInto gives forms: every word, the words `starts`
+// admits, or none.
+enum class Build { kAll, kAdmitted, kNone };
+
+// Appends to `words` the words of `text` that begin in [from, to), `from`
+// being a boundary of `classes` (ByteClasses::NextBoundary) or the text's
+// start, and stops after the first word that ends past `stop`. With
+// Build::kAdmitted, a word whose first character is ASCII and that,
+// lowercased, begins as no query word can has no forms built (it can match
+// no query word; building its strings was most of a page's cost), and is
+// left out unless `keep_unbuilt`.
 //
 // The separators between words and the ASCII runs within them are skipped
 // by the text's byte classes (ByteClasses), not byte by byte; a byte from
 // 0x80 on is decoded where it stands.
-Words SplitWords(const std::string& text, const WordStarts* starts = nullptr) {
-  Words words;
-  // (A word with its separator averages about six bytes: a word for every
-  // four bytes fits nearly every page without a reallocation.)
-  words.list.reserve(text.size() / 4 + 16);
-  // (Each thread's classes are reused page after page: no allocation once
-  // they have grown to the longest page.)
-  thread_local ByteClasses classes;
-  classes.Classify(text);
+void SplitInto(const std::string& text, const ByteClasses& classes, size_t from, size_t to, size_t stop,
+               Build rule, const WordStarts* starts, bool keep_unbuilt, Words* words) {
   const size_t size = text.size();
-  size_t at = 0;
-  while (at < size) {
+  size_t at = from;
+  while (at < to) {
     at = classes.NextNonSeparator(at);
-    if (at >= size) break;
+    if (at >= to) break;
     auto [ch, length] = CodePointAt(text, at);
     if (!IsWordChar(ch)) {
       at += length;
       continue;
     }
-    Word& word = words.list.emplace_back();
-    word.begin = static_cast<uint32_t>(at);
-    const bool build = starts == nullptr || ch >= 0x80 || starts->Admits(StartByte(text, at), StartByte(text, at + 1));
+    const size_t begin = at;
+    const bool build = rule == Build::kAll ||
+                       (rule == Build::kAdmitted &&
+                        (ch >= 0x80 || starts->Admits(StartByte(text, at), StartByte(text, at + 1))));
     std::string* lower = nullptr;
-    if (build) {
-      word.forms = static_cast<int>(words.forms.size());
-      lower = &words.forms.emplace_back().lower;
-    }
+    if (build) lower = &words->forms.emplace_back().lower;
     bool ascii = true;
     while (at < size) {
       // A run of ASCII word characters (the common case) without a decode.
       const size_t run = at;
       at = classes.NextNonWord(at);
       if (build && at > run) {
-        const size_t from = lower->size();
+        const size_t from_byte = lower->size();
         lower->append(text, run, at - run);
-        for (size_t i = from; i < lower->size(); ++i) {
+        for (size_t i = from_byte; i < lower->size(); ++i) {
           if ((*lower)[i] >= 'A' && (*lower)[i] <= 'Z') (*lower)[i] = static_cast<char>((*lower)[i] + ('a' - 'A'));
         }
       }
@@ -156,13 +155,104 @@ Words SplitWords(const std::string& text, const WordStarts* starts = nullptr) {
       }
       break;
     }
-    word.end = static_cast<uint32_t>(at);
-    if (build) {
-      WordForms& forms = words.forms.back();
-      forms.folded = ascii ? forms.lower : FoldAccents(forms.lower);
+    if (build || keep_unbuilt) {
+      Word& word = words->list.emplace_back();
+      word.begin = static_cast<uint32_t>(begin);
+      word.end = static_cast<uint32_t>(at);
+      if (build) {
+        word.forms = static_cast<int>(words->forms.size() - 1);
+        WordForms& forms = words->forms.back();
+        forms.folded = ascii ? forms.lower : FoldAccents(forms.lower);
+      }
+    }
+    if (at > stop) break;
+  }
+}
+
+// Each thread's classes are reused page after page: no allocation once they
+// have grown to the longest page.
+ByteClasses& ClassesOf(const std::string& text) {
+  thread_local ByteClasses classes;
+  classes.Classify(text);
+  return classes;
+}
+
+// Every word of `text`, with forms (QueryWords, LeadingSnippet).
+Words SplitWords(const std::string& text) {
+  Words words;
+  // (A word with its separator averages about six bytes: a word for every
+  // four bytes fits nearly every page without a reallocation.)
+  words.list.reserve(text.size() / 4 + 16);
+  SplitInto(text, ClassesOf(text), 0, text.size(), text.size(), Build::kAll, nullptr, false, &words);
+  return words;
+}
+
+// The words of `text` that `starts` admits, with their forms: those that
+// may match a query, in order (`classes` classify `text`). Most words of a
+// page are never visited: a run between two boundaries of ASCII word
+// characters alone is one word, admitted or not by its first two bytes; only
+// a run with an apostrophe or a byte from 0x80 on is split word by word.
+// (Splitting every word of the ten hits' pages was 14 % of a search's
+// instructions on 626 real PDFs.)
+Words AdmittedWords(const std::string& text, const ByteClasses& classes, const WordStarts& starts) {
+  // The runs to look at, by where they start: those whose first byte, an
+  // ASCII one lowercased, may begin an admitted word, and those that hold an
+  // apostrophe or a byte from 0x80 on.
+  std::vector<uint32_t> runs, odd_runs;
+  classes.ForEachRunStart([&](size_t run) {
+    if (starts.MayAdmit(StartByte(text, run))) runs.push_back(static_cast<uint32_t>(run));
+  });
+  for (size_t at = classes.NextApostropheOrHigh(0); at < text.size();) {
+    odd_runs.push_back(static_cast<uint32_t>(classes.RunStartOf(at)));
+    at = classes.NextApostropheOrHigh(classes.NextBoundary(at));
+  }
+  if (!odd_runs.empty()) {
+    std::vector<uint32_t> both(runs.size() + odd_runs.size());
+    both.erase(std::set_union(runs.begin(), runs.end(), odd_runs.begin(), odd_runs.end(), both.begin()), both.end());
+    runs.swap(both);
+  }
+  Words words;
+  for (const uint32_t run : runs) {
+    const size_t run_end = classes.NextBoundary(run);
+    if (classes.AnyApostropheOrHigh(run, run_end)) {
+      SplitInto(text, classes, run, run_end, text.size(), Build::kAdmitted, &starts, false, &words);
+    } else if (starts.Admits(StartByte(text, run), StartByte(text, run + 1))) {
+      Word& word = words.list.emplace_back();
+      word.begin = run;
+      word.end = static_cast<uint32_t>(run_end);
+      word.forms = static_cast<int>(words.forms.size());
+      WordForms& forms = words.forms.emplace_back();
+      forms.lower.assign(text, run, run_end - run);
+      for (char& c : forms.lower) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+      }
+      forms.folded = forms.lower;
     }
   }
   return words;
+}
+
+// Where the first word that begins at or after `at` begins (`at` being a
+// word's end, a boundary or the text's start), or the text's size.
+size_t NextWordBegin(const std::string& text, const ByteClasses& classes, size_t at) {
+  while (at < text.size()) {
+    at = classes.NextNonSeparator(at);
+    if (at >= text.size()) break;
+    const auto [ch, length] = CodePointAt(text, at);
+    if (IsWordChar(ch)) return at;
+    at += length;
+  }
+  return text.size();
+}
+
+// The last boundary byte at or before `at`, or 0 (the text's start) when
+// there is none.
+size_t BoundaryAtOrBefore(const std::string& text, size_t at) {
+  for (at = std::min(at, text.size()); at > 0; --at) {
+    const unsigned char c = at < text.size() ? static_cast<unsigned char>(text[at]) : ' ';
+    if (c < 0x80 && kAsciiSeparatorByte[c] && c != '\'') return at;
+  }
+  return 0;
 }
 
 // A sentence or line ends in `gap` (the text between two words).
@@ -241,78 +331,126 @@ std::string LeadingSnippet(const std::string& text, size_t length) {
 
 namespace {
 
-// The words of a text that match a query: each word's query word (the stem
-// of its folded form, so "évaluation" and "evaluation" are one), or -1, and
-// whether it is typed so; where the query's phrases start, and how long.
+// A word of a text that matches a query or starts one of its phrases.
+struct Match {
+  uint32_t begin = 0, end = 0;  // the word's bytes
+  int query_word = -1;          // its query word (the stem of its folded form), or -1
+  bool exact = false;           // it is typed so (accents aside)
+  uint32_t phrase_end = 0;      // where the longest phrase it starts ends, or 0 (none)
+};
+
+// The words of a text that match a query, in order: each word's query word
+// (the stem of its folded form, so "évaluation" and "evaluation" are one),
+// or -1, and whether it is typed so; where the query's phrases start, and
+// where they end. Words that neither match nor start a phrase are left out.
 struct QueryMatches {
-  Words words;
-  std::vector<int> query_word;
-  std::vector<char> exact;
-  std::map<std::string, int> word_ids;
-  std::vector<size_t> matches;        // the matching words, in order
-  std::vector<size_t> phrase_length;  // phrase_length[i] words from word i (0: none)
+  std::vector<Match> words;
+  size_t query_words = 0;  // distinct
+  size_t matches = 0;      // words with a query word
+  size_t phrases = 0;      // words that start a phrase
 };
 
 // (`terms`, `typed`, `starts` and `phrases`: what SnippetMatcher made
-// of `query` once.)
-QueryMatches FindQueryMatches(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stemmer,
-                              const std::unordered_set<std::string>& terms,
-                              const std::unordered_set<std::string>& typed,
-                              const WordStarts& starts,
+// of `query` once; `classes` classify `text`.)
+QueryMatches FindQueryMatches(const std::string& text, const ByteClasses& classes, const SnippetQuery& query,
+                              const Xapian::Stem& stemmer, const std::unordered_set<std::string>& terms,
+                              const std::unordered_set<std::string>& typed, const WordStarts& starts,
                               const std::vector<std::vector<std::string>>& phrases) {
   StemMemo stem(stemmer);
   auto may_match = [&starts](const WordForms& w) {  // (an empty word begins as no query word)
     return (!w.lower.empty() && starts.Admits(StartByte(w.lower, 0), StartByte(w.lower, 1))) ||
            (!w.folded.empty() && starts.Admits(StartByte(w.folded, 0), StartByte(w.folded, 1)));
   };
-  QueryMatches m;
-  m.words = SplitWords(text, &starts);
-  const std::vector<Word>& words = m.words.list;
-  const size_t n = words.size();
-  m.query_word.assign(n, -1);
-  m.exact.assign(n, 0);
+  // Only the words that may match a query word are split out of the text.
+  const Words words = AdmittedWords(text, classes, starts);
+  const size_t n = words.list.size();
+  std::vector<int> query_word(n, -1);
+  std::vector<char> exact(n, 0);
+  std::map<std::string, int> word_ids;
+  size_t matches = 0;
   // A word met again is looked up once (`looked_up`: its query word, or -1).
   std::unordered_map<std::string_view, int> looked_up;
   for (size_t i = 0; i < n; ++i) {
-    if (words[i].forms < 0) continue;  // not built: it may match no query word
-    const WordForms& w = m.words.FormsOf(words[i]);
+    const WordForms& w = words.FormsOf(words.list[i]);
     if (!may_match(w)) continue;
     auto [known, added] = looked_up.try_emplace(w.lower, -1);
     if (added) {
       bool hit = terms.count(w.lower) || terms.count("Z" + stem(w.lower));
       if (!hit && w.folded != w.lower) hit = terms.count("XF" + w.folded) || terms.count("ZXF" + stem(w.folded));
       if (hit) {
-        known->second = m.word_ids.emplace("Z" + stem(w.folded), static_cast<int>(m.word_ids.size())).first->second;
+        known->second = word_ids.emplace("Z" + stem(w.folded), static_cast<int>(word_ids.size())).first->second;
       } else {
         // A wildcard's expansions are words of their own, as the terms
         // that matched are in BestPage.
         for (const std::string& prefix : query.prefixes) {
           if (w.folded.compare(0, prefix.size(), prefix) == 0) {
-            known->second = m.word_ids.emplace(w.folded, static_cast<int>(m.word_ids.size())).first->second;
+            known->second = word_ids.emplace(w.folded, static_cast<int>(word_ids.size())).first->second;
             break;
           }
         }
       }
     }
     if (known->second < 0) continue;
-    m.query_word[i] = known->second;
-    m.exact[i] = typed.count(w.folded) ? 1 : 0;
-    m.matches.push_back(i);
+    query_word[i] = known->second;
+    exact[i] = typed.count(w.folded) ? 1 : 0;
+    ++matches;
   }
-  m.phrase_length.assign(n, 0);
-  if (m.matches.empty()) return m;
+  QueryMatches m;
+  m.query_words = word_ids.size();
+  m.matches = matches;
+  if (matches == 0) return m;
+  // A phrase's words are admitted words that follow one another in the
+  // text, with no other word between (`next_adjacent[i]`: word i + 1 is the
+  // word after word i; -1 until asked).
+  std::vector<uint32_t> phrase_end(n, 0);
+  std::vector<signed char> next_adjacent(n, -1);
+  auto adjacent = [&](size_t i) {
+    if (next_adjacent[i] < 0) {
+      next_adjacent[i] = NextWordBegin(text, classes, words.list[i].end) == words.list[i + 1].begin ? 1 : 0;
+    }
+    return next_adjacent[i] == 1;
+  };
   for (const std::vector<std::string>& phrase : phrases) {
     if (phrase.size() < 2 || phrase.size() > n) continue;
     for (size_t start = 0; start + phrase.size() <= n; ++start) {
       bool whole = true;
       for (size_t k = 0; k < phrase.size() && whole; ++k) {
-        const WordForms& w = m.words.FormsOf(words[start + k]);
-        whole = phrase[k] == w.lower || phrase[k] == "XF" + w.folded;
+        const WordForms& w = words.FormsOf(words.list[start + k]);
+        whole = (phrase[k] == w.lower || phrase[k] == "XF" + w.folded) && (k == 0 || adjacent(start + k - 1));
       }
-      if (whole) m.phrase_length[start] = std::max(m.phrase_length[start], phrase.size());
+      if (whole) phrase_end[start] = std::max(phrase_end[start], words.list[start + phrase.size() - 1].end);
     }
   }
+  for (size_t i = 0; i < n; ++i) {
+    if (query_word[i] < 0 && phrase_end[i] == 0) continue;
+    Match& match = m.words.emplace_back();
+    match.begin = words.list[i].begin;
+    match.end = words.list[i].end;
+    match.query_word = query_word[i];
+    match.exact = exact[i] != 0;
+    match.phrase_end = phrase_end[i];
+    if (phrase_end[i] != 0) ++m.phrases;
+  }
   return m;
+}
+
+// The words of `text` around [from_byte, to_byte]: from the last word
+// that begins before `from_byte` (or the text's first word) through the
+// first word that ends past `to_byte` (or the text's last word), split from
+// a boundary as the whole text would be.
+std::vector<Word> WordsAround(const std::string& text, const ByteClasses& classes, size_t from_byte, size_t to_byte) {
+  // (From a little before `from_byte`: a split from there nearly always
+  // holds a word that begins before it, and is the only one.)
+  size_t back = 64;
+  size_t split_from = BoundaryAtOrBefore(text, from_byte > 32 ? from_byte - 32 : 0);
+  for (;;) {
+    Words words;
+    SplitInto(text, classes, split_from, text.size(), to_byte, Build::kNone, nullptr, true, &words);
+    if (split_from == 0 || (!words.list.empty() && words.list.front().begin < from_byte)) return std::move(words.list);
+    // No word begins between the boundary and `from_byte`: further back.
+    split_from = BoundaryAtOrBefore(text, split_from > back ? split_from - back : 0);
+    back *= 2;
+  }
 }
 
 }  // namespace
@@ -362,84 +500,100 @@ std::string BestPassageSnippet(const std::string& text, const SnippetQuery& quer
 }
 
 PageScore SnippetMatcher::Score(const std::string& text, const Xapian::Stem& stem) const {
-  const QueryMatches m = FindQueryMatches(text, query_, stem, terms_, typed_, starts_, phrases_);
+  const QueryMatches m = FindQueryMatches(text, ClassesOf(text), query_, stem, terms_, typed_, starts_, phrases_);
   PageScore score;
-  score.phrases = static_cast<size_t>(std::count_if(m.phrase_length.begin(), m.phrase_length.end(), [](size_t l) { return l > 0; }));
-  std::set<int> distinct;
-  for (size_t i : m.matches) distinct.insert(m.query_word[i]);
-  score.words = distinct.size();
-  score.matches = m.matches.size();
+  score.phrases = m.phrases;
+  score.words = m.query_words;
+  score.matches = m.matches;
   return score;
 }
 
 std::string SnippetMatcher::BestPassage(const std::string& text, const Xapian::Stem& stemmer, size_t length) const {
-  const QueryMatches m = FindQueryMatches(text, query_, stemmer, terms_, typed_, starts_, phrases_);
-  if (m.matches.empty()) return "";
-  const std::vector<Word>& words = m.words.list;
-  const size_t n = words.size();
-  const std::vector<int>& query_word = m.query_word;
-  const std::vector<char>& exact = m.exact;
-  const std::map<std::string, int>& word_ids = m.word_ids;
-  const std::vector<size_t>& matches = m.matches;
-  const std::vector<size_t>& phrase_length = m.phrase_length;
+  const ByteClasses& classes = ClassesOf(text);
+  const QueryMatches m = FindQueryMatches(text, classes, query_, stemmer, terms_, typed_, starts_, phrases_);
+  if (m.matches == 0) return "";
+  const std::vector<Match>& matches = m.words;
+  const size_t count = matches.size();
 
-  // The best window of at most `length` bytes that starts at a matching word.
+  // The best window of at most `length` bytes that starts at a matching
+  // word. (The words that neither match nor start a phrase add nothing to
+  // a window's score: only the others are looked at.)
   using Score = std::tuple<size_t, size_t, size_t, size_t>;  // phrases, query words, typed ones, matching words
   Score best_score{};
-  size_t best_first = n, best_last = n;
-  std::vector<size_t> seen(word_ids.size(), n), seen_exact(word_ids.size(), n);
-  for (size_t first : matches) {
+  size_t best_first = count;
+  uint32_t best_end = 0;
+  std::vector<size_t> seen(m.query_words, count), seen_exact(m.query_words, count);
+  for (size_t first = 0; first < count; ++first) {
+    if (matches[first].query_word < 0) continue;
+    const uint32_t begin = matches[first].begin;
     Score score{};
-    size_t last = first;
-    for (size_t j = first; j < n && words[j].end - words[first].begin <= length; ++j) {
-      if (phrase_length[j] && j + phrase_length[j] - 1 < n &&
-          words[j + phrase_length[j] - 1].end - words[first].begin <= length) {
+    uint32_t end = matches[first].end;
+    for (size_t j = first; j < count && matches[j].end - begin <= length; ++j) {
+      const Match& word = matches[j];
+      if (word.phrase_end != 0 && word.phrase_end - begin <= length) {
         ++std::get<0>(score);
-        last = std::max(last, j + phrase_length[j] - 1);
+        end = std::max(end, word.phrase_end);
       }
-      if (query_word[j] < 0) continue;
-      const size_t c = static_cast<size_t>(query_word[j]);
+      if (word.query_word < 0) continue;
+      const size_t c = static_cast<size_t>(word.query_word);
       if (seen[c] != first) {
         seen[c] = first;
         ++std::get<1>(score);
       }
-      if (exact[j] && seen_exact[c] != first) {
+      if (word.exact && seen_exact[c] != first) {
         seen_exact[c] = first;
         ++std::get<2>(score);
       }
       ++std::get<3>(score);
-      last = std::max(last, j);
+      end = std::max(end, word.end);
     }
-    if (best_first == n || score > best_score) {
+    if (best_first == count || score > best_score) {
       best_score = score;
       best_first = first;
-      best_last = last;
+      best_end = end;
     }
   }
 
   // Context around the passage: the room left, shared before and after.
-  const size_t span_begin = words[best_first].begin, span_end = words[best_last].end;
+  const size_t span_begin = matches[best_first].begin, span_end = best_end;
   const size_t span = span_end - span_begin;
   const size_t slack = length > span ? length - span : 0;
   const size_t after = std::min(text.size() - span_end, slack - std::min(span_begin, slack / 2));
   const size_t before = std::min(span_begin, slack - after);
-  size_t from = best_first;
+  // The words there, split from the text around them only.
+  const std::vector<Word> words = WordsAround(text, classes, span_begin - before, span_end + after);
+  const size_t n = words.size();
+  size_t passage_first = 0;
+  while (words[passage_first].begin != span_begin) ++passage_first;
+  size_t from = passage_first;
   while (from > 0 && words[from - 1].begin >= span_begin - before) --from;
+  // (`from` is 0 only at the text's first word: WordsAround splits from a
+  // word before the context.)
   // Start at a sentence or line start in that context, when there is one.
-  for (size_t k = from; k < best_first; ++k) {
+  for (size_t k = from; k < passage_first; ++k) {
     if (k > 0 && SentenceBreak(std::string_view(text).substr(words[k - 1].end, words[k].begin - words[k - 1].end))) {
       from = k;
       break;
     }
   }
-  size_t to = best_last;
+  size_t to = passage_first;
   while (to + 1 < n && words[to + 1].end <= span_end + after) ++to;
 
+  // Each word of the snippet that matches or starts a phrase (`match_of`:
+  // its Match, or none).
+  std::vector<const Match*> match_of(to - from + 1, nullptr);
+  {
+    size_t j = 0;
+    for (size_t i = from; i <= to; ++i) {
+      while (j < count && matches[j].begin < words[i].begin) ++j;
+      if (j < count && matches[j].begin == words[i].begin) match_of[i - from] = &matches[j];
+    }
+  }
   // A query word shown as typed somewhere in the snippet has only those
   // forms marked; one shown only through stem variants has them marked.
-  std::vector<char> typed_shown(word_ids.size(), 0);
-  for (size_t i = from; i <= to; ++i) {
-    if (query_word[i] >= 0 && exact[i]) typed_shown[static_cast<size_t>(query_word[i])] = 1;
+  std::vector<char> typed_shown(m.query_words, 0);
+  for (const Match* match : match_of) {
+    if (match && match->query_word >= 0 && match->exact) typed_shown[static_cast<size_t>(match->query_word)] = 1;
   }
 
   std::string out;
@@ -448,10 +602,13 @@ std::string SnippetMatcher::BestPassage(const std::string& text, const Xapian::S
   if (!at_start) out += "…";
   size_t at = words[from].begin;
   for (size_t i = from; i <= to; ++i) {
+    const Match* match = match_of[i - from];
+    if (!match) continue;
     size_t mark_end = 0;
-    if (phrase_length[i] && i + phrase_length[i] - 1 <= to) {
-      mark_end = i + phrase_length[i] - 1;
-    } else if (query_word[i] >= 0 && (exact[i] || !typed_shown[static_cast<size_t>(query_word[i])])) {
+    if (match->phrase_end != 0 && match->phrase_end <= words[to].end) {
+      mark_end = i;
+      while (words[mark_end].end < match->phrase_end) ++mark_end;
+    } else if (match->query_word >= 0 && (match->exact || !typed_shown[static_cast<size_t>(match->query_word)])) {
       mark_end = i;
     } else {
       continue;

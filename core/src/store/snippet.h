@@ -81,6 +81,8 @@ class WordStarts {
     if (second >= 0x80) return firsts_[first];
     return any_second_[first] || pairs_[static_cast<size_t>(first) * 128 + second];
   }
+  // Whether some word beginning with `first` is admitted.
+  bool MayAdmit(unsigned char first) const { return firsts_[first]; }
 
  private:
   std::bitset<256> firsts_, any_second_;
