@@ -17,7 +17,8 @@ std::string RandomText(std::mt19937& rng, size_t length) {
   static const std::vector<std::string> pieces = {
       "a", "Z", " ", "0", "\"", "\\", "/", "\n", "\r", "\t", "\b", "\f", std::string(1, '\0'), "\x01", "\x1f",
       "\x7f", "é", "É", "€", "’", "\u2028", "😀", "<b>", "&amp;", "\xff", "\xc3", "\xe2\x82", "\xed\xa0\x80",
-      "\xf4\x90\x80\x80", "\xc0\xaf"};
+      "\xf4\x90\x80\x80", "\xc0\xaf", "plain words of ASCII text ", "r\u00e9sum\u00e9 of the evaluation ",
+      "0123456789abcdef!#$%&'()*+,-./:;<=>?@[]^_`{|}~"};
   std::string text;
   std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
   // Most strings are valid UTF-8, as stored text is: a quarter may hold bad bytes.

@@ -3,6 +3,7 @@
 #include "dossier/utf8.h"
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <functional>
 
@@ -208,6 +209,20 @@ void AppendJsonString(std::string_view text, std::string* out) {
   *out += '"';
   size_t run = 0;  // bytes copied as they are since the last escape
   for (size_t i = 0; i < text.size(); ++i) {
+    // Eight bytes at a time while none needs a look: none below 0x20, from
+    // 0x80 on, '"' or '\\' (the bit tricks of "Bit Twiddling Hacks": a
+    // byte below n, a zero byte).
+    while (i + 8 <= text.size()) {
+      constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+      uint64_t eight;
+      std::memcpy(&eight, text.data() + i, 8);
+      const uint64_t quote = eight ^ (kOnes * '"'), backslash = eight ^ (kOnes * '\\');
+      const uint64_t look = (eight | ((eight - kOnes * 0x20) & ~eight) | ((quote - kOnes) & ~quote) |
+                             ((backslash - kOnes) & ~backslash)) & kHighs;
+      if (look != 0) break;
+      i += 8;
+    }
+    if (i >= text.size()) break;
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out->append(text.data() + run, i - run);
