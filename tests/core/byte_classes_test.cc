@@ -24,12 +24,16 @@ bool AsciiWordByte(unsigned char c) {
 // (UTF-8 and stray bytes).
 TEST(ByteClassesTest, TheNextByteOfAClassIsTheOneAScanFinds) {
   const std::string alphabet = std::string("azAZ09_mQ '@[`{/:-.\n\t") + "\xc3\xa9\xe2\x80\x99\x80\xff\x7f";
+  const std::string long_runs = std::string(60, 'a') + "Z09_'" + "\xc3\xa9\xe2\x80\x99\xff" + " ";
   std::mt19937 random(47);
   int checked = 0;
   for (size_t length = 0; length <= 300; ++length) {
     for (int draw = 0; draw < 3; ++draw) {
+      // One draw in three of bytes that are mostly no boundary: runs
+      // longer than a block.
+      const std::string& from = draw == 2 ? long_runs : alphabet;
       std::string text;
-      for (size_t i = 0; i < length; ++i) text += alphabet[random() % alphabet.size()];
+      for (size_t i = 0; i < length; ++i) text += from[random() % from.size()];
       for (bool vector_unit : {true, false}) {
         ByteClasses classes;
         classes.Classify(text, vector_unit);

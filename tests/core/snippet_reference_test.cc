@@ -289,7 +289,13 @@ const std::vector<std::string>& Pieces() {
       "d\xee\x80\x80" "evaluation", "the", "a", "of", "and", "x", "_under", "42", "2019", "r\u00e9", "re",
       "\u00abreport\u00bb", "\u2014", "\u2022", "na\u00efve", "caf\u00e9s", "\xff", "\x80" "report", "re\xc3",
       "stu", "students", "study", "Stuttgart", "\u00fcbung", "management response", "Management Responses",
-      "evaluation report", "\u00e9valuation report", "management, response", "the report"};
+      "evaluation report", "\u00e9valuation report", "management, response", "the report",
+      // Runs longer than a 64-byte block, of ASCII alone and with accents
+      // and apostrophes; a stretch of 60 bytes where no word begins.
+      std::string(5, 'x') + "evaluationsevaluationsevaluationsevaluationsevaluationsevaluations",
+      "evaluationsevaluationsevaluationsevaluationsevaluationsevaluationsreport",
+      "l\u2019\u00e9valuation\u2019d\u00e9taill\u00e9e'report\u00e9valuation\u2019management\u00e9t\u00e9r\u00e9sum\u00e9",
+      "\u2500\u2500 \u2500\u2500 \u2500\u2500 \u2500\u2500 \u2500\u2500 \u2500\u2500 \u2500\u2500 \u2500\u2500 \u2500\u2500 \u2500\u2500"};
   return pieces;
 }
 

@@ -434,23 +434,27 @@ QueryMatches FindQueryMatches(const std::string& text, const ByteClasses& classe
   return m;
 }
 
-// The words of `text` around [from_byte, to_byte]: from the last word
-// that begins before `from_byte` (or the text's first word) through the
+// The words of `text` around [from_byte, to_byte]: from a word that
+// begins before `from_byte` (or the text's first word) through the
 // first word that ends past `to_byte` (or the text's last word), split from
-// a boundary as the whole text would be.
+// boundaries as the whole text would be.
 std::vector<Word> WordsAround(const std::string& text, const ByteClasses& classes, size_t from_byte, size_t to_byte) {
   // (From a little before `from_byte`: a split from there nearly always
-  // holds a word that begins before it, and is the only one.)
-  size_t back = 64;
+  // holds a word that begins before it.)
   size_t split_from = BoundaryAtOrBefore(text, from_byte > 32 ? from_byte - 32 : 0);
-  for (;;) {
-    Words words;
-    SplitInto(text, classes, split_from, text.size(), to_byte, Build::kNone, nullptr, true, &words);
-    if (split_from == 0 || (!words.list.empty() && words.list.front().begin < from_byte)) return std::move(words.list);
-    // No word begins between the boundary and `from_byte`: further back.
-    split_from = BoundaryAtOrBefore(text, split_from > back ? split_from - back : 0);
-    back *= 2;
+  Words words;
+  SplitInto(text, classes, split_from, text.size(), to_byte, Build::kNone, nullptr, true, &words);
+  // Until a word begins before `from_byte`: the words of the bytes further
+  // back, twice as many each time, put before them (each byte split once).
+  for (size_t back = 64; split_from > 0 && (words.list.empty() || words.list.front().begin >= from_byte); back *= 2) {
+    const size_t earlier = BoundaryAtOrBefore(text, split_from > back ? split_from - back : 0);
+    Words before;
+    SplitInto(text, classes, earlier, split_from, text.size(), Build::kNone, nullptr, true, &before);
+    before.list.insert(before.list.end(), words.list.begin(), words.list.end());
+    words.list.swap(before.list);
+    split_from = earlier;
   }
+  return std::move(words.list);
 }
 
 }  // namespace

@@ -460,15 +460,19 @@ struct PageQuery {
   // The stemmed (Z) forms of the words, in every language. Another
   // language's stems are read too: they count inflections the entry's own
   // stemmer keeps apart (French stems "microcrédit" and "microcrédits"
-  // apart, English does not). `stems_of` holds each language's own.
+  // apart, English does not). StemsIn gives each language's own.
   std::set<std::string> stems;
-  // The words typed, lowercased, and their folded forms.
+  // The words typed, lowercased, and their folded forms; the languages
+  // parsed for (a hit's language among them has its own stems).
   std::vector<std::string> words, folded_words;
+  std::set<std::string> languages;
   // One language's own stems of the words (`stems`: its Z forms) and, for
   // each word, its unstemmed term -> its Z stem: the indexer puts the stem
   // at every position of the word (STEM_SOME_FULL_POS), so once the stem's
   // positions are read the word's add nothing. Made for the languages of
-  // the hits only, at the first ask (StemsIn).
+  // the hits only, at the first ask (StemsIn); none for a language the
+  // query was not parsed for (an entry whose language the index's list
+  // lacks: its language's stems are not among the query's).
   struct LanguageStems {
     std::set<std::string> stems;
     std::map<std::string, std::string> stem_of_word;
@@ -476,7 +480,7 @@ struct PageQuery {
   mutable std::map<std::string, LanguageStems> stems_in;
   const LanguageStems& StemsIn(const std::string& language) const {
     auto [it, added] = stems_in.try_emplace(language);
-    if (added) {
+    if (added && languages.count(language)) {
       const Xapian::Stem stem = QueryStemmer(language);
       if (stem.is_none()) return it->second;
       for (size_t k = 0; k < words.size(); ++k) {
@@ -515,6 +519,7 @@ struct PageQuery {
 // instructions on the real PDFs).
 void MapTermsToWords(const std::string& typed, const std::vector<std::string>& languages, PageQuery* query) {
   query->words = QueryWords(typed);
+  query->languages.insert(languages.begin(), languages.end());
   const std::vector<std::string>& words = query->words;
   std::vector<std::string>& folded_words = query->folded_words;
   // The word and its folded forms, the same in every language (lowercase or
