@@ -63,6 +63,11 @@ TEST(ByteClassesTest, TheNextByteOfAClassIsTheOneAScanFinds) {
                 << "length " << length << " from " << at << " to " << to;
           }
           ASSERT_EQ(classes.NextApostropheOrHigh(at), std::min(odd_at, length)) << "length " << length << " at " << at;
+          if (at < length) {
+            size_t last = at + 1;
+            while (last > 0 && !boundary(last - 1)) --last;
+            ASSERT_EQ(classes.BoundaryAtOrBefore(at), last > 0 ? last - 1 : 0) << "length " << length << " at " << at;
+          }
           if (at < length && !boundary(at)) {
             size_t run_start = at;
             while (run_start > 0 && !boundary(run_start - 1)) --run_start;

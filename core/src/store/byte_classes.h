@@ -70,6 +70,18 @@ class ByteClasses {
     }
     return (block << 6) + 64 - static_cast<size_t>(__builtin_clzll(bits));
   }
+  // The last boundary at or before `at`, or 0 (the text's start) when there
+  // is none.
+  size_t BoundaryAtOrBefore(size_t at) const {
+    if (at >= size_) return size_;
+    size_t block = at >> 6;
+    uint64_t bits = boundary_[block] & (~uint64_t{0} >> (63 - (at & 63)));
+    while (bits == 0) {
+      if (block == 0) return 0;
+      bits = boundary_[--block];
+    }
+    return (block << 6) + 63 - static_cast<size_t>(__builtin_clzll(bits));
+  }
   // The first byte from `at` that is an apostrophe or from 0x80 on, or the
   // text's size.
   size_t NextApostropheOrHigh(size_t at) const { return Next(apostrophe_or_high_, at, false); }

@@ -245,16 +245,6 @@ size_t NextWordBegin(const std::string& text, const ByteClasses& classes, size_t
   return text.size();
 }
 
-// The last boundary byte at or before `at`, or 0 (the text's start) when
-// there is none.
-size_t BoundaryAtOrBefore(const std::string& text, size_t at) {
-  for (at = std::min(at, text.size()); at > 0; --at) {
-    const unsigned char c = at < text.size() ? static_cast<unsigned char>(text[at]) : ' ';
-    if (c < 0x80 && kAsciiSeparatorByte[c] && c != '\'') return at;
-  }
-  return 0;
-}
-
 // A sentence or line ends in `gap` (the text between two words).
 bool SentenceBreak(std::string_view gap) {
   if (gap.find('\n') != std::string_view::npos || gap.find('\f') != std::string_view::npos) return true;
@@ -441,13 +431,13 @@ QueryMatches FindQueryMatches(const std::string& text, const ByteClasses& classe
 std::vector<Word> WordsAround(const std::string& text, const ByteClasses& classes, size_t from_byte, size_t to_byte) {
   // (From a little before `from_byte`: a split from there nearly always
   // holds a word that begins before it.)
-  size_t split_from = BoundaryAtOrBefore(text, from_byte > 32 ? from_byte - 32 : 0);
+  size_t split_from = classes.BoundaryAtOrBefore(from_byte > 32 ? from_byte - 32 : 0);
   Words words;
   SplitInto(text, classes, split_from, text.size(), to_byte, Build::kNone, nullptr, true, &words);
   // Until a word begins before `from_byte`: the words of the bytes further
   // back, twice as many each time, put before them (each byte split once).
   for (size_t back = 64; split_from > 0 && (words.list.empty() || words.list.front().begin >= from_byte); back *= 2) {
-    const size_t earlier = BoundaryAtOrBefore(text, split_from > back ? split_from - back : 0);
+    const size_t earlier = classes.BoundaryAtOrBefore(split_from > back ? split_from - back : 0);
     Words before;
     SplitInto(text, classes, earlier, split_from, text.size(), Build::kNone, nullptr, true, &before);
     before.list.insert(before.list.end(), words.list.begin(), words.list.end());
