@@ -193,11 +193,16 @@ struct GatedHttpServer::Gate {
   std::deque<std::unique_ptr<Connection>> ready;                 // a complete head arrived: for a worker
   // The idle workers, each waiting on its own condition variable, the most
   // recently idle last: a connection wakes the worker that ran last (its
-  // stack and caches warm), not the one idle longest, and only one.
+  // stack and caches warm), not the one idle longest, and only one. Each
+  // worker's is the gate's (`worker_slots`, one a worker, as long as the
+  // gate): it is notified after the lock is released (NotifyWoken), so the
+  // woken worker does not at once block on the lock, and so a notification
+  // may come after its worker saw `woken` and went on.
   struct IdleWorker {
     std::condition_variable cv;
     bool woken = false;
   };
+  std::vector<std::unique_ptr<IdleWorker>> worker_slots;
   std::vector<IdleWorker*> idle_workers;
   std::unordered_map<std::string, size_t> open_per_client;
   size_t open = 0;
@@ -349,19 +354,28 @@ struct GatedHttpServer::Gate {
   }
 
   void Dispatch(std::unique_ptr<Connection> connection) {
-    std::lock_guard<std::mutex> lock(mutex);
-    ready.push_back(std::move(connection));
-    WakeWorkersLocked(1);
+    std::vector<IdleWorker*> woken;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      ready.push_back(std::move(connection));
+      WakeWorkersLocked(1, &woken);
+    }
+    NotifyWoken(woken);
   }
 
-  // Under `mutex`: wakes up to `count` idle workers, the most recently idle first.
-  void WakeWorkersLocked(size_t count) {
+  // Under `mutex`: marks up to `count` idle workers woken, the most recently
+  // idle first, and adds them to `woken`, to be notified once the lock is
+  // released (NotifyWoken).
+  void WakeWorkersLocked(size_t count, std::vector<IdleWorker*>* woken) {
     for (; count > 0 && !idle_workers.empty(); --count) {
       IdleWorker* worker = idle_workers.back();
       idle_workers.pop_back();
       worker->woken = true;
-      worker->cv.notify_one();  // under the lock: the worker is still waiting on it
+      woken->push_back(worker);
     }
+  }
+  static void NotifyWoken(const std::vector<IdleWorker*>& woken) {
+    for (IdleWorker* worker : woken) worker->cv.notify_one();
   }
 
   // Under `mutex`: takes `fd` out of the gate.
@@ -382,6 +396,7 @@ struct GatedHttpServer::Gate {
     std::vector<epoll_event> events(256);
     std::vector<char> peek(kMaxHeadPeek);
     Clock::time_point last_sweep = Clock::now();
+    std::vector<IdleWorker*> woken;
     for (;;) {
       const int n = ::epoll_wait(epoll_fd, events.data(), static_cast<int>(events.size()),
                                  static_cast<int>(kSweepInterval.count()));
@@ -458,14 +473,15 @@ struct GatedHttpServer::Gate {
             if (Drain(c, peek)) to_close.push_back(TakeLocked(fd));
           }
         }
-        WakeWorkersLocked(dispatched);  // one for each connection dispatched
+        woken.clear();
+        WakeWorkersLocked(dispatched, &woken);  // one for each connection dispatched
       }
+      NotifyWoken(woken);
       for (auto& connection : to_close) Close(std::move(connection));
     }
   }
 
-  void WorkerLoop() {
-    IdleWorker self;
+  void WorkerLoop(IdleWorker& self) {
     for (;;) {
       std::unique_ptr<Connection> connection;
       bool closing;
@@ -557,7 +573,10 @@ GatedHttpServer::GatedHttpServer(ConnectionLimits limits, std::function<void(con
   set_write_timeout(std::chrono::duration_cast<std::chrono::seconds>(limits.write_timeout).count(),
                     (limits.write_timeout.count() % 1000) * 1000);
   g.gate_thread = std::thread([&g] { g.GateLoop(); });
-  for (size_t i = 0; i < g.limits.workers; ++i) g.workers.emplace_back([&g] { g.WorkerLoop(); });
+  for (size_t i = 0; i < g.limits.workers; ++i) g.worker_slots.push_back(std::make_unique<Gate::IdleWorker>());
+  for (size_t i = 0; i < g.limits.workers; ++i) {
+    g.workers.emplace_back([&g, &self = *g.worker_slots[i]] { g.WorkerLoop(self); });
+  }
 }
 
 GatedHttpServer::~GatedHttpServer() {

@@ -41,11 +41,11 @@ QueryAdmission::Turn QueryAdmission::Enter(Refusal* refusal) {
   }
   // First come, first served: a freed turn is handed to the head of the line
   // (Leave), which counts it active for this query.
-  Waiter self;
-  line_.push_back(&self);
+  const std::shared_ptr<Waiter> self = std::make_shared<Waiter>();
+  line_.push_back(self);
   counters_.waiting = line_.size();
-  if (!self.cv.wait_for(lock, limits_.max_wait, [&self] { return self.granted; })) {
-    line_.erase(std::find(line_.begin(), line_.end(), &self));
+  if (!self->cv.wait_for(lock, limits_.max_wait, [&self] { return self->granted; })) {
+    line_.erase(std::find(line_.begin(), line_.end(), self));
     counters_.waiting = line_.size();
     ++counters_.refused_waited_too_long;
     *refusal = Refusal::kWaitedTooLong;
@@ -55,16 +55,19 @@ QueryAdmission::Turn QueryAdmission::Enter(Refusal* refusal) {
 }
 
 void QueryAdmission::Leave() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  --counters_.active;
-  if (line_.empty() || counters_.active >= limits_.max_active) return;
-  Waiter* next = line_.front();
-  line_.pop_front();
-  counters_.waiting = line_.size();
-  ++counters_.active;
-  ++counters_.admitted;
-  next->granted = true;
-  next->cv.notify_one();  // under the lock: `next` lives until its thread sees `granted`
+  std::shared_ptr<Waiter> next;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    --counters_.active;
+    if (line_.empty() || counters_.active >= limits_.max_active) return;
+    next = std::move(line_.front());
+    line_.pop_front();
+    counters_.waiting = line_.size();
+    ++counters_.active;
+    ++counters_.admitted;
+    next->granted = true;
+  }
+  next->cv.notify_one();  // `next` is kept alive by this reference, whether or not its thread still waits
 }
 
 QueryAdmission::Counters QueryAdmission::counters() const {

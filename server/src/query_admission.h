@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 
 namespace dossier::server {
@@ -65,12 +66,15 @@ class QueryAdmission {
  private:
   void Leave();
 
-  // A query waiting in line, on its own thread's stack: a freed turn is
-  // handed to the head of the line alone (its `granted` set, its `cv`
-  // notified). A condition variable all waiters shared, notified to all at
-  // every freed turn, woke every waiting thread to find one at the head:
-  // 61 context switches a query with 32 clients (8.6 now), and 15-30 %
-  // fewer requests a second (docs/BENCHMARKS.md, "stop 41").
+  // A query waiting in line: a freed turn is handed to the head of the line
+  // alone (its `granted` set, its `cv` notified). A condition variable all
+  // waiters shared, notified to all at every freed turn, woke every waiting
+  // thread to find one at the head: 61 context switches a query with 32
+  // clients (8.6 now), and 15-30 % fewer requests a second
+  // (docs/BENCHMARKS.md, "stop 41"). Leave notifies after releasing the
+  // lock, so the woken thread does not at once block on it again; the
+  // waiter is shared so that it outlives a waiting thread that saw
+  // `granted` (a spurious wake, its wait's end) before the notification.
   struct Waiter {
     std::condition_variable cv;
     bool granted = false;
@@ -78,7 +82,7 @@ class QueryAdmission {
 
   AdmissionLimits limits_;
   mutable std::mutex mutex_;
-  std::deque<Waiter*> line_;  // the waiting queries, first come first
+  std::deque<std::shared_ptr<Waiter>> line_;  // the waiting queries, first come first
   Counters counters_;
 };
 

@@ -315,6 +315,48 @@ TEST(QueryAdmissionTest, WaitingQueriesAreAdmittedInTheOrderTheyCame) {
   EXPECT_EQ(counters.waiting, 0u);
 }
 
+// Many threads taking and giving back turns at once, some waiting so briefly
+// that a turn is handed to them as their wait ends: never more queries at
+// once than the limit, every query either admitted or refused (none lost,
+// none left counted active), and a waiter handed a turn after it stopped
+// waiting still gets it (Leave notifies after it releases the lock).
+TEST(QueryAdmissionTest, TurnsTakenAndGivenBackByManyThreadsStayWithinTheLimit) {
+  constexpr size_t kActive = 2;
+  constexpr int kThreads = 12, kRounds = 300;
+  QueryAdmission admission({kActive, 64, std::chrono::milliseconds(1)});
+  std::atomic<int> at_once{0}, most_at_once{0}, admitted{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < kRounds; ++round) {
+        QueryAdmission::Refusal refusal;
+        QueryAdmission::Turn turn = admission.Enter(&refusal);
+        if (!turn.admitted()) {
+          EXPECT_NE(refusal, QueryAdmission::Refusal::kNone);
+          ++refused;
+          continue;
+        }
+        ++admitted;
+        const int now = ++at_once;
+        int most = most_at_once.load();
+        while (now > most && !most_at_once.compare_exchange_weak(most, now)) {
+        }
+        if ((round + t) % 3 == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
+        --at_once;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_LE(most_at_once.load(), static_cast<int>(kActive));
+  EXPECT_EQ(admitted + refused, kThreads * kRounds);
+  EXPECT_GT(admitted.load(), 0);
+  const QueryAdmission::Counters counters = admission.counters();
+  EXPECT_EQ(counters.admitted, static_cast<uint64_t>(admitted.load()));
+  EXPECT_EQ(counters.refused_queue_full + counters.refused_waited_too_long, static_cast<uint64_t>(refused.load()));
+  EXPECT_EQ(counters.active, 0u);
+  EXPECT_EQ(counters.waiting, 0u);
+}
+
 TEST(QueryAdmissionTest, ABusyServerAnswers503WithRetryAfterAndStillAnswersHealth) {
   testing::TempDir dir;
   { ASSERT_TRUE(Store::Open(dir.path(), StoreMode::kReadWrite).ok()); }
