@@ -10,6 +10,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <iterator>
+#include <random>
+#include <sstream>
+#include <tuple>
 
 #include <rocksdb/db.h>
 
@@ -219,6 +223,75 @@ TEST(StoreTest, AWritersSearchBoostsWordsSideBySideInEachLanguage) {
   EXPECT_EQ(first("cold chain"), "beside");
   EXPECT_EQ(first("chaîne froid"), "loin");  // not side by side as typed: BM25 alone
   EXPECT_EQ(first("chaîne du froid"), "pres");
+}
+
+// A reader ranks with what it keeps per revision (facet columns: each
+// candidate's language for the adjacency boost, the languages whose
+// subqueries may match; position lists kept across searches for the best
+// pages); a writer's handle keeps none and reads the index. Over documents
+// of a few words, in two languages, that often stand side by side, in
+// order, or a function word apart, both rank every query's hits alike, with
+// the same pages and percentages, whether the reader's lists are read
+// afresh or kept from earlier searches.
+TEST(StoreTest, AReaderRanksAndChoosesPagesAsAWritersHandleDoes) {
+  TempDir dir;
+  auto writer = OpenWriter(dir.path());
+  ASSERT_TRUE(writer);
+  const std::vector<std::string> english = {"cold", "chain", "water", "supply", "audit", "report",
+                                            "reports", "the", "of", "and"};
+  const std::vector<std::string> french = {"chaîne", "froid", "eau", "rapport", "rapports", "audit", "la", "du", "et"};
+  std::mt19937 random(56);
+  auto text = [&](const std::vector<std::string>& vocabulary, size_t words) {
+    std::string out;
+    for (size_t i = 0; i < words; ++i) (out += vocabulary[random() % vocabulary.size()]) += ' ';
+    return out;
+  };
+  for (int d = 0; d < 160; ++d) {
+    const bool in_french = d % 4 == 3;
+    const std::vector<std::string>& vocabulary = in_french ? french : english;
+    std::vector<std::string> pages;
+    for (size_t p = 0, n = 1 + random() % 3; p < n; ++p) pages.push_back(text(vocabulary, 4 + random() % 30));
+    ASSERT_TRUE(writer->PutDocument(MakeDocument("doc" + std::to_string(d), "/in/" + std::to_string(d) + ".pdf", pages,
+                                                 in_french ? "fr" : "en"))
+                    .ok());
+  }
+  ASSERT_TRUE(writer->Flush().ok());
+  auto reader = Store::Open(dir.path(), StoreMode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  auto ranking = [](const Store& store, const std::string& query) {
+    SearchRequest request;
+    request.query = query;
+    request.limit = 20;
+    Result<SearchResponse> r = store.Search(request);
+    EXPECT_TRUE(r.ok()) << query << ": " << r.status().ToString();
+    std::vector<std::tuple<std::string, uint32_t, int>> hits;
+    if (r.ok()) {
+      for (const SearchHit& hit : r->hits) hits.emplace_back(hit.id.ToHex(), hit.page, hit.percent);
+    }
+    return hits;
+  };
+  std::vector<std::string> queries;
+  for (int q = 0; q < 120; ++q) {
+    const std::vector<std::string>& vocabulary = q % 3 == 2 ? french : english;
+    queries.push_back(text(vocabulary, 2 + q % 3));
+  }
+  size_t boosted_apart = 0;  // queries whose words reversed rank their hits otherwise: the boost at work
+  for (int pass = 0; pass < 2; ++pass) {  // the reader's lists read afresh, then kept
+    for (const std::string& query : queries) {
+      const auto from_writer = ranking(*writer, query);
+      EXPECT_EQ(ranking(**reader, query), from_writer) << query;
+      if (pass == 0) {
+        std::istringstream in(query);
+        std::vector<std::string> words{std::istream_iterator<std::string>(in), std::istream_iterator<std::string>()};
+        std::reverse(words.begin(), words.end());
+        std::string reversed;
+        for (const std::string& word : words) (reversed += word) += ' ';
+        const auto reversed_hits = ranking(*writer, reversed);
+        boosted_apart += !from_writer.empty() && reversed_hits != from_writer;
+      }
+    }
+  }
+  EXPECT_GE(boosted_apart, 20u) << "too few queries that the boost reorders: the test would not tell";
 }
 
 TEST(StoreTest, AnIndexOfAnOlderTextFormatIsRebuiltAtOpen) {
