@@ -572,8 +572,8 @@ GatedHttpServer::GatedHttpServer(ConnectionLimits limits, std::function<void(con
                    (limits.request_timeout.count() % 1000) * 1000);
   set_write_timeout(std::chrono::duration_cast<std::chrono::seconds>(limits.write_timeout).count(),
                     (limits.write_timeout.count() % 1000) * 1000);
-  g.gate_thread = std::thread([&g] { g.GateLoop(); });
   for (size_t i = 0; i < g.limits.workers; ++i) g.worker_slots.push_back(std::make_unique<Gate::IdleWorker>());
+  g.gate_thread = std::thread([&g] { g.GateLoop(); });
   for (size_t i = 0; i < g.limits.workers; ++i) {
     g.workers.emplace_back([&g, &self = *g.worker_slots[i]] { g.WorkerLoop(self); });
   }
