@@ -72,8 +72,9 @@ class QueryAdmission {
   // thread to find one at the head: 61 context switches a query with 32
   // clients (8.6 with one notified), and 15-30 % fewer requests a second
   // (docs/BENCHMARKS.md, "stop 41"). Leave notifies after releasing the
-  // lock, so the woken thread does not at once block on it again (6.2 to
-  // 4.4 switches a request, the worker's wake-up included: "stop 56"); the
+  // lock, so the woken thread does not at once block on it again (5.1-6.2
+  // to 3.9-4.4 switches a request, the worker's wake-up included, in five
+  // alternating pairs: "stop 56"); the
   // waiter is shared so that it outlives a waiting thread that saw
   // `granted` (a spurious wake, its wait's end) before the notification.
   struct Waiter {
