@@ -12,6 +12,7 @@
 #include <functional>
 #include <iterator>
 #include <random>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -696,6 +697,58 @@ TEST(StoreCrashTest, KilledAfterPartOfABatchKeepsEveryDocumentWhole) {
   EXPECT_EQ(stats->index_entries, 5u);
   EXPECT_EQ(stats->pending, 0u);
   EXPECT_EQ(Hits(*store, "common"), 5u);
+}
+
+// A reader's scratch folder (its RocksDB secondary instance's log) carries
+// its process id; the folders of processes that died without closing their
+// Store (SIGKILL, Ctrl-C on a CLI command) are removed by the next reader.
+TEST(StoreTest, AReaderRemovesTheScratchFoldersOfReadersThatDied) {
+  TempDir dir, tmp;
+  { auto writer = OpenWriter(dir.path()); }
+  const char* old_tmpdir = std::getenv("TMPDIR");
+  const std::string saved = old_tmpdir ? old_tmpdir : "";
+  ::setenv("TMPDIR", tmp.path().c_str(), 1);
+
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) ::_exit(0);
+  ASSERT_EQ(::waitpid(child, nullptr, 0), child);  // its pid now names no process
+  const std::string dead = "dossier-reader-" + std::to_string(child) + "-a1B2c3";
+  const std::string live = "dossier-reader-1-d4E5f6";   // init runs
+  const std::string other = "dossier-reader-q7R8s9";    // no pid: not ours to judge
+  const std::string file = "dossier-reader-" + std::to_string(child) + "-t0U1v2";  // not a folder
+  std::filesystem::create_directories(tmp / dead);
+  testing::WriteFile(tmp / dead + "/LOG", "left by a killed reader\n");
+  std::filesystem::create_directories(tmp / live);
+  std::filesystem::create_directories(tmp / other);
+  testing::WriteFile(tmp / file, "");
+
+  auto names = [&] {
+    std::set<std::string> found;
+    for (const auto& entry : std::filesystem::directory_iterator(tmp.path())) found.insert(entry.path().filename());
+    return found;
+  };
+  {
+    auto reader = Store::Open(dir.path(), StoreMode::kReadOnly);
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    std::set<std::string> during = names();
+    EXPECT_FALSE(during.count(dead));
+    EXPECT_TRUE(during.count(live));
+    EXPECT_TRUE(during.count(other));
+    EXPECT_TRUE(during.count(file));
+    const std::string own_prefix = "dossier-reader-" + std::to_string(::getpid()) + "-";
+    int own = 0;
+    for (const std::string& name : during) own += name.rfind(own_prefix, 0) == 0 ? 1 : 0;
+    EXPECT_EQ(own, 1);
+    EXPECT_EQ(during.size(), 4u);
+  }
+  EXPECT_EQ(names(), (std::set<std::string>{live, other, file}));  // its own folder goes when it closes
+
+  if (old_tmpdir) {
+    ::setenv("TMPDIR", saved.c_str(), 1);
+  } else {
+    ::unsetenv("TMPDIR");
+  }
 }
 
 }  // namespace

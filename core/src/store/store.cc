@@ -31,6 +31,7 @@
 #include "dossier/paths.h"
 #include "document_record.h"
 #include "near_duplicates.h"
+#include "reader_folder.h"
 #include "store_impl.h"
 
 namespace dossier {
@@ -296,9 +297,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
     if (!fs::exists(fs::path(rocks_path) / "CURRENT")) {
       return Status::NotFound(data_dir + ": no Dossier data here (run `dossier ingest` first, or pass --data DIR)");
     }
-    char secondary[] = "/tmp/dossier-reader-XXXXXX";
-    if (::mkdtemp(secondary) == nullptr) return Status::Internal("cannot create a temporary folder for the reader");
-    impl->secondary_dir = secondary;
+    DOSSIER_ASSIGN_OR_RETURN(std::string secondary, MakeReaderFolder());
+    impl->secondary_dir = std::move(secondary);
     options.max_open_files = -1;  // required by secondary instances
     // Each catch-up with the writer (Refresh, every second in dossierd)
     // loads the table handlers of every column family on this many threads,
