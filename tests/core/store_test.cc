@@ -428,6 +428,29 @@ TEST(StoreTest, PagesAreFoundWhereTheIndexFormatPutThem) {
   EXPECT_EQ(PageStarts(db.get_document(1).get_value(6)).size(), 3u) << "made again with its page starts";
 }
 
+// The best page leaves out the function words of the entry's language
+// ("the", "of") when the query has other words: they stand on every page,
+// and counted they chose the page with the most of them. A query of
+// function words alone still chooses by them, and so does a phrase.
+TEST(StoreTest, TheBestPageIsChosenByTheQuerysOtherWordsThanItsFunctionWords) {
+  TempDir dir;
+  auto writer = WriterWithPages(dir.path(), "wells",
+                                {"the review of the district wells and the plans of the board for the year",
+                                 "wells dug and wells repaired",
+                                 "the the the the of of of of the of the of the",
+                                 "they said the wells of the"});
+  ASSERT_TRUE(writer);
+  auto reader = Store::Open(dir.path(), StoreMode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  for (const Store* store : {writer.get(), reader->get()}) {
+    EXPECT_EQ(BestPageOf(*store, "the wells"), 2u) << "two wells, not the most of the";
+    EXPECT_EQ(BestPageOf(*store, "wells of the"), 2u);
+    EXPECT_EQ(BestPageOf(*store, "the of"), 3u) << "function words alone count";
+    EXPECT_EQ(BestPageOf(*store, "\"wells of the\""), 4u) << "a phrase counts before the words";
+    EXPECT_EQ(BestPageOf(*store, "\"the wells\" dug"), 4u);
+  }
+}
+
 // The best page is tallied in a flat array by page number, and in a map past
 // 65,536 pages (a damaged value 6 that still decodes gives such numbers):
 // either way the page with most matches wins, the lowest number on a tie.

@@ -224,13 +224,17 @@ void MakeCorpus(const std::string& dir) {
     }
     WriteFile(dir + "/handbook-" + std::to_string(h) + ".txt", text);
   }
-  // A manual where "the", which every document holds, crowds page 2 beside
-  // one "water", and page 5 has "water" three times.
+  // A manual where "the", a function word every document holds, and
+  // "district", a word every document holds, crowd page 2 beside two
+  // "water", and page 5 has "water" three times.
   std::string manual;
   for (int page = 1; page <= 20; ++page) {
     if (page > 1) manual += "\f";
     manual += "Manual, page " + std::to_string(page) + ": the procedures.\n";
-    if (page == 2) manual += "The list, the form, the date, the name, the place, the time, the end, the water.\n";
+    if (page == 2) {
+      manual += "The list, the form, the date, the name, the place, the time, the end, the water.\n";
+      manual += "District list, district form, district water.\n";
+    }
     if (page == 5) manual += "Water meters, water pipes and water tanks.\n";
   }
   WriteFile(dir + "/manual.txt", manual);
@@ -405,8 +409,9 @@ int ManualPage(const json& answer) {
 }
 
 // The data folder's own page index (dossier merge makes it) chooses the
-// hits' best pages, as a local search does: with all the query's words,
-// even one that most documents hold ("the").
+// hits' best pages, as a local search does: with all the query's words but
+// its function words ("the"), even one that most documents hold
+// ("district").
 TEST_F(RemoteIndexTest, BestPagesAreChosenInTheDataFoldersPageIndex) {
   StartShards();
   ServerProcess local(*tmp_ / "all");
@@ -416,11 +421,14 @@ TEST_F(RemoteIndexTest, BestPagesAreChosenInTheDataFoldersPageIndex) {
   auto local_client = local.Client();
   auto remote_client = remote.Client();
   WaitFor(*remote_client, "/ready", 200);
-  const json want = json::parse(Get(*local_client, "/v1/search?q=the%20water&limit=100", 200));
-  const json have = json::parse(Get(*remote_client, "/v1/search?q=the%20water&limit=100", 200));
-  EXPECT_EQ(ManualPage(want), 2) << "local: the page with the most positions of both words";
+  const json want = json::parse(Get(*local_client, "/v1/search?q=district%20water&limit=100", 200));
+  const json have = json::parse(Get(*remote_client, "/v1/search?q=district%20water&limit=100", 200));
+  EXPECT_EQ(ManualPage(want), 2) << "local: the page with both words";
   EXPECT_EQ(ManualPage(have), 2) << "remote: the same page";
   EXPECT_EQ(Comparable(have), Comparable(want));
+  const json want_the = json::parse(Get(*local_client, "/v1/search?q=the%20water&limit=100", 200));
+  EXPECT_EQ(ManualPage(want_the), 5) << "local: the most \"water\", the function word left out";
+  EXPECT_EQ(ManualPage(json::parse(Get(*remote_client, "/v1/search?q=the%20water&limit=100", 200))), 5);
 }
 
 // A data folder without a page index of its own: the best pages come from
@@ -428,7 +436,8 @@ TEST_F(RemoteIndexTest, BestPagesAreChosenInTheDataFoldersPageIndex) {
 // long one's (the handbooks, the manual) from its position lists on its
 // shard, each an exchange sent one message per position, so a long
 // document's page leaves out a query word that most documents hold
-// ("the") when the query has others. The hits and totals are the same.
+// ("district") when the query has others, where a local search leaves out
+// only function words ("the"). The hits and totals are the same.
 TEST_F(RemoteIndexTest, WithoutAPageIndexInTheDataFolderPagesComeFromTheShards) {
   const fs::path folder = *tmp_ / "all-without-page-index";
   fs::remove_all(folder);
@@ -448,11 +457,14 @@ TEST_F(RemoteIndexTest, WithoutAPageIndexInTheDataFolderPagesComeFromTheShards) 
               Comparable(json::parse(Get(*local_client, target, 200)), wildcard))
         << target;
   }
-  const json want = json::parse(Get(*local_client, "/v1/search?q=the%20water&limit=100", 200));
-  const json have = json::parse(Get(*remote_client, "/v1/search?q=the%20water&limit=100", 200));
+  const json want = json::parse(Get(*local_client, "/v1/search?q=district%20water&limit=100", 200));
+  const json have = json::parse(Get(*remote_client, "/v1/search?q=district%20water&limit=100", 200));
   EXPECT_EQ(have["total"], want["total"]);
-  EXPECT_EQ(ManualPage(want), 2) << "local: the page with the most positions of both words";
+  EXPECT_EQ(ManualPage(want), 2) << "local: the page with both words";
   EXPECT_EQ(ManualPage(have), 5) << "remote: the page with the most of the word not every document holds";
+  EXPECT_EQ(ManualPage(json::parse(Get(*remote_client, "/v1/search?q=the%20water&limit=100", 200))),
+            ManualPage(json::parse(Get(*local_client, "/v1/search?q=the%20water&limit=100", 200))))
+      << "\"the\" left out by both";
   // A query of such words only still reads them.
   EXPECT_EQ(ManualPage(json::parse(Get(*remote_client, "/v1/search?q=the&limit=100", 200))),
             ManualPage(json::parse(Get(*local_client, "/v1/search?q=the&limit=100", 200))));

@@ -28,6 +28,7 @@
 #include "dossier/graph.h"
 #include "dossier/paths.h"
 #include "dossier/text.h"
+#include "function_words.h"
 #include "facet_columns.h"
 #include "position_cache.h"
 #include "item_index.h"
@@ -612,7 +613,9 @@ struct LocalReads {
 // its phrases, then the most of its distinct words (a word's stemmed,
 // unstemmed and folded terms count once), then the most positions where
 // they occur (the first such page on a tie); page 1 when only
-// title or boolean terms matched. Reading the query terms' position lists
+// title or boolean terms matched. The words counted leave out the function
+// words of the entry's language (function_words.h) unless the query has
+// no other word. Reading the query terms' position lists
 // is much cheaper than walking the document's whole term list
 // (get_matching_terms), which is kept for wildcard queries, whose expansions
 // are not among the query's terms, and when the query's terms give no
@@ -712,6 +715,24 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
       if (IsPageTerm(name)) count_positions(name);
     }
   } else if (!query.wildcard) {
+    // The entry's language's function words ("the", "de") stand on nearly
+    // every page: counted, they would add a word to every page and choose
+    // the page with the most of them. A query with other words chooses by
+    // those (a phrase still reads its function words' positions, below);
+    // their lists were the longest a search read (a long document's "the":
+    // tens of thousands of positions, hit after hit).
+    std::vector<bool> function_word(query.words.size(), false);
+    size_t function_words = 0;
+    for (size_t k = 0; k < query.words.size(); ++k) {
+      function_word[k] = IsFunctionWord(language, query.words[k]);
+      function_words += function_word[k] ? 1 : 0;
+    }
+    const bool skip_function_words = function_words > 0 && function_words < query.words.size();
+    auto counted = [&](const std::string& name) {
+      if (!skip_function_words) return true;
+      auto typed = query.word_of.find(name);
+      return typed == query.word_of.end() || !function_word[typed->second];
+    };
     // Stems first: a word whose stem has positions here needs no other read.
     const PageQuery::LanguageStems& own = query.StemsIn(language);
     auto covered = [&](const std::string& name) {
@@ -723,12 +744,12 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
       return word != query.word_of.end() && stem_word != query.word_of.end() && word->second == stem_word->second;
     };
     for (const std::string& name : query.terms) {
-      if (!query.stems.count(name)) continue;
+      if (!query.stems.count(name) || !counted(name)) continue;
       if (own_stems_only && !own.stems.count(name)) continue;
       count_positions(name);
     }
     for (const std::string& name : query.terms) {
-      if (!query.stems.count(name) && !covered(name)) count_positions(name);
+      if (!query.stems.count(name) && counted(name) && !covered(name)) count_positions(name);
     }
   }
   if (all_positions.empty() && !matching) return 0;
