@@ -36,6 +36,52 @@ TEST(SnippetTest, AWordMatchesWhenItsStemmerTakesOffTheAccentOfItsFirstLetter) {
   EXPECT_EQ(SnippetFor("Nothing here begins with that letter.", "zebra", "english"), "") << "no word matches";
 }
 
+// Given the text's language, a query's function words ("the", "la") are
+// neither counted nor marked when it has other words; a phrase still marks
+// them, and a query of function words alone marks them.
+TEST(SnippetTest, FunctionWordsOfTheTextsLanguageAreLeftOutWhenTheQueryHasOtherWords) {
+  auto query_of = [](const std::vector<std::string>& words, const std::string& language) {
+    const Xapian::Stem stem(language);
+    SnippetQuery query;
+    for (const std::string& word : words) {
+      query.terms.push_back(word);
+      query.terms.push_back("Z" + stem(word));
+      if (!query.typed.empty()) query.typed += ' ';
+      query.typed += word;
+    }
+    return query;
+  };
+  const Xapian::Stem english("english");
+  const std::string text = "The district has the wells of the valley.";
+  const SnippetMatcher the_wells(query_of({"the", "wells"}, "english"));
+  EXPECT_EQ(the_wells.BestPassage(text, english, 300, "en"), "The district has the <mark>wells</mark> of the valley.");
+  EXPECT_EQ(the_wells.Score(text, english, "en").Key(), (PageScore{0, 1, 1}.Key())) << "one word, one match";
+  EXPECT_EQ(the_wells.BestPassage(text, english, 300),
+            "<mark>The</mark> district has <mark>the</mark> <mark>wells</mark> of <mark>the</mark> valley.")
+      << "no language: every query word counts";
+  EXPECT_EQ(the_wells.Score(text, english).Key(), (PageScore{0, 2, 4}.Key()));
+  EXPECT_EQ(the_wells.BestPassage(text, english, 300, "de"), the_wells.BestPassage(text, english, 300))
+      << "a language whose function words Dossier does not know";
+  EXPECT_EQ(the_wells.BestPassage("Nothing but the valley.", english, 300, "en"),
+            "Nothing but <mark>the</mark> valley.")
+      << "a page where only the function words match shows them";
+
+  SnippetQuery phrase = query_of({"the", "wells"}, "english");
+  phrase.typed = "\"the wells\"";
+  phrase.phrases = {{"the", "wells"}};
+  EXPECT_EQ(SnippetMatcher(phrase).BestPassage(text, english, 300, "en"),
+            "The district has <mark>the wells</mark> of the valley.");
+
+  EXPECT_EQ(SnippetMatcher(query_of({"the", "of"}, "english")).BestPassage(text, english, 300, "en"),
+            "<mark>The</mark> district has <mark>the</mark> wells <mark>of</mark> <mark>the</mark> valley.")
+      << "function words alone";
+
+  const Xapian::Stem french("french");
+  const SnippetMatcher la_gestion(query_of({"la", "gestion"}, "french"));
+  EXPECT_EQ(la_gestion.BestPassage("Le rapport porte sur la gestion de la dette.", french, 300, "fr"),
+            "Le rapport porte sur la <mark>gestion</mark> de la dette.");
+}
+
 // Which page words are worth stemming: those that begin, lowercased, with
 // the first two bytes of a query word (stemmers change a word past them),
 // or with its one byte; a second byte that is not ASCII is not judged.

@@ -472,7 +472,7 @@ Result<ItemSearchResponse> SearchItemEntries(Xapian::Database& db, const ItemSea
   }
   response.snippet = [matcher = std::make_shared<const SnippetMatcher>(snippet_query)](const std::string& text,
                                                                                    const std::string& language) {
-    std::string html = matcher->BestPassage(text, StemmerFor(language), kItemSnippetBytes);
+    std::string html = matcher->BestPassage(text, StemmerFor(language), kItemSnippetBytes, language);
     return html.empty() ? LeadingSnippet(text, kItemSnippetBytes) : html;
   };
   Xapian::Enquire enquire(db);

@@ -13,6 +13,7 @@
 
 #include "byte_classes.h"
 #include "dossier/text.h"
+#include "function_words.h"
 
 namespace dossier {
 
@@ -345,7 +346,8 @@ struct QueryMatches {
 QueryMatches FindQueryMatches(const std::string& text, const ByteClasses& classes, const SnippetQuery& query,
                               const Xapian::Stem& stemmer, const std::unordered_set<std::string>& terms,
                               const std::unordered_set<std::string>& typed, const WordStarts& starts,
-                              const std::vector<std::vector<std::string>>& phrases) {
+                              const std::vector<std::vector<std::string>>& phrases,
+                              const std::unordered_set<std::string>* left_out = nullptr) {
   StemMemo stem(stemmer);
   auto may_match = [&starts](const WordForms& w) {  // (an empty word begins as no query word)
     return (!w.lower.empty() && starts.Admits(StartByte(w.lower, 0), StartByte(w.lower, 1))) ||
@@ -368,7 +370,12 @@ QueryMatches FindQueryMatches(const std::string& text, const ByteClasses& classe
       bool hit = terms.count(w.lower) || terms.count("Z" + stem(w.lower));
       if (!hit && w.folded != w.lower) hit = terms.count("XF" + w.folded) || terms.count("ZXF" + stem(w.folded));
       if (hit) {
-        known->second = word_ids.emplace("Z" + stem(w.folded), static_cast<int>(word_ids.size())).first->second;
+        std::string key = "Z" + stem(w.folded);
+        // A function word of the text's language, when the query has other
+        // words: neither counted nor marked (SnippetMatcher::ViewFor).
+        if (left_out == nullptr || !left_out->count(key)) {
+          known->second = word_ids.emplace(std::move(key), static_cast<int>(word_ids.size())).first->second;
+        }
       } else {
         // A wildcard's expansions are words of their own, as the terms
         // that matched are in BestPage.
@@ -479,9 +486,55 @@ SnippetMatcher::SnippetMatcher(SnippetQuery query) : query_(std::move(query)) {
     starts_.Add(word);
   }
   for (const std::string& prefix : query_.prefixes) starts_.Add(prefix);
-  for (const WordForms& w : SplitWords(RemoveElisions(query_.typed)).forms) typed_.insert(w.folded);
+  for (const WordForms& w : SplitWords(RemoveElisions(query_.typed)).forms) {
+    typed_.insert(w.folded);
+    typed_words_.emplace_back(w.lower, w.folded);
+  }
   const std::set<std::vector<std::string>> distinct(query_.phrases.begin(), query_.phrases.end());
   phrases_.assign(distinct.begin(), distinct.end());
+}
+
+std::shared_ptr<const SnippetMatcher::LanguageView> SnippetMatcher::ViewFor(const std::string& language,
+                                                                            const Xapian::Stem& stem) const {
+  if (language.empty() || !KnowsFunctionWords(language)) return nullptr;
+  std::lock_guard<std::mutex> lock(views_mutex_);
+  auto [view, added] = views_.try_emplace(language);
+  if (!added) return view->second;
+  // The forms a word's terms take in this language (bare of their Z, XF and
+  // ZXF prefixes), and its key, for the function words and the others.
+  std::unordered_set<std::string> function_forms, other_forms, function_keys, other_keys;
+  for (const auto& [lower, folded] : typed_words_) {
+    const bool function_word = IsFunctionWord(language, lower);
+    auto& forms = function_word ? function_forms : other_forms;
+    forms.insert({lower, folded, stem(lower), stem(folded)});
+    (function_word ? function_keys : other_keys).insert("Z" + stem(folded));
+  }
+  if (function_keys.empty() || other_keys.empty()) return nullptr;  // none, or nothing else: all count
+  auto made = std::make_shared<LanguageView>();
+  for (const std::string& key : function_keys) {
+    if (!other_keys.count(key)) made->left_out.insert(key);
+  }
+  if (made->left_out.empty()) return nullptr;
+  // Only the words that may still match are split out of a page: the other
+  // words' terms, every phrase's, and the wildcards'.
+  for (const std::string& term : query_.terms) {
+    std::string_view word = term;
+    for (std::string_view prefix : {"ZXF", "XF", "Z"}) {
+      if (word.substr(0, prefix.size()) == prefix) {
+        word.remove_prefix(prefix.size());
+        break;
+      }
+    }
+    const std::string bare(word);
+    if (function_forms.count(bare) && !other_forms.count(bare)) continue;
+    made->starts.Add(word);
+  }
+  for (const std::vector<std::string>& phrase : phrases_) {
+    for (const std::string& term : phrase) made->starts.Add(std::string_view(term).substr(term.rfind("XF", 0) == 0 ? 2 : 0));
+  }
+  for (const std::string& prefix : query_.prefixes) made->starts.Add(prefix);
+  view->second = std::move(made);
+  return view->second;
 }
 
 PageScore ScorePage(const std::string& text, const SnippetQuery& query, const Xapian::Stem& stem) {
@@ -493,8 +546,10 @@ std::string BestPassageSnippet(const std::string& text, const SnippetQuery& quer
   return SnippetMatcher(query).BestPassage(text, stem, length);
 }
 
-PageScore SnippetMatcher::Score(const std::string& text, const Xapian::Stem& stem) const {
-  const QueryMatches m = FindQueryMatches(text, ClassesOf(text), query_, stem, terms_, typed_, starts_, phrases_);
+PageScore SnippetMatcher::Score(const std::string& text, const Xapian::Stem& stem, const std::string& language) const {
+  const std::shared_ptr<const LanguageView> view = ViewFor(language, stem);
+  const QueryMatches m = FindQueryMatches(text, ClassesOf(text), query_, stem, terms_, typed_,
+                                          view ? view->starts : starts_, phrases_, view ? &view->left_out : nullptr);
   PageScore score;
   score.phrases = m.phrases;
   score.words = m.query_words;
@@ -502,9 +557,15 @@ PageScore SnippetMatcher::Score(const std::string& text, const Xapian::Stem& ste
   return score;
 }
 
-std::string SnippetMatcher::BestPassage(const std::string& text, const Xapian::Stem& stemmer, size_t length) const {
+std::string SnippetMatcher::BestPassage(const std::string& text, const Xapian::Stem& stemmer, size_t length,
+                                        const std::string& language) const {
   const ByteClasses& classes = ClassesOf(text);
-  const QueryMatches m = FindQueryMatches(text, classes, query_, stemmer, terms_, typed_, starts_, phrases_);
+  const std::shared_ptr<const LanguageView> view = ViewFor(language, stemmer);
+  QueryMatches m = FindQueryMatches(text, classes, query_, stemmer, terms_, typed_, view ? view->starts : starts_,
+                                    phrases_, view ? &view->left_out : nullptr);
+  // A page where the query's function words are all that match (a title
+  // match): those, rather than no passage.
+  if (m.matches == 0 && view) m = FindQueryMatches(text, classes, query_, stemmer, terms_, typed_, starts_, phrases_);
   if (m.matches == 0) return "";
   const std::vector<Match>& matches = m.words;
   const size_t count = matches.size();

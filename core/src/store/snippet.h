@@ -14,6 +14,9 @@
 
 #include <array>
 #include <bitset>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string_view>
 #include <string>
 #include <tuple>
@@ -92,18 +95,38 @@ class WordStarts {
 // A query made ready to be matched against page after page (a search's
 // hits, an item query's entries): what matching needs of it is made once.
 // ScorePage and BestPassageSnippet are its Score and BestPassage for one text.
+//
+// Given the text's `language`, the query's words that are function words of
+// that language ("the", "of", "de"; function_words.h) neither count nor are
+// marked when the query has other words, as the best page leaves them out
+// (text_index.cc, BestPage); a phrase still marks them. Thread-safe.
 class SnippetMatcher {
  public:
   explicit SnippetMatcher(SnippetQuery query);
-  PageScore Score(const std::string& text, const Xapian::Stem& stem) const;
-  std::string BestPassage(const std::string& text, const Xapian::Stem& stem, size_t length) const;
+  PageScore Score(const std::string& text, const Xapian::Stem& stem, const std::string& language = "") const;
+  std::string BestPassage(const std::string& text, const Xapian::Stem& stem, size_t length,
+                          const std::string& language = "") const;
+
+  // What matching leaves out in one language: the word keys ("Z" + the
+  // folded word's stem) of the query's function words, and how the other
+  // words (and every phrase's) begin.
+  struct LanguageView {
+    std::unordered_set<std::string> left_out;
+    WordStarts starts;
+  };
 
  private:
+  // Null when nothing is left out in `language`.
+  std::shared_ptr<const LanguageView> ViewFor(const std::string& language, const Xapian::Stem& stem) const;
+
   SnippetQuery query_;
   std::unordered_set<std::string> terms_;
   std::unordered_set<std::string> typed_;  // the typed words' folded forms
+  std::vector<std::pair<std::string, std::string>> typed_words_;  // the typed words (lowercased, folded), in order
   WordStarts starts_;                      // how a word that may match begins
   std::vector<std::vector<std::string>> phrases_;  // each once
+  mutable std::mutex views_mutex_;
+  mutable std::map<std::string, std::shared_ptr<const LanguageView>> views_;  // by language
 };
 
 // The start of `text`, about `length` bytes cut at a word, HTML-escaped, with

@@ -2017,7 +2017,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
               size_t best = 0;
               PageScore best_score;
               for (size_t k = 0; k < pages->size(); ++k) {
-                const PageScore score = page_text_matcher.Score(MarkElisions((*pages)[k].text), stemmer);
+                const PageScore score = page_text_matcher.Score(MarkElisions((*pages)[k].text), stemmer, language);
                 if (k == 0 || score.Key() > best_score.Key()) {
                   best = k;
                   best_score = score;
@@ -2076,7 +2076,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
             // The passage is where the query's phrases, then the most of its
             // words, then the most of them as typed stand (snippet.h).
             const std::string text = MarkElisions(page->text);
-            std::string html = snippet_matcher.BestPassage(text, StemmerFor(language), kSnippetBytes);
+            std::string html = snippet_matcher.BestPassage(text, StemmerFor(language), kSnippetBytes, language);
             if (html.empty()) {
               // No page word matches (a title match): Xapian's
               // snippet, which then shows the page's start. Without
