@@ -470,21 +470,24 @@ void WordStarts::Add(std::string_view word) {
   }
 }
 
+namespace {
+
+// A page term's word: past its Z, ZXF or XF prefix.
+std::string_view BareWord(std::string_view term) {
+  for (std::string_view prefix : {"ZXF", "XF", "Z"}) {
+    if (term.substr(0, prefix.size()) == prefix) return term.substr(prefix.size());
+  }
+  return term;
+}
+
+}  // namespace
+
 SnippetMatcher::SnippetMatcher(SnippetQuery query) : query_(std::move(query)) {
   terms_.insert(query_.terms.begin(), query_.terms.end());
   // How the query's words begin (past Z, ZXF, XF): a word beginning
   // otherwise, as typed and folded, matches none of them, and is not
   // stemmed (WordStarts).
-  for (const std::string& term : query_.terms) {
-    std::string_view word = term;
-    for (std::string_view prefix : {"ZXF", "XF", "Z"}) {
-      if (word.substr(0, prefix.size()) == prefix) {
-        word.remove_prefix(prefix.size());
-        break;
-      }
-    }
-    starts_.Add(word);
-  }
+  for (const std::string& term : query_.terms) starts_.Add(BareWord(term));
   for (const std::string& prefix : query_.prefixes) starts_.Add(prefix);
   for (const WordForms& w : SplitWords(RemoveElisions(query_.typed)).forms) {
     typed_.insert(w.folded);
@@ -518,19 +521,12 @@ std::shared_ptr<const SnippetMatcher::LanguageView> SnippetMatcher::ViewFor(cons
   // Only the words that may still match are split out of a page: the other
   // words' terms, every phrase's, and the wildcards'.
   for (const std::string& term : query_.terms) {
-    std::string_view word = term;
-    for (std::string_view prefix : {"ZXF", "XF", "Z"}) {
-      if (word.substr(0, prefix.size()) == prefix) {
-        word.remove_prefix(prefix.size());
-        break;
-      }
-    }
-    const std::string bare(word);
+    const std::string bare(BareWord(term));
     if (function_forms.count(bare) && !other_forms.count(bare)) continue;
-    made->starts.Add(word);
+    made->starts.Add(bare);
   }
   for (const std::vector<std::string>& phrase : phrases_) {
-    for (const std::string& term : phrase) made->starts.Add(std::string_view(term).substr(term.rfind("XF", 0) == 0 ? 2 : 0));
+    for (const std::string& term : phrase) made->starts.Add(BareWord(term));
   }
   for (const std::string& prefix : query_.prefixes) made->starts.Add(prefix);
   view->second = std::move(made);
