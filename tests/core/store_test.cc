@@ -3,6 +3,9 @@
 #include "dossier/store.h"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <xapian.h>
@@ -11,6 +14,7 @@
 #include <filesystem>
 #include <functional>
 #include <iterator>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -722,28 +726,60 @@ TEST(StoreCrashTest, KilledAfterPartOfABatchKeepsEveryDocumentWhole) {
   EXPECT_EQ(Hits(*store, "common"), 5u);
 }
 
+// Sets an environment variable for a scope, and puts back what it was.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) saved_ = old;
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (saved_) {
+      ::setenv(name_, saved_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> saved_;
+};
+
 // A reader's scratch folder (its RocksDB secondary instance's log) carries
-// its process id; the folders of processes that died without closing their
-// Store (SIGKILL, Ctrl-C on a CLI command) are removed by the next reader.
+// its process id and a lock file it holds; the folders of processes that
+// died without closing their Store (SIGKILL, Ctrl-C on a CLI command) are
+// removed by the next reader, unless their lock is held (a process of
+// another namespace sharing the temporary directory) or, without a lock
+// file, they are less than a minute old.
 TEST(StoreTest, AReaderRemovesTheScratchFoldersOfReadersThatDied) {
   TempDir dir, tmp;
   { auto writer = OpenWriter(dir.path()); }
-  const char* old_tmpdir = std::getenv("TMPDIR");
-  const std::string saved = old_tmpdir ? old_tmpdir : "";
-  ::setenv("TMPDIR", tmp.path().c_str(), 1);
+  ScopedEnv tmpdir("TMPDIR", tmp.path());
 
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) ::_exit(0);
   ASSERT_EQ(::waitpid(child, nullptr, 0), child);  // its pid now names no process
-  const std::string dead = "dossier-reader-" + std::to_string(child) + "-a1B2c3";
+  const std::string dead_pid = std::to_string(child);
+  const std::string dead = "dossier-reader-" + dead_pid + "-a1B2c3";          // its lock free
+  const std::string held = "dossier-reader-" + dead_pid + "-h3L4d5";          // its lock held
+  const std::string unlocked_old = "dossier-reader-" + dead_pid + "-o1D2e3";  // no lock file, old
+  const std::string unlocked_new = "dossier-reader-" + dead_pid + "-n4E5w6";  // no lock file, new
   const std::string live = "dossier-reader-1-d4E5f6";   // init runs
   const std::string other = "dossier-reader-q7R8s9";    // no pid: not ours to judge
-  const std::string file = "dossier-reader-" + std::to_string(child) + "-t0U1v2";  // not a folder
-  std::filesystem::create_directories(tmp / dead);
-  testing::WriteFile(tmp / dead + "/LOG", "left by a killed reader\n");
-  std::filesystem::create_directories(tmp / live);
-  std::filesystem::create_directories(tmp / other);
+  const std::string file = "dossier-reader-" + dead_pid + "-t0U1v2";  // not a folder
+  for (const std::string& name : {dead, held, unlocked_old, unlocked_new, live, other}) {
+    std::filesystem::create_directories(tmp / name);
+    testing::WriteFile(tmp / name + "/LOG", "left by a reader\n");
+  }
+  testing::WriteFile(tmp / dead + "/reader.lock", "");
+  testing::WriteFile(tmp / held + "/reader.lock", "");
+  const int held_lock = ::open((tmp / held + "/reader.lock").c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(held_lock, 0);
+  ASSERT_EQ(::flock(held_lock, LOCK_EX | LOCK_NB), 0);
+  const struct timeval two_minutes_ago[2] = {{::time(nullptr) - 120, 0}, {::time(nullptr) - 120, 0}};
+  ASSERT_EQ(::utimes((tmp / unlocked_old).c_str(), two_minutes_ago), 0);
   testing::WriteFile(tmp / file, "");
 
   auto names = [&] {
@@ -751,27 +787,27 @@ TEST(StoreTest, AReaderRemovesTheScratchFoldersOfReadersThatDied) {
     for (const auto& entry : std::filesystem::directory_iterator(tmp.path())) found.insert(entry.path().filename());
     return found;
   };
+  const std::set<std::string> kept = {held, unlocked_new, live, other, file};
   {
     auto reader = Store::Open(dir.path(), StoreMode::kReadOnly);
     ASSERT_TRUE(reader.ok()) << reader.status().ToString();
     std::set<std::string> during = names();
-    EXPECT_FALSE(during.count(dead));
-    EXPECT_TRUE(during.count(live));
-    EXPECT_TRUE(during.count(other));
-    EXPECT_TRUE(during.count(file));
     const std::string own_prefix = "dossier-reader-" + std::to_string(::getpid()) + "-";
-    int own = 0;
-    for (const std::string& name : during) own += name.rfind(own_prefix, 0) == 0 ? 1 : 0;
-    EXPECT_EQ(own, 1);
-    EXPECT_EQ(during.size(), 4u);
+    std::string own;
+    for (const std::string& name : during) {
+      if (name.rfind(own_prefix, 0) == 0) own = name;
+    }
+    ASSERT_FALSE(own.empty());
+    during.erase(own);
+    EXPECT_EQ(during, kept);
+    // Its lock is held: another reader's sweep leaves its folder.
+    const int own_lock = ::open((tmp / own + "/reader.lock").c_str(), O_RDWR | O_CLOEXEC);
+    ASSERT_GE(own_lock, 0);
+    EXPECT_NE(::flock(own_lock, LOCK_EX | LOCK_NB), 0);
+    ::close(own_lock);
   }
-  EXPECT_EQ(names(), (std::set<std::string>{live, other, file}));  // its own folder goes when it closes
-
-  if (old_tmpdir) {
-    ::setenv("TMPDIR", saved.c_str(), 1);
-  } else {
-    ::unsetenv("TMPDIR");
-  }
+  EXPECT_EQ(names(), kept);  // its own folder goes when it closes
+  ::close(held_lock);
 }
 
 }  // namespace

@@ -297,8 +297,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
     if (!fs::exists(fs::path(rocks_path) / "CURRENT")) {
       return Status::NotFound(data_dir + ": no Dossier data here (run `dossier ingest` first, or pass --data DIR)");
     }
-    DOSSIER_ASSIGN_OR_RETURN(std::string secondary, MakeReaderFolder());
-    impl->secondary_dir = std::move(secondary);
+    DOSSIER_ASSIGN_OR_RETURN(ReaderFolder secondary, MakeReaderFolder());
+    impl->secondary_dir = std::move(secondary.path);
+    impl->secondary_lock_fd = secondary.lock_fd;
     options.max_open_files = -1;  // required by secondary instances
     // Each catch-up with the writer (Refresh, every second in dossierd)
     // loads the table handlers of every column family on this many threads,

@@ -4,6 +4,8 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <filesystem>
 #include <map>
@@ -52,6 +54,7 @@ struct Store::Impl {
   GraphColumns graph;
   std::unique_ptr<TextIndex> index;
   std::string secondary_dir;  // read-only instances keep their own info logs here
+  int secondary_lock_fd = -1;  // its lock file, held while the instance lives (reader_folder.h)
   // What the next Flush must finish: id -> the op whose marker it clears.
   std::map<DocumentId, keys::PendingOp> unflushed;
   // Documents the batch being written marks for removal: their index entries
@@ -100,6 +103,7 @@ struct Store::Impl {
       std::error_code ec;
       std::filesystem::remove_all(secondary_dir, ec);
     }
+    if (secondary_lock_fd >= 0) ::close(secondary_lock_fd);
   }
 
   Status Get(rocksdb::ColumnFamilyHandle* cf, const std::string& key, std::string* value, bool* found) const {
