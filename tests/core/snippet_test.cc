@@ -76,6 +76,22 @@ TEST(SnippetTest, FunctionWordsOfTheTextsLanguageAreLeftOutWhenTheQueryHasOtherW
             "<mark>The</mark> district has <mark>the</mark> wells <mark>of</mark> <mark>the</mark> valley.")
       << "function words alone";
 
+  // A phrase of function words still counts, and shows whole: `"to be" hamlet`.
+  SnippetQuery to_be = query_of({"to", "be", "hamlet"}, "english");
+  to_be.typed = "\"to be\" hamlet";
+  to_be.phrases = {{"to", "be"}};
+  const SnippetMatcher to_be_matcher(to_be);
+  EXPECT_GT(to_be_matcher.Score("To be or not to be.", english, "en").Key(),
+            to_be_matcher.Score("Hamlet, prince of Denmark.", english, "en").Key())
+      << "the page with the phrase before the page with the other word";
+  EXPECT_NE(to_be_matcher.BestPassage("To be or not to be.", english, 300, "en").find("<mark>To be</mark>"),
+            std::string::npos);
+  std::string far_apart = "To be or not to be. ";
+  for (int i = 0; i < 40; ++i) far_apart += "filler ";
+  far_apart += "Hamlet spoke.";
+  EXPECT_NE(to_be_matcher.BestPassage(far_apart, english, 300, "en").find("<mark>To be</mark>"), std::string::npos)
+      << "the passage with the phrase, not the one with the other word";
+
   const Xapian::Stem french("french");
   const SnippetMatcher la_gestion(query_of({"la", "gestion"}, "french"));
   EXPECT_EQ(la_gestion.BestPassage("Le rapport porte sur la gestion de la dette.", french, 300, "fr"),

@@ -362,6 +362,7 @@ QueryMatches FindQueryMatches(const std::string& text, const ByteClasses& classe
   size_t matches = 0;
   // A word met again is looked up once (`looked_up`: its query word, or -1).
   std::unordered_map<std::string_view, int> looked_up;
+  size_t left_out_matches = 0;  // distinct words left out (`left_out`)
   for (size_t i = 0; i < n; ++i) {
     const WordForms& w = words.FormsOf(words.list[i]);
     if (!may_match(w)) continue;
@@ -372,8 +373,11 @@ QueryMatches FindQueryMatches(const std::string& text, const ByteClasses& classe
       if (hit) {
         std::string key = "Z" + stem(w.folded);
         // A function word of the text's language, when the query has other
-        // words: neither counted nor marked (SnippetMatcher::ViewFor).
-        if (left_out == nullptr || !left_out->count(key)) {
+        // words: neither counted nor marked (SnippetMatcher::ViewFor), but
+        // a phrase of them is still looked for below.
+        if (left_out != nullptr && left_out->count(key)) {
+          ++left_out_matches;
+        } else {
           known->second = word_ids.emplace(std::move(key), static_cast<int>(word_ids.size())).first->second;
         }
       } else {
@@ -395,7 +399,7 @@ QueryMatches FindQueryMatches(const std::string& text, const ByteClasses& classe
   QueryMatches m;
   m.query_words = word_ids.size();
   m.matches = matches;
-  if (matches == 0) return m;
+  if (matches == 0 && (left_out_matches == 0 || phrases.empty())) return m;
   // A phrase's words are admitted words that follow one another in the
   // text, with no other word between (`next_adjacent[i]`: word i + 1 is the
   // word after word i; -1 until asked).
@@ -561,7 +565,11 @@ std::string SnippetMatcher::BestPassage(const std::string& text, const Xapian::S
                                     phrases_, view ? &view->left_out : nullptr);
   // A page where the query's function words are all that match (a title
   // match): those, rather than no passage.
-  if (m.matches == 0 && view) m = FindQueryMatches(text, classes, query_, stemmer, terms_, typed_, starts_, phrases_);
+  bool leaving_out = view != nullptr;
+  if (m.matches == 0 && view) {
+    m = FindQueryMatches(text, classes, query_, stemmer, terms_, typed_, starts_, phrases_);
+    leaving_out = false;
+  }
   if (m.matches == 0) return "";
   const std::vector<Match>& matches = m.words;
   const size_t count = matches.size();
@@ -574,8 +582,10 @@ std::string SnippetMatcher::BestPassage(const std::string& text, const Xapian::S
   size_t best_first = count;
   uint32_t best_end = 0;
   std::vector<size_t> seen(m.query_words, count), seen_exact(m.query_words, count);
+  // (With the function words left out, a window may also start at a
+  // phrase: one of function words only, "to be", starts at no query word.)
   for (size_t first = 0; first < count; ++first) {
-    if (matches[first].query_word < 0) continue;
+    if (matches[first].query_word < 0 && (!leaving_out || matches[first].phrase_end == 0)) continue;
     const uint32_t begin = matches[first].begin;
     Score score{};
     uint32_t end = matches[first].end;

@@ -458,6 +458,14 @@ struct PageQuery {
   // a word gives several terms (as typed, stemmed, folded, per language),
   // which must count as one word, not several.
   std::map<std::string, size_t> word_of;
+  // Every query word that gives each term, one bit a word (bit k for word
+  // k; words from the 64th on share bit 63): two words can give one term
+  // ("will" and "wills" give Zwill), and word_of keeps the first only.
+  std::map<std::string, uint64_t> words_giving;
+  void AddForm(const std::string& form, size_t k) {
+    word_of.emplace(form, k);
+    words_giving[form] |= uint64_t{1} << std::min<size_t>(k, 63);
+  }
   // The stemmed (Z) forms of the words, in every language. Another
   // language's stems are read too: they count inflections the entry's own
   // stemmer keeps apart (French stems "microcrédit" and "microcrédits"
@@ -527,7 +535,7 @@ void MapTermsToWords(const std::string& typed, const std::vector<std::string>& l
   // XF: none is a Z form below).
   for (size_t k = 0; k < words.size(); ++k) {
     const std::string& folded = folded_words.emplace_back(FoldAccents(words[k]));
-    for (const std::string& form : {words[k], "XF" + folded, folded}) query->word_of.emplace(form, k);
+    for (const std::string& form : {words[k], "XF" + folded, folded}) query->AddForm(form, k);
   }
   std::set<std::string> stemmed_alike;  // each language's stems of the words, once
   for (const std::string& language : languages) {
@@ -544,7 +552,7 @@ void MapTermsToWords(const std::string& typed, const std::vector<std::string>& l
     for (size_t k = 0; k < words.size(); ++k) {
       const auto& [word_stem, folded_stem] = stems[k];
       for (const std::string& form : {"Z" + word_stem, "ZXF" + folded_stem, "Z" + folded_stem}) {
-        query->word_of.emplace(form, k);
+        query->AddForm(form, k);
         if (!stem.is_none()) query->stems.insert(form);
       }
     }
@@ -614,8 +622,9 @@ struct LocalReads {
 // unstemmed and folded terms count once), then the most positions where
 // they occur (the first such page on a tie); page 1 when only
 // title or boolean terms matched. The words counted leave out the function
-// words of the entry's language (function_words.h) unless the query has
-// no other word. Reading the query terms' position lists
+// words of the entry's language (function_words.h) when the query has
+// other words; of the terms that matched (`matching`), they count only when
+// the others have no position in the entry. Reading the query terms' position lists
 // is much cheaper than walking the document's whole term list
 // (get_matching_terms), which is kept for wildcard queries, whose expansions
 // are not among the query's terms, and when the query's terms give no
@@ -650,6 +659,23 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
   std::vector<Xapian::termpos> phrase_starts;           // a typed and a folded phrase can both start there
   std::map<std::string, int> other_words;               // a term that stands for no typed word counts as one
   std::optional<PageMap> page_map;  // read with the first position found
+  // The entry's language's function words ("the", "de"; function_words.h)
+  // stand on nearly every page: counted, they add a word to every page and
+  // choose the page with the most of them. A term only they give is left
+  // out when the query has other words (a phrase still reads their
+  // positions, below), and of the terms that matched, counted only when
+  // the others have no position here. (Their lists were the longest a
+  // search read: a long document's "the" has thousands of positions.)
+  uint64_t other_words_mask = 0, all_words_mask = 0;  // bits as in PageQuery::words_giving
+  for (size_t k = 0; k < query.words.size(); ++k) {
+    const uint64_t bit = uint64_t{1} << std::min<size_t>(k, 63);
+    all_words_mask |= bit;
+    if (k >= 63 || !IsFunctionWord(language, query.words[k])) other_words_mask |= bit;
+  }
+  auto FunctionWordTerm = [&](const std::string& name) {
+    auto giving = query.words_giving.find(name);
+    return giving != query.words_giving.end() && (giving->second & other_words_mask) == 0;
+  };
   auto pages = [&]() -> const PageMap& {
     if (!page_map) {
       page_map.emplace(local.columns ? local.columns->ValueOf(kPageStartsColumn, did)
@@ -711,28 +737,19 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
     all_positions.swap(merged);
   };
   if (matching) {
+    // The terms that matched: the function words' only when the others
+    // have no position here (a title match, a wildcard's page).
     for (const std::string& name : *matching) {
-      if (IsPageTerm(name)) count_positions(name);
+      if (IsPageTerm(name) && !FunctionWordTerm(name)) count_positions(name);
+    }
+    if (all_positions.empty()) {
+      for (const std::string& name : *matching) {
+        if (IsPageTerm(name) && FunctionWordTerm(name)) count_positions(name);
+      }
     }
   } else if (!query.wildcard) {
-    // The entry's language's function words ("the", "de") stand on nearly
-    // every page: counted, they would add a word to every page and choose
-    // the page with the most of them. A query with other words chooses by
-    // those (a phrase still reads its function words' positions, below);
-    // their lists were the longest a search read (a long document's "the":
-    // tens of thousands of positions, hit after hit).
-    std::vector<bool> function_word(query.words.size(), false);
-    size_t function_words = 0;
-    for (size_t k = 0; k < query.words.size(); ++k) {
-      function_word[k] = IsFunctionWord(language, query.words[k]);
-      function_words += function_word[k] ? 1 : 0;
-    }
-    const bool skip_function_words = function_words > 0 && function_words < query.words.size();
-    auto counted = [&](const std::string& name) {
-      if (!skip_function_words) return true;
-      auto typed = query.word_of.find(name);
-      return typed == query.word_of.end() || !function_word[typed->second];
-    };
+    const bool skip_function_words = other_words_mask != 0 && other_words_mask != all_words_mask;
+    auto counted = [&](const std::string& name) { return !skip_function_words || !FunctionWordTerm(name); };
     // Stems first: a word whose stem has positions here needs no other read.
     const PageQuery::LanguageStems& own = query.StemsIn(language);
     auto covered = [&](const std::string& name) {
@@ -2016,12 +2033,17 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
               const Xapian::Stem stemmer = StemmerFor(language);
               size_t best = 0;
               PageScore best_score;
-              for (size_t k = 0; k < pages->size(); ++k) {
-                const PageScore score = page_text_matcher.Score(MarkElisions((*pages)[k].text), stemmer, language);
-                if (k == 0 || score.Key() > best_score.Key()) {
-                  best = k;
-                  best_score = score;
+              // Without the language's function words first; with them
+              // when the query's other words are on no page (as BestPage).
+              for (const std::string& leaving_out : {language, std::string()}) {
+                for (size_t k = 0; k < pages->size(); ++k) {
+                  const PageScore score = page_text_matcher.Score(MarkElisions((*pages)[k].text), stemmer, leaving_out);
+                  if (k == 0 || score.Key() > best_score.Key()) {
+                    best = k;
+                    best_score = score;
+                  }
                 }
+                if (best_score.Key() != PageScore().Key()) break;
               }
               hit.page = (*pages)[best].number;
               best_page_text = std::move((*pages)[best]);
