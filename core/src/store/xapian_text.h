@@ -99,11 +99,11 @@ void CollectPhrases(const Xapian::Query& query, std::vector<std::vector<std::str
 struct QueryParsers {
   Xapian::QueryParser as_typed, folded;
   // The parses made (query text, language, default operator, folded), with
-  // their descriptions: a search builds its query three or four ways from
+  // their keys (QueryKey): a search builds its query three or four ways from
   // the same parses, and languages whose parses read the same share them.
   struct Parse {
     Xapian::Query query;
-    std::string description;
+    std::string key;
   };
   std::map<std::tuple<std::string, std::string, int, bool>, Parse> parses;
   // The languages sharing one subquery: its two parses, its boost phrases,
