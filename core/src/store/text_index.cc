@@ -286,10 +286,23 @@ class PageMap {
   }
   // A value that does not decode (damaged) maps every position to page 1.
   explicit PageMap(std::string_view value) {
+    // (At most one page per two bytes: made once, not grown page by page.)
+    pages_.reserve(value.size() / 2);
+    starts_.reserve(value.size() / 2);
+    // A varint of one byte (every page step, and a short page's start
+    // step) read in place.
+    auto next = [&value](uint64_t* n) {
+      if (!value.empty() && static_cast<unsigned char>(value.front()) < 0x80) {
+        *n = static_cast<unsigned char>(value.front());
+        value.remove_prefix(1);
+        return true;
+      }
+      return ReadVarint(&value, n);
+    };
     uint64_t number = 0, start = 0;
     while (!value.empty()) {
       uint64_t page_step = 0, start_step = 0;
-      if (!ReadVarint(&value, &page_step) || !ReadVarint(&value, &start_step)) {
+      if (!next(&page_step) || !next(&start_step)) {
         damaged_ = true;
         return;
       }
@@ -655,7 +668,7 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
   // list merged in as it is read, not a set node per position):
   std::vector<Xapian::termpos> all_positions;           // of the terms counted, each once (several terms can share one)
   std::vector<Xapian::termpos> merged;                  // scratch for merging a list into all_positions
-  std::vector<std::pair<uint32_t, int>> page_words;     // (page, query word) once per term and page
+  std::vector<std::pair<uint32_t, int>> page_words;     // (page, query word) past the 64 of PageTally::word_bits
   std::vector<Xapian::termpos> phrase_starts;           // a typed and a folded phrase can both start there
   std::map<std::string, int> other_words;               // a term that stands for no typed word counts as one
   std::optional<PageMap> page_map;  // read with the first position found
@@ -714,6 +727,40 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
     }
     return *it->second;
   };
+  struct PageTally {
+    size_t phrases = 0, words = 0, positions = 0;
+    // The words counted here, one bit each (word_bit): a page's words are
+    // its bits once every list is read, with no sort of (page, word) pairs
+    // (2 % of a search's instructions).
+    uint64_t word_bits = 0;
+  };
+  auto distinct = [](auto& list) {
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+  };
+  // The tallies by page number, in a flat array as long as the last page
+  // counted (a document's pages, at most): a map node per page cost 3 % of
+  // a search's instructions on the real PDFs. Page numbers past kFlatPages
+  // (only a damaged page-starts value gives them) are tallied in a map.
+  constexpr uint32_t kFlatPages = 1u << 16;
+  std::vector<PageTally> by_page;
+  std::map<uint32_t, PageTally> by_page_beyond;
+  auto tally = [&](uint32_t page) -> PageTally& {
+    if (page >= kFlatPages) return by_page_beyond[page];
+    if (page >= by_page.size()) {
+      // Made as long as the document at the first page counted (pages come
+      // in ascending order: growing page by page was 1 % of a search).
+      const uint32_t last = pages().LastPage();
+      by_page.resize(static_cast<size_t>(std::min(std::max(page, last), kFlatPages - 1)) + 1);
+    }
+    return by_page[page];
+  };
+  // A word's bit in PageTally::word_bits: a typed word's index, then the
+  // other terms' (-1, -2, …: other_words) after the typed words; -1 past 64.
+  auto word_bit = [&](int word) -> int {
+    const size_t bit = word >= 0 ? static_cast<size_t>(word) : query.words.size() + static_cast<size_t>(-1 - word);
+    return bit < 64 ? static_cast<int>(bit) : -1;
+  };
   auto count_positions = [&](const std::string& name) {
     auto typed = query.word_of.find(name);
     int word = 0;
@@ -728,7 +775,13 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
     uint32_t last_page = 0;
     for (size_t i = 0; i < positions.size(); i = cursor.RunEnd(positions, i)) {
       const uint32_t page = cursor.PageOf(positions[i]);
-      if (page != last_page) page_words.emplace_back(page, word);
+      if (page != last_page) {
+        if (const int bit = word_bit(word); bit >= 0) {
+          tally(page).word_bits |= uint64_t{1} << bit;
+        } else {
+          page_words.emplace_back(page, word);
+        }
+      }
       last_page = page;
     }
     merged.clear();
@@ -787,30 +840,6 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
       if (whole) phrase_starts.push_back(start);
     }
   }
-  struct PageTally {
-    size_t phrases = 0, words = 0, positions = 0;
-  };
-  auto distinct = [](auto& list) {
-    std::sort(list.begin(), list.end());
-    list.erase(std::unique(list.begin(), list.end()), list.end());
-  };
-  // The tallies by page number, in a flat array as long as the last page
-  // counted (a document's pages, at most): a map node per page cost 3 % of
-  // a search's instructions on the real PDFs. Page numbers past kFlatPages
-  // (only a damaged page-starts value gives them) are tallied in a map.
-  constexpr uint32_t kFlatPages = 1u << 16;
-  std::vector<PageTally> by_page;
-  std::map<uint32_t, PageTally> by_page_beyond;
-  auto tally = [&](uint32_t page) -> PageTally& {
-    if (page >= kFlatPages) return by_page_beyond[page];
-    if (page >= by_page.size()) {
-      // Made as long as the document at the first page counted (pages come
-      // in ascending order: growing page by page was 1 % of a search).
-      const uint32_t last = pages().LastPage();
-      by_page.resize(static_cast<size_t>(std::min(std::max(page, last), kFlatPages - 1)) + 1);
-    }
-    return by_page[page];
-  };
   // all_positions is sorted and each once already (count_positions):
   // one update per run of positions on a page.
   if (!all_positions.empty()) {
@@ -822,6 +851,15 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
       i = end;
     }
   }
+  // (A page's few bits counted one by one: std::popcount is a call into
+  // libgcc without -mpopcnt.)
+  auto count_words = [](PageTally& page) {
+    for (uint64_t bits = page.word_bits; bits != 0; bits &= bits - 1) ++page.words;
+  };
+  for (PageTally& page : by_page) {
+    if (page.word_bits != 0) count_words(page);
+  }
+  for (auto& [number, page] : by_page_beyond) count_words(page);
   distinct(page_words);
   for (const auto& [page, word] : page_words) ++tally(page).words;
   distinct(phrase_starts);
