@@ -258,14 +258,17 @@ bool SentenceBreak(std::string_view gap) {
 }
 
 void AppendEscaped(std::string_view text, std::string* out) {
-  for (char c : text) {
-    switch (c) {
-      case '&': *out += "&amp;"; break;
-      case '<': *out += "&lt;"; break;
-      case '>': *out += "&gt;"; break;
-      default: *out += c;
-    }
+  // The runs between the characters escaped appended whole (a character at
+  // a time was 1.6 % of a search's instructions).
+  size_t run = 0;  // where the run not yet appended begins
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c != '&' && c != '<' && c != '>') continue;
+    out->append(text.data() + run, i - run);
+    *out += c == '&' ? "&amp;" : c == '<' ? "&lt;" : "&gt;";
+    run = i + 1;
   }
+  out->append(text.data() + run, text.size() - run);
 }
 
 // The stems of the words snippets look at, remembered by each thread, by
