@@ -284,11 +284,17 @@ class PageMap {
     }
     return out;
   }
-  // A value that does not decode (damaged) maps every position to page 1.
-  explicit PageMap(std::string_view value) {
+  // What a value decodes to, as one list (which PositionCache can keep
+  // from search to search: decoding a long document's value was 2 % of a
+  // search's instructions): the page starts, then the page numbers, then 1
+  // when the value did not decode (damaged: every position maps to page 1)
+  // or 0.
+  using Decoded = std::shared_ptr<const std::vector<Xapian::termpos>>;
+  static Decoded Decode(std::string_view value) {
+    std::vector<Xapian::termpos> starts, pages;
     // (At most one page per two bytes: made once, not grown page by page.)
-    pages_.reserve(value.size() / 2);
-    starts_.reserve(value.size() / 2);
+    starts.reserve(value.size() / 2);
+    pages.reserve(value.size() / 2);
     // A varint of one byte (every page step, and a short page's start
     // step) read in place.
     auto next = [&value](uint64_t* n) {
@@ -300,27 +306,42 @@ class PageMap {
       return ReadVarint(&value, n);
     };
     uint64_t number = 0, start = 0;
+    bool damaged = false;
     while (!value.empty()) {
       uint64_t page_step = 0, start_step = 0;
       if (!next(&page_step) || !next(&start_step)) {
-        damaged_ = true;
-        return;
+        damaged = true;
+        break;
       }
       number += page_step;
       start += start_step;
-      pages_.push_back(static_cast<uint32_t>(number));
-      starts_.push_back(static_cast<Xapian::termpos>(start));
+      pages.push_back(static_cast<uint32_t>(number));
+      starts.push_back(static_cast<Xapian::termpos>(start));
     }
+    auto decoded = std::make_shared<std::vector<Xapian::termpos>>();
+    if (!damaged) {
+      decoded->reserve(2 * starts.size() + 1);
+      decoded->insert(decoded->end(), starts.begin(), starts.end());
+      decoded->insert(decoded->end(), pages.begin(), pages.end());
+    }
+    decoded->push_back(damaged ? 1 : 0);
+    return decoded;
+  }
+  explicit PageMap(Decoded decoded) : decoded_(std::move(decoded)) {
+    damaged_ = decoded_->back() != 0;
+    count_ = damaged_ ? 0 : (decoded_->size() - 1) / 2;
+    starts_ = decoded_->data();
+    pages_ = decoded_->data() + count_;
   }
   // The highest page number the map holds (0 when it holds none).
   uint32_t LastPage() const {
-    return damaged_ || pages_.empty() ? 0 : *std::max_element(pages_.begin(), pages_.end());
+    return damaged_ || count_ == 0 ? 0 : *std::max_element(pages_, pages_ + count_);
   }
   uint32_t PageOf(Xapian::termpos position) const {
     if (damaged_) return 1;
-    if (starts_.empty()) return (position - 1) / kStridePage + 1;
-    const auto after = std::upper_bound(starts_.begin(), starts_.end(), position);
-    return after == starts_.begin() ? pages_.front() : pages_[after - starts_.begin() - 1];
+    if (count_ == 0) return (position - 1) / kStridePage + 1;
+    const Xapian::termpos* after = std::upper_bound(starts_, starts_ + count_, position);
+    return after == starts_ ? pages_[0] : pages_[after - starts_ - 1];
   }
   // PageOf for positions asked in ascending order (a sorted position list):
   // walks the page starts once rather than searching them per position.
@@ -329,9 +350,9 @@ class PageMap {
     explicit Cursor(const PageMap& map) : map_(map) {}
     uint32_t PageOf(Xapian::termpos position) {
       const PageMap& m = map_;
-      if (m.damaged_ || m.starts_.empty()) return m.PageOf(position);
-      while (next_ < m.starts_.size() && m.starts_[next_] <= position) ++next_;
-      return next_ == 0 ? m.pages_.front() : m.pages_[next_ - 1];
+      if (m.damaged_ || m.count_ == 0) return m.PageOf(position);
+      while (next_ < m.count_ && m.starts_[next_] <= position) ++next_;
+      return next_ == 0 ? m.pages_[0] : m.pages_[next_ - 1];
     }
     // The index of the first of `positions` (sorted) from `i` on that lies
     // past the page PageOf(positions[i]) found: the end of that page's run.
@@ -340,9 +361,9 @@ class PageMap {
     size_t RunEnd(const std::vector<Xapian::termpos>& positions, size_t i) const {
       const PageMap& m = map_;
       uint64_t bound = std::numeric_limits<uint64_t>::max();  // damaged: every position on page 1
-      if (!m.damaged_ && m.starts_.empty()) {
+      if (!m.damaged_ && m.count_ == 0) {
         bound = (static_cast<uint64_t>(positions[i]) - 1) / kStridePage * kStridePage + kStridePage + 1;
-      } else if (!m.damaged_ && next_ < m.starts_.size()) {
+      } else if (!m.damaged_ && next_ < m.count_) {
         bound = m.starts_[next_];
       }
       size_t lo = i + 1, step = 1;
@@ -363,8 +384,10 @@ class PageMap {
   };
 
  private:
-  std::vector<uint32_t> pages_;
-  std::vector<Xapian::termpos> starts_;
+  Decoded decoded_;
+  size_t count_ = 0;                        // pages
+  const Xapian::termpos* starts_ = nullptr;  // count_ of them, in decoded_
+  const Xapian::termpos* pages_ = nullptr;   // count_ of them, in decoded_
   bool damaged_ = false;
 };
 
@@ -691,8 +714,16 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
   };
   auto pages = [&]() -> const PageMap& {
     if (!page_map) {
-      page_map.emplace(local.columns ? local.columns->ValueOf(kPageStartsColumn, did)
-                                     : db.get_document(did, Xapian::DOC_ASSUME_VALID).get_value(kValuePageStarts));
+      // Decoded once per revision when the position cache keeps it (under a
+      // key no term has).
+      static const std::string kPageMapKey("\x01pages", 6);
+      PageMap::Decoded decoded = positions ? positions->Find(did, kPageMapKey) : nullptr;
+      if (!decoded) {
+        decoded = PageMap::Decode(local.columns ? local.columns->ValueOf(kPageStartsColumn, did)
+                                                : db.get_document(did, Xapian::DOC_ASSUME_VALID).get_value(kValuePageStarts));
+        if (positions) positions->Keep(did, kPageMapKey, decoded);
+      }
+      page_map.emplace(std::move(decoded));
     }
     return *page_map;
   };
