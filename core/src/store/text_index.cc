@@ -815,9 +815,16 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
       }
       last_page = page;
     }
-    merged.clear();
-    std::set_union(all_positions.begin(), all_positions.end(), positions.begin(), positions.end(),
-                   std::back_inserter(merged));
+    // (Into room made once: a position at a time through back_inserter
+    // was most of this function's own instructions.)
+    if (all_positions.empty()) {
+      all_positions.assign(positions.begin(), positions.end());
+      return;
+    }
+    merged.resize(all_positions.size() + positions.size());
+    const auto end = std::set_union(all_positions.begin(), all_positions.end(), positions.begin(), positions.end(),
+                                    merged.begin());
+    merged.resize(static_cast<size_t>(end - merged.begin()));
     all_positions.swap(merged);
   };
   if (matching) {
