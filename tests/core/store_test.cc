@@ -498,6 +498,37 @@ TEST(StoreTest, TheBestPageIsChosenAlikeBelowAndPastTheFlatTally) {
   EXPECT_EQ(BestPageOf(**reader, "wells schools"), 70001u);
   EXPECT_EQ(BestPageOf(**reader, "page"), 1u) << "a tie across both tallies: the flat one's page";
 }
+// A value 6 that does not decode (its last varint cut off) maps every
+// position to page 1, whether the search decodes it or finds it decoded by
+// an earlier one (the reader keeps it in its position cache).
+TEST(StoreTest, AnEntryWhosePageStartsDoNotDecodeHasItsMatchesOnPageOne) {
+  TempDir dir;
+  {
+    auto writer = WriterWithPages(dir.path(), "pages",
+                                  {"first page about budgets", "second page about wells",
+                                   "third page about wells and schools"});
+    ASSERT_TRUE(writer);
+    EXPECT_EQ(BestPageOf(*writer, "schools"), 3u);
+  }
+  {
+    Xapian::WritableDatabase db(dir.path() + "/xapian", Xapian::DB_OPEN);
+    Xapian::Document entry = db.get_document(1);
+    std::string value = entry.get_value(6);
+    ASSERT_EQ(PageStarts(value).size(), 3u);
+    ASSERT_LT(static_cast<unsigned char>(value.back()), 0x80) << "the last page's start step ends the value";
+    value.pop_back();
+    entry.add_value(6, value);
+    db.replace_document(1, entry);
+    db.commit();
+  }
+  auto reader = Store::Open(dir.path(), StoreMode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  for (int ask = 1; ask <= 2; ++ask) {
+    EXPECT_EQ(BestPageOf(**reader, "schools"), 1u) << "ask " << ask;
+    EXPECT_EQ(BestPageOf(**reader, "wells"), 1u) << "ask " << ask;
+  }
+}
+
 // A hit is described from its record's fields read in one pass; a record
 // that pass refuses is read whole: still described when the whole decoder
 // accepts it (a field given twice, the first of the wrong kind), a DataLoss

@@ -7,8 +7,9 @@ namespace dossier {
 
 namespace {
 
-// What a list costs the budget: its positions, and about what the entry's
-// key, list node, hash node and shared block take besides.
+// What a list costs the budget (a position list, or a document's decoded
+// page starts, which BestPage keeps here too): its positions, and about
+// what the entry's key, list node, hash node and shared block take besides.
 size_t BytesOf(const std::string& key, const std::vector<Xapian::termpos>& positions) {
   return positions.capacity() * sizeof(Xapian::termpos) + key.capacity() + 160;
 }

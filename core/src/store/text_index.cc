@@ -291,9 +291,11 @@ class PageMap {
   // or 0.
   using Decoded = std::shared_ptr<const std::vector<Xapian::termpos>>;
   static Decoded Decode(std::string_view value) {
-    std::vector<Xapian::termpos> starts, pages;
+    // The starts straight into the list, the numbers after them.
+    auto decoded = std::make_shared<std::vector<Xapian::termpos>>();
+    std::vector<Xapian::termpos> pages;
     // (At most one page per two bytes: made once, not grown page by page.)
-    starts.reserve(value.size() / 2);
+    decoded->reserve(value.size() + 1);
     pages.reserve(value.size() / 2);
     // A varint of one byte (every page step, and a short page's start
     // step) read in place.
@@ -316,12 +318,11 @@ class PageMap {
       number += page_step;
       start += start_step;
       pages.push_back(static_cast<uint32_t>(number));
-      starts.push_back(static_cast<Xapian::termpos>(start));
+      decoded->push_back(static_cast<Xapian::termpos>(start));
     }
-    auto decoded = std::make_shared<std::vector<Xapian::termpos>>();
-    if (!damaged) {
-      decoded->reserve(2 * starts.size() + 1);
-      decoded->insert(decoded->end(), starts.begin(), starts.end());
+    if (damaged) {
+      decoded->clear();
+    } else {
       decoded->insert(decoded->end(), pages.begin(), pages.end());
     }
     decoded->push_back(damaged ? 1 : 0);
@@ -686,9 +687,10 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
                   const LocalReads& local = LocalReads()) {
   HitTermPresence* const presence = local.presence;
   const PositionCache::View* const positions = presence ? local.positions : nullptr;
-  // What the positions read show, tallied by page at the end (a long
-  // document's common word has thousands of positions: flat vectors, each
-  // list merged in as it is read, not a set node per position):
+  // What the positions read show (a long document's common word has
+  // thousands of positions: flat vectors, each list merged in as it is
+  // read, not a set node per position); the words each page holds are
+  // tallied as each list is read, the positions and phrases at the end:
   std::vector<Xapian::termpos> all_positions;           // of the terms counted, each once (several terms can share one)
   std::vector<Xapian::termpos> merged;                  // scratch for merging a list into all_positions
   std::vector<std::pair<uint32_t, int>> page_words;     // (page, query word) past the 64 of PageTally::word_bits
@@ -772,15 +774,15 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
   // The tallies by page number, in a flat array as long as the last page
   // counted (a document's pages, at most): a map node per page cost 3 % of
   // a search's instructions on the real PDFs. Page numbers past kFlatPages
-  // (only a damaged page-starts value gives them) are tallied in a map.
+  // (a page-starts value with such numbers) are tallied in a map.
   constexpr uint32_t kFlatPages = 1u << 16;
   std::vector<PageTally> by_page;
   std::map<uint32_t, PageTally> by_page_beyond;
   auto tally = [&](uint32_t page) -> PageTally& {
     if (page >= kFlatPages) return by_page_beyond[page];
     if (page >= by_page.size()) {
-      // Made as long as the document at the first page counted (pages come
-      // in ascending order: growing page by page was 1 % of a search).
+      // Made as long as the document at the first page counted (growing
+      // page by page was 1 % of a search).
       const uint32_t last = pages().LastPage();
       by_page.resize(static_cast<size_t>(std::min(std::max(page, last), kFlatPages - 1)) + 1);
     }
