@@ -817,8 +817,8 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
       }
       last_page = page;
     }
-    // (Into room made once: a position at a time through back_inserter
-    // was most of this function's own instructions.)
+    // (Into room made once rather than a position at a time through
+    // back_inserter: 0.8 % of a search's instructions on the real PDFs.)
     if (all_positions.empty()) {
       all_positions.assign(positions.begin(), positions.end());
       return;
