@@ -455,15 +455,18 @@ TEST(StoreTest, TheBestPageIsChosenByTheQuerysOtherWordsThanItsFunctionWords) {
   }
 }
 
+// Three pages: "wells" on pages 2 and 3 once each, "schools" on page 3,
+// "budgets" on page 1, "page" on every one.
+const std::vector<std::string> kThreePages = {"first page about budgets", "second page about wells",
+                                              "third page about wells and schools"};
+
 // The best page is tallied in a flat array by page number, and in a map past
 // 65,536 pages (a damaged value 6 that still decodes gives such numbers):
 // either way the page with most matches wins, the lowest number on a tie.
 TEST(StoreTest, TheBestPageIsChosenAlikeBelowAndPastTheFlatTally) {
   TempDir dir;
   {
-    auto writer = WriterWithPages(dir.path(), "pages",
-                                  {"first page about budgets", "second page about wells",
-                                   "third page about wells and schools"});
+    auto writer = WriterWithPages(dir.path(), "pages", kThreePages);
     ASSERT_TRUE(writer);
     EXPECT_EQ(BestPageOf(*writer, "wells"), 2u) << "a tie: the lower page";
     EXPECT_EQ(BestPageOf(*writer, "schools"), 3u);
@@ -498,15 +501,14 @@ TEST(StoreTest, TheBestPageIsChosenAlikeBelowAndPastTheFlatTally) {
   EXPECT_EQ(BestPageOf(**reader, "wells schools"), 70001u);
   EXPECT_EQ(BestPageOf(**reader, "page"), 1u) << "a tie across both tallies: the flat one's page";
 }
+
 // A value 6 that does not decode (its last varint cut off) maps every
 // position to page 1, whether the search decodes it or finds it decoded by
 // an earlier one (the reader keeps it in its position cache).
 TEST(StoreTest, AnEntryWhosePageStartsDoNotDecodeHasItsMatchesOnPageOne) {
   TempDir dir;
   {
-    auto writer = WriterWithPages(dir.path(), "pages",
-                                  {"first page about budgets", "second page about wells",
-                                   "third page about wells and schools"});
+    auto writer = WriterWithPages(dir.path(), "pages", kThreePages);
     ASSERT_TRUE(writer);
     EXPECT_EQ(BestPageOf(*writer, "schools"), 3u);
   }

@@ -2113,15 +2113,21 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
               PageScore best_score;
               // Without the language's function words first; with them
               // when the query's other words are on no page (as BestPage).
+              // Each page's elisions marked once for both passes.
+              std::vector<std::string> marked;
+              marked.reserve(pages->size());
+              for (const PageText& page : *pages) marked.push_back(MarkElisions(page.text));
               for (const std::string& leaving_out : {language, std::string()}) {
-                for (size_t k = 0; k < pages->size(); ++k) {
-                  const PageScore score = page_text_matcher.Score(MarkElisions((*pages)[k].text), stemmer, leaving_out);
+                for (size_t k = 0; k < marked.size(); ++k) {
+                  const PageScore score = page_text_matcher.Score(marked[k], stemmer, leaving_out);
                   if (k == 0 || score.Key() > best_score.Key()) {
                     best = k;
                     best_score = score;
                   }
                 }
-                if (best_score.Key() != PageScore().Key()) break;
+                // (A language without function words leaves nothing out:
+                // the second pass would score the same.)
+                if (best_score.Key() != PageScore().Key() || !KnowsFunctionWords(language)) break;
               }
               hit.page = (*pages)[best].number;
               best_page_text = std::move((*pages)[best]);
