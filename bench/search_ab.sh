@@ -110,7 +110,11 @@ if [[ "${CALLGRIND:-0}" == 1 ]]; then
     out="$work/callgrind.$side.out"
     rm -f "$out"
     : >"$work/cg.log"
-    valgrind --tool=callgrind --callgrind-out-file="$out" "$bin" --data "$data" --listen 127.0.0.1:0 --quiet \
+    # (Under valgrind's LD_PRELOAD dossierd keeps glibc's allocator
+    # defaults: the thread caches it runs with in service are set here,
+    # unless GLIBC_TUNABLES says otherwise. docs/HTTP_API.md, "Memory allocation".)
+    GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.tcache_count=128}" \
+      valgrind --tool=callgrind --callgrind-out-file="$out" "$bin" --data "$data" --listen 127.0.0.1:0 --quiet \
       --cache-mb 0 --threads 2 2>"$work/cg.log" &
     vpid=$!
     pids+=("$vpid")

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "dossier/paths.h"
+#include "src/allocator_tuning.h"
 #include "src/server.h"
 
 namespace {
@@ -84,6 +85,9 @@ void RaiseOpenFileLimit(size_t max_connections) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything else (no thread, no file, no output yet): a new start
+  // with glibc's thread caches sized for searches (src/allocator_tuning.h).
+  server::RestartWithAllocatorTuning(argv);
   CLI::App app{"dossierd: the Dossier HTTP JSON API (GET /openapi.json describes it)"};
   std::string data_dir = DefaultDataDir(), listen = "127.0.0.1:8080", token_file, cors_origin;
   bool quiet = false;

@@ -5,11 +5,14 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <xapian.h>
 
@@ -809,6 +812,57 @@ TEST(ServerLifecycleTest, SigtermStopsItCleanly) {
   const std::string log = server.Log();
   EXPECT_NE(log.find("stopped"), std::string::npos) << log;
   EXPECT_EQ(log.find("GET /health"), std::string::npos) << "--quiet still logs requests: " << log;
+}
+
+// The environment of process `pid`, each NAME=VALUE after a line break.
+std::string EnvironmentOf(pid_t pid) {
+  std::string environ = "\n" + ReadFile("/proc/" + std::to_string(pid) + "/environ");
+  std::replace(environ.begin(), environ.end(), '\0', '\n');
+  return environ;
+}
+
+// Sets GLIBC_TUNABLES (or unsets it, for nullopt) in this process, whose
+// children inherit it, until destroyed.
+class TunablesForChildren {
+ public:
+  explicit TunablesForChildren(const std::optional<std::string>& value) {
+    if (const char* before = std::getenv("GLIBC_TUNABLES")) before_ = before;
+    value ? ::setenv("GLIBC_TUNABLES", value->c_str(), 1) : ::unsetenv("GLIBC_TUNABLES");
+  }
+  ~TunablesForChildren() { before_ ? ::setenv("GLIBC_TUNABLES", before_->c_str(), 1) : ::unsetenv("GLIBC_TUNABLES"); }
+
+ private:
+  std::optional<std::string> before_;
+};
+
+// docs/SCALING.md, "Memory allocation": dossierd runs with glibc's thread
+// caches holding 128 blocks a size, set by a new start of itself (the same
+// process, program and arguments) when its environment does not say.
+TEST(ServerLifecycleTest, RunsWithGlibcThreadCachesSizedForSearches) {
+  if (std::getenv("LD_PRELOAD")) GTEST_SKIP() << "LD_PRELOAD is set: dossierd then keeps glibc's default, by design";
+  TunablesForChildren unset(std::nullopt);
+  TempDir tmp;
+  ServerProcess server(tmp / "data", {"--quiet"});
+  ASSERT_TRUE(server.started());
+  EXPECT_NE(EnvironmentOf(server.pid()).find("\nGLIBC_TUNABLES=glibc.malloc.tcache_count=128\n"), std::string::npos)
+      << EnvironmentOf(server.pid());
+  std::string cmdline = ReadFile("/proc/" + std::to_string(server.pid()) + "/cmdline");
+  EXPECT_NE(cmdline.find(std::string("--listen") + '\0' + "127.0.0.1:0"), std::string::npos) << "the same arguments";
+  EXPECT_EQ(server.Client()->Get("/health")->status, 200);
+}
+
+TEST(ServerLifecycleTest, KeepsTheThreadCachesAnOperatorSet) {
+  if (std::getenv("LD_PRELOAD")) GTEST_SKIP() << "LD_PRELOAD is set: dossierd then keeps glibc's default, by design";
+  TunablesForChildren own(std::string("glibc.malloc.arena_max=2:glibc.malloc.tcache_count=7"));
+  TempDir tmp;
+  ServerProcess server(tmp / "data", {"--quiet"});
+  ASSERT_TRUE(server.started());
+  // (glibc's loader, parsing the variable, leaves a 0 byte for each ':'
+  // in the memory /proc shows.)
+  const std::string environ = EnvironmentOf(server.pid());
+  EXPECT_NE(environ.find("\nGLIBC_TUNABLES=glibc.malloc.arena_max=2\n"), std::string::npos) << environ;
+  EXPECT_NE(environ.find("\nglibc.malloc.tcache_count=7\n"), std::string::npos) << environ;
+  EXPECT_EQ(environ.find("tcache_count=128"), std::string::npos) << environ;
 }
 
 TEST(ServerLifecycleTest, RefusesAPortInUse) {
