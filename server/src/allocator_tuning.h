@@ -1,10 +1,10 @@
 // Allocator tuning: dossierd runs with glibc's per-thread allocation caches
 // (tcache) holding more freed blocks of each size than glibc's default 7.
 //
-// A search allocates and frees about 2,600 blocks, most of them small, many
-// freed together when the search ends. With 7 blocks cached a size, what
-// overflows goes to the arena's shared bins (under its lock, and
-// consolidated later); with 128, more stay in the thread's cache for the
+// A search allocates and frees about 2,600 blocks, many of them freed
+// together when the search ends. With 7 blocks cached a size, what
+// overflows goes to the arena's shared bins (most sizes under its lock,
+// and consolidated later); with 128, more stay in the thread's cache for the
 // next search to take back. Measured on the 626 real PDFs
 // (docs/BENCHMARKS.md, "Stop 59"): 3.2 % fewer instructions a search (128
 // is where the count stops paying: 1,000 saves no more), and 4–6 % less CPU
