@@ -17,6 +17,7 @@
 #include <xapian.h>
 
 #include "server/server_process.h"
+#include "src/allocator_tuning.h"
 #include "support/test_support.h"
 
 namespace dossier {
@@ -836,15 +837,17 @@ class TunablesForChildren {
 };
 
 // docs/HTTP_API.md, "Memory allocation": dossierd runs with glibc's thread
-// caches holding 128 blocks a size, set by a new start of itself (the same
-// process, program and arguments) when its environment does not say.
+// caches holding kMallocTcacheCount (128) blocks a size, set by a new start
+// of itself (the same process, program and arguments) when its environment
+// does not say.
 TEST(ServerLifecycleTest, RunsWithGlibcThreadCachesSizedForSearches) {
   if (std::getenv("LD_PRELOAD")) GTEST_SKIP() << "LD_PRELOAD is set: dossierd then keeps glibc's default, by design";
   TunablesForChildren unset(std::nullopt);
   TempDir tmp;
   ServerProcess server(tmp / "data", {"--quiet"});
   ASSERT_TRUE(server.started());
-  EXPECT_NE(EnvironmentOf(server.pid()).find("\nGLIBC_TUNABLES=glibc.malloc.tcache_count=128\n"), std::string::npos)
+  const std::string tuned = "GLIBC_TUNABLES=glibc.malloc.tcache_count=" + std::to_string(server::kMallocTcacheCount);
+  EXPECT_NE(EnvironmentOf(server.pid()).find("\n" + tuned + "\n"), std::string::npos)
       << EnvironmentOf(server.pid());
   std::string cmdline = ReadFile("/proc/" + std::to_string(server.pid()) + "/cmdline");
   EXPECT_NE(cmdline.find(std::string("--listen") + '\0' + "127.0.0.1:0"), std::string::npos) << "the same arguments";
@@ -863,7 +866,7 @@ TEST(ServerLifecycleTest, KeepsTheThreadCachesAnOperatorSet) {
   std::replace(environ.begin(), environ.end(), ':', '\n');
   EXPECT_NE(environ.find("\nGLIBC_TUNABLES=glibc.malloc.arena_max=2\nglibc.malloc.tcache_count=7\n"), std::string::npos)
       << environ;
-  EXPECT_EQ(environ.find("tcache_count=128"), std::string::npos) << environ;
+  EXPECT_EQ(environ.find("tcache_count=" + std::to_string(server::kMallocTcacheCount)), std::string::npos) << environ;
 }
 
 TEST(ServerLifecycleTest, RefusesAPortInUse) {
