@@ -404,6 +404,48 @@ TEST(SearchAdjacencyTest, PagesAcrossTheBoostsWindowListEveryMatchOnceInOneOrder
   for (size_t i = 0; i < 10; ++i) EXPECT_EQ(straddling.hits[i].id, whole.hits[95 + i].id) << i;
 }
 
+// Checking the boost's phrases reads the words' positions in each
+// candidate: a group's candidates are checked best first until those
+// positions would pass a budget (kBoostPositions, 20,000), the best 10
+// whatever they hold. Thirty reports that say "cold" and "chain" apart,
+// more often each than a note that has them side by side once: with 150 of
+// each in every report (9,000 positions in all) every candidate is checked
+// and the note is boosted to the top; with 600 (36,000) the reports
+// checked first use the budget up, and the note keeps its own weight, last.
+TEST(SearchAdjacencyTest, ThePhraseCheckReadsABoundedNumberOfPositions) {
+  auto order_with = [](int occurrences) {
+    TempDir dir;
+    const std::string in = dir / "in";
+    std::string apart;
+    for (int k = 0; k < occurrences; ++k) apart += "The cold room was checked. The chain was signed. ";
+    for (int i = 0; i < 30; ++i) WriteFile(in + "/report" + std::to_string(i) + ".txt", "Storage log " + std::to_string(i) + "\n" + apart);
+    WriteFile(in + "/beside.txt", "Depot note\nThe cold chain held all week. It was cold outside, and the chain of "
+                                  "trucks came on time.");
+    // Notes with neither word, for the words to weigh.
+    for (int i = 0; i < 40; ++i) {
+      WriteFile(in + "/other" + std::to_string(i) + ".txt", "Field note " + std::to_string(i) + "\nThe weather was mild.");
+    }
+    std::unique_ptr<QueryService> service = IngestAndOpen(in, dir / "data");
+    std::vector<std::string> files;
+    EXPECT_TRUE(service);
+    if (!service) return files;
+    SearchRequest request;
+    request.query = "cold chain";
+    request.limit = 50;
+    Result<SearchResponse> response = service->Search(request);
+    EXPECT_TRUE(response.ok()) << response.status().ToString();
+    if (!response.ok()) return files;
+    for (const SearchHit& hit : response->hits) files.push_back(std::filesystem::path(hit.source_paths.at(0)).filename().string());
+    return files;
+  };
+  const std::vector<std::string> within = order_with(150);
+  ASSERT_EQ(within.size(), 31u);
+  EXPECT_EQ(within.front(), "beside.txt");
+  const std::vector<std::string> past = order_with(600);
+  ASSERT_EQ(past.size(), 31u);
+  EXPECT_EQ(past.back(), "beside.txt");
+}
+
 // All the words first; when a page of results has room left, documents with
 // only some of them follow, flagged, and are not counted in the total.
 TEST_F(SearchTest, DocumentsWithSomeOfTheWordsFollowThoseWithAll) {

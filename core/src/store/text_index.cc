@@ -116,6 +116,18 @@ std::string IdTerm(const std::string& hex_id) { return "Q" + hex_id; }
 // in nearly every entry holding the words: half of a search's CPU on
 // 10,000 generated documents (docs/BENCHMARKS.md, "Stop 52").
 constexpr Xapian::doccount kBoostWindow = 100;
+// Checking a candidate for a phrase reads its words' positions in the
+// candidate, all of them when it lacks the phrase: in a long manual, tens
+// of thousands for "the" (about 110 instructions each, through the OR of a
+// word's terms: the boost of "the what" was 15 M instructions a search on
+// 626 real PDFs, two thirds of it). A group of languages' candidates are
+// checked, best first, until their positions would pass this many; the
+// best kBoostChecksAtLeast are checked whatever they hold. (The rest keep
+// their weight in the ranked pass, as candidates of a language without
+// phrases do.) On those PDFs the budget cut 55 of 3,000 distinct queries'
+// checks, and changed the first page of results of 4.
+constexpr uint64_t kBoostPositions = 20000;
+constexpr size_t kBoostChecksAtLeast = 10;
 
 // The candidates the boosted pass reorders (kBoostWindow), in docid order.
 // Weighed, each has its weight in the ranked pass: under OP_AND_MAYBE with
@@ -175,6 +187,86 @@ class CandidatesSource : public Xapian::PostingSource {
   bool started_ = false;
 };
 
+// The positions a check of `phrases` reads in each of `docids` (ascending):
+// for each word of each phrase, the most any of its terms has there (a
+// stem and the word that is its own stem share their positions). Throws
+// Xapian::Error.
+std::vector<uint64_t> PhrasePositions(const Xapian::Database& db, const Xapian::Query& phrases,
+                                      const std::vector<Xapian::docid>& docids) {
+  std::vector<uint64_t> positions(docids.size(), 0);
+  std::map<std::string, std::vector<Xapian::termcount>> wdf_of;  // by term: in each of `docids`
+  auto wdfs = [&](const std::string& term) -> const std::vector<Xapian::termcount>& {
+    auto [known, added] = wdf_of.try_emplace(term);
+    if (added) {
+      known->second.assign(docids.size(), 0);
+      Xapian::PostingIterator posting = db.postlist_begin(term);
+      const Xapian::PostingIterator end = db.postlist_end(term);
+      for (size_t i = 0; i < docids.size() && posting != end; ++i) {
+        posting.skip_to(docids[i]);
+        if (posting != end && *posting == docids[i]) known->second[i] = posting.get_wdf();
+      }
+    }
+    return known->second;
+  };
+  std::function<void(const Xapian::Query&)> add = [&](const Xapian::Query& query) {
+    const auto type = query.get_type();
+    if (type != Xapian::Query::OP_PHRASE && type != Xapian::Query::OP_NEAR) {
+      for (size_t k = 0; k < query.get_num_subqueries(); ++k) add(query.get_subquery(k));
+      return;
+    }
+    for (size_t k = 0; k < query.get_num_subqueries(); ++k) {
+      const Xapian::Query word = query.get_subquery(k);
+      std::vector<Xapian::termcount> most(docids.size(), 0);
+      for (auto t = word.get_unique_terms_begin(); t != word.get_unique_terms_end(); ++t) {
+        const std::vector<Xapian::termcount>& in = wdfs(*t);
+        for (size_t i = 0; i < docids.size(); ++i) most[i] = std::max(most[i], in[i]);
+      }
+      for (size_t i = 0; i < docids.size(); ++i) positions[i] += most[i];
+    }
+  };
+  add(phrases);
+  return positions;
+}
+
+// Leaves in `among` (a group's candidates: docid, weight; ascending by
+// docid) those whose phrase check fits the budget: the best (by weight;
+// on a tie, the lower docid) while their positions (PhrasePositions) sum
+// to at most kBoostPositions, and the best kBoostChecksAtLeast whatever
+// they hold. Returns the others. No posting list is read when what the
+// terms can hold at most (each its wdf upper bound in every candidate,
+// and no more than its collection frequency) fits the budget. Throws
+// Xapian::Error.
+std::vector<std::pair<Xapian::docid, double>> CheckedPastBudget(const Xapian::Database& db, const Xapian::Query& phrases,
+                                                                std::vector<std::pair<Xapian::docid, double>>* among) {
+  if (among->size() <= kBoostChecksAtLeast) return {};
+  // At most, a term has its wdf upper bound in each candidate, and all
+  // its occurrences (its collection frequency) among them.
+  uint64_t most = 0;
+  for (auto t = phrases.get_unique_terms_begin(); t != phrases.get_unique_terms_end(); ++t) {
+    most += std::min<uint64_t>(uint64_t{db.get_wdf_upper_bound(*t)} * among->size(), db.get_collection_freq(*t));
+  }
+  if (most <= kBoostPositions) return {};
+  std::vector<Xapian::docid> docids;
+  for (const auto& [did, weight] : *among) docids.push_back(did);
+  const std::vector<uint64_t> positions = PhrasePositions(db, phrases, docids);
+  std::vector<size_t> order(among->size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return (*among)[a].second != (*among)[b].second ? (*among)[a].second > (*among)[b].second : a < b;
+  });
+  std::vector<char> checked(among->size(), 0);
+  uint64_t spent = 0;
+  for (size_t k = 0; k < order.size(); ++k) {
+    spent += positions[order[k]];
+    if (k >= kBoostChecksAtLeast && spent > kBoostPositions) break;
+    checked[order[k]] = 1;
+  }
+  std::vector<std::pair<Xapian::docid, double>> kept, past;
+  for (size_t i = 0; i < among->size(); ++i) (checked[i] ? kept : past).push_back((*among)[i]);
+  among->swap(kept);
+  return past;
+}
+
 // The candidates of a search (docid, weight in the ranked pass: its best
 // kBoostWindow matches) weighed again with the adjacency boost's phrases
 // (`query_text` parsed with `parsers`, ParsePurpose::kBoost): the weights
@@ -233,6 +325,8 @@ std::vector<std::pair<double, Xapian::docid>> BoostCandidates(const Xapian::Data
     if (!boosted[i]) best.emplace_back(candidates[i].second, candidates[i].first);
   }
   for (auto& [among, phrases] : groups) {
+    for (const auto& [did, weight] : CheckedPastBudget(db, phrases, &among)) best.emplace_back(weight, did);
+    if (among.empty()) continue;
     Xapian::Enquire enquire(db);
     const Xapian::Query weighed((new CandidatesSource(among, true))->release());
     const Xapian::Query listed((new CandidatesSource(std::move(among), false))->release());
