@@ -255,6 +255,31 @@ TEST(SearchBestPagesTest, EachHitOfAPageOfResultsHasItsOwnBestPage) {
   EXPECT_EQ(pages("timetable OR quay"), (Pages{{"b.txt", 1}, {"c.txt", 1}, {"d.txt", 3}}));
 }
 
+// A document with only the query's function words ("the" of "the
+// harbourmaster") shows the first page where one stands: they are on
+// nearly every page, and the page with the most of them tells nothing (and
+// reading every "the" of a long document was half of such a search).
+TEST(SearchBestPagesTest, AHitWithOnlyFunctionWordsShowsTheFirstPageWithOne) {
+  TempDir dir;
+  const std::string in = dir / "in";
+  WriteFile(in + "/harbour.txt", "Harbour note\nThe harbourmaster closed the quay at dusk.");
+  WriteFile(in + "/notes.txt", "Field notes\nNothing was noted on this day.\fThe quay was quiet.\f"
+                               "The boats, the nets, the ropes and the sails of the town were mended by the crews.");
+  std::unique_ptr<QueryService> service = IngestAndOpen(in, dir / "data");
+  ASSERT_TRUE(service);
+  SearchRequest request;
+  request.query = "the harbourmaster";
+  Result<SearchResponse> response = service->Search(request);
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  ASSERT_EQ(response->hits.size(), 2u);
+  EXPECT_TRUE(response->hits[0].all_words);
+  EXPECT_EQ(std::filesystem::path(response->hits[0].source_paths.at(0)).filename(), "harbour.txt");
+  EXPECT_FALSE(response->hits[1].all_words);
+  EXPECT_EQ(std::filesystem::path(response->hits[1].source_paths.at(0)).filename(), "notes.txt");
+  EXPECT_EQ(response->hits[1].page, 2u);
+}
+
+
 // Words typed side by side rank a document that has them side by side above
 // one that has them more often, apart; both match.
 TEST_F(SearchTest, WordsSideBySideRankFirst) {

@@ -755,7 +755,8 @@ struct LocalReads {
 // title or boolean terms matched. The words counted leave out the function
 // words of the entry's language (function_words.h) when the query has
 // other words; of the terms that matched (`matching`), they count only when
-// the others have no position in the entry. Reading the query terms' position lists
+// the others have no position in the entry, and when they are all that
+// matched (no phrase asked), the page is the first where one stands. Reading the query terms' position lists
 // is much cheaper than walking the document's whole term list
 // (get_matching_terms), which is kept for wildcard queries, whose expansions
 // are not among the query's terms, and when the query's terms give no
@@ -928,6 +929,26 @@ uint32_t BestPage(const Xapian::Database& db, Xapian::docid did, const PageQuery
     // have no position here (a title match, a wildcard's page).
     for (const std::string& name : *matching) {
       if (IsPageTerm(name) && !FunctionWordTerm(name)) count_positions(name);
+    }
+    if (all_positions.empty() && query.phrases.empty()) {
+      // Only function words matched here (a hit with some of the words:
+      // "the" of "the karolinger"). They stand on nearly every page, and
+      // the page with the most of them tells nothing: the first page where
+      // one stands, from each list's first position. (Reading a long
+      // document's "the" whole, hit after hit, was half of such a search.)
+      std::optional<Xapian::termpos> first;
+      auto first_of = [&](const std::string& term) {
+        const Xapian::PositionIterator at = db.positionlist_begin(did, term);
+        if (at != db.positionlist_end(did, term)) first = first ? std::min(*first, *at) : *at;
+      };
+      for (const std::string& name : *matching) {
+        if (!IsPageTerm(name) || !FunctionWordTerm(name)) continue;
+        first_of(name);
+        // (A stem shares its positions with the word that is its own stem.)
+        const std::string word = WordOfStem(name);
+        if (!word.empty() && query.StemWords(db).count(word) > 0) first_of(word);
+      }
+      return first ? pages().PageOf(*first) : 1;
     }
     if (all_positions.empty()) {
       for (const std::string& name : *matching) {
