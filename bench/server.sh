@@ -21,8 +21,10 @@
 # -c32 takes a throughput well above 32 / target.
 #
 # Last, a distinct-query run: 30,000 one- and two-word searches drawn from
-# the archive's vocabulary (bench/vocab_queries.py), cache off; and the same
-# on a data folder of real PDFs when REAL_DATA names one.
+# the archive's vocabulary (bench/vocab_queries.py), cache off, then the same
+# from one client (wrk -t1 -c1: one connection kept alive, no queueing;
+# target p99 < 3 ms); and both on a data folder of real PDFs when REAL_DATA
+# names one.
 #
 # Usage: bench/server.sh [BUILD_DIR]        (default: build)
 # Environment: BENCH_DIR (default /tmp/dossier-bench; an archive already
@@ -196,6 +198,9 @@ distinct="${DISTINCT:-30000}"
 echo "== distinct queries drawn from the vocabulary, --cache-mb 0"
 python3 "$root/bench/vocab_queries.py" "$base" "$distinct" "$work/distinct.txt"
 run search-distinct "$work/distinct.txt" 40
+# One client (one connection, kept alive): the latency of a computed search
+# with no queueing, target p99 < 3 ms.
+connections=1 wrk_threads=1 run search-distinct-one-client "$work/distinct.txt" 3
 stop_server
 if [[ -n "${REAL_DATA:-}" ]]; then
   echo "== the same on the real PDFs of $REAL_DATA"
@@ -205,5 +210,6 @@ if [[ -n "${REAL_DATA:-}" ]]; then
   base="http://127.0.0.1:$port"
   python3 "$root/bench/vocab_queries.py" "$base" "$distinct" "$work/distinct-real.txt"
   run search-distinct-real "$work/distinct-real.txt" 25
+  connections=1 wrk_threads=1 run search-distinct-real-one-client "$work/distinct-real.txt" 3
   stop_server
 fi
