@@ -343,13 +343,29 @@ bool FacetColumns::MatchesOf(const Xapian::Database& db, const Xapian::Query& qu
 std::optional<std::vector<std::string>> FacetColumns::QueryTermsHeld(
     const Xapian::Database& db, const Xapian::Query& query, Xapian::docid did,
     const std::function<bool(const std::string&)>& wanted) const {
-  std::vector<std::string> held;
+  const std::optional<QueryTerms> terms = QueryTerms::Of(*this, db, query, wanted);
+  if (!terms) return std::nullopt;
+  return terms->HeldBy(did);
+}
+
+std::optional<FacetColumns::QueryTerms> FacetColumns::QueryTerms::Of(
+    const FacetColumns& columns, const Xapian::Database& db, const Xapian::Query& query,
+    const std::function<bool(const std::string&)>& wanted) {
+  QueryTerms made;
   std::set<std::string> seen;
   for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t) {
     if (!wanted(*t) || !seen.insert(*t).second) continue;
-    const std::shared_ptr<const TermDocs> docs = DocsOf(db, *t);
+    std::shared_ptr<const TermDocs> docs = columns.DocsOf(db, *t);
     if (!docs) return std::nullopt;
-    if (docs->Contains(did)) held.push_back(*t);
+    made.terms_.emplace_back(*t, std::move(docs));
+  }
+  return made;
+}
+
+std::vector<std::string> FacetColumns::QueryTerms::HeldBy(Xapian::docid did) const {
+  std::vector<std::string> held;
+  for (const auto& [term, docs] : terms_) {
+    if (docs->Contains(did)) held.push_back(term);
   }
   return held;
 }

@@ -160,6 +160,21 @@ class FacetColumns {
   std::optional<std::vector<std::string>> QueryTermsHeld(const Xapian::Database& db, const Xapian::Query& query,
                                                          Xapian::docid did,
                                                          const std::function<bool(const std::string&)>& wanted) const;
+  // QueryTermsHeld made ready for entry after entry of one search: the
+  // query's wanted terms, each once, and their entries, found once (a
+  // query parsed in a dozen languages repeats its terms a dozen times).
+  class QueryTerms {
+   public:
+    // Null when a term is too widely held for DocsOf.
+    static std::optional<QueryTerms> Of(const FacetColumns& columns, const Xapian::Database& db,
+                                        const Xapian::Query& query,
+                                        const std::function<bool(const std::string&)>& wanted);
+    // Those `did` holds, as QueryTermsHeld lists them.
+    std::vector<std::string> HeldBy(Xapian::docid did) const;
+
+   private:
+    std::vector<std::pair<std::string, std::shared_ptr<const TermDocs>>> terms_;
+  };
   static constexpr size_t kTermDocsBytes = size_t{16} << 20;
   static constexpr Xapian::doccount kMaxTermDocs = 1u << 16;
   // The terms of `db` with `prefix`, less the prefix (the languages: "L"),

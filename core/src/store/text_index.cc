@@ -2169,6 +2169,9 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       std::map<std::string, Xapian::Stem> snippet_stemmers;
       // A hit of `set` (below) and its weight.
       using WeighedHit = std::pair<Xapian::MSetIterator, double>;
+      // The page terms of each Enquire's query and their entries, for the
+      // hits whose best page needs the terms they hold (add_hits).
+      std::map<const Xapian::Enquire*, std::optional<FacetColumns::QueryTerms>> query_terms;
       // `hits`, of `set` (made by `from`), ranked on from `rank`.
       auto add_hits = [&](const Xapian::Enquire& from, const Xapian::MSet& set, const std::vector<WeighedHit>& hits,
                           bool all_words, double max_weight) -> Status {
@@ -2279,8 +2282,14 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
               // wildcard's expansions), but from the columns' lists of the
               // terms rather than a walk of the entry's whole term list (41 %
               // of a wildcard search's instructions on the real PDFs).
-              std::optional<std::vector<std::string>> matching =
-                  page_columns ? page_columns->QueryTermsHeld(db, from.get_query(), *it, IsPageTerm) : std::nullopt;
+              std::optional<std::vector<std::string>> matching;
+              if (page_columns) {
+                // (The query's terms and their entries found once for all
+                // of `from`'s hits.)
+                auto [terms, first] = query_terms.try_emplace(&from);
+                if (first) terms->second = FacetColumns::QueryTerms::Of(*page_columns, db, from.get_query(), IsPageTerm);
+                if (terms->second) matching = terms->second->HeldBy(*it);
+              }
               if (!matching) matching.emplace(from.get_matching_terms_begin(it), from.get_matching_terms_end(it));
               hit.page = BestPage(db, *it, page_query, language, false, &*matching);
             }
