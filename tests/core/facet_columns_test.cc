@@ -458,6 +458,36 @@ TEST(FacetColumnsTest, AColumnFilterMatchesWhatAnOrOfItsValuesTermsMatches) {
   EXPECT_EQ(source.get_docid(), 20u);
   source.skip_to(399, 0);
   EXPECT_TRUE(source.at_end()) << "396 is the last French entry";
+  // skip_to() goes on from where the last call left off: forward by
+  // strides short and long, with next() between, it lands where a search
+  // of the whole list does (the first entry with a value at or past the
+  // docid asked, never back).
+  for (Xapian::docid stride : {1u, 2u, 3u, 7u, 50u, 150u}) {
+    ColumnFilterSource walker(columns, 0, {"fr", "ca"});
+    walker.init(db);
+    Xapian::docid at = 0;
+    for (Xapian::docid target = 1; target < 420; target += stride) {
+      walker.skip_to(target, 0);
+      const auto want = std::lower_bound(french_or_catalan.begin(), french_or_catalan.end(), std::max(target, at));
+      if (want == french_or_catalan.end()) {
+        EXPECT_TRUE(walker.at_end()) << "stride " << stride << ", docid " << target;
+        break;
+      }
+      ASSERT_FALSE(walker.at_end()) << "stride " << stride << ", docid " << target;
+      EXPECT_EQ(walker.get_docid(), *want) << "stride " << stride << ", docid " << target;
+      at = walker.get_docid();
+      if (target % 3 == 0) {
+        walker.next(0);
+        const auto after = std::upper_bound(french_or_catalan.begin(), french_or_catalan.end(), at);
+        if (after == french_or_catalan.end()) {
+          EXPECT_TRUE(walker.at_end());
+          break;
+        }
+        EXPECT_EQ(walker.get_docid(), *after) << "next() from " << at;
+        at = walker.get_docid();
+      }
+    }
+  }
 }
 
 // MayHold tells whether an entry with one of some values (languages) holds

@@ -425,6 +425,9 @@ void ColumnFilterSource::init(const Xapian::Database&) {
   did_ = 0;
   on_match_ = false;
   at_end_ = codes_.empty();
+  postings_.clear();
+  for (uint32_t code : codes_) postings_.push_back(&columns_->Postings(column_, code));
+  at_.assign(codes_.size(), 0);
 }
 
 void ColumnFilterSource::next(double min_wt) { skip_to(did_ + 1, min_wt); }
@@ -435,10 +438,25 @@ void ColumnFilterSource::skip_to(Xapian::docid did, double) {
     did = did_;
   }
   Xapian::docid nearest = 0;  // the first docid >= did holding one of the codes
-  for (uint32_t code : codes_) {
-    const std::vector<Xapian::docid>& postings = columns_->Postings(column_, code);
-    const auto at = std::lower_bound(postings.begin(), postings.end(), did);
-    if (at != postings.end() && (nearest == 0 || *at < nearest)) nearest = *at;
+  for (size_t k = 0; k < postings_.size(); ++k) {
+    const std::vector<Xapian::docid>& postings = *postings_[k];
+    // From where the last call left off (every docid before it is below
+    // `did` too), in steps doubling until one passes `did`, then a binary
+    // search of the last step.
+    size_t from = at_[k];
+    if (from < postings.size() && postings[from] < did) {
+      size_t step = 1;
+      while (from + step < postings.size() && postings[from + step] < did) {
+        from += step;
+        step *= 2;
+      }
+      const size_t end = std::min(postings.size(), from + step + 1);
+      from = static_cast<size_t>(std::lower_bound(postings.begin() + static_cast<std::ptrdiff_t>(from) + 1,
+                                                  postings.begin() + static_cast<std::ptrdiff_t>(end), did) -
+                                 postings.begin());
+    }
+    at_[k] = from;
+    if (from < postings.size() && (nearest == 0 || postings[from] < nearest)) nearest = postings[from];
   }
   if (nearest == 0) {
     at_end_ = true;
