@@ -128,6 +128,10 @@ constexpr Xapian::doccount kBoostWindow = 100;
 // checks, and changed the first page of results of 4.
 constexpr uint64_t kBoostPositions = 20000;
 constexpr size_t kBoostChecksAtLeast = 10;
+// The candidates of a common word are longer than the average entry
+// holding it (BM25 ranks them first): CheckedPastBudget reads their
+// positions unless this many times the average would fit the budget.
+constexpr double kBoostAverageMargin = 4;
 
 // The candidates the boosted pass reorders (kBoostWindow), in docid order.
 // Weighed, each has its weight in the ranked pass: under OP_AND_MAYBE with
@@ -234,18 +238,37 @@ std::vector<uint64_t> PhrasePositions(const Xapian::Database& db, const Xapian::
 // to at most kBoostPositions, and the best kBoostChecksAtLeast whatever
 // they hold. Returns the others. No posting list is read when what the
 // terms can hold at most (each its wdf upper bound in every candidate,
-// and no more than its collection frequency) fits the budget. Throws
+// and no more than its collection frequency) fits the budget, nor
+// kBoostAverageMargin times what they hold on average. Throws
 // Xapian::Error.
 std::vector<std::pair<Xapian::docid, double>> CheckedPastBudget(const Xapian::Database& db, const Xapian::Query& phrases,
                                                                 std::vector<std::pair<Xapian::docid, double>>* among) {
   if (among->size() <= kBoostChecksAtLeast) return {};
   // At most, a term has its wdf upper bound in each candidate, and all
-  // its occurrences (its collection frequency) among them.
+  // its occurrences (its collection frequency) among them; on average, its
+  // occurrences over the entries holding it. The positions are not read
+  // when the most fits the budget, nor when kBoostAverageMargin times the
+  // average does (a word common in an archive of short entries: reading
+  // its postings cost more than the checks they would save).
+  // (Each a look-up in the index: the wdf upper bounds first, which
+  // alone settle it for an archive of short entries.)
+  std::vector<std::pair<std::string, uint64_t>> each_most;  // term, wdf upper bound in every candidate
   uint64_t most = 0;
   for (auto t = phrases.get_unique_terms_begin(); t != phrases.get_unique_terms_end(); ++t) {
-    most += std::min<uint64_t>(uint64_t{db.get_wdf_upper_bound(*t)} * among->size(), db.get_collection_freq(*t));
+    each_most.emplace_back(*t, uint64_t{db.get_wdf_upper_bound(*t)} * among->size());
+    most += each_most.back().second;
   }
   if (most <= kBoostPositions) return {};
+  most = 0;
+  double average = 0;
+  for (const auto& [term, in_every] : each_most) {
+    const Xapian::termcount collection = db.get_collection_freq(term);
+    most += std::min<uint64_t>(in_every, collection);
+    if (const Xapian::doccount holding = db.get_termfreq(term); holding > 0) {
+      average += static_cast<double>(collection) / holding * static_cast<double>(among->size());
+    }
+  }
+  if (most <= kBoostPositions || kBoostAverageMargin * average <= kBoostPositions) return {};
   std::vector<Xapian::docid> docids;
   for (const auto& [did, weight] : *among) docids.push_back(did);
   const std::vector<uint64_t> positions = PhrasePositions(db, phrases, docids);
