@@ -313,6 +313,40 @@ TEST_F(GraphTest, EntityRecordsAfterAddsReplacementsAndRemovalsMatchAFreshBuild)
   EXPECT_EQ(again["authority"], false);
 }
 
+// A body's units and parents are listed once each, however many documents
+// state the link (GraphEdgeEnds passes over the other documents' keys), in
+// node id order; a type is needed.
+TEST_F(GraphTest, UnitsAndParentsStatedByManyDocumentsAreListedOnce) {
+  for (int i = 0; i < 5; ++i) {
+    std::vector<json> facts = {Entity("Agency for Rural Development", {"ARD"}, "Ministry of Agriculture"),
+                               Entity("ARD Water Division", {}, "Agency for Rural Development"),
+                               Entity("Ministry of Agriculture")};
+    if (i % 2 == 0) facts.push_back(Entity("ARD Roads Division", {}, "Agency for Rural Development"));
+    ASSERT_TRUE(store_->PutDocument(DocWithFacts("unit" + std::to_string(i), facts)).ok());
+  }
+  ASSERT_TRUE(store_->Flush().ok());
+  const std::string agency = EntityId("ARD");
+  auto units = store_->GraphEdgeEnds(agency, false, "part_of");
+  ASSERT_TRUE(units.ok()) << units.status().ToString();
+  std::vector<std::string> want = {EntityId("ARD Water Division"), EntityId("ARD Roads Division")};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(*units, want);
+  auto parents = store_->GraphEdgeEnds(agency, true, "part_of");
+  ASSERT_TRUE(parents.ok());
+  EXPECT_EQ(*parents, std::vector<std::string>{EntityId("Ministry of Agriculture")});
+  auto none = store_->GraphEdgeEnds(EntityId("Ministry of Agriculture"), true, "part_of");
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(none->empty());
+  EXPECT_EQ(store_->GraphEdgeEnds(agency, false, "").status().code(), StatusCode::kInvalidArgument);
+  auto detail = Service().Entity("ARD");
+  ASSERT_TRUE(detail.ok()) << detail.status().ToString();
+  ASSERT_EQ((*detail)["units"].size(), 2u);
+  EXPECT_EQ((*detail)["units"][0]["id"], want[0]);
+  EXPECT_EQ((*detail)["units"][1]["id"], want[1]);
+  ASSERT_EQ((*detail)["part_of"].size(), 1u);
+  EXPECT_EQ((*detail)["part_of"][0]["name"], "Ministry of Agriculture");
+}
+
 TEST_F(GraphTest, AnEntitysMentionsComeAPageAtATime) {
   std::vector<std::string> ids;
   for (int i = 0; i < 7; ++i) {
@@ -339,6 +373,17 @@ TEST_F(GraphTest, AnEntitysMentionsComeAPageAtATime) {
   EXPECT_EQ((*page)["mentioned_in"][1]["document"], ids[6]);
   EXPECT_EQ((*page)["mentioned_in"][0], (*all)["mentioned_in"][5]);
   EXPECT_TRUE((*Service().Entity("IEO", 3, 7))["mentioned_in"].empty());
+  // The total follows removals (the record's count of mention edges, kept
+  // with them), and the pages hold what is left.
+  ASSERT_TRUE(store_->RemoveDocument(DocumentId::FromHex(ids[1]).value()).ok());
+  ASSERT_TRUE(store_->RemoveDocument(DocumentId::FromHex(ids[6]).value()).ok());
+  ASSERT_TRUE(store_->Flush().ok());
+  auto left = Service().Entity("IEO", 3, 3);
+  ASSERT_TRUE(left.ok()) << left.status().ToString();
+  EXPECT_EQ((*left)["mentions_total"], 5);
+  ASSERT_EQ((*left)["mentioned_in"].size(), 2u);
+  EXPECT_EQ((*left)["mentioned_in"][0]["document"], ids[4]);
+  EXPECT_EQ((*left)["mentioned_in"][1]["document"], ids[5]);
   EXPECT_EQ(Service().Entity("IEO", 0, 0).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(Service().Entity("IEO", kMaxEntityMentionsLimit + 1, 0).status().code(), StatusCode::kInvalidArgument);
 }

@@ -262,10 +262,14 @@ class Store {
   Result<std::vector<GraphEdge>> GraphEdges(std::string_view node_id, bool outgoing, std::string_view edge_type) const;
   // One page of them (in key order): `offset` skipped, at most `limit`, the
   // evidence read for those only (left empty when !with_evidence); *total
-  // counts them all. Cheap for nodes with thousands of edges.
+  // counts them all, which reads every key; with no `total`, the keys past
+  // the page are not read. Cheap for nodes with thousands of edges.
   Result<std::vector<GraphEdge>> GraphEdgesPage(std::string_view node_id, bool outgoing, std::string_view edge_type,
                                                 uint32_t offset, uint32_t limit, uint64_t* total,
                                                 bool with_evidence = true) const;
+  // The ids of the nodes at the other end of a node's edges of one type,
+  // each once however many documents state the link, in key order.
+  Result<std::vector<std::string>> GraphEdgeEnds(std::string_view node_id, bool outgoing, std::string_view edge_type) const;
   // Verifies the whole folder: every RocksDB block checksum, and that the
   // documents, their pages, facts and source paths, the index entries and the
   // graph agree (every edge has both ends, and is listed from both ends and

@@ -334,15 +334,22 @@ Result<json> QueryService::Entity(std::string_view name_or_id, uint32_t mentions
   // only one page of mentions and the first recommendations are read, the
   // totals come from the edge keys alone.
   uint64_t mentions_total = 0, responsible_total = 0, ignored = 0;
+  // The record counts the entity's mention edges (its tally, written in the
+  // same batch as they are): the total without reading every key ("United
+  // Nations" in 7,258 documents took 18.7 ms counted key by key). A record
+  // without the count has them counted.
+  const auto counted = node.record.find("documents");
+  const bool record_counts = counted != node.record.end() && counted->is_number_integer() && counted->get<int64_t>() >= 0;
   DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> mention_edges,
-                           store_->GraphEdgesPage(node.id, false, "mentions", mentions_offset, mentions_limit, &mentions_total));
+                           store_->GraphEdgesPage(node.id, false, "mentions", mentions_offset, mentions_limit,
+                                                  record_counts ? nullptr : &mentions_total));
+  if (record_counts) mentions_total = counted->get<uint64_t>();
   DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> responsible_edges,
                            store_->GraphEdgesPage(node.id, false, "responsible", 0, kEntityResponsibleForCap, &responsible_total));
-  // Units and parents: many documents may state the same link; the keys suffice.
-  DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> unit_edges,
-                           store_->GraphEdgesPage(node.id, false, "part_of", 0, UINT32_MAX, &ignored, false));
-  DOSSIER_ASSIGN_OR_RETURN(std::vector<GraphEdge> parent_edges,
-                           store_->GraphEdgesPage(node.id, true, "part_of", 0, UINT32_MAX, &ignored, false));
+  // Units and parents: many documents may state the same link, each
+  // once (the other documents' keys passed over).
+  DOSSIER_ASSIGN_OR_RETURN(std::vector<std::string> unit_ids, store_->GraphEdgeEnds(node.id, false, "part_of"));
+  DOSSIER_ASSIGN_OR_RETURN(std::vector<std::string> parent_ids, store_->GraphEdgeEnds(node.id, true, "part_of"));
   json mentions = json::array(), units = json::array(), parents = json::array(), responsible_for = json::array();
   for (const GraphEdge& edge : mention_edges) {
     Result<std::optional<DocumentSummary>> doc = store_->GetDocument(DocumentId::FromHex(edge.document).value());
@@ -376,15 +383,12 @@ Result<json> QueryService::Entity(std::string_view name_or_id, uint32_t mentions
     if (item) responsible_for.push_back(NodeToJson(*item));
   }
   // One entry per unit or parent even when several documents state the link.
-  std::set<std::string> seen_units, seen_parents;
-  for (const GraphEdge& edge : unit_edges) {
-    if (!seen_units.insert(edge.source).second) continue;
-    DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> unit, store_->GetGraphNode(edge.source));
+  for (const std::string& unit_id : unit_ids) {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> unit, store_->GetGraphNode(unit_id));
     if (unit) units.push_back({{"id", unit->id}, {"name", unit->record.value("name", "")}});
   }
-  for (const GraphEdge& edge : parent_edges) {
-    if (!seen_parents.insert(edge.target).second) continue;
-    DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> parent, store_->GetGraphNode(edge.target));
+  for (const std::string& parent_id : parent_ids) {
+    DOSSIER_ASSIGN_OR_RETURN(std::optional<GraphNode> parent, store_->GetGraphNode(parent_id));
     if (parent) parents.push_back({{"id", parent->id}, {"name", parent->record.value("name", "")}});
   }
   out["mentioned_in"] = mentions;

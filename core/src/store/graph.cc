@@ -638,7 +638,8 @@ Result<std::vector<GraphEdge>> ReadEdgesPage(const GraphColumns& graph, const st
   std::vector<keys::EdgeParts> found;
   DOSSIER_RETURN_IF_ERROR(Scan(graph, outgoing ? graph.edges : graph.edges_in, prefix, [&](std::string_view key, std::string_view) {
     const uint64_t index = seen++;
-    if (index < offset || index - offset >= limit) return true;  // counted only
+    if (index >= uint64_t{offset} + limit) return total != nullptr;  // past the page: counted, when asked, or done
+    if (index < offset) return true;  // counted only
     keys::EdgeParts parts;
     if (outgoing ? keys::ParseEdgeKey(key, &parts) : keys::ParseEdgeInKey(key, &parts)) found.push_back(parts);
     return true;
@@ -657,6 +658,32 @@ Result<std::vector<GraphEdge>> ReadEdgesPage(const GraphColumns& graph, const st
                    e.doc.ToHex(), std::move(evidence)});
   }
   return out;
+}
+
+Result<std::vector<std::string>> ReadEdgeEnds(const GraphColumns& graph, const std::string& node_key, bool outgoing,
+                                              int edge_type) {
+  // A key is the node, the type, the other end (a node key) and the document.
+  const std::string prefix = keys::EdgePrefix(node_key, static_cast<EdgeType>(edge_type));
+  const size_t node_key_size = keys::DocumentNodeKey(DocumentId()).size();
+  std::vector<std::string> ends;
+  std::unique_ptr<rocksdb::Iterator> it = GraphIterator(graph, outgoing ? graph.edges : graph.edges_in);
+  it->Seek(prefix);
+  while (it->Valid() && it->key().starts_with(prefix)) {
+    const std::string_view key = it->key().ToStringView();
+    if (key.size() < prefix.size() + node_key_size) {  // not an edge key: passed over
+      it->Next();
+      continue;
+    }
+    std::string past(key.substr(0, prefix.size() + node_key_size));
+    ends.push_back(keys::NodeKeyToText(std::string_view(past).substr(prefix.size())));
+    // Past every key beginning so: the last byte below 0xff raised, the rest dropped.
+    while (!past.empty() && static_cast<unsigned char>(past.back()) == 0xff) past.pop_back();
+    if (past.size() <= prefix.size()) break;  // nothing after this end within the prefix
+    past.back() = static_cast<char>(static_cast<unsigned char>(past.back()) + 1);
+    it->Seek(past);
+  }
+  if (!it->status().ok()) return DamagedDataFolder(graph.data_dir, "graph: " + it->status().ToString());
+  return ends;
 }
 
 }  // namespace dossier

@@ -127,5 +127,11 @@ Result<std::vector<GraphEdge>> ReadEdges(const GraphColumns& graph, const std::s
 Result<std::vector<GraphEdge>> ReadEdgesPage(const GraphColumns& graph, const std::string& node_key, bool outgoing,
                                              int edge_type, uint32_t offset, uint32_t limit, uint64_t* total,
                                              bool with_evidence);
+// The nodes at the other end of a node's edges of one type (> 0), each
+// once, in key order: the other documents stating the same link are passed
+// over in one seek, not read (thousands of documents may state that a unit
+// is part of a body).
+Result<std::vector<std::string>> ReadEdgeEnds(const GraphColumns& graph, const std::string& node_key, bool outgoing,
+                                              int edge_type);
 
 }  // namespace dossier

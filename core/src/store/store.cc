@@ -1004,6 +1004,15 @@ Result<std::vector<GraphEdge>> Store::GraphEdgesPage(std::string_view node_id, b
   return ReadEdgesPage(impl_->graph, key, outgoing, type, offset, limit, total, with_evidence);
 }
 
+Result<std::vector<std::string>> Store::GraphEdgeEnds(std::string_view node_id, bool outgoing,
+                                                      std::string_view edge_type) const {
+  std::string key;
+  int type = 0;
+  DOSSIER_RETURN_IF_ERROR(ParseEdgeQuery(node_id, edge_type, &key, &type));
+  if (type == 0) return Status::InvalidArgument("edge: a type is needed for the ends of a node's edges");
+  return ReadEdgeEnds(impl_->graph, key, outgoing, type);
+}
+
 Result<ItemSearchResponse> Store::SearchItems(const ItemSearchRequest& request) const {
   std::string similar_in;  // the document whose entries hold the item's (the graph says which)
   if (request.similar_to) {
