@@ -331,8 +331,8 @@ Result<json> QueryService::Entity(std::string_view name_or_id, uint32_t mentions
   const GraphNode& node = found.front();
   json out = NodeToJson(node);
   // A body may be mentioned by (and responsible in) thousands of documents:
-  // only one page of mentions and the first recommendations are read, the
-  // totals come from the edge keys alone.
+  // only one page of mentions and the first recommendations are read; the
+  // responsibilities' total comes from the edge keys alone.
   uint64_t mentions_total = 0, responsible_total = 0, ignored = 0;
   // The record counts the entity's mention edges (its tally, written in the
   // same batch as they are): the total without reading every key ("United

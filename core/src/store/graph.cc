@@ -664,17 +664,16 @@ Result<std::vector<std::string>> ReadEdgeEnds(const GraphColumns& graph, const s
                                               int edge_type) {
   // A key is the node, the type, the other end (a node key) and the document.
   const std::string prefix = keys::EdgePrefix(node_key, static_cast<EdgeType>(edge_type));
-  const size_t node_key_size = keys::DocumentNodeKey(DocumentId()).size();
   std::vector<std::string> ends;
   std::unique_ptr<rocksdb::Iterator> it = GraphIterator(graph, outgoing ? graph.edges : graph.edges_in);
   it->Seek(prefix);
   while (it->Valid() && it->key().starts_with(prefix)) {
     const std::string_view key = it->key().ToStringView();
-    if (key.size() < prefix.size() + node_key_size) {  // not an edge key: passed over
+    if (key.size() < prefix.size() + keys::kNodeKeySize) {  // not an edge key: passed over
       it->Next();
       continue;
     }
-    std::string past(key.substr(0, prefix.size() + node_key_size));
+    std::string past(key.substr(0, prefix.size() + keys::kNodeKeySize));
     ends.push_back(keys::NodeKeyToText(std::string_view(past).substr(prefix.size())));
     // Past every key beginning so: the last byte below 0xff raised, the rest dropped.
     while (!past.empty() && static_cast<unsigned char>(past.back()) == 0xff) past.pop_back();
