@@ -198,21 +198,36 @@ Words SplitWords(const std::string& text) {
 Words AdmittedWords(const std::string& text, const ByteClasses& classes, const WordStarts& starts) {
   // The runs to look at, by where they start: those whose first byte, an
   // ASCII one lowercased, may begin an admitted word, and those that hold an
-  // apostrophe or a byte from 0x80 on.
-  std::vector<uint32_t> runs, odd_runs;
-  classes.ForEachRunStart([&](size_t run) {
+  // apostrophe or a byte from 0x80 on. (Each thread's lists are reused page
+  // after page.)
+  thread_local std::vector<uint32_t> runs, odd_runs, both;
+  runs.clear();
+  odd_runs.clear();
+  auto admit = [&](size_t run) {
     if (starts.MayAdmit(StartByte(text, run))) runs.push_back(static_cast<uint32_t>(run));
-  });
+  };
+  // (A run that starts with a byte from 0x80 on, or an apostrophe, is among
+  // `odd_runs` below: only those with an ASCII word byte first are looked
+  // for here, by the bytes that begin the admitted words.)
+  const std::vector<unsigned char>& firsts = starts.AsciiFirstsBit5();
+  if (firsts.size() <= ByteClasses::kMaxStartValues) {
+    classes.ForEachRunStartWith(text, firsts.data(), firsts.size(), admit);
+  } else {
+    classes.ForEachRunStart(admit);
+  }
   for (size_t at = classes.NextApostropheOrHigh(0); at < text.size();) {
     odd_runs.push_back(static_cast<uint32_t>(classes.RunStartOf(at)));
     at = classes.NextApostropheOrHigh(classes.NextBoundary(at));
   }
   if (!odd_runs.empty()) {
-    std::vector<uint32_t> both(runs.size() + odd_runs.size());
+    both.resize(runs.size() + odd_runs.size());
     both.erase(std::set_union(runs.begin(), runs.end(), odd_runs.begin(), odd_runs.end(), both.begin()), both.end());
     runs.swap(both);
   }
   Words words;
+  // (Nearly always one word a run: room for them all at once.)
+  words.list.reserve(runs.size());
+  words.forms.reserve(runs.size());
   for (const uint32_t run : runs) {
     const size_t run_end = classes.NextBoundary(run);
     if (classes.AnyApostropheOrHigh(run, run_end)) {
@@ -344,6 +359,43 @@ struct QueryMatches {
   size_t phrases = 0;      // words that start a phrase
 };
 
+// The query word of each distinct word of a page, looked up once: a flat
+// table of open addressing, reused page after page by its thread (a node
+// allocated for each distinct word, and the page's vectors, were a fifth of
+// the allocations of a search on 626 real PDFs).
+class LookedUpWords {
+ public:
+  // Empties the table, with room for `words` distinct words.
+  void Reset(size_t words) {
+    size_t capacity = 16;
+    while (capacity < 2 * words) capacity <<= 1;
+    if (slots_.size() < capacity) slots_.resize(capacity);
+    mask_ = capacity - 1;
+    std::fill_n(slots_.begin(), capacity, Slot());
+  }
+  // The value kept for `word` (which must outlive the table's next Reset),
+  // and whether it was added now, with `value`.
+  std::pair<int*, bool> TryEmplace(std::string_view word, int value) {
+    for (size_t at = std::hash<std::string_view>()(word) & mask_;; at = (at + 1) & mask_) {
+      Slot& slot = slots_[at];
+      if (!slot.used) {
+        slot = Slot{word, value, true};
+        return {&slot.value, true};
+      }
+      if (slot.word == word) return {&slot.value, false};
+    }
+  }
+
+ private:
+  struct Slot {
+    std::string_view word;
+    int value = -1;
+    bool used = false;
+  };
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+};
+
 // (`terms`, `typed`, `starts` and `phrases`: what SnippetMatcher made
 // of `query` once; `classes` classify `text`.)
 QueryMatches FindQueryMatches(const std::string& text, const ByteClasses& classes, const SnippetQuery& query,
@@ -359,17 +411,24 @@ QueryMatches FindQueryMatches(const std::string& text, const ByteClasses& classe
   // Only the words that may match a query word are split out of the text.
   const Words words = AdmittedWords(text, classes, starts);
   const size_t n = words.list.size();
-  std::vector<int> query_word(n, -1);
-  std::vector<char> exact(n, 0);
+  // (Each thread's, reused page after page.)
+  thread_local std::vector<int> query_word;
+  thread_local std::vector<char> exact;
+  thread_local std::vector<uint32_t> phrase_end;
+  thread_local std::vector<signed char> next_adjacent;
+  thread_local LookedUpWords looked_up;
+  query_word.assign(n, -1);
+  exact.assign(n, 0);
   std::map<std::string, int> word_ids;
   size_t matches = 0;
   // A word met again is looked up once (`looked_up`: its query word, or -1).
-  std::unordered_map<std::string_view, int> looked_up;
+  looked_up.Reset(n);
   size_t left_out_matches = 0;  // distinct words left out (`left_out`)
   for (size_t i = 0; i < n; ++i) {
     const WordForms& w = words.FormsOf(words.list[i]);
     if (!may_match(w)) continue;
-    auto [known, added] = looked_up.try_emplace(w.lower, -1);
+    auto [value, added] = looked_up.TryEmplace(w.lower, -1);
+    int* const known_word = value;
     if (added) {
       bool hit = terms.count(w.lower) || terms.count("Z" + stem(w.lower));
       if (!hit && w.folded != w.lower) hit = terms.count("XF" + w.folded) || terms.count("ZXF" + stem(w.folded));
@@ -381,21 +440,21 @@ QueryMatches FindQueryMatches(const std::string& text, const ByteClasses& classe
         if (left_out != nullptr && left_out->count(key)) {
           ++left_out_matches;
         } else {
-          known->second = word_ids.emplace(std::move(key), static_cast<int>(word_ids.size())).first->second;
+          *known_word = word_ids.emplace(std::move(key), static_cast<int>(word_ids.size())).first->second;
         }
       } else {
         // A wildcard's expansions are words of their own, as the terms
         // that matched are in BestPage.
         for (const std::string& prefix : query.prefixes) {
           if (w.folded.compare(0, prefix.size(), prefix) == 0) {
-            known->second = word_ids.emplace(w.folded, static_cast<int>(word_ids.size())).first->second;
+            *known_word = word_ids.emplace(w.folded, static_cast<int>(word_ids.size())).first->second;
             break;
           }
         }
       }
     }
-    if (known->second < 0) continue;
-    query_word[i] = known->second;
+    if (*known_word < 0) continue;
+    query_word[i] = *known_word;
     exact[i] = typed.count(w.folded) ? 1 : 0;
     ++matches;
   }
@@ -406,8 +465,8 @@ QueryMatches FindQueryMatches(const std::string& text, const ByteClasses& classe
   // A phrase's words are admitted words that follow one another in the
   // text, with no other word between (`next_adjacent[i]`: word i + 1 is the
   // word after word i; -1 until asked).
-  std::vector<uint32_t> phrase_end(n, 0);
-  std::vector<signed char> next_adjacent(n, -1);
+  phrase_end.assign(n, 0);
+  next_adjacent.assign(n, -1);
   auto adjacent = [&](size_t i) {
     if (next_adjacent[i] < 0) {
       next_adjacent[i] = NextWordBegin(text, classes, words.list[i].end) == words.list[i + 1].begin ? 1 : 0;
@@ -425,6 +484,7 @@ QueryMatches FindQueryMatches(const std::string& text, const ByteClasses& classe
       if (whole) phrase_end[start] = std::max(phrase_end[start], words.list[start + phrase.size() - 1].end);
     }
   }
+  m.words.reserve(matches);
   for (size_t i = 0; i < n; ++i) {
     if (query_word[i] < 0 && phrase_end[i] == 0) continue;
     Match& match = m.words.emplace_back();
@@ -468,6 +528,12 @@ void WordStarts::Add(std::string_view word) {
   const unsigned char first = StartByte(word, 0), second = StartByte(word, 1);
   if (first == 0) return;  // begins with no word character: no page word begins so
   firsts_.set(first);
+  if (first < 0x80) {
+    const auto bit5 = static_cast<unsigned char>(first | 0x20);
+    if (std::find(ascii_firsts_bit5_.begin(), ascii_firsts_bit5_.end(), bit5) == ascii_firsts_bit5_.end()) {
+      ascii_firsts_bit5_.push_back(bit5);
+    }
+  }
   if (second == 0 || second >= 0x80) {
     any_second_.set(first);
   } else {

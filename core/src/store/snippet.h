@@ -86,8 +86,12 @@ class WordStarts {
   }
   // Whether some word beginning with `first` is admitted.
   bool MayAdmit(unsigned char first) const { return firsts_[first]; }
+  // The ASCII bytes that begin an admitted word, each with bit 5 set (ASCII
+  // letters lowercased; ByteClasses::ForEachRunStartWith), each once.
+  const std::vector<unsigned char>& AsciiFirstsBit5() const { return ascii_firsts_bit5_; }
 
  private:
+  std::vector<unsigned char> ascii_firsts_bit5_;
   std::bitset<256> firsts_, any_second_;
   std::bitset<256 * 128> pairs_;  // first byte × ASCII second byte
 };
