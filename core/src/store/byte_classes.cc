@@ -62,36 +62,34 @@ void ByteClasses::Classify(std::string_view text, bool vector_unit) {
   }
 }
 
-uint64_t ByteClasses::ByteMask(std::string_view text, size_t from, const unsigned char* values, size_t count,
-                               bool vector_unit) {
-  const size_t end = text.size() < from + 64 ? text.size() : from + 64;
-  uint64_t mask = 0;
-  size_t i = from;
+void ByteClasses::ByteMasks(std::string_view text, const unsigned char* values, size_t count, bool vector_unit,
+                            std::vector<uint64_t>* masks) {
+  masks->assign(text.size() / 64 + 1, 0);
+  size_t i = 0;
 #if defined(__SSE2__)
   if (vector_unit && count <= kMaxStartValues) {
     const __m128i kCase = _mm_set1_epi8(0x20);
     __m128i wanted[kMaxStartValues];
     for (size_t k = 0; k < count; ++k) wanted[k] = _mm_set1_epi8(static_cast<char>(values[k]));
-    for (; i + 16 <= end; i += 16) {
+    for (; i + 16 <= text.size(); i += 16) {
       const __m128i lower = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i)), kCase);
       __m128i hit = _mm_setzero_si128();
       for (size_t k = 0; k < count; ++k) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(lower, wanted[k]));
-      mask |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(hit))) << (i - from);
+      (*masks)[i >> 6] |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(hit))) << (i & 63);
     }
   }
 #else
   (void)vector_unit;
 #endif
-  for (; i < end; ++i) {
+  for (; i < text.size(); ++i) {
     const auto lower = static_cast<unsigned char>(static_cast<unsigned char>(text[i]) | 0x20);
     for (size_t k = 0; k < count; ++k) {
       if (lower == values[k]) {
-        mask |= uint64_t{1} << (i - from);
+        (*masks)[i >> 6] |= uint64_t{1} << (i & 63);
         break;
       }
     }
   }
-  return mask;
 }
 
 }  // namespace dossier

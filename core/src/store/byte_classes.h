@@ -63,27 +63,27 @@ class ByteClasses {
   // The same run starts as ForEachRunStart's whose byte, bit 5 set (ASCII
   // letters lowercased), is one of `values` (each with bit 5 set; at most
   // kMaxStartValues), in order; `text` is the text classified. Sixteen
-  // bytes are compared at a time (ByteMask), so the run starts of a page's
-  // other words are never visited one by one (5,700 pages a second on 626
-  // real PDFs: 2 % of a search's instructions went to visiting them).
+  // bytes are compared at a time (ByteMasks), so the run starts of a page's
+  // other words are never visited one by one (on 626 real PDFs, 2 % of a
+  // search's instructions went to visiting them).
   static constexpr size_t kMaxStartValues = 8;
   template <typename F>
   void ForEachRunStartWith(std::string_view text, const unsigned char* values, size_t count, F&& f) const {
+    thread_local std::vector<uint64_t> with_value;
+    ByteMasks(text, values, count, true, &with_value);
     for (size_t block = 0; block < boundary_.size(); ++block) {
       const uint64_t before = block == 0 ? 1 : boundary_[block - 1] >> 63;
-      uint64_t bits = ~boundary_[block] & ((boundary_[block] << 1) | before);
+      uint64_t bits = ~boundary_[block] & ((boundary_[block] << 1) | before) & with_value[block];
       if (((block + 1) << 6) > size_) bits &= (uint64_t{1} << (size_ & 63)) - 1;  // not past the text
-      if (bits == 0) continue;
-      bits &= ByteMask(text, block << 6, values, count);
       for (; bits != 0; bits &= bits - 1) f((block << 6) + static_cast<size_t>(__builtin_ctzll(bits)));
     }
   }
-  // The bytes of `text` from `from` (a multiple of 64) to 64 on, one bit
-  // each (bit 0: `from`): those that, bit 5 set, are one of `values`. With
-  // `vector_unit` false, byte by byte (the portable way, which the SSE2
-  // one must agree with; tests compare them).
-  static uint64_t ByteMask(std::string_view text, size_t from, const unsigned char* values, size_t count,
-                           bool vector_unit = true);
+  // The bytes of `text` that, bit 5 set, are one of `values`, one bit each,
+  // 64 to a mask (as the classes' masks), into `masks`. With `vector_unit`
+  // false, byte by byte (the portable way, which the SSE2 one must agree
+  // with; tests compare them).
+  static void ByteMasks(std::string_view text, const unsigned char* values, size_t count, bool vector_unit,
+                        std::vector<uint64_t>* masks);
   // Where the run that holds byte `at` (not a boundary) starts.
   size_t RunStartOf(size_t at) const {
     size_t block = at >> 6;
