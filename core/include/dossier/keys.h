@@ -143,6 +143,9 @@ std::string AliasPrefix(std::string_view alias);
 std::string EdgePrefix(std::string_view node, EdgeType type);
 // Every edge a document contributed (in doc_edges).
 std::string DocEdgePrefix(const DocumentId& doc);
+// The smallest key greater than every key starting with `prefix` (empty:
+// none is, the prefix being all 0xff bytes).
+std::string PrefixEnd(std::string prefix);
 // An entity's tally of its mentions' evidence, in the nodes column family.
 inline constexpr char kTallyPrefix = '~';
 std::string TallyKey(std::string_view node);

@@ -294,7 +294,7 @@ Result<RebuildReport> Store::RebuildFromStoredDocuments() {
       batch.Delete(s.facts, keys::DocumentStructureKey(id));
       batch.Delete(s.pending, keys::PendingKey(id));
       const std::string prefix = keys::PagePrefix(id);
-      batch.DeleteRange(s.pages, prefix, PrefixEnd(prefix));
+      batch.DeleteRange(s.pages, prefix, keys::PrefixEnd(prefix));
     }
     std::sort(kept.begin(), kept.end());
     std::set<DocumentId> whole;

@@ -673,12 +673,11 @@ Result<std::vector<std::string>> ReadEdgeEnds(const GraphColumns& graph, const s
       it->Next();
       continue;
     }
-    std::string past(key.substr(0, prefix.size() + keys::kNodeKeySize));
-    ends.push_back(keys::NodeKeyToText(std::string_view(past).substr(prefix.size())));
-    // Past every key beginning so: the last byte below 0xff raised, the rest dropped.
-    while (!past.empty() && static_cast<unsigned char>(past.back()) == 0xff) past.pop_back();
+    const std::string_view end = key.substr(prefix.size(), keys::kNodeKeySize);
+    ends.push_back(keys::NodeKeyToText(end));
+    // Past every key of this end.
+    const std::string past = keys::PrefixEnd(std::string(key.substr(0, prefix.size() + keys::kNodeKeySize)));
     if (past.size() <= prefix.size()) break;  // nothing after this end within the prefix
-    past.back() = static_cast<char>(static_cast<unsigned char>(past.back()) + 1);
     it->Seek(past);
   }
   if (!it->status().ok()) return DamagedDataFolder(graph.data_dir, "graph: " + it->status().ToString());

@@ -242,6 +242,18 @@ std::string EdgePrefix(std::string_view node, EdgeType type) {
 
 std::string DocEdgePrefix(const DocumentId& doc) { return std::string(doc.Bytes()); }
 
+std::string PrefixEnd(std::string prefix) {
+  while (!prefix.empty()) {
+    const auto last = static_cast<unsigned char>(prefix.back());
+    if (last != 0xFF) {
+      prefix.back() = static_cast<char>(last + 1);
+      return prefix;
+    }
+    prefix.pop_back();
+  }
+  return prefix;
+}
+
 std::string TallyKey(std::string_view node) { return kTallyPrefix + std::string(node); }
 
 std::string ItemTextAlias(std::string_view item_type, std::string_view text_key) {

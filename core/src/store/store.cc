@@ -203,19 +203,6 @@ bool WriterActive(const std::string& rocks_path) {
   return held;
 }
 
-// The smallest key greater than every key starting with `prefix`.
-std::string PrefixEnd(std::string prefix) {
-  while (!prefix.empty()) {
-    unsigned char last = static_cast<unsigned char>(prefix.back());
-    if (last != 0xFF) {
-      prefix.back() = static_cast<char>(last + 1);
-      return prefix;
-    }
-    prefix.pop_back();
-  }
-  return prefix;
-}
-
 bool IsDataFolderWriteFailure(const Status& status) {
   return (status.code() == StatusCode::kResourceExhausted || status.code() == StatusCode::kUnavailable) &&
          status.message().find(": cannot write to the data folder: ") != std::string::npos;
@@ -459,7 +446,7 @@ Status Store::PutDocumentFrom(const Document& document, const Store* copy_from, 
       std::sort(summary.sources.begin(), summary.sources.end(),
                 [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
       const std::string prefix = keys::PagePrefix(document.id);
-      batch.DeleteRange(s.pages, prefix, PrefixEnd(prefix));
+      batch.DeleteRange(s.pages, prefix, keys::PrefixEnd(prefix));
     }
     // Paths that belonged to another document (the file changed) move here.
     for (const SourceFile& source : document.sources) {
@@ -592,7 +579,7 @@ Status Store::Flush() {
       batch.Delete(s.facts, keys::DocumentKey(id));
       batch.Delete(s.facts, keys::DocumentStructureKey(id));
       const std::string prefix = keys::PagePrefix(id);
-      batch.DeleteRange(s.pages, prefix, PrefixEnd(prefix));
+      batch.DeleteRange(s.pages, prefix, keys::PrefixEnd(prefix));
     }
     DOSSIER_RETURN_IF_ERROR(s.Write(&batch, "finishing index commit", &graph_change));
     s.unflushed.clear();

@@ -37,8 +37,6 @@ bool WriterActive(const std::string& rocks_path);
 // The database options every open uses, and the column families in the order
 // of Store::Impl::handles (default first).
 void DatabaseOptions(rocksdb::Options* options, std::vector<rocksdb::ColumnFamilyDescriptor>* descriptors);
-// The smallest key greater than every key starting with `prefix`.
-std::string PrefixEnd(std::string prefix);
 
 struct Store::Impl {
   std::string data_dir;
