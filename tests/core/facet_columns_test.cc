@@ -666,6 +666,41 @@ TEST(FacetColumnsTest, TheMatchesOfTermsJoinedByAndAndOrAreThoseOfAMatch) {
 }
 
 
+// CountEach counts a column at a time what Count counts entry by entry:
+// the entries whose bits are set, in docid order, until the cap.
+TEST(FacetColumnsTest, CountEachCountsWhatCountCountsEntryByEntryUpToTheCap) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  AddLanguageEntries(db);
+  auto columns = FacetColumns::Build(db, {{.slot = 2}, {.term_prefix = "L", .postings = true}});
+  std::vector<uint64_t> bits;
+  ASSERT_TRUE(columns->MatchesOf(db, Xapian::Query("third"), &bits));
+  std::vector<Xapian::docid> docids;  // in docid order
+  for (size_t w = 0; w < bits.size(); ++w) {
+    for (size_t b = 0; b < 64; ++b) {
+      if (bits[w] >> b & 1) docids.push_back(static_cast<Xapian::docid>(w * 64 + b));
+    }
+  }
+  ASSERT_GT(docids.size(), 20u);
+  for (const uint64_t cap : {uint64_t{0}, uint64_t{1}, uint64_t{7}, uint64_t{docids.size()}, uint64_t{1000}}) {
+    FacetColumnSpy each(*columns), one_by_one(*columns);
+    each.CountEach(bits, cap);
+    for (size_t i = 0; i < docids.size() && i < cap; ++i) one_by_one.Count(docids[i]);
+    EXPECT_EQ(each.Seen(), std::min<uint64_t>(cap, docids.size())) << "cap " << cap;
+    for (size_t c = 0; c < columns->ColumnCount(); ++c) {
+      EXPECT_EQ(each.Counts(c), one_by_one.Counts(c)) << "cap " << cap << ", column " << c;
+    }
+    // The cap counts what was counted before too.
+    each.CountEach(bits, cap);
+    EXPECT_EQ(each.Seen(), std::min<uint64_t>(cap, 2 * docids.size())) << "cap " << cap << ", counted again";
+  }
+  FacetColumnSpy twice(*columns);
+  twice.CountEach(bits, 1000);
+  twice.CountEach(bits, 1000);
+  EXPECT_EQ(twice.Seen(), 2 * docids.size());
+  EXPECT_EQ(twice.Counts(0).at("fr"), 2 * CountMatches(db, *columns, "third").Counts(0).at("fr"));
+}
+
 // A parsers' wildcard that expands to more terms than kWildcardExpansions:
 // a match keeps the most frequent, which the columns cannot tell (ties), so
 // MatchesOf does not; one term fewer, and it does.

@@ -43,6 +43,8 @@ std::shared_ptr<const FacetColumns> FacetColumns::Build(const Xapian::Database& 
       if (spec.postings) {
         column.postings.resize(column.values.size());
         for (const auto& [docid, value_code] : postings) column.postings[value_code].push_back(docid);
+        column.code_docs.reserve(column.postings.size());
+        for (const std::vector<Xapian::docid>& docids : column.postings) column.code_docs.emplace_back(docids, last);
       }
       for (const auto& [docid, value_code] : postings) ++column.begin[docid + 1];
       for (size_t d = 1; d < column.begin.size(); ++d) column.begin[d] += column.begin[d - 1];
@@ -266,7 +268,7 @@ bool FacetColumns::MatchesOf(const Xapian::Database& db, const Xapian::Query& qu
       // however many entries hold it.
       for (const Column& c : columns_) {
         if (auto known = c.term_codes.find(term); known != c.term_codes.end()) {
-          for (Xapian::docid did : c.postings[known->second]) (*bits)[did / 64] |= uint64_t{1} << (did % 64);
+          c.code_docs[known->second].SetBits(bits);
           return true;
         }
       }
@@ -401,6 +403,7 @@ size_t FacetColumns::MemoryBytes() const {
   for (const Column& c : columns_) {
     bytes += (c.begin.capacity() + c.codes.capacity()) * sizeof(uint32_t);
     for (const auto& p : c.postings) bytes += p.capacity() * sizeof(Xapian::docid);
+    for (const TermDocs& docs : c.code_docs) bytes += docs.Bytes();
     for (const auto& [term, code] : c.term_codes) bytes += sizeof(term) + term.capacity() + 32;
     for (const std::string& v : c.values) bytes += sizeof(v) + v.capacity();
   }
@@ -502,6 +505,22 @@ void FacetColumnSpy::Count(Xapian::docid docid) {
   }
 }
 
+void FacetColumnSpy::CountEach(const std::vector<uint64_t>& bits, uint64_t cap) {
+  thread_local std::vector<Xapian::docid> docids;  // the entries counted, reused search after search
+  docids.clear();
+  for (size_t w = 0; w < bits.size() && seen_ + docids.size() < cap; ++w) {
+    for (uint64_t rest = bits[w]; rest != 0 && seen_ + docids.size() < cap; rest &= rest - 1) {
+      docids.push_back(static_cast<Xapian::docid>(w * 64 + static_cast<size_t>(__builtin_ctzll(rest))));
+    }
+  }
+  seen_ += docids.size();
+  for (size_t c = 0; c < counts_.size(); ++c) {
+    if (!columns_.Counted(c)) continue;
+    std::vector<uint64_t>& counts = counts_[c];
+    columns_.ForEachCodeOfEach(c, docids, [&counts](uint32_t code) { ++counts[code]; });
+  }
+}
+
 std::map<std::string, uint64_t> FacetColumnSpy::Counts(size_t column) const {
   std::map<std::string, uint64_t> out;
   if (!columns_.Counted(column)) return out;
@@ -558,12 +577,7 @@ std::optional<bool> CountEveryMatchFromColumns(const Xapian::Database& db, const
   std::vector<uint64_t> matches;
   if (!columns.MatchesOf(db, query, &matches)) return std::nullopt;
   // As a counting pass: in docid order, at most as many as it checks.
-  const uint64_t cap = std::min(db.get_doccount(), kFacetExactUpTo);
-  for (size_t w = 0; w < matches.size() && spy->Seen() < cap; ++w) {
-    for (uint64_t rest = matches[w]; rest != 0 && spy->Seen() < cap; rest &= rest - 1) {
-      spy->Count(static_cast<Xapian::docid>(w * 64 + static_cast<size_t>(__builtin_ctzll(rest))));
-    }
-  }
+  spy->CountEach(matches, std::min(db.get_doccount(), kFacetExactUpTo));
   return spy->Seen() < kFacetExactUpTo;
 }
 

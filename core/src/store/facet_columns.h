@@ -100,6 +100,18 @@ class FacetColumns {
     if (docid + 1 >= c.begin.size()) return;
     for (uint32_t at = c.begin[docid]; at < c.begin[docid + 1]; ++at) add(c.codes[at]);
   }
+  // The same for each of `docids`, in turn.
+  template <typename Add>
+  void ForEachCodeOfEach(size_t column, const std::vector<Xapian::docid>& docids, Add&& add) const {
+    const Column& c = columns_[column];
+    const uint32_t* begin = c.begin.data();
+    const uint32_t* codes = c.codes.data();
+    const size_t ends = c.begin.size();
+    for (Xapian::docid docid : docids) {
+      if (docid + 1 >= ends) continue;
+      for (uint32_t at = begin[docid]; at < begin[docid + 1]; ++at) add(codes[at]);
+    }
+  }
   // The (first) value `docid` has in `column`; "" for none.
   const std::string& ValueOf(size_t column, Xapian::docid docid) const {
     const Column& c = columns_[column];
@@ -196,6 +208,10 @@ class FacetColumns {
     // for a column of terms, each term's code (MatchesOf).
     std::vector<std::vector<Xapian::docid>> postings;
     std::unordered_map<std::string, uint32_t> term_codes;
+    // For a column of terms, the same by code as TermDocs: MatchesOf sets
+    // a term's matches a 64-bit word at a time (setting them docid by docid
+    // was 1.4 % of a search's instructions on 10,000 generated documents).
+    std::vector<TermDocs> code_docs;
     bool counted = true;
     // The value slot of a column of one value an entry (MatchesOf tells a
     // value range over it).
@@ -284,6 +300,11 @@ class FacetColumnSpy : public Xapian::MatchSpy {
   SearchFacet Top(size_t column, size_t limit) const;
   // Counts entry `docid` as a match.
   void Count(Xapian::docid docid);
+  // Counts as matches the entries whose bits are set in `bits` (bit d for
+  // docid d), in docid order, until `cap` have been counted in all: a column
+  // at a time (counting entry by entry, each entry's codes in every column,
+  // was 4.5 % of a search's instructions on 10,000 generated documents).
+  void CountEach(const std::vector<uint64_t>& bits, uint64_t cap);
   // The matches counted.
   uint64_t Seen() const { return seen_; }
 
