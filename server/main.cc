@@ -15,6 +15,7 @@
 
 #include "dossier/paths.h"
 #include "src/allocator_tuning.h"
+#include "src/mapped_index_reads.h"
 #include "src/server.h"
 
 namespace {
@@ -90,7 +91,7 @@ int main(int argc, char** argv) {
   server::RestartWithAllocatorTuning(argv);
   CLI::App app{"dossierd: the Dossier HTTP JSON API (GET /openapi.json describes it)"};
   std::string data_dir = DefaultDataDir(), listen = "127.0.0.1:8080", token_file, cors_origin;
-  bool quiet = false;
+  bool quiet = false, no_map_index = false;
   size_t threads = 0;
   uint32_t refresh_ms = 1000;
   size_t cache_mb = server::kDefaultCacheBytes >> 20;
@@ -157,6 +158,9 @@ int main(int argc, char** argv) {
                  "this many milliseconds, or the shard counts as down")
       ->check(CLI::Range(100u, 600000u))
       ->capture_default_str();
+  app.add_flag("--no-map-index", no_map_index,
+               "Read the index's files with a system call for each 8 KB block, as Xapian does, instead of from "
+               "read-only mappings of them (docs/HTTP_API.md, \"Index reads\")");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -188,6 +192,14 @@ int main(int argc, char** argv) {
   options.max_connections = max_connections;
   options.max_client_connections = max_client_connections;
   RaiseOpenFileLimit(max_connections);
+  if (!no_map_index) {
+    // The data folder's indexes (xapian/, xapian-items/, and those a
+    // compaction swaps in) are read from mappings (src/mapped_index_reads.h).
+    std::string why;
+    if (!server::EnableMappedIndexReads({options.data_dir}, &why)) {
+      std::fprintf(stderr, "dossierd: warning: the index is read without mappings: %s\n", why.c_str());
+    }
+  }
 
   // SIGINT/SIGTERM are taken by one thread (sigwait), which stops the server;
   // every other thread inherits the blocked mask.
