@@ -91,7 +91,8 @@ int main(int argc, char** argv) {
   server::RestartWithAllocatorTuning(argv);
   CLI::App app{"dossierd: the Dossier HTTP JSON API (GET /openapi.json describes it)"};
   std::string data_dir = DefaultDataDir(), listen = "127.0.0.1:8080", token_file, cors_origin;
-  bool quiet = false, no_map_index = false;
+  bool quiet = false;
+  uint64_t map_index_mb = 512;
   size_t threads = 0;
   uint32_t refresh_ms = 1000;
   size_t cache_mb = server::kDefaultCacheBytes >> 20;
@@ -158,9 +159,11 @@ int main(int argc, char** argv) {
                  "this many milliseconds, or the shard counts as down")
       ->check(CLI::Range(100u, 600000u))
       ->capture_default_str();
-  app.add_flag("--no-map-index", no_map_index,
-               "Read the index's files with a system call for each 8 KB block, as Xapian does, instead of from "
-               "read-only mappings of them (docs/HTTP_API.md, \"Index reads\")");
+  app.add_option("--map-index-mb", map_index_mb,
+                 "Read the index's files from read-only mappings of at most this many MiB in all, instead of with "
+                 "a system call for each 8 KB block (docs/HTTP_API.md, \"Index reads\"); 0: no mappings")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 30))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -192,11 +195,11 @@ int main(int argc, char** argv) {
   options.max_connections = max_connections;
   options.max_client_connections = max_client_connections;
   RaiseOpenFileLimit(max_connections);
-  if (!no_map_index) {
+  if (map_index_mb > 0) {
     // The data folder's indexes (xapian/, xapian-items/, and those a
     // compaction swaps in) are read from mappings (src/mapped_index_reads.h).
     std::string why;
-    if (!server::EnableMappedIndexReads({options.data_dir}, &why)) {
+    if (!server::EnableMappedIndexReads({options.data_dir}, map_index_mb << 20, &why)) {
       std::fprintf(stderr, "dossierd: warning: the index is read without mappings: %s\n", why.c_str());
     }
   }

@@ -58,6 +58,7 @@ struct Registry {
   std::mutex mutex;
   std::map<std::pair<dev_t, ino_t>, MappedFile*> files;
   std::vector<std::string> folders;  // real paths, each ending in '/'; set before g_enabled
+  uint64_t max_bytes = 0;            // what the mappings may add up to
   uint64_t bytes_mapped = 0;
 };
 Registry& TheRegistry() {
@@ -136,6 +137,7 @@ MappedFile* MapIndexFile(int fd) {
     ++known->second->descriptors;
     return known->second;
   }
+  if (registry.bytes_mapped + static_cast<uint64_t>(about.st_size) > registry.max_bytes) return kNotMapped;
   std::unique_ptr<Span> span = MapSpan(fd, static_cast<size_t>(about.st_size));
   if (!span) return kNotMapped;
   auto* file = new MappedFile;
@@ -183,6 +185,7 @@ bool MapGrownFile(int fd, MappedFile* file, uint64_t end) {
   std::lock_guard<std::mutex> lock(registry.mutex);
   const Span* current = file->current.load(std::memory_order_acquire);
   if (size <= current->length || size - current->length < current->length / kRemapGrowthDivisor) return false;
+  if (registry.bytes_mapped + size > registry.max_bytes) return false;
   std::unique_ptr<Span> span = MapSpan(fd, size);
   if (!span) return false;
   file->current.store(span.get(), std::memory_order_release);
@@ -225,7 +228,7 @@ ssize_t Read(int fd, void* buf, size_t count, off_t offset) {
 
 }  // namespace
 
-bool EnableMappedIndexReads(const std::vector<std::string>& folders, std::string* error) {
+bool EnableMappedIndexReads(const std::vector<std::string>& folders, uint64_t max_bytes, std::string* error) {
   std::vector<std::string> resolved;
   for (const std::string& folder : folders) {
     char real[PATH_MAX];
@@ -241,6 +244,7 @@ bool EnableMappedIndexReads(const std::vector<std::string>& folders, std::string
   {
     std::lock_guard<std::mutex> lock(registry.mutex);
     registry.folders = std::move(resolved);
+    registry.max_bytes = max_bytes;
   }
   g_enabled.store(true, std::memory_order_release);
   return true;

@@ -29,7 +29,8 @@
 // mapped (Xapian never does: a compaction writes new files). The mapped pages
 // are the page cache's own; touched, they count in dossierd's RSS as file
 // pages (RssFile), and the kernel can reclaim them as it does any cached file
-// page. `dossierd --no-map-index` leaves every read to pread().
+// page. `dossierd --map-index-mb N` bounds the mappings (default 512 MiB;
+// 0 leaves every read to pread()).
 #pragma once
 
 #include <cstdint>
@@ -39,10 +40,12 @@
 namespace dossier::server {
 
 // Serves from now on the reads of the Xapian table files under `folders`
-// (each an existing folder; resolved to its real path) from mappings.
-// Called once, at start, before the searches; false (with `error` set) when
-// a folder cannot be resolved, and nothing is enabled then.
-bool EnableMappedIndexReads(const std::vector<std::string>& folders, std::string* error);
+// (each an existing folder; resolved to its real path) from mappings, of at
+// most `max_bytes` in all (a file that would pass it, or its longer mapping,
+// is read with pread()). Called once, at start, before the searches; false
+// (with `error` set) when a folder cannot be resolved, and nothing is
+// enabled then.
+bool EnableMappedIndexReads(const std::vector<std::string>& folders, uint64_t max_bytes, std::string* error);
 
 struct MappedIndexReadCounters {
   uint64_t mapped_reads = 0;    // preads answered from a mapping

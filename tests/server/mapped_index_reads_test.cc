@@ -44,8 +44,9 @@ class MappedIndexReadsTest : public ::testing::Test {
     folder_ = dir_ / "data";
     std::filesystem::create_directories(folder_);
     std::string error;
-    ASSERT_TRUE(EnableMappedIndexReads({folder_}, &error)) << error;
+    ASSERT_TRUE(EnableMappedIndexReads({folder_}, kMaxBytes, &error)) << error;
   }
+  static constexpr uint64_t kMaxBytes = 1 << 20;
   testing::TempDir dir_;
   std::string folder_;
 };
@@ -94,6 +95,37 @@ TEST_F(MappedIndexReadsTest, OtherFilesAreReadByTheKernel) {
     EXPECT_EQ(MappedIndexReads().files_mapped, 0u) << path;
     ::close(fd);
   }
+}
+
+// The mappings add up to at most the bound: a file that would pass it is
+// read by the kernel, and so is a grown file whose longer mapping would.
+TEST_F(MappedIndexReadsTest, TheMappingsStayWithinTheirBound) {
+  const std::string big = RandomBytes(kMaxBytes / 2 + 4096, 10), small = RandomBytes(kMaxBytes / 4, 11);
+  WriteFile(folder_ + "/position.glass", big);
+  WriteFile(folder_ + "/termlist.glass", big);
+  WriteFile(folder_ + "/postlist.glass", small);
+  const int first = ::open((folder_ + "/position.glass").c_str(), O_RDONLY | O_CLOEXEC);
+  const int second = ::open((folder_ + "/termlist.glass").c_str(), O_RDONLY | O_CLOEXEC);
+  const int third = ::open((folder_ + "/postlist.glass").c_str(), O_RDONLY | O_CLOEXEC);
+  EXPECT_EQ(Pread(first, 8192, 8192), big.substr(8192, 8192));
+  EXPECT_EQ(Pread(second, 8192, 8192), big.substr(8192, 8192));
+  EXPECT_EQ(Pread(third, 8192, 8192), small.substr(8192, 8192));
+  MappedIndexReadCounters counters = MappedIndexReads();
+  EXPECT_EQ(counters.files_mapped, 2u) << "the second large file would pass the bound";
+  EXPECT_EQ(counters.bytes_mapped, big.size() + small.size());
+  // Grown past what the bound leaves: read by the kernel, whole.
+  const std::string more = RandomBytes(kMaxBytes / 4, 12);
+  {
+    const int writer = ::open((folder_ + "/postlist.glass").c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    ASSERT_EQ(::write(writer, more.data(), more.size()), static_cast<ssize_t>(more.size()));
+    ::close(writer);
+  }
+  const uint64_t unmapped = MappedIndexReads().unmapped_reads;
+  EXPECT_EQ(Pread(third, 4096, static_cast<off_t>(small.size()) + 100), more.substr(100, 4096));
+  EXPECT_EQ(MappedIndexReads().unmapped_reads, unmapped + 1);
+  EXPECT_EQ(MappedIndexReads().bytes_mapped, big.size() + small.size());
+  for (int fd : {first, second, third}) ::close(fd);
+  EXPECT_EQ(MappedIndexReads().bytes_mapped, 0u);
 }
 
 // A number a table file's descriptor had, given to another file by open()

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 #include <xapian.h>
 
@@ -722,6 +723,48 @@ TEST(ServerLifecycleTest, DocumentsIngestedWhileRunningAppearWithinFiveSeconds) 
   }
   EXPECT_EQ(failures, 0) << "of " << requests << " searches during the ingest";
   EXPECT_EQ(server.Log().find("lock"), std::string::npos) << server.Log();
+}
+
+// dossierd reads the index's table files from mappings (src/mapped_index_reads.h):
+// after a search its address space holds read-only shared mappings of
+// xapian/'s files, and the answer is the one a server reading them with
+// pread() gives (--map-index-mb 0, which maps nothing).
+TEST(ServerLifecycleTest, SearchesReadTheIndexFromMappingsUnlessTurnedOff) {
+  TempDir tmp;
+  MakeArchive(tmp / "in");
+  ASSERT_EQ(RunDossier(tmp / "data", {"ingest", "-q", tmp / "in"}).exit_code, 0);
+  auto mapped_tables = [](pid_t pid) {
+    std::string tables;
+    std::istringstream maps(ReadFile("/proc/" + std::to_string(pid) + "/maps"));
+    for (std::string line; std::getline(maps, line);) {
+      if (line.find(" r--s ") != std::string::npos && line.find("/xapian/") != std::string::npos &&
+          line.find(".glass") != std::string::npos) {
+        tables += line.substr(line.rfind('/') + 1) + " ";
+      }
+    }
+    return tables;
+  };
+  std::string answers[2];
+  for (int off = 0; off < 2; ++off) {
+    ServerProcess server(tmp / "data", off ? std::vector<std::string>{"--cache-mb", "0", "--map-index-mb", "0"}
+                                           : std::vector<std::string>{"--cache-mb", "0"});
+    ASSERT_TRUE(server.started());
+    auto c = server.Client();
+    for (const char* query : {"decentralization", "rural%20water", "%22water%20programme%22"}) {
+      auto res = c->Get(std::string("/v1/search?q=") + query);
+      ASSERT_TRUE(res && res->status == 200) << query;
+      answers[off] += res->body + "\n";
+    }
+    const std::string tables = mapped_tables(server.pid());
+    if (off) {
+      EXPECT_EQ(tables, "") << "--map-index-mb 0 maps nothing";
+    } else {
+      EXPECT_NE(tables.find("postlist.glass"), std::string::npos) << tables;
+      EXPECT_NE(tables.find("position.glass"), std::string::npos) << tables;
+    }
+  }
+  EXPECT_NE(answers[0].find("Rural Water"), std::string::npos) << answers[0];
+  EXPECT_EQ(answers[0], answers[1]);
 }
 
 // A writer that fails (its files cannot grow: a full disk) does not stop the
