@@ -767,6 +767,55 @@ TEST(ServerLifecycleTest, SearchesReadTheIndexFromMappingsUnlessTurnedOff) {
   EXPECT_EQ(answers[0], answers[1]);
 }
 
+// A compaction swaps a new xapian/ in under a server reading the old one from
+// mappings: every search is answered, with the same hits, and once the
+// server has moved to the new index no mapping of the old files is left.
+TEST(ServerLifecycleTest, ACompactionUnderTheMappedIndexKeepsEveryAnswer) {
+  TempDir tmp;
+  MakeArchive(tmp / "in");
+  ASSERT_EQ(RunDossier(tmp / "data", {"ingest", "-q", tmp / "in"}).exit_code, 0);
+  ServerProcess server(tmp / "data", {"--cache-mb", "0"});
+  ASSERT_TRUE(server.started());
+  auto c = server.Client();
+  auto hits = [&c]() -> std::string {
+    auto res = c->Get("/v1/search?q=rural%20water");
+    if (!res || res->status != 200) return res ? "status " + std::to_string(res->status) : "no answer";
+    return json::parse(res->body)["hits"].dump();
+  };
+  const std::string before = hits();
+  ASSERT_NE(before.find("Rural Water"), std::string::npos) << before;
+  auto deleted_mappings = [&server] {
+    size_t deleted = 0;
+    std::istringstream maps(ReadFile("/proc/" + std::to_string(server.pid()) + "/maps"));
+    for (std::string line; std::getline(maps, line);) {
+      if (line.find(".glass") != std::string::npos && line.find("(deleted)") != std::string::npos) ++deleted;
+    }
+    return deleted;
+  };
+  std::atomic<bool> stop{false};
+  std::atomic<int> answered{0}, wrong{0};
+  std::thread reader([&] {
+    auto own = server.Client();
+    while (!stop) {
+      auto res = own->Get("/v1/search?q=rural%20water");
+      if (!res || res->status != 200 || json::parse(res->body)["hits"].dump() != before) ++wrong;
+      ++answered;
+    }
+  });
+  const CommandResult compact = RunDossier(tmp / "data", {"compact"});
+  EXPECT_EQ(compact.exit_code, 0) << compact.err;
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (deleted_mappings() > 0 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  stop = true;
+  reader.join();
+  EXPECT_GT(answered.load(), 0);
+  EXPECT_EQ(wrong.load(), 0) << "of " << answered.load();
+  EXPECT_EQ(hits(), before);
+  EXPECT_EQ(deleted_mappings(), 0u) << ReadFile("/proc/" + std::to_string(server.pid()) + "/maps");
+}
+
 // A writer that fails (its files cannot grow: a full disk) does not stop the
 // server: every request during and after the failed ingest is answered, the
 // folder stays ready, and what the next ingest finishes shows up.
