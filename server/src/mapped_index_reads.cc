@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -231,12 +232,14 @@ ssize_t Read(int fd, void* buf, size_t count, off_t offset) {
 bool EnableMappedIndexReads(const std::vector<std::string>& folders, uint64_t max_bytes, std::string* error) {
   std::vector<std::string> resolved;
   for (const std::string& folder : folders) {
-    char real[PATH_MAX];
-    if (::realpath(folder.c_str(), real) == nullptr) {
-      *error = folder + ": " + std::strerror(errno);
+    // The real path of what exists of it (dossierd may start before its
+    // data folder is made): /proc/self/fd names files by their real paths.
+    std::error_code failed;
+    std::string path = std::filesystem::weakly_canonical(std::filesystem::absolute(folder, failed), failed).string();
+    if (failed) {
+      *error = folder + ": " + failed.message();
       return false;
     }
-    std::string path(real);
     if (path.empty() || path.back() != '/') path += '/';
     resolved.push_back(std::move(path));
   }

@@ -40,11 +40,11 @@
 namespace dossier::server {
 
 // Serves from now on the reads of the Xapian table files under `folders`
-// (each an existing folder; resolved to its real path) from mappings, of at
+// (each resolved to its real path, as far as it exists yet) from mappings, of at
 // most `max_bytes` in all (a file that would pass it, or its longer mapping,
 // is read with pread()). Called once, at start, before the searches; false
-// (with `error` set) when a folder cannot be resolved, and nothing is
-// enabled then.
+// (with `error` set) when a folder's path cannot be resolved (no access to
+// a folder on it), and nothing is enabled then.
 bool EnableMappedIndexReads(const std::vector<std::string>& folders, uint64_t max_bytes, std::string* error);
 
 struct MappedIndexReadCounters {

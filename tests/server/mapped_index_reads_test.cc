@@ -128,6 +128,23 @@ TEST_F(MappedIndexReadsTest, TheMappingsStayWithinTheirBound) {
   EXPECT_EQ(MappedIndexReads().bytes_mapped, 0u);
 }
 
+// dossierd may start before its data folder is made: a folder enabled
+// before it exists is mapped once it does.
+TEST_F(MappedIndexReadsTest, AFolderMadeAfterItWasEnabledIsMapped) {
+  const std::string later = dir_ / "later";
+  std::string error;
+  ASSERT_TRUE(EnableMappedIndexReads({later + "/data"}, kMaxBytes, &error)) << error;
+  std::filesystem::create_directories(later + "/data/xapian");
+  const std::string bytes = RandomBytes(20000, 13);
+  WriteFile(later + "/data/xapian/postlist.glass", bytes);
+  const int fd = ::open((later + "/data/xapian/postlist.glass").c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  const uint64_t mapped = MappedIndexReads().mapped_reads;
+  EXPECT_EQ(Pread(fd, 8192, 8192), bytes.substr(8192, 8192));
+  EXPECT_EQ(MappedIndexReads().mapped_reads, mapped + 1);
+  ::close(fd);
+}
+
 // A number a table file's descriptor had, given to another file by open()
 // after close(), or by dup2() or dup3(), reads that other file.
 TEST_F(MappedIndexReadsTest, ADescriptorNumberGivenToAnotherFileReadsThatFile) {
