@@ -725,6 +725,18 @@ TEST(ServerLifecycleTest, DocumentsIngestedWhileRunningAppearWithinFiveSeconds) 
   EXPECT_EQ(server.Log().find("lock"), std::string::npos) << server.Log();
 }
 
+// The lines of /proc/PID/maps that map an index table file (read-only,
+// shared: src/mapped_index_reads.h), of the live files and of deleted ones
+// (a compaction's old files end in ".glass (deleted)").
+std::vector<std::string> IndexMappings(pid_t pid) {
+  std::vector<std::string> lines;
+  std::istringstream maps(ReadFile("/proc/" + std::to_string(pid) + "/maps"));
+  for (std::string line; std::getline(maps, line);) {
+    if (line.find(" r--s ") != std::string::npos && line.find(".glass") != std::string::npos) lines.push_back(line);
+  }
+  return lines;
+}
+
 // dossierd reads the index's table files from mappings (src/mapped_index_reads.h):
 // after a search its address space holds read-only shared mappings of
 // xapian/'s files, and the answer is the one a server reading them with
@@ -733,17 +745,6 @@ TEST(ServerLifecycleTest, SearchesReadTheIndexFromMappingsUnlessTurnedOff) {
   TempDir tmp;
   MakeArchive(tmp / "in");
   ASSERT_EQ(RunDossier(tmp / "data", {"ingest", "-q", tmp / "in"}).exit_code, 0);
-  auto mapped_tables = [](pid_t pid) {
-    std::string tables;
-    std::istringstream maps(ReadFile("/proc/" + std::to_string(pid) + "/maps"));
-    for (std::string line; std::getline(maps, line);) {
-      if (line.find(" r--s ") != std::string::npos && line.find("/xapian/") != std::string::npos &&
-          line.find(".glass") != std::string::npos) {
-        tables += line.substr(line.rfind('/') + 1) + " ";
-      }
-    }
-    return tables;
-  };
   std::string answers[2];
   for (int off = 0; off < 2; ++off) {
     ServerProcess server(tmp / "data", off ? std::vector<std::string>{"--cache-mb", "0", "--map-index-mb", "0"}
@@ -755,7 +756,8 @@ TEST(ServerLifecycleTest, SearchesReadTheIndexFromMappingsUnlessTurnedOff) {
       ASSERT_TRUE(res && res->status == 200) << query;
       answers[off] += res->body + "\n";
     }
-    const std::string tables = mapped_tables(server.pid());
+    std::string tables;
+    for (const std::string& line : IndexMappings(server.pid())) tables += line.substr(line.rfind('/') + 1) + " ";
     if (off) {
       EXPECT_EQ(tables, "") << "--map-index-mb 0 maps nothing";
     } else {
@@ -785,12 +787,9 @@ TEST(ServerLifecycleTest, ACompactionUnderTheMappedIndexKeepsEveryAnswer) {
   const std::string before = hits();
   ASSERT_NE(before.find("Rural Water"), std::string::npos) << before;
   auto deleted_mappings = [&server] {
-    size_t deleted = 0;
-    std::istringstream maps(ReadFile("/proc/" + std::to_string(server.pid()) + "/maps"));
-    for (std::string line; std::getline(maps, line);) {
-      if (line.find(".glass") != std::string::npos && line.find("(deleted)") != std::string::npos) ++deleted;
-    }
-    return deleted;
+    const std::vector<std::string> lines = IndexMappings(server.pid());
+    return std::count_if(lines.begin(), lines.end(),
+                         [](const std::string& line) { return line.find("(deleted)") != std::string::npos; });
   };
   std::atomic<bool> stop{false};
   std::atomic<int> answered{0}, wrong{0};
@@ -813,7 +812,7 @@ TEST(ServerLifecycleTest, ACompactionUnderTheMappedIndexKeepsEveryAnswer) {
   EXPECT_GT(answered.load(), 0);
   EXPECT_EQ(wrong.load(), 0) << "of " << answered.load();
   EXPECT_EQ(hits(), before);
-  EXPECT_EQ(deleted_mappings(), 0u) << ReadFile("/proc/" + std::to_string(server.pid()) + "/maps");
+  EXPECT_EQ(deleted_mappings(), 0) << ReadFile("/proc/" + std::to_string(server.pid()) + "/maps");
 }
 
 // A writer that fails (its files cannot grow: a full disk) does not stop the
