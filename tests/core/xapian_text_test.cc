@@ -9,6 +9,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <string>
 #include <thread>
@@ -487,6 +488,50 @@ TEST(XapianTextTest, AFoldingStemmerStemsAWordAgainAsItDidTheFirstTime) {
   }
   EXPECT_EQ(stemmer("évaluation"), "XF" + french("evaluation"));
   EXPECT_EQ(stemmer("évaluation"), stemmer("évaluations"));
+}
+
+// LeafTermOf reads a leaf's term as get_terms_begin() gives it, for every
+// form Xapian writes a term in: lengths about the 16 and 255 bytes where its
+// length is written apart, with and without a position and a wqf, a boolean
+// term (wqf 0), an accented one, and MatchAll (no term; a leaf of its own
+// type); and through a parsed query's leaves.
+TEST(XapianTextTest, ALeafsTermIsReadAsGetTermsBeginGivesIt) {
+  auto slow = [](const Xapian::Query& leaf) {
+    const Xapian::TermIterator t = leaf.get_terms_begin();
+    return t == leaf.get_terms_end() ? std::string() : *t;
+  };
+  std::vector<Xapian::Query> leaves;
+  for (size_t length : {1, 2, 14, 15, 16, 17, 31, 200, 269, 270, 271, 300, 5000, 70000}) {
+    const std::string term = "Z" + std::string(length - 1, static_cast<char>('a' + length % 26));
+    for (Xapian::termcount wqf : {0u, 1u, 2u, 300u}) {
+      for (Xapian::termpos pos : {0u, 1u, 7u, 300u, 100000u}) leaves.emplace_back(term, wqf, pos);
+    }
+  }
+  leaves.emplace_back("évaluation");
+  leaves.emplace_back(std::string("a\0b", 3));
+  leaves.push_back(Xapian::Query::MatchAll);
+  leaves.emplace_back("", 2, 5);  // MatchAll's other form
+  for (const Xapian::Query& leaf : leaves) {
+    EXPECT_EQ(LeafTermOf(leaf), slow(leaf)) << leaf.get_description().substr(0, 80);
+  }
+  EXPECT_EQ(LeafTermOf(Xapian::Query(std::string(300, 'x'), 1, 3)), std::string(300, 'x'));
+  EXPECT_EQ(LeafTermOf(Xapian::Query::MatchAll), "");
+  // Every leaf of a parsed query, each met by walking the tree.
+  Xapian::QueryParser parser;
+  parser.set_stemmer(Xapian::Stem("en"));
+  parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  const Xapian::Query parsed = parser.parse_query("management \"key actions\" évaluations -overdue title:report");
+  std::vector<std::string> walked;
+  std::function<void(const Xapian::Query&)> walk = [&](const Xapian::Query& q) {
+    if (q.get_type() == Xapian::Query::LEAF_TERM) {
+      EXPECT_EQ(LeafTermOf(q), slow(q));
+      walked.push_back(LeafTermOf(q));
+    }
+    for (size_t i = 0; i < q.get_num_subqueries(); ++i) walk(q.get_subquery(i));
+  };
+  walk(parsed);
+  EXPECT_GE(walked.size(), 6u);
+  EXPECT_NE(std::find(walked.begin(), walked.end(), "Zmanag"), walked.end());
 }
 
 // QueryStemmer's stems, kept across searches and threads, are StemmerFor's:

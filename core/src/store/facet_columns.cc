@@ -262,7 +262,7 @@ bool FacetColumns::MatchesOf(const Xapian::Database& db, const Xapian::Query& qu
   };
   switch (query.get_type()) {
     case Xapian::Query::LEAF_TERM: {
-      const std::string& term = *query.get_terms_begin();
+      const std::string term = LeafTermOf(query);
       bits->assign(words, 0);
       // A term of a column that keeps its entries (the languages' L terms),
       // however many entries hold it.

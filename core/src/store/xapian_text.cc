@@ -56,9 +56,8 @@ void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* run
       bool plain = n >= 2;
       for (size_t i = 0; i < n; ++i) {
         const Xapian::Query part = query.get_subquery(i);
-        if (part.get_type() == Xapian::Query::LEAF_TERM && part.get_terms_begin() != part.get_terms_end() &&
-            IsPageTerm(*part.get_terms_begin())) {
-          const std::string& term = *part.get_terms_begin();
+        const std::string term = part.get_type() == Xapian::Query::LEAF_TERM ? LeafTermOf(part) : std::string();
+        if (!term.empty() && IsPageTerm(term)) {
           // A stem's positions are shared with the word that is its own
           // stem (DropWordPositionsFromStems): both, the word weighing
           // nothing (a word no entry has is an empty posting list).
@@ -149,12 +148,9 @@ bool FoldedFormsHeldNowhere(const Xapian::Query& folded_parse, const std::vector
     return parsers->db->allterms_begin(*pattern) == parsers->db->allterms_end(*pattern);
   }
   if (type == Xapian::Query::LEAF_TERM) {
-    for (auto t = folded_parse.get_terms_begin(); t != folded_parse.get_terms_end(); ++t) {
-      const std::string& term = *t;
-      if (term.compare(0, 2, "XF") != 0 && term.compare(0, 3, "ZXF") != 0) continue;
-      if (MayBeHeld(term, languages, parsers)) return false;
-    }
-    return true;
+    const std::string term = LeafTermOf(folded_parse);
+    if (term.compare(0, 2, "XF") != 0 && term.compare(0, 3, "ZXF") != 0) return true;
+    return !MayBeHeld(term, languages, parsers);
   }
   for (size_t i = 0; i < folded_parse.get_num_subqueries(); ++i) {
     if (!FoldedFormsHeldNowhere(folded_parse.get_subquery(i), languages, parsers)) return false;
@@ -201,8 +197,8 @@ bool MayMatchIn(const Xapian::Query& query, const std::vector<std::string>& lang
     case Xapian::Query::LEAF_MATCH_NOTHING:
       return false;
     case Xapian::Query::LEAF_TERM: {
-      auto t = query.get_terms_begin();
-      return t == query.get_terms_end() || (*t).empty() || MayBeHeld(*t, languages, parsers);
+      const std::string term = LeafTermOf(query);
+      return term.empty() || MayBeHeld(term, languages, parsers);
     }
     case Xapian::Query::OP_AND:
     case Xapian::Query::OP_FILTER:
@@ -480,6 +476,49 @@ bool IsPageTerm(const std::string& name) {
   return i < name.size() && !std::isupper(static_cast<unsigned char>(name[i]));
 }
 
+std::string LeafTermOf(const Xapian::Query& leaf) {
+  // Xapian 1.4 serialises a term as a byte 0x40 | flags | length (length 0:
+  // 16 or more, given after it as Xapian's encode_length of length - 16: one
+  // byte below 255, else 0xff and 7 bits a byte, the last with 0x80 set),
+  // then the term, then what its flags say (wqf, position). MatchAll is
+  // 0x0f, or 0x0e and its wqf and position.
+  const std::string form = leaf.serialise();
+  if (!form.empty() && leaf.get_type() == Xapian::Query::LEAF_TERM) {
+    const auto head = static_cast<unsigned char>(form[0]);
+    if (head == 0x0f || head == 0x0e) return "";
+    if ((head & 0xc0) == 0x40) {
+      size_t length = head & 0x0f, at = 1;
+      bool known = true;
+      if (length == 0) {
+        if (at < form.size() && static_cast<unsigned char>(form[at]) != 0xff) {
+          length = static_cast<unsigned char>(form[at++]);
+        } else {
+          // 255 and more: 0xff, then 7 bits a byte, low first, until one with 0x80.
+          ++at;
+          size_t value = 0;
+          unsigned shift = 0;
+          known = false;
+          while (at < form.size() && shift < 63) {
+            const auto b = static_cast<unsigned char>(form[at++]);
+            value |= static_cast<size_t>(b & 0x7f) << shift;
+            shift += 7;
+            if (b & 0x80) {
+              known = true;
+              break;
+            }
+          }
+          length = value + 255;
+        }
+        length += 16;
+      }
+      if (known && at + length <= form.size()) return form.substr(at, length);
+    }
+  }
+  // Not as expected (another Xapian): the slow way.
+  const Xapian::TermIterator t = leaf.get_terms_begin();
+  return t == leaf.get_terms_end() ? std::string() : *t;
+}
+
 // The query's phrases ("recommendations for executive action"), each as its
 // terms in order, wherever they sit in the query tree (one per language parse
 // and per folded half).
@@ -488,8 +527,10 @@ void CollectPhrases(const Xapian::Query& query, std::vector<std::vector<std::str
     std::vector<std::string> terms;
     for (size_t i = 0; i < query.get_num_subqueries(); ++i) {
       const Xapian::Query part = query.get_subquery(i);
-      if (part.get_type() != Xapian::Query::LEAF_TERM || part.get_terms_begin() == part.get_terms_end()) return;
-      terms.push_back(*part.get_terms_begin());
+      if (part.get_type() != Xapian::Query::LEAF_TERM) return;
+      std::string term = LeafTermOf(part);
+      if (term.empty()) return;
+      terms.push_back(std::move(term));
     }
     if (terms.size() > 1) phrases->push_back(std::move(terms));
     return;
