@@ -704,43 +704,52 @@ HttpResponse HttpApi::Dispatch(const HttpRequest& request) const {
       return r;
     }
   }
-  // A computed query takes a turn (query_admission.h): refused, it is
+  // A computed query takes a turn (query_admission.h), and may be computed
+  // on one of the admission's threads while this one waits: refused, it is
   // answered 503 with Retry-After rather than late.
-  QueryAdmission::Turn turn;
+  HttpResponse r;
+  bool failed = false;
+  auto compute = [&]() {
+    if (route->text_handler) {
+      Result<std::string> text = route->text_handler(**service, params, args);
+      if (!text.ok()) {
+        if (text.status().code() == StatusCode::kDataLoss) ReportDataLoss(text.status());
+        r = Error(WithParameterNames(text.status()));
+        failed = true;
+        return;
+      }
+      r.status = 200;
+      r.body = std::move(*text);
+      r.body += "\n";
+    } else {
+      Result<json> result = route->handler(**service, params, args);
+      if (!result.ok()) {
+        if (result.status().code() == StatusCode::kDataLoss) ReportDataLoss(result.status());
+        r = Error(WithParameterNames(result.status()));
+        failed = true;
+        return;
+      }
+      r = JsonResponse(200, *result);
+    }
+  };
   if (options_.admission) {
     QueryAdmission::Refusal refusal = QueryAdmission::Refusal::kNone;
-    turn = options_.admission->Enter(&refusal);
-    if (!turn.admitted()) {
+    if (!options_.admission->Run(compute, &refusal)) {
       const AdmissionLimits& limits = options_.admission->limits();
-      HttpResponse r = Error(503, Status::Unavailable(
+      HttpResponse busy = Error(503, Status::Unavailable(
           refusal == QueryAdmission::Refusal::kQueueFull
               ? "busy: " + std::to_string(limits.max_active) + " queries are being answered and " +
                     std::to_string(limits.max_waiting) + " wait for a turn (dossierd --max-active-queries, "
                     "--max-queued-queries); retry after Retry-After seconds"
               : "busy: this query waited " + std::to_string(limits.max_wait.count()) +
                     " ms for a turn without getting one (dossierd --queue-wait-ms); retry after Retry-After seconds"));
-      r.headers.emplace_back("Retry-After", "1");
-      return r;
+      busy.headers.emplace_back("Retry-After", "1");
+      return busy;
     }
-  }
-  HttpResponse r;
-  if (route->text_handler) {
-    Result<std::string> text = route->text_handler(**service, params, args);
-    if (!text.ok()) {
-      if (text.status().code() == StatusCode::kDataLoss) ReportDataLoss(text.status());
-      return Error(WithParameterNames(text.status()));
-    }
-    r.status = 200;
-    r.body = std::move(*text);
-    r.body += "\n";
   } else {
-    Result<json> result = route->handler(**service, params, args);
-    if (!result.ok()) {
-      if (result.status().code() == StatusCode::kDataLoss) ReportDataLoss(result.status());
-      return Error(WithParameterNames(result.status()));
-    }
-    r = JsonResponse(200, *result);
+    compute();
   }
+  if (failed) return r;
   if (cache_) {
     cache_->Put(cache_key, version, std::make_shared<const std::string>(r.body));
     r.headers.emplace_back("X-Dossier-Cache", "miss");

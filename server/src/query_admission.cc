@@ -11,6 +11,93 @@ QueryAdmission::QueryAdmission(AdmissionLimits limits) : limits_(limits) {
   // Twice the cores: a query also waits (on reads, on a free index handle),
   // and a core should not idle meanwhile (docs/HTTP_API.md, "Load").
   if (limits_.max_active == 0) limits_.max_active = 2 * std::max(1u, std::thread::hardware_concurrency());
+  computing_.reserve(limits_.max_active);
+  for (size_t i = 0; i < limits_.max_active; ++i) computing_.emplace_back([this] { ComputeLoop(); });
+}
+
+QueryAdmission::~QueryAdmission() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  compute_cv_.notify_all();
+  for (std::thread& thread : computing_) thread.join();
+}
+
+void QueryAdmission::ComputeLoop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    // (The queries handed over are run before stopping: each one's caller waits for it.)
+    compute_cv_.wait(lock, [this] { return stopping_ || !to_compute_.empty(); });
+    if (to_compute_.empty()) return;
+    const std::shared_ptr<Waiter> next = std::move(to_compute_.front());
+    to_compute_.pop_front();
+    lock.unlock();
+    try {
+      (*next->query)();
+    } catch (...) {
+      next->error = std::current_exception();
+    }
+    lock.lock();
+    next->done = true;
+    // The turn goes to the next in line. A query for Run is handed to these
+    // threads, and this one takes it itself, without waking another.
+    const std::shared_ptr<Waiter> granted = PassTurnLocked();
+    lock.unlock();
+    next->cv.notify_one();  // its caller sends the answer (`next` keeps the waiter alive)
+    if (granted) granted->cv.notify_one();
+    lock.lock();
+  }
+}
+
+QueryAdmission::Entry QueryAdmission::EnterLocked(std::unique_lock<std::mutex>& lock, const std::function<void()>* query,
+                                                  std::shared_ptr<Waiter>* waiter, Refusal* refusal) {
+  *refusal = Refusal::kNone;
+  if (counters_.active < limits_.max_active && line_.empty()) {
+    ++counters_.active;
+    ++counters_.admitted;
+    return Entry::kAtOnce;
+  }
+  if (line_.size() >= limits_.max_waiting) {
+    ++counters_.refused_queue_full;
+    *refusal = Refusal::kQueueFull;
+    return Entry::kRefused;
+  }
+  // First come, first served: a freed turn is handed to the head of the line
+  // (PassTurnLocked), which counts it active for this query.
+  std::shared_ptr<Waiter>& self = *waiter = std::make_shared<Waiter>();
+  self->query = query;
+  line_.push_back(self);
+  counters_.waiting = line_.size();
+  if (!self->cv.wait_for(lock, limits_.max_wait, [&self] { return self->granted; })) {
+    line_.erase(std::find(line_.begin(), line_.end(), self));
+    counters_.waiting = line_.size();
+    ++counters_.refused_waited_too_long;
+    *refusal = Refusal::kWaitedTooLong;
+    return Entry::kRefused;
+  }
+  return Entry::kGranted;  // taken out of the line
+}
+
+bool QueryAdmission::Run(const std::function<void()>& query, Refusal* refusal) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  std::shared_ptr<Waiter> self;
+  switch (EnterLocked(lock, &query, &self, refusal)) {
+    case Entry::kRefused:
+      return false;
+    case Entry::kAtOnce: {
+      lock.unlock();
+      Turn turn(this);  // given back however `query` ends
+      query();
+      return true;
+    }
+    case Entry::kGranted:
+      break;
+  }
+  // Handed to the computing threads: until it has run, however long that takes.
+  self->cv.wait(lock, [&self] { return self->done; });
+  if (self->error) std::rethrow_exception(self->error);
+  return true;
 }
 
 QueryAdmission::Turn& QueryAdmission::Turn::operator=(Turn&& other) noexcept {
@@ -27,47 +114,39 @@ QueryAdmission::Turn::~Turn() {
 }
 
 QueryAdmission::Turn QueryAdmission::Enter(Refusal* refusal) {
-  *refusal = Refusal::kNone;
   std::unique_lock<std::mutex> lock(mutex_);
-  if (counters_.active < limits_.max_active && line_.empty()) {
-    ++counters_.active;
-    ++counters_.admitted;
-    return Turn(this);
-  }
-  if (line_.size() >= limits_.max_waiting) {
-    ++counters_.refused_queue_full;
-    *refusal = Refusal::kQueueFull;
-    return Turn();
-  }
-  // First come, first served: a freed turn is handed to the head of the line
-  // (Leave), which counts it active for this query.
-  const std::shared_ptr<Waiter> self = std::make_shared<Waiter>();
-  line_.push_back(self);
+  std::shared_ptr<Waiter> self;
+  return EnterLocked(lock, nullptr, &self, refusal) == Entry::kRefused ? Turn() : Turn(this);
+}
+
+std::shared_ptr<QueryAdmission::Waiter> QueryAdmission::PassTurnLocked() {
+  --counters_.active;
+  if (line_.empty() || counters_.active >= limits_.max_active) return nullptr;
+  std::shared_ptr<Waiter> next = std::move(line_.front());
+  line_.pop_front();
   counters_.waiting = line_.size();
-  if (!self->cv.wait_for(lock, limits_.max_wait, [&self] { return self->granted; })) {
-    line_.erase(std::find(line_.begin(), line_.end(), self));
-    counters_.waiting = line_.size();
-    ++counters_.refused_waited_too_long;
-    *refusal = Refusal::kWaitedTooLong;
-    return Turn();
-  }
-  return Turn(this);  // Leave took it out of the line
+  ++counters_.active;
+  ++counters_.admitted;
+  next->granted = true;
+  if (next->query == nullptr) return next;
+  // Run's: computed by the computing threads, in the turn it now holds.
+  to_compute_.push_back(std::move(next));
+  return nullptr;
 }
 
 void QueryAdmission::Leave() {
-  std::shared_ptr<Waiter> next;
+  std::shared_ptr<Waiter> granted;
+  bool to_compute = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    --counters_.active;
-    if (line_.empty() || counters_.active >= limits_.max_active) return;
-    next = std::move(line_.front());
-    line_.pop_front();
-    counters_.waiting = line_.size();
-    ++counters_.active;
-    ++counters_.admitted;
-    next->granted = true;
+    const size_t handed = to_compute_.size();
+    granted = PassTurnLocked();
+    to_compute = to_compute_.size() > handed;
   }
-  next->cv.notify_one();  // `next` is kept alive by this reference, whether or not its thread still waits
+  // (Notified after the lock is released; `granted` is kept alive by this
+  // reference, whether or not its thread still waits.)
+  if (granted) granted->cv.notify_one();
+  if (to_compute) compute_cv_.notify_one();
 }
 
 QueryAdmission::Counters QueryAdmission::counters() const {

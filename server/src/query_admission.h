@@ -17,8 +17,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 namespace dossier::server {
 
@@ -30,7 +34,10 @@ struct AdmissionLimits {
 
 class QueryAdmission {
  public:
+  // Starts the admission's computing threads (`max_active` of them, see Run).
   explicit QueryAdmission(AdmissionLimits limits);
+  // Stops them, once the queries they were given have run.
+  ~QueryAdmission();
   QueryAdmission(const QueryAdmission&) = delete;
   QueryAdmission& operator=(const QueryAdmission&) = delete;
 
@@ -50,8 +57,26 @@ class QueryAdmission {
 
   enum class Refusal { kNone, kQueueFull, kWaitedTooLong };
   // Takes a turn, waiting in line for one when all are taken; an empty Turn
-  // and the reason when refused.
+  // and the reason when refused. The caller computes in the turn.
   Turn Enter(Refusal* refusal);
+
+  // Computes `query` in a turn and returns true once it has run, or false
+  // (and the reason) when refused; what `query` throws is thrown here. With
+  // a turn free and nobody waiting, `query` runs at once on the calling
+  // thread. Otherwise it waits in the same line as Enter, and when its turn
+  // comes it runs on one of the admission's own computing threads (as many
+  // as turns) while the caller waits for it to end. Under load the line is
+  // never empty, so the queries are computed by those few threads, one
+  // after another, rather than each on the worker that took its request:
+  // a worker that waited for a turn came to it with cold caches (its
+  // allocator's, the CPU's, the stem memos of snippet.cc), and 32 clients
+  // kept some 30 workers in line. With the threads, a search took 7-11 %
+  // less CPU on 626 real PDFs and p99 with 32 clients was 13-18 % lower
+  // (docs/BENCHMARKS.md, "Stop 63"): most of what --threads 4 gave, without
+  // queries waiting in the connection queue.
+  // Each turn still wakes one thread: the worker whose query has run, to
+  // send its answer (before, the worker at the head of the line, to compute).
+  bool Run(const std::function<void()>& query, Refusal* refusal);
 
   struct Counters {
     size_t active = 0;
@@ -65,9 +90,24 @@ class QueryAdmission {
 
  private:
   void Leave();
+  // Under mutex_: gives back a turn, and hands it to the head of the line if
+  // any (counted active for it): the waiter to notify for Enter's, none for
+  // Run's (added to to_compute_) or when nobody waits.
+  struct Waiter;
+  std::shared_ptr<Waiter> PassTurnLocked();
+  // Under `lock`: a turn at once, or in the line until one is handed over
+  // (`*waiter`, with Run's `query` or none for Enter), or refused.
+  enum class Entry { kAtOnce, kGranted, kRefused };
+  Entry EnterLocked(std::unique_lock<std::mutex>& lock, const std::function<void()>* query,
+                    std::shared_ptr<Waiter>* waiter, Refusal* refusal);
+  // A computing thread: runs the queries handed to it (`to_compute`), each
+  // in the turn Leave handed it, until the admission stops.
+  void ComputeLoop();
 
   // A query waiting in line: a freed turn is handed to the head of the line
-  // alone (its `granted` set, its `cv` notified). A condition variable all
+  // alone (its `granted` set and its `cv` notified; for a query given to
+  // Run, it goes to the computing threads instead, which notify `cv` once it
+  // has run). A condition variable all
   // waiters shared, notified to all at every freed turn, woke every waiting
   // thread to find one at the head: 61 context switches a query with 32
   // clients (8.6 with one notified), and 15-30 % fewer requests a second
@@ -80,12 +120,21 @@ class QueryAdmission {
   struct Waiter {
     std::condition_variable cv;
     bool granted = false;
+    // Run's: the query, whether it has run, and what it threw.
+    const std::function<void()>* query = nullptr;
+    bool done = false;
+    std::exception_ptr error;
   };
 
   AdmissionLimits limits_;
   mutable std::mutex mutex_;
   std::deque<std::shared_ptr<Waiter>> line_;  // the waiting queries, first come first
   Counters counters_;
+  // Run's queries whose turn has come, for the computing threads.
+  std::deque<std::shared_ptr<Waiter>> to_compute_;
+  std::condition_variable compute_cv_;  // to_compute_ has a query, or stopping_
+  bool stopping_ = false;
+  std::vector<std::thread> computing_;
 };
 
 }  // namespace dossier::server

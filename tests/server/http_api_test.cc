@@ -4,7 +4,10 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <mutex>
 #include <set>
+#include <stdexcept>
+#include <vector>
 #include <thread>
 #include <atomic>
 #include <chrono>
@@ -353,6 +356,188 @@ TEST(QueryAdmissionTest, TurnsTakenAndGivenBackByManyThreadsStayWithinTheLimit) 
   const QueryAdmission::Counters counters = admission.counters();
   EXPECT_EQ(counters.admitted, static_cast<uint64_t>(admitted.load()));
   EXPECT_EQ(counters.refused_queue_full + counters.refused_waited_too_long, static_cast<uint64_t>(refused.load()));
+  EXPECT_EQ(counters.active, 0u);
+  EXPECT_EQ(counters.waiting, 0u);
+}
+
+// Run: a query runs at once on the calling thread while a turn is free
+// and nobody waits; otherwise it waits in the line and, when its turn
+// comes, runs on one of the admission's own computing threads, the caller
+// waiting until it has run. Queued queries run in the order they came, one
+// computing thread after another taking them (with one turn, one thread
+// computes them all), never more at once than the turns.
+TEST(QueryAdmissionTest, AQueuedQueryRunsOnAComputingThreadInOrderAndTheCallerWaitsForIt) {
+  QueryAdmission admission({1, 16, std::chrono::milliseconds(5000)});
+  QueryAdmission::Refusal refusal;
+  std::thread::id ran_on;
+  ASSERT_TRUE(admission.Run([&] { ran_on = std::this_thread::get_id(); }, &refusal));
+  EXPECT_EQ(ran_on, std::this_thread::get_id()) << "a free turn: computed where it was asked";
+  EXPECT_EQ(refusal, QueryAdmission::Refusal::kNone);
+
+  QueryAdmission::Turn held = admission.Enter(&refusal);  // the one turn taken
+  ASSERT_TRUE(held.admitted());
+  std::mutex mutex;
+  std::vector<int> order;
+  std::set<std::thread::id> computed_on, asked_on;
+  std::atomic<int> at_once{0}, most_at_once{0}, returned{0};
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 6; ++i) {
+    callers.emplace_back([&, i] {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        asked_on.insert(std::this_thread::get_id());
+      }
+      bool ran = false;
+      QueryAdmission::Refusal r;
+      const bool admitted = admission.Run(
+          [&] {
+            const int now = ++at_once;
+            most_at_once = std::max(most_at_once.load(), now);
+            {
+              std::lock_guard<std::mutex> lock(mutex);
+              order.push_back(i);
+              computed_on.insert(std::this_thread::get_id());
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(3));
+            --at_once;
+            ran = true;
+          },
+          &r);
+      EXPECT_TRUE(admitted);
+      EXPECT_TRUE(ran) << "Run returns once its query has run";
+      ++returned;
+    });
+    while (admission.counters().waiting < static_cast<size_t>(i + 1)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(returned.load(), 0) << "nothing runs while the turn is held";
+  held = QueryAdmission::Turn();
+  for (std::thread& t : callers) t.join();
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(most_at_once.load(), 1);
+  ASSERT_EQ(computed_on.size(), 1u) << "one turn: one computing thread took each query after the last";
+  EXPECT_EQ(asked_on.count(*computed_on.begin()), 0u) << "not on a caller's thread";
+  const QueryAdmission::Counters counters = admission.counters();
+  EXPECT_EQ(counters.admitted, 8u);
+  EXPECT_EQ(counters.active, 0u);
+  EXPECT_EQ(counters.waiting, 0u);
+}
+
+// A queued query that throws has its exception thrown to its caller; one
+// refused (the line full, or no turn within its wait) never runs; one whose
+// turn came runs to its end however long past the wait it takes.
+TEST(QueryAdmissionTest, ARunQueryThrowsToItsCallerIsRefusedUnrunOrRunsPastItsWait) {
+  QueryAdmission admission({1, 1, std::chrono::milliseconds(200)});
+  QueryAdmission::Refusal refusal;
+  QueryAdmission::Turn held = admission.Enter(&refusal);
+  ASSERT_TRUE(held.admitted());
+  std::atomic<bool> thrown{false};
+  std::thread thrower([&] {
+    QueryAdmission::Refusal r;
+    try {
+      admission.Run([] { throw std::runtime_error("query failed"); }, &r);
+    } catch (const std::runtime_error& e) {
+      thrown = std::string(e.what()) == "query failed";
+    }
+  });
+  while (admission.counters().waiting < 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  bool ran = false;
+  EXPECT_FALSE(admission.Run([&] { ran = true; }, &refusal));
+  EXPECT_EQ(refusal, QueryAdmission::Refusal::kQueueFull);
+  held = QueryAdmission::Turn();
+  thrower.join();
+  EXPECT_TRUE(thrown);
+  EXPECT_EQ(admission.counters().active, 0u) << "the turn came back after the throw";
+
+  held = admission.Enter(&refusal);
+  ASSERT_TRUE(held.admitted());
+  EXPECT_FALSE(admission.Run([&] { ran = true; }, &refusal));
+  EXPECT_EQ(refusal, QueryAdmission::Refusal::kWaitedTooLong);
+  EXPECT_FALSE(ran) << "refused: never run";
+  // Its turn comes within the wait, then it computes for longer than the wait.
+  std::atomic<bool> long_admitted{false}, long_ran{false};
+  std::thread slow([&] {
+    QueryAdmission::Refusal r;
+    long_admitted = admission.Run(
+        [&] {
+          std::this_thread::sleep_for(std::chrono::milliseconds(400));
+          long_ran = true;
+        },
+        &r);
+  });
+  while (admission.counters().waiting < 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  held = QueryAdmission::Turn();
+  slow.join();
+  EXPECT_TRUE(long_admitted);
+  EXPECT_TRUE(long_ran);
+  EXPECT_EQ(admission.counters().refused_waited_too_long, 1u);
+  EXPECT_EQ(admission.counters().refused_queue_full, 1u);
+}
+
+// Many threads running queries at once, with Enter's turns among them:
+// never more at once than the turns, every query run or refused, none left
+// counted, and the computing threads no more than the turns.
+TEST(QueryAdmissionTest, QueriesRunByManyThreadsStayWithinTheTurns) {
+  constexpr size_t kActive = 2;
+  constexpr int kThreads = 12, kRounds = 200;
+  QueryAdmission admission({kActive, 64, std::chrono::milliseconds(2)});
+  std::atomic<int> at_once{0}, most_at_once{0}, ran{0}, refused{0};
+  std::mutex mutex;
+  std::set<std::thread::id> callers, computed_on;
+  auto work = [&](int round) {
+    const int now = ++at_once;
+    int most = most_at_once.load();
+    while (now > most && !most_at_once.compare_exchange_weak(most, now)) {
+    }
+    if (round % 3 == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    --at_once;
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        callers.insert(std::this_thread::get_id());
+      }
+      for (int round = 0; round < kRounds; ++round) {
+        QueryAdmission::Refusal refusal;
+        if (t % 4 == 0) {  // a turn taken by Enter, computed by its taker
+          QueryAdmission::Turn turn = admission.Enter(&refusal);
+          if (!turn.admitted()) {
+            ++refused;
+            continue;
+          }
+          work(round);
+          ++ran;
+          continue;
+        }
+        const bool admitted = admission.Run(
+            [&] {
+              {
+                std::lock_guard<std::mutex> lock(mutex);
+                computed_on.insert(std::this_thread::get_id());
+              }
+              work(round);
+              ++ran;
+            },
+            &refusal);
+        if (!admitted) {
+          EXPECT_NE(refusal, QueryAdmission::Refusal::kNone);
+          ++refused;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_LE(most_at_once.load(), static_cast<int>(kActive));
+  EXPECT_EQ(ran + refused, kThreads * kRounds);
+  EXPECT_GT(ran.load(), 0);
+  size_t computing = 0;
+  for (const std::thread::id& id : computed_on) computing += callers.count(id) == 0;
+  EXPECT_GT(computing, 0u) << "some queries waited and ran on the computing threads";
+  EXPECT_LE(computing, kActive);
+  const QueryAdmission::Counters counters = admission.counters();
+  EXPECT_EQ(counters.admitted, static_cast<uint64_t>(ran.load()));
   EXPECT_EQ(counters.active, 0u);
   EXPECT_EQ(counters.waiting, 0u);
 }
