@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(size_t{1}, size_t{100000}))
       ->capture_default_str();
   app.add_option("--max-active-queries", options_admission.max_active,
-                 "Queries computed at once (answers from the cache do not count); 0: twice the number of cores")
+                 "Queries computed at once (answers from the cache do not count); 0: the number of cores")
       ->check(CLI::Range(size_t{0}, size_t{4096}))
       ->capture_default_str();
   app.add_option("--max-queued-queries", options_admission.max_waiting,

@@ -8,9 +8,13 @@
 namespace dossier::server {
 
 QueryAdmission::QueryAdmission(AdmissionLimits limits) : limits_(limits) {
-  // Twice the cores: a query also waits (on reads, on a free index handle),
-  // and a core should not idle meanwhile (docs/HTTP_API.md, "Load").
-  if (limits_.max_active == 0) limits_.max_active = 2 * std::max(1u, std::thread::hardware_concurrency());
+  // One a core. With the queries that waited computed by these threads
+  // (Run) and the index read from memory (mapped_index_reads.h), a query
+  // seldom waits; twice the cores (the default until stop 63) shared each
+  // core between two queries, and a long one took twice as long: p99 with
+  // 32 clients was 7-9 % higher for 2-3 % more requests a second
+  // (docs/HTTP_API.md, "Load"; docs/BENCHMARKS.md, "Stop 63").
+  if (limits_.max_active == 0) limits_.max_active = std::max(1u, std::thread::hardware_concurrency());
   computing_.reserve(limits_.max_active);
   for (size_t i = 0; i < limits_.max_active; ++i) computing_.emplace_back([this] { ComputeLoop(); });
 }

@@ -27,7 +27,7 @@
 namespace dossier::server {
 
 struct AdmissionLimits {
-  size_t max_active = 0;   // queries computed at once; 0: twice the number of cores
+  size_t max_active = 0;   // queries computed at once; 0: the number of cores
   size_t max_waiting = 64;  // queries waiting for a turn beyond them
   std::chrono::milliseconds max_wait{2000};  // how long one may wait
 };

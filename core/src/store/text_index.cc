@@ -1492,10 +1492,12 @@ Result<std::unique_ptr<TextIndex>> TextIndex::Open(const std::string& path, Mode
       impl->items_writer = std::make_unique<Xapian::WritableDatabase>(impl->items_path, Xapian::DB_CREATE_OR_OPEN);
     } else {
       if (!std::filesystem::exists(path)) return Status::NotFound(path + ": no search index here");
-      // As many handles as dossierd computes queries at once by default
-      // (twice the cores, query_admission.cc): with one per core, half of
-      // the admitted searches slept until a handle was free, a context
-      // switch more each (8 % fewer requests/s with 32 clients).
+      // Twice the cores: dossierd computed twice the cores' queries at once
+      // until stop 63 (now one a core, query_admission.cc), and with one
+      // handle per core half of the admitted searches then slept until a
+      // handle was free, a context switch more each (8 % fewer requests/s
+      // with 32 clients). Kept: a `--max-active-queries` raised for slow
+      // storage finds them free.
       const size_t readers = std::clamp<size_t>(2 * std::thread::hardware_concurrency(), 2, 32);
       for (size_t i = 0; i < readers; ++i) impl->readers.push_back(std::make_unique<ReaderSlot>());
       impl->readers[0]->folder = FolderInode(path);
