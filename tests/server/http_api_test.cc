@@ -427,7 +427,8 @@ TEST(QueryAdmissionTest, AQueuedQueryRunsOnAComputingThreadInOrderAndTheCallerWa
 // refused (the line full, or no turn within its wait) never runs; one whose
 // turn came runs to its end however long past the wait it takes.
 TEST(QueryAdmissionTest, ARunQueryThrowsToItsCallerIsRefusedUnrunOrRunsPastItsWait) {
-  QueryAdmission admission({1, 1, std::chrono::milliseconds(200)});
+  // (A wait long enough that a loaded machine hands the turn over within it.)
+  QueryAdmission admission({1, 1, std::chrono::milliseconds(1000)});
   QueryAdmission::Refusal refusal;
   QueryAdmission::Turn held = admission.Enter(&refusal);
   ASSERT_TRUE(held.admitted());
@@ -460,7 +461,7 @@ TEST(QueryAdmissionTest, ARunQueryThrowsToItsCallerIsRefusedUnrunOrRunsPastItsWa
     QueryAdmission::Refusal r;
     long_admitted = admission.Run(
         [&] {
-          std::this_thread::sleep_for(std::chrono::milliseconds(400));
+          std::this_thread::sleep_for(std::chrono::milliseconds(1500));
           long_ran = true;
         },
         &r);
