@@ -710,25 +710,20 @@ HttpResponse HttpApi::Dispatch(const HttpRequest& request) const {
   HttpResponse r;
   bool failed = false;
   auto compute = [&]() {
+    auto fail = [&](const Status& status) {
+      if (status.code() == StatusCode::kDataLoss) ReportDataLoss(status);
+      r = Error(WithParameterNames(status));
+      failed = true;
+    };
     if (route->text_handler) {
       Result<std::string> text = route->text_handler(**service, params, args);
-      if (!text.ok()) {
-        if (text.status().code() == StatusCode::kDataLoss) ReportDataLoss(text.status());
-        r = Error(WithParameterNames(text.status()));
-        failed = true;
-        return;
-      }
+      if (!text.ok()) return fail(text.status());
       r.status = 200;
       r.body = std::move(*text);
       r.body += "\n";
     } else {
       Result<json> result = route->handler(**service, params, args);
-      if (!result.ok()) {
-        if (result.status().code() == StatusCode::kDataLoss) ReportDataLoss(result.status());
-        r = Error(WithParameterNames(result.status()));
-        failed = true;
-        return;
-      }
+      if (!result.ok()) return fail(result.status());
       r = JsonResponse(200, *result);
     }
   };

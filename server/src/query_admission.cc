@@ -46,7 +46,8 @@ void QueryAdmission::ComputeLoop() {
     next->done = true;
     // The turn goes to the next in line. A query for Run is handed to these
     // threads, and this one takes it itself, without waking another.
-    const std::shared_ptr<Waiter> granted = PassTurnLocked();
+    bool handed_over = false;  // (this thread takes it next)
+    const std::shared_ptr<Waiter> granted = PassTurnLocked(&handed_over);
     lock.unlock();
     next->cv.notify_one();  // its caller sends the answer (`next` keeps the waiter alive)
     if (granted) granted->cv.notify_one();
@@ -123,7 +124,8 @@ QueryAdmission::Turn QueryAdmission::Enter(Refusal* refusal) {
   return EnterLocked(lock, nullptr, &self, refusal) == Entry::kRefused ? Turn() : Turn(this);
 }
 
-std::shared_ptr<QueryAdmission::Waiter> QueryAdmission::PassTurnLocked() {
+std::shared_ptr<QueryAdmission::Waiter> QueryAdmission::PassTurnLocked(bool* handed_over) {
+  *handed_over = false;
   --counters_.active;
   if (line_.empty() || counters_.active >= limits_.max_active) return nullptr;
   std::shared_ptr<Waiter> next = std::move(line_.front());
@@ -135,22 +137,21 @@ std::shared_ptr<QueryAdmission::Waiter> QueryAdmission::PassTurnLocked() {
   if (next->query == nullptr) return next;
   // Run's: computed by the computing threads, in the turn it now holds.
   to_compute_.push_back(std::move(next));
+  *handed_over = true;
   return nullptr;
 }
 
 void QueryAdmission::Leave() {
   std::shared_ptr<Waiter> granted;
-  bool to_compute = false;
+  bool handed_over = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    const size_t handed = to_compute_.size();
-    granted = PassTurnLocked();
-    to_compute = to_compute_.size() > handed;
+    granted = PassTurnLocked(&handed_over);
   }
   // (Notified after the lock is released; `granted` is kept alive by this
   // reference, whether or not its thread still waits.)
   if (granted) granted->cv.notify_one();
-  if (to_compute) compute_cv_.notify_one();
+  if (handed_over) compute_cv_.notify_one();
 }
 
 QueryAdmission::Counters QueryAdmission::counters() const {

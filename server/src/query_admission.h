@@ -91,10 +91,10 @@ class QueryAdmission {
  private:
   void Leave();
   // Under mutex_: gives back a turn, and hands it to the head of the line if
-  // any (counted active for it): the waiter to notify for Enter's, none for
-  // Run's (added to to_compute_) or when nobody waits.
+  // any (counted active for it): the waiter to notify for Enter's; none for
+  // Run's, added to to_compute_ (`*handed_over` true), or when nobody waits.
   struct Waiter;
-  std::shared_ptr<Waiter> PassTurnLocked();
+  std::shared_ptr<Waiter> PassTurnLocked(bool* handed_over);
   // Under `lock`: a turn at once, or in the line until one is handed over
   // (`*waiter`, with Run's `query` or none for Enter), or refused.
   enum class Entry { kAtOnce, kGranted, kRefused };

@@ -480,12 +480,11 @@ std::string LeafTermOf(const Xapian::Query& leaf) {
   // Xapian 1.4 serialises a term as a byte 0x40 | flags | length (length 0:
   // 16 or more, given after it as Xapian's encode_length of length - 16: one
   // byte below 255, else 0xff and 7 bits a byte, the last with 0x80 set),
-  // then the term, then what its flags say (wqf, position). MatchAll is
-  // 0x0f, or 0x0e and its wqf and position.
-  const std::string form = leaf.serialise();
-  if (!form.empty() && leaf.get_type() == Xapian::Query::LEAF_TERM) {
-    const auto head = static_cast<unsigned char>(form[0]);
-    if (head == 0x0f || head == 0x0e) return "";
+  // then the term, then what its flags say (wqf, position). (MatchAll, the
+  // empty term, is a leaf of another type: LEAF_MATCH_ALL.)
+  if (leaf.get_type() == Xapian::Query::LEAF_TERM) {
+    const std::string form = leaf.serialise();
+    const auto head = form.empty() ? 0 : static_cast<unsigned char>(form[0]);
     if ((head & 0xc0) == 0x40) {
       size_t length = head & 0x0f, at = 1;
       bool known = true;
@@ -514,7 +513,7 @@ std::string LeafTermOf(const Xapian::Query& leaf) {
       if (known && at + length <= form.size()) return form.substr(at, length);
     }
   }
-  // Not as expected (another Xapian): the slow way.
+  // Not a term's leaf, or not as expected (another Xapian): the slow way.
   const Xapian::TermIterator t = leaf.get_terms_begin();
   return t == leaf.get_terms_end() ? std::string() : *t;
 }
