@@ -2,17 +2,20 @@
 #include "gated_http_server.h"
 
 #include <arpa/inet.h>
+#include <linux/futex.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <climits>
-#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <mutex>
@@ -82,6 +85,17 @@ bool WaitFor(int fd, short events, int timeout_ms) {
   }
 }
 
+// Sleeps while `*word` is `expected` (or until a wake-up meant for an
+// earlier value, or a signal: the caller looks again).
+void FutexWait(std::atomic<uint32_t>* word, uint32_t expected) {
+  static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) && std::atomic<uint32_t>::is_always_lock_free);
+  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAIT_PRIVATE, expected, nullptr, nullptr, 0);
+}
+
+void FutexWakeOne(std::atomic<uint32_t>* word) {
+  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+}
+
 void CloseSocket(int fd) {
   ::shutdown(fd, SHUT_RDWR);
   ::close(fd);
@@ -117,8 +131,14 @@ struct Connection {
 namespace {
 
 // The httplib::Stream a worker answers one request through: buffered reads
-// that all end by one deadline, writes that each must progress within the
-// write timeout.
+// that all end by one deadline; writes gathered and sent together at Flush
+// (a write that would make kWriteBatch bytes or more goes out at once, with
+// what waits before it), each send having to progress within the write
+// timeout. A socket is only polled when it is not ready:
+// the gate hands a worker a connection whose request head has arrived, and
+// an answer of a few KiB fits the socket's buffer, so a request is one
+// receive and one send (it was also three polls and a second send, for the
+// head and the body: docs/BENCHMARKS.md, "Stop 64").
 class ConnectionStream : public httplib::Stream {
  public:
   ConnectionStream(Connection& connection, Clock::time_point read_deadline, std::chrono::milliseconds write_timeout)
@@ -127,13 +147,13 @@ class ConnectionStream : public httplib::Stream {
   bool is_readable() const override {
     return c_.buffered_offset < c_.buffered.size() || WaitFor(c_.fd, POLLIN, MillisUntil(read_deadline_));
   }
-  bool is_writable() const override { return WaitFor(c_.fd, POLLOUT, write_timeout_ms_); }
+  // What is written is gathered (write): it can go on unless sending failed.
+  bool is_writable() const override { return !write_failed_; }
 
   ssize_t read(char* ptr, size_t size) override {
     if (c_.buffered_offset >= c_.buffered.size()) {
       c_.buffered.clear();
       c_.buffered_offset = 0;
-      if (!WaitFor(c_.fd, POLLIN, MillisUntil(read_deadline_))) return -1;
       if (size >= kReadChunk) return Receive(ptr, size);
       c_.buffered.resize(kReadChunk);
       const ssize_t n = Receive(c_.buffered.data(), kReadChunk);
@@ -147,13 +167,18 @@ class ConnectionStream : public httplib::Stream {
   }
 
   ssize_t write(const char* ptr, size_t size) override {
-    if (!is_writable()) return -1;
-    ssize_t n;
-    do {
-      n = ::send(c_.fd, ptr, size, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    return n;
+    if (write_failed_) return -1;
+    if (out_.size() + size < kWriteBatch) {
+      out_.append(ptr, size);
+      return static_cast<ssize_t>(size);
+    }
+    // A large write goes out at once, after what waits (one send for both, not copied).
+    return Send(ptr, size) ? static_cast<ssize_t>(size) : -1;
   }
+
+  // Sends what was written and not yet sent; false when the connection
+  // failed or a send made no progress within the write timeout.
+  bool Flush() { return write_failed_ || out_.empty() ? !write_failed_ : Send(nullptr, 0); }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
     ip = c_.client_ip;
@@ -166,17 +191,54 @@ class ConnectionStream : public httplib::Stream {
   socket_t socket() const override { return c_.fd; }
 
  private:
+  // Receives what has arrived, waiting for some until the read deadline
+  // when nothing has.
   ssize_t Receive(char* ptr, size_t size) {
-    ssize_t n;
-    do {
-      n = ::recv(c_.fd, ptr, size, MSG_DONTWAIT);
-    } while (n < 0 && errno == EINTR);
-    return n;
+    for (;;) {
+      const ssize_t n = ::recv(c_.fd, ptr, size, MSG_DONTWAIT);
+      if (n >= 0) return n;
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) return n;
+      if (!WaitFor(c_.fd, POLLIN, MillisUntil(read_deadline_))) return -1;
+    }
   }
 
+  // Sends `out_`, then `size` bytes at `more`, each send taking as much of
+  // both as the socket does, waiting for room up to the write timeout each time.
+  bool Send(const char* more, size_t size) {
+    size_t sent = 0;
+    const size_t total = out_.size() + size;
+    while (!write_failed_ && sent < total) {
+      iovec parts[2];
+      int count = 0;
+      if (sent < out_.size()) parts[count++] = {out_.data() + sent, out_.size() - sent};
+      const size_t more_sent = sent > out_.size() ? sent - out_.size() : 0;
+      if (size > more_sent) parts[count++] = {const_cast<char*>(more) + more_sent, size - more_sent};
+      msghdr message{};
+      message.msg_iov = parts;
+      message.msg_iovlen = static_cast<size_t>(count);
+      const ssize_t n = ::sendmsg(c_.fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (n > 0) {
+        sent += static_cast<size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        write_failed_ = !WaitFor(c_.fd, POLLOUT, write_timeout_ms_);
+      } else {
+        write_failed_ = true;
+      }
+    }
+    out_.clear();
+    return !write_failed_;
+  }
+
+  // Written bytes are sent once this many wait (or at Flush).
+  static constexpr size_t kWriteBatch = size_t{64} << 10;
   Connection& c_;
   Clock::time_point read_deadline_;
   int write_timeout_ms_;
+  std::string out_;
+  bool write_failed_ = false;
 };
 
 }  // namespace
@@ -191,16 +253,21 @@ struct GatedHttpServer::Gate {
   mutable std::mutex mutex;
   std::unordered_map<int, std::unique_ptr<Connection>> waiting;  // registered with epoll
   std::deque<std::unique_ptr<Connection>> ready;                 // a complete head arrived: for a worker
-  // The idle workers, each waiting on its own condition variable, the most
+  // The idle workers, each asleep on its own futex (`woken`), the most
   // recently idle last: a connection wakes the worker that ran last (its
-  // stack and caches warm), not the one idle longest, and only one. Each
-  // worker's is the gate's (`worker_slots`, one a worker, as long as the
-  // gate): it is notified after the lock is released (NotifyWoken), so the
-  // woken worker does not at once block on the lock, and so a notification
-  // may come after its worker saw `woken` and went on.
+  // stack and caches warm), not the one idle longest, and only one. The
+  // connection is handed to it (`given`) under the lock, and it is woken
+  // after the lock is released (NotifyWoken): it takes the connection
+  // without the lock, which the gate thread or a worker parking a
+  // connection often held then (the unlock had a waiter to wake about once
+  // a request under load: docs/BENCHMARKS.md, "Stop 64"). Each worker's is
+  // the gate's (`worker_slots`, one a worker, as long as the gate), so a
+  // wake-up may come after its worker saw `woken` and went on: it then
+  // finds `woken` 0 and sleeps again.
   struct IdleWorker {
-    std::condition_variable cv;
-    bool woken = false;
+    std::atomic<uint32_t> woken{0};  // 1: `given` is its (none: stopping)
+    std::unique_ptr<Connection> given;
+    bool given_closing = false;  // handed over while the server stopped
   };
   std::vector<std::unique_ptr<IdleWorker>> worker_slots;
   std::vector<IdleWorker*> idle_workers;
@@ -358,24 +425,28 @@ struct GatedHttpServer::Gate {
     {
       std::lock_guard<std::mutex> lock(mutex);
       ready.push_back(std::move(connection));
-      WakeWorkersLocked(1, &woken);
+      HandOverLocked(&woken);
     }
     NotifyWoken(woken);
   }
 
-  // Under `mutex`: marks up to `count` idle workers woken, the most recently
-  // idle first, and adds them to `woken`, to be notified once the lock is
-  // released (NotifyWoken).
-  void WakeWorkersLocked(size_t count, std::vector<IdleWorker*>* woken) {
-    for (; count > 0 && !idle_workers.empty(); --count) {
+  // Under `mutex`: hands the ready connections, first come first, to the
+  // idle workers, the most recently idle first, and adds those to `woken`,
+  // to be woken once the lock is released (NotifyWoken). What is left waits
+  // in `ready` for a worker to finish.
+  void HandOverLocked(std::vector<IdleWorker*>* woken) {
+    while (!ready.empty() && !idle_workers.empty()) {
       IdleWorker* worker = idle_workers.back();
       idle_workers.pop_back();
-      worker->woken = true;
+      worker->given = std::move(ready.front());
+      ready.pop_front();
+      worker->given_closing = stopping;
+      worker->woken.store(1, std::memory_order_release);
       woken->push_back(worker);
     }
   }
   static void NotifyWoken(const std::vector<IdleWorker*>& woken) {
-    for (IdleWorker* worker : woken) worker->cv.notify_one();
+    for (IdleWorker* worker : woken) FutexWakeOne(&worker->woken);
   }
 
   // Under `mutex`: takes `fd` out of the gate.
@@ -474,7 +545,7 @@ struct GatedHttpServer::Gate {
           }
         }
         woken.clear();
-        WakeWorkersLocked(dispatched, &woken);  // one for each connection dispatched
+        if (dispatched > 0) HandOverLocked(&woken);  // a worker for each connection dispatched, if idle
       }
       NotifyWoken(woken);
       for (auto& connection : to_close) Close(std::move(connection));
@@ -487,16 +558,20 @@ struct GatedHttpServer::Gate {
       bool closing;
       {
         std::unique_lock<std::mutex> lock(mutex);
-        while (ready.empty() && !stopping) {
-          self.woken = false;
+        if (ready.empty() && !stopping) {
+          self.woken.store(0, std::memory_order_relaxed);
           idle_workers.push_back(&self);
-          self.cv.wait(lock, [this, &self] { return self.woken || stopping; });
-          if (!self.woken) idle_workers.erase(std::find(idle_workers.begin(), idle_workers.end(), &self));
+          lock.unlock();
+          while (self.woken.load(std::memory_order_acquire) == 0) FutexWait(&self.woken, 0);
+          if (!self.given) continue;  // woken to stop: looks at `ready` and `stopping` again
+          connection = std::move(self.given);
+          closing = self.given_closing;
+        } else {
+          if (ready.empty()) return;  // stopping, and nothing left to answer
+          connection = std::move(ready.front());
+          ready.pop_front();
+          closing = stopping;
         }
-        if (ready.empty()) return;  // stopping, and nothing left to answer
-        connection = std::move(ready.front());
-        ready.pop_front();
-        closing = stopping;
       }
       Serve(std::move(connection), closing);
     }
@@ -524,6 +599,8 @@ struct GatedHttpServer::Gate {
     } catch (...) {
       answered = false;  // httplib's own handlers catch what routes throw; this is a last resort
     }
+    // (Also what an unanswered request wrote: httplib's 400 for a bad head.)
+    if (!stream.Flush()) answered = false;
     --connection->requests_left;
     bool stop_now;
     {
@@ -596,10 +673,14 @@ void GatedHttpServer::ShutdownConnections() {
     for (const auto& [fd, connection] : g.waiting) fds.push_back(fd);
     for (int fd : fds) parked.push_back(g.TakeLocked(fd));
   }
+  std::vector<Gate::IdleWorker*> idle;
   {
     std::lock_guard<std::mutex> lock(g.mutex);
-    for (Gate::IdleWorker* worker : g.idle_workers) worker->cv.notify_one();  // each sees `stopping`
+    // Each is woken with no connection, and sees `stopping`.
+    idle.swap(g.idle_workers);
+    for (Gate::IdleWorker* worker : idle) worker->woken.store(1, std::memory_order_release);
   }
+  Gate::NotifyWoken(idle);
   const uint64_t one = 1;
   if (g.wake_fd >= 0) (void)::write(g.wake_fd, &one, sizeof one);
   for (auto& connection : parked) g.Close(std::move(connection));

@@ -2,10 +2,32 @@
 // line of waiting ones (query_admission.h).
 #include "query_admission.h"
 
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <ctime>
 #include <thread>
 
 namespace dossier::server {
+
+namespace {
+
+// Sleeps while `*word` holds `expected`, at most `timeout` (none: no limit).
+// It may return early (a wake-up meant for an earlier value, a signal):
+// the caller looks at the word again.
+void FutexWait(std::atomic<uint32_t>* word, uint32_t expected, const timespec* timeout) {
+  static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) && std::atomic<uint32_t>::is_always_lock_free);
+  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAIT_PRIVATE, expected, timeout, nullptr, 0);
+}
+
+void FutexWakeOne(std::atomic<uint32_t>* word) {
+  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+}
+
+}  // namespace
 
 QueryAdmission::QueryAdmission(AdmissionLimits limits) : limits_(limits) {
   // One a core. With the queries that waited computed by these threads
@@ -43,14 +65,16 @@ void QueryAdmission::ComputeLoop() {
       next->error = std::current_exception();
     }
     lock.lock();
-    next->done = true;
     // The turn goes to the next in line. A query for Run is handed to these
     // threads, and this one takes it itself, without waking another.
     bool handed_over = false;  // (this thread takes it next)
     const std::shared_ptr<Waiter> granted = PassTurnLocked(&handed_over);
     lock.unlock();
-    next->cv.notify_one();  // its caller sends the answer (`next` keeps the waiter alive)
-    if (granted) granted->cv.notify_one();
+    // Its caller sends the answer (`next` keeps the waiter alive; `error`
+    // is seen with kDone).
+    next->state.store(kDone, std::memory_order_release);
+    FutexWakeOne(&next->state);
+    if (granted) FutexWakeOne(&granted->state);
     lock.lock();
   }
 }
@@ -74,14 +98,25 @@ QueryAdmission::Entry QueryAdmission::EnterLocked(std::unique_lock<std::mutex>& 
   self->query = query;
   line_.push_back(self);
   counters_.waiting = line_.size();
-  if (!self->cv.wait_for(lock, limits_.max_wait, [&self] { return self->granted; })) {
-    line_.erase(std::find(line_.begin(), line_.end(), self));
-    counters_.waiting = line_.size();
-    ++counters_.refused_waited_too_long;
-    *refusal = Refusal::kWaitedTooLong;
-    return Entry::kRefused;
+  // Waits without the lock, on the waiter's own state (see Waiter).
+  lock.unlock();
+  const auto deadline = std::chrono::steady_clock::now() + limits_.max_wait;
+  for (;;) {
+    if (self->state.load(std::memory_order_acquire) != kWaiting) return Entry::kGranted;  // out of the line
+    const auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero()) break;
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+    const timespec timeout{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
+    FutexWait(&self->state, kWaiting, &timeout);
   }
-  return Entry::kGranted;  // taken out of the line
+  // Its wait is over, unless the turn came meanwhile (state is set under the lock).
+  lock.lock();
+  if (self->state.load(std::memory_order_acquire) != kWaiting) return Entry::kGranted;
+  line_.erase(std::find(line_.begin(), line_.end(), self));
+  counters_.waiting = line_.size();
+  ++counters_.refused_waited_too_long;
+  *refusal = Refusal::kWaitedTooLong;
+  return Entry::kRefused;
 }
 
 bool QueryAdmission::Run(const std::function<void()>& query, Refusal* refusal) {
@@ -99,8 +134,11 @@ bool QueryAdmission::Run(const std::function<void()>& query, Refusal* refusal) {
     case Entry::kGranted:
       break;
   }
+  if (lock.owns_lock()) lock.unlock();
   // Handed to the computing threads: until it has run, however long that takes.
-  self->cv.wait(lock, [&self] { return self->done; });
+  for (uint32_t state; (state = self->state.load(std::memory_order_acquire)) != kDone;) {
+    FutexWait(&self->state, state, nullptr);
+  }
   if (self->error) std::rethrow_exception(self->error);
   return true;
 }
@@ -133,7 +171,7 @@ std::shared_ptr<QueryAdmission::Waiter> QueryAdmission::PassTurnLocked(bool* han
   counters_.waiting = line_.size();
   ++counters_.active;
   ++counters_.admitted;
-  next->granted = true;
+  next->state.store(kGranted, std::memory_order_release);
   if (next->query == nullptr) return next;
   // Run's: computed by the computing threads, in the turn it now holds.
   to_compute_.push_back(std::move(next));
@@ -150,7 +188,7 @@ void QueryAdmission::Leave() {
   }
   // (Notified after the lock is released; `granted` is kept alive by this
   // reference, whether or not its thread still waits.)
-  if (granted) granted->cv.notify_one();
+  if (granted) FutexWakeOne(&granted->state);
   if (handed_over) compute_cv_.notify_one();
 }
 

@@ -12,6 +12,7 @@
 // Answers from the cache, /health, /ready and /openapi.json are not queries.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -76,6 +77,8 @@ class QueryAdmission {
   // queries waiting in the connection queue.
   // Each turn still wakes one thread: the worker whose query has run, to
   // send its answer (before, the worker at the head of the line, to compute).
+  // That worker sleeps on a futex of its own and returns without the
+  // admission's lock (Waiter).
   bool Run(const std::function<void()>& query, Refusal* refusal);
 
   struct Counters {
@@ -105,27 +108,25 @@ class QueryAdmission {
   void ComputeLoop();
 
   // A query waiting in line: a freed turn is handed to the head of the line
-  // alone (its `granted` set and its `cv` notified; for a query given to
-  // Run, it goes to the computing threads instead, which notify `cv` once it
-  // has run). A condition variable all
-  // waiters shared, notified to all at every freed turn, woke every waiting
-  // thread to find one at the head: 61 context switches a query with 32
-  // clients (8.6 with one notified), and 15-30 % fewer requests a second
-  // (docs/BENCHMARKS.md, "stop 41"). Leave notifies after releasing the
-  // lock, so the woken thread does not at once block on it again (5.1-6.2
-  // to 3.9-4.4 switches a request, the worker's wake-up included, in five
-  // alternating pairs: "stop 56"); the
-  // waiter is shared so that it outlives a waiting thread that saw
-  // `granted` (a spurious wake, its wait's end) before the notification.
+  // alone (its `state` set to kGranted; an Enter's waiter is woken, a Run's
+  // query goes to the computing threads instead, which set kDone and wake
+  // the waiter once it has run). A condition variable all waiters shared,
+  // notified to all at every freed turn, woke every waiting thread to find
+  // one at the head: 61 context switches a query with 32 clients (8.6 with
+  // one notified), and 15-30 % fewer requests a second (docs/BENCHMARKS.md,
+  // "stop 41"). A waiter sleeps on its own `state` (a futex), not on a
+  // condition variable of `mutex_`: woken, it returns without taking the
+  // lock, which the thread that woke it, or another, often held then (the
+  // unlock had a waiter to wake about once a request under load: "Stop
+  // 64"). The waiter is shared so that it outlives a waiting
+  // thread that saw its state change before the wake-up.
+  enum State : uint32_t { kWaiting = 0, kGranted = 1, kDone = 2 };
   struct Waiter {
-    std::condition_variable cv;
-    bool granted = false;
-    // Run's: the query, whether it has run, and what it threw.
+    std::atomic<uint32_t> state{kWaiting};  // kGranted under mutex_; kDone by the computing thread
+    // Run's: the query, and what it threw (set before kDone).
     const std::function<void()>* query = nullptr;
-    bool done = false;
     std::exception_ptr error;
   };
-
   AdmissionLimits limits_;
   mutable std::mutex mutex_;
   std::deque<std::shared_ptr<Waiter>> line_;  // the waiting queries, first come first
