@@ -3,6 +3,7 @@
 #include "query_admission.h"
 
 #include <linux/futex.h>
+#include <pthread.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -38,7 +39,10 @@ QueryAdmission::QueryAdmission(AdmissionLimits limits) : limits_(limits) {
   // (docs/HTTP_API.md, "Load"; docs/BENCHMARKS.md, "Stop 63").
   if (limits_.max_active == 0) limits_.max_active = std::max(1u, std::thread::hardware_concurrency());
   computing_.reserve(limits_.max_active);
-  for (size_t i = 0; i < limits_.max_active; ++i) computing_.emplace_back([this] { ComputeLoop(); });
+  for (size_t i = 0; i < limits_.max_active; ++i) {
+    std::thread& thread = computing_.emplace_back([this] { ComputeLoop(); });
+    ::pthread_setname_np(thread.native_handle(), "dossierd-query");  // (top -H, perf)
+  }
 }
 
 QueryAdmission::~QueryAdmission() {

@@ -1,13 +1,15 @@
 // The gated server's workers (gated_http_server.h), in process: a request
 // goes to the worker that went idle last, so a server with many workers
 // answers one client's requests on one warm thread rather than on each
-// worker in turn; an answer is gathered and sent whole, to a
+// worker in turn; the threads are named, and the workers yield to the
+// computing threads on waking; an answer is gathered and sent whole, to a
 // client that reads it late too, and one that never reads it frees its
 // worker at the write timeout.
 #include "src/gated_http_server.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,7 +17,10 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <thread>
@@ -105,6 +110,38 @@ std::string ReadAnswerBody(int fd) {
     if (n <= 0) return "";
     got.append(chunk, static_cast<size_t>(n));
   }
+}
+
+// The names and scheduling policies of this process's threads: name -> policies seen.
+std::map<std::string, std::multiset<int>> ThreadsByName() {
+  std::map<std::string, std::multiset<int>> threads;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    const int policy = ::sched_getscheduler(static_cast<pid_t>(std::stoi(task.path().filename().string())));
+    threads[name].insert(policy);
+  }
+  return threads;
+}
+
+// The workers and the gate are named for top -H and perf; the workers are
+// SCHED_BATCH (a woken worker does not preempt a thread computing a
+// query), the gate is not.
+TEST(GatedHttpServerTest, TheThreadsAreNamedAndTheWorkersYieldOnWakingUp) {
+  ConnectionLimits limits;
+  limits.workers = 6;
+  RunningServer server(limits, [](GatedHttpServer& s) {
+    s.Get("/ok", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+  });
+  httplib::Client client("127.0.0.1", server.port());
+  ASSERT_TRUE(client.Get("/ok"));
+  const auto threads = ThreadsByName();
+  ASSERT_TRUE(threads.count("dossierd-http"));
+  ASSERT_TRUE(threads.count("dossierd-gate"));
+  EXPECT_EQ(threads.at("dossierd-http").size(), 6u);
+  EXPECT_EQ(threads.at("dossierd-http").count(SCHED_BATCH), 6u) << "every worker is SCHED_BATCH";
+  EXPECT_EQ(threads.at("dossierd-gate"), std::multiset<int>{SCHED_OTHER});
 }
 
 // An answer larger than the socket takes at once, to a client that reads

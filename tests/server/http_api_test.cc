@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sched.h>
 #include <nlohmann/json.hpp>
 #include <mutex>
 #include <set>
@@ -358,6 +360,30 @@ TEST(QueryAdmissionTest, TurnsTakenAndGivenBackByManyThreadsStayWithinTheLimit) 
   EXPECT_EQ(counters.refused_queue_full + counters.refused_waited_too_long, static_cast<uint64_t>(refused.load()));
   EXPECT_EQ(counters.active, 0u);
   EXPECT_EQ(counters.waiting, 0u);
+}
+
+// The computing threads, one a turn, are named for top -H and perf, and
+// stay SCHED_OTHER (the HTTP workers yield to them: gated_http_server.cc).
+TEST(QueryAdmissionTest, TheComputingThreadsAreNamedOneATurn) {
+  auto computing = [] {
+    std::multiset<int> policies;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+      std::ifstream comm(task.path() / "comm");
+      std::string name;
+      std::getline(comm, name);
+      if (name == "dossierd-query") {
+        policies.insert(::sched_getscheduler(static_cast<pid_t>(std::stoi(task.path().filename().string()))));
+      }
+    }
+    return policies;
+  };
+  const size_t before = computing().size();
+  {
+    QueryAdmission admission({3, 16, std::chrono::milliseconds(100)});
+    EXPECT_EQ(computing().size(), before + 3);
+    EXPECT_EQ(computing().count(SCHED_OTHER), before + 3);
+  }
+  EXPECT_EQ(computing().size(), before) << "the threads end with the admission";
 }
 
 // Run: a query runs at once on the calling thread while a turn is free
