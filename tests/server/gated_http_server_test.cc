@@ -6,9 +6,8 @@
 // client that reads it late too, and one that never reads it frees its
 // worker at the write timeout.
 #include "src/gated_http_server.h"
+#include "server_process.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -79,19 +78,7 @@ class RunningServer {
   std::thread listener_;
 };
 
-// A connected socket to 127.0.0.1:`port`, or -1.
-int Connect(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
+using testing::ConnectToLoopback;
 
 // Reads one answer (head and Content-Length bytes of body) from `fd`; its body, or "" on a short read.
 std::string ReadAnswerBody(int fd) {
@@ -156,7 +143,7 @@ TEST(GatedHttpServerTest, ALargeAnswerArrivesWholeToAClientThatReadsItLate) {
     s.Get("/big", [&big](const httplib::Request&, httplib::Response& res) { res.set_content(big, "text/plain"); });
     s.Get("/ok", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
   });
-  const int fd = Connect(server.port());
+  const int fd = ConnectToLoopback(server.port());
   ASSERT_GE(fd, 0);
   const std::string request = "GET /big HTTP/1.1\r\nHost: test\r\n\r\n";
   ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
@@ -181,7 +168,7 @@ TEST(GatedHttpServerTest, AClientThatNeverReadsFreesTheWorkerAtTheWriteTimeout) 
     s.Get("/big", [&big](const httplib::Request&, httplib::Response& res) { res.set_content(big, "text/plain"); });
     s.Get("/ok", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
   });
-  const int stuck = Connect(server.port());
+  const int stuck = ConnectToLoopback(server.port());
   ASSERT_GE(stuck, 0);
   const std::string request = "GET /big HTTP/1.1\r\nHost: test\r\n\r\n";
   ASSERT_EQ(::send(stuck, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));

@@ -37,6 +37,9 @@ class ServerProcess {
   std::string dir_;
 };
 
+// A socket connected to 127.0.0.1:port, or -1 when the connection failed.
+int ConnectToLoopback(int port);
+
 // Sends raw bytes to 127.0.0.1:port and returns what comes back until the
 // server closes the connection or `timeout_ms` passes.
 std::string RawExchange(int port, const std::string& bytes, int timeout_ms = 3000);
