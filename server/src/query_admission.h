@@ -99,7 +99,9 @@ class QueryAdmission {
   struct Waiter;
   std::shared_ptr<Waiter> PassTurnLocked(bool* handed_over);
   // Under `lock`: a turn at once, or in the line until one is handed over
-  // (`*waiter`, with Run's `query` or none for Enter), or refused.
+  // (`*waiter`, with Run's `query` or none for Enter), or refused. The line
+  // is waited in without the lock: kGranted may come back with `lock`
+  // released (kAtOnce and kRefused hold it).
   enum class Entry { kAtOnce, kGranted, kRefused };
   Entry EnterLocked(std::unique_lock<std::mutex>& lock, const std::function<void()>* query,
                     std::shared_ptr<Waiter>* waiter, Refusal* refusal);
