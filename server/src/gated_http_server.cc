@@ -103,8 +103,8 @@ void FutexWakeOne(std::atomic<uint32_t>* word) {
 // running there. Under load that thread is computing a query
 // (query_admission.h), and a worker woken to read a request or to send an
 // answer cut into it: 2.4 involuntary context switches a request, 0.6 with
-// this; 9-10 % less CPU a search with 32 clients on the real PDFs, 7-8 % on
-// the generated documents, and 10-13 % more requests a second, at the same p99
+// this; 5-10 % less CPU a search with 32 clients on the real PDFs, 7-8 % on
+// the generated documents, and 7-13 % more requests a second, at the same p99
 // (docs/BENCHMARKS.md, "Stop 64"). An answer that needs no computing (the
 // cache, /health) waits a little longer under such load: p99 of /health
 // 4 -> 5 ms. On an idle core a woken worker runs at once, as before. (The
