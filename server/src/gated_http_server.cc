@@ -1,8 +1,9 @@
 // GatedHttpServer (see gated_http_server.h).
 #include "gated_http_server.h"
 
+#include "futex.h"
+
 #include <arpa/inet.h>
-#include <linux/futex.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -10,7 +11,6 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -85,17 +85,6 @@ bool WaitFor(int fd, short events, int timeout_ms) {
     if (rc < 0 && errno == EINTR) continue;
     return rc > 0;
   }
-}
-
-// Sleeps while `*word` is `expected` (or until a wake-up meant for an
-// earlier value, or a signal: the caller looks again).
-void FutexWait(std::atomic<uint32_t>* word, uint32_t expected) {
-  static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) && std::atomic<uint32_t>::is_always_lock_free);
-  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAIT_PRIVATE, expected, nullptr, nullptr, 0);
-}
-
-void FutexWakeOne(std::atomic<uint32_t>* word) {
-  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
 }
 
 // Makes `thread` (a worker) SCHED_BATCH: woken, it waits for a

@@ -2,9 +2,9 @@
 // line of waiting ones (query_admission.h).
 #include "query_admission.h"
 
-#include <linux/futex.h>
+#include "futex.h"
+
 #include <pthread.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,22 +13,6 @@
 #include <thread>
 
 namespace dossier::server {
-
-namespace {
-
-// Sleeps while `*word` holds `expected`, at most `timeout` (none: no limit).
-// It may return early (a wake-up meant for an earlier value, a signal):
-// the caller looks at the word again.
-void FutexWait(std::atomic<uint32_t>* word, uint32_t expected, const timespec* timeout) {
-  static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) && std::atomic<uint32_t>::is_always_lock_free);
-  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAIT_PRIVATE, expected, timeout, nullptr, 0);
-}
-
-void FutexWakeOne(std::atomic<uint32_t>* word) {
-  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
-}
-
-}  // namespace
 
 QueryAdmission::QueryAdmission(AdmissionLimits limits) : limits_(limits) {
   // One a core. With the queries that waited computed by these threads

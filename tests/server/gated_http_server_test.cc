@@ -80,6 +80,12 @@ class RunningServer {
 
 using testing::ConnectToLoopback;
 
+// Routes for the large-answer tests: /big answers `big`, /ok answers "ok".
+void BigAndOkRoutes(GatedHttpServer& s, const std::string& big) {
+  s.Get("/big", [&big](const httplib::Request&, httplib::Response& res) { res.set_content(big, "text/plain"); });
+  s.Get("/ok", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+}
+
 // Reads one answer (head and Content-Length bytes of body) from `fd`; its body, or "" on a short read.
 std::string ReadAnswerBody(int fd) {
   std::string got;
@@ -139,10 +145,7 @@ TEST(GatedHttpServerTest, ALargeAnswerArrivesWholeToAClientThatReadsItLate) {
   for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + (i * 7 + i / 4093) % 26);
   ConnectionLimits limits;
   limits.workers = 2;
-  RunningServer server(limits, [&big](GatedHttpServer& s) {
-    s.Get("/big", [&big](const httplib::Request&, httplib::Response& res) { res.set_content(big, "text/plain"); });
-    s.Get("/ok", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
-  });
+  RunningServer server(limits, [&big](GatedHttpServer& s) { BigAndOkRoutes(s, big); });
   const int fd = ConnectToLoopback(server.port());
   ASSERT_GE(fd, 0);
   const std::string request = "GET /big HTTP/1.1\r\nHost: test\r\n\r\n";
@@ -164,10 +167,7 @@ TEST(GatedHttpServerTest, AClientThatNeverReadsFreesTheWorkerAtTheWriteTimeout) 
   ConnectionLimits limits;
   limits.workers = 1;
   limits.write_timeout = std::chrono::milliseconds(300);
-  RunningServer server(limits, [&big](GatedHttpServer& s) {
-    s.Get("/big", [&big](const httplib::Request&, httplib::Response& res) { res.set_content(big, "text/plain"); });
-    s.Get("/ok", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
-  });
+  RunningServer server(limits, [&big](GatedHttpServer& s) { BigAndOkRoutes(s, big); });
   const int stuck = ConnectToLoopback(server.port());
   ASSERT_GE(stuck, 0);
   const std::string request = "GET /big HTTP/1.1\r\nHost: test\r\n\r\n";
