@@ -23,6 +23,7 @@ set(DOSSIER_CORE_INDEX_SOURCES
   ${_core}/src/store/item_index.cc
   ${_core}/src/store/facet_columns.cc
   ${_core}/src/store/position_cache.cc
+  ${_core}/src/store/word_pairs.cc
   ${_core}/src/store/byte_classes.cc
   ${_core}/src/store/snippet.cc)
 

@@ -19,6 +19,7 @@
 #include "dossier/store.h"
 #include "graph_documents.h"
 #include "support/test_support.h"
+#include "word_pairs.h"
 
 namespace dossier {
 namespace {
@@ -130,6 +131,11 @@ TEST_F(MergeTest, TheMergedFolderAnswersAsOneFolderOfTheSameDocuments) {
     EXPECT_NE(want.find(link), std::string::npos) << link;
   }
   ExpectSame(want, Everything(dir_ / "merged"), "merged");
+  // The merged page index has its word pairs (word_pairs.h), for its revision.
+  const Xapian::Database merged_pages(dir_ / "merged/xapian");
+  EXPECT_TRUE(WordPairSet::Parse(merged_pages.get_metadata(WordPairSet::kMetadataKey),
+                                 WordPairSet::StampOf(merged_pages))
+                  .has_value());
   EXPECT_TRUE(fs::exists(fs::path(dir_ / "merged") / kMergeManifestFile));
 }
 

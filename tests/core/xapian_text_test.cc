@@ -378,7 +378,8 @@ TEST(XapianTextTest, TheBoostsPhrasesAloneComeGroupByGroup) {
   EXPECT_EQ(boost.find("AND_MAYBE"), std::string::npos) << boost;
   EXPECT_NE(ranked.find("AND_MAYBE"), std::string::npos) << ranked;
   std::vector<std::pair<std::vector<std::string>, std::string>> seen;
-  parsers.boost_among = [&](const std::vector<std::string>& its_languages, const Xapian::Query& phrases) {
+  parsers.boost_among = [&](const std::vector<std::string>& its_languages, const Xapian::Query& phrases,
+                            const std::vector<Xapian::Query>&, const std::vector<AdjacentWords>&) {
     seen.emplace_back(its_languages, phrases.get_description());
     return Xapian::Query("made");
   };

@@ -87,6 +87,14 @@ bool IsFunctionWord(std::string_view language, std::string_view word) {
   return it != words.by_language.end() && it->second.count(std::string(word)) > 0;
 }
 
+bool IsFunctionWordOfAnyLanguage(std::string_view word) {
+  const std::string key(word);
+  for (const auto& [language, set] : AllFunctionWords().by_language) {
+    if (set.count(key) > 0) return true;
+  }
+  return false;
+}
+
 bool KnowsFunctionWords(std::string_view language) {
   return AllFunctionWords().by_language.count(std::string(language)) > 0;
 }

@@ -14,6 +14,9 @@ namespace dossier {
 // false for any other language.
 bool IsFunctionWord(std::string_view language, std::string_view word);
 
+// Whether `word` is a function word of any language Dossier knows them for.
+bool IsFunctionWordOfAnyLanguage(std::string_view word);
+
 // Whether Dossier knows the function words of `language`.
 bool KnowsFunctionWords(std::string_view language);
 

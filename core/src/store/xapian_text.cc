@@ -46,13 +46,14 @@ void IndexFolded(Xapian::TermGenerator& tg, const std::string& text, Xapian::ter
 // longest in the index: a phrase check reads them for each candidate
 // document (20 of the 25 slowest of 1,000 searches on real PDFs had one). A
 // run of function words only is kept whole: nothing else ranks it.
-void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* runs,
+void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* runs, std::vector<AdjacentWords>* adjacent,
                      const std::function<bool(const std::string&)>& is_function_word) {
   const size_t n = query.get_num_subqueries();
   switch (query.get_type()) {
     case Xapian::Query::OP_AND: {
       std::vector<Xapian::Query> words;
       std::vector<char> function_word;  // of each of `words`
+      std::vector<std::vector<std::string>> terms_of;  // of each of `words`
       bool plain = n >= 2;
       for (size_t i = 0; i < n; ++i) {
         const Xapian::Query part = query.get_subquery(i);
@@ -66,9 +67,10 @@ void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* run
                                        : Xapian::Query(Xapian::Query::OP_OR, part,
                                                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(word), 0)));
           function_word.push_back(is_function_word && is_function_word(word.empty() ? term : word));
+          terms_of.push_back(word.empty() ? std::vector<std::string>{term} : std::vector<std::string>{term, word});
         } else {
           plain = false;
-          CollectWordRuns(part, runs, is_function_word);
+          CollectWordRuns(part, runs, adjacent, is_function_word);
         }
       }
       if (!plain) return;
@@ -88,7 +90,13 @@ void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* run
         if (to - from >= 2) {
           std::vector<Xapian::Query> phrase;
           for (size_t k = from; k < to; ++k) phrase.push_back(words[kept[k]]);
-          runs->emplace_back(Xapian::Query::OP_PHRASE, phrase.begin(), phrase.end(), kept[to - 1] - kept[from] + 1);
+          const Xapian::termcount window = static_cast<Xapian::termcount>(kept[to - 1] - kept[from] + 1);
+          runs->emplace_back(Xapian::Query::OP_PHRASE, phrase.begin(), phrase.end(), window);
+          // Its words' terms, when they must stand side by side (no word left out inside it).
+          AdjacentWords& words_side_by_side = adjacent->emplace_back();
+          if (window == to - from) {
+            for (size_t k = from; k < to; ++k) words_side_by_side.push_back(terms_of[kept[k]]);
+          }
         }
         from = to;
       }
@@ -97,11 +105,11 @@ void CollectWordRuns(const Xapian::Query& query, std::vector<Xapian::Query>* run
     case Xapian::Query::OP_FILTER:
     case Xapian::Query::OP_AND_NOT:
     case Xapian::Query::OP_AND_MAYBE:
-      if (n > 0) CollectWordRuns(query.get_subquery(0), runs, is_function_word);
+      if (n > 0) CollectWordRuns(query.get_subquery(0), runs, adjacent, is_function_word);
       return;
     case Xapian::Query::OP_OR:
     case Xapian::Query::OP_SCALE_WEIGHT:
-      for (size_t i = 0; i < n; ++i) CollectWordRuns(query.get_subquery(i), runs, is_function_word);
+      for (size_t i = 0; i < n; ++i) CollectWordRuns(query.get_subquery(i), runs, adjacent, is_function_word);
       return;
     default:
       return;
@@ -617,8 +625,10 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
     const QueryParsers::Parse& folded_parsed = parse(true);
     // The phrases of the adjacency boost, without `language`'s function words.
     std::vector<Xapian::Query> runs;
+    std::vector<AdjacentWords> adjacent;
     if (boost) {
-      CollectWordRuns(typed_parse.query, &runs, [&language](const std::string& word) { return IsFunctionWord(language, word); });
+      CollectWordRuns(typed_parse.query, &runs, &adjacent,
+                      [&language](const std::string& word) { return IsFunctionWord(language, word); });
     }
     std::string runs_key;
     for (const Xapian::Query& run : runs) (runs_key += QueryKey(run)) += '\0';
@@ -628,7 +638,7 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
       groups[shared->second].languages.push_back(language);
       continue;
     }
-    groups.push_back(Group{&typed_parse, &folded_parsed, std::move(runs), {language}});
+    groups.push_back(Group{&typed_parse, &folded_parsed, std::move(runs), std::move(adjacent), {language}});
   }
   std::vector<Xapian::Query> per_language;
   for (Group& group : groups) {
@@ -659,7 +669,7 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
       if (group.runs.empty()) continue;
       parsed = Xapian::Query(Xapian::Query::OP_OR, group.runs.begin(), group.runs.end());
       if (parsers.boost_among) {
-        per_language.push_back(parsers.boost_among(group.languages, parsed));
+        per_language.push_back(parsers.boost_among(group.languages, parsed, group.runs, group.adjacent));
         continue;
       }
     } else if (purpose == ParsePurpose::kMatchSet && folded == typed &&

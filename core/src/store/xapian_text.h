@@ -99,6 +99,12 @@ std::string LeafTermOf(const Xapian::Query& leaf);
 // The query's phrases, each as its terms in order, wherever they sit in the query tree.
 void CollectPhrases(const Xapian::Query& query, std::vector<std::vector<std::string>>* phrases);
 
+// The words of a phrase of the adjacency boost that must stand side by side
+// (its window is its number of words: no function word left out inside it):
+// each word's terms, in order (a stem, and the word that is its own stem).
+// Empty for a phrase whose window is wider.
+using AdjacentWords = std::vector<std::vector<std::string>>;
+
 // The two parsers a query is read with: `as_typed` (elisions removed) and
 // `folded` (accents removed, matching every word by its folded form: plain/Z
 // terms where folding changes nothing, XF/ZXF where it does). `configure`
@@ -120,6 +126,7 @@ struct QueryParsers {
     const Parse* typed = nullptr;
     const Parse* folded = nullptr;
     std::vector<Xapian::Query> runs;
+    std::vector<AdjacentWords> adjacent;  // of each of `runs`
     std::vector<std::string> languages;
     std::optional<bool> may_match, folded_held_nowhere;
   };
@@ -150,7 +157,11 @@ struct QueryParsers {
   std::function<bool(const std::string& term)> held_anywhere;
   // When set, what a kBoost parse makes of a group's phrases for the
   // entries of its languages (by default, the phrases filtered by them).
-  std::function<Xapian::Query(const std::vector<std::string>& languages, const Xapian::Query& phrases)> boost_among;
+  // (`phrases` is the OR of `runs`; `adjacent` tells of each run whether
+  // its words must stand side by side, and their terms.)
+  std::function<Xapian::Query(const std::vector<std::string>& languages, const Xapian::Query& phrases,
+                              const std::vector<Xapian::Query>& runs, const std::vector<AdjacentWords>& adjacent)>
+      boost_among;
 };
 // `stemming` as the index was made: STEM_SOME (words and Z stems) for pages,
 // STEM_ALL_Z (Z stems only) for items.
