@@ -220,7 +220,9 @@ TEST_F(WordPairsInStoreTest, AWriterKeepsTheSetFromAnEmptyIndexOnAndACompactionK
     Result<std::vector<DocumentSummary>> documents = store->ListDocuments(10, 0);
     ASSERT_TRUE(documents.ok());
     for (const DocumentSummary& document : *documents) {
-      if (document.title == "Market note") ASSERT_TRUE(store->RemoveDocument(document.id).ok());
+      if (document.title == "Market note") {
+        ASSERT_TRUE(store->RemoveDocument(document.id).ok());
+      }
     }
     ASSERT_TRUE(store->Flush().ok());
   }

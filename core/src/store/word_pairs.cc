@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace dossier {
 namespace {
@@ -223,7 +224,11 @@ std::string WordPairSet::Serialise(const Stamp& stamp) const {
   PutLittleEndian(stamp.revision, 8, &out);
   PutLittleEndian(stamp.doccount, 4, &out);
   PutLittleEndian(stamp.last_docid, 4, &out);
-  for (uint64_t w : words_) PutLittleEndian(w, 8, &out);
+  if constexpr (std::endian::native == std::endian::little) {
+    out.append(reinterpret_cast<const char*>(words_.data()), words_.size() * 8);
+  } else {
+    for (uint64_t w : words_) PutLittleEndian(w, 8, &out);
+  }
   return out;
 }
 
@@ -239,7 +244,11 @@ std::optional<WordPairSet> WordPairSet::Parse(std::string_view blob, const Stamp
   const size_t words = size_t{1} << (log2_bits - 6);
   if (blob.size() != kHeaderBytes + words * 8) return std::nullopt;
   WordPairSet set(log2_bits);
-  for (size_t i = 0; i < words; ++i) set.words_[i] = GetLittleEndian(blob.substr(kHeaderBytes + 8 * i), 8);
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(set.words_.data(), blob.data() + kHeaderBytes, words * 8);  // (2 MiB: read at each new revision)
+  } else {
+    for (size_t i = 0; i < words; ++i) set.words_[i] = GetLittleEndian(blob.substr(kHeaderBytes + 8 * i), 8);
+  }
   return set;
 }
 
