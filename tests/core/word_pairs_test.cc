@@ -71,17 +71,20 @@ TEST(WordPairSetTest, FoldsAndUnitesWithoutLosingAPair) {
 TEST(WordPairSetTest, IsReadBackOnlyForTheStateItWasWrittenFor) {
   WordPairSet set(12);
   set.Add("cold", "Zchain");
-  const WordPairSet::Stamp stamp{7, 120, 131};
+  const WordPairSet::Stamp stamp{"6f1c3a52-8d0e-4b7a-9c1e-2a4f5b6c7d8e", 7, 120, 131};
   const std::string blob = set.Serialise(stamp);
   std::optional<WordPairSet> back = WordPairSet::Parse(blob, stamp);
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(back->Log2Bits(), 12u);
   EXPECT_TRUE(back->MayHold("cold", "Zchain"));
   EXPECT_EQ(back->BitsSet(), set.BitsSet());
-  // Another revision, another entry count or last docid: not this set.
-  EXPECT_FALSE(WordPairSet::Parse(blob, WordPairSet::Stamp{8, 120, 131}).has_value());
-  EXPECT_FALSE(WordPairSet::Parse(blob, WordPairSet::Stamp{7, 121, 131}).has_value());
-  EXPECT_FALSE(WordPairSet::Parse(blob, WordPairSet::Stamp{7, 120, 132}).has_value());
+  // Another database, revision, entry count or last docid: not this set.
+  WordPairSet::Stamp other_stamp = stamp;
+  other_stamp.uuid[0] = '7';
+  EXPECT_FALSE(WordPairSet::Parse(blob, other_stamp).has_value());
+  EXPECT_FALSE(WordPairSet::Parse(blob, WordPairSet::Stamp{stamp.uuid, 8, 120, 131}).has_value());
+  EXPECT_FALSE(WordPairSet::Parse(blob, WordPairSet::Stamp{stamp.uuid, 7, 121, 131}).has_value());
+  EXPECT_FALSE(WordPairSet::Parse(blob, WordPairSet::Stamp{stamp.uuid, 7, 120, 132}).has_value());
   // Damaged or foreign: none.
   EXPECT_FALSE(WordPairSet::Parse(blob.substr(0, blob.size() - 1), stamp).has_value());
   EXPECT_FALSE(WordPairSet::Parse("", stamp).has_value());

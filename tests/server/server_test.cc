@@ -793,11 +793,19 @@ TEST(ServerLifecycleTest, ACompactionUnderTheMappedIndexKeepsEveryAnswer) {
   };
   std::atomic<bool> stop{false};
   std::atomic<int> answered{0}, wrong{0};
+  std::string first_wrong;  // what the first wrong answer was (the reader's only)
   std::thread reader([&] {
     auto own = server.Client();
     while (!stop) {
       auto res = own->Get("/v1/search?q=rural%20water");
-      if (!res || res->status != 200 || json::parse(res->body)["hits"].dump() != before) ++wrong;
+      std::string hits_now;
+      if (res && res->status == 200) hits_now = json::parse(res->body)["hits"].dump();
+      if (!res || res->status != 200 || hits_now != before) {
+        if (wrong++ == 0) {
+          first_wrong = !res ? "no answer: " + httplib::to_string(res.error())
+                             : "status " + std::to_string(res->status) + ": " + res->body.substr(0, 2000);
+        }
+      }
       ++answered;
     }
   });
@@ -810,7 +818,8 @@ TEST(ServerLifecycleTest, ACompactionUnderTheMappedIndexKeepsEveryAnswer) {
   stop = true;
   reader.join();
   EXPECT_GT(answered.load(), 0);
-  EXPECT_EQ(wrong.load(), 0) << "of " << answered.load();
+  EXPECT_EQ(wrong.load(), 0) << "of " << answered.load() << "; the first: " << first_wrong << "\nexpected hits: " << before
+                             << "\n" << server.Log();
   EXPECT_EQ(hits(), before);
   EXPECT_EQ(deleted_mappings(), 0) << ReadFile("/proc/" + std::to_string(server.pid()) + "/maps");
 }

@@ -1193,7 +1193,7 @@ std::string WordPairsMarkerPath(const std::string& path) { return path + ".word-
 // (kPageGap), and none otherwise: the union of the sources' sets when each
 // has one valid for it and not Crowded(), else one gathered afresh from
 // the entries (which reads every entry's positions: 3 s on 626 real PDFs,
-// 20 s on 10,000 generated documents, against 0.3 and 0.6 s for the
+// 24 s on 10,000 generated documents, against 0.3 and 0.6 s for the
 // compaction itself).
 Status CompactAndSwap(const std::string& path, const std::vector<std::string>& sources = {}, bool word_pairs = false) {
   const std::string fresh = CompactingPath(path);

@@ -13,8 +13,9 @@ namespace dossier {
 namespace {
 
 constexpr std::string_view kMagic = "DWP1";
-// Magic, log2 bits, probes, 2 unused; the stamp's revision (8 bytes),
-// entry count and last docid (4 each), little-endian.
+// Magic, log2 bits, probes, the uuid's length, 1 unused; the stamp's
+// revision (8 bytes), entry count and last docid (4 each), little-endian;
+// then the uuid, then the bits.
 constexpr size_t kHeaderBytes = 24;
 
 uint64_t Mix(uint64_t x) {  // splitmix64's finaliser
@@ -211,19 +212,22 @@ size_t WordPairSet::BitsSet() const {
 }
 
 WordPairSet::Stamp WordPairSet::StampOf(const Xapian::Database& db) {
-  return Stamp{db.get_revision(), db.get_doccount(), db.get_lastdocid()};
+  return Stamp{db.get_uuid(), db.get_revision(), db.get_doccount(), db.get_lastdocid()};
 }
 
 std::string WordPairSet::Serialise(const Stamp& stamp) const {
+  const std::string_view uuid = std::string_view(stamp.uuid).substr(0, 255);
   std::string out;
-  out.reserve(kHeaderBytes + words_.size() * 8);
+  out.reserve(kHeaderBytes + uuid.size() + words_.size() * 8);
   out += kMagic;
   out.push_back(static_cast<char>(log2_bits_));
   out.push_back(static_cast<char>(kProbes));
-  out.append(2, '\0');
+  out.push_back(static_cast<char>(uuid.size()));
+  out.push_back('\0');
   PutLittleEndian(stamp.revision, 8, &out);
   PutLittleEndian(stamp.doccount, 4, &out);
   PutLittleEndian(stamp.last_docid, 4, &out);
+  out += uuid;
   if constexpr (std::endian::native == std::endian::little) {
     out.append(reinterpret_cast<const char*>(words_.data()), words_.size() * 8);
   } else {
@@ -238,16 +242,23 @@ std::optional<WordPairSet> WordPairSet::Parse(std::string_view blob, const Stamp
   if (log2_bits < kMinLog2Bits || log2_bits > kMaxLog2Bits || static_cast<unsigned char>(blob[5]) != kProbes) {
     return std::nullopt;
   }
-  const Stamp written{GetLittleEndian(blob.substr(8), 8), static_cast<uint32_t>(GetLittleEndian(blob.substr(16), 4)),
+  const size_t uuid_bytes = static_cast<unsigned char>(blob[6]);
+  if (blob.size() < kHeaderBytes + uuid_bytes) return std::nullopt;
+  const Stamp written{std::string(blob.substr(kHeaderBytes, uuid_bytes)), GetLittleEndian(blob.substr(8), 8),
+                      static_cast<uint32_t>(GetLittleEndian(blob.substr(16), 4)),
                       static_cast<uint32_t>(GetLittleEndian(blob.substr(20), 4))};
-  if (written != stamp) return std::nullopt;
+  if (written.uuid != std::string_view(stamp.uuid).substr(0, 255) || written.revision != stamp.revision ||
+      written.doccount != stamp.doccount || written.last_docid != stamp.last_docid) {
+    return std::nullopt;
+  }
   const size_t words = size_t{1} << (log2_bits - 6);
-  if (blob.size() != kHeaderBytes + words * 8) return std::nullopt;
+  const size_t bits_at = kHeaderBytes + uuid_bytes;
+  if (blob.size() != bits_at + words * 8) return std::nullopt;
   WordPairSet set(log2_bits);
   if constexpr (std::endian::native == std::endian::little) {
-    std::memcpy(set.words_.data(), blob.data() + kHeaderBytes, words * 8);  // (2 MiB: read at each new revision)
+    std::memcpy(set.words_.data(), blob.data() + bits_at, words * 8);  // (2 MiB: read at each new revision)
   } else {
-    for (size_t i = 0; i < words; ++i) set.words_[i] = GetLittleEndian(blob.substr(kHeaderBytes + 8 * i), 8);
+    for (size_t i = 0; i < words; ++i) set.words_[i] = GetLittleEndian(blob.substr(bits_at + 8 * i), 8);
   }
   return set;
 }

@@ -87,10 +87,12 @@ class WordPairSet {
   // Xapian::Error.
   static WordPairSet Gather(const Xapian::Database& db);
 
-  // Which state of the index a set is valid for: its revision, and (a
-  // check on an index written or merged by something that copied the
-  // metadata without keeping it) its entry count and last docid.
+  // Which state of the index a set is valid for: the database (its uuid,
+  // new at each compaction or merge) and its revision, and (a check on an
+  // index written by something that copied the metadata without keeping
+  // it) its entry count and last docid.
   struct Stamp {
+    std::string uuid;
     uint64_t revision = 0;
     uint32_t doccount = 0;
     uint32_t last_docid = 0;
