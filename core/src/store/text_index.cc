@@ -1166,8 +1166,9 @@ void KeepOpen(const std::string& folder, bool reopen, std::unique_ptr<Xapian::Da
 }
 
 // A compaction's merge of user metadata: the item index's
-// (ItemMetadataMerge), except that the word pairs are left out, to be
-// gathered afresh for the compacted index (CompactAndSwap).
+// (ItemMetadataMerge), except that the word pairs are left out: the
+// compacted index gets its set stored after (the sources' sets united, or
+// one gathered afresh: CompactAndSwap).
 class WithoutWordPairs : public ItemMetadataMerge {
  public:
   std::string resolve_duplicate_metadata(const std::string& key, size_t count, const std::string tags[]) override {

@@ -35,7 +35,8 @@ void IndexFolded(Xapian::TermGenerator& tg, const std::string& text, Xapian::ter
 // The runs of page words the parser joined with its default AND ("management
 // response": AND(Zmanag, Zrespons)), each as the phrase of those terms in
 // order, wherever they sit in `query` (not under NOT, and not when a word of
-// the run is a phrase, a wildcard or a field).
+// the run is a phrase, a wildcard or a field); and in `adjacent`, for each
+// phrase, its words' terms when they must stand side by side (AdjacentWords).
 //
 // A function word (`is_function_word`, given the word or stem a term holds)
 // is left out of a run that has other words, which must then stand in
