@@ -4,17 +4,15 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "dossier/stable_hash.h"
+
 namespace dossier::server {
 
 namespace {
 
-// FNV-1a, 64 bits: an ETag only needs to change when the content does.
+// An ETag only needs to change when the content does.
 std::string EtagOf(std::string_view body) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : body) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
+  const uint64_t h = Fnv1a(body);
   char buf[24];
   std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(h));
   return buf;

@@ -386,11 +386,8 @@ Xapian::Query Filtered(Xapian::Query query, const ItemSearchRequest& request) {
 
 std::string ItemMetadataMerge::resolve_duplicate_metadata(const std::string& key, size_t count,
                                                           const std::string tags[]) {
-  // Xapian 1.4 passes the key as its table stores it, after a two-byte
-  // prefix ("\0\xc0") that marks metadata.
-  const size_t at = key.size() >= 2 && key[0] == '\0' ? 2 : 0;
   const std::string_view name_shown(kNameShownKey);
-  if (std::string_view(key).substr(at, name_shown.size()) != name_shown) return tags[0];
+  if (MetadataKeyName(key).substr(0, name_shown.size()) != name_shown) return tags[0];
   return *std::min_element(tags, tags + count);
 }
 

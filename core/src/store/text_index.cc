@@ -1172,9 +1172,7 @@ void KeepOpen(const std::string& folder, bool reopen, std::unique_ptr<Xapian::Da
 class WithoutWordPairs : public ItemMetadataMerge {
  public:
   std::string resolve_duplicate_metadata(const std::string& key, size_t count, const std::string tags[]) override {
-    // (Xapian 1.4 passes the key after the two bytes that mark metadata.)
-    const size_t at = key.size() >= 2 && key[0] == '\0' ? 2 : 0;
-    if (std::string_view(key).substr(at) == WordPairSet::kMetadataKey) return "";
+    if (MetadataKeyName(key) == WordPairSet::kMetadataKey) return "";
     return ItemMetadataMerge::resolve_duplicate_metadata(key, count, tags);
   }
 };

@@ -1,5 +1,7 @@
 #include "word_pairs.h"
 
+#include "dossier/coding.h"
+#include "dossier/stable_hash.h"
 #include "function_words.h"
 
 #include <algorithm>
@@ -7,40 +9,17 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 
 namespace dossier {
 namespace {
 
-constexpr std::string_view kMagic = "DWP1";
+constexpr std::string_view kMagic = "DWP2";
 // Magic, log2 bits, probes, the uuid's length, 1 unused; the stamp's
-// revision (8 bytes), entry count and last docid (4 each), little-endian;
-// then the uuid, then the bits.
+// revision (8 bytes), entry count and last docid (4 each), big-endian
+// (coding.h); then the uuid, then the bits, 64 a word, big-endian.
 constexpr size_t kHeaderBytes = 24;
 
-uint64_t Mix(uint64_t x) {  // splitmix64's finaliser
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-uint64_t TermHash(std::string_view term) {  // FNV-1a, mixed
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : term) h = (h ^ c) * 0x100000001b3ULL;
-  return Mix(h);
-}
-
-void PutLittleEndian(uint64_t value, int bytes, std::string* out) {
-  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>(value >> (8 * i) & 0xff));
-}
-
-uint64_t GetLittleEndian(std::string_view in, int bytes) {
-  uint64_t value = 0;
-  for (int i = bytes - 1; i >= 0; --i) value = value << 8 | static_cast<unsigned char>(in[i]);
-  return value;
-}
+uint64_t TermHash(std::string_view term) { return Mix64(Fnv1a(term)); }
 
 }  // namespace
 
@@ -79,22 +58,23 @@ void WordPairSet::AddPositions(const std::string& term, const std::string& langu
   for (auto p = positions.first; p != positions.second; ++p) at->emplace_back(*p, h);
 }
 
+WordPairSet::Probes WordPairSet::ProbesOf(uint64_t first, uint64_t second) {
+  const uint64_t h = Mix64(first * 0x9e3779b97f4a7c15ULL + second);
+  return Probes{h, Mix64(h ^ 0x632be59bd9b4e019ULL) | 1};
+}
+
 void WordPairSet::AddHashes(uint64_t first, uint64_t second) {
-  const uint64_t h = Mix(first * 0x9e3779b97f4a7c15ULL + second);
-  const uint64_t step = Mix(h ^ 0x632be59bd9b4e019ULL) | 1;
-  const uint64_t mask = (uint64_t{1} << log2_bits_) - 1;
+  const Probes probes = ProbesOf(first, second);
   for (unsigned k = 0; k < kProbes; ++k) {
-    const uint64_t bit = (h + k * step) & mask;
+    const uint64_t bit = probes.Bit(k, log2_bits_);
     words_[bit >> 6] |= uint64_t{1} << (bit & 63);
   }
 }
 
 bool WordPairSet::MayHoldHashes(uint64_t first, uint64_t second) const {
-  const uint64_t h = Mix(first * 0x9e3779b97f4a7c15ULL + second);
-  const uint64_t step = Mix(h ^ 0x632be59bd9b4e019ULL) | 1;
-  const uint64_t mask = (uint64_t{1} << log2_bits_) - 1;
+  const Probes probes = ProbesOf(first, second);
   for (unsigned k = 0; k < kProbes; ++k) {
-    const uint64_t bit = (h + k * step) & mask;
+    const uint64_t bit = probes.Bit(k, log2_bits_);
     if ((words_[bit >> 6] >> (bit & 63) & 1) == 0) return false;
   }
   return true;
@@ -224,42 +204,36 @@ std::string WordPairSet::Serialise(const Stamp& stamp) const {
   out.push_back(static_cast<char>(kProbes));
   out.push_back(static_cast<char>(uuid.size()));
   out.push_back('\0');
-  PutLittleEndian(stamp.revision, 8, &out);
-  PutLittleEndian(stamp.doccount, 4, &out);
-  PutLittleEndian(stamp.last_docid, 4, &out);
+  coding::PutFixed64(&out, stamp.revision);
+  coding::PutFixed32(&out, stamp.doccount);
+  coding::PutFixed32(&out, stamp.last_docid);
   out += uuid;
-  if constexpr (std::endian::native == std::endian::little) {
-    out.append(reinterpret_cast<const char*>(words_.data()), words_.size() * 8);
-  } else {
-    for (uint64_t w : words_) PutLittleEndian(w, 8, &out);
-  }
+  for (uint64_t w : words_) coding::PutFixed64(&out, w);
   return out;
 }
 
 std::optional<WordPairSet> WordPairSet::Parse(std::string_view blob, const Stamp& stamp) {
   if (blob.size() < kHeaderBytes || blob.substr(0, 4) != kMagic) return std::nullopt;
   const unsigned log2_bits = static_cast<unsigned char>(blob[4]);
+  const size_t uuid_bytes = static_cast<unsigned char>(blob[6]);
   if (log2_bits < kMinLog2Bits || log2_bits > kMaxLog2Bits || static_cast<unsigned char>(blob[5]) != kProbes) {
     return std::nullopt;
   }
-  const size_t uuid_bytes = static_cast<unsigned char>(blob[6]);
-  if (blob.size() < kHeaderBytes + uuid_bytes) return std::nullopt;
-  const Stamp written{std::string(blob.substr(kHeaderBytes, uuid_bytes)), GetLittleEndian(blob.substr(8), 8),
-                      static_cast<uint32_t>(GetLittleEndian(blob.substr(16), 4)),
-                      static_cast<uint32_t>(GetLittleEndian(blob.substr(20), 4))};
-  if (written.uuid != std::string_view(stamp.uuid).substr(0, 255) || written.revision != stamp.revision ||
-      written.doccount != stamp.doccount || written.last_docid != stamp.last_docid) {
+  std::string_view in = blob.substr(8);
+  Stamp written;
+  coding::GetFixed64(&in, &written.revision);
+  coding::GetFixed32(&in, &written.doccount);
+  coding::GetFixed32(&in, &written.last_docid);
+  if (in.size() < uuid_bytes) return std::nullopt;
+  written.uuid = std::string(in.substr(0, uuid_bytes));
+  in.remove_prefix(uuid_bytes);
+  if (written != Stamp{std::string(std::string_view(stamp.uuid).substr(0, 255)), stamp.revision, stamp.doccount,
+                       stamp.last_docid}) {
     return std::nullopt;
   }
-  const size_t words = size_t{1} << (log2_bits - 6);
-  const size_t bits_at = kHeaderBytes + uuid_bytes;
-  if (blob.size() != bits_at + words * 8) return std::nullopt;
   WordPairSet set(log2_bits);
-  if constexpr (std::endian::native == std::endian::little) {
-    std::memcpy(set.words_.data(), blob.data() + bits_at, words * 8);  // (2 MiB: read at each new revision)
-  } else {
-    for (size_t i = 0; i < words; ++i) set.words_[i] = GetLittleEndian(blob.substr(bits_at + 8 * i), 8);
-  }
+  if (in.size() != set.words_.size() * 8) return std::nullopt;
+  for (uint64_t& w : set.words_) coding::GetFixed64(&in, &w);
   return set;
 }
 

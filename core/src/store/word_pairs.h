@@ -123,6 +123,12 @@ class WordPairSet {
 
  private:
   static constexpr unsigned kProbes = 3;
+  // Where a pair's bits are: probe k at start + k * step, modulo the size.
+  struct Probes {
+    uint64_t start, step;
+    uint64_t Bit(unsigned k, unsigned log2_bits) const { return (start + k * step) & ((uint64_t{1} << log2_bits) - 1); }
+  };
+  static Probes ProbesOf(uint64_t first, uint64_t second);
   // Records the pairs of (position, term hash) entries, in any order.
   void AddAdjacent(std::vector<std::pair<Xapian::termpos, uint64_t>>* at);
   // Adds to `at` the positions of `term` (one of an entry in `language`,

@@ -485,6 +485,10 @@ bool IsPageTerm(const std::string& name) {
   return i < name.size() && !std::isupper(static_cast<unsigned char>(name[i]));
 }
 
+std::string_view MetadataKeyName(std::string_view key) {
+  return key.size() >= 2 && key[0] == '\0' ? key.substr(2) : key;
+}
+
 std::string LeafTermOf(const Xapian::Query& leaf) {
   // Xapian 1.4 serialises a term as a byte 0x40 | flags | length (length 0:
   // 16 or more, given after it as Xapian's encode_length of length - 16: one

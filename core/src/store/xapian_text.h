@@ -96,6 +96,10 @@ bool IsPageTerm(const std::string& name);
 // asked it of each leaf). Read from the leaf's serialised form; a form not
 // as Xapian 1.4 writes it falls back to get_terms_begin().
 std::string LeafTermOf(const Xapian::Query& leaf);
+// A user metadata key as Xapian 1.4's compaction passes it to
+// Compactor::resolve_duplicate_metadata (as its table stores it, after the
+// two bytes "\0\xc0" that mark metadata), without those two bytes.
+std::string_view MetadataKeyName(std::string_view key);
 // The query's phrases, each as its terms in order, wherever they sit in the query tree.
 void CollectPhrases(const Xapian::Query& query, std::vector<std::vector<std::string>>* phrases);
 

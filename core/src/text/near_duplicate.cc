@@ -7,27 +7,11 @@
 #include <unordered_set>
 
 #include "dossier/name_key.h"
+#include "dossier/stable_hash.h"
 
 namespace dossier {
 
 namespace {
-
-// SplitMix64's finaliser: a well-mixed 64-bit hash of a 64-bit value.
-uint64_t Mix64(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
-// FNV-1a, 64 bits: stable across builds and machines (signatures are stored).
-uint64_t Fnv1a(std::string_view text, uint64_t hash = 0xCBF29CE484222325ull) {
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 0x100000001B3ull;
-  }
-  return hash;
-}
 
 bool IsLetterByte(unsigned char c) { return std::isalpha(c) || c >= 0x80; }
 
