@@ -77,12 +77,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     return dossier::Status::Ok();
   };
-  reader.page = [&](const dossier::DocumentId& id, uint32_t page) -> dossier::Result<dossier::PageText> {
+  reader.page = [&](const dossier::DocumentId& id,
+                    uint32_t page) -> dossier::Result<std::shared_ptr<const dossier::PageText>> {
     auto it = index.documents.find(id.ToHex());
     if (it == index.documents.end() || page < 1 || page > it->second.pages.size()) {
       return dossier::Status::NotFound("no such page");
     }
-    return it->second.pages[page - 1];
+    return std::make_shared<const dossier::PageText>(it->second.pages[page - 1]);
   };
   reader.pages = [&](const dossier::DocumentId& id) -> dossier::Result<std::vector<dossier::PageText>> {
     auto it = index.documents.find(id.ToHex());

@@ -200,7 +200,9 @@ TEST(FacetColumnsTest, AReadersRefreshMakesTheNewRevisionsColumnsBeforeItsSearch
   EXPECT_EQ((*reader)->FacetColumnsRevision(), 0u) << "no search asked for columns yet";
   TextIndex::HitReader hits;
   hits.describe = [](SearchHit*) { return Status::Ok(); };
-  hits.page = [](const DocumentId&, uint32_t) -> Result<PageText> { return Status::NotFound("no page"); };
+  hits.page = [](const DocumentId&, uint32_t) -> Result<std::shared_ptr<const PageText>> {
+    return Status::NotFound("no page");
+  };
   SearchRequest request;
   request.query = "red";
   request.facets = true;

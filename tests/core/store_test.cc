@@ -165,6 +165,34 @@ TEST(StoreTest, OneWriterAtATimeAndReadersAlongside) {
   EXPECT_EQ((*reader)->Stats()->documents, 1u);
 }
 
+// A reader keeps the pages its hits showed (Store::Search), each for the
+// data it read: once the writer has changed a document's page, the reader
+// shows it as it is after its next refresh, not as it kept it.
+TEST(StoreTest, AReaderShowsAHitsPageAsItIsAfterTheDocumentChanged) {
+  TempDir dir;
+  auto writer = OpenWriter(dir.path());
+  ASSERT_TRUE(writer->PutDocument(MakeDocument("well", "/in/well.pdf", {"Boreholes were drilled in the north."})).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  auto reader = Store::Open(dir.path(), StoreMode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  auto snippet = [&]() {
+    SearchRequest request;
+    request.query = "boreholes";
+    Result<SearchResponse> r = (*reader)->Search(request);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() && r->hits.size() == 1 ? r->hits[0].snippet_html : std::string("(no single hit)");
+  };
+  EXPECT_NE(snippet().find("north"), std::string::npos);
+  EXPECT_NE(snippet().find("north"), std::string::npos) << "kept, and shown again";
+  // The same document (its id) extracted anew, with other text on its page.
+  ASSERT_TRUE(writer->PutDocument(MakeDocument("well", "/in/well.pdf", {"Boreholes were drilled in the south."})).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  ASSERT_TRUE((*reader)->Refresh().ok());
+  const std::string after = snippet();
+  EXPECT_NE(after.find("south"), std::string::npos) << after;
+  EXPECT_EQ(after.find("north"), std::string::npos) << after;
+}
+
 TEST(StoreTest, YearRangesMayBeOpenAtEitherEnd) {
   TempDir dir;
   auto writer = OpenWriter(dir.path());

@@ -53,9 +53,10 @@ TEST_F(TextIndexHitReaderTest, TheStoreDescribesEachHitAndOnlyAHeldOneHasItsPage
     }
     return Status::Ok();
   };
-  reader.page = [&](const DocumentId& id, uint32_t page) -> Result<PageText> {
+  reader.page = [&](const DocumentId& id, uint32_t page) -> Result<std::shared_ptr<const PageText>> {
     pages_read.emplace_back(id.ToHex(), page);
-    return PageText{page, "Boreholes, boreholes and more boreholes were drilled.", TextSource::kPlainText};
+    return std::make_shared<const PageText>(
+        PageText{page, "Boreholes, boreholes and more boreholes were drilled.", TextSource::kPlainText});
   };
   SearchRequest request;
   request.query = "boreholes";
@@ -81,7 +82,9 @@ TEST_F(TextIndexHitReaderTest, TheStoreDescribesEachHitAndOnlyAHeldOneHasItsPage
 TEST_F(TextIndexHitReaderTest, AFailingDescriptionFailsTheSearch) {
   TextIndex::HitReader reader;
   reader.describe = [](SearchHit*) { return Status::DataLoss("documents: record is damaged"); };
-  reader.page = [](const DocumentId&, uint32_t) -> Result<PageText> { return Status::NotFound("no page"); };
+  reader.page = [](const DocumentId&, uint32_t) -> Result<std::shared_ptr<const PageText>> {
+    return Status::NotFound("no page");
+  };
   SearchRequest request;
   request.query = "boreholes";
   request.limit = 10;

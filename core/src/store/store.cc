@@ -1012,7 +1012,18 @@ Result<ItemSearchResponse> Store::SearchItems(const ItemSearchRequest& request) 
 
 Result<SearchResponse> Store::Search(const SearchRequest& request) const {
   TextIndex::HitReader reader;
-  reader.page = [this](const DocumentId& id, uint32_t page) { return GetPage(id, page); };
+  reader.page = [this](const DocumentId& id, uint32_t page) -> Result<std::shared_ptr<const PageText>> {
+    // (The version is read before the page, as for the fields below.)
+    const uint64_t version = DataVersion();
+    const std::string key = keys::PageKey(id, page);
+    if (std::shared_ptr<const PageText> kept = impl_->hit_pages.Find(key, version)) return kept;
+    DOSSIER_ASSIGN_OR_RETURN(PageText text, GetPage(id, page));
+    // Charged its text and about what the entry's nodes take.
+    const size_t charge = key.size() + text.text.size() + 256;
+    auto shared = std::make_shared<const PageText>(std::move(text));
+    impl_->hit_pages.Put(key, version, shared, charge);
+    return shared;
+  };
   reader.pages = [this](const DocumentId& id) { return GetPages(id); };
   reader.describe = [this](SearchHit* hit) -> Status {
     // The version is read before the record: a record read after a newer

@@ -2493,18 +2493,26 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
               hit.page = BestPage(db, *it, page_query, language, false, &*matching);
             }
           }
-          Result<PageText> page = best_page_text ? std::move(*best_page_text) : reader.page(hit.id, hit.page);
+          Result<std::shared_ptr<const PageText>> page;
+          if (!best_page_text) {
+            page = reader.page(hit.id, hit.page);
+          } else if (best_page_text->ok()) {
+            page = std::make_shared<const PageText>(std::move(**best_page_text));
+          } else {
+            page = best_page_text->status();
+          }
           // A page removed since the index read leaves the snippet blank; a
           // damaged one is an error, not a blank snippet.
           if (!page.ok() && !page.status().IsNotFound()) return page.status();
           if (page.ok()) {
-            hit.ocr_confidence = page->ocr_confidence;
-            hit.page_source = page->source;
+            const PageText& text_of_page = **page;
+            hit.ocr_confidence = text_of_page.ocr_confidence;
+            hit.page_source = text_of_page.source;
             // Elision apostrophes become word breaks while the snippet is cut
             // (so "l’entrepreneuriat" shows with "entrepreneuriat" marked).
             // The passage is where the query's phrases, then the most of its
             // words, then the most of them as typed stand (snippet.h).
-            const std::string text = MarkElisions(page->text);
+            const std::string text = MarkElisions(text_of_page.text);
             std::string html = snippet_matcher.BestPassage(text, StemmerFor(language), kSnippetBytes, language);
             if (html.empty()) {
               // No page word matches (a title match): Xapian's

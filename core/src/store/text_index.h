@@ -182,12 +182,13 @@ class TextIndex {
   // remote index, the language would be a round trip to the shard: hits come
   // from the shards by id alone); left empty when the store has no such
   // document, with its page count. `page` returns one of its pages (for
-  // the snippet and OCR confidence); `pages` all of them, from which a
+  // the snippet and OCR confidence), shared (the store keeps the pages hits
+  // show: Store::Search); `pages` all of them, from which a
   // remote index chooses the best page (its shards would send the position
   // lists one message per position).
   struct HitReader {
     std::function<Status(SearchHit*)> describe;
-    std::function<Result<PageText>(const DocumentId&, uint32_t)> page;
+    std::function<Result<std::shared_ptr<const PageText>>(const DocumentId&, uint32_t)> page;
     std::function<Result<std::vector<PageText>>(const DocumentId&)> pages;
   };
   Result<SearchResponse> Search(const SearchRequest& request, const HitReader& reader) const;
