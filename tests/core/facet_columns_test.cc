@@ -703,6 +703,55 @@ TEST(FacetColumnsTest, CountEachCountsWhatCountCountsEntryByEntryUpToTheCap) {
   EXPECT_EQ(twice.Counts(0).at("fr"), 2 * CountMatches(db, *columns, "third").Counts(0).at("fr"));
 }
 
+// A column of more values than a spy scans whole (it lists the codes it
+// counts, and takes the count vector a spy before it let go of): each spy
+// counts from zero, two spies of one thread count apart, and Top ranks as
+// TopFacetValues ranks the same counts (by count, then by value).
+TEST(FacetColumnsTest, ASpyOfAColumnOfManyValuesCountsFromZeroAndRanksAsTopFacetValues) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE);
+  ValueCounts red_counts;  // what the red entries hold, counted here
+  for (int i = 0; i < 3000; ++i) {
+    const std::string many = "Body " + std::to_string(i % 1500), few = "Unit " + std::to_string(i % 7);
+    const bool red = i % 3 == 0;
+    db.add_document(Entry(red ? "red" : "blue", "", many + "\x1f" + few));
+    if (red) {
+      ++red_counts[many];
+      ++red_counts[few];
+    }
+  }
+  db.commit();
+  auto columns = FacetColumns::Build(db, {{5, true}});
+  ASSERT_GT(columns->Values(0).size(), 1500u);
+
+  const Seen first = CountMatches(db, *columns, "red");
+  EXPECT_EQ(first.Counts(0), red_counts);
+  const Seen again = CountMatches(db, *columns, "red");  // with the count vector the first spy let go of
+  EXPECT_EQ(again.Counts(0), red_counts) << "a spy counts from zero";
+
+  FacetColumnSpy red_spy(*columns), blue_spy(*columns);  // at once, on one thread
+  for (auto [spy, word] : {std::pair{&red_spy, "red"}, std::pair{&blue_spy, "blue"}}) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query(word));
+    enquire.add_matchspy(spy);
+    enquire.get_mset(0, 1, db.get_doccount());
+  }
+  EXPECT_EQ(red_spy.Counts(0), red_counts);
+  EXPECT_EQ(blue_spy.Seen(), 2000u);
+  for (const FacetColumnSpy* spy : {&red_spy, &blue_spy}) {
+    for (const size_t limit : {size_t{0}, size_t{5}, size_t{20}, size_t{5000}}) {
+      const SearchFacet top = spy->Top(0, limit);
+      const SearchFacet expected = TopFacetValues(spy->Counts(0), limit);
+      EXPECT_EQ(top.total_values, expected.total_values);
+      ASSERT_EQ(top.values.size(), expected.values.size()) << "limit " << limit;
+      for (size_t i = 0; i < top.values.size(); ++i) {
+        EXPECT_EQ(top.values[i].value, expected.values[i].value) << "limit " << limit << ", value " << i;
+        EXPECT_EQ(top.values[i].count, expected.values[i].count) << "limit " << limit << ", value " << i;
+      }
+    }
+  }
+}
+
 // A parsers' wildcard that expands to more terms than kWildcardExpansions:
 // a match keeps the most frequent, which the columns cannot tell (ties), so
 // MatchesOf does not; one term fewer, and it does.

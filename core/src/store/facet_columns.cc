@@ -10,6 +10,15 @@
 
 namespace dossier {
 
+void FacetColumns::OrderValues(Column* column) {
+  if (!column->counted) return;
+  std::vector<uint32_t> codes(column->values.size());
+  for (uint32_t code = 0; code < codes.size(); ++code) codes[code] = code;
+  std::sort(codes.begin(), codes.end(), [&](uint32_t a, uint32_t b) { return column->values[a] < column->values[b]; });
+  column->value_order.resize(codes.size());
+  for (uint32_t place = 0; place < codes.size(); ++place) column->value_order[codes[place]] = place;
+}
+
 std::shared_ptr<const FacetColumns> FacetColumns::Build(const Xapian::Database& db,
                                                         const std::vector<FacetColumnSpec>& specs) {
   auto built = std::make_shared<FacetColumns>();
@@ -50,6 +59,7 @@ std::shared_ptr<const FacetColumns> FacetColumns::Build(const Xapian::Database& 
       for (size_t d = 1; d < column.begin.size(); ++d) column.begin[d] += column.begin[d - 1];
       column.codes.reserve(postings.size());
       for (const auto& [docid, value_code] : postings) column.codes.push_back(value_code);
+      OrderValues(&column);
       built->columns_.push_back(std::move(column));
       continue;
     }
@@ -79,6 +89,7 @@ std::shared_ptr<const FacetColumns> FacetColumns::Build(const Xapian::Database& 
         for (uint32_t at = column.begin[docid]; at < column.begin[docid + 1]; ++at) column.postings[column.codes[at]].push_back(docid);
       }
     }
+    OrderValues(&column);
     built->columns_.push_back(std::move(column));
   }
   return built;
@@ -401,7 +412,7 @@ bool FacetColumns::Memo(std::string key, Find&& find) const {
 size_t FacetColumns::MemoryBytes() const {
   size_t bytes = sizeof(*this) + term_docs_.counters().bytes;
   for (const Column& c : columns_) {
-    bytes += (c.begin.capacity() + c.codes.capacity()) * sizeof(uint32_t);
+    bytes += (c.begin.capacity() + c.codes.capacity() + c.value_order.capacity()) * sizeof(uint32_t);
     for (const auto& p : c.postings) bytes += p.capacity() * sizeof(Xapian::docid);
     for (const TermDocs& docs : c.code_docs) bytes += docs.Bytes();
     for (const auto& [term, code] : c.term_codes) bytes += sizeof(term) + term.capacity() + 32;
@@ -486,9 +497,44 @@ std::string ColumnFilterSource::get_description() const {
   return description + ")";
 }
 
+namespace {
+
+// Count vectors of many values let go of by this thread's spies, every
+// count zero.
+std::vector<std::vector<uint32_t>>& SpareCounts() {
+  thread_local std::vector<std::vector<uint32_t>> spare;
+  return spare;
+}
+
+}  // namespace
+
 FacetColumnSpy::FacetColumnSpy(const FacetColumns& columns) : columns_(columns) {
+  std::vector<std::vector<uint32_t>>& spare = SpareCounts();
+  counts_.resize(columns.ColumnCount());
+  lists_counted_.resize(columns.ColumnCount(), 0);
+  counted_.resize(columns.ColumnCount());
   for (size_t c = 0; c < columns.ColumnCount(); ++c) {
-    counts_.emplace_back(columns.Counted(c) ? columns.Values(c).size() : 0, 0);
+    if (!columns.Counted(c)) continue;
+    const size_t values = columns.Values(c).size();
+    std::vector<uint32_t>& counts = counts_[c];
+    if (values > kListCountedPast) {
+      lists_counted_[c] = 1;
+      if (!spare.empty()) {
+        counts.swap(spare.back());
+        spare.pop_back();
+      }
+    }
+    counts.resize(values, 0);  // (zero already where it was)
+  }
+}
+
+FacetColumnSpy::~FacetColumnSpy() {
+  std::vector<std::vector<uint32_t>>& spare = SpareCounts();
+  for (size_t c = 0; c < counts_.size(); ++c) {
+    if (!lists_counted_[c]) continue;
+    for (uint32_t code : counted_[c]) counts_[c][code] = 0;
+    // (A few kept: a thread runs one search at a time.)
+    if (spare.size() < counts_.size()) spare.push_back(std::move(counts_[c]));
   }
 }
 
@@ -500,8 +546,7 @@ void FacetColumnSpy::Count(Xapian::docid docid) {
   ++seen_;
   for (size_t c = 0; c < counts_.size(); ++c) {
     if (!columns_.Counted(c)) continue;
-    std::vector<uint64_t>& counts = counts_[c];
-    columns_.ForEachCode(c, docid, [&counts](uint32_t code) { ++counts[code]; });
+    AddEach(c, [&](auto&& add) { columns_.ForEachCode(c, docid, add); });
   }
 }
 
@@ -516,32 +561,44 @@ void FacetColumnSpy::CountEach(const std::vector<uint64_t>& bits, uint64_t cap) 
   seen_ += docids.size();
   for (size_t c = 0; c < counts_.size(); ++c) {
     if (!columns_.Counted(c)) continue;
-    std::vector<uint64_t>& counts = counts_[c];
-    columns_.ForEachCodeOfEach(c, docids, [&counts](uint32_t code) { ++counts[code]; });
+    AddEach(c, [&](auto&& add) { columns_.ForEachCodeOfEach(c, docids, add); });
   }
+}
+
+std::vector<uint32_t> FacetColumnSpy::CodesCounted(size_t column) const {
+  std::vector<uint32_t> codes;
+  if (lists_counted_[column]) {
+    codes.reserve(counted_[column].size());
+    for (uint32_t code : counted_[column]) {
+      if (code != 0) codes.push_back(code);
+    }
+  } else {
+    const std::vector<uint32_t>& counts = counts_[column];
+    for (uint32_t code = 1; code < counts.size(); ++code) {
+      if (counts[code] > 0) codes.push_back(code);
+    }
+  }
+  return codes;
 }
 
 std::map<std::string, uint64_t> FacetColumnSpy::Counts(size_t column) const {
   std::map<std::string, uint64_t> out;
   if (!columns_.Counted(column)) return out;
   const std::vector<std::string>& values = columns_.Values(column);
-  for (size_t code = 1; code < values.size(); ++code) {
-    if (counts_[column][code] > 0) out[values[code]] += counts_[column][code];
-  }
+  for (uint32_t code : CodesCounted(column)) out[values[code]] += counts_[column][code];
   return out;
 }
 
 SearchFacet FacetColumnSpy::Top(size_t column, size_t limit) const {
   if (!columns_.Counted(column)) return SearchFacet();
   const std::vector<std::string>& values = columns_.Values(column);
-  const std::vector<uint64_t>& counts = counts_[column];
-  std::vector<uint32_t> seen;  // the codes counted
-  for (uint32_t code = 1; code < values.size(); ++code) {
-    if (counts[code] > 0) seen.push_back(code);
-  }
-  // By count (largest first), then by value, as TopFacetValues.
+  const std::vector<uint32_t>& counts = counts_[column];
+  std::vector<uint32_t> seen = CodesCounted(column);
+  // By count (largest first), then by value, as TopFacetValues (each
+  // value's place in the column's sorted values: a code a value).
+  const std::vector<uint32_t>& order = columns_.ValueOrder(column);
   auto before = [&](uint32_t a, uint32_t b) {
-    return counts[a] != counts[b] ? counts[a] > counts[b] : values[a] < values[b];
+    return counts[a] != counts[b] ? counts[a] > counts[b] : order[a] < order[b];
   };
   const size_t shown = std::min(limit, seen.size());
   std::partial_sort(seen.begin(), seen.begin() + static_cast<std::ptrdiff_t>(shown), seen.end(), before);
