@@ -318,6 +318,31 @@ bool PhraseMayMatch(const WordPairSet& pairs, const AdjacentWords& words) {
   return true;
 }
 
+// Whether some phrase of the adjacency boost of `query_text` (parsed with
+// `parsers`, ParsePurpose::kBoost) may stand in some entry, by `pairs`
+// (PhraseMayMatch): when none may, BoostCandidates would give every
+// candidate its ranked weight, and the ranked pass needs no more than the
+// page of results asked for (a pass that keeps the best kBoostWindow
+// matches weighs more of them before Xapian can pass the rest over).
+// Throws Xapian::Error.
+bool AnyBoostPhraseMayMatch(QueryParsers& parsers, const std::string& query_text,
+                            const std::vector<std::string>& languages, const WordPairSet& pairs) {
+  bool any = false;
+  parsers.boost_among = [&](const std::vector<std::string>&, const Xapian::Query&, const std::vector<Xapian::Query>& runs,
+                            const std::vector<AdjacentWords>& adjacent) {
+    for (size_t i = 0; i < runs.size() && !any; ++i) any = i >= adjacent.size() || PhraseMayMatch(pairs, adjacent[i]);
+    return Xapian::Query();
+  };
+  try {
+    (void)ParseInEachLanguage(parsers, query_text, languages, Xapian::Query::OP_AND, true, ParsePurpose::kBoost);
+  } catch (...) {
+    parsers.boost_among = nullptr;
+    throw;
+  }
+  parsers.boost_among = nullptr;
+  return any;
+}
+
 // The candidates of a search (docid, weight in the ranked pass: its best
 // kBoostWindow matches) weighed again with the adjacency boost's phrases
 // (`query_text` parsed with `parsers`, ParsePurpose::kBoost): the weights
@@ -2252,9 +2277,15 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         enquire.add_matchspy(&source_spy);
         check += kFacetSample;
       }
+      // (A reader's: a writer's own handle may hold entries its set does not yet.)
+      const std::shared_ptr<const WordPairSet> word_pairs =
+          impl_->writer || remote ? nullptr : impl_->WordPairsOf(db);
+      // The boost, unless none of its phrases can stand anywhere.
+      const bool boosting =
+          !boost.empty() && (word_pairs == nullptr || AnyBoostPhraseMayMatch(parsers, request.query, languages, *word_pairs));
       // With the boost, the ranked pass gives the candidates it reorders,
       // from the first match (and the page's matches past them).
-      Xapian::MSet mset = boost.empty()
+      Xapian::MSet mset = !boosting
                               ? enquire.get_mset(request.offset, request.limit, check)
                               : enquire.get_mset(0, std::max(kBoostWindow, request.offset + request.limit), check);
       response.total = mset.get_matches_estimated();
@@ -2534,7 +2565,7 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
       // The hits with every word on this page, and the best match's weight.
       std::vector<WeighedHit> page_hits;
       double best_weight = mset.get_max_attained();
-      if (boost.empty()) {
+      if (!boosting) {
         for (auto it = mset.begin(); it != mset.end(); ++it) page_hits.emplace_back(it, it.get_weight());
       } else {
         // The candidates (the best kBoostWindow matches) in the boosted
@@ -2552,9 +2583,6 @@ Result<SearchResponse> TextIndex::SearchIn(Xapian::Database& db, const SearchReq
         const bool in_window = request.offset < candidates;
         const size_t page_end = size_t{request.offset} + request.limit;
         const Xapian::doccount wanted = in_window ? static_cast<Xapian::doccount>(std::min(page_end, candidates)) : 1;
-        // (A reader's: a writer's own handle may hold entries its set does not yet.)
-        const std::shared_ptr<const WordPairSet> word_pairs =
-            impl_->writer || remote ? nullptr : impl_->WordPairsOf(db);
         const std::vector<std::pair<double, Xapian::docid>> best =
             BoostCandidates(db, parsers, request.query, languages, page_columns.get(), word_pairs.get(),
                             std::move(weighed), wanted);
