@@ -9,8 +9,10 @@
 #   2. lookups: /v1/entities/{id}, /v1/recommendations?doc=ID,
 #      /v1/documents/{id}, /v1/graph/neighbors/{node}.
 # Prints p50, p99 and requests/s for each, the targets (p99 < 25 ms for
-# search, < 10 ms for lookups), the load average, and dossierd's CPU time per
-# request (user + system, from /proc: independent of how busy the machine is).
+# search, < 10 ms for lookups), the load average, dossierd's CPU time per
+# request (user + system, from /proc: independent of how busy the machine is)
+# and its memory after each run (peak and current RSS, of which the index's
+# and libraries' mapped files; target under 300 MB).
 # Both runs are made twice: against dossierd as it ships, whose response
 # cache answers repeats of the 400 searches and 300 lookups from memory (each
 # is first sent once, one at a time, which gives the latency of a computed
@@ -154,6 +156,18 @@ requests = int(re.search(r"(\d+) requests in", text).group(1))
 print(f"RESULT {name}: p50 {p50:.2f} ms, p99 {p99:.2f} ms, {rps:.0f} requests/s, non-2xx {bad.group(1) if bad else 0},"
       f" dossierd CPU {1000 * cpu / max(requests, 1):.2f} ms/request"
       f" -> p99 target {target:g} ms {'met' if p99 < target else 'NOT met'}")
+EOF
+  memory
+}
+
+memory() {  # dossierd's peak and current memory (target: under 300 MB)
+  python3 - "$server_pid" <<'EOF'
+import sys
+status = dict(line.split(":", 1) for line in open("/proc/%s/status" % sys.argv[1]) if ":" in line)
+mb = lambda key: int(status[key].split()[0]) / 1024
+print(f"   dossierd memory: peak (VmHWM) {mb('VmHWM'):.0f} MB, now {mb('VmRSS'):.0f} MB"
+      f" ({mb('RssAnon'):.0f} MB its own, {mb('RssFile'):.0f} MB of mapped files: the index and libraries)"
+      f" -> target 300 MB {'met' if mb('VmHWM') < 300 else 'NOT met'}")
 EOF
 }
 

@@ -213,7 +213,8 @@ Store::~Store() = default;
 
 const std::string& Store::data_dir() const { return impl_->data_dir; }
 
-void DatabaseOptions(rocksdb::Options* options_out, std::vector<rocksdb::ColumnFamilyDescriptor>* descriptors_out) {
+void DatabaseOptions(rocksdb::Options* options_out, std::vector<rocksdb::ColumnFamilyDescriptor>* descriptors_out,
+                     size_t block_cache_bytes) {
   rocksdb::Options options;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   std::vector<std::string> cf_names = {rocksdb::kDefaultColumnFamilyName, std::string(keys::kDocumentsCf),
@@ -238,7 +239,7 @@ void DatabaseOptions(rocksdb::Options* options_out, std::vector<rocksdb::ColumnF
   // column family.
   rocksdb::BlockBasedTableOptions table_options;
   table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  table_options.block_cache = rocksdb::NewLRUCache(size_t{64} << 20);
+  table_options.block_cache = rocksdb::NewLRUCache(block_cache_bytes);
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
   for (const auto& name : cf_names) descriptors.emplace_back(name, cf_options);
   *options_out = options;
@@ -263,7 +264,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, StoreMod
 
   rocksdb::Options options;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  DatabaseOptions(&options, &descriptors);
+  DatabaseOptions(&options, &descriptors, mode == StoreMode::kReadOnly ? kReaderBlockCacheBytes : kBlockCacheBytes);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
 
