@@ -199,6 +199,15 @@ bool FoldedMatchesEveryTypedMatch(const Xapian::Query& folded_parse, const std::
 // needs: all of an AND's (FILTER, PHRASE, NEAR) subqueries, one of an OR's
 // (SYNONYM, MAX, ELITE_SET, XOR), the first of AND_MAYBE and AND_NOT. A
 // wildcard, a value range, a posting source may match.
+// Whether `query` holds a phrase or a NEAR anywhere.
+bool HasPhrase(const Xapian::Query& query) {
+  if (query.get_type() == Xapian::Query::OP_PHRASE || query.get_type() == Xapian::Query::OP_NEAR) return true;
+  for (size_t i = 0; i < query.get_num_subqueries(); ++i) {
+    if (HasPhrase(query.get_subquery(i))) return true;
+  }
+  return false;
+}
+
 bool MayMatchIn(const Xapian::Query& query, const std::vector<std::string>& languages, QueryParsers* parsers) {
   if (!parsers->held_in) return true;
   const size_t n = query.get_num_subqueries();
@@ -707,10 +716,38 @@ Xapian::Query ParseInEachLanguage(QueryParsers& parsers, const std::string& quer
       parsed = Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed,
                              Xapian::Query(Xapian::Query::OP_OR, group.runs.begin(), group.runs.end()));
     }
+    // A subquery whose terms no entry of the other languages holds (a stem
+    // only this group's stemmers make) matches only this group's entries
+    // already: without the filter, it matches the same entries with the same
+    // weights, and no match is checked for its language (a reader's
+    // `held_in` tells, asked once for the group). Not one with a phrase:
+    // Xapian 1.4.22 may check() a phrase and then skip past a match when the
+    // matcher turns an OR into an AND_MAYBE as the minimum weight rises, so
+    // which matches such a query keeps can depend on how the weights build
+    // up (the same query's partial matches differ with the page size), and
+    // a subquery without its filter would change that.
+    auto only_its_languages_match = [&]() {
+      if (!parsers.held_in || HasPhrase(as_typed) || HasPhrase(folded_parse)) return false;
+      if (!group.only_its_languages_match) {
+        std::vector<std::string> others;
+        for (const std::string& language : languages) {
+          if (std::find(group.languages.begin(), group.languages.end(), language) == group.languages.end()) {
+            others.push_back(language);
+          }
+        }
+        group.only_its_languages_match =
+            !MayMatchIn(as_typed, others, &parsers) && !MayMatchIn(folded_parse, others, &parsers);
+      }
+      return *group.only_its_languages_match;
+    };
     if (groups.size() == 1) {
       per_language.push_back(parsed);  // every entry has one of these languages
     } else if (parsers.language_filter) {
-      per_language.emplace_back(Xapian::Query::OP_FILTER, parsed, parsers.language_filter(group.languages));
+      if (only_its_languages_match()) {
+        per_language.push_back(parsed);
+      } else {
+        per_language.emplace_back(Xapian::Query::OP_FILTER, parsed, parsers.language_filter(group.languages));
+      }
     } else {
       std::vector<Xapian::Query> language_terms;
       for (const std::string& language : group.languages) language_terms.emplace_back("L" + language);

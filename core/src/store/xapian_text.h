@@ -133,6 +133,9 @@ struct QueryParsers {
     std::vector<AdjacentWords> adjacent;  // of each of `runs`
     std::vector<std::string> languages;
     std::optional<bool> may_match, folded_held_nowhere;
+    // Whether no entry of the other languages can match the group's parses
+    // (held_in): its subquery then needs no language filter.
+    std::optional<bool> only_its_languages_match;
   };
   // How the languages group, by (query text, languages, default operator,
   // boost): the same for each build of a search's query with them
