@@ -34,14 +34,15 @@ Status FromRocksRead(const std::string& data_dir, const rocksdb::Status& s);
 // True when another process (a writer) holds the database's lock
 // (`rocks_path` is the data folder's rocksdb/).
 bool WriterActive(const std::string& rocks_path);
-// The database options every open uses, and the column families in the order
-// of Store::Impl::handles (default first).
 // The RocksDB block cache of a writer (and of `dossier check`), and of a
 // reader, which keeps the pages and record fields its search hits show in
 // front of it (Impl::hit_pages, Impl::hit_fields): the 16 MiB of the pages
 // come out of its block cache, so a reader takes no more memory for them.
 inline constexpr size_t kBlockCacheBytes = size_t{64} << 20;
 inline constexpr size_t kReaderBlockCacheBytes = size_t{48} << 20;
+// The database options every open uses (with a block cache of
+// `block_cache_bytes`), and the column families in the order of
+// Store::Impl::handles (default first).
 void DatabaseOptions(rocksdb::Options* options, std::vector<rocksdb::ColumnFamilyDescriptor>* descriptors,
                      size_t block_cache_bytes = kBlockCacheBytes);
 

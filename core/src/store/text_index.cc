@@ -318,6 +318,21 @@ bool PhraseMayMatch(const WordPairSet& pairs, const AdjacentWords& words) {
   return true;
 }
 
+// Parses `query_text` for the adjacency boost (ParsePurpose::kBoost) and
+// hands each group of languages' phrases to `each` (QueryParsers::boost_among,
+// set for the parse alone). Throws Xapian::Error.
+void ForEachBoostGroup(QueryParsers& parsers, const std::string& query_text, const std::vector<std::string>& languages,
+                       decltype(QueryParsers::boost_among) each) {
+  parsers.boost_among = std::move(each);
+  try {
+    (void)ParseInEachLanguage(parsers, query_text, languages, Xapian::Query::OP_AND, true, ParsePurpose::kBoost);
+  } catch (...) {
+    parsers.boost_among = nullptr;
+    throw;
+  }
+  parsers.boost_among = nullptr;
+}
+
 // Whether some phrase of the adjacency boost of `query_text` (parsed with
 // `parsers`, ParsePurpose::kBoost) may stand in some entry, by `pairs`
 // (PhraseMayMatch): when none may, BoostCandidates would give every
@@ -328,18 +343,14 @@ bool PhraseMayMatch(const WordPairSet& pairs, const AdjacentWords& words) {
 bool AnyBoostPhraseMayMatch(QueryParsers& parsers, const std::string& query_text,
                             const std::vector<std::string>& languages, const WordPairSet& pairs) {
   bool any = false;
-  parsers.boost_among = [&](const std::vector<std::string>&, const Xapian::Query&, const std::vector<Xapian::Query>& runs,
-                            const std::vector<AdjacentWords>& adjacent) {
-    for (size_t i = 0; i < runs.size() && !any; ++i) any = i >= adjacent.size() || PhraseMayMatch(pairs, adjacent[i]);
-    return Xapian::Query();
-  };
-  try {
-    (void)ParseInEachLanguage(parsers, query_text, languages, Xapian::Query::OP_AND, true, ParsePurpose::kBoost);
-  } catch (...) {
-    parsers.boost_among = nullptr;
-    throw;
-  }
-  parsers.boost_among = nullptr;
+  ForEachBoostGroup(parsers, query_text, languages,
+                    [&](const std::vector<std::string>&, const Xapian::Query&, const std::vector<Xapian::Query>& runs,
+                        const std::vector<AdjacentWords>& adjacent) {
+                      for (size_t i = 0; i < runs.size() && !any; ++i) {
+                        any = i >= adjacent.size() || PhraseMayMatch(pairs, adjacent[i]);
+                      }
+                      return Xapian::Query();
+                    });
   return any;
 }
 
@@ -382,8 +393,9 @@ std::vector<std::pair<double, Xapian::docid>> BoostCandidates(const Xapian::Data
   // Each group of languages with phrases: its candidates, and the phrases.
   std::vector<char> boosted(candidates.size(), 0);
   std::vector<std::pair<std::vector<std::pair<Xapian::docid, double>>, Xapian::Query>> groups;
-  parsers.boost_among = [&](const std::vector<std::string>& its_languages, const Xapian::Query& phrases,
-                            const std::vector<Xapian::Query>& runs, const std::vector<AdjacentWords>& adjacent) {
+  ForEachBoostGroup(parsers, query_text, languages, [&](const std::vector<std::string>& its_languages,
+                                                        const Xapian::Query& phrases, const std::vector<Xapian::Query>& runs,
+                                                        const std::vector<AdjacentWords>& adjacent) {
     std::vector<std::pair<Xapian::docid, double>> among;
     for (size_t i = 0; i < candidates.size(); ++i) {
       if (boosted[i] || std::find(its_languages.begin(), its_languages.end(), language_of[i]) == its_languages.end()) {
@@ -406,14 +418,7 @@ std::vector<std::pair<double, Xapian::docid>> BoostCandidates(const Xapian::Data
       groups.emplace_back(std::move(among), Xapian::Query(Xapian::Query::OP_OR, may_match.begin(), may_match.end()));
     }
     return Xapian::Query();
-  };
-  try {
-    (void)ParseInEachLanguage(parsers, query_text, languages, Xapian::Query::OP_AND, true, ParsePurpose::kBoost);
-  } catch (...) {
-    parsers.boost_among = nullptr;
-    throw;
-  }
-  parsers.boost_among = nullptr;
+  });
   std::vector<std::pair<double, Xapian::docid>> best;
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (!boosted[i]) best.emplace_back(candidates[i].second, candidates[i].first);

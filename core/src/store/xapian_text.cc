@@ -193,12 +193,6 @@ bool FoldedMatchesEveryTypedMatch(const Xapian::Query& folded_parse, const std::
   }
 }
 
-// Whether `query` may match an entry in one of `languages`: false only when
-// the terms it needs are held by no such entry (`parsers->held_in`: the
-// reader's columns; without them, it may). Each operator needs what it
-// needs: all of an AND's (FILTER, PHRASE, NEAR) subqueries, one of an OR's
-// (SYNONYM, MAX, ELITE_SET, XOR), the first of AND_MAYBE and AND_NOT. A
-// wildcard, a value range, a posting source may match.
 // Whether `query` holds a phrase or a NEAR anywhere.
 bool HasPhrase(const Xapian::Query& query) {
   if (query.get_type() == Xapian::Query::OP_PHRASE || query.get_type() == Xapian::Query::OP_NEAR) return true;
@@ -208,6 +202,12 @@ bool HasPhrase(const Xapian::Query& query) {
   return false;
 }
 
+// Whether `query` may match an entry in one of `languages`: false only when
+// the terms it needs are held by no such entry (`parsers->held_in`: the
+// reader's columns; without them, it may). Each operator needs what it
+// needs: all of an AND's (FILTER, PHRASE, NEAR) subqueries, one of an OR's
+// (SYNONYM, MAX, ELITE_SET, XOR), the first of AND_MAYBE and AND_NOT. A
+// wildcard, a value range, a posting source may match.
 bool MayMatchIn(const Xapian::Query& query, const std::vector<std::string>& languages, QueryParsers* parsers) {
   if (!parsers->held_in) return true;
   const size_t n = query.get_num_subqueries();
