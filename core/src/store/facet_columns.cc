@@ -511,18 +511,14 @@ std::vector<std::vector<uint32_t>>& SpareCounts() {
 FacetColumnSpy::FacetColumnSpy(const FacetColumns& columns) : columns_(columns) {
   std::vector<std::vector<uint32_t>>& spare = SpareCounts();
   counts_.resize(columns.ColumnCount());
-  lists_counted_.resize(columns.ColumnCount(), 0);
   counted_.resize(columns.ColumnCount());
   for (size_t c = 0; c < columns.ColumnCount(); ++c) {
     if (!columns.Counted(c)) continue;
     const size_t values = columns.Values(c).size();
     std::vector<uint32_t>& counts = counts_[c];
-    if (values > kListCountedPast) {
-      lists_counted_[c] = 1;
-      if (!spare.empty()) {
-        counts.swap(spare.back());
-        spare.pop_back();
-      }
+    if (values > kListCountedPast && !spare.empty()) {
+      counts.swap(spare.back());
+      spare.pop_back();
     }
     counts.resize(values, 0);  // (zero already where it was)
   }
@@ -531,7 +527,7 @@ FacetColumnSpy::FacetColumnSpy(const FacetColumns& columns) : columns_(columns) 
 FacetColumnSpy::~FacetColumnSpy() {
   std::vector<std::vector<uint32_t>>& spare = SpareCounts();
   for (size_t c = 0; c < counts_.size(); ++c) {
-    if (!lists_counted_[c]) continue;
+    if (!ListsCounted(c)) continue;
     for (uint32_t code : counted_[c]) counts_[c][code] = 0;
     // (A few kept: a thread runs one search at a time.)
     if (spare.size() < counts_.size()) spare.push_back(std::move(counts_[c]));
@@ -567,7 +563,7 @@ void FacetColumnSpy::CountEach(const std::vector<uint64_t>& bits, uint64_t cap) 
 
 std::vector<uint32_t> FacetColumnSpy::CodesCounted(size_t column) const {
   std::vector<uint32_t> codes;
-  if (lists_counted_[column]) {
+  if (ListsCounted(column)) {
     codes.reserve(counted_[column].size());
     for (uint32_t code : counted_[column]) {
       if (code != 0) codes.push_back(code);

@@ -328,11 +328,13 @@ class FacetColumnSpy : public Xapian::MatchSpy {
   // counts cost more (a third more instructions counting on 10,000
   // generated documents, 22 entity values).
   static constexpr size_t kListCountedPast = 1024;
+  // Whether `column` lists the codes it counts (one of many values).
+  bool ListsCounted(size_t column) const { return counts_[column].size() > kListCountedPast; }
   // Adds the codes `for_each` gives to the counts of `column`.
   template <typename ForEach>
   void AddEach(size_t column, ForEach&& for_each) {
     std::vector<uint32_t>& counts = counts_[column];
-    if (lists_counted_[column]) {
+    if (ListsCounted(column)) {
       std::vector<uint32_t>& counted = counted_[column];
       for_each([&](uint32_t code) {
         if (counts[code]++ == 0) counted.push_back(code);
@@ -350,7 +352,6 @@ class FacetColumnSpy : public Xapian::MatchSpy {
   // counted), and counts that come from the thread's spies before, zeroed
   // where they counted.
   std::vector<std::vector<uint32_t>> counts_;
-  std::vector<char> lists_counted_;
   std::vector<std::vector<uint32_t>> counted_;
   uint64_t seen_ = 0;
 };
