@@ -14,7 +14,7 @@ std::shared_ptr<const std::string> ResponseCache::Get(const std::string& key, ui
 
 void ResponseCache::Put(const std::string& key, uint64_t version, std::shared_ptr<const std::string> body) {
   if (!body) return;
-  const size_t charge = key.size() + body->size() + kEntryOverheadBytes;
+  const size_t charge = 2 * key.size() + body->size() + kEntryOverheadBytes;
   bodies_.Put(key, version, std::move(body), charge);
 }
 

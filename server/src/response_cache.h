@@ -5,7 +5,8 @@
 // data version they were computed at (QueryService::DataVersion): an answer
 // computed before an ingest's commit became visible is never served after it.
 //
-// Bounded in bytes (keys + bodies + a fixed overhead per entry), least
+// Bounded in bytes (what an entry takes: its body, its key twice and a
+// fixed overhead; kEntryOverheadBytes), least
 // recently used out first; sharded so concurrent requests rarely share a
 // lock (dossier::ShardedLru). Thread-safe.
 #pragma once
@@ -34,8 +35,11 @@ class ResponseCache {
   Counters counters() const { return bodies_.counters(); }
   size_t max_bytes() const { return bodies_.max_bytes(); }
 
-  // What one entry is charged: its key, its body and this much more.
-  static constexpr size_t kEntryOverheadBytes = 128;
+  // What one entry is charged: its body, its key twice (the LRU list's
+  // entry and the hash map's each hold a copy) and this much more: the list
+  // and hash nodes, the shared block holding the body's string, a bucket,
+  // and the allocator's headers.
+  static constexpr size_t kEntryOverheadBytes = 256;
 
  private:
   ShardedLru<std::shared_ptr<const std::string>> bodies_;

@@ -617,6 +617,9 @@ TEST(ResponseCacheTest, StaysWithinItsBytesDroppingTheLeastRecentlyUsed) {
   const size_t shard_bytes = 64 * 1024;
   ResponseCache cache(shard_bytes, 1);
   const size_t body = 1000;  // under an eighth of the shard
+  cache.Put("k0", 7, Body(body));
+  EXPECT_EQ(cache.counters().bytes, body + 2 * 2 + ResponseCache::kEntryOverheadBytes)
+      << "an entry is charged its body, its key twice (list and map) and the fixed overhead";
   for (int i = 0; i < 200; ++i) {
     cache.Put("k" + std::to_string(i), 7, Body(body));
     ASSERT_NE(cache.Get("k0", 7), nullptr) << "k0 is used after every insert, so it stays (i = " << i << ")";

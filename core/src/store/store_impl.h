@@ -36,10 +36,12 @@ Status FromRocksRead(const std::string& data_dir, const rocksdb::Status& s);
 bool WriterActive(const std::string& rocks_path);
 // The RocksDB block cache of a writer (and of `dossier check`), and of a
 // reader, which keeps the pages and record fields its search hits show in
-// front of it (Impl::hit_pages, Impl::hit_fields): the 16 MiB of the pages
-// come out of its block cache, so a reader takes no more memory for them.
+// front of it (Impl::hit_pages, Impl::hit_fields): what searches read again
+// is found there, decoded, and a larger block cache only held the same
+// bytes twice (48 MiB against 16 gave the same CPU a search under load on
+// both benchmark archives, for 30 MB more RSS; docs/BENCHMARKS.md, "Stop 68").
 inline constexpr size_t kBlockCacheBytes = size_t{64} << 20;
-inline constexpr size_t kReaderBlockCacheBytes = size_t{48} << 20;
+inline constexpr size_t kReaderBlockCacheBytes = size_t{16} << 20;
 // The database options every open uses (with a block cache of
 // `block_cache_bytes`), and the column families in the order of
 // Store::Impl::handles (default first).
@@ -94,7 +96,7 @@ struct Store::Impl {
   // index and data blocks, though cached, sought for each page) was 6-7 % of
   // a search's CPU under load, and the pages that rank well for one query
   // rank well for the next.
-  static constexpr size_t kHitPagesCacheBytes = kBlockCacheBytes - kReaderBlockCacheBytes;
+  static constexpr size_t kHitPagesCacheBytes = size_t{16} << 20;
   mutable ShardedLru<std::shared_ptr<const PageText>> hit_pages{kHitPagesCacheBytes, 16};
 
   ~Impl() {
