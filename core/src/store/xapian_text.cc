@@ -193,15 +193,6 @@ bool FoldedMatchesEveryTypedMatch(const Xapian::Query& folded_parse, const std::
   }
 }
 
-// Whether `query` holds a phrase or a NEAR anywhere.
-bool HasPhrase(const Xapian::Query& query) {
-  if (query.get_type() == Xapian::Query::OP_PHRASE || query.get_type() == Xapian::Query::OP_NEAR) return true;
-  for (size_t i = 0; i < query.get_num_subqueries(); ++i) {
-    if (HasPhrase(query.get_subquery(i))) return true;
-  }
-  return false;
-}
-
 // Whether `query` may match an entry in one of `languages`: false only when
 // the terms it needs are held by no such entry (`parsers->held_in`: the
 // reader's columns; without them, it may). Each operator needs what it
@@ -437,6 +428,40 @@ void DropUnfoldedPositions(Xapian::Document& entry) {
     }
     if (removed == mine.size()) entry.remove_term(folded);
   }
+}
+
+// (xapian_text.h)
+bool PhraseUnderOr(const Xapian::Query& query) {
+  const size_t n = query.get_num_subqueries();
+  switch (query.get_type()) {
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_MAX:
+    case Xapian::Query::OP_ELITE_SET:
+      for (size_t i = 0; i < n; ++i) {
+        if (HasPhrase(query.get_subquery(i))) return true;
+      }
+      return false;
+    case Xapian::Query::OP_AND_MAYBE:
+      for (size_t i = 1; i < n; ++i) {
+        if (HasPhrase(query.get_subquery(i))) return true;
+      }
+      return n > 0 && PhraseUnderOr(query.get_subquery(0));
+    default:
+      for (size_t i = 0; i < n; ++i) {
+        if (PhraseUnderOr(query.get_subquery(i))) return true;
+      }
+      return false;
+  }
+}
+
+// (xapian_text.h)
+bool HasPhrase(const Xapian::Query& query) {
+  if (query.get_type() == Xapian::Query::OP_PHRASE || query.get_type() == Xapian::Query::OP_NEAR) return true;
+  for (size_t i = 0; i < query.get_num_subqueries(); ++i) {
+    if (HasPhrase(query.get_subquery(i))) return true;
+  }
+  return false;
 }
 
 std::string WordOfStem(const std::string& term) {

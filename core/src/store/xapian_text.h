@@ -80,6 +80,15 @@ void DropWordPositionsFromStems(Xapian::Document& entry);
 // "ZXFevalu" -> "XFevalu"); "" for a term that is not a page stem.
 std::string WordOfStem(const std::string& term);
 
+// Whether `query` holds a phrase or a NEAR anywhere.
+bool HasPhrase(const Xapian::Query& query);
+// Whether a phrase or NEAR of `query` is one of an OR's alternatives (OR,
+// XOR, MAX, ELITE_SET; AND_MAYBE's optional side), where Xapian 1.4.22 may
+// check() it once a page of results is full, and step past entries that
+// belong on the page (which ones depending on the page's size): a search
+// with such a phrase looks at every match (TextIndex::Search).
+bool PhraseUnderOr(const Xapian::Query& query);
+
 // A Xapian error as a Status naming `context`.
 Status FromXapian(const std::string& context, const Xapian::Error& e);
 // A failed write to an index at `path` (DatabaseError: the disk is full, an
