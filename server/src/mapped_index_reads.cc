@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -49,7 +50,7 @@ constexpr int kSlots = 1 << 16;
 MappedFile* const kNotMapped = reinterpret_cast<MappedFile*>(uintptr_t{1});
 std::atomic<MappedFile*> g_slots[kSlots];  // zero-initialised before any code runs
 std::atomic<bool> g_enabled{false};
-std::atomic<uint64_t> g_mapped_reads{0}, g_unmapped_reads{0};
+std::atomic<uint64_t> g_mapped_reads{0}, g_unmapped_reads{0}, g_hints_dropped{0};
 // A file grown by at least this share of its mapping is mapped again.
 constexpr size_t kRemapGrowthDivisor = 8;
 constexpr int64_t kGrowthCheckIntervalNs = 1000 * 1000 * 1000;
@@ -74,6 +75,7 @@ using PreadFn = ssize_t (*)(int, void*, size_t, off_t);
 using CloseFn = int (*)(int);
 using Dup2Fn = int (*)(int, int);
 using Dup3Fn = int (*)(int, int, int);
+using FadviseFn = int (*)(int, off_t, off_t, int);
 
 ssize_t SystemPread(int fd, void* buf, size_t count, off_t offset) {
   static const PreadFn next = Next<PreadFn>("pread");
@@ -201,6 +203,23 @@ void Forget(int fd) {
   if (held != nullptr && held != kNotMapped) Release(held);
 }
 
+// Whether a hint that `fd`'s bytes will be read soon (POSIX_FADV_WILLNEED)
+// has nothing left to do: the descriptor's file is mapped, and its reads
+// copy from the mapping (a page not in memory yet is read when touched, as
+// the kernel reads ahead for a mapping). True only once enabled.
+bool DropsReadHint(int fd) {
+  if (!g_enabled.load(std::memory_order_acquire) || fd < 0 || fd >= kSlots) return false;
+  if (FileOf(fd) == kNotMapped) return false;
+  g_hints_dropped.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+int SystemFadvise(int fd, off_t offset, off_t length, int advice) {
+  static const FadviseFn next = Next<FadviseFn>("posix_fadvise");
+  if (next != nullptr) return next(fd, offset, length, advice);
+  return ::syscall(SYS_fadvise64, fd, offset, length, advice) == 0 ? 0 : errno;
+}
+
 ssize_t Read(int fd, void* buf, size_t count, off_t offset) {
   if (!g_enabled.load(std::memory_order_acquire) || fd < 0 || fd >= kSlots || offset < 0) {
     return SystemPread(fd, buf, count, offset);
@@ -256,6 +275,7 @@ MappedIndexReadCounters MappedIndexReads() {
   MappedIndexReadCounters counters;
   counters.mapped_reads = g_mapped_reads.load(std::memory_order_relaxed);
   counters.unmapped_reads = g_unmapped_reads.load(std::memory_order_relaxed);
+  counters.read_hints_dropped = g_hints_dropped.load(std::memory_order_relaxed);
   Registry& registry = TheRegistry();
   std::lock_guard<std::mutex> lock(registry.mutex);
   counters.files_mapped = registry.files.size();
@@ -275,6 +295,19 @@ __attribute__((visibility("default"))) ssize_t pread(int fd, void* buf, size_t c
 
 __attribute__((visibility("default"))) ssize_t pread64(int fd, void* buf, size_t count, off_t offset) {
   return dossier::server::Read(fd, buf, count, offset);
+}
+
+// Xapian hints that it will read a block soon (POSIX_FADV_WILLNEED, about
+// 2.5 a search on 10,000 generated documents): one system call each, for a
+// file whose reads come from its mapping.
+__attribute__((visibility("default"))) int posix_fadvise(int fd, off_t offset, off_t length, int advice) noexcept {
+  if (advice == POSIX_FADV_WILLNEED && dossier::server::DropsReadHint(fd)) return 0;
+  return dossier::server::SystemFadvise(fd, offset, length, advice);
+}
+
+__attribute__((visibility("default"))) int posix_fadvise64(int fd, off_t offset, off_t length, int advice) noexcept {
+  if (advice == POSIX_FADV_WILLNEED && dossier::server::DropsReadHint(fd)) return 0;
+  return dossier::server::SystemFadvise(fd, offset, length, advice);
 }
 
 __attribute__((visibility("default"))) int close(int fd) {

@@ -10,8 +10,9 @@
 // load (docs/BENCHMARKS.md, "Stop 62"). A read from a mapping of the same
 // file is a copy from the same page cache, with no system call.
 //
-// How: dossierd's executable defines pread(), pread64(), close(), dup2() and
-// dup3(), which the shared libraries it loads (libxapian among them) call in
+// How: dossierd's executable defines pread(), pread64(), close(), dup2(),
+// dup3() and posix_fadvise() (a WILLNEED hint for a mapped file is dropped:
+// its reads come from the mapping), which the shared libraries it loads (libxapian among them) call in
 // place of glibc's. Once enabled, the first pread() of a file descriptor
 // asks /proc/self/fd what file it reads; a Xapian table file (a name ending
 // in ".glass") under one of the enabled folders is mapped (PROT_READ,
@@ -50,6 +51,7 @@ bool EnableMappedIndexReads(const std::vector<std::string>& folders, uint64_t ma
 struct MappedIndexReadCounters {
   uint64_t mapped_reads = 0;    // preads answered from a mapping
   uint64_t unmapped_reads = 0;  // preads of a mapped file that went to the kernel (past the mapping)
+  uint64_t read_hints_dropped = 0;  // posix_fadvise(WILLNEED) of a mapped file, answered without a system call
   uint64_t files_mapped = 0;    // table files mapped now
   uint64_t bytes_mapped = 0;    // their mappings' length, all together
 };

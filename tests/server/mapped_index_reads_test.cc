@@ -81,6 +81,30 @@ TEST_F(MappedIndexReadsTest, ReadsOfATableFileComeFromItsMappingWithTheFilesByte
   EXPECT_EQ(MappedIndexReads().bytes_mapped, 0u);
 }
 
+// Xapian's hint that it will read a block soon (posix_fadvise WILLNEED)
+// is dropped for a mapped file, whose reads come from the mapping; any
+// other file, or advice, goes to the kernel (which names a bad descriptor).
+TEST_F(MappedIndexReadsTest, AReadHintForAMappedFileIsDroppedAndOthersGoToTheKernel) {
+  WriteFile(folder_ + "/termlist.glass", RandomBytes(3 * 8192, 4));
+  WriteFile(folder_ + "/notes.txt", RandomBytes(3 * 8192, 5));
+  const int mapped = ::open((folder_ + "/termlist.glass").c_str(), O_RDONLY | O_CLOEXEC);
+  const int other = ::open((folder_ + "/notes.txt").c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(mapped, 0);
+  ASSERT_GE(other, 0);
+  const uint64_t before = MappedIndexReads().read_hints_dropped;
+  EXPECT_EQ(::posix_fadvise(mapped, 8192, 8192, POSIX_FADV_WILLNEED), 0);
+  EXPECT_EQ(MappedIndexReads().read_hints_dropped, before + 1);
+  EXPECT_EQ(MappedIndexReads().files_mapped, 1u) << "the hint came first: the file is mapped then";
+  EXPECT_EQ(::posix_fadvise(mapped, 0, 0, POSIX_FADV_RANDOM), 0);
+  EXPECT_EQ(::posix_fadvise(other, 0, 8192, POSIX_FADV_WILLNEED), 0);
+  EXPECT_EQ(MappedIndexReads().read_hints_dropped, before + 1) << "other advice and other files go to the kernel";
+  const int closed = ::dup(other);
+  ::close(closed);
+  EXPECT_EQ(::posix_fadvise(closed, 0, 8192, POSIX_FADV_WILLNEED), EBADF);
+  ::close(mapped);
+  ::close(other);
+}
+
 TEST_F(MappedIndexReadsTest, OtherFilesAreReadByTheKernel) {
   const std::string outside = dir_ / "elsewhere";
   std::filesystem::create_directories(outside);
