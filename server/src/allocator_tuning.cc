@@ -7,32 +7,43 @@
 #include <algorithm>
 #include <cstdlib>
 #include <string_view>
+#include <thread>
 
 namespace dossier::server {
 
-std::optional<std::string> TunedGlibcTunables(const char* tunables, const char* preload) {
-  if (preload != nullptr && *preload != '\0') return std::nullopt;
-  const std::string_view current = tunables ? tunables : "";
-  // GLIBC_TUNABLES is name=value pairs joined by ':'.
-  constexpr std::string_view kName = "glibc.malloc.tcache_count";
-  for (size_t begin = 0; begin <= current.size();) {
-    const size_t end = std::min(current.find(':', begin), current.size());
-    const std::string_view pair = current.substr(begin, end - begin);
-    if (pair.substr(0, kName.size()) == kName && pair.size() > kName.size() && pair[kName.size()] == '=') {
-      return std::nullopt;
-    }
+namespace {
+
+// Whether `tunables` (name=value pairs joined by ':') set `name`.
+bool Sets(std::string_view tunables, std::string_view name) {
+  for (size_t begin = 0; begin <= tunables.size();) {
+    const size_t end = std::min(tunables.find(':', begin), tunables.size());
+    const std::string_view pair = tunables.substr(begin, end - begin);
+    if (pair.substr(0, name.size()) == name && pair.size() > name.size() && pair[name.size()] == '=') return true;
     begin = end + 1;
   }
+  return false;
+}
+
+}  // namespace
+
+unsigned MallocArenaMax() { return std::max(2u, std::thread::hardware_concurrency()); }
+
+std::optional<std::string> TunedGlibcTunables(const char* tunables, const char* preload, unsigned arena_max) {
+  if (preload != nullptr && *preload != '\0') return std::nullopt;
+  const std::string_view current = tunables ? tunables : "";
+  constexpr std::string_view kCount = "glibc.malloc.tcache_count", kArenas = "glibc.malloc.arena_max";
+  if (Sets(current, kCount)) return std::nullopt;
   std::string tuned(current);
   if (!tuned.empty()) tuned += ':';
-  tuned += std::string(kName) + "=" + std::to_string(kMallocTcacheCount);
+  tuned += std::string(kCount) + "=" + std::to_string(kMallocTcacheCount);
+  if (!Sets(current, kArenas)) tuned += ":" + std::string(kArenas) + "=" + std::to_string(arena_max);
   return tuned;
 }
 
 void RestartWithAllocatorTuning(char** argv) {
   if (::getauxval(AT_SECURE) != 0) return;
   const char* before = std::getenv("GLIBC_TUNABLES");
-  const std::optional<std::string> tuned = TunedGlibcTunables(before, std::getenv("LD_PRELOAD"));
+  const std::optional<std::string> tuned = TunedGlibcTunables(before, std::getenv("LD_PRELOAD"), MallocArenaMax());
   if (!tuned) return;
   const std::optional<std::string> kept = before ? std::optional<std::string>(before) : std::nullopt;
   if (::setenv("GLIBC_TUNABLES", tuned->c_str(), 1) != 0) return;

@@ -16,10 +16,10 @@
 
 namespace dossier::server {
 
-// Default size of the response cache (ResponseCache): 32 MiB, so that
+// Default size of the response cache (ResponseCache): 16 MiB, so that
 // dossierd with every cache full stays under 300 MB on the benchmark
 // archives (docs/HTTP_API.md, "Memory besides").
-inline constexpr size_t kDefaultCacheBytes = size_t{32} << 20;
+inline constexpr size_t kDefaultCacheBytes = size_t{16} << 20;
 // Default connection limits (dossierd --read-timeout-ms, --idle-timeout-ms,
 // --max-connections, --max-client-connections).
 inline constexpr int kDefaultReadTimeoutMs = 5000;

@@ -946,9 +946,12 @@ TEST(ServerLifecycleTest, RunsWithGlibcThreadCachesSizedForSearches) {
   TempDir tmp;
   ServerProcess server(tmp / "data", {"--quiet"});
   ASSERT_TRUE(server.started());
-  const std::string tuned = "GLIBC_TUNABLES=glibc.malloc.tcache_count=" + std::to_string(server::kMallocTcacheCount);
-  EXPECT_NE(EnvironmentOf(server.pid()).find("\n" + tuned + "\n"), std::string::npos)
-      << EnvironmentOf(server.pid());
+  const std::string tuned = "GLIBC_TUNABLES=glibc.malloc.tcache_count=" + std::to_string(server::kMallocTcacheCount) +
+                            "\nglibc.malloc.arena_max=" + std::to_string(server::MallocArenaMax());
+  // (glibc 2.36's loader leaves a 0 byte for each ':': a line break here.)
+  std::string environ = EnvironmentOf(server.pid());
+  std::replace(environ.begin(), environ.end(), ':', '\n');
+  EXPECT_NE(environ.find("\n" + tuned + "\n"), std::string::npos) << environ;
   std::string cmdline = ReadFile("/proc/" + std::to_string(server.pid()) + "/cmdline");
   EXPECT_NE(cmdline.find(std::string("--listen") + '\0' + "127.0.0.1:0"), std::string::npos) << "the same arguments";
   EXPECT_EQ(server.Client()->Get("/health")->status, 200);

@@ -37,11 +37,12 @@ bool WriterActive(const std::string& rocks_path);
 // The RocksDB block cache of a writer (and of `dossier check`), and of a
 // reader, which keeps the pages and record fields its search hits show in
 // front of it (Impl::hit_pages, Impl::hit_fields): what searches read again
-// is found there, decoded, and a larger block cache only held the same
-// bytes twice (48 MiB against 16 gave the same CPU a search under load on
-// both benchmark archives, for 30 MB more RSS; docs/BENCHMARKS.md, "Stop 68").
+// is mostly found there, decoded, and 48 MiB behind them held much of it
+// twice. 32 MiB gives searches the instructions of 48 (16 gave 1.5 % more on
+// 10,000 generated documents, and lookups of the graph 5 % more CPU) for
+// 16 MB less RSS (docs/BENCHMARKS.md, "Stop 68").
 inline constexpr size_t kBlockCacheBytes = size_t{64} << 20;
-inline constexpr size_t kReaderBlockCacheBytes = size_t{16} << 20;
+inline constexpr size_t kReaderBlockCacheBytes = size_t{32} << 20;
 // The database options every open uses (with a block cache of
 // `block_cache_bytes`), and the column families in the order of
 // Store::Impl::handles (default first).
