@@ -1,6 +1,7 @@
 // dossierd: the HTTP JSON API over a data folder (see README.md, "HTTP API").
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
@@ -89,6 +90,9 @@ int main(int argc, char** argv) {
   // Before anything else (no thread, no file, no output yet): a new start
   // with glibc's thread caches sized for searches (src/allocator_tuning.h).
   server::RestartWithAllocatorTuning(argv);
+  // Started again through /proc/self/exe, the process is named "exe": its
+  // own name back, for ps, top and pgrep.
+  ::prctl(PR_SET_NAME, "dossierd", 0, 0, 0);
   CLI::App app{"dossierd: the Dossier HTTP JSON API (GET /openapi.json describes it)"};
   std::string data_dir = DefaultDataDir(), listen = "127.0.0.1:8080", token_file, cors_origin;
   bool quiet = false;

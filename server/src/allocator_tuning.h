@@ -12,7 +12,7 @@
 // is where the count stops paying: 1,000 saves no more), and 4–6 % less CPU
 // a search under load, for 3–6 MB more peak RSS.
 //
-// Each of dossierd's threads (64 HTTP workers, the computing threads)
+// Each of dossierd's threads (the HTTP workers, the computing threads)
 // takes an arena of its own while glibc allows more, and an arena keeps
 // what it has held: after 30 s of distinct searches on the 10,000 generated
 // documents, a few seconds more from one client (another thread, another
@@ -39,7 +39,8 @@ unsigned MallocArenaMax();
 // The value GLIBC_TUNABLES should have for dossierd, given the environment's
 // GLIBC_TUNABLES (`tunables`) and LD_PRELOAD (`preload`), each null when
 // unset: the tunables with glibc.malloc.tcache_count=kMallocTcacheCount
-// added, and glibc.malloc.arena_max=`arena_max` unless they set it. Nothing (no change, no new start) when the tunables set the count
+// added, and glibc.malloc.arena_max=`arena_max` unless they set it.
+// Nothing (no change, no new start) when the tunables set the count
 // already (the operator's choice, kept; also what stops a second start), or
 // when LD_PRELOAD is set: another allocator or a tool (valgrind, a
 // sanitizer's runtime) is loaded, which the glibc setting would not reach

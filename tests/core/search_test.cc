@@ -23,6 +23,19 @@ namespace {
 using testing::TempDir;
 using testing::WriteFile;
 
+// A page of `service`'s results for `query` (an empty response, the test
+// failed, when the search fails).
+SearchResponse SearchWith(const QueryService& service, const std::string& query, uint32_t limit = 10,
+                          uint32_t offset = 0) {
+  SearchRequest request;
+  request.query = query;
+  request.limit = limit;
+  request.offset = offset;
+  Result<SearchResponse> response = service.Search(request);
+  EXPECT_TRUE(response.ok()) << query << ": " << response.status().ToString();
+  return response.ok() ? *response : SearchResponse{};
+}
+
 class SearchTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -104,13 +117,7 @@ class SearchTest : public ::testing::Test {
   }
 
   static SearchResponse Search(const std::string& query, uint32_t limit = 10, uint32_t offset = 0) {
-    SearchRequest request;
-    request.query = query;
-    request.limit = limit;
-    request.offset = offset;
-    Result<SearchResponse> response = service_->Search(request);
-    EXPECT_TRUE(response.ok()) << query << ": " << response.status().ToString();
-    return response.ok() ? *response : SearchResponse{};
+    return SearchWith(*service_, query, limit, offset);
   }
   static std::string FirstTitle(const std::string& query) {
     SearchResponse r = Search(query);
@@ -553,15 +560,8 @@ TEST(SearchPagesTest, APageOfResultsIsTheSameWhateverItsSize) {
   std::unique_ptr<QueryService> service = IngestAndOpen(in, dir / "data");
   ASSERT_TRUE(service);
   auto ids = [&](const std::string& query, uint32_t offset, uint32_t limit, size_t* partial = nullptr) {
-    SearchRequest request;
-    request.query = query;
-    request.offset = offset;
-    request.limit = limit;
-    Result<SearchResponse> response = service->Search(request);
-    EXPECT_TRUE(response.ok()) << query << ": " << response.status().ToString();
     std::vector<std::string> listed;
-    if (!response.ok()) return listed;
-    for (const SearchHit& hit : response->hits) {
+    for (const SearchHit& hit : SearchWith(*service, query, limit, offset).hits) {
       listed.push_back(hit.id.ToHex());
       if (partial != nullptr && !hit.all_words) ++*partial;
     }

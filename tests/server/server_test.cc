@@ -952,6 +952,8 @@ TEST(ServerLifecycleTest, RunsWithGlibcThreadCachesSizedForSearches) {
   std::string environ = EnvironmentOf(server.pid());
   std::replace(environ.begin(), environ.end(), ':', '\n');
   EXPECT_NE(environ.find("\n" + tuned + "\n"), std::string::npos) << environ;
+  EXPECT_EQ(ReadFile("/proc/" + std::to_string(server.pid()) + "/comm"), "dossierd\n")
+      << "named as itself, not \"exe\", after starting again";
   std::string cmdline = ReadFile("/proc/" + std::to_string(server.pid()) + "/cmdline");
   EXPECT_NE(cmdline.find(std::string("--listen") + '\0' + "127.0.0.1:0"), std::string::npos) << "the same arguments";
   EXPECT_EQ(server.Client()->Get("/health")->status, 200);
