@@ -214,7 +214,10 @@ bool DropsReadHint(int fd) {
   return true;
 }
 
-int SystemFadvise(int fd, off_t offset, off_t length, int advice) {
+// posix_fadvise() as dossierd's executable answers it: a read hint for a
+// mapped file dropped, anything else glibc's.
+int Advise(int fd, off_t offset, off_t length, int advice) {
+  if (advice == POSIX_FADV_WILLNEED && DropsReadHint(fd)) return 0;
   static const FadviseFn next = Next<FadviseFn>("posix_fadvise");
   if (next != nullptr) return next(fd, offset, length, advice);
   return ::syscall(SYS_fadvise64, fd, offset, length, advice) == 0 ? 0 : errno;
@@ -301,13 +304,11 @@ __attribute__((visibility("default"))) ssize_t pread64(int fd, void* buf, size_t
 // 2.5 a search on 10,000 generated documents): one system call each, for a
 // file whose reads come from its mapping.
 __attribute__((visibility("default"))) int posix_fadvise(int fd, off_t offset, off_t length, int advice) noexcept {
-  if (advice == POSIX_FADV_WILLNEED && dossier::server::DropsReadHint(fd)) return 0;
-  return dossier::server::SystemFadvise(fd, offset, length, advice);
+  return dossier::server::Advise(fd, offset, length, advice);
 }
 
 __attribute__((visibility("default"))) int posix_fadvise64(int fd, off_t offset, off_t length, int advice) noexcept {
-  if (advice == POSIX_FADV_WILLNEED && dossier::server::DropsReadHint(fd)) return 0;
-  return dossier::server::SystemFadvise(fd, offset, length, advice);
+  return dossier::server::Advise(fd, offset, length, advice);
 }
 
 __attribute__((visibility("default"))) int close(int fd) {

@@ -13,9 +13,10 @@
 // How: dossierd's executable defines pread(), pread64(), close(), dup2(),
 // dup3() and posix_fadvise() (a WILLNEED hint for a mapped file is dropped:
 // its reads come from the mapping), which the shared libraries it loads
-// (libxapian among them) call in place of glibc's. Once enabled, the first pread() of a file descriptor
-// asks /proc/self/fd what file it reads; a Xapian table file (a name ending
-// in ".glass") under one of the enabled folders is mapped (PROT_READ,
+// (libxapian among them) call in place of glibc's. Once enabled, the first
+// pread() of a file descriptor asks /proc/self/fd what file it reads; a
+// Xapian table file (a name ending in ".glass") under one of the enabled
+// folders is mapped (PROT_READ,
 // MAP_SHARED: what any process writes to the file is seen, as pread() sees
 // it), one mapping per file however many descriptors read it. Every other
 // descriptor goes to glibc's pread(), after that one look. A read that the
